@@ -1,0 +1,21 @@
+export default ({ env }) => ({
+  'users-permissions': {
+    config: {
+      jwtSecret: env('JWT_SECRET'),
+    },
+  },
+  graphql: {
+    config: {
+      endpoint: '/graphql',
+      shadowCRUD: true,
+      landingPage: false,
+      depthLimit: 10,
+      defaultLimit: 25,
+      maxLimit: 500,
+    },
+  },
+  'client-insights': {
+    enabled: true,
+    resolve: './plugins/client-insights',
+  },
+});

@@ -1,0 +1,3 @@
+import overview from './overview';
+
+export default { overview };

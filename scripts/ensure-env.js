@@ -1,0 +1,39 @@
+#!/usr/bin/env node
+/**
+ * Writes .env with freshly generated secrets on first run (it is git-ignored).
+ * Existing values are kept; only missing keys are added, so re-running is harmless.
+ */
+const crypto = require('crypto');
+const fs = require('fs');
+const path = require('path');
+
+const file = path.resolve(__dirname, '..', '.env');
+const secret = () => crypto.randomBytes(16).toString('base64');
+
+const wanted = {
+  HOST: () => '0.0.0.0',
+  PORT: () => '1337',
+  APP_KEYS: () => [secret(), secret(), secret(), secret()].join(','),
+  API_TOKEN_SALT: secret,
+  ADMIN_JWT_SECRET: secret,
+  TRANSFER_TOKEN_SALT: secret,
+  JWT_SECRET: secret,
+  ENCRYPTION_KEY: secret,
+  DATABASE_CLIENT: () => 'sqlite',
+  DATABASE_FILENAME: () => '.tmp/data.db',
+};
+
+const existing = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+const present = new Set(
+  existing
+    .split('\n')
+    .map((line) => line.split('=')[0].trim())
+    .filter(Boolean)
+);
+const missing = Object.keys(wanted).filter((key) => !present.has(key));
+if (missing.length > 0) {
+  const lines = missing.map((key) => `${key}=${wanted[key]()}`);
+  const prefix = existing && !existing.endsWith('\n') ? '\n' : '';
+  fs.writeFileSync(file, existing + prefix + lines.join('\n') + '\n', { mode: 0o600 });
+  console.log(`[client-insights] wrote ${missing.length} new setting(s) to .env: ${missing.join(', ')}`);
+}
