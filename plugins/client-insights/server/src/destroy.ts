@@ -1,3 +1,6 @@
 import type { Core } from '@strapi/strapi';
+import { getService } from './utils/get-service';
 
-export default async ({ strapi: _strapi }: { strapi: Core.Strapi }) => {};
+export default async ({ strapi }: { strapi: Core.Strapi }) => {
+  getService(strapi, 'scheduler').stop();
+};

@@ -7,7 +7,7 @@ import migrations from './migrations';
  * Strapi leaves tables and indexes it did not create alone, so these survive its schema sync.
  */
 export const migrate = async (knex: Knex) => {
-  await withLock(knex, 'client-insights:migrate', async (trx) => {
+  await withLock(knex, 'client-insights:migrate', () => knex.transaction(async (trx) => {
     if (!(await trx.schema.hasTable('ci_migrations'))) {
       await trx.schema.createTable('ci_migrations', (t) => {
         t.string('id', 100).primary();
@@ -20,5 +20,5 @@ export const migrate = async (knex: Knex) => {
       await migration.up(trx);
       await trx('ci_migrations').insert({ id: migration.id, applied_at: new Date() });
     }
-  });
+  }));
 };

@@ -2,6 +2,9 @@ import type { Knex } from 'knex';
 
 export type Migration = { id: string; up: (knex: Knex) => Promise<void> };
 
+/** Same column type Strapi uses for its datetime attributes, so comparisons need no casts. */
+export const datetime = (t: Knex.CreateTableBuilder, name: string) => t.datetime(name, { useTz: false, precision: 6 });
+
 const migrations: Migration[] = [
   {
     // A customer's tags live here, not in a Strapi relation: each assignment keeps its source,
@@ -13,11 +16,106 @@ const migrations: Migration[] = [
         t.integer('tag_id').unsigned().notNullable();
         t.string('source', 10).notNullable().defaultTo('manual');
         t.decimal('confidence', 5, 4).nullable();
-        t.timestamp('created_at', { useTz: true }).notNullable();
-        t.timestamp('expires_at', { useTz: true }).nullable();
+        datetime(t, 'created_at').notNullable();
+        datetime(t, 'expires_at').nullable();
         t.primary(['customer_id', 'tag_id']);
         t.index(['tag_id', 'customer_id'], 'ci_customer_tags_tag_idx');
       });
+    },
+  },
+  {
+    // The metrics.* facts of RULES.md, one row per customer (maintained by metrics/).
+    id: '002-customer-metrics',
+    async up(knex) {
+      await knex.schema.createTable('ci_customer_metrics', (t) => {
+        t.integer('customer_id').unsigned().primary();
+        t.integer('order_count').notNullable().defaultTo(0);
+        t.decimal('total_spent', 14, 2).notNullable().defaultTo(0);
+        t.decimal('gross_margin', 14, 2).notNullable().defaultTo(0);
+        t.decimal('avg_order_value', 14, 2).nullable();
+        datetime(t, 'first_order_at').nullable();
+        datetime(t, 'last_order_at').nullable();
+        t.integer('renewal_count').notNullable().defaultTo(0);
+        t.decimal('overdue_amount', 14, 2).notNullable().defaultTo(0);
+        datetime(t, 'contract_end_at').nullable();
+        datetime(t, 'last_interaction_at').nullable();
+        t.integer('referral_count').notNullable().defaultTo(0);
+        t.integer('complaint_count').notNullable().defaultTo(0);
+        datetime(t, 'updated_at').nullable();
+        for (const column of ['total_spent', 'order_count', 'last_order_at', 'last_interaction_at', 'contract_end_at', 'overdue_amount']) {
+          t.index([column], `ci_customer_metrics_${column}_idx`);
+        }
+      });
+    },
+  },
+  {
+    // The latest score.* values of RULES.md, one row per scored customer (written by values/).
+    id: '003-customer-scores',
+    async up(knex) {
+      await knex.schema.createTable('ci_customer_scores', (t) => {
+        t.integer('customer_id').unsigned().primary();
+        t.integer('r').nullable();
+        t.integer('f').nullable();
+        t.integer('m').nullable();
+        t.decimal('rfm', 8, 4).nullable();
+        t.string('rfm_segment', 20).nullable();
+        t.string('quadrant', 20).nullable();
+        t.decimal('clv', 14, 2).nullable();
+        t.decimal('churn_risk', 6, 5).nullable();
+        t.decimal('renewal_probability', 6, 5).nullable();
+        t.decimal('upsell_probability', 6, 5).nullable();
+        t.string('model_version', 64).nullable();
+        datetime(t, 'calculated_at').nullable();
+        for (const column of ['rfm_segment', 'quadrant', 'clv', 'churn_risk']) {
+          t.index([column], `ci_customer_scores_${column}_idx`);
+        }
+      });
+    },
+  },
+  {
+    // Segment membership by run; the current membership is the run named in ci_segment_current,
+    // so a new run fills its rows first and then swaps the pointer (readers never see half a run).
+    id: '004-segment-membership',
+    async up(knex) {
+      await knex.schema.createTable('ci_segment_members', (t) => {
+        t.integer('segment_id').unsigned().notNullable();
+        t.integer('run_id').unsigned().notNullable();
+        t.integer('customer_id').unsigned().notNullable();
+        t.primary(['segment_id', 'run_id', 'customer_id']);
+        t.index(['customer_id', 'segment_id'], 'ci_segment_members_customer_idx');
+      });
+      await knex.schema.createTable('ci_segment_current', (t) => {
+        t.integer('segment_id').unsigned().primary();
+        t.integer('run_id').unsigned().notNullable();
+        datetime(t, 'updated_at').notNullable();
+      });
+    },
+  },
+  {
+    // Indexes on every Strapi column a rule filters or joins on (Strapi leaves extra indexes alone).
+    id: '005-rule-indexes',
+    async up(knex) {
+      const indexes: Array<[string, string[]]> = [
+        ['customers', ['stage']],
+        ['customers', ['region']],
+        ['customers', ['language']],
+        ['customers', ['education']],
+        ['customers', ['lead_source']],
+        ['customers', ['target_major']],
+        ['customers', ['program']],
+        ['customers', ['created_at']],
+        ['orders', ['status', 'ordered_at']],
+        ['orders', ['kind']],
+        ['interactions', ['type', 'occurred_at']],
+        ['interactions', ['occurred_at']],
+        ['orders_customer_lnk', ['customer_id', 'order_id']],
+        ['interactions_customer_lnk', ['customer_id', 'interaction_id']],
+        ['tags', ['slug']],
+        ['segments', ['key']],
+      ];
+      for (const [table, columns] of indexes) {
+        await knex.schema.alterTable(table, (t) => t.index(columns, `ci_${table}_${columns.join('_')}_idx`));
+      }
     },
   },
 ];

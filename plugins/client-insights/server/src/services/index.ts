@@ -1,3 +1,4 @@
 import overview from './overview';
+import scheduler from './scheduler';
 
-export default { overview };
+export default { overview, scheduler };

@@ -1,0 +1,61 @@
+import cron, { type ScheduledTask } from 'node-cron';
+import type { Knex } from 'knex';
+import { withLock } from '../db/dialect';
+
+/**
+ * Cron jobs that run once across all app nodes: every node schedules the job, and at each tick
+ * the node that takes the database lock first runs it; the others skip that tick.
+ */
+export type JobSpec = {
+  name: string;
+  cron: string;
+  timezone?: string;
+  run: () => Promise<void>;
+};
+
+export type Scheduler = {
+  schedule(spec: JobSpec): void;
+  unschedule(name: string): void;
+  names(): string[];
+  stop(): void;
+};
+
+/** Null when valid, else a message naming what is wrong. */
+export const validateCron = (expression: string, timezone = 'UTC'): string | null => {
+  if (!cron.validate(expression)) return `"${expression}" is not a valid cron expression`;
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: timezone });
+  } catch {
+    return `"${timezone}" is not a known time zone`;
+  }
+  return null;
+};
+
+export const createScheduler = (knex: Knex, log: { warn(msg: string): void; error(msg: string): void }): Scheduler => {
+  const tasks = new Map<string, ScheduledTask>();
+  const runOnce = async (spec: JobSpec) => {
+    try {
+      const outcome = await withLock(knex, `job:${spec.name}`, spec.run, { wait: false });
+      if (!outcome.acquired) log.warn(`[client-insights] job ${spec.name}: another node runs this tick`);
+    } catch (error) {
+      log.error(`[client-insights] job ${spec.name} failed: ${(error as Error).message}`);
+    }
+  };
+  return {
+    schedule(spec) {
+      const problem = validateCron(spec.cron, spec.timezone);
+      if (problem) throw new Error(problem);
+      tasks.get(spec.name)?.stop();
+      tasks.set(spec.name, cron.schedule(spec.cron, () => void runOnce(spec), { timezone: spec.timezone ?? 'UTC' }));
+    },
+    unschedule(name) {
+      tasks.get(name)?.stop();
+      tasks.delete(name);
+    },
+    names: () => [...tasks.keys()],
+    stop() {
+      for (const task of tasks.values()) task.stop();
+      tasks.clear();
+    },
+  };
+};
