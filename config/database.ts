@@ -9,17 +9,16 @@ export default ({ env }) => {
 
   const connections = {
     mysql: {
-      connection: {
-        connectionString: env('DATABASE_URL'),
+      // mysql2 takes a URL as the whole connection, not as a connectionString option.
+      connection: env('DATABASE_URL') || {
         host: env('DATABASE_HOST', '127.0.0.1'),
         port: env.int('DATABASE_PORT', 3306),
         database: env('DATABASE_NAME', 'client_insights'),
         user: env('DATABASE_USERNAME', 'root'),
         password: env('DATABASE_PASSWORD', ''),
         ssl: env.bool('DATABASE_SSL', false) && { rejectUnauthorized: env.bool('DATABASE_SSL_REJECT_UNAUTHORIZED', true) },
+        // Rule literals and stored datetimes are UTC end to end.
         timezone: 'Z',
-        dateStrings: false,
-        // Many rule literals are datetimes; keep them UTC end to end.
         supportBigNumbers: true,
         bigNumberStrings: false,
       },

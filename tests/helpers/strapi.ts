@@ -27,7 +27,6 @@ export const testEnv = (db: FreshDatabase, extra: Record<string, string> = {}): 
   SERVE_ADMIN: 'false',
   DEMO_CUSTOMERS: '0',
   STRAPI_TELEMETRY_DISABLED: 'true',
-  STRAPI_DISABLE_UPDATE_NOTIFICATION: 'true',
   BROWSER: 'false',
   HOST: '127.0.0.1',
   PORT: '0',
@@ -44,7 +43,13 @@ export const startStrapi = async ({ http = false, env = {} as Record<string, str
   Object.assign(process.env, testEnv(db, env));
   // eslint-disable-next-line @typescript-eslint/no-var-requires
   const { createStrapi } = require('@strapi/strapi');
-  const strapi: Core.Strapi = await createStrapi({ appDir: ROOT, distDir: path.join(ROOT, 'dist') }).load();
+  let strapi: Core.Strapi;
+  try {
+    strapi = await createStrapi({ appDir: ROOT, distDir: path.join(ROOT, 'dist') }).load();
+  } catch (error) {
+    await db.drop().catch(() => undefined);
+    throw error;
+  }
   strapi.log.level = process.env.TEST_LOG_LEVEL ?? 'warn';
   let url = '';
   if (http) {

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { joinSql, raw, sql, type Sql } from './sql-fragment';
 
 /** The only place that branches on the database client; everything else asks here. */
 export type Dialect = 'sqlite' | 'postgres' | 'mysql';
@@ -9,6 +10,42 @@ export const dialectOf = (knex: Knex): Dialect => {
   if (client.includes('pg') || client.includes('postgres')) return 'postgres';
   if (client.includes('mysql') || client.includes('maria')) return 'mysql';
   throw new Error(`Unsupported database client "${client}"`);
+};
+
+/** Binds a datetime as the column stores it: SQLite keeps Strapi datetimes as epoch milliseconds. */
+export const bindDate = (knex: Knex, date: Date): Date | number => (dialectOf(knex) === 'sqlite' ? date.getTime() : date);
+
+/** Reads a stored datetime back (epoch ms on SQLite, Date or UTC string elsewhere); null stays null. */
+export const readDate = (value: unknown): Date | null => {
+  if (value === null || value === undefined) return null;
+  if (value instanceof Date) return value;
+  if (typeof value === 'number') return new Date(value);
+  const text = String(value);
+  if (/^\d+$/.test(text)) return new Date(Number(text));
+  // PostgreSQL / MySQL strings without a zone are UTC (processes run with TZ=UTC).
+  return new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(text) ? text : `${text.replace(' ', 'T')}Z`);
+};
+
+/**
+ * Bounds every later statement of transaction `trx` to `ms` (PostgreSQL `SET LOCAL statement_timeout`,
+ * gone with the transaction). Elsewhere callers check their deadline between statements.
+ */
+export const setStatementTimeout = async (trx: Knex.Transaction, ms: number): Promise<void> => {
+  if (dialectOf(trx) === 'postgres') await trx.raw(`set local statement_timeout = ${Math.max(1, Math.ceil(ms))}`);
+};
+
+/** True when `error` is a statement cancelled by `setStatementTimeout`. */
+export const isStatementTimeout = (error: unknown): boolean => {
+  const e = error as { code?: string; errno?: number; message?: string };
+  return e?.code === '57014' || e?.errno === 1969 || /max_statement_time|statement timeout/i.test(e?.message ?? '');
+};
+
+/** Deadlocks, serialisation failures, lock waits and dropped connections: worth retrying. */
+export const isTransientError = (error: unknown): boolean => {
+  const e = error as { code?: string; errno?: number; message?: string };
+  const code = String(e?.code ?? '');
+  if (['40001', '40P01', '55P03', '57P01', '08000', '08003', '08006', 'ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT', 'SQLITE_BUSY', 'SQLITE_LOCKED', 'ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'PROTOCOL_CONNECTION_LOST'].includes(code)) return true;
+  return e?.errno === 1213 || e?.errno === 1205 || /Knex: Timeout acquiring a connection/.test(e?.message ?? '');
 };
 
 export const indexExists = async (knex: Knex, table: string, name: string): Promise<boolean> => {
@@ -30,6 +67,13 @@ export const indexExists = async (knex: Knex, table: string, name: string): Prom
     }
   }
 };
+
+/**
+ * Runs schema changes atomically where the database can (PostgreSQL, SQLite); MySQL commits
+ * every DDL statement implicitly, so there the steps simply run in order.
+ */
+export const ddlTransaction = async <T>(knex: Knex, fn: (trx: Knex) => Promise<T>): Promise<T> =>
+  dialectOf(knex) === 'mysql' ? fn(knex) : knex.transaction((trx) => fn(trx));
 
 /** 32-bit key for PostgreSQL advisory locks, stable across processes. */
 export const lockKey = (name: string): number => {
@@ -94,4 +138,34 @@ export const withLock = async <T>(
     heldInProcess.delete(name);
     release();
   }
+};
+
+// ---- Rule SQL (rules/compile.ts): the few places where the three databases disagree. ----
+
+/** A bound number. PostgreSQL infers an untyped parameter's type from the column (an integer
+ * column would refuse 2.5), so it gets an explicit type; the others take it as is. */
+export const numberParam = (dialect: Dialect, value: number, integer: boolean): Sql =>
+  dialect === 'postgres' ? sql`cast(${value} as ${raw(integer ? 'bigint' : 'numeric')})` : sql`${value}`;
+
+/** A bound datetime, stored as the column stores it (see bindDate). */
+export const dateParam = (knex: Knex, value: Date): Sql => sql`${bindDate(knex, value)}`;
+
+/** Exact text equality, as JS `===`: MySQL's default collations ignore case and trailing spaces,
+ * so it also compares the bytes (the plain `=` stays, to keep the index usable). */
+export const textEquals = (dialect: Dialect, expr: Sql, value: string): Sql =>
+  dialect === 'mysql' ? sql`(${expr} = ${value} and binary ${expr} = binary ${value})` : sql`${expr} = ${value}`;
+
+/** Exact membership in a list of texts (see textEquals). */
+export const textIn = (dialect: Dialect, expr: Sql, values: string[]): Sql => {
+  const list = joinSql(values.map((v) => sql`${v}`), ', ');
+  if (dialect !== 'mysql') return sql`${expr} in (${list})`;
+  const binaryList = joinSql(values.map((v) => sql`binary ${v}`), ', ');
+  return sql`(${expr} in (${list}) and binary ${expr} in (${binaryList}))`;
+};
+
+/** Case-sensitive "contains" of a non-empty text (JS `String.prototype.includes`). */
+export const textContains = (dialect: Dialect, expr: Sql, text: string): Sql => {
+  if (dialect === 'postgres') return sql`strpos(${expr}, ${text}) > 0`;
+  if (dialect === 'mysql') return sql`instr(binary ${expr}, binary ${text}) > 0`;
+  return sql`instr(${expr}, ${text}) > 0`;
 };

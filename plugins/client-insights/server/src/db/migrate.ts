@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { withLock } from './dialect';
+import { ddlTransaction, withLock } from './dialect';
 import migrations from './migrations';
 
 /**
@@ -7,7 +7,7 @@ import migrations from './migrations';
  * Strapi leaves tables and indexes it did not create alone, so these survive its schema sync.
  */
 export const migrate = async (knex: Knex) => {
-  await withLock(knex, 'client-insights:migrate', () => knex.transaction(async (trx) => {
+  await withLock(knex, 'client-insights:migrate', () => ddlTransaction(knex, async (trx) => {
     if (!(await trx.schema.hasTable('ci_migrations'))) {
       await trx.schema.createTable('ci_migrations', (t) => {
         t.string('id', 100).primary();
