@@ -1,6 +1,15 @@
 import type { Core } from '@strapi/strapi';
+import { loadDemoDataOnFirstStart } from './bootstrap/demo-data';
+import { ensureFirstAdmin } from './bootstrap/first-admin';
+import { ensureRoles } from './bootstrap/roles';
 
 export default {
-  register(/* { strapi }: { strapi: Core.Strapi } */) {},
-  async bootstrap({ strapi: _strapi }: { strapi: Core.Strapi }) {},
+  register() {},
+
+  /** Runs after the plugins' bootstrap, so the Client Insights actions and tables exist. */
+  async bootstrap({ strapi }: { strapi: Core.Strapi }) {
+    await ensureRoles(strapi);
+    await ensureFirstAdmin(strapi);
+    await loadDemoDataOnFirstStart(strapi);
+  },
 };

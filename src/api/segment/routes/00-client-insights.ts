@@ -5,5 +5,50 @@
  * segment.ts, so these routes are matched first. Handlers live in the plugin.
  */
 export default {
-  routes: [],
+  routes: [
+    // Rule engine (plugin rules controller): the field catalogue and a preview that stores nothing.
+    ...([
+      ['GET', '/segments/catalogue', 'catalogue'],
+      ['POST', '/segments/rules/preview', 'preview'],
+      ['POST', '/segments/rules/validate', 'validate'],
+    ] as const).map(([method, path, action]) => ({
+      method,
+      path,
+      handler: `plugin::client-insights.rules.${action}`,
+      config: { auth: { scope: [`plugin::client-insights.rules.${action}`] } },
+    })),
+    // Segment execution (plugin segments/). `rules`, `results` and `tree` are fixed words that no
+    // Segment documentId can be, so the core `/api/segments/:id` routes keep working for documents.
+    ...([
+      ['GET', '/segments/rules', 'list'],
+      ['POST', '/segments/rules', 'create'],
+      ['GET', '/segments/tree', 'tree'],
+      ['GET', '/segments/primary', 'primary'],
+      ['GET', '/segments/results', 'results'],
+      ['GET', '/segments/results/:id', 'result'],
+      ['GET', '/segments/results/:id/customers', 'resultCustomers'],
+      ['POST', '/segments/results/:id/export', 'exportResult'],
+      ['GET', '/segments/rules/:id', 'get'],
+      ['PUT', '/segments/rules/:id', 'update'],
+      ['DELETE', '/segments/rules/:id', 'remove'],
+      ['POST', '/segments/rules/:id/execute', 'execute'],
+      ['GET', '/segments/rules/:id/customers', 'currentCustomers'],
+    ] as const).map(([method, path, action]) => ({
+      method,
+      path,
+      handler: `plugin::client-insights.segments.${action}`,
+      config: { auth: { scope: [`plugin::client-insights.segments.${action}`] } },
+    })),
+    // Value models (plugin values/): R×F matrix with quadrant counts, tracked recalculation.
+    ...([
+      ['GET', '/segments/rfm', 'rfmMatrix'],
+      ['POST', '/segments/rfm/calculate', 'calculate'],
+      ['GET', '/segments/rfm/calculate/:jobId', 'calculationStatus'],
+    ] as const).map(([method, path, action]) => ({
+      method,
+      path,
+      handler: `plugin::client-insights.values.${action}`,
+      config: { auth: { scope: [`plugin::client-insights.values.${action}`] } },
+    })),
+  ],
 };

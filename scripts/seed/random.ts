@@ -1,0 +1,63 @@
+/** A small seeded PRNG (sfc32) with the draws the generator needs; same seed, same sequence. */
+export type Random = ReturnType<typeof createRandom>;
+
+const hashSeed = (seed: string | number) => {
+  let h = 1779033703 ^ String(seed).length;
+  for (const ch of String(seed)) {
+    h = Math.imul(h ^ ch.charCodeAt(0), 3432918353);
+    h = (h << 13) | (h >>> 19);
+  }
+  return () => {
+    h = Math.imul(h ^ (h >>> 16), 2246822507);
+    h = Math.imul(h ^ (h >>> 13), 3266489909);
+    return (h ^= h >>> 16) >>> 0;
+  };
+};
+
+export const createRandom = (seed: string | number) => {
+  const next32 = hashSeed(seed);
+  let a = next32();
+  let b = next32();
+  let c = next32();
+  let d = next32();
+  const float = () => {
+    a >>>= 0; b >>>= 0; c >>>= 0; d >>>= 0;
+    let t = (a + b) | 0;
+    a = b ^ (b >>> 9);
+    b = (c + (c << 3)) | 0;
+    c = (c << 21) | (c >>> 11);
+    d = (d + 1) | 0;
+    t = (t + d) | 0;
+    c = (c + t) | 0;
+    return (t >>> 0) / 4294967296;
+  };
+  for (let i = 0; i < 12; i += 1) float();
+
+  const int = (min: number, max: number) => min + Math.floor(float() * (max - min + 1));
+  const chance = (p: number) => float() < p;
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(float() * items.length)];
+  const normal = () => {
+    const u = 1 - float();
+    const v = float();
+    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+  };
+  /** Weighted choice: `weights` maps each value to its relative weight. */
+  const weighted = <T extends string>(weights: Readonly<Record<T, number>>): T => {
+    const entries = Object.entries(weights) as Array<[T, number]>;
+    const total = entries.reduce((sum, [, w]) => sum + w, 0);
+    let r = float() * total;
+    for (const [value, w] of entries) {
+      r -= w;
+      if (r < 0) return value;
+    }
+    return entries[entries.length - 1][0];
+  };
+  const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';
+  /** A Strapi-like document id (24 lowercase alphanumerics). */
+  const documentId = () => {
+    let id = '';
+    for (let i = 0; i < 24; i += 1) id += alphabet[Math.floor(float() * 36)];
+    return id;
+  };
+  return { float, int, chance, pick, normal, weighted, documentId, logNormal: (mu: number, sigma: number) => Math.exp(mu + sigma * normal()) };
+};

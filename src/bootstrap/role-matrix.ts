@@ -1,0 +1,71 @@
+/**
+ * The four back-office roles and what each may do (the README lists this table).
+ * `plugin`: Client Insights actions; `content`: content-manager actions per content type;
+ * `hiddenFields`: customer fields a role may not read in the content manager (contact data).
+ */
+export type RoleSpec = {
+  code: string;
+  name: string;
+  description: string;
+  plugin: string[];
+  content: Record<string, ReadonlyArray<'read' | 'create' | 'update' | 'delete'>>;
+  hiddenFields?: Record<string, string[]>;
+};
+
+const CONTACT = { 'api::customer.customer': ['email', 'phone'] };
+const READ_ALL: RoleSpec['content'] = {
+  'api::customer.customer': ['read'],
+  'api::order.order': ['read'],
+  'api::interaction.interaction': ['read'],
+  'api::campaign.campaign': ['read'],
+  'api::tag.tag': ['read'],
+  'api::segment.segment': ['read'],
+  'api::task.task': ['read'],
+  'api::automation-rule.automation-rule': ['read'],
+};
+
+export const ROLE_MATRIX: RoleSpec[] = [
+  {
+    code: 'client-insights-marketing-operations',
+    name: 'Marketing Operations',
+    description: 'Creates and edits tags and segments, runs automation.',
+    plugin: ['segments.read', 'segments.create', 'segments.update', 'segments.run', 'tags.manage', 'automation.manage', 'export'],
+    content: {
+      ...READ_ALL,
+      'api::tag.tag': ['read', 'create', 'update'],
+      'api::segment.segment': ['read', 'create', 'update'],
+      'api::automation-rule.automation-rule': ['read', 'create', 'update'],
+      'api::campaign.campaign': ['read', 'create', 'update'],
+    },
+    hiddenFields: CONTACT,
+  },
+  {
+    code: 'client-insights-sales-manager',
+    name: 'Sales Manager',
+    description: 'Views and uses shared segments, creates reminders and tasks; cannot change core tags.',
+    plugin: ['segments.read', 'export'],
+    content: {
+      'api::customer.customer': ['read'],
+      'api::order.order': ['read'],
+      'api::interaction.interaction': ['read'],
+      'api::tag.tag': ['read'],
+      'api::segment.segment': ['read'],
+      'api::task.task': ['read', 'create', 'update'],
+    },
+    hiddenFields: CONTACT,
+  },
+  {
+    code: 'client-insights-data-team',
+    name: 'Data Team',
+    description: 'Maintains value models, checks data quality, sees all fields.',
+    plugin: ['segments.read', 'segments.run', 'models.manage', 'sensitive.view', 'export'],
+    content: { ...READ_ALL },
+  },
+  {
+    code: 'client-insights-management',
+    name: 'Management',
+    description: 'Sees all reports, configures strategic tags, approves high-risk automation and exports.',
+    plugin: ['segments.read', 'tags.manage', 'automation.approve', 'export', 'export.approve', 'sensitive.view'],
+    content: { ...READ_ALL, 'api::tag.tag': ['read', 'create', 'update'] },
+  },
+];
