@@ -52,12 +52,8 @@ export const createRandom = (seed: string | number) => {
     }
     return entries[entries.length - 1][0];
   };
-  const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';
-  /** A Strapi-like document id (24 lowercase alphanumerics). */
-  const documentId = () => {
-    let id = '';
-    for (let i = 0; i < 24; i += 1) id += alphabet[Math.floor(float() * 36)];
-    return id;
-  };
+  /** A Strapi-like document id: 24 lowercase alphanumerics, six base-36 digits per draw. */
+  const sixDigits = () => Math.floor(float() * 2176782336).toString(36).padStart(6, '0');
+  const documentId = () => sixDigits() + sixDigits() + sixDigits() + sixDigits();
   return { float, int, chance, pick, normal, weighted, documentId, logNormal: (mu: number, sigma: number) => Math.exp(mu + sigma * normal()) };
 };

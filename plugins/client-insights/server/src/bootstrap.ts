@@ -1,7 +1,14 @@
 import type { Core } from '@strapi/strapi';
 import { migrate } from './db/migrate';
+import { getService } from './utils/get-service';
 
 export default async ({ strapi }: { strapi: Core.Strapi }) => {
   // Plugin tables (knex) come after Strapi's own schema sync, before anything reads them.
   await migrate(strapi.db.connection);
+  // Keep the metrics rollup current on every write, and drain marks a crash left behind.
+  await getService(strapi, 'metrics').start();
+  // Segment schedules, data-change re-evaluation, and redoing runs a crash interrupted.
+  await getService(strapi, 'segments').start();
+  // Value-model recalculation on its configured schedule.
+  await getService(strapi, 'values').start();
 };

@@ -2,5 +2,6 @@ import type { Core } from '@strapi/strapi';
 import { getService } from './utils/get-service';
 
 export default async ({ strapi }: { strapi: Core.Strapi }) => {
+  getService(strapi, 'segments').stop();
   getService(strapi, 'scheduler').stop();
 };

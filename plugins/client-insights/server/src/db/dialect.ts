@@ -40,6 +40,12 @@ export const isStatementTimeout = (error: unknown): boolean => {
   return e?.code === '57014' || e?.errno === 1969 || /max_statement_time|statement timeout/i.test(e?.message ?? '');
 };
 
+/** True when `error` is a unique-constraint violation (PostgreSQL, MySQL/MariaDB or SQLite). */
+export const isUniqueViolation = (error: unknown): boolean => {
+  const e = error as { code?: string; errno?: number; message?: string };
+  return e?.code === '23505' || e?.code === 'ER_DUP_ENTRY' || e?.errno === 1062 || /UNIQUE constraint failed/.test(e?.message ?? '');
+};
+
 /** Deadlocks, serialisation failures, lock waits and dropped connections: worth retrying. */
 export const isTransientError = (error: unknown): boolean => {
   const e = error as { code?: string; errno?: number; message?: string };
@@ -47,6 +53,35 @@ export const isTransientError = (error: unknown): boolean => {
   if (['40001', '40P01', '55P03', '57P01', '08000', '08003', '08006', 'ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT', 'SQLITE_BUSY', 'SQLITE_LOCKED', 'ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'PROTOCOL_CONNECTION_LOST'].includes(code)) return true;
   return e?.errno === 1213 || e?.errno === 1205 || /Knex: Timeout acquiring a connection/.test(e?.message ?? '');
 };
+
+/**
+ * Transaction options for bulk `insert ... select` that must not lock the rows it reads: InnoDB's
+ * default REPEATABLE READ takes shared locks on the source rows and deadlocks concurrent writers.
+ * PostgreSQL reads without locks already; SQLite has no isolation levels.
+ */
+export const nonLockingReads = (knex: Knex): Knex.TransactionConfig | undefined =>
+  dialectOf(knex) === 'mysql' ? { isolationLevel: 'read committed' } : undefined;
+
+/** Gives one transaction's big grouped queries memory to hash in (PostgreSQL `work_mem`, default 4 MB). */
+export const allowBigAggregates = async (trx: Knex, megabytes = 256): Promise<void> => {
+  if (dialectOf(trx) === 'postgres') await trx.raw(`set local work_mem = '${Math.floor(megabytes)}MB'`);
+};
+
+/**
+ * Runs `fn` in a transaction tuned for one statement over every customer. PostgreSQL: a compiled
+ * rule left-joins several grouped subqueries; their row estimates multiply down to ~1, and the
+ * planner then picks nested loops that rescan a hash aggregate per customer (seconds instead of
+ * milliseconds). Hash joins are right for whole-table statements, so nested loops are disabled and
+ * the aggregates get memory to hash in. Other databases: a plain transaction.
+ */
+export const wholeTableStatement = async <T>(knex: Knex, fn: (trx: Knex.Transaction) => Promise<T>): Promise<T> =>
+  knex.transaction(async (trx) => {
+    if (dialectOf(knex) === 'postgres') {
+      await trx.raw('set local enable_nestloop = off');
+      await allowBigAggregates(trx, 64);
+    }
+    return fn(trx);
+  });
 
 export const indexExists = async (knex: Knex, table: string, name: string): Promise<boolean> => {
   switch (dialectOf(knex)) {
@@ -153,19 +188,119 @@ export const dateParam = (knex: Knex, value: Date): Sql => sql`${bindDate(knex, 
 /** Exact text equality, as JS `===`: MySQL's default collations ignore case and trailing spaces,
  * so it also compares the bytes (the plain `=` stays, to keep the index usable). */
 export const textEquals = (dialect: Dialect, expr: Sql, value: string): Sql =>
-  dialect === 'mysql' ? sql`(${expr} = ${value} and binary ${expr} = binary ${value})` : sql`${expr} = ${value}`;
+  dialect === 'mysql' ? sql`(${expr} = ${value} and cast(${expr} as binary) = cast(${value} as binary))` : sql`${expr} = ${value}`;
 
 /** Exact membership in a list of texts (see textEquals). */
 export const textIn = (dialect: Dialect, expr: Sql, values: string[]): Sql => {
   const list = joinSql(values.map((v) => sql`${v}`), ', ');
   if (dialect !== 'mysql') return sql`${expr} in (${list})`;
-  const binaryList = joinSql(values.map((v) => sql`binary ${v}`), ', ');
-  return sql`(${expr} in (${list}) and binary ${expr} in (${binaryList}))`;
+  const binaryList = joinSql(values.map((v) => sql`cast(${v} as binary)`), ', ');
+  return sql`(${expr} in (${list}) and cast(${expr} as binary) in (${binaryList}))`;
 };
 
 /** Case-sensitive "contains" of a non-empty text (JS `String.prototype.includes`). */
 export const textContains = (dialect: Dialect, expr: Sql, text: string): Sql => {
   if (dialect === 'postgres') return sql`strpos(${expr}, ${text}) > 0`;
-  if (dialect === 'mysql') return sql`instr(binary ${expr}, binary ${text}) > 0`;
+  if (dialect === 'mysql') return sql`instr(cast(${expr} as binary), cast(${text} as binary)) > 0`;
   return sql`instr(${expr}, ${text}) > 0`;
+};
+
+// ---- Value models (values/): day arithmetic on stored datetimes, upserts, bulk loads. ----
+
+/** Whole days from datetime `expr` to instant `now`, floored, for `expr <= now` (SQLite: integer ms division). */
+export const daysSince = (knex: Knex, expr: Sql, now: Date): Sql => {
+  const dialect = dialectOf(knex);
+  // Bound numbers may arrive as REAL: divide as floats, then truncate (= floor, the difference is ≥ 0).
+  if (dialect === 'sqlite') return sql`cast((${now.getTime()} - ${expr}) / 86400000.0 as integer)`;
+  if (dialect === 'postgres') return sql`floor(extract(epoch from (cast(${now} as timestamp) - ${expr})) / 86400)`;
+  return sql`floor(timestampdiff(second, ${expr}, ${now}) / 86400)`;
+};
+
+/** Fractional days from datetime `from` to datetime `to` (either may be a bound instant via dateParam). */
+export const elapsedDays = (knex: Knex, from: Sql, to: Sql): Sql => {
+  const dialect = dialectOf(knex);
+  if (dialect === 'sqlite') return sql`((${to} - ${from}) / 86400000.0)`;
+  if (dialect === 'postgres') return sql`(extract(epoch from (cast(${to} as timestamp) - cast(${from} as timestamp))) / 86400.0)`;
+  return sql`(timestampdiff(microsecond, ${from}, ${to}) / 86400000000.0)`;
+};
+
+/** `INSERT … SELECT` tail that overwrites `columns` of an existing row with the same `key`. */
+export const upsertTail = (knex: Knex, key: string[], columns: string[]): string =>
+  dialectOf(knex) === 'mysql'
+    ? `on duplicate key update ${columns.map((c) => `${c} = values(${c})`).join(', ')}`
+    : `on conflict (${key.join(', ')}) do update set ${columns.map((c) => `${c} = excluded.${c}`).join(', ')}`;
+
+/**
+ * Appends many rows to `table`: PostgreSQL COPY (one round trip per batch stream), elsewhere
+ * multi-row INSERTs of `chunk` rows. Values are numbers, strings or null.
+ */
+export const bulkInsert = async (
+  knex: Knex,
+  table: string,
+  columns: string[],
+  rows: Iterable<Array<number | string | null>>,
+  chunk = 500
+): Promise<number> => {
+  let count = 0;
+  if (dialectOf(knex) === 'postgres') {
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    const { from: copyFrom } = require('pg-copy-streams');
+    const connection = await (knex.client as any).acquireConnection();
+    try {
+      const stream = connection.query(copyFrom(`copy ${table} (${columns.join(', ')}) from stdin`));
+      const done = new Promise<void>((resolve, reject) => {
+        stream.on('finish', resolve);
+        stream.on('error', reject);
+      });
+      const encode = (v: number | string | null) => (v === null ? '\\N' : String(v).replace(/[\\\t\n\r]/g, (c) => `\\${c === '\t' ? 't' : c === '\n' ? 'n' : c === '\r' ? 'r' : '\\'}`));
+      let buffer: string[] = [];
+      const flush = async () => {
+        if (!buffer.length) return;
+        if (!stream.write(buffer.join(''))) await new Promise((resolve) => stream.once('drain', resolve));
+        buffer = [];
+      };
+      for (const row of rows) {
+        buffer.push(`${row.map(encode).join('\t')}\n`);
+        count += 1;
+        if (buffer.length >= 5000) await flush();
+      }
+      await flush();
+      stream.end();
+      await done;
+    } finally {
+      await (knex.client as any).releaseConnection(connection);
+    }
+    return count;
+  }
+  let batch: Record<string, unknown>[] = [];
+  for (const row of rows) {
+    batch.push(Object.fromEntries(columns.map((c, i) => [c, row[i]])));
+    count += 1;
+    if (batch.length >= chunk) {
+      await knex(table).insert(batch);
+      batch = [];
+    }
+  }
+  if (batch.length) await knex(table).insert(batch);
+  return count;
+};
+
+/**
+ * Refreshes planner statistics (PostgreSQL only; the others estimate well enough here) for `tables`:
+ * always with `always`, else only those never analysed. A bulk-loaded table without statistics
+ * (autovacuum off or not yet run) makes PostgreSQL estimate 1 row and choose nested loops over
+ * aggregates, which turns a seconds-long statement into minutes.
+ */
+export const analyzeTables = async (knex: Knex, tables: string[], { always = false } = {}): Promise<string[]> => {
+  if (dialectOf(knex) !== 'postgres' || !tables.length) return [];
+  let names = tables;
+  if (!always) {
+    const { rows } = await knex.raw(
+      'select relname from pg_stat_user_tables where relname = any(?) and last_analyze is null and last_autoanalyze is null',
+      [tables]
+    );
+    names = rows.map((r: { relname: string }) => r.relname);
+  }
+  for (const name of names) await knex.raw(`analyze "${name.replace(/"/g, '""')}"`);
+  return names;
 };

@@ -4,13 +4,16 @@ import { withLock } from '../db/dialect';
 
 /**
  * Cron jobs that run once across all app nodes: every node schedules the job, and at each tick
- * the node that takes the database lock first runs it; the others skip that tick.
+ * the node that takes the database lock first runs it; the others skip that tick. A node whose
+ * timer fires after the first one finished would take the lock again, so a job that must run
+ * exactly once per tick also records the tick it handled (e.g. segments' unique schedule_slot).
  */
 export type JobSpec = {
   name: string;
   cron: string;
   timezone?: string;
-  run: () => Promise<void>;
+  /** `tick` is the cron time matched (the same on every node), for de-duplicating a tick across nodes. */
+  run: (tick: Date) => Promise<void>;
 };
 
 export type Scheduler = {
@@ -33,9 +36,9 @@ export const validateCron = (expression: string, timezone = 'UTC'): string | nul
 
 export const createScheduler = (knex: Knex, log: { warn(msg: string): void; error(msg: string): void }): Scheduler => {
   const tasks = new Map<string, ScheduledTask>();
-  const runOnce = async (spec: JobSpec) => {
+  const runOnce = async (spec: JobSpec, tick: Date) => {
     try {
-      const outcome = await withLock(knex, `job:${spec.name}`, spec.run, { wait: false });
+      const outcome = await withLock(knex, `job:${spec.name}`, () => spec.run(tick), { wait: false });
       if (!outcome.acquired) log.warn(`[client-insights] job ${spec.name}: another node runs this tick`);
     } catch (error) {
       log.error(`[client-insights] job ${spec.name} failed: ${(error as Error).message}`);
@@ -46,7 +49,7 @@ export const createScheduler = (knex: Knex, log: { warn(msg: string): void; erro
       const problem = validateCron(spec.cron, spec.timezone);
       if (problem) throw new Error(problem);
       tasks.get(spec.name)?.stop();
-      tasks.set(spec.name, cron.schedule(spec.cron, () => void runOnce(spec), { timezone: spec.timezone ?? 'UTC' }));
+      tasks.set(spec.name, cron.schedule(spec.cron, (now) => void runOnce(spec, now instanceof Date ? now : new Date()), { timezone: spec.timezone ?? 'UTC' }));
     },
     unschedule(name) {
       tasks.get(name)?.stop();

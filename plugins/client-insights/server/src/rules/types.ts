@@ -20,6 +20,10 @@ export type FieldDef = {
   enumValues?: string[];
   /** Contact data: masked for roles without the sensitive-view permission. */
   sensitive?: boolean;
+  /** Whole numbers only (literals must be integers too). */
+  integer?: boolean;
+  /** A count or sum: 0, never null, when there is nothing to count (no metrics row). */
+  count?: boolean;
 };
 
 export type OperatorDef = {

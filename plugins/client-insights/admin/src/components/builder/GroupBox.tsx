@@ -1,0 +1,144 @@
+import * as React from 'react';
+import { Box, Button, Checkbox, Flex, SingleSelect, SingleSelectOption, Typography } from '@strapi/design-system';
+import { Plus } from '@strapi/icons';
+import { useT } from '../../utils/translate';
+import { useBuilder } from './context';
+import { isBuilderDrag, NODE_MIME, readDrag } from './dnd';
+import { emptyGroup, insertNode, moveNode, updateNode, type Group } from './model';
+import { ConditionRow } from './ConditionRow';
+import { NodeToolbar, useRowKeys } from './NodeToolbar';
+
+/** A slot between children that accepts a dragged field or node. */
+const DropZone = ({ groupId, index }: { groupId: string; index: number }) => {
+  const { root, setRoot, addSubject } = useBuilder();
+  const [over, setOver] = React.useState(false);
+  return (
+    <Box
+      height={over ? '24px' : '8px'}
+      hasRadius
+      background={over ? 'primary200' : undefined}
+      style={{ transition: 'height 0.1s' }}
+      onDragOver={(e: React.DragEvent) => {
+        if (!isBuilderDrag(e)) return;
+        e.preventDefault();
+        e.stopPropagation();
+        setOver(true);
+      }}
+      onDragLeave={() => setOver(false)}
+      onDrop={(e: React.DragEvent) => {
+        e.preventDefault();
+        e.stopPropagation();
+        setOver(false);
+        const { subject, nodeId } = readDrag(e);
+        if (subject) addSubject(subject, groupId, index);
+        else if (nodeId) setRoot(moveNode(root, nodeId, groupId, index));
+      }}
+      data-testid={`ci-drop-${groupId}-${index}`}
+    />
+  );
+};
+
+export const GroupBox = ({ group, isRoot = false }: { group: Group; isRoot?: boolean }) => {
+  const t = useT();
+  const { root, setRoot, activeGroup, setActiveGroup, errors, warnings, addSubject } = useBuilder();
+  const onKeyDown = useRowKeys(group.id);
+  const active = activeGroup === group.id;
+  const set = (patch: Partial<Group>) => setRoot(updateNode(root, group.id, patch));
+  const name = t(group.op === 'and' ? 'builder.group.and' : 'builder.group.or');
+  const myErrors = errors.get(group.id) ?? [];
+  const myWarnings = warnings.get(group.id) ?? [];
+  return (
+    <Box
+      padding={3}
+      hasRadius
+      background={isRoot ? 'neutral100' : 'neutral150'}
+      borderColor={active ? 'primary600' : myErrors.length ? 'danger600' : 'neutral300'}
+      borderStyle={active ? 'solid' : 'dashed'}
+      borderWidth="2px"
+      draggable={!isRoot}
+      onDragStart={(e: React.DragEvent) => {
+        if (isRoot) return;
+        e.stopPropagation();
+        e.dataTransfer.setData(NODE_MIME, group.id);
+      }}
+      onDragOver={(e: React.DragEvent) => {
+        if (isBuilderDrag(e)) e.preventDefault();
+      }}
+      onDrop={(e: React.DragEvent) => {
+        // Dropped on the group itself (not a slot): append.
+        e.preventDefault();
+        e.stopPropagation();
+        const { subject, nodeId } = readDrag(e);
+        if (subject) addSubject(subject, group.id, group.children.length);
+        else if (nodeId) setRoot(moveNode(root, nodeId, group.id, group.children.length));
+      }}
+      onKeyDown={isRoot ? undefined : onKeyDown}
+      tabIndex={isRoot ? undefined : 0}
+      data-testid={isRoot ? 'ci-root-group' : 'ci-group'}
+      data-node-id={group.id}
+      aria-label={name}
+      role="group"
+    >
+      <Flex gap={2} wrap="wrap" alignItems="center">
+        <SingleSelect aria-label={t('builder.group.combine')} value={group.op} onChange={(v: string | number) => set({ op: v as 'and' | 'or' })} size="S">
+          <SingleSelectOption value="and">{t('builder.group.and')}</SingleSelectOption>
+          <SingleSelectOption value="or">{t('builder.group.or')}</SingleSelectOption>
+        </SingleSelect>
+        <Checkbox checked={group.not} onCheckedChange={(checked: boolean) => set({ not: checked === true })}>
+          {t('builder.group.not')}
+        </Checkbox>
+        <Button
+          variant={active ? 'secondary' : 'tertiary'}
+          size="S"
+          onClick={() => setActiveGroup(group.id)}
+          aria-pressed={active}
+          data-testid={`ci-target-${group.id}`}
+        >
+          {active ? t('builder.group.target') : t('builder.group.makeTarget')}
+        </Button>
+        <Button
+          variant="tertiary"
+          size="S"
+          startIcon={<Plus />}
+          onClick={() => {
+            const child = emptyGroup('or');
+            setRoot(insertNode(root, group.id, group.children.length, child));
+            setActiveGroup(child.id);
+          }}
+          data-testid={`ci-add-group-${group.id}`}
+        >
+          {t('builder.group.add')}
+        </Button>
+        {!isRoot && (
+          <Box marginLeft="auto">
+            <NodeToolbar id={group.id} name={name} />
+          </Box>
+        )}
+      </Flex>
+      {myErrors.map((m) => (
+        <Typography key={m} variant="pi" textColor="danger600" tag="p" role="alert" data-testid="ci-condition-error">
+          {m}
+        </Typography>
+      ))}
+      {myWarnings.map((m) => (
+        <Typography key={m} variant="pi" textColor="warning700" tag="p" data-testid="ci-condition-warning">
+          {m}
+        </Typography>
+      ))}
+      <Flex direction="column" alignItems="stretch" gap={0} paddingTop={2}>
+        {group.children.length === 0 && (
+          <Typography variant="pi" textColor="neutral600" tag="p">
+            {t('builder.group.empty')}
+          </Typography>
+        )}
+        <DropZone groupId={group.id} index={0} />
+        {group.children.map((child, i) => (
+          <React.Fragment key={child.id}>
+            {child.type === 'group' ? <GroupBox group={child} /> : <ConditionRow condition={child} />}
+            <DropZone groupId={group.id} index={i + 1} />
+          </React.Fragment>
+        ))}
+      </Flex>
+    </Box>
+  );
+};

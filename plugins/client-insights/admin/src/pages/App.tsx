@@ -1,0 +1,59 @@
+import { Layouts, Page } from '@strapi/strapi/admin';
+import { SubNav } from '@strapi/strapi/admin';
+import { Route, Routes } from 'react-router-dom';
+import { useT, type MessageKey } from '../utils/translate';
+import { usePermissions } from '../hooks/usePermissions';
+import { OverviewPage } from './Overview/OverviewPage';
+import { BuilderPage } from './Builder/BuilderPage';
+import { ValuesPage } from './Values/ValuesPage';
+import { CustomersPage } from './Customers/CustomersPage';
+import { TagsPage } from './Tags/TagsPage';
+import { SegmentsPage } from './Segments/SegmentsPage';
+import { SegmentDetailPage } from './Segments/SegmentDetailPage';
+
+const LINKS: { to: string; label: MessageKey }[] = [
+  { to: '', label: 'nav.overview' },
+  { to: 'segments', label: 'nav.segments' },
+  { to: 'builder', label: 'nav.builder' },
+  { to: 'customers', label: 'nav.customers' },
+  { to: 'tags', label: 'nav.tags' },
+  { to: 'values', label: 'nav.values' },
+];
+
+const Nav = () => {
+  const t = useT();
+  return (
+    <SubNav.Main>
+      <SubNav.Header label={t('plugin.name')} />
+      <SubNav.Content>
+        {LINKS.map((link) => (
+          <SubNav.Link key={link.to} to={link.to} end label={t(link.label)} />
+        ))}
+      </SubNav.Content>
+    </SubNav.Main>
+  );
+};
+
+const App = () => {
+  const { can, isLoading } = usePermissions();
+  if (isLoading) return <Page.Loading />;
+  if (!can['segments.read']) return <Page.NoPermissions />;
+  return (
+    <Layouts.Root sideNav={<Nav />}>
+      <Routes>
+        <Route index element={<OverviewPage />} />
+        <Route path="segments" element={<SegmentsPage />} />
+        <Route path="segments/:id" element={<SegmentDetailPage />} />
+        <Route path="builder" element={<BuilderPage />} />
+        <Route path="builder/:id" element={<BuilderPage />} />
+        <Route path="values" element={<ValuesPage />} />
+        <Route path="customers" element={<CustomersPage />} />
+        <Route path="customers/:id" element={<CustomersPage />} />
+        <Route path="tags" element={<TagsPage />} />
+        <Route path="*" element={<Page.Error />} />
+      </Routes>
+    </Layouts.Root>
+  );
+};
+
+export default App;

@@ -1,0 +1,111 @@
+import * as React from 'react';
+import { Badge, Box, Flex, Searchbar, Table, Tbody, Td, Th, Thead, Tr, Typography } from '@strapi/design-system';
+import { useNavigate, useSearchParams } from 'react-router-dom';
+import { Pager } from '../../components/Pager';
+import { SectionEmpty, SectionError, SectionLoading } from '../../components/States';
+import { usePaged } from '../../hooks/usePaged';
+import { pluginPath } from '../../pluginId';
+import { useEnumLabel, useT } from '../../utils/translate';
+import type { CustomerRow } from './types';
+
+const FILTERS = ['stage', 'quadrant', 'r', 'f', 'm'] as const;
+
+/** Searchable, paginated customers; value-chart drill-downs arrive as ?quadrant=&r=&f=&m=. */
+export const CustomerList = () => {
+  const t = useT();
+  const enumLabel = useEnumLabel();
+  const navigate = useNavigate();
+  const [params, setParams] = useSearchParams();
+  const [text, setText] = React.useState(params.get('q') ?? '');
+  const filters = Object.fromEntries(FILTERS.filter((f) => params.get(f)).map((f) => [f, params.get(f)!]));
+  const list = usePaged<CustomerRow>('/customers', { ...filters, ...(params.get('q') ? { q: params.get('q') } : {}) }, 20);
+  React.useEffect(() => {
+    const timer = setTimeout(() => {
+      const next = new URLSearchParams(params);
+      if (text.trim()) next.set('q', text.trim());
+      else next.delete('q');
+      if (next.toString() !== params.toString()) setParams(next, { replace: true });
+    }, 300);
+    return () => clearTimeout(timer);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [text]);
+  const rows = list.data?.data ?? [];
+  return (
+    <Flex direction="column" alignItems="stretch" gap={3}>
+      <Searchbar
+        name="customer-search"
+        value={text}
+        onChange={(e: React.ChangeEvent<HTMLInputElement>) => setText(e.target.value)}
+        onClear={() => setText('')}
+        clearLabel={t('action.clear')}
+        placeholder={t('customers.search')}
+      >
+        {t('customers.search')}
+      </Searchbar>
+      {Object.keys(filters).length > 0 && (
+        <Flex gap={2} wrap="wrap">
+          <Typography variant="pi">{t('customers.filteredBy')}</Typography>
+          {Object.entries(filters).map(([k, v]) => (
+            <Badge key={k}>{k === 'quadrant' || k === 'stage' ? enumLabel('enum', v) : `${k.toUpperCase()} = ${v}`}</Badge>
+          ))}
+          <Box tag="button" type="button" onClick={() => setParams(new URLSearchParams())} style={{ border: 'none', background: 'none', cursor: 'pointer' }}>
+            <Typography variant="pi" textColor="primary600">
+              {t('customers.clearFilters')}
+            </Typography>
+          </Box>
+        </Flex>
+      )}
+      {list.isLoading && !list.data ? (
+        <SectionLoading />
+      ) : list.error || !list.data ? (
+        <SectionError error={list.error} onRetry={list.reload} />
+      ) : rows.length === 0 ? (
+        <SectionEmpty message={t('customers.empty')} />
+      ) : (
+        <>
+          <Table colCount={6} rowCount={rows.length + 1} data-testid="ci-customer-list">
+            <Thead>
+              <Tr>
+                {(['customer.name', 'customer.region', 'customer.stage', 'members.totalSpent', 'members.orderCount', 'customers.quadrant'] as const).map((c) => (
+                  <Th key={c}>
+                    <Typography variant="sigma">{t(c)}</Typography>
+                  </Th>
+                ))}
+              </Tr>
+            </Thead>
+            <Tbody>
+              {rows.map((c) => (
+                <Tr key={c.id} onClick={() => navigate(pluginPath(`customers/${c.id}`))} style={{ cursor: 'pointer' }} data-testid="ci-customer-row">
+                  <Td>
+                    <Typography fontWeight="bold" textColor="primary600">
+                      {c.name ?? `#${c.id}`}
+                    </Typography>
+                    <Typography variant="pi" textColor="neutral500" tag="div">
+                      {c.email ?? ''}
+                    </Typography>
+                  </Td>
+                  <Td>
+                    <Typography>{c.region ?? '—'}</Typography>
+                  </Td>
+                  <Td>
+                    <Typography>{c.stage ? enumLabel('enum', c.stage) : '—'}</Typography>
+                  </Td>
+                  <Td>
+                    <Typography>{c.totalSpent.toLocaleString()}</Typography>
+                  </Td>
+                  <Td>
+                    <Typography>{c.orderCount}</Typography>
+                  </Td>
+                  <Td>
+                    <Typography>{c.quadrant ? enumLabel('enum', c.quadrant) : '—'}</Typography>
+                  </Td>
+                </Tr>
+              ))}
+            </Tbody>
+          </Table>
+          <Pager page={list.page} pageCount={list.data.meta.pagination.pageCount} total={list.data.meta.pagination.total} onPage={list.setPage} />
+        </>
+      )}
+    </Flex>
+  );
+};

@@ -1,0 +1,268 @@
+import * as React from 'react';
+import { Accordion, Badge, Box, Button, Flex, Grid, IconButton, SingleSelect, SingleSelectOption, Typography } from '@strapi/design-system';
+import { Cross, Plus } from '@strapi/icons';
+import { useNotification } from '@strapi/strapi/admin';
+import { Link } from 'react-router-dom';
+import { useApi, useApiClient } from '../../api/useApi';
+import type { TagSummary } from '../../api/types';
+import { useDateTime } from '../../components/Dates';
+import { SectionError, SectionLoading } from '../../components/States';
+import { usePermissions } from '../../hooks/usePermissions';
+import { pluginPath } from '../../pluginId';
+import { useEnumLabel, useT, type MessageKey } from '../../utils/translate';
+import { FollowUpTask } from './FollowUpTask';
+import type { Profile } from './types';
+
+const CATEGORIES = ['basic', 'behavior', 'value', 'risk'] as const;
+const pct = (v: number | null) => (v === null ? '—' : `${Math.round(v * 100)}%`);
+
+const Fact = ({ label, children }: { label: string; children: React.ReactNode }) => (
+  <Grid.Item col={4} s={6} xs={12} direction="column" alignItems="flex-start">
+    <Typography variant="sigma" textColor="neutral600">
+      {label}
+    </Typography>
+    <Typography>{children ?? '—'}</Typography>
+  </Grid.Item>
+);
+
+const PersonLink = ({ p }: { p: { id: number; name: string | null } }) => (
+  <Link to={pluginPath(`customers/${p.id}`)}>
+    <Typography textColor="primary600">{p.name ?? `#${p.id}`}</Typography>
+  </Link>
+);
+
+/** The profile card: sections collapse and expand; contact data arrives masked without sensitive.view. */
+export const ProfileCard = ({ id }: { id: string }) => {
+  const t = useT();
+  const enumLabel = useEnumLabel();
+  const when = useDateTime();
+  const api = useApiClient();
+  const { toggleNotification } = useNotification();
+  const { can } = usePermissions();
+  const profile = useApi<Profile>(`/customers/${id}`);
+  const allTags = useApi<TagSummary[]>(can['tags.manage'] ? '/tags' : null);
+  const [adding, setAdding] = React.useState<string | undefined>();
+  if (profile.isLoading && !profile.data) return <SectionLoading />;
+  if (profile.error || !profile.data) return <SectionError error={profile.error} onRetry={profile.reload} />;
+  const p = profile.data;
+  const c = p.customer;
+  const changeTag = async (method: 'add' | 'remove', tagId: number) => {
+    const res = method === 'add' ? await api.post<any>(`/customers/${c.id}/tags`, { tagId }) : await api.del<any>(`/customers/${c.id}/tags/${tagId}`);
+    if (res.status && res.status >= 400) toggleNotification({ type: 'danger', message: res.data?.error?.message ?? res.data?.errors?.[0]?.message ?? `HTTP ${res.status}` });
+    profile.reload();
+  };
+  const quadrant = p.scores?.quadrant;
+  return (
+    <Flex direction="column" alignItems="stretch" gap={4} data-testid="ci-profile">
+      <Flex justifyContent="space-between">
+        <Flex direction="column" alignItems="flex-start">
+          <Typography variant="alpha">{c.name ?? `#${c.id}`}</Typography>
+          <Flex gap={2}>
+            {c.stage && <Badge>{enumLabel('enum', c.stage)}</Badge>}
+            {quadrant && <Badge>{enumLabel('enum', quadrant)}</Badge>}
+            {p.masked && (
+              <Typography variant="pi" textColor="neutral600">
+                {t('profile.masked')}
+              </Typography>
+            )}
+          </Flex>
+        </Flex>
+        <FollowUpTask customer={c} />
+      </Flex>
+        <Accordion.Root collapsible defaultValue="basic"><Accordion.Item value="basic">
+          <Accordion.Header>
+            <Accordion.Trigger>{t('profile.basic')}</Accordion.Trigger>
+          </Accordion.Header>
+          <Accordion.Content>
+            <Box padding={4}>
+              <Grid.Root gap={4}>
+                <Fact label={t('customer.email')}>{c.email}</Fact>
+                <Fact label={t('customer.phone')}>{c.phone}</Fact>
+                <Fact label={t('customer.region')}>{c.region}</Fact>
+                <Fact label={t('profile.language')}>{c.language}</Fact>
+                <Fact label={t('profile.education')}>{c.education ? enumLabel('enum', c.education) : null}</Fact>
+                <Fact label={t('profile.targetMajor')}>{c.targetMajor}</Fact>
+                <Fact label={t('profile.program')}>{c.program}</Fact>
+                <Fact label={t('customer.stage')}>{c.stage ? enumLabel('enum', c.stage) : null}</Fact>
+                <Fact label={t('profile.leadSource')}>{c.leadSource ? enumLabel('enum', c.leadSource) : null}</Fact>
+                <Fact label={t('profile.createdAt')}>{when(c.createdAt)}</Fact>
+                {!p.masked && <Fact label={t('profile.notes')}>{c.notes}</Fact>}
+              </Grid.Root>
+            </Box>
+          </Accordion.Content>
+        </Accordion.Item></Accordion.Root>
+        <Accordion.Root collapsible defaultValue="network"><Accordion.Item value="network">
+          <Accordion.Header>
+            <Accordion.Trigger>{t('profile.network')}</Accordion.Trigger>
+          </Accordion.Header>
+          <Accordion.Content>
+            <Box padding={4}>
+              <Grid.Root gap={4}>
+                <Fact label={t('profile.referrer')}>{p.referrer ? <PersonLink p={p.referrer} /> : t('profile.none')}</Fact>
+                <Fact label={t('profile.referrals', { n: p.referrals.length })}>
+                  {p.referrals.length ? (
+                    <Flex gap={2} wrap="wrap">
+                      {p.referrals.map((r) => (
+                        <PersonLink key={r.id} p={r} />
+                      ))}
+                    </Flex>
+                  ) : (
+                    t('profile.none')
+                  )}
+                </Fact>
+                <Fact label={t('profile.family')}>
+                  {p.family.length ? (
+                    <Flex gap={2} wrap="wrap">
+                      {p.family.map((r) => (
+                        <PersonLink key={r.id} p={r} />
+                      ))}
+                    </Flex>
+                  ) : (
+                    t('profile.none')
+                  )}
+                </Fact>
+              </Grid.Root>
+            </Box>
+          </Accordion.Content>
+        </Accordion.Item></Accordion.Root>
+        <Accordion.Root collapsible defaultValue="tags"><Accordion.Item value="tags">
+          <Accordion.Header>
+            <Accordion.Trigger>{t('profile.tags', { n: p.tags.length })}</Accordion.Trigger>
+          </Accordion.Header>
+          <Accordion.Content>
+            <Box padding={4}>
+              <Grid.Root gap={4}>
+                {CATEGORIES.map((cat) => {
+                  const inCat = p.tags.filter((tag) => tag.category === cat);
+                  return (
+                    <Grid.Item key={cat} col={3} s={6} xs={12} direction="column" alignItems="flex-start" gap={2}>
+                      <Typography variant="sigma" textColor="neutral600">
+                        {enumLabel('tag.category', cat)}
+                      </Typography>
+                      {inCat.length === 0 && (
+                        <Typography variant="pi" textColor="neutral500">
+                          {t('profile.none')}
+                        </Typography>
+                      )}
+                      {inCat.map((tag) => (
+                        <Flex key={tag.id} gap={1}>
+                          <Badge backgroundColor="neutral150" style={tag.color ? { borderLeft: `4px solid ${tag.color}` } : undefined}>
+                            {tag.name}
+                          </Badge>
+                          <Typography variant="pi" textColor="neutral500">
+                            {enumLabel('source', tag.source)}
+                          </Typography>
+                          {can['tags.manage'] && (
+                            <IconButton label={t('profile.removeTag', { name: tag.name })} variant="ghost" size="XS" onClick={() => changeTag('remove', tag.id)}>
+                              <Cross />
+                            </IconButton>
+                          )}
+                        </Flex>
+                      ))}
+                    </Grid.Item>
+                  );
+                })}
+              </Grid.Root>
+              {can['tags.manage'] && allTags.data && (
+                <Flex gap={2} paddingTop={4}>
+                  <Box minWidth="260px">
+                    <SingleSelect aria-label={t('profile.addTag')} placeholder={t('builder.value.tag')} value={adding} onChange={(v: string | number) => setAdding(String(v))}>
+                      {allTags.data
+                        .filter((tag) => !p.tags.some((x) => x.id === tag.id))
+                        .map((tag) => (
+                          <SingleSelectOption key={tag.id} value={String(tag.id)}>
+                            {`${tag.name} (${enumLabel('tag.category', tag.category)})`}
+                          </SingleSelectOption>
+                        ))}
+                    </SingleSelect>
+                  </Box>
+                  <Button
+                    startIcon={<Plus />}
+                    disabled={!adding}
+                    onClick={async () => {
+                      await changeTag('add', Number(adding));
+                      setAdding(undefined);
+                    }}
+                  >
+                    {t('profile.addTag')}
+                  </Button>
+                </Flex>
+              )}
+            </Box>
+          </Accordion.Content>
+        </Accordion.Item></Accordion.Root>
+        <Accordion.Root collapsible defaultValue="journey"><Accordion.Item value="journey">
+          <Accordion.Header>
+            <Accordion.Trigger>{t('profile.journey')}</Accordion.Trigger>
+          </Accordion.Header>
+          <Accordion.Content>
+            <Box padding={4}>
+              {p.timeline.length === 0 ? (
+                <Typography textColor="neutral600">{t('profile.noJourney')}</Typography>
+              ) : (
+                <Flex direction="column" alignItems="stretch" gap={2} tag="ol" style={{ listStyle: 'none', padding: 0 }}>
+                  {p.timeline.map((e) => (
+                    <Flex key={`${e.kind}-${e.id}`} gap={3} tag="li">
+                      <Box minWidth="160px">
+                        <Typography variant="pi" textColor="neutral600">
+                          {when(e.at)}
+                        </Typography>
+                      </Box>
+                      <Badge backgroundColor={e.kind === 'order' ? 'success100' : 'primary100'} textColor={e.kind === 'order' ? 'success700' : 'primary700'}>
+                        {t(e.kind === 'order' ? 'profile.order' : 'profile.interaction')}
+                      </Badge>
+                      {e.kind === 'order' ? (
+                        <Typography>
+                          {enumLabel('orderKind', e.type)} · {e.amount.toLocaleString()} {e.currency} · {enumLabel('orderStatus', e.status)}
+                        </Typography>
+                      ) : (
+                        <Typography>
+                          {enumLabel('event', e.type)}
+                          {e.channel ? ` · ${e.channel}` : ''}
+                        </Typography>
+                      )}
+                    </Flex>
+                  ))}
+                </Flex>
+              )}
+            </Box>
+          </Accordion.Content>
+        </Accordion.Item></Accordion.Root>
+        <Accordion.Root collapsible defaultValue="value"><Accordion.Item value="value">
+          <Accordion.Header>
+            <Accordion.Trigger>{t('profile.value')}</Accordion.Trigger>
+          </Accordion.Header>
+          <Accordion.Content>
+            <Box padding={4}>
+              <Grid.Root gap={4}>
+                <Fact label={t('members.totalSpent')}>{p.metrics ? p.metrics.totalSpent.toLocaleString() : 0}</Fact>
+                <Fact label={t('members.orderCount')}>{p.metrics?.orderCount ?? 0}</Fact>
+                <Fact label={t('profile.lastInteraction')}>{when(p.metrics?.lastInteractionAt)}</Fact>
+                {p.scores ? (
+                  <>
+                    <Fact label="R · F · M">{`${p.scores.r ?? '—'} · ${p.scores.f ?? '—'} · ${p.scores.m ?? '—'}`}</Fact>
+                    <Fact label={t('profile.rfmSegment')}>{p.scores.rfmSegment ? enumLabel('enum', p.scores.rfmSegment) : null}</Fact>
+                    <Fact label={t('customers.quadrant')}>{quadrant ? enumLabel('enum', quadrant) : null}</Fact>
+                    <Fact label="CLV">{p.scores.clv === null ? null : Math.round(p.scores.clv).toLocaleString()}</Fact>
+                    <Fact label={t('profile.churnRisk')}>{pct(p.scores.churnRisk)}</Fact>
+                    <Fact label={t('profile.renewal')}>{pct(p.scores.renewalProbability)}</Fact>
+                    <Fact label={t('profile.upsell')}>{pct(p.scores.upsellProbability)}</Fact>
+                  </>
+                ) : (
+                  <Fact label={t('profile.scores')}>{t('profile.notScored')}</Fact>
+                )}
+              </Grid.Root>
+              {quadrant && (
+                <Box paddingTop={4} data-testid="ci-suggestion">
+                  <Typography variant="sigma" textColor="neutral600">
+                    {t('profile.suggestion')}
+                  </Typography>
+                  <Typography tag="p">{t(`suggestion.${quadrant}` as MessageKey)}</Typography>
+                </Box>
+              )}
+            </Box>
+          </Accordion.Content>
+        </Accordion.Item></Accordion.Root>
+    </Flex>
+  );
+};

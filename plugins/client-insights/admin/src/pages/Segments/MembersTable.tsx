@@ -1,0 +1,65 @@
+import { pluginPath } from '../../pluginId';
+import { Table, Tbody, Td, Th, Thead, Tr, Typography } from '@strapi/design-system';
+import { Link } from 'react-router-dom';
+import { Pager } from '../../components/Pager';
+import { SectionEmpty, SectionError, SectionLoading } from '../../components/States';
+import { useDateTime } from '../../components/Dates';
+import { usePaged } from '../../hooks/usePaged';
+import { useEnumLabel, useT } from '../../utils/translate';
+
+type Member = { id: number; name: string | null; region: string | null; stage: string | null; totalSpent: number | null; orderCount: number | null; lastOrderAt: string | null };
+
+/** A paginated customer list from a members endpoint (current members or a run's change report). */
+export const MembersTable = ({ path, params = {}, emptyMessage }: { path: string; params?: Record<string, unknown>; emptyMessage: string }) => {
+  const t = useT();
+  const enumLabel = useEnumLabel();
+  const when = useDateTime();
+  const members = usePaged<Member>(path, params, 20);
+  if (members.isLoading && !members.data) return <SectionLoading />;
+  if (members.error || !members.data) return <SectionError error={members.error} onRetry={members.reload} />;
+  const rows = members.data.data;
+  if (rows.length === 0) return <SectionEmpty message={emptyMessage} />;
+  const cols = ['customer.name', 'customer.region', 'customer.stage', 'members.totalSpent', 'members.orderCount', 'members.lastOrderAt'] as const;
+  return (
+    <>
+      <Table colCount={cols.length} rowCount={rows.length + 1} data-testid="ci-members">
+        <Thead>
+          <Tr>
+            {cols.map((c) => (
+              <Th key={c}>
+                <Typography variant="sigma">{t(c)}</Typography>
+              </Th>
+            ))}
+          </Tr>
+        </Thead>
+        <Tbody>
+          {rows.map((m) => (
+            <Tr key={m.id}>
+              <Td>
+                <Link to={pluginPath(`customers/${m.id}`)}>
+                  <Typography textColor="primary600">{m.name ?? `#${m.id}`}</Typography>
+                </Link>
+              </Td>
+              <Td>
+                <Typography>{m.region ?? '—'}</Typography>
+              </Td>
+              <Td>
+                <Typography>{m.stage ? enumLabel('enum', m.stage) : '—'}</Typography>
+              </Td>
+              <Td>
+                <Typography>{Number(m.totalSpent ?? 0).toLocaleString()}</Typography>
+              </Td>
+              <Td>
+                <Typography>{Number(m.orderCount ?? 0)}</Typography>
+              </Td>
+              <Td>
+                <Typography>{when(m.lastOrderAt)}</Typography>
+              </Td>
+            </Tr>
+          ))}
+        </Tbody>
+      </Table>
+      <Pager page={members.page} pageCount={members.data.meta.pagination.pageCount} total={members.data.meta.pagination.total} onPage={members.setPage} />
+    </>
+  );
+};

@@ -1,0 +1,111 @@
+import * as React from 'react';
+import { Box, Button, Flex, Grid, Typography } from '@strapi/design-system';
+import { Pencil } from '@strapi/icons';
+import { Layouts, Page } from '@strapi/strapi/admin';
+import { useNavigate, useParams } from 'react-router-dom';
+import { useApi } from '../../api/useApi';
+import type { Segment } from '../../api/segments';
+import { CsvButton } from '../../components/CsvButton';
+import { useDateTime } from '../../components/Dates';
+import { usePermissions } from '../../hooks/usePermissions';
+import { pluginPath } from '../../pluginId';
+import { useT, type MessageKey } from '../../utils/translate';
+import { MembersTable } from './MembersTable';
+import { RunHistory } from './RunHistory';
+import { RunNow } from './RunNow';
+import { StatusBadge, useOwnerLabel } from './SegmentBadges';
+
+const Section = ({ title, children, actions }: { title: string; children: React.ReactNode; actions?: React.ReactNode }) => (
+  <Box padding={5} background="neutral0" shadow="tableShadow" hasRadius>
+    <Flex justifyContent="space-between" paddingBottom={3}>
+      <Typography variant="delta" tag="h2">
+        {title}
+      </Typography>
+      {actions}
+    </Flex>
+    {children}
+  </Box>
+);
+
+export const SegmentDetailPage = () => {
+  const t = useT();
+  const { id } = useParams();
+  const navigate = useNavigate();
+  const { can } = usePermissions();
+  const when = useDateTime();
+  const owner = useOwnerLabel();
+  const segment = useApi<Segment>(`/segments/${id}`);
+  const [version, setVersion] = React.useState(0);
+  if (segment.isLoading && !segment.data) return <Page.Loading />;
+  if (segment.error || !segment.data) return <Page.Error />;
+  const s = segment.data;
+  const facts: [MessageKey, React.ReactNode][] = [
+    ['save.key', s.key],
+    ['save.type', t(`segment.type.${s.type}`)],
+    ['segments.col.status', <StatusBadge key="s" status={s.status} />],
+    ['segments.col.members', s.memberCount.toLocaleString()],
+    ['segments.col.lastRun', when(s.lastCalculatedAt)],
+    ['save.priority', s.priority],
+    ['save.schedule', s.schedule ? `${s.schedule.cron} (${s.schedule.timezone})` : t('schedule.none')],
+    ['save.visibility', t(`visibility.${s.visibility}`)],
+    ['segments.col.owner', owner(s.ownerId)],
+  ];
+  const refresh = () => {
+    segment.reload();
+    setVersion((v) => v + 1);
+  };
+  return (
+    <Page.Main>
+      <Page.Title>{s.name}</Page.Title>
+      <Layouts.Header
+        title={s.name}
+        subtitle={s.description ?? undefined}
+        primaryAction={can['segments.run'] ? <RunNow segment={s} onDone={refresh} /> : undefined}
+        secondaryAction={
+          can['segments.update'] ? (
+            <Button variant="tertiary" startIcon={<Pencil />} onClick={() => navigate(pluginPath(`builder/${s.id}`))}>
+              {t('segments.editRule')}
+            </Button>
+          ) : undefined
+        }
+      />
+      <Layouts.Content>
+        <Flex direction="column" alignItems="stretch" gap={5}>
+          <Section title={t('segment.details')}>
+            <Grid.Root gap={4}>
+              {facts.map(([label, value]) => (
+                <Grid.Item key={label} col={4} s={6} xs={12} direction="column" alignItems="flex-start">
+                  <Typography variant="sigma" textColor="neutral600">
+                    {t(label)}
+                  </Typography>
+                  <Typography>{value}</Typography>
+                </Grid.Item>
+              ))}
+            </Grid.Root>
+            <Box paddingTop={4}>
+              <Typography variant="sigma" textColor="neutral600">
+                {t('json.label')}
+              </Typography>
+              <Box tag="pre" padding={3} background="neutral100" hasRadius style={{ overflowX: 'auto', fontSize: 12 }}>
+                {JSON.stringify(s.rule, null, 2)}
+              </Box>
+            </Box>
+          </Section>
+          <Section title={t('runs.title')}>
+            <RunHistory segmentId={s.id} version={version} />
+          </Section>
+          <Section
+            title={t('segment.members')}
+            actions={
+              can.export && s.currentResult ? (
+                <CsvButton path={`/segments/results/${s.currentResult.executionId}/export`} filename={`${s.key}-members.csv`} />
+              ) : undefined
+            }
+          >
+            <MembersTable key={version} path={`/segments/${s.id}/customers`} emptyMessage={t('segment.noMembers')} />
+          </Section>
+        </Flex>
+      </Layouts.Content>
+    </Page.Main>
+  );
+};

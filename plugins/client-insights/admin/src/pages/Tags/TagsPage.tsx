@@ -1,0 +1,159 @@
+import * as React from 'react';
+import { Badge, Box, Button, Flex, IconButton, Table, Tabs, Tbody, Td, Th, Thead, Tr, Typography } from '@strapi/design-system';
+import { ArrowsCounterClockwise, Pencil, Play, Plus, User } from '@strapi/icons';
+import { Layouts, Page, useNotification } from '@strapi/strapi/admin';
+import { useApi, useApiClient } from '../../api/useApi';
+import { useDateTime } from '../../components/Dates';
+import { SectionEmpty, SectionError, SectionLoading } from '../../components/States';
+import { usePermissions } from '../../hooks/usePermissions';
+import { useEnumLabel, useT } from '../../utils/translate';
+import { BulkDialog } from './BulkDialog';
+import { MergeDialog } from './MergeDialog';
+import { TagDialog } from './TagDialog';
+import { CATEGORIES, type Tag } from './types';
+
+const TagTable = ({ tags, manage, onEdit, onBulk, onRun, running }: { tags: Tag[]; manage: boolean; onEdit: (t: Tag) => void; onBulk: (t: Tag) => void; onRun: (t: Tag) => void; running: number | null }) => {
+  const t = useT();
+  const when = useDateTime();
+  if (tags.length === 0) return <SectionEmpty message={t('tags.emptyCategory')} />;
+  return (
+    <Table colCount={5} rowCount={tags.length + 1}>
+      <Thead>
+        <Tr>
+          {(['tags.col.name', 'tags.col.usage', 'tags.col.rule', 'tags.col.lastRun', 'segments.col.actions'] as const).map((c) => (
+            <Th key={c}>
+              <Typography variant="sigma">{t(c)}</Typography>
+            </Th>
+          ))}
+        </Tr>
+      </Thead>
+      <Tbody>
+        {tags.map((tag) => (
+          <Tr key={tag.id} data-testid={`ci-tag-row-${tag.slug}`}>
+            <Td>
+              <Flex gap={2}>
+                <Box width="12px" height="12px" hasRadius style={{ background: tag.color ?? '#c0c0cf' }} />
+                <Flex direction="column" alignItems="flex-start">
+                  <Typography fontWeight="bold">{tag.name}</Typography>
+                  <Typography variant="pi" textColor="neutral500">
+                    {tag.slug}
+                  </Typography>
+                </Flex>
+              </Flex>
+            </Td>
+            <Td>
+              <Typography data-testid="ci-tag-usage">{tag.usage.toLocaleString()}</Typography>
+            </Td>
+            <Td>{tag.rule ? <Badge>{t('tags.auto')}</Badge> : <Typography textColor="neutral500">{t('tags.manual')}</Typography>}</Td>
+            <Td>
+              <Typography variant="pi">
+                {tag.lastRun ? t('tags.lastRun', { at: when(tag.lastRun.at), matched: tag.lastRun.matched, added: tag.lastRun.added, removed: tag.lastRun.removed }) : '—'}
+              </Typography>
+            </Td>
+            <Td>
+              {manage && (
+                <Flex gap={1}>
+                  <IconButton label={t('tags.edit', { name: tag.name })} variant="ghost" onClick={() => onEdit(tag)}>
+                    <Pencil />
+                  </IconButton>
+                  <IconButton label={t('tags.bulk.title', { name: tag.name })} variant="ghost" onClick={() => onBulk(tag)}>
+                    <User />
+                  </IconButton>
+                  {tag.rule !== null && (
+                    <IconButton label={t('tags.runNow', { name: tag.name })} variant="ghost" onClick={() => onRun(tag)} disabled={running === tag.id}>
+                      {running === tag.id ? <ArrowsCounterClockwise /> : <Play />}
+                    </IconButton>
+                  )}
+                </Flex>
+              )}
+            </Td>
+          </Tr>
+        ))}
+      </Tbody>
+    </Table>
+  );
+};
+
+export const TagsPage = () => {
+  const t = useT();
+  const enumLabel = useEnumLabel();
+  const api = useApiClient();
+  const { toggleNotification } = useNotification();
+  const { can } = usePermissions();
+  const manage = can['tags.manage'];
+  const tags = useApi<Tag[]>('/tags');
+  const [editing, setEditing] = React.useState<Tag | null | 'new'>(null);
+  const [bulk, setBulk] = React.useState<Tag | null>(null);
+  const [merging, setMerging] = React.useState(false);
+  const [running, setRunning] = React.useState<number | null>(null);
+  const runRule = async (tag: Tag) => {
+    setRunning(tag.id);
+    const res = await api.post<any>(`/tags/${tag.id}/run-rule`, {});
+    setRunning(null);
+    if (res.status && res.status >= 400) {
+      toggleNotification({ type: 'danger', message: res.data?.errors?.[0]?.message ?? res.data?.error?.message ?? `HTTP ${res.status}` });
+      return;
+    }
+    const r = res.data.data;
+    toggleNotification({ type: 'success', message: t('tags.ran', { name: tag.name, matched: r.matched, added: r.added, removed: r.removed }) });
+    tags.reload();
+  };
+  let body: React.ReactNode;
+  if (tags.isLoading && !tags.data) body = <SectionLoading />;
+  else if (tags.error || !tags.data) body = <SectionError error={tags.error} onRetry={tags.reload} />;
+  else if (tags.data.length === 0) body = <SectionEmpty message={t('tags.empty')} />;
+  else
+    body = (
+      <Tabs.Root defaultValue="basic">
+        <Tabs.List aria-label={t('tags.category')}>
+          {CATEGORIES.map((c) => (
+            <Tabs.Trigger key={c} value={c}>
+              {enumLabel('tag.category', c)} ({tags.data!.filter((x) => x.category === c).length})
+            </Tabs.Trigger>
+          ))}
+        </Tabs.List>
+        {CATEGORIES.map((c) => (
+          <Tabs.Content key={c} value={c}>
+            <Box paddingTop={4}>
+              <TagTable tags={tags.data!.filter((x) => x.category === c)} manage={manage} onEdit={setEditing} onBulk={setBulk} onRun={runRule} running={running} />
+            </Box>
+          </Tabs.Content>
+        ))}
+      </Tabs.Root>
+    );
+  const done = () => {
+    setEditing(null);
+    setBulk(null);
+    setMerging(false);
+    tags.reload();
+  };
+  return (
+    <Page.Main>
+      <Page.Title>{t('nav.tags')}</Page.Title>
+      <Layouts.Header
+        title={t('tags.title')}
+        subtitle={t('tags.subtitle')}
+        primaryAction={
+          manage ? (
+            <Button startIcon={<Plus />} onClick={() => setEditing('new')} data-testid="ci-tag-create">
+              {t('tags.create')}
+            </Button>
+          ) : undefined
+        }
+        secondaryAction={
+          manage && (tags.data?.length ?? 0) > 1 ? (
+            <Button variant="tertiary" onClick={() => setMerging(true)} data-testid="ci-tag-merge">
+              {t('tags.merge')}
+            </Button>
+          ) : undefined
+        }
+      />
+      <Layouts.Content>
+        <Box data-testid="ci-tag-center">{body}</Box>
+        {editing && <TagDialog tag={editing === 'new' ? null : editing} onClose={() => setEditing(null)} onSaved={done} />}
+        {bulk && <BulkDialog tag={bulk} onClose={() => setBulk(null)} onDone={done} />}
+        {merging && tags.data && <MergeDialog tags={tags.data} onClose={() => setMerging(false)} onDone={done} />}
+      </Layouts.Content>
+    </Page.Main>
+  );
+};

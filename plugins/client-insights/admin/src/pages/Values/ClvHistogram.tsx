@@ -1,0 +1,24 @@
+import { Bar } from 'react-chartjs-2';
+import '../../components/charts/setup';
+import { useT } from '../../utils/translate';
+import { ChartCard } from './ChartCard';
+import type { ValueCharts } from './types';
+
+const short = (v: number) => (Math.abs(v) >= 10000 ? `${Math.round(v / 1000)}k` : Math.round(v).toLocaleString());
+
+export const ClvHistogram = ({ data }: { data: ValueCharts }) => {
+  const t = useT();
+  return (
+    <ChartCard title={t('values.clv')} help={t('values.clv.help')} testid="ci-clv-histogram">
+      <div style={{ height: 280 }}>
+        <Bar
+          data={{
+            labels: data.clvHistogram.map((b) => `${short(b.from)}–${short(b.to)}`),
+            datasets: [{ label: t('values.customersLabel'), data: data.clvHistogram.map((b) => b.customers), backgroundColor: '#7b79ff' }],
+          }}
+          options={{ maintainAspectRatio: false, animation: false, plugins: { legend: { display: false } }, scales: { x: { title: { display: true, text: t('values.axis.clv') } } } }}
+        />
+      </div>
+    </ChartCard>
+  );
+};

@@ -1,0 +1,72 @@
+import { Bubble } from 'react-chartjs-2';
+import { useNavigate } from 'react-router-dom';
+import '../../components/charts/setup';
+import { pluginPath } from '../../pluginId';
+import { useEnumLabel, useT } from '../../utils/translate';
+import { ChartCard } from './ChartCard';
+import { QUADRANT_COLORS, QUADRANTS, type ValueCharts } from './types';
+
+const fmt = (v: number | null, digits = 0) => (v === null ? '—' : v.toLocaleString(undefined, { maximumFractionDigits: digits }));
+
+/** Customers by R × M, one bubble per (quadrant, R, M), sized by count; hover shows the quadrant's averages and representatives. */
+export const QuadrantScatter = ({ data }: { data: ValueCharts }) => {
+  const t = useT();
+  const enumLabel = useEnumLabel();
+  const navigate = useNavigate();
+  const max = Math.max(1, ...data.points.map((p) => p.customers));
+  const byQuadrant = new Map(data.quadrants.map((q) => [q.quadrant, q]));
+  const datasets = QUADRANTS.map((q) => {
+    const points = data.points.filter((p) => p.quadrant === q);
+    return {
+      label: enumLabel('enum', q),
+      quadrant: q,
+      data: points.map((p) => ({ x: p.r, y: p.m, r: 4 + 18 * Math.sqrt(p.customers / max), point: p })),
+      backgroundColor: `${QUADRANT_COLORS[q]}99`,
+      borderColor: QUADRANT_COLORS[q],
+    };
+  });
+  return (
+    <ChartCard title={t('values.quadrants')} help={t('values.quadrants.help')} testid="ci-quadrant-scatter">
+      <div style={{ height: 320 }}>
+        <Bubble
+          data={{ datasets }}
+          options={{
+            maintainAspectRatio: false,
+            animation: false,
+            plugins: {
+              tooltip: {
+                callbacks: {
+                  label: (ctx: any) => {
+                    const p = ctx.raw.point as ValueCharts['points'][number];
+                    const q = byQuadrant.get(p.quadrant);
+                    const lines = [
+                      `${enumLabel('enum', p.quadrant)} · R${p.r} M${p.m}`,
+                      t('values.customers', { n: p.customers }),
+                      t('values.avgClv', { v: fmt(p.avgClv) }),
+                      t('values.avgChurn', { v: p.avgChurnRisk === null ? '—' : `${Math.round(p.avgChurnRisk * 100)}%` }),
+                    ];
+                    if (q) {
+                      lines.push(t('values.quadrantAvg', { r: fmt(q.avgR, 1), f: fmt(q.avgF, 1), m: fmt(q.avgM, 1), n: q.customers }));
+                      if (q.representatives.length) lines.push(t('values.representatives', { names: q.representatives.map((c) => c.name ?? `#${c.id}`).join(', ') }));
+                    }
+                    return lines;
+                  },
+                },
+              },
+            },
+            scales: {
+              x: { min: 0.5, max: 5.5, ticks: { stepSize: 1 }, title: { display: true, text: t('values.axis.r') } },
+              y: { min: 0.5, max: 5.5, ticks: { stepSize: 1 }, title: { display: true, text: t('values.axis.m') } },
+            },
+            onClick: (_e: unknown, elements: any[]) => {
+              const el = elements[0];
+              if (!el) return;
+              const p = (datasets[el.datasetIndex].data[el.index] as any).point as ValueCharts['points'][number];
+              navigate(pluginPath(`customers?quadrant=${p.quadrant}&r=${p.r}&m=${p.m}`));
+            },
+          }}
+        />
+      </div>
+    </ChartCard>
+  );
+};

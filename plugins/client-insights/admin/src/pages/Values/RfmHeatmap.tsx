@@ -1,0 +1,76 @@
+import * as React from 'react';
+import { SingleSelect, SingleSelectOption } from '@strapi/design-system';
+import { Scatter } from 'react-chartjs-2';
+import { useNavigate } from 'react-router-dom';
+import '../../components/charts/setup';
+import { pluginPath } from '../../pluginId';
+import { useT } from '../../utils/translate';
+import { ChartCard } from './ChartCard';
+import type { RfmMatrix } from './types';
+
+/** Colour from pale to strong blue by share of the maximum. */
+const shade = (share: number) => `rgba(73, 69, 255, ${0.12 + 0.88 * share})`;
+
+/** R × F grid of squares, coloured by customer count or by average (capped) monetary value. */
+export const RfmHeatmap = ({ data }: { data: RfmMatrix }) => {
+  const t = useT();
+  const navigate = useNavigate();
+  const [by, setBy] = React.useState<'count' | 'monetary'>('count');
+  const value = (c: RfmMatrix['matrix'][number]) => (by === 'count' ? c.customers : c.avgMonetary);
+  const max = Math.max(1, ...data.matrix.map(value));
+  return (
+    <ChartCard
+      title={t('values.heatmap')}
+      help={t('values.heatmap.help')}
+      testid="ci-rfm-heatmap"
+      actions={
+        <SingleSelect size="S" aria-label={t('values.colourBy')} value={by} onChange={(v: string | number) => setBy(v as 'count' | 'monetary')}>
+          <SingleSelectOption value="count">{t('values.byCount')}</SingleSelectOption>
+          <SingleSelectOption value="monetary">{t('values.byMonetary')}</SingleSelectOption>
+        </SingleSelect>
+      }
+    >
+      <div style={{ height: 320 }}>
+        <Scatter
+          data={{
+            datasets: [
+              {
+                label: t('values.heatmap'),
+                data: data.matrix.map((c) => ({ x: c.f, y: c.r, cell: c })),
+                pointStyle: 'rect',
+                pointRadius: 26,
+                pointHoverRadius: 28,
+                backgroundColor: data.matrix.map((c) => shade(value(c) / max)),
+              },
+            ],
+          }}
+          options={{
+            maintainAspectRatio: false,
+            animation: false,
+            plugins: {
+              legend: { display: false },
+              tooltip: {
+                callbacks: {
+                  label: (ctx: any) => {
+                    const c = ctx.raw.cell as RfmMatrix['matrix'][number];
+                    return [t('values.cell', { r: c.r, f: c.f }), t('values.customers', { n: c.customers }), t('values.avgMonetary', { v: c.avgMonetary.toLocaleString() })];
+                  },
+                },
+              },
+            },
+            scales: {
+              x: { min: 0.5, max: 5.5, ticks: { stepSize: 1 }, title: { display: true, text: t('values.axis.f') } },
+              y: { min: 0.5, max: 5.5, ticks: { stepSize: 1 }, title: { display: true, text: t('values.axis.r') } },
+            },
+            onClick: (_e: unknown, elements: any[]) => {
+              const el = elements[0];
+              if (!el) return;
+              const c = data.matrix[el.index];
+              navigate(pluginPath(`customers?r=${c.r}&f=${c.f}`));
+            },
+          }}
+        />
+      </div>
+    </ChartCard>
+  );
+};

@@ -1,0 +1,24 @@
+export type RfmMatrix = {
+  runId: number | null;
+  modelVersion: string | null;
+  calculatedAt: string | null;
+  matrix: { r: number; f: number; customers: number; avgMonetary: number }[];
+  quadrants: Record<string, number>;
+};
+export type Migration = { fromRun: number | null; toRun: number | null; cells: { from: string; to: string; customers: number }[] };
+export type ValueCharts = {
+  points: { quadrant: string; r: number; m: number; customers: number; avgClv: number | null; avgChurnRisk: number | null }[];
+  quadrants: {
+    quadrant: string;
+    customers: number;
+    avgR: number | null;
+    avgF: number | null;
+    avgM: number | null;
+    avgClv: number | null;
+    avgChurnRisk: number | null;
+    representatives: { id: number; name: string | null; clv: number | null }[];
+  }[];
+  clvHistogram: { from: number; to: number; customers: number }[];
+};
+export const QUADRANTS = ['high_value', 'potential', 'dormant', 'churn_risk'] as const;
+export const QUADRANT_COLORS: Record<string, string> = { high_value: '#328048', potential: '#4945ff', dormant: '#8e8ea9', churn_risk: '#d02b20', none: '#c0c0cf' };

@@ -1,0 +1,39 @@
+/**
+ * The parsed form of a valid rule (validate.ts builds it; compile.ts and evaluate.ts walk it).
+ * Every node keeps the JSON pointer of the JSON-Logic expression it came from.
+ */
+import type { FieldDef } from './types';
+
+/** A literal after validation: text, number, or a datetime as epoch milliseconds; null only for ==/!=. */
+export type Literal = string | number | null;
+
+/** Something a comparison reads: a field, or one of the number-valued custom operators. */
+export type Operand =
+  | { kind: 'field'; field: FieldDef }
+  | { kind: 'days_since'; field: FieldDef }
+  | { kind: 'event_count'; eventType: string; days: number | null }
+  | { kind: 'order_count'; days: number | null }
+  | { kind: 'order_total'; days: number | null };
+
+/** Comparison operator ids of the operator table (=== and !== are read as == and !=). */
+export type CompareOp = '==' | '!=' | '>' | '>=' | '<' | '<=' | 'between' | 'between_exclusive' | 'in' | 'contains';
+
+export type RuleNode =
+  | { kind: 'and' | 'or'; path: string; args: RuleNode[] }
+  | { kind: 'not'; path: string; arg: RuleNode }
+  /** `operand OP literals`: one literal, two for the between forms, the list for `in`. */
+  | { kind: 'compare'; path: string; op: CompareOp; operand: Operand; literals: Literal[] }
+  | { kind: 'has_tag'; path: string; slug: string }
+  | { kind: 'in_segment'; path: string; key: string };
+
+/** Value type an operand yields. */
+export const operandType = (operand: Operand): FieldDef['type'] =>
+  operand.kind === 'field' ? operand.field.type : 'number';
+
+/** Whole numbers only (so integer literals, and PostgreSQL binds them as bigint). */
+export const operandIsInteger = (operand: Operand): boolean =>
+  operand.kind === 'field' ? Boolean(operand.field.integer) : operand.kind === 'event_count' || operand.kind === 'order_count';
+
+/** The value of an operand when its source row/column is missing: 0 for counts and sums, else null. */
+export const operandMissingValue = (operand: Operand): 0 | null =>
+  (operand.kind === 'field' && operand.field.count) || ['event_count', 'order_count', 'order_total'].includes(operand.kind) ? 0 : null;

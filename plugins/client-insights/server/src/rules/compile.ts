@@ -1,0 +1,160 @@
+/**
+ * Rule → one SQL statement over `customers as c` (SQLite, PostgreSQL, MySQL/MariaDB).
+ * Every value is a bound parameter; every identifier comes from the catalogue or the constants
+ * below. The meaning of each operator is in operators.ts; this file only assembles it.
+ */
+import type { Knex } from 'knex';
+import { dialectOf } from '../db/dialect';
+import { FALSE_SQL, joinSql, raw, sql, type Sql } from '../db/sql-fragment';
+import { operandIsInteger, operandMissingValue, operandType, type Operand, type RuleNode } from './ast';
+import { FIELDS } from './catalogue';
+import { AGGREGATE, COMPARE, DAYS_SINCE, LOGIC, MEMBERSHIP, type ParamContext, type SqlContext } from './operators';
+import type { RuleLimits } from './types';
+import { parseRuleOrThrow } from './validate';
+
+export type CompileOptions = {
+  /** The instant the whole preview or run uses (RULES.md "Now"). */
+  now: Date;
+  /** Restrict to these customers (e.g. deciding for a page of ids). */
+  customerIds?: number[];
+  limits?: Partial<RuleLimits>;
+};
+
+type Join = 'metrics' | 'scores';
+
+/** Column of each catalogue field: c = customers, m = ci_customer_metrics, s = ci_customer_scores. */
+const FIELD_SQL: Record<string, { column: string; join?: Join }> = Object.fromEntries(
+  FIELDS.map((f) => {
+    const name = f.path.slice(f.path.indexOf('.') + 1);
+    if (f.path === 'customer.owner') {
+      // manyToOne through Strapi's link table; min() keeps it one value even with stray duplicates.
+      return [f.path, { column: '(select min(ow.user_id) from customers_owner_lnk ow where ow.customer_id = c.id)' }];
+    }
+    if (f.group === 'metrics') return [f.path, { column: `m.${name}`, join: 'metrics' as Join }];
+    if (f.group === 'score') return [f.path, { column: `s.${name}`, join: 'scores' as Join }];
+    return [f.path, { column: `c.${name}` }];
+  })
+);
+
+/** A grouped subquery over orders, interactions, tags or memberships, left-joined as `alias`. */
+type Derived = { alias: string; sql: Sql };
+
+class Compiler {
+  joins = new Set<Join>();
+  derived: Derived[] = [];
+
+  constructor(
+    private ctx: SqlContext,
+    private customerIds?: number[]
+  ) {}
+
+  node(node: RuleNode): Sql {
+    switch (node.kind) {
+      case 'and':
+      case 'or':
+        return LOGIC[node.kind].sql(node.args.map((a) => this.node(a)));
+      case 'not':
+        return LOGIC['!'].sql([this.node(node.arg)]);
+      case 'has_tag':
+      case 'in_segment': {
+        const { from, customer } = MEMBERSHIP[node.kind].sql(this.ctx, node.kind === 'has_tag' ? node.slug : node.key);
+        return sql`${raw(this.derive(from, customer))}.customer_id is not null`;
+      }
+      case 'compare':
+        return this.compare(node);
+    }
+  }
+
+  /**
+   * Custom operators read other tables through `left join (select customer, agg … group by
+   * customer) as jN on jN.customer_id = c.id`: one pass over those rows, hash- or index-joined,
+   * under any and/or/not. (An `IN (subquery)` under OR or NOT becomes a per-row subplan in
+   * PostgreSQL once the set outgrows work_mem.) Identical subqueries share one join.
+   */
+  private derive(from: Sql, customer: Sql, value?: Sql): string {
+    const ids = this.customerIds;
+    const restricted = !ids ? from : ids.length ? sql`${from} and ${customer} in (${joinSql(ids.map((id) => sql`${id}`), ', ')})` : sql`${from} and ${FALSE_SQL}`;
+    const select = value
+      ? sql`select ${customer} as customer_id, ${value} as agg_value from ${restricted} group by ${customer}`
+      : sql`select ${customer} as customer_id from ${restricted} group by ${customer}`;
+    const key = JSON.stringify([select.sql, select.bindings]);
+    const existing = this.derived.find((d) => JSON.stringify([d.sql.sql, d.sql.bindings]) === key);
+    if (existing) return existing.alias;
+    const alias = `j${this.derived.length + 1}`;
+    this.derived.push({ alias, sql: select });
+    return alias;
+  }
+
+  /** The SQL value of an operand; SQL NULL exactly when the value is missing (null, or 0 for counts). */
+  private value(operand: Operand): Sql {
+    if (operand.kind === 'field' || operand.kind === 'days_since') {
+      const { column, join } = FIELD_SQL[operand.field.path];
+      if (join) this.joins.add(join);
+      return raw(column);
+    }
+    const args = operand.kind === 'event_count' ? [operand.eventType, operand.days] : [operand.days];
+    const { from, customer, value } = AGGREGATE[operand.kind].sql(this.ctx, args);
+    return raw(`${this.derive(from, customer, value)}.agg_value`);
+  }
+
+  private compare(node: Extract<RuleNode, { kind: 'compare' }>): Sql {
+    const { op, operand, literals } = node;
+    const row = COMPARE[op];
+    const p: ParamContext = {
+      ...this.ctx,
+      text: ['string', 'enum'].includes(operandType(operand)),
+      integer: operandIsInteger(operand),
+      datetime: operand.kind === 'field' && operand.field.type === 'datetime',
+    };
+    const value = this.value(operand);
+    const present = operand.kind === 'days_since' ? DAYS_SINCE.sql(this.ctx, value, op, literals) : row.sql(value, literals, p);
+    // What the rule says when the value is missing (no row, or a null column): the row's own JS
+    // decides, so `!(x > 5)` is true for a null x and `count < 2` is true without rows.
+    const whenMissing = row.js(operandMissingValue(operand), ...literals);
+    return whenMissing ? sql`(${value} is null or ${present})` : sql`(${value} is not null and ${present})`;
+  }
+}
+
+const baseQuery = (knex: Knex, rule: unknown, options: CompileOptions): Knex.QueryBuilder => {
+  const ast = parseRuleOrThrow(rule, { limits: options.limits });
+  const compiler = new Compiler({ knex, dialect: dialectOf(knex), now: options.now }, options.customerIds);
+  const predicate = compiler.node(ast);
+  const query = knex.from('customers as c');
+  if (compiler.joins.has('metrics')) query.leftJoin('ci_customer_metrics as m', 'm.customer_id', 'c.id');
+  if (compiler.joins.has('scores')) query.leftJoin('ci_customer_scores as s', 's.customer_id', 'c.id');
+  for (const d of compiler.derived) {
+    query.joinRaw(`left join (${d.sql.sql}) ${d.alias} on ${d.alias}.customer_id = c.id`, d.sql.bindings as any[]);
+  }
+  query.whereRaw(predicate.sql, predicate.bindings as any[]);
+  if (options.customerIds) query.whereIn('c.id', options.customerIds);
+  return query;
+};
+
+/**
+ * `select c.id as customer_id from customers as c … where <rule>`: the customers the rule selects,
+ * as one statement (use it as a subquery, stream it, or count it).
+ * Throws RuleValidationError for an invalid rule (callers validate first and answer 400).
+ */
+export const matchQuery = (knex: Knex, rule: unknown, options: CompileOptions): Knex.QueryBuilder =>
+  baseQuery(knex, rule, options).select('c.id as customer_id');
+
+/** `select count(*) as count …` over the same predicate. */
+export const countQuery = (knex: Knex, rule: unknown, options: CompileOptions): Knex.QueryBuilder =>
+  baseQuery(knex, rule, options).count({ count: '*' });
+
+/** Keys named by in_segment anywhere in the rule (for cycle checks); tolerant of invalid rules. */
+export const referencedSegmentKeys = (rule: unknown): string[] => {
+  const keys = new Set<string>();
+  const walk = (node: unknown, depth: number) => {
+    if (depth > 64 || node === null || typeof node !== 'object') return;
+    if (Array.isArray(node)) return node.forEach((n) => walk(n, depth + 1));
+    for (const [op, value] of Object.entries(node as Record<string, unknown>)) {
+      if (op === 'in_segment') {
+        const key = Array.isArray(value) ? value[0] : value;
+        if (typeof key === 'string') keys.add(key);
+      } else walk(value, depth + 1);
+    }
+  };
+  walk(rule, 0);
+  return [...keys];
+};

@@ -1,0 +1,139 @@
+/**
+ * Rule → true/false for one customer, with json-logic-js and the operator table's JS forms.
+ *
+ * json-logic-js keeps one global operation table; we register the language's operators in it
+ * once (replacing its coercing ==, <, in… with the null-safe, type-strict ones of operators.ts),
+ * so anything in the process that applies a rule gets the one meaning. Nothing per call is
+ * stored there: `now` and the customer's facts travel in the data object (`this` of an operation).
+ */
+import jsonLogic from 'json-logic-js';
+import type { Literal, Operand, RuleNode } from './ast';
+import { AGGREGATE, COMPARE, DAYS_SINCE, LOGIC, MEMBERSHIP, type EvalData, type Value } from './operators';
+import { FIELDS } from './catalogue';
+import type { CustomerFacts, EvalContext, FieldDef, RuleLimits } from './types';
+import { parseRuleOrThrow } from './validate';
+
+type Op = (this: EvalData, ...args: any[]) => unknown;
+const OPERATIONS: Record<string, Op> = {
+  '==': (a, b) => COMPARE['=='].js(a, b),
+  '===': (a, b) => COMPARE['=='].js(a, b),
+  '!=': (a, b) => COMPARE['!='].js(a, b),
+  '!==': (a, b) => COMPARE['!='].js(a, b),
+  '>': (a, b) => COMPARE['>'].js(a, b),
+  '>=': (a, b) => COMPARE['>='].js(a, b),
+  '<': (a, b, c) => (c === undefined ? COMPARE['<'].js(a, b) : COMPARE.between_exclusive.js(b, a, c)),
+  '<=': (a, b, c) => (c === undefined ? COMPARE['<='].js(a, b) : COMPARE.between.js(b, a, c)),
+  in: (a, b) => (Array.isArray(b) ? COMPARE.in.js(a, ...b) : COMPARE.contains.js(b, a)),
+  '!': (a) => LOGIC['!'].js(a),
+  has_tag(slug) {
+    return MEMBERSHIP.has_tag.js(this, slug);
+  },
+  in_segment(key) {
+    return MEMBERSHIP.in_segment.js(this, key);
+  },
+  event_count(type, days = null) {
+    return AGGREGATE.event_count.js(this, type, days);
+  },
+  order_count(days = null) {
+    return AGGREGATE.order_count.js(this, days);
+  },
+  order_total(days = null) {
+    return AGGREGATE.order_total.js(this, days);
+  },
+  days_since(t) {
+    return DAYS_SINCE.js(t, this.$now);
+  },
+};
+for (const [name, fn] of Object.entries(OPERATIONS)) jsonLogic.add_operation(name, fn as any);
+
+/** The canonical JSON-Logic of a parsed rule, with datetime literals as epoch ms (as the data holds them). */
+const operandLogic = (o: Operand): unknown => {
+  switch (o.kind) {
+    case 'field':
+      return { var: o.field.path };
+    case 'days_since':
+      return { days_since: [{ var: o.field.path }] };
+    case 'event_count':
+      return { event_count: [o.eventType, o.days] };
+    default:
+      return { [o.kind]: [o.days] };
+  }
+};
+
+export const toLogic = (node: RuleNode): unknown => {
+  switch (node.kind) {
+    case 'and':
+    case 'or':
+      return { [node.kind]: node.args.map(toLogic) };
+    case 'not':
+      return { '!': [toLogic(node.arg)] };
+    case 'has_tag':
+      return { has_tag: [node.slug] };
+    case 'in_segment':
+      return { in_segment: [node.key] };
+    case 'compare': {
+      const value = operandLogic(node.operand);
+      const lits: Literal[] = node.literals;
+      switch (node.op) {
+        case 'between':
+          return { '<=': [lits[0], value, lits[1]] };
+        case 'between_exclusive':
+          return { '<': [lits[0], value, lits[1]] };
+        case 'in':
+          return { in: [value, lits] };
+        case 'contains':
+          return { in: [lits[0], value] };
+        default:
+          return { [node.op]: [value, lits[0]] };
+      }
+    }
+  }
+};
+
+const plain = (value: unknown): Value => {
+  if (value instanceof Date) return value.getTime();
+  if (value === undefined) return null;
+  return value as Value;
+};
+/** A group's values as the rules read them; counts and sums missing from the facts are 0, as in SQL. */
+const plainRecord = (group: FieldDef['group'], record: Record<string, unknown> = {}) =>
+  Object.fromEntries(
+    FIELDS.filter((f) => f.group === group).map((f) => {
+      const name = f.path.slice(group.length + 1);
+      const value = plain(record[name]);
+      return [name, value === null && f.count ? 0 : value];
+    })
+  );
+
+type PreparedFacts = Omit<EvalData, '$now'>;
+const prepared = new WeakMap<CustomerFacts, PreparedFacts>();
+
+/** Facts as the JS forms read them (datetimes as ms); cached per facts object. */
+const prepare = (facts: CustomerFacts): PreparedFacts => {
+  let data = prepared.get(facts);
+  if (!data) {
+    data = {
+      customer: plainRecord('customer', facts.customer),
+      metrics: plainRecord('metrics', facts.metrics),
+      score: plainRecord('score', facts.score),
+      $tags: facts.tags,
+      $segments: facts.segments,
+      $events: facts.events.map((e) => ({ type: e.type, at: e.occurred_at.getTime() })),
+      $orders: facts.orders.map((o) => ({ amount: Number(o.amount), status: o.status, kind: o.kind, at: o.ordered_at.getTime() })),
+    };
+    prepared.set(facts, data);
+  }
+  return data;
+};
+
+export type CompiledEvaluator = (facts: CustomerFacts, context: EvalContext) => boolean;
+
+/** Validates once and returns a function deciding the rule for any customer's facts. */
+export const compileEvaluator = (rule: unknown, options: { limits?: Partial<RuleLimits> } = {}): CompiledEvaluator => {
+  const logic = toLogic(parseRuleOrThrow(rule, options)) as any;
+  return (facts, { now }) => jsonLogic.apply(logic, { ...prepare(facts), $now: now.getTime() }) === true;
+};
+
+/** Does the rule hold for this customer at `now`? Throws RuleValidationError for an invalid rule. */
+export const evaluateRule = (rule: unknown, facts: CustomerFacts, context: EvalContext): boolean =>
+  compileEvaluator(rule)(facts, context);

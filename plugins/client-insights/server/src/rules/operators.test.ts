@@ -1,0 +1,81 @@
+import fc from 'fast-check';
+import knexFactory from 'knex';
+import { FIELDS, OPERATORS } from './catalogue';
+import { COMPARE, integerIntervals, OPERATOR_IDS } from './operators';
+import { matchQuery, referencedSegmentKeys } from './compile';
+import type { CompareOp } from './ast';
+
+describe('operator table', () => {
+  it('has a row for every catalogue operator and nothing the catalogue does not list', () => {
+    expect(new Set(OPERATOR_IDS)).toEqual(new Set(OPERATORS.map((o) => o.name)));
+  });
+  it('covers every operator a field allows', () => {
+    for (const field of FIELDS) for (const op of field.operators) expect(OPERATOR_IDS).toContain(op);
+  });
+  it('every catalogue field has labels in en, zh-Hans and zh', () => {
+    for (const f of [...FIELDS, ...OPERATORS]) {
+      expect(Object.keys(f.labels).sort()).toEqual(['en', 'zh', 'zh-Hans']);
+      expect(Object.values(f.labels).every((l) => l.length > 0)).toBe(true);
+    }
+  });
+});
+
+describe('integerIntervals (days_since in SQL) agrees with the JS comparison', () => {
+  const ops: CompareOp[] = ['==', '!=', '>', '>=', '<', '<=', 'between', 'between_exclusive'];
+  const literal = fc.oneof(fc.integer({ min: -20, max: 20 }), fc.double({ min: -20, max: 20, noNaN: true }).map((x) => Math.round(x * 4) / 4));
+  it('for every op, literal and whole-number k', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...ops), literal, literal, fc.integer({ min: -25, max: 25 }), (op, a, b, k) => {
+        const lits = op.startsWith('between') ? [Math.min(a, b), Math.max(a, b)] : [a];
+        const inside = integerIntervals(op, lits).some(([lo, hi]) => lo <= k && k <= hi);
+        expect(inside).toBe(COMPARE[op].js(k, ...lits));
+      })
+    );
+  });
+});
+
+describe('compiler output', () => {
+  const knex = knexFactory({ client: 'pg' });
+  const now = new Date('2026-01-15T12:00:00Z');
+  it('binds every value and names only catalogue columns', () => {
+    const rule = {
+      and: [
+        { '==': [{ var: 'customer.name' }, "x' or '1'='1"] },
+        { has_tag: ['vip"; drop table tags; --'] },
+        { '>': [{ order_total: [30] }, 100000] },
+        { in: [{ var: 'customer.region' }, ['Beijing', 'Shanghai']] },
+      ],
+    };
+    const { sql, bindings } = matchQuery(knex, rule, { now }).toSQL();
+    expect(sql).not.toMatch(/drop|Beijing|100000|or '1'/);
+    expect(bindings).toEqual(expect.arrayContaining(["x' or '1'='1", 'vip"; drop table tags; --', 100000, 'Beijing', 'Shanghai']));
+    expect(sql).toMatch(/^select "c"\."id" as "customer_id" from "customers" as "c" left join .* where \(/);
+  });
+  it('joins the rollup tables only when read', () => {
+    expect(matchQuery(knex, { has_tag: ['a'] }, { now }).toSQL().sql).not.toMatch(/ci_customer_metrics|ci_customer_scores/);
+    const both = matchQuery(knex, { and: [{ '>': [{ var: 'metrics.order_count' }, 1] }, { '>': [{ var: 'score.clv' }, 1] }] }, { now }).toSQL().sql;
+    expect(both).toMatch(/left join "ci_customer_metrics" as "m"/);
+    expect(both).toMatch(/left join "ci_customer_scores" as "s"/);
+  });
+  it('reads custom operators through grouped left joins, shared when identical', () => {
+    const rule = { or: [{ '>=': [{ event_count: ['complaint', 30] }, 2] }, { '!': { '<': [{ event_count: ['complaint', 30] }, 5] } }, { has_tag: ['vip'] }] };
+    const { sql } = matchQuery(knex, rule, { now }).toSQL();
+    expect(sql.match(/left join \(select/g)).toHaveLength(2);
+    expect(sql).toMatch(/left join \(select il\.customer_id as customer_id, count\(\*\) as agg_value from interactions i .* group by il\.customer_id\) j1 on j1\.customer_id = c\.id/);
+    // count < 2 holds for customers without rows: missing (NULL) is let through explicitly.
+    const fewer = matchQuery(knex, { '<': [{ order_count: [30] }, 2] }, { now }).toSQL().sql;
+    expect(fewer).toMatch(/\(j1\.agg_value is null or j1\.agg_value < cast\(\? as bigint\)\)/);
+  });
+  it('restricts every subquery to the requested customers', () => {
+    const { sql, bindings } = matchQuery(knex, { has_tag: ['vip'] }, { now, customerIds: [7, 8] }).toSQL();
+    expect(sql).toMatch(/ct\.customer_id in \(\?, \?\) group by/);
+    expect(sql).toMatch(/"c"\."id" in \(\?, \?\)/);
+    expect(bindings.filter((b) => b === 7)).toHaveLength(2);
+  });
+  it('finds referenced segments', () => {
+    expect(referencedSegmentKeys({ or: [{ in_segment: ['a'] }, { '!': { in_segment: 'b' } }, { has_tag: ['a'] }] }).sort()).toEqual(['a', 'b']);
+  });
+  it('refuses an invalid rule', () => {
+    expect(() => matchQuery(knex, { '==': [{ var: 'customer.nope' }, 1] }, { now })).toThrow(/unknown field/);
+  });
+});

@@ -1,0 +1,16 @@
+import type { Knex } from 'knex';
+import { matchQuery, referencedSegmentKeys } from '../rules/compile';
+import type { Rule, RuleError } from '../rules/types';
+import { validateRule } from '../rules/validate';
+
+/** The slice of the rule engine (rules/) that segment execution uses. */
+export type RuleEngine = {
+  validateRule(rule: Rule): { valid: boolean; errors: RuleError[] };
+  /** `select c.id as customer_id from customers as c where …`, optionally limited to some customers. */
+  matchQuery(knex: Knex, rule: Rule, options: { now: Date; customerIds?: number[] }): Knex.QueryBuilder;
+  referencedSegmentKeys(rule: Rule): string[];
+};
+
+const engine: RuleEngine = { validateRule, matchQuery, referencedSegmentKeys };
+
+export const ruleEngine = (): RuleEngine => engine;

@@ -1,0 +1,326 @@
+/**
+ * End-to-end tests of the Client Insights admin: Debian's chromium (playwright-core, headless)
+ * against the built admin and a running Strapi on SQLite demo data.
+ *
+ *   npm run build && node scripts/run-ts.js tests/e2e/run.ts
+ *
+ * Env: E2E_CUSTOMERS (demo customers on a new database, default 2000), E2E_DB (SQLite file;
+ * default a fresh .tmp/e2e/data.db), E2E_PORT (default 1347), CHROMIUM (default /usr/bin/chromium).
+ * Screenshots of every page go to test-results/.
+ */
+import fs from 'fs';
+import path from 'path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { adminCall, adminLogin, ensureRoleUser } from './api';
+import { median, runAll, screenshot, test } from './harness';
+import { ROOT, startServer, type Server } from './server';
+
+const ADMIN = { email: 'e2e-admin@client-insights.test', password: 'E2eAdmin12345!' };
+const SALES = { email: 'e2e-sales@client-insights.test', password: 'E2eSales12345!' };
+const CUSTOMERS = Number(process.env.E2E_CUSTOMERS ?? 2000);
+const PORT = Number(process.env.E2E_PORT ?? 1347);
+const PLUGIN = '/admin/plugins/client-insights';
+
+let server: Server;
+let browser: Browser;
+let page: Page;
+let token: string;
+const shots: string[] = [];
+let segmentId: number | null = null;
+const VIP_MIN = 100000;
+
+const shot = async (p: Page, name: string) => shots.push(await screenshot(p, name));
+const api = (method: string, p: string, body?: unknown) => adminCall(server.url, token, method, p, body);
+
+const login = async (p: Page, who: { email: string; password: string }) => {
+  await p.goto(`${server.url}/admin/auth/login`);
+  await p.fill('input[name="email"]', who.email);
+  await p.fill('input[name="password"]', who.password);
+  await p.click('button[type="submit"]');
+  await p.waitForURL((u) => !u.pathname.includes('/auth/'), { timeout: 60_000 });
+  // First logins may show the guided tour; it is not what we test.
+  const skip = p.getByRole('button', { name: /skip|跳过|略過|close/i }).first();
+  if (await skip.isVisible({ timeout: 2000 }).catch(() => false)) await skip.click().catch(() => undefined);
+};
+
+const previewSettled = async (p: Page, previousRoundTrip?: string) => {
+  await p.waitForFunction(
+    (prev) => {
+      const el = document.querySelector('[data-testid="ci-preview"]');
+      return el?.getAttribute('data-status') === 'ok' && el.getAttribute('data-roundtrip-ms') !== prev;
+    },
+    previousRoundTrip ?? '__none__',
+    { timeout: 60_000 }
+  );
+  const el = p.locator('[data-testid="ci-preview"]');
+  return { count: Number(await el.getAttribute('data-count')), roundTrip: (await el.getAttribute('data-roundtrip-ms'))! };
+};
+
+const ruleInJsonView = async (p: Page) => {
+  await p.click('[data-testid="ci-tab-json"]');
+  const text = await p.locator('[data-testid="ci-json"]').inputValue();
+  await p.click('[data-testid="ci-tab-visual"]');
+  return JSON.parse(text);
+};
+
+/** Chooses an option of a design-system select from the keyboard only. */
+const chooseWithKeyboard = async (p: Page, trigger: string, optionText: RegExp) => {
+  await p.focus(trigger);
+  await p.keyboard.press('Enter');
+  const options = p.getByRole('option');
+  await options.first().waitFor();
+  const texts = await options.allInnerTexts();
+  const index = texts.findIndex((t) => optionText.test(t));
+  if (index < 0) throw new Error(`no option ${optionText} in ${texts.join(', ')}`);
+  // The list opens on the selected (or first) option.
+  for (let i = 0; i < index; i += 1) await p.keyboard.press('ArrowDown');
+  await p.keyboard.press('Enter');
+  await options.first().waitFor({ state: 'detached' });
+};
+
+test('logs in to the admin', async () => {
+  await login(page, ADMIN);
+  await page.getByRole('link', { name: /Client Insights/ }).first().waitFor();
+  await shot(page, '01-admin-home');
+});
+
+test('overview shows the real counts and KPI cards', async () => {
+  await page.goto(`${server.url}${PLUGIN}`);
+  await page.locator('[data-testid="ci-count-customer"]').waitFor();
+  const counts = (await api('GET', '/client-insights/overview/counts')).body.data;
+  for (const key of ['customer', 'segment', 'tag', 'order', 'interaction']) {
+    const shown = await page.locator(`[data-testid="ci-count-${key}"] [data-value]`).getAttribute('data-value');
+    if (Number(shown) !== counts[key]) throw new Error(`${key}: page shows ${shown}, API ${counts[key]}`);
+  }
+  if (counts.customer < 1) throw new Error('no demo customers');
+  await page.locator('[data-testid="ci-kpi-active"]').waitFor();
+  await page.locator('[data-testid="ci-kpis"] canvas').first().waitFor();
+  await shot(page, '02-overview');
+});
+
+test('builds the VIP rule with mouse and keyboard; the live count equals the API preview', async () => {
+  await page.goto(`${server.url}${PLUGIN}/builder`);
+  await page.locator('[data-testid="ci-catalogue"]').waitFor();
+  // Mouse: drag "Total spent" onto the condition area.
+  await page.dragAndDrop('[data-testid="ci-field-metrics.total_spent"]', '[data-testid="ci-root-group"]');
+  const first = page.locator('[data-testid="ci-condition"]').first();
+  await first.waitFor();
+  await first.locator('input').last().fill(String(VIP_MIN));
+  // Keyboard: search the catalogue, add "Stage" with Enter, pick "Signed" from the keyboard.
+  await page.focus('input[name="catalogue-search"]');
+  await page.keyboard.type('stage');
+  await page.locator('[data-testid="ci-field-customer.stage"]').focus();
+  await page.keyboard.press('Enter');
+  const second = page.locator('[data-testid="ci-condition"]').nth(1);
+  await second.waitFor();
+  const secondId = await second.getAttribute('data-node-id');
+  await chooseWithKeyboard(page, `[data-testid="ci-value-${secondId}"] [role="combobox"]`, /^(Signed|已签约|已簽約)$/);
+  // Keyboard reorder: Alt+ArrowUp moves the stage condition first, and back.
+  await second.focus();
+  await page.keyboard.press('Alt+ArrowUp');
+  await page.keyboard.press('Alt+ArrowDown');
+  const { count } = await previewSettled(page);
+  const rule = await ruleInJsonView(page);
+  const expected = { and: [{ '>=': [{ var: 'metrics.total_spent' }, VIP_MIN] }, { '==': [{ var: 'customer.stage' }, 'signed'] }] };
+  if (JSON.stringify(rule) !== JSON.stringify(expected)) throw new Error(`rule built: ${JSON.stringify(rule)}`);
+  const fromApi = (await api('POST', '/client-insights/rules/preview', { rule })).body.data;
+  if (fromApi.count !== count) throw new Error(`live count ${count} but API preview ${fromApi.count}`);
+  console.log(`    VIP rule matches ${count} customers (API: ${fromApi.count})`);
+  await shot(page, '03-builder-vip');
+});
+
+test('a contradicting condition shows the warning with its fix', async () => {
+  await page.dragAndDrop('[data-testid="ci-field-metrics.total_spent"]', '[data-testid="ci-root-group"]');
+  const third = page.locator('[data-testid="ci-condition"]').nth(2);
+  await third.waitFor();
+  const id = await third.getAttribute('data-node-id');
+  await page.click(`[data-testid="ci-op-${id}"] [role="combobox"]`);
+  await page.getByRole('option', { name: /^(less than|小于|小於)$/ }).click();
+  await third.locator('input').last().fill('5000');
+  await page.locator('[data-testid="ci-warning-contradiction"]').waitFor({ timeout: 30_000 });
+  await shot(page, '04-builder-contradiction');
+  await page.locator('[data-testid="ci-remove-' + id + '"]').click();
+  await page.locator('[data-testid="ci-warning-contradiction"]').waitFor({ state: 'detached', timeout: 30_000 });
+});
+
+test('saves the segment, runs it and sees the run in its history', async () => {
+  await page.click('[data-testid="ci-save"]');
+  await page.fill('[data-testid="ci-save-name"]', `VIP E2E ${Date.now()}`);
+  // Shared with everyone, so the Sales Manager step can open it.
+  await page.click('[data-testid="ci-save-visibility"] [role="combobox"]');
+  await page.getByRole('option', { name: /^(Everyone|全员|全員)$/ }).click();
+  await page.click('[data-testid="ci-save-confirm"]');
+  await page.waitForURL(/\/segments\/\d+$/, { timeout: 60_000 });
+  segmentId = Number(page.url().split('/').pop());
+  const before = await page.locator('[data-testid="ci-run-row"]').count();
+  await page.click('[data-testid="ci-run-now"]');
+  await page.waitForFunction(
+    (n) => document.querySelectorAll('[data-testid="ci-run-row"][data-status="success"]').length > n,
+    before > 0 ? before - 1 : 0,
+    { timeout: 120_000 }
+  );
+  const runs = (await api('GET', `/client-insights/segments/results?segment=${segmentId}`)).body.data;
+  if (!runs.some((r: any) => r.status === 'success')) throw new Error('no successful run in the API history');
+  await page.locator('[data-testid="ci-members"]').waitFor();
+  await shot(page, '05-segment-detail');
+  await page.goto(`${server.url}${PLUGIN}/segments`);
+  await page.locator('[data-testid="ci-segment-list"]').waitFor();
+  await shot(page, '06-segments-list');
+  await page.click('[data-testid="ci-tab-tree"]');
+  await page.locator('[data-testid="ci-segment-tree"]').waitFor();
+  await shot(page, '07-segments-tree');
+});
+
+/** Runs a value-model recalculation from the page and waits for it to finish. */
+const recalculate = async () => {
+  await page.click('[data-testid="ci-recalculate"]');
+  await page.locator('[data-testid="ci-recalc-progress"]').waitFor({ state: 'detached', timeout: 300_000 });
+  await page.waitForLoadState('networkidle');
+};
+
+test('value models page draws every chart', async () => {
+  await page.goto(`${server.url}${PLUGIN}/values`);
+  await page.locator('[data-testid="ci-recalculate"]').first().waitFor({ timeout: 60_000 });
+  // Two calculations: the migration matrix compares the last two.
+  const runs = (await api('GET', '/client-insights/values/migration')).body.data;
+  if (runs.fromRun === null) {
+    await recalculate();
+    await page.goto(`${server.url}${PLUGIN}/values`);
+    await recalculate();
+    await page.goto(`${server.url}${PLUGIN}/values`);
+  }
+  await page.locator('[data-testid="ci-values"]').waitFor({ timeout: 60_000 });
+  const canvases = page.locator('[data-testid="ci-values"] canvas');
+  await canvases.first().waitFor({ timeout: 60_000 });
+  await page.waitForTimeout(500);
+  const n = await canvases.count();
+  if (n < 4) throw new Error(`expected at least 4 charts, found ${n}`);
+  const blank = await canvases.evaluateAll((els) =>
+    (els as HTMLCanvasElement[])
+      .map((c, i) => {
+        const ctx = c.getContext('2d');
+        if (!ctx || c.width === 0 || c.height === 0) return i;
+        const data = ctx.getImageData(0, 0, c.width, c.height).data;
+        for (let k = 3; k < data.length; k += 4) if (data[k] !== 0) return -1;
+        return i;
+      })
+      .filter((i) => i >= 0)
+  );
+  if (blank.length) throw new Error(`blank canvases: ${blank.join(', ')}`);
+  await shot(page, '08-value-models');
+});
+
+test('customer profile and tag center open', async () => {
+  await page.goto(`${server.url}${PLUGIN}/customers`);
+  await page.locator('[data-testid="ci-customer-list"]').waitFor({ timeout: 60_000 });
+  await page.locator('[data-testid="ci-customer-row"]').first().click();
+  await page.locator('[data-testid="ci-profile"]').waitFor();
+  await shot(page, '09-customer-profile');
+  await page.goto(`${server.url}${PLUGIN}/tags`);
+  await page.locator('[data-testid="ci-tag-center"]').waitFor({ timeout: 60_000 });
+  await shot(page, '10-tag-center');
+});
+
+test('switching the admin language to 中文 translates the plugin', async () => {
+  await page.goto(`${server.url}/admin/me`);
+  const select = page.getByRole('combobox', { name: /Interface language/i });
+  await select.click();
+  await page.getByRole('option', { name: /简体/ }).click();
+  await page.getByRole('button', { name: /^Save$/ }).click();
+  await page.waitForTimeout(1000);
+  await page.goto(`${server.url}${PLUGIN}`);
+  await page.getByRole('heading', { name: '客户洞察概览' }).waitFor({ timeout: 30_000 });
+  await page.getByText('活跃客户').first().waitFor();
+  await shot(page, '11-overview-zh-Hans');
+  await page.goto(`${server.url}${PLUGIN}/builder`);
+  await page.getByText('实时预览').first().waitFor();
+  await shot(page, '12-builder-zh-Hans');
+});
+
+test('a Sales Manager sees no delete, run, save or approve controls', async () => {
+  await ensureRoleUser(server.url, token, 'Sales Manager', SALES.email, SALES.password);
+  const context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
+  const sales = await context.newPage();
+  try {
+    await login(sales, SALES);
+    await sales.goto(`${server.url}${PLUGIN}/segments`);
+    await sales.locator('[data-testid="ci-segments-page"]').waitFor({ timeout: 60_000 });
+    await sales.waitForLoadState('networkidle');
+    if (segmentId) await sales.locator('[data-testid="ci-segment-list"]').waitFor({ timeout: 30_000 });
+    const forbidden = async (where: string) => {
+      for (const sel of ['[data-testid="ci-delete-segment"]', '[data-testid="ci-run-now"]', '[data-testid="ci-save"]', '[data-testid="ci-new-segment"]']) {
+        if ((await sales.locator(sel).count()) > 0) throw new Error(`${where}: ${sel} is shown to a Sales Manager`);
+      }
+      if ((await sales.getByRole('button', { name: /approve|批准|核准/i }).count()) > 0) throw new Error(`${where}: an approve control is shown`);
+      if ((await sales.getByRole('button', { name: /delete|删除|刪除/i }).count()) > 0) throw new Error(`${where}: a delete control is shown`);
+    };
+    await forbidden('segments list');
+    await shot(sales, '13-sales-manager-segments');
+    if (segmentId) {
+      await sales.goto(`${server.url}${PLUGIN}/segments/${segmentId}`);
+      await sales.locator('[data-testid="ci-run-history"]').waitFor({ timeout: 60_000 });
+      await forbidden('segment detail');
+      await shot(sales, '14-sales-manager-segment-detail');
+    }
+    await sales.goto(`${server.url}${PLUGIN}/tags`);
+    await sales.locator('[data-testid="ci-tag-center"]').waitFor({ timeout: 60_000 });
+    await forbidden('tag center');
+    if ((await sales.locator('[data-testid="ci-tag-create"], [data-testid="ci-tag-merge"]').count()) > 0) throw new Error('tag editing shown to a Sales Manager');
+    await shot(sales, '15-sales-manager-tags');
+  } finally {
+    await context.close();
+  }
+});
+
+test('measures the builder live-preview round trip', async () => {
+  await page.goto(`${server.url}${PLUGIN}/builder?rule=${encodeURIComponent(JSON.stringify({ and: [{ '>=': [{ var: 'metrics.total_spent' }, VIP_MIN] }] }))}`);
+  let { roundTrip } = await previewSettled(page);
+  const input = page.locator('[data-testid="ci-condition"]').first().locator('input').last();
+  const roundTrips: number[] = [];
+  const perceived: number[] = [];
+  for (let i = 0; i < 15; i += 1) {
+    const started = Date.now();
+    await input.fill(String(VIP_MIN + (i + 1) * 1000));
+    const settled = await previewSettled(page, roundTrip);
+    perceived.push(Date.now() - started);
+    roundTrip = settled.roundTrip;
+    roundTrips.push(Number(roundTrip));
+  }
+  const total = (await api('GET', '/client-insights/overview/counts')).body.data.customer;
+  console.log(`    live preview on ${total} customers (SQLite), 15 edits:`);
+  console.log(`      request → answer shown: median ${median(roundTrips).toFixed(0)} ms (min ${Math.min(...roundTrips).toFixed(0)}, max ${Math.max(...roundTrips).toFixed(0)})`);
+  console.log(`      edit → count updated (incl. 300 ms debounce): median ${median(perceived).toFixed(0)} ms`);
+  fs.mkdirSync(path.join(ROOT, 'test-results'), { recursive: true });
+  fs.writeFileSync(path.join(ROOT, 'test-results', 'preview-roundtrip.json'), JSON.stringify({ customers: total, roundTripMs: roundTrips, perceivedMs: perceived, medianRoundTripMs: median(roundTrips), medianPerceivedMs: median(perceived) }, null, 2));
+});
+
+const main = async () => {
+  const dbFile = process.env.E2E_DB ? path.resolve(process.env.E2E_DB) : path.join(ROOT, '.tmp', 'e2e', 'data.db');
+  if (!process.env.E2E_DB) fs.rmSync(path.dirname(dbFile), { recursive: true, force: true });
+  console.log(`E2E: starting Strapi on ${dbFile} (${CUSTOMERS} demo customers on a new database)…`);
+  server = await startServer({ dbFile, port: PORT, customers: CUSTOMERS, admin: ADMIN });
+  let failed = 1;
+  try {
+    token = await adminLogin(server.url, ADMIN.email, ADMIN.password);
+    browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
+    });
+    const context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
+    page = await context.newPage();
+    failed = await runAll(async (name) => {
+      await shot(page, `failed-${name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}`);
+    });
+    console.log(`screenshots:\n${shots.map((s) => `  ${s}`).join('\n')}`);
+  } finally {
+    await browser?.close();
+    await server.stop();
+    if (failed && process.env.E2E_SERVER_LOG) console.log(server.log().slice(-6000));
+  }
+  process.exit(failed ? 1 : 0);
+};
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

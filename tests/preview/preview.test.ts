@@ -1,0 +1,203 @@
+import { adminSession, apiToken, startStrapi, type TestApp } from '../helpers/strapi';
+
+/**
+ * Catalogue and preview over HTTP (content API with a token, admin API with a session) on a small
+ * known dataset: exact counts, share, sample and risk split; 400 with pointers; warnings.
+ */
+const NOW = '2026-06-01T00:00:00.000Z';
+const daysBefore = (days: number) => new Date(Date.parse(NOW) - days * 86_400_000).toISOString();
+const v = (path: string) => ({ var: path });
+const VIP = { and: [{ '>': [v('metrics.total_spent'), 100000] }, { '>=': [{ order_count: [30] }, 1] }] };
+
+describe('rule catalogue and preview', () => {
+  let app: TestApp;
+  let token: string;
+  let admin: string;
+  const ids: Record<string, number> = {};
+
+  const api = (path: string, init: { method?: string; body?: unknown; auth?: string | null } = {}) =>
+    fetch(`${app.url}${path}`, {
+      method: init.method ?? 'GET',
+      headers: {
+        'content-type': 'application/json',
+        ...(init.auth === null ? {} : { authorization: `Bearer ${init.auth ?? token}` }),
+      },
+      body: init.body === undefined ? undefined : JSON.stringify(init.body),
+    });
+  const preview = async (rule: unknown, extra: Record<string, unknown> = {}) => {
+    const res = await api('/api/segments/rules/preview', { method: 'POST', body: { rule, now: NOW, ...extra } });
+    return { status: res.status, body: (await res.json()) as any };
+  };
+
+  beforeAll(async () => {
+    app = await startStrapi({ http: true });
+    token = await apiToken(app);
+    admin = await adminSession(app);
+    const docs = (uid: string) => app.strapi.documents(uid as any);
+    const customer = async (key: string, data: Record<string, unknown>) => {
+      const c = await docs('api::customer.customer').create({ data: { name: `Customer ${key}`, ...data } as any });
+      ids[key] = c.id;
+      return c.documentId;
+    };
+    const order = (customerDoc: string, amount: number, days: number, status = 'paid') =>
+      docs('api::order.order').create({ data: { customer: customerDoc, amount, kind: 'new', status, ordered_at: daysBefore(days) } as any });
+    // A and C are VIPs (> 100000 paid, an order in the last 30 days); B spent enough but not lately.
+    const a = await customer('A', { stage: 'signed', region: 'Beijing' });
+    await order(a, 120000, 10);
+    const b = await customer('B', { stage: 'in_service', region: 'Shanghai' });
+    await order(b, 150000, 60);
+    const c = await customer('C', { stage: 'signed', region: 'Beijing' });
+    await order(c, 50000, 100);
+    await order(c, 60000, 5);
+    // Risk: D overdue + complaint (high), E a risk tag (high), F scored 0.45 (medium), G a complaint (medium).
+    const d = await customer('D', { stage: 'application', region: 'Shenzhen' });
+    await order(d, 5000, 3);
+    await order(d, 3000, 40, 'overdue');
+    await docs('api::interaction.interaction').create({ data: { customer: d, type: 'complaint', occurred_at: daysBefore(2) } as any });
+    await customer('E', { stage: 'consultation' });
+    await customer('F', { stage: 'churned' });
+    const g = await customer('G', { stage: 'consultation', region: 'Beijing' });
+    await docs('api::interaction.interaction').create({ data: { customer: g, type: 'complaint', occurred_at: daysBefore(200) } as any });
+    const tag = await docs('api::tag.tag').create({ data: { name: 'At risk', slug: 'at-risk', category: 'risk', visibility: 'global' } as any });
+    const knex = app.strapi.db.connection;
+    const dialectDate = (d: Date) => (app.db.client === 'sqlite' ? d.getTime() : d);
+    await knex('ci_customer_tags').insert({ customer_id: ids.E, tag_id: tag.id, source: 'manual', created_at: dialectDate(new Date(NOW)) });
+    await knex('ci_customer_scores').insert({ customer_id: ids.F, churn_risk: 0.45, model_version: 'test' });
+    await app.strapi.plugin('client-insights').service('metrics').drain();
+  });
+  afterAll(async () => app?.stop());
+
+  it('serves the catalogue: every RULES.md field, labels in three languages, the custom operators', async () => {
+    const res = await api('/api/segments/catalogue');
+    expect(res.status).toBe(200);
+    const { data } = (await res.json()) as any;
+    const paths = data.fields.map((f: any) => f.path);
+    const required = [
+      'customer.name', 'customer.email', 'customer.phone', 'customer.region', 'customer.language', 'customer.education',
+      'customer.target_major', 'customer.program', 'customer.stage', 'customer.lead_source', 'customer.created_at', 'customer.owner',
+      'metrics.order_count', 'metrics.total_spent', 'metrics.gross_margin', 'metrics.avg_order_value', 'metrics.first_order_at',
+      'metrics.last_order_at', 'metrics.renewal_count', 'metrics.overdue_amount', 'metrics.contract_end_at', 'metrics.last_interaction_at',
+      'metrics.referral_count', 'metrics.complaint_count', 'score.r', 'score.f', 'score.m', 'score.rfm', 'score.rfm_segment', 'score.quadrant',
+      'score.clv', 'score.churn_risk', 'score.renewal_probability', 'score.upsell_probability',
+    ];
+    expect(paths).toEqual(expect.arrayContaining(required));
+    for (const f of data.fields) {
+      for (const lang of ['en', 'zh-Hans', 'zh']) expect(f.labels[lang]).toEqual(expect.any(String));
+      expect(f.labels.en).not.toBe('');
+      expect(f.operators.length).toBeGreaterThan(0);
+    }
+    expect(data.fields.find((f: any) => f.path === 'customer.stage').enumValues).toEqual(['consultation', 'application', 'signed', 'in_service', 'churned']);
+    const ops = data.operators.map((o: any) => o.name);
+    expect(ops).toEqual(expect.arrayContaining(['has_tag', 'event_count', 'order_count', 'order_total', 'days_since', 'in_segment']));
+    const adminRes = await api('/client-insights/catalogue', { auth: admin });
+    expect(adminRes.status).toBe(200);
+    expect(((await adminRes.json()) as any).data.fields.map((f: any) => f.path)).toEqual(paths);
+  });
+
+  it('previews the VIP rule exactly: count, total, share, sample', async () => {
+    const { status, body } = await preview(VIP);
+    expect(status).toBe(200);
+    const data = body.data;
+    expect(data).toMatchObject({ count: 2, total: 7 });
+    expect(data.share).toBeCloseTo(2 / 7, 10);
+    expect(data.sample).toEqual([
+      { id: ids.A, documentId: expect.any(String), name: 'Customer A', region: 'Beijing', stage: 'signed', total_spent: 120000, last_order_at: daysBefore(10) },
+      { id: ids.C, documentId: expect.any(String), name: 'Customer C', region: 'Beijing', stage: 'signed', total_spent: 110000, last_order_at: daysBefore(5) },
+    ]);
+    expect(data.riskDistribution).toEqual({ low: 2, medium: 0, high: 0 });
+    expect(data.durationMs).toEqual(expect.any(Number));
+    expect(data.warnings).toEqual([]);
+    const small = await preview(VIP, { sampleSize: 1 });
+    expect(small.body.data.sample.map((s: any) => s.id)).toEqual([ids.A]);
+  });
+
+  it('splits the matches by churn risk and says how', async () => {
+    const { body } = await preview({ '>=': [v('metrics.order_count'), 0] });
+    expect(body.data.count).toBe(7);
+    expect(body.data.riskDistribution).toEqual({ low: 3, medium: 2, high: 2 });
+    expect(body.data.riskBasis).toMatchObject({ basis: 'mixed', scored: 1, fallback: 6 });
+    expect(body.data.riskBasis.method).toContain('risk-category tag');
+  });
+
+  it('answers 400 with JSON pointers for an invalid rule or body, and runs nothing', async () => {
+    const bad = await preview({ and: [{ '>': [v('metrics.total_spent'), 'a lot'] }, { '==': [v('customer.nope'), 1] }] });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors.map((e: any) => e.path)).toEqual(['/and/0/>/1', '/and/1/==/0/var']);
+    expect(bad.body.target).toBe('rule');
+    const injected = await preview({ '==': [v('customer.name; drop table customers'), 'x'] });
+    expect(injected.status).toBe(400);
+    const body = await api('/api/segments/rules/preview', { method: 'POST', body: { rule: VIP, sampleSize: -3, extra: 1 } });
+    expect(body.status).toBe(400);
+    const parsed = (await body.json()) as any;
+    expect(parsed.target).toBe('body');
+    expect(parsed.errors.map((e: any) => e.path)).toEqual(expect.arrayContaining(['/sampleSize']));
+    const missing = await api('/api/segments/rules/preview', { method: 'POST', body: {} });
+    expect(missing.status).toBe(400);
+    const count = await app.strapi.db.connection('customers').count({ n: '*' }).first();
+    expect(Number(count?.n)).toBe(7);
+  });
+
+  it('warns of mutually exclusive conditions, naming both, and of an empty preview', async () => {
+    const rule = { and: [{ '==': [v('customer.stage'), 'signed'] }, { '>': [v('metrics.total_spent'), 100000] }, { '<': [v('metrics.total_spent'), 5000] }] };
+    const { status, body } = await preview(rule);
+    expect(status).toBe(200);
+    expect(body.data.count).toBe(0);
+    const contradiction = body.data.warnings.find((w: any) => w.kind === 'contradiction');
+    expect(contradiction).toMatchObject({ path: '', conditions: ['/and/1', '/and/2'] });
+    expect(contradiction.message).toContain('metrics.total_spent > 100000');
+    expect(contradiction.message).toContain('metrics.total_spent < 5000');
+    expect(contradiction.suggestion).toEqual(expect.any(String));
+    expect(body.data.warnings.map((w: any) => w.kind)).toContain('empty');
+    // validate: the same warning without running anything
+    const res = await api('/client-insights/rules/validate', { method: 'POST', auth: admin, body: { rule } });
+    expect(res.status).toBe(200);
+    const checked = ((await res.json()) as any).data;
+    expect(checked.valid).toBe(true);
+    expect(checked.warnings).toEqual([expect.objectContaining({ kind: 'contradiction', conditions: ['/and/1', '/and/2'] })]);
+  });
+
+  it('warns when an existing segment has the same rule written differently', async () => {
+    await app.strapi.documents('api::segment.segment').create({
+      data: { name: 'VIP', key: 'vip', type: 'dynamic', status: 'active', visibility: 'global', rule: VIP } as any,
+    });
+    const same = { and: [{ '>=': [{ order_count: [30] }, 1] }, { and: [{ '>': [v('metrics.total_spent'), 100000] }] }] };
+    const { body } = await preview(same);
+    expect(body.data.warnings).toEqual([expect.objectContaining({ kind: 'duplicate' })]);
+    expect(body.data.warnings[0].message).toContain('vip');
+  });
+
+  it('runs a rule of 12 conditions', async () => {
+    const rule = {
+      and: [
+        { '==': [v('customer.stage'), 'signed'] },
+        { in: [v('customer.region'), ['Beijing', 'Shanghai']] },
+        { '>': [v('metrics.total_spent'), 100000] },
+        { '>=': [v('metrics.order_count'), 1] },
+        { '<=': [{ days_since: [v('metrics.last_order_at')] }, 30] },
+        { '>=': [{ order_count: [30] }, 1] },
+        { '>=': [{ order_total: [365] }, 100000] },
+        { '==': [{ event_count: ['complaint', null] }, 0] },
+        { '!': [{ has_tag: ['at-risk'] }] },
+        { '==': [v('metrics.overdue_amount'), 0] },
+        { or: [{ '==': [v('score.churn_risk'), null] }, { '<': [v('score.churn_risk'), 0.5] }] },
+        { '<': [10000, v('metrics.avg_order_value'), 200000] },
+      ],
+    };
+    const { status, body } = await preview(rule);
+    expect(status).toBe(200);
+    // A (one order of 120000) and C (50000 + 60000, average 55000) meet all twelve; the others miss at least one.
+    expect(body.data.sample.map((s: any) => s.id)).toEqual([ids.A, ids.C]);
+    expect(body.data.count).toBe(2);
+    const narrower = await preview({ and: [...rule.and, { '<': [{ days_since: [v('metrics.first_order_at')] }, 50] }] });
+    expect(narrower.body.data.sample.map((s: any) => s.id)).toEqual([ids.A]);
+  });
+
+  it('requires an API token on the content API and a session on the admin API', async () => {
+    expect([401, 403]).toContain((await api('/api/segments/rules/preview', { method: 'POST', body: { rule: VIP }, auth: null })).status);
+    expect([401, 403]).toContain((await api('/api/segments/catalogue', { auth: null })).status);
+    expect((await api('/client-insights/rules/preview', { method: 'POST', body: { rule: VIP }, auth: null })).status).toBe(401);
+    const viaAdmin = await api('/client-insights/rules/preview', { method: 'POST', body: { rule: VIP, now: NOW }, auth: admin });
+    expect(viaAdmin.status).toBe(200);
+    expect(((await viaAdmin.json()) as any).data.count).toBe(2);
+  });
+});

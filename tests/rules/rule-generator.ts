@@ -1,0 +1,137 @@
+/**
+ * Random valid rules for the differential test: every operator and field type, null literals,
+ * and literals taken from the dataset's own values and boundaries so comparisons are decided on
+ * their edges, not only far from them.
+ */
+import { FIELDS, INTERACTION_TYPES } from '../../plugins/client-insights/server/src/rules/catalogue';
+import type { FieldDef } from '../../plugins/client-insights/server/src/rules/types';
+import { DAY, DAY_OFFSETS, VALUES, WINDOWS, type Dataset, type Random } from './dataset';
+
+export type Generated = { rule: unknown; operators: Set<string>; fields: Set<string> };
+
+const ORDER_NUMBERS = [0, 1, 2, 3, 5];
+const DAY_NUMBERS = [...DAY_OFFSETS, -1, 0.5, 6.5, 29.99, 30.01, -400];
+
+export const ruleGenerator = (r: Random, data: Dataset, now: Date) => {
+  const iso = (date: Date) => date.toISOString();
+  const shifted = (date: Date) => new Date(date.getTime() + r.pick([0, 0, 0, -1, 1]));
+  const numberPool: Record<string, number[]> = {
+    'customer.owner': [...data.adminIds, 0],
+    'metrics.order_count': [0, 1, 2, 3, 5],
+    'metrics.renewal_count': [0, 1, 2],
+    'metrics.referral_count': [0, 1, 2, 3],
+    'metrics.complaint_count': [0, 1, 2],
+    'score.r': [0, 1, 3, 5, 6],
+    'score.f': [1, 2, 4, 5],
+    'score.m': [1, 3, 5],
+    'score.rfm': [...VALUES.scores.rfm, 0, 2.25001],
+    'score.clv': [...VALUES.scores.clv, 1000.49],
+    'score.churn_risk': [...VALUES.scores.probability, 0.12344],
+    'score.renewal_probability': VALUES.scores.probability,
+    'score.upsell_probability': VALUES.scores.probability,
+  };
+  const money = [...VALUES.amounts, 0.3, 0.7, 100000.5, 5100.5, 200000];
+  const stringPool: Record<string, string[]> = {
+    'customer.name': VALUES.names,
+    'customer.email': VALUES.emails,
+    'customer.phone': VALUES.phones,
+    'customer.region': [...VALUES.regions, 'Nowhere'],
+    'customer.language': VALUES.languages,
+    'customer.target_major': VALUES.majors,
+    'customer.program': VALUES.programs,
+  };
+  const substrings = ['Li', 'li', 'Wei ', 'ing', 'Bei', ' ', 'Science', 'science', '@example', 'MB', '%', "'", '_'];
+
+  const literalFor = (field: FieldDef): string | number => {
+    switch (field.type) {
+      case 'number':
+        return r.pick(numberPool[field.path] ?? money);
+      case 'datetime':
+        return iso(r.chance(0.7) ? shifted(r.pick(data.dates)) : new Date(now.getTime() - r.pick(DAY_OFFSETS) * DAY));
+      case 'enum':
+        return r.pick(field.enumValues!);
+      default:
+        return r.pick(stringPool[field.path]);
+    }
+  };
+
+  const generate = (maxDepth = 4): Generated => {
+    const operators = new Set<string>();
+    const fields = new Set<string>();
+
+    /** A comparison of `operand` (JSON-Logic) whose literals come from `lit`. */
+    const compare = (operand: unknown, ops: string[], lit: () => unknown, nullable: boolean): unknown => {
+      const op = r.pick(ops);
+      operators.add(op);
+      if (op === 'between' || op === 'between_exclusive') {
+        let [a, b] = [lit(), lit()] as any[];
+        if (r.chance(0.8) && a > b) [a, b] = [b, a];
+        return { [op === 'between' ? '<=' : '<']: [a, operand, b] };
+      }
+      const value = nullable && ['==', '!=', '===', '!=='].includes(op) && r.chance(0.25) ? null : lit();
+      return { [op]: [operand, value] };
+    };
+
+    const leaf = (): unknown => {
+      const kind = r.pick(['field', 'field', 'field', 'field', 'tag', 'segment', 'events', 'orders', 'total', 'days']);
+      switch (kind) {
+        case 'tag':
+          operators.add('has_tag');
+          return { has_tag: [r.chance(0.9) ? r.pick(data.tagSlugs) : 'no-such-tag'] };
+        case 'segment':
+          operators.add('in_segment');
+          return { in_segment: [r.chance(0.9) ? r.pick(data.segmentKeys) : 'no-such-segment'] };
+        case 'events':
+          operators.add('event_count');
+          return compare(
+            { event_count: [r.pick(INTERACTION_TYPES.slice(0, 12)), r.chance(0.2) ? null : r.pick(WINDOWS)] },
+            ['==', '!=', '>', '>=', '<', '<=', 'between', 'between_exclusive'],
+            () => r.pick(ORDER_NUMBERS),
+            true
+          );
+        case 'orders':
+          operators.add('order_count');
+          return compare({ order_count: [r.chance(0.2) ? null : r.pick(WINDOWS)] }, ['==', '!=', '>', '>=', '<', '<=', 'between'], () => r.pick(ORDER_NUMBERS), true);
+        case 'total':
+          operators.add('order_total');
+          return compare({ order_total: [r.chance(0.2) ? null : r.pick(WINDOWS)] }, ['==', '!=', '>', '>=', '<', '<=', 'between_exclusive'], () => r.pick(money), true);
+        case 'days': {
+          operators.add('days_since');
+          const field = r.pick(FIELDS.filter((f) => f.type === 'datetime'));
+          fields.add(field.path);
+          return compare({ days_since: [{ var: field.path }] }, ['==', '!=', '>', '>=', '<', '<=', 'between', 'between_exclusive'], () => r.pick(DAY_NUMBERS), true);
+        }
+        default: {
+          const field = r.pick(FIELDS);
+          fields.add(field.path);
+          const op = r.pick(field.operators.filter((o) => o !== 'days_since'));
+          const operand = { var: field.path };
+          if (op === 'in') {
+            operators.add('in');
+            const size = r.int(1, 4);
+            return { in: [operand, Array.from({ length: size }, () => literalFor(field))] };
+          }
+          if (op === 'contains') {
+            operators.add('contains');
+            return { in: [r.pick(substrings), operand] };
+          }
+          return compare(operand, [op], () => literalFor(field), true);
+        }
+      }
+    };
+
+    const node = (depth: number): unknown => {
+      if (depth < maxDepth && r.chance(depth === 0 ? 0.8 : 0.35)) {
+        const op = r.pick(['and', 'or', '!']);
+        operators.add(op);
+        if (op === '!') return r.chance(0.5) ? { '!': [node(depth + 1)] } : { '!': node(depth + 1) };
+        return { [op]: Array.from({ length: r.int(1, 4) }, () => node(depth + 1)) };
+      }
+      return leaf();
+    };
+
+    return { rule: node(0), operators, fields };
+  };
+
+  return { generate };
+};

@@ -1,0 +1,219 @@
+import { apiToken, startStrapi, type TestApp } from '../helpers/strapi';
+import { client, createCustomers, currentMembers, region, segmentsService, sorted, stage } from './helpers';
+
+/** Materialisation, run records, the content API, static segments, faults and retention. */
+describe('segment execution', () => {
+  let app: TestApp;
+  let call: ReturnType<typeof client>;
+  let ids: number[];
+  beforeAll(async () => {
+    app = await startStrapi({ http: true });
+    call = client(app, await apiToken(app));
+    ids = await createCustomers(app.strapi, [
+      { name: 'A', stage: 'signed', region: 'Beijing', paid: [1000, 2000] },
+      { name: 'B', stage: 'signed', region: 'Shanghai', paid: [500] },
+      { name: 'C', stage: 'consultation', region: 'Beijing' },
+      { name: 'D', stage: 'signed', region: 'Beijing' },
+      { name: 'E', stage: 'churned', region: 'Shanghai', paid: [300] },
+    ]);
+  });
+  afterAll(async () => app?.stop());
+  const config = (values: Record<string, unknown>) => {
+    for (const [k, v] of Object.entries(values)) app.strapi.config.set(`plugin::client-insights.segments.${k}`, v);
+  };
+
+  let signed: any;
+  it('creates and materialises a dynamic segment through the content API', async () => {
+    const res = await call('POST', '/api/segments/rules', { name: 'Signed', rule: stage('signed'), execute: true });
+    expect(res.status).toBe(201);
+    signed = res.body.data;
+    expect(signed.key).toBe('signed');
+    const result = signed.currentResult;
+    expect(result).toMatchObject({ status: 'success', error: null, phase: 'done', percent: 100, customerCount: 3, changes: { added: 3, removed: 0, kept: 0 } });
+    expect(result.statistics).toEqual({ avgOrderValue: 1166.67, totalRevenue: 3500, orderCount: 3, churnRate: 0 });
+    expect(typeof result.executionId).toBe('string');
+    expect(result.executionTime).toBeGreaterThanOrEqual(0);
+    expect(await currentMembers(app.strapi, signed.id)).toEqual(sorted([ids[0], ids[1], ids[3]]));
+    const members = await call('GET', `/api/crm/segments/${signed.id}/customers?pageSize=2`);
+    expect(members.status).toBe(200);
+    expect(members.body.meta.pagination).toMatchObject({ total: 3, pageCount: 2, pageSize: 2 });
+    expect(members.body.data.map((c: any) => c.id)).toEqual(sorted([ids[0], ids[1], ids[3]]).slice(0, 2));
+    expect(members.body.data[0]).toMatchObject({ name: 'A', stage: 'signed', totalSpent: 3000, orderCount: 2 });
+  });
+
+  it('records added / removed / kept in SQL, with ids page by page, and enter/exit events', async () => {
+    await app.strapi.db.query('api::customer.customer').update({ where: { id: ids[1] }, data: { stage: 'churned' } });
+    const [f] = await createCustomers(app.strapi, [{ name: 'F', stage: 'signed', region: 'Beijing' }]);
+    ids.push(f);
+    await app.strapi.plugin('client-insights').service('metrics').drain();
+    await segmentsService(app.strapi).idle();
+    const res = await call('POST', `/api/segments/rules/${signed.documentId}/execute`, {});
+    expect(res.status).toBe(200);
+    const run = res.body.data;
+    expect(run).toMatchObject({ status: 'success', customerCount: 3, changes: { added: 0, removed: 0, kept: 3 } });
+    // The data-change trigger already applied F (enter) and B (exit) to the current membership.
+    const events = await app.strapi.db.connection('ci_segment_events').where('segment_id', signed.id).orderBy('id').select('customer_id', 'kind');
+    expect(events.slice(3).map((e: any) => [Number(e.customer_id), e.kind])).toEqual(
+      expect.arrayContaining([
+        [f, 'enter'],
+        [ids[1], 'exit'],
+      ])
+    );
+    expect(await currentMembers(app.strapi, signed.id)).toEqual(sorted([ids[0], ids[3], f]));
+  });
+
+  it('diffs a full run against the previous one when changes bypass the trigger', async () => {
+    // Direct SQL bypasses lifecycles and the trigger: only the full run sees it.
+    await app.strapi.db.connection('customers').where('id', ids[2]).update({ stage: 'signed' });
+    await app.strapi.db.connection('customers').where('id', ids[3]).update({ stage: 'application' });
+    const run = (await call('POST', `/api/crm/segments/${signed.key}/run`, {})).body.data;
+    expect(run).toMatchObject({ status: 'success', customerCount: 3, changes: { added: 1, removed: 1, kept: 2 } });
+    const added = await call('GET', `/api/segments/results/${run.executionId}/customers?change=added`);
+    expect(added.body.data.map((c: any) => c.id)).toEqual([ids[2]]);
+    const removed = await call('GET', `/api/segments/results/${run.executionId}/customers?change=removed`);
+    expect(removed.body.data.map((c: any) => c.id)).toEqual([ids[3]]);
+    const kept = await call('GET', `/api/segments/results/${run.executionId}/customers?change=kept&pageSize=1&page=2`);
+    expect(kept.body.meta.pagination.total).toBe(2);
+    expect(kept.body.data).toHaveLength(1);
+    const one = await call('GET', `/api/segments/results/${run.executionId}`);
+    expect(one.body.data).toEqual(run);
+    const list = await call('GET', `/api/segments/results?segment=${signed.key}`);
+    expect(list.body.data[0].executionId).toBe(run.executionId);
+    expect(list.body.data.every((r: any) => r.segmentId === signed.id)).toBe(true);
+    const events = await app.strapi.db.connection('ci_segment_events').where({ segment_id: signed.id, run_id: run.runId }).select('customer_id', 'kind');
+    expect(events.map((e: any) => [Number(e.customer_id), e.kind]).sort()).toEqual([[ids[2], 'enter'], [ids[3], 'exit']].sort());
+    const row = await app.strapi.db.connection('segments').where('id', signed.id).first();
+    expect(Number(row.member_count)).toBe(3);
+    expect(row.last_calculated_at).not.toBeNull();
+  });
+
+  it('exports a result as streamed CSV', async () => {
+    const run = (await call('GET', `/api/segments/results?segment=${signed.key}`)).body.data[0];
+    const res = await call('POST', `/api/segments/results/${run.executionId}/export`, {});
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('text/csv');
+    const lines = String(res.body).trim().split('\n');
+    expect(lines[0]).toBe('id,documentId,name,region,stage,leadSource,totalSpent,orderCount,lastOrderAt');
+    expect(lines).toHaveLength(4);
+    expect(lines.slice(1).map((l) => Number(l.split(',')[0]))).toEqual(await currentMembers(app.strapi, signed.id));
+  });
+
+  it('aborts on timeout and keeps the previous membership', async () => {
+    const before = await currentMembers(app.strapi, signed.id);
+    const currentRun = await app.strapi.db.connection('ci_segment_current').where('segment_id', signed.id).first();
+    await app.strapi.db.connection('customers').where('id', ids[4]).update({ stage: 'signed' });
+    config({ timeoutMs: 1 });
+    try {
+      const res = await call('POST', `/api/segments/rules/${signed.id}/execute`, {});
+      expect(res.body.data.status).toBe('failed');
+      expect(res.body.data.error).toMatch(/timed out after 1 ms/);
+    } finally {
+      config({ timeoutMs: 600_000 });
+    }
+    expect(await currentMembers(app.strapi, signed.id)).toEqual(before);
+    expect((await app.strapi.db.connection('ci_segment_current').where('segment_id', signed.id).first()).run_id).toBe(currentRun.run_id);
+    const again = await call('POST', `/api/segments/rules/${signed.id}/execute`, {});
+    expect(again.body.data).toMatchObject({ status: 'success', changes: { added: 1, removed: 0 } });
+    await app.strapi.db.connection('customers').where('id', ids[4]).update({ stage: 'churned' });
+  });
+
+  it('skips customers whose facts are incomplete and marks the run partial', async () => {
+    // A customer written behind the rollup's back has no metrics row yet.
+    const knex = app.strapi.db.connection;
+    const [g] = await createCustomers(app.strapi, [{ name: 'G', stage: 'signed' }]);
+    await knex('ci_customer_metrics').where('customer_id', g).delete();
+    const run = (await call('POST', `/api/segments/rules/${signed.id}/execute`, {})).body.data;
+    expect(run.status).toBe('partial');
+    expect(run.skipped).toBe(1);
+    expect(await currentMembers(app.strapi, signed.id)).not.toContain(g);
+    await app.strapi.plugin('client-insights').service('metrics').refresh([g]);
+    const complete = (await call('POST', `/api/segments/rules/${signed.id}/execute`, {})).body.data;
+    expect(complete).toMatchObject({ status: 'success', skipped: 0, changes: { added: 1 } });
+    ids.push(g);
+  });
+
+  it('keeps only the configured number of member snapshots', async () => {
+    config({ retainRuns: 2 });
+    const runs = [];
+    for (let i = 0; i < 3; i += 1) runs.push((await call('POST', `/api/segments/rules/${signed.id}/execute`, {})).body.data);
+    const knex = app.strapi.db.connection;
+    const snapshotRuns = (await knex('ci_segment_members').where('segment_id', signed.id).distinct('run_id').pluck('run_id')).map(Number).sort((a, b) => a - b);
+    expect(snapshotRuns).toEqual([runs[1].runId, runs[2].runId]);
+    const old = await call('GET', `/api/segments/results/${runs[0].executionId}/customers`);
+    expect(old.status).toBe(410);
+    expect((await call('GET', `/api/segments/results/${runs[0].executionId}`)).body.data.status).toBe('success');
+    config({ retainRuns: 5 });
+  });
+
+  it('returns 202 with a queued run that can be polled for phase and percent', async () => {
+    const res = await call('POST', `/api/segments/rules/${signed.id}/execute`, { wait: false });
+    expect(res.status).toBe(202);
+    expect(res.body.data).toMatchObject({ status: 'queued', phase: 'queued', percent: 0 });
+    let result = res.body.data;
+    for (let i = 0; i < 100 && !['success', 'partial', 'failed'].includes(result.status); i += 1) {
+      await new Promise((r) => setTimeout(r, 50));
+      result = (await call('GET', `/api/segments/results/${res.body.data.executionId}`)).body.data;
+    }
+    expect(result).toMatchObject({ status: 'success', phase: 'done', percent: 100 });
+  });
+
+  it('freezes static segments; only an explicit snapshot changes them', async () => {
+    const res = await call('POST', '/api/crm/segments', { name: 'Beijing frozen', type: 'static', rule: region('Beijing') });
+    expect(res.status).toBe(201);
+    const frozen = res.body.data;
+    expect(frozen.currentResult).toMatchObject({ status: 'success', trigger: 'create' });
+    const before = await currentMembers(app.strapi, frozen.id);
+    expect(before.length).toBe(frozen.currentResult.customerCount);
+    const [h] = await createCustomers(app.strapi, [{ name: 'H', stage: 'signed', region: 'Beijing' }]);
+    await segmentsService(app.strapi).idle();
+    expect(await currentMembers(app.strapi, frozen.id)).toEqual(before);
+    const refused = await call('POST', `/api/segments/rules/${frozen.id}/execute`, {});
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.message).toMatch(/static/);
+    const scheduled = await call('PUT', `/api/segments/rules/${frozen.id}`, { schedule: 'daily' });
+    expect(scheduled.status).toBe(400);
+    expect(scheduled.body.errors[0].path).toBe('/schedule');
+    const snap = await call('POST', `/api/segments/rules/${frozen.id}/execute`, { snapshot: true });
+    expect(snap.body.data).toMatchObject({ status: 'success', trigger: 'snapshot', changes: { added: 1 } });
+    expect(await currentMembers(app.strapi, frozen.id)).toContain(h);
+  });
+
+  it('refuses bad input with 400 naming the problem, and stores nothing', async () => {
+    const count = async () => Number((await app.strapi.db.connection('segments').count({ n: '*' }).first())!.n);
+    const before = await count();
+    const badRule = await call('POST', '/api/segments/rules', { name: 'Bad', rule: { '==': [{ var: 'customer.nope' }, 1] } });
+    expect(badRule.status).toBe(400);
+    expect(badRule.body.errors[0].path).toMatch(/^\/==\/0/);
+    const badCron = await call('POST', '/api/segments/rules', { name: 'Bad cron', rule: stage('signed'), schedule: '61 * * * *' });
+    expect(badCron.status).toBe(400);
+    expect(badCron.body.errors).toEqual([{ path: '/schedule', message: expect.stringMatching(/not a valid cron/) }]);
+    const badTz = await call('POST', '/api/segments/rules', { name: 'Bad tz', rule: stage('signed'), schedule: 'weekly', timezone: 'Mars/Olympus' });
+    expect(badTz.body.errors[0].path).toBe('/timezone');
+    const badField = await call('POST', '/api/segments/rules', { name: 'X', rule: stage('signed'), colour: 'red' });
+    expect(badField.status).toBe(400);
+    const badPriority = await call('POST', '/api/segments/rules', { name: 'X', rule: stage('signed'), priority: -1 });
+    expect(badPriority.body.errors[0].path).toBe('/priority');
+    expect(await count()).toBe(before);
+    expect((await call('GET', '/api/segments/rules/does-not-exist')).status).toBe(404);
+  });
+
+  it('accepts presets and cron expressions and schedules them', async () => {
+    const res = await call('POST', '/api/segments/rules', { name: 'Weekly', rule: stage('signed'), schedule: 'weekly', timezone: 'Asia/Shanghai' });
+    expect(res.status).toBe(201);
+    expect(res.body.data.schedule).toEqual({ cron: '0 3 * * 1', timezone: 'Asia/Shanghai' });
+    const names = app.strapi.plugin('client-insights').service('scheduler').names();
+    expect(names).toContain(`segment:${res.body.data.id}`);
+    await call('PUT', `/api/segments/rules/${res.body.data.id}`, { schedule: null });
+    expect(app.strapi.plugin('client-insights').service('scheduler').names()).not.toContain(`segment:${res.body.data.id}`);
+  });
+
+  it('keeps Strapi\'s own Segment routes working beside the plugin paths', async () => {
+    const core = await call('GET', `/api/segments/${signed.documentId}`);
+    expect(core.status).toBe(200);
+    expect(core.body.data.key).toBe('signed');
+    const list = await call('GET', '/api/segments');
+    expect(list.status).toBe(200);
+    const rules = await call('GET', '/api/segments/rules');
+    expect(rules.body.data.map((s: any) => s.key)).toContain('signed');
+  });
+});
