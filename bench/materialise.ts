@@ -35,7 +35,7 @@ const v = (p: string) => ({ var: p });
 const RULE_10 = {
   and: [
     { '!=': [v('customer.stage'), 'churned'] },
-    { in: [v('customer.region'), ['上海', '北京', '深圳', '广州', '杭州', '成都', '香港', '南京']] },
+    { in: [v('customer.region'), ['上海', '北京', '深圳', '广州', '杭州', '成都']] },
     { '!': [{ in: [v('customer.lead_source'), ['other']] }] },
     {
       or: [
@@ -134,7 +134,7 @@ const main = async () => {
     if (process.env.ANALYZE !== '0') {
       // Bulk-loaded tables without statistics get poor plans (seconds instead of ms); production has autovacuum's.
       const { rows } = await knex.raw(
-        `select relname from pg_stat_user_tables where relname in ('customers','orders','interactions','orders_customer_lnk','interactions_customer_lnk','ci_customer_tags','ci_customer_metrics','ci_customer_scores','tags','ci_segment_members')
+        `select relname from pg_stat_user_tables where relname in ('customers','orders','interactions','orders_customer_lnk','interactions_customer_lnk','ci_customer_tags','ci_customer_metrics','ci_customer_scores','tags')
          and last_analyze is null and last_autoanalyze is null`
       );
       for (const { relname } of rows) {

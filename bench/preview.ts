@@ -20,7 +20,7 @@ import fs from 'fs';
 import path from 'path';
 import type { Knex } from 'knex';
 import { bootStrapi, ROOT } from '../scripts/lib/boot';
-import { dialectOf } from '../plugins/client-insights/server/src/db/dialect';
+import { analyzeTables, dialectOf } from '../plugins/client-insights/server/src/db/dialect';
 import type { Operand, RuleNode } from '../plugins/client-insights/server/src/rules/ast';
 import { compileEvaluator } from '../plugins/client-insights/server/src/rules/evaluate';
 import { loadFactsMany } from '../plugins/client-insights/server/src/rules/facts';
@@ -224,16 +224,10 @@ const main = async () => {
   const database = String((knex.client as any).config.connection?.database ?? process.env.DATABASE_NAME ?? 'sqlite');
   try {
     const dialect = dialectOf(knex);
-    if (dialect === 'postgres' && process.env.ANALYZE !== '0') {
+    if (process.env.ANALYZE !== '0') {
       // Bulk-loaded tables without statistics get poor plans; production has autovacuum's.
-      const { rows } = await knex.raw(
-        `select relname from pg_stat_user_tables where relname in ('customers','orders','interactions','orders_customer_lnk','interactions_customer_lnk','ci_customer_tags','ci_customer_metrics','ci_customer_scores','tags')
-         and last_analyze is null and last_autoanalyze is null`
-      );
-      for (const { relname } of rows) {
-        console.log(`analyze ${relname} (no statistics yet)`);
-        await knex.raw('analyze ??', [relname]);
-      }
+      const analysed = await analyzeTables(knex, ['customers', 'orders', 'interactions', 'orders_customer_lnk', 'interactions_customer_lnk', 'ci_customer_tags', 'ci_customer_metrics', 'ci_customer_scores', 'tags']);
+      if (analysed.length) console.log(`analysed (no statistics yet): ${analysed.join(', ')}`);
     }
     const total = Number((await knex('customers').count({ n: '*' }).first())?.n ?? 0);
     const rollup = Number((await knex('ci_customer_metrics').count({ n: '*' }).first())?.n ?? 0);

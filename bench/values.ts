@@ -47,7 +47,11 @@ const rssMeter = () => {
   };
 };
 
-/** The naive way: every order into Node, RFM by sorting in JS (run in a child process). */
+/**
+ * The naive way, doing the same job as the RFM step: every order, the RFM-relevant interactions and
+ * the risk tags into Node, RFM + segment + quadrant computed there, scores written back in batches
+ * (to a temporary table). Run in a child process so its memory is measured on its own.
+ */
 const naiveRfm = async (database: string) => {
   const knex = connect(database);
   const meter = rssMeter();
@@ -56,36 +60,66 @@ const naiveRfm = async (database: string) => {
   try {
     const now = Date.now();
     const since = now - 730 * DAY;
+    const ms = (v: unknown) => new Date(v as string).getTime();
     const customers = await knex('customers').select('id');
     const orders = await knex('orders as o')
       .join('orders_customer_lnk as l', 'l.order_id', 'o.id')
       .select('l.customer_id', 'o.amount', 'o.status', 'o.ordered_at');
-    const per = new Map<number, { last: number; f: number; m: number }>();
+    const interactions = await knex('interactions as i')
+      .join('interactions_customer_lnk as l', 'l.interaction_id', 'i.id')
+      .whereIn('i.type', ['complaint', 'negative_feedback'])
+      .select('l.customer_id', 'i.occurred_at');
+    const riskTags = await knex('ci_customer_tags as ct').join('tags as t', 't.id', 'ct.tag_id').where('t.category', 'risk').select('ct.customer_id', 'ct.expires_at');
+    type Acc = { last: number; f: number; m: number; paid: boolean; overdue: number; complaints: number; risk: boolean };
+    const per = new Map<number, Acc>();
+    const acc = (id: number) => {
+      let e = per.get(id);
+      if (!e) per.set(id, (e = { last: 0, f: 0, m: 0, paid: false, overdue: 0, complaints: 0, risk: false }));
+      return e;
+    };
     for (const o of orders) {
-      if (o.status !== 'paid') continue;
-      const at = new Date(o.ordered_at).getTime();
+      const at = ms(o.ordered_at);
       if (at > now) continue;
-      const entry = per.get(o.customer_id) ?? { last: 0, f: 0, m: 0 };
-      entry.last = Math.max(entry.last, at);
+      const e = acc(o.customer_id);
+      if (o.status === 'overdue') e.overdue += Number(o.amount);
+      if (o.status !== 'paid') continue;
+      e.paid = true;
+      e.last = Math.max(e.last, at);
       if (at > since) {
-        entry.f += 1;
-        entry.m += Number(o.amount);
+        e.f += 1;
+        e.m += Number(o.amount);
       }
-      per.set(o.customer_id, entry);
     }
-    const buyers = [...per.entries()].map(([id, e]) => ({ id, r: Math.floor((now - e.last) / DAY), f: e.f, m: e.m }));
+    for (const i of interactions) if (ms(i.occurred_at) > since && ms(i.occurred_at) <= now) acc(i.customer_id).complaints += 1;
+    for (const t of riskTags) if (t.expires_at === null || ms(t.expires_at) > now) acc(t.customer_id).risk = true;
+    const buyers = customers.map((c: { id: number }) => ({ id: c.id, e: per.get(c.id) })).filter((b) => b.e?.paid);
     const score = (values: number[], worseIsLarger: boolean) => {
       const sorted = [...values].sort((a, b) => (worseIsLarger ? b - a : a - b));
       const firstIndex = new Map<number, number>();
       sorted.forEach((v, i) => firstIndex.has(v) || firstIndex.set(v, i));
       return values.map((v) => 1 + Math.floor((5 * (firstIndex.get(v) as number)) / values.length));
     };
-    const r = score(buyers.map((b) => b.r), true);
-    const f = score(buyers.map((b) => b.f), false);
-    const m = score(buyers.map((b) => b.m), false);
-    let check = 0;
-    for (let i = 0; i < buyers.length; i += 1) check += r[i] + f[i] + m[i];
-    return { ms: Date.now() - started, peakRssMb: meter.stop(), customers: customers.length, orders: orders.length, checksum: check };
+    const r = score(buyers.map((b) => Math.floor((now - b.e!.last) / DAY)), true);
+    const f = score(buyers.map((b) => b.e!.f), false);
+    const m = score(buyers.map((b) => b.e!.m), false);
+    const scored = new Map(buyers.map((b, i) => [b.id, { r: r[i], f: f[i], m: m[i] }]));
+    await knex.transaction(async (trx) => {
+      await trx.raw('create temporary table naive_scores (customer_id int, r int, f int, m int, quadrant varchar(20)) on commit drop');
+      let batch: any[] = [];
+      for (const c of customers) {
+        const s = scored.get(c.id) ?? { r: 1, f: 1, m: 1 };
+        const e = per.get(c.id);
+        const risky = !!e && (e.risk || e.overdue > 0 || e.complaints >= 1);
+        const quadrant = s.r >= 4 && s.f >= 4 && s.m >= 4 ? 'high_value' : s.r <= 2 && risky ? 'churn_risk' : s.r > 2 ? 'potential' : 'dormant';
+        batch.push({ customer_id: c.id, ...s, quadrant });
+        if (batch.length === 1000) {
+          await trx('naive_scores').insert(batch);
+          batch = [];
+        }
+      }
+      if (batch.length) await trx('naive_scores').insert(batch);
+    });
+    return { ms: Date.now() - started, peakRssMb: meter.stop(), customers: customers.length, orders: orders.length };
   } finally {
     await knex.destroy();
   }
@@ -163,7 +197,7 @@ const main = async () => {
     }
     console.log(`${database}: full refresh …`);
     const sqlRun = await benchDatabase(database);
-    console.log(`${database}: naive RFM (all orders into Node) …`);
+    console.log(`${database}: naive RFM (orders, complaints and risk tags into Node, scores written back) …`);
     const naive = await runNaiveInChild(database);
     results.push({ ...sqlRun, naive: { rfmMs: naive.ms, peakRssMb: naive.peakRssMb, error: naive.error ?? null }, naiveOverSqlRfm: naive.ms / sqlRun.timingsMs.rfm });
   }

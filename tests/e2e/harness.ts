@@ -18,9 +18,16 @@ export const screenshot = async (page: Page, name: string) => {
   return path.relative(ROOT, file);
 };
 
+/** E2E_ONLY=word,word runs only the steps whose name contains one of the words (and always the login). */
+const selected = () => {
+  const only = (process.env.E2E_ONLY ?? '').split(',').map((w) => w.trim()).filter(Boolean);
+  return only.length ? tests.filter((t, i) => i === 0 || only.some((w) => t.name.includes(w))) : tests;
+};
+
 export const runAll = async (onFailure: (name: string) => Promise<void>) => {
   let failed = 0;
-  for (const t of tests) {
+  const chosen = selected();
+  for (const t of chosen) {
     const started = Date.now();
     try {
       await t.fn();
@@ -31,7 +38,7 @@ export const runAll = async (onFailure: (name: string) => Promise<void>) => {
       await onFailure(t.name).catch(() => undefined);
     }
   }
-  console.log(`\n${tests.length - failed} passed, ${failed} failed`);
+  console.log(`\n${chosen.length - failed} passed, ${failed} failed`);
   return failed;
 };
 

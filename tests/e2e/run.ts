@@ -63,19 +63,24 @@ const ruleInJsonView = async (p: Page) => {
   return JSON.parse(text);
 };
 
-/** Chooses an option of a design-system select from the keyboard only. */
+/** Chooses an option of a design-system select from the keyboard only (Enter, arrows, Enter). */
 const chooseWithKeyboard = async (p: Page, trigger: string, optionText: RegExp) => {
   await p.focus(trigger);
   await p.keyboard.press('Enter');
-  const options = p.getByRole('option');
-  await options.first().waitFor();
-  const texts = await options.allInnerTexts();
-  const index = texts.findIndex((t) => optionText.test(t));
-  if (index < 0) throw new Error(`no option ${optionText} in ${texts.join(', ')}`);
-  // The list opens on the selected (or first) option.
-  for (let i = 0; i < index; i += 1) await p.keyboard.press('ArrowDown');
-  await p.keyboard.press('Enter');
-  await options.first().waitFor({ state: 'detached' });
+  // The open list moves focus to its highlighted option.
+  await p.waitForFunction(() => document.activeElement?.getAttribute('role') === 'option');
+  const count = await p.getByRole('option').count();
+  for (let i = 0; i <= count; i += 1) {
+    const current = await p.evaluate(() => (document.activeElement as HTMLElement | null)?.innerText?.trim() ?? '');
+    if (optionText.test(current)) {
+      await p.keyboard.press('Enter');
+      await p.getByRole('option').first().waitFor({ state: 'detached' });
+      return;
+    }
+    await p.keyboard.press('ArrowDown');
+    await p.waitForFunction((prev) => (document.activeElement as HTMLElement | null)?.innerText?.trim() !== prev, current, { timeout: 2000 }).catch(() => undefined);
+  }
+  throw new Error(`no option ${optionText} reachable from the keyboard`);
 };
 
 test('logs in to the admin', async () => {
@@ -116,12 +121,26 @@ test('builds the VIP rule with mouse and keyboard; the live count equals the API
   const secondId = await second.getAttribute('data-node-id');
   await chooseWithKeyboard(page, `[data-testid="ci-value-${secondId}"] [role="combobox"]`, /^(Signed|已签约|已簽約)$/);
   // Keyboard reorder: Alt+ArrowUp moves the stage condition first, and back.
+  const focused = () => page.waitForFunction((nodeId) => document.activeElement?.getAttribute('data-node-id') === nodeId, secondId);
   await second.focus();
   await page.keyboard.press('Alt+ArrowUp');
+  await focused();
+  const firstNow = await page.locator('[data-testid="ci-condition"]').first().getAttribute('data-node-id');
+  if (firstNow !== secondId) throw new Error('Alt+ArrowUp did not move the condition up');
   await page.keyboard.press('Alt+ArrowDown');
-  const { count } = await previewSettled(page);
-  const rule = await ruleInJsonView(page);
+  await focused();
   const expected = { and: [{ '>=': [{ var: 'metrics.total_spent' }, VIP_MIN] }, { '==': [{ var: 'customer.stage' }, 'signed'] }] };
+  // The preview shown is the one of this very rule (not an earlier, debounced state).
+  await page.waitForFunction(
+    (key) => {
+      const el = document.querySelector('[data-testid="ci-preview"]');
+      return el?.getAttribute('data-status') === 'ok' && el.getAttribute('data-rule') === key;
+    },
+    JSON.stringify(expected),
+    { timeout: 60_000 }
+  );
+  const count = Number(await page.locator('[data-testid="ci-preview"]').getAttribute('data-count'));
+  const rule = await ruleInJsonView(page);
   if (JSON.stringify(rule) !== JSON.stringify(expected)) throw new Error(`rule built: ${JSON.stringify(rule)}`);
   const fromApi = (await api('POST', '/client-insights/rules/preview', { rule })).body.data;
   if (fromApi.count !== count) throw new Error(`live count ${count} but API preview ${fromApi.count}`);
@@ -130,6 +149,7 @@ test('builds the VIP rule with mouse and keyboard; the live count equals the API
 });
 
 test('a contradicting condition shows the warning with its fix', async () => {
+  await page.fill('input[name="catalogue-search"]', '');
   await page.dragAndDrop('[data-testid="ci-field-metrics.total_spent"]', '[data-testid="ci-root-group"]');
   const third = page.locator('[data-testid="ci-condition"]').nth(2);
   await third.waitFor();
@@ -218,6 +238,12 @@ test('customer profile and tag center open', async () => {
   await shot(page, '09-customer-profile');
   await page.goto(`${server.url}${PLUGIN}/tags`);
   await page.locator('[data-testid="ci-tag-center"]').waitFor({ timeout: 60_000 });
+  const row = page.locator('[data-testid^="ci-tag-row-"]').first();
+  await row.waitFor({ timeout: 60_000 });
+  const slug = (await row.getAttribute('data-testid'))!.replace('ci-tag-row-', '');
+  const tags = (await api('GET', '/client-insights/tags')).body.data as any[];
+  const shown = Number((await row.locator('[data-testid="ci-tag-usage"]').innerText()).replace(/[^0-9]/g, ''));
+  if (shown !== tags.find((t) => t.slug === slug).usage) throw new Error(`tag ${slug}: page shows ${shown} customers`);
   await shot(page, '10-tag-center');
 });
 
@@ -259,11 +285,13 @@ test('a Sales Manager sees no delete, run, save or approve controls', async () =
     if (segmentId) {
       await sales.goto(`${server.url}${PLUGIN}/segments/${segmentId}`);
       await sales.locator('[data-testid="ci-run-history"]').waitFor({ timeout: 60_000 });
+      await sales.locator('[data-testid="ci-members"]').waitFor({ timeout: 60_000 });
       await forbidden('segment detail');
       await shot(sales, '14-sales-manager-segment-detail');
     }
     await sales.goto(`${server.url}${PLUGIN}/tags`);
     await sales.locator('[data-testid="ci-tag-center"]').waitFor({ timeout: 60_000 });
+    await sales.locator('[data-testid^="ci-tag-row-"]').first().waitFor({ timeout: 60_000 });
     await forbidden('tag center');
     if ((await sales.locator('[data-testid="ci-tag-create"], [data-testid="ci-tag-merge"]').count()) > 0) throw new Error('tag editing shown to a Sales Manager');
     await shot(sales, '15-sales-manager-tags');

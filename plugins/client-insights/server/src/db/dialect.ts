@@ -304,3 +304,14 @@ export const analyzeTables = async (knex: Knex, tables: string[], { always = fal
   for (const name of names) await knex.raw(`analyze "${name.replace(/"/g, '""')}"`);
   return names;
 };
+
+/**
+ * Runs `fn` in a transaction whose sorts and hashes may use `mb` MB each (PostgreSQL
+ * `SET LOCAL work_mem`, gone with the transaction): window functions over a million rows would
+ * otherwise spill to disk at the 4 MB default. Elsewhere a plain transaction.
+ */
+export const withWorkMem = <T>(knex: Knex, mb: number, fn: (trx: Knex.Transaction) => Promise<T>): Promise<T> =>
+  knex.transaction(async (trx) => {
+    if (dialectOf(knex) === 'postgres') await trx.raw(`set local work_mem = '${Math.max(4, Math.floor(mb))}MB'`);
+    return fn(trx);
+  });

@@ -131,7 +131,12 @@ export type CompiledEvaluator = (facts: CustomerFacts, context: EvalContext) => 
 /** Validates once and returns a function deciding the rule for any customer's facts. */
 export const compileEvaluator = (rule: unknown, options: { limits?: Partial<RuleLimits> } = {}): CompiledEvaluator => {
   const logic = toLogic(parseRuleOrThrow(rule, options)) as any;
-  return (facts, { now }) => jsonLogic.apply(logic, { ...prepare(facts), $now: now.getTime() }) === true;
+  return (facts, { now }) => {
+    // A per-call object on top of the cached facts: `now` never outlives the call.
+    const data = Object.create(prepare(facts)) as EvalData;
+    data.$now = now.getTime();
+    return jsonLogic.apply(logic, data) === true;
+  };
 };
 
 /** Does the rule hold for this customer at `now`? Throws RuleValidationError for an invalid rule. */

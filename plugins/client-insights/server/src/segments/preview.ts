@@ -49,22 +49,28 @@ export type PreviewResult = {
 
 export type PreviewInput = { rule: unknown; now?: Date; sampleSize?: number; extraWarnings?: RuleWarning[] };
 
-/** `lvl`: risk level (0 low, 1 medium, 2 high) of the customer `idColumn`, as a select expression. */
-const riskLevelSql = (knex: Knex, idColumn: string, now: Date) =>
+/** Customers carrying an unexpired tag of category `risk`, one row each (joined once, hashed). */
+const riskTagged = (knex: Knex, now: Date) =>
+  knex('ci_customer_tags as ct')
+    .join('tags as t', 't.id', 'ct.tag_id')
+    .where('t.category', 'risk')
+    .andWhere((q) => q.whereNull('ct.expires_at').orWhere('ct.expires_at', '>', bindDate(knex, now) as any))
+    .groupBy('ct.customer_id')
+    .select('ct.customer_id');
+
+/** `lvl`: risk level (0 low, 1 medium, 2 high) of a match, from `s` (scores), `m` (metrics), `rt` (risk tags). */
+const riskLevelSql = (knex: Knex) =>
   knex.raw(
     `case when s.churn_risk is not null then
        (case when s.churn_risk >= ? then 2 when s.churn_risk >= ? then 1 else 0 end)
      else
-       (case when (
-          (case when exists (select 1 from ci_customer_tags ct join tags t on t.id = ct.tag_id
-                             where ct.customer_id = ${idColumn} and t.category = 'risk'
-                               and (ct.expires_at is null or ct.expires_at > ?)) then 2 else 0 end)
-        + (case when coalesce(m.overdue_amount, 0) > 0 then 1 else 0 end)
-        + (case when coalesce(m.complaint_count, 0) > 0 then 1 else 0 end)) >= 2 then 2
-        when coalesce(m.overdue_amount, 0) > 0 or coalesce(m.complaint_count, 0) > 0 then 1
-        else 0 end)
+       (case when ((case when rt.customer_id is not null then 2 else 0 end)
+                 + (case when coalesce(m.overdue_amount, 0) > 0 then 1 else 0 end)
+                 + (case when coalesce(m.complaint_count, 0) > 0 then 1 else 0 end)) >= 2 then 2
+             when coalesce(m.overdue_amount, 0) > 0 or coalesce(m.complaint_count, 0) > 0 then 1
+             else 0 end)
      end as lvl`,
-    [RISK_THRESHOLDS.high, RISK_THRESHOLDS.medium, bindDate(knex, now)]
+    [RISK_THRESHOLDS.high, RISK_THRESHOLDS.medium]
   );
 
 /** count + risk split of the matches in one statement. */
@@ -74,7 +80,8 @@ const aggregates = async (knex: Knex, rule: unknown, now: Date) => {
     .from(matches.as('mm'))
     .leftJoin('ci_customer_scores as s', 's.customer_id', 'mm.customer_id')
     .leftJoin('ci_customer_metrics as m', 'm.customer_id', 'mm.customer_id')
-    .select(riskLevelSql(knex, 'mm.customer_id', now), knex.raw('case when s.churn_risk is not null then 1 else 0 end as scored'));
+    .leftJoin(riskTagged(knex, now).as('rt'), 'rt.customer_id', 'mm.customer_id')
+    .select(riskLevelSql(knex), knex.raw('case when s.churn_risk is not null then 1 else 0 end as scored'));
   const row = await knex
     .from(levels.as('x'))
     .select(

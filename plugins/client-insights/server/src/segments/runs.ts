@@ -219,6 +219,8 @@ export const pruneSnapshots = async (knex: Knex, segmentId: number, retain: numb
     .where('run_id', '<', oldestKept)
     .modify((q) => currentRunId !== null && q.whereNot('run_id', currentRunId))
     .delete();
-  const oldRuns = knex(T.runs).select('id').where('segment_id', segmentId).where('id', '<', oldestKept);
-  await knex(T.changes).whereIn('run_id', oldRuns).delete();
+  // Earlier prunes already emptied older runs: only the runs that just fell out are looked at,
+  // each by its primary-key prefix.
+  const fallen = await knex(T.runs).where('segment_id', segmentId).where('id', '<', oldestKept).orderBy('id', 'desc').limit(Math.max(1, retain) + 20).pluck('id');
+  if (fallen.length) await knex(T.changes).whereIn('run_id', fallen.map(Number)).delete();
 };

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { analyzeTables, bindDate, bulkInsert, upsertTail } from '../db/dialect';
+import { analyzeTables, bindDate, bulkInsert, upsertTail, withWorkMem } from '../db/dialect';
 import type { Sql } from '../db/sql-fragment';
 import { columns, rowsOf } from './columns';
 import { fitClv, scoreClv, type ClvSummary } from './clv';
@@ -12,8 +12,13 @@ import { clvSummaryStatement } from './summary-sql';
 import { VALUE_TABLES as V, type SourceTables } from './tables';
 
 const DAY = 86_400_000;
-/** Customer-id range read per query: bounds the rows a driver materialises at once. */
-const PAGE_IDS = 100_000;
+/**
+ * Customer-id range read per query: bounds the rows a driver materialises at once (~150 MB of row
+ * objects per 250k customers); each page re-joins orders / interactions, so pages are kept few.
+ */
+const PAGE_IDS = 250_000;
+/** Per sort / hash memory for the big set statements (PostgreSQL; see withWorkMem). */
+const WORK_MEM_MB = 256;
 
 export type RefreshInput = {
   knex: Knex;
@@ -109,7 +114,7 @@ export const refreshValues = async (input: RefreshInput): Promise<RefreshResult>
   try {
     // 1. RFM, segments and quadrants: one statement.
     await progress(0.05, 'rfm');
-    await exec(knex, rfmInsertStatement({ knex, tables, config, runId, now }));
+    await withWorkMem(knex, WORK_MEM_MB, (trx) => exec(trx, rfmInsertStatement({ knex: trx, tables, config, runId, now })));
     await analyzeTables(knex, [V.history], { always: true });
     const counts = await knex(V.history)
       .where({ run_id: runId })
@@ -227,7 +232,7 @@ export const refreshValues = async (input: RefreshInput): Promise<RefreshResult>
 
     // 6. Publish: the latest scores change in one transaction, so readers see one run or the other.
     await progress(0.9, 'publish');
-    await knex.transaction(async (trx) => {
+    await withWorkMem(knex, WORK_MEM_MB, async (trx) => {
       const columnsOut = ['r', 'f', 'm', 'rfm', 'rfm_segment', 'quadrant', 'clv', 'churn_risk', 'renewal_probability', 'upsell_probability', 'model_version', 'calculated_at'];
       await trx.raw(
         `insert into ${V.scores} (customer_id, ${columnsOut.join(', ')})

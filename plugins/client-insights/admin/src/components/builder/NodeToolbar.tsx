@@ -4,6 +4,10 @@ import { useT } from '../../utils/translate';
 import { useBuilder } from './context';
 import { indent, moveDown, moveUp, outdent, removeNode, wrapInGroup } from './model';
 
+/** Moving a node re-inserts its DOM element, which drops focus: give it back so the next key works. */
+const refocus = (id: string, selector = '') =>
+  requestAnimationFrame(() => (document.querySelector(`[data-node-id="${id}"]${selector}`) as HTMLElement | null)?.focus());
+
 /** Keyboard twins of drag and drop: move up/down, out of / into a group, wrap, remove. */
 export const NodeToolbar = ({ id, name }: { id: string; name: string }) => {
   const t = useT();
@@ -13,6 +17,7 @@ export const NodeToolbar = ({ id, name }: { id: string; name: string }) => {
     if (next !== root) {
       setRoot(next);
       announce(message);
+      refocus(id);
     }
   };
   return (
@@ -53,6 +58,7 @@ export const useRowKeys = (id: string) => {
     if (next !== root) {
       setRoot(next);
       announce(t('builder.moved'));
+      refocus(id);
     }
   };
 };

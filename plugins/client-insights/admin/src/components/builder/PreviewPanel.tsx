@@ -21,6 +21,7 @@ export const PreviewPanel = ({ state, incomplete }: { state: PreviewState; incom
       data-status={state.status}
       data-count={result?.count ?? ''}
       data-roundtrip-ms={state.status === 'ok' ? state.roundTripMs.toFixed(1) : ''}
+      data-rule={state.status === 'ok' ? state.ruleKey : ''}
       aria-live="polite"
     >
       <Flex gap={3} alignItems="center" paddingBottom={3}>

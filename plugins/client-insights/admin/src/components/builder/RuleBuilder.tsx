@@ -58,7 +58,8 @@ export const RuleBuilder = ({ initial, onChange }: { initial: Group; onChange?: 
   const warnings: RuleWarning[] = preview.status === 'ok' ? preview.warnings : [];
   const errors = byNode([
     ...serverErrors,
-    ...[...unfinished].map(([id, why]) => ({
+    // An empty builder is a starting point, not an error.
+    ...[...unfinished].filter(([id]) => id !== root.id || root.children.length > 0).map(([id, why]) => ({
       path: [...pointers].find(([, nodeId]) => nodeId === id)?.[0] ?? '',
       message: why === 'empty' ? t('builder.needsCondition') : t('builder.needsValue'),
     })),
@@ -136,7 +137,7 @@ export const RuleBuilder = ({ initial, onChange }: { initial: Group; onChange?: 
           </Grid.Item>
         </Grid.Root>
         <WarningsPanel warnings={warnings} pointers={pointers} root={root} setRoot={setRoot} />
-        <PreviewPanel state={preview} incomplete={!complete} />
+        <PreviewPanel state={preview} incomplete={!complete && root.children.length > 0} />
       </Flex>
     </BuilderContext.Provider>
   );

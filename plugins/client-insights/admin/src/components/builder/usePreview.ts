@@ -14,7 +14,7 @@ export type PreviewResult = {
 export type PreviewState =
   | { status: 'idle' }
   | { status: 'loading'; previous?: PreviewResult }
-  | { status: 'ok'; result: PreviewResult; warnings: RuleWarning[]; roundTripMs: number }
+  | { status: 'ok'; result: PreviewResult; warnings: RuleWarning[]; roundTripMs: number; ruleKey: string }
   | { status: 'invalid'; errors: RuleError[] }
   | { status: 'error'; message: string };
 
@@ -47,7 +47,12 @@ export const usePreview = (rule: unknown, ready: boolean, delay = 300) => {
   const key = JSON.stringify(rule);
   const seq = React.useRef(0);
   React.useEffect(() => {
-    if (!ready) return;
+    if (!ready) {
+      // An unfinished rule has no preview; drop the previous one rather than show a stale count.
+      seq.current += 1;
+      setState({ status: 'idle' });
+      return;
+    }
     const mine = (seq.current += 1);
     const timer = setTimeout(async () => {
       setState((s) => ({ status: 'loading', previous: s.status === 'ok' ? s.result : undefined }));
@@ -65,7 +70,7 @@ export const usePreview = (rule: unknown, ready: boolean, delay = 300) => {
           return;
         }
         const data = body.data ?? body;
-        setState({ status: 'ok', result: readPreview(data), warnings: data.warnings ?? body.warnings ?? [], roundTripMs: performance.now() - started });
+        setState({ status: 'ok', result: readPreview(data), warnings: data.warnings ?? body.warnings ?? [], roundTripMs: performance.now() - started, ruleKey: key });
       } catch (e: any) {
         if (mine === seq.current) setState({ status: 'error', message: e?.message ?? String(e) });
       }

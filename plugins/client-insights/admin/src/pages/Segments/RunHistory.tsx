@@ -63,7 +63,7 @@ export const RunHistory = ({ segmentId, version }: { segmentId: number; version:
   if (runs.error || !runs.data) return <SectionError error={runs.error} onRetry={runs.reload} />;
   const rows = runs.data.data;
   if (rows.length === 0) return <SectionEmpty message={t('runs.empty')} />;
-  const cols = ['started', 'trigger', 'status', 'duration', 'members', 'added', 'removed', 'kept', 'report'] as const;
+  const cols = ['started', 'trigger', 'status', 'duration', 'members', 'added', 'removed', 'kept', 'open'] as const;
   return (
     <>
       <Table colCount={cols.length} rowCount={rows.length + 1} data-testid="ci-run-history">

@@ -55,8 +55,8 @@ export const QuadrantScatter = ({ data }: { data: ValueCharts }) => {
               },
             },
             scales: {
-              x: { min: 0.5, max: 5.5, ticks: { stepSize: 1 }, title: { display: true, text: t('values.axis.r') } },
-              y: { min: 0.5, max: 5.5, ticks: { stepSize: 1 }, title: { display: true, text: t('values.axis.m') } },
+              x: { min: 0.5, max: 5.5, ticks: { stepSize: 1, callback: (v: string | number) => (Number.isInteger(Number(v)) ? v : '') }, title: { display: true, text: t('values.axis.r') } },
+              y: { min: 0.5, max: 5.5, ticks: { stepSize: 1, callback: (v: string | number) => (Number.isInteger(Number(v)) ? v : '') }, title: { display: true, text: t('values.axis.m') } },
             },
             onClick: (_e: unknown, elements: any[]) => {
               const el = elements[0];

@@ -59,8 +59,8 @@ export const RfmHeatmap = ({ data }: { data: RfmMatrix }) => {
               },
             },
             scales: {
-              x: { min: 0.5, max: 5.5, ticks: { stepSize: 1 }, title: { display: true, text: t('values.axis.f') } },
-              y: { min: 0.5, max: 5.5, ticks: { stepSize: 1 }, title: { display: true, text: t('values.axis.r') } },
+              x: { min: 0.5, max: 5.5, ticks: { stepSize: 1, callback: (v: string | number) => (Number.isInteger(Number(v)) ? v : '') }, title: { display: true, text: t('values.axis.f') } },
+              y: { min: 0.5, max: 5.5, ticks: { stepSize: 1, callback: (v: string | number) => (Number.isInteger(Number(v)) ? v : '') }, title: { display: true, text: t('values.axis.r') } },
             },
             onClick: (_e: unknown, elements: any[]) => {
               const el = elements[0];
