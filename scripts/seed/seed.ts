@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import { generateBatches, type Batch } from './generate';
 import { createRandom } from './random';
 import { CAMPAIGNS, TAGS } from './vocabulary';
+import { analyzeTables } from '../../plugins/client-insights/server/src/db/dialect';
 import { dialectOf, resetSequence, writeRows } from './write';
 
 export type SeedOptions = {
@@ -147,5 +148,7 @@ export const seedDemoData = async (knex: Knex, options: SeedOptions): Promise<Se
   }
   await pending;
   for (const table of ['customers', 'orders', 'interactions']) await resetSequence(knex, table);
+  // Planner statistics and visibility for what was just loaded (autovacuum may be off or late).
+  await analyzeTables(knex, [...BUSINESS_TABLES, 'ci_customer_tags'], { always: true, vacuum: true });
   return { ...totals, ms: Date.now() - started };
 };

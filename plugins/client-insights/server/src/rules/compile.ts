@@ -5,8 +5,8 @@
  */
 import type { Knex } from 'knex';
 import { dialectOf } from '../db/dialect';
-import { raw, sql, type Sql } from '../db/sql-fragment';
-import { operandIsInteger, operandMissingValue, operandType, type CompareOp, type Operand, type RuleNode } from './ast';
+import { FALSE_SQL, joinSql, raw, sql, type Sql } from '../db/sql-fragment';
+import { operandIsInteger, operandMissingValue, operandType, type Operand, type RuleNode } from './ast';
 import { FIELDS } from './catalogue';
 import { AGGREGATE, COMPARE, DAYS_SINCE, LOGIC, MEMBERSHIP, type ParamContext, type SqlContext } from './operators';
 import type { RuleLimits } from './types';
@@ -36,22 +36,17 @@ const FIELD_SQL: Record<string, { column: string; join?: Join }> = Object.fromEn
   })
 );
 
-/**
- * Custom operators are correlated to the customer row (`… and <customer> = c.id`): `exists (…)`
- * for tags, segments and "has at least one / none" counts, a scalar `(select count(*) …)` for
- * other comparisons. Each is an index lookup through the link table's (customer_id, …) index, so
- * the cost grows with the customers left after the cheaper conditions, under any and/or/not; at
- * the top level of an AND, PostgreSQL turns `exists` into a (hash) semi/anti join. Grouped
- * subqueries left-joined per operator made the planner's row estimates collapse to 1 and pick
- * nested loops that re-aggregated a whole table per customer; an uncorrelated `IN (subquery)`
- * under OR/NOT rescans its set per row once it outgrows work_mem.
- */
-const correlated = (from: Sql, customer: Sql): Sql => sql`${from} and ${customer} = c.id`;
+/** A grouped subquery over orders, interactions, tags or memberships, left-joined as `alias`. */
+type Derived = { alias: string; sql: Sql };
 
 class Compiler {
   joins = new Set<Join>();
+  derived: Derived[] = [];
 
-  constructor(private ctx: SqlContext) {}
+  constructor(
+    private ctx: SqlContext,
+    private customerIds?: number[]
+  ) {}
 
   node(node: RuleNode): Sql {
     switch (node.kind) {
@@ -63,41 +58,48 @@ class Compiler {
       case 'has_tag':
       case 'in_segment': {
         const { from, customer } = MEMBERSHIP[node.kind].sql(this.ctx, node.kind === 'has_tag' ? node.slug : node.key);
-        return sql`exists (select 1 from ${correlated(from, customer)})`;
+        return sql`${raw(this.derive(from, customer))}.customer_id is not null`;
       }
       case 'compare':
         return this.compare(node);
     }
   }
 
-  /** The SQL value of an operand: a column (NULL when missing), or a correlated aggregate (0 when none). */
+  /**
+   * Custom operators read other tables through `left join (select customer, agg … group by
+   * customer) as jN on jN.customer_id = c.id`: one pass over those rows, hash- or index-joined,
+   * under any and/or/not. (An `IN (subquery)` under OR or NOT becomes a per-row subplan in
+   * PostgreSQL once the set outgrows work_mem.) Identical subqueries share one join.
+   */
+  private derive(from: Sql, customer: Sql, value?: Sql): string {
+    const ids = this.customerIds;
+    const restricted = !ids ? from : ids.length ? sql`${from} and ${customer} in (${joinSql(ids.map((id) => sql`${id}`), ', ')})` : sql`${from} and ${FALSE_SQL}`;
+    const select = value
+      ? sql`select ${customer} as customer_id, ${value} as agg_value from ${restricted} group by ${customer}`
+      : sql`select ${customer} as customer_id from ${restricted} group by ${customer}`;
+    const key = JSON.stringify([select.sql, select.bindings]);
+    const existing = this.derived.find((d) => JSON.stringify([d.sql.sql, d.sql.bindings]) === key);
+    if (existing) return existing.alias;
+    const alias = `j${this.derived.length + 1}`;
+    this.derived.push({ alias, sql: select });
+    return alias;
+  }
+
+  /** The SQL value of an operand; SQL NULL exactly when the value is missing (null, or 0 for counts). */
   private value(operand: Operand): Sql {
     if (operand.kind === 'field' || operand.kind === 'days_since') {
       const { column, join } = FIELD_SQL[operand.field.path];
       if (join) this.joins.add(join);
       return raw(column);
     }
-    const { from, customer, value } = this.aggregate(operand);
-    return sql`(select ${value} from ${correlated(from, customer)})`;
-  }
-
-  private aggregate(operand: Extract<Operand, { kind: 'event_count' | 'order_count' | 'order_total' }>) {
     const args = operand.kind === 'event_count' ? [operand.eventType, operand.days] : [operand.days];
-    return AGGREGATE[operand.kind].sql(this.ctx, args);
+    const { from, customer, value } = AGGREGATE[operand.kind].sql(this.ctx, args);
+    return raw(`${this.derive(from, customer, value)}.agg_value`);
   }
 
   private compare(node: Extract<RuleNode, { kind: 'compare' }>): Sql {
     const { op, operand, literals } = node;
     const row = COMPARE[op];
-    if (operand.kind === 'event_count' || operand.kind === 'order_count') {
-      // A count compared so that only "none" vs "some" matters is an existence test.
-      const test = existence(op, (k) => row.js(k, ...literals));
-      if (test) {
-        const { from, customer } = this.aggregate(operand);
-        const exists = sql`exists (select 1 from ${correlated(from, customer)})`;
-        return test === 'some' ? exists : sql`(not ${exists})`;
-      }
-    }
     const p: ParamContext = {
       ...this.ctx,
       text: ['string', 'enum'].includes(operandType(operand)),
@@ -113,25 +115,16 @@ class Compiler {
   }
 }
 
-/**
- * 'some' when `test(count)` holds exactly for the counts >= 1, 'none' when exactly for 0, else
- * null. Exact for the comparisons whose true set is an interval (ordering, between, == and !=,
- * the latter two single points or their complement): probing 0, 1 and beyond decides them.
- * An `in` list can have holes, so it keeps the counted form.
- */
-const existence = (op: CompareOp, test: (k: number) => boolean): 'some' | 'none' | null => {
-  if (op === 'in') return null;
-  const zero = test(0);
-  return [1, 2, 3, Number.MAX_SAFE_INTEGER].every((k) => test(k) === !zero) ? (zero ? 'none' : 'some') : null;
-};
-
 const baseQuery = (knex: Knex, rule: unknown, options: CompileOptions): Knex.QueryBuilder => {
   const ast = parseRuleOrThrow(rule, { limits: options.limits });
-  const compiler = new Compiler({ knex, dialect: dialectOf(knex), now: options.now });
+  const compiler = new Compiler({ knex, dialect: dialectOf(knex), now: options.now }, options.customerIds);
   const predicate = compiler.node(ast);
   const query = knex.from('customers as c');
   if (compiler.joins.has('metrics')) query.leftJoin('ci_customer_metrics as m', 'm.customer_id', 'c.id');
   if (compiler.joins.has('scores')) query.leftJoin('ci_customer_scores as s', 's.customer_id', 'c.id');
+  for (const d of compiler.derived) {
+    query.joinRaw(`left join (${d.sql.sql}) ${d.alias} on ${d.alias}.customer_id = c.id`, d.sql.bindings as any[]);
+  }
   query.whereRaw(predicate.sql, predicate.bindings as any[]);
   if (options.customerIds) query.whereIn('c.id', options.customerIds);
   return query;

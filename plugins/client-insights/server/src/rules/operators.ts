@@ -8,7 +8,7 @@
  * (null, or 0 for counts) to decide between `(x is null or …)` and `(x is not null and …)`.
  * That makes the SQL two-valued and exactly equal to the JS for every operator.
  * Custom operators give the rows they read (`from … where …` and the customer column); the
- * compiler correlates them to the customer row as `exists` or a scalar aggregate (see compile.ts).
+ * compiler groups them by customer and left-joins the result (see compile.ts).
  */
 import type { Knex } from 'knex';
 import { dateParam, numberParam, textContains, textEquals, textIn, type Dialect } from '../db/dialect';
@@ -151,7 +151,7 @@ export const MEMBERSHIP: Record<'has_tag' | 'in_segment', MembershipRow> = {
 
 type AggregateRow = {
   js: (data: EvalData, ...args: any[]) => number;
-  /** `from … where …` of the rows to aggregate for one `customer`, and the aggregate itself. */
+  /** `from … where …` of the rows to aggregate, grouped by `customer`, and the aggregate itself. */
   sql: (ctx: SqlContext, args: any[]) => { from: Sql; customer: Sql; value: Sql };
 };
 

@@ -104,7 +104,10 @@ const sample = async (knex: Knex, rule: unknown, now: Date, size: number): Promi
     .leftJoin('ci_customer_metrics as m', 'm.customer_id', 'c.id')
     .whereIn('c.id', matchQuery(knex, rule, { now }))
     .select('c.id', 'c.document_id', 'c.name', 'c.region', 'c.stage', 'm.total_spent', 'm.last_order_at')
-    .orderBy('c.id')
+    // `c.id + 0`, not `c.id`: ordering by the bare key lets PostgreSQL walk the primary key and test
+    // the rule row by row until it has `size` matches (minutes for a rare rule); an expression makes
+    // it find the matches as a set first and keep the lowest ids. Same rows, same order.
+    .orderByRaw('c.id + 0')
     .limit(size);
   return rows.map((r: Record<string, unknown>) => ({
     id: Number(r.id),

@@ -61,12 +61,18 @@ export const nelderMead = (f: (x: number[]) => number, start: number[], options:
 export const minimise = (f: (x: number[]) => number, start: number[], options: NelderMeadOptions = {}, restarts = 3): NelderMeadResult => {
   let result = nelderMead(f, start, options);
   let total = result.iterations;
+  let agreed = false;
   for (let i = 0; i < restarts; i += 1) {
     const again = nelderMead(f, result.x, { ...options, step: 0.1 });
     total += again.iterations;
     const improved = result.fx - again.fx;
     result = again.fx <= result.fx ? again : result;
-    if (improved <= 1e-9 * (Math.abs(result.fx) + 1)) break;
+    // A fresh simplex started at the optimum cannot improve it: converged, even on a flat ridge
+    // where the iteration cap stopped the simplex before it shrank below the tolerance.
+    if (improved <= 1e-9 * (Math.abs(result.fx) + 1)) {
+      agreed = true;
+      break;
+    }
   }
-  return { ...result, iterations: total };
+  return { ...result, iterations: total, converged: result.converged || agreed };
 };
