@@ -318,6 +318,6 @@ export const analyzeTables = async (knex: Knex, tables: string[], { always = fal
  */
 export const withWorkMem = <T>(knex: Knex, mb: number, fn: (trx: Knex.Transaction) => Promise<T>): Promise<T> =>
   knex.transaction(async (trx) => {
-    if (dialectOf(knex) === 'postgres') await trx.raw(`set local work_mem = '${Math.max(4, Math.floor(mb))}MB'`);
+    await allowBigAggregates(trx, Math.max(4, mb));
     return fn(trx);
   });

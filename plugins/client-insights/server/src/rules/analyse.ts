@@ -9,7 +9,7 @@
  * search, nested groups) is compared by canonical form: `R` and `!R` together.
  */
 import crypto from 'crypto';
-import { operandIsInteger, type Literal, type Operand, type RuleNode } from './ast';
+import { operandIsInteger, operandToLogic, type Literal, type Operand, type RuleNode } from './ast';
 import type { RuleWarning } from './types';
 import { parseRule, parseRuleOrThrow } from './validate';
 
@@ -132,18 +132,6 @@ const compareSet = (node: Extract<RuleNode, { kind: 'compare' }>): ValueSet | nu
 // ---------------------------------------------------------------------------------------------
 // Canonical form
 
-const operandJson = (o: Operand): unknown => {
-  switch (o.kind) {
-    case 'field':
-      return { var: o.field.path };
-    case 'days_since':
-      return { days_since: [{ var: o.field.path }] };
-    case 'event_count':
-      return { event_count: [o.eventType, o.days] };
-    default:
-      return { [o.kind]: [o.days] };
-  }
-};
 
 const literalJson = (o: Operand, l: Value | null) => (typeof l === 'number' && isDatetime(o) ? new Date(l).toISOString() : l);
 
@@ -164,7 +152,7 @@ const sortValues = (values: Value[]) => [...new Set(values)].sort((x, y) => (typ
 
 /** JSON of a null-free constraint set on an operand: `==`, `in`, or one or two bounds. */
 const renderSet = (o: Operand, set: ValueSet): unknown[] => {
-  const t = operandJson(o);
+  const t = operandToLogic(o);
   if (set.kind === 'in') {
     const values = sortValues(set.values).map((v) => literalJson(o, v));
     if (values.length === 1) return [{ '==': [t, values[0]] }];
@@ -283,7 +271,7 @@ const canonItems = (node: RuleNode): Item[] => {
     case 'compare': {
       const set = compareSet(node);
       if (set && !set.nulls) return constraintItems(node.operand, set);
-      const t = operandJson(node.operand);
+      const t = operandToLogic(node.operand);
       if (node.op === 'contains') return [{ json: { in: [node.literals[0], t] } }];
       return [{ json: { [node.op]: [t, literalJson(node.operand, node.literals[0] as Value | null)] } }];
     }

@@ -37,3 +37,17 @@ export const operandIsInteger = (operand: Operand): boolean =>
 /** The value of an operand when its source row/column is missing: 0 for counts and sums, else null. */
 export const operandMissingValue = (operand: Operand): 0 | null =>
   (operand.kind === 'field' && operand.field.count) || ['event_count', 'order_count', 'order_total'].includes(operand.kind) ? 0 : null;
+
+/** The JSON-Logic of an operand, as the evaluator runs it and the canonical form prints it. */
+export const operandToLogic = (o: Operand): unknown => {
+  switch (o.kind) {
+    case 'field':
+      return { var: o.field.path };
+    case 'days_since':
+      return { days_since: [{ var: o.field.path }] };
+    case 'event_count':
+      return { event_count: [o.eventType, o.days] };
+    default:
+      return { [o.kind]: [o.days] };
+  }
+};

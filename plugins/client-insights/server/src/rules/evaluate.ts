@@ -7,7 +7,7 @@
  * stored there: `now` and the customer's facts travel in the data object (`this` of an operation).
  */
 import jsonLogic from 'json-logic-js';
-import type { Literal, Operand, RuleNode } from './ast';
+import { operandToLogic, type Literal, type Operand, type RuleNode } from './ast';
 import { AGGREGATE, COMPARE, DAYS_SINCE, LOGIC, MEMBERSHIP, type EvalData, type Value } from './operators';
 import { FIELDS } from './catalogue';
 import type { CustomerFacts, EvalContext, FieldDef, RuleLimits } from './types';
@@ -47,18 +47,6 @@ const OPERATIONS: Record<string, Op> = {
 for (const [name, fn] of Object.entries(OPERATIONS)) jsonLogic.add_operation(name, fn as any);
 
 /** The canonical JSON-Logic of a parsed rule, with datetime literals as epoch ms (as the data holds them). */
-const operandLogic = (o: Operand): unknown => {
-  switch (o.kind) {
-    case 'field':
-      return { var: o.field.path };
-    case 'days_since':
-      return { days_since: [{ var: o.field.path }] };
-    case 'event_count':
-      return { event_count: [o.eventType, o.days] };
-    default:
-      return { [o.kind]: [o.days] };
-  }
-};
 
 export const toLogic = (node: RuleNode): unknown => {
   switch (node.kind) {
@@ -72,7 +60,7 @@ export const toLogic = (node: RuleNode): unknown => {
     case 'in_segment':
       return { in_segment: [node.key] };
     case 'compare': {
-      const value = operandLogic(node.operand);
+      const value = operandToLogic(node.operand);
       const lits: Literal[] = node.literals;
       switch (node.op) {
         case 'between':
