@@ -34,6 +34,20 @@ export const testEnv = (db: FreshDatabase, extra: Record<string, string> = {}): 
   ...extra,
 });
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Waits until no query is running or waiting for a connection: a write's after-commit work
+ * (Strapi's event emission, the metrics drain) may still be in flight when the test's last await
+ * returns, and destroying the pool under it leaves a query waiting for a connection forever.
+ */
+const settle = async (strapi: Core.Strapi, timeoutMs = 15_000) => {
+  const pool = (strapi.db.connection.client as any).pool;
+  await sleep(200);
+  const deadline = Date.now() + timeoutMs;
+  while ((pool.numUsed() > 0 || pool.numPendingAcquires() > 0) && Date.now() < deadline) await sleep(100);
+};
+
 /**
  * Boots the real app (compiled host in dist/, compiled plugin) against a fresh database.
  * One per test file: Strapi keeps a global instance.
@@ -63,6 +77,7 @@ export const startStrapi = async ({ http = false, env = {} as Record<string, str
     db,
     url,
     async stop() {
+      await settle(strapi);
       await strapi.destroy();
       await db.drop();
     },
