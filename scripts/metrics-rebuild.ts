@@ -1,4 +1,4 @@
-import { bootStrapi } from './lib/boot';
+import { bootStrapi, runScript } from './lib/boot';
 
 /** `npm run metrics:rebuild`: recomputes the whole metrics rollup of the configured database in one SQL pass. */
 const main = async () => {
@@ -13,10 +13,4 @@ const main = async () => {
   }
 };
 
-main().then(
-  () => process.exit(0),
-  (error) => {
-    console.error(error instanceof Error ? error.message : error);
-    process.exit(1);
-  }
-);
+runScript(main);

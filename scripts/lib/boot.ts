@@ -28,3 +28,13 @@ export const parseArgs = (argv: string[]) => {
   }
   return args;
 };
+
+/** Runs a script's main and exits: 0 when it resolves, 1 with its message when it throws. */
+export const runScript = (main: () => Promise<void>) =>
+  main().then(
+    () => process.exit(0),
+    (error) => {
+      console.error(error instanceof Error ? error.message : error);
+      process.exit(1);
+    }
+  );

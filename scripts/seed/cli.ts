@@ -1,5 +1,5 @@
-import { bootStrapi, parseArgs } from '../lib/boot';
-import { seedDemoData } from './seed';
+import { bootStrapi, parseArgs, runScript } from '../lib/boot';
+import { seedWithMetrics } from './seed';
 
 const USAGE = 'usage: npm run seed -- --customers N [--seed S] [--reset] [--anchor YYYY-MM-DD]';
 
@@ -12,7 +12,7 @@ const main = async () => {
 
   const strapi = await bootStrapi();
   try {
-    const result = await seedDemoData(strapi.db.connection, {
+    const result = await seedWithMetrics(strapi, {
       customers,
       seed: typeof args.seed === 'string' ? args.seed : 42,
       reset: args.reset === true,
@@ -20,23 +20,14 @@ const main = async () => {
       log: (m) => process.stdout.write(`\r${m}   `),
     });
     process.stdout.write('\n');
-    const rebuildStarted = Date.now();
-    const metrics = strapi.plugin('client-insights').service('metrics') as { rebuild?: () => Promise<unknown> } | undefined;
-    if (metrics?.rebuild) await metrics.rebuild();
     console.log(
       `seeded ${result.customers} customers, ${result.orders} orders, ${result.interactions} interactions, ` +
         `${result.tagAssignments} tag assignments in ${(result.ms / 1000).toFixed(1)} s; ` +
-        `metrics rebuilt in ${((Date.now() - rebuildStarted) / 1000).toFixed(1)} s`
+        `metrics rebuilt in ${(result.rebuildMs / 1000).toFixed(1)} s`
     );
   } finally {
     await strapi.destroy();
   }
 };
 
-main().then(
-  () => process.exit(0),
-  (error) => {
-    console.error(error instanceof Error ? error.message : error);
-    process.exit(1);
-  }
-);
+runScript(main);

@@ -1,3 +1,4 @@
+import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
 import { generateBatches, type Batch } from './generate';
 import { createRandom } from './random';
@@ -151,4 +152,12 @@ export const seedDemoData = async (knex: Knex, options: SeedOptions): Promise<Se
   // Planner statistics and visibility for what was just loaded (autovacuum may be off or late).
   await analyzeTables(knex, [...BUSINESS_TABLES, 'ci_customer_tags'], { always: true, vacuum: true });
   return { ...totals, ms: Date.now() - started };
+};
+
+/** Seeds through a booted app, then rebuilds the metrics rollup (one SQL pass) for what was loaded. */
+export const seedWithMetrics = async (strapi: Core.Strapi, options: SeedOptions): Promise<SeedResult & { rebuildMs: number }> => {
+  const result = await seedDemoData(strapi.db.connection, options);
+  const started = Date.now();
+  await (strapi.plugin('client-insights').service('metrics') as { rebuild(): Promise<unknown> }).rebuild();
+  return { ...result, rebuildMs: Date.now() - started };
 };

@@ -1,5 +1,5 @@
 import type { Core } from '@strapi/strapi';
-import { seedDemoData } from '../../scripts/seed/seed';
+import { seedWithMetrics } from '../../scripts/seed/seed';
 
 /** The first start on an empty database loads a demo set (DEMO_CUSTOMERS, default 5,000; 0 = none). */
 export const loadDemoDataOnFirstStart = async (strapi: Core.Strapi) => {
@@ -7,9 +7,7 @@ export const loadDemoDataOnFirstStart = async (strapi: Core.Strapi) => {
   if (!Number.isInteger(wanted) || wanted <= 0) return;
   if ((await strapi.db.query('api::customer.customer').count()) > 0) return;
   strapi.log.info(`[client-insights] empty database: loading ${wanted} demo customers…`);
-  const result = await seedDemoData(strapi.db.connection, { customers: wanted, seed: 42 });
-  const metrics = strapi.plugin('client-insights').service('metrics') as { rebuild?: () => Promise<unknown> };
-  if (metrics?.rebuild) await metrics.rebuild();
+  const result = await seedWithMetrics(strapi, { customers: wanted, seed: 42 });
   strapi.log.info(
     `[client-insights] demo data: ${result.customers} customers, ${result.orders} orders, ${result.interactions} interactions (${(result.ms / 1000).toFixed(1)} s)`
   );
