@@ -17,7 +17,7 @@ const main = async () => {
       seed: typeof args.seed === 'string' ? args.seed : 42,
       reset: args.reset === true,
       anchor,
-      log: (m) => process.stdout.write(`\r${m}   `),
+      log: (m) => process.stdout.write(m.includes('generated') ? `\r${m}   ` : `\n${m}`),
     });
     process.stdout.write('\n');
     console.log(

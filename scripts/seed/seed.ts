@@ -4,6 +4,7 @@ import { generateBatches, type Batch } from './generate';
 import { createRandom } from './random';
 import { CAMPAIGNS, TAGS } from './vocabulary';
 import { analyzeTables } from '../../plugins/client-insights/server/src/db/dialect';
+import { withDeferredIndexes } from './bulk-load';
 import { dialectOf, resetSequence, writeRows } from './write';
 
 export type SeedOptions = {
@@ -103,8 +104,14 @@ const ensureReferenceData = async (knex: Knex, seed: string | number, now: Date)
   return { campaigns, tagIds };
 };
 
-const writeBatch = async (knex: Knex, b: Batch) => {
-  const w = (table: string, columns: string[], rows: unknown[][]) => writeRows(knex, table, columns, rows);
+/** The tables a batch writes, in writing order (link tables after the rows they link). */
+const LOAD_TABLES = [
+  'customers', 'orders', 'interactions', 'orders_customer_lnk', 'interactions_customer_lnk', 'interactions_campaign_lnk',
+  'customers_referrer_lnk', 'customers_family_members_lnk', 'customers_owner_lnk', 'ci_customer_tags',
+];
+
+const writeBatch = async (knex: Knex, b: Batch, freeze: boolean) => {
+  const w = (table: string, columns: string[], rows: unknown[][]) => writeRows(knex, table, columns, rows, { freeze });
   await w('customers', ['id', 'document_id', 'name', 'email', 'phone', 'region', 'language', 'education', 'target_major', 'program', 'stage', 'lead_source', 'notes', 'created_at', 'updated_at', 'published_at'],
     b.customers.map((c) => [c.id, c.document_id, c.name, c.email, c.phone, c.region, c.language, c.education, c.target_major, c.program, c.stage, c.lead_source, c.notes, c.created_at, c.updated_at, c.published_at]));
   await w('orders', ['id', 'document_id', 'amount', 'gross_margin', 'currency', 'kind', 'status', 'ordered_at', 'contract_end_at', 'created_at', 'updated_at', 'published_at'],
@@ -121,18 +128,14 @@ const writeBatch = async (knex: Knex, b: Batch) => {
     b.tagAssignments.map((t) => [t.customer_id, t.tag_id, t.source, t.confidence, t.created_at, t.expires_at]));
 };
 
-/**
- * Fills the database with demo customers and everything around them, in batches; writing one
- * batch overlaps with generating the next. Returns what it wrote.
- */
-export const seedDemoData = async (knex: Knex, options: SeedOptions): Promise<SeedResult> => {
-  const started = Date.now();
-  const log = options.log ?? (() => undefined);
-  const seed = options.seed ?? 42;
-  const anchor = options.anchor ?? startOfTodayUtc();
-  if (!Number.isInteger(options.customers) || options.customers < 0) throw new Error('customers must be a whole number ≥ 0');
-  if (options.reset) await clear(knex);
+const allEmpty = async (knex: Knex, tables: string[]) => {
+  for (const table of tables) if (await knex(table).first(knex.raw('1'))) return false;
+  return true;
+};
 
+/** Generates the batches and writes them; writing one batch overlaps with generating the next. */
+const load = async (knex: Knex, options: SeedOptions, seed: string | number, anchor: Date, freeze: boolean) => {
+  const log = options.log ?? (() => undefined);
   const reference = await ensureReferenceData(knex, seed, anchor);
   const ownerIds = (await knex('admin_users').select('id')).map((r: { id: number }) => r.id);
   const firstIds = { customer: await nextId(knex, 'customers'), order: await nextId(knex, 'orders'), interaction: await nextId(knex, 'interactions') };
@@ -144,11 +147,40 @@ export const seedDemoData = async (knex: Knex, options: SeedOptions): Promise<Se
     totals.orders += batch.orders.length;
     totals.interactions += batch.interactions.length;
     totals.tagAssignments += batch.tagAssignments.length;
-    pending = writeBatch(knex, batch);
+    pending = writeBatch(knex, batch, freeze);
     log(`seed: ${totals.customers}/${options.customers} customers generated`);
   }
   await pending;
   for (const table of ['customers', 'orders', 'interactions']) await resetSequence(knex, table);
+  return totals;
+};
+
+/**
+ * Fills the database with demo customers and everything around them, in batches. On PostgreSQL,
+ * when the tables start empty, the whole load is one transaction with index builds deferred to
+ * its end and rows written frozen (see bulk-load.ts). Returns what it wrote.
+ */
+export const seedDemoData = async (knex: Knex, options: SeedOptions): Promise<SeedResult> => {
+  const started = Date.now();
+  const log = options.log ?? (() => undefined);
+  const seed = options.seed ?? 42;
+  const anchor = options.anchor ?? startOfTodayUtc();
+  if (!Number.isInteger(options.customers) || options.customers < 0) throw new Error('customers must be a whole number ≥ 0');
+
+  let totals: Awaited<ReturnType<typeof load>>;
+  if (dialectOf(knex) === 'postgres' && (options.reset || (await allEmpty(knex, LOAD_TABLES)))) {
+    totals = await withDeferredIndexes(knex, LOAD_TABLES, async (trx) => {
+      if (options.reset) await clear(trx);
+      // Tables truncated in this transaction may take their rows frozen (no later rewrite by VACUUM).
+      const written = await load(trx, options, seed, anchor, options.reset === true);
+      log(`seed: rows written in ${((Date.now() - started) / 1000).toFixed(1)} s; building indexes`);
+      return written;
+    });
+  } else {
+    if (options.reset) await clear(knex);
+    totals = await load(knex, options, seed, anchor, false);
+  }
+  log(`seed: loaded in ${((Date.now() - started) / 1000).toFixed(1)} s; vacuum analyze`);
   // Planner statistics and visibility for what was just loaded (autovacuum may be off or late).
   await analyzeTables(knex, [...BUSINESS_TABLES, 'ci_customer_tags'], { always: true, vacuum: true });
   return { ...totals, ms: Date.now() - started };

@@ -1,19 +1,4 @@
-import { adminSession, startStrapi, type TestApp } from '../helpers/strapi';
-
-/** An admin with only the given plugin actions, and its JWT. */
-const restrictedSession = async (app: TestApp, actions: string[]) => {
-  const { strapi } = app;
-  const role = await strapi.service('admin::role').create({ name: `Restricted ${Date.now()}`, description: 'test' });
-  await strapi.service('admin::role').assignPermissions(
-    role.id,
-    actions.map((a) => ({ action: `plugin::client-insights.${a}`, subject: null, properties: {}, conditions: [] }))
-  );
-  const email = `restricted-${Date.now()}@test.local`;
-  const password = 'Restricted12345!';
-  await strapi.service('admin::user').create({ email, firstname: 'R', lastname: 'U', password, isActive: true, roles: [role.id] });
-  const res = await fetch(`${app.url}/admin/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
-  return ((await res.json()) as any).data.token as string;
-};
+import { adminSession, restrictedSession, startStrapi, type TestApp } from '../helpers/strapi';
 
 describe('customer list and profile endpoints', () => {
   let app: TestApp;

@@ -17,6 +17,7 @@ import { ROOT, startServer, type Server } from './server';
 
 const ADMIN = { email: 'e2e-admin@client-insights.test', password: 'E2eAdmin12345!' };
 const SALES = { email: 'e2e-sales@client-insights.test', password: 'E2eSales12345!' };
+const MARKETING = { email: 'e2e-marketing@client-insights.test', password: 'E2eMarketing12345!' };
 const CUSTOMERS = Number(process.env.E2E_CUSTOMERS ?? 2000);
 const PORT = Number(process.env.E2E_PORT ?? 1347);
 const PLUGIN = '/admin/plugins/client-insights';
@@ -230,6 +231,76 @@ test('value models page draws every chart', async () => {
   await shot(page, '08-value-models');
 });
 
+/** CSV records (a quoted field may hold a line break), without the trailing empty line. */
+const csvRecords = (text: string) => {
+  const records: string[] = [];
+  let start = 0;
+  let quoted = false;
+  for (let i = 0; i < text.length; i += 1) {
+    if (text[i] === '"') quoted = !quoted;
+    else if (text[i] === '\n' && !quoted) {
+      records.push(text.slice(start, i));
+      start = i + 1;
+    }
+  }
+  if (start < text.length) records.push(text.slice(start));
+  return records;
+};
+const CUSTOMER_CSV_HEADER = 'id,documentId,name,email,phone,region,stage,createdAt,totalSpent,orderCount,quadrant,r,f,m';
+const listTotal = async (p: Page) => {
+  await p.locator('[data-testid="ci-customer-list"]').waitFor({ timeout: 60_000 });
+  return Number(await p.locator('[data-testid="ci-customer-total"]').getAttribute('data-value'));
+};
+const taskCount = async () => (await api('GET', '/content-manager/collection-types/api::task.task?page=1&pageSize=1')).body.pagination.total as number;
+
+test('clicking a heatmap cell opens its customers; they export as CSV and get follow-up tasks', async () => {
+  await page.goto(`${server.url}${PLUGIN}/values`);
+  const canvas = page.locator('[data-testid="ci-rfm-heatmap"] canvas');
+  await canvas.waitFor({ timeout: 60_000 });
+  await page.waitForFunction(() => document.querySelector('[data-testid="ci-rfm-heatmap"] canvas')?.getAttribute('data-targets'));
+  const targets = JSON.parse((await canvas.getAttribute('data-targets'))!) as { x: number; y: number; r: number; f: number; customers: number }[];
+  // The biggest cell a follow-up batch allows (at most 500 customers).
+  const cell = targets.filter((c) => c.customers > 0 && c.customers <= 500).sort((a, b) => b.customers - a.customers)[0];
+  if (!cell) throw new Error(`no heatmap cell to click in ${JSON.stringify(targets)}`);
+  await canvas.click({ position: { x: cell.x, y: cell.y } });
+  await page.waitForURL((u) => u.pathname.endsWith('/customers') && u.searchParams.get('r') === String(cell.r) && u.searchParams.get('f') === String(cell.f), { timeout: 30_000 });
+  const total = await listTotal(page);
+  if (total !== cell.customers) throw new Error(`cell R${cell.r} F${cell.f} counts ${cell.customers} customers, its list shows ${total}`);
+  await page.locator('[data-testid="ci-customer-filters"]').waitFor();
+  await shot(page, '08b-value-cell-customers');
+
+  const [download] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), page.click('[data-testid="ci-export-csv"]')]);
+  const file = await download.path();
+  if (!file) throw new Error(`download failed: ${await download.failure()}`);
+  const records = csvRecords(fs.readFileSync(file, 'utf8'));
+  if (records[0] !== CUSTOMER_CSV_HEADER) throw new Error(`CSV header: ${records[0]}`);
+  if (records.length - 1 !== total) throw new Error(`CSV has ${records.length - 1} customers, the list says ${total}`);
+  console.log(`    heatmap cell R${cell.r} F${cell.f}: ${total} customers listed and exported (${download.suggestedFilename()})`);
+
+  const before = await taskCount();
+  await page.click('[data-testid="ci-follow-up"]');
+  await page.locator('[data-testid="ci-follow-up-save"]').waitFor();
+  // Let the dialog finish fading in before the screenshot.
+  await page.waitForFunction(() => getComputedStyle(document.querySelector('[role="dialog"]')!).opacity === '1');
+  await shot(page, '08c-value-cell-follow-up');
+  await page.click('[data-testid="ci-follow-up-save"]');
+  await page.locator('[data-testid="ci-follow-up-save"]').waitFor({ state: 'detached', timeout: 60_000 });
+  const after = await taskCount();
+  if (after - before !== total) throw new Error(`${after - before} follow-up tasks created for ${total} customers`);
+});
+
+test('clicking a quadrant-migration cell opens its customers', async () => {
+  await page.goto(`${server.url}${PLUGIN}/values`);
+  const cell = page.locator('[data-testid^="ci-migration-"]').first();
+  await cell.waitFor({ timeout: 60_000 });
+  const expected = Number(await cell.getAttribute('data-customers'));
+  await cell.click();
+  await page.waitForURL((u) => u.pathname.endsWith('/customers') && u.searchParams.has('movedTo'), { timeout: 30_000 });
+  const total = await listTotal(page);
+  if (total !== expected) throw new Error(`migration cell counts ${expected} customers, its list shows ${total}`);
+  await shot(page, '08d-migration-cell-customers');
+});
+
 test('customer profile and tag center open', async () => {
   await page.goto(`${server.url}${PLUGIN}/customers`);
   await page.locator('[data-testid="ci-customer-list"]').waitFor({ timeout: 60_000 });
@@ -298,6 +369,27 @@ test('a Sales Manager sees no delete, run, save or approve controls', async () =
   } finally {
     await context.close();
   }
+});
+
+test('the customer list offers follow-up tasks only to roles that may create tasks', async () => {
+  const offers = async (role: string, who: { email: string; password: string }) => {
+    await ensureRoleUser(server.url, token, role, who.email, who.password);
+    const context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
+    const p = await context.newPage();
+    try {
+      await login(p, who);
+      await p.goto(`${server.url}${PLUGIN}/customers?quadrant=high_value`);
+      await listTotal(p);
+      return { followUp: await p.locator('[data-testid="ci-follow-up"]').count(), exportCsv: await p.locator('[data-testid="ci-export-csv"]').count() };
+    } finally {
+      await context.close();
+    }
+  };
+  // Sales Manager: Task create and export; Marketing Operations: export, no Task create.
+  const sales = await offers('Sales Manager', SALES);
+  if (sales.followUp !== 1 || sales.exportCsv !== 1) throw new Error(`Sales Manager sees ${JSON.stringify(sales)}`);
+  const marketing = await offers('Marketing Operations', MARKETING);
+  if (marketing.followUp !== 0 || marketing.exportCsv !== 1) throw new Error(`Marketing Operations sees ${JSON.stringify(marketing)}`);
 });
 
 test('measures the builder live-preview round trip', async () => {

@@ -86,3 +86,39 @@ describe('demo data generator', () => {
     expect(created.id).toBe(151);
   });
 });
+
+/** Index and constraint definitions of the loaded tables (PostgreSQL), to compare before and after. */
+const schemaOf = async (knex: Knex) => {
+  const { rows } = await knex.raw(
+    `select indexdef as def from pg_indexes where schemaname = current_schema() and tablename in ('customers', 'interactions', 'interactions_customer_lnk', 'orders_customer_lnk', 'ci_customer_tags')
+     union all
+     select conname || ' ' || pg_get_constraintdef(oid) from pg_constraint where conrelid::regclass::text in ('interactions_customer_lnk', 'orders_customer_lnk', 'customers_owner_lnk')
+     order by 1`
+  );
+  return rows.map((r: { def: string }) => r.def);
+};
+
+(process.env.TEST_DB === 'postgres' ? describe : describe.skip)('bulk load on PostgreSQL', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startStrapi();
+  });
+  afterAll(async () => app?.stop());
+
+  it('leaves every index and constraint as it found them, and a failed load changes nothing', async () => {
+    const knex = app.strapi.db.connection;
+    const schema = await schemaOf(knex);
+    expect(schema.length).toBeGreaterThan(20);
+    await seedDemoData(knex, { customers: 300, seed: 3, anchor: ANCHOR, reset: true });
+    expect(await schemaOf(knex)).toEqual(schema);
+    const before = await digest(knex);
+
+    // Interrupted after every row is written, while the indexes are still dropped.
+    const interrupt = (message: string) => {
+      if (message.includes('rows written')) throw new Error('interrupted');
+    };
+    await expect(seedDemoData(knex, { customers: 300, seed: 4, anchor: ANCHOR, reset: true, log: interrupt })).rejects.toThrow('interrupted');
+    expect(await digest(knex)).toBe(before);
+    expect(await schemaOf(knex)).toEqual(schema);
+  });
+});

@@ -118,3 +118,29 @@ export const apiToken = async (app: TestApp, type: 'full-access' | 'read-only' =
   });
   return token.accessKey as string;
 };
+
+type Grant = string | { action: string; subject: string; fields?: string[] };
+
+/**
+ * An admin whose only role grants the given permissions, and its JWT: a bare string is a Client
+ * Insights action (`export`), an object any action on a subject (content-manager on a type).
+ */
+export const restrictedSession = async (app: TestApp, grants: Grant[]) => {
+  const { strapi } = app;
+  const tag = `${Date.now()}-${crypto.randomBytes(3).toString('hex')}`;
+  const role = await strapi.service('admin::role').create({ name: `Restricted ${tag}`, description: 'test' });
+  await strapi.service('admin::role').assignPermissions(
+    role.id,
+    grants.map((g) =>
+      typeof g === 'string'
+        ? { action: `plugin::client-insights.${g}`, subject: null, properties: {}, conditions: [] }
+        : { action: g.action, subject: g.subject, properties: g.fields ? { fields: g.fields } : {}, conditions: [] }
+    )
+  );
+  const email = `restricted-${tag}@test.local`;
+  const password = 'Restricted12345!';
+  await strapi.service('admin::user').create({ email, firstname: 'R', lastname: 'U', password, isActive: true, roles: [role.id] });
+  const res = await fetch(`${app.url}/admin/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
+  if (!res.ok) throw new Error(`login of ${email} failed: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as any).data.token as string;
+};

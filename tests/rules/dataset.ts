@@ -7,6 +7,7 @@
  */
 import crypto from 'crypto';
 import type { Knex } from 'knex';
+import { copyActivity } from '../../plugins/client-insights/server/src/metrics/activity';
 
 export const DAY = 86_400_000;
 
@@ -295,6 +296,9 @@ export const buildDataset = async (
   await insertBatches(knex, 'ci_segment_members', members);
   await insertBatches(knex, 'ci_customer_metrics', metrics);
   await insertBatches(knex, 'ci_customer_scores', scores);
+  // Rows went in around Strapi (no lifecycles): copy the activity the rule operators read, as a
+  // drain would. The hand-made metrics rows above stay (they carry nulls a rebuild would not).
+  await copyActivity(knex);
 
   return { customerIds, dates, tagSlugs: VALUES.tags, segmentKeys: VALUES.segments, adminIds };
 };

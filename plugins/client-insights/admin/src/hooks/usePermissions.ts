@@ -16,3 +16,12 @@ export const usePermissions = () => {
   const can = Object.fromEntries(ACTIONS.map((a) => [a, granted.has(permission(a).action)])) as Record<ActionUid, boolean>;
   return { can, isLoading };
 };
+
+/**
+ * Whether the user may create Tasks: follow-up tasks are Task entries, so the Task content type's
+ * own content-manager permission decides (the server checks the same).
+ */
+export const useCanCreateTasks = () => {
+  const permissions = useAuth('ClientInsights', (s: any) => s.permissions) as { action: string; subject?: string | null }[];
+  return (permissions ?? []).some((p) => p.action === 'plugin::content-manager.explorer.create' && p.subject === 'api::task.task');
+};

@@ -1,12 +1,21 @@
 import type { Core } from '@strapi/strapi';
-import { permission } from '../constants';
+import { permission, UID } from '../constants';
 import { handle } from '../tags/controller';
+import { zodErrors } from '../tags/schemas';
 import { TagApiError } from '../tags/service';
 import { getService } from '../utils/get-service';
-import { assignTagSchema, listQuerySchema } from './schemas';
+import { assignTagSchema, exportBodySchema, followUpBodySchema, listQuerySchema } from './schemas';
 
 /** Whether the calling admin may see contact data unmasked. */
 const canSeeSensitive = (ctx: any): boolean => Boolean(ctx.state?.userAbility?.can?.(permission('sensitive.view')));
+
+/**
+ * Whether the calling admin may create the follow-up tasks: the Task content type's own
+ * content-manager permission, on every field the tasks are written with.
+ */
+const TASK_FIELDS = ['title', 'kind', 'status', 'due_at', 'customer'];
+const canCreateTasks = (ctx: any): boolean =>
+  TASK_FIELDS.every((field) => Boolean(ctx.state?.userAbility?.can?.('plugin::content-manager.explorer.create', UID.task, field)));
 
 const idParam = (ctx: any, name: string) => {
   const id = Number(ctx.params[name]);
@@ -23,6 +32,24 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       await handle(ctx, async () => customers().list(listQuerySchema.parse(ctx.query ?? {}), canSeeSensitive(ctx)));
       if (ctx.status === 200) ctx.body = ctx.body.data;
     },
+    async export(ctx) {
+      const filter = exportBodySchema.safeParse(ctx.request.body ?? {});
+      if (!filter.success) {
+        ctx.status = 400;
+        ctx.body = { errors: zodErrors(filter.error) };
+        return;
+      }
+      const stream = await customers().exportCsv(filter.data, canSeeSensitive(ctx));
+      ctx.set('content-type', 'text/csv; charset=utf-8');
+      ctx.set('content-disposition', 'attachment; filename="customers.csv"');
+      ctx.body = stream;
+    },
+    followUpTasks: (ctx) =>
+      handle(ctx, async () => {
+        if (!canCreateTasks(ctx)) throw new TagApiError(403, 'creating follow-up tasks needs the permission to create Tasks (content manager)');
+        const body = followUpBodySchema.parse(ctx.request.body ?? {});
+        return customers().createFollowUps(body.filter, canSeeSensitive(ctx), body);
+      }),
     profile: (ctx) => handle(ctx, () => customers().profile(idParam(ctx, 'id'), canSeeSensitive(ctx))),
     addTag: (ctx) =>
       handle(ctx, async () => {

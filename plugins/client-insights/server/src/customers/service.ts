@@ -2,14 +2,23 @@ import type { Core } from '@strapi/strapi';
 import { UID } from '../constants';
 import { bindDate, readDate } from '../db/dialect';
 import { hostTables } from '../overview/tables';
+import type { Knex } from 'knex';
+import { csvStream } from '../segments/csv';
 import { ASSIGNMENTS, TagApiError } from '../tags/service';
+import { latestRunId, migrationRuns } from '../values/reports';
+import { VALUE_TABLES as V } from '../values/tables';
 import { maskContact } from './mask';
+import { FOLLOW_UP_MAX, type CustomerFilter } from './schemas';
 
 const iso = (v: unknown) => readDate(v)?.toISOString() ?? null;
 const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
 const TIMELINE = 40;
+const EXPORT_BATCH = 1000;
 
-/** Customer list (search, pages) and profile card, reading the host tables and plugin rollups. */
+/** Columns of the customer-list CSV export (the list's row, contact fields masked as in the list). */
+export const CUSTOMER_COLUMNS = ['id', 'documentId', 'name', 'email', 'phone', 'region', 'stage', 'createdAt', 'totalSpent', 'orderCount', 'quadrant', 'r', 'f', 'm'] as const;
+
+/** Customer list (search, value-chart drill-downs, pages), its CSV export and bulk follow-up tasks, and the profile card. */
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   const knex = () => strapi.db.connection;
   const tables = () => hostTables(strapi);
@@ -18,59 +27,134 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     return { table: join.name as string, customer: join.joinColumn.name as string, user: join.inverseJoinColumn.name as string };
   };
 
+  /**
+   * Customers matching the filter, as a query on `c` (the customer table); see CustomerFilter.
+   * Wrapped in an object: a knex builder is thenable, so returning it bare from an async
+   * function would run it.
+   */
+  const matching = async (filter: CustomerFilter, sensitive: boolean) => {
+    const k = knex();
+    const base = k(`${tables().customer} as c`);
+    if (filter.q) {
+      const like = `%${filter.q}%`;
+      const asId = /^\d+$/.test(filter.q) ? Number(filter.q) : null;
+      base.where((w) => {
+        // Without the permission, contact fields are not searchable either (no probing masked data).
+        if (sensitive) w.orWhere('c.name', 'like', like).orWhere('c.email', 'like', like).orWhere('c.phone', 'like', like);
+        w.orWhere('c.region', 'like', like).orWhere('c.target_major', 'like', like).orWhere('c.program', 'like', like);
+        if (asId !== null) w.orWhere('c.id', asId);
+      });
+    }
+    if (filter.stage) base.where('c.stage', filter.stage);
+    const byScore = (['quadrant', 'r', 'f', 'm'] as const).filter((key) => filter[key] !== undefined);
+    if (byScore.length) {
+      base.whereExists(
+        k(`${V.scores} as fs`)
+          .select(k.raw('1'))
+          .whereRaw('fs.customer_id = c.id')
+          .where(Object.fromEntries(byScore.map((key) => [`fs.${key}`, filter[key]])))
+      );
+    }
+    // The score history of one run for this customer (`extra`: further conditions).
+    const inRun = (alias: string, run: number, extra: Record<string, unknown> = {}) =>
+      k(`${V.history} as ${alias}`)
+        .select(k.raw('1'))
+        .where(`${alias}.run_id`, run)
+        .whereRaw(`${alias}.customer_id = c.id`)
+        .where(Object.fromEntries(Object.entries(extra).map(([col, v]) => [`${alias}.${col}`, v])));
+    if (filter.hasOrders !== undefined) {
+      // As the heatmap: whether the latest run saw a paid order.
+      const run = await latestRunId(k);
+      if (run === null) base.whereRaw('1 = 0');
+      else base.whereExists(inRun('ho', run, { has_orders: filter.hasOrders ? 1 : 0 }));
+    }
+    if (filter.movedFrom && filter.movedTo) {
+      const { from, to } = await migrationRuns(k, filter.fromRun, filter.toRun);
+      if (from === undefined || to === undefined) base.whereRaw('1 = 0');
+      else
+        for (const [alias, run, quadrant] of [['mf', from, filter.movedFrom], ['mt', to, filter.movedTo]] as const) {
+          if (quadrant === 'none') base.whereNotExists(inRun(alias, run));
+          else base.whereExists(inRun(alias, run, { quadrant }));
+        }
+    }
+    return { base };
+  };
+
+  /** One customer row of the list and the export, contact fields masked without the permission. */
+  const withColumns = (q: Knex.QueryBuilder) =>
+    q
+      .leftJoin('ci_customer_metrics as mt', 'mt.customer_id', 'c.id')
+      .leftJoin(`${V.scores} as s`, 's.customer_id', 'c.id')
+      .select('c.id', 'c.document_id', 'c.name', 'c.email', 'c.phone', 'c.region', 'c.stage', 'c.created_at', 'mt.total_spent', 'mt.order_count', 's.quadrant', 's.r', 's.f', 's.m');
+  const toRow = (r: any, sensitive: boolean) =>
+    maskContact(
+      {
+        id: Number(r.id),
+        documentId: r.document_id as string,
+        name: r.name,
+        email: r.email,
+        phone: r.phone,
+        region: r.region,
+        stage: r.stage,
+        createdAt: iso(r.created_at),
+        totalSpent: Number(r.total_spent ?? 0),
+        orderCount: Number(r.order_count ?? 0),
+        quadrant: r.quadrant ?? null,
+        r: num(r.r),
+        f: num(r.f),
+        m: num(r.m),
+      },
+      sensitive
+    );
+
   return {
-    async list(query: { q?: string; stage?: string; quadrant?: string; r?: number; f?: number; m?: number; page: number; pageSize: number }, sensitive: boolean) {
-      const k = knex();
-      const t = tables();
-      const base = k(`${t.customer} as c`);
-      if (query.q) {
-        const like = `%${query.q}%`;
-        const asId = /^\d+$/.test(query.q) ? Number(query.q) : null;
-        base.where((w) => {
-          // Without the permission, contact fields are not searchable either (no probing masked data).
-          if (sensitive) w.orWhere('c.name', 'like', like).orWhere('c.email', 'like', like).orWhere('c.phone', 'like', like);
-          w.orWhere('c.region', 'like', like).orWhere('c.target_major', 'like', like).orWhere('c.program', 'like', like);
-          if (asId !== null) w.orWhere('c.id', asId);
-        });
-      }
-      if (query.stage) base.where('c.stage', query.stage);
-      const byScore = (['quadrant', 'r', 'f', 'm'] as const).filter((k) => query[k] !== undefined);
-      if (byScore.length) {
-        base.whereExists(
-          k('ci_customer_scores as fs')
-            .select(k.raw('1'))
-            .whereRaw('fs.customer_id = c.id')
-            .where(Object.fromEntries(byScore.map((key) => [`fs.${key}`, query[key]])))
-        );
-      }
+    async list(query: CustomerFilter & { page: number; pageSize: number }, sensitive: boolean) {
+      const { base } = await matching(query, sensitive);
       const total = Number((await base.clone().count({ n: '*' }).first())?.n ?? 0);
-      const rows = await base
-        .leftJoin('ci_customer_metrics as m', 'm.customer_id', 'c.id')
-        .leftJoin('ci_customer_scores as s', 's.customer_id', 'c.id')
-        .select('c.id', 'c.name', 'c.email', 'c.phone', 'c.region', 'c.stage', 'c.created_at', 'm.total_spent', 'm.order_count', 's.quadrant')
+      const rows = await withColumns(base)
         .orderBy('c.id', 'desc')
         .limit(query.pageSize)
         .offset((query.page - 1) * query.pageSize);
       return {
-        data: rows.map((r: any) =>
-          maskContact(
-            {
-              id: Number(r.id),
-              name: r.name,
-              email: r.email,
-              phone: r.phone,
-              region: r.region,
-              stage: r.stage,
-              createdAt: iso(r.created_at),
-              totalSpent: Number(r.total_spent ?? 0),
-              orderCount: Number(r.order_count ?? 0),
-              quadrant: r.quadrant ?? null,
-            },
-            sensitive
-          )
-        ),
+        data: rows.map((r: any) => toRow(r, sensitive)),
         meta: { pagination: { page: query.page, pageSize: query.pageSize, pageCount: Math.ceil(total / query.pageSize), total } },
       };
+    },
+
+    /** Every customer of the list as CSV, newest first like the list, streamed by id keyset. */
+    async exportCsv(filter: CustomerFilter, sensitive: boolean) {
+      const { base } = await matching(filter, sensitive);
+      async function* batches() {
+        let before = Number.MAX_SAFE_INTEGER;
+        for (;;) {
+          const rows = await withColumns(base.clone()).where('c.id', '<', before).orderBy('c.id', 'desc').limit(EXPORT_BATCH);
+          if (rows.length === 0) return;
+          yield rows.map((r: any) => toRow(r, sensitive));
+          before = Number(rows[rows.length - 1].id);
+        }
+      }
+      return csvStream(CUSTOMER_COLUMNS, batches());
+    },
+
+    /** One open follow-up task per customer of the list (at most FOLLOW_UP_MAX), in one transaction. */
+    async createFollowUps(filter: CustomerFilter, sensitive: boolean, task: { title: string; dueAt?: string | null }) {
+      const { base } = await matching(filter, sensitive);
+      const total = Number((await base.clone().count({ n: '*' }).first())?.n ?? 0);
+      if (total > FOLLOW_UP_MAX) {
+        throw new TagApiError(400, 'too many customers', [
+          { path: '/filter', message: `the list has ${total} customers; follow-up tasks are created for at most ${FOLLOW_UP_MAX} at a time: narrow the list` },
+        ]);
+      }
+      const documentIds: string[] = await base.clone().orderBy('c.id', 'desc').pluck('c.document_id');
+      await strapi.db.transaction(async () => {
+        for (const documentId of documentIds) {
+          await strapi.documents(UID.task as any).create({
+            // The long form: Strapi reads a bare string that starts with a digit as a numeric id.
+            data: { title: task.title, kind: 'follow_up', status: 'open', due_at: task.dueAt ?? null, customer: { connect: [{ documentId }] } } as any,
+          });
+        }
+      });
+      return { created: documentIds.length };
     },
 
     async profile(id: number, sensitive: boolean, now = new Date()) {

@@ -1,10 +1,13 @@
 import type { Knex } from 'knex';
 import { allowBigAggregates, bindDate, nonLockingReads } from '../db/dialect';
+import { insertSelect as insertSelectInto } from '../db/insert-select';
+import { copyActivity } from './activity';
 
 /**
  * The metrics rollup (`ci_customer_metrics`, the `metrics.*` facts of RULES.md): one SQL statement
  * computes the rows of every customer, or of some customers, from orders, interactions and the
- * referrer links. `rebuild` and `refresh` share that one statement.
+ * referrer links. `rebuild` and `refresh` share that one statement, and copy the customers'
+ * activity (activity.ts) in the same transaction.
  */
 export const METRICS_TABLE = 'ci_customer_metrics';
 
@@ -102,11 +105,7 @@ export const metricsSelect = (knex: Knex, { now, ids }: { now: Date; ids?: numbe
     );
 };
 
-/** `insert into ci_customer_metrics (...) select ...` as one portable statement (SQLite refuses `insert ... (select)`). */
-const insertSelect = (knex: Knex, select: Knex.QueryBuilder) => {
-  const { sql, bindings } = select.toSQL();
-  return knex.raw(`insert into ${METRICS_TABLE} (${METRICS_COLUMNS.join(', ')}) ${sql}`, bindings as Knex.RawBinding[]);
-};
+const insertSelect = (knex: Knex, select: Knex.QueryBuilder) => insertSelectInto(knex, METRICS_TABLE, METRICS_COLUMNS, select);
 
 const countRows = async (knex: Knex) => Number((await knex(METRICS_TABLE).count({ n: '*' }).first())?.n ?? 0);
 
@@ -120,6 +119,7 @@ export const rebuild = async (knex: Knex, { now = new Date() } = {}): Promise<{ 
     await allowBigAggregates(trx);
     await trx(METRICS_TABLE).delete();
     await insertSelect(trx, metricsSelect(trx, { now }));
+    await copyActivity(trx);
     return { rows: await countRows(trx) };
   }, nonLockingReads(knex));
 
@@ -135,6 +135,7 @@ export const refresh = async (knex: Knex, customerIds: number[], { now = new Dat
       const chunk = ids.slice(i, i + ID_CHUNK);
       await trx(METRICS_TABLE).whereIn('customer_id', chunk).delete();
       await insertSelect(trx, metricsSelect(trx, { now, ids: chunk }));
+      await copyActivity(trx, chunk);
     }
   };
   if ((knex as Knex.Transaction).isTransaction) await run(knex);

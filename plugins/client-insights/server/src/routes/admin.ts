@@ -23,6 +23,9 @@ export default {
     { method: 'POST', path: '/tags/:id/bulk', handler: 'tags.bulk', config: guard('tags.manage') },
     { method: 'POST', path: '/tags/:id/run-rule', handler: 'tags.runRule', config: guard('tags.manage') },
     { method: 'GET', path: '/customers', handler: 'customers.list', config: guard('segments.read') },
+    { method: 'POST', path: '/customers/export', handler: 'customers.export', config: guard('segments.read', 'export') },
+    // Task creation is checked against the Task content type's own permission in the controller.
+    { method: 'POST', path: '/customers/follow-up-tasks', handler: 'customers.followUpTasks', config: guard('segments.read') },
     { method: 'GET', path: '/customers/:id', handler: 'customers.profile', config: guard('segments.read') },
     { method: 'POST', path: '/customers/:id/tags', handler: 'customers.addTag', config: guard('tags.manage') },
     { method: 'DELETE', path: '/customers/:id/tags/:tagId', handler: 'customers.removeTag', config: guard('tags.manage') },

@@ -13,6 +13,7 @@
 import type { Knex } from 'knex';
 import { dateParam, numberParam, textContains, textEquals, textIn, type Dialect } from '../db/dialect';
 import { FALSE_SQL, joinSql, raw, sql, TRUE_SQL, type Sql } from '../db/sql-fragment';
+import { EVENTS_TABLE, ORDERS_TABLE } from '../metrics/activity';
 import type { CompareOp, Literal } from './ast';
 
 export const DAY_MS = 86_400_000;
@@ -158,12 +159,10 @@ type AggregateRow = {
 const windowSql = (ctx: SqlContext, column: string, days: number | null): Sql =>
   days === null ? TRUE_SQL : sql`${raw(column)} > ${dateParam(ctx.knex, new Date(ctx.now.getTime() - days * DAY_MS))}`;
 
+// Orders and events are read from the customers' activity copies (metrics/activity.ts), which
+// carry the customer id: a window is one index range scan, with no join through the link tables.
 const paidOrders = (ctx: SqlContext, days: number | null): Sql =>
-  sql`orders o join orders_customer_lnk ol on ol.order_id = o.id where ${textEquals(ctx.dialect, raw('o.status'), 'paid')} and ${windowSql(
-    ctx,
-    'o.ordered_at',
-    days
-  )}`;
+  sql`${raw(ORDERS_TABLE)} o where ${textEquals(ctx.dialect, raw('o.status'), 'paid')} and ${windowSql(ctx, 'o.ordered_at', days)}`;
 
 /** Money sums are compared at cents, so float addition (SQLite, JS) and exact decimals agree. */
 const roundCents = (n: number) => Math.round(n * 100) / 100;
@@ -173,25 +172,21 @@ export const AGGREGATE: Record<'event_count' | 'order_count' | 'order_total', Ag
   event_count: {
     js: (data, type: string, days: number | null) => data.$events.filter((e) => e.type === type && inWindow(e.at, data.$now, days)).length,
     sql: (ctx, [type, days]) => ({
-      from: sql`interactions i join interactions_customer_lnk il on il.interaction_id = i.id where ${textEquals(
-        ctx.dialect,
-        raw('i.type'),
-        type
-      )} and ${windowSql(ctx, 'i.occurred_at', days)}`,
-      customer: raw('il.customer_id'),
+      from: sql`${raw(EVENTS_TABLE)} e where ${textEquals(ctx.dialect, raw('e.type'), type)} and ${windowSql(ctx, 'e.occurred_at', days)}`,
+      customer: raw('e.customer_id'),
       value: raw('count(*)'),
     }),
   },
   // Paid orders with ordered_at > now - days.
   order_count: {
     js: (data, days: number | null) => data.$orders.filter((o) => o.status === 'paid' && inWindow(o.at, data.$now, days)).length,
-    sql: (ctx, [days]) => ({ from: paidOrders(ctx, days), customer: raw('ol.customer_id'), value: raw('count(*)') }),
+    sql: (ctx, [days]) => ({ from: paidOrders(ctx, days), customer: raw('o.customer_id'), value: raw('count(*)') }),
   },
   // Sum of paid order amounts with ordered_at > now - days.
   order_total: {
     js: (data, days: number | null) =>
       roundCents(data.$orders.reduce((sum, o) => (o.status === 'paid' && inWindow(o.at, data.$now, days) ? sum + (o.amount ?? 0) : sum), 0)),
-    sql: (ctx, [days]) => ({ from: paidOrders(ctx, days), customer: raw('ol.customer_id'), value: raw('round(coalesce(sum(o.amount), 0), 2)') }),
+    sql: (ctx, [days]) => ({ from: paidOrders(ctx, days), customer: raw('o.customer_id'), value: raw('round(coalesce(sum(o.amount), 0), 2)') }),
   },
 };
 

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { insertSelect } from '../db/insert-select';
 import { bindDate, setStatementTimeout } from '../db/dialect';
 import { T, type StrapiTables } from './tables';
 
@@ -45,16 +46,6 @@ export type MaterialiseInput = {
 const num = (v: unknown) => (v === null || v === undefined ? 0 : Number(v));
 
 const count = async (q: Knex.QueryBuilder) => num((await q.count({ n: '*' }).first())?.n);
-
-/**
- * `insert into <table> (<columns>) <select>` in a form every dialect accepts (no parenthesised
- * select); identifiers quoted (`change` is reserved in MySQL).
- */
-export const insertSelect = (trx: Knex, table: string, columns: string[], select: Knex.QueryBuilder) => {
-  const { sql, bindings } = select.toSQL();
-  const head = trx.raw(`insert into ?? (${columns.map(() => '??').join(', ')})`, [table, ...columns]).toQuery();
-  return trx.raw(`${head} ${sql}`, bindings as Knex.RawBinding[]);
-};
 
 /** The rollup has a row for the customer; without one its facts are incomplete (rollup pending) and it is skipped. */
 const hasFacts = (trx: Knex, column: string) =>

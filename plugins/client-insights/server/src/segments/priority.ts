@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { insertSelect } from '../db/insert-select';
 import { bindDate, withLock } from '../db/dialect';
 import { T, type StrapiTables } from './tables';
 
@@ -29,8 +30,8 @@ export const recomputePrimary = async (knex: Knex, tables: StrapiTables, scope: 
     await del.delete();
     const q = ranked.clone();
     limit(q, 'm.customer_id');
-    const { sql, bindings } = knex.select('r.customer_id', 'r.segment_id', 'r.priority').select(knex.raw('? as updated_at', [bindDate(knex, now)])).from(q.as('r')).where('r.rn', 1).toSQL();
-    await knex.raw(`insert into ${T.primary} (customer_id, segment_id, priority, updated_at) ${sql}`, bindings as Knex.RawBinding[]);
+    const firstRanked = knex.select('r.customer_id', 'r.segment_id', 'r.priority').select(knex.raw('? as updated_at', [bindDate(knex, now)])).from(q.as('r')).where('r.rn', 1);
+    await insertSelect(knex, T.primary, ['customer_id', 'segment_id', 'priority', 'updated_at'], firstRanked);
   };
   if (scope === 'all') return apply(() => undefined);
   if ('customerIds' in scope) {

@@ -5,7 +5,7 @@ import { suggestionsFor } from './suggestions';
 import { VALUE_TABLES as V } from './tables';
 
 /** Read side of the value models: the R×F matrix, quadrant counts and migration, one customer's score. */
-const latestRunId = async (knex: Knex): Promise<number | null> => {
+export const latestRunId = async (knex: Knex): Promise<number | null> => {
   const row = await knex(V.runs).where({ status: 'succeeded' }).orderBy('id', 'desc').first('id');
   return row ? Number(row.id) : null;
 };
@@ -35,10 +35,14 @@ export const rfmMatrix = async (knex: Knex) => {
 };
 
 /** Quadrant migration between two runs (default: the two latest) as a from × to count matrix; `none` = not scored in that run. */
-export const quadrantMigration = async (knex: Knex, fromRun?: number, toRun?: number) => {
+/** The two runs a migration compares: those given, else the two latest successful ones. */
+export const migrationRuns = async (knex: Knex, fromRun?: number, toRun?: number) => {
   const runs = (await knex(V.runs).where({ status: 'succeeded' }).orderBy('id', 'desc').limit(2).select('id')).map((r: any) => Number(r.id));
-  const to = toRun ?? runs[0];
-  const from = fromRun ?? runs[1];
+  return { to: toRun ?? runs[0], from: fromRun ?? runs[1] };
+};
+
+export const quadrantMigration = async (knex: Knex, fromRun?: number, toRun?: number) => {
+  const { from, to } = await migrationRuns(knex, fromRun, toRun);
   if (to === undefined || from === undefined) return { fromRun: from ?? null, toRun: to ?? null, cells: [] };
   const pairs = await knex
     .from(`${V.history} as b`)

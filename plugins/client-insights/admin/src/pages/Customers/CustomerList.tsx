@@ -1,24 +1,48 @@
 import * as React from 'react';
 import { Badge, Box, Flex, Searchbar, Table, Tbody, Td, Th, Thead, Tr, Typography } from '@strapi/design-system';
 import { useNavigate, useSearchParams } from 'react-router-dom';
+import { CsvButton } from '../../components/CsvButton';
 import { Pager } from '../../components/Pager';
 import { SectionEmpty, SectionError, SectionLoading } from '../../components/States';
 import { usePaged } from '../../hooks/usePaged';
+import { usePermissions } from '../../hooks/usePermissions';
 import { pluginPath } from '../../pluginId';
 import { useEnumLabel, useT } from '../../utils/translate';
+import { FollowUpTask } from './FollowUpTask';
 import type { CustomerRow } from './types';
 
-const FILTERS = ['stage', 'quadrant', 'r', 'f', 'm'] as const;
+/** URL filters the server understands (customers/schemas.ts); fromRun / toRun go with movedFrom / movedTo. */
+const FILTERS = ['stage', 'quadrant', 'r', 'f', 'm', 'hasOrders', 'movedFrom', 'movedTo', 'fromRun', 'toRun'] as const;
 
-/** Searchable, paginated customers; value-chart drill-downs arrive as ?quadrant=&r=&f=&m=. */
+/**
+ * Searchable, paginated customers. Value-chart drill-downs arrive as URL filters (a heatmap cell,
+ * a scatter point, a migration cell); the listed customers can be exported or given follow-up tasks.
+ */
 export const CustomerList = () => {
   const t = useT();
   const enumLabel = useEnumLabel();
   const navigate = useNavigate();
+  const { can } = usePermissions();
   const [params, setParams] = useSearchParams();
   const [text, setText] = React.useState(params.get('q') ?? '');
   const filters = Object.fromEntries(FILTERS.filter((f) => params.get(f)).map((f) => [f, params.get(f)!]));
-  const list = usePaged<CustomerRow>('/customers', { ...filters, ...(params.get('q') ? { q: params.get('q') } : {}) }, 20);
+  // The list, its export and its follow-up tasks all cover exactly these customers.
+  const query: Record<string, string> = { ...filters, ...(params.get('q') ? { q: params.get('q')! } : {}) };
+  const list = usePaged<CustomerRow>('/customers', query, 20);
+  const quadrantOrNone = (v: string) => (v === 'none' ? t('values.notScored') : enumLabel('enum', v));
+  const badges = [
+    ...(['stage', 'quadrant'] as const).filter((k) => filters[k]).map((k) => enumLabel('enum', filters[k])),
+    ...(['r', 'f', 'm'] as const).filter((k) => filters[k]).map((k) => t('customers.filter.score', { letter: k.toUpperCase(), score: filters[k] })),
+    ...(filters.hasOrders ? [t(filters.hasOrders === 'true' ? 'customers.filter.buyers' : 'customers.filter.nonBuyers')] : []),
+    ...(filters.movedFrom && filters.movedTo
+      ? [
+          filters.movedFrom === filters.movedTo
+            ? t('customers.filter.stayed', { quadrant: quadrantOrNone(filters.movedTo), fromRun: filters.fromRun ?? '—', toRun: filters.toRun ?? '—' })
+            : t('customers.filter.moved', { from: quadrantOrNone(filters.movedFrom), to: quadrantOrNone(filters.movedTo), fromRun: filters.fromRun ?? '—', toRun: filters.toRun ?? '—' }),
+        ]
+      : []),
+  ];
+  const total = list.data?.meta.pagination.total ?? 0;
   React.useEffect(() => {
     const timer = setTimeout(() => {
       const next = new URLSearchParams(params);
@@ -42,11 +66,11 @@ export const CustomerList = () => {
       >
         {t('customers.search')}
       </Searchbar>
-      {Object.keys(filters).length > 0 && (
-        <Flex gap={2} wrap="wrap">
+      {badges.length > 0 && (
+        <Flex gap={2} wrap="wrap" data-testid="ci-customer-filters">
           <Typography variant="pi">{t('customers.filteredBy')}</Typography>
-          {Object.entries(filters).map(([k, v]) => (
-            <Badge key={k}>{k === 'quadrant' || k === 'stage' ? enumLabel('enum', v) : `${k.toUpperCase()} = ${v}`}</Badge>
+          {badges.map((b) => (
+            <Badge key={b}>{b}</Badge>
           ))}
           <Box tag="button" type="button" onClick={() => setParams(new URLSearchParams())} style={{ border: 'none', background: 'none', cursor: 'pointer' }}>
             <Typography variant="pi" textColor="primary600">
@@ -63,6 +87,15 @@ export const CustomerList = () => {
         <SectionEmpty message={t('customers.empty')} />
       ) : (
         <>
+          <Flex justifyContent="space-between" alignItems="center" gap={2} wrap="wrap">
+            <Typography variant="omega" fontWeight="bold" data-testid="ci-customer-total" data-value={total}>
+              {t('customers.total', { n: total })}
+            </Typography>
+            <Flex gap={2}>
+              <FollowUpTask filter={query} count={total} />
+              {can.export && <CsvButton path="/customers/export" body={query} filename={`customers${Object.entries(filters).map(([k, v]) => `-${k}-${v}`).join('')}.csv`} />}
+            </Flex>
+          </Flex>
           <Table colCount={6} rowCount={rows.length + 1} data-testid="ci-customer-list">
             <Thead>
               <Tr>

@@ -1,30 +1,51 @@
 import * as React from 'react';
-import { Button, DatePicker, Field, Modal, TextInput } from '@strapi/design-system';
+import { Box, Button, DatePicker, Field, Flex, Modal, TextInput, Typography } from '@strapi/design-system';
 import { Plus } from '@strapi/icons';
 import { useFetchClient, useNotification } from '@strapi/strapi/admin';
-import { errorMessage } from '../../api/useApi';
+import { apiPath, errorMessage } from '../../api/useApi';
+import { useCanCreateTasks } from '../../hooks/usePermissions';
 import { useT } from '../../utils/translate';
 
-/** Creates a follow-up Task for the customer through the content manager (its own permissions apply). */
-export const FollowUpTask = ({ customer }: { customer: { documentId: string; name: string | null } }) => {
+/** The server creates list tasks for at most this many customers (customers/schemas.ts FOLLOW_UP_MAX). */
+export const FOLLOW_UP_MAX = 500;
+
+/** One customer (profile card), or every customer of a filtered list (the list's filters and its size). */
+type Target = { customer: { documentId: string; name: string | null } } | { filter: Record<string, string>; count: number };
+
+/**
+ * Creates an open follow-up Task: for one customer through the content manager, for a list one
+ * task per customer through the plugin (which checks the same Task permission). Hidden for users
+ * who may not create Tasks.
+ */
+export const FollowUpTask = (target: Target) => {
   const t = useT();
   const { post } = useFetchClient();
   const { toggleNotification } = useNotification();
+  const canCreate = useCanCreateTasks();
   const [open, setOpen] = React.useState(false);
   const [title, setTitle] = React.useState('');
   const [due, setDue] = React.useState<Date | undefined>(undefined);
   const [saving, setSaving] = React.useState(false);
+  if (!canCreate) return null;
+  const forList = 'filter' in target;
+  const tooMany = forList && target.count > FOLLOW_UP_MAX;
   const create = async () => {
     setSaving(true);
+    const dueAt = due ? due.toISOString() : null;
     try {
-      await post('/content-manager/collection-types/api::task.task', {
-        title: title.trim(),
-        kind: 'follow_up',
-        status: 'open',
-        due_at: due ? due.toISOString() : null,
-        customer: { connect: [{ documentId: customer.documentId }] },
-      });
-      toggleNotification({ type: 'success', message: t('task.created') });
+      if (forList) {
+        const res = await post(apiPath('/customers/follow-up-tasks'), { filter: target.filter, title: title.trim(), dueAt });
+        toggleNotification({ type: 'success', message: t('task.createdMany', { n: (res.data as any).data.created }) });
+      } else {
+        await post('/content-manager/collection-types/api::task.task', {
+          title: title.trim(),
+          kind: 'follow_up',
+          status: 'open',
+          due_at: dueAt,
+          customer: { connect: [{ documentId: target.customer.documentId }] },
+        });
+        toggleNotification({ type: 'success', message: t('task.created') });
+      }
       setOpen(false);
     } catch (e) {
       toggleNotification({ type: 'danger', message: errorMessage(e) });
@@ -32,18 +53,45 @@ export const FollowUpTask = ({ customer }: { customer: { documentId: string; nam
       setSaving(false);
     }
   };
+  const label = forList ? t('task.createForList', { n: target.count }) : t('task.create');
+  if (tooMany || (forList && target.count === 0)) {
+    return (
+      <Flex gap={2}>
+        {tooMany && (
+          <Typography variant="pi" textColor="neutral600">
+            {t('task.tooMany', { max: FOLLOW_UP_MAX })}
+          </Typography>
+        )}
+        <Button variant="secondary" startIcon={<Plus />} disabled data-testid="ci-follow-up">
+          {label}
+        </Button>
+      </Flex>
+    );
+  }
   return (
     <Modal.Root open={open} onOpenChange={setOpen}>
       <Modal.Trigger>
-        <Button variant="secondary" startIcon={<Plus />} onClick={() => setTitle(t('task.defaultTitle', { name: customer.name ?? '' }))}>
-          {t('task.create')}
+        <Button
+          variant="secondary"
+          startIcon={<Plus />}
+          onClick={() => setTitle(forList ? t('task.defaultTitleList') : t('task.defaultTitle', { name: target.customer.name ?? '' }))}
+          data-testid="ci-follow-up"
+        >
+          {label}
         </Button>
       </Modal.Trigger>
       <Modal.Content>
         <Modal.Header>
-          <Modal.Title>{t('task.create')}</Modal.Title>
+          <Modal.Title>{label}</Modal.Title>
         </Modal.Header>
         <Modal.Body>
+          {forList && (
+            <Box paddingBottom={3}>
+              <Typography variant="omega" textColor="neutral600">
+                {t('task.oneEach', { n: target.count })}
+              </Typography>
+            </Box>
+          )}
           <Field.Root name="title" required>
             <Field.Label>{t('task.title')}</Field.Label>
             <TextInput value={title} onChange={(e: React.ChangeEvent<HTMLInputElement>) => setTitle(e.target.value)} />
@@ -57,7 +105,7 @@ export const FollowUpTask = ({ customer }: { customer: { documentId: string; nam
           <Modal.Close>
             <Button variant="tertiary">{t('action.cancel')}</Button>
           </Modal.Close>
-          <Button onClick={create} loading={saving} disabled={!title.trim()}>
+          <Button onClick={create} loading={saving} disabled={!title.trim()} data-testid="ci-follow-up-save">
             {t('action.save')}
           </Button>
         </Modal.Footer>

@@ -1,5 +1,6 @@
 export type CustomerRow = {
   id: number;
+  documentId: string;
   name: string | null;
   email: string | null;
   phone: string | null;
@@ -9,6 +10,9 @@ export type CustomerRow = {
   totalSpent: number;
   orderCount: number;
   quadrant: string | null;
+  r: number | null;
+  f: number | null;
+  m: number | null;
 };
 type Person = { id: number; name: string | null; stage: string | null };
 export type Profile = {

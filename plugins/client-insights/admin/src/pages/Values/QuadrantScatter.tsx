@@ -1,9 +1,12 @@
+import * as React from 'react';
 import { Bubble } from 'react-chartjs-2';
 import { useNavigate } from 'react-router-dom';
+import { clickTargets } from '../../components/charts/clickTargets';
+import { scoreAxis } from '../../components/charts/scoreAxis';
 import '../../components/charts/setup';
-import { pluginPath } from '../../pluginId';
 import { useEnumLabel, useT } from '../../utils/translate';
 import { ChartCard } from './ChartCard';
+import { customersOf } from './drillDown';
 import { QUADRANT_COLORS, QUADRANTS, type ValueCharts } from './types';
 
 const fmt = (v: number | null, digits = 0) => (v === null ? '—' : v.toLocaleString(undefined, { maximumFractionDigits: digits }));
@@ -25,10 +28,14 @@ export const QuadrantScatter = ({ data }: { data: ValueCharts }) => {
       borderColor: QUADRANT_COLORS[q],
     };
   });
+  const pointAt = (d: number, i: number) => (datasets[d].data[i] as { point: ValueCharts['points'][number] }).point;
+  const pointFilter = (p: ValueCharts['points'][number]) => ({ quadrant: p.quadrant, r: p.r, m: p.m });
+  const targets = React.useMemo(() => clickTargets((d, i) => ({ ...pointFilter(pointAt(d, i)), customers: pointAt(d, i).customers })), [data]);
   return (
     <ChartCard title={t('values.quadrants')} help={t('values.quadrants.help')} testid="ci-quadrant-scatter">
       <div style={{ height: 320 }}>
         <Bubble
+          plugins={[targets]}
           data={{ datasets }}
           options={{
             maintainAspectRatio: false,
@@ -54,15 +61,10 @@ export const QuadrantScatter = ({ data }: { data: ValueCharts }) => {
                 },
               },
             },
-            scales: {
-              x: { min: 0.5, max: 5.5, ticks: { stepSize: 1, callback: (v: string | number) => (Number.isInteger(Number(v)) ? v : '') }, title: { display: true, text: t('values.axis.r') } },
-              y: { min: 0.5, max: 5.5, ticks: { stepSize: 1, callback: (v: string | number) => (Number.isInteger(Number(v)) ? v : '') }, title: { display: true, text: t('values.axis.m') } },
-            },
+            scales: { x: scoreAxis(t('values.axis.r')), y: scoreAxis(t('values.axis.m')) },
             onClick: (_e: unknown, elements: any[]) => {
               const el = elements[0];
-              if (!el) return;
-              const p = (datasets[el.datasetIndex].data[el.index] as any).point as ValueCharts['points'][number];
-              navigate(pluginPath(`customers?quadrant=${p.quadrant}&r=${p.r}&m=${p.m}`));
+              if (el) navigate(customersOf(pointFilter(pointAt(el.datasetIndex, el.index))));
             },
           }}
         />

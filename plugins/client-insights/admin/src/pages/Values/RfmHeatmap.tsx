@@ -2,10 +2,12 @@ import * as React from 'react';
 import { SingleSelect, SingleSelectOption } from '@strapi/design-system';
 import { Scatter } from 'react-chartjs-2';
 import { useNavigate } from 'react-router-dom';
+import { clickTargets } from '../../components/charts/clickTargets';
+import { scoreAxis } from '../../components/charts/scoreAxis';
 import '../../components/charts/setup';
-import { pluginPath } from '../../pluginId';
 import { useT } from '../../utils/translate';
 import { ChartCard } from './ChartCard';
+import { customersOf } from './drillDown';
 import type { RfmMatrix } from './types';
 
 /** Colour from pale to strong blue by share of the maximum. */
@@ -18,6 +20,9 @@ export const RfmHeatmap = ({ data }: { data: RfmMatrix }) => {
   const [by, setBy] = React.useState<'count' | 'monetary'>('count');
   const value = (c: RfmMatrix['matrix'][number]) => (by === 'count' ? c.customers : c.avgMonetary);
   const max = Math.max(1, ...data.matrix.map(value));
+  // The heatmap counts buyers only (customers without a paid order have no R × F cell).
+  const cellFilter = (c: RfmMatrix['matrix'][number]) => ({ r: c.r, f: c.f, hasOrders: true });
+  const targets = React.useMemo(() => clickTargets((_d, i) => ({ r: data.matrix[i].r, f: data.matrix[i].f, customers: data.matrix[i].customers })), [data]);
   return (
     <ChartCard
       title={t('values.heatmap')}
@@ -32,6 +37,7 @@ export const RfmHeatmap = ({ data }: { data: RfmMatrix }) => {
     >
       <div style={{ height: 320 }}>
         <Scatter
+          plugins={[targets]}
           data={{
             datasets: [
               {
@@ -58,15 +64,10 @@ export const RfmHeatmap = ({ data }: { data: RfmMatrix }) => {
                 },
               },
             },
-            scales: {
-              x: { min: 0.5, max: 5.5, ticks: { stepSize: 1, callback: (v: string | number) => (Number.isInteger(Number(v)) ? v : '') }, title: { display: true, text: t('values.axis.f') } },
-              y: { min: 0.5, max: 5.5, ticks: { stepSize: 1, callback: (v: string | number) => (Number.isInteger(Number(v)) ? v : '') }, title: { display: true, text: t('values.axis.r') } },
-            },
+            scales: { x: scoreAxis(t('values.axis.f')), y: scoreAxis(t('values.axis.r')) },
             onClick: (_e: unknown, elements: any[]) => {
               const el = elements[0];
-              if (!el) return;
-              const c = data.matrix[el.index];
-              navigate(pluginPath(`customers?r=${c.r}&f=${c.f}`));
+              if (el) navigate(customersOf(cellFilter(data.matrix[el.index])));
             },
           }}
         />

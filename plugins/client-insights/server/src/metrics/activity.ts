@@ -1,0 +1,41 @@
+import type { Knex } from 'knex';
+import { insertSelect } from '../db/insert-select';
+
+/**
+ * Each customer's events and orders, one narrow row per interaction / order, with the customer id
+ * on the row: what the rule operators `event_count`, `order_count` and `order_total` count.
+ *
+ * Why copies: in Strapi's schema an interaction reaches its customer only through the link table,
+ * so every windowed count joined the whole link table (750k rows per 100k customers) to the
+ * interactions of the window. Here a window is one range scan of (type, occurred_at, customer_id)
+ * that already carries the customer. The copies are kept current exactly like the metrics rollup
+ * (same drain, same transaction, see queue.ts), so rules read them as they read `metrics.*`.
+ */
+export const EVENTS_TABLE = 'ci_customer_events';
+export const ORDERS_TABLE = 'ci_customer_orders';
+
+const sources = (knex: Knex, ids?: number[]) => {
+  const events = knex('interactions_customer_lnk as il')
+    .join('interactions as i', 'i.id', 'il.interaction_id')
+    .select('il.customer_id', 'i.type', 'i.occurred_at');
+  const orders = knex('orders_customer_lnk as ol')
+    .join('orders as o', 'o.id', 'ol.order_id')
+    .select('ol.customer_id', 'o.status', 'o.ordered_at', 'o.amount');
+  if (ids) {
+    events.whereIn('il.customer_id', ids);
+    orders.whereIn('ol.customer_id', ids);
+  }
+  return [
+    { table: EVENTS_TABLE, columns: ['customer_id', 'type', 'occurred_at'], select: events },
+    { table: ORDERS_TABLE, columns: ['customer_id', 'status', 'ordered_at', 'amount'], select: orders },
+  ];
+};
+
+/** Replaces the activity of these customers (all customers without `ids`); run it inside the caller's transaction. */
+export const copyActivity = async (trx: Knex, ids?: number[]): Promise<void> => {
+  for (const { table, columns, select } of sources(trx, ids)) {
+    if (ids) await trx(table).whereIn('customer_id', ids).delete();
+    else await trx(table).delete();
+    await insertSelect(trx, table, columns, select);
+  }
+};
