@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { analyzeTables } from '../db/dialect';
 import { insertSelect } from '../db/insert-select';
 
 /**
@@ -38,4 +39,6 @@ export const copyActivity = async (trx: Knex, ids?: number[]): Promise<void> => 
     else await trx(table).delete();
     await insertSelect(trx, table, columns, select);
   }
+  // Fresh statistics for the planner's window estimates (ANALYZE sees this transaction's rows).
+  if (!ids) await analyzeTables(trx, [EVENTS_TABLE, ORDERS_TABLE], { always: true });
 };

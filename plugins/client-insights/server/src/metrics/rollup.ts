@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { allowBigAggregates, bindDate, nonLockingReads } from '../db/dialect';
+import { allowBigAggregates, analyzeTables, bindDate, nonLockingReads } from '../db/dialect';
 import { insertSelect as insertSelectInto } from '../db/insert-select';
 import { copyActivity } from './activity';
 
@@ -119,6 +119,7 @@ export const rebuild = async (knex: Knex, { now = new Date() } = {}): Promise<{ 
     await allowBigAggregates(trx);
     await trx(METRICS_TABLE).delete();
     await insertSelect(trx, metricsSelect(trx, { now }));
+    await analyzeTables(trx, [METRICS_TABLE], { always: true });
     await copyActivity(trx);
     return { rows: await countRows(trx) };
   }, nonLockingReads(knex));

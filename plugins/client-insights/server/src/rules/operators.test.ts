@@ -61,7 +61,9 @@ describe('compiler output', () => {
     const rule = { or: [{ '>=': [{ event_count: ['complaint', 30] }, 2] }, { '!': { '<': [{ event_count: ['complaint', 30] }, 5] } }, { has_tag: ['vip'] }] };
     const { sql } = matchQuery(knex, rule, { now }).toSQL();
     expect(sql.match(/left join \(select/g)).toHaveLength(2);
-    expect(sql).toMatch(/left join \(select il\.customer_id as customer_id, count\(\*\) as agg_value from interactions i .* group by il\.customer_id\) j1 on j1\.customer_id = c\.id/);
+    expect(sql).toMatch(/left join \(select e\.customer_id as customer_id, count\(\*\) as agg_value from ci_customer_events e .* group by e\.customer_id\) j1 on j1\.customer_id = c\.id/);
+    // A tag is read through its id range, so only that tag's slice of the index is scanned.
+    expect(sql).toMatch(/ct\.tag_id between \(select min\(t\.id\) from tags t where t\.slug = \?\) and \(select max\(t\.id\)/);
     // count < 2 holds for customers without rows: missing (NULL) is let through explicitly.
     const fewer = matchQuery(knex, { '<': [{ order_count: [30] }, 2] }, { now }).toSQL().sql;
     expect(fewer).toMatch(/\(j1\.agg_value is null or j1\.agg_value < cast\(\? as bigint\)\)/);

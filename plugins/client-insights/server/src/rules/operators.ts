@@ -126,13 +126,20 @@ export const MEMBERSHIP: Record<'has_tag' | 'in_segment', MembershipRow> = {
   // A tag counts while unexpired: expires_at null or after now (facts hold only such tags).
   has_tag: {
     js: (data, slug) => data.$tags.includes(slug),
-    sql: (ctx, slug) => ({
-      from: sql`ci_customer_tags ct join tags t on t.id = ct.tag_id where ${textEquals(ctx.dialect, raw('t.slug'), slug)} and (ct.expires_at is null or ct.expires_at > ${dateParam(
-        ctx.knex,
-        ctx.now
-      )})`,
-      customer: raw('ct.customer_id'),
-    }),
+    sql: (ctx, slug) => {
+      const ids = (agg: string) => sql`(select ${raw(agg)}(t.id) from tags t where ${textEquals(ctx.dialect, raw('t.slug'), slug)})`;
+      // The id range (computed once, before the scan) lets every database read only this tag's
+      // slice of the (tag_id, expires_at, customer_id) index; a join to tags on the slug made
+      // PostgreSQL hash the whole assignment table. `in` keeps the meaning exact for any slug.
+      return {
+        from: sql`ci_customer_tags ct where ct.tag_id between ${ids('min')} and ${ids('max')} and ct.tag_id in (select t.id from tags t where ${textEquals(
+          ctx.dialect,
+          raw('t.slug'),
+          slug
+        )}) and (ct.expires_at is null or ct.expires_at > ${dateParam(ctx.knex, ctx.now)})`,
+        customer: raw('ct.customer_id'),
+      };
+    },
   },
   // Current membership only: the run named in ci_segment_current.
   in_segment: {
