@@ -49,75 +49,79 @@ export type PreviewResult = {
 
 export type PreviewInput = { rule: unknown; now?: Date; sampleSize?: number; extraWarnings?: RuleWarning[] };
 
-/** Customers carrying an unexpired tag of category `risk`, one row each (joined once, hashed). */
-const riskTagged = (knex: Knex, now: Date) =>
-  knex('ci_customer_tags as ct')
-    .join('tags as t', 't.id', 'ct.tag_id')
-    .where('t.category', 'risk')
-    .andWhere((q) => q.whereNull('ct.expires_at').orWhere('ct.expires_at', '>', bindDate(knex, now) as any))
-    .groupBy('ct.customer_id')
-    .select('ct.customer_id');
-
-/** `lvl`: risk level (0 low, 1 medium, 2 high) of a match, from `s` (scores), `m` (metrics), `rt` (risk tags). */
-const riskLevelSql = (knex: Knex) =>
+/**
+ * `lvl`: risk level (0 low, 1 medium, 2 high) of the match `mm`, from `s` (scores), `m` (metrics)
+ * and its unexpired tags of category `risk` (one index probe per match, not a pass over every
+ * risk assignment).
+ */
+const riskLevelSql = (knex: Knex, now: Date) =>
   knex.raw(
     `case when s.churn_risk is not null then
        (case when s.churn_risk >= ? then 2 when s.churn_risk >= ? then 1 else 0 end)
      else
-       (case when ((case when rt.customer_id is not null then 2 else 0 end)
+       (case when ((case when exists (select 1 from ci_customer_tags ct join tags t on t.id = ct.tag_id
+                                      where ct.customer_id = mm.customer_id and t.category = 'risk'
+                                        and (ct.expires_at is null or ct.expires_at > ?)) then 2 else 0 end)
                  + (case when coalesce(m.overdue_amount, 0) > 0 then 1 else 0 end)
                  + (case when coalesce(m.complaint_count, 0) > 0 then 1 else 0 end)) >= 2 then 2
              when coalesce(m.overdue_amount, 0) > 0 or coalesce(m.complaint_count, 0) > 0 then 1
              else 0 end)
      end as lvl`,
-    [RISK_THRESHOLDS.high, RISK_THRESHOLDS.medium]
+    [RISK_THRESHOLDS.high, RISK_THRESHOLDS.medium, bindDate(knex, now)]
   );
 
-/** count + risk split of the matches in one statement. */
-const aggregates = async (knex: Knex, rule: unknown, now: Date) => {
-  const matches = matchQuery(knex, rule, { now });
+const SAMPLE_COLUMNS = ['id', 'document_id', 'name', 'region', 'stage', 'total_spent', 'last_order_at'] as const;
+const FIGURES = ['count', 'low', 'medium', 'high', 'scored'] as const;
+
+/**
+ * The whole preview in one statement: the rule is evaluated once (`mm`, a common table expression
+ * read twice), then one `figures` row (count + risk split) and the `sample` rows (the matches with
+ * the lowest ids) come back together. Two statements evaluated the rule twice, doubling the work.
+ */
+const previewStatement = (knex: Knex, rule: unknown, now: Date, size: number) => {
   const levels = knex
-    .from(matches.as('mm'))
+    .from('mm')
     .leftJoin('ci_customer_scores as s', 's.customer_id', 'mm.customer_id')
     .leftJoin('ci_customer_metrics as m', 'm.customer_id', 'mm.customer_id')
-    .leftJoin(riskTagged(knex, now).as('rt'), 'rt.customer_id', 'mm.customer_id')
-    .select(riskLevelSql(knex), knex.raw('case when s.churn_risk is not null then 1 else 0 end as scored'));
-  const row = await knex
+    .select(riskLevelSql(knex, now), knex.raw('case when s.churn_risk is not null then 1 else 0 end as scored'));
+  const none = (columns: readonly string[]) => columns.map((c) => knex.raw(`null as ${c}`));
+  const figures = knex
     .from(levels.as('x'))
     .select(
+      knex.raw("'figures' as part"),
+      ...none(SAMPLE_COLUMNS),
       knex.raw('count(*) as count'),
       knex.raw('sum(case when x.lvl = 0 then 1 else 0 end) as low'),
       knex.raw('sum(case when x.lvl = 1 then 1 else 0 end) as medium'),
       knex.raw('sum(case when x.lvl = 2 then 1 else 0 end) as high'),
       knex.raw('sum(x.scored) as scored')
-    )
-    .first();
-  const n = (v: unknown) => Number(v ?? 0);
-  return { count: n(row?.count), low: n(row?.low), medium: n(row?.medium), high: n(row?.high), scored: n(row?.scored) };
+    );
+  const lowest = knex.from('mm').select('mm.customer_id').orderBy('mm.customer_id').limit(Math.max(size, 1));
+  const sample = knex
+    .from(lowest.as('first'))
+    .join('customers as c', 'c.id', 'first.customer_id')
+    .leftJoin('ci_customer_metrics as m', 'm.customer_id', 'c.id')
+    .select(knex.raw("'sample' as part"), 'c.id', 'c.document_id', 'c.name', 'c.region', 'c.stage', 'm.total_spent', 'm.last_order_at', ...none(FIGURES));
+  return knex.with('mm', matchQuery(knex, rule, { now })).select('*').from(figures.unionAll(size > 0 ? [sample] : []).as('preview'));
 };
 
-const sample = async (knex: Knex, rule: unknown, now: Date, size: number): Promise<PreviewSample[]> => {
-  if (size <= 0) return [];
-  // Deterministic: the matches with the lowest ids.
-  const rows = await knex
-    .from('customers as c')
-    .leftJoin('ci_customer_metrics as m', 'm.customer_id', 'c.id')
-    .whereIn('c.id', matchQuery(knex, rule, { now }))
-    .select('c.id', 'c.document_id', 'c.name', 'c.region', 'c.stage', 'm.total_spent', 'm.last_order_at')
-    // `c.id + 0`, not `c.id`: ordering by the bare key lets PostgreSQL walk the primary key and test
-    // the rule row by row until it has `size` matches (minutes for a rare rule); an expression makes
-    // it find the matches as a set first and keep the lowest ids. Same rows, same order.
-    .orderByRaw('c.id + 0')
-    .limit(size);
-  return rows.map((r: Record<string, unknown>) => ({
-    id: Number(r.id),
-    documentId: String(r.document_id),
-    name: String(r.name ?? ''),
-    region: (r.region as string | null) ?? null,
-    stage: String(r.stage ?? ''),
-    total_spent: Number(r.total_spent ?? 0),
-    last_order_at: readDate(r.last_order_at)?.toISOString() ?? null,
-  }));
+const evaluate = async (knex: Knex, rule: unknown, now: Date, size: number) => {
+  const rows: Array<Record<string, unknown>> = await previewStatement(knex, rule, now, size);
+  const n = (v: unknown) => Number(v ?? 0);
+  const f = rows.find((r) => r.part === 'figures') ?? {};
+  const sample: PreviewSample[] = rows
+    .filter((r) => r.part === 'sample')
+    .map((r) => ({
+      id: Number(r.id),
+      documentId: String(r.document_id),
+      name: String(r.name ?? ''),
+      region: (r.region as string | null) ?? null,
+      stage: String(r.stage ?? ''),
+      total_spent: Number(r.total_spent ?? 0),
+      last_order_at: readDate(r.last_order_at)?.toISOString() ?? null,
+    }))
+    .sort((a, b) => a.id - b.id);
+  return { count: n(f.count), low: n(f.low), medium: n(f.medium), high: n(f.high), scored: n(f.scored), sample };
 };
 
 /** Runs a preview of a valid rule (callers validate first; an invalid rule throws RuleValidationError). */
@@ -125,10 +129,9 @@ export const previewRule = async (knex: Knex, input: PreviewInput): Promise<Prev
   const started = process.hrtime.bigint();
   const now = input.now ?? new Date();
   const size = Math.min(Math.max(0, input.sampleSize ?? DEFAULT_SAMPLE_SIZE), MAX_SAMPLE_SIZE);
-  // Three statements side by side, each in its own connection and transaction (see wholeTableStatement).
-  const [agg, rows, totalRow] = await Promise.all([
-    wholeTableStatement(knex, (trx) => aggregates(trx, input.rule, now)),
-    wholeTableStatement(knex, (trx) => sample(trx, input.rule, now, size)),
+  // The preview and the total side by side, each in its own connection and transaction.
+  const [agg, totalRow] = await Promise.all([
+    wholeTableStatement(knex, (trx) => evaluate(trx, input.rule, now, size)),
     knex('customers').count({ n: '*' }).first(),
   ]);
   const total = Number(totalRow?.n ?? 0);
@@ -139,7 +142,7 @@ export const previewRule = async (knex: Knex, input: PreviewInput): Promise<Prev
     count: agg.count,
     total,
     share: total === 0 ? 0 : agg.count / total,
-    sample: rows,
+    sample: agg.sample,
     riskDistribution: { low: agg.low, medium: agg.medium, high: agg.high },
     riskBasis: { basis: fallback === 0 && agg.count > 0 ? 'scores' : agg.scored === 0 ? 'tags' : 'mixed', scored: agg.scored, fallback, method: RISK_METHOD },
     warnings,
