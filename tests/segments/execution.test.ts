@@ -1,4 +1,4 @@
-import { apiToken, startStrapi, type TestApp } from '../helpers/strapi';
+import { apiToken, restrictedSession, startStrapi, type TestApp } from '../helpers/strapi';
 import { client, createCustomers, currentMembers, region, segmentsService, sorted, stage } from './helpers';
 
 /** Materialisation, run records, the content API, static segments, faults and retention. */
@@ -96,6 +96,25 @@ describe('segment execution', () => {
     expect(lines[0]).toBe('id,documentId,name,region,stage,leadSource,totalSpent,orderCount,lastOrderAt');
     expect(lines).toHaveLength(4);
     expect(lines.slice(1).map((l) => Number(l.split(',')[0]))).toEqual(await currentMembers(app.strapi, signed.id));
+  });
+
+  it('masks member names for admins without the sensitive-view permission, in pages and exports', async () => {
+    const run = (await call('GET', `/api/segments/results?segment=${signed.key}`)).body.data[0];
+    const names = async (token: string) => {
+      const admin = client(app, token);
+      const page = await admin('GET', `/client-insights/segments/results/${run.executionId}/customers`);
+      const current = await admin('GET', `/client-insights/segments/${signed.id}/customers`);
+      const csv = await admin('POST', `/client-insights/segments/results/${run.executionId}/export`, {});
+      expect([page.status, current.status, csv.status]).toEqual([200, 200, 200]);
+      const csvNames = String(csv.body).trim().split('\n').slice(1).map((l) => l.split(',')[2]);
+      return { page: page.body.data.map((c: any) => c.name), current: current.body.data.map((c: any) => c.name), csv: csvNames };
+    };
+    const plain = await names(await restrictedSession(app, ['segments.read', 'export', 'sensitive.view']));
+    const masked = await names(await restrictedSession(app, ['segments.read', 'export']));
+    expect(plain.page).toEqual(['A', 'C', 'F']);
+    expect(plain.csv).toEqual(plain.page);
+    expect(plain.current).toEqual(plain.page);
+    expect(masked).toEqual({ page: ['A*', 'C*', 'F*'], current: ['A*', 'C*', 'F*'], csv: ['A*', 'C*', 'F*'] });
   });
 
   it('aborts on timeout and keeps the previous membership', async () => {

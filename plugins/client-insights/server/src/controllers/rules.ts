@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
+import { maskContact, seesContact } from '../customers/mask';
 import { z } from 'zod';
-import { permission } from '../constants';
 import { catalogue } from '../rules/catalogue';
 import { validateRule } from '../rules/validate';
 import { MAX_SAMPLE_SIZE } from '../segments/preview';
@@ -42,13 +42,6 @@ const readBody = (ctx: any) => {
   return parsed.data;
 };
 
-/** Contact fields of the sample are masked for admins without the sensitive-view permission. */
-const maskSample = (ctx: any, result: { sample: Array<{ name: string }> }) => {
-  const ability = ctx.state?.userAbility;
-  if (!ctx.state?.isAuthenticatedAdmin || !ability || ability.can(permission('sensitive.view'))) return result;
-  return { ...result, sample: result.sample.map((s) => ({ ...s, name: s.name ? `${[...s.name][0]}***` : s.name })) };
-};
-
 export default ({ strapi }: { strapi: Core.Strapi }) => ({
   async catalogue(ctx) {
     ctx.body = { data: catalogue() };
@@ -63,7 +56,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
       sampleSize: input.sampleSize,
       excludeSegmentId: input.segmentId,
     });
-    ctx.body = { data: maskSample(ctx, result) };
+    const sees = seesContact(ctx);
+    ctx.body = { data: { ...result, sample: result.sample.map((row) => maskContact(row, sees)) } };
   },
 
   async validate(ctx) {

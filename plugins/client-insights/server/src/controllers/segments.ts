@@ -1,4 +1,5 @@
 import type { Core } from '@strapi/strapi';
+import { seesContact } from '../customers/mask';
 import { ZodError, type ZodTypeAny, type z } from 'zod';
 import { getService } from '../utils/get-service';
 import { SegmentApiError } from '../segments/errors';
@@ -19,7 +20,7 @@ import type { Viewer } from '../segments/visibility';
 const viewerOf = (ctx: any): Viewer => {
   const user = ctx.state?.user;
   if (ctx.state?.auth?.strategy?.name === 'admin' && user?.id) {
-    return { kind: 'admin', userId: Number(user.id), roleIds: (user.roles ?? []).map((r: any) => Number(r.id)) };
+    return { kind: 'admin', userId: Number(user.id), roleIds: (user.roles ?? []).map((r: any) => Number(r.id)), seesContact: seesContact(ctx) };
   }
   return { kind: 'api' };
 };

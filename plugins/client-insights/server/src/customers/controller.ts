@@ -1,13 +1,12 @@
 import type { Core } from '@strapi/strapi';
-import { permission, UID } from '../constants';
+import { UID } from '../constants';
 import { handle } from '../tags/controller';
 import { zodErrors } from '../tags/schemas';
 import { TagApiError } from '../tags/service';
 import { getService } from '../utils/get-service';
+import { seesContact } from './mask';
 import { assignTagSchema, exportBodySchema, followUpBodySchema, listQuerySchema } from './schemas';
 
-/** Whether the calling admin may see contact data unmasked. */
-const canSeeSensitive = (ctx: any): boolean => Boolean(ctx.state?.userAbility?.can?.(permission('sensitive.view')));
 
 /**
  * Whether the calling admin may create the follow-up tasks: the Task content type's own
@@ -29,7 +28,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   return {
     async list(ctx) {
       // The list answers { data, meta } itself; unwrap handle's { data } envelope.
-      await handle(ctx, async () => customers().list(listQuerySchema.parse(ctx.query ?? {}), canSeeSensitive(ctx)));
+      await handle(ctx, async () => customers().list(listQuerySchema.parse(ctx.query ?? {}), seesContact(ctx)));
       if (ctx.status === 200) ctx.body = ctx.body.data;
     },
     async export(ctx) {
@@ -39,7 +38,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         ctx.body = { errors: zodErrors(filter.error) };
         return;
       }
-      const stream = await customers().exportCsv(filter.data, canSeeSensitive(ctx));
+      const stream = await customers().exportCsv(filter.data, seesContact(ctx));
       ctx.set('content-type', 'text/csv; charset=utf-8');
       ctx.set('content-disposition', 'attachment; filename="customers.csv"');
       ctx.body = stream;
@@ -48,9 +47,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       handle(ctx, async () => {
         if (!canCreateTasks(ctx)) throw new TagApiError(403, 'creating follow-up tasks needs the permission to create Tasks (content manager)');
         const body = followUpBodySchema.parse(ctx.request.body ?? {});
-        return customers().createFollowUps(body.filter, canSeeSensitive(ctx), body);
+        return customers().createFollowUps(body.filter, seesContact(ctx), body);
       }),
-    profile: (ctx) => handle(ctx, () => customers().profile(idParam(ctx, 'id'), canSeeSensitive(ctx))),
+    profile: (ctx) => handle(ctx, () => customers().profile(idParam(ctx, 'id'), seesContact(ctx))),
     addTag: (ctx) =>
       handle(ctx, async () => {
         const body = assignTagSchema.parse(ctx.request.body ?? {});

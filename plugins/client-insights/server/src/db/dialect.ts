@@ -68,22 +68,28 @@ export const allowBigAggregates = async (trx: Knex, megabytes = 256): Promise<vo
 };
 
 /**
- * Runs `fn` in a transaction tuned for statements over every customer (preview aggregates):
+ * Tunes the current transaction for statements over every customer (previews, segment runs):
  * PostgreSQL hashes and sorts in memory instead of spilling at the 4 MB default work_mem,
- * skips JIT compilation (0.2 s at 100k customers, 2 s at 1M, more than these statements gain)
- * and uses hash joins (see below).
- * Other databases: a plain transaction.
+ * skips JIT compilation (0.2 s at 100k customers, 2 s at 1M, more than these statements gain),
+ * uses hash joins and no parallel workers (see below). Other databases: nothing to tune.
  */
+export const tuneForWholeTable = async (trx: Knex.Transaction): Promise<void> => {
+  await allowBigAggregates(trx, 64);
+  if (dialectOf(trx) !== 'postgres') return;
+  await trx.raw('set local jit = off');
+  // The compiler joins one grouped subquery per custom operator; with several of them the
+  // planner's row estimates collapse and it picks nested loops that redo an aggregate per
+  // customer (seconds → minutes). Hash joins are right for these whole-table statements.
+  await trx.raw('set local enable_nestloop = off');
+  // Each parallel worker would build its own copy of every grouped subquery's hash table
+  // (measured: 3x the aggregation work at 1M customers); one process does it once.
+  await trx.raw('set local max_parallel_workers_per_gather = 0');
+};
+
+/** Runs `fn` in a transaction tuned by tuneForWholeTable. */
 export const wholeTableStatement = async <T>(knex: Knex, fn: (trx: Knex.Transaction) => Promise<T>): Promise<T> =>
   knex.transaction(async (trx) => {
-    await allowBigAggregates(trx, 64);
-    if (dialectOf(trx) === 'postgres') {
-      await trx.raw('set local jit = off');
-      // The compiler joins one grouped subquery per custom operator; with several of them the
-      // planner's row estimates collapse and it picks nested loops that redo an aggregate per
-      // customer (seconds → minutes). Hash joins are right for these whole-table statements.
-      await trx.raw('set local enable_nestloop = off');
-    }
+    await tuneForWholeTable(trx);
     return fn(trx);
   });
 
@@ -314,10 +320,13 @@ export const analyzeTables = async (knex: Knex, tables: string[], { always = fal
 /**
  * Runs `fn` in a transaction whose sorts and hashes may use `mb` MB each (PostgreSQL
  * `SET LOCAL work_mem`, gone with the transaction): window functions over a million rows would
- * otherwise spill to disk at the 4 MB default. Elsewhere a plain transaction.
+ * otherwise spill to disk at the 4 MB default. JIT is off too: these statements are planned as
+ * expensive, so PostgreSQL compiles them (~0.1 s per statement at 100k customers, seconds at 1M)
+ * for expression evaluation that is not their cost (sorts, hashes, writes). Elsewhere a plain transaction.
  */
 export const withWorkMem = <T>(knex: Knex, mb: number, fn: (trx: Knex.Transaction) => Promise<T>): Promise<T> =>
   knex.transaction(async (trx) => {
     await allowBigAggregates(trx, Math.max(4, mb));
+    if (dialectOf(trx) === 'postgres') await trx.raw('set local jit = off');
     return fn(trx);
   });

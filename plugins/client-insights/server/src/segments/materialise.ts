@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { insertSelect } from '../db/insert-select';
-import { bindDate, setStatementTimeout } from '../db/dialect';
+import { bindDate, setStatementTimeout, tuneForWholeTable } from '../db/dialect';
 import { T, type StrapiTables } from './tables';
 
 /**
@@ -60,6 +60,7 @@ export const materialise = (knex: Knex, input: MaterialiseInput): Promise<Materi
   knex.transaction(async (trx) => {
     const { segmentId, runId, now } = input;
     await setStatementTimeout(trx, input.remainingMs());
+    await tuneForWholeTable(trx);
     const previousRunId = await currentRunId(trx, segmentId);
     // A redo of an interrupted run starts clean (its rows were rolled back, but be sure).
     await trx(T.members).where({ segment_id: segmentId, run_id: runId }).delete();

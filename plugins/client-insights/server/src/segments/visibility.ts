@@ -5,7 +5,10 @@ import type { SegmentRow } from './repository';
  * with (or without owner), and their own `private` ones. Content-API callers (API tokens,
  * integrations) act for no user: they see `team` and `global` segments, never `private` ones.
  */
-export type Viewer = { kind: 'admin'; userId: number; roleIds: number[] } | { kind: 'api' };
+export type Viewer = { kind: 'admin'; userId: number; roleIds: number[]; seesContact: boolean } | { kind: 'api' };
+
+/** Whether member lists and exports show this viewer contact data unmasked (see customers/mask.ts). */
+export const viewerSeesContact = (viewer: Viewer) => viewer.kind === 'api' || viewer.seesContact;
 
 export type OwnerRoles = Map<number, number[]>;
 

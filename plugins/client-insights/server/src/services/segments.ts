@@ -15,7 +15,8 @@ import { getRun, listRuns, MEMBER_COLUMNS, memberBatches, membersPage, paginatio
 import { createScheduleSync, resolveSchedule, scheduleSlot } from '../segments/schedule';
 import type { CreateSegmentInput, UpdateSegmentInput } from '../segments/schemas';
 import { strapiTables, T, type StrapiTables } from '../segments/tables';
-import { canSee, type OwnerRoles, type Viewer } from '../segments/visibility';
+import { canSee, viewerSeesContact, type OwnerRoles, type Viewer } from '../segments/visibility';
+import { maskContact } from '../customers/mask';
 
 /** The segment as the API shows it. */
 const view = (s: SegmentRow) => ({
@@ -35,6 +36,12 @@ const view = (s: SegmentRow) => ({
   memberCount: s.memberCount,
   lastCalculatedAt: s.lastCalculatedAt?.toISOString() ?? null,
 });
+
+/** A member page with contact data masked for viewers without the permission. */
+const maskedPage = <P extends { data: Array<{ name: string | null }> }>(viewer: Viewer, page: P): P => {
+  const sees = viewerSeesContact(viewer);
+  return { ...page, data: page.data.map((row) => maskContact(row, sees)) };
+};
 
 const slug = (name: string) =>
   name
@@ -258,19 +265,23 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     async resultCustomers(viewer: Viewer, ref: string, filter: MemberFilter, page: Page) {
-      return membersPage(knex(), tables(), await service.snapshotOf(viewer, ref, filter), filter, page);
+      return maskedPage(viewer, await membersPage(knex(), tables(), await service.snapshotOf(viewer, ref, filter), filter, page));
     },
 
     async exportCsv(viewer: Viewer, ref: string, filter: MemberFilter) {
       const run = await service.snapshotOf(viewer, ref, filter);
-      return csvStream(MEMBER_COLUMNS as unknown as string[], memberBatches(knex(), tables(), run, filter) as AsyncIterable<Record<string, unknown>[]>);
+      const sees = viewerSeesContact(viewer);
+      const batches = async function* () {
+        for await (const rows of memberBatches(knex(), tables(), run, filter)) yield rows.map((row) => maskContact(row, sees));
+      };
+      return csvStream(MEMBER_COLUMNS as unknown as string[], batches() as AsyncIterable<Record<string, unknown>[]>);
     },
 
     async currentCustomers(viewer: Viewer, ref: string | number, page: Page) {
       const { segment } = await resolve(viewer, ref);
       const runId = await currentRunId(knex(), segment.id);
       if (runId === null) return { data: [], meta: { pagination: pagination(page, 0), calculated: false } };
-      const result = await membersPage(knex(), tables(), { id: runId, segment_id: segment.id }, undefined, page);
+      const result = maskedPage(viewer, await membersPage(knex(), tables(), { id: runId, segment_id: segment.id }, undefined, page));
       return { ...result, meta: { ...result.meta, calculated: true, runId } };
     },
 
