@@ -2,26 +2,13 @@ import { pipeline } from 'stream/promises';
 import { Readable } from 'stream';
 import type { Knex } from 'knex';
 import { from as copyFrom } from 'pg-copy-streams';
-import { dialectOf } from '../../plugins/client-insights/server/src/db/dialect';
+import { copyText, dialectOf } from '../../plugins/client-insights/server/src/db/dialect';
 
 /**
  * Bulk row writer for the seed: PostgreSQL COPY, SQLite prepared statements in one transaction,
  * MySQL multi-row INSERTs. Rows are arrays in `columns` order; datetimes are Date objects.
  */
 export { dialectOf };
-
-const SPECIAL = /[\\\t\n\r]/;
-const SPECIALS = /[\\\t\n\r]/g;
-const ESCAPED: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
-
-/** One value in COPY text format; the test before the replace keeps the common case cheap. */
-const copyText = (value: unknown): string => {
-  if (value === null || value === undefined) return '\\N';
-  if (typeof value === 'number') return String(value);
-  if (value instanceof Date) return value.toISOString();
-  const text = String(value);
-  return SPECIAL.test(text) ? text.replace(SPECIALS, (c) => ESCAPED[c]) : text;
-};
 
 const writePostgres = async (knex: Knex, table: string, columns: string[], rows: unknown[][], freeze: boolean) => {
   const connection = await (knex.client as any).acquireConnection();

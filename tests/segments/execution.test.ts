@@ -62,6 +62,33 @@ describe('segment execution', () => {
     expect(await currentMembers(app.strapi, signed.id)).toEqual(sorted([ids[0], ids[3], f]));
   });
 
+  it('keeps a pending re-evaluation in the database until a pass applies it, once', async () => {
+    const knex = app.strapi.db.connection;
+    const metrics = app.strapi.plugin('client-insights').service('metrics');
+    const exits = () => knex('ci_segment_events').where({ segment_id: signed.id, customer_id: ids[0], kind: 'exit' }).count({ n: '*' }).first().then((r: any) => Number(r.n));
+    // A debounce that never ends here stands for a process that died before its pass.
+    config({ changeDebounceMs: 3_600_000 });
+    try {
+      await app.strapi.db.query('api::customer.customer').update({ where: { id: ids[0] }, data: { stage: 'churned' } });
+      await metrics.drain();
+      expect((await knex('ci_segment_pending').pluck('customer_id')).map(Number)).toContain(ids[0]);
+      expect(await currentMembers(app.strapi, signed.id)).toContain(ids[0]);
+      // What startup and the once-a-minute job run:
+      await segmentsService(app.strapi).applyPendingChanges();
+      expect(await currentMembers(app.strapi, signed.id)).not.toContain(ids[0]);
+      expect(await knex('ci_segment_pending').count({ n: '*' }).first().then((r: any) => Number(r.n))).toBe(0);
+      expect(await exits()).toBe(1);
+      await segmentsService(app.strapi).applyPendingChanges();
+      expect(await exits()).toBe(1);
+    } finally {
+      config({ changeDebounceMs: 500 });
+      await app.strapi.db.query('api::customer.customer').update({ where: { id: ids[0] }, data: { stage: 'signed' } });
+      await metrics.drain();
+      await segmentsService(app.strapi).idle();
+    }
+    expect(await currentMembers(app.strapi, signed.id)).toContain(ids[0]);
+  });
+
   it('diffs a full run against the previous one when changes bypass the trigger', async () => {
     // Direct SQL bypasses lifecycles and the trigger: only the full run sees it.
     await app.strapi.db.connection('customers').where('id', ids[2]).update({ stage: 'signed' });

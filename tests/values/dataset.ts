@@ -1,5 +1,6 @@
 import crypto from 'crypto';
 import type { Knex } from 'knex';
+import { copyActivity, EVENTS_TABLE, ORDERS_TABLE } from '../../plugins/client-insights/server/src/metrics/activity';
 
 /**
  * A small value-model dataset written straight into Strapi's tables (fast, deterministic), and a
@@ -78,11 +79,13 @@ export const insertPeople = async (knex: Knex, people: Person[], date: (ms: numb
     }
     if (person.riskTag) await knex('ci_customer_tags').insert({ customer_id: customer.id, tag_id: tag.id, source: 'manual', created_at: stamp, expires_at: null });
   }
+  // Rows went in around Strapi (no lifecycles): copy the activity the value models read, as a drain would.
+  await copyActivity(knex);
   return ids;
 };
 
 export const clearPeople = async (knex: Knex) => {
-  for (const table of ['ci_customer_tags', 'orders_customer_lnk', 'interactions_customer_lnk', 'orders', 'interactions', 'customers', 'ci_customer_scores']) {
+  for (const table of ['ci_customer_tags', 'orders_customer_lnk', 'interactions_customer_lnk', 'orders', 'interactions', 'customers', 'ci_customer_scores', ORDERS_TABLE, EVENTS_TABLE]) {
     await knex(table).delete();
   }
 };

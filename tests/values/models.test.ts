@@ -1,6 +1,7 @@
 import crypto from 'crypto';
 import type { Knex } from 'knex';
 import { bindDate } from '../../plugins/client-insights/server/src/db/dialect';
+import { copyActivity } from '../../plugins/client-insights/server/src/metrics/activity';
 import { seededRandom } from '../../plugins/client-insights/server/src/values/math/random';
 import { fitBgNbd, probabilityAlive } from '../../plugins/client-insights/server/src/values/models/bgnbd';
 import { DAYS_PER_MONTH } from '../../plugins/client-insights/server/src/values/summary-sql';
@@ -59,6 +60,8 @@ const insertSimulated = async (knex: Knex, customers: Simulated[]) => {
   await knex.batchInsert('orders', orders, 200);
   const orderIds = new Map((await knex('orders').select('id', 'document_id')).map((r: any) => [r.document_id, Number(r.id)]));
   await knex.batchInsert('orders_customer_lnk', links.map(([doc, customer]) => ({ order_id: orderIds.get(doc), customer_id: customer, order_ord: 1 })), 200);
+  // Rows went in around Strapi (no lifecycles): copy the activity the value models read, as a drain would.
+  await copyActivity(knex);
   return docs.map((d) => ids.get(d)!);
 };
 

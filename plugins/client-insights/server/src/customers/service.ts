@@ -125,9 +125,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     async exportCsv(filter: CustomerFilter, sensitive: boolean) {
       const { base } = await matching(filter, sensitive);
       async function* batches() {
-        let before = Number.MAX_SAFE_INTEGER;
+        let before: number | null = null;
         for (;;) {
-          const rows = await withColumns(base.clone()).where('c.id', '<', before).orderBy('c.id', 'desc').limit(EXPORT_BATCH);
+          const page = withColumns(base.clone());
+          if (before !== null) page.where('c.id', '<', before);
+          const rows = await page.orderBy('c.id', 'desc').limit(EXPORT_BATCH);
           if (rows.length === 0) return;
           yield rows.map((r: any) => toRow(r, sensitive));
           before = Number(rows[rows.length - 1].id);

@@ -4,7 +4,9 @@ import { insertSelect } from '../db/insert-select';
 
 /**
  * Each customer's events and orders, one narrow row per interaction / order, with the customer id
- * on the row: what the rule operators `event_count`, `order_count` and `order_total` count.
+ * on the row: what the rule operators `event_count`, `order_count` and `order_total` count, and
+ * what the value models (values/) read: RFM, the CLV summary and the propensity features need an
+ * order's kind, gross margin and contract end too, and its id to order same-instant purchases.
  *
  * Why copies: in Strapi's schema an interaction reaches its customer only through the link table,
  * so every windowed count joined the whole link table (750k rows per 100k customers) to the
@@ -15,20 +17,23 @@ import { insertSelect } from '../db/insert-select';
 export const EVENTS_TABLE = 'ci_customer_events';
 export const ORDERS_TABLE = 'ci_customer_orders';
 
+/** Columns of ORDERS_TABLE, in the order of the source select (migration 120 creates them). */
+const ORDER_COLUMNS = ['customer_id', 'order_id', 'status', 'kind', 'ordered_at', 'amount', 'gross_margin', 'contract_end_at'];
+
 const sources = (knex: Knex, ids?: number[]) => {
   const events = knex('interactions_customer_lnk as il')
     .join('interactions as i', 'i.id', 'il.interaction_id')
     .select('il.customer_id', 'i.type', 'i.occurred_at');
   const orders = knex('orders_customer_lnk as ol')
     .join('orders as o', 'o.id', 'ol.order_id')
-    .select('ol.customer_id', 'o.status', 'o.ordered_at', 'o.amount');
+    .select('ol.customer_id', { order_id: 'o.id' }, 'o.status', 'o.kind', 'o.ordered_at', 'o.amount', 'o.gross_margin', 'o.contract_end_at');
   if (ids) {
     events.whereIn('il.customer_id', ids);
     orders.whereIn('ol.customer_id', ids);
   }
   return [
     { table: EVENTS_TABLE, columns: ['customer_id', 'type', 'occurred_at'], select: events },
-    { table: ORDERS_TABLE, columns: ['customer_id', 'status', 'ordered_at', 'amount'], select: orders },
+    { table: ORDERS_TABLE, columns: ORDER_COLUMNS, select: orders },
   ];
 };
 

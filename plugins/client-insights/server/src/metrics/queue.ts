@@ -42,10 +42,14 @@ export type MetricsQueue = {
   refresh(customerIds: number[]): Promise<void>;
 };
 
-export const createMetricsQueue = (
-  knex: Knex,
-  { onChanged }: { onChanged?: (customerIds: number[]) => void } = {}
-): MetricsQueue => {
+export type MetricsQueueHooks = {
+  /** Runs inside the transaction that refreshed these customers (work that must commit with it). */
+  onRefreshed?: (trx: Knex, customerIds: number[]) => Promise<void>;
+  /** Runs after that transaction committed. */
+  onChanged?: (customerIds: number[]) => void;
+};
+
+export const createMetricsQueue = (knex: Knex, { onRefreshed, onChanged }: MetricsQueueHooks = {}): MetricsQueue => {
   let running: Promise<number[]> | null = null;
   let again = false;
 
@@ -62,6 +66,7 @@ export const createMetricsQueue = (
         const ids = cleanIds(marks.map((m) => m.customer_id));
         await knex.transaction(async (trx) => {
           await refresh(trx, ids);
+          if (ids.length) await onRefreshed?.(trx, ids);
           // Only the marks read above: a mark committed meanwhile stays for the next pass.
           const markIds = marks.map((m) => m.id);
           for (let i = 0; i < markIds.length; i += ID_CHUNK) {
@@ -108,8 +113,14 @@ export const createMetricsQueue = (
       return outcome.result;
     },
     async refresh(customerIds) {
-      await withLock(knex, METRICS_LOCK, () => refresh(knex, customerIds));
-      if (customerIds.length) onChanged?.(cleanIds(customerIds));
+      const ids = cleanIds(customerIds);
+      await withLock(knex, METRICS_LOCK, () =>
+        knex.transaction(async (trx) => {
+          await refresh(trx, ids);
+          if (ids.length) await onRefreshed?.(trx, ids);
+        }, nonLockingReads(knex))
+      );
+      if (ids.length) onChanged?.(ids);
     },
   };
 };

@@ -114,47 +114,76 @@ const membershipDiff = async (
 };
 
 /**
- * Gathers customer ids from change events and re-evaluates them after `debounceMs` of quiet
- * (at most one pass at a time; ids arriving meanwhile go to the next pass).
+ * Customers whose facts changed and whose segment membership is still to be re-evaluated. The
+ * metrics drain writes them in the transaction that refreshes their facts, so a change is never
+ * lost between the two: a crash leaves the rows for the next pass (at startup, on the next change
+ * or on the once-a-minute job). Applying a pass twice is harmless: membership moves by diff.
  */
-export const createChangeQueue = (debounceMs: () => number, apply: (ids: number[]) => Promise<unknown>, onError: (error: Error) => void) => {
-  let pending = new Set<number>();
+export const PENDING_TABLE = 'ci_segment_pending';
+const PENDING_BATCH = 5000;
+
+export const recordPendingChanges = async (trx: Knex, customerIds: number[]): Promise<void> => {
+  for (let i = 0; i < customerIds.length; i += CHUNK) {
+    await trx(PENDING_TABLE).insert(customerIds.slice(i, i + CHUNK).map((customer_id) => ({ customer_id })));
+  }
+};
+
+/**
+ * Re-evaluates the pending customers `debounceMs` after the last change notice (at most one pass
+ * at a time; a notice during a pass starts another). Rows are deleted only after their pass
+ * applied; a failed pass leaves them for the next one.
+ */
+export const createChangeQueue = (knex: Knex, debounceMs: () => number, apply: (ids: number[]) => Promise<unknown>, onError: (error: Error) => void) => {
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<void> | null = null;
-  const flush = async () => {
-    timer = null;
-    if (running) await running;
-    if (pending.size === 0) return;
-    const ids = [...pending];
-    pending = new Set();
-    running = apply(ids)
-      .then(() => undefined)
-      .catch(onError)
-      .finally(() => {
-        running = null;
-      });
-    await running;
+  let again = false;
+
+  const pass = async () => {
+    for (;;) {
+      const rows: Array<{ id: number; customer_id: number }> = await knex(PENDING_TABLE).select('id', 'customer_id').orderBy('id').limit(PENDING_BATCH);
+      if (rows.length === 0) return;
+      await apply([...new Set(rows.map((r) => Number(r.customer_id)))]);
+      const ids = rows.map((r) => r.id);
+      for (let i = 0; i < ids.length; i += CHUNK) await knex(PENDING_TABLE).whereIn('id', ids.slice(i, i + CHUNK)).delete();
+    }
   };
+
+  const flush = async (): Promise<void> => {
+    if (timer) clearTimeout(timer);
+    timer = null;
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = (async () => {
+      do {
+        again = false;
+        await pass().catch(onError);
+      } while (again);
+    })().finally(() => {
+      running = null;
+    });
+    return running;
+  };
+
   return {
-    add(ids: number[]) {
-      for (const id of ids) if (Number.isInteger(Number(id))) pending.add(Number(id));
+    /** Some customers' facts changed (already recorded as pending): re-evaluate after the debounce. */
+    notify() {
       if (timer) clearTimeout(timer);
       timer = setTimeout(() => void flush(), debounceMs());
+      // A debounce never keeps a process alive: what it would apply is in the table.
+      timer.unref();
     },
-    /** Resolves once nothing is pending or running (tests, shutdown). */
+    /** Applies whatever is pending now (startup, the once-a-minute job). */
+    flush,
+    /** Resolves once no pass is scheduled or running and one pass found nothing left (tests, shutdown). */
     async idle() {
-      while (timer || running || pending.size) {
-        if (timer) {
-          clearTimeout(timer);
-          await flush();
-        } else if (running) await running;
-        else await flush();
-      }
+      while (timer || running) await flush();
+      await flush();
     },
     stop() {
       if (timer) clearTimeout(timer);
       timer = null;
-      pending.clear();
     },
   };
 };

@@ -16,7 +16,22 @@ describe('csv', () => {
       yield [{ id: 2, name: 'B, Jr' }];
     }
     let text = '';
-    for await (const chunk of csvStream(['id', 'name'], batches())) text += chunk;
+    for await (const chunk of await csvStream(['id', 'name'], batches())) text += chunk;
     expect(text).toBe('id,name\n1,A\n2,"B, Jr"\n');
+  });
+
+  it('fails before streaming when the first batch fails, so the caller can answer with an error', async () => {
+    // eslint-disable-next-line require-yield
+    async function* failing(): AsyncGenerator<Array<{ id: number }>> {
+      throw new Error('value "9007199254740991" is out of range for type integer');
+    }
+    await expect(csvStream(['id'], failing())).rejects.toThrow(/out of range/);
+  });
+
+  it('streams only the header when there are no rows', async () => {
+    async function* none(): AsyncGenerator<Array<{ id: number }>> {}
+    let text = '';
+    for await (const chunk of await csvStream(['id'], none())) text += chunk;
+    expect(text).toBe('id\n');
   });
 });

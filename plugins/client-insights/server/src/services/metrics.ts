@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { registerMetricsLifecycles } from '../metrics/lifecycles';
 import { createMetricsQueue } from '../metrics/queue';
+import { recordPendingChanges } from '../segments/change-trigger';
 
 /** Event other modules listen to: these customers' facts (metrics or own fields) may have changed. */
 export const CUSTOMERS_CHANGED = 'client-insights:customers-changed';
@@ -8,6 +9,8 @@ export const CUSTOMERS_CHANGED = 'client-insights:customers-changed';
 /** The metrics rollup: rebuild, targeted refresh, and the dirty-queue that keeps it current. */
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   const queue = createMetricsQueue(strapi.db.connection, {
+    // Segment membership follows the facts: pending re-evaluations commit with the refreshed rows.
+    onRefreshed: recordPendingChanges,
     onChanged: (customerIds) => void strapi.eventHub.emit(CUSTOMERS_CHANGED, { customerIds }),
   });
   return {

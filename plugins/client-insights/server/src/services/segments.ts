@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { UID } from '../constants';
 import { getService } from '../utils/get-service';
+import { CUSTOMERS_CHANGED } from './metrics';
 import { createChangeQueue, reevaluateCustomers } from '../segments/change-trigger';
 import { segmentsConfig } from '../segments/config';
 import { csvStream } from '../segments/csv';
@@ -65,7 +66,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
   const reevaluate = async (customerIds: number[]) =>
     reevaluateCustomers(knex(), tables(), ruleEngine(), await loadSegments(), customerIds);
-  const changes = createChangeQueue(() => config().changeDebounceMs, reevaluate, (error) => log.error(`[client-insights] segment re-evaluation failed: ${error.message}`));
+  const changes = createChangeQueue(knex(), () => config().changeDebounceMs, reevaluate, (error) => log.error(`[client-insights] segment re-evaluation failed (retried on the next pass): ${error.message}`));
 
   let syncSchedules: ((segments: SegmentRow[]) => void) | null = null;
   const resync = async () => syncSchedules?.(await loadSegments());
@@ -304,8 +305,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
     /** Re-evaluates dynamic segments for these customers now (the event listener debounces into this). */
     reevaluate,
-    /** Waits until queued customer changes have been applied. */
+    /** Waits until pending customer changes have been applied. */
     idle: () => changes.idle(),
+    /** Applies pending customer changes now. */
+    applyPendingChanges: () => changes.flush(),
     recover: () => executor().recover(),
     executor,
 
@@ -317,11 +320,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       });
       await resync();
       scheduler.schedule({ name: 'segments:recover', cron: '* * * * *', run: async () => void (await executor().recover()) });
+      scheduler.schedule({ name: 'segments:pending-changes', cron: '* * * * *', run: () => changes.flush() });
       interval = setInterval(() => void resync().catch((e) => log.warn(`[client-insights] schedule sync failed: ${e.message}`)), config().syncIntervalMs);
       interval.unref();
-      unsubscribe = strapi.eventHub.on('client-insights:customers-changed', async (payload: { customerIds?: number[] }) => {
-        if (Array.isArray(payload?.customerIds)) changes.add(payload.customerIds);
-      }) as unknown as () => void;
+      unsubscribe = strapi.eventHub.on(CUSTOMERS_CHANGED, async () => changes.notify()) as unknown as () => void;
+      // Changes a previous process recorded but did not apply.
+      void changes.flush();
       // Runs a previous process left unfinished are redone in the background.
       void executor()
         .recover()

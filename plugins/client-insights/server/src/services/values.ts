@@ -32,7 +32,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     const outcome = await withLock(
       knex(),
       'values:refresh',
-      () => refreshValues({ knex: knex(), tables: resolveTables(strapi), config, trigger, jobId: ctx?.jobId ?? null, progress: ctx?.progress }),
+      async () => {
+        // The models read the customers' activity copies, which the metrics drain keeps current:
+        // drain what is pending first, so the run sees every committed write.
+        await getService(strapi, 'metrics').drain();
+        return refreshValues({ knex: knex(), tables: resolveTables(strapi), config, trigger, jobId: ctx?.jobId ?? null, progress: ctx?.progress });
+      },
       { wait: false }
     );
     if (!outcome.acquired) throw new Error('another value-model calculation is running');

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { dateParam, elapsedDays } from '../db/dialect';
 import { raw, sql, type Sql } from '../db/sql-fragment';
-import type { SourceTables } from './tables';
+import { EVENTS_TABLE, ORDERS_TABLE } from '../metrics/activity';
 
 const DAY = 86_400_000;
 
@@ -29,13 +29,20 @@ export const FEATURE_NAMES = [
   'engagement_90d',
 ] as const;
 
-export const featureStatement = (knex: Knex, tables: SourceTables, at: Date, windowDays: number, fromId: number, toId: number): Sql => {
-  const t = tables;
+/**
+ * `sampleEvery` = k > 1 keeps the customers whose id is a multiple of k: an even, deterministic
+ * sample for training, taken before aggregating so the unsampled customers cost only their scan.
+ */
+export const featureStatement = (knex: Knex, at: Date, windowDays: number, fromId: number, toId: number, sampleEvery = 1): Sql => {
   const atP = () => dateParam(knex, at);
   const until = dateParam(knex, new Date(at.getTime() + windowDays * DAY));
   const before = (days: number) => dateParam(knex, new Date(at.getTime() - days * DAY));
   const past = () => sql`o.ordered_at <= ${atP()}`;
-  const orders = sql`select l.${raw(t.orderLink.customer)} as customer_id,
+  const k = Math.max(1, Math.trunc(sampleEvery));
+  const customers = (alias: string) =>
+    sql`${raw(alias)}.customer_id between ${fromId} and ${toId}${raw(k > 1 ? ` and ${alias}.customer_id % ${k} = 0` : '')}`;
+  // Orders and events from the customers' activity copies (metrics/activity.ts), no link-table joins.
+  const orders = sql`select o.customer_id,
       sum(case when ${past()} then 1 else 0 end) as orders,
       max(case when ${past()} then o.ordered_at end) as last_at,
       min(o.ordered_at) as first_at,
@@ -45,18 +52,18 @@ export const featureStatement = (knex: Knex, tables: SourceTables, at: Date, win
       max(case when ${past()} and o.contract_end_at > ${atP()} then 1 else 0 end) as contract_running,
       max(case when o.ordered_at > ${atP()} and o.kind = 'renewal' then 1 else 0 end) as renewal_label,
       max(case when o.ordered_at > ${atP()} and o.kind = 'upsell' then 1 else 0 end) as upsell_label
-    from ${raw(t.orders)} o join ${raw(t.orderLink.table)} l on l.${raw(t.orderLink.order)} = o.id
-    where o.status = 'paid' and o.ordered_at <= ${until} and l.${raw(t.orderLink.customer)} between ${fromId} and ${toId}
-    group by l.${raw(t.orderLink.customer)}`;
-  const events = sql`select l.${raw(t.interactionLink.customer)} as customer_id,
-      sum(case when i.type = 'meeting_attended' then 1 else 0 end) as meetings,
-      sum(case when i.type in ('complaint', 'negative_feedback') then 1 else 0 end) as complaints,
-      sum(case when i.type in ('email_open', 'email_click', 'event_checkin') and i.occurred_at > ${before(90)} then 1 else 0 end) as engagement
-    from ${raw(t.interactions)} i join ${raw(t.interactionLink.table)} l on l.${raw(t.interactionLink.interaction)} = i.id
-    where i.occurred_at > ${before(180)} and i.occurred_at <= ${atP()}
-      and i.type in ('meeting_attended', 'complaint', 'negative_feedback', 'email_open', 'email_click', 'event_checkin')
-      and l.${raw(t.interactionLink.customer)} between ${fromId} and ${toId}
-    group by l.${raw(t.interactionLink.customer)}`;
+    from ${raw(ORDERS_TABLE)} o
+    where o.status = 'paid' and o.ordered_at <= ${until} and ${customers('o')}
+    group by o.customer_id`;
+  const events = sql`select e.customer_id,
+      sum(case when e.type = 'meeting_attended' then 1 else 0 end) as meetings,
+      sum(case when e.type in ('complaint', 'negative_feedback') then 1 else 0 end) as complaints,
+      sum(case when e.type in ('email_open', 'email_click', 'event_checkin') and e.occurred_at > ${before(90)} then 1 else 0 end) as engagement
+    from ${raw(EVENTS_TABLE)} e
+    where e.occurred_at > ${before(180)} and e.occurred_at <= ${atP()}
+      and e.type in ('meeting_attended', 'complaint', 'negative_feedback', 'email_open', 'email_click', 'event_checkin')
+      and ${customers('e')}
+    group by e.customer_id`;
   return sql`select a.customer_id, a.orders, ${elapsedDays(knex, raw('a.last_at'), atP())} as days_since_last_order,
       a.revenue, a.renewals, a.upsells, a.contract_running, ${elapsedDays(knex, raw('a.first_at'), atP())} as tenure_days,
       coalesce(e.meetings, 0) as meetings_180d, coalesce(e.complaints, 0) as complaints_180d, coalesce(e.engagement, 0) as engagement_90d,

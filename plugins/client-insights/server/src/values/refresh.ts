@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
-import { analyzeTables, bindDate, bulkInsert, upsertTail, withWorkMem } from '../db/dialect';
+import { analyzeTables, bindDate, bulkInsert, withWorkMem } from '../db/dialect';
 import type { Sql } from '../db/sql-fragment';
+import { EVENTS_TABLE, ORDERS_TABLE } from '../metrics/activity';
 import { columns, rowsOf } from './columns';
 import { fitClv, scoreClv, type ClvSummary } from './clv';
 import type { ValueConfig } from './config';
@@ -51,18 +52,16 @@ const forEachPage = async (knex: Knex, tables: SourceTables, statement: (from: n
   const lo = Number(range?.lo ?? 1);
   const hi = Number(range?.hi ?? 0);
   for (let from = lo; from <= hi; from += PAGE_IDS) {
-    for (const row of rowsOf(await exec(knex, statement(from, from + PAGE_IDS - 1)))) each(row);
+    const page = await withWorkMem(knex, WORK_MEM_MB, (trx) => exec(trx, statement(from, from + PAGE_IDS - 1)));
+    for (const row of rowsOf(page)) each(row);
   }
 };
 
-/** Features as log1p (the 0/1 contract flag as is), flat row-major; `keepEvery` samples rows for training. */
-const loadFeatures = async (knex: Knex, tables: SourceTables, at: Date, windowDays: number, keepEvery = 1) => {
+/** Features as log1p (the 0/1 contract flag as is), flat row-major; `sampleEvery` samples customers for training (in SQL). */
+const loadFeatures = async (knex: Knex, tables: SourceTables, at: Date, windowDays: number, sampleEvery = 1) => {
   const d = FEATURE_NAMES.length;
   const cols = columns([...FEATURE_NAMES, 'customer_id', 'renewal_label', 'upsell_label'] as const);
-  let seen = 0;
-  await forEachPage(knex, tables, (from, to) => featureStatement(knex, tables, at, windowDays, from, to), (row) => {
-    if (seen++ % keepEvery === 0) cols.push(row);
-  });
+  await forEachPage(knex, tables, (from, to) => featureStatement(knex, at, windowDays, from, to, sampleEvery), (row) => cols.push(row));
   const v = cols.values();
   const rows = cols.length;
   const X = new Float64Array(rows * d);
@@ -104,7 +103,7 @@ export const refreshValues = async (input: RefreshInput): Promise<RefreshResult>
 
   await clearAbandonedRuns(knex);
   // Planner statistics for bulk-loaded source tables that never had any (see analyzeTables).
-  await analyzeTables(knex, [tables.customers, tables.orders, tables.orderLink.table, tables.interactions, tables.interactionLink.table, tables.tags, V.customerTags]);
+  await analyzeTables(knex, [tables.customers, ORDERS_TABLE, EVENTS_TABLE, tables.tags, V.customerTags]);
   const [inserted] = await knex(V.runs).insert(
     { status: 'running', trigger, job_id: input.jobId ?? null, config: JSON.stringify(config), started_at: bindDate(knex, now) },
     ['id']
@@ -137,7 +136,7 @@ export const refreshValues = async (input: RefreshInput): Promise<RefreshResult>
     // 2. CLV: per-buyer summary (one aggregate, paged by id range), fit on a sample, score everyone.
     await progress(0.3, 'clv');
     const summaryCols = columns(['customer_id', 'x', 'tx', 'age', 'repeat_total', 'total', 'margin', 'risk_tag', 'overdue_amount', 'complaints'] as const);
-    await forEachPage(knex, tables, (from, to) => clvSummaryStatement(knex, tables, runId, now, from, to), (row) => summaryCols.push(row));
+    await forEachPage(knex, tables, (from, to) => clvSummaryStatement(knex, runId, now, from, to), (row) => summaryCols.push(row));
     const s = summaryCols.values();
     const summary: ClvSummary = {
       x: s.x,
@@ -157,9 +156,9 @@ export const refreshValues = async (input: RefreshInput): Promise<RefreshResult>
     // 3. Propensity: train two windows back, evaluate one window back, score at now.
     await progress(0.5, 'propensity');
     const w = config.propensity.windowDays;
-    const keepEvery = Math.max(1, Math.ceil(stats.withOrders / config.clv.fitSampleSize));
-    const train = await loadFeatures(knex, tables, new Date(now.getTime() - 2 * w * DAY), w, keepEvery);
-    const holdout = await loadFeatures(knex, tables, new Date(now.getTime() - w * DAY), w, keepEvery);
+    const sampleEvery = Math.max(1, Math.ceil(stats.withOrders / config.clv.fitSampleSize));
+    const train = await loadFeatures(knex, tables, new Date(now.getTime() - 2 * w * DAY), w, sampleEvery);
+    const holdout = await loadFeatures(knex, tables, new Date(now.getTime() - w * DAY), w, sampleEvery);
     const renewal = trainPropensity(train.renewal, holdout.renewal, config.propensity.l2, config.propensity.minClassSize);
     const upsell = trainPropensity(train.upsell, holdout.upsell, config.propensity.l2, config.propensity.minClassSize);
     lap('propensity_fit');
@@ -231,19 +230,18 @@ export const refreshValues = async (input: RefreshInput): Promise<RefreshResult>
     ]);
 
     // 6. Publish: the latest scores change in one transaction, so readers see one run or the other.
+    // Every row changes (model version and time at least), so the table is rewritten: a delete and
+    // a plain insert cost a third less than an upsert probing the key for each row, and drop the
+    // customers that no longer exist on the way. In customer order, the order of the table's key.
     await progress(0.9, 'publish');
     await withWorkMem(knex, WORK_MEM_MB, async (trx) => {
-      const columnsOut = ['r', 'f', 'm', 'rfm', 'rfm_segment', 'quadrant', 'clv', 'churn_risk', 'renewal_probability', 'upsell_probability', 'model_version', 'calculated_at'];
+      await trx(V.scores).delete();
       await trx.raw(
-        `insert into ${V.scores} (customer_id, ${columnsOut.join(', ')})
+        `insert into ${V.scores} (customer_id, r, f, m, rfm, rfm_segment, quadrant, clv, churn_risk, renewal_probability, upsell_probability, model_version, calculated_at)
          select h.customer_id, h.r, h.f, h.m, h.rfm, h.rfm_segment, h.quadrant, ms.clv, ms.churn_risk, ms.renewal_probability, ms.upsell_probability, ?, ?
          from ${V.history} h left join ${V.modelScores} ms on ms.run_id = h.run_id and ms.customer_id = h.customer_id
-         where h.run_id = ? ${upsertTail(trx, ['customer_id'], columnsOut)}`,
+         where h.run_id = ? order by h.customer_id`,
         [modelVersion, bindDate(trx, now), runId]
-      );
-      await trx.raw(
-        `delete from ${V.scores} where not exists (select 1 from ${V.history} h where h.run_id = ? and h.customer_id = ${V.scores}.customer_id)`,
-        [runId]
       );
       await trx(V.runs)
         .where({ id: runId })
@@ -256,6 +254,10 @@ export const refreshValues = async (input: RefreshInput): Promise<RefreshResult>
     const oldest = Math.min(...keep.map((r: { id: number }) => Number(r.id)));
     await knex(V.history).where('run_id', '<', oldest).delete();
     await knex(V.modelScores).where('run_id', '<', oldest).delete();
+    // The publish left a dead copy of every score row. Reclaimed now (PostgreSQL), not left to
+    // autovacuum, which may be off (CI) or late: otherwise each run writes past a table one run
+    // larger and checks its key against every dead copy of it. (VACUUM cannot run in a transaction.)
+    if (!(knex as Knex.Transaction).isTransaction) await analyzeTables(knex, [V.scores], { always: true, vacuum: true });
     lap('prune');
 
     return {

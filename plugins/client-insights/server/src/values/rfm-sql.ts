@@ -1,23 +1,26 @@
 import type { Knex } from 'knex';
-import { dateParam, daysSince } from '../db/dialect';
-import { raw, sql, type Sql } from '../db/sql-fragment';
+import { castInteger, dateParam, daysSince } from '../db/dialect';
+import { joinSql, raw, sql, type Sql } from '../db/sql-fragment';
+import { EVENTS_TABLE, ORDERS_TABLE } from '../metrics/activity';
 import type { ValueConfig } from './config';
 import { VALUE_TABLES, type SourceTables } from './tables';
 
 const DAY = 86_400_000;
 
 /**
- * RFM as ONE `INSERT … SELECT` into ci_value_score_history, the same on SQLite (≥ 3.25),
+ * RFM as ONE `INSERT … WITH … SELECT` into ci_value_score_history, the same on SQLite (≥ 3.25),
  * PostgreSQL and MySQL/MariaDB (≥ 10.2):
  *
- *  base    one row per customer: R value (whole days since the configured event, ≥ 0), F and M
- *          within the period (now − periodDays, now], risk signals.
- *  ranked  rank() windows over buyers (customers with a paid order at or before now).
- *  scored  quantile score = 1 + ⌊5 · (rank − 1) / n⌋ where rank − 1 is the number of buyers with a
- *          strictly worse value: equal values share a rank, so they always get the same score
- *          whatever order the database returns rows in, and the lowest value scores 1. Integer
- *          comparisons only (no float ties). Thresholds mode uses the configured cut points.
- *  final   weighted score, named segment, quadrant, and M capped at the configured percentile.
+ *  base      one row per customer: R value (whole days since the configured event, ≥ 0), F and M
+ *            within the period (now − periodDays, now], risk signals.
+ *  counts    n = number of buyers (customers with a paid order at or before now), and of buyers with R.
+ *  *_scores  quantile score = 1 + ⌊5 · (rank − 1) / n⌋ where rank − 1 is the number of buyers with a
+ *            strictly worse value: equal values share a rank, so they always get the same score
+ *            whatever order the database returns rows in, and the lowest value scores 1. Integer
+ *            comparisons only (no float ties). Thresholds mode uses the configured cut points.
+ *  final     weighted score, named segment, quadrant, and M capped at the configured percentile,
+ *            inserted in customer order: the history's key is filled in order, and the later steps
+ *            that read the run by customer (CLV summary, publish) find it stored in that order.
  *
  * Rank-based scores cannot be moved by an outlier's magnitude: a huge M only changes its own rank,
  * so other customers' scores are unaffected; the stored `monetary_capped` (winsorised at the
@@ -69,29 +72,46 @@ export const rfmInsertStatement = ({ knex, tables, config, runId, now }: RfmStat
   const sinceP = () => dateParam(knex, since);
   const inPeriod = (column: string) => sql`${raw(column)} > ${sinceP()}`;
 
-  const orders = sql`select l.${raw(t.orderLink.customer)} as customer_id,
-      sum(case when o.status = 'paid' then 1 else 0 end) as paid_count,
-      max(case when o.status = 'paid' then o.ordered_at end) as last_order_at,
-      max(case when o.status = 'paid' then o.contract_end_at end) as last_contract_at,
-      sum(case when o.status = 'paid' and ${inPeriod('o.ordered_at')} then 1 else 0 end) as orders_p,
-      sum(case when o.status = 'paid' and o.kind = 'renewal' and ${inPeriod('o.ordered_at')} then 1 else 0 end) as renewals_p,
-      sum(case when o.status = 'paid' and ${inPeriod('o.ordered_at')} then o.amount else 0 end) as revenue_p,
-      sum(case when o.status = 'paid' and ${inPeriod('o.ordered_at')} then coalesce(o.gross_margin, 0) else 0 end) as margin_p,
-      sum(case when o.status = 'paid' and ${inPeriod('o.ordered_at')} and o.gross_margin is null then 1 else 0 end) as margin_missing,
-      sum(case when o.status = 'overdue' then o.amount else 0 end) as overdue_amount
-    from ${raw(t.orders)} o join ${raw(t.orderLink.table)} l on l.${raw(t.orderLink.order)} = o.id
-    where o.ordered_at <= ${nowP}
-    group by l.${raw(t.orderLink.customer)}`;
+  // Orders and interactions come from the customers' activity copies (metrics/activity.ts), which
+  // carry the customer id: no join through the link tables (7.5M rows per 1M customers). Only the
+  // aggregates the configured R, F and M use are computed: at 1M customers each costs hash-table
+  // memory and time, and all of them together made the orders aggregate spill to disk. Sums skip
+  // the rows they do not count (null, not 0: no decimal addition); base turns a missing sum into 0.
+  const selected = (columns: Array<[name: string, expr: Sql, used: boolean]>) =>
+    joinSql(columns.filter(([, , used]) => used).map(([name, expr]) => sql`${expr} as ${raw(name)}`), ',\n      ');
+  const paidInPeriod = () => sql`o.status = 'paid' and ${inPeriod('o.ordered_at')}`;
+  const orders = sql`select o.customer_id,
+      ${selected([
+        ['paid_count', sql`sum(case when o.status = 'paid' then 1 end)`, true],
+        ['overdue_amount', sql`sum(case when o.status = 'overdue' then o.amount end)`, true],
+        ['last_order_at', sql`max(case when o.status = 'paid' then o.ordered_at end)`, rfm.recency === 'last_paid_order'],
+        ['last_contract_at', sql`max(case when o.status = 'paid' then o.contract_end_at end)`, rfm.recency === 'last_contract'],
+        ['orders_p', sql`sum(case when ${paidInPeriod()} then 1 end)`, rfm.frequency === 'orders'],
+        ['renewals_p', sql`sum(case when ${paidInPeriod()} and o.kind = 'renewal' then 1 end)`, rfm.frequency === 'renewals'],
+        ['revenue_p', sql`sum(case when ${paidInPeriod()} then o.amount end)`, rfm.monetary === 'revenue'],
+        ['margin_p', sql`sum(case when ${paidInPeriod()} then coalesce(o.gross_margin, 0) end)`, rfm.monetary === 'gross_margin'],
+        ['margin_missing', sql`sum(case when ${paidInPeriod()} and o.gross_margin is null then 1 end)`, rfm.monetary === 'gross_margin'],
+      ])}
+    from ${raw(ORDERS_TABLE)} o
+    where o.status in ('paid', 'overdue') and o.ordered_at <= ${nowP}
+    group by o.customer_id`;
 
-  // Only the interaction types RFM needs, unless R is the last interaction of any type.
-  const typeFilter = rfm.recency === 'last_interaction' ? raw('') : raw(`and i.type in ('meeting_attended', 'complaint', 'negative_feedback')`);
-  const interactions = sql`select l.${raw(t.interactionLink.customer)} as customer_id,
-      max(i.occurred_at) as last_interaction_at,
-      sum(case when i.type = 'meeting_attended' and ${inPeriod('i.occurred_at')} then 1 else 0 end) as meetings_p,
-      sum(case when i.type in ('complaint', 'negative_feedback') and ${inPeriod('i.occurred_at')} then 1 else 0 end) as complaints_p
-    from ${raw(t.interactions)} i join ${raw(t.interactionLink.table)} l on l.${raw(t.interactionLink.interaction)} = i.id
-    where i.occurred_at <= ${nowP} ${typeFilter}
-    group by l.${raw(t.interactionLink.customer)}`;
+  // Only the interaction types RFM needs (risk signals, meetings for F = meetings), unless R is the
+  // last interaction of any type.
+  const meetings = rfm.frequency === 'meetings_attended';
+  const typeFilter =
+    rfm.recency === 'last_interaction'
+      ? raw('')
+      : raw(`and e.type in (${[...(meetings ? ['meeting_attended'] : []), 'complaint', 'negative_feedback'].map((type) => `'${type}'`).join(', ')})`);
+  const interactions = sql`select e.customer_id,
+      ${selected([
+        ['complaints_p', sql`sum(case when e.type in ('complaint', 'negative_feedback') and ${inPeriod('e.occurred_at')} then 1 else 0 end)`, true],
+        ['meetings_p', sql`sum(case when e.type = 'meeting_attended' and ${inPeriod('e.occurred_at')} then 1 else 0 end)`, meetings],
+        ['last_interaction_at', sql`max(e.occurred_at)`, rfm.recency === 'last_interaction'],
+      ])}
+    from ${raw(EVENTS_TABLE)} e
+    where e.occurred_at <= ${nowP} ${typeFilter}
+    group by e.customer_id`;
 
   const riskTags = sql`select ct.customer_id, 1 as risk_tag
     from ${raw(VALUE_TABLES.customerTags)} ct join ${raw(t.tags)} tg on tg.id = ct.tag_id
@@ -116,44 +136,57 @@ export const rfmInsertStatement = ({ knex, tables, config, runId, now }: RfmStat
     left join (${interactions}) i on i.customer_id = c.id
     left join (${riskTags}) rt on rt.customer_id = c.id`;
 
-  const rPopulation = 'case when b.has_orders = 1 and b.rv is not null then 1 else 0 end';
-  const ranked = sql`select b.*,
-      ${raw(rPopulation)} as r_pop,
-      rank() over (partition by ${raw(rPopulation)} order by b.rv desc) as r_rank,
-      count(*) over (partition by ${raw(rPopulation)}) as r_n,
-      rank() over (partition by b.has_orders order by b.fv) as f_rank,
-      rank() over (partition by b.has_orders order by b.mv) as m_rank,
-      count(*) over (partition by b.has_orders) as o_n
-    from (${base}) b`;
+  // Scores of buyers. Quantiles: rank = 1 + the number of buyers with a strictly worse value.
+  // R (days) and F (counts) take few distinct values, so they are scored once per value, from the
+  // number of buyers per value cumulated, and joined back on the value: no sort of every customer.
+  // M (amounts) has about as many values as buyers: a rank window over the buyers alone. Each
+  // score is computed in the grouped / windowed query itself, so it is evaluated once per value or
+  // buyer, not re-expanded at every use of r, f, m below.
+  const p = num(rfm.monetaryCapPercentile);
+  const counts = sql`select count(*) as o_n, coalesce(sum(case when b.rv is not null then 1 else 0 end), 0) as r_n,
+      ${raw(p)} * (count(*) - 1) as cap_rank
+    from base b where b.has_orders = 1`;
+  // Per value: rank = buyers up to and including this value (cumulated) − its own buyers + 1.
+  // Counted as integers, so the cumulative sums are integers too (see castInteger).
+  const integerCount = castInteger(knex, raw('count(*)')).sql;
+  const cumulativeRank = (column: string, direction: 'asc' | 'desc') =>
+    `(sum(${integerCount}) over (order by b.${column} ${direction}) - count(*) + 1)`;
+  const mRank = 'rank() over (order by b.mv)';
+  const thresholds = (column: string, cuts: number[], better: 'lower' | 'higher') => {
+    const [c1, c2, c3, c4] = cuts.map(num);
+    return better === 'lower'
+      ? `case when ${column} <= ${c1} then 5 when ${column} <= ${c2} then 4 when ${column} <= ${c3} then 3 when ${column} <= ${c4} then 2 else 1 end`
+      : `case when ${column} >= ${c4} then 5 when ${column} >= ${c3} then 4 when ${column} >= ${c2} then 3 when ${column} >= ${c1} then 2 else 1 end`;
+  };
+  const scoring = rfm.scoring;
+  const [rScore, fScore, mScore] =
+    scoring.method === 'quantile'
+      ? [quantileScore(cumulativeRank('rv', 'desc'), 'n.r_n'), quantileScore(cumulativeRank('fv', 'asc'), 'n.o_n'), quantileScore(mRank, 'n.o_n')]
+      : [thresholds('b.rv', scoring.r, 'lower'), thresholds('b.fv', scoring.f, 'higher'), thresholds('b.mv', scoring.m, 'higher')];
+  const rScores = sql`select b.rv, ${raw(rScore)} as score
+    from base b cross join counts n where b.has_orders = 1 and b.rv is not null group by b.rv, n.r_n`;
+  const fScores = sql`select b.fv, ${raw(fScore)} as score
+    from base b cross join counts n where b.has_orders = 1 group by b.fv, n.o_n`;
+  const mScores = sql`select b.customer_id, b.mv, ${raw(mRank)} as rank_value, ${raw(mScore)} as score
+    from base b cross join counts n where b.has_orders = 1`;
+  // M capped at the percentile: the largest M whose rank is within it (see monetary_capped).
+  const mCap = sql`select max(m.mv) as m_cap from m_scores m cross join counts n where m.rank_value - 1 <= n.cap_rank`;
 
   const d = rfm.noOrderScores;
-  let rScore: string;
-  let fScore: string;
-  let mScore: string;
-  if (rfm.scoring.method === 'quantile') {
-    rScore = quantileScore('k.r_rank', 'k.r_n');
-    fScore = quantileScore('k.f_rank', 'k.o_n');
-    mScore = quantileScore('k.m_rank', 'k.o_n');
-  } else {
-    const [r1, r2, r3, r4] = rfm.scoring.r.map(num);
-    rScore = `case when k.rv <= ${r1} then 5 when k.rv <= ${r2} then 4 when k.rv <= ${r3} then 3 when k.rv <= ${r4} then 2 else 1 end`;
-    const up = (col: string, cuts: number[]) => {
-      const [c1, c2, c3, c4] = cuts.map(num);
-      return `case when ${col} >= ${c4} then 5 when ${col} >= ${c3} then 4 when ${col} >= ${c2} then 3 when ${col} >= ${c1} then 2 else 1 end`;
-    };
-    fScore = up('k.fv', rfm.scoring.f);
-    mScore = up('k.mv', rfm.scoring.m);
-  }
-  const p = num(rfm.monetaryCapPercentile);
-  const scored = sql`select k.*,
-      case when k.has_orders = 0 then ${raw(num(d.r))} when k.r_pop = 0 then 1 else ${raw(rScore)} end as r,
-      case when k.has_orders = 0 then ${raw(num(d.f))} else ${raw(fScore)} end as f,
-      case when k.has_orders = 0 then ${raw(num(d.m))} else ${raw(mScore)} end as m,
-      max(case when k.has_orders = 1 and (k.m_rank - 1) <= ${raw(p)} * (k.o_n - 1) then k.mv end) over () as m_cap
-    from (${ranked}) k`;
+  const scored = sql`select b.*, mc.m_cap,
+      case when b.has_orders = 0 then ${raw(num(d.r))} when b.rv is null then 1 else rs.score end as r,
+      case when b.has_orders = 0 then ${raw(num(d.f))} else fs.score end as f,
+      case when b.has_orders = 0 then ${raw(num(d.m))} else ms.score end as m
+    from base b cross join m_cap mc
+    left join r_scores rs on rs.rv = b.rv
+    left join f_scores fs on fs.fv = b.fv
+    left join m_scores ms on ms.customer_id = b.customer_id`;
 
   const w = rfm.weights;
-  const weighted = `(${num(w.r)} * s.r + ${num(w.f)} * s.f + ${num(w.m)} * s.m) * 1.0 / ${num(w.r + w.f + w.m)}`;
+  // One division by a decimal literal (x.0 for whole sums): never integer division, and one
+  // numeric operation per customer instead of two (a second of the statement at 1M customers).
+  const weightSum = w.r + w.f + w.m;
+  const weighted = `(${num(w.r)} * s.r + ${num(w.f)} * s.f + ${num(w.m)} * s.m) / ${num(weightSum)}${Number.isInteger(weightSum) ? '.0' : ''}`;
   const risk = `(s.risk_tag = 1 or s.overdue_amount > 0 or s.complaints >= ${num(quadrants.complaintThreshold)})`;
   const hi = num(quadrants.highScore);
   const low = num(quadrants.lowRecency);
@@ -164,12 +197,20 @@ export const rfmInsertStatement = ({ knex, tables, config, runId, now }: RfmStat
       when s.r > ${low} then 'potential' else 'dormant' end`;
   const segment = `case when s.has_orders = 0 then '${rfm.noOrderSegment}' else ${segmentCase('s.')} end`;
 
+  // One statement; base, counts and m_scores are computed once and read several times.
   return sql`insert into ${raw(VALUE_TABLES.history)}
       (run_id, customer_id, has_orders, recency_days, frequency, monetary, monetary_capped, r, f, m, rfm, rfm_segment, quadrant,
        risk_tag, overdue_amount, complaints, margin_missing)
+    with base as (${base}),
+      counts as (${counts}),
+      r_scores as (${rScores}),
+      f_scores as (${fScores}),
+      m_scores as (${mScores}),
+      m_cap as (${mCap})
     select ${raw(String(Math.trunc(runId)))}, s.customer_id, s.has_orders, s.rv, s.fv, s.mv,
       case when s.has_orders = 1 and s.mv > s.m_cap then s.m_cap else s.mv end,
       s.r, s.f, s.m, ${raw(weighted)}, ${raw(segment)}, ${raw(quadrant)},
       s.risk_tag, s.overdue_amount, s.complaints, s.margin_missing
-    from (${scored}) s`;
+    from (${scored}) s
+    order by s.customer_id`;
 };
