@@ -4,7 +4,7 @@ import { generateBatches, type Batch } from './generate';
 import { createRandom } from './random';
 import { CAMPAIGNS, TAGS } from './vocabulary';
 import { analyzeTables } from '../../plugins/client-insights/server/src/db/dialect';
-import { withDeferredIndexes } from './bulk-load';
+import { withDeferredIndexes } from '../../plugins/client-insights/server/src/db/deferred-indexes';
 import { dialectOf, resetSequence, writeRows } from './write';
 
 export type SeedOptions = {

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
-import { analyzeTables } from '../db/dialect';
+import { analyzeTables, dialectOf } from '../db/dialect';
+import { withDeferredIndexes } from '../db/deferred-indexes';
 import { insertSelect } from '../db/insert-select';
 
 /**
@@ -39,6 +40,7 @@ const sources = (knex: Knex, ids?: number[]) => {
 
 /** Replaces the activity of these customers (all customers without `ids`); run it inside the caller's transaction. */
 export const copyActivity = async (trx: Knex, ids?: number[]): Promise<void> => {
+  if (!ids && dialectOf(trx) === 'postgres') return recopyAllPostgres(trx);
   for (const { table, columns, select } of sources(trx, ids)) {
     if (ids) await trx(table).whereIn('customer_id', ids).delete();
     else await trx(table).delete();
@@ -46,4 +48,17 @@ export const copyActivity = async (trx: Knex, ids?: number[]): Promise<void> => 
   }
   // Fresh statistics for the planner's window estimates (ANALYZE sees this transaction's rows).
   if (!ids) await analyzeTables(trx, [EVENTS_TABLE, ORDERS_TABLE], { always: true });
+};
+
+/**
+ * Every row again, PostgreSQL: truncate, load without indexes, build them once. Row-by-row delete
+ * and index upkeep of 7.5M events took 350 s at 1M customers. Readers of the copies wait for the
+ * rebuild's commit (they would otherwise read a half-empty table).
+ */
+const recopyAllPostgres = async (trx: Knex): Promise<void> => {
+  await trx.raw(`truncate ${EVENTS_TABLE}, ${ORDERS_TABLE}`);
+  await withDeferredIndexes(trx, [EVENTS_TABLE, ORDERS_TABLE], async (inner) => {
+    for (const { table, columns, select } of sources(inner)) await insertSelect(inner, table, columns, select);
+  });
+  await analyzeTables(trx, [EVENTS_TABLE, ORDERS_TABLE], { always: true });
 };

@@ -1,14 +1,15 @@
 import type { Knex } from 'knex';
 
 /**
- * PostgreSQL bulk load into empty tables: runs `load` in one transaction with the tables' secondary
- * indexes, unique constraints and foreign keys dropped, and recreates them before the commit.
+ * PostgreSQL bulk load into empty tables (the seed, a full rollup rebuild): runs `load` in one
+ * transaction (a savepoint when `knex` is already one) with the tables' secondary indexes, unique
+ * constraints and foreign keys dropped, and recreates them before the commit.
  *
- * Why: maintaining ~50 B-tree indexes row by row (random document ids, link tables in customer
- * order) and checking two foreign keys per link row costs most of a million-customer load; one
- * sorted index build and one join per foreign key afterwards is several times cheaper. The DDL is
- * transactional, so a crash or error anywhere rolls back to the previous tables, indexes and rows:
- * nothing is left half-loaded or unindexed. Primary keys stay (ids arrive in order).
+ * Why: maintaining B-tree indexes row by row (random document ids, link tables in customer order)
+ * and checking foreign keys per row costs most of a million-customer load; one sorted index build
+ * and one join per foreign key afterwards is several times cheaper. The DDL is transactional, so a
+ * crash or error anywhere rolls back to the previous tables, indexes and rows: nothing is left
+ * half-loaded or unindexed. Primary keys stay. Readers of these tables wait until the commit.
  */
 type Definition = { name: string; table: string; sql: string };
 
