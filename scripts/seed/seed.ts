@@ -158,7 +158,7 @@ const load = async (knex: Knex, options: SeedOptions, seed: string | number, anc
 /**
  * Fills the database with demo customers and everything around them, in batches. On PostgreSQL,
  * when the tables start empty, the whole load is one transaction with index builds deferred to
- * its end and rows written frozen (see bulk-load.ts). Returns what it wrote.
+ * its end and rows written frozen (see db/deferred-indexes.ts in the plugin). Returns what it wrote.
  */
 export const seedDemoData = async (knex: Knex, options: SeedOptions): Promise<SeedResult> => {
   const started = Date.now();
