@@ -12,6 +12,9 @@
  * plugin's own previewRule() on Strapi's knex pool (no HTTP). Counts of the three ways are
  * compared; a mismatch is printed. Results go to bench/results/preview.json under the database name.
  *
+ * The preview picks its compile strategy per rule (rules/strategy.ts); each strategy is also timed
+ * forced (STRATEGY_RUNS, default 3) so the table shows what the choice won or lost.
+ *
  * Env: PREVIEW_RUNS (default 9, after 1 warm-up), QE_RUNS (5), NAIVE_RUNS (1),
  * NAIVE_BUDGET_S (default 120 per rule: past it the naive time is extrapolated from the customers
  * evaluated so far, and marked so), ANALYZE=0 to skip ANALYZE of never-analysed tables.
@@ -32,7 +35,7 @@ const DAY = 86_400_000;
 const now = new Date();
 const iso = (daysAgo: number) => new Date(now.getTime() - daysAgo * DAY).toISOString();
 
-const RULES: Array<{ name: string; rule: unknown }> = [
+export const RULES: Array<{ name: string; rule: unknown }> = [
   {
     name: '3 conditions (fields, order window, event window)',
     rule: {
@@ -217,6 +220,7 @@ const ratio = (a: number | null | undefined, b: number) => (a === null || a === 
 const main = async () => {
   const runs = Number(process.env.PREVIEW_RUNS ?? 9);
   const qeRuns = Number(process.env.QE_RUNS ?? 5);
+  const strategyRuns = Number(process.env.STRATEGY_RUNS ?? 3);
   const naiveRuns = Number(process.env.NAIVE_RUNS ?? 1);
   const budgetMs = Number(process.env.NAIVE_BUDGET_S ?? 120) * 1000;
   const strapi = await bootStrapi();
@@ -241,12 +245,21 @@ const main = async () => {
       await previewRule(knex, { rule, now }); // warm-up
       const samples: number[] = [];
       let count = 0;
+      let chosen = '';
       for (let i = 0; i < runs; i += 1) {
         const { ms, value } = await time(() => previewRule(knex, { rule, now }));
         samples.push(ms);
         count = value.count;
+        chosen = value.strategy;
       }
       const sql = { median: median(samples), p95: percentile(samples, 95), runs: samples };
+      // Each compile strategy forced, to show what the choice (rules/strategy.ts) won or lost.
+      const forced: Record<string, number> = {};
+      for (const strategy of ['join', 'probe'] as const) {
+        const ms: number[] = [];
+        for (let i = 0; i < strategyRuns; i += 1) ms.push((await time(() => previewRule(knex, { rule, now, strategy }))).ms);
+        forced[strategy] = median(ms);
+      }
 
       const where = toQueryEngine(ast);
       let queryEngine: { median: number; p95: number; count: number; where: unknown } | null = null;
@@ -272,8 +285,8 @@ const main = async () => {
         queryEngine && queryEngine.count !== count ? `Query Engine counted ${queryEngine.count}` : null,
       ].filter(Boolean);
       if (mismatches.length) console.warn(`COUNT MISMATCH for "${name}": SQL ${count}, ${mismatches.join(', ')}`);
-      results.push({ name, conditions: n, rule, count, sql, naive: naiveSummary, queryEngine, ratios: { naiveVsSql: naiveMs / sql.median, queryEngineVsSql: queryEngine ? queryEngine.median / sql.median : null } });
-      console.log(`  ${name}: ${count} matches, preview median ${fmt(sql.median)}`);
+      results.push({ name, conditions: n, rule, count, strategy: { chosen, joinMedian: forced.join, probeMedian: forced.probe }, sql, naive: naiveSummary, queryEngine, ratios: { naiveVsSql: naiveMs / sql.median, queryEngineVsSql: queryEngine ? queryEngine.median / sql.median : null } });
+      console.log(`  ${name}: ${count} matches, preview median ${fmt(sql.median)} (${chosen}; join ${fmt(forced.join)}, probe ${fmt(forced.probe)})`);
     }
 
     const rows = results.map((r) => [
@@ -282,12 +295,15 @@ const main = async () => {
       `${r.count}`,
       fmt(r.sql.median),
       fmt(r.sql.p95),
+      r.strategy.chosen,
+      fmt(r.strategy.joinMedian),
+      fmt(r.strategy.probeMedian),
       `${fmt(r.naive.ms)}${r.naive.partial ? '*' : ''}`,
       ratio(r.naive.ms, r.sql.median),
       fmt(r.queryEngine?.median),
       ratio(r.queryEngine?.median, r.sql.median),
     ]);
-    const header = ['conds', 'rule', 'matches', 'preview median', 'p95', 'naive (json-logic)', 'naive/preview', 'Query Engine', 'QE/preview'];
+    const header = ['conds', 'rule', 'matches', 'preview median', 'p95', 'strategy', 'join', 'probe', 'naive (json-logic)', 'naive/preview', 'Query Engine', 'QE/preview'];
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
     const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join(' | ');
     console.log(`\n${line(header)}\n${widths.map((w) => '-'.repeat(w)).join('-|-')}\n${rows.map(line).join('\n')}`);
@@ -316,7 +332,7 @@ const main = async () => {
   }
 };
 
-main().then(
+if (require.main === module) main().then(
   () => process.exit(0),
   (error) => {
     console.error(error instanceof Error ? error.stack : error);

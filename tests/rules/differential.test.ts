@@ -62,29 +62,32 @@ describe(`differential: SQL compiler vs JS evaluator (seed ${SEED})`, () => {
         failures.push(`rule #${i} is invalid: ${JSON.stringify(validation.errors)}\n${JSON.stringify(rule)}`);
         continue;
       }
-      let sqlIds: Set<number>;
-      const sqlStart = Date.now();
-      try {
-        const rows = await matchQuery(knex, rule, { now: NOW });
-        sqlMs += Date.now() - sqlStart;
-        sqlIds = new Set(rows.map((row: { customer_id: unknown }) => Number(row.customer_id)));
-      } catch (error) {
-        failures.push(`rule #${i} failed in SQL: ${(error as Error).message}\n${JSON.stringify(rule)}`);
-        continue;
-      }
       const jsStart = Date.now();
       const decide = compileEvaluator(rule);
       const jsIds = new Set([...facts].filter(([, f]) => decide(f, { now: NOW })).map(([id]) => id));
       jsMs += Date.now() - jsStart;
-      const onlySql = [...sqlIds].filter((id) => !jsIds.has(id));
-      const onlyJs = [...jsIds].filter((id) => !sqlIds.has(id));
-      if (onlySql.length || onlyJs.length) {
-        const example = onlySql[0] ?? onlyJs[0];
-        failures.push(
-          `rule #${i} disagrees (RULES_SEED=${SEED}): SQL-only ${onlySql.length} ${JSON.stringify(onlySql.slice(0, 5))}, ` +
-            `JS-only ${onlyJs.length} ${JSON.stringify(onlyJs.slice(0, 5))}\nrule: ${JSON.stringify(rule)}\n` +
-            `customer ${example} facts: ${JSON.stringify(facts.get(example))}`
-        );
+      // Both compile strategies (rules/compile.ts) over the whole table, each against the JS.
+      let sqlIds = new Set<number>();
+      for (const strategy of ['join', 'probe'] as const) {
+        const sqlStart = Date.now();
+        try {
+          const rows = await matchQuery(knex, rule, { now: NOW, strategy });
+          sqlMs += Date.now() - sqlStart;
+          sqlIds = new Set(rows.map((row: { customer_id: unknown }) => Number(row.customer_id)));
+        } catch (error) {
+          failures.push(`rule #${i} failed in SQL (${strategy}): ${(error as Error).message}\n${JSON.stringify(rule)}`);
+          break;
+        }
+        const onlySql = [...sqlIds].filter((id) => !jsIds.has(id));
+        const onlyJs = [...jsIds].filter((id) => !sqlIds.has(id));
+        if (onlySql.length || onlyJs.length) {
+          const example = onlySql[0] ?? onlyJs[0];
+          failures.push(
+            `rule #${i} disagrees (${strategy}, RULES_SEED=${SEED}): SQL-only ${onlySql.length} ${JSON.stringify(onlySql.slice(0, 5))}, ` +
+              `JS-only ${onlyJs.length} ${JSON.stringify(onlyJs.slice(0, 5))}\nrule: ${JSON.stringify(rule)}\n` +
+              `customer ${example} facts: ${JSON.stringify(facts.get(example))}`
+          );
+        }
       }
       if (sqlIds.size > 0 && sqlIds.size < CUSTOMERS) selective += 1;
       // Deciding for a page of customers (customerIds) gives the same answer for them.

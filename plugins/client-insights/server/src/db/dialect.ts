@@ -73,23 +73,24 @@ export const allowBigAggregates = async (trx: Knex, megabytes = 256): Promise<vo
  * skips JIT compilation (0.2 s at 100k customers, 2 s at 1M, more than these statements gain),
  * uses hash joins and no parallel workers (see below). Other databases: nothing to tune.
  */
-export const tuneForWholeTable = async (trx: Knex.Transaction): Promise<void> => {
+export const tuneForWholeTable = async (trx: Knex.Transaction, { strategy = 'join' }: { strategy?: 'join' | 'probe' } = {}): Promise<void> => {
   await allowBigAggregates(trx, 64);
   if (dialectOf(trx) !== 'postgres') return;
   await trx.raw('set local jit = off');
-  // The compiler joins one grouped subquery per custom operator; with several of them the
-  // planner's row estimates collapse and it picks nested loops that redo an aggregate per
-  // customer (seconds → minutes). Hash joins are right for these whole-table statements.
-  await trx.raw('set local enable_nestloop = off');
+  // The join strategy (rules/compile.ts) joins one grouped subquery per custom operator; with
+  // several of them the planner's row estimates collapse and it picks nested loops that redo an
+  // aggregate per customer (seconds → minutes). Hash joins are right for it. The probe strategy
+  // has no grouped subqueries, and a few candidates are best looked up by nested loop.
+  if (strategy === 'join') await trx.raw('set local enable_nestloop = off');
   // Each parallel worker would build its own copy of every grouped subquery's hash table
   // (measured: 3x the aggregation work at 1M customers); one process does it once.
   await trx.raw('set local max_parallel_workers_per_gather = 0');
 };
 
 /** Runs `fn` in a transaction tuned by tuneForWholeTable. */
-export const wholeTableStatement = async <T>(knex: Knex, fn: (trx: Knex.Transaction) => Promise<T>): Promise<T> =>
+export const wholeTableStatement = async <T>(knex: Knex, fn: (trx: Knex.Transaction) => Promise<T>, options: { strategy?: 'join' | 'probe' } = {}): Promise<T> =>
   knex.transaction(async (trx) => {
-    await tuneForWholeTable(trx);
+    await tuneForWholeTable(trx, options);
     return fn(trx);
   });
 

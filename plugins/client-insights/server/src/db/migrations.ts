@@ -370,6 +370,23 @@ const migrations: Migration[] = [
     },
   },
   {
+    // The rule compiler's probe strategy (rules/compile.ts) asks, per candidate customer, for its
+    // events of one type or its paid orders in a window: with the filtered columns after the
+    // customer id those probes read only the index entries they count. The customer-only indexes
+    // they replace served the per-customer deletes of metrics/activity.ts, which these serve too.
+    id: '140-activity-probe-indexes',
+    async up(knex) {
+      const swaps: Array<[string, string, string, string[]]> = [
+        [EVENTS_TABLE, 'ci_customer_events_customer_idx', 'ci_customer_events_probe_idx', ['customer_id', 'type', 'occurred_at']],
+        [ORDERS_TABLE, 'ci_customer_orders_customer_idx', 'ci_customer_orders_probe_idx', ['customer_id', 'status', 'ordered_at', 'amount']],
+      ];
+      for (const [table, old, name, columns] of swaps) {
+        await knex.schema.alterTable(table, (t) => t.index(columns, name));
+        if (await indexExists(knex, table, old)) await knex.schema.alterTable(table, (t) => t.dropIndex([], old));
+      }
+    },
+  },
+  {
     // The value-score history is read by run only (its key, run_id + customer_id: the R×F matrix,
     // quadrant migration, customer filters); the (customer_id, run_id) index served no query and
     // took about a third of the time to write a run (1M rows per run at 1M customers).

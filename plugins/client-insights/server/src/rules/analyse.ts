@@ -288,7 +288,7 @@ const sortJson = (jsons: unknown[]) => {
   return [...byText.keys()].sort().map((k) => byText.get(k));
 };
 
-const canonicalOfNode = (node: RuleNode): unknown => asOperand(canonItems(node)).json;
+export const canonicalOfNode = (node: RuleNode): unknown => asOperand(canonItems(node)).json;
 
 /**
  * The canonical form: `===`→`==`, flattened and/or with sorted, de-duplicated operands,

@@ -5,18 +5,32 @@
  */
 import type { Knex } from 'knex';
 import { dialectOf } from '../db/dialect';
-import { FALSE_SQL, joinSql, raw, sql, type Sql } from '../db/sql-fragment';
+import { raw, sql, type Sql } from '../db/sql-fragment';
 import { operandIsInteger, operandMissingValue, operandType, type Operand, type RuleNode } from './ast';
 import { FIELDS } from './catalogue';
 import { AGGREGATE, COMPARE, DAYS_SINCE, LOGIC, MEMBERSHIP, type ParamContext, type SqlContext } from './operators';
 import type { RuleLimits } from './types';
 import { parseRuleOrThrow } from './validate';
 
+/**
+ * How the custom operators read orders, events, tags and memberships:
+ * - `join`: each one is grouped once over its rows for every customer and hash-joined. Its cost
+ *   follows the size of its window, whatever the other conditions: best when most customers
+ *   are candidates.
+ * - `probe`: each one is a correlated subquery through the customer's index, evaluated only for
+ *   the customers the plain conditions (customer, metrics and score columns) leave, and only
+ *   until one condition fails: best when those conditions are selective, and for a list of ids.
+ * Both mean exactly the same (the differential test runs both); strategy.ts picks one.
+ */
+export type Strategy = 'join' | 'probe';
+
 export type CompileOptions = {
   /** The instant the whole preview or run uses (RULES.md "Now"). */
   now: Date;
-  /** Restrict to these customers (e.g. deciding for a page of ids). */
+  /** Restrict to these customers (e.g. deciding for a page of ids); implies `probe`. */
   customerIds?: number[];
+  /** Default `join` for the whole table (see chooseStrategy in strategy.ts). */
+  strategy?: Strategy;
   limits?: Partial<RuleLimits>;
 };
 
@@ -39,13 +53,35 @@ const FIELD_SQL: Record<string, { column: string; join?: Join }> = Object.fromEn
 /** A grouped subquery over orders, interactions, tags or memberships, left-joined as `alias`. */
 type Derived = { alias: string; sql: Sql };
 
+/** The rollup tables a rule's fields read. */
+const joinsOf = (node: RuleNode, joins = new Set<Join>()): Set<Join> => {
+  if (node.kind === 'and' || node.kind === 'or') node.args.forEach((a) => joinsOf(a, joins));
+  else if (node.kind === 'not') joinsOf(node.arg, joins);
+  else if (node.kind === 'compare' && (node.operand.kind === 'field' || node.operand.kind === 'days_since')) {
+    const { join } = FIELD_SQL[node.operand.field.path];
+    if (join) joins.add(join);
+  }
+  return joins;
+};
+
+/**
+ * The customer id a probe is correlated with. It names every joined table (they all carry the
+ * same id, or null when a rollup row is missing) so that PostgreSQL places the probes above the
+ * joins: after every plain condition, including the metrics and score ones, has filtered.
+ * Correlated with `c.id` alone they ran inside the customers scan, before the metrics filter.
+ */
+const probeKey = (joins: Set<Join>): Sql => {
+  const ids = [...(joins.has('metrics') ? ['m.customer_id'] : []), ...(joins.has('scores') ? ['s.customer_id'] : []), 'c.id'];
+  return raw(ids.length === 1 ? ids[0] : `coalesce(${ids.join(', ')})`);
+};
+
 class Compiler {
-  joins = new Set<Join>();
   derived: Derived[] = [];
 
   constructor(
     private ctx: SqlContext,
-    private customerIds?: number[]
+    /** Correlation key of probes; null for the join strategy. */
+    private probe: Sql | null
   ) {}
 
   node(node: RuleNode): Sql {
@@ -58,6 +94,9 @@ class Compiler {
       case 'has_tag':
       case 'in_segment': {
         const { from, customer } = MEMBERSHIP[node.kind].sql(this.ctx, node.kind === 'has_tag' ? node.slug : node.key);
+        // A scalar subquery, not EXISTS: PostgreSQL turns a top-level EXISTS into a join over
+        // every matching row, which is the join strategy's work done without its planning.
+        if (this.probe) return sql`(select 1 from ${from} and ${customer} = ${this.probe} limit 1) is not null`;
         return sql`${raw(this.derive(from, customer))}.customer_id is not null`;
       }
       case 'compare':
@@ -72,11 +111,9 @@ class Compiler {
    * PostgreSQL once the set outgrows work_mem.) Identical subqueries share one join.
    */
   private derive(from: Sql, customer: Sql, value?: Sql): string {
-    const ids = this.customerIds;
-    const restricted = !ids ? from : ids.length ? sql`${from} and ${customer} in (${joinSql(ids.map((id) => sql`${id}`), ', ')})` : sql`${from} and ${FALSE_SQL}`;
     const select = value
-      ? sql`select ${customer} as customer_id, ${value} as agg_value from ${restricted} group by ${customer}`
-      : sql`select ${customer} as customer_id from ${restricted} group by ${customer}`;
+      ? sql`select ${customer} as customer_id, ${value} as agg_value from ${from} group by ${customer}`
+      : sql`select ${customer} as customer_id from ${from} group by ${customer}`;
     const key = JSON.stringify([select.sql, select.bindings]);
     const existing = this.derived.find((d) => JSON.stringify([d.sql.sql, d.sql.bindings]) === key);
     if (existing) return existing.alias;
@@ -85,16 +122,16 @@ class Compiler {
     return alias;
   }
 
-  /** The SQL value of an operand; SQL NULL exactly when the value is missing (null, or 0 for counts). */
-  private value(operand: Operand): Sql {
-    if (operand.kind === 'field' || operand.kind === 'days_since') {
-      const { column, join } = FIELD_SQL[operand.field.path];
-      if (join) this.joins.add(join);
-      return raw(column);
-    }
+  /**
+   * The SQL value of an operand. `nullable`: SQL NULL exactly when the value is missing (null, or
+   * 0 for counts); a probe's count or sum is never NULL, it is 0 itself.
+   */
+  private value(operand: Operand): { value: Sql; nullable: boolean } {
+    if (operand.kind === 'field' || operand.kind === 'days_since') return { value: raw(FIELD_SQL[operand.field.path].column), nullable: true };
     const args = operand.kind === 'event_count' ? [operand.eventType, operand.days] : [operand.days];
     const { from, customer, value } = AGGREGATE[operand.kind].sql(this.ctx, args);
-    return raw(`${this.derive(from, customer, value)}.agg_value`);
+    if (this.probe) return { value: sql`(select ${value} from ${from} and ${customer} = ${this.probe})`, nullable: false };
+    return { value: raw(`${this.derive(from, customer, value)}.agg_value`), nullable: true };
   }
 
   private compare(node: Extract<RuleNode, { kind: 'compare' }>): Sql {
@@ -106,8 +143,9 @@ class Compiler {
       integer: operandIsInteger(operand),
       datetime: operand.kind === 'field' && operand.field.type === 'datetime',
     };
-    const value = this.value(operand);
+    const { value, nullable } = this.value(operand);
     const present = operand.kind === 'days_since' ? DAYS_SINCE.sql(this.ctx, value, op, literals) : row.sql(value, literals, p);
+    if (!nullable) return present;
     // What the rule says when the value is missing (no row, or a null column): the row's own JS
     // decides, so `!(x > 5)` is true for a null x and `count < 2` is true without rows.
     const whenMissing = row.js(operandMissingValue(operand), ...literals);
@@ -115,13 +153,14 @@ class Compiler {
   }
 }
 
-const baseQuery = (knex: Knex, rule: unknown, options: CompileOptions): Knex.QueryBuilder => {
-  const ast = parseRuleOrThrow(rule, { limits: options.limits });
-  const compiler = new Compiler({ knex, dialect: dialectOf(knex), now: options.now }, options.customerIds);
+const astQuery = (knex: Knex, ast: RuleNode, options: CompileOptions): Knex.QueryBuilder => {
+  const joins = joinsOf(ast);
+  const probe = options.customerIds || options.strategy === 'probe' ? probeKey(joins) : null;
+  const compiler = new Compiler({ knex, dialect: dialectOf(knex), now: options.now }, probe);
   const predicate = compiler.node(ast);
   const query = knex.from('customers as c');
-  if (compiler.joins.has('metrics')) query.leftJoin('ci_customer_metrics as m', 'm.customer_id', 'c.id');
-  if (compiler.joins.has('scores')) query.leftJoin('ci_customer_scores as s', 's.customer_id', 'c.id');
+  if (joins.has('metrics')) query.leftJoin('ci_customer_metrics as m', 'm.customer_id', 'c.id');
+  if (joins.has('scores')) query.leftJoin('ci_customer_scores as s', 's.customer_id', 'c.id');
   for (const d of compiler.derived) {
     query.joinRaw(`left join (${d.sql.sql}) ${d.alias} on ${d.alias}.customer_id = c.id`, d.sql.bindings as any[]);
   }
@@ -129,6 +168,13 @@ const baseQuery = (knex: Knex, rule: unknown, options: CompileOptions): Knex.Que
   if (options.customerIds) query.whereIn('c.id', options.customerIds);
   return query;
 };
+
+const baseQuery = (knex: Knex, rule: unknown, options: CompileOptions): Knex.QueryBuilder =>
+  astQuery(knex, parseRuleOrThrow(rule, { limits: options.limits }), options);
+
+/** matchQuery for an already parsed rule (strategy.ts compiles parts of rules). */
+export const matchQueryOf = (knex: Knex, ast: RuleNode, options: CompileOptions): Knex.QueryBuilder =>
+  astQuery(knex, ast, options).select('c.id as customer_id');
 
 /**
  * `select c.id as customer_id from customers as c … where <rule>`: the customers the rule selects,

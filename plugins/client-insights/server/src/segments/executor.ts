@@ -60,11 +60,14 @@ export const createExecutor = (deps: ExecutorDeps) => {
     const progressOnTrx = dialectOf(knex) === 'sqlite';
     try {
       await withRetry(
-        () =>
-          materialise(knex, {
+        async () => {
+          const rule = effectiveRule(segment, byId);
+          const strategy = await deps.engine().chooseStrategy(knex, rule, startedAt);
+          return materialise(knex, {
             segmentId: segment.id,
             runId,
-            match: deps.engine().matchQuery(knex, effectiveRule(segment, byId), { now: startedAt }),
+            match: deps.engine().matchQuery(knex, rule, { now: startedAt, strategy }),
+            strategy,
             now: startedAt,
             tables: deps.tables,
             remainingMs: () => deadline - Date.now(),
@@ -74,7 +77,8 @@ export const createExecutor = (deps: ExecutorDeps) => {
               await setProgress(progressOnTrx ? trx : knex, runId, next, percent);
             },
             finish: async (trx, outcome, previousRunId) => void await markFinished(trx, runId, outcome, previousRunId, startedAt),
-          }),
+          });
+        },
         {
           attempts: retries,
           baseMs: retryBaseMs,

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { insertSelect } from '../db/insert-select';
 import { bindDate, setStatementTimeout, tuneForWholeTable } from '../db/dialect';
+import type { Strategy } from '../rules/compile';
 import { T, type StrapiTables } from './tables';
 
 /**
@@ -33,6 +34,8 @@ export type MaterialiseInput = {
   runId: number;
   /** Membership query yielding `customer_id` (the rule engine's matchQuery), built on any knex. */
   match: Knex.QueryBuilder;
+  /** The compile strategy `match` was built with (the planner settings follow it). */
+  strategy?: Strategy;
   now: Date;
   tables: StrapiTables;
   /** Milliseconds left before the run's timeout. */
@@ -60,7 +63,7 @@ export const materialise = (knex: Knex, input: MaterialiseInput): Promise<Materi
   knex.transaction(async (trx) => {
     const { segmentId, runId, now } = input;
     await setStatementTimeout(trx, input.remainingMs());
-    await tuneForWholeTable(trx);
+    await tuneForWholeTable(trx, { strategy: input.strategy });
     const previousRunId = await currentRunId(trx, segmentId);
     // A redo of an interrupted run starts clean (its rows were rolled back, but be sure).
     await trx(T.members).where({ segment_id: segmentId, run_id: runId }).delete();

@@ -1,7 +1,8 @@
 import type { Knex } from 'knex';
-import { bindDate, readDate, wholeTableStatement } from '../db/dialect';
+import { bindDate, dialectOf, readDate, wholeTableStatement } from '../db/dialect';
 import { analyseRule, emptyWarning } from '../rules/analyse';
-import { matchQuery } from '../rules/compile';
+import { matchQuery, type Strategy } from '../rules/compile';
+import { chooseStrategy } from '../rules/strategy';
 import type { RuleWarning } from '../rules/types';
 
 /**
@@ -44,10 +45,19 @@ export type PreviewResult = {
   riskBasis: { basis: 'scores' | 'tags' | 'mixed'; scored: number; fallback: number; method: string };
   warnings: RuleWarning[];
   now: string;
+  /** How the custom operators were evaluated (rules/strategy.ts). */
+  strategy: Strategy;
   durationMs: number;
 };
 
-export type PreviewInput = { rule: unknown; now?: Date; sampleSize?: number; extraWarnings?: RuleWarning[] };
+export type PreviewInput = {
+  rule: unknown;
+  now?: Date;
+  sampleSize?: number;
+  extraWarnings?: RuleWarning[];
+  /** Forces a compile strategy (benchmarks, tests); chosen per rule otherwise. */
+  strategy?: Strategy;
+};
 
 /**
  * `lvl`: risk level (0 low, 1 medium, 2 high) of the match `mm`, from `s` (scores), `m` (metrics)
@@ -74,15 +84,24 @@ const SAMPLE_COLUMNS = ['id', 'document_id', 'name', 'region', 'stage', 'total_s
 const FIGURES = ['count', 'low', 'medium', 'high', 'scored'] as const;
 
 /**
+ * Left-joins the row of `table` whose `key` equals `on`, for each row of `query` (the matches, or
+ * the sample). PostgreSQL gets a LATERAL lookup: under the join strategy's `enable_nestloop = off`
+ * a plain join hashed the whole metrics or customers table (about 0.5 s each at 1M customers) to
+ * find a few thousand rows (`limit 1`, on a unique key, keeps the planner from flattening it back
+ * into that join). SQLite and MySQL look such joins up by index already.
+ */
+const lookup = (knex: Knex, query: Knex.QueryBuilder, table: string, alias: string, key: string, on: string): Knex.QueryBuilder =>
+  dialectOf(knex) === 'postgres'
+    ? query.joinRaw(`left join lateral (select * from ${table} where ${key} = ${on} limit 1) ${alias} on true`)
+    : query.leftJoin(`${table} as ${alias}`, `${alias}.${key}`, on);
+
+/**
  * The whole preview in one statement: the rule is evaluated once (`mm`, a common table expression
  * read twice), then one `figures` row (count + risk split) and the `sample` rows (the matches with
  * the lowest ids) come back together. Two statements evaluated the rule twice, doubling the work.
  */
-const previewStatement = (knex: Knex, rule: unknown, now: Date, size: number) => {
-  const levels = knex
-    .from('mm')
-    .leftJoin('ci_customer_scores as s', 's.customer_id', 'mm.customer_id')
-    .leftJoin('ci_customer_metrics as m', 'm.customer_id', 'mm.customer_id')
+const previewStatement = (knex: Knex, rule: unknown, now: Date, size: number, strategy: Strategy) => {
+  const levels = lookup(knex, lookup(knex, knex.from('mm'), 'ci_customer_scores', 's', 'customer_id', 'mm.customer_id'), 'ci_customer_metrics', 'm', 'customer_id', 'mm.customer_id')
     .select(riskLevelSql(knex, now), knex.raw('case when s.churn_risk is not null then 1 else 0 end as scored'));
   const none = (columns: readonly string[]) => columns.map((c) => knex.raw(`null as ${c}`));
   const figures = knex
@@ -97,16 +116,13 @@ const previewStatement = (knex: Knex, rule: unknown, now: Date, size: number) =>
       knex.raw('sum(x.scored) as scored')
     );
   const lowest = knex.from('mm').select('mm.customer_id').orderBy('mm.customer_id').limit(Math.max(size, 1));
-  const sample = knex
-    .from(lowest.as('first'))
-    .join('customers as c', 'c.id', 'first.customer_id')
-    .leftJoin('ci_customer_metrics as m', 'm.customer_id', 'c.id')
+  const sample = lookup(knex, lookup(knex, knex.from(lowest.as('first')), 'customers', 'c', 'id', 'first.customer_id'), 'ci_customer_metrics', 'm', 'customer_id', 'first.customer_id')
     .select(knex.raw("'sample' as part"), 'c.id', 'c.document_id', 'c.name', 'c.region', 'c.stage', 'm.total_spent', 'm.last_order_at', ...none(FIGURES));
-  return knex.with('mm', matchQuery(knex, rule, { now })).select('*').from(figures.unionAll(size > 0 ? [sample] : []).as('preview'));
+  return knex.with('mm', matchQuery(knex, rule, { now, strategy })).select('*').from(figures.unionAll(size > 0 ? [sample] : []).as('preview'));
 };
 
-const evaluate = async (knex: Knex, rule: unknown, now: Date, size: number) => {
-  const rows: Array<Record<string, unknown>> = await previewStatement(knex, rule, now, size);
+const evaluate = async (knex: Knex, rule: unknown, now: Date, size: number, strategy: Strategy) => {
+  const rows: Array<Record<string, unknown>> = await previewStatement(knex, rule, now, size, strategy);
   const n = (v: unknown) => Number(v ?? 0);
   const f = rows.find((r) => r.part === 'figures') ?? {};
   const sample: PreviewSample[] = rows
@@ -129,9 +145,10 @@ export const previewRule = async (knex: Knex, input: PreviewInput): Promise<Prev
   const started = process.hrtime.bigint();
   const now = input.now ?? new Date();
   const size = Math.min(Math.max(0, input.sampleSize ?? DEFAULT_SAMPLE_SIZE), MAX_SAMPLE_SIZE);
+  const strategy = input.strategy ?? (await chooseStrategy(knex, input.rule, now));
   // The preview and the total side by side, each in its own connection and transaction.
   const [agg, totalRow] = await Promise.all([
-    wholeTableStatement(knex, (trx) => evaluate(trx, input.rule, now, size)),
+    wholeTableStatement(knex, (trx) => evaluate(trx, input.rule, now, size, strategy), { strategy }),
     knex('customers').count({ n: '*' }).first(),
   ]);
   const total = Number(totalRow?.n ?? 0);
@@ -147,6 +164,7 @@ export const previewRule = async (knex: Knex, input: PreviewInput): Promise<Prev
     riskBasis: { basis: fallback === 0 && agg.count > 0 ? 'scores' : agg.scored === 0 ? 'tags' : 'mixed', scored: agg.scored, fallback, method: RISK_METHOD },
     warnings,
     now: now.toISOString(),
+    strategy,
     durationMs: Number(process.hrtime.bigint() - started) / 1e6,
   };
 };

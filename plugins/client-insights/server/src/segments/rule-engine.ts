@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
-import { matchQuery, referencedSegmentKeys } from '../rules/compile';
+import { matchQuery, referencedSegmentKeys, type Strategy } from '../rules/compile';
+import { chooseStrategy } from '../rules/strategy';
 import type { Rule, RuleError } from '../rules/types';
 import { validateRule } from '../rules/validate';
 
@@ -7,10 +8,12 @@ import { validateRule } from '../rules/validate';
 export type RuleEngine = {
   validateRule(rule: Rule): { valid: boolean; errors: RuleError[] };
   /** `select c.id as customer_id from customers as c where …`, optionally limited to some customers. */
-  matchQuery(knex: Knex, rule: Rule, options: { now: Date; customerIds?: number[] }): Knex.QueryBuilder;
+  matchQuery(knex: Knex, rule: Rule, options: { now: Date; customerIds?: number[]; strategy?: Strategy }): Knex.QueryBuilder;
+  /** How to run `rule` over every customer (rules/strategy.ts). */
+  chooseStrategy(knex: Knex, rule: Rule, now: Date): Promise<Strategy>;
   referencedSegmentKeys(rule: Rule): string[];
 };
 
-const engine: RuleEngine = { validateRule, matchQuery, referencedSegmentKeys };
+const engine: RuleEngine = { validateRule, matchQuery, chooseStrategy, referencedSegmentKeys };
 
 export const ruleEngine = (): RuleEngine => engine;
