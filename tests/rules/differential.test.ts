@@ -7,10 +7,11 @@ import type { Knex } from 'knex';
 import { bindDate } from '../../plugins/client-insights/server/src/db/dialect';
 import { OPERATOR_IDS } from '../../plugins/client-insights/server/src/rules/operators';
 import { FIELDS } from '../../plugins/client-insights/server/src/rules/catalogue';
-import { matchQuery } from '../../plugins/client-insights/server/src/rules/compile';
+import { conjunctsOf, matchQuery } from '../../plugins/client-insights/server/src/rules/compile';
+import { resolveTagIds } from '../../plugins/client-insights/server/src/rules/strategy';
 import { compileEvaluator } from '../../plugins/client-insights/server/src/rules/evaluate';
 import { loadFactsMany } from '../../plugins/client-insights/server/src/rules/facts';
-import { validateRule } from '../../plugins/client-insights/server/src/rules/validate';
+import { parseRuleOrThrow, validateRule } from '../../plugins/client-insights/server/src/rules/validate';
 import type { CustomerFacts } from '../../plugins/client-insights/server/src/rules/types';
 import { startStrapi, type TestApp } from '../helpers/strapi';
 import { buildDataset, prng, type Dataset } from './dataset';
@@ -66,12 +67,16 @@ describe(`differential: SQL compiler vs JS evaluator (seed ${SEED})`, () => {
       const decide = compileEvaluator(rule);
       const jsIds = new Set([...facts].filter(([, f]) => decide(f, { now: NOW })).map(([id]) => id));
       jsMs += Date.now() - jsStart;
-      // Both compile strategies (rules/compile.ts) over the whole table, each against the JS.
+      // Both compile strategies (rules/compile.ts) over the whole table, each against the JS. Every
+      // other rule probes with every top-level conjunct as a driver (its implied set filters too)
+      // and its tag slugs resolved to ids, as strategy.ts does on PostgreSQL.
+      const ast = parseRuleOrThrow(rule);
+      const probeOptions = i % 2 ? { drivers: conjunctsOf(ast).map((n) => n.path), tagIds: await resolveTagIds(knex, ast) } : {};
       let sqlIds = new Set<number>();
       for (const strategy of ['join', 'probe'] as const) {
         const sqlStart = Date.now();
         try {
-          const rows = await matchQuery(knex, rule, { now: NOW, strategy });
+          const rows = await matchQuery(knex, rule, { now: NOW, strategy, ...(strategy === 'probe' ? probeOptions : {}) });
           sqlMs += Date.now() - sqlStart;
           sqlIds = new Set(rows.map((row: { customer_id: unknown }) => Number(row.customer_id)));
         } catch (error) {

@@ -5,7 +5,7 @@
  */
 import type { Knex } from 'knex';
 import { dialectOf } from '../db/dialect';
-import { raw, sql, type Sql } from '../db/sql-fragment';
+import { joinSql, raw, sql, type Sql } from '../db/sql-fragment';
 import { operandIsInteger, operandMissingValue, operandType, type Operand, type RuleNode } from './ast';
 import { FIELDS } from './catalogue';
 import { AGGREGATE, COMPARE, DAYS_SINCE, LOGIC, MEMBERSHIP, type ParamContext, type SqlContext } from './operators';
@@ -31,6 +31,14 @@ export type CompileOptions = {
   customerIds?: number[];
   /** Default `join` for the whole table (see chooseStrategy in strategy.ts). */
   strategy?: Strategy;
+  /**
+   * JSON pointers of top-level conjuncts whose implied customer set (impliedCustomers) also
+   * filters the customers, as `c.id in (…)`: a small set then drives the statement instead of a
+   * pass over every customer. Redundant by construction, so the meaning is unchanged.
+   */
+  drivers?: string[];
+  /** Ids of the rule's tag slugs, read just before (strategy.ts); has_tag reads them by subquery otherwise. */
+  tagIds?: Record<string, number[]>;
   limits?: Partial<RuleLimits>;
 };
 
@@ -49,6 +57,43 @@ const FIELD_SQL: Record<string, { column: string; join?: Join }> = Object.fromEn
     return [f.path, { column: `c.${name}` }];
   })
 );
+
+type AggregateOperand = Exclude<Operand, { kind: 'field' | 'days_since' }>;
+const aggregateArgs = (operand: AggregateOperand) => (operand.kind === 'event_count' ? [operand.eventType, operand.days] : [operand.days]);
+
+/** The conjuncts of a rule's top-level `and`, nested ands flattened; the rule itself otherwise. */
+export const conjunctsOf = (node: RuleNode): RuleNode[] => (node.kind === 'and' ? node.args.flatMap(conjunctsOf) : [node]);
+
+/**
+ * `select <customer id> from …`: a set of customers that contains every customer satisfying
+ * `node`, or null when `node` implies none. has_tag and in_segment: their rows. A comparison on a
+ * count or sum that is false without rows: its window's rows. An `or`: the union of its
+ * branches' sets; an `and`: any of its parts' sets.
+ */
+export const impliedCustomers = (ctx: SqlContext, node: RuleNode): Sql | null => {
+  switch (node.kind) {
+    case 'has_tag':
+    case 'in_segment': {
+      const { from, customer } = MEMBERSHIP[node.kind].sql(ctx, node.kind === 'has_tag' ? node.slug : node.key);
+      return sql`select ${customer} from ${from}`;
+    }
+    case 'compare': {
+      const { operand, op, literals } = node;
+      if (operand.kind === 'field' || operand.kind === 'days_since') return null;
+      if (COMPARE[op].js(operandMissingValue(operand), ...literals)) return null;
+      const { from, customer } = AGGREGATE[operand.kind].sql(ctx, aggregateArgs(operand));
+      return sql`select ${customer} from ${from}`;
+    }
+    case 'or': {
+      const parts = node.args.map((a) => impliedCustomers(ctx, a));
+      return parts.every((p): p is Sql => p !== null) ? joinSql(parts, ' union all ') : null;
+    }
+    case 'and':
+      return node.args.map((a) => impliedCustomers(ctx, a)).find((p): p is Sql => p !== null) ?? null;
+    default:
+      return null;
+  }
+};
 
 /** A grouped subquery over orders, interactions, tags or memberships, left-joined as `alias`. */
 type Derived = { alias: string; sql: Sql };
@@ -128,8 +173,7 @@ class Compiler {
    */
   private value(operand: Operand): { value: Sql; nullable: boolean } {
     if (operand.kind === 'field' || operand.kind === 'days_since') return { value: raw(FIELD_SQL[operand.field.path].column), nullable: true };
-    const args = operand.kind === 'event_count' ? [operand.eventType, operand.days] : [operand.days];
-    const { from, customer, value } = AGGREGATE[operand.kind].sql(this.ctx, args);
+    const { from, customer, value } = AGGREGATE[operand.kind].sql(this.ctx, aggregateArgs(operand));
     if (this.probe) return { value: sql`(select ${value} from ${from} and ${customer} = ${this.probe})`, nullable: false };
     return { value: raw(`${this.derive(from, customer, value)}.agg_value`), nullable: true };
   }
@@ -156,7 +200,8 @@ class Compiler {
 const astQuery = (knex: Knex, ast: RuleNode, options: CompileOptions): Knex.QueryBuilder => {
   const joins = joinsOf(ast);
   const probe = options.customerIds || options.strategy === 'probe' ? probeKey(joins) : null;
-  const compiler = new Compiler({ knex, dialect: dialectOf(knex), now: options.now }, probe);
+  const ctx: SqlContext = { knex, dialect: dialectOf(knex), now: options.now, tagIds: options.tagIds };
+  const compiler = new Compiler(ctx, probe);
   const predicate = compiler.node(ast);
   const query = knex.from('customers as c');
   if (joins.has('metrics')) query.leftJoin('ci_customer_metrics as m', 'm.customer_id', 'c.id');
@@ -164,10 +209,17 @@ const astQuery = (knex: Knex, ast: RuleNode, options: CompileOptions): Knex.Quer
   for (const d of compiler.derived) {
     query.joinRaw(`left join (${d.sql.sql}) ${d.alias} on ${d.alias}.customer_id = c.id`, d.sql.bindings as any[]);
   }
+  for (const node of conjunctsOf(ast)) {
+    const set = options.drivers?.includes(node.path) ? impliedCustomers(ctx, node) : null;
+    if (set) whereIn(query, set);
+  }
   query.whereRaw(predicate.sql, predicate.bindings as any[]);
   if (options.customerIds) query.whereIn('c.id', options.customerIds);
   return query;
 };
+
+/** `c.id in (<set>)`. */
+export const whereIn = (query: Knex.QueryBuilder, set: Sql): Knex.QueryBuilder => query.whereRaw(`c.id in (${set.sql})`, set.bindings as any[]);
 
 const baseQuery = (knex: Knex, rule: unknown, options: CompileOptions): Knex.QueryBuilder =>
   astQuery(knex, parseRuleOrThrow(rule, { limits: options.limits }), options);

@@ -68,11 +68,29 @@ describe('compiler output', () => {
     const fewer = matchQuery(knex, { '<': [{ order_count: [30] }, 2] }, { now }).toSQL().sql;
     expect(fewer).toMatch(/\(j1\.agg_value is null or j1\.agg_value < cast\(\? as bigint\)\)/);
   });
-  it('restricts every subquery to the requested customers', () => {
+  it('probes per requested customer, after the plain conditions', () => {
     const { sql, bindings } = matchQuery(knex, { has_tag: ['vip'] }, { now, customerIds: [7, 8] }).toSQL();
-    expect(sql).toMatch(/ct\.customer_id in \(\?, \?\) group by/);
+    expect(sql).not.toMatch(/group by/);
+    expect(sql).toMatch(/\(select 1 from ci_customer_tags ct where .* and ct\.customer_id = c\.id limit 1\) is not null/);
     expect(sql).toMatch(/"c"\."id" in \(\?, \?\)/);
-    expect(bindings.filter((b) => b === 7)).toHaveLength(2);
+    expect(bindings.filter((b) => b === 7)).toHaveLength(1);
+    // With the metrics joined, the probe names them too, so it runs after their filters; a count
+    // is compared as it is (0 without rows), with no NULL case.
+    const rule = { and: [{ '>': [{ var: 'metrics.total_spent' }, 1] }, { '<': [{ order_count: [30] }, 2] }] };
+    const probed = matchQuery(knex, rule, { now, strategy: 'probe' }).toSQL().sql;
+    expect(probed).toMatch(/\(select count\(\*\) from ci_customer_orders o where .* and o\.customer_id = coalesce\(m\.customer_id, c\.id\)\) < cast\(\? as bigint\)/);
+  });
+  it('adds the implied set of a driving conjunct, and reads known tag ids directly', () => {
+    const rule = { and: [{ has_tag: ['vip'] }, { '==': [{ event_count: ['complaint', 30] }, 0] }, { '>=': [{ order_total: [90] }, 10] }] };
+    const { sql, bindings } = matchQuery(knex, rule, { now, strategy: 'probe', drivers: ['/and/0', '/and/1', '/and/2'], tagIds: { vip: [5, 6] } }).toSQL();
+    expect(sql).toMatch(/c\.id in \(select ct\.customer_id from ci_customer_tags ct where ct\.tag_id in \(\?, \?\)/);
+    // No rows satisfy "== 0": that conjunct implies no set and adds nothing.
+    expect(sql).not.toMatch(/c\.id in \(select e\.customer_id/);
+    expect(sql).toMatch(/c\.id in \(select o\.customer_id from ci_customer_orders o where/);
+    expect(sql).not.toMatch(/t\.slug/);
+    expect(bindings).toEqual(expect.arrayContaining([5, 6]));
+    const unknown = matchQuery(knex, { has_tag: ['nope'] }, { now, strategy: 'probe', tagIds: { nope: [] } }).toSQL().sql;
+    expect(unknown).toMatch(/where \(1=0\)/);
   });
   it('finds referenced segments', () => {
     expect(referencedSegmentKeys({ or: [{ in_segment: ['a'] }, { '!': { in_segment: 'b' } }, { has_tag: ['a'] }] }).sort()).toEqual(['a', 'b']);

@@ -32,8 +32,11 @@ export type EvalData = {
 
 export type Value = string | number | null;
 
-/** What SQL forms need: the database, the instant, and how to bind a literal of the operand's type. */
-export type SqlContext = { knex: Knex; dialect: Dialect; now: Date };
+/**
+ * What SQL forms need: the database, the instant, and (optionally) the ids of tag slugs read just
+ * before compiling, so the planner sees which tag a has_tag reads (rules/strategy.ts).
+ */
+export type SqlContext = { knex: Knex; dialect: Dialect; now: Date; tagIds?: Record<string, number[]> };
 export type ParamContext = SqlContext & { text: boolean; integer: boolean; datetime: boolean };
 
 /** Binds a literal with the operand's type (numbers typed for PostgreSQL, datetimes as stored). */
@@ -127,6 +130,12 @@ export const MEMBERSHIP: Record<'has_tag' | 'in_segment', MembershipRow> = {
   has_tag: {
     js: (data, slug) => data.$tags.includes(slug),
     sql: (ctx, slug) => {
+      const unexpired = sql`(ct.expires_at is null or ct.expires_at > ${dateParam(ctx.knex, ctx.now)})`;
+      const known = ctx.tagIds?.[slug];
+      if (known) {
+        const ids = known.length ? sql`ct.tag_id in (${joinSql(known.map((id) => sql`${id}`), ', ')})` : FALSE_SQL;
+        return { from: sql`ci_customer_tags ct where ${ids} and ${unexpired}`, customer: raw('ct.customer_id') };
+      }
       const ids = (agg: string) => sql`(select ${raw(agg)}(t.id) from tags t where ${textEquals(ctx.dialect, raw('t.slug'), slug)})`;
       // The id range (computed once, before the scan) lets every database read only this tag's
       // slice of the (tag_id, expires_at, customer_id) index; a join to tags on the slug made
@@ -136,7 +145,7 @@ export const MEMBERSHIP: Record<'has_tag' | 'in_segment', MembershipRow> = {
           ctx.dialect,
           raw('t.slug'),
           slug
-        )}) and (ct.expires_at is null or ct.expires_at > ${dateParam(ctx.knex, ctx.now)})`,
+        )}) and ${unexpired}`,
         customer: raw('ct.customer_id'),
       };
     },

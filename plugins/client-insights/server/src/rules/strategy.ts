@@ -13,10 +13,16 @@
 import type { Knex } from 'knex';
 import { dialectOf } from '../db/dialect';
 import type { RuleNode } from './ast';
-import { matchQueryOf, type Strategy } from './compile';
+import { conjunctsOf, impliedCustomers, matchQueryOf, whereIn, type Strategy } from './compile';
 import { parseRuleOrThrow } from './validate';
 
 export const PROBE_MAX_CANDIDATE_SHARE = 0.3;
+
+/**
+ * A conjunct drives a probed statement (CompileOptions.drivers) when its implied set holds at most
+ * this share of the customers' count in rows: hashing it costs less than probing the rest.
+ */
+export const DRIVER_MAX_SHARE = 0.15;
 
 const isPlain = (node: RuleNode): boolean => {
   switch (node.kind) {
@@ -51,9 +57,8 @@ export const plainRelaxation = (node: RuleNode): RuleNode | null => {
 };
 
 /** PostgreSQL's estimate of the rows a query returns (planning only, no execution). */
-const estimatedRows = async (knex: Knex, query: Knex.QueryBuilder): Promise<number> => {
-  const { sql, bindings } = query.toSQL();
-  const { rows } = await knex.raw(`explain (format json) ${sql}`, bindings as any[]);
+const estimatedRows = async (knex: Knex, query: { sql: string; bindings: readonly unknown[] }): Promise<number> => {
+  const { rows } = await knex.raw(`explain (format json) ${query.sql}`, query.bindings as any[]);
   return Number(rows[0]['QUERY PLAN'][0].Plan['Plan Rows']);
 };
 
@@ -64,16 +69,54 @@ const customerCount = async (knex: Knex): Promise<number> => {
   return Number((await knex('customers').count({ n: '*' }).first())?.n ?? 0);
 };
 
+export type StrategyChoice = { strategy: Strategy; drivers: string[]; tagIds?: Record<string, number[]> };
+
+const tagSlugs = (node: RuleNode, slugs = new Set<string>()): Set<string> => {
+  if (node.kind === 'has_tag') slugs.add(node.slug);
+  else if (node.kind === 'and' || node.kind === 'or') node.args.forEach((a) => tagSlugs(a, slugs));
+  else if (node.kind === 'not') tagSlugs(node.arg, slugs);
+  return slugs;
+};
+
 /**
- * The strategy for running `rule` over every customer. SQLite and MySQL keep `join`: their
- * planners were tuned and tested on it, and they have no cheap estimate to decide with.
+ * The ids of the rule's tag slugs (PostgreSQL), so that the planner knows which slice of the
+ * assignments a has_tag reads: behind a subquery it guessed 100 rows for any tag and picked
+ * nested loops over 55k real ones. Read just before the statement; a tag created or deleted in
+ * between is a race the same as one committed just after.
  */
-export const chooseStrategy = async (knex: Knex, rule: unknown, now: Date): Promise<Strategy> => {
-  if (dialectOf(knex) !== 'postgres') return 'join';
+export const resolveTagIds = async (knex: Knex, ast: RuleNode): Promise<Record<string, number[]> | undefined> => {
+  const slugs = [...tagSlugs(ast)];
+  if (slugs.length === 0) return undefined;
+  const rows: Array<{ id: number; slug: string }> = await knex('tags').whereIn('slug', slugs).select('id', 'slug');
+  return Object.fromEntries(slugs.map((slug) => [slug, rows.filter((r) => r.slug === slug).map((r) => Number(r.id))]));
+};
+
+/**
+ * How to run `rule` over every customer: the strategy, and (for `probe`) the conjuncts whose
+ * implied customer sets are small enough to drive the statement. `force` fixes the strategy
+ * (benchmarks). SQLite and MySQL keep `join`: their planners were tuned and tested on it, and
+ * they have no cheap estimate to decide with.
+ */
+export const chooseStrategy = async (knex: Knex, rule: unknown, now: Date, force?: Strategy): Promise<StrategyChoice> => {
+  if (dialectOf(knex) !== 'postgres') return { strategy: force ?? 'join', drivers: [] };
   const ast = parseRuleOrThrow(rule);
-  if (isPlain(ast)) return 'join';
-  const plain = plainRelaxation(ast);
-  if (!plain) return 'join';
-  const [candidates, total] = await Promise.all([estimatedRows(knex, matchQueryOf(knex, plain, { now })), customerCount(knex)]);
-  return candidates <= total * PROBE_MAX_CANDIDATE_SHARE ? 'probe' : 'join';
+  const tagIds = await resolveTagIds(knex, ast);
+  const join: StrategyChoice = { strategy: 'join', drivers: [], tagIds };
+  if (force === 'join' || (!force && isPlain(ast))) return join;
+  const total = await customerCount(knex);
+  const ctx = { knex, dialect: dialectOf(knex), now, tagIds };
+  const candidates = plainRelaxation(ast);
+  const query = candidates ? matchQueryOf(knex, candidates, { now }) : knex.from('customers as c').select('c.id');
+  const drivers: string[] = [];
+  for (const node of conjunctsOf(ast)) {
+    const set = impliedCustomers(ctx, node);
+    if (set && (await estimatedRows(knex, set)) <= total * DRIVER_MAX_SHARE) {
+      drivers.push(node.path);
+      whereIn(query, set);
+    }
+  }
+  if (!force && !candidates && drivers.length === 0) return join;
+  const estimate = await estimatedRows(knex, query.toSQL());
+  if (force === 'probe' || estimate <= total * PROBE_MAX_CANDIDATE_SHARE) return { strategy: 'probe', drivers, tagIds };
+  return join;
 };

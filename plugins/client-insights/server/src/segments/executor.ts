@@ -62,12 +62,12 @@ export const createExecutor = (deps: ExecutorDeps) => {
       await withRetry(
         async () => {
           const rule = effectiveRule(segment, byId);
-          const strategy = await deps.engine().chooseStrategy(knex, rule, startedAt);
+          const choice = await deps.engine().chooseStrategy(knex, rule, startedAt);
           return materialise(knex, {
             segmentId: segment.id,
             runId,
-            match: deps.engine().matchQuery(knex, rule, { now: startedAt, strategy }),
-            strategy,
+            match: deps.engine().matchQuery(knex, rule, { now: startedAt, ...choice }),
+            strategy: choice.strategy,
             now: startedAt,
             tables: deps.tables,
             remainingMs: () => deadline - Date.now(),

@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import { bindDate, dialectOf, readDate, wholeTableStatement } from '../db/dialect';
 import { analyseRule, emptyWarning } from '../rules/analyse';
 import { matchQuery, type Strategy } from '../rules/compile';
-import { chooseStrategy } from '../rules/strategy';
+import { chooseStrategy, type StrategyChoice } from '../rules/strategy';
 import type { RuleWarning } from '../rules/types';
 
 /**
@@ -55,7 +55,7 @@ export type PreviewInput = {
   now?: Date;
   sampleSize?: number;
   extraWarnings?: RuleWarning[];
-  /** Forces a compile strategy (benchmarks, tests); chosen per rule otherwise. */
+  /** Forces a compile strategy (benchmarks); chosen per rule otherwise. */
   strategy?: Strategy;
 };
 
@@ -100,7 +100,7 @@ const lookup = (knex: Knex, query: Knex.QueryBuilder, table: string, alias: stri
  * read twice), then one `figures` row (count + risk split) and the `sample` rows (the matches with
  * the lowest ids) come back together. Two statements evaluated the rule twice, doubling the work.
  */
-const previewStatement = (knex: Knex, rule: unknown, now: Date, size: number, strategy: Strategy) => {
+const previewStatement = (knex: Knex, rule: unknown, now: Date, size: number, choice: StrategyChoice) => {
   const levels = lookup(knex, lookup(knex, knex.from('mm'), 'ci_customer_scores', 's', 'customer_id', 'mm.customer_id'), 'ci_customer_metrics', 'm', 'customer_id', 'mm.customer_id')
     .select(riskLevelSql(knex, now), knex.raw('case when s.churn_risk is not null then 1 else 0 end as scored'));
   const none = (columns: readonly string[]) => columns.map((c) => knex.raw(`null as ${c}`));
@@ -118,11 +118,11 @@ const previewStatement = (knex: Knex, rule: unknown, now: Date, size: number, st
   const lowest = knex.from('mm').select('mm.customer_id').orderBy('mm.customer_id').limit(Math.max(size, 1));
   const sample = lookup(knex, lookup(knex, knex.from(lowest.as('first')), 'customers', 'c', 'id', 'first.customer_id'), 'ci_customer_metrics', 'm', 'customer_id', 'first.customer_id')
     .select(knex.raw("'sample' as part"), 'c.id', 'c.document_id', 'c.name', 'c.region', 'c.stage', 'm.total_spent', 'm.last_order_at', ...none(FIGURES));
-  return knex.with('mm', matchQuery(knex, rule, { now, strategy })).select('*').from(figures.unionAll(size > 0 ? [sample] : []).as('preview'));
+  return knex.with('mm', matchQuery(knex, rule, { now, ...choice })).select('*').from(figures.unionAll(size > 0 ? [sample] : []).as('preview'));
 };
 
-const evaluate = async (knex: Knex, rule: unknown, now: Date, size: number, strategy: Strategy) => {
-  const rows: Array<Record<string, unknown>> = await previewStatement(knex, rule, now, size, strategy);
+const evaluate = async (knex: Knex, rule: unknown, now: Date, size: number, choice: StrategyChoice) => {
+  const rows: Array<Record<string, unknown>> = await previewStatement(knex, rule, now, size, choice);
   const n = (v: unknown) => Number(v ?? 0);
   const f = rows.find((r) => r.part === 'figures') ?? {};
   const sample: PreviewSample[] = rows
@@ -145,10 +145,11 @@ export const previewRule = async (knex: Knex, input: PreviewInput): Promise<Prev
   const started = process.hrtime.bigint();
   const now = input.now ?? new Date();
   const size = Math.min(Math.max(0, input.sampleSize ?? DEFAULT_SAMPLE_SIZE), MAX_SAMPLE_SIZE);
-  const strategy = input.strategy ?? (await chooseStrategy(knex, input.rule, now));
+  const choice = await chooseStrategy(knex, input.rule, now, input.strategy);
+  const { strategy } = choice;
   // The preview and the total side by side, each in its own connection and transaction.
   const [agg, totalRow] = await Promise.all([
-    wholeTableStatement(knex, (trx) => evaluate(trx, input.rule, now, size, strategy), { strategy }),
+    wholeTableStatement(knex, (trx) => evaluate(trx, input.rule, now, size, choice), { strategy }),
     knex('customers').count({ n: '*' }).first(),
   ]);
   const total = Number(totalRow?.n ?? 0);

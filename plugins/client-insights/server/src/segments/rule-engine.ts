@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
-import { matchQuery, referencedSegmentKeys, type Strategy } from '../rules/compile';
-import { chooseStrategy } from '../rules/strategy';
+import { matchQuery, referencedSegmentKeys, type CompileOptions } from '../rules/compile';
+import { chooseStrategy, type StrategyChoice } from '../rules/strategy';
 import type { Rule, RuleError } from '../rules/types';
 import { validateRule } from '../rules/validate';
 
@@ -8,9 +8,9 @@ import { validateRule } from '../rules/validate';
 export type RuleEngine = {
   validateRule(rule: Rule): { valid: boolean; errors: RuleError[] };
   /** `select c.id as customer_id from customers as c where …`, optionally limited to some customers. */
-  matchQuery(knex: Knex, rule: Rule, options: { now: Date; customerIds?: number[]; strategy?: Strategy }): Knex.QueryBuilder;
+  matchQuery(knex: Knex, rule: Rule, options: CompileOptions): Knex.QueryBuilder;
   /** How to run `rule` over every customer (rules/strategy.ts). */
-  chooseStrategy(knex: Knex, rule: Rule, now: Date): Promise<Strategy>;
+  chooseStrategy(knex: Knex, rule: Rule, now: Date): Promise<StrategyChoice>;
   referencedSegmentKeys(rule: Rule): string[];
 };
 
