@@ -82,9 +82,10 @@ export const tuneForWholeTable = async (trx: Knex.Transaction, { strategy = 'joi
   // aggregate per customer (seconds → minutes). Hash joins are right for it. The probe strategy
   // has no grouped subqueries, and a few candidates are best looked up by nested loop.
   if (strategy === 'join') await trx.raw('set local enable_nestloop = off');
-  // Each parallel worker would build its own copy of every grouped subquery's hash table
-  // (measured: 3x the aggregation work at 1M customers); one process does it once.
-  await trx.raw('set local max_parallel_workers_per_gather = 0');
+  // Under the join strategy each parallel worker would build its own copy of every grouped
+  // subquery's hash table (measured: 3x the aggregation work at 1M customers); one process does
+  // it once. The probe strategy's semi-joins share one parallel hash: workers help there.
+  if (strategy === 'join') await trx.raw('set local max_parallel_workers_per_gather = 0');
 };
 
 /** Runs `fn` in a transaction tuned by tuneForWholeTable. */

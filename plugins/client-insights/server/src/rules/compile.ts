@@ -17,9 +17,10 @@ import { parseRuleOrThrow } from './validate';
  * - `join`: each one is grouped once over its rows for every customer and hash-joined. Its cost
  *   follows the size of its window, whatever the other conditions: best when most customers
  *   are candidates.
- * - `probe`: each one is a correlated subquery through the customer's index, evaluated only for
- *   the customers the plain conditions (customer, metrics and score columns) leave, and only
- *   until one condition fails: best when those conditions are selective, and for a list of ids.
+ * - `probe`: top-level "has a row" and "has no row" conditions (tags, segments, counts against 0
+ *   or 1) are EXISTS / NOT EXISTS, which PostgreSQL plans as semi- and anti-joins; the rest are correlated
+ *   subqueries through the customer's index, evaluated only for the customers the rest leaves,
+ *   and only until one condition fails: best when those are selective, and for a list of ids.
  * Both mean exactly the same (the differential test runs both); strategy.ts picks one.
  */
 export type Strategy = 'join' | 'probe';
@@ -95,6 +96,42 @@ export const impliedCustomers = (ctx: SqlContext, node: RuleNode): Sql | null =>
   }
 };
 
+/**
+ * For the probe strategy, a comparison on an event or order count that holds exactly when the
+ * count is at least 1 ('some') or exactly when it is 0 ('none'), else null. Counts are whole and
+ * these operators monotonic, so the answers at 0 and 1 decide.
+ */
+const countExistence = (node: Extract<RuleNode, { kind: 'compare' }>): 'some' | 'none' | null => {
+  if (node.operand.kind !== 'event_count' && node.operand.kind !== 'order_count') return null;
+  const holds = (count: number) => COMPARE[node.op].js(count, ...node.literals);
+  if (['>', '>=', '!='].includes(node.op) && !holds(0) && holds(1)) return 'some';
+  if (['<', '<=', '=='].includes(node.op) && holds(0) && !holds(1)) return 'none';
+  return null;
+};
+
+/**
+ * `exists (… where customer = c.id)`, for top-level conjuncts. Correlated with `c.id` alone,
+ * PostgreSQL turns it into a semi-join (or `not exists` into an anti-join) and chooses, from its
+ * estimates, between hashing the rows once and probing the index per candidate; workers can share
+ * the work. Under `or` or `not` an EXISTS stays a per-customer subplan that runs in the customers
+ * scan, before the metrics filters (measured twice as slow as the scalar probe there).
+ */
+const existsFor = (from: Sql, customer: Sql): Sql => sql`exists (select 1 from ${from} and ${customer} = c.id)`;
+
+/**
+ * How the probe strategy writes a top-level conjunct that reads other tables: 'semi' for EXISTS
+ * (a semi-join), 'anti' for NOT EXISTS (an anti-join), null for a per-candidate probe.
+ */
+export const existenceJoin = (node: RuleNode): 'semi' | 'anti' | null => {
+  if (node.kind === 'has_tag' || node.kind === 'in_segment') return 'semi';
+  if (node.kind === 'compare') return { some: 'semi' as const, none: 'anti' as const, null: null }[String(countExistence(node)) as 'some' | 'none' | 'null'];
+  if (node.kind === 'not' && node.arg.kind !== 'and' && node.arg.kind !== 'or' && node.arg.kind !== 'not') {
+    const inner = existenceJoin(node.arg);
+    return inner === 'semi' ? 'anti' : inner === 'anti' ? 'semi' : null;
+  }
+  return null;
+};
+
 /** A grouped subquery over orders, interactions, tags or memberships, left-joined as `alias`. */
 type Derived = { alias: string; sql: Sql };
 
@@ -129,23 +166,24 @@ class Compiler {
     private probe: Sql | null
   ) {}
 
-  node(node: RuleNode): Sql {
+  /** `top`: `node` is a conjunct of the rule's top-level `and` (or the negation of a leaf one). */
+  node(node: RuleNode, top = false): Sql {
     switch (node.kind) {
       case 'and':
+        return LOGIC.and.sql(node.args.map((a) => this.node(a, top)));
       case 'or':
-        return LOGIC[node.kind].sql(node.args.map((a) => this.node(a)));
+        return LOGIC.or.sql(node.args.map((a) => this.node(a)));
       case 'not':
-        return LOGIC['!'].sql([this.node(node.arg)]);
+        return LOGIC['!'].sql([this.node(node.arg, top && !['and', 'or', 'not'].includes(node.arg.kind))]);
       case 'has_tag':
       case 'in_segment': {
         const { from, customer } = MEMBERSHIP[node.kind].sql(this.ctx, node.kind === 'has_tag' ? node.slug : node.key);
-        // A scalar subquery, not EXISTS: PostgreSQL turns a top-level EXISTS into a join over
-        // every matching row, which is the join strategy's work done without its planning.
+        if (this.probe && top) return existsFor(from, customer);
         if (this.probe) return sql`(select 1 from ${from} and ${customer} = ${this.probe} limit 1) is not null`;
         return sql`${raw(this.derive(from, customer))}.customer_id is not null`;
       }
       case 'compare':
-        return this.compare(node);
+        return this.compare(node, top);
     }
   }
 
@@ -178,7 +216,7 @@ class Compiler {
     return { value: raw(`${this.derive(from, customer, value)}.agg_value`), nullable: true };
   }
 
-  private compare(node: Extract<RuleNode, { kind: 'compare' }>): Sql {
+  private compare(node: Extract<RuleNode, { kind: 'compare' }>, top: boolean): Sql {
     const { op, operand, literals } = node;
     const row = COMPARE[op];
     const p: ParamContext = {
@@ -187,6 +225,11 @@ class Compiler {
       integer: operandIsInteger(operand),
       datetime: operand.kind === 'field' && operand.field.type === 'datetime',
     };
+    const existence = this.probe && top ? countExistence(node) : null;
+    if (existence && operand.kind !== 'field' && operand.kind !== 'days_since') {
+      const { from, customer } = AGGREGATE[operand.kind].sql(this.ctx, aggregateArgs(operand));
+      return existence === 'some' ? existsFor(from, customer) : sql`(not ${existsFor(from, customer)})`;
+    }
     const { value, nullable } = this.value(operand);
     const present = operand.kind === 'days_since' ? DAYS_SINCE.sql(this.ctx, value, op, literals) : row.sql(value, literals, p);
     if (!nullable) return present;
@@ -202,7 +245,7 @@ const astQuery = (knex: Knex, ast: RuleNode, options: CompileOptions): Knex.Quer
   const probe = options.customerIds || options.strategy === 'probe' ? probeKey(joins) : null;
   const ctx: SqlContext = { knex, dialect: dialectOf(knex), now: options.now, tagIds: options.tagIds };
   const compiler = new Compiler(ctx, probe);
-  const predicate = compiler.node(ast);
+  const predicate = compiler.node(ast, true);
   const query = knex.from('customers as c');
   if (joins.has('metrics')) query.leftJoin('ci_customer_metrics as m', 'm.customer_id', 'c.id');
   if (joins.has('scores')) query.leftJoin('ci_customer_scores as s', 's.customer_id', 'c.id');

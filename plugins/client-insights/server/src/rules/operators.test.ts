@@ -71,7 +71,7 @@ describe('compiler output', () => {
   it('probes per requested customer, after the plain conditions', () => {
     const { sql, bindings } = matchQuery(knex, { has_tag: ['vip'] }, { now, customerIds: [7, 8] }).toSQL();
     expect(sql).not.toMatch(/group by/);
-    expect(sql).toMatch(/\(select 1 from ci_customer_tags ct where .* and ct\.customer_id = c\.id limit 1\) is not null/);
+    expect(sql).toMatch(/where exists \(select 1 from ci_customer_tags ct where .* and ct\.customer_id = c\.id\)/);
     expect(sql).toMatch(/"c"\."id" in \(\?, \?\)/);
     expect(bindings.filter((b) => b === 7)).toHaveLength(1);
     // With the metrics joined, the probe names them too, so it runs after their filters; a count
@@ -79,6 +79,11 @@ describe('compiler output', () => {
     const rule = { and: [{ '>': [{ var: 'metrics.total_spent' }, 1] }, { '<': [{ order_count: [30] }, 2] }] };
     const probed = matchQuery(knex, rule, { now, strategy: 'probe' }).toSQL().sql;
     expect(probed).toMatch(/\(select count\(\*\) from ci_customer_orders o where .* and o\.customer_id = coalesce\(m\.customer_id, c\.id\)\) < cast\(\? as bigint\)/);
+    // "At least one" and "none" are EXISTS and NOT EXISTS (semi- and anti-joins).
+    const some = matchQuery(knex, { '>=': [{ event_count: ['email_open', 30] }, 1] }, { now, strategy: 'probe' }).toSQL().sql;
+    expect(some).toMatch(/where exists \(select 1 from ci_customer_events e where .* and e\.customer_id = c\.id\)$/);
+    const none = matchQuery(knex, { '==': [{ order_count: [30] }, 0] }, { now, strategy: 'probe' }).toSQL().sql;
+    expect(none).toMatch(/where \(not exists \(select 1 from ci_customer_orders o where .* and o\.customer_id = c\.id\)\)$/);
   });
   it('adds the implied set of a driving conjunct, and reads known tag ids directly', () => {
     const rule = { and: [{ has_tag: ['vip'] }, { '==': [{ event_count: ['complaint', 30] }, 0] }, { '>=': [{ order_total: [90] }, 10] }] };
