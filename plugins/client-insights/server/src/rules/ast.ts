@@ -51,3 +51,18 @@ export const operandToLogic = (o: Operand): unknown => {
       return { [o.kind]: [o.days] };
   }
 };
+
+/** Whether `node` reads only customer, metrics and score columns (no custom operator). */
+export const isPlain = (node: RuleNode): boolean => {
+  switch (node.kind) {
+    case 'and':
+    case 'or':
+      return node.args.every(isPlain);
+    case 'not':
+      return isPlain(node.arg);
+    case 'compare':
+      return node.operand.kind === 'field' || node.operand.kind === 'days_since';
+    default:
+      return false;
+  }
+};

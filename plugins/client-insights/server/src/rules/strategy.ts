@@ -11,7 +11,7 @@
  */
 import type { Knex } from 'knex';
 import { dialectOf } from '../db/dialect';
-import type { RuleNode } from './ast';
+import { isPlain, type RuleNode } from './ast';
 import { conjunctsOf, existenceJoin, impliedCustomers, matchQueryOf, whereIn, type Strategy } from './compile';
 import { parseRuleOrThrow } from './validate';
 
@@ -22,20 +22,6 @@ export const PROBE_MAX_CANDIDATE_SHARE = 0.5;
  * this share of the customers' count in rows: hashing it costs less than probing the rest.
  */
 export const DRIVER_MAX_SHARE = 0.15;
-
-const isPlain = (node: RuleNode): boolean => {
-  switch (node.kind) {
-    case 'and':
-    case 'or':
-      return node.args.every(isPlain);
-    case 'not':
-      return isPlain(node.arg);
-    case 'compare':
-      return node.operand.kind === 'field' || node.operand.kind === 'days_since';
-    default:
-      return false;
-  }
-};
 
 /**
  * A rule of plain conditions only that every customer of `node` satisfies (a relaxation), or null
