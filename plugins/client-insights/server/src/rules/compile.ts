@@ -120,13 +120,11 @@ const existsFor = (from: Sql, customer: Sql): Sql => sql`exists (select 1 from $
 
 /**
  * How the probe strategy writes a top-level conjunct that reads other tables: 'semi' for EXISTS
- * (a semi-join; an `or` of such conjuncts is one over the union of their rows), 'anti' for NOT
- * EXISTS (an anti-join), null for a per-candidate probe.
+ * (a semi-join), 'anti' for NOT EXISTS (an anti-join), null for a per-candidate probe.
  */
 export const existenceJoin = (node: RuleNode): 'semi' | 'anti' | null => {
   if (node.kind === 'has_tag' || node.kind === 'in_segment') return 'semi';
   if (node.kind === 'compare') return { some: 'semi' as const, none: 'anti' as const, null: null }[String(countExistence(node)) as 'some' | 'none' | 'null'];
-  if (node.kind === 'or') return node.args.every((a) => existenceJoin(a) === 'semi') ? 'semi' : null;
   if (node.kind === 'not' && node.arg.kind !== 'and' && node.arg.kind !== 'or' && node.arg.kind !== 'not') {
     const inner = existenceJoin(node.arg);
     return inner === 'semi' ? 'anti' : inner === 'anti' ? 'semi' : null;
@@ -173,12 +171,10 @@ class Compiler {
     switch (node.kind) {
       case 'and':
         return LOGIC.and.sql(node.args.map((a) => this.node(a, top)));
-      case 'or': {
-        // "Has a row in any of these": one semi-join over the union of their rows.
-        const rows = this.probe && top && existenceJoin(node) === 'semi' ? impliedCustomers(this.ctx, node) : null;
-        if (rows) return sql`exists (select 1 from (${rows}) x where x.customer_id = c.id)`;
+      case 'or':
+        // Not one semi-join over the union of the branches' rows: PostgreSQL cannot estimate the
+        // union's distinct customers (it assumes 200) and looked each of 550k rows up by index.
         return LOGIC.or.sql(node.args.map((a) => this.node(a)));
-      }
       case 'not':
         return LOGIC['!'].sql([this.node(node.arg, top && !['and', 'or', 'not'].includes(node.arg.kind))]);
       case 'has_tag':

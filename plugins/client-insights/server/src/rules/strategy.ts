@@ -99,7 +99,8 @@ export const chooseStrategy = async (knex: Knex, rule: unknown, now: Date, force
   for (const node of conjunctsOf(ast)) {
     const joined = existenceJoin(node);
     if (!isPlain(node) && !joined) probed.push(node);
-    const set = impliedCustomers(ctx, node);
+    // Not an `or`'s union: the planner cannot estimate its distinct customers (it assumes 200).
+    const set = node.kind === 'or' ? null : impliedCustomers(ctx, node);
     if (!set) continue;
     if (joined === 'semi' || (await estimatedRows(knex, set)) <= total * DRIVER_MAX_SHARE) {
       if (!joined) drivers.push(node.path);
