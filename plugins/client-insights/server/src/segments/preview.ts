@@ -81,7 +81,7 @@ const riskLevelSql = (knex: Knex, now: Date) =>
   );
 
 const SAMPLE_COLUMNS = ['id', 'document_id', 'name', 'region', 'stage', 'total_spent', 'last_order_at'] as const;
-const FIGURES = ['count', 'low', 'medium', 'high', 'scored'] as const;
+const FIGURES = ['lvl', 'count', 'scored'] as const;
 
 /**
  * Left-joins the row of `table` whose `key` equals `on`, for each row of `query` (the matches, or
@@ -97,24 +97,19 @@ const lookup = (knex: Knex, query: Knex.QueryBuilder, table: string, alias: stri
 
 /**
  * The whole preview in one statement: the rule is evaluated once (`mm`, a common table expression
- * read twice), then one `figures` row (count + risk split) and the `sample` rows (the matches with
- * the lowest ids) come back together. Two statements evaluated the rule twice, doubling the work.
+ * read twice), then the `figures` rows (matches per risk level) and the `sample` rows (the matches
+ * with the lowest ids) come back together. Two statements evaluated the rule twice, doubling the work.
  */
 const previewStatement = (knex: Knex, rule: unknown, now: Date, size: number, choice: StrategyChoice) => {
   const levels = lookup(knex, lookup(knex, knex.from('mm'), 'ci_customer_scores', 's', 'customer_id', 'mm.customer_id'), 'ci_customer_metrics', 'm', 'customer_id', 'mm.customer_id')
     .select(riskLevelSql(knex, now), knex.raw('case when s.churn_risk is not null then 1 else 0 end as scored'));
   const none = (columns: readonly string[]) => columns.map((c) => knex.raw(`null as ${c}`));
-  const figures = knex
-    .from(levels.as('x'))
-    .select(
-      knex.raw("'figures' as part"),
-      ...none(SAMPLE_COLUMNS),
-      knex.raw('count(*) as count'),
-      knex.raw('sum(case when x.lvl = 0 then 1 else 0 end) as low'),
-      knex.raw('sum(case when x.lvl = 1 then 1 else 0 end) as medium'),
-      knex.raw('sum(case when x.lvl = 2 then 1 else 0 end) as high'),
-      knex.raw('sum(x.scored) as scored')
-    );
+  // One row per risk level: the level is computed once per match. Three sums of
+  // `case when lvl = …` made PostgreSQL inline it, and its risk-tag lookup, three times.
+  const perLevel = knex.from(levels.as('x')).select('x.lvl', knex.raw('count(*) as count'), knex.raw('sum(x.scored) as scored')).groupBy('x.lvl');
+  // Wrapped (knex would put the group by after the union), with the union's null columns out here
+  // where the union types them.
+  const figures = knex.from(perLevel.as('f')).select(knex.raw("'figures' as part"), ...none(SAMPLE_COLUMNS), 'f.lvl', 'f.count', 'f.scored');
   const lowest = knex.from('mm').select('mm.customer_id').orderBy('mm.customer_id').limit(Math.max(size, 1));
   const sample = lookup(knex, lookup(knex, knex.from(lowest.as('first')), 'customers', 'c', 'id', 'first.customer_id'), 'ci_customer_metrics', 'm', 'customer_id', 'first.customer_id')
     .select(knex.raw("'sample' as part"), 'c.id', 'c.document_id', 'c.name', 'c.region', 'c.stage', 'm.total_spent', 'm.last_order_at', ...none(FIGURES));
@@ -124,7 +119,8 @@ const previewStatement = (knex: Knex, rule: unknown, now: Date, size: number, ch
 const evaluate = async (knex: Knex, rule: unknown, now: Date, size: number, choice: StrategyChoice) => {
   const rows: Array<Record<string, unknown>> = await previewStatement(knex, rule, now, size, choice);
   const n = (v: unknown) => Number(v ?? 0);
-  const f = rows.find((r) => r.part === 'figures') ?? {};
+  const figures = rows.filter((r) => r.part === 'figures');
+  const sum = (column: string, level?: number) => figures.reduce((total, r) => (level === undefined || n(r.lvl) === level ? total + n(r[column]) : total), 0);
   const sample: PreviewSample[] = rows
     .filter((r) => r.part === 'sample')
     .map((r) => ({
@@ -137,7 +133,7 @@ const evaluate = async (knex: Knex, rule: unknown, now: Date, size: number, choi
       last_order_at: readDate(r.last_order_at)?.toISOString() ?? null,
     }))
     .sort((a, b) => a.id - b.id);
-  return { count: n(f.count), low: n(f.low), medium: n(f.medium), high: n(f.high), scored: n(f.scored), sample };
+  return { count: sum('count'), low: sum('count', 0), medium: sum('count', 1), high: sum('count', 2), scored: sum('scored'), sample };
 };
 
 /** Runs a preview of a valid rule (callers validate first; an invalid rule throws RuleValidationError). */
