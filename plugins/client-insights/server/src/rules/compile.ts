@@ -18,9 +18,9 @@ import { parseRuleOrThrow } from './validate';
  *   follows the size of its window, whatever the other conditions: best when most customers
  *   are candidates.
  * - `probe`: top-level "has a row" and "has no row" conditions (tags, segments, counts against 0
- *   or 1) are EXISTS / NOT EXISTS, which PostgreSQL plans as semi- and anti-joins; the rest are correlated
- *   subqueries through the customer's index, evaluated only for the customers the rest leaves,
- *   and only until one condition fails: best when those are selective, and for a list of ids.
+ *   or 1) are EXISTS / NOT EXISTS, which PostgreSQL plans as semi- and anti-joins; the others are
+ *   correlated subqueries through the customer's index, evaluated only for the customers the
+ *   rest leaves, and only until one fails: best when those are few, and for a list of ids.
  * Both mean exactly the same (the differential test runs both); strategy.ts picks one.
  */
 export type Strategy = 'join' | 'probe';
@@ -124,7 +124,10 @@ const existsFor = (from: Sql, customer: Sql): Sql => sql`exists (select 1 from $
  */
 export const existenceJoin = (node: RuleNode): 'semi' | 'anti' | null => {
   if (node.kind === 'has_tag' || node.kind === 'in_segment') return 'semi';
-  if (node.kind === 'compare') return { some: 'semi' as const, none: 'anti' as const, null: null }[String(countExistence(node)) as 'some' | 'none' | 'null'];
+  if (node.kind === 'compare') {
+    const existence = countExistence(node);
+    return existence === 'some' ? 'semi' : existence === 'none' ? 'anti' : null;
+  }
   if (node.kind === 'not' && node.arg.kind !== 'and' && node.arg.kind !== 'or' && node.arg.kind !== 'not') {
     const inner = existenceJoin(node.arg);
     return inner === 'semi' ? 'anti' : inner === 'anti' ? 'semi' : null;
