@@ -1,29 +1,11 @@
-import { pipeline } from 'stream/promises';
-import { Readable } from 'stream';
 import type { Knex } from 'knex';
-import { from as copyFrom } from 'pg-copy-streams';
-import { copyText, dialectOf } from '../../plugins/client-insights/server/src/db/dialect';
+import { copyRows, dialectOf } from '../../plugins/client-insights/server/src/db/dialect';
 
 /**
  * Bulk row writer for the seed: PostgreSQL COPY, SQLite prepared statements in one transaction,
  * MySQL multi-row INSERTs. Rows are arrays in `columns` order; datetimes are Date objects.
  */
 export { dialectOf };
-
-const writePostgres = async (knex: Knex, table: string, columns: string[], rows: unknown[][], freeze: boolean) => {
-  const connection = await (knex.client as any).acquireConnection();
-  try {
-    const sql = `COPY "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) FROM STDIN${freeze ? ' WITH (FREEZE)' : ''}`;
-    const lines = function* () {
-      for (let i = 0; i < rows.length; i += 2000) {
-        yield rows.slice(i, i + 2000).map((row) => row.map(copyText).join('\t')).join('\n') + '\n';
-      }
-    };
-    await pipeline(Readable.from(lines()), connection.query(copyFrom(sql)));
-  } finally {
-    await (knex.client as any).releaseConnection(connection);
-  }
-};
 
 const writeSqlite = async (knex: Knex, table: string, columns: string[], rows: unknown[][]) => {
   const db = await (knex.client as any).acquireConnection();
@@ -53,7 +35,7 @@ const writeMysql = async (knex: Knex, table: string, columns: string[], rows: un
 export const writeRows = async (knex: Knex, table: string, columns: string[], rows: unknown[][], { freeze = false } = {}) => {
   if (rows.length === 0) return;
   const dialect = dialectOf(knex);
-  if (dialect === 'postgres') return writePostgres(knex, table, columns, rows, freeze);
+  if (dialect === 'postgres') return void (await copyRows(knex, table, columns, rows, { freeze }));
   if (dialect === 'sqlite') return writeSqlite(knex, table, columns, rows);
   return writeMysql(knex, table, columns, rows);
 };

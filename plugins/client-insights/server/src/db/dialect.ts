@@ -1,3 +1,5 @@
+import { Readable } from 'stream';
+import { pipeline } from 'stream/promises';
 import type { Knex } from 'knex';
 import { joinSql, raw, sql, type Sql } from './sql-fragment';
 
@@ -257,6 +259,44 @@ export const copyText = (value: unknown): string => {
 };
 
 /**
+ * PostgreSQL `COPY table (columns) FROM STDIN` of `rows` (text format, copyText), streamed in
+ * chunks with back-pressure; returns the number of rows. `freeze`: the table was created or
+ * truncated in the current transaction, so the rows may be written already frozen (sparing VACUUM
+ * a rewrite of every page). Runs on the transaction's connection when `knex` is a transaction.
+ */
+export const copyRows = async (
+  knex: Knex,
+  table: string,
+  columns: string[],
+  rows: Iterable<readonly unknown[]>,
+  { freeze = false } = {}
+): Promise<number> => {
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const { from: copyFrom } = require('pg-copy-streams');
+  let count = 0;
+  const chunks = function* () {
+    let buffer: string[] = [];
+    for (const row of rows) {
+      buffer.push(`${row.map(copyText).join('\t')}\n`);
+      count += 1;
+      if (buffer.length >= 5000) {
+        yield buffer.join('');
+        buffer = [];
+      }
+    }
+    if (buffer.length) yield buffer.join('');
+  };
+  const connection = await (knex.client as any).acquireConnection();
+  try {
+    const sql = `copy "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) from stdin${freeze ? ' with (freeze)' : ''}`;
+    await pipeline(Readable.from(chunks()), connection.query(copyFrom(sql)));
+  } finally {
+    await (knex.client as any).releaseConnection(connection);
+  }
+  return count;
+};
+
+/**
  * Appends many rows to `table`: PostgreSQL COPY (one round trip per batch stream), elsewhere
  * multi-row INSERTs of `chunk` rows. Values are numbers, strings or null.
  */
@@ -267,36 +307,8 @@ export const bulkInsert = async (
   rows: Iterable<Array<number | string | null>>,
   chunk = 500
 ): Promise<number> => {
+  if (dialectOf(knex) === 'postgres') return copyRows(knex, table, columns, rows);
   let count = 0;
-  if (dialectOf(knex) === 'postgres') {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
-    const { from: copyFrom } = require('pg-copy-streams');
-    const connection = await (knex.client as any).acquireConnection();
-    try {
-      const stream = connection.query(copyFrom(`copy ${table} (${columns.join(', ')}) from stdin`));
-      const done = new Promise<void>((resolve, reject) => {
-        stream.on('finish', resolve);
-        stream.on('error', reject);
-      });
-      let buffer: string[] = [];
-      const flush = async () => {
-        if (!buffer.length) return;
-        if (!stream.write(buffer.join(''))) await new Promise((resolve) => stream.once('drain', resolve));
-        buffer = [];
-      };
-      for (const row of rows) {
-        buffer.push(`${row.map(copyText).join('\t')}\n`);
-        count += 1;
-        if (buffer.length >= 5000) await flush();
-      }
-      await flush();
-      stream.end();
-      await done;
-    } finally {
-      await (knex.client as any).releaseConnection(connection);
-    }
-    return count;
-  }
   let batch: Record<string, unknown>[] = [];
   for (const row of rows) {
     batch.push(Object.fromEntries(columns.map((c, i) => [c, row[i]])));
