@@ -4,7 +4,7 @@
  * below. The meaning of each operator is in operators.ts; this file only assembles it.
  */
 import type { Knex } from 'knex';
-import { dialectOf } from '../db/dialect';
+import { dialectOf, joinRowByKey } from '../db/dialect';
 import { joinSql, raw, sql, type Sql } from '../db/sql-fragment';
 import { isPlain, operandIsInteger, operandMissingValue, operandType, type Operand, type RuleNode } from './ast';
 import { FIELDS } from './catalogue';
@@ -252,8 +252,8 @@ const ROLLUPS: Record<Join, { table: string; alias: string }> = {
 
 /**
  * Adds to `query` (rows `c` of customers) the rollup joins `node` reads, its custom operators'
- * joins and the condition itself. `lateral`: the rollups are looked up per row (a hash join would
- * read the whole table for a few candidates).
+ * joins and the condition itself. `lateral`: the rollups are looked up per row by key
+ * (joinRowByKey), for a few candidates.
  */
 const filter = (query: Knex.QueryBuilder, node: RuleNode, ctx: SqlContext, probe: boolean, lateral = false): Knex.QueryBuilder => {
   const joins = joinsOf(node);
@@ -261,7 +261,7 @@ const filter = (query: Knex.QueryBuilder, node: RuleNode, ctx: SqlContext, probe
   const predicate = compiler.node(node, true);
   for (const join of joins) {
     const { table, alias } = ROLLUPS[join];
-    if (lateral) query.joinRaw(`left join lateral (select * from ${table} where customer_id = c.id limit 1) ${alias} on true`);
+    if (lateral) joinRowByKey(ctx.knex, query, table, alias, 'customer_id', 'c.id');
     else query.leftJoin(`${table} as ${alias}`, `${alias}.customer_id`, 'c.id');
   }
   for (const d of compiler.derived) {

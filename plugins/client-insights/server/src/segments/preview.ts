@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { bindDate, dialectOf, readDate, wholeTableStatement } from '../db/dialect';
+import { bindDate, joinRowByKey, readDate, wholeTableStatement } from '../db/dialect';
 import { analyseRule, emptyWarning } from '../rules/analyse';
 import { matchQuery, type Strategy } from '../rules/compile';
 import { chooseStrategy, type StrategyChoice } from '../rules/strategy';
@@ -84,24 +84,15 @@ const SAMPLE_COLUMNS = ['id', 'document_id', 'name', 'region', 'stage', 'total_s
 const FIGURES = ['lvl', 'count', 'scored'] as const;
 
 /**
- * Left-joins the row of `table` whose `key` equals `on`, for each row of `query` (the matches, or
- * the sample). PostgreSQL gets a LATERAL lookup: under the join strategy's `enable_nestloop = off`
- * a plain join hashed the whole metrics or customers table (about 0.5 s each at 1M customers) to
- * find a few thousand rows (`limit 1`, on a unique key, keeps the planner from flattening it back
- * into that join). SQLite and MySQL look such joins up by index already.
- */
-const lookup = (knex: Knex, query: Knex.QueryBuilder, table: string, alias: string, key: string, on: string): Knex.QueryBuilder =>
-  dialectOf(knex) === 'postgres'
-    ? query.joinRaw(`left join lateral (select * from ${table} where ${key} = ${on} limit 1) ${alias} on true`)
-    : query.leftJoin(`${table} as ${alias}`, `${alias}.${key}`, on);
-
-/**
  * The whole preview in one statement: the rule is evaluated once (`mm`, a common table expression
  * read twice), then the `figures` rows (matches per risk level) and the `sample` rows (the matches
  * with the lowest ids) come back together. Two statements evaluated the rule twice, doubling the work.
  */
 const previewStatement = (knex: Knex, rule: unknown, now: Date, size: number, choice: StrategyChoice) => {
-  const levels = lookup(knex, lookup(knex, knex.from('mm'), 'ci_customer_scores', 's', 'customer_id', 'mm.customer_id'), 'ci_customer_metrics', 'm', 'customer_id', 'mm.customer_id')
+  // Per match, by key (joinRowByKey): under the join strategy's `enable_nestloop = off` plain joins
+  // hashed the whole metrics and customers tables to find the matches' rows.
+  const lookup = (query: Knex.QueryBuilder, table: string, alias: string, key: string, on: string) => joinRowByKey(knex, query, table, alias, key, on);
+  const levels = lookup(lookup(knex.from('mm'), 'ci_customer_scores', 's', 'customer_id', 'mm.customer_id'), 'ci_customer_metrics', 'm', 'customer_id', 'mm.customer_id')
     .select(riskLevelSql(knex, now), knex.raw('case when s.churn_risk is not null then 1 else 0 end as scored'));
   const none = (columns: readonly string[]) => columns.map((c) => knex.raw(`null as ${c}`));
   // One row per risk level: the level is computed once per match. Three sums of
@@ -111,7 +102,7 @@ const previewStatement = (knex: Knex, rule: unknown, now: Date, size: number, ch
   // where the union types them.
   const figures = knex.from(perLevel.as('f')).select(knex.raw("'figures' as part"), ...none(SAMPLE_COLUMNS), 'f.lvl', 'f.count', 'f.scored');
   const lowest = knex.from('mm').select('mm.customer_id').orderBy('mm.customer_id').limit(Math.max(size, 1));
-  const sample = lookup(knex, lookup(knex, knex.from(lowest.as('first')), 'customers', 'c', 'id', 'first.customer_id'), 'ci_customer_metrics', 'm', 'customer_id', 'first.customer_id')
+  const sample = lookup(lookup(knex.from(lowest.as('first')), 'customers', 'c', 'id', 'first.customer_id'), 'ci_customer_metrics', 'm', 'customer_id', 'first.customer_id')
     .select(knex.raw("'sample' as part"), 'c.id', 'c.document_id', 'c.name', 'c.region', 'c.stage', 'm.total_spent', 'm.last_order_at', ...none(FIGURES));
   return knex.with('mm', matchQuery(knex, rule, { now, ...choice })).select('*').from(figures.unionAll(size > 0 ? [sample] : []).as('preview'));
 };
