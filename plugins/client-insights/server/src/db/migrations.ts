@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { copyActivity, EVENTS_TABLE, ORDERS_TABLE } from '../metrics/activity';
-import { indexExists } from './dialect';
+import { analyzeTables, indexExists } from './dialect';
 
 export type Migration = { id: string; up: (knex: Knex) => Promise<void> };
 
@@ -347,6 +347,7 @@ const migrations: Migration[] = [
         t.index(['customer_id'], 'ci_customer_orders_customer_idx');
       });
       await copyActivity(knex);
+      await analyzeTables(knex, [EVENTS_TABLE, ORDERS_TABLE], { always: true });
       const covering: Array<[string, string]> = [
         ['interactions', 'ci_interactions_id_type_occurred_at_idx'],
         ['interactions', 'ci_interactions_type_occurred_at_id_idx'],

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { analyzeTables, dialectOf } from '../db/dialect';
+import { dialectOf } from '../db/dialect';
 import { withDeferredIndexes } from '../db/deferred-indexes';
 import { insertSelect } from '../db/insert-select';
 
@@ -38,7 +38,12 @@ const sources = (knex: Knex, ids?: number[]) => {
   ];
 };
 
-/** Replaces the activity of these customers (all customers without `ids`); run it inside the caller's transaction. */
+/**
+ * Replaces the activity of these customers (all customers without `ids`); run it inside the
+ * caller's transaction. After a full copy the caller refreshes the planner statistics once it has
+ * committed (metrics/queue.ts vacuums and analyses; ANALYZE inside the transaction is not seen by
+ * other sessions before the commit anyway).
+ */
 export const copyActivity = async (trx: Knex, ids?: number[]): Promise<void> => {
   if (!ids && dialectOf(trx) === 'postgres') return recopyAllPostgres(trx);
   for (const { table, columns, select } of sources(trx, ids)) {
@@ -46,8 +51,6 @@ export const copyActivity = async (trx: Knex, ids?: number[]): Promise<void> => 
     else await trx(table).delete();
     await insertSelect(trx, table, columns, select);
   }
-  // Fresh statistics for the planner's window estimates (ANALYZE sees this transaction's rows).
-  if (!ids) await analyzeTables(trx, [EVENTS_TABLE, ORDERS_TABLE], { always: true });
 };
 
 /**
@@ -60,5 +63,4 @@ const recopyAllPostgres = async (trx: Knex): Promise<void> => {
   await withDeferredIndexes(trx, [EVENTS_TABLE, ORDERS_TABLE], async (inner) => {
     for (const { table, columns, select } of sources(inner)) await insertSelect(inner, table, columns, select);
   });
-  await analyzeTables(trx, [EVENTS_TABLE, ORDERS_TABLE], { always: true });
 };

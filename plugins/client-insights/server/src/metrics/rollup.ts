@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { allowBigAggregates, analyzeTables, bindDate, nonLockingReads } from '../db/dialect';
+import { allowBigAggregates, bindDate, nonLockingReads } from '../db/dialect';
 import { insertSelect as insertSelectInto } from '../db/insert-select';
 import { copyActivity } from './activity';
 
@@ -112,14 +112,14 @@ const countRows = async (knex: Knex) => Number((await knex(METRICS_TABLE).count(
 /**
  * Recomputes every row from scratch. Delete + insert inside one transaction, so readers keep
  * seeing the previous rollup until the new one is complete (no TRUNCATE: it would lock readers out).
- * Callers serialise it with refresh (see metrics/queue.ts) so the two never interleave.
+ * Callers serialise it with refresh (see metrics/queue.ts) so the two never interleave, and
+ * refresh the planner statistics after the commit (the queue's rebuild vacuums and analyses).
  */
 export const rebuild = async (knex: Knex, { now = new Date() } = {}): Promise<{ rows: number }> =>
   knex.transaction(async (trx) => {
     await allowBigAggregates(trx);
     await trx(METRICS_TABLE).delete();
     await insertSelect(trx, metricsSelect(trx, { now }));
-    await analyzeTables(trx, [METRICS_TABLE], { always: true });
     await copyActivity(trx);
     return { rows: await countRows(trx) };
   }, nonLockingReads(knex));
