@@ -17,15 +17,15 @@
 import fs from 'fs';
 import path from 'path';
 import knexFactory, { type Knex } from 'knex';
-import { migrate } from '../plugins/client-insights/server/src/db/migrate';
-import { compileEvaluator } from '../plugins/client-insights/server/src/rules/evaluate';
-import { loadFactsMany } from '../plugins/client-insights/server/src/rules/facts';
-import { reevaluateCustomers } from '../plugins/client-insights/server/src/segments/change-trigger';
-import { DEFAULTS } from '../plugins/client-insights/server/src/segments/config';
-import { createExecutor } from '../plugins/client-insights/server/src/segments/executor';
-import type { SegmentRow } from '../plugins/client-insights/server/src/segments/repository';
-import { ruleEngine } from '../plugins/client-insights/server/src/segments/rule-engine';
-import { DEFAULT_TABLES, T } from '../plugins/client-insights/server/src/segments/tables';
+import { migrate } from '../plugins/client-insights/server/src/core/db/migrate';
+import { compileEvaluator } from '../plugins/client-insights/server/src/modules/rules/evaluate';
+import { loadFactsMany } from '../plugins/client-insights/server/src/modules/rules/facts';
+import { reevaluateCustomers } from '../plugins/client-insights/server/src/modules/segments/change-trigger';
+import { DEFAULTS } from '../plugins/client-insights/server/src/modules/segments/config';
+import { createExecutor } from '../plugins/client-insights/server/src/modules/segments/executor';
+import type { SegmentRow } from '../plugins/client-insights/server/src/modules/segments/repository';
+import { ruleEngine } from '../plugins/client-insights/server/src/modules/segments/rule-engine';
+import { DEFAULT_TABLES, T } from '../plugins/client-insights/server/src/modules/segments/tables';
 
 const ROOT = path.resolve(__dirname, '..');
 const BASE_ID = 1_900_000_000;

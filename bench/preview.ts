@@ -23,12 +23,12 @@ import fs from 'fs';
 import path from 'path';
 import type { Knex } from 'knex';
 import { bootStrapi, ROOT } from '../scripts/lib/boot';
-import { analyzeTables, dialectOf } from '../plugins/client-insights/server/src/db/dialect';
-import type { Operand, RuleNode } from '../plugins/client-insights/server/src/rules/ast';
-import { compileEvaluator } from '../plugins/client-insights/server/src/rules/evaluate';
-import { loadFactsMany } from '../plugins/client-insights/server/src/rules/facts';
-import { parseRuleOrThrow } from '../plugins/client-insights/server/src/rules/validate';
-import { previewRule } from '../plugins/client-insights/server/src/segments/preview';
+import { analyzeTables, dialectOf } from '../plugins/client-insights/server/src/core/db/dialect';
+import type { Operand, RuleNode } from '../plugins/client-insights/server/src/modules/rules/ast';
+import { compileEvaluator } from '../plugins/client-insights/server/src/modules/rules/evaluate';
+import { loadFactsMany } from '../plugins/client-insights/server/src/modules/rules/facts';
+import { parseRuleOrThrow } from '../plugins/client-insights/server/src/modules/rules/validate';
+import { previewRule } from '../plugins/client-insights/server/src/modules/rules/preview';
 
 import { RULES, now } from './preview-rules';
 

@@ -12,12 +12,12 @@ import fs from 'fs';
 import os from 'os';
 import path from 'path';
 import knexFactory, { type Knex } from 'knex';
-import { analyzeTables } from '../plugins/client-insights/server/src/db/dialect';
-import { migrate } from '../plugins/client-insights/server/src/db/migrate';
-import { rowsOf } from '../plugins/client-insights/server/src/values/columns';
-import { defaultValueConfig } from '../plugins/client-insights/server/src/values/config';
-import { refreshValues } from '../plugins/client-insights/server/src/values/refresh';
-import { DEFAULT_TABLES } from '../plugins/client-insights/server/src/values/tables';
+import { analyzeTables } from '../plugins/client-insights/server/src/core/db/dialect';
+import { migrate } from '../plugins/client-insights/server/src/core/db/migrate';
+import { rowsOf } from '../plugins/client-insights/server/src/modules/values/columns';
+import { defaultValueConfig } from '../plugins/client-insights/server/src/modules/values/config';
+import { refreshValues } from '../plugins/client-insights/server/src/modules/values/refresh';
+import { DEFAULT_TABLES } from '../plugins/client-insights/server/src/modules/values/tables';
 
 const DAY = 86_400_000;
 const connection = (database: string) => ({

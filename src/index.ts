@@ -1,5 +1,5 @@
 import type { Core } from '@strapi/strapi';
-import { loadDemoDataOnFirstStart } from './bootstrap/demo-data';
+import { loadDemoDataOnFirstStart } from './demo-data/first-start';
 import { ensureFirstAdmin } from './bootstrap/first-admin';
 import { ensureRoles } from './bootstrap/roles';
 

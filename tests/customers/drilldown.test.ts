@@ -1,5 +1,5 @@
-import { bindDate } from '../../plugins/client-insights/server/src/db/dialect';
-import { markDirty } from '../../plugins/client-insights/server/src/metrics/queue';
+import { bindDate } from '../../plugins/client-insights/server/src/core/db/dialect';
+import { markDirty } from '../../plugins/client-insights/server/src/modules/metrics/queue';
 import { adminSession, restrictedSession, startStrapi, type TestApp } from '../helpers/strapi';
 import { insertPeople, makePeople } from '../values/dataset';
 

@@ -1,4 +1,4 @@
-import { indexExists } from '../../plugins/client-insights/server/src/db/dialect';
+import { indexExists } from '../../plugins/client-insights/server/src/core/db/dialect';
 import { startStrapi, type TestApp } from '../helpers/strapi';
 
 describe('data model', () => {

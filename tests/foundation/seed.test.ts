@@ -1,6 +1,6 @@
 import crypto from 'crypto';
 import type { Knex } from 'knex';
-import { seedDemoData } from '../../scripts/seed/seed';
+import { seedDemoData } from '../../src/demo-data/seed';
 import { startStrapi, type TestApp } from '../helpers/strapi';
 
 const ANCHOR = new Date('2026-06-30T00:00:00Z');

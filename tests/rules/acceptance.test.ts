@@ -3,11 +3,11 @@
  * admin and REST API write it (Document Service), with the metrics rollup rebuilt by the plugin.
  */
 import type { Knex } from 'knex';
-import { bindDate } from '../../plugins/client-insights/server/src/db/dialect';
-import { countQuery, matchQuery } from '../../plugins/client-insights/server/src/rules/compile';
-import { compileEvaluator } from '../../plugins/client-insights/server/src/rules/evaluate';
-import { loadFacts } from '../../plugins/client-insights/server/src/rules/facts';
-import { validateRule } from '../../plugins/client-insights/server/src/rules/validate';
+import { bindDate } from '../../plugins/client-insights/server/src/core/db/dialect';
+import { countQuery, matchQuery } from '../../plugins/client-insights/server/src/modules/rules/compile';
+import { compileEvaluator } from '../../plugins/client-insights/server/src/modules/rules/evaluate';
+import { loadFacts } from '../../plugins/client-insights/server/src/modules/rules/facts';
+import { validateRule } from '../../plugins/client-insights/server/src/modules/rules/validate';
 import { startStrapi, type TestApp } from '../helpers/strapi';
 
 const DAY = 86_400_000;

@@ -7,7 +7,7 @@
  */
 import crypto from 'crypto';
 import type { Knex } from 'knex';
-import { copyActivity } from '../../plugins/client-insights/server/src/metrics/activity';
+import { copyActivity } from '../../plugins/client-insights/server/src/modules/metrics/activity';
 
 export const DAY = 86_400_000;
 

@@ -4,15 +4,15 @@
  * boundary values. Reproduce a failure with RULES_SEED=<seed printed below>.
  */
 import type { Knex } from 'knex';
-import { bindDate } from '../../plugins/client-insights/server/src/db/dialect';
-import { OPERATOR_IDS } from '../../plugins/client-insights/server/src/rules/operators';
-import { FIELDS } from '../../plugins/client-insights/server/src/rules/catalogue';
-import { conjunctsOf, matchQuery } from '../../plugins/client-insights/server/src/rules/compile';
-import { resolveTagIds } from '../../plugins/client-insights/server/src/rules/strategy';
-import { compileEvaluator } from '../../plugins/client-insights/server/src/rules/evaluate';
-import { loadFactsMany } from '../../plugins/client-insights/server/src/rules/facts';
-import { parseRuleOrThrow, validateRule } from '../../plugins/client-insights/server/src/rules/validate';
-import type { CustomerFacts } from '../../plugins/client-insights/server/src/rules/types';
+import { bindDate } from '../../plugins/client-insights/server/src/core/db/dialect';
+import { OPERATOR_IDS } from '../../plugins/client-insights/server/src/modules/rules/operators';
+import { FIELDS } from '../../plugins/client-insights/server/src/modules/rules/catalogue';
+import { conjunctsOf, matchQuery } from '../../plugins/client-insights/server/src/modules/rules/compile';
+import { resolveTagIds } from '../../plugins/client-insights/server/src/modules/rules/strategy';
+import { compileEvaluator } from '../../plugins/client-insights/server/src/modules/rules/evaluate';
+import { loadFactsMany } from '../../plugins/client-insights/server/src/modules/rules/facts';
+import { parseRuleOrThrow, validateRule } from '../../plugins/client-insights/server/src/modules/rules/validate';
+import type { CustomerFacts } from '../../plugins/client-insights/server/src/modules/rules/types';
 import { startStrapi, type TestApp } from '../helpers/strapi';
 import { buildDataset, prng, type Dataset } from './dataset';
 import { ruleGenerator } from './rule-generator';

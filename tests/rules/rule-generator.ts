@@ -3,8 +3,8 @@
  * and literals taken from the dataset's own values and boundaries so comparisons are decided on
  * their edges, not only far from them.
  */
-import { FIELDS, INTERACTION_TYPES } from '../../plugins/client-insights/server/src/rules/catalogue';
-import type { FieldDef } from '../../plugins/client-insights/server/src/rules/types';
+import { FIELDS, INTERACTION_TYPES } from '../../plugins/client-insights/server/src/modules/rules/catalogue';
+import type { FieldDef } from '../../plugins/client-insights/server/src/modules/rules/types';
 import { DAY, DAY_OFFSETS, VALUES, WINDOWS, type Dataset, type Random } from './dataset';
 
 export type Generated = { rule: unknown; operators: Set<string>; fields: Set<string> };

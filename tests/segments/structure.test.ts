@@ -1,4 +1,4 @@
-import { ACTIONS } from '../../plugins/client-insights/server/src/constants';
+import { ACTIONS } from '../../plugins/client-insights/server/src/core/constants';
 import { adminSession, apiToken, startStrapi, type TestApp } from '../helpers/strapi';
 import { client, createCustomers, currentMembers, region, segmentsService, sorted, stage } from './helpers';
 

@@ -1,6 +1,6 @@
 import crypto from 'crypto';
 import type { Knex } from 'knex';
-import { copyActivity, EVENTS_TABLE, ORDERS_TABLE } from '../../plugins/client-insights/server/src/metrics/activity';
+import { copyActivity, EVENTS_TABLE, ORDERS_TABLE } from '../../plugins/client-insights/server/src/modules/metrics/activity';
 
 /**
  * A small value-model dataset written straight into Strapi's tables (fast, deterministic), and a

@@ -1,10 +1,10 @@
 import crypto from 'crypto';
 import type { Knex } from 'knex';
-import { bindDate } from '../../plugins/client-insights/server/src/db/dialect';
-import { copyActivity } from '../../plugins/client-insights/server/src/metrics/activity';
-import { seededRandom } from '../../plugins/client-insights/server/src/values/math/random';
-import { fitBgNbd, probabilityAlive } from '../../plugins/client-insights/server/src/values/models/bgnbd';
-import { DAYS_PER_MONTH } from '../../plugins/client-insights/server/src/values/summary-sql';
+import { bindDate } from '../../plugins/client-insights/server/src/core/db/dialect';
+import { copyActivity } from '../../plugins/client-insights/server/src/modules/metrics/activity';
+import { seededRandom } from '../../plugins/client-insights/server/src/modules/values/math/random';
+import { fitBgNbd, probabilityAlive } from '../../plugins/client-insights/server/src/modules/values/models/bgnbd';
+import { DAYS_PER_MONTH } from '../../plugins/client-insights/server/src/modules/values/summary-sql';
 import { startStrapi, type TestApp } from '../helpers/strapi';
 
 /**
@@ -78,9 +78,9 @@ describe('CLV and propensity on database data', () => {
 
   it('fits BG/NBD on the SQL summary exactly as on the simulated (x, tx, T); P(alive) per customer agrees', async () => {
     const knex = app.strapi.db.connection;
-    const { refreshValues } = await import('../../plugins/client-insights/server/src/values/refresh');
-    const { resolveTables } = await import('../../plugins/client-insights/server/src/values/tables');
-    const { defaultValueConfig } = await import('../../plugins/client-insights/server/src/values/config');
+    const { refreshValues } = await import('../../plugins/client-insights/server/src/modules/values/refresh');
+    const { resolveTables } = await import('../../plugins/client-insights/server/src/modules/values/tables');
+    const { defaultValueConfig } = await import('../../plugins/client-insights/server/src/modules/values/config');
     const config = defaultValueConfig();
     const result = await refreshValues({ knex, tables: resolveTables(app.strapi), config, now: NOW, trigger: 'script' });
     expect(result.clv.method).toBe('bgnbd');

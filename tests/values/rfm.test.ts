@@ -1,7 +1,7 @@
-import { bindDate } from '../../plugins/client-insights/server/src/db/dialect';
-import { defaultValueConfig, type ValueConfig } from '../../plugins/client-insights/server/src/values/config';
-import { refreshValues } from '../../plugins/client-insights/server/src/values/refresh';
-import { resolveTables } from '../../plugins/client-insights/server/src/values/tables';
+import { bindDate } from '../../plugins/client-insights/server/src/core/db/dialect';
+import { defaultValueConfig, type ValueConfig } from '../../plugins/client-insights/server/src/modules/values/config';
+import { refreshValues } from '../../plugins/client-insights/server/src/modules/values/refresh';
+import { resolveTables } from '../../plugins/client-insights/server/src/modules/values/tables';
 import { startStrapi, type TestApp } from '../helpers/strapi';
 import { bruteForceRfm, clearPeople, insertPeople, makePeople, type Person } from './dataset';
 

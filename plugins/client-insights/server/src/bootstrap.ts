@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
-import { migrate } from './db/migrate';
-import { getService } from './utils/get-service';
+import { migrate } from './core/db/migrate';
+import { getService } from './get-service';
 
 export default async ({ strapi }: { strapi: Core.Strapi }) => {
   // Plugin tables (knex) come after Strapi's own schema sync, before anything reads them.

@@ -1,5 +1,5 @@
 import type { Core } from '@strapi/strapi';
-import { getService } from './utils/get-service';
+import { getService } from './get-service';
 
 export default async ({ strapi }: { strapi: Core.Strapi }) => {
   getService(strapi, 'segments').stop();

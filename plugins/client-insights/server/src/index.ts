@@ -1,9 +1,7 @@
 import bootstrap from './bootstrap';
-import controllers from './controllers';
 import destroy from './destroy';
+import { controllers, routes, services } from './modules';
 import register from './register';
-import routes from './routes';
-import services from './services';
 
 export default {
   register,

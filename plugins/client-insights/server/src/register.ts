@@ -1,5 +1,5 @@
 import type { Core } from '@strapi/strapi';
-import { ACTIONS, PLUGIN_ID } from './constants';
+import { ACTIONS, PLUGIN_ID } from './core/constants';
 
 export default async ({ strapi }: { strapi: Core.Strapi }) => {
   await strapi

@@ -2,8 +2,8 @@ import * as React from 'react';
 import { Box, Button, Checkbox, Field, Grid, Modal, SingleSelect, SingleSelectOption, TextInput, Textarea, Typography } from '@strapi/design-system';
 import { useNotification } from '@strapi/strapi/admin';
 import { useApiClient } from '../../api/useApi';
-import { emptyGroup, rootFromRule, type Group } from '../../components/builder/model';
-import { RuleBuilder, type RuleBuilderChange } from '../../components/builder/RuleBuilder';
+import { emptyGroup, rootFromRule, type Group } from '../../features/rule-builder/model';
+import { RuleBuilder, type RuleBuilderChange } from '../../features/rule-builder/RuleBuilder';
 import { useEnumLabel, useT } from '../../utils/translate';
 import { CATEGORIES, type Tag } from './types';
 

@@ -1,0 +1,15 @@
+import { permission, type ActionUid } from '../constants';
+
+/** A route of the plugin, as Strapi's router takes it. */
+export type Route = { method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'; path: string; handler: string; config: Record<string, unknown> };
+
+/** A module's routes by router: admin routes under /client-insights, content-API routes under /api. */
+export type ModuleRoutes = { admin?: Route[]; contentApi?: Route[] };
+
+/** Admin route config: a logged-in admin holding every one of these plugin actions. */
+export const guard = (...actions: ActionUid[]) => ({
+  policies: ['admin::isAuthenticatedAdmin', { name: 'admin::hasPermissions', config: { actions: actions.map(permission) } }],
+});
+
+/** Content-API route config for a path outside /api/client-insights (`/api/crm/…`). */
+export const atApiRoot = { prefix: '' };

@@ -1,0 +1,270 @@
+import type { Core } from '@strapi/strapi';
+import { UID } from '../../core/constants';
+import { bindDate, readDate } from '../../core/db/dialect';
+import { hostTables } from '../overview/tables';
+import type { Knex } from 'knex';
+import { csvStream } from '../segments/csv';
+import { ASSIGNMENTS, TagApiError } from '../tags/service';
+import { latestRunId, migrationRuns } from '../values/reports';
+import { VALUE_TABLES as V } from '../values/tables';
+import { maskContact } from './mask';
+import { FOLLOW_UP_MAX, type CustomerFilter } from './schemas';
+
+const iso = (v: unknown) => readDate(v)?.toISOString() ?? null;
+const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+const TIMELINE = 40;
+const EXPORT_BATCH = 1000;
+
+/** Columns of the customer-list CSV export (the list's row, contact fields masked as in the list). */
+export const CUSTOMER_COLUMNS = ['id', 'documentId', 'name', 'email', 'phone', 'region', 'stage', 'createdAt', 'totalSpent', 'orderCount', 'quadrant', 'r', 'f', 'm'] as const;
+
+/** Customer list (search, value-chart drill-downs, pages), its CSV export and bulk follow-up tasks, and the profile card. */
+export default ({ strapi }: { strapi: Core.Strapi }) => {
+  const knex = () => strapi.db.connection;
+  const tables = () => hostTables(strapi);
+  const ownerLink = () => {
+    const join = (strapi.db.metadata.get(UID.customer as any).attributes as any).owner.joinTable;
+    return { table: join.name as string, customer: join.joinColumn.name as string, user: join.inverseJoinColumn.name as string };
+  };
+
+  /**
+   * Customers matching the filter, as a query on `c` (the customer table); see CustomerFilter.
+   * Wrapped in an object: a knex builder is thenable, so returning it bare from an async
+   * function would run it.
+   */
+  const matching = async (filter: CustomerFilter, sensitive: boolean) => {
+    const k = knex();
+    const base = k(`${tables().customer} as c`);
+    if (filter.q) {
+      const like = `%${filter.q}%`;
+      const asId = /^\d+$/.test(filter.q) ? Number(filter.q) : null;
+      base.where((w) => {
+        // Without the permission, contact fields are not searchable either (no probing masked data).
+        if (sensitive) w.orWhere('c.name', 'like', like).orWhere('c.email', 'like', like).orWhere('c.phone', 'like', like);
+        w.orWhere('c.region', 'like', like).orWhere('c.target_major', 'like', like).orWhere('c.program', 'like', like);
+        if (asId !== null) w.orWhere('c.id', asId);
+      });
+    }
+    if (filter.stage) base.where('c.stage', filter.stage);
+    const byScore = (['quadrant', 'r', 'f', 'm'] as const).filter((key) => filter[key] !== undefined);
+    if (byScore.length) {
+      base.whereExists(
+        k(`${V.scores} as fs`)
+          .select(k.raw('1'))
+          .whereRaw('fs.customer_id = c.id')
+          .where(Object.fromEntries(byScore.map((key) => [`fs.${key}`, filter[key]])))
+      );
+    }
+    // The score history of one run for this customer (`extra`: further conditions).
+    const inRun = (alias: string, run: number, extra: Record<string, unknown> = {}) =>
+      k(`${V.history} as ${alias}`)
+        .select(k.raw('1'))
+        .where(`${alias}.run_id`, run)
+        .whereRaw(`${alias}.customer_id = c.id`)
+        .where(Object.fromEntries(Object.entries(extra).map(([col, v]) => [`${alias}.${col}`, v])));
+    if (filter.hasOrders !== undefined) {
+      // As the heatmap: whether the latest run saw a paid order.
+      const run = await latestRunId(k);
+      if (run === null) base.whereRaw('1 = 0');
+      else base.whereExists(inRun('ho', run, { has_orders: filter.hasOrders ? 1 : 0 }));
+    }
+    if (filter.movedFrom && filter.movedTo) {
+      const { from, to } = await migrationRuns(k, filter.fromRun, filter.toRun);
+      if (from === undefined || to === undefined) base.whereRaw('1 = 0');
+      else
+        for (const [alias, run, quadrant] of [['mf', from, filter.movedFrom], ['mt', to, filter.movedTo]] as const) {
+          if (quadrant === 'none') base.whereNotExists(inRun(alias, run));
+          else base.whereExists(inRun(alias, run, { quadrant }));
+        }
+    }
+    return { base };
+  };
+
+  /** One customer row of the list and the export, contact fields masked without the permission. */
+  const withColumns = (q: Knex.QueryBuilder) =>
+    q
+      .leftJoin('ci_customer_metrics as mt', 'mt.customer_id', 'c.id')
+      .leftJoin(`${V.scores} as s`, 's.customer_id', 'c.id')
+      .select('c.id', 'c.document_id', 'c.name', 'c.email', 'c.phone', 'c.region', 'c.stage', 'c.created_at', 'mt.total_spent', 'mt.order_count', 's.quadrant', 's.r', 's.f', 's.m');
+  const toRow = (r: any, sensitive: boolean) =>
+    maskContact(
+      {
+        id: Number(r.id),
+        documentId: r.document_id as string,
+        name: r.name,
+        email: r.email,
+        phone: r.phone,
+        region: r.region,
+        stage: r.stage,
+        createdAt: iso(r.created_at),
+        totalSpent: Number(r.total_spent ?? 0),
+        orderCount: Number(r.order_count ?? 0),
+        quadrant: r.quadrant ?? null,
+        r: num(r.r),
+        f: num(r.f),
+        m: num(r.m),
+      },
+      sensitive
+    );
+
+  return {
+    async list(query: CustomerFilter & { page: number; pageSize: number }, sensitive: boolean) {
+      const { base } = await matching(query, sensitive);
+      const total = Number((await base.clone().count({ n: '*' }).first())?.n ?? 0);
+      const rows = await withColumns(base)
+        .orderBy('c.id', 'desc')
+        .limit(query.pageSize)
+        .offset((query.page - 1) * query.pageSize);
+      return {
+        data: rows.map((r: any) => toRow(r, sensitive)),
+        meta: { pagination: { page: query.page, pageSize: query.pageSize, pageCount: Math.ceil(total / query.pageSize), total } },
+      };
+    },
+
+    /** Every customer of the list as CSV, newest first like the list, streamed by id keyset. */
+    async exportCsv(filter: CustomerFilter, sensitive: boolean) {
+      const { base } = await matching(filter, sensitive);
+      async function* batches() {
+        let before: number | null = null;
+        for (;;) {
+          const page = withColumns(base.clone());
+          if (before !== null) page.where('c.id', '<', before);
+          const rows = await page.orderBy('c.id', 'desc').limit(EXPORT_BATCH);
+          if (rows.length === 0) return;
+          yield rows.map((r: any) => toRow(r, sensitive));
+          before = Number(rows[rows.length - 1].id);
+        }
+      }
+      return csvStream(CUSTOMER_COLUMNS, batches());
+    },
+
+    /** One open follow-up task per customer of the list (at most FOLLOW_UP_MAX), in one transaction. */
+    async createFollowUps(filter: CustomerFilter, sensitive: boolean, task: { title: string; dueAt?: string | null }) {
+      const { base } = await matching(filter, sensitive);
+      const total = Number((await base.clone().count({ n: '*' }).first())?.n ?? 0);
+      if (total > FOLLOW_UP_MAX) {
+        throw new TagApiError(400, 'too many customers', [
+          { path: '/filter', message: `the list has ${total} customers; follow-up tasks are created for at most ${FOLLOW_UP_MAX} at a time: narrow the list` },
+        ]);
+      }
+      const documentIds: string[] = await base.clone().orderBy('c.id', 'desc').pluck('c.document_id');
+      await strapi.db.transaction(async () => {
+        for (const documentId of documentIds) {
+          await strapi.documents(UID.task as any).create({
+            // The long form: Strapi reads a bare string that starts with a digit as a numeric id.
+            data: { title: task.title, kind: 'follow_up', status: 'open', due_at: task.dueAt ?? null, customer: { connect: [{ documentId }] } } as any,
+          });
+        }
+      });
+      return { created: documentIds.length };
+    },
+
+    async profile(id: number, sensitive: boolean, now = new Date()) {
+      const k = knex();
+      const t = tables();
+      const c = await k(t.customer).where({ id }).first();
+      if (!c) throw new TagApiError(404, `customer ${id} not found`);
+      const person = (r: any) => maskContact({ id: Number(r.id), name: r.name as string | null, stage: r.stage as string | null }, sensitive);
+      const [referrer, referrals, family, familyOf, tags, interactions, orders, metrics, scores, owner] = await Promise.all([
+        k(`${t.referrer.table} as l`).join(`${t.customer} as p`, 'p.id', `l.${t.referrer.referrer}`).where(`l.${t.referrer.customer}`, id).first('p.id', 'p.name', 'p.stage'),
+        k(`${t.referrer.table} as l`).join(`${t.customer} as p`, 'p.id', `l.${t.referrer.customer}`).where(`l.${t.referrer.referrer}`, id).select('p.id', 'p.name', 'p.stage').orderBy('p.id').limit(50),
+        k(`${t.family.table} as l`).join(`${t.customer} as p`, 'p.id', `l.${t.family.member}`).where(`l.${t.family.customer}`, id).select('p.id', 'p.name', 'p.stage').limit(50),
+        // Family links are stored one way; show them from both ends.
+        k(`${t.family.table} as l`).join(`${t.customer} as p`, 'p.id', `l.${t.family.customer}`).where(`l.${t.family.member}`, id).select('p.id', 'p.name', 'p.stage').limit(50),
+        k(`${ASSIGNMENTS} as ct`)
+          .join(`${t.tag} as tg`, 'tg.id', 'ct.tag_id')
+          .where('ct.customer_id', id)
+          .andWhere((w) => w.whereNull('ct.expires_at').orWhere('ct.expires_at', '>', bindDate(k, now)))
+          .select('tg.id', 'tg.name', 'tg.slug', 'tg.category', 'tg.color', 'ct.source', 'ct.expires_at', 'ct.created_at')
+          .orderBy('tg.name'),
+        k(`${t.interaction} as i`)
+          .join(`${t.interactionCustomer.table} as l`, `l.${t.interactionCustomer.interaction}`, 'i.id')
+          .where(`l.${t.interactionCustomer.customer}`, id)
+          .select('i.id', 'i.type', 'i.channel', 'i.occurred_at')
+          .orderBy('i.occurred_at', 'desc')
+          .limit(TIMELINE),
+        k(`${t.order} as o`)
+          .join(`${t.orderCustomer.table} as l`, `l.${t.orderCustomer.order}`, 'o.id')
+          .where(`l.${t.orderCustomer.customer}`, id)
+          .select('o.id', 'o.amount', 'o.currency', 'o.kind', 'o.status', 'o.ordered_at')
+          .orderBy('o.ordered_at', 'desc')
+          .limit(TIMELINE),
+        k('ci_customer_metrics').where({ customer_id: id }).first(),
+        k('ci_customer_scores').where({ customer_id: id }).first(),
+        k(`${ownerLink().table}`).where(ownerLink().customer, id).first(ownerLink().user),
+      ]);
+      const timeline = [
+        ...interactions.map((i: any) => ({ kind: 'interaction' as const, id: Number(i.id), type: i.type, channel: i.channel ?? null, at: iso(i.occurred_at) })),
+        ...orders.map((o: any) => ({ kind: 'order' as const, id: Number(o.id), type: o.kind, status: o.status, amount: Number(o.amount), currency: o.currency ?? 'CNY', at: iso(o.ordered_at) })),
+      ]
+        .sort((a, b) => String(b.at ?? '').localeCompare(String(a.at ?? '')))
+        .slice(0, TIMELINE);
+      const familyAll = new Map([...family, ...familyOf].map((r: any) => [Number(r.id), person(r)]));
+      return {
+        customer: maskContact(
+          {
+            id: Number(c.id),
+            documentId: c.document_id as string,
+            name: c.name,
+            email: c.email,
+            phone: c.phone,
+            region: c.region,
+            language: c.language,
+            education: c.education,
+            targetMajor: c.target_major,
+            program: c.program,
+            stage: c.stage,
+            leadSource: c.lead_source,
+            notes: sensitive ? c.notes : null,
+            createdAt: iso(c.created_at),
+            ownerId: owner ? Number(owner[ownerLink().user]) : null,
+          },
+          sensitive
+        ),
+        masked: !sensitive,
+        referrer: referrer ? person(referrer) : null,
+        referrals: referrals.map(person),
+        family: [...familyAll.values()],
+        tags: tags.map((r: any) => ({
+          id: Number(r.id),
+          name: r.name,
+          slug: r.slug,
+          category: r.category,
+          color: r.color ?? null,
+          source: r.source,
+          expiresAt: iso(r.expires_at),
+          createdAt: iso(r.created_at),
+        })),
+        timeline,
+        metrics: metrics
+          ? {
+              orderCount: Number(metrics.order_count),
+              totalSpent: Number(metrics.total_spent),
+              avgOrderValue: num(metrics.avg_order_value),
+              lastOrderAt: iso(metrics.last_order_at),
+              lastInteractionAt: iso(metrics.last_interaction_at),
+              contractEndAt: iso(metrics.contract_end_at),
+              overdueAmount: Number(metrics.overdue_amount),
+              referralCount: Number(metrics.referral_count),
+              complaintCount: Number(metrics.complaint_count),
+            }
+          : null,
+        scores: scores
+          ? {
+              r: num(scores.r),
+              f: num(scores.f),
+              m: num(scores.m),
+              rfm: num(scores.rfm),
+              rfmSegment: scores.rfm_segment ?? null,
+              quadrant: scores.quadrant ?? null,
+              clv: num(scores.clv),
+              churnRisk: num(scores.churn_risk),
+              renewalProbability: num(scores.renewal_probability),
+              upsellProbability: num(scores.upsell_probability),
+              calculatedAt: iso(scores.calculated_at),
+            }
+          : null,
+      };
+    },
+  };
+};

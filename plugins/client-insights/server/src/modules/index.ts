@@ -1,0 +1,24 @@
+import jobs from '../core/jobs';
+import customers from './customers';
+import metrics from './metrics';
+import overview from './overview';
+import rules from './rules';
+import segments from './segments';
+import tags from './tags';
+import values from './values';
+
+/** Every capability of the plugin; the root registries spread them. */
+export const modules = { jobs, rules, metrics, customers, tags, segments, values, overview };
+
+const names = Object.keys(modules) as (keyof typeof modules)[];
+
+/** Spelled out rather than folded, so the registry's type stays a plain object type. */
+export const services = {
+  ...jobs.services, ...rules.services, ...metrics.services, ...customers.services,
+  ...tags.services, ...segments.services, ...values.services, ...overview.services,
+};
+export const controllers = Object.assign({}, ...names.map((name) => modules[name].controllers)) as Record<string, unknown>;
+export const routes = {
+  admin: { type: 'admin', routes: Object.values(modules).flatMap((m) => (m.routes as { admin?: unknown[] }).admin ?? []) },
+  'content-api': { type: 'content-api', routes: Object.values(modules).flatMap((m) => (m.routes as { contentApi?: unknown[] }).contentApi ?? []) },
+};

@@ -1,0 +1,126 @@
+import type { Knex } from 'knex';
+import { analyzeTables, nonLockingReads, withLock } from '../../core/db/dialect';
+import { EVENTS_TABLE, ORDERS_TABLE } from './activity';
+import { ID_CHUNK, METRICS_TABLE, rebuild, refresh } from './rollup';
+
+/**
+ * Keeping the rollup current: a durable queue, not the writer's transaction.
+ *
+ * Lifecycle hooks write the affected customer ids to `ci_metrics_dirty` through the writer's own
+ * transaction (Strapi 5's Document Service wraps create/update/delete in `strapi.db.transaction`
+ * and the hooks run inside it), so a mark commits or rolls back with the write. Right after the
+ * commit the marks are drained: the rows of those customers are recomputed from committed data and
+ * the marks deleted, in one transaction. Marks left by a crash are drained at startup and by a
+ * once-a-minute job. Why not recompute inside the writer's transaction: two concurrent writers for
+ * one customer would each compute from a snapshot missing the other's row, and the last upsert
+ * would win with a stale value; drains run one at a time under a database lock, reading only
+ * committed data, so the last drain always sees every committed write. It also keeps the
+ * writer's transaction short.
+ */
+export const DIRTY_TABLE = 'ci_metrics_dirty';
+export const METRICS_LOCK = 'client-insights:metrics';
+/** Marks handled per drain pass (each pass is one short transaction). */
+const DRAIN_BATCH = 5000;
+
+const cleanIds = (ids: Iterable<unknown>) =>
+  [...new Set([...ids].map(Number))].filter((id) => Number.isInteger(id) && id > 0);
+
+/** Records that these customers' metrics must be recomputed; `knex` is usually the writer's transaction. */
+export const markDirty = async (knex: Knex, customerIds: Iterable<unknown>): Promise<void> => {
+  const ids = cleanIds(customerIds);
+  for (let i = 0; i < ids.length; i += ID_CHUNK) {
+    await knex(DIRTY_TABLE).insert(ids.slice(i, i + ID_CHUNK).map((customer_id) => ({ customer_id })));
+  }
+};
+
+export type MetricsQueue = {
+  /** Drains every mark present now (coalescing concurrent calls); resolves when done. */
+  drain(): Promise<number[]>;
+  /** Full recomputation, serialised with drains. */
+  rebuild(): Promise<{ rows: number }>;
+  /** Recomputes some customers now, serialised with drains. */
+  refresh(customerIds: number[]): Promise<void>;
+};
+
+export type MetricsQueueHooks = {
+  /** Runs inside the transaction that refreshed these customers (work that must commit with it). */
+  onRefreshed?: (trx: Knex, customerIds: number[]) => Promise<void>;
+  /** Runs after that transaction committed. */
+  onChanged?: (customerIds: number[]) => void;
+};
+
+export const createMetricsQueue = (knex: Knex, { onRefreshed, onChanged }: MetricsQueueHooks = {}): MetricsQueue => {
+  let running: Promise<number[]> | null = null;
+  let again = false;
+
+  /** One pass loop under the lock: read a batch of marks, recompute, delete exactly those marks. */
+  const drainPresent = async (): Promise<number[]> => {
+    const outcome = await withLock(knex, METRICS_LOCK, async () => {
+      const changed = new Set<number>();
+      for (;;) {
+        const marks: Array<{ id: number; customer_id: number }> = await knex(DIRTY_TABLE)
+          .select('id', 'customer_id')
+          .orderBy('id')
+          .limit(DRAIN_BATCH);
+        if (marks.length === 0) break;
+        const ids = cleanIds(marks.map((m) => m.customer_id));
+        await knex.transaction(async (trx) => {
+          await refresh(trx, ids);
+          if (ids.length) await onRefreshed?.(trx, ids);
+          // Only the marks read above: a mark committed meanwhile stays for the next pass.
+          const markIds = marks.map((m) => m.id);
+          for (let i = 0; i < markIds.length; i += ID_CHUNK) {
+            await trx(DIRTY_TABLE).whereIn('id', markIds.slice(i, i + ID_CHUNK)).delete();
+          }
+        }, nonLockingReads(knex));
+        ids.forEach((id) => changed.add(id));
+        if (ids.length) onChanged?.(ids);
+      }
+      return [...changed];
+    });
+    return outcome.acquired ? outcome.result : [];
+  };
+
+  const drain = (): Promise<number[]> => {
+    if (running) {
+      // A drain is under way; it may already have read its batch, so run once more after it.
+      again = true;
+      return running;
+    }
+    running = (async () => {
+      const all = new Set<number>();
+      try {
+        do {
+          again = false;
+          (await drainPresent()).forEach((id) => all.add(id));
+        } while (again);
+      } finally {
+        running = null;
+      }
+      return [...all];
+    })();
+    return running;
+  };
+
+  return {
+    drain,
+    async rebuild() {
+      const outcome = await withLock(knex, METRICS_LOCK, () => rebuild(knex));
+      if (!outcome.acquired) throw new Error('metrics lock not acquired');
+      // Every row was rewritten: VACUUM (PostgreSQL; not possible inside the rebuild's transaction)
+      // sets the visibility map, so rule windows get index-only scans instead of heap visits.
+      await analyzeTables(knex, [METRICS_TABLE, EVENTS_TABLE, ORDERS_TABLE], { always: true, vacuum: true });
+      return outcome.result;
+    },
+    async refresh(customerIds) {
+      const ids = cleanIds(customerIds);
+      await withLock(knex, METRICS_LOCK, () =>
+        knex.transaction(async (trx) => {
+          await refresh(trx, ids);
+          if (ids.length) await onRefreshed?.(trx, ids);
+        }, nonLockingReads(knex))
+      );
+      if (ids.length) onChanged?.(ids);
+    },
+  };
+};

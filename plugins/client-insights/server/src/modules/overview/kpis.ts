@@ -1,0 +1,158 @@
+import type { Core } from '@strapi/strapi';
+import type { Knex } from 'knex';
+import { bindDate } from '../../core/db/dialect';
+import { hostTables } from './tables';
+
+const DAY = 24 * 3600 * 1000;
+const WINDOW = 30 * DAY;
+const CHURN_QUIET = 90 * DAY;
+/** Points in each sparkline: the current period and the five before it. */
+export const POINTS = 6;
+
+export type KpiKey = 'total' | 'active' | 'churn_risk' | 'new' | 'deals' | 'retention';
+export type Kpi = {
+  key: KpiKey;
+  value: number;
+  previous: number;
+  unit: 'count' | 'percent';
+  series: { period: string; value: number }[];
+  /** The rule of the matching segment (opened in the builder), or null for the whole customer list. */
+  rule: unknown | null;
+};
+
+const monthStart = (d: Date, back = 0) => new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() - back, 1));
+const iso = (d: Date) => d.toISOString().slice(0, 10);
+const num = (v: unknown) => Number(v ?? 0);
+
+/** Rolling points: now, now - 30 d, … (oldest first). */
+const rollingPoints = (now: Date) => Array.from({ length: POINTS }, (_, i) => new Date(now.getTime() - (POINTS - 1 - i) * WINDOW));
+
+/**
+ * Calendar windows: [1st of month, same elapsed time into it) for the current month; whole months before.
+ * The previous-period figure compares like with like: the previous month up to the same elapsed time.
+ */
+const monthWindows = (now: Date) => {
+  const windows = Array.from({ length: POINTS }, (_, i) => {
+    const back = POINTS - 1 - i;
+    const start = monthStart(now, back);
+    const end = back === 0 ? now : monthStart(now, back - 1);
+    return { start, end, label: start.toISOString().slice(0, 7) };
+  });
+  const prevStart = monthStart(now, 1);
+  const elapsed = now.getTime() - monthStart(now).getTime();
+  const prevToDate = { start: prevStart, end: new Date(Math.min(prevStart.getTime() + elapsed, monthStart(now).getTime())) };
+  return { windows, prevToDate };
+};
+
+const sumCase = (knex: Knex, condition: string, bindings: unknown[], alias: string) =>
+  knex.raw(`sum(case when ${condition} then 1 else 0 end) as ??`, [...bindings, alias] as any);
+
+/** The six KPI cards, each an SQL aggregate over all customers (one statement per KPI). */
+export const computeKpis = async (strapi: Core.Strapi, now = new Date()): Promise<{ asOf: string; kpis: Kpi[] }> => {
+  const knex = strapi.db.connection;
+  const t = hostTables(strapi);
+  const d = (date: Date) => bindDate(knex, date);
+  const points = rollingPoints(now);
+  const { windows, prevToDate } = monthWindows(now);
+  const rollingLabel = (p: Date) => iso(p);
+
+  // Total customers created up to each point.
+  const totalRow = await knex(t.customer)
+    .select(points.map((p, i) => sumCase(knex, 'created_at <= ?', [d(p)], `p${i}`)))
+    .first();
+
+  // Interactions by customer: active in each 30-day window, and "quiet for 90 days" at each point.
+  const oldest = new Date(points[0].getTime() - Math.max(2 * WINDOW, CHURN_QUIET));
+  const perCustomer = knex(`${t.interaction} as i`)
+    .join(`${t.interactionCustomer.table} as l`, `l.${t.interactionCustomer.interaction}`, 'i.id')
+    .where('i.occurred_at', '>', d(oldest))
+    .groupBy(`l.${t.interactionCustomer.customer}`)
+    .select(`l.${t.interactionCustomer.customer} as customer_id`);
+  // a{k}: active in (p_k - 30 d, p_k]; a{-1} is the window before the first point (for retention).
+  const activeWindows = [new Date(points[0].getTime() - WINDOW), ...points];
+  activeWindows.forEach((p, i) => {
+    perCustomer.select(
+      knex.raw('max(case when i.occurred_at > ? and i.occurred_at <= ? then 1 else 0 end) as ??', [d(new Date(p.getTime() - WINDOW)), d(p), `a${i}`])
+    );
+  });
+  points.forEach((p, i) => {
+    perCustomer.select(
+      knex.raw('max(case when i.occurred_at > ? and i.occurred_at <= ? then 1 else 0 end) as ??', [d(new Date(p.getTime() - CHURN_QUIET)), d(p), `q${i}`])
+    );
+  });
+  const activity = await knex
+    .from(perCustomer.as('x'))
+    .select(
+      points.flatMap((_, i) => [
+        knex.raw('sum(??) as ??', [`a${i + 1}`, `active${i}`]),
+        knex.raw('sum(??) as ??', [`a${i}`, `base${i}`]),
+        knex.raw('sum(?? * ??) as ??', [`a${i}`, `a${i + 1}`, `kept${i}`]),
+      ])
+    )
+    .first();
+
+  // Churn risk at each point: a paid order by then, and no interaction in the 90 days before.
+  const firstPaid = knex(`${t.order} as o`)
+    .join(`${t.orderCustomer.table} as l`, `l.${t.orderCustomer.order}`, 'o.id')
+    .where('o.status', 'paid')
+    .groupBy(`l.${t.orderCustomer.customer}`)
+    .select(`l.${t.orderCustomer.customer} as customer_id`)
+    .min({ first_paid: 'o.ordered_at' });
+  const churnRow = await knex
+    .from(firstPaid.as('f'))
+    .leftJoin(perCustomer.clone().as('x'), 'x.customer_id', 'f.customer_id')
+    .select(points.map((p, i) => sumCase(knex, `f.first_paid <= ? and coalesce(x.q${i}, 0) = 0`, [d(p)], `p${i}`)))
+    .first();
+
+  // New customers and paid deals per calendar window.
+  const calendar = [...windows, prevToDate];
+  const newRow = await knex(t.customer)
+    .select(calendar.map((w, i) => sumCase(knex, 'created_at >= ? and created_at < ?', [d(w.start), d(w.end)], `w${i}`)))
+    .first();
+  const dealsRow = await knex(t.order)
+    .where('status', 'paid')
+    .select(calendar.map((w, i) => sumCase(knex, 'ordered_at >= ? and ordered_at < ?', [d(w.start), d(w.end)], `w${i}`)))
+    .first();
+
+  const rolling = (key: KpiKey, values: number[], unit: Kpi['unit'], rule: unknown | null): Kpi => ({
+    key,
+    unit,
+    value: values[POINTS - 1],
+    previous: values[POINTS - 2],
+    series: points.map((p, i) => ({ period: rollingLabel(p), value: values[i] })),
+    rule,
+  });
+  const monthly = (key: KpiKey, row: any, rule: unknown): Kpi => ({
+    key,
+    unit: 'count',
+    value: num(row?.[`w${POINTS - 1}`]),
+    previous: num(row?.[`w${POINTS}`]),
+    series: windows.map((w, i) => ({ period: w.label, value: num(row?.[`w${i}`]) })),
+    rule,
+  });
+  const idx = [...Array(POINTS).keys()];
+  const activeRule = { '<': [{ days_since: [{ var: 'metrics.last_interaction_at' }] }, 30] };
+  const thisMonth = monthStart(now).toISOString();
+
+  return {
+    asOf: now.toISOString(),
+    kpis: [
+      rolling('total', idx.map((i) => num(totalRow?.[`p${i}`])), 'count', null),
+      rolling('active', idx.map((i) => num(activity?.[`active${i}`])), 'count', activeRule),
+      rolling('churn_risk', idx.map((i) => num(churnRow?.[`p${i}`])), 'count', {
+        and: [{ '>': [{ var: 'metrics.order_count' }, 0] }, { '!': [{ '<': [{ days_since: [{ var: 'metrics.last_interaction_at' }] }, 90] }] }],
+      }),
+      monthly('new', newRow, { '>=': [{ var: 'customer.created_at' }, thisMonth] }),
+      monthly('deals', dealsRow, { '>=': [{ var: 'metrics.last_order_at' }, thisMonth] }),
+      rolling(
+        'retention',
+        idx.map((i) => {
+          const base = num(activity?.[`base${i}`]);
+          return base === 0 ? 0 : num(activity?.[`kept${i}`]) / base;
+        }),
+        'percent',
+        activeRule
+      ),
+    ],
+  };
+};

@@ -1,0 +1,25 @@
+import type { Core } from '@strapi/strapi';
+import { UID } from '../../core/constants';
+import { computeKpis } from './kpis';
+import { valueCharts } from './value-charts';
+
+const COUNTED = ['customer', 'segment', 'tag', 'order', 'interaction'] as const;
+
+export type OverviewCounts = Record<(typeof COUNTED)[number], number>;
+
+export default ({ strapi }: { strapi: Core.Strapi }) => ({
+  /** Row counts straight from the tables, one aggregate each. */
+  async counts(): Promise<OverviewCounts> {
+    const knex = strapi.db.connection;
+    const entries = await Promise.all(
+      COUNTED.map(async (key) => {
+        const table = strapi.db.metadata.get(UID[key]).tableName;
+        const row = await knex(table).count({ n: '*' }).first();
+        return [key, Number(row?.n ?? 0)] as const;
+      })
+    );
+    return Object.fromEntries(entries) as OverviewCounts;
+  },
+  kpis: (now?: Date) => computeKpis(strapi, now),
+  valueCharts: (sensitive: boolean) => valueCharts(strapi, sensitive),
+});

@@ -1,0 +1,157 @@
+import type { Knex } from 'knex';
+import { dialectOf, isStatementTimeout, isTransientError, withLock } from '../../core/db/dialect';
+import type { SegmentsConfig } from './config';
+import { effectiveRule } from './hierarchy';
+import { currentRunId, materialise, type Phase } from './materialise';
+import type { SegmentRow } from './repository';
+import type { RuleEngine } from './rule-engine';
+import { createRun, getRun, markFailed, markFinished, markRunning, pruneSnapshots, setProgress, toResult, type SegmentResult, type Trigger } from './runs';
+import { refreshPrimary } from './priority';
+import { createSemaphore, withRetry } from './retry';
+import { T, type StrapiTables } from './tables';
+
+/**
+ * Runs segment executions: at most `maxConcurrent` per process, never the same segment twice at
+ * once across all nodes (`segment:<id>` lock), each with a timeout and retries for transient
+ * failures. A run's record is written before any work, so an interrupted run is found again by
+ * `recover()` (queued or running, its segment lock free) and redone under the same record.
+ */
+export type ExecutorDeps = {
+  knex: Knex;
+  tables: StrapiTables;
+  engine: () => RuleEngine;
+  config: () => SegmentsConfig;
+  loadSegments: () => Promise<SegmentRow[]>;
+  log: { info(msg: string): void; warn(msg: string): void; error(msg: string): void };
+  /** Called after a run changed a segment's membership. */
+  afterRun?: (segmentId: number, result: SegmentResult) => void | Promise<void>;
+};
+
+export class RunTimeoutError extends Error {
+  constructor(ms: number, phase: Phase) {
+    super(`timed out after ${ms} ms during phase "${phase}"; the previous membership is unchanged`);
+  }
+}
+
+export const segmentLockName = (segmentId: number) => `segment:${segmentId}`;
+
+export const createExecutor = (deps: ExecutorDeps) => {
+  const { knex } = deps;
+  const limit = createSemaphore(() => deps.config().maxConcurrent);
+
+  /** Executes run `runId` if it is still queued or running; we hold the segment's lock here. */
+  const runLocked = async (runId: number): Promise<SegmentResult> => {
+    const row = await getRun(knex, runId);
+    if (!row) throw new Error(`run ${runId} disappeared`);
+    if (row.status !== 'queued' && row.status !== 'running') return toResult(row);
+    const segments = await deps.loadSegments();
+    const byId = new Map(segments.map((s) => [s.id, s]));
+    const segment = byId.get(Number(row.segment_id));
+    const startedAt = new Date();
+    if (!segment) {
+      await markFailed(knex, runId, 'segment no longer exists', null);
+      return toResult(await getRun(knex, runId));
+    }
+    const { timeoutMs, retries, retryBaseMs, retainRuns } = deps.config();
+    const deadline = startedAt.getTime() + timeoutMs;
+    let phase: Phase = 'matching';
+    await markRunning(knex, runId, startedAt);
+    // SQLite has one connection, held by the run's transaction: progress goes through it.
+    const progressOnTrx = dialectOf(knex) === 'sqlite';
+    try {
+      await withRetry(
+        async () => {
+          const rule = effectiveRule(segment, byId);
+          const choice = await deps.engine().chooseStrategy(knex, rule, startedAt);
+          return materialise(knex, {
+            segmentId: segment.id,
+            runId,
+            match: deps.engine().matchQuery(knex, rule, { now: startedAt, ...choice }),
+            strategy: choice.strategy,
+            now: startedAt,
+            tables: deps.tables,
+            remainingMs: () => deadline - Date.now(),
+            onPhase: async (next, percent, trx) => {
+              if (Date.now() > deadline) throw new RunTimeoutError(timeoutMs, phase);
+              phase = next;
+              await setProgress(progressOnTrx ? trx : knex, runId, next, percent);
+            },
+            finish: async (trx, outcome, previousRunId) => void await markFinished(trx, runId, outcome, previousRunId, startedAt),
+          });
+        },
+        {
+          attempts: retries,
+          baseMs: retryBaseMs,
+          isTransient: isTransientError,
+          canWait: (ms) => Date.now() + ms < deadline,
+          onRetry: (error, attempt, delay) => deps.log.warn(`[client-insights] segment ${segment.key} run ${runId}: attempt ${attempt} failed (${(error as Error).message}); retrying in ${delay} ms`),
+        }
+      );
+    } catch (error) {
+      const message =
+        error instanceof RunTimeoutError ? error.message : isStatementTimeout(error) ? new RunTimeoutError(timeoutMs, phase).message : `failed during phase "${phase}": ${(error as Error).message}`;
+      deps.log.error(`[client-insights] segment ${segment.key} run ${runId} ${message}`);
+      await markFailed(knex, runId, message, startedAt);
+      return toResult(await getRun(knex, runId));
+    }
+    await settlePrimary(runId);
+    try {
+      await pruneSnapshots(knex, segment.id, retainRuns, await currentRunId(knex, segment.id));
+    } catch (error) {
+      deps.log.warn(`[client-insights] segment ${segment.key}: pruning old snapshots failed: ${(error as Error).message}`);
+    }
+    const result = toResult(await getRun(knex, runId));
+    await deps.afterRun?.(segment.id, result);
+    return result;
+  };
+
+  /** Primary segments of the run's changed customers; owed (primary_pending) until this commits. */
+  const settlePrimary = async (runId: number) => {
+    try {
+      await refreshPrimary(knex, deps.tables, { runId }, (trx) => trx(T.runs).where('id', runId).update({ primary_pending: false }));
+    } catch (error) {
+      deps.log.error(`[client-insights] primary segments after run ${runId}: ${(error as Error).message} (retried by recovery)`);
+    }
+  };
+
+  /** Null when `wait` is false and another node or task holds the segment. */
+  const process = (runId: number, segmentId: number, wait: boolean) =>
+    limit(async () => {
+      const outcome = await withLock(knex, segmentLockName(segmentId), () => runLocked(runId), { wait });
+      return outcome.acquired ? outcome.result : null;
+    });
+
+  return {
+    /**
+     * Queues a run of `segment` and executes it. With `wait` the finished result comes back;
+     * otherwise the queued record (poll it for phase and percent). Null when `scheduleSlot` was
+     * already taken, i.e. another node runs this tick.
+     */
+    async execute(segmentId: number, { trigger, wait = true, scheduleSlot = null }: { trigger: Trigger; wait?: boolean; scheduleSlot?: string | null }): Promise<SegmentResult | null> {
+      const run = await createRun(knex, segmentId, trigger, scheduleSlot);
+      if (!run) return null;
+      const job = process(Number(run.id), segmentId, true);
+      if (wait) return (await job) ?? toResult(await getRun(knex, run.id));
+      job.catch((error) => deps.log.error(`[client-insights] segment run ${run.id}: ${(error as Error).message}`));
+      return toResult(run);
+    },
+
+    /**
+     * Finds runs left queued or running by a process that died (their segment lock is free) and
+     * redoes them under the same record. Safe on every node: a live run holds its lock.
+     */
+    async recover(): Promise<SegmentResult[]> {
+      const owed = await knex(T.runs).where('primary_pending', true).whereIn('status', ['success', 'partial']).orderBy('id').pluck('id');
+      for (const runId of owed) await settlePrimary(Number(runId));
+      const stale = await knex(T.runs).whereIn('status', ['queued', 'running']).orderBy('id').select('id', 'segment_id');
+      const done: SegmentResult[] = [];
+      for (const run of stale) {
+        const result = await process(Number(run.id), Number(run.segment_id), false);
+        if (result) done.push(result);
+      }
+      return done;
+    },
+  };
+};
+
+export type Executor = ReturnType<typeof createExecutor>;

@@ -1,0 +1,226 @@
+import crypto from 'crypto';
+import os from 'os';
+import type { Knex } from 'knex';
+import { bindDate, isUniqueViolation, readDate } from '../../core/db/dialect';
+import type { MaterialiseOutcome, Phase } from './materialise';
+import { T, type StrapiTables } from './tables';
+
+/** Run records (ci_segment_runs), shaped for the API like the requirement's SegmentResult. */
+export type RunStatus = 'queued' | 'running' | 'success' | 'partial' | 'failed';
+export type Trigger = 'manual' | 'schedule' | 'create' | 'snapshot' | 'api';
+
+export type SegmentResult = {
+  executionId: string;
+  runId: number;
+  segmentId: number;
+  trigger: Trigger;
+  status: RunStatus;
+  phase: Phase;
+  percent: number;
+  attempts: number;
+  createdAt: string;
+  executedAt: string | null;
+  finishedAt: string | null;
+  /** Milliseconds. */
+  executionTime: number | null;
+  customerCount: number | null;
+  /** Customers skipped for incomplete facts (the run is then `partial`). */
+  skipped: number | null;
+  changes: { added: number; removed: number; kept: number } | null;
+  statistics: { avgOrderValue: number | null; totalRevenue: number; orderCount: number; churnRate: number | null } | null;
+  error: string | null;
+  scheduleSlot: string | null;
+  /** host:pid of the process that executed it. */
+  node: string | null;
+};
+
+const iso = (v: unknown) => readDate(v)?.toISOString() ?? null;
+const numOrNull = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+
+export const toResult = (r: any): SegmentResult => ({
+  executionId: r.execution_id,
+  runId: Number(r.id),
+  segmentId: Number(r.segment_id),
+  trigger: r.trigger,
+  status: r.status,
+  phase: r.phase,
+  percent: Number(r.percent),
+  attempts: Number(r.attempts),
+  createdAt: iso(r.created_at)!,
+  executedAt: iso(r.executed_at),
+  finishedAt: iso(r.finished_at),
+  executionTime: numOrNull(r.execution_time_ms),
+  customerCount: numOrNull(r.customer_count),
+  skipped: numOrNull(r.skipped_count),
+  changes: r.added_count === null || r.added_count === undefined ? null : { added: Number(r.added_count), removed: Number(r.removed_count), kept: Number(r.kept_count) },
+  statistics:
+    r.total_revenue === null || r.total_revenue === undefined
+      ? null
+      : { avgOrderValue: numOrNull(r.avg_order_value), totalRevenue: Number(r.total_revenue), orderCount: Number(r.order_count), churnRate: numOrNull(r.churn_rate) },
+  error: r.error ?? null,
+  scheduleSlot: r.schedule_slot ?? null,
+  node: r.node ?? null,
+});
+
+/** This process, as recorded on the runs it executes. */
+export const NODE = `${os.hostname()}:${process.pid}`.slice(0, 100);
+
+/** Creates a queued run; null when a run for the same schedule slot already exists (another node took the tick). */
+export const createRun = async (knex: Knex, segmentId: number, trigger: Trigger, scheduleSlot: string | null = null) => {
+  const executionId = crypto.randomUUID();
+  try {
+    await knex(T.runs).insert({
+      execution_id: executionId,
+      segment_id: segmentId,
+      trigger,
+      status: 'queued',
+      phase: 'queued',
+      percent: 0,
+      schedule_slot: scheduleSlot,
+      attempts: 0,
+      created_at: bindDate(knex, new Date()),
+    });
+  } catch (error) {
+    if (scheduleSlot && isUniqueViolation(error)) return null;
+    throw error;
+  }
+  return (await knex(T.runs).where('execution_id', executionId).first())!;
+};
+
+export const getRun = async (knex: Knex, ref: string | number) => {
+  const text = String(ref);
+  return (await knex(T.runs).where(/^\d+$/.test(text) ? { id: Number(text) } : { execution_id: text }).first()) ?? null;
+};
+
+export const markRunning = (knex: Knex, runId: number, now: Date) =>
+  knex(T.runs)
+    .where('id', runId)
+    .update({ status: 'running', phase: 'matching', percent: 5, attempts: knex.raw('attempts + 1'), executed_at: bindDate(knex, now), error: null, node: NODE });
+
+export const setProgress = (knex: Knex, runId: number, phase: Phase, percent: number) =>
+  knex(T.runs).where('id', runId).update({ phase, percent });
+
+export const markFinished = (trx: Knex, runId: number, outcome: MaterialiseOutcome, previousRunId: number | null, startedAt: Date) => {
+  const finishedAt = new Date();
+  return trx(T.runs)
+    .where('id', runId)
+    .update({
+      status: outcome.status,
+      phase: 'done',
+      percent: 100,
+      previous_run_id: previousRunId,
+      finished_at: bindDate(trx, finishedAt),
+      execution_time_ms: finishedAt.getTime() - startedAt.getTime(),
+      customer_count: outcome.customerCount,
+      added_count: outcome.added,
+      removed_count: outcome.removed,
+      kept_count: outcome.kept,
+      skipped_count: outcome.skipped,
+      avg_order_value: outcome.statistics.avgOrderValue,
+      total_revenue: outcome.statistics.totalRevenue,
+      order_count: outcome.statistics.orderCount,
+      churn_rate: outcome.statistics.churnRate,
+      error: null,
+      primary_pending: true,
+    });
+};
+
+export const markFailed = (knex: Knex, runId: number, message: string, startedAt: Date | null) => {
+  const finishedAt = new Date();
+  return knex(T.runs)
+    .where('id', runId)
+    .update({
+      status: 'failed',
+      finished_at: bindDate(knex, finishedAt),
+      execution_time_ms: startedAt ? finishedAt.getTime() - startedAt.getTime() : null,
+      error: message.slice(0, 2000),
+    });
+};
+
+export type Page = { page: number; pageSize: number };
+export const pagination = (page: Page, total: number) => ({ page: page.page, pageSize: page.pageSize, total, pageCount: Math.ceil(total / page.pageSize) });
+
+export const listRuns = async (knex: Knex, segmentIds: number[] | null, page: Page) => {
+  const base = knex(T.runs);
+  if (segmentIds) base.whereIn('segment_id', segmentIds.length ? segmentIds : [-1]);
+  const total = Number((await base.clone().count({ n: '*' }).first())?.n ?? 0);
+  const rows = await base.orderBy('id', 'desc').limit(page.pageSize).offset((page.page - 1) * page.pageSize);
+  return { data: rows.map(toResult), meta: { pagination: pagination(page, total) } };
+};
+
+export type MemberFilter = 'added' | 'removed' | 'kept' | undefined;
+
+/** Customer columns shown in member pages and exports (contact data is left out: it is sensitive). */
+export const MEMBER_COLUMNS = ['id', 'documentId', 'name', 'region', 'stage', 'leadSource', 'totalSpent', 'orderCount', 'lastOrderAt'] as const;
+
+/** The customers of one run's snapshot, or of its added / removed / kept changes, ordered by id. */
+export const membersQuery = (knex: Knex, tables: StrapiTables, run: { id: number; segment_id: number }, filter: MemberFilter) => {
+  const ids =
+    filter === 'added' || filter === 'removed'
+      ? knex(T.changes).select('customer_id').where({ run_id: run.id, change: filter })
+      : knex(`${T.members} as x`)
+          .select('x.customer_id')
+          .where({ 'x.segment_id': run.segment_id, 'x.run_id': run.id })
+          .modify((q) => {
+            if (filter === 'kept') q.whereNotExists(knex(`${T.changes} as ch`).select(knex.raw('1')).where({ 'ch.run_id': run.id, 'ch.change': 'added' }).andWhere('ch.customer_id', knex.ref('x.customer_id')));
+          });
+  return knex(ids.as('k'))
+    .leftJoin(`${tables.customers} as c`, 'c.id', 'k.customer_id')
+    .leftJoin(`${T.metrics} as mt`, 'mt.customer_id', 'k.customer_id');
+};
+
+export const toMember = (r: any) => ({
+  id: Number(r.customer_id),
+  documentId: r.document_id ?? null,
+  name: r.name ?? null,
+  region: r.region ?? null,
+  stage: r.stage ?? null,
+  leadSource: r.lead_source ?? null,
+  totalSpent: r.total_spent === null || r.total_spent === undefined ? 0 : Number(r.total_spent),
+  orderCount: Number(r.order_count ?? 0),
+  lastOrderAt: iso(r.last_order_at),
+});
+
+export const memberSelect = ['k.customer_id', 'c.document_id', 'c.name', 'c.region', 'c.stage', 'c.lead_source', 'mt.total_spent', 'mt.order_count', 'mt.last_order_at'];
+
+export const membersPage = async (knex: Knex, tables: StrapiTables, run: { id: number; segment_id: number }, filter: MemberFilter, page: Page) => {
+  const q = membersQuery(knex, tables, run, filter);
+  const total = Number((await q.clone().count({ n: '*' }).first())?.n ?? 0);
+  const rows = await q.select(memberSelect).orderBy('k.customer_id').limit(page.pageSize).offset((page.page - 1) * page.pageSize);
+  return { data: rows.map(toMember), meta: { pagination: pagination(page, total) } };
+};
+
+/** Pages of members by keyset (id > last), for streaming exports without holding all rows. */
+export async function* memberBatches(knex: Knex, tables: StrapiTables, run: { id: number; segment_id: number }, filter: MemberFilter, batch = 1000) {
+  let after = 0;
+  for (;;) {
+    const rows = await membersQuery(knex, tables, run, filter).select(memberSelect).where('k.customer_id', '>', after).orderBy('k.customer_id').limit(batch);
+    if (rows.length === 0) return;
+    yield rows.map(toMember);
+    after = Number(rows[rows.length - 1].customer_id);
+  }
+}
+
+/**
+ * Keeps the member snapshots and change lists of the newest `retain` finished runs of a segment
+ * (and always the current one); older ones are deleted in SQL. Run records themselves stay.
+ */
+export const pruneSnapshots = async (knex: Knex, segmentId: number, retain: number, currentRunId: number | null) => {
+  const keep = await knex(T.runs)
+    .where('segment_id', segmentId)
+    .whereIn('status', ['success', 'partial'])
+    .orderBy('id', 'desc')
+    .limit(Math.max(1, retain))
+    .pluck('id');
+  if (keep.length === 0) return;
+  const oldestKept = Math.min(...keep.map(Number));
+  await knex(T.members)
+    .where('segment_id', segmentId)
+    .where('run_id', '<', oldestKept)
+    .modify((q) => currentRunId !== null && q.whereNot('run_id', currentRunId))
+    .delete();
+  // Earlier prunes already emptied older runs: only the runs that just fell out are looked at,
+  // each by its primary-key prefix.
+  const fallen = await knex(T.runs).where('segment_id', segmentId).where('id', '<', oldestKept).orderBy('id', 'desc').limit(Math.max(1, retain) + 20).pluck('id');
+  if (fallen.length) await knex(T.changes).whereIn('run_id', fallen.map(Number)).delete();
+};

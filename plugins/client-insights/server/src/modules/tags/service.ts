@@ -1,0 +1,250 @@
+import type { Core } from '@strapi/strapi';
+import type { Knex } from 'knex';
+import { UID } from '../../core/constants';
+import { bindDate, readDate } from '../../core/db/dialect';
+import { matchQuery } from '../rules/compile';
+import { validateRule } from '../rules/validate';
+import { T as SEG } from '../segments/tables';
+import type { z } from 'zod';
+import type { bulkSchema, createTagSchema, updateTagSchema } from './schemas';
+
+export const ASSIGNMENTS = 'ci_customer_tags';
+
+/** A refusal with an HTTP status and, for bad input, JSON-pointer errors. */
+export class TagApiError extends Error {
+  constructor(
+    public status: number,
+    message: string,
+    public errors?: { path: string; message: string }[]
+  ) {
+    super(message);
+  }
+}
+
+export type RuleRun = { at: string; matched: number; added: number; removed: number; durationMs: number };
+
+const toSlug = (name: string) =>
+  name
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 80);
+
+const parseJson = (v: unknown) => {
+  if (typeof v !== 'string') return v ?? null;
+  try {
+    return JSON.parse(v);
+  } catch {
+    return null;
+  }
+};
+
+/** Whether a rule contains {"has_tag": [slug]} anywhere. */
+const usesTag = (rule: unknown, slug: string): boolean => {
+  if (Array.isArray(rule)) return rule.some((r) => usesTag(r, slug));
+  if (!rule || typeof rule !== 'object') return false;
+  return Object.entries(rule).some(([op, args]) => (op === 'has_tag' && Array.isArray(args) && args[0] === slug) || usesTag(args, slug));
+};
+
+/** "Counts" assignments: unexpired ones. */
+const live = (knex: Knex, alias: string, now: Date) =>
+  knex.raw(`(${alias}.expires_at is null or ${alias}.expires_at > ?)`, [bindDate(knex, now)]);
+
+export default ({ strapi }: { strapi: Core.Strapi }) => {
+  const knex = () => strapi.db.connection;
+  const tagTable = () => strapi.db.metadata.get(UID.tag as any).tableName as string;
+  const customerTable = () => strapi.db.metadata.get(UID.customer as any).tableName as string;
+  const segmentTable = () => strapi.db.metadata.get(UID.segment as any).tableName as string;
+  const store = () => strapi.store({ type: 'plugin', name: 'client-insights', key: 'tag-rule-runs' });
+
+  const lastRuns = async (): Promise<Record<string, RuleRun>> => ((await store().get({})) as Record<string, RuleRun>) ?? {};
+
+  const checkRule = (rule: unknown) => {
+    if (rule === null || rule === undefined) return;
+    const result = validateRule(rule);
+    if (!result.valid) throw new TagApiError(400, 'invalid rule', result.errors.map((e) => ({ path: `/rule${e.path}`, message: e.message })));
+  };
+
+  const getRow = async (id: number) => {
+    const row = await knex()(tagTable()).where({ id }).first();
+    if (!row) throw new TagApiError(404, `tag ${id} not found`);
+    return row;
+  };
+
+  const view = (row: any, usage: number, run?: RuleRun) => ({
+    id: Number(row.id),
+    documentId: row.document_id,
+    name: row.name,
+    slug: row.slug,
+    category: row.category,
+    description: row.description ?? null,
+    color: row.color ?? null,
+    rule: parseJson(row.rule),
+    visibility: row.visibility,
+    usage,
+    lastRun: run ?? null,
+  });
+
+  const service = {
+    /** Every tag with its number of customers (unexpired assignments), one aggregate. */
+    async list(query: { category?: string; q?: string } = {}, now = new Date()) {
+      const k = knex();
+      const q = k(`${tagTable()} as t`)
+        .leftJoin(`${ASSIGNMENTS} as ct`, function () {
+          this.on('ct.tag_id', '=', 't.id').andOn(live(k, 'ct', now));
+        })
+        .groupBy('t.id')
+        .select('t.id', 't.document_id', 't.name', 't.slug', 't.category', 't.description', 't.color', 't.rule', 't.visibility')
+        .count({ usage: 'ct.customer_id' })
+        .orderBy([{ column: 't.category' }, { column: 't.name' }]);
+      if (query.category) q.where('t.category', query.category);
+      if (query.q) q.where((w) => w.where('t.name', 'like', `%${query.q}%`).orWhere('t.slug', 'like', `%${query.q}%`));
+      // PostgreSQL wants every selected column grouped; t.id is the key, so this changes nothing.
+      q.groupBy('t.document_id', 't.name', 't.slug', 't.category', 't.description', 't.color', 't.rule', 't.visibility');
+      const [rows, runs] = await Promise.all([q, lastRuns()]);
+      return rows.map((r: any) => view(r, Number(r.usage), runs[String(r.id)]));
+    },
+
+    async get(id: number) {
+      const row = await getRow(id);
+      const usage = await knex()(`${ASSIGNMENTS} as ct`).where('ct.tag_id', id).andWhere(live(knex(), 'ct', new Date())).count({ n: '*' }).first();
+      return view(row, Number(usage?.n ?? 0), (await lastRuns())[String(id)]);
+    },
+
+    async create(input: z.infer<typeof createTagSchema>) {
+      checkRule(input.rule);
+      const slug = input.slug ?? toSlug(input.name);
+      if (!slug) throw new TagApiError(400, 'invalid slug', [{ path: '/slug', message: 'give a slug: the name has no latin letters or digits' }]);
+      if (await knex()(tagTable()).where({ slug }).first()) {
+        throw new TagApiError(400, 'slug taken', [{ path: '/slug', message: `a tag with slug "${slug}" exists` }]);
+      }
+      const created = await strapi.documents(UID.tag as any).create({ data: { ...input, slug } as any });
+      return service.get(Number((created as any).id));
+    },
+
+    async update(id: number, input: z.infer<typeof updateTagSchema>) {
+      const row = await getRow(id);
+      checkRule(input.rule);
+      await strapi.documents(UID.tag as any).update({ documentId: row.document_id, data: input as any });
+      return service.get(id);
+    },
+
+    /**
+     * Moves every assignment of `source` to `target` (keeping the target's own where a customer had
+     * both), then deletes `source`. Refused while a segment rule still names the source tag.
+     */
+    async merge(sourceId: number, targetId: number) {
+      const [source, target] = await Promise.all([getRow(sourceId), getRow(targetId)]);
+      // Segments are few (not customers): reading their rules here is fine and dialect-free.
+      const segments = await knex()(segmentTable()).select('name', 'rule');
+      const referencing = segments.filter((seg: any) => usesTag(parseJson(seg.rule), source.slug));
+      if (referencing.length) {
+        throw new TagApiError(409, `segments use tag "${source.slug}": ${referencing.map((s: any) => s.name).join(', ')}; change their rules first`);
+      }
+      const moved = await knex().transaction(async (trx) => {
+        const before = await trx(ASSIGNMENTS).where('tag_id', targetId).count({ n: '*' }).first();
+        await trx
+          .into(trx.raw('?? (customer_id, tag_id, source, confidence, created_at, expires_at)', [ASSIGNMENTS]))
+          .insert(
+            trx(`${ASSIGNMENTS} as s`)
+              .where('s.tag_id', sourceId)
+              .whereNotExists(trx(`${ASSIGNMENTS} as x`).select(trx.raw('1')).where('x.tag_id', targetId).andWhere('x.customer_id', trx.ref('s.customer_id')))
+              .select('s.customer_id', trx.raw('?', [targetId]), 's.source', 's.confidence', 's.created_at', 's.expires_at')
+          );
+        const after = await trx(ASSIGNMENTS).where('tag_id', targetId).count({ n: '*' }).first();
+        await trx(ASSIGNMENTS).where('tag_id', sourceId).delete();
+        return Number(after?.n ?? 0) - Number(before?.n ?? 0);
+      });
+      await strapi.documents(UID.tag as any).delete({ documentId: source.document_id });
+      return { moved, target: await service.get(Number(target.id)) };
+    },
+
+    /** Apply or remove a tag for a segment's current members or a list of ids, in one statement. */
+    async bulk(id: number, input: z.infer<typeof bulkSchema>, now = new Date()) {
+      await getRow(id);
+      const k = knex();
+      let customers: Knex.QueryBuilder;
+      if (input.segment !== undefined) {
+        const seg = await k(segmentTable())
+          .where(typeof input.segment === 'number' ? { id: input.segment } : { key: input.segment })
+          .first('id');
+        if (!seg) throw new TagApiError(400, 'unknown segment', [{ path: '/segment', message: `segment ${input.segment} does not exist` }]);
+        customers = k(`${SEG.members} as m`)
+          .join(`${SEG.current} as cur`, function () {
+            this.on('cur.segment_id', '=', 'm.segment_id').andOn('cur.run_id', '=', 'm.run_id');
+          })
+          .where('m.segment_id', seg.id)
+          .select('m.customer_id');
+      } else {
+        customers = k(customerTable()).whereIn('id', input.customerIds!).select('id as customer_id');
+      }
+      if (input.action === 'remove') {
+        const removed = await k(ASSIGNMENTS).where('tag_id', id).whereIn('customer_id', customers).delete();
+        return { affected: Number(removed) };
+      }
+      const expires = input.expiresAt ? bindDate(k, new Date(input.expiresAt)) : null;
+      const candidates = k
+        .from(customers.as('src'))
+        .whereNotExists(k(`${ASSIGNMENTS} as x`).select(k.raw('1')).where('x.tag_id', id).andWhere('x.customer_id', k.ref('src.customer_id')))
+        .select('src.customer_id', k.raw('?', [id]), k.raw('?', ['manual']), k.raw('null'), k.raw('?', [bindDate(k, now)]), k.raw('?', [expires]));
+      const before = await k(ASSIGNMENTS).where('tag_id', id).count({ n: '*' }).first();
+      await k.into(k.raw('?? (customer_id, tag_id, source, confidence, created_at, expires_at)', [ASSIGNMENTS])).insert(candidates);
+      const after = await k(ASSIGNMENTS).where('tag_id', id).count({ n: '*' }).first();
+      return { affected: Number(after?.n ?? 0) - Number(before?.n ?? 0) };
+    },
+
+    /**
+     * Runs a tag's auto rule: customers matching it get the tag (source 'rule'); rule-given
+     * assignments of customers who no longer match are removed. Manual ones are never touched.
+     */
+    async runRule(id: number, now = new Date()) {
+      const row = await getRow(id);
+      const rule = parseJson(row.rule);
+      if (rule === null) throw new TagApiError(400, 'no rule', [{ path: '/rule', message: 'this tag has no auto rule' }]);
+      checkRule(rule);
+      const started = Date.now();
+      const result = await knex().transaction(async (trx) => {
+        const matches = () => matchQuery(trx, rule, { now });
+        const removed = await trx(ASSIGNMENTS)
+          .where({ tag_id: id, source: 'rule' })
+          .whereNotIn('customer_id', matches())
+          .delete();
+        const before = await trx(ASSIGNMENTS).where('tag_id', id).count({ n: '*' }).first();
+        await trx
+          .into(trx.raw('?? (customer_id, tag_id, source, confidence, created_at, expires_at)', [ASSIGNMENTS]))
+          .insert(
+            trx
+              .from(matches().as('r'))
+              .whereNotExists(trx(`${ASSIGNMENTS} as x`).select(trx.raw('1')).where('x.tag_id', id).andWhere('x.customer_id', trx.ref('r.customer_id')))
+              .select('r.customer_id', trx.raw('?', [id]), trx.raw('?', ['rule']), trx.raw('1'), trx.raw('?', [bindDate(trx, now)]), trx.raw('null'))
+          );
+        const after = await trx(ASSIGNMENTS).where('tag_id', id).count({ n: '*' }).first();
+        const matched = await trx.from(matches().as('r')).count({ n: '*' }).first();
+        return { matched: Number(matched?.n ?? 0), added: Number(after?.n ?? 0) - Number(before?.n ?? 0), removed: Number(removed) };
+      });
+      const run: RuleRun = { at: now.toISOString(), ...result, durationMs: Date.now() - started };
+      const runs = await lastRuns();
+      await store().set({ value: { ...runs, [String(id)]: run } });
+      return run;
+    },
+
+    /** For one customer: add (manual) or remove an assignment. */
+    async assign(customerId: number, tagId: number, expiresAt: string | null, now = new Date()) {
+      await getRow(tagId);
+      const k = knex();
+      if (!(await k(customerTable()).where({ id: customerId }).first('id'))) throw new TagApiError(404, `customer ${customerId} not found`);
+      const exists = await k(ASSIGNMENTS).where({ customer_id: customerId, tag_id: tagId }).first();
+      const expires = expiresAt ? bindDate(k, new Date(expiresAt)) : null;
+      if (exists) await k(ASSIGNMENTS).where({ customer_id: customerId, tag_id: tagId }).update({ source: 'manual', expires_at: expires });
+      else await k(ASSIGNMENTS).insert({ customer_id: customerId, tag_id: tagId, source: 'manual', confidence: null, created_at: bindDate(k, now), expires_at: expires });
+      return { customerId, tagId, expiresAt: expires === null ? null : readDate(expires)?.toISOString() };
+    },
+
+    async unassign(customerId: number, tagId: number) {
+      const removed = await knex()(ASSIGNMENTS).where({ customer_id: customerId, tag_id: tagId }).delete();
+      return { removed: Number(removed) };
+    },
+  };
+  return service;
+};

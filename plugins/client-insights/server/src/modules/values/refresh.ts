@@ -1,0 +1,278 @@
+import type { Knex } from 'knex';
+import { analyzeTables, bindDate, bulkInsert, withWorkMem } from '../../core/db/dialect';
+import type { Sql } from '../../core/db/sql-fragment';
+import { EVENTS_TABLE, ORDERS_TABLE } from '../metrics/activity';
+import { columns, rowsOf } from './columns';
+import { fitClv, scoreClv, type ClvSummary } from './clv';
+import type { ValueConfig } from './config';
+import { FEATURE_NAMES, featureStatement } from './features-sql';
+import { predictLogistic, type Dataset } from './models/logistic';
+import { trainPropensity, type PropensityResult } from './propensity';
+import { rfmInsertStatement } from './rfm-sql';
+import { clvSummaryStatement } from './summary-sql';
+import { VALUE_TABLES as V, type SourceTables } from './tables';
+
+const DAY = 86_400_000;
+/**
+ * Customer-id range read per query: bounds the rows a driver materialises at once (~150 MB of row
+ * objects per 250k customers); each page re-joins orders / interactions, so pages are kept few.
+ */
+const PAGE_IDS = 250_000;
+/** Per sort / hash memory for the big set statements (PostgreSQL; see withWorkMem). */
+const WORK_MEM_MB = 256;
+
+export type RefreshInput = {
+  knex: Knex;
+  tables: SourceTables;
+  config: ValueConfig;
+  now?: Date;
+  trigger: 'api' | 'admin' | 'schedule' | 'script';
+  jobId?: number | null;
+  progress?: (fraction: number, step: string) => Promise<void>;
+};
+
+export type RefreshResult = {
+  runId: number;
+  modelVersion: string;
+  stats: { customers: number; withOrders: number; withoutOrders: number; missingRecency: number; missingMargin: number };
+  clv: { method: string; reason: string | null };
+  renewalAuc: number | null;
+  upsellAuc: number | null;
+  timingsMs: Record<string, number>;
+};
+
+const exec = (knex: Knex, statement: Sql) => knex.raw(statement.sql, statement.bindings as any[]);
+
+/** Model version of a run: run id and calculation instant, e.g. `v12-20261122T0810Z`. */
+export const versionOf = (runId: number, at: Date) => `v${runId}-${at.toISOString().replace(/[-:]/g, '').slice(0, 13)}Z`;
+
+/** Runs the page query for each id range and hands every row to `each`, in customer order. */
+const forEachPage = async (knex: Knex, tables: SourceTables, statement: (from: number, to: number) => Sql, each: (row: any) => void) => {
+  const range = await knex(tables.customers).min({ lo: 'id' }).max({ hi: 'id' }).first();
+  const lo = Number(range?.lo ?? 1);
+  const hi = Number(range?.hi ?? 0);
+  for (let from = lo; from <= hi; from += PAGE_IDS) {
+    const page = await withWorkMem(knex, WORK_MEM_MB, (trx) => exec(trx, statement(from, from + PAGE_IDS - 1)));
+    for (const row of rowsOf(page)) each(row);
+  }
+};
+
+/** Features as log1p (the 0/1 contract flag as is), flat row-major; `sampleEvery` samples customers for training (in SQL). */
+const loadFeatures = async (knex: Knex, tables: SourceTables, at: Date, windowDays: number, sampleEvery = 1) => {
+  const d = FEATURE_NAMES.length;
+  const cols = columns([...FEATURE_NAMES, 'customer_id', 'renewal_label', 'upsell_label'] as const);
+  await forEachPage(knex, tables, (from, to) => featureStatement(knex, at, windowDays, from, to, sampleEvery), (row) => cols.push(row));
+  const v = cols.values();
+  const rows = cols.length;
+  const X = new Float64Array(rows * d);
+  FEATURE_NAMES.forEach((name, j) => {
+    const column = v[name];
+    for (let i = 0; i < rows; i += 1) {
+      const value = Math.max(Number.isFinite(column[i]) ? column[i] : 0, 0);
+      X[i * d + j] = name === 'contract_running' ? value : Math.log1p(value);
+    }
+  });
+  const label = (c: Float64Array) => Uint8Array.from(c, (value) => (value > 0 ? 1 : 0));
+  return {
+    ids: v.customer_id,
+    renewal: { X, y: label(v.renewal_label), rows, features: d } as Dataset,
+    upsell: { X, y: label(v.upsell_label), rows, features: d } as Dataset,
+  };
+};
+
+/** Marks runs left `running` by a dead process as failed and drops their partial rows (caller holds the run lock). */
+const clearAbandonedRuns = async (knex: Knex) => {
+  const abandoned = (await knex(V.runs).where({ status: 'running' }).select('id')).map((r: { id: number }) => Number(r.id));
+  if (!abandoned.length) return;
+  await knex(V.history).whereIn('run_id', abandoned).delete();
+  await knex(V.modelScores).whereIn('run_id', abandoned).delete();
+  await knex(V.runs).whereIn('id', abandoned).update({ status: 'failed', error: 'abandoned: the process stopped during the run' });
+};
+
+export const refreshValues = async (input: RefreshInput): Promise<RefreshResult> => {
+  const { knex, tables, config, trigger } = input;
+  const now = input.now ?? new Date();
+  const progress = input.progress ?? (async () => undefined);
+  const timingsMs: Record<string, number> = {};
+  let clock = Date.now();
+  const lap = (name: string) => {
+    const t = Date.now();
+    timingsMs[name] = t - clock;
+    clock = t;
+  };
+
+  await clearAbandonedRuns(knex);
+  // Planner statistics for bulk-loaded source tables that never had any (see analyzeTables).
+  await analyzeTables(knex, [tables.customers, ORDERS_TABLE, EVENTS_TABLE, tables.tags, V.customerTags]);
+  const [inserted] = await knex(V.runs).insert(
+    { status: 'running', trigger, job_id: input.jobId ?? null, config: JSON.stringify(config), started_at: bindDate(knex, now) },
+    ['id']
+  );
+  const runId = Number(typeof inserted === 'object' ? inserted.id : inserted);
+  const modelVersion = versionOf(runId, now);
+  try {
+    // 1. RFM, segments and quadrants: one statement.
+    await progress(0.05, 'rfm');
+    await withWorkMem(knex, WORK_MEM_MB, (trx) => exec(trx, rfmInsertStatement({ knex: trx, tables, config, runId, now })));
+    await analyzeTables(knex, [V.history], { always: true });
+    const counts = await knex(V.history)
+      .where({ run_id: runId })
+      .select(
+        knex.raw('count(*) as customers'),
+        knex.raw('sum(has_orders) as with_orders'),
+        knex.raw('sum(case when has_orders = 1 and recency_days is null then 1 else 0 end) as missing_recency'),
+        knex.raw('sum(case when margin_missing > 0 then 1 else 0 end) as missing_margin')
+      )
+      .first();
+    const stats = {
+      customers: Number(counts?.customers ?? 0),
+      withOrders: Number(counts?.with_orders ?? 0),
+      withoutOrders: Number(counts?.customers ?? 0) - Number(counts?.with_orders ?? 0),
+      missingRecency: Number(counts?.missing_recency ?? 0),
+      missingMargin: Number(counts?.missing_margin ?? 0),
+    };
+    lap('rfm');
+
+    // 2. CLV: per-buyer summary (one aggregate, paged by id range), fit on a sample, score everyone.
+    await progress(0.3, 'clv');
+    const summaryCols = columns(['customer_id', 'x', 'tx', 'age', 'repeat_total', 'total', 'margin', 'risk_tag', 'overdue_amount', 'complaints'] as const);
+    await forEachPage(knex, tables, (from, to) => clvSummaryStatement(knex, runId, now, from, to), (row) => summaryCols.push(row));
+    const s = summaryCols.values();
+    const summary: ClvSummary = {
+      x: s.x,
+      tx: s.tx,
+      age: s.age,
+      repeatTotal: s.repeat_total,
+      total: s.total,
+      margin: s.margin,
+      riskTag: s.risk_tag,
+      overdue: s.overdue_amount,
+      complaints: s.complaints,
+    };
+    lap('clv_summary');
+    const clvFit = fitClv(summary, config);
+    lap('clv_fit');
+
+    // 3. Propensity: train two windows back, evaluate one window back, score at now.
+    await progress(0.5, 'propensity');
+    const w = config.propensity.windowDays;
+    const sampleEvery = Math.max(1, Math.ceil(stats.withOrders / config.clv.fitSampleSize));
+    const train = await loadFeatures(knex, tables, new Date(now.getTime() - 2 * w * DAY), w, sampleEvery);
+    const holdout = await loadFeatures(knex, tables, new Date(now.getTime() - w * DAY), w, sampleEvery);
+    const renewal = trainPropensity(train.renewal, holdout.renewal, config.propensity.l2, config.propensity.minClassSize);
+    const upsell = trainPropensity(train.upsell, holdout.upsell, config.propensity.l2, config.propensity.minClassSize);
+    lap('propensity_fit');
+    const current = await loadFeatures(knex, tables, now, w);
+    lap('propensity_features');
+
+    // 4. Per-customer model outputs, merged by customer id (both lists are in customer order).
+    await progress(0.75, 'scores');
+    const ids = s.customer_id;
+    const feature = current.renewal;
+    const predict = (result: PropensityResult, row: number) =>
+      result.model && row >= 0 ? predictLogistic(result.model, feature.X, row * feature.features) : null;
+    function* rows() {
+      let k = 0;
+      for (let i = 0; i < ids.length; i += 1) {
+        while (k < current.ids.length && current.ids[k] < ids[i]) k += 1;
+        const row = k < current.ids.length && current.ids[k] === ids[i] ? k : -1;
+        const score = scoreClv(clvFit, summary, i, config);
+        // A value the columns cannot hold (overflow in a degenerate fit) is stored as unknown, not as a wrong number.
+        const finite = (v: number | null) => (v !== null && Number.isFinite(v) ? v : null);
+        yield [
+          runId,
+          ids[i],
+          finite(score.pAlive),
+          finite(score.expectedTransactions),
+          finite(score.expectedSpend),
+          finite(Math.round(score.clv * 100) / 100),
+          clvFit.method,
+          finite(score.churnRisk),
+          predict(renewal, row),
+          predict(upsell, row),
+        ] as Array<number | string | null>;
+      }
+    }
+    await bulkInsert(
+      knex,
+      V.modelScores,
+      ['run_id', 'customer_id', 'p_alive', 'expected_transactions', 'expected_spend', 'clv', 'clv_method', 'churn_risk', 'renewal_probability', 'upsell_probability'],
+      rows()
+    );
+    await analyzeTables(knex, [V.modelScores], { always: true });
+    lap('scores_write');
+
+    // 5. Model records: parameters, log-likelihood / holdout metrics, fit date = the model version.
+    const fittedAt = bindDate(knex, now);
+    const modelRow = (kind: string, method: string, params: unknown, logLikelihood: number | null, metrics: unknown) => ({
+      run_id: runId,
+      kind,
+      version: modelVersion,
+      method,
+      params: JSON.stringify(params),
+      log_likelihood: logLikelihood,
+      metrics: JSON.stringify(metrics),
+      fitted_at: fittedAt,
+    });
+    await knex(V.models).insert([
+      modelRow('rfm', config.rfm.scoring.method, config.rfm, null, stats),
+      modelRow('clv', clvFit.method, { ...config.clv, marginRate: clvFit.marginRate }, null, { reason: clvFit.reason, buyers: ids.length }),
+      ...(clvFit.bgnbd ? [modelRow('bgnbd', 'mle', clvFit.bgnbd.params, clvFit.bgnbd.logLikelihood, { customers: clvFit.bgnbd.customers, converged: clvFit.bgnbd.converged })] : []),
+      ...(clvFit.gammaGamma ? [modelRow('gamma_gamma', 'mle', clvFit.gammaGamma.params, clvFit.gammaGamma.logLikelihood, { customers: clvFit.gammaGamma.customers, converged: clvFit.gammaGamma.converged })] : []),
+      ...(
+        [
+          ['renewal', renewal],
+          ['upsell', upsell],
+        ] as const
+      ).map(([kind, r]) =>
+        modelRow(kind, r.model ? 'logistic_l2' : 'none', r.model ? { ...r.model, features: FEATURE_NAMES } : { reason: r.reason }, null, r.metrics)
+      ),
+    ]);
+
+    // 6. Publish: the latest scores change in one transaction, so readers see one run or the other.
+    // Every row changes (model version and time at least), so the table is rewritten: a delete and
+    // a plain insert cost a third less than an upsert probing the key for each row, and drop the
+    // customers that no longer exist on the way. In customer order, the order of the table's key.
+    await progress(0.9, 'publish');
+    await withWorkMem(knex, WORK_MEM_MB, async (trx) => {
+      await trx(V.scores).delete();
+      await trx.raw(
+        `insert into ${V.scores} (customer_id, r, f, m, rfm, rfm_segment, quadrant, clv, churn_risk, renewal_probability, upsell_probability, model_version, calculated_at)
+         select h.customer_id, h.r, h.f, h.m, h.rfm, h.rfm_segment, h.quadrant, ms.clv, ms.churn_risk, ms.renewal_probability, ms.upsell_probability, ?, ?
+         from ${V.history} h left join ${V.modelScores} ms on ms.run_id = h.run_id and ms.customer_id = h.customer_id
+         where h.run_id = ? order by h.customer_id`,
+        [modelVersion, bindDate(trx, now), runId]
+      );
+      await trx(V.runs)
+        .where({ id: runId })
+        .update({ status: 'succeeded', model_version: modelVersion, stats: JSON.stringify(stats), finished_at: bindDate(trx, new Date()) });
+    });
+    lap('publish');
+
+    // 7. Keep the last `keepRuns` successful runs' rows.
+    const keep = await knex(V.runs).where({ status: 'succeeded' }).orderBy('id', 'desc').limit(config.keepRuns).select('id');
+    const oldest = Math.min(...keep.map((r: { id: number }) => Number(r.id)));
+    await knex(V.history).where('run_id', '<', oldest).delete();
+    await knex(V.modelScores).where('run_id', '<', oldest).delete();
+    // The publish left a dead copy of every score row. Reclaimed now (PostgreSQL), not left to
+    // autovacuum, which may be off (CI) or late: otherwise each run writes past a table one run
+    // larger and checks its key against every dead copy of it. (VACUUM cannot run in a transaction.)
+    if (!(knex as Knex.Transaction).isTransaction) await analyzeTables(knex, [V.scores], { always: true, vacuum: true });
+    lap('prune');
+
+    return {
+      runId,
+      modelVersion,
+      stats,
+      clv: { method: clvFit.method, reason: clvFit.reason },
+      renewalAuc: renewal.metrics.holdoutAuc,
+      upsellAuc: upsell.metrics.holdoutAuc,
+      timingsMs,
+    };
+  } catch (error) {
+    await knex(V.runs).where({ id: runId }).update({ status: 'failed', error: (error as Error).message, finished_at: bindDate(knex, new Date()) });
+    await knex(V.history).where({ run_id: runId }).delete();
+    await knex(V.modelScores).where({ run_id: runId }).delete();
+    throw error;
+  }
+};

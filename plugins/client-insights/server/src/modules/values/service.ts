@@ -1,0 +1,110 @@
+import type { Core } from '@strapi/strapi';
+import { PLUGIN_ID } from '../../core/constants';
+import { withLock } from '../../core/db/dialect';
+import { createJobTracker, type JobContext } from '../../core/jobs/tracker';
+import { getService } from '../../get-service';
+import { defaultValueConfig, mergeValueConfig, valueConfigSchema, type ValueConfig } from './config';
+import { refreshValues, type RefreshInput } from './refresh';
+import { customerValueScore, fittedModels, quadrantMigration, rfmMatrix } from './reports';
+import { resolveTables } from './tables';
+
+export const VALUES_JOB = 'values.refresh';
+const SCHEDULE_NAME = 'values.refresh';
+const STORE_KEY = 'value-models';
+
+/** Value models: configuration, tracked recalculation (API, admin, schedule) and the read endpoints' data. */
+export default ({ strapi }: { strapi: Core.Strapi }) => {
+  const knex = () => strapi.db.connection;
+  const store = () => strapi.store({ type: 'plugin', name: PLUGIN_ID });
+  const tracker = () => createJobTracker(knex(), strapi.log);
+
+  const getConfig = async (): Promise<ValueConfig> => {
+    const saved = await store().get({ key: STORE_KEY });
+    const parsed = valueConfigSchema.safeParse(saved ?? {});
+    if (parsed.success) return parsed.data;
+    strapi.log.warn(`[client-insights] stored value-model settings are invalid, using defaults: ${parsed.error.message}`);
+    return defaultValueConfig();
+  };
+
+  /** Runs a full recalculation now under the cross-node lock; null when another node is running one. */
+  const runExclusive = async (trigger: RefreshInput['trigger'], ctx?: JobContext) => {
+    const config = await getConfig();
+    const outcome = await withLock(
+      knex(),
+      'values:refresh',
+      async () => {
+        // The models read the customers' activity copies, which the metrics drain keeps current:
+        // drain what is pending first, so the run sees every committed write.
+        await getService(strapi, 'metrics').drain();
+        return refreshValues({ knex: knex(), tables: resolveTables(strapi), config, trigger, jobId: ctx?.jobId ?? null, progress: ctx?.progress });
+      },
+      { wait: false }
+    );
+    if (!outcome.acquired) throw new Error('another value-model calculation is running');
+    return outcome.result;
+  };
+
+  const applySchedule = (config: ValueConfig) => {
+    const scheduler = getService(strapi, 'scheduler');
+    scheduler.unschedule(SCHEDULE_NAME);
+    if (!config.schedule.enabled) return;
+    scheduler.schedule({
+      name: SCHEDULE_NAME,
+      cron: config.schedule.cron,
+      timezone: config.schedule.timezone,
+      run: async () => {
+        if (await tracker().active(VALUES_JOB)) return;
+        const id = await tracker().create(VALUES_JOB, { trigger: 'schedule' });
+        await tracker().run(id, (ctx) => runExclusive('schedule', ctx));
+      },
+    });
+  };
+
+  return {
+    getConfig,
+
+    /** Validates a partial update; on success stores the merged settings and reschedules. */
+    async updateConfig(update: unknown) {
+      const result = mergeValueConfig(await getConfig(), update);
+      if (!result.success) return result;
+      await store().set({ key: STORE_KEY, value: result.config });
+      applySchedule(result.config);
+      return result;
+    },
+
+    /** Starts a tracked recalculation, or returns the one already running (never two at once). */
+    async calculate(trigger: 'api' | 'admin') {
+      const running = await tracker().active(VALUES_JOB);
+      if (running) return { job: running, started: false };
+      const id = await tracker().start(VALUES_JOB, { trigger }, (ctx) => runExclusive(trigger, ctx));
+      return { job: await tracker().get(id), started: true };
+    },
+
+    async job(id: number) {
+      const job = await tracker().get(id);
+      return job && job.kind === VALUES_JOB ? job : null;
+    },
+
+    /** Synchronous full run (scripts, tests). */
+    runNow: (trigger: RefreshInput['trigger'] = 'script') => runExclusive(trigger),
+
+    matrix: () => rfmMatrix(knex()),
+    migration: (from?: number, to?: number) => quadrantMigration(knex(), from, to),
+    models: (runId?: number) => fittedModels(knex(), runId),
+
+    /** Accepts a numeric id or a Strapi documentId. */
+    async customerScore(idOrDocumentId: string) {
+      const customers = strapi.db.metadata.get('api::customer.customer' as any).tableName;
+      const row = /^\d+$/.test(idOrDocumentId)
+        ? await knex()(customers).where({ id: Number(idOrDocumentId) }).first('id')
+        : await knex()(customers).where({ document_id: idOrDocumentId }).first('id');
+      if (!row) return { found: false as const };
+      return { found: true as const, score: await customerValueScore(knex(), Number(row.id)) };
+    },
+
+    /** Bootstrap: schedule the recalculation if configured. */
+    async start() {
+      applySchedule(await getConfig());
+    },
+  };
+};

@@ -1,9 +1,0 @@
-import type { Core } from '@strapi/strapi';
-import { PLUGIN_ID } from '../constants';
-import type services from '../services';
-
-type Services = typeof services;
-
-/** Typed access to the plugin's services. */
-export const getService = <K extends keyof Services>(strapi: Core.Strapi, name: K): ReturnType<Services[K]> =>
-  strapi.plugin(PLUGIN_ID).service(name as string) as ReturnType<Services[K]>;
