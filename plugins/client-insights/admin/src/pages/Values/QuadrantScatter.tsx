@@ -9,6 +9,8 @@ import { ChartCard } from './ChartCard';
 import { customersOf } from './drillDown';
 import { QUADRANT_COLORS, QUADRANTS, type ValueCharts } from './types';
 
+type Point = ValueCharts['points'][number];
+const pointFilter = (p: Point) => ({ quadrant: p.quadrant, r: p.r, m: p.m });
 const fmt = (v: number | null, digits = 0) => (v === null ? '—' : v.toLocaleString(undefined, { maximumFractionDigits: digits }));
 
 /** Customers by R × M, one bubble per (quadrant, R, M), sized by count; hover shows the quadrant's averages and representatives. */
@@ -28,9 +30,7 @@ export const QuadrantScatter = ({ data }: { data: ValueCharts }) => {
       borderColor: QUADRANT_COLORS[q],
     };
   });
-  const pointAt = (d: number, i: number) => (datasets[d].data[i] as { point: ValueCharts['points'][number] }).point;
-  const pointFilter = (p: ValueCharts['points'][number]) => ({ quadrant: p.quadrant, r: p.r, m: p.m });
-  const targets = React.useMemo(() => clickTargets((d, i) => ({ ...pointFilter(pointAt(d, i)), customers: pointAt(d, i).customers })), [data]);
+  const targets = React.useMemo(() => clickTargets<{ point: Point }>(({ point }) => ({ ...pointFilter(point), customers: point.customers })), []);
   return (
     <ChartCard title={t('values.quadrants')} help={t('values.quadrants.help')} testid="ci-quadrant-scatter">
       <div style={{ height: 320 }}>
@@ -62,9 +62,10 @@ export const QuadrantScatter = ({ data }: { data: ValueCharts }) => {
               },
             },
             scales: { x: scoreAxis(t('values.axis.r')), y: scoreAxis(t('values.axis.m')) },
-            onClick: (_e: unknown, elements: any[]) => {
+            onClick: (_e: unknown, elements: any[], chart: any) => {
               const el = elements[0];
-              if (el) navigate(customersOf(pointFilter(pointAt(el.datasetIndex, el.index))));
+              const item = el && chart.data.datasets[el.datasetIndex]?.data[el.index];
+              if (item) navigate(customersOf(pointFilter(item.point)));
             },
           }}
         />

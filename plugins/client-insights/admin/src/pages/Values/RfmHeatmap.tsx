@@ -22,7 +22,7 @@ export const RfmHeatmap = ({ data }: { data: RfmMatrix }) => {
   const max = Math.max(1, ...data.matrix.map(value));
   // The heatmap counts buyers only (customers without a paid order have no R × F cell).
   const cellFilter = (c: RfmMatrix['matrix'][number]) => ({ r: c.r, f: c.f, hasOrders: true });
-  const targets = React.useMemo(() => clickTargets((_d, i) => ({ r: data.matrix[i].r, f: data.matrix[i].f, customers: data.matrix[i].customers })), [data]);
+  const targets = React.useMemo(() => clickTargets<{ cell: RfmMatrix['matrix'][number] }>(({ cell }) => ({ r: cell.r, f: cell.f, customers: cell.customers })), []);
   return (
     <ChartCard
       title={t('values.heatmap')}
@@ -65,9 +65,10 @@ export const RfmHeatmap = ({ data }: { data: RfmMatrix }) => {
               },
             },
             scales: { x: scoreAxis(t('values.axis.f')), y: scoreAxis(t('values.axis.r')) },
-            onClick: (_e: unknown, elements: any[]) => {
+            onClick: (_e: unknown, elements: any[], chart: any) => {
               const el = elements[0];
-              if (el) navigate(customersOf(cellFilter(data.matrix[el.index])));
+              const item = el && chart.data.datasets[el.datasetIndex]?.data[el.index];
+              if (item) navigate(customersOf(cellFilter(item.cell)));
             },
           }}
         />
