@@ -277,6 +277,29 @@ test('value models page draws every chart', async () => {
   await shot(page, '08-value-models');
 });
 
+test('quadrant bubbles of one R and M do not cover each other, and a tooltip stays small', async () => {
+  const canvas = page.locator('[data-testid="ci-quadrant-scatter"] canvas');
+  await page.waitForFunction(() => (document.querySelector('[data-testid="ci-quadrant-scatter"] canvas')?.getAttribute('data-targets') ?? '[]') !== '[]', undefined, { timeout: 60_000 });
+  type Bubble = { x: number; y: number; quadrant: string; r: number; m: number; customers: number; size: number };
+  const bubbles = JSON.parse((await canvas.getAttribute('data-targets'))!) as Bubble[];
+  const shared = bubbles.flatMap((a, i) => bubbles.slice(i + 1).filter((b) => b.r === a.r && b.m === a.m).map((b) => [a, b] as const));
+  if (shared.length === 0) throw new Error(`no R × M point holds two quadrants in ${JSON.stringify(bubbles)}`);
+  for (const [a, b] of shared) {
+    const apart = Math.hypot(a.x - b.x, a.y - b.y);
+    if (apart < a.size + b.size) throw new Error(`R${a.r} M${a.m}: the ${a.quadrant} and ${b.quadrant} bubbles overlap (${apart.toFixed(0)} px apart, radii ${a.size} + ${b.size})`);
+  }
+  const biggest = [...bubbles].sort((a, b) => b.customers - a.customers)[0];
+  await canvas.hover({ position: { x: biggest.x, y: biggest.y } });
+  await page.waitForFunction(() => document.querySelector('[data-testid="ci-quadrant-scatter"] canvas')?.getAttribute('data-tooltip'), undefined, { timeout: 10_000 });
+  const tip = JSON.parse((await canvas.getAttribute('data-tooltip'))!) as { width: number; height: number };
+  const box = (await canvas.boundingBox())!;
+  const share = (tip.width * tip.height) / (box.width * box.height);
+  if (share > 0.12) throw new Error(`the tooltip covers ${(share * 100).toFixed(0)}% of the chart (${tip.width}×${tip.height} px)`);
+  console.log(`    ${shared.length} R × M points hold two quadrants, drawn apart; tooltip ${tip.width}×${tip.height} px (${(share * 100).toFixed(1)}% of the chart)`);
+  await shot(page, '08e-quadrant-tooltip');
+  await page.mouse.move(0, 0);
+});
+
 /** CSV records (a quoted field may hold a line break), without the trailing empty line. */
 const csvRecords = (text: string) => {
   const records: string[] = [];
