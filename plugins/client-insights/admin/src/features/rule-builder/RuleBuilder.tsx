@@ -13,7 +13,7 @@ import { GroupBox } from './GroupBox';
 import { JsonView } from './JsonView';
 import { emptyGroup, findNode, insertNode, newCondition, nodeForPointer, toRule, type Group } from './model';
 import { PreviewPanel } from './PreviewPanel';
-import { usePreview, type PreviewState } from './usePreview';
+import { usePreview, type PreviewScope, type PreviewState } from './usePreview';
 import { WarningsPanel } from './WarningsPanel';
 
 export type RuleBuilderChange = { rule: unknown; complete: boolean; preview: PreviewState };
@@ -22,7 +22,7 @@ export type RuleBuilderChange = { rule: unknown; complete: boolean; preview: Pre
  * Field catalogue (left), condition tree (right, or its JSON), live preview (bottom).
  * Used by the segment builder page and by the tag center's auto rules.
  */
-export const RuleBuilder = ({ initial, onChange }: { initial: Group; onChange?: (change: RuleBuilderChange) => void }) => {
+export const RuleBuilder = ({ initial, onChange, previewScope }: { initial: Group; onChange?: (change: RuleBuilderChange) => void; previewScope?: PreviewScope }) => {
   const t = useT();
   const catalogue = useCatalogue();
   const tags = useTagOptions();
@@ -34,7 +34,7 @@ export const RuleBuilder = ({ initial, onChange }: { initial: Group; onChange?: 
   const { rule, pointers } = React.useMemo(() => toRule(root), [root]);
   const unfinished = React.useMemo(() => unfinishedNodes(root), [root]);
   const complete = unfinished.size === 0;
-  const preview = usePreview(rule, complete);
+  const preview = usePreview(rule, complete, previewScope);
 
   React.useEffect(() => {
     onChange?.({ rule, complete, preview });

@@ -9,7 +9,12 @@ export type PreviewResult = {
   /** Buckets of churn risk (label → customers), when the preview reports them. */
   risk: { label: string; count: number }[];
   sample: Record<string, unknown>[];
+  /** The parent segment a child was previewed within (its runs AND the parent's rules), null for a root. */
+  scope: { parent: { id: number; key: string; name: string } } | null;
 };
+
+/** Preview as a child: of the segment being edited (within its stored parent) or under a chosen parent. */
+export type PreviewScope = { segmentId?: number; parent?: number | string | null };
 
 export type PreviewState =
   | { status: 'idle' }
@@ -34,6 +39,7 @@ export const readPreview = (data: any): PreviewResult => {
     share: Number(data.share ?? (total ? count / total : 0)),
     risk: toRisk(data.riskDistribution ?? data.risk ?? data.churnRisk),
     sample: Array.isArray(data.sample) ? data.sample : [],
+    scope: data.scope?.parent ? data.scope : null,
   };
 };
 
@@ -41,10 +47,11 @@ export const readPreview = (data: any): PreviewResult => {
  * Debounced live preview: `rule` is sent `delay` ms after the last change (only when `ready`),
  * a newer request supersedes an older one, and the round trip (request → parsed answer) is timed.
  */
-export const usePreview = (rule: unknown, ready: boolean, delay = 300) => {
+export const usePreview = (rule: unknown, ready: boolean, scope?: PreviewScope, delay = 300) => {
   const api = useApiClient();
   const [state, setState] = React.useState<PreviewState>({ status: 'idle' });
   const key = JSON.stringify(rule);
+  const scopeKey = JSON.stringify(scope ?? {});
   const seq = React.useRef(0);
   React.useEffect(() => {
     if (!ready) {
@@ -58,7 +65,7 @@ export const usePreview = (rule: unknown, ready: boolean, delay = 300) => {
       setState((s) => ({ status: 'loading', previous: s.status === 'ok' ? s.result : undefined }));
       const started = performance.now();
       try {
-        const res = await api.post<any>('/rules/preview', { rule: JSON.parse(key) });
+        const res = await api.post<any>('/rules/preview', { rule: JSON.parse(key), ...JSON.parse(scopeKey) });
         if (mine !== seq.current) return;
         const body = res.data ?? {};
         if (res.status === 400) {
@@ -77,6 +84,6 @@ export const usePreview = (rule: unknown, ready: boolean, delay = 300) => {
     }, delay);
     return () => clearTimeout(timer);
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [key, ready, delay]);
+  }, [key, scopeKey, ready, delay]);
   return state;
 };

@@ -14,6 +14,12 @@ import { emptyForm, SaveDialog, type SegmentForm } from './SaveDialog';
 
 type SegmentDetail = SegmentForm & { id: number; rule: unknown; parent: number | null | { id: number } };
 
+/** `?parent=<segment id>`: a new child segment, previewed within that parent. */
+const parentFromQuery = (search: string) => {
+  const raw = new URLSearchParams(search).get('parent');
+  return raw && /^\d+$/.test(raw) ? Number(raw) : undefined;
+};
+
 const initialFromQuery = (search: string): Group => {
   const raw = new URLSearchParams(search).get('rule');
   if (!raw) return emptyGroup('and');
@@ -100,6 +106,8 @@ const BuilderEditor = ({ segment }: { segment?: SegmentDetail }) => {
     }
   };
 
+  // An existing child is previewed within its stored parent, as its runs materialise it.
+  const previewScope = React.useMemo(() => (segment ? { segmentId: segment.id } : { parent: parentFromQuery(location.search) }), [segment, location.search]);
   const valid = change?.complete && change.preview.status === 'ok';
   return (
     <Page.Main>
@@ -123,7 +131,7 @@ const BuilderEditor = ({ segment }: { segment?: SegmentDetail }) => {
             </Typography>
           </Flex>
         )}
-        <RuleBuilder initial={initial} onChange={setChange} />
+        <RuleBuilder initial={initial} onChange={setChange} previewScope={previewScope} />
         {mayWrite && (
           <SaveDialog
             open={dialog}

@@ -5,6 +5,7 @@ import { catalogue } from './catalogue';
 import { validateRule } from './validate';
 import { MAX_SAMPLE_SIZE } from './preview';
 import { getService } from '../../get-service';
+import { viewerOf } from '../segments/controller';
 
 /** Body of preview / validate. The rule itself is checked by validateRule (JSON pointers into it). */
 const body = z
@@ -12,8 +13,10 @@ const body = z
     rule: z.unknown().refine((v) => v !== undefined, { message: 'a rule is required' }),
     now: z.string().datetime({ offset: true }).optional(),
     sampleSize: z.number().int().min(0).max(MAX_SAMPLE_SIZE).optional(),
-    /** When editing a segment: leave it out of the duplicate check. */
+    /** When editing a segment: leave it out of the duplicate check, and preview it within its stored parent. */
     segmentId: z.number().int().positive().optional(),
+    /** Preview as a child of this segment (id, document id or key): within its rules, as a run would; null: as a root. */
+    parent: z.union([z.number().int().positive(), z.string().trim().min(1).max(255)]).nullable().optional(),
   })
   .strict();
 
@@ -50,11 +53,14 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   async preview(ctx) {
     const input = readBody(ctx);
     if (!input) return;
+    const scope = await getService(strapi, 'segments').previewScope(viewerOf(ctx), { parent: input.parent, segmentId: input.segmentId });
+    if ('notFound' in scope) return badRequest(ctx, 'body', [{ path: '/parent', message: `segment "${scope.notFound}" not found` }]);
     const result = await getService(strapi, 'rules').preview({
       rule: input.rule,
       now: input.now ? new Date(input.now) : undefined,
       sampleSize: input.sampleSize,
       excludeSegmentId: input.segmentId,
+      within: scope.scope ?? undefined,
     });
     const sees = seesContact(ctx);
     ctx.body = { data: { ...result, sample: result.sample.map((row) => maskContact(row, sees)) } };

@@ -47,8 +47,12 @@ export type PreviewResult = {
   now: string;
   /** How the custom operators were evaluated (rules/strategy.ts). */
   strategy: Strategy;
+  /** The parent segment a child's rule was previewed within (counted as `parent's rules AND rule`), null for a root. */
+  scope: PreviewScope | null;
   durationMs: number;
 };
+
+export type PreviewScope = { parent: { id: number; key: string; name: string } };
 
 export type PreviewInput = {
   rule: unknown;
@@ -57,6 +61,11 @@ export type PreviewInput = {
   extraWarnings?: RuleWarning[];
   /** Forces a compile strategy (benchmarks); chosen per rule otherwise. */
   strategy?: Strategy;
+  /**
+   * A child segment's preview: its ancestors' rules (root first), which the match must also
+   * satisfy, exactly as a run materialises the child. Warnings still analyse `rule` alone.
+   */
+  within?: PreviewScope & { rules: unknown[] };
 };
 
 /**
@@ -132,11 +141,13 @@ export const previewRule = async (knex: Knex, input: PreviewInput): Promise<Prev
   const started = process.hrtime.bigint();
   const now = input.now ?? new Date();
   const size = Math.min(Math.max(0, input.sampleSize ?? DEFAULT_SAMPLE_SIZE), MAX_SAMPLE_SIZE);
-  const choice = await chooseStrategy(knex, input.rule, now, input.strategy);
+  const within = input.within?.rules.length ? input.within : null;
+  const rule = within ? { and: [...within.rules, input.rule] } : input.rule;
+  const choice = await chooseStrategy(knex, rule, now, input.strategy);
   const { strategy } = choice;
   // The preview and the total side by side, each in its own connection and transaction.
   const [agg, totalRow] = await Promise.all([
-    wholeTableStatement(knex, (trx) => evaluate(trx, input.rule, now, size, choice), { strategy }),
+    wholeTableStatement(knex, (trx) => evaluate(trx, rule, now, size, choice), { strategy }),
     knex('customers').count({ n: '*' }).first(),
   ]);
   const total = Number(totalRow?.n ?? 0);
@@ -153,6 +164,7 @@ export const previewRule = async (knex: Knex, input: PreviewInput): Promise<Prev
     warnings,
     now: now.toISOString(),
     strategy,
+    scope: within ? { parent: within.parent } : null,
     durationMs: Number(process.hrtime.bigint() - started) / 1e6,
   };
 };

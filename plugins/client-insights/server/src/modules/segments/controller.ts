@@ -17,7 +17,7 @@ import {
 import type { Viewer } from './visibility';
 
 /** Admin users act as themselves (visibility applies); content-API callers act for no user. */
-const viewerOf = (ctx: any): Viewer => {
+export const viewerOf = (ctx: any): Viewer => {
   const user = ctx.state?.user;
   if (ctx.state?.auth?.strategy?.name === 'admin' && user?.id) {
     return { kind: 'admin', userId: Number(user.id), roleIds: (user.roles ?? []).map((r: any) => Number(r.id)), seesContact: seesContact(ctx) };

@@ -7,7 +7,7 @@ import { segmentsConfig } from './config';
 import { csvStream } from './csv';
 import { badRequest, SegmentApiError } from './errors';
 import { createExecutor, type Executor } from './executor';
-import { buildTree, checkPlacement } from './hierarchy';
+import { ancestorRules, buildTree, checkPlacement } from './hierarchy';
 import { currentRunId } from './materialise';
 import { refreshPrimary } from './priority';
 import { findSegments, type SegmentRow } from './repository';
@@ -284,6 +284,29 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       if (runId === null) return { data: [], meta: { pagination: pagination(page, 0), calculated: false } };
       const result = maskedPage(viewer, await membersPage(knex(), tables(), { id: runId, segment_id: segment.id }, undefined, page));
       return { ...result, meta: { ...result.meta, calculated: true, runId } };
+    },
+
+    /**
+     * What a rule previewed as a child segment is ANDed with, as its run will do (hierarchy.ts
+     * effectiveRule): the rules of `parent` (a segment the viewer sees, by id, document id or key)
+     * and of its ancestors; without `parent`, those of the stored parent of `segmentId` (the
+     * segment being edited). `parent: null` previews a root. `notFound` when the parent is unknown.
+     */
+    async previewScope(viewer: Viewer, { parent, segmentId }: { parent?: string | number | null; segmentId?: number }) {
+      if (parent === null || (parent === undefined && segmentId === undefined)) return { scope: null };
+      const { all, visible } = await visibleSegments(viewer);
+      const byId = new Map(all.map((s) => [s.id, s]));
+      let parentId: number | null;
+      if (parent !== undefined) {
+        const text = String(parent);
+        const found = visible.find((s) => String(s.id) === text || s.documentId === text || s.key === text);
+        if (!found) return { notFound: text };
+        parentId = found.id;
+      } else parentId = byId.get(segmentId!)?.parentId ?? null;
+      const parentRow = parentId === null ? undefined : byId.get(parentId);
+      if (!parentRow) return { scope: null };
+      const candidate = { id: segmentId ?? 0, key: '', type: 'dynamic' as const, rule: null, parentId: parentRow.id };
+      return { scope: { parent: { id: parentRow.id, key: parentRow.key, name: parentRow.name }, rules: ancestorRules(candidate, byId) } };
     },
 
     async tree(viewer: Viewer) {
