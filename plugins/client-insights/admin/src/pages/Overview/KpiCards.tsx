@@ -13,8 +13,9 @@ export type Kpi = {
   previous: number;
   unit: 'count' | 'percent';
   series: { period: string; value: number }[];
-  /** Where a click goes: a rule for the builder, or the customer list. */
+  /** Where a click goes: a rule for the builder, else the customer list (with `filter`, e.g. the retention KPI's customers). */
   rule: unknown | null;
+  filter?: Record<string, string>;
 };
 
 const LABEL: Record<Kpi['key'], MessageKey> = {
@@ -44,7 +45,9 @@ const KpiCard = ({ kpi }: { kpi: Kpi }) => {
   const delta = kpi.value - kpi.previous;
   const good = delta === 0 ? null : (delta > 0) === GOOD_WHEN_UP[kpi.key];
   const open = () =>
-    kpi.rule ? navigate(pluginPath(`builder?rule=${encodeURIComponent(JSON.stringify(kpi.rule))}`)) : navigate(pluginPath('customers'));
+    kpi.rule
+      ? navigate(pluginPath(`builder?rule=${encodeURIComponent(JSON.stringify(kpi.rule))}`))
+      : navigate(pluginPath(`customers${kpi.filter ? `?${new URLSearchParams(kpi.filter)}` : ''}`));
   return (
     <Box
       tag="button"

@@ -12,7 +12,7 @@ const flag = z.preprocess((v) => (v === 'true' ? true : v === 'false' ? false : 
  * Which customers a list, an export or a bulk task covers: search, stage, and the value-chart
  * drill-downs — a quadrant / R / F / M score (scatter point), buyers only (`hasOrders`, the
  * heatmap counts buyers), and a migration-matrix cell (`movedFrom` → `movedTo` between two value
- * runs, by default the two latest).
+ * runs, by default the two latest), and the retention KPI's drill-down (`retained`).
  */
 const filterFields = z.object({
   q: z.string().trim().max(100).optional(),
@@ -26,6 +26,8 @@ const filterFields = z.object({
   movedTo: QUADRANT_OR_NONE.optional(),
   fromRun: runId.optional(),
   toRun: runId.optional(),
+  /** The retention KPI's customers (overview/retention.ts): active in the 30 days before the last 30, and again since (true) or not (false). */
+  retained: flag.optional(),
 });
 
 export type CustomerFilter = z.infer<typeof filterFields>;

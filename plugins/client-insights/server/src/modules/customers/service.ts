@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { UID } from '../../core/constants';
 import { bindDate, readDate } from '../../core/db/dialect';
+import { whereRetention } from '../overview/retention';
 import { hostTables } from '../overview/tables';
 import type { Knex } from 'knex';
 import { csvStream } from '../segments/csv';
@@ -46,6 +47,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       });
     }
     if (filter.stage) base.where('c.stage', filter.stage);
+    if (filter.retained !== undefined) whereRetention(k, tables(), base, new Date(), filter.retained);
     const byScore = (['quadrant', 'r', 'f', 'm'] as const).filter((key) => filter[key] !== undefined);
     if (byScore.length) {
       base.whereExists(
