@@ -1,3 +1,6 @@
+/** What a CLV figure measures (values/reports.ts ClvBasis): margin over the next `horizonMonths`. */
+export type ClvBasis = { horizonMonths: number; marginRate: number; monthlyDiscountRate: number; method: string };
+
 export type CustomerRow = {
   id: number;
   documentId: string;
@@ -40,5 +43,5 @@ export type Profile = {
   tags: { id: number; name: string; slug: string; category: string; color: string | null; source: string; expiresAt: string | null }[];
   timeline: ({ kind: 'interaction'; id: number; type: string; channel: string | null; at: string | null } | { kind: 'order'; id: number; type: string; status: string; amount: number; currency: string; at: string | null })[];
   metrics: { orderCount: number; totalSpent: number; avgOrderValue: number | null; lastOrderAt: string | null; lastInteractionAt: string | null; contractEndAt: string | null; overdueAmount: number; referralCount: number; complaintCount: number } | null;
-  scores: { r: number | null; f: number | null; m: number | null; rfm: number | null; rfmSegment: string | null; quadrant: string | null; clv: number | null; churnRisk: number | null; renewalProbability: number | null; upsellProbability: number | null; calculatedAt: string | null } | null;
+  scores: { r: number | null; f: number | null; m: number | null; rfm: number | null; rfmSegment: string | null; quadrant: string | null; clv: number | null; clvBasis?: ClvBasis | null; churnRisk: number | null; renewalProbability: number | null; upsellProbability: number | null; calculatedAt: string | null } | null;
 };

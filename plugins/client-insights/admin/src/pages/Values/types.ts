@@ -19,6 +19,8 @@ export type ValueCharts = {
     representatives: { id: number; name: string | null; clv: number | null }[];
   }[];
   clvHistogram: { from: number; to: number; customers: number }[];
+  /** What the CLV figures measure: the gross margin predicted over the next `horizonMonths` (not a lifetime). */
+  clv: { horizonMonths: number; marginRate: number; monthlyDiscountRate: number; method: string } | null;
 };
 export const QUADRANTS = ['high_value', 'potential', 'dormant', 'churn_risk'] as const;
 export const QUADRANT_COLORS: Record<string, string> = { high_value: '#328048', potential: '#4945ff', dormant: '#8e8ea9', churn_risk: '#d02b20', none: '#c0c0cf' };

@@ -6,7 +6,7 @@ import { hostTables } from '../overview/tables';
 import type { Knex } from 'knex';
 import { csvStream } from '../segments/csv';
 import { ASSIGNMENTS, TagApiError } from '../tags/service';
-import { latestRunId, migrationRuns } from '../values/reports';
+import { clvBasisOfVersion, latestRunId, migrationRuns } from '../values/reports';
 import { VALUE_TABLES as V } from '../values/tables';
 import { maskContact } from './mask';
 import { FOLLOW_UP_MAX, type CustomerFilter } from './schemas';
@@ -260,6 +260,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
               rfmSegment: scores.rfm_segment ?? null,
               quadrant: scores.quadrant ?? null,
               clv: num(scores.clv),
+              clvBasis: await clvBasisOfVersion(k, scores.model_version ?? null),
               churnRisk: num(scores.churn_risk),
               renewalProbability: num(scores.renewal_probability),
               upsellProbability: num(scores.upsell_probability),

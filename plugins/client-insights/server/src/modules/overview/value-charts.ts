@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { maskName } from '../customers/mask';
+import { clvBasis, latestRunId } from '../values/reports';
 import { hostTables } from './tables';
 
 const SCORES = 'ci_customer_scores';
@@ -81,5 +82,7 @@ export const valueCharts = async (strapi: Core.Strapi, sensitive: boolean) => {
       representatives: representatives[q.quadrant] ?? [],
     })),
     clvHistogram: histogram,
+    /** What the CLV figures measure (the latest run's horizon and margin rate). */
+    clv: await clvBasis(knex, await latestRunId(knex)),
   };
 };

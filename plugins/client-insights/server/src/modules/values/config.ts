@@ -67,7 +67,8 @@ export const valueConfigSchema = z
       .default({}),
     clv: z
       .object({
-        horizonMonths: z.number().int().min(1).max(120).default(12),
+        /** CLV is the predicted margin over this many months (not a lifetime): services run for years, see README. */
+        horizonMonths: z.number().int().min(1).max(120).default(36),
         monthlyDiscountRate: z.number().min(0).max(0.5).default(0.01),
         /** Margin applied to predicted revenue; null = observed gross margin / revenue of paid orders. */
         marginRate: z.number().min(0).max(1).nullable().default(null),

@@ -10,6 +10,28 @@ export const latestRunId = async (knex: Knex): Promise<number | null> => {
   return row ? Number(row.id) : null;
 };
 
+/**
+ * What a run's CLV figures are: the gross margin (revenue × `marginRate`) a customer is predicted
+ * to bring in over the next `horizonMonths`, discounted by `monthlyDiscountRate` a month; not a
+ * lifetime total. From the run's stored CLV model; null for no run (or a run without one).
+ */
+export type ClvBasis = { horizonMonths: number; monthlyDiscountRate: number; marginRate: number; method: string };
+
+const toClvBasis = (row: { method: string; params: string } | undefined): ClvBasis | null => {
+  if (!row) return null;
+  const p = JSON.parse(row.params);
+  return { horizonMonths: Number(p.horizonMonths), monthlyDiscountRate: Number(p.monthlyDiscountRate), marginRate: Number(p.marginRate), method: row.method };
+};
+
+export const clvBasis = async (knex: Knex, runId: number | null): Promise<ClvBasis | null> =>
+  runId === null ? null : toClvBasis(await knex(V.models).where({ run_id: runId, kind: 'clv' }).first('method', 'params'));
+
+/** The CLV basis of the run that wrote a score (`ci_customer_scores.model_version`). */
+export const clvBasisOfVersion = async (knex: Knex, modelVersion: string | null): Promise<ClvBasis | null> => {
+  const run = modelVersion ? await knex(V.runs).where({ model_version: modelVersion }).first('id') : null;
+  return clvBasis(knex, run ? Number(run.id) : null);
+};
+
 /** R×F cells of buyers in the latest run (count, average winsorised M) and quadrant counts of the latest scores. */
 export const rfmMatrix = async (knex: Knex) => {
   const runId = await latestRunId(knex);
@@ -82,6 +104,8 @@ export const customerValueScore = async (knex: Knex, customerId: number) => {
     quadrant: score.quadrant,
     clv: num(score.clv),
     clvMethod: model?.clv_method ?? null,
+    /** What `clv` measures (horizon, margin rate, discount). */
+    clvBasis: run ? await clvBasis(knex, Number(run.id)) : null,
     pAlive: num(model?.p_alive),
     churnRisk: num(score.churn_risk),
     renewalProbability: num(score.renewal_probability),
@@ -95,10 +119,12 @@ export const customerValueScore = async (knex: Knex, customerId: number) => {
 /** The models fitted in a run (default: latest), parameters parsed. */
 export const fittedModels = async (knex: Knex, runId?: number) => {
   const id = runId ?? (await latestRunId(knex));
-  if (id === null) return { runId: null, models: [] };
+  if (id === null) return { runId: null, clv: null, models: [] };
   const rows = await knex(V.models).where({ run_id: id }).orderBy('id');
   return {
     runId: id,
+    /** What the run's CLV measures: horizon, margin rate, discount. */
+    clv: toClvBasis(rows.find((m: any) => m.kind === 'clv')),
     models: rows.map((m: any) => ({
       kind: m.kind,
       version: m.version,
