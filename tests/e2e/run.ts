@@ -277,6 +277,18 @@ test('value models page draws every chart', async () => {
   await shot(page, '08-value-models');
 });
 
+test('the RFM heatmap spreads F over more than two scores and shows each cell\'s count', async () => {
+  const canvas = page.locator('[data-testid="ci-rfm-heatmap"] canvas');
+  await page.waitForFunction(() => document.querySelector('[data-testid="ci-rfm-heatmap"] canvas')?.getAttribute('data-labels'), undefined, { timeout: 60_000 });
+  const cells = JSON.parse((await canvas.getAttribute('data-targets'))!) as { r: number; f: number; customers: number }[];
+  const labels = JSON.parse((await canvas.getAttribute('data-labels'))!) as string[];
+  const fs = [...new Set(cells.map((c) => c.f))].sort();
+  if (fs.length <= 2) throw new Error(`F uses only ${fs.join(', ')} on the demo data`);
+  const counts = cells.map((c) => c.customers.toLocaleString('en'));
+  if (JSON.stringify(labels) !== JSON.stringify(counts)) throw new Error(`cell labels ${JSON.stringify(labels)}, counts ${JSON.stringify(counts)}`);
+  console.log(`    heatmap: F scores ${fs.join(', ')}; ${labels.length} cells labelled with their counts`);
+});
+
 test('quadrant bubbles of one R and M do not cover each other, and a tooltip stays small', async () => {
   const canvas = page.locator('[data-testid="ci-quadrant-scatter"] canvas');
   await page.waitForFunction(() => (document.querySelector('[data-testid="ci-quadrant-scatter"] canvas')?.getAttribute('data-targets') ?? '[]') !== '[]', undefined, { timeout: 60_000 });

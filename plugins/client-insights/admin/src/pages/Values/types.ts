@@ -2,6 +2,8 @@ export type RfmMatrix = {
   runId: number | null;
   modelVersion: string | null;
   calculatedAt: string | null;
+  /** The run's statistics; `scoredByValue`: letters scored by value, not quintiles (too few distinct values). */
+  stats?: { scoredByValue?: string[] } | null;
   matrix: { r: number; f: number; customers: number; avgMonetary: number }[];
   quadrants: Record<string, number>;
 };
