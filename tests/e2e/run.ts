@@ -327,7 +327,7 @@ const csvRecords = (text: string) => {
   if (start < text.length) records.push(text.slice(start));
   return records;
 };
-const CUSTOMER_CSV_HEADER = 'id,documentId,name,email,phone,region,stage,createdAt,totalSpent,orderCount,quadrant,r,f,m';
+const CUSTOMER_CSV_HEADER = 'ID,Document ID,Name,Email,Phone,Region,Stage,Customer since,Total spent (CNY),Paid orders,Value quadrant,R score,F score,M score';
 const listTotal = async (p: Page) => {
   await p.locator('[data-testid="ci-customer-list"]').waitFor({ timeout: 60_000 });
   return Number(await p.locator('[data-testid="ci-customer-total"]').getAttribute('data-value'));
@@ -353,7 +353,10 @@ test('clicking a heatmap cell opens its customers; they export as CSV and get fo
   const [download] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), page.click('[data-testid="ci-export-csv"]')]);
   const file = await download.path();
   if (!file) throw new Error(`download failed: ${await download.failure()}`);
-  const records = csvRecords(fs.readFileSync(file, 'utf8'));
+  const bytes = fs.readFileSync(file);
+  // A UTF-8 byte order mark, so Excel reads Chinese names; then the labels of the admin's language.
+  if (bytes.subarray(0, 3).toString('hex') !== 'efbbbf') throw new Error(`CSV starts with ${bytes.subarray(0, 3).toString('hex')}, not a UTF-8 BOM`);
+  const records = csvRecords(bytes.subarray(3).toString('utf8'));
   if (records[0] !== CUSTOMER_CSV_HEADER) throw new Error(`CSV header: ${records[0]}`);
   if (records.length - 1 !== total) throw new Error(`CSV has ${records.length - 1} customers, the list says ${total}`);
   console.log(`    heatmap cell R${cell.r} F${cell.f}: ${total} customers listed and exported (${download.suggestedFilename()})`);

@@ -2,19 +2,28 @@ import * as React from 'react';
 import { Button } from '@strapi/design-system';
 import { Download } from '@strapi/icons';
 import { useAuth, useNotification } from '@strapi/strapi/admin';
+import { useIntl } from 'react-intl';
 import { apiPath } from '../api/useApi';
 import { useT } from '../utils/translate';
 
-/** POSTs to a CSV export endpoint and saves the answer as a file (the fetch client only parses JSON). */
+const EXPORT_LOCALES = ['en', 'zh-Hans', 'zh'];
+
+/**
+ * POSTs to a CSV export endpoint and saves the answer as a file (the fetch client only parses JSON).
+ * The file is written in the admin's language and the browser's time zone (labels, codes, dates).
+ */
 export const CsvButton = ({ path, body = {}, filename, label }: { path: string; body?: unknown; filename: string; label?: string }) => {
   const t = useT();
   const token = useAuth('CsvButton', (s: any) => s.token);
   const { toggleNotification } = useNotification();
+  const { locale } = useIntl();
   const [busy, setBusy] = React.useState(false);
   const download = async () => {
     setBusy(true);
     try {
-      const res = await fetch(`${window.strapi?.backendURL ?? ''}${apiPath(path)}`, {
+      // Languages the exports have (en, zh-Hans, zh); another admin language falls back to Accept-Language.
+      const reader = new URLSearchParams({ ...(EXPORT_LOCALES.includes(locale) ? { locale } : {}), timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC' });
+      const res = await fetch(`${window.strapi?.backendURL ?? ''}${apiPath(path)}?${reader}`, {
         method: 'POST',
         headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
         body: JSON.stringify(body),

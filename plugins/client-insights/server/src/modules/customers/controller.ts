@@ -4,6 +4,7 @@ import { handle } from '../tags/controller';
 import { zodErrors } from '../tags/schemas';
 import { TagApiError } from '../tags/service';
 import { getService } from '../../get-service';
+import { csvFormatOf } from '../segments/csv-locale';
 import { seesContact } from './mask';
 import { assignTagSchema, exportBodySchema, followUpBodySchema, listQuerySchema } from './schemas';
 
@@ -38,7 +39,13 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         ctx.body = { errors: zodErrors(filter.error) };
         return;
       }
-      const stream = await customers().exportCsv(filter.data, seesContact(ctx));
+      const format = csvFormatOf(ctx.query ?? {}, ctx.get('accept-language'));
+      if ('errors' in format) {
+        ctx.status = 400;
+        ctx.body = { errors: format.errors };
+        return;
+      }
+      const stream = await customers().exportCsv(filter.data, seesContact(ctx), format.format);
       ctx.set('content-type', 'text/csv; charset=utf-8');
       ctx.set('content-disposition', 'attachment; filename="customers.csv"');
       ctx.body = stream;

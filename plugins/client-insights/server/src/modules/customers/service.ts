@@ -5,6 +5,7 @@ import { whereRetention } from '../overview/retention';
 import { hostTables } from '../overview/tables';
 import type { Knex } from 'knex';
 import { csvStream } from '../segments/csv';
+import { csvFormatter, type CsvFormat } from '../segments/csv-locale';
 import { ASSIGNMENTS, TagApiError } from '../tags/service';
 import { clvBasisOfVersion, latestRunId, migrationRuns } from '../values/reports';
 import { VALUE_TABLES as V } from '../values/tables';
@@ -124,7 +125,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     /** Every customer of the list as CSV, newest first like the list, streamed by id keyset. */
-    async exportCsv(filter: CustomerFilter, sensitive: boolean) {
+    async exportCsv(filter: CustomerFilter, sensitive: boolean, format?: CsvFormat) {
       const { base } = await matching(filter, sensitive);
       async function* batches() {
         let before: number | null = null;
@@ -137,7 +138,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           before = Number(rows[rows.length - 1].id);
         }
       }
-      return csvStream(CUSTOMER_COLUMNS, batches());
+      return csvStream(CUSTOMER_COLUMNS, batches(), format && csvFormatter(format));
     },
 
     /** One open follow-up task per customer of the list (at most FOLLOW_UP_MAX), in one transaction. */

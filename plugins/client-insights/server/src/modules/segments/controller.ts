@@ -2,7 +2,8 @@ import type { Core } from '@strapi/strapi';
 import { seesContact } from '../customers/mask';
 import { ZodError, type ZodTypeAny, type z } from 'zod';
 import { getService } from '../../get-service';
-import { SegmentApiError } from './errors';
+import { csvFormatOf } from './csv-locale';
+import { badRequest, SegmentApiError } from './errors';
 import {
   createSegmentSchema,
   executeSchema,
@@ -76,7 +77,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     async exportResult(ctx) {
       await handle(ctx, async () => {
         const { change } = parse(exportSchema, bodyOf(ctx));
-        const stream = await segments().exportCsv(viewerOf(ctx), ctx.params.id, change);
+        const format = csvFormatOf(ctx.query ?? {}, ctx.get('accept-language'));
+        if ('errors' in format) throw badRequest(format.errors);
+        const stream = await segments().exportCsv(viewerOf(ctx), ctx.params.id, change, format.format);
         ctx.set('content-type', 'text/csv; charset=utf-8');
         ctx.set('content-disposition', `attachment; filename="segment-result-${String(ctx.params.id).replace(/[^A-Za-z0-9-]/g, '')}${change ? `-${change}` : ''}.csv"`);
         return stream;

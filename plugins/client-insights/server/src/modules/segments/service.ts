@@ -5,6 +5,7 @@ import { CUSTOMERS_CHANGED } from '../metrics/service';
 import { createChangeQueue, reevaluateCustomers } from './change-trigger';
 import { segmentsConfig } from './config';
 import { csvStream } from './csv';
+import { csvFormatter, type CsvFormat } from './csv-locale';
 import { badRequest, SegmentApiError } from './errors';
 import { createExecutor, type Executor } from './executor';
 import { ancestorRules, buildTree, checkPlacement } from './hierarchy';
@@ -269,13 +270,13 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       return maskedPage(viewer, await membersPage(knex(), tables(), await service.snapshotOf(viewer, ref, filter), filter, page));
     },
 
-    async exportCsv(viewer: Viewer, ref: string, filter: MemberFilter) {
+    async exportCsv(viewer: Viewer, ref: string, filter: MemberFilter, format?: CsvFormat) {
       const run = await service.snapshotOf(viewer, ref, filter);
       const sees = viewerSeesContact(viewer);
       const batches = async function* () {
         for await (const rows of memberBatches(knex(), tables(), run, filter)) yield rows.map((row) => maskContact(row, sees));
       };
-      return csvStream(MEMBER_COLUMNS as unknown as string[], batches() as AsyncIterable<Record<string, unknown>[]>);
+      return csvStream(MEMBER_COLUMNS as unknown as string[], batches() as AsyncIterable<Record<string, unknown>[]>, format && csvFormatter(format));
     },
 
     async currentCustomers(viewer: Viewer, ref: string | number, page: Page) {
