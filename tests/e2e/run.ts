@@ -237,8 +237,9 @@ test('the first Recalculate on a fresh install draws the charts without an error
     );
     await page.waitForTimeout(500);
     if (await broken.count()) throw new Error(`the page broke: ${(await broken.first().innerText()).slice(0, 300)}`);
+    // Heatmap, scatter and CLV histogram (the migration chart needs a second calculation).
     const charts = await page.locator('[data-testid="ci-values"] canvas').count();
-    if (charts < 4) throw new Error(`expected the 4 charts after the first calculation, found ${charts}`);
+    if (charts < 3) throw new Error(`expected 3 charts after the first calculation, found ${charts}`);
     await shot(page, '08a-value-models-first-calculation');
   } finally {
     await page.unroute(VALUE_READS);
