@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { bindDate, readDate } from '../db/dialect';
+import { TABLES } from '../db/tables';
 
 /**
  * Tracked background jobs, for any module: a row in ci_jobs with status, progress (0..1), the
@@ -24,7 +25,7 @@ export type JobRecord = {
 };
 export type JobContext = { jobId: number; progress(fraction: number, step?: string): Promise<void> };
 
-const TABLE = 'ci_jobs';
+const TABLE = TABLES.jobs;
 const parse = (text: unknown) => (text === null || text === undefined ? null : JSON.parse(String(text)));
 
 export const createJobTracker = (

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { dialectOf, isStatementTimeout, isTransientError, withLock } from '../../core/db/dialect';
+import { besideTransaction, isStatementTimeout, isTransientError, withLock } from '../../core/db/dialect';
 import type { SegmentsConfig } from './config';
 import { effectiveRule } from './hierarchy';
 import { currentRunId, materialise, type Phase } from './materialise';
@@ -8,7 +8,7 @@ import type { RuleEngine } from './rule-engine';
 import { createRun, getRun, markFailed, markFinished, markRunning, pruneSnapshots, setProgress, toResult, type SegmentResult, type Trigger } from './runs';
 import { refreshPrimary } from './priority';
 import { createSemaphore, withRetry } from './retry';
-import { T, type StrapiTables } from './tables';
+import { TABLES, type HostTables } from '../../core/db/tables';
 
 /**
  * Runs segment executions: at most `maxConcurrent` per process, never the same segment twice at
@@ -18,7 +18,7 @@ import { T, type StrapiTables } from './tables';
  */
 export type ExecutorDeps = {
   knex: Knex;
-  tables: StrapiTables;
+  tables: HostTables;
   engine: () => RuleEngine;
   config: () => SegmentsConfig;
   loadSegments: () => Promise<SegmentRow[]>;
@@ -56,8 +56,6 @@ export const createExecutor = (deps: ExecutorDeps) => {
     const deadline = startedAt.getTime() + timeoutMs;
     let phase: Phase = 'matching';
     await markRunning(knex, runId, startedAt);
-    // SQLite has one connection, held by the run's transaction: progress goes through it.
-    const progressOnTrx = dialectOf(knex) === 'sqlite';
     try {
       await withRetry(
         async () => {
@@ -74,7 +72,7 @@ export const createExecutor = (deps: ExecutorDeps) => {
             onPhase: async (next, percent, trx) => {
               if (Date.now() > deadline) throw new RunTimeoutError(timeoutMs, phase);
               phase = next;
-              await setProgress(progressOnTrx ? trx : knex, runId, next, percent);
+              await setProgress(besideTransaction(knex, trx), runId, next, percent);
             },
             finish: async (trx, outcome, previousRunId) => void await markFinished(trx, runId, outcome, previousRunId, startedAt),
           });
@@ -108,7 +106,7 @@ export const createExecutor = (deps: ExecutorDeps) => {
   /** Primary segments of the run's changed customers; owed (primary_pending) until this commits. */
   const settlePrimary = async (runId: number) => {
     try {
-      await refreshPrimary(knex, deps.tables, { runId }, (trx) => trx(T.runs).where('id', runId).update({ primary_pending: false }));
+      await refreshPrimary(knex, deps.tables, { runId }, (trx) => trx(TABLES.segmentRuns).where('id', runId).update({ primary_pending: false }));
     } catch (error) {
       deps.log.error(`[client-insights] primary segments after run ${runId}: ${(error as Error).message} (retried by recovery)`);
     }
@@ -141,9 +139,9 @@ export const createExecutor = (deps: ExecutorDeps) => {
      * redoes them under the same record. Safe on every node: a live run holds its lock.
      */
     async recover(): Promise<SegmentResult[]> {
-      const owed = await knex(T.runs).where('primary_pending', true).whereIn('status', ['success', 'partial']).orderBy('id').pluck('id');
+      const owed = await knex(TABLES.segmentRuns).where('primary_pending', true).whereIn('status', ['success', 'partial']).orderBy('id').pluck('id');
       for (const runId of owed) await settlePrimary(Number(runId));
-      const stale = await knex(T.runs).whereIn('status', ['queued', 'running']).orderBy('id').select('id', 'segment_id');
+      const stale = await knex(TABLES.segmentRuns).whereIn('status', ['queued', 'running']).orderBy('id').select('id', 'segment_id');
       const done: SegmentResult[] = [];
       for (const run of stale) {
         const result = await process(Number(run.id), Number(run.segment_id), false);

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { readDate } from '../../core/db/dialect';
 import type { Rule } from '../rules/types';
-import type { StrapiTables } from './tables';
+import type { HostTables } from '../../core/db/tables';
 
 /** A segment as execution sees it (the Strapi `segments` row plus its parent and owner links). */
 export type SegmentRow = {
@@ -51,20 +51,20 @@ const toRow = (r: any): SegmentRow => ({
   lastCalculatedAt: readDate(r.last_calculated_at),
 });
 
-export const segmentQuery = (knex: Knex, t: StrapiTables) =>
+export const segmentQuery = (knex: Knex, t: HostTables) =>
   knex(`${t.segments} as s`)
     .leftJoin(`${t.parent.table} as pl`, `pl.${t.parent.col}`, 's.id')
     .leftJoin(`${t.owner.table} as ol`, `ol.${t.owner.col}`, 's.id')
     .select('s.*', { parent_id: `pl.${t.parent.parentCol}`, owner_id: `ol.${t.owner.userCol}` });
 
-export const findSegments = async (knex: Knex, t: StrapiTables, where?: (q: Knex.QueryBuilder) => void) => {
+export const findSegments = async (knex: Knex, t: HostTables, where?: (q: Knex.QueryBuilder) => void) => {
   const q = segmentQuery(knex, t).orderBy('s.id');
   where?.(q);
   return (await q).map(toRow);
 };
 
 /** By numeric id, document id or key. */
-export const findSegment = async (knex: Knex, t: StrapiTables, ref: string | number): Promise<SegmentRow | null> => {
+export const findSegment = async (knex: Knex, t: HostTables, ref: string | number): Promise<SegmentRow | null> => {
   const text = String(ref);
   const rows = await findSegments(knex, t, (q) => {
     if (/^\d+$/.test(text)) q.where('s.id', Number(text));

@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { UID } from '../../core/constants';
+import { isUniqueViolation } from '../../core/db/dialect';
 import { getService } from '../../get-service';
 import { CUSTOMERS_CHANGED } from '../metrics/service';
 import { createChangeQueue, reevaluateCustomers } from './change-trigger';
@@ -15,7 +16,7 @@ import { ruleEngine } from './rule-engine';
 import { getRun, listRuns, MEMBER_COLUMNS, memberBatches, membersPage, pagination, toResult, type MemberFilter, type Page } from './runs';
 import { createScheduleSync, resolveSchedule, scheduleSlot } from './schedule';
 import type { CreateSegmentInput, UpdateSegmentInput } from './schemas';
-import { strapiTables, T, type StrapiTables } from './tables';
+import { hostTables, TABLES, type HostTables } from '../../core/db/tables';
 import { canSee, viewerSeesContact, type OwnerRoles, type Viewer } from './visibility';
 import { maskContact } from '../customers/mask';
 
@@ -44,6 +45,16 @@ const maskedPage = <P extends { data: Array<{ name: string | null }> }>(viewer: 
   return { ...page, data: page.data.map((row) => maskContact(row, sees)) };
 };
 
+/**
+ * The key is unique in the database (migration 304): a create that lost a race to another with the
+ * same key fails there, or in Strapi's own uniqueness check of `uid` fields; either is a 400 on /key.
+ */
+const keyTaken = (error: unknown, key: string) => {
+  const e = error as { name?: string; details?: { errors?: Array<{ path?: string[]; message?: string }> } };
+  const strapiUnique = e?.name === 'ValidationError' && (e.details?.errors ?? []).some((d) => d.path?.[0] === 'key' && /unique/i.test(d.message ?? ''));
+  return isUniqueViolation(error) || strapiUnique ? badRequest([{ path: '/key', message: `key "${key}" is already used by another segment` }]) : error;
+};
+
 const slug = (name: string) =>
   name
     .toLowerCase()
@@ -53,8 +64,8 @@ const slug = (name: string) =>
     .slice(0, 80) || 'segment';
 
 export default ({ strapi }: { strapi: Core.Strapi }) => {
-  let tablesCache: StrapiTables | null = null;
-  const tables = () => (tablesCache ??= strapiTables(strapi));
+  let tablesCache: HostTables | null = null;
+  const tables = () => (tablesCache ??= hostTables(strapi));
   const knex = () => strapi.db.connection;
   const config = () => segmentsConfig(strapi);
   const loadSegments = () => findSegments(knex(), tables());
@@ -162,7 +173,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       };
       if (parent) data.parent = parent.documentId;
       if (viewer.kind === 'admin') data.owner = await documentIdOf('admin::user', viewer.userId);
-      const doc = await strapi.documents(UID.segment as any).create({ data: data as any });
+      const doc = await strapi
+        .documents(UID.segment as any)
+        .create({ data: data as any })
+        .catch((error: unknown) => {
+          throw keyTaken(error, key!);
+        });
       const created = (await findSegments(knex(), tables(), (q) => q.where('s.document_id', doc.documentId)))[0];
       let result: Awaited<ReturnType<Executor['execute']>> = null;
       if (created.type === 'static' || input.execute) {
@@ -221,10 +237,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       if (dependents.length) throw new SegmentApiError(409, `segment "${segment.key}" is used by in_segment in ${dependents.map((d) => d.key).join(', ')}; change those rules first`);
       await strapi.documents(UID.segment as any).delete({ documentId: segment.documentId });
       const k = knex();
-      await k(T.current).where('segment_id', segment.id).delete();
+      await k(TABLES.segmentCurrent).where('segment_id', segment.id).delete();
       await refreshPrimary(k, tables(), { segmentId: segment.id });
-      await k(T.changes).whereIn('run_id', k(T.runs).select('id').where('segment_id', segment.id)).delete();
-      await k(T.members).where('segment_id', segment.id).delete();
+      await k(TABLES.segmentChanges).whereIn('run_id', k(TABLES.segmentRuns).select('id').where('segment_id', segment.id)).delete();
+      await k(TABLES.segmentMembers).where('segment_id', segment.id).delete();
       await resync();
       return view(segment);
     },
@@ -259,7 +275,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       if (run.status !== 'success' && run.status !== 'partial') throw new SegmentApiError(409, `result "${ref}" is ${run.status}: it has no membership`);
       const runRef = { id: Number(run.id), segment_id: Number(run.segment_id) };
       if (filter !== 'added' && filter !== 'removed' && Number(run.customer_count) > 0) {
-        const kept = await knex()(T.members).where({ segment_id: runRef.segment_id, run_id: runRef.id }).first('customer_id');
+        const kept = await knex()(TABLES.segmentMembers).where({ segment_id: runRef.segment_id, run_id: runRef.id }).first('customer_id');
         if (!kept) throw new SegmentApiError(410, `the member snapshot of result "${ref}" was removed by the retention policy`);
       }
       return runRef;
@@ -294,7 +310,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     async primary(viewer: Viewer, customerIds: number[]) {
       const { visible } = await visibleSegments(viewer);
       const byId = new Map(visible.map((s) => [s.id, s]));
-      const rows = await knex()(T.primary).whereIn('customer_id', customerIds).select('customer_id', 'segment_id', 'priority');
+      const rows = await knex()(TABLES.primarySegment).whereIn('customer_id', customerIds).select('customer_id', 'segment_id', 'priority');
       const found = new Map(rows.map((r: any) => [Number(r.customer_id), r]));
       return customerIds.map((id) => {
         const r = found.get(id);

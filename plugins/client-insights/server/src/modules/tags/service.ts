@@ -2,13 +2,11 @@ import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
 import { UID } from '../../core/constants';
 import { bindDate, readDate } from '../../core/db/dialect';
+import { hostTables, TABLES } from '../../core/db/tables';
 import { matchQuery } from '../rules/compile';
 import { validateRule } from '../rules/validate';
-import { T as SEG } from '../segments/tables';
 import type { z } from 'zod';
 import type { bulkSchema, createTagSchema, updateTagSchema } from './schemas';
-
-export const ASSIGNMENTS = 'ci_customer_tags';
 
 /** A refusal with an HTTP status and, for bad input, JSON-pointer errors. */
 export class TagApiError extends Error {
@@ -53,9 +51,9 @@ const live = (knex: Knex, alias: string, now: Date) =>
 
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   const knex = () => strapi.db.connection;
-  const tagTable = () => strapi.db.metadata.get(UID.tag as any).tableName as string;
-  const customerTable = () => strapi.db.metadata.get(UID.customer as any).tableName as string;
-  const segmentTable = () => strapi.db.metadata.get(UID.segment as any).tableName as string;
+  const tagTable = () => hostTables(strapi).tags;
+  const customerTable = () => hostTables(strapi).customers;
+  const segmentTable = () => hostTables(strapi).segments;
   const store = () => strapi.store({ type: 'plugin', name: 'client-insights', key: 'tag-rule-runs' });
 
   const lastRuns = async (): Promise<Record<string, RuleRun>> => ((await store().get({})) as Record<string, RuleRun>) ?? {};
@@ -91,7 +89,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     async list(query: { category?: string; q?: string } = {}, now = new Date()) {
       const k = knex();
       const q = k(`${tagTable()} as t`)
-        .leftJoin(`${ASSIGNMENTS} as ct`, function () {
+        .leftJoin(`${TABLES.customerTags} as ct`, function () {
           this.on('ct.tag_id', '=', 't.id').andOn(live(k, 'ct', now));
         })
         .groupBy('t.id')
@@ -108,7 +106,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
     async get(id: number) {
       const row = await getRow(id);
-      const usage = await knex()(`${ASSIGNMENTS} as ct`).where('ct.tag_id', id).andWhere(live(knex(), 'ct', new Date())).count({ n: '*' }).first();
+      const usage = await knex()(`${TABLES.customerTags} as ct`).where('ct.tag_id', id).andWhere(live(knex(), 'ct', new Date())).count({ n: '*' }).first();
       return view(row, Number(usage?.n ?? 0), (await lastRuns())[String(id)]);
     },
 
@@ -143,17 +141,17 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         throw new TagApiError(409, `segments use tag "${source.slug}": ${referencing.map((s: any) => s.name).join(', ')}; change their rules first`);
       }
       const moved = await knex().transaction(async (trx) => {
-        const before = await trx(ASSIGNMENTS).where('tag_id', targetId).count({ n: '*' }).first();
+        const before = await trx(TABLES.customerTags).where('tag_id', targetId).count({ n: '*' }).first();
         await trx
-          .into(trx.raw('?? (customer_id, tag_id, source, confidence, created_at, expires_at)', [ASSIGNMENTS]))
+          .into(trx.raw('?? (customer_id, tag_id, source, confidence, created_at, expires_at)', [TABLES.customerTags]))
           .insert(
-            trx(`${ASSIGNMENTS} as s`)
+            trx(`${TABLES.customerTags} as s`)
               .where('s.tag_id', sourceId)
-              .whereNotExists(trx(`${ASSIGNMENTS} as x`).select(trx.raw('1')).where('x.tag_id', targetId).andWhere('x.customer_id', trx.ref('s.customer_id')))
+              .whereNotExists(trx(`${TABLES.customerTags} as x`).select(trx.raw('1')).where('x.tag_id', targetId).andWhere('x.customer_id', trx.ref('s.customer_id')))
               .select('s.customer_id', trx.raw('?', [targetId]), 's.source', 's.confidence', 's.created_at', 's.expires_at')
           );
-        const after = await trx(ASSIGNMENTS).where('tag_id', targetId).count({ n: '*' }).first();
-        await trx(ASSIGNMENTS).where('tag_id', sourceId).delete();
+        const after = await trx(TABLES.customerTags).where('tag_id', targetId).count({ n: '*' }).first();
+        await trx(TABLES.customerTags).where('tag_id', sourceId).delete();
         return Number(after?.n ?? 0) - Number(before?.n ?? 0);
       });
       await strapi.documents(UID.tag as any).delete({ documentId: source.document_id });
@@ -170,8 +168,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           .where(typeof input.segment === 'number' ? { id: input.segment } : { key: input.segment })
           .first('id');
         if (!seg) throw new TagApiError(400, 'unknown segment', [{ path: '/segment', message: `segment ${input.segment} does not exist` }]);
-        customers = k(`${SEG.members} as m`)
-          .join(`${SEG.current} as cur`, function () {
+        customers = k(`${TABLES.segmentMembers} as m`)
+          .join(`${TABLES.segmentCurrent} as cur`, function () {
             this.on('cur.segment_id', '=', 'm.segment_id').andOn('cur.run_id', '=', 'm.run_id');
           })
           .where('m.segment_id', seg.id)
@@ -180,17 +178,17 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         customers = k(customerTable()).whereIn('id', input.customerIds!).select('id as customer_id');
       }
       if (input.action === 'remove') {
-        const removed = await k(ASSIGNMENTS).where('tag_id', id).whereIn('customer_id', customers).delete();
+        const removed = await k(TABLES.customerTags).where('tag_id', id).whereIn('customer_id', customers).delete();
         return { affected: Number(removed) };
       }
       const expires = input.expiresAt ? bindDate(k, new Date(input.expiresAt)) : null;
       const candidates = k
         .from(customers.as('src'))
-        .whereNotExists(k(`${ASSIGNMENTS} as x`).select(k.raw('1')).where('x.tag_id', id).andWhere('x.customer_id', k.ref('src.customer_id')))
+        .whereNotExists(k(`${TABLES.customerTags} as x`).select(k.raw('1')).where('x.tag_id', id).andWhere('x.customer_id', k.ref('src.customer_id')))
         .select('src.customer_id', k.raw('?', [id]), k.raw('?', ['manual']), k.raw('null'), k.raw('?', [bindDate(k, now)]), k.raw('?', [expires]));
-      const before = await k(ASSIGNMENTS).where('tag_id', id).count({ n: '*' }).first();
-      await k.into(k.raw('?? (customer_id, tag_id, source, confidence, created_at, expires_at)', [ASSIGNMENTS])).insert(candidates);
-      const after = await k(ASSIGNMENTS).where('tag_id', id).count({ n: '*' }).first();
+      const before = await k(TABLES.customerTags).where('tag_id', id).count({ n: '*' }).first();
+      await k.into(k.raw('?? (customer_id, tag_id, source, confidence, created_at, expires_at)', [TABLES.customerTags])).insert(candidates);
+      const after = await k(TABLES.customerTags).where('tag_id', id).count({ n: '*' }).first();
       return { affected: Number(after?.n ?? 0) - Number(before?.n ?? 0) };
     },
 
@@ -206,20 +204,20 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const started = Date.now();
       const result = await knex().transaction(async (trx) => {
         const matches = () => matchQuery(trx, rule, { now });
-        const removed = await trx(ASSIGNMENTS)
+        const removed = await trx(TABLES.customerTags)
           .where({ tag_id: id, source: 'rule' })
           .whereNotIn('customer_id', matches())
           .delete();
-        const before = await trx(ASSIGNMENTS).where('tag_id', id).count({ n: '*' }).first();
+        const before = await trx(TABLES.customerTags).where('tag_id', id).count({ n: '*' }).first();
         await trx
-          .into(trx.raw('?? (customer_id, tag_id, source, confidence, created_at, expires_at)', [ASSIGNMENTS]))
+          .into(trx.raw('?? (customer_id, tag_id, source, confidence, created_at, expires_at)', [TABLES.customerTags]))
           .insert(
             trx
               .from(matches().as('r'))
-              .whereNotExists(trx(`${ASSIGNMENTS} as x`).select(trx.raw('1')).where('x.tag_id', id).andWhere('x.customer_id', trx.ref('r.customer_id')))
+              .whereNotExists(trx(`${TABLES.customerTags} as x`).select(trx.raw('1')).where('x.tag_id', id).andWhere('x.customer_id', trx.ref('r.customer_id')))
               .select('r.customer_id', trx.raw('?', [id]), trx.raw('?', ['rule']), trx.raw('1'), trx.raw('?', [bindDate(trx, now)]), trx.raw('null'))
           );
-        const after = await trx(ASSIGNMENTS).where('tag_id', id).count({ n: '*' }).first();
+        const after = await trx(TABLES.customerTags).where('tag_id', id).count({ n: '*' }).first();
         const matched = await trx.from(matches().as('r')).count({ n: '*' }).first();
         return { matched: Number(matched?.n ?? 0), added: Number(after?.n ?? 0) - Number(before?.n ?? 0), removed: Number(removed) };
       });
@@ -234,15 +232,15 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       await getRow(tagId);
       const k = knex();
       if (!(await k(customerTable()).where({ id: customerId }).first('id'))) throw new TagApiError(404, `customer ${customerId} not found`);
-      const exists = await k(ASSIGNMENTS).where({ customer_id: customerId, tag_id: tagId }).first();
+      const exists = await k(TABLES.customerTags).where({ customer_id: customerId, tag_id: tagId }).first();
       const expires = expiresAt ? bindDate(k, new Date(expiresAt)) : null;
-      if (exists) await k(ASSIGNMENTS).where({ customer_id: customerId, tag_id: tagId }).update({ source: 'manual', expires_at: expires });
-      else await k(ASSIGNMENTS).insert({ customer_id: customerId, tag_id: tagId, source: 'manual', confidence: null, created_at: bindDate(k, now), expires_at: expires });
+      if (exists) await k(TABLES.customerTags).where({ customer_id: customerId, tag_id: tagId }).update({ source: 'manual', expires_at: expires });
+      else await k(TABLES.customerTags).insert({ customer_id: customerId, tag_id: tagId, source: 'manual', confidence: null, created_at: bindDate(k, now), expires_at: expires });
       return { customerId, tagId, expiresAt: expires === null ? null : readDate(expires)?.toISOString() };
     },
 
     async unassign(customerId: number, tagId: number) {
-      const removed = await knex()(ASSIGNMENTS).where({ customer_id: customerId, tag_id: tagId }).delete();
+      const removed = await knex()(TABLES.customerTags).where({ customer_id: customerId, tag_id: tagId }).delete();
       return { removed: Number(removed) };
     },
   };
