@@ -62,13 +62,3 @@ export const findSegments = async (knex: Knex, t: StrapiTables, where?: (q: Knex
   where?.(q);
   return (await q).map(toRow);
 };
-
-/** By numeric id, document id or key. */
-export const findSegment = async (knex: Knex, t: StrapiTables, ref: string | number): Promise<SegmentRow | null> => {
-  const text = String(ref);
-  const rows = await findSegments(knex, t, (q) => {
-    if (/^\d+$/.test(text)) q.where('s.id', Number(text));
-    else q.where('s.document_id', text).orWhere('s.key', text);
-  });
-  return rows[0] ?? null;
-};
