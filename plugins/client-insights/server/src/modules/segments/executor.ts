@@ -23,8 +23,6 @@ export type ExecutorDeps = {
   config: () => SegmentsConfig;
   loadSegments: () => Promise<SegmentRow[]>;
   log: { info(msg: string): void; warn(msg: string): void; error(msg: string): void };
-  /** Called after a run changed a segment's membership. */
-  afterRun?: (segmentId: number, result: SegmentResult) => void | Promise<void>;
 };
 
 export class RunTimeoutError extends Error {
@@ -100,9 +98,7 @@ export const createExecutor = (deps: ExecutorDeps) => {
     } catch (error) {
       deps.log.warn(`[client-insights] segment ${segment.key}: pruning old snapshots failed: ${(error as Error).message}`);
     }
-    const result = toResult(await getRun(knex, runId));
-    await deps.afterRun?.(segment.id, result);
-    return result;
+    return toResult(await getRun(knex, runId));
   };
 
   /** Primary segments of the run's changed customers; owed (primary_pending) until this commits. */
