@@ -1,8 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { UID } from '../../core/constants';
 import { getService } from '../../get-service';
-import { CUSTOMERS_CHANGED } from '../metrics/service';
-import { createChangeQueue, reevaluateCustomers } from './change-trigger';
+import { createChangeQueue, recordPendingChanges, reevaluateCustomers } from './change-trigger';
 import { segmentsConfig } from './config';
 import { csvStream } from './csv';
 import { badRequest, SegmentApiError } from './errors';
@@ -12,10 +11,11 @@ import { currentRunId } from './materialise';
 import { refreshPrimary } from './priority';
 import { findSegments, type SegmentRow } from './repository';
 import { ruleEngine } from './rule-engine';
-import { getRun, listRuns, MEMBER_COLUMNS, memberBatches, membersPage, pagination, toResult, type MemberFilter, type Page } from './runs';
+import { getRun, listRuns, MEMBER_COLUMNS, memberBatches, membersPage, pagination, requestCancel, toResult, type MemberFilter, type Page } from './runs';
 import { createScheduleSync, resolveSchedule, scheduleSlot } from './schedule';
 import type { CreateSegmentInput, UpdateSegmentInput } from './schemas';
 import { strapiTables, T, type StrapiTables } from './tables';
+import { createCoalescingTask, segmentsReadingFields } from './value-trigger';
 import { canSee, viewerSeesContact, type OwnerRoles, type Viewer } from './visibility';
 import { maskContact } from '../customers/mask';
 
@@ -59,19 +59,39 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   const config = () => segmentsConfig(strapi);
   const loadSegments = () => findSegments(knex(), tables());
   const log = strapi.log;
+  const events = () => getService(strapi, 'events');
 
   let executorCache: Executor | null = null;
   const executor = () =>
-    (executorCache ??= createExecutor({ knex: knex(), tables: tables(), engine: ruleEngine, config, loadSegments, log }));
+    (executorCache ??= createExecutor({ knex: knex(), tables: tables(), engine: ruleEngine, config, loadSegments, log, events: events() }));
 
   const reevaluate = async (customerIds: number[]) =>
-    reevaluateCustomers(knex(), tables(), ruleEngine(), await loadSegments(), customerIds);
+    reevaluateCustomers(knex(), tables(), ruleEngine(), await loadSegments(), customerIds, { events: events() });
   const changes = createChangeQueue(knex(), () => config().changeDebounceMs, reevaluate, (error) => log.error(`[client-insights] segment re-evaluation failed (retried on the next pass): ${error.message}`));
+
+  /**
+   * After a value refresh, re-runs the materialised segments that read the refreshed score fields
+   * (value-trigger.ts), one after another in dependency order; a refresh meanwhile runs them again.
+   */
+  const refreshedFields = new Set<string>();
+  const scoreReruns = createCoalescingTask(
+    async () => {
+      const fields = new Set(refreshedFields);
+      refreshedFields.clear();
+      const stale = segmentsReadingFields(await loadSegments(), ruleEngine(), (path) => fields.has(path));
+      if (stale.length === 0) return;
+      const materialised = new Set((await knex()(T.current).whereIn('segment_id', stale.map((s) => s.id)).pluck('segment_id')).map(Number));
+      for (const segment of stale) {
+        if (materialised.has(segment.id)) await executor().execute(segment.id, { trigger: 'values', wait: true });
+      }
+    },
+    (error) => log.error(`[client-insights] re-running segments after a value refresh failed: ${error.message}`)
+  );
 
   let syncSchedules: ((segments: SegmentRow[]) => void) | null = null;
   const resync = async () => syncSchedules?.(await loadSegments());
   let interval: NodeJS.Timeout | null = null;
-  let unsubscribe: (() => void) | null = null;
+  let unsubscribe: Array<() => void> = [];
 
   const ownerRoles = async (segments: SegmentRow[]): Promise<OwnerRoles> => {
     const ids = [...new Set(segments.filter((s) => s.visibility === 'team' && s.ownerId !== null).map((s) => s.ownerId!))];
@@ -254,6 +274,15 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       return toResult(await service.runFor(viewer, ref));
     },
 
+    /** Cancels a queued or running run (see runs.ts requestCancel); 409 when it has already finished. */
+    async cancelRun(viewer: Viewer, ref: string) {
+      const run = await service.runFor(viewer, ref);
+      await requestCancel(knex(), Number(run.id));
+      const result = toResult(await getRun(knex(), Number(run.id)));
+      if (result.status !== 'cancelled' && result.status !== 'running') throw new SegmentApiError(409, `result "${ref}" has already finished (${result.status})`);
+      return result;
+    },
+
     async snapshotOf(viewer: Viewer, ref: string, filter: MemberFilter) {
       const run = await service.runFor(viewer, ref);
       if (run.status !== 'success' && run.status !== 'partial') throw new SegmentApiError(409, `result "${ref}" is ${run.status}: it has no membership`);
@@ -305,12 +334,33 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
     /** Re-evaluates dynamic segments for these customers now (the event listener debounces into this). */
     reevaluate,
-    /** Waits until pending customer changes have been applied. */
-    idle: () => changes.idle(),
+    /** Waits until pending customer changes and re-runs after a value refresh have been applied. */
+    async idle() {
+      await changes.idle();
+      await scoreReruns.idle();
+    },
     /** Applies pending customer changes now. */
     applyPendingChanges: () => changes.flush(),
     recover: () => executor().recover(),
     executor,
+
+    /**
+     * Subscribes to the events seam; called from bootstrap before any writer starts (the metrics
+     * drain at startup already refreshes facts). Pending re-evaluations are recorded by a hook, in
+     * the transaction that refreshes the facts; the after-commit notices only start the work early.
+     */
+    subscribe() {
+      if (unsubscribe.length) return;
+      const bus = events();
+      unsubscribe = [
+        bus.hook('customers.changed', (trx, { customerIds }) => recordPendingChanges(trx, customerIds)),
+        bus.on('customers.changed', () => changes.notify()),
+        bus.on('values.refreshed', ({ fields }) => {
+          fields.forEach((field) => refreshedFields.add(field));
+          void scoreReruns.request();
+        }),
+      ];
+    },
 
     async start() {
       const scheduler = getService(strapi, 'scheduler');
@@ -323,7 +373,6 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       scheduler.schedule({ name: 'segments:pending-changes', cron: '* * * * *', run: () => changes.flush() });
       interval = setInterval(() => void resync().catch((e) => log.warn(`[client-insights] schedule sync failed: ${e.message}`)), config().syncIntervalMs);
       interval.unref();
-      unsubscribe = strapi.eventHub.on(CUSTOMERS_CHANGED, async () => changes.notify()) as unknown as () => void;
       // Changes a previous process recorded but did not apply.
       void changes.flush();
       // Runs a previous process left unfinished are redone in the background.
@@ -336,8 +385,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       if (interval) clearInterval(interval);
       interval = null;
       changes.stop();
-      unsubscribe?.();
-      unsubscribe = null;
+      unsubscribe.forEach((off) => off());
+      unsubscribe = [];
     },
   };
   return service;
