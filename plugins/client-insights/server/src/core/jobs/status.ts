@@ -18,6 +18,9 @@ export const ACTIVE_STATUSES: JobStatus[] = ['queued', 'running'];
 
 export const isActive = (status: string) => (ACTIVE_STATUSES as string[]).includes(status);
 
+/** Phases of every tracked job, around its kind's own: not started, started, finished with success. */
+export const TRACKER_PHASES = ['queued', 'starting', 'done'] as const;
+
 /** Progress as stored and answered: a fraction in [0, 1]. */
 export const clampProgress = (fraction: number) => Math.min(Math.max(Number.isFinite(fraction) ? fraction : 0, 0), 1);
 

@@ -14,7 +14,7 @@ export type JobRecord = {
   id: number;
   kind: string;
   status: JobStatus;
-  /** The step under way: 'queued', 'starting', a word of the job's kind, 'done' on success. */
+  /** The step under way: TRACKER_PHASES around the words of the job's kind. */
   phase: string | null;
   /** Fraction done, 0..1. */
   progress: number;

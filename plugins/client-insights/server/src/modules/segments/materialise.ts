@@ -10,7 +10,8 @@ import { T, type StrapiTables } from './tables';
  * ci_segment_current and the run record's final state (primary segments follow, see priority.ts). Until the commit, readers (and in_segment)
  * see the previous membership; a crash or timeout rolls everything back but the run's record.
  */
-export type Phase = 'queued' | 'matching' | 'diffing' | 'statistics' | 'swapping' | 'done';
+export const PHASES = ['queued', 'matching', 'diffing', 'statistics', 'swapping', 'done'] as const;
+export type Phase = (typeof PHASES)[number];
 
 export type RunStatistics = {
   avgOrderValue: number | null;

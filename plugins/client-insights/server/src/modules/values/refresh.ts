@@ -32,13 +32,17 @@ export type RefreshInput = {
   trigger: 'api' | 'admin' | 'schedule' | 'script';
   jobId?: number | null;
   /** Reports the fraction done (0..1) and the phase; throws JobCancelledError to stop the run. */
-  progress?: (fraction: number, phase: string) => Promise<void>;
+  progress?: (fraction: number, phase: RefreshPhase) => Promise<void>;
   /** Where the run announces `values.refreshed` (hooks in the publish transaction, listeners after it). */
   events?: Pick<EventBus, 'within' | 'publish'>;
 };
 
 /** The rule fields a run rewrites: every `score.*` field of the catalogue. */
 export const SCORE_FIELDS = FIELDS.map((f) => f.path).filter((path) => path.startsWith('score.'));
+
+/** The phases a run reports, in order (the admin translates each). */
+export const REFRESH_PHASES = ['rfm', 'clv', 'propensity', 'scores', 'publish'] as const;
+export type RefreshPhase = (typeof REFRESH_PHASES)[number];
 
 export type RefreshResult = {
   runId: number;
