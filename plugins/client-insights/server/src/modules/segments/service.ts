@@ -348,6 +348,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
      * Subscribes to the events seam; called from bootstrap before any writer starts (the metrics
      * drain at startup already refreshes facts). Pending re-evaluations are recorded by a hook, in
      * the transaction that refreshes the facts; the after-commit notices only start the work early.
+     * The re-runs after a value refresh are best effort: a crash between the publish and the re-runs
+     * leaves those segments to their schedule or the next refresh.
      */
     subscribe() {
       if (unsubscribe.length) return;
