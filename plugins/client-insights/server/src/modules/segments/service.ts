@@ -11,6 +11,7 @@ import { PRIMARY_LOCK, refreshPrimary } from './priority';
 import { createReadModels, view } from './read-models';
 import { deleteSegmentData, findSegments, type SegmentRow } from './repository';
 import { ruleEngine } from './rule-engine';
+import { getRun, requestCancel, toResult } from './runs';
 import { createRuntime } from './runtime';
 import { resolveSchedule } from './schedule';
 import type { CreateSegmentInput, UpdateSegmentInput } from './schemas';
@@ -172,11 +173,21 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       return runtime.executor().execute(segment.id, { trigger: segment.type === 'static' ? 'snapshot' : 'manual', wait });
     },
 
+    /** Cancels a queued or running run (see runs.ts requestCancel); 409 when it has already finished. */
+    async cancelRun(viewer: Viewer, ref: string) {
+      const run = await access.runFor(viewer, ref);
+      await requestCancel(knex(), Number(run.id));
+      const result = toResult(await getRun(knex(), Number(run.id)));
+      if (result.status !== 'cancelled' && result.status !== 'running') throw new SegmentApiError(409, `result "${ref}" has already finished (${result.status})`);
+      return result;
+    },
+
     // The runtime's (see runtime.ts).
     reevaluate: runtime.reevaluate,
     idle: runtime.idle,
     applyPendingChanges: runtime.applyPendingChanges,
     recover: runtime.recover,
+    subscribe: runtime.subscribe,
     executor: runtime.executor,
     start: runtime.start,
     stop: runtime.stop,
