@@ -28,10 +28,10 @@ const releaseCode = (): { migrate: Migrate; ids: string[] } => {
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
   execSync(`git archive ${RELEASE} ${SOURCES}/db ${SOURCES}/metrics | tar -x -C "${dir}"`, { cwd: ROOT, stdio: 'inherit' });
-  /* eslint-disable @typescript-eslint/no-var-requires */
+  /* eslint-disable @typescript-eslint/no-require-imports */
   const { migrate } = require(path.join(dir, SOURCES, 'db', 'migrate.ts'));
   const list: Array<{ id: string }> = require(path.join(dir, SOURCES, 'db', 'migrations.ts')).default;
-  /* eslint-enable @typescript-eslint/no-var-requires */
+  /* eslint-enable @typescript-eslint/no-require-imports */
   return { migrate, ids: list.map((m) => m.id) };
 };
 

@@ -1,3 +1,5 @@
+import type { JobStatus } from '../hooks/useJob';
+
 /** Shapes of the segment endpoints (server: services/segments.ts, segments/runs.ts). */
 export type Segment = {
   id: number;
@@ -18,7 +20,8 @@ export type Segment = {
   currentResult?: SegmentResult | null;
 };
 
-export type RunStatus = 'queued' | 'running' | 'success' | 'partial' | 'failed';
+/** A run is a job of the one job model (hooks/useJob.ts): status, phase, progress 0..1, cancel. */
+export type RunStatus = JobStatus;
 export type SegmentResult = {
   executionId: string;
   runId: number;
@@ -26,7 +29,9 @@ export type SegmentResult = {
   trigger: string;
   status: RunStatus;
   phase: string;
-  percent: number;
+  /** Fraction done, 0..1. */
+  progress: number;
+  cancelRequested: boolean;
   createdAt: string;
   executedAt: string | null;
   finishedAt: string | null;

@@ -12,6 +12,7 @@ const STATUS_COLOR: Record<string, [string, string]> = {
   failed: ['danger100', 'danger700'],
   running: ['primary100', 'primary700'],
   queued: ['neutral150', 'neutral700'],
+  cancelled: ['neutral150', 'neutral700'],
 };
 
 export const StatusBadge = ({ status }: { status: Segment['status'] | RunStatus }) => {

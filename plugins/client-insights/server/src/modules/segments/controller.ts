@@ -68,6 +68,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     },
     results: (ctx) => handle(ctx, () => segments().results(viewerOf(ctx), parse(resultsQuerySchema, ctx.query))),
     result: (ctx) => handle(ctx, async () => ({ data: await segments().result(viewerOf(ctx), ctx.params.id) })),
+    /** 200 with the run cancelled, or 202 while a running run stops at its next phase. */
+    async cancelRun(ctx) {
+      await handle(ctx, async () => ({ data: await segments().cancelRun(viewerOf(ctx), ctx.params.id) }));
+      if (ctx.status === 200 && ctx.body?.data?.status === 'running') ctx.status = 202;
+    },
     resultCustomers: (ctx) =>
       handle(ctx, () => {
         const q = parse(membersQuerySchema, ctx.query);

@@ -13,6 +13,7 @@ const routes: ModuleRoutes = {
     { method: 'GET', path: '/segments/results', handler: 'segments.results', config: guard('segments.read') },
     { method: 'GET', path: '/segments/results/:id', handler: 'segments.result', config: guard('segments.read') },
     { method: 'GET', path: '/segments/results/:id/customers', handler: 'segments.resultCustomers', config: guard('segments.read') },
+    { method: 'POST', path: '/segments/results/:id/cancel', handler: 'segments.cancelRun', config: guard('segments.run') },
     { method: 'POST', path: '/segments/results/:id/export', handler: 'segments.exportResult', config: guard('segments.read', 'export') },
     { method: 'GET', path: '/segments/:id', handler: 'segments.get', config: guard('segments.read') },
     { method: 'PUT', path: '/segments/:id', handler: 'segments.update', config: guard('segments.update') },

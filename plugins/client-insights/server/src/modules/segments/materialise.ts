@@ -10,7 +10,8 @@ import { TABLES, type HostTables } from '../../core/db/tables';
  * ci_segment_current and the run record's final state (primary segments follow, see priority.ts). Until the commit, readers (and in_segment)
  * see the previous membership; a crash or timeout rolls everything back but the run's record.
  */
-export type Phase = 'queued' | 'matching' | 'diffing' | 'statistics' | 'swapping' | 'done';
+export const PHASES = ['queued', 'matching', 'diffing', 'statistics', 'swapping', 'done'] as const;
+export type Phase = (typeof PHASES)[number];
 
 export type RunStatistics = {
   avgOrderValue: number | null;
@@ -40,8 +41,8 @@ export type MaterialiseInput = {
   tables: HostTables;
   /** Milliseconds left before the run's timeout. */
   remainingMs(): number;
-  /** Called between phases (throws when the deadline has passed). */
-  onPhase(phase: Phase, percent: number, trx: Knex.Transaction): Promise<void>;
+  /** Called between phases with the fraction done (0..1); throws to abort (deadline, cancel). */
+  onPhase(phase: Phase, progress: number, trx: Knex.Transaction): Promise<void>;
   /** Written into the run record in the same commit as the swap. */
   finish(trx: Knex.Transaction, outcome: MaterialiseOutcome, previousRunId: number | null): Promise<void>;
 };
@@ -69,7 +70,7 @@ export const materialise = (knex: Knex, input: MaterialiseInput): Promise<Materi
     await trx(TABLES.segmentMembers).where({ segment_id: segmentId, run_id: runId }).delete();
     await trx(TABLES.segmentChanges).where('run_id', runId).delete();
 
-    await input.onPhase('matching', 10, trx);
+    await input.onPhase('matching', 0.1, trx);
     const matched = trx
       .select(trx.raw('? as segment_id, ? as run_id', [segmentId, runId]), 'm.customer_id')
       .from(input.match.as('m'))
@@ -87,7 +88,7 @@ export const materialise = (knex: Knex, input: MaterialiseInput): Promise<Materi
       await insertSelect(trx, TABLES.segmentMembers, ['segment_id', 'run_id', 'customer_id'], carried);
     }
 
-    await input.onPhase('diffing', 50, trx);
+    await input.onPhase('diffing', 0.5, trx);
     // One pass over both snapshots, grouped by customer: a customer in only one of them changed.
     // No join, so the plan does not hinge on the members table's statistics (often stale right
     // after bulk runs).
@@ -107,7 +108,7 @@ export const materialise = (knex: Knex, input: MaterialiseInput): Promise<Materi
     const added = await count(trx(TABLES.segmentChanges).where({ run_id: runId, change: 'added' }));
     const removed = await count(trx(TABLES.segmentChanges).where({ run_id: runId, change: 'removed' }));
 
-    await input.onPhase('statistics', 70, trx);
+    await input.onPhase('statistics', 0.7, trx);
     const stats = await trx(`${TABLES.segmentMembers} as sm`)
       .join(`${input.tables.customers} as c`, 'c.id', 'sm.customer_id')
       .leftJoin(`${TABLES.metrics} as mt`, 'mt.customer_id', 'sm.customer_id')
@@ -129,7 +130,7 @@ export const materialise = (knex: Knex, input: MaterialiseInput): Promise<Materi
       churnRate: n > 0 ? Math.round((num(stats?.churned) / n) * 1e6) / 1e6 : null,
     };
 
-    await input.onPhase('swapping', 90, trx);
+    await input.onPhase('swapping', 0.9, trx);
     await trx(TABLES.segmentCurrent)
       .insert({ segment_id: segmentId, run_id: runId, updated_at: bindDate(trx, now) })
       .onConflict('segment_id')

@@ -53,7 +53,7 @@ export const updateSegmentSchema = z
 
 export const executeSchema = z
   .object({
-    /** false: answer 202 at once with the queued run; poll the result for phase and percent. */
+    /** false: answer 202 at once with the queued run; poll the result for phase and progress. */
     wait: z.boolean().default(true),
     /** Required to re-freeze a static segment's membership. */
     snapshot: z.boolean().default(false),

@@ -46,6 +46,17 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       ctx.body = { data: job };
     },
 
+    /** 200 with the job cancelled, 202 while a running job stops at its next phase, 409 once it has finished. */
+    async cancelCalculation(ctx: any) {
+      const id = runId.safeParse(ctx.params.jobId);
+      if (!id.success) return badRequest(ctx, zodErrors(id.error, '/params/jobId'));
+      const job = await values().cancel(id.data);
+      if (!job) return ctx.notFound(`calculation job ${id.data} not found`);
+      if (job.status !== 'cancelled' && job.status !== 'running') return ctx.conflict(`calculation job ${id.data} has already finished (${job.status})`);
+      ctx.status = job.status === 'running' ? 202 : 200;
+      ctx.body = { data: job };
+    },
+
     async migration(ctx: any) {
       const query = migrationQuery.safeParse(ctx.query ?? {});
       if (!query.success) return badRequest(ctx, zodErrors(query.error, '/query'));

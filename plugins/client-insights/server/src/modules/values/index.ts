@@ -8,6 +8,7 @@ const routes: ModuleRoutes = {
     { method: 'GET', path: '/values/rfm', handler: 'values.rfmMatrix', config: guard('segments.read') },
     { method: 'POST', path: '/values/calculate', handler: 'values.calculate', config: guard('models.manage') },
     { method: 'GET', path: '/values/calculate/:jobId', handler: 'values.calculationStatus', config: guard('segments.read') },
+    { method: 'POST', path: '/values/calculate/:jobId/cancel', handler: 'values.cancelCalculation', config: guard('models.manage') },
     { method: 'GET', path: '/values/migration', handler: 'values.migration', config: guard('segments.read') },
     { method: 'GET', path: '/values/models', handler: 'values.models', config: guard('segments.read') },
     { method: 'GET', path: '/values/settings', handler: 'values.getSettings', config: guard('models.manage') },

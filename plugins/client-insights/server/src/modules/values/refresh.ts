@@ -2,6 +2,9 @@ import type { Knex } from 'knex';
 import { analyzeTables, bindDate, bulkInsert, rowsOf, withWorkMem } from '../../core/db/dialect';
 import type { Sql } from '../../core/db/sql-fragment';
 import { TABLES, type HostTables } from '../../core/db/tables';
+import type { EventBus } from '../../core/events/bus';
+import { isCancellation } from '../../core/jobs/status';
+import { FIELDS } from '../rules/catalogue';
 import { columns } from './columns';
 import { fitClv, scoreClv, type ClvSummary } from './clv';
 import type { ValueConfig } from './config';
@@ -27,8 +30,18 @@ export type RefreshInput = {
   now?: Date;
   trigger: 'api' | 'admin' | 'schedule' | 'script';
   jobId?: number | null;
-  progress?: (fraction: number, step: string) => Promise<void>;
+  /** Reports the fraction done (0..1) and the phase; throws JobCancelledError to stop the run. */
+  progress?: (fraction: number, phase: RefreshPhase) => Promise<void>;
+  /** Where the run announces `values.refreshed` (hooks in the publish transaction, listeners after it). */
+  events?: Pick<EventBus, 'within' | 'publish'>;
 };
+
+/** The rule fields a run rewrites: every `score.*` field of the catalogue. */
+export const SCORE_FIELDS = FIELDS.map((f) => f.path).filter((path) => path.startsWith('score.'));
+
+/** The phases a run reports, in order (the admin translates each). */
+export const REFRESH_PHASES = ['rfm', 'clv', 'propensity', 'scores', 'publish'] as const;
+export type RefreshPhase = (typeof REFRESH_PHASES)[number];
 
 export type RefreshResult = {
   runId: number;
@@ -232,7 +245,9 @@ export const refreshValues = async (input: RefreshInput): Promise<RefreshResult>
     // Every row changes (model version and time at least), so the table is rewritten: a delete and
     // a plain insert cost a third less than an upsert probing the key for each row, and drop the
     // customers that no longer exist on the way. In customer order, the order of the table's key.
+    // The last cancel check: once the publish starts the run completes.
     await progress(0.9, 'publish');
+    const refreshed = { runId, modelVersion, at: now.toISOString(), fields: SCORE_FIELDS };
     await withWorkMem(knex, WORK_MEM_MB, async (trx) => {
       await trx(TABLES.scores).delete();
       await trx.raw(
@@ -244,12 +259,14 @@ export const refreshValues = async (input: RefreshInput): Promise<RefreshResult>
       );
       await trx(TABLES.valueRuns)
         .where({ id: runId })
-        .update({ status: 'succeeded', model_version: modelVersion, stats: JSON.stringify(stats), finished_at: bindDate(trx, new Date()) });
+        .update({ status: 'success', model_version: modelVersion, stats: JSON.stringify(stats), finished_at: bindDate(trx, new Date()) });
+      await input.events?.within(trx, 'values.refreshed', refreshed);
     });
+    void input.events?.publish('values.refreshed', refreshed);
     lap('publish');
 
     // 7. Keep the last `keepRuns` successful runs' rows.
-    const keep = await knex(TABLES.valueRuns).where({ status: 'succeeded' }).orderBy('id', 'desc').limit(config.keepRuns).select('id');
+    const keep = await knex(TABLES.valueRuns).where({ status: 'success' }).orderBy('id', 'desc').limit(config.keepRuns).select('id');
     const oldest = Math.min(...keep.map((r: { id: number }) => Number(r.id)));
     await knex(TABLES.valueHistory).where('run_id', '<', oldest).delete();
     await knex(TABLES.valueModelScores).where('run_id', '<', oldest).delete();
@@ -269,7 +286,9 @@ export const refreshValues = async (input: RefreshInput): Promise<RefreshResult>
       timingsMs,
     };
   } catch (error) {
-    await knex(TABLES.valueRuns).where({ id: runId }).update({ status: 'failed', error: (error as Error).message, finished_at: bindDate(knex, new Date()) });
+    // Failed or cancelled before the publish: its rows go, the published scores stay as they were.
+    const status = isCancellation(error) ? 'cancelled' : 'failed';
+    await knex(TABLES.valueRuns).where({ id: runId }).update({ status, error: (error as Error).message, finished_at: bindDate(knex, new Date()) });
     await knex(TABLES.valueHistory).where({ run_id: runId }).delete();
     await knex(TABLES.valueModelScores).where({ run_id: runId }).delete();
     throw error;

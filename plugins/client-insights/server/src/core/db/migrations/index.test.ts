@@ -14,7 +14,7 @@ describe('migration list', () => {
   });
 
   it('keeps the order databases applied them in (ids are history: append, never reorder)', () => {
-    expect(migrations.map((m) => m.id).slice(0, 17)).toEqual([
+    expect(migrations.map((m) => m.id).slice(0, 18)).toEqual([
       '001-customer-tags',
       '002-customer-metrics',
       '003-customer-scores',
@@ -31,6 +31,7 @@ describe('migration list', () => {
       '130-segment-pending',
       '140-activity-probe-indexes',
       '203-value-history-by-run',
+      '204-one-job-model',
       '304-segment-key-unique',
     ]);
   });

@@ -14,6 +14,7 @@ import m120 from './120-customer-activity';
 import m130 from './130-segment-pending';
 import m140 from './140-activity-probe-indexes';
 import m203 from './203-value-history-by-run';
+import m204 from './204-one-job-model';
 import m304 from './304-segment-key-unique';
 import type { Migration } from './migration';
 
@@ -41,6 +42,7 @@ const migrations: Migration[] = [
   m130,
   m140,
   m203,
+  m204,
   m304,
 ];
 
