@@ -5,7 +5,6 @@ import { CUSTOMERS_CHANGED } from '../metrics/service';
 import { createChangeQueue, reevaluateCustomers } from './change-trigger';
 import { segmentsConfig } from './config';
 import { csvStream } from './csv';
-import { badRequest, SegmentApiError } from './errors';
 import { createExecutor, type Executor } from './executor';
 import { buildTree, checkPlacement } from './hierarchy';
 import { currentRunId } from './materialise';
@@ -14,7 +13,8 @@ import { findSegments, type SegmentRow } from './repository';
 import { ruleEngine } from './rule-engine';
 import { getRun, listRuns, MEMBER_COLUMNS, memberBatches, membersPage, pagination, toResult, type MemberFilter, type Page } from './runs';
 import { createScheduleSync, resolveSchedule, scheduleSlot } from './schedule';
-import type { CreateSegmentInput, UpdateSegmentInput } from './schemas';
+import type { CreateSegmentInput, UpdateSegmentInput } from '../../../../shared/contracts/segments';
+import { ApiError, under } from '../../core/http/errors';
 import { strapiTables, T, type StrapiTables } from './tables';
 import { canSee, viewerSeesContact, type OwnerRoles, type Viewer } from './visibility';
 import { maskContact } from '../customers/mask';
@@ -91,25 +91,25 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     const { all, visible } = await visibleSegments(viewer);
     const text = String(ref);
     const segment = visible.find((s) => String(s.id) === text || s.documentId === text || s.key === text);
-    if (!segment) throw new SegmentApiError(404, `segment "${text}" not found`);
+    if (!segment) throw ApiError.notFound(`segment "${text}" not found`);
     return { segment, all, visible };
   };
 
   const validateRule = (rule: unknown) => {
     const result = ruleEngine().validateRule(rule);
-    if (!result.valid) throw badRequest(result.errors);
+    if (!result.valid) throw ApiError.invalid(under('/rule', result.errors));
   };
 
   const checkHierarchy = (candidate: Pick<SegmentRow, 'id' | 'key' | 'type' | 'rule' | 'parentId'>, all: SegmentRow[]) => {
     const errors = checkPlacement(candidate, all.filter((s) => s.id !== candidate.id), (r) => ruleEngine().referencedSegmentKeys(r));
-    if (errors.length) throw badRequest(errors);
+    if (errors.length) throw ApiError.invalid(errors);
   };
 
   const scheduleOf = (type: string, schedule: string | null | undefined, timezone: string | undefined) => {
     if (schedule === undefined || schedule === null) return { schedule_cron: null as string | null, schedule_timezone: timezone ?? 'UTC' };
-    if (type === 'static') throw badRequest([{ path: '/schedule', message: 'static segments keep their frozen membership and cannot be scheduled' }]);
+    if (type === 'static') throw ApiError.invalid([{ path: '/schedule', message: 'static segments keep their frozen membership and cannot be scheduled' }]);
     const resolved = resolveSchedule(schedule, timezone ?? 'UTC');
-    if ('error' in resolved) throw badRequest([{ path: timezone && /time zone/.test(resolved.error) ? '/timezone' : '/schedule', message: resolved.error }]);
+    if ('error' in resolved) throw ApiError.invalid([{ path: timezone && /time zone/.test(resolved.error) ? '/timezone' : '/schedule', message: resolved.error }]);
     return { schedule_cron: resolved.cron, schedule_timezone: timezone ?? 'UTC' };
   };
 
@@ -135,7 +135,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       validateRule(input.rule);
       const { all, visible } = await visibleSegments(viewer);
       let key = input.key;
-      if (key && all.some((s) => s.key === key)) throw badRequest([{ path: '/key', message: `key "${key}" is already used by another segment` }]);
+      if (key && all.some((s) => s.key === key)) throw ApiError.invalid([{ path: '/key', message: `key "${key}" is already used by another segment` }]);
       if (!key) {
         const base = slug(input.name);
         key = base;
@@ -144,7 +144,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       let parent: SegmentRow | null = null;
       if (input.parent !== undefined && input.parent !== null) {
         parent = visible.find((s) => String(s.id) === String(input.parent) || s.documentId === input.parent || s.key === input.parent) ?? null;
-        if (!parent) throw badRequest([{ path: '/parent', message: `parent segment "${input.parent}" not found` }]);
+        if (!parent) throw ApiError.invalid([{ path: '/parent', message: `parent segment "${input.parent}" not found` }]);
       }
       const schedule = scheduleOf(input.type, input.schedule, input.timezone);
       checkHierarchy({ id: -1, key, type: input.type, rule: input.rule, parentId: parent?.id ?? null }, all);
@@ -184,7 +184,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           parentDoc = null;
         } else {
           const parent = visible.find((s) => String(s.id) === String(input.parent) || s.documentId === input.parent || s.key === input.parent);
-          if (!parent) throw badRequest([{ path: '/parent', message: `parent segment "${input.parent}" not found` }]);
+          if (!parent) throw ApiError.invalid([{ path: '/parent', message: `parent segment "${input.parent}" not found` }]);
           parentId = parent.id;
           parentDoc = parent.documentId;
         }
@@ -215,10 +215,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     async remove(viewer: Viewer, ref: string | number) {
       const { segment, all } = await resolve(viewer, ref);
       const children = all.filter((s) => s.parentId === segment.id);
-      if (children.length) throw new SegmentApiError(409, `segment "${segment.key}" has child segments (${children.map((c) => c.key).join(', ')}); delete them or move them to another parent first`);
+      if (children.length) throw ApiError.conflict(`segment "${segment.key}" has child segments (${children.map((c) => c.key).join(', ')}); delete them or move them to another parent first`);
       const engine = ruleEngine();
       const dependents = all.filter((s) => s.id !== segment.id && engine.referencedSegmentKeys(s.rule).includes(segment.key));
-      if (dependents.length) throw new SegmentApiError(409, `segment "${segment.key}" is used by in_segment in ${dependents.map((d) => d.key).join(', ')}; change those rules first`);
+      if (dependents.length) throw ApiError.conflict(`segment "${segment.key}" is used by in_segment in ${dependents.map((d) => d.key).join(', ')}; change those rules first`);
       await strapi.documents(UID.segment as any).delete({ documentId: segment.documentId });
       const k = knex();
       await k(T.current).where('segment_id', segment.id).delete();
@@ -232,7 +232,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     async execute(viewer: Viewer, ref: string | number, { wait, snapshot }: { wait: boolean; snapshot: boolean }) {
       const { segment } = await resolve(viewer, ref);
       if (segment.type === 'static' && !snapshot) {
-        throw new SegmentApiError(409, `segment "${segment.key}" is static: its membership is frozen; send { "snapshot": true } to freeze it again from its rule`);
+        throw ApiError.conflict(`segment "${segment.key}" is static: its membership is frozen; send { "snapshot": true } to freeze it again from its rule`);
       }
       return executor().execute(segment.id, { trigger: segment.type === 'static' ? 'snapshot' : 'manual', wait });
     },
@@ -244,9 +244,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
     async runFor(viewer: Viewer, ref: string) {
       const run = await getRun(knex(), ref);
-      if (!run) throw new SegmentApiError(404, `result "${ref}" not found`);
+      if (!run) throw ApiError.notFound(`result "${ref}" not found`);
       const { visible } = await visibleSegments(viewer);
-      if (!visible.some((s) => s.id === Number(run.segment_id))) throw new SegmentApiError(404, `result "${ref}" not found`);
+      if (!visible.some((s) => s.id === Number(run.segment_id))) throw ApiError.notFound(`result "${ref}" not found`);
       return run;
     },
 
@@ -256,11 +256,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
     async snapshotOf(viewer: Viewer, ref: string, filter: MemberFilter) {
       const run = await service.runFor(viewer, ref);
-      if (run.status !== 'success' && run.status !== 'partial') throw new SegmentApiError(409, `result "${ref}" is ${run.status}: it has no membership`);
+      if (run.status !== 'success' && run.status !== 'partial') throw ApiError.conflict(`result "${ref}" is ${run.status}: it has no membership`);
       const runRef = { id: Number(run.id), segment_id: Number(run.segment_id) };
       if (filter !== 'added' && filter !== 'removed' && Number(run.customer_count) > 0) {
         const kept = await knex()(T.members).where({ segment_id: runRef.segment_id, run_id: runRef.id }).first('customer_id');
-        if (!kept) throw new SegmentApiError(410, `the member snapshot of result "${ref}" was removed by the retention policy`);
+        if (!kept) throw ApiError.gone(`the member snapshot of result "${ref}" was removed by the retention policy`);
       }
       return runRef;
     },
