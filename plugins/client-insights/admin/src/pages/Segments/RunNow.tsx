@@ -2,8 +2,8 @@ import * as React from 'react';
 import { Button, Flex, ProgressBar, Typography } from '@strapi/design-system';
 import { Play } from '@strapi/icons';
 import { useNotification } from '@strapi/strapi/admin';
-import { useApiClient } from '../../api/useApi';
-import type { Segment, SegmentResult } from '../../api/segments';
+import { segmentsApi, type Segment, type SegmentResult } from '../../../../shared/contracts/segments';
+import { errorMessage, useApiClient } from '../../api/useApi';
 import { useT } from '../../utils/translate';
 
 const FINISHED = ['success', 'partial', 'failed'];
@@ -18,9 +18,14 @@ export const RunNow = ({ segment, onDone }: { segment: Segment; onDone: () => vo
   React.useEffect(() => () => clearTimeout(timer.current), []);
 
   const poll = async (executionId: string) => {
-    const res = await api.get<any>(`/segments/results/${executionId}`);
-    const result: SegmentResult | undefined = res.data?.data;
-    if (!result) return;
+    let result: SegmentResult;
+    try {
+      ({ data: result } = await api.request(segmentsApi.result, { params: { id: executionId } }));
+    } catch (e) {
+      toggleNotification({ type: 'danger', message: errorMessage(e) });
+      setRun(null);
+      return;
+    }
     setRun(result);
     if (FINISHED.includes(result.status)) {
       toggleNotification({
@@ -34,12 +39,13 @@ export const RunNow = ({ segment, onDone }: { segment: Segment; onDone: () => vo
   };
 
   const start = async () => {
-    const res = await api.post<any>(`/segments/${segment.id}/execute`, { wait: false, snapshot: segment.type === 'static' });
-    if (res.status && res.status >= 400) {
-      toggleNotification({ type: 'danger', message: res.data?.error?.message ?? res.data?.errors?.[0]?.message ?? `HTTP ${res.status}` });
+    let result: SegmentResult | null;
+    try {
+      ({ data: result } = await api.request(segmentsApi.execute, { params: { id: segment.id }, body: { wait: false, snapshot: segment.type === 'static' } }));
+    } catch (e) {
+      toggleNotification({ type: 'danger', message: errorMessage(e) });
       return;
     }
-    const result: SegmentResult | null = res.data?.data ?? null;
     if (!result) {
       toggleNotification({ type: 'info', message: t('run.alreadyRunning') });
       return;

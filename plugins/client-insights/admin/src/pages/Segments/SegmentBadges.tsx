@@ -1,7 +1,8 @@
 import { Badge } from '@strapi/design-system';
 import { useAuth } from '@strapi/strapi/admin';
 import { useT } from '../../utils/translate';
-import type { RunStatus, Segment } from '../../api/segments';
+import type { Segment } from '../../../../shared/contracts/segments';
+import type { RunStatus } from '../../../../shared/enums';
 
 const STATUS_COLOR: Record<string, [string, string]> = {
   active: ['success100', 'success700'],

@@ -2,10 +2,9 @@ import * as React from 'react';
 import { Button, Flex, ProgressBar, Typography } from '@strapi/design-system';
 import { ArrowClockwise } from '@strapi/icons';
 import { useNotification } from '@strapi/strapi/admin';
-import { useApiClient } from '../../api/useApi';
+import { valuesApi, type Job } from '../../../../shared/contracts/values';
+import { errorMessage, useApiClient } from '../../api/useApi';
 import { useT } from '../../utils/translate';
-
-type Job = { id: number; status: 'queued' | 'running' | 'succeeded' | 'failed'; progress: number; step: string | null; error: string | null };
 
 /** Starts a value-model recalculation and follows its progress. */
 export const Recalculate = ({ onDone }: { onDone: () => void }) => {
@@ -16,9 +15,14 @@ export const Recalculate = ({ onDone }: { onDone: () => void }) => {
   const timer = React.useRef<ReturnType<typeof setTimeout>>();
   React.useEffect(() => () => clearTimeout(timer.current), []);
   const poll = async (id: number) => {
-    const res = await api.get<any>(`/values/calculate/${id}`);
-    const next: Job | undefined = res.data?.data;
-    if (!next) return;
+    let next: Job;
+    try {
+      ({ data: next } = await api.request(valuesApi.calculationStatus, { params: { jobId: id } }));
+    } catch (e) {
+      toggleNotification({ type: 'danger', message: errorMessage(e) });
+      setJob(null);
+      return;
+    }
     setJob(next);
     if (next.status === 'succeeded' || next.status === 'failed') {
       toggleNotification({ type: next.status === 'failed' ? 'danger' : 'success', message: next.status === 'failed' ? t('values.recalc.failed', { error: next.error ?? '' }) : t('values.recalc.done') });
@@ -28,12 +32,13 @@ export const Recalculate = ({ onDone }: { onDone: () => void }) => {
     timer.current = setTimeout(() => void poll(id), 1000);
   };
   const start = async () => {
-    const res = await api.post<any>('/values/calculate', {});
-    if (res.status && res.status >= 400) {
-      toggleNotification({ type: 'danger', message: res.data?.error?.message ?? `HTTP ${res.status}` });
+    let started: Job;
+    try {
+      ({ data: started } = await api.request(valuesApi.calculate, { body: {} }));
+    } catch (e) {
+      toggleNotification({ type: 'danger', message: errorMessage(e) });
       return;
     }
-    const started: Job = res.data.data;
     setJob(started);
     void poll(started.id);
   };
