@@ -34,5 +34,8 @@ export class ApiError extends Error {
 export const under = (prefix: string, errors: FieldError[]): FieldError[] =>
   errors.map((e) => ({ ...e, path: pointer([...pointerTokens(prefix), ...pointerTokens(e.path)]) }));
 
-/** zod issues as field errors (pointers into the value parsed). */
-export const zodErrors = (error: ZodError): FieldError[] => error.issues.map((i) => ({ path: pointer(i.path), message: i.message }));
+/** zod issues as field errors (pointers into the value parsed); each unknown key is named by its own pointer. */
+export const zodErrors = (error: ZodError): FieldError[] =>
+  error.issues.flatMap((i) =>
+    i.code === 'unrecognized_keys' ? i.keys.map((key) => ({ path: pointer([...i.path, key]), message: `unknown field "${key}"` })) : [{ path: pointer(i.path), message: i.message }]
+  );

@@ -1,5 +1,5 @@
-import { pointer } from '../../../../shared/errors';
 import { valueConfigSchemaWith, type ValueConfig } from '../../../../shared/contracts/values';
+import { zodErrors } from '../../core/http/errors';
 import { validateCron } from '../../core/jobs/scheduler';
 
 export { QUADRANTS, RFM_SEGMENTS, type Quadrant, type RfmSegment } from '../../../../shared/enums';
@@ -27,8 +27,5 @@ export const mergeValueConfig = (current: ValueConfig, update: unknown) => {
   }
   const parsed = valueConfigSchema.safeParse(merged);
   if (parsed.success) return { success: true as const, config: parsed.data };
-  return {
-    success: false as const,
-    errors: parsed.error.issues.map((issue) => ({ path: pointer(issue.path), message: issue.message })),
-  };
+  return { success: false as const, errors: zodErrors(parsed.error) };
 };
