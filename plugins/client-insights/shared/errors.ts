@@ -47,3 +47,51 @@ export const pointerUnder = (p: string, prefix: string): string | null => {
   if (p === prefix) return '';
   return p.startsWith(`${prefix}/`) ? p.slice(prefix.length) : null;
 };
+
+/** `errors` with their pointers moved under `prefix` (e.g. a rule validator's errors under `/rule`). */
+export const prefixed = (prefix: string, errors: FieldError[]): FieldError[] =>
+  errors.map((e) => ({ ...e, path: pointer([...pointerTokens(prefix), ...pointerTokens(e.path)]) }));
+
+/**
+ * A refusal, on both sides of the edge: an HTTP status, a message for people and, for bad input,
+ * the fields at fault as JSON pointers. The server throws it anywhere below a controller and
+ * answers it as its envelope; the admin's client throws it for every refused request.
+ */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly errors: FieldError[] = [],
+    name = ERROR_NAMES[status] ?? 'ApplicationError'
+  ) {
+    super(message);
+    this.name = name;
+  }
+
+  /** 400 naming the fields at fault; the message lists them. */
+  static invalid(errors: FieldError[]) {
+    return new ApiError(400, errors.map((e) => (e.path ? `${e.path}: ${e.message}` : e.message)).join('; ') || 'invalid request', errors);
+  }
+
+  static forbidden = (message: string) => new ApiError(403, message);
+  static notFound = (message: string) => new ApiError(404, message);
+  static conflict = (message: string) => new ApiError(409, message);
+  static gone = (message: string) => new ApiError(410, message);
+
+  /** The message for a field (`/name`) or anything under it; undefined when the refusal names none. */
+  at(field: string): string | undefined {
+    return this.errors.find((e) => pointerUnder(e.path, field) !== null)?.message;
+  }
+
+  /** The errors under `prefix`, with pointers relative to it (e.g. a rule's errors under `/rule`). */
+  under(prefix: string): FieldError[] {
+    return this.errors.flatMap((e) => {
+      const path = pointerUnder(e.path, prefix);
+      return path === null ? [] : [{ path, message: e.message }];
+    });
+  }
+
+  envelope(): ErrorEnvelope {
+    return { data: null, error: { status: this.status, name: this.name, message: this.message, details: { errors: this.errors } } };
+  }
+}

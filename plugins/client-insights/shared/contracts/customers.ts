@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { QUADRANTS, QUADRANTS_OR_NONE, STAGES } from '../enums';
 import { CSV, dataOf, dateTime, endpoint, id, idParams, idText, isoDate, pageOf, pageQuery } from './http';
+import { scoreFields } from './values';
 
 /** Customer list, profile, CSV export, bulk follow-up tasks and manual tagging. */
 
@@ -61,13 +62,18 @@ export const followUpBodySchema = z
 
 export const assignTagBodySchema = z.object({ tagId: id, expiresAt: dateTime.nullable().optional() }).strict();
 
-export const customerRowSchema = z.object({
+/** Contact data arrives masked without `sensitive.view`. */
+const contactFields = {
   id: z.number(),
   documentId: z.string(),
   name: z.string().nullable(),
   email: z.string().nullable(),
   phone: z.string().nullable(),
   region: z.string().nullable(),
+};
+
+export const customerRowSchema = z.object({
+  ...contactFields,
   stage: z.string().nullable(),
   createdAt: isoDate.nullable(),
   totalSpent: z.number(),
@@ -82,12 +88,7 @@ const personSchema = z.object({ id: z.number(), name: z.string().nullable(), sta
 
 export const profileSchema = z.object({
   customer: z.object({
-    id: z.number(),
-    documentId: z.string(),
-    name: z.string().nullable(),
-    email: z.string().nullable(),
-    phone: z.string().nullable(),
-    region: z.string().nullable(),
+    ...contactFields,
     language: z.string().nullable(),
     education: z.string().nullable(),
     targetMajor: z.string().nullable(),
@@ -134,21 +135,7 @@ export const profileSchema = z.object({
       complaintCount: z.number(),
     })
     .nullable(),
-  scores: z
-    .object({
-      r: z.number().nullable(),
-      f: z.number().nullable(),
-      m: z.number().nullable(),
-      rfm: z.number().nullable(),
-      rfmSegment: z.string().nullable(),
-      quadrant: z.string().nullable(),
-      clv: z.number().nullable(),
-      churnRisk: z.number().nullable(),
-      renewalProbability: z.number().nullable(),
-      upsellProbability: z.number().nullable(),
-      calculatedAt: isoDate.nullable(),
-    })
-    .nullable(),
+  scores: z.object({ ...scoreFields, calculatedAt: isoDate.nullable() }).nullable(),
 });
 
 export const customersApi = {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { JOB_STATUSES, QUADRANTS, RFM_SEGMENTS } from '../enums';
 import { dataOf, endpoint, idText, isoDate, MAX_ID, noBody, noQuery } from './http';
+import { labelsSchema } from './rules';
 
 /** Value models: RFM, CLV, propensities, quadrants; their settings and tracked recalculation. */
 
@@ -140,10 +141,8 @@ export const jobSchema = z.object({
   heartbeatAt: isoDate.nullable(),
 });
 
-const localisedSchema = z.object({ en: z.string(), 'zh-Hans': z.string(), zh: z.string() });
-
-export const customerValueScoreSchema = z.object({
-  customerId: z.number(),
+/** A customer's latest value scores (null until scored), as the profile and the value-score endpoint show them. */
+export const scoreFields = {
   r: z.number().nullable(),
   f: z.number().nullable(),
   m: z.number().nullable(),
@@ -151,12 +150,18 @@ export const customerValueScoreSchema = z.object({
   rfmSegment: z.string().nullable(),
   quadrant: z.string().nullable(),
   clv: z.number().nullable(),
-  clvMethod: z.string().nullable(),
-  pAlive: z.number().nullable(),
   churnRisk: z.number().nullable(),
   renewalProbability: z.number().nullable(),
   upsellProbability: z.number().nullable(),
-  suggestions: z.object({ segment: localisedSchema.nullable(), quadrant: localisedSchema.nullable() }),
+};
+
+export const customerValueScoreSchema = z.object({
+  customerId: z.number(),
+  ...scoreFields,
+  clvMethod: z.string().nullable(),
+  pAlive: z.number().nullable(),
+  /** Strategy suggestions in en / zh-Hans / zh (Traditional). */
+  suggestions: z.object({ segment: labelsSchema.nullable(), quadrant: labelsSchema.nullable() }),
   modelVersion: z.string().nullable(),
   calculatedAt: isoDate.nullable(),
 });

@@ -1,37 +1,14 @@
 import { CSV, responseProblems, type Endpoint, type RequestOf, type ResponseOf } from '../../../shared/contracts/http';
-import { pointer, pointerUnder, type FieldError } from '../../../shared/errors';
+import { ApiError, pointer } from '../../../shared/errors';
 import { PLUGIN_ID } from '../../../shared/permissions';
 
 /**
  * The admin's one API client, typed by shared/contracts. Every refusal (Strapi's fetch client
- * throws on an error status) becomes an ApiError carrying the server's status, message and field
- * errors; every answer is checked against its contract in development and tests, so a server
- * that drifts from the contract fails loudly instead of drawing wrong numbers.
+ * throws on an error status) becomes the shared ApiError carrying the server's status, message
+ * and field errors; every answer is checked against its contract in development and tests, so a
+ * server that drifts from the contract fails loudly instead of drawing wrong numbers.
  */
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-    /** The fields at fault, by JSON pointer into what was sent. */
-    readonly errors: FieldError[] = []
-  ) {
-    super(message);
-    this.name = 'ApiError';
-  }
-
-  /** The message for a field (`/name`) or anything under it; undefined when the server named none. */
-  at(pointer: string): string | undefined {
-    return this.errors.find((e) => pointerUnder(e.path, pointer) !== null)?.message;
-  }
-
-  /** The errors under `prefix`, with pointers relative to it (e.g. a rule's errors under `/rule`). */
-  under(prefix: string): FieldError[] {
-    return this.errors.flatMap((e) => {
-      const path = pointerUnder(e.path, prefix);
-      return path === null ? [] : [{ path, message: e.message }];
-    });
-  }
-}
+export { ApiError };
 
 /** Answers are checked against their contracts except in a production build (the bundler replaces NODE_ENV). */
 const CHECK_RESPONSES = (() => {
@@ -59,7 +36,7 @@ export const urlOf = (endpoint: Endpoint, params: Record<string, string | number
  * validation errors carry path arrays, read as pointers too), or the status alone.
  */
 export const errorFromBody = (status: number, body: unknown, fallback = `HTTP ${status}`): ApiError => {
-  const error = (body as { error?: { status?: number; message?: unknown; details?: { errors?: unknown } } } | null)?.error;
+  const error = (body as { error?: { status?: number; name?: unknown; message?: unknown; details?: { errors?: unknown } } } | null)?.error;
   if (!error || typeof error.message !== 'string') return new ApiError(status, fallback);
   const errors = Array.isArray(error.details?.errors)
     ? error.details.errors.map((e: { path?: unknown; message?: unknown }) => ({
@@ -67,7 +44,7 @@ export const errorFromBody = (status: number, body: unknown, fallback = `HTTP ${
         message: String(e?.message ?? ''),
       }))
     : [];
-  return new ApiError(error.status || status, error.message || fallback, errors);
+  return new ApiError(error.status || status, error.message || fallback, errors, typeof error.name === 'string' ? error.name : undefined);
 };
 
 /** Whatever the fetch client threw, as an ApiError (an abort is passed on as it is). */

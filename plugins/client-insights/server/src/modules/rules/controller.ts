@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { rulesApi } from '../../../../shared/contracts/rules';
-import { ApiError, under } from '../../core/http/errors';
+import { ApiError, prefixed } from '../../core/http/errors';
 import { respond } from '../../core/http/respond';
 import { seesContact } from '../../core/http/viewer';
 import { getService } from '../../get-service';
@@ -11,7 +11,7 @@ import { validateRule } from './validate';
 /** The rule itself, checked by the rule validator: a refused rule is a 400 with pointers under /rule. */
 const checkRule = (rule: unknown) => {
   const validation = validateRule(rule);
-  if (!validation.valid) throw ApiError.invalid(under('/rule', validation.errors));
+  if (!validation.valid) throw ApiError.invalid(prefixed('/rule', validation.errors));
 };
 
 export default ({ strapi }: { strapi: Core.Strapi }) => ({

@@ -2,37 +2,14 @@ import crypto from 'crypto';
 import os from 'os';
 import type { Knex } from 'knex';
 import { bindDate, isUniqueViolation, readDate } from '../../core/db/dialect';
+import type { SegmentResult } from '../../../../shared/contracts/segments';
 import type { MaterialiseOutcome, Phase } from './materialise';
 import { T, type StrapiTables } from './tables';
 
-/** Run records (ci_segment_runs), shaped for the API like the requirement's SegmentResult. */
-export type RunStatus = 'queued' | 'running' | 'success' | 'partial' | 'failed';
-export type Trigger = 'manual' | 'schedule' | 'create' | 'snapshot' | 'api';
-
-export type SegmentResult = {
-  executionId: string;
-  runId: number;
-  segmentId: number;
-  trigger: Trigger;
-  status: RunStatus;
-  phase: Phase;
-  percent: number;
-  attempts: number;
-  createdAt: string;
-  executedAt: string | null;
-  finishedAt: string | null;
-  /** Milliseconds. */
-  executionTime: number | null;
-  customerCount: number | null;
-  /** Customers skipped for incomplete facts (the run is then `partial`). */
-  skipped: number | null;
-  changes: { added: number; removed: number; kept: number } | null;
-  statistics: { avgOrderValue: number | null; totalRevenue: number; orderCount: number; churnRate: number | null } | null;
-  error: string | null;
-  scheduleSlot: string | null;
-  /** host:pid of the process that executed it. */
-  node: string | null;
-};
+/** Run records (ci_segment_runs), shaped for the API like the requirement's SegmentResult (shared/contracts/segments.ts). */
+export type { SegmentResult };
+export type RunStatus = SegmentResult['status'];
+export type Trigger = SegmentResult['trigger'];
 
 const iso = (v: unknown) => readDate(v)?.toISOString() ?? null;
 const numOrNull = (v: unknown) => (v === null || v === undefined ? null : Number(v));

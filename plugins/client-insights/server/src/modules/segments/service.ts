@@ -14,7 +14,7 @@ import { ruleEngine } from './rule-engine';
 import { getRun, listRuns, MEMBER_COLUMNS, memberBatches, membersPage, pagination, toResult, type MemberFilter, type Page } from './runs';
 import { createScheduleSync, resolveSchedule, scheduleSlot } from './schedule';
 import type { CreateSegmentInput, UpdateSegmentInput } from '../../../../shared/contracts/segments';
-import { ApiError, under } from '../../core/http/errors';
+import { ApiError, prefixed } from '../../core/http/errors';
 import { strapiTables, T, type StrapiTables } from './tables';
 import { canSee, viewerSeesContact, type OwnerRoles, type Viewer } from './visibility';
 import { maskContact } from '../customers/mask';
@@ -97,7 +97,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
   const validateRule = (rule: unknown) => {
     const result = ruleEngine().validateRule(rule);
-    if (!result.valid) throw ApiError.invalid(under('/rule', result.errors));
+    if (!result.valid) throw ApiError.invalid(prefixed('/rule', result.errors));
   };
 
   const checkHierarchy = (candidate: Pick<SegmentRow, 'id' | 'key' | 'type' | 'rule' | 'parentId'>, all: SegmentRow[]) => {

@@ -7,7 +7,7 @@ import { validateRule } from '../rules/validate';
 import { T as SEG } from '../segments/tables';
 import type { z } from 'zod';
 import type { bulkTagSchema, createTagSchema, RuleRun, updateTagSchema } from '../../../../shared/contracts/tags';
-import { ApiError, under } from '../../core/http/errors';
+import { ApiError, prefixed } from '../../core/http/errors';
 
 export const ASSIGNMENTS = 'ci_customer_tags';
 
@@ -53,7 +53,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   const checkRule = (rule: unknown) => {
     if (rule === null || rule === undefined) return;
     const result = validateRule(rule);
-    if (!result.valid) throw ApiError.invalid(under('/rule', result.errors));
+    if (!result.valid) throw ApiError.invalid(prefixed('/rule', result.errors));
   };
 
   const getRow = async (id: number) => {
