@@ -41,7 +41,7 @@ describe('customer list drill-downs, CSV export and follow-up tasks', () => {
     expect(started.status).toBe(202);
     for (let i = 0; i < 600; i += 1) {
       const job = (await call(admin, `/values/calculate/${started.body.data.id}`)).body.data;
-      if (job.status === 'succeeded') return job.result.runId as number;
+      if (job.status === 'success') return job.result.runId as number;
       if (job.status === 'failed') throw new Error(job.error);
       await new Promise((r) => setTimeout(r, 100));
     }

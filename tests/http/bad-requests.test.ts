@@ -34,6 +34,7 @@ const BAD: Record<string, Bad> = {
   'segments.primary': { query: 'customerIds=a', pointer: '/customerIds' },
   'segments.results': { query: 'pageSize=501', pointer: '/pageSize' },
   'segments.result': { params: { id: 'bad!ref' }, pointer: '/id' },
+  'segments.cancelRun': { params: { id: 'some-run' }, body: { force: true }, pointer: '/force' },
   'segments.resultCustomers': { params: { id: 'some-run' }, query: 'change=nope', pointer: '/change' },
   'segments.exportResult': { params: { id: 'some-run' }, body: { change: 'nope' }, pointer: '/change' },
   'segments.get': { params: { id: 'k'.repeat(101) }, pointer: '/id' },
@@ -44,6 +45,7 @@ const BAD: Record<string, Bad> = {
   'values.rfmMatrix': { query: 'x=1', pointer: '/x' },
   'values.calculate': { body: { now: true }, pointer: '/now' },
   'values.calculationStatus': { params: { jobId: 'abc' }, pointer: '/jobId' },
+  'values.cancelCalculation': { params: { jobId: '0' }, pointer: '/jobId' },
   'values.migration': { query: 'from=abc', pointer: '/from' },
   'values.models': { query: 'run=0', pointer: '/run' },
   'values.getSettings': { query: 'x=1', pointer: '/x' },
@@ -83,9 +85,9 @@ describe('every plugin route refuses a bad request in Strapi\'s error envelope',
 
   it('covers every route, each answering 400 with the field named by JSON pointer', async () => {
     const routes = pluginRoutes(app);
-    // 40 admin routes, 5 content-API routes of the plugin, 19 under /api/segments in the host.
-    expect(routes.filter((r) => r.as === 'admin')).toHaveLength(40);
-    expect(routes.filter((r) => r.as === 'api')).toHaveLength(24);
+    // 42 admin routes, 5 content-API routes of the plugin, 21 under /api/segments in the host.
+    expect(routes.filter((r) => r.as === 'admin')).toHaveLength(42);
+    expect(routes.filter((r) => r.as === 'api')).toHaveLength(26);
     const mounted = new Set(
       (app.strapi.server.listRoutes() as Array<{ path: string; methods: string[] }>).flatMap((layer) => layer.methods.map((m) => `${m} ${layer.path}`))
     );

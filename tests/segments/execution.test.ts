@@ -29,7 +29,7 @@ describe('segment execution', () => {
     signed = res.body.data;
     expect(signed.key).toBe('signed');
     const result = signed.currentResult;
-    expect(result).toMatchObject({ status: 'success', error: null, phase: 'done', percent: 100, customerCount: 3, changes: { added: 3, removed: 0, kept: 0 } });
+    expect(result).toMatchObject({ status: 'success', error: null, phase: 'done', progress: 1, customerCount: 3, changes: { added: 3, removed: 0, kept: 0 } });
     expect(result.statistics).toEqual({ avgOrderValue: 1166.67, totalRevenue: 3500, orderCount: 3, churnRate: 0 });
     expect(typeof result.executionId).toBe('string');
     expect(result.executionTime).toBeGreaterThanOrEqual(0);
@@ -191,16 +191,16 @@ describe('segment execution', () => {
     config({ retainRuns: 5 });
   });
 
-  it('returns 202 with a queued run that can be polled for phase and percent', async () => {
+  it('returns 202 with a queued run that can be polled for phase and progress', async () => {
     const res = await call('POST', `/api/segments/rules/${signed.id}/execute`, { wait: false });
     expect(res.status).toBe(202);
-    expect(res.body.data).toMatchObject({ status: 'queued', phase: 'queued', percent: 0 });
+    expect(res.body.data).toMatchObject({ status: 'queued', phase: 'queued', progress: 0 });
     let result = res.body.data;
     for (let i = 0; i < 100 && !['success', 'partial', 'failed'].includes(result.status); i += 1) {
       await new Promise((r) => setTimeout(r, 50));
       result = (await call('GET', `/api/segments/results/${res.body.data.executionId}`)).body.data;
     }
-    expect(result).toMatchObject({ status: 'success', phase: 'done', percent: 100 });
+    expect(result).toMatchObject({ status: 'success', phase: 'done', progress: 1 });
   });
 
   it('freezes static segments; only an explicit snapshot changes them', async () => {

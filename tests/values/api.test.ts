@@ -35,7 +35,7 @@ describe('value model API', () => {
     for (let i = 0; i < 600; i += 1) {
       const status = await call(`/api/segments/rfm/calculate/${id}`, { as: 'api' });
       expect(status.status).toBe(200);
-      if (status.body.data.status === 'succeeded') return status.body.data;
+      if (status.body.data.status === 'success') return status.body.data;
       if (status.body.data.status === 'failed') throw new Error(status.body.data.error);
       await new Promise((r) => setTimeout(r, 100));
     }

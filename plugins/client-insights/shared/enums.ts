@@ -10,15 +10,27 @@ export const VISIBILITIES = ['private', 'team', 'global'] as const;
 
 export const SEGMENT_TYPES = ['dynamic', 'static'] as const;
 export const SEGMENT_STATUSES = ['active', 'inactive', 'draft'] as const;
-/** A segment run (ci_segment_runs). */
-export const RUN_STATUSES = ['queued', 'running', 'success', 'partial', 'failed'] as const;
-export const RUN_TRIGGERS = ['manual', 'schedule', 'create', 'snapshot', 'api'] as const;
+/**
+ * The one job model (server: core/jobs/status.ts) of every long task: segment runs
+ * (ci_segment_runs) and tracked jobs (ci_jobs) such as value refreshes report these statuses, a
+ * phase word of their kind, progress as a fraction 0..1, and whether a cancel was requested.
+ */
+export const JOB_STATUSES = ['queued', 'running', 'success', 'partial', 'failed', 'cancelled'] as const;
+
+/** What started a segment run; `values`: a value refresh changed the score.* fields its rule reads. */
+export const RUN_TRIGGERS = ['manual', 'schedule', 'create', 'snapshot', 'api', 'values'] as const;
+/** Phases of a segment run (segments/materialise.ts), in order. */
 export const RUN_PHASES = ['queued', 'matching', 'diffing', 'statistics', 'swapping', 'done'] as const;
+
+/** Phases every tracked job (ci_jobs) reports around its kind's own: not started, started, finished with success. */
+export const TRACKER_PHASES = ['queued', 'starting', 'done'] as const;
+/** Phases of a value refresh (values/refresh.ts), in order. */
+export const REFRESH_PHASES = ['rfm', 'clv', 'propensity', 'scores', 'publish'] as const;
+/** What a value-recalculation job's phase may be. */
+export const VALUE_JOB_PHASES = [...TRACKER_PHASES, ...REFRESH_PHASES] as const;
+
 /** A run's membership changes: who entered, who left, who stayed. */
 export const MEMBER_CHANGES = ['added', 'removed', 'kept'] as const;
-
-/** A tracked background job (ci_jobs), e.g. a value-model recalculation. */
-export const JOB_STATUSES = ['queued', 'running', 'succeeded', 'failed'] as const;
 
 export const RFM_SEGMENTS = ['champions', 'loyal', 'potential', 'new', 'at_risk', 'lost'] as const;
 export const QUADRANTS = ['high_value', 'potential', 'dormant', 'churn_risk'] as const;
@@ -31,7 +43,6 @@ export const RISK_LEVELS = ['low', 'medium', 'high'] as const;
 export type Stage = (typeof STAGES)[number];
 export type TagCategory = (typeof TAG_CATEGORIES)[number];
 export type Visibility = (typeof VISIBILITIES)[number];
-export type RunStatus = (typeof RUN_STATUSES)[number];
 export type JobStatus = (typeof JOB_STATUSES)[number];
 export type Quadrant = (typeof QUADRANTS)[number];
 export type RfmSegment = (typeof RFM_SEGMENTS)[number];

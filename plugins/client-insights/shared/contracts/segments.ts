@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { MEMBER_CHANGES, RUN_PHASES, RUN_STATUSES, RUN_TRIGGERS, SEGMENT_STATUSES, SEGMENT_TYPES, VISIBILITIES } from '../enums';
-import { CSV, dataOf, endpoint, id, isoDate, MAX_ID, noQuery, pageOf, pageQuery, paginationSchema, refParams } from './http';
+import { JOB_STATUSES, MEMBER_CHANGES, RUN_PHASES, RUN_TRIGGERS, SEGMENT_STATUSES, SEGMENT_TYPES, VISIBILITIES } from '../enums';
+import { CSV, dataOf, endpoint, id, isoDate, MAX_ID, noBody, noQuery, pageOf, pageQuery, paginationSchema, refParams } from './http';
 
 /** Segments: CRUD, execution (runs, members, exports), hierarchy and primary segments. */
 
@@ -57,7 +57,7 @@ export const updateSegmentSchema = z
 
 export const executeSchema = z
   .object({
-    /** false: answer 202 at once with the queued run; poll the result for phase and percent. */
+    /** false: answer 202 at once with the queued run; poll the result for phase and progress. */
     wait: z.boolean().default(true),
     /** Required to re-freeze a static segment's membership. */
     snapshot: z.boolean().default(false),
@@ -81,15 +81,18 @@ export const primaryQuerySchema = z.object({
 export type CreateSegmentInput = z.infer<typeof createSegmentSchema>;
 export type UpdateSegmentInput = z.infer<typeof updateSegmentSchema>;
 
-/** A run of a segment, shaped like the requirement's SegmentResult. */
+/** A run of a segment, shaped like the requirement's SegmentResult; a job of the one job model (enums.ts). */
 export const segmentResultSchema = z.object({
   executionId: z.string(),
   runId: z.number(),
   segmentId: z.number(),
   trigger: z.enum(RUN_TRIGGERS),
-  status: z.enum(RUN_STATUSES),
+  status: z.enum(JOB_STATUSES),
   phase: z.enum(RUN_PHASES),
-  percent: z.number(),
+  /** Fraction done, 0..1. */
+  progress: z.number().min(0).max(1),
+  /** A cancel was requested (a running run ends `cancelled` at its next phase). */
+  cancelRequested: z.boolean(),
   attempts: z.number(),
   createdAt: isoDate,
   executedAt: isoDate.nullable(),
@@ -180,6 +183,11 @@ export const segmentsApi = {
   }),
   results: endpoint({ method: 'GET', path: '/segments/results', query: resultsQuerySchema, response: pageOf(segmentResultSchema) }),
   result: endpoint({ method: 'GET', path: '/segments/results/:id', params: refParams, response: dataOf(segmentResultSchema) }),
+  /**
+   * Cancels a run: 200 with it `cancelled` (it was queued), 202 with it still `running` and
+   * `cancelRequested` (it stops at its next phase, its membership rolled back), 409 once finished.
+   */
+  cancelRun: endpoint({ method: 'POST', path: '/segments/results/:id/cancel', params: refParams, body: noBody, response: dataOf(segmentResultSchema) }),
   resultCustomers: endpoint({ method: 'GET', path: '/segments/results/:id/customers', params: refParams, query: membersQuerySchema, response: pageOf(memberSchema) }),
   exportResult: endpoint({ method: 'POST', path: '/segments/results/:id/export', params: refParams, body: exportSchema, wrappedBody: true, response: CSV }),
   get: endpoint({ method: 'GET', path: '/segments/:id', params: refParams, response: dataOf(segmentDetailSchema) }),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { JOB_STATUSES, QUADRANTS, RFM_SEGMENTS } from '../enums';
+import { JOB_STATUSES, QUADRANTS, RFM_SEGMENTS, VALUE_JOB_PHASES } from '../enums';
 import { dataOf, endpoint, idText, isoDate, MAX_ID, noBody, noQuery } from './http';
 import { labelsSchema } from './rules';
 
@@ -124,17 +124,20 @@ export type ValueConfig = z.infer<typeof valueConfigSchema>;
  */
 export const valueSettingsUpdateSchema = z.record(z.string(), z.unknown(), { invalid_type_error: 'settings must be a JSON object' });
 
-/** A tracked background job (ci_jobs). */
+/** A value-recalculation job (ci_jobs), in the one job model (enums.ts). */
 export const jobSchema = z.object({
   id: z.number(),
   kind: z.string(),
   status: z.enum(JOB_STATUSES),
-  /** 0..1. */
-  progress: z.number(),
-  step: z.string().nullable(),
+  /** The step under way: the tracker's phases around the refresh's own. */
+  phase: z.enum(VALUE_JOB_PHASES).nullable(),
+  /** Fraction done, 0..1. */
+  progress: z.number().min(0).max(1),
   params: z.unknown(),
   result: z.unknown(),
   error: z.string().nullable(),
+  /** A cancel was requested (a running job ends `cancelled` at its next phase). */
+  cancelRequested: z.boolean(),
   createdAt: isoDate.nullable(),
   startedAt: isoDate.nullable(),
   finishedAt: isoDate.nullable(),
@@ -207,6 +210,11 @@ export const valuesApi = {
   /** 202 with the job (the running one when `started` is false). */
   calculate: endpoint({ method: 'POST', path: '/values/calculate', body: noBody, response: dataOf(jobSchema.extend({ started: z.boolean() })) }),
   calculationStatus: endpoint({ method: 'GET', path: '/values/calculate/:jobId', params: z.object({ jobId: idText }), response: dataOf(jobSchema) }),
+  /**
+   * Cancels a recalculation: 200 with it `cancelled` (it was queued), 202 with it still `running`
+   * and `cancelRequested` (it stops at its next phase; the published scores stay), 409 once finished.
+   */
+  cancelCalculation: endpoint({ method: 'POST', path: '/values/calculate/:jobId/cancel', params: z.object({ jobId: idText }), body: noBody, response: dataOf(jobSchema) }),
   migration: endpoint({ method: 'GET', path: '/values/migration', query: z.object({ from: idText.optional(), to: idText.optional() }).strict(), response: dataOf(migrationSchema) }),
   models: endpoint({ method: 'GET', path: '/values/models', query: z.object({ run: idText.optional() }).strict(), response: dataOf(fittedModelsSchema) }),
   getSettings: endpoint({ method: 'GET', path: '/values/settings', query: noQuery, response: dataOf(valueConfigSchema) }),

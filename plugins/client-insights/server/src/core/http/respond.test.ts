@@ -82,4 +82,14 @@ describe('respond: the one HTTP edge', () => {
     await respond(ctx, thing, ({ params, body }) => ({ data: { id: params.id, name: body.name } }), ({ body }) => (body.name === 'later' ? 202 : 200));
     expect(ctx.status).toBe(202);
   });
+
+  it('answers the status chosen for the answer (e.g. 202 while a cancelled job is still running)', async () => {
+    const pick = (_: unknown, { data }: { data: { name: string } }) => (data.name === 'running' ? 202 : 200);
+    const running = ctxOf({ params: { id: '1' }, body: { name: 'x' } });
+    await respond(running, thing, ({ params }) => ({ data: { id: params.id, name: 'running' } }), pick);
+    expect(running.status).toBe(202);
+    const done = ctxOf({ params: { id: '1' }, body: { name: 'x' } });
+    await respond(done, thing, ({ params }) => ({ data: { id: params.id, name: 'cancelled' } }), pick);
+    expect(done.status).toBe(200);
+  });
 });

@@ -1,5 +1,5 @@
 import { ZodError } from 'zod';
-import { CSV, responseProblems, type Endpoint, type Parsed } from '../../../../shared/contracts/http';
+import { CSV, responseProblems, type Endpoint, type Parsed, type ResponseOf } from '../../../../shared/contracts/http';
 import { ApiError, zodErrors } from './errors';
 import { readRequest } from './request';
 import { viewerOf, type Viewer } from './viewer';
@@ -19,14 +19,14 @@ const asApiError = (error: unknown): ApiError | null => {
 /**
  * The one way a plugin endpoint answers: parses the request with the endpoint's contract (400 in
  * Strapi's error envelope, naming each field by JSON pointer), runs `handler`, and answers its
- * result with `status`; an ApiError thrown anywhere below becomes its envelope. Anything else is a
+ * result with `status` (or the status chosen for the input and the answer); an ApiError thrown anywhere below becomes its envelope. Anything else is a
  * bug and is left to Strapi (500).
  */
 export const respond = async <E extends Endpoint>(
   ctx: any,
   endpoint: E,
   handler: (input: Handled<E>) => unknown,
-  status: number | ((input: Handled<E>) => number) = 200
+  status: number | ((input: Handled<E>, body: ResponseOf<E>) => number) = 200
 ) => {
   try {
     const input: Handled<E> = { ...readRequest(ctx, endpoint), viewer: viewerOf(ctx), ctx };
@@ -35,7 +35,7 @@ export const respond = async <E extends Endpoint>(
       const problems = responseProblems(endpoint, JSON.parse(JSON.stringify(body ?? null)), { strict: true });
       if (problems.length) throw new Error(`${endpoint.method} ${endpoint.path} answered outside its contract: ${problems.slice(0, 5).join('; ')}`);
     }
-    ctx.status = typeof status === 'function' ? status(input) : status;
+    ctx.status = typeof status === 'function' ? status(input, body as ResponseOf<E>) : status;
     ctx.body = body;
   } catch (error) {
     const refusal = asApiError(error);

@@ -21,6 +21,14 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       ),
     results: (ctx) => respond(ctx, segmentsApi.results, ({ viewer, query }) => segments().results(viewer, query)),
     result: (ctx) => respond(ctx, segmentsApi.result, async ({ viewer, params }) => ({ data: await segments().result(viewer, params.id) })),
+    /** 200 with the run cancelled, or 202 while a running run stops at its next phase. */
+    cancelRun: (ctx) =>
+      respond(
+        ctx,
+        segmentsApi.cancelRun,
+        async ({ viewer, params }) => ({ data: await segments().cancelRun(viewer, params.id) }),
+        (_, { data }) => (data.status === 'running' ? 202 : 200)
+      ),
     resultCustomers: (ctx) =>
       respond(ctx, segmentsApi.resultCustomers, ({ viewer, params, query }) => segments().resultCustomers(viewer, params.id, query.change, query)),
     exportResult: (ctx) =>

@@ -14,6 +14,7 @@ const routes: ModuleRoutes = {
     route(segmentsApi.results, 'segments.results', guard('segments.read')),
     route(segmentsApi.result, 'segments.result', guard('segments.read')),
     route(segmentsApi.resultCustomers, 'segments.resultCustomers', guard('segments.read')),
+    route(segmentsApi.cancelRun, 'segments.cancelRun', guard('segments.run')),
     route(segmentsApi.exportResult, 'segments.exportResult', guard('segments.read', 'export')),
     route(segmentsApi.get, 'segments.get', guard('segments.read')),
     route(segmentsApi.update, 'segments.update', guard('segments.update')),

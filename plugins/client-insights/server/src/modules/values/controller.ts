@@ -36,6 +36,20 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         return { data: job };
       }),
 
+    /** 200 with the job cancelled, 202 while a running job stops at its next phase, 409 once it has finished. */
+    cancelCalculation: (ctx) =>
+      respond(
+        ctx,
+        valuesApi.cancelCalculation,
+        async ({ params }) => {
+          const job = await values().cancel(params.jobId);
+          if (!job) throw ApiError.notFound(`calculation job ${params.jobId} not found`);
+          if (job.status !== 'cancelled' && job.status !== 'running') throw ApiError.conflict(`calculation job ${params.jobId} has already finished (${job.status})`);
+          return { data: job };
+        },
+        (_, { data }) => (data.status === 'running' ? 202 : 200)
+      ),
+
     migration: (ctx) => respond(ctx, valuesApi.migration, async ({ query }) => ({ data: await values().migration(query.from, query.to) })),
 
     models: (ctx) => respond(ctx, valuesApi.models, async ({ query }) => ({ data: await values().models(query.run) })),

@@ -9,6 +9,7 @@ const routes: ModuleRoutes = {
     route(valuesApi.rfmMatrix, 'values.rfmMatrix', guard('segments.read')),
     route(valuesApi.calculate, 'values.calculate', guard('models.manage')),
     route(valuesApi.calculationStatus, 'values.calculationStatus', guard('segments.read')),
+    route(valuesApi.cancelCalculation, 'values.cancelCalculation', guard('models.manage')),
     route(valuesApi.migration, 'values.migration', guard('segments.read')),
     route(valuesApi.models, 'values.models', guard('segments.read')),
     route(valuesApi.getSettings, 'values.getSettings', guard('models.manage')),
