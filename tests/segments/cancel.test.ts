@@ -6,7 +6,7 @@ import { waitFor } from './nodes';
 
 /** The lock helper of the compiled plugin Strapi runs: its in-process half (all of it on SQLite) is then the one the app sees. */
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { withLock }: { withLock: typeof WithLock } = require(`${ROOT}/plugins/client-insights/dist/server/core/db/dialect`);
+const { withLock }: { withLock: typeof WithLock } = require(`${ROOT}/plugins/client-insights/dist/server/src/core/db/dialect`);
 
 /** Segment runs in the one job model: cancelled while queued or running, they change nothing. */
 describe('cancelling segment runs', () => {

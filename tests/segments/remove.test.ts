@@ -88,10 +88,10 @@ describe('segment removal', () => {
     const otherBefore = await rowsReferring(beijing.id, await runsOf(beijing.id));
 
     // A failure at the last delete rolls back every one before it, the segment's own row included.
-    // (Matched by message: better-sqlite3's addon keeps the SqliteError class of the first test file
-    // a jest worker ran, whose Error is another realm's, so toThrow does not see an error.)
     const unblock = await blockRunDeletes();
     try {
+      // Matched by message, not toThrow: better-sqlite3's native half keeps the error class of the first test file a
+      // jest worker loaded it in, so after another SQLite test file its errors are not this realm's Error instances.
       await expect(segmentsService(app.strapi).remove({ kind: 'api' }, signed.id)).rejects.toMatchObject({ message: expect.stringMatching(/blocked by the test/) });
     } finally {
       await unblock();

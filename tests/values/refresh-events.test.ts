@@ -5,7 +5,7 @@ import { insertPeople, makePeople } from './dataset';
 
 /** The lock helper of the compiled plugin Strapi runs: its in-process half (all of it on SQLite) is then the one the app sees. */
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { withLock }: { withLock: typeof WithLock } = require(`${ROOT}/plugins/client-insights/dist/server/core/db/dialect`);
+const { withLock }: { withLock: typeof WithLock } = require(`${ROOT}/plugins/client-insights/dist/server/src/core/db/dialect`);
 
 /**
  * A value refresh through the events seam: it announces `values.refreshed`, and the dynamic

@@ -1,30 +1,42 @@
 import * as React from 'react';
+import type { ZodType, ZodTypeAny, ZodTypeDef } from 'zod';
+import type { Endpoint, RequestOf } from '../../../shared/contracts/http';
+import type { JobStatus } from '../../../shared/enums';
+import { toApiError, type ApiError } from '../api/client';
 import { useApiClient } from '../api/useApi';
 
 /**
- * The one job model of the server (core/jobs/status.ts), as every long task reports it: segment
- * runs, value refreshes. `progress` is a fraction 0..1; `phase` a word of the job's kind.
+ * The one job model of the server (shared/enums.ts, core/jobs/status.ts), as every long task
+ * reports it: segment runs, value refreshes. `progress` is a fraction 0..1; `phase` a word of the job's kind.
  */
-export type JobStatus = 'queued' | 'running' | 'success' | 'partial' | 'failed' | 'cancelled';
 export type JobState = { status: JobStatus; phase: string | null; progress: number; error: string | null; cancelRequested: boolean };
 
 export const isActiveJob = (job: Pick<JobState, 'status'>) => job.status === 'queued' || job.status === 'running';
 
-/** Where a job is read and cancelled, as plugin paths (`/segments/results/…`). */
-export type JobPaths = { status: string; cancel: string };
+/** An endpoint of the contracts answering `{ data: job }`, the job named by its path parameters. */
+type JobEndpoint<J> = Endpoint & { params: ZodTypeAny; response: ZodType<{ data: J }, ZodTypeDef, unknown> };
+
+/** Where a job is read and cancelled (e.g. segmentsApi.result and segmentsApi.cancelRun), and the path parameters naming it. */
+export type JobEndpoints<J> = { status: JobEndpoint<J>; cancel: JobEndpoint<J>; params: Record<string, string | number> };
 
 /**
- * Follows one job: `follow(job, paths)` polls `paths.status` every `intervalMs` until the job has
- * finished, then calls `onFinished` once; `cancel()` asks the server to cancel it (the polling then
- * sees it end `cancelled`, or finish first). Following another job drops the previous one.
+ * Follows one job: `follow(job, endpoints)` polls the status endpoint every `intervalMs` until the
+ * job has finished, then calls `onFinished` once; `cancel()` asks the server to cancel it (the
+ * polling then sees it end `cancelled`, or finish first). Following another job drops the previous
+ * one. A poll the server refuses (4xx: the job is gone, or hidden) stops following and is given
+ * to `onRefused`; a poll that fails otherwise (server restarting, network) is retried.
  */
-export const useJob = <J extends JobState>({ intervalMs = 1000, onFinished }: { intervalMs?: number; onFinished?: (job: J) => void } = {}) => {
+export const useJob = <J extends JobState>({
+  intervalMs = 1000,
+  onFinished,
+  onRefused,
+}: { intervalMs?: number; onFinished?: (job: J) => void; onRefused?: (error: ApiError) => void } = {}) => {
   const api = useApiClient();
   const [job, setJob] = React.useState<J | null>(null);
-  const followed = React.useRef<JobPaths | null>(null);
+  const followed = React.useRef<JobEndpoints<J> | null>(null);
   const timer = React.useRef<ReturnType<typeof setTimeout>>();
-  const finished = React.useRef(onFinished);
-  finished.current = onFinished;
+  const handlers = React.useRef({ onFinished, onRefused });
+  handlers.current = { onFinished, onRefused };
   React.useEffect(
     () => () => {
       followed.current = null;
@@ -33,46 +45,60 @@ export const useJob = <J extends JobState>({ intervalMs = 1000, onFinished }: { 
     []
   );
 
-  const settle = React.useCallback((next: J, paths: JobPaths) => {
-    if (followed.current !== paths) return false;
+  /** The job's answer from one of its endpoints. */
+  const ask = React.useCallback(
+    async (endpoint: JobEndpoint<J>, params: JobEndpoints<J>['params']): Promise<J> =>
+      (await api.request(endpoint, { params } as RequestOf<JobEndpoint<J>>)).data,
+    [api]
+  );
+
+  const settle = React.useCallback((next: J, source: JobEndpoints<J>) => {
+    if (followed.current !== source) return false;
     setJob(next);
     if (isActiveJob(next)) return false;
     followed.current = null;
-    finished.current?.(next);
+    handlers.current.onFinished?.(next);
     return true;
   }, []);
 
   const poll = React.useCallback(
-    async (paths: JobPaths) => {
+    async (source: JobEndpoints<J>) => {
       try {
-        const res = await api.get<{ data?: J }>(paths.status);
-        if (res.data?.data && settle(res.data.data, paths)) return;
-      } catch {
-        // A failed poll (server restarting, network): the job goes on, so does the polling.
+        if (settle(await ask(source.status, source.params), source)) return;
+      } catch (e) {
+        const error = toApiError(e);
+        if (error.status >= 400 && error.status < 500 && followed.current === source) {
+          followed.current = null;
+          setJob(null);
+          handlers.current.onRefused?.(error);
+          return;
+        }
       }
-      if (followed.current === paths) timer.current = setTimeout(() => void poll(paths), intervalMs);
+      if (followed.current === source) timer.current = setTimeout(() => void poll(source), intervalMs);
     },
-    [api, intervalMs, settle]
+    [ask, intervalMs, settle]
   );
 
   const follow = React.useCallback(
-    (initial: J, paths: JobPaths) => {
+    (initial: J, source: JobEndpoints<J>) => {
       clearTimeout(timer.current);
-      followed.current = paths;
-      if (!settle(initial, paths)) timer.current = setTimeout(() => void poll(paths), intervalMs);
+      followed.current = source;
+      if (!settle(initial, source)) timer.current = setTimeout(() => void poll(source), intervalMs);
     },
     [intervalMs, poll, settle]
   );
 
   /** Resolves with the server's message when the cancel was refused (e.g. the job had just finished), else null. */
   const cancel = React.useCallback(async (): Promise<string | null> => {
-    const paths = followed.current;
-    if (!paths) return null;
-    const res = await api.post<{ data?: J; error?: { message?: string } }>(paths.cancel);
-    if (res.status && res.status >= 400) return res.data?.error?.message ?? `HTTP ${res.status}`;
-    if (res.data?.data) settle(res.data.data, paths);
-    return null;
-  }, [api, settle]);
+    const source = followed.current;
+    if (!source) return null;
+    try {
+      settle(await ask(source.cancel, source.params), source);
+      return null;
+    } catch (e) {
+      return toApiError(e).message;
+    }
+  }, [ask, settle]);
 
   return { job, active: !!job && isActiveJob(job), follow, cancel };
 };

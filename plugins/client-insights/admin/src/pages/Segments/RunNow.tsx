@@ -1,9 +1,8 @@
-import * as React from 'react';
 import { Button, Flex } from '@strapi/design-system';
 import { Play } from '@strapi/icons';
 import { useNotification } from '@strapi/strapi/admin';
-import { useApiClient } from '../../api/useApi';
-import type { Segment, SegmentResult } from '../../api/segments';
+import { segmentsApi, type Segment, type SegmentResult } from '../../../../shared/contracts/segments';
+import { errorMessage, useApiClient } from '../../api/useApi';
 import { JobProgress } from '../../components/JobProgress';
 import { useJob } from '../../hooks/useJob';
 import { useT } from '../../utils/translate';
@@ -21,20 +20,22 @@ export const RunNow = ({ segment, onDone }: { segment: Segment; onDone: () => vo
       else toggleNotification({ type: 'success', message: t('run.done', { n: result.customerCount ?? 0 }) });
       onDone();
     },
+    onRefused: (error) => toggleNotification({ type: 'danger', message: error.message }),
   });
 
   const start = async () => {
-    const res = await api.post<any>(`/segments/${segment.id}/execute`, { wait: false, snapshot: segment.type === 'static' });
-    if (res.status && res.status >= 400) {
-      toggleNotification({ type: 'danger', message: res.data?.error?.message ?? res.data?.errors?.[0]?.message ?? `HTTP ${res.status}` });
+    let result: SegmentResult | null;
+    try {
+      ({ data: result } = await api.request(segmentsApi.execute, { params: { id: segment.id }, body: { wait: false, snapshot: segment.type === 'static' } }));
+    } catch (e) {
+      toggleNotification({ type: 'danger', message: errorMessage(e) });
       return;
     }
-    const result: SegmentResult | null = res.data?.data ?? null;
     if (!result) {
       toggleNotification({ type: 'info', message: t('run.alreadyRunning') });
       return;
     }
-    run.follow(result, { status: `/segments/results/${result.executionId}`, cancel: `/segments/results/${result.executionId}/cancel` });
+    run.follow(result, { status: segmentsApi.result, cancel: segmentsApi.cancelRun, params: { id: result.executionId } });
   };
 
   return (

@@ -1,36 +1,35 @@
-import * as React from 'react';
 import { Button, Flex } from '@strapi/design-system';
 import { ArrowClockwise } from '@strapi/icons';
 import { useNotification } from '@strapi/strapi/admin';
-import { useApiClient } from '../../api/useApi';
+import { valuesApi, type Job } from '../../../../shared/contracts/values';
+import { errorMessage, useApiClient } from '../../api/useApi';
 import { JobProgress } from '../../components/JobProgress';
-import { useJob, type JobState } from '../../hooks/useJob';
+import { useJob } from '../../hooks/useJob';
 import { useT } from '../../utils/translate';
-
-/** A value-model recalculation job (server: core/jobs/tracker.ts). */
-type ValuesJob = JobState & { id: number };
 
 /** Starts a value-model recalculation and follows it as a job (progress, phase, cancel). */
 export const Recalculate = ({ onDone }: { onDone: () => void }) => {
   const t = useT();
   const api = useApiClient();
   const { toggleNotification } = useNotification();
-  const job = useJob<ValuesJob>({
+  const job = useJob<Job>({
     onFinished: (done) => {
       if (done.status === 'cancelled') toggleNotification({ type: 'info', message: t('values.recalc.cancelled') });
       else if (done.status === 'failed') toggleNotification({ type: 'danger', message: t('values.recalc.failed', { error: done.error ?? '' }) });
       else toggleNotification({ type: 'success', message: t('values.recalc.done') });
       onDone();
     },
+    onRefused: (error) => toggleNotification({ type: 'danger', message: error.message }),
   });
   const start = async () => {
-    const res = await api.post<any>('/values/calculate', {});
-    if (res.status && res.status >= 400) {
-      toggleNotification({ type: 'danger', message: res.data?.error?.message ?? `HTTP ${res.status}` });
+    let started: Job;
+    try {
+      ({ data: started } = await api.request(valuesApi.calculate, { body: {} }));
+    } catch (e) {
+      toggleNotification({ type: 'danger', message: errorMessage(e) });
       return;
     }
-    const started: ValuesJob = res.data.data;
-    job.follow(started, { status: `/values/calculate/${started.id}`, cancel: `/values/calculate/${started.id}/cancel` });
+    job.follow(started, { status: valuesApi.calculationStatus, cancel: valuesApi.cancelCalculation, params: { jobId: started.id } });
   };
   return (
     <Flex gap={3}>

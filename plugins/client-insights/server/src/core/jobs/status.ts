@@ -1,3 +1,5 @@
+import { TRACKER_PHASES, type JobStatus } from '../../../../shared/enums';
+
 /**
  * One job model for every long task of the plugin (segment runs in ci_segment_runs, tracked jobs
  * in ci_jobs such as value refreshes): the same status words, a `phase` word naming the step under
@@ -9,17 +11,15 @@
  * nothing more changes. A job past its last check (publishing, swapping) finishes normally. The
  * request is a column of the job's row, so any node can cancel a job another node runs; on SQLite
  * a request waits for the running job's open transaction (the file's one connection).
+ *
+ * The statuses and the tracker's phases are declared with the API contracts (shared/enums.ts).
  */
-export const JOB_STATUSES = ['queued', 'running', 'success', 'partial', 'failed', 'cancelled'] as const;
-export type JobStatus = (typeof JOB_STATUSES)[number];
+export { TRACKER_PHASES, type JobStatus };
 
 /** Statuses of a job still to finish (what recovery and "one at a time" look at). */
 export const ACTIVE_STATUSES: JobStatus[] = ['queued', 'running'];
 
 export const isActive = (status: string) => (ACTIVE_STATUSES as string[]).includes(status);
-
-/** Phases of every tracked job, around its kind's own: not started, started, finished with success. */
-export const TRACKER_PHASES = ['queued', 'starting', 'done'] as const;
 
 /** Progress as stored and answered: a fraction in [0, 1]. */
 export const clampProgress = (fraction: number) => Math.min(Math.max(Number.isFinite(fraction) ? fraction : 0, 0), 1);

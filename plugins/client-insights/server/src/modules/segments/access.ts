@@ -1,6 +1,6 @@
 import { maskContact } from '../customers/mask';
+import { ApiError } from '../../core/http/errors';
 import type { SegmentsContext } from './context';
-import { SegmentApiError } from './errors';
 import type { SegmentRow } from './repository';
 import { getRun } from './runs';
 import { canSee, viewerSeesContact, type OwnerRoles, type Viewer } from './visibility';
@@ -32,16 +32,16 @@ export const createAccess = ({ strapi, knex, loadSegments }: SegmentsContext) =>
       const { all, visible } = await visibleSegments(viewer);
       const text = String(ref);
       const segment = visible.find((s) => String(s.id) === text || s.documentId === text || s.key === text);
-      if (!segment) throw new SegmentApiError(404, `segment "${text}" not found`);
+      if (!segment) throw ApiError.notFound(`segment "${text}" not found`);
       return { segment, all, visible };
     },
 
     /** A run (result) of a segment the viewer may see; 404 otherwise. */
     async runFor(viewer: Viewer, ref: string) {
       const run = await getRun(knex(), ref);
-      if (!run) throw new SegmentApiError(404, `result "${ref}" not found`);
+      if (!run) throw ApiError.notFound(`result "${ref}" not found`);
       const { visible } = await visibleSegments(viewer);
-      if (!visible.some((s) => s.id === Number(run.segment_id))) throw new SegmentApiError(404, `result "${ref}" not found`);
+      if (!visible.some((s) => s.id === Number(run.segment_id))) throw ApiError.notFound(`result "${ref}" not found`);
       return run;
     },
   };

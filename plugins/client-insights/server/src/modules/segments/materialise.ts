@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { insertSelect } from '../../core/db/insert-select';
 import { bindDate, setStatementTimeout, tuneForWholeTable } from '../../core/db/dialect';
+import { RUN_PHASES } from '../../../../shared/enums';
 import type { Strategy } from '../rules/compile';
 import { TABLES, type HostTables } from '../../core/db/tables';
 
@@ -10,7 +11,8 @@ import { TABLES, type HostTables } from '../../core/db/tables';
  * ci_segment_current and the run record's final state (primary segments follow, see priority.ts). Until the commit, readers (and in_segment)
  * see the previous membership; a crash or timeout rolls everything back but the run's record.
  */
-export const PHASES = ['queued', 'matching', 'diffing', 'statistics', 'swapping', 'done'] as const;
+/** Declared with the API contracts (shared/enums.ts). */
+export const PHASES = RUN_PHASES;
 export type Phase = (typeof PHASES)[number];
 
 export type RunStatistics = {

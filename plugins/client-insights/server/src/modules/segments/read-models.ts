@@ -1,8 +1,8 @@
 import { TABLES } from '../../core/db/tables';
 import { maskedPage, maskedRows, type Access } from './access';
+import { ApiError } from '../../core/http/errors';
 import type { SegmentsContext } from './context';
 import { csvStream } from './csv';
-import { SegmentApiError } from './errors';
 import { buildTree } from './hierarchy';
 import { currentRunId } from './materialise';
 import type { SegmentRow } from './repository';
@@ -58,11 +58,11 @@ export const createReadModels = ({ knex, tables }: SegmentsContext, access: Acce
     /** The run whose members (or added / removed / kept changes) are asked for; 409 without a membership, 410 once pruned. */
     async snapshotOf(viewer: Viewer, ref: string, filter: MemberFilter) {
       const run = await access.runFor(viewer, ref);
-      if (run.status !== 'success' && run.status !== 'partial') throw new SegmentApiError(409, `result "${ref}" is ${run.status}: it has no membership`);
+      if (run.status !== 'success' && run.status !== 'partial') throw ApiError.conflict(`result "${ref}" is ${run.status}: it has no membership`);
       const runRef = { id: Number(run.id), segment_id: Number(run.segment_id) };
       if (filter !== 'added' && filter !== 'removed' && Number(run.customer_count) > 0) {
         const kept = await knex()(TABLES.segmentMembers).where({ segment_id: runRef.segment_id, run_id: runRef.id }).first('customer_id');
-        if (!kept) throw new SegmentApiError(410, `the member snapshot of result "${ref}" was removed by the retention policy`);
+        if (!kept) throw ApiError.gone(`the member snapshot of result "${ref}" was removed by the retention policy`);
       }
       return runRef;
     },

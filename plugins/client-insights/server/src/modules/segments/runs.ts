@@ -2,42 +2,18 @@ import crypto from 'crypto';
 import os from 'os';
 import type { Knex } from 'knex';
 import { bindDate, isUniqueViolation, readDate } from '../../core/db/dialect';
-import { ACTIVE_STATUSES, clampProgress, type JobStatus } from '../../core/jobs/status';
+import { ACTIVE_STATUSES, clampProgress } from '../../core/jobs/status';
+import type { SegmentResult } from '../../../../shared/contracts/segments';
 import type { MaterialiseOutcome, Phase } from './materialise';
 import { TABLES, type HostTables } from '../../core/db/tables';
 
-/** Run records (ci_segment_runs), shaped for the API like the requirement's SegmentResult, in the one job model (core/jobs/status.ts). */
-export type RunStatus = JobStatus;
+/**
+ * Run records (ci_segment_runs), shaped for the API like the requirement's SegmentResult
+ * (shared/contracts/segments.ts), in the one job model (core/jobs/status.ts).
+ */
+export type { SegmentResult };
 /** `values`: re-run because a value refresh changed the score.* fields its rule reads. */
-export type Trigger = 'manual' | 'schedule' | 'create' | 'snapshot' | 'api' | 'values';
-
-export type SegmentResult = {
-  executionId: string;
-  runId: number;
-  segmentId: number;
-  trigger: Trigger;
-  status: RunStatus;
-  phase: Phase;
-  /** Fraction done, 0..1. */
-  progress: number;
-  /** A cancel was requested (a running run ends `cancelled` at its next phase). */
-  cancelRequested: boolean;
-  attempts: number;
-  createdAt: string;
-  executedAt: string | null;
-  finishedAt: string | null;
-  /** Milliseconds. */
-  executionTime: number | null;
-  customerCount: number | null;
-  /** Customers skipped for incomplete facts (the run is then `partial`). */
-  skipped: number | null;
-  changes: { added: number; removed: number; kept: number } | null;
-  statistics: { avgOrderValue: number | null; totalRevenue: number; orderCount: number; churnRate: number | null } | null;
-  error: string | null;
-  scheduleSlot: string | null;
-  /** host:pid of the process that executed it. */
-  node: string | null;
-};
+export type Trigger = SegmentResult['trigger'];
 
 const iso = (v: unknown) => readDate(v)?.toISOString() ?? null;
 const numOrNull = (v: unknown) => (v === null || v === undefined ? null : Number(v));

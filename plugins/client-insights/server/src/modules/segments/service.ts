@@ -3,7 +3,6 @@ import { UID } from '../../core/constants';
 import { isUniqueViolation, withLock } from '../../core/db/dialect';
 import { createAccess } from './access';
 import { createContext } from './context';
-import { badRequest, SegmentApiError } from './errors';
 import { segmentLockName, type Executor } from './executor';
 import { checkPlacement } from './hierarchy';
 import { currentRunId } from './materialise';
@@ -14,7 +13,8 @@ import { ruleEngine } from './rule-engine';
 import { getRun, requestCancel, toResult } from './runs';
 import { createRuntime } from './runtime';
 import { resolveSchedule } from './schedule';
-import type { CreateSegmentInput, UpdateSegmentInput } from './schemas';
+import type { CreateSegmentInput, UpdateSegmentInput } from '../../../../shared/contracts/segments';
+import { ApiError, prefixed } from '../../core/http/errors';
 import type { Viewer } from './visibility';
 
 /**
@@ -24,7 +24,7 @@ import type { Viewer } from './visibility';
 const keyTaken = (error: unknown, key: string) => {
   const e = error as { name?: string; details?: { errors?: Array<{ path?: string[]; message?: string }> } };
   const strapiUnique = e?.name === 'ValidationError' && (e.details?.errors ?? []).some((d) => d.path?.[0] === 'key' && /unique/i.test(d.message ?? ''));
-  return isUniqueViolation(error) || strapiUnique ? badRequest([{ path: '/key', message: `key "${key}" is already used by another segment` }]) : error;
+  return isUniqueViolation(error) || strapiUnique ? ApiError.invalid([{ path: '/key', message: `key "${key}" is already used by another segment` }]) : error;
 };
 
 const slug = (name: string) =>
@@ -49,19 +49,19 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
   const validateRule = (rule: unknown) => {
     const result = ruleEngine().validateRule(rule);
-    if (!result.valid) throw badRequest(result.errors);
+    if (!result.valid) throw ApiError.invalid(prefixed('/rule', result.errors));
   };
 
   const checkHierarchy = (candidate: Pick<SegmentRow, 'id' | 'key' | 'type' | 'rule' | 'parentId'>, all: SegmentRow[]) => {
     const errors = checkPlacement(candidate, all.filter((s) => s.id !== candidate.id), (r) => ruleEngine().referencedSegmentKeys(r));
-    if (errors.length) throw badRequest(errors);
+    if (errors.length) throw ApiError.invalid(errors);
   };
 
   const scheduleOf = (type: string, schedule: string | null | undefined, timezone: string | undefined) => {
     if (schedule === undefined || schedule === null) return { schedule_cron: null as string | null, schedule_timezone: timezone ?? 'UTC' };
-    if (type === 'static') throw badRequest([{ path: '/schedule', message: 'static segments keep their frozen membership and cannot be scheduled' }]);
+    if (type === 'static') throw ApiError.invalid([{ path: '/schedule', message: 'static segments keep their frozen membership and cannot be scheduled' }]);
     const resolved = resolveSchedule(schedule, timezone ?? 'UTC');
-    if ('error' in resolved) throw badRequest([{ path: timezone && /time zone/.test(resolved.error) ? '/timezone' : '/schedule', message: resolved.error }]);
+    if ('error' in resolved) throw ApiError.invalid([{ path: timezone && /time zone/.test(resolved.error) ? '/timezone' : '/schedule', message: resolved.error }]);
     return { schedule_cron: resolved.cron, schedule_timezone: timezone ?? 'UTC' };
   };
 
@@ -76,7 +76,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       validateRule(input.rule);
       const { all, visible } = await access.visibleSegments(viewer);
       let key = input.key;
-      if (key && all.some((s) => s.key === key)) throw badRequest([{ path: '/key', message: `key "${key}" is already used by another segment` }]);
+      if (key && all.some((s) => s.key === key)) throw ApiError.invalid([{ path: '/key', message: `key "${key}" is already used by another segment` }]);
       if (!key) {
         const base = slug(input.name);
         key = base;
@@ -85,7 +85,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       let parent: SegmentRow | null = null;
       if (input.parent !== undefined && input.parent !== null) {
         parent = visible.find((s) => String(s.id) === String(input.parent) || s.documentId === input.parent || s.key === input.parent) ?? null;
-        if (!parent) throw badRequest([{ path: '/parent', message: `parent segment "${input.parent}" not found` }]);
+        if (!parent) throw ApiError.invalid([{ path: '/parent', message: `parent segment "${input.parent}" not found` }]);
       }
       const schedule = scheduleOf(input.type, input.schedule, input.timezone);
       checkHierarchy({ id: -1, key, type: input.type, rule: input.rule, parentId: parent?.id ?? null }, all);
@@ -130,7 +130,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           parentDoc = null;
         } else {
           const parent = visible.find((s) => String(s.id) === String(input.parent) || s.documentId === input.parent || s.key === input.parent);
-          if (!parent) throw badRequest([{ path: '/parent', message: `parent segment "${input.parent}" not found` }]);
+          if (!parent) throw ApiError.invalid([{ path: '/parent', message: `parent segment "${input.parent}" not found` }]);
           parentId = parent.id;
           parentDoc = parent.documentId;
         }
@@ -161,10 +161,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     async remove(viewer: Viewer, ref: string | number) {
       const { segment, all } = await access.resolve(viewer, ref);
       const children = all.filter((s) => s.parentId === segment.id);
-      if (children.length) throw new SegmentApiError(409, `segment "${segment.key}" has child segments (${children.map((c) => c.key).join(', ')}); delete them or move them to another parent first`);
+      if (children.length) throw ApiError.conflict(`segment "${segment.key}" has child segments (${children.map((c) => c.key).join(', ')}); delete them or move them to another parent first`);
       const engine = ruleEngine();
       const dependents = all.filter((s) => s.id !== segment.id && engine.referencedSegmentKeys(s.rule).includes(segment.key));
-      if (dependents.length) throw new SegmentApiError(409, `segment "${segment.key}" is used by in_segment in ${dependents.map((d) => d.key).join(', ')}; change those rules first`);
+      if (dependents.length) throw ApiError.conflict(`segment "${segment.key}" is used by in_segment in ${dependents.map((d) => d.key).join(', ')}; change those rules first`);
       // Its runs and the change trigger write its rows under the segment's lock, and primary segments
       // have one writer at a time: both locks are held from before the transaction until its commit.
       const k = knex();
@@ -183,7 +183,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     async execute(viewer: Viewer, ref: string | number, { wait, snapshot }: { wait: boolean; snapshot: boolean }) {
       const { segment } = await access.resolve(viewer, ref);
       if (segment.type === 'static' && !snapshot) {
-        throw new SegmentApiError(409, `segment "${segment.key}" is static: its membership is frozen; send { "snapshot": true } to freeze it again from its rule`);
+        throw ApiError.conflict(`segment "${segment.key}" is static: its membership is frozen; send { "snapshot": true } to freeze it again from its rule`);
       }
       return runtime.executor().execute(segment.id, { trigger: segment.type === 'static' ? 'snapshot' : 'manual', wait });
     },
@@ -193,7 +193,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const run = await access.runFor(viewer, ref);
       await requestCancel(knex(), Number(run.id));
       const result = toResult(await getRun(knex(), Number(run.id)));
-      if (result.status !== 'cancelled' && result.status !== 'running') throw new SegmentApiError(409, `result "${ref}" has already finished (${result.status})`);
+      if (result.status !== 'cancelled' && result.status !== 'running') throw ApiError.conflict(`result "${ref}" has already finished (${result.status})`);
       return result;
     },
 

@@ -8,20 +8,10 @@ import { getService } from '../../get-service';
 import { matchQuery } from '../rules/compile';
 import { validateRule } from '../rules/validate';
 import type { z } from 'zod';
-import type { bulkSchema, createTagSchema, updateTagSchema } from './schemas';
+import type { bulkTagSchema, createTagSchema, RuleRun, updateTagSchema } from '../../../../shared/contracts/tags';
+import { ApiError, prefixed } from '../../core/http/errors';
 
-/** A refusal with an HTTP status and, for bad input, JSON-pointer errors. */
-export class TagApiError extends Error {
-  constructor(
-    public status: number,
-    message: string,
-    public errors?: { path: string; message: string }[]
-  ) {
-    super(message);
-  }
-}
-
-export type RuleRun = { at: string; matched: number; added: number; removed: number; durationMs: number };
+export type { RuleRun };
 
 const toSlug = (name: string) =>
   name
@@ -79,12 +69,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   const checkRule = (rule: unknown) => {
     if (rule === null || rule === undefined) return;
     const result = validateRule(rule);
-    if (!result.valid) throw new TagApiError(400, 'invalid rule', result.errors.map((e) => ({ path: `/rule${e.path}`, message: e.message })));
+    if (!result.valid) throw ApiError.invalid(prefixed('/rule', result.errors));
   };
 
   const getRow = async (id: number) => {
     const row = await knex()(tagTable()).where({ id }).first();
-    if (!row) throw new TagApiError(404, `tag ${id} not found`);
+    if (!row) throw ApiError.notFound(`tag ${id} not found`);
     return row;
   };
 
@@ -131,9 +121,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     async create(input: z.infer<typeof createTagSchema>) {
       checkRule(input.rule);
       const slug = input.slug ?? toSlug(input.name);
-      if (!slug) throw new TagApiError(400, 'invalid slug', [{ path: '/slug', message: 'give a slug: the name has no latin letters or digits' }]);
+      if (!slug) throw ApiError.invalid([{ path: '/slug', message: 'give a slug: the name has no latin letters or digits' }]);
       if (await knex()(tagTable()).where({ slug }).first()) {
-        throw new TagApiError(400, 'slug taken', [{ path: '/slug', message: `a tag with slug "${slug}" exists` }]);
+        throw ApiError.invalid([{ path: '/slug', message: `a tag with slug "${slug}" exists` }]);
       }
       const created = await strapi.documents(UID.tag as any).create({ data: { ...input, slug } as any });
       return service.get(Number((created as any).id));
@@ -156,7 +146,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const segments = await knex()(segmentTable()).select('name', 'rule');
       const referencing = segments.filter((seg: any) => usesTag(parseJson(seg.rule), source.slug));
       if (referencing.length) {
-        throw new TagApiError(409, `segments use tag "${source.slug}": ${referencing.map((s: any) => s.name).join(', ')}; change their rules first`);
+        throw ApiError.conflict(`segments use tag "${source.slug}": ${referencing.map((s: any) => s.name).join(', ')}; change their rules first`);
       }
       const moved = await changing(async (trx) => {
         const before = await trx(TABLES.customerTags).where('tag_id', targetId).count({ n: '*' }).first();
@@ -184,7 +174,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     /** Apply or remove a tag for a segment's current members or a list of ids, in one statement. */
-    async bulk(id: number, input: z.infer<typeof bulkSchema>, now = new Date()) {
+    async bulk(id: number, input: z.infer<typeof bulkTagSchema>, now = new Date()) {
       await getRow(id);
       const k = knex();
       const named = input.segment === undefined ? input.customerIds! : null;
@@ -193,7 +183,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         const seg = await k(segmentTable())
           .where(typeof input.segment === 'number' ? { id: input.segment } : { key: input.segment })
           .first('id');
-        if (!seg) throw new TagApiError(400, 'unknown segment', [{ path: '/segment', message: `segment ${input.segment} does not exist` }]);
+        if (!seg) throw ApiError.invalid([{ path: '/segment', message: `segment ${input.segment} does not exist` }]);
         customers = (trx) =>
           trx(`${TABLES.segmentMembers} as m`)
             .join(`${TABLES.segmentCurrent} as cur`, function () {
@@ -229,7 +219,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     async runRule(id: number, now = new Date()) {
       const row = await getRow(id);
       const rule = parseJson(row.rule);
-      if (rule === null) throw new TagApiError(400, 'no rule', [{ path: '/rule', message: 'this tag has no auto rule' }]);
+      if (rule === null) throw ApiError.invalid([{ path: '/rule', message: 'this tag has no auto rule' }]);
       checkRule(rule);
       const started = Date.now();
       const result = await changing(async (trx) => {
@@ -262,7 +252,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     async assign(customerId: number, tagId: number, expiresAt: string | null, now = new Date()) {
       await getRow(tagId);
       const k = knex();
-      if (!(await k(customerTable()).where({ id: customerId }).first('id'))) throw new TagApiError(404, `customer ${customerId} not found`);
+      if (!(await k(customerTable()).where({ id: customerId }).first('id'))) throw ApiError.notFound(`customer ${customerId} not found`);
       const expires = expiresAt ? bindDate(k, new Date(expiresAt)) : null;
       await changing(async (trx) => {
         const exists = await trx(TABLES.customerTags).where({ customer_id: customerId, tag_id: tagId }).first();

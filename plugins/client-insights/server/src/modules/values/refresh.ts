@@ -4,6 +4,7 @@ import type { Sql } from '../../core/db/sql-fragment';
 import { TABLES, type HostTables } from '../../core/db/tables';
 import type { EventBus } from '../../core/events/bus';
 import { isCancellation } from '../../core/jobs/status';
+import { REFRESH_PHASES } from '../../../../shared/enums';
 import { FIELDS } from '../rules/catalogue';
 import { columns } from './columns';
 import { fitClv, scoreClv, type ClvSummary } from './clv';
@@ -39,8 +40,8 @@ export type RefreshInput = {
 /** The rule fields a run rewrites: every `score.*` field of the catalogue. */
 export const SCORE_FIELDS = FIELDS.map((f) => f.path).filter((path) => path.startsWith('score.'));
 
-/** The phases a run reports, in order (the admin translates each). */
-export const REFRESH_PHASES = ['rfm', 'clv', 'propensity', 'scores', 'publish'] as const;
+/** The phases a run reports, in order (the admin translates each); declared with the API contracts. */
+export { REFRESH_PHASES };
 export type RefreshPhase = (typeof REFRESH_PHASES)[number];
 
 export type RefreshResult = {

@@ -1,5 +1,5 @@
 import type { Core } from '@strapi/strapi';
-import { PLUGIN_ID } from '../../core/constants';
+import { PLUGIN_ID } from '../../../../shared/permissions';
 import { withLock } from '../../core/db/dialect';
 import { hostTables } from '../../core/db/tables';
 import { createJobTracker, type JobContext } from '../../core/jobs/tracker';
