@@ -3,16 +3,30 @@ import { Button } from '@strapi/design-system';
 import { Download } from '@strapi/icons';
 import { useAuth, useNotification } from '@strapi/strapi/admin';
 import { useIntl } from 'react-intl';
-import { apiPath } from '../api/useApi';
+import type { CSV, Endpoint, RequestOf } from '../../../shared/contracts/http';
+import { LOCALES } from '../../../shared/labels';
+import { downloadCsv } from '../api/client';
+import { errorMessage } from '../api/useApi';
 import { useT } from '../utils/translate';
 
-const EXPORT_LOCALES = ['en', 'zh-Hans', 'zh'];
+/** A CSV export endpoint; each takes the reader's language and time zone as its query (shared/contracts/http.ts exportQuery). */
+type ExportEndpoint = Endpoint & { response: typeof CSV };
 
 /**
- * POSTs to a CSV export endpoint and saves the answer as a file (the fetch client only parses JSON).
+ * Calls a CSV export endpoint and saves the answer as a file; a refusal shows the server's message.
  * The file is written in the admin's language and the browser's time zone (labels, codes, dates).
  */
-export const CsvButton = ({ path, body = {}, filename, label }: { path: string; body?: unknown; filename: string; label?: string }) => {
+export const CsvButton = <E extends ExportEndpoint>({
+  endpoint,
+  input,
+  filename,
+  label,
+}: {
+  endpoint: E;
+  input: Omit<RequestOf<E>, 'query'>;
+  filename: string;
+  label?: string;
+}) => {
   const t = useT();
   const token = useAuth('CsvButton', (s: any) => s.token);
   const { toggleNotification } = useNotification();
@@ -22,24 +36,11 @@ export const CsvButton = ({ path, body = {}, filename, label }: { path: string; 
     setBusy(true);
     try {
       // Languages the exports have (en, zh-Hans, zh); another admin language falls back to Accept-Language.
-      const reader = new URLSearchParams({ ...(EXPORT_LOCALES.includes(locale) ? { locale } : {}), timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC' });
-      const res = await fetch(`${window.strapi?.backendURL ?? ''}${apiPath(path)}?${reader}`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      });
-      if (!res.ok) {
-        const text = await res.text();
-        let message = text;
-        try {
-          const json = JSON.parse(text);
-          message = json.error?.message ?? json.errors?.map((e: any) => e.message).join('; ') ?? text;
-        } catch {
-          /* plain text answer */
-        }
-        throw new Error(message || `HTTP ${res.status}`);
-      }
-      const blob = await res.blob();
+      const reader = {
+        locale: (LOCALES as readonly string[]).includes(locale) ? locale : undefined,
+        timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC',
+      };
+      const blob = await downloadCsv(endpoint, { ...input, query: reader } as RequestOf<E>, token, window.strapi?.backendURL ?? '');
       const url = URL.createObjectURL(blob);
       const a = document.createElement('a');
       a.href = url;
@@ -47,7 +48,7 @@ export const CsvButton = ({ path, body = {}, filename, label }: { path: string; 
       a.click();
       URL.revokeObjectURL(url);
     } catch (e) {
-      toggleNotification({ type: 'danger', message: (e as Error).message });
+      toggleNotification({ type: 'danger', message: errorMessage(e) });
     } finally {
       setBusy(false);
     }

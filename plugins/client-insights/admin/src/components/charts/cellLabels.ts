@@ -6,7 +6,7 @@ import type { Plugin } from 'chart.js';
  * item, read from the chart at draw time (see clickTargets). The texts drawn are published as JSON
  * in the canvas's `data-labels`, for tests.
  */
-export const cellLabels = <T,>(labelOf: (item: T) => { text: string; color: string }): Plugin => ({
+export const cellLabels = <T>(labelOf: (item: T) => { text: string; color: string }): Plugin => ({
   id: 'ciCellLabels',
   afterDatasetsDraw(chart) {
     const { ctx } = chart;

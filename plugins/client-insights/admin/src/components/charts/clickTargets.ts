@@ -12,7 +12,7 @@ import type { Plugin } from 'chart.js';
  * component's data would keep reading the first render's points after the data changed under the
  * chart (empty → scores on the first Recalculate), and fail on indices the old data never had.
  */
-export const clickTargets = <T,>(keyOf: (item: T) => Record<string, string | number>): Plugin => ({
+export const clickTargets = <T>(keyOf: (item: T) => Record<string, string | number>): Plugin => ({
   id: 'ciClickTargets',
   afterDraw(chart) {
     const targets = chart.data.datasets.flatMap((dataset, d) => {

@@ -8,7 +8,9 @@ import '../../components/charts/setup';
 import { useEnumLabel, useT } from '../../utils/translate';
 import { ChartCard } from './ChartCard';
 import { customersOf } from './drillDown';
-import { QUADRANT_COLORS, QUADRANTS, type ValueCharts } from './types';
+import type { ValueCharts } from '../../../../shared/contracts/overview';
+import { QUADRANTS } from '../../../../shared/enums';
+import { QUADRANT_COLORS } from './quadrantColors';
 
 type Point = ValueCharts['points'][number];
 const pointFilter = (p: Point) => ({ quadrant: p.quadrant, r: p.r, m: p.m });

@@ -1,5 +1,3 @@
-import { permission } from '../../core/constants';
-
 /** Masking of contact data for admins without `sensitive.view` (RULES.md: name, email, phone). */
 export const maskName = (v: string | null) => (v ? `${[...v][0]}${'*'.repeat(Math.max(1, [...v].length - 1))}` : v);
 export const maskEmail = (v: string | null) => {
@@ -18,10 +16,3 @@ export const maskContact = <T extends { name?: string | null; email?: string | n
         ...('email' in row ? { email: maskEmail(row.email ?? null) } : {}),
         ...('phone' in row ? { phone: maskPhone(row.phone ?? null) } : {}),
       };
-
-/**
- * Whether the caller sees contact data unmasked: an admin needs `sensitive.view`; content-API
- * callers (API tokens) read customers through the content API anyway, so nothing is hidden from them.
- */
-export const seesContact = (ctx: any): boolean =>
-  ctx.state?.auth?.strategy?.name !== 'admin' || Boolean(ctx.state?.userAbility?.can?.(permission('sensitive.view')));

@@ -1,16 +1,11 @@
 import type { Core } from '@strapi/strapi';
-import { permission } from '../../core/constants';
+import { overviewApi } from '../../../../shared/contracts/overview';
+import { respond } from '../../core/http/respond';
+import { can } from '../../core/http/viewer';
 import { getService } from '../../get-service';
 
 export default ({ strapi }: { strapi: Core.Strapi }) => ({
-  async counts(ctx) {
-    ctx.body = { data: await getService(strapi, 'overview').counts() };
-  },
-  async kpis(ctx) {
-    ctx.body = { data: await getService(strapi, 'overview').kpis() };
-  },
-  async valueCharts(ctx) {
-    const sensitive = Boolean(ctx.state?.userAbility?.can?.(permission('sensitive.view')));
-    ctx.body = { data: await getService(strapi, 'overview').valueCharts(sensitive) };
-  },
+  counts: (ctx) => respond(ctx, overviewApi.counts, async () => ({ data: await getService(strapi, 'overview').counts() })),
+  kpis: (ctx) => respond(ctx, overviewApi.kpis, async () => ({ data: await getService(strapi, 'overview').kpis() })),
+  valueCharts: (ctx) => respond(ctx, overviewApi.valueCharts, async () => ({ data: await getService(strapi, 'overview').valueCharts(can(ctx, 'sensitive.view')) })),
 });

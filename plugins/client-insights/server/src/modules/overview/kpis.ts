@@ -1,7 +1,8 @@
 import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
 import { bindDate } from '../../core/db/dialect';
-import { hostTables } from './tables';
+import { hostTables } from '../../core/db/tables';
+import type { Kpi } from '../../../../shared/contracts/overview';
 
 const DAY = 24 * 3600 * 1000;
 /** Active: an interaction in the last 30 days. Churn risk: a paid order and none for 90 days. */
@@ -24,20 +25,9 @@ export const RETENTION_FILTER = { retained: 'true' };
 /** Points in each sparkline: the current period and the five before it. */
 export const POINTS = 6;
 
-export type KpiKey = 'total' | 'active' | 'churn_risk' | 'new' | 'deals' | 'retention';
-export type Kpi = {
-  key: KpiKey;
-  value: number;
-  previous: number;
-  unit: 'count' | 'percent';
-  series: { period: string; value: number }[];
-  /**
-   * Where the card drills to, counting the same customers by the same definition: the rule of the
-   * matching segment (opened in the builder), or else a customer-list filter (`filter`), or the whole list.
-   */
-  rule: unknown | null;
-  filter?: Record<string, string>;
-};
+/** A KPI card as the API shows it (shared/contracts/overview.ts). */
+export type { Kpi };
+export type KpiKey = Kpi['key'];
 
 const monthStart = (d: Date, back = 0) => new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() - back, 1));
 const iso = (d: Date) => d.toISOString().slice(0, 10);
@@ -85,7 +75,7 @@ export const computeKpis = async (strapi: Core.Strapi, now = new Date()): Promis
   const rollingLabel = (p: Date) => iso(p);
 
   // Total customers created up to each point.
-  const totalRow = await knex(t.customer)
+  const totalRow = await knex(t.customers)
     .select(
       points.map((p, i) => {
         const [bound, bindings] = upTo(i, POINTS, 'created_at', d(p));
@@ -96,7 +86,7 @@ export const computeKpis = async (strapi: Core.Strapi, now = new Date()): Promis
 
   // Interactions by customer: active in each 30-day window, and "quiet for 90 days" at each point.
   const oldest = new Date(points[0].getTime() - Math.max(2 * WINDOW, CHURN_QUIET));
-  const perCustomer = knex(`${t.interaction} as i`)
+  const perCustomer = knex(`${t.interactions} as i`)
     .join(`${t.interactionCustomer.table} as l`, `l.${t.interactionCustomer.interaction}`, 'i.id')
     .where('i.occurred_at', '>', d(oldest))
     .groupBy(`l.${t.interactionCustomer.customer}`)
@@ -123,7 +113,7 @@ export const computeKpis = async (strapi: Core.Strapi, now = new Date()): Promis
     .first();
 
   // Churn risk at each point: a paid order by then, and no interaction in the 90 days before.
-  const firstPaid = knex(`${t.order} as o`)
+  const firstPaid = knex(`${t.orders} as o`)
     .join(`${t.orderCustomer.table} as l`, `l.${t.orderCustomer.order}`, 'o.id')
     .where('o.status', 'paid')
     .groupBy(`l.${t.orderCustomer.customer}`)
@@ -144,10 +134,10 @@ export const computeKpis = async (strapi: Core.Strapi, now = new Date()): Promis
   const calendar = [...windows, prevToDate];
   const inMonth = (column: string, w: (typeof calendar)[number], i: number) =>
     (i === POINTS - 1 ? [`${column} >= ?`, [d(w.start)]] : [`${column} >= ? and ${column} < ?`, [d(w.start), d(w.end)]]) as [string, unknown[]];
-  const newRow = await knex(t.customer)
+  const newRow = await knex(t.customers)
     .select(calendar.map((w, i) => sumCase(knex, ...inMonth('created_at', w, i), `w${i}`)))
     .first();
-  const dealsRow = await knex(t.order)
+  const dealsRow = await knex(t.orders)
     .where('status', 'paid')
     .select(calendar.map((w, i) => sumCase(knex, ...inMonth('ordered_at', w, i), `w${i}`)))
     .first();

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { bindDate } from '../../core/db/dialect';
 import { ACTIVE_DAYS } from './kpis';
-import type { hostTables } from './tables';
+import type { HostTables } from '../../core/db/tables';
 
 const DAY = 24 * 3600 * 1000;
 
@@ -11,10 +11,10 @@ const DAY = 24 * 3600 * 1000;
  * with an interaction since (rows dated after now included, as the KPI counts them), `false`
  * those without. Applied to a query on customers aliased `c`.
  */
-export const whereRetention = (knex: Knex, t: ReturnType<typeof hostTables>, q: Knex.QueryBuilder, now: Date, retained: boolean) => {
+export const whereRetention = (knex: Knex, t: HostTables, q: Knex.QueryBuilder, now: Date, retained: boolean) => {
   const link = t.interactionCustomer;
   const activeSince = (alias: string, from: Date, to?: Date) =>
-    knex(`${t.interaction} as ${alias}`)
+    knex(`${t.interactions} as ${alias}`)
       .join(`${link.table} as ${alias}l`, `${alias}l.${link.interaction}`, `${alias}.id`)
       .select(knex.raw('1'))
       .whereRaw(`${alias}l.${link.customer} = c.id`)

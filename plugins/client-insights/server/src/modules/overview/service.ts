@@ -1,5 +1,5 @@
 import type { Core } from '@strapi/strapi';
-import { UID } from '../../core/constants';
+import { hostTables } from '../../core/db/tables';
 import { computeKpis } from './kpis';
 import { valueCharts } from './value-charts';
 
@@ -11,9 +11,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   /** Row counts straight from the tables, one aggregate each. */
   async counts(): Promise<OverviewCounts> {
     const knex = strapi.db.connection;
+    const t = hostTables(strapi);
+    const tables: Record<(typeof COUNTED)[number], string> = { customer: t.customers, segment: t.segments, tag: t.tags, order: t.orders, interaction: t.interactions };
     const entries = await Promise.all(
       COUNTED.map(async (key) => {
-        const table = strapi.db.metadata.get(UID[key]).tableName;
+        const table = tables[key];
         const row = await knex(table).count({ n: '*' }).first();
         return [key, Number(row?.n ?? 0)] as const;
       })

@@ -1,9 +1,9 @@
 import type { Core } from '@strapi/strapi';
 import { maskName } from '../customers/mask';
+import { hostTables, TABLES } from '../../core/db/tables';
 import { clvBasis, latestRunId } from '../values/reports';
-import { hostTables } from './tables';
 
-const SCORES = 'ci_customer_scores';
+const SCORES = TABLES.scores;
 export const CLV_BUCKETS = 20;
 const QUADRANTS = ['high_value', 'potential', 'dormant', 'churn_risk'] as const;
 const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
@@ -15,7 +15,7 @@ const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
  */
 export const valueCharts = async (strapi: Core.Strapi, sensitive: boolean) => {
   const knex = strapi.db.connection;
-  const customers = hostTables(strapi).customer;
+  const customers = hostTables(strapi).customers;
   const [points, quadrantRows, range] = await Promise.all([
     knex(SCORES)
       .whereNotNull('quadrant')

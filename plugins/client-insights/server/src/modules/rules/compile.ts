@@ -4,8 +4,9 @@
  * below. The meaning of each operator is in operators.ts; this file only assembles it.
  */
 import type { Knex } from 'knex';
-import { dialectOf, joinRowByKey } from '../../core/db/dialect';
+import { dialectOf, joinRowByKey, probesNeedFence } from '../../core/db/dialect';
 import { joinSql, raw, sql, type Sql } from '../../core/db/sql-fragment';
+import { HOST_TABLES as H, TABLES } from '../../core/db/tables';
 import { isPlain, operandIsInteger, operandMissingValue, operandType, type Operand, type RuleNode } from './ast';
 import { FIELDS } from './catalogue';
 import { AGGREGATE, COMPARE, DAYS_SINCE, LOGIC, MEMBERSHIP, type ParamContext, type SqlContext } from './operators';
@@ -51,7 +52,7 @@ const FIELD_SQL: Record<string, { column: string; join?: Join }> = Object.fromEn
     const name = f.path.slice(f.path.indexOf('.') + 1);
     if (f.path === 'customer.owner') {
       // manyToOne through Strapi's link table; min() keeps it one value even with stray duplicates.
-      return [f.path, { column: '(select min(ow.user_id) from customers_owner_lnk ow where ow.customer_id = c.id)' }];
+      return [f.path, { column: `(select min(ow.user_id) from ${H.customerOwner.table} ow where ow.customer_id = c.id)` }];
     }
     if (f.group === 'metrics') return [f.path, { column: `m.${name}`, join: 'metrics' as Join }];
     if (f.group === 'score') return [f.path, { column: `s.${name}`, join: 'scores' as Join }];
@@ -246,8 +247,8 @@ class Compiler {
 }
 
 const ROLLUPS: Record<Join, { table: string; alias: string }> = {
-  metrics: { table: 'ci_customer_metrics', alias: 'm' },
-  scores: { table: 'ci_customer_scores', alias: 's' },
+  metrics: { table: TABLES.metrics, alias: 'm' },
+  scores: { table: TABLES.scores, alias: 's' },
 };
 
 /**
@@ -277,7 +278,7 @@ const astQuery = (knex: Knex, ast: RuleNode, options: CompileOptions): Knex.Quer
   const probe = Boolean(options.customerIds) || options.strategy === 'probe';
   const conjuncts = conjunctsOf(ast);
   const drivingSets = conjuncts.filter((n) => options.drivers?.includes(n.path)).map((n) => impliedCustomers(ctx, n));
-  const base = knex.from('customers as c');
+  const base = knex.from(`${H.customers} as c`);
   for (const set of drivingSets) if (set) whereIn(base, set);
   // PostgreSQL evaluates a probe at the lowest join its columns allow: below the semi- and
   // anti-joins, so for every customer the plain conditions leave. Those joins therefore run
@@ -285,7 +286,7 @@ const astQuery = (knex: Knex, ast: RuleNode, options: CompileOptions): Knex.Quer
   // left (1M customers, 10 conditions: 236k probed candidates → 54k).
   const joined = conjuncts.filter((n) => isPlain(n) || existenceJoin(n));
   const probed = conjuncts.filter((n) => !isPlain(n) && !existenceJoin(n));
-  if (probe && !options.customerIds && ctx.dialect === 'postgres' && probed.length && joined.some((n) => existenceJoin(n))) {
+  if (probe && !options.customerIds && probesNeedFence(ctx.dialect) && probed.length && joined.some((n) => existenceJoin(n))) {
     const first = filter(base, allOf(joined, ast.path), ctx, true).select('c.*').toSQL();
     const candidates = knex.from(knex.raw(`(${first.sql} offset 0) as c`, first.bindings as any[]));
     return filter(candidates, allOf(probed, ast.path), ctx, true, true);
@@ -317,19 +318,25 @@ export const matchQuery = (knex: Knex, rule: unknown, options: CompileOptions): 
 export const countQuery = (knex: Knex, rule: unknown, options: CompileOptions): Knex.QueryBuilder =>
   baseQuery(knex, rule, options).count({ count: '*' });
 
-/** Keys named by in_segment anywhere in the rule (for cycle checks); tolerant of invalid rules. */
-export const referencedSegmentKeys = (rule: unknown): string[] => {
-  const keys = new Set<string>();
+/** The first argument of every `op` in the rule (tolerant of invalid rules). */
+const firstArguments = (rule: unknown, op: string): string[] => {
+  const found = new Set<string>();
   const walk = (node: unknown, depth: number) => {
     if (depth > 64 || node === null || typeof node !== 'object') return;
     if (Array.isArray(node)) return node.forEach((n) => walk(n, depth + 1));
-    for (const [op, value] of Object.entries(node as Record<string, unknown>)) {
-      if (op === 'in_segment') {
-        const key = Array.isArray(value) ? value[0] : value;
-        if (typeof key === 'string') keys.add(key);
+    for (const [name, value] of Object.entries(node as Record<string, unknown>)) {
+      if (name === op) {
+        const first = Array.isArray(value) ? value[0] : value;
+        if (typeof first === 'string') found.add(first);
       } else walk(value, depth + 1);
     }
   };
   walk(rule, 0);
-  return [...keys];
+  return [...found];
 };
+
+/** Keys named by in_segment anywhere in the rule (for cycle checks); tolerant of invalid rules. */
+export const referencedSegmentKeys = (rule: unknown): string[] => firstArguments(rule, 'in_segment');
+
+/** Field paths the rule reads (`{ var: 'score.clv' }`), e.g. to find the rules a value refresh affects. */
+export const referencedFields = (rule: unknown): string[] => firstArguments(rule, 'var');

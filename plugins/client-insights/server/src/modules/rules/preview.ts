@@ -1,5 +1,7 @@
 import type { Knex } from 'knex';
+import { PREVIEW_MAX_SAMPLE_SIZE as MAX_SAMPLE_SIZE, type PreviewResult, type PreviewSample, type PreviewScope } from '../../../../shared/contracts/rules';
 import { bindDate, joinRowByKey, readDate, wholeTableStatement } from '../../core/db/dialect';
+import { HOST_TABLES as H, TABLES } from '../../core/db/tables';
 import { analyseRule, emptyWarning } from './analyse';
 import { matchQuery, type Strategy } from './compile';
 import { chooseStrategy, type StrategyChoice } from './strategy';
@@ -10,7 +12,6 @@ import type { RuleWarning } from './types';
  * split. Every figure is a SQL aggregate over the compiled rule; only the sample rows reach Node.
  */
 export const DEFAULT_SAMPLE_SIZE = 20;
-export const MAX_SAMPLE_SIZE = 200;
 
 /** Churn-risk thresholds on `ci_customer_scores.churn_risk` (0..1). */
 export const RISK_THRESHOLDS = { high: 0.6, medium: 0.3 } as const;
@@ -25,34 +26,7 @@ export const RISK_METHOD =
   `churn_risk score when the customer has one (high >= ${RISK_THRESHOLDS.high}, medium >= ${RISK_THRESHOLDS.medium}); ` +
   'otherwise points: a risk-category tag 2, overdue payments 1, complaints 1 (high >= 2, medium 1, low 0)';
 
-export type PreviewSample = {
-  id: number;
-  documentId: string;
-  name: string;
-  region: string | null;
-  stage: string;
-  total_spent: number;
-  last_order_at: string | null;
-};
-
-export type PreviewResult = {
-  count: number;
-  total: number;
-  share: number;
-  sample: PreviewSample[];
-  riskDistribution: { low: number; medium: number; high: number };
-  /** `scores` when every match has a churn score, `tags` when none has, `mixed` otherwise. */
-  riskBasis: { basis: 'scores' | 'tags' | 'mixed'; scored: number; fallback: number; method: string };
-  warnings: RuleWarning[];
-  now: string;
-  /** How the custom operators were evaluated (rules/strategy.ts). */
-  strategy: Strategy;
-  /** The parent segment a child's rule was previewed within (counted as `parent's rules AND rule`), null for a root. */
-  scope: PreviewScope | null;
-  durationMs: number;
-};
-
-export type PreviewScope = { parent: { id: number; key: string; name: string } };
+export type { PreviewResult, PreviewSample };
 
 export type PreviewInput = {
   rule: unknown;
@@ -78,7 +52,7 @@ const riskLevelSql = (knex: Knex, now: Date) =>
     `case when s.churn_risk is not null then
        (case when s.churn_risk >= ? then 2 when s.churn_risk >= ? then 1 else 0 end)
      else
-       (case when ((case when exists (select 1 from ci_customer_tags ct join tags t on t.id = ct.tag_id
+       (case when ((case when exists (select 1 from ${TABLES.customerTags} ct join ${H.tags} t on t.id = ct.tag_id
                                       where ct.customer_id = mm.customer_id and t.category = 'risk'
                                         and (ct.expires_at is null or ct.expires_at > ?)) then 2 else 0 end)
                  + (case when coalesce(m.overdue_amount, 0) > 0 then 1 else 0 end)
@@ -101,7 +75,7 @@ const previewStatement = (knex: Knex, rule: unknown, now: Date, size: number, ch
   // Per match, by key (joinRowByKey): under the join strategy's `enable_nestloop = off` plain joins
   // hashed the whole metrics and customers tables to find the matches' rows.
   const lookup = (query: Knex.QueryBuilder, table: string, alias: string, key: string, on: string) => joinRowByKey(knex, query, table, alias, key, on);
-  const levels = lookup(lookup(knex.from('mm'), 'ci_customer_scores', 's', 'customer_id', 'mm.customer_id'), 'ci_customer_metrics', 'm', 'customer_id', 'mm.customer_id')
+  const levels = lookup(lookup(knex.from('mm'), TABLES.scores, 's', 'customer_id', 'mm.customer_id'), TABLES.metrics, 'm', 'customer_id', 'mm.customer_id')
     .select(riskLevelSql(knex, now), knex.raw('case when s.churn_risk is not null then 1 else 0 end as scored'));
   const none = (columns: readonly string[]) => columns.map((c) => knex.raw(`null as ${c}`));
   // One row per risk level: the level is computed once per match. Three sums of
@@ -111,7 +85,7 @@ const previewStatement = (knex: Knex, rule: unknown, now: Date, size: number, ch
   // where the union types them.
   const figures = knex.from(perLevel.as('f')).select(knex.raw("'figures' as part"), ...none(SAMPLE_COLUMNS), 'f.lvl', 'f.count', 'f.scored');
   const lowest = knex.from('mm').select('mm.customer_id').orderBy('mm.customer_id').limit(Math.max(size, 1));
-  const sample = lookup(lookup(knex.from(lowest.as('first')), 'customers', 'c', 'id', 'first.customer_id'), 'ci_customer_metrics', 'm', 'customer_id', 'first.customer_id')
+  const sample = lookup(lookup(knex.from(lowest.as('first')), H.customers, 'c', 'id', 'first.customer_id'), TABLES.metrics, 'm', 'customer_id', 'first.customer_id')
     .select(knex.raw("'sample' as part"), 'c.id', 'c.document_id', 'c.name', 'c.region', 'c.stage', 'm.total_spent', 'm.last_order_at', ...none(FIGURES));
   return knex.with('mm', matchQuery(knex, rule, { now, ...choice })).select('*').from(figures.unionAll(size > 0 ? [sample] : []).as('preview'));
 };
@@ -148,7 +122,7 @@ export const previewRule = async (knex: Knex, input: PreviewInput): Promise<Prev
   // The preview and the total side by side, each in its own connection and transaction.
   const [agg, totalRow] = await Promise.all([
     wholeTableStatement(knex, (trx) => evaluate(trx, rule, now, size, choice), { strategy }),
-    knex('customers').count({ n: '*' }).first(),
+    knex(H.customers).count({ n: '*' }).first(),
   ]);
   const total = Number(totalRow?.n ?? 0);
   const warnings = [...analyseRule(input.rule), ...(input.extraWarnings ?? [])];

@@ -1,3 +1,5 @@
+import { exportQuery } from '../../../../shared/contracts/http';
+import { zodErrors } from '../../core/http/errors';
 import { csvFormatOf, csvFormatter, localeFromAcceptLanguage } from './csv-locale';
 
 describe('csv locale', () => {
@@ -11,15 +13,16 @@ describe('csv locale', () => {
     expect(localeFromAcceptLanguage('fr;q=0.9,en;q=0.5,zh-CN;q=0.7')).toBe('zh-Hans');
   });
 
-  it('reads ?locale= (the admin codes) and ?timeZone=, and names a bad one', () => {
-    expect(csvFormatOf({}, 'zh-CN')).toEqual({ format: { locale: 'zh-Hans', timeZone: 'UTC' } });
-    expect(csvFormatOf({ locale: 'zh', timeZone: 'Asia/Taipei' }, 'en')).toEqual({ format: { locale: 'zh', timeZone: 'Asia/Taipei' } });
-    expect(csvFormatOf({ locale: 'fr', timeZone: 'Mars/Base' }, undefined)).toEqual({
-      errors: [
-        { path: '/query/locale', message: 'one of en, zh-Hans, zh' },
-        { path: '/query/timeZone', message: 'an IANA time zone such as Asia/Shanghai' },
-      ],
-    });
+  it('takes ?locale= (the admin codes) over Accept-Language, and ?timeZone= (default UTC)', () => {
+    expect(csvFormatOf({}, 'zh-CN')).toEqual({ locale: 'zh-Hans', timeZone: 'UTC' });
+    expect(csvFormatOf({ locale: 'zh', timeZone: 'Asia/Taipei' }, 'en')).toEqual({ locale: 'zh', timeZone: 'Asia/Taipei' });
+  });
+
+  it('refuses a language or a time zone it does not have, naming the query parameter (the contract)', () => {
+    const parsed = exportQuery.safeParse({ locale: 'fr', timeZone: 'Mars/Base' });
+    expect(parsed.success).toBe(false);
+    expect(parsed.success ? [] : zodErrors(parsed.error).map((e) => e.path)).toEqual(['/locale', '/timeZone']);
+    expect(exportQuery.parse({ locale: 'zh-Hans', timeZone: 'Asia/Shanghai' })).toEqual({ locale: 'zh-Hans', timeZone: 'Asia/Shanghai' });
   });
 
   it('formats dates in the zone and the language, codes by column, and leaves other values alone', () => {

@@ -1,7 +1,8 @@
 import type { Knex } from 'knex';
 import { readDate } from '../../core/db/dialect';
 import type { Rule } from '../rules/types';
-import type { StrapiTables } from './tables';
+import { TABLES, type HostTables } from '../../core/db/tables';
+import { recomputePrimary } from './priority';
 
 /** A segment as execution sees it (the Strapi `segments` row plus its parent and owner links). */
 export type SegmentRow = {
@@ -51,24 +52,31 @@ const toRow = (r: any): SegmentRow => ({
   lastCalculatedAt: readDate(r.last_calculated_at),
 });
 
-export const segmentQuery = (knex: Knex, t: StrapiTables) =>
+export const segmentQuery = (knex: Knex, t: HostTables) =>
   knex(`${t.segments} as s`)
     .leftJoin(`${t.parent.table} as pl`, `pl.${t.parent.col}`, 's.id')
     .leftJoin(`${t.owner.table} as ol`, `ol.${t.owner.col}`, 's.id')
     .select('s.*', { parent_id: `pl.${t.parent.parentCol}`, owner_id: `ol.${t.owner.userCol}` });
 
-export const findSegments = async (knex: Knex, t: StrapiTables, where?: (q: Knex.QueryBuilder) => void) => {
+export const findSegments = async (knex: Knex, t: HostTables, where?: (q: Knex.QueryBuilder) => void) => {
   const q = segmentQuery(knex, t).orderBy('s.id');
   where?.(q);
   return (await q).map(toRow);
 };
 
-/** By numeric id, document id or key. */
-export const findSegment = async (knex: Knex, t: StrapiTables, ref: string | number): Promise<SegmentRow | null> => {
-  const text = String(ref);
-  const rows = await findSegments(knex, t, (q) => {
-    if (/^\d+$/.test(text)) q.where('s.id', Number(text));
-    else q.where('s.document_id', text).orWhere('s.key', text);
-  });
-  return rows[0] ?? null;
+/**
+ * Deletes every plugin row of a segment whose Strapi row is deleted in the same transaction: its
+ * current pointer, member snapshots, runs with their change lists, enter/exit events, and the
+ * primary segments it held (its members get their next one). The caller holds the segment's lock
+ * and the primary-segments lock (see service.ts `remove`).
+ */
+export const deleteSegmentData = async (trx: Knex, tables: HostTables, segmentId: number) => {
+  await trx(TABLES.segmentCurrent).where('segment_id', segmentId).delete();
+  // Out of `current` (and of Strapi's table), the segment no longer ranks for its members.
+  await recomputePrimary(trx, tables, { segmentId });
+  await trx(TABLES.primarySegment).where('segment_id', segmentId).delete();
+  await trx(TABLES.segmentChanges).whereIn('run_id', trx(TABLES.segmentRuns).select('id').where('segment_id', segmentId)).delete();
+  await trx(TABLES.segmentEvents).where('segment_id', segmentId).delete();
+  await trx(TABLES.segmentMembers).where('segment_id', segmentId).delete();
+  await trx(TABLES.segmentRuns).where('segment_id', segmentId).delete();
 };

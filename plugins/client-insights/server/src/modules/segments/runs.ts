@@ -2,37 +2,18 @@ import crypto from 'crypto';
 import os from 'os';
 import type { Knex } from 'knex';
 import { bindDate, isUniqueViolation, readDate } from '../../core/db/dialect';
+import { ACTIVE_STATUSES, clampProgress } from '../../core/jobs/status';
+import type { SegmentResult } from '../../../../shared/contracts/segments';
 import type { MaterialiseOutcome, Phase } from './materialise';
-import { T, type StrapiTables } from './tables';
+import { TABLES, type HostTables } from '../../core/db/tables';
 
-/** Run records (ci_segment_runs), shaped for the API like the requirement's SegmentResult. */
-export type RunStatus = 'queued' | 'running' | 'success' | 'partial' | 'failed';
-export type Trigger = 'manual' | 'schedule' | 'create' | 'snapshot' | 'api';
-
-export type SegmentResult = {
-  executionId: string;
-  runId: number;
-  segmentId: number;
-  trigger: Trigger;
-  status: RunStatus;
-  phase: Phase;
-  percent: number;
-  attempts: number;
-  createdAt: string;
-  executedAt: string | null;
-  finishedAt: string | null;
-  /** Milliseconds. */
-  executionTime: number | null;
-  customerCount: number | null;
-  /** Customers skipped for incomplete facts (the run is then `partial`). */
-  skipped: number | null;
-  changes: { added: number; removed: number; kept: number } | null;
-  statistics: { avgOrderValue: number | null; totalRevenue: number; orderCount: number; churnRate: number | null } | null;
-  error: string | null;
-  scheduleSlot: string | null;
-  /** host:pid of the process that executed it. */
-  node: string | null;
-};
+/**
+ * Run records (ci_segment_runs), shaped for the API like the requirement's SegmentResult
+ * (shared/contracts/segments.ts), in the one job model (core/jobs/status.ts).
+ */
+export type { SegmentResult };
+/** `values`: re-run because a value refresh changed the score.* fields its rule reads. */
+export type Trigger = SegmentResult['trigger'];
 
 const iso = (v: unknown) => readDate(v)?.toISOString() ?? null;
 const numOrNull = (v: unknown) => (v === null || v === undefined ? null : Number(v));
@@ -44,7 +25,8 @@ export const toResult = (r: any): SegmentResult => ({
   trigger: r.trigger,
   status: r.status,
   phase: r.phase,
-  percent: Number(r.percent),
+  progress: clampProgress(Number(r.progress)),
+  cancelRequested: r.cancel_requested_at !== null && r.cancel_requested_at !== undefined,
   attempts: Number(r.attempts),
   createdAt: iso(r.created_at)!,
   executedAt: iso(r.executed_at),
@@ -69,13 +51,13 @@ export const NODE = `${os.hostname()}:${process.pid}`.slice(0, 100);
 export const createRun = async (knex: Knex, segmentId: number, trigger: Trigger, scheduleSlot: string | null = null) => {
   const executionId = crypto.randomUUID();
   try {
-    await knex(T.runs).insert({
+    await knex(TABLES.segmentRuns).insert({
       execution_id: executionId,
       segment_id: segmentId,
       trigger,
       status: 'queued',
       phase: 'queued',
-      percent: 0,
+      progress: 0,
       schedule_slot: scheduleSlot,
       attempts: 0,
       created_at: bindDate(knex, new Date()),
@@ -84,30 +66,50 @@ export const createRun = async (knex: Knex, segmentId: number, trigger: Trigger,
     if (scheduleSlot && isUniqueViolation(error)) return null;
     throw error;
   }
-  return (await knex(T.runs).where('execution_id', executionId).first())!;
+  return (await knex(TABLES.segmentRuns).where('execution_id', executionId).first())!;
 };
 
 export const getRun = async (knex: Knex, ref: string | number) => {
   const text = String(ref);
-  return (await knex(T.runs).where(/^\d+$/.test(text) ? { id: Number(text) } : { execution_id: text }).first()) ?? null;
+  return (await knex(TABLES.segmentRuns).where(/^\d+$/.test(text) ? { id: Number(text) } : { execution_id: text }).first()) ?? null;
 };
 
-export const markRunning = (knex: Knex, runId: number, now: Date) =>
-  knex(T.runs)
-    .where('id', runId)
-    .update({ status: 'running', phase: 'matching', percent: 5, attempts: knex.raw('attempts + 1'), executed_at: bindDate(knex, now), error: null, node: NODE });
+/** Claims a queued (or interrupted running) run; 0 when it was cancelled or finished meanwhile. */
+export const markRunning = async (knex: Knex, runId: number, now: Date): Promise<number> =>
+  Number(
+    await knex(TABLES.segmentRuns)
+      .where('id', runId)
+      .whereIn('status', ACTIVE_STATUSES)
+      .update({ status: 'running', phase: 'matching', progress: 0.05, attempts: knex.raw('attempts + 1'), executed_at: bindDate(knex, now), error: null, node: NODE })
+  );
 
-export const setProgress = (knex: Knex, runId: number, phase: Phase, percent: number) =>
-  knex(T.runs).where('id', runId).update({ phase, percent });
+/** `fraction`: 0..1. */
+export const setProgress = (knex: Knex, runId: number, phase: Phase, fraction: number) =>
+  knex(TABLES.segmentRuns).where('id', runId).update({ phase, progress: clampProgress(fraction) });
+
+export const cancelRequested = async (knex: Knex, runId: number): Promise<boolean> => {
+  const row = await knex(TABLES.segmentRuns).where('id', runId).first('cancel_requested_at');
+  return row?.cancel_requested_at !== null && row?.cancel_requested_at !== undefined;
+};
+
+/**
+ * Cancels a run: a queued one ends cancelled now; a running one is asked to stop at its next phase
+ * (the executor then rolls it back and ends it cancelled). A finished run is left as it is.
+ */
+export const requestCancel = async (knex: Knex, runId: number) => {
+  const at = bindDate(knex, new Date());
+  await knex(TABLES.segmentRuns).where({ id: runId, status: 'queued' }).update({ status: 'cancelled', cancel_requested_at: at, finished_at: at });
+  await knex(TABLES.segmentRuns).where({ id: runId, status: 'running' }).whereNull('cancel_requested_at').update({ cancel_requested_at: at });
+};
 
 export const markFinished = (trx: Knex, runId: number, outcome: MaterialiseOutcome, previousRunId: number | null, startedAt: Date) => {
   const finishedAt = new Date();
-  return trx(T.runs)
+  return trx(TABLES.segmentRuns)
     .where('id', runId)
     .update({
       status: outcome.status,
       phase: 'done',
-      percent: 100,
+      progress: 1,
       previous_run_id: previousRunId,
       finished_at: bindDate(trx, finishedAt),
       execution_time_ms: finishedAt.getTime() - startedAt.getTime(),
@@ -125,12 +127,13 @@ export const markFinished = (trx: Knex, runId: number, outcome: MaterialiseOutco
     });
 };
 
-export const markFailed = (knex: Knex, runId: number, message: string, startedAt: Date | null) => {
+/** Ends a run `failed` (or `cancelled`) with its message; its membership was rolled back. */
+export const markFailed = (knex: Knex, runId: number, message: string, startedAt: Date | null, status: 'failed' | 'cancelled' = 'failed') => {
   const finishedAt = new Date();
-  return knex(T.runs)
+  return knex(TABLES.segmentRuns)
     .where('id', runId)
     .update({
-      status: 'failed',
+      status,
       finished_at: bindDate(knex, finishedAt),
       execution_time_ms: startedAt ? finishedAt.getTime() - startedAt.getTime() : null,
       error: message.slice(0, 2000),
@@ -141,7 +144,7 @@ export type Page = { page: number; pageSize: number };
 export const pagination = (page: Page, total: number) => ({ page: page.page, pageSize: page.pageSize, total, pageCount: Math.ceil(total / page.pageSize) });
 
 export const listRuns = async (knex: Knex, segmentIds: number[] | null, page: Page) => {
-  const base = knex(T.runs);
+  const base = knex(TABLES.segmentRuns);
   if (segmentIds) base.whereIn('segment_id', segmentIds.length ? segmentIds : [-1]);
   const total = Number((await base.clone().count({ n: '*' }).first())?.n ?? 0);
   const rows = await base.orderBy('id', 'desc').limit(page.pageSize).offset((page.page - 1) * page.pageSize);
@@ -154,19 +157,19 @@ export type MemberFilter = 'added' | 'removed' | 'kept' | undefined;
 export const MEMBER_COLUMNS = ['id', 'documentId', 'name', 'region', 'stage', 'leadSource', 'totalSpent', 'orderCount', 'lastOrderAt'] as const;
 
 /** The customers of one run's snapshot, or of its added / removed / kept changes, ordered by id. */
-export const membersQuery = (knex: Knex, tables: StrapiTables, run: { id: number; segment_id: number }, filter: MemberFilter) => {
+export const membersQuery = (knex: Knex, tables: HostTables, run: { id: number; segment_id: number }, filter: MemberFilter) => {
   const ids =
     filter === 'added' || filter === 'removed'
-      ? knex(T.changes).select('customer_id').where({ run_id: run.id, change: filter })
-      : knex(`${T.members} as x`)
+      ? knex(TABLES.segmentChanges).select('customer_id').where({ run_id: run.id, change: filter })
+      : knex(`${TABLES.segmentMembers} as x`)
           .select('x.customer_id')
           .where({ 'x.segment_id': run.segment_id, 'x.run_id': run.id })
           .modify((q) => {
-            if (filter === 'kept') q.whereNotExists(knex(`${T.changes} as ch`).select(knex.raw('1')).where({ 'ch.run_id': run.id, 'ch.change': 'added' }).andWhere('ch.customer_id', knex.ref('x.customer_id')));
+            if (filter === 'kept') q.whereNotExists(knex(`${TABLES.segmentChanges} as ch`).select(knex.raw('1')).where({ 'ch.run_id': run.id, 'ch.change': 'added' }).andWhere('ch.customer_id', knex.ref('x.customer_id')));
           });
   return knex(ids.as('k'))
     .leftJoin(`${tables.customers} as c`, 'c.id', 'k.customer_id')
-    .leftJoin(`${T.metrics} as mt`, 'mt.customer_id', 'k.customer_id');
+    .leftJoin(`${TABLES.metrics} as mt`, 'mt.customer_id', 'k.customer_id');
 };
 
 export const toMember = (r: any) => ({
@@ -183,7 +186,7 @@ export const toMember = (r: any) => ({
 
 export const memberSelect = ['k.customer_id', 'c.document_id', 'c.name', 'c.region', 'c.stage', 'c.lead_source', 'mt.total_spent', 'mt.order_count', 'mt.last_order_at'];
 
-export const membersPage = async (knex: Knex, tables: StrapiTables, run: { id: number; segment_id: number }, filter: MemberFilter, page: Page) => {
+export const membersPage = async (knex: Knex, tables: HostTables, run: { id: number; segment_id: number }, filter: MemberFilter, page: Page) => {
   const q = membersQuery(knex, tables, run, filter);
   const total = Number((await q.clone().count({ n: '*' }).first())?.n ?? 0);
   const rows = await q.select(memberSelect).orderBy('k.customer_id').limit(page.pageSize).offset((page.page - 1) * page.pageSize);
@@ -191,7 +194,7 @@ export const membersPage = async (knex: Knex, tables: StrapiTables, run: { id: n
 };
 
 /** Pages of members by keyset (id > last), for streaming exports without holding all rows. */
-export async function* memberBatches(knex: Knex, tables: StrapiTables, run: { id: number; segment_id: number }, filter: MemberFilter, batch = 1000) {
+export async function* memberBatches(knex: Knex, tables: HostTables, run: { id: number; segment_id: number }, filter: MemberFilter, batch = 1000) {
   let after = 0;
   for (;;) {
     const rows = await membersQuery(knex, tables, run, filter).select(memberSelect).where('k.customer_id', '>', after).orderBy('k.customer_id').limit(batch);
@@ -206,7 +209,7 @@ export async function* memberBatches(knex: Knex, tables: StrapiTables, run: { id
  * (and always the current one); older ones are deleted in SQL. Run records themselves stay.
  */
 export const pruneSnapshots = async (knex: Knex, segmentId: number, retain: number, currentRunId: number | null) => {
-  const keep = await knex(T.runs)
+  const keep = await knex(TABLES.segmentRuns)
     .where('segment_id', segmentId)
     .whereIn('status', ['success', 'partial'])
     .orderBy('id', 'desc')
@@ -214,13 +217,13 @@ export const pruneSnapshots = async (knex: Knex, segmentId: number, retain: numb
     .pluck('id');
   if (keep.length === 0) return;
   const oldestKept = Math.min(...keep.map(Number));
-  await knex(T.members)
+  await knex(TABLES.segmentMembers)
     .where('segment_id', segmentId)
     .where('run_id', '<', oldestKept)
     .modify((q) => currentRunId !== null && q.whereNot('run_id', currentRunId))
     .delete();
   // Earlier prunes already emptied older runs: only the runs that just fell out are looked at,
   // each by its primary-key prefix.
-  const fallen = await knex(T.runs).where('segment_id', segmentId).where('id', '<', oldestKept).orderBy('id', 'desc').limit(Math.max(1, retain) + 20).pluck('id');
-  if (fallen.length) await knex(T.changes).whereIn('run_id', fallen.map(Number)).delete();
+  const fallen = await knex(TABLES.segmentRuns).where('segment_id', segmentId).where('id', '<', oldestKept).orderBy('id', 'desc').limit(Math.max(1, retain) + 20).pluck('id');
+  if (fallen.length) await knex(TABLES.segmentChanges).whereIn('run_id', fallen.map(Number)).delete();
 };

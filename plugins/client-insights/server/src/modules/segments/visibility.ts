@@ -1,14 +1,16 @@
+import { seesContact, type Viewer } from '../../core/http/viewer';
 import type { SegmentRow } from './repository';
 
 /**
- * Who is asking. Admin users see `global` segments, `team` segments of owners they share a role
- * with (or without owner), and their own `private` ones. Content-API callers (API tokens,
- * integrations) act for no user: they see `team` and `global` segments, never `private` ones.
+ * Admin users (the Viewer, core/http/viewer.ts) see `global` segments, `team` segments of owners
+ * they share a role with (or without owner), and their own `private` ones. Content-API callers
+ * (API tokens, integrations) act for no user: they see `team` and `global` segments, never
+ * `private` ones.
  */
-export type Viewer = { kind: 'admin'; userId: number; roleIds: number[]; seesContact: boolean } | { kind: 'api' };
+export type { Viewer };
 
 /** Whether member lists and exports show this viewer contact data unmasked (see customers/mask.ts). */
-export const viewerSeesContact = (viewer: Viewer) => viewer.kind === 'api' || viewer.seesContact;
+export const viewerSeesContact = seesContact;
 
 export type OwnerRoles = Map<number, number[]>;
 

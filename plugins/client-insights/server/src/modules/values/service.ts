@@ -1,12 +1,12 @@
 import type { Core } from '@strapi/strapi';
-import { PLUGIN_ID } from '../../core/constants';
+import { PLUGIN_ID } from '../../../../shared/permissions';
 import { withLock } from '../../core/db/dialect';
+import { hostTables } from '../../core/db/tables';
 import { createJobTracker, type JobContext } from '../../core/jobs/tracker';
 import { getService } from '../../get-service';
 import { defaultValueConfig, mergeValueConfig, valueConfigSchema, type ValueConfig } from './config';
 import { refreshValues, type RefreshInput } from './refresh';
 import { customerValueScore, fittedModels, quadrantMigration, rfmMatrix } from './reports';
-import { resolveTables } from './tables';
 
 export const VALUES_JOB = 'values.refresh';
 const SCHEDULE_NAME = 'values.refresh';
@@ -36,7 +36,16 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         // The models read the customers' activity copies, which the metrics drain keeps current:
         // drain what is pending first, so the run sees every committed write.
         await getService(strapi, 'metrics').drain();
-        return refreshValues({ knex: knex(), tables: resolveTables(strapi), config, trigger, jobId: ctx?.jobId ?? null, progress: ctx?.progress });
+        await ctx?.checkCancelled();
+        return refreshValues({
+          knex: knex(),
+          tables: hostTables(strapi),
+          config,
+          trigger,
+          jobId: ctx?.jobId ?? null,
+          progress: ctx?.progress,
+          events: getService(strapi, 'events'),
+        });
       },
       { wait: false }
     );
@@ -85,6 +94,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       return job && job.kind === VALUES_JOB ? job : null;
     },
 
+    /** Cancels a queued or running recalculation (null when unknown); the published scores stay as they were. */
+    async cancel(id: number) {
+      const job = await tracker().get(id);
+      return job && job.kind === VALUES_JOB ? tracker().cancel(id) : null;
+    },
+
     /** Synchronous full run (scripts, tests). */
     runNow: (trigger: RefreshInput['trigger'] = 'script') => runExclusive(trigger),
 
@@ -94,7 +109,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
     /** Accepts a numeric id or a Strapi documentId. */
     async customerScore(idOrDocumentId: string) {
-      const customers = strapi.db.metadata.get('api::customer.customer' as any).tableName;
+      const customers = hostTables(strapi).customers;
       const row = /^\d+$/.test(idOrDocumentId)
         ? await knex()(customers).where({ id: Number(idOrDocumentId) }).first('id')
         : await knex()(customers).where({ document_id: idOrDocumentId }).first('id');
