@@ -1,4 +1,5 @@
 import type { Core } from '@strapi/strapi';
+import { keyFromName } from '../../../../shared/keys';
 import { UID } from '../../core/constants';
 import { isUniqueViolation, withLock } from '../../core/db/dialect';
 import { createAccess } from './access';
@@ -27,13 +28,6 @@ const keyTaken = (error: unknown, key: string) => {
   return isUniqueViolation(error) || strapiUnique ? ApiError.invalid([{ path: '/key', message: `key "${key}" is already used by another segment` }]) : error;
 };
 
-const slug = (name: string) =>
-  name
-    .toLowerCase()
-    .normalize('NFKD')
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 80) || 'segment';
 
 /**
  * The segments service: create, update, remove and execute here; what the viewer may see in
@@ -78,7 +72,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       let key = input.key;
       if (key && all.some((s) => s.key === key)) throw ApiError.invalid([{ path: '/key', message: `key "${key}" is already used by another segment` }]);
       if (!key) {
-        const base = slug(input.name);
+        const base = keyFromName(input.name, 'segment');
         key = base;
         for (let i = 2; all.some((s) => s.key === key); i += 1) key = `${base}-${i}`;
       }
