@@ -173,7 +173,7 @@ export const treeNodeSchema: z.ZodType<TreeNode> = z.lazy(() =>
 
 export const segmentsApi = {
   list: endpoint({ method: 'GET', path: '/segments', query: segmentPageSchema, response: pageOf(segmentSchema) }),
-  create: endpoint({ method: 'POST', path: '/segments', body: createSegmentSchema, wrappedBody: true, response: dataOf(segmentDetailSchema) }),
+  create: endpoint({ method: 'POST', path: '/segments', body: createSegmentSchema, wrappedBody: true, response: dataOf(segmentDetailSchema), statuses: [201] }),
   tree: endpoint({ method: 'GET', path: '/segments/tree', query: noQuery, response: dataOf(z.array(treeNodeSchema)) }),
   primary: endpoint({
     method: 'GET',
@@ -187,14 +187,22 @@ export const segmentsApi = {
    * Cancels a run: 200 with it `cancelled` (it was queued), 202 with it still `running` and
    * `cancelRequested` (it stops at its next phase, its membership rolled back), 409 once finished.
    */
-  cancelRun: endpoint({ method: 'POST', path: '/segments/results/:id/cancel', params: refParams, body: noBody, response: dataOf(segmentResultSchema) }),
+  cancelRun: endpoint({ method: 'POST', path: '/segments/results/:id/cancel', params: refParams, body: noBody, response: dataOf(segmentResultSchema), statuses: [200, 202] }),
   resultCustomers: endpoint({ method: 'GET', path: '/segments/results/:id/customers', params: refParams, query: membersQuerySchema, response: pageOf(memberSchema) }),
   exportResult: endpoint({ method: 'POST', path: '/segments/results/:id/export', params: refParams, body: exportSchema, wrappedBody: true, response: CSV }),
   get: endpoint({ method: 'GET', path: '/segments/:id', params: refParams, response: dataOf(segmentDetailSchema) }),
   update: endpoint({ method: 'PUT', path: '/segments/:id', params: refParams, body: updateSegmentSchema, wrappedBody: true, response: dataOf(segmentDetailSchema) }),
   remove: endpoint({ method: 'DELETE', path: '/segments/:id', params: refParams, response: dataOf(segmentSchema) }),
   /** 200 with the finished run (wait), 202 with the queued one, or null when a run is already going. */
-  execute: endpoint({ method: 'POST', path: '/segments/:id/execute', params: refParams, body: executeSchema, wrappedBody: true, response: dataOf(segmentResultSchema.nullable()) }),
+  execute: endpoint({
+    method: 'POST',
+    path: '/segments/:id/execute',
+    params: refParams,
+    body: executeSchema,
+    wrappedBody: true,
+    response: dataOf(segmentResultSchema.nullable()),
+    statuses: [200, 202],
+  }),
   currentCustomers: endpoint({
     method: 'GET',
     path: '/segments/:id/customers',
