@@ -12,7 +12,7 @@ import { unfinishedNodes } from './completeness';
 import type { SubjectDrag } from './dnd';
 import { GroupBox } from './GroupBox';
 import { JsonView } from './JsonView';
-import { emptyGroup, findNode, insertNode, newCondition, nodeForPointer, toRule, type Group } from './model';
+import { findNode, insertNode, newCondition, nodeForPointer, toRule, type Group } from './model';
 import { PreviewPanel } from './PreviewPanel';
 import { usePreview, type PreviewState } from './usePreview';
 import { WarningsPanel } from './WarningsPanel';
@@ -145,4 +145,3 @@ export const RuleBuilder = ({ initial, onChange, refused }: { initial: Group; on
   );
 };
 
-export { emptyGroup };

@@ -12,7 +12,6 @@ import type { bulkTagSchema, createTagSchema, RuleRun, updateTagSchema } from '.
 import { keyFromName } from '../../../../shared/keys';
 import { ApiError, prefixed } from '../../core/http/errors';
 
-export type { RuleRun };
 
 
 const parseJson = (v: unknown) => {

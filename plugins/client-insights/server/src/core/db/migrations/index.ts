@@ -18,7 +18,6 @@ import m204 from './204-one-job-model';
 import m304 from './304-segment-key-unique';
 import type { Migration } from './migration';
 
-export type { Migration } from './migration';
 
 /**
  * Every migration, in the order migrate() applies those a database has not applied yet. Ids are
