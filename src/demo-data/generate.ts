@@ -23,7 +23,7 @@ export type CustomerRow = {
   lead_source: string | null; notes: string | null; created_at: Date; updated_at: Date; published_at: Date;
 };
 export type OrderRow = {
-  id: number; document_id: string; amount: number; gross_margin: number; currency: string; kind: string; status: string;
+  id: number; document_id: string; amount: number; gross_margin: number; currency: string; kind: string; payment_status: string;
   ordered_at: Date; contract_end_at: Date | null; created_at: Date; updated_at: Date; published_at: Date;
 };
 export type InteractionRow = {
@@ -180,7 +180,7 @@ export function* generateBatches(options: GenerateOptions): Generator<Batch> {
           gross_margin: roundTo(amount * (0.25 + rnd.float() * 0.3), 10),
           currency: 'CNY',
           kind,
-          status,
+          payment_status: status,
           ordered_at: new Date(orderTime),
           contract_end_at: stage === 'consultation' ? null : new Date(orderTime + months * 30 * DAY),
           created_at: new Date(orderTime),

@@ -24,7 +24,7 @@ describe('customer list and profile endpoints', () => {
     const wang = await mk('Wang', { referrer: li.documentId, region: 'Beijing' });
     await mk('Zhang', { referrer: li.documentId, family_members: [wang.documentId], stage: 'consultation' });
     const now = Date.now();
-    await app.strapi.documents('api::order.order').create({ data: { amount: 30000, kind: 'new', status: 'paid', ordered_at: new Date(now - 5 * 86400000).toISOString(), customer: li.documentId } as any });
+    await app.strapi.documents('api::order.order').create({ data: { amount: 30000, kind: 'new', payment_status: 'paid', ordered_at: new Date(now - 5 * 86400000).toISOString(), customer: li.documentId } as any });
     await app.strapi.documents('api::interaction.interaction').create({ data: { type: 'meeting_attended', occurred_at: new Date(now - 86400000).toISOString(), customer: li.documentId } as any });
     await app.strapi.documents('api::interaction.interaction').create({ data: { type: 'email_open', occurred_at: new Date(now - 10 * 86400000).toISOString(), customer: li.documentId } as any });
     const tag = await app.strapi.documents('api::tag.tag').create({ data: { name: 'VIP', slug: 'vip', category: 'value', visibility: 'global' } as any });

@@ -25,7 +25,7 @@ describe('rule engine acceptance', () => {
     ids.set(name, created.id as number);
     for (const [amount, status, orderedAt] of orders) {
       await app.strapi.documents('api::order.order').create({
-        data: { amount, status, kind: 'new', ordered_at: orderedAt, customer: created.documentId } as any,
+        data: { amount, payment_status: status, kind: 'new', ordered_at: orderedAt, customer: created.documentId } as any,
       });
     }
     return created;

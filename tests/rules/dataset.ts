@@ -115,7 +115,7 @@ export const buildDataset = async (
   await insertBatches(
     knex,
     'segments',
-    VALUES.segments.map((key, i) => ({ id: segmentIds[i], document_id: doc(), name: `Segment ${key}`, key, type: 'dynamic', status: 'active' }))
+    VALUES.segments.map((key, i) => ({ id: segmentIds[i], document_id: doc(), name: `Segment ${key}`, key, type: 'dynamic', segment_status: 'active' }))
   );
   // Current runs: 2 for most segments; "no-current-run" has members but no current pointer.
   await insertBatches(
@@ -188,7 +188,7 @@ export const buildDataset = async (
         gross_margin: order.margin,
         currency: 'CNY',
         kind: order.kind,
-        status: order.status,
+        payment_status: order.status,
         ordered_at: d(order.at),
         contract_end_at: d(order.end),
         created_at: stamp,

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { copyActivity, EVENTS_TABLE, ORDERS_TABLE } from '../../modules/metrics/activity';
 import { analyzeTables, indexExists } from './dialect';
+import { renameOrderStatusIndex, renameStatusColumns } from './status-renames';
 
 export type Migration = { id: string; up: (knex: Knex) => Promise<void> };
 
@@ -106,7 +107,7 @@ const migrations: Migration[] = [
         ['customers', ['target_major']],
         ['customers', ['program']],
         ['customers', ['created_at']],
-        ['orders', ['status', 'ordered_at']],
+        ['orders', ['payment_status', 'ordered_at']],
         ['orders', ['kind']],
         ['interactions', ['type', 'occurred_at']],
         ['interactions', ['occurred_at']],
@@ -311,8 +312,8 @@ const migrations: Migration[] = [
       const indexes: Array<[string, string[]]> = [
         ['interactions', ['id', 'type', 'occurred_at']],
         ['interactions', ['type', 'occurred_at', 'id']],
-        ['orders', ['id', 'status', 'ordered_at', 'amount']],
-        ['orders', ['status', 'ordered_at', 'id', 'amount']],
+        ['orders', ['id', 'payment_status', 'ordered_at', 'amount']],
+        ['orders', ['payment_status', 'ordered_at', 'id', 'amount']],
         ['ci_customer_tags', ['customer_id', 'tag_id', 'expires_at']],
         ['ci_customer_tags', ['tag_id', 'expires_at', 'customer_id']],
       ];
@@ -351,8 +352,8 @@ const migrations: Migration[] = [
       const covering: Array<[string, string]> = [
         ['interactions', 'ci_interactions_id_type_occurred_at_idx'],
         ['interactions', 'ci_interactions_type_occurred_at_id_idx'],
-        ['orders', 'ci_orders_id_status_ordered_at_amount_idx'],
-        ['orders', 'ci_orders_status_ordered_at_id_amount_idx'],
+        ['orders', 'ci_orders_id_payment_status_ordered_at_amount_idx'],
+        ['orders', 'ci_orders_payment_status_ordered_at_id_amount_idx'],
       ];
       for (const [table, name] of covering) {
         if (await indexExists(knex, table, name)) await knex.schema.alterTable(table, (t) => t.dropIndex([], name));
@@ -395,6 +396,16 @@ const migrations: Migration[] = [
     async up(knex) {
       const name = 'ci_value_score_history_customer_idx';
       if (await indexExists(knex, 'ci_value_score_history', name)) await knex.schema.alterTable('ci_value_score_history', (t) => t.dropIndex([], name));
+    },
+  },
+  {
+    // Task, Segment, Order and AutomationRule `status` renamed (Strapi reserves the name; see
+    // status-renames.ts). The columns normally moved before Strapi's schema sync; this catches a
+    // database whose old column the sync kept, and renames 005's order index after its column.
+    id: '006-status-attributes-renamed',
+    async up(knex) {
+      await renameStatusColumns(knex);
+      await renameOrderStatusIndex(knex);
     },
   },
 ];

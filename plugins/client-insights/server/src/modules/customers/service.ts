@@ -152,7 +152,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         for (const documentId of documentIds) {
           await strapi.documents(UID.task as any).create({
             // The long form: Strapi reads a bare string that starts with a digit as a numeric id.
-            data: { title: task.title, kind: 'follow_up', status: 'open', due_at: task.dueAt ?? null, customer: { connect: [{ documentId }] } } as any,
+            data: { title: task.title, kind: 'follow_up', task_status: 'open', due_at: task.dueAt ?? null, customer: { connect: [{ documentId }] } } as any,
           });
         }
       });
@@ -186,7 +186,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         k(`${t.order} as o`)
           .join(`${t.orderCustomer.table} as l`, `l.${t.orderCustomer.order}`, 'o.id')
           .where(`l.${t.orderCustomer.customer}`, id)
-          .select('o.id', 'o.amount', 'o.currency', 'o.kind', 'o.status', 'o.ordered_at')
+          .select('o.id', 'o.amount', 'o.currency', 'o.kind', { status: 'o.payment_status' }, 'o.ordered_at')
           .orderBy('o.ordered_at', 'desc')
           .limit(TIMELINE),
         k('ci_customer_metrics').where({ customer_id: id }).first(),

@@ -47,7 +47,7 @@ export const ID_CHUNK = 1000;
  * subquery is filtered on its indexed customer column, so a refresh touches only those rows.
  */
 export const metricsSelect = (knex: Knex, { now, ids }: { now: Date; ids?: number[] }) => {
-  const paid = (expr: string) => `case when o.status = 'paid' then ${expr} end`;
+  const paid = (expr: string) => `case when o.payment_status = 'paid' then ${expr} end`;
   const orders = knex(`${T.orderLinks} as ol`)
     .join(`${T.orders} as o`, 'o.id', 'ol.order_id')
     .select('ol.customer_id')
@@ -57,8 +57,8 @@ export const metricsSelect = (knex: Knex, { now, ids }: { now: Date; ids?: numbe
       knex.raw(`sum(${paid('o.gross_margin')}) as gross_margin`),
       knex.raw(`min(${paid('o.ordered_at')}) as first_order_at`),
       knex.raw(`max(${paid('o.ordered_at')}) as last_order_at`),
-      knex.raw(`sum(case when o.status = 'paid' and o.kind = 'renewal' then 1 end) as renewal_count`),
-      knex.raw(`sum(case when o.status = 'overdue' then o.amount end) as overdue_amount`),
+      knex.raw(`sum(case when o.payment_status = 'paid' and o.kind = 'renewal' then 1 end) as renewal_count`),
+      knex.raw(`sum(case when o.payment_status = 'overdue' then o.amount end) as overdue_amount`),
       knex.raw(`max(${paid('o.contract_end_at')}) as contract_end_at`)
     )
     .groupBy('ol.customer_id');

@@ -154,7 +154,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         description: input.description ?? null,
         type: input.type,
         rule: input.rule,
-        status: input.status,
+        segment_status: input.status,
         priority: input.priority,
         visibility: input.visibility,
         ...schedule,
@@ -190,9 +190,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         }
       }
       const data: Record<string, unknown> = {};
-      for (const k of ['name', 'description', 'type', 'rule', 'status', 'priority', 'visibility'] as const) {
+      for (const k of ['name', 'description', 'type', 'rule', 'priority', 'visibility'] as const) {
         if (input[k] !== undefined) data[k] = input[k];
       }
+      // The API's `status` is the type's segment_status (Strapi reserves `status`).
+      if (input.status !== undefined) data.segment_status = input.status;
       if (input.schedule !== undefined || input.timezone !== undefined || (type === 'static' && segment.scheduleCron)) {
         const wanted = input.schedule !== undefined ? input.schedule : type === 'static' ? null : segment.scheduleCron;
         Object.assign(data, scheduleOf(type, wanted, input.timezone ?? segment.scheduleTimezone ?? undefined));
