@@ -83,6 +83,8 @@ export const metricsSelect = (knex: Knex, { now, ids }: { now: Date; ids?: numbe
   }
   // Counts and sums are 0, never null; avg and datetimes stay null without orders (RULES.md).
   // `* 1.0` keeps SQLite from integer division; rounding matches the decimal(14,2) columns everywhere.
+  // avg_order_value is the figure shown, at cents; rules compare total_spent / order_count
+  // exactly (rules/quotient.ts).
   return customers
     .leftJoin(orders.as('om'), 'om.customer_id', 'c.id')
     .leftJoin(interactions.as('im'), 'im.customer_id', 'c.id')
