@@ -7,7 +7,7 @@ import { csvStream } from '../segments/csv';
 import { ASSIGNMENTS, TagApiError } from '../tags/service';
 import { latestRunId, migrationRuns } from '../values/reports';
 import { VALUE_TABLES as V } from '../values/tables';
-import { maskContact } from './mask';
+import { maskContact, searchableColumns } from './mask';
 import { FOLLOW_UP_MAX, type CustomerFilter } from './schemas';
 
 const iso = (v: unknown) => readDate(v)?.toISOString() ?? null;
@@ -39,9 +39,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const like = `%${filter.q}%`;
       const asId = /^\d+$/.test(filter.q) ? Number(filter.q) : null;
       base.where((w) => {
-        // Without the permission, contact fields are not searchable either (no probing masked data).
-        if (sensitive) w.orWhere('c.name', 'like', like).orWhere('c.email', 'like', like).orWhere('c.phone', 'like', like);
-        w.orWhere('c.region', 'like', like).orWhere('c.target_major', 'like', like).orWhere('c.program', 'like', like);
+        for (const column of searchableColumns(sensitive)) w.orWhere(`c.${column}`, 'like', like);
         if (asId !== null) w.orWhere('c.id', asId);
       });
     }
@@ -215,7 +213,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
             program: c.program,
             stage: c.stage,
             leadSource: c.lead_source,
-            notes: sensitive ? c.notes : null,
+            notes: c.notes,
             createdAt: iso(c.created_at),
             ownerId: owner ? Number(owner[ownerLink().user]) : null,
           },

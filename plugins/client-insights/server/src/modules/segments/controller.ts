@@ -1,5 +1,4 @@
 import type { Core } from '@strapi/strapi';
-import { seesContact } from '../customers/mask';
 import { ZodError, type ZodTypeAny, type z } from 'zod';
 import { getService } from '../../get-service';
 import { SegmentApiError } from './errors';
@@ -14,16 +13,7 @@ import {
   updateSegmentSchema,
   zodErrors,
 } from './schemas';
-import type { Viewer } from './visibility';
-
-/** Admin users act as themselves (visibility applies); content-API callers act for no user. */
-const viewerOf = (ctx: any): Viewer => {
-  const user = ctx.state?.user;
-  if (ctx.state?.auth?.strategy?.name === 'admin' && user?.id) {
-    return { kind: 'admin', userId: Number(user.id), roleIds: (user.roles ?? []).map((r: any) => Number(r.id)), seesContact: seesContact(ctx) };
-  }
-  return { kind: 'api' };
-};
+import { viewerOf } from './visibility';
 
 /** Accepts the body bare or wrapped Strapi-style in `{ data: … }`. */
 const bodyOf = (ctx: any) => {

@@ -44,6 +44,9 @@ const maskedPage = <P extends { data: Array<{ name: string | null }> }>(viewer: 
   return { ...page, data: page.data.map((row) => maskContact(row, sees)) };
 };
 
+/** Strapi's Super Admin role: its holders administer every team. */
+const SUPER_ADMIN = 'strapi-super-admin';
+
 const slug = (name: string) =>
   name
     .toLowerCase()
@@ -77,7 +80,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     const ids = [...new Set(segments.filter((s) => s.visibility === 'team' && s.ownerId !== null).map((s) => s.ownerId!))];
     if (ids.length === 0) return new Map();
     const users = await strapi.db.query('admin::user').findMany({ where: { id: { $in: ids } }, populate: ['roles'] });
-    return new Map(users.map((u: any) => [Number(u.id), (u.roles ?? []).map((r: any) => Number(r.id))]));
+    return new Map(
+      users.map((u: any) => {
+        const roles: Array<{ id: unknown; code?: string }> = u.roles ?? [];
+        return [Number(u.id), roles.some((r) => r.code === SUPER_ADMIN) ? 'everyone' : roles.map((r) => Number(r.id))];
+      })
+    );
   };
 
   const visibleSegments = async (viewer: Viewer) => {
