@@ -22,7 +22,7 @@ export type RuleBuilderChange = { rule: unknown; complete: boolean; preview: Pre
  * Field catalogue (left), condition tree (right, or its JSON), live preview (bottom).
  * Used by the segment builder page and by the tag center's auto rules.
  */
-export const RuleBuilder = ({ initial, onChange }: { initial: Group; onChange?: (change: RuleBuilderChange) => void }) => {
+export const RuleBuilder = ({ initial, onChange, segmentId }: { initial: Group; onChange?: (change: RuleBuilderChange) => void; segmentId?: number }) => {
   const t = useT();
   const catalogue = useCatalogue();
   const tags = useTagOptions();
@@ -34,7 +34,7 @@ export const RuleBuilder = ({ initial, onChange }: { initial: Group; onChange?: 
   const { rule, pointers } = React.useMemo(() => toRule(root), [root]);
   const unfinished = React.useMemo(() => unfinishedNodes(root), [root]);
   const complete = unfinished.size === 0;
-  const preview = usePreview(rule, complete);
+  const preview = usePreview(rule, complete, segmentId);
 
   React.useEffect(() => {
     onChange?.({ rule, complete, preview });

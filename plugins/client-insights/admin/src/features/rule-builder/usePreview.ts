@@ -41,7 +41,7 @@ export const readPreview = (data: any): PreviewResult => {
  * Debounced live preview: `rule` is sent `delay` ms after the last change (only when `ready`),
  * a newer request supersedes an older one, and the round trip (request → parsed answer) is timed.
  */
-export const usePreview = (rule: unknown, ready: boolean, delay = 300) => {
+export const usePreview = (rule: unknown, ready: boolean, segmentId?: number, delay = 300) => {
   const api = useApiClient();
   const [state, setState] = React.useState<PreviewState>({ status: 'idle' });
   const key = JSON.stringify(rule);
@@ -58,7 +58,8 @@ export const usePreview = (rule: unknown, ready: boolean, delay = 300) => {
       setState((s) => ({ status: 'loading', previous: s.status === 'ok' ? s.result : undefined }));
       const started = performance.now();
       try {
-        const res = await api.post<any>('/rules/preview', { rule: JSON.parse(key) });
+        // The segment being edited is left out of the duplicate-rule warnings.
+        const res = await api.post<any>('/rules/preview', { rule: JSON.parse(key), ...(segmentId ? { segmentId } : {}) });
         if (mine !== seq.current) return;
         const body = res.data ?? {};
         if (res.status === 400) {
@@ -77,6 +78,6 @@ export const usePreview = (rule: unknown, ready: boolean, delay = 300) => {
     }, delay);
     return () => clearTimeout(timer);
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [key, ready, delay]);
+  }, [key, ready, segmentId, delay]);
   return state;
 };

@@ -123,7 +123,7 @@ const BuilderEditor = ({ segment }: { segment?: SegmentDetail }) => {
             </Typography>
           </Flex>
         )}
-        <RuleBuilder initial={initial} onChange={setChange} />
+        <RuleBuilder initial={initial} onChange={setChange} segmentId={segment?.id} />
         {mayWrite && (
           <SaveDialog
             open={dialog}

@@ -125,6 +125,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
   const reload = async (id: number) => (await findSegments(knex(), tables(), (q) => q.where('s.id', id)))[0];
 
+  /** The saved rule's warnings (analysis, and segments with the same rule other than itself). */
+  const warningsFor = async (segment: SegmentRow) => (await getService(strapi, 'rules').check(segment.rule, { excludeSegmentId: segment.id })).warnings;
+
   const service = {
     async list(viewer: Viewer, page: Page) {
       const { visible } = await visibleSegments(viewer);
@@ -177,7 +180,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         result = await executor().execute(created.id, { trigger: 'create', wait: true });
       }
       await resync();
-      return { ...view(await reload(created.id)), currentResult: result };
+      return { ...view(await reload(created.id)), currentResult: result, warnings: await warningsFor(created) };
     },
 
     async update(viewer: Viewer, ref: string | number, input: UpdateSegmentInput) {
@@ -215,7 +218,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         await executor().execute(segment.id, { trigger: 'snapshot', wait: true });
       }
       await resync();
-      return service.get(viewer, segment.id);
+      return { ...(await service.get(viewer, segment.id)), warnings: await warningsFor(await reload(segment.id)) };
     },
 
     /**
