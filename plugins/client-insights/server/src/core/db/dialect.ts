@@ -211,6 +211,13 @@ export const withLock = async <T>(
 export const numberParam = (dialect: Dialect, value: number, integer: boolean): Sql =>
   dialect === 'postgres' ? sql`cast(${value} as ${raw(integer ? 'bigint' : 'numeric')})` : sql`${value}`;
 
+/** Money (two decimals) in whole cents, as a 64-bit integer: exact on every database. */
+export const moneyCents = (dialect: Dialect, expr: Sql): Sql =>
+  sql`cast(round(${expr} * 100) as ${raw(dialect === 'mysql' ? 'signed' : dialect === 'postgres' ? 'bigint' : 'integer')})`;
+
+/** `a / b` for integers where b divides a (MySQL's `/` answers a decimal). */
+export const exactIntegerDivide = (dialect: Dialect, a: Sql, b: Sql): Sql => (dialect === 'mysql' ? sql`(${a} div ${b})` : sql`(${a} / ${b})`);
+
 /** A bound datetime, stored as the column stores it (see bindDate). */
 export const dateParam = (knex: Knex, value: Date): Sql => sql`${bindDate(knex, value)}`;
 

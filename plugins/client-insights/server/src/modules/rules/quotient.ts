@@ -13,7 +13,7 @@
  * the fractions with denominators up to 2^31 (above any count): no R/n lies strictly between them,
  * so R/n < f ⇔ R/n ≤ a/b when f ≠ a/b, and every product stays below 2^62.
  */
-import type { Dialect } from '../../core/db/dialect';
+import { exactIntegerDivide, moneyCents, numberParam, type Dialect } from '../../core/db/dialect';
 import { FALSE_SQL, joinSql, raw, sql, TRUE_SQL, type Sql } from '../../core/db/sql-fragment';
 import type { CompareOp, Literal } from './ast';
 
@@ -89,23 +89,18 @@ export const literalParts = (literal: number): LiteralParts => {
   return { whole, exact: false, a, b, c, d };
 };
 
-/** Integer SQL for the parts, so PostgreSQL types them as bigint. */
-const int = (dialect: Dialect, value: bigint): Sql => (dialect === 'postgres' ? sql`cast(${Number(value)} as bigint)` : sql`${Number(value)}`);
-
 /**
  * SQL -1 / 0 / 1: sign(total / count − literal) for the columns `total` and `count`; meaningless
  * (but no division by zero) when count is 0: the caller decides a missing value.
  */
 export const quotientSignSql = (dialect: Dialect, total: string, count: string, literal: number): Sql => {
   const n = raw(`nullif(${count}, 0)`);
-  const c = raw(
-    dialect === 'mysql' ? `cast(round(${total} * 100) as signed)` : `cast(round(${total} * 100) as ${dialect === 'postgres' ? 'bigint' : 'integer'})`
-  );
+  const c = moneyCents(dialect, raw(total));
   const r = sql`((${c} % ${n} + ${n}) % ${n})`;
-  // Exact: C − R is a multiple of n (MySQL's `/` would answer a decimal).
-  const a = dialect === 'mysql' ? sql`((${c} - ${r}) div ${n})` : sql`((${c} - ${r}) / ${n})`;
+  const a = exactIntegerDivide(dialect, sql`(${c} - ${r})`, n);
   const parts = literalParts(literal);
-  const v = (x: bigint) => int(dialect, x);
+  // Whole numbers below 2^53 (bigint-typed on PostgreSQL).
+  const v = (x: bigint) => numberParam(dialect, Number(x), true);
   const fraction = parts.exact
     ? sql`case when ${r} * ${v(parts.b)} > ${v(parts.a)} * ${n} then 1 when ${r} * ${v(parts.b)} = ${v(parts.a)} * ${n} then 0 else -1 end`
     : sql`case when ${r} * ${v(parts.d)} >= ${v(parts.c)} * ${n} then 1 else -1 end`;
