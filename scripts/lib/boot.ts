@@ -10,7 +10,7 @@ export const ROOT = path.resolve(__dirname, '..', '..');
 export const bootStrapi = async (): Promise<Core.Strapi> => {
   process.env.DEMO_CUSTOMERS = '0';
   process.env.LOG_LEVEL = process.env.LOG_LEVEL ?? 'warn';
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { createStrapi } = require('@strapi/strapi');
   return createStrapi({ appDir: ROOT, distDir: path.join(ROOT, 'dist') }).load();
 };

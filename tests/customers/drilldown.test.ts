@@ -41,7 +41,7 @@ describe('customer list drill-downs, CSV export and follow-up tasks', () => {
     expect(started.status).toBe(202);
     for (let i = 0; i < 600; i += 1) {
       const job = (await call(admin, `/values/calculate/${started.body.data.id}`)).body.data;
-      if (job.status === 'succeeded') return job.result.runId as number;
+      if (job.status === 'success') return job.result.runId as number;
       if (job.status === 'failed') throw new Error(job.error);
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -131,21 +131,21 @@ describe('customer list drill-downs, CSV export and follow-up tasks', () => {
     expect((await call(reader, '/customers/export', {})).status).toBe(403);
     const badScore = await call(admin, '/customers/export', { r: 9 });
     expect(badScore.status).toBe(400);
-    expect(badScore.body.errors[0].path).toBe('/r');
+    expect(badScore.body.error.details.errors[0].path).toBe('/r');
     const unknown = await call(admin, '/customers/export', { segment: 'vip' });
     expect(unknown.status).toBe(400);
-    expect(unknown.body.errors[0].message).toContain('segment');
+    expect(unknown.body.error.details.errors[0].message).toContain('segment');
     const half = await call(admin, '/customers/export', { movedFrom: 'dormant' });
     expect(half.status).toBe(400);
-    expect(half.body.errors[0]).toMatchObject({ path: '/movedTo' });
+    expect(half.body.error.details.errors[0]).toMatchObject({ path: '/movedTo' });
     const bothNone = await call(admin, '/customers/export', { movedFrom: 'none', movedTo: 'none' });
-    expect(bothNone.body.errors[0].path).toBe('/movedTo');
+    expect(bothNone.body.error.details.errors[0].path).toBe('/movedTo');
     const runWithout = await call(admin, `/customers?fromRun=${runs.from}`);
     expect(runWithout.status).toBe(400);
-    expect(runWithout.body.errors[0].path).toBe('/fromRun');
+    expect(runWithout.body.error.details.errors[0].path).toBe('/fromRun');
     const badFlag = await call(admin, '/customers?hasOrders=yes');
     expect(badFlag.status).toBe(400);
-    expect(badFlag.body.errors[0].path).toBe('/hasOrders');
+    expect(badFlag.body.error.details.errors[0].path).toBe('/hasOrders');
   });
 
   it('creates one follow-up task per listed customer, only with the Task create permission', async () => {
@@ -153,9 +153,9 @@ describe('customer list drill-downs, CSV export and follow-up tasks', () => {
     expect((await call(reader, '/customers/follow-up-tasks', body)).status).toBe(403);
     const noTitle = await call(sales, '/customers/follow-up-tasks', { ...body, title: ' ' });
     expect(noTitle.status).toBe(400);
-    expect(noTitle.body.errors[0].path).toBe('/title');
+    expect(noTitle.body.error.details.errors[0].path).toBe('/title');
     const badFilter = await call(sales, '/customers/follow-up-tasks', { ...body, filter: { quadrant: 'gold' } });
-    expect(badFilter.body.errors[0].path).toBe('/filter/quadrant');
+    expect(badFilter.body.error.details.errors[0].path).toBe('/filter/quadrant');
 
     const created = await call(sales, '/customers/follow-up-tasks', body);
     expect([created.status, created.body]).toEqual([200, { data: { created: 1 } }]);
@@ -178,8 +178,8 @@ describe('customer list drill-downs, CSV export and follow-up tasks', () => {
     const before = await app.strapi.documents('api::task.task').count({});
     const refused = await call(admin, '/customers/follow-up-tasks', { filter: {}, title: 'Everyone' });
     expect(refused.status).toBe(400);
-    expect(refused.body.errors[0].path).toBe('/filter');
-    expect(refused.body.errors[0].message).toContain(`${people.length + 500} customers`);
+    expect(refused.body.error.details.errors[0].path).toBe('/filter');
+    expect(refused.body.error.details.errors[0].message).toContain(`${people.length + 500} customers`);
     expect(await app.strapi.documents('api::task.task').count({})).toBe(before);
   });
 });

@@ -43,7 +43,7 @@ describe('customer list and profile endpoints', () => {
     expect(byEmail.body.data.map((c: any) => c.id)).toEqual([ids.Zhang]);
     const bad = await get(admin, '/customers?pageSize=1000');
     expect(bad.status).toBe(400);
-    expect(bad.body.errors[0].path).toBe('/pageSize');
+    expect(bad.body.error.details.errors[0].path).toBe('/pageSize');
   });
 
   it('masks contact fields (not names) without sensitive.view, and does not search them', async () => {
@@ -81,7 +81,7 @@ describe('customer list and profile endpoints', () => {
     expect((await post(viewer, { tagId })).status).toBe(403);
     const bad = await post(admin, { tagId: 'vip' });
     expect(bad.status).toBe(400);
-    expect(((await bad.json()) as any).errors[0].path).toBe('/tagId');
+    expect(((await bad.json()) as any).error.details.errors[0].path).toBe('/tagId');
     expect((await post(admin, { tagId })).status).toBe(200);
     expect((await get(admin, `/customers/${ids.Wang}`)).body.data.tags.map((t: any) => t.slug)).toEqual(['vip']);
     const del = await fetch(`${app.url}/client-insights/customers/${ids.Wang}/tags/${tagId}`, { method: 'DELETE', headers: { authorization: `Bearer ${admin}` } });

@@ -3,7 +3,8 @@ import { adminSession, startStrapi, type TestApp } from '../helpers/strapi';
 /**
  * A Sales Manager (the bootstrap role, without sensitive.view) finds and reads clients by name:
  * names are never masked; email and phone are, in every place the plugin shows a customer (list,
- * search, profile, CSV, preview sample, segment members). They see the segments shared with them.
+ * search, profile, CSV, preview sample, segment members). They see the segments shared with them:
+ * a new segment is `global` unless its creator narrows it to their role (`team`) or themselves.
  */
 describe('the Sales Manager role', () => {
   let app: TestApp;
@@ -64,23 +65,26 @@ describe('the Sales Manager role', () => {
     expect(preview.body.data.sample.map((c: any) => c.name)).toEqual(['朱小明']);
   });
 
-  it('sees the segments shared with everyone and with the team, not private ones, and the overview counts the same', async () => {
+  it('sees the segments shared with everyone (the default), not team or private ones of other roles, and the overview counts the same', async () => {
     const mk = async (name: string, visibility?: string) => {
       const res = await call(admin, 'POST', '/segments', { name, rule: { '==': [{ var: 'customer.stage' }, 'signed'] }, execute: true, ...(visibility ? { visibility } : {}) });
       expect(res.status).toBe(201);
       return res.body.data;
     };
-    const team = await mk('Signed clients'); // the default visibility: team
+    const shared = await mk('Signed clients'); // no visibility named: global
+    expect(shared.visibility).toBe('global');
     const global = await mk('Everyone signed', 'global');
+    const team = await mk('Admins signed', 'team'); // the Super Admin's role only
     const mine = await mk('Admin only', 'private');
     const list = await call(sales, 'GET', '/segments?pageSize=100');
-    expect(list.body.data.map((s: any) => s.key).sort()).toEqual([global.key, team.key].sort());
+    expect(list.body.data.map((s: any) => s.key).sort()).toEqual([global.key, shared.key].sort());
     expect((await call(sales, 'GET', `/segments/${mine.id}`)).status).toBe(404);
+    expect((await call(sales, 'GET', `/segments/${team.id}`)).status).toBe(404);
     const counts = await call(sales, 'GET', '/overview/counts');
     expect(counts.body.data.segment).toBe(2);
-    expect((await call(admin, 'GET', '/overview/counts')).body.data.segment).toBe(3);
+    expect((await call(admin, 'GET', '/overview/counts')).body.data.segment).toBe(4);
 
-    const members = await call(sales, 'GET', `/segments/${team.id}/customers`);
+    const members = await call(sales, 'GET', `/segments/${shared.id}/customers`);
     expect(members.body.data.map((c: any) => c.name).sort()).toEqual(['朱小明', '谢芳'].sort());
   });
 });

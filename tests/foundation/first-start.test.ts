@@ -18,7 +18,7 @@ describe('first start on an empty database', () => {
   it('scores the demo customers once, so value models and score.* conditions work from the first minute', async () => {
     const knex = app.strapi.db.connection;
     const runs = await knex('ci_value_runs').select('status');
-    expect(runs).toEqual([{ status: 'succeeded' }]);
+    expect(runs).toEqual([{ status: 'success' }]);
     const scored = Number((await knex('ci_customer_scores').whereNotNull('quadrant').count({ n: '*' }).first())?.n);
     expect(scored).toBeGreaterThan(50);
     const matrix = await app.strapi.plugin('client-insights').service('values').matrix();

@@ -55,7 +55,7 @@ const settle = async (strapi: Core.Strapi, timeoutMs = 15_000) => {
 export const startStrapi = async ({ http = false, env = {} as Record<string, string> } = {}): Promise<TestApp> => {
   const db = await createFreshDatabase();
   Object.assign(process.env, testEnv(db, env));
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { createStrapi } = require('@strapi/strapi');
   let strapi: Core.Strapi;
   try {

@@ -39,6 +39,7 @@ describe('metrics rollup', () => {
   afterAll(async () => app?.stop());
 
   const metrics = () => app.strapi.plugin('client-insights').service('metrics');
+  const events = () => app.strapi.plugin('client-insights').service('events');
   const docs = (uid: string) => app.strapi.documents(uid as any);
 
   it('computes the RULES.md facts on a known dataset', async () => {
@@ -87,8 +88,8 @@ describe('metrics rollup', () => {
     const interactions: string[] = [];
     const log: string[] = [];
     const changed: number[][] = [];
-    const listener = ({ customerIds }: { customerIds: number[] }) => changed.push(customerIds);
-    app.strapi.eventHub.on('client-insights:customers-changed', listener);
+    const listener = ({ customerIds }: { customerIds: number[] }) => void changed.push(customerIds);
+    const off = events().on('customers.changed', listener);
 
     for (let i = 0; i < 8; i += 1) customers.push((await docs(C).create({ data: { name: `c${i}`, referrer: pick(customers) ?? null } as any })).documentId);
     for (let step = 0; step < 150; step += 1) {
@@ -166,7 +167,7 @@ describe('metrics rollup', () => {
       }
     }
     await metrics().drain();
-    app.strapi.eventHub.removeListener?.('client-insights:customers-changed', listener);
+    off();
     const kept = await snapshot(app);
     await metrics().rebuild();
     const rebuilt = await snapshot(app);
@@ -185,10 +186,10 @@ describe('metrics rollup', () => {
     await metrics().drain();
     const seen = new Set<number>();
     const listener = ({ customerIds }: { customerIds: number[] }) => customerIds.forEach((id) => seen.add(id));
-    app.strapi.eventHub.on('client-insights:customers-changed', listener);
+    const off = events().on('customers.changed', listener);
     await docs(O).update({ documentId: o.documentId, data: { customer: y.documentId } as any });
     await metrics().drain();
-    app.strapi.eventHub.removeListener?.('client-insights:customers-changed', listener);
+    off();
     expect(seen.has(x.id) && seen.has(y.id)).toBe(true);
     const rows = await app.strapi.db.connection('ci_customer_metrics').whereIn('customer_id', [x.id, y.id]).select('customer_id', 'order_count');
     expect(Object.fromEntries(rows.map((r: any) => [Number(r.customer_id), Number(r.order_count)]))).toEqual({ [x.id]: 0, [y.id]: 1 });

@@ -122,15 +122,15 @@ describe('rule catalogue and preview', () => {
   it('answers 400 with JSON pointers for an invalid rule or body, and runs nothing', async () => {
     const bad = await preview({ and: [{ '>': [v('metrics.total_spent'), 'a lot'] }, { '==': [v('customer.nope'), 1] }] });
     expect(bad.status).toBe(400);
-    expect(bad.body.errors.map((e: any) => e.path)).toEqual(['/and/0/>/1', '/and/1/==/0/var']);
-    expect(bad.body.target).toBe('rule');
+    // Pointers into the request body: the rule's nodes under /rule.
+    expect(bad.body.error.details.errors.map((e: any) => e.path)).toEqual(['/rule/and/0/>/1', '/rule/and/1/==/0/var']);
     const injected = await preview({ '==': [v('customer.name; drop table customers'), 'x'] });
     expect(injected.status).toBe(400);
     const body = await api('/api/segments/rules/preview', { method: 'POST', body: { rule: VIP, sampleSize: -3, extra: 1 } });
     expect(body.status).toBe(400);
     const parsed = (await body.json()) as any;
-    expect(parsed.target).toBe('body');
-    expect(parsed.errors.map((e: any) => e.path)).toEqual(expect.arrayContaining(['/sampleSize']));
+    expect(parsed.error.details.errors.map((e: any) => e.path)).toEqual(expect.arrayContaining(['/sampleSize']));
+    expect(parsed.error.details.errors.some((e: any) => e.path.startsWith('/rule'))).toBe(false);
     const missing = await api('/api/segments/rules/preview', { method: 'POST', body: {} });
     expect(missing.status).toBe(400);
     const count = await app.strapi.db.connection('customers').count({ n: '*' }).first();

@@ -29,7 +29,6 @@ describe(`differential: SQL compiler vs JS evaluator (seed ${SEED})`, () => {
   let facts: Map<number, CustomerFacts>;
 
   beforeAll(async () => {
-    // eslint-disable-next-line no-console
     console.log(`differential test: RULES_SEED=${SEED} TEST_DB=${process.env.TEST_DB ?? 'sqlite'}`);
     app = await startStrapi();
     knex = app.strapi.db.connection;
@@ -104,7 +103,6 @@ describe(`differential: SQL compiler vs JS evaluator (seed ${SEED})`, () => {
         if (JSON.stringify(got) !== JSON.stringify(want)) failures.push(`rule #${i} differs with customerIds (RULES_SEED=${SEED})\nrule: ${JSON.stringify(rule)}`);
       }
     }
-    // eslint-disable-next-line no-console
     console.log(`${RULES} rules x ${CUSTOMERS} customers: SQL ${sqlMs} ms, JS ${jsMs} ms, selective ${selective}`);
     if (failures.length) throw new Error(`${failures.length} failing rule(s), seed ${SEED}:\n\n${failures.join('\n\n')}`);
     // The test means something only if rules split the customers and touch the whole language.

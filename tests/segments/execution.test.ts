@@ -29,7 +29,7 @@ describe('segment execution', () => {
     signed = res.body.data;
     expect(signed.key).toBe('signed');
     const result = signed.currentResult;
-    expect(result).toMatchObject({ status: 'success', error: null, phase: 'done', percent: 100, customerCount: 3, changes: { added: 3, removed: 0, kept: 0 } });
+    expect(result).toMatchObject({ status: 'success', error: null, phase: 'done', progress: 1, customerCount: 3, changes: { added: 3, removed: 0, kept: 0 } });
     expect(result.statistics).toEqual({ avgOrderValue: 1166.67, totalRevenue: 3500, orderCount: 3, churnRate: 0 });
     expect(typeof result.executionId).toBe('string');
     expect(result.executionTime).toBeGreaterThanOrEqual(0);
@@ -191,16 +191,16 @@ describe('segment execution', () => {
     config({ retainRuns: 5 });
   });
 
-  it('returns 202 with a queued run that can be polled for phase and percent', async () => {
+  it('returns 202 with a queued run that can be polled for phase and progress', async () => {
     const res = await call('POST', `/api/segments/rules/${signed.id}/execute`, { wait: false });
     expect(res.status).toBe(202);
-    expect(res.body.data).toMatchObject({ status: 'queued', phase: 'queued', percent: 0 });
+    expect(res.body.data).toMatchObject({ status: 'queued', phase: 'queued', progress: 0 });
     let result = res.body.data;
     for (let i = 0; i < 100 && !['success', 'partial', 'failed'].includes(result.status); i += 1) {
       await new Promise((r) => setTimeout(r, 50));
       result = (await call('GET', `/api/segments/results/${res.body.data.executionId}`)).body.data;
     }
-    expect(result).toMatchObject({ status: 'success', phase: 'done', percent: 100 });
+    expect(result).toMatchObject({ status: 'success', phase: 'done', progress: 1 });
   });
 
   it('freezes static segments; only an explicit snapshot changes them', async () => {
@@ -218,7 +218,7 @@ describe('segment execution', () => {
     expect(refused.body.error.message).toMatch(/static/);
     const scheduled = await call('PUT', `/api/segments/rules/${frozen.id}`, { schedule: 'daily' });
     expect(scheduled.status).toBe(400);
-    expect(scheduled.body.errors[0].path).toBe('/schedule');
+    expect(scheduled.body.error.details.errors[0].path).toBe('/schedule');
     const snap = await call('POST', `/api/segments/rules/${frozen.id}/execute`, { snapshot: true });
     expect(snap.body.data).toMatchObject({ status: 'success', trigger: 'snapshot', changes: { added: 1 } });
     expect(await currentMembers(app.strapi, frozen.id)).toContain(h);
@@ -229,16 +229,16 @@ describe('segment execution', () => {
     const before = await count();
     const badRule = await call('POST', '/api/segments/rules', { name: 'Bad', rule: { '==': [{ var: 'customer.nope' }, 1] } });
     expect(badRule.status).toBe(400);
-    expect(badRule.body.errors[0].path).toMatch(/^\/==\/0/);
+    expect(badRule.body.error.details.errors[0].path).toMatch(/^\/rule\/==\/0/);
     const badCron = await call('POST', '/api/segments/rules', { name: 'Bad cron', rule: stage('signed'), schedule: '61 * * * *' });
     expect(badCron.status).toBe(400);
-    expect(badCron.body.errors).toEqual([{ path: '/schedule', message: expect.stringMatching(/not a valid cron/) }]);
+    expect(badCron.body.error.details.errors).toEqual([{ path: '/schedule', message: expect.stringMatching(/not a valid cron/) }]);
     const badTz = await call('POST', '/api/segments/rules', { name: 'Bad tz', rule: stage('signed'), schedule: 'weekly', timezone: 'Mars/Olympus' });
-    expect(badTz.body.errors[0].path).toBe('/timezone');
+    expect(badTz.body.error.details.errors[0].path).toBe('/timezone');
     const badField = await call('POST', '/api/segments/rules', { name: 'X', rule: stage('signed'), colour: 'red' });
     expect(badField.status).toBe(400);
     const badPriority = await call('POST', '/api/segments/rules', { name: 'X', rule: stage('signed'), priority: -1 });
-    expect(badPriority.body.errors[0].path).toBe('/priority');
+    expect(badPriority.body.error.details.errors[0].path).toBe('/priority');
     expect(await count()).toBe(before);
     expect((await call('GET', '/api/segments/rules/does-not-exist')).status).toBe(404);
   });

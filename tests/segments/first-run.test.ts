@@ -42,7 +42,6 @@ describe('the first run of a segment on a fresh install', () => {
     expect(Math.max(...first.seen.map((s) => s.ms))).toBeLessThan(2000);
     const second = await runNow(created.body.data.id);
     expect(second.result.status).toBe('success');
-    // eslint-disable-next-line no-console
     console.log(`first run ${first.ms} ms, second ${second.ms} ms; polls ${JSON.stringify(first.seen)}`);
   });
 });

@@ -1,4 +1,4 @@
-import { ACTIONS } from '../../plugins/client-insights/server/src/core/constants';
+import { ACTIONS } from '../../plugins/client-insights/shared/permissions';
 import { adminSession, apiToken, startStrapi, type TestApp } from '../helpers/strapi';
 import { client, createCustomers, currentMembers, region, segmentsService, sorted, stage } from './helpers';
 
@@ -62,20 +62,20 @@ describe('segment structure', () => {
     for (let level = 3; level <= 5; level += 1) last = await create({ name: `Level ${level}`, rule: region('Beijing'), parent: last.id, execute: false });
     const tooDeep = await call('POST', '/api/segments/rules', { name: 'Level 6', rule: region('Beijing'), parent: last.id });
     expect(tooDeep.status).toBe(400);
-    expect(tooDeep.body.errors[0]).toEqual({ path: '/parent', message: expect.stringMatching(/6 levels deep; at most 5/) });
+    expect(tooDeep.body.error.details.errors[0]).toEqual({ path: '/parent', message: expect.stringMatching(/6 levels deep; at most 5/) });
     // Parent cycle.
     const cycle = await call('PUT', `/api/segments/rules/${parent.id}`, { parent: child.id });
     expect(cycle.status).toBe(400);
-    expect(cycle.body.errors[0].message).toMatch(/cycle/);
+    expect(cycle.body.error.details.errors[0].message).toMatch(/cycle/);
     // Cycle through in_segment: the parent may not depend on its own child.
     const viaRule = await call('PUT', `/api/segments/rules/${parent.id}`, { rule: { in_segment: [child.key] } });
     expect(viaRule.status).toBe(400);
-    expect(viaRule.body.errors[0].message).toMatch(new RegExp(`cycle.*${child.key}`));
+    expect(viaRule.body.error.details.errors[0].message).toMatch(new RegExp(`cycle.*${child.key}`));
     const x = await create({ name: 'X', rule: stage('signed'), execute: false });
     const y = await create({ name: 'Y', rule: { in_segment: [x.key] }, execute: false });
     const xy = await call('PUT', `/api/segments/rules/${x.id}`, { rule: { in_segment: [y.key] } });
     expect(xy.status).toBe(400);
-    expect(xy.body.errors[0].message).toBe(`segment dependency cycle (parents and in_segment): ${x.key} → ${y.key} → ${x.key}`);
+    expect(xy.body.error.details.errors[0].message).toBe(`segment dependency cycle (parents and in_segment): ${x.key} → ${y.key} → ${x.key}`);
     const unknown = await call('POST', '/api/segments/rules', { name: 'Z', rule: { in_segment: ['nope'] } });
     expect(unknown.status).toBe(400);
     // Deleting a segment others depend on is refused.

@@ -1,3 +1,4 @@
+import { hostname } from 'os';
 import { dbClient } from '../helpers/databases';
 import { startStrapi, type TestApp } from '../helpers/strapi';
 import { createCustomers, segmentsService, stage } from './helpers';
@@ -45,7 +46,7 @@ onServer(`scheduled runs across two nodes (${dbClient()})`, () => {
     expect(new Set(slots).size).toBe(slots.length);
     for (const slot of slots) expect(new Date(slot).getUTCSeconds() % 2).toBe(0);
     expect(runs.every((r: any) => r.status === 'success')).toBe(true);
-    const ownNode = `${require('os').hostname()}:${process.pid}`;
+    const ownNode = `${hostname()}:${process.pid}`;
     const late = runs.filter((r: any) => new Date(r.schedule_slot) >= alone);
     expect(late.length).toBeGreaterThanOrEqual(2);
     expect(late.every((r: any) => r.node && r.node !== ownNode)).toBe(true);

@@ -34,10 +34,10 @@ describe('tag center endpoints', () => {
   it('creates tags, refusing bad bodies with the field named and writing nothing', async () => {
     const bad = await call('POST', '/tags', { name: 'VIP', category: 'gold' });
     expect(bad.status).toBe(400);
-    expect(bad.body.errors[0].path).toBe('/category');
+    expect(bad.body.error.details.errors[0].path).toBe('/category');
     const badRule = await call('POST', '/tags', { name: 'Broken', category: 'value', rule: { '>': [{ var: 'metrics.nope' }, 1] } });
     expect(badRule.status).toBe(400);
-    expect(badRule.body.errors[0].path).toMatch(/^\/rule\//);
+    expect(badRule.body.error.details.errors[0].path).toMatch(/^\/rule\//);
     expect(await app.strapi.db.connection('tags').count({ n: '*' }).first()).toMatchObject({ n: expect.anything() });
     expect(Number((await app.strapi.db.connection('tags').count({ n: '*' }).first())!.n)).toBe(0);
 
@@ -46,7 +46,7 @@ describe('tag center endpoints', () => {
     expect(vip.body.data).toMatchObject({ slug: 'vip', category: 'value', usage: 0 });
     const dup = await call('POST', '/tags', { name: 'VIP', category: 'value' });
     expect(dup.status).toBe(400);
-    expect(dup.body.errors[0].path).toBe('/slug');
+    expect(dup.body.error.details.errors[0].path).toBe('/slug');
   });
 
   it('bulk-applies to an id list and to a segment’s current members, and removes', async () => {
@@ -80,7 +80,7 @@ describe('tag center endpoints', () => {
 
     const neither = await call('POST', `/tags/${tagId}/bulk`, { action: 'apply' });
     expect(neither.status).toBe(400);
-    expect(neither.body.errors[0].path).toBe('/segment');
+    expect(neither.body.error.details.errors[0].path).toBe('/segment');
   });
 
   it('does not count expired assignments', async () => {

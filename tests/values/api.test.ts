@@ -35,7 +35,7 @@ describe('value model API', () => {
     for (let i = 0; i < 600; i += 1) {
       const status = await call(`/api/segments/rfm/calculate/${id}`, { as: 'api' });
       expect(status.status).toBe(200);
-      if (status.body.data.status === 'succeeded') return status.body.data;
+      if (status.body.data.status === 'success') return status.body.data;
       if (status.body.data.status === 'failed') throw new Error(status.body.data.error);
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -50,8 +50,8 @@ describe('value model API', () => {
       body: JSON.stringify({ rfm: { periodDays: -3, scoring: { method: 'thresholds', r: [1, 2], f: [1, 2, 3, 4], m: [1, 2, 3, 4] } }, schedule: { cron: 'nope' } }),
     });
     expect(bad.status).toBe(400);
-    const paths = bad.body.errors.map((e: { path: string }) => e.path);
-    expect(paths).toEqual(expect.arrayContaining(['/body/rfm/periodDays', '/body/rfm/scoring/r', '/body/schedule/cron']));
+    const paths = bad.body.error.details.errors.map((e: { path: string }) => e.path);
+    expect(paths).toEqual(expect.arrayContaining(['/rfm/periodDays', '/rfm/scoring/r', '/schedule/cron']));
     expect((await call('/client-insights/values/settings')).body).toEqual(before.body);
     const good = await call('/client-insights/values/settings', { method: 'PUT', body: JSON.stringify({ clv: { minRepeatCustomers: 10 }, propensity: { minClassSize: 1 } }) });
     expect(good.status).toBe(200);

@@ -23,14 +23,12 @@ describe('demo data with dropout', () => {
     const { a, b } = bgnbd.params;
     expect(a).toBeGreaterThan(0.01);
     expect(b).toBeGreaterThan(0.01);
-    // eslint-disable-next-line no-console
     console.log(`BG/NBD ${JSON.stringify(bgnbd.params)}`);
 
     const alive = (await app.strapi.db.connection('ci_value_model_scores').where({ run_id: runId }).whereNotNull('p_alive').pluck('p_alive')).map(Number);
     expect(alive.length).toBeGreaterThan(500);
     const share = (test: (p: number) => boolean) => alive.filter(test).length / alive.length;
     const sorted = [...alive].sort((x, y) => x - y);
-    // eslint-disable-next-line no-console
     console.log(`P(alive) at 10, 25, 50, 75, 90 %: ${[0.1, 0.25, 0.5, 0.75, 0.9].map((q) => sorted[Math.floor(q * (sorted.length - 1))].toFixed(3)).join(' ')} of ${alive.length}`);
     expect(share((p) => p < 0.5)).toBeGreaterThan(0.1);
     expect(share((p) => p > 0.9)).toBeGreaterThan(0.1);

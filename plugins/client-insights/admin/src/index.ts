@@ -1,6 +1,5 @@
 import { ChartBubble } from '@strapi/icons';
-import { PLUGIN_ID } from './pluginId';
-import { permission } from './permissions';
+import { PLUGIN_ID, permission } from '../../shared/permissions';
 import { prefixTranslations } from './utils/translate';
 
 export default {
@@ -9,7 +8,7 @@ export default {
       to: `plugins/${PLUGIN_ID}`,
       icon: ChartBubble,
       intlLabel: { id: `${PLUGIN_ID}.plugin.name`, defaultMessage: 'Client Insights' },
-      permissions: [permission('segments.read')],
+      permissions: [{ action: permission('segments.read'), subject: null }],
       Component: () => import('./pages/App'),
     });
     app.registerPlugin({ id: PLUGIN_ID, name: 'Client Insights' });

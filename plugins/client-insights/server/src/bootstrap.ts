@@ -5,6 +5,8 @@ import { getService } from './get-service';
 export default async ({ strapi }: { strapi: Core.Strapi }) => {
   // Plugin tables (knex) come after Strapi's own schema sync, before anything reads them.
   await migrate(strapi.db.connection);
+  // Subscriptions to the events seam before any writer runs (the metrics drain below is one).
+  getService(strapi, 'segments').subscribe();
   // Keep the metrics rollup current on every write, and drain marks a crash left behind.
   await getService(strapi, 'metrics').start();
   // Segment schedules, data-change re-evaluation, and redoing runs a crash interrupted.

@@ -1,5 +1,5 @@
 import type { Core } from '@strapi/strapi';
-import { PLUGIN_ID } from './core/constants';
+import { PLUGIN_ID } from '../../shared/permissions';
 import type { services } from './modules';
 
 type Services = typeof services;

@@ -1,5 +1,5 @@
 import type { Core } from '@strapi/strapi';
-import { ACTIONS, PLUGIN_ID } from './core/constants';
+import { ACTIONS, PLUGIN_ID } from '../../shared/permissions';
 import { renameStatusColumns } from './core/db/status-renames';
 
 export default async ({ strapi }: { strapi: Core.Strapi }) => {

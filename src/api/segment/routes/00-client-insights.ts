@@ -28,6 +28,7 @@ export default {
       ['GET', '/segments/results/:id', 'result'],
       ['GET', '/segments/results/:id/customers', 'resultCustomers'],
       ['POST', '/segments/results/:id/export', 'exportResult'],
+      ['POST', '/segments/results/:id/cancel', 'cancelRun'],
       ['GET', '/segments/rules/:id', 'get'],
       ['PUT', '/segments/rules/:id', 'update'],
       ['DELETE', '/segments/rules/:id', 'remove'],
@@ -44,6 +45,7 @@ export default {
       ['GET', '/segments/rfm', 'rfmMatrix'],
       ['POST', '/segments/rfm/calculate', 'calculate'],
       ['GET', '/segments/rfm/calculate/:jobId', 'calculationStatus'],
+      ['POST', '/segments/rfm/calculate/:jobId/cancel', 'cancelCalculation'],
     ] as const).map(([method, path, action]) => ({
       method,
       path,

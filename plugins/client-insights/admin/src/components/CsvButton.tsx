@@ -2,11 +2,13 @@ import * as React from 'react';
 import { Button } from '@strapi/design-system';
 import { Download } from '@strapi/icons';
 import { useAuth, useNotification } from '@strapi/strapi/admin';
-import { apiPath } from '../api/useApi';
+import type { Endpoint, RequestOf } from '../../../shared/contracts/http';
+import { downloadCsv } from '../api/client';
+import { errorMessage } from '../api/useApi';
 import { useT } from '../utils/translate';
 
-/** POSTs to a CSV export endpoint and saves the answer as a file (the fetch client only parses JSON). */
-export const CsvButton = ({ path, body = {}, filename, label }: { path: string; body?: unknown; filename: string; label?: string }) => {
+/** Calls a CSV export endpoint and saves the answer as a file; a refusal shows the server's message. */
+export const CsvButton = <E extends Endpoint>({ endpoint, input, filename, label }: { endpoint: E; input: RequestOf<E>; filename: string; label?: string }) => {
   const t = useT();
   const token = useAuth('CsvButton', (s: any) => s.token);
   const { toggleNotification } = useNotification();
@@ -14,23 +16,7 @@ export const CsvButton = ({ path, body = {}, filename, label }: { path: string; 
   const download = async () => {
     setBusy(true);
     try {
-      const res = await fetch(`${window.strapi?.backendURL ?? ''}${apiPath(path)}`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      });
-      if (!res.ok) {
-        const text = await res.text();
-        let message = text;
-        try {
-          const json = JSON.parse(text);
-          message = json.error?.message ?? json.errors?.map((e: any) => e.message).join('; ') ?? text;
-        } catch {
-          /* plain text answer */
-        }
-        throw new Error(message || `HTTP ${res.status}`);
-      }
-      const blob = await res.blob();
+      const blob = await downloadCsv(endpoint, input, token, window.strapi?.backendURL ?? '');
       const url = URL.createObjectURL(blob);
       const a = document.createElement('a');
       a.href = url;
@@ -38,7 +24,7 @@ export const CsvButton = ({ path, body = {}, filename, label }: { path: string; 
       a.click();
       URL.revokeObjectURL(url);
     } catch (e) {
-      toggleNotification({ type: 'danger', message: (e as Error).message });
+      toggleNotification({ type: 'danger', message: errorMessage(e) });
     } finally {
       setBusy(false);
     }

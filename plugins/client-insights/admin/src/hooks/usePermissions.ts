@@ -1,5 +1,5 @@
 import { useAuth } from '@strapi/strapi/admin';
-import { ACTIONS, permission, type ActionUid } from '../permissions';
+import { ACTIONS, permission, type ActionUid } from '../../../shared/permissions';
 
 /**
  * What the current admin user may do in the plugin; `can[action]` is false while loading.
@@ -13,7 +13,7 @@ export const usePermissions = () => {
   const permissions = useAuth('ClientInsights', (s: any) => s.permissions) as { action: string }[];
   const isLoading = useAuth('ClientInsights', (s: any) => s.isLoading) as boolean;
   const granted = new Set((permissions ?? []).map((p) => p.action));
-  const can = Object.fromEntries(ACTIONS.map((a) => [a, granted.has(permission(a).action)])) as Record<ActionUid, boolean>;
+  const can = Object.fromEntries(ACTIONS.map(({ uid }) => [uid, granted.has(permission(uid))])) as Record<ActionUid, boolean>;
   return { can, isLoading };
 };
 

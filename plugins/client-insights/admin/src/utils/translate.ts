@@ -1,5 +1,6 @@
 import { useIntl } from 'react-intl';
-import { PLUGIN_ID } from '../pluginId';
+import { PLUGIN_ID } from '../../../shared/permissions';
+import type { Labels } from '../../../shared/contracts/rules';
 import en from '../translations/en.json';
 
 export type MessageKey = keyof typeof en;
@@ -25,3 +26,10 @@ export const useEnumLabel = () => {
 
 export const prefixTranslations = (data: Record<string, string>) =>
   Object.fromEntries(Object.entries(data).map(([key, value]) => [`${PLUGIN_ID}.${key}`, value]));
+
+/** The label for the admin's language ('zh' is Traditional Chinese). */
+export const label = (labels: Labels | undefined, locale: string, fallback = '') => {
+  if (!labels) return fallback;
+  if (locale === 'zh-Hans' || locale === 'zh') return labels[locale];
+  return labels.en;
+};

@@ -1,3 +1,4 @@
+import events from '../core/events';
 import jobs from '../core/jobs';
 import customers from './customers';
 import metrics from './metrics';
@@ -8,13 +9,13 @@ import tags from './tags';
 import values from './values';
 
 /** Every capability of the plugin; the root registries spread them. */
-export const modules = { jobs, rules, metrics, customers, tags, segments, values, overview };
+export const modules = { events, jobs, rules, metrics, customers, tags, segments, values, overview };
 
 const names = Object.keys(modules) as (keyof typeof modules)[];
 
 /** Spelled out rather than folded, so the registry's type stays a plain object type. */
 export const services = {
-  ...jobs.services, ...rules.services, ...metrics.services, ...customers.services,
+  ...events.services, ...jobs.services, ...rules.services, ...metrics.services, ...customers.services,
   ...tags.services, ...segments.services, ...values.services, ...overview.services,
 };
 export const controllers = Object.assign({}, ...names.map((name) => modules[name].controllers)) as Record<string, unknown>;

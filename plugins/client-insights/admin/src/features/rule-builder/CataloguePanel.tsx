@@ -2,8 +2,8 @@ import * as React from 'react';
 import { Box, Flex, Searchbar, Typography } from '@strapi/design-system';
 import { Drag } from '@strapi/icons';
 import { useIntl } from 'react-intl';
-import { label, type Catalogue } from '../../api/types';
-import { useT, type MessageKey } from '../../utils/translate';
+import type { Catalogue } from '../../../../shared/contracts/rules';
+import { label, useT, type MessageKey } from '../../utils/translate';
 import { SUBJECT_MIME, type SubjectDrag } from './dnd';
 import type { Subject } from './model';
 

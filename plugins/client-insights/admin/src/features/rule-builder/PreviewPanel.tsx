@@ -38,9 +38,14 @@ export const PreviewPanel = ({ state, incomplete }: { state: PreviewState; incom
       {incomplete && state.status !== 'ok' && <Typography textColor="neutral600">{t('preview.incomplete')}</Typography>}
       {state.status === 'idle' && !incomplete && <Typography textColor="neutral600">{t('preview.idle')}</Typography>}
       {state.status === 'invalid' && (
-        <Typography textColor="danger600" role="alert">
-          {t('preview.invalid', { n: state.errors.length })}
-        </Typography>
+        <Flex direction="column" alignItems="flex-start" gap={1} role="alert" data-testid="ci-preview-refused">
+          <Typography textColor="danger600">{t('preview.invalid', { n: state.errors.length })}</Typography>
+          {state.errors.map((e) => (
+            <Typography key={e.path + e.message} variant="pi" textColor="danger600">
+              {e.message}
+            </Typography>
+          ))}
+        </Flex>
       )}
       {state.status === 'error' && (
         <Typography textColor="danger600" role="alert">

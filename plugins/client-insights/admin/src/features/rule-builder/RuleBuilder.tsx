@@ -4,7 +4,8 @@ import { Page } from '@strapi/strapi/admin';
 import { useCatalogue, useSegmentOptions, useTagOptions } from '../../api/useCatalogue';
 import { SectionError } from '../../components/States';
 import { useT } from '../../utils/translate';
-import type { RuleWarning } from '../../api/types';
+import type { RuleWarning } from '../../../../shared/contracts/rules';
+import type { FieldError } from '../../../../shared/errors';
 import { CataloguePanel } from './CataloguePanel';
 import { BuilderContext, type BuilderContextValue } from './context';
 import { unfinishedNodes } from './completeness';
@@ -20,9 +21,21 @@ export type RuleBuilderChange = { rule: unknown; complete: boolean; preview: Pre
 
 /**
  * Field catalogue (left), condition tree (right, or its JSON), live preview (bottom).
- * Used by the segment builder page and by the tag center's auto rules.
+ * Used by the segment builder page and by the tag center's auto rules. `refused`: the errors of a
+ * save the server refused, with pointers into this rule, shown at their conditions.
  */
-export const RuleBuilder = ({ initial, onChange, segmentId }: { initial: Group; onChange?: (change: RuleBuilderChange) => void; segmentId?: number }) => {
+export const RuleBuilder = ({
+  initial,
+  onChange,
+  refused,
+  segmentId,
+}: {
+  initial: Group;
+  onChange?: (change: RuleBuilderChange) => void;
+  refused?: FieldError[];
+  /** The segment being edited: left out of the preview's duplicate-rule warnings. */
+  segmentId?: number;
+}) => {
   const t = useT();
   const catalogue = useCatalogue();
   const tags = useTagOptions();
@@ -54,7 +67,7 @@ export const RuleBuilder = ({ initial, onChange, segmentId }: { initial: Group; 
     }
     return map;
   };
-  const serverErrors = preview.status === 'invalid' ? preview.errors : [];
+  const serverErrors = [...(preview.status === 'invalid' ? preview.errors : []), ...(refused ?? [])];
   const warnings: RuleWarning[] = preview.status === 'ok' ? preview.warnings : [];
   const errors = byNode([
     ...serverErrors,

@@ -1,6 +1,6 @@
 import { Box, Button, Flex, Typography } from '@strapi/design-system';
 import { useEnumLabel, useT } from '../../utils/translate';
-import type { RuleWarning } from '../../api/types';
+import type { RuleWarning } from '../../../../shared/contracts/rules';
 import { findNode, nodeForPointer, removeNode, type Group, type Pointers } from './model';
 
 /** Contradiction / always-true / duplicate / empty warnings, each with its suggested fix. */

@@ -1,4 +1,4 @@
-import type { Group, Node } from './model';
+import type { Node } from './model';
 
 const missing = (v: unknown) => v === null || v === undefined || v === '' || (typeof v === 'number' && Number.isNaN(v));
 
@@ -14,5 +14,3 @@ export const unfinishedNodes = (node: Node, out: Map<string, 'value' | 'empty'> 
   }
   return out;
 };
-
-export const isEmptyRoot = (root: Group) => root.children.length === 0;

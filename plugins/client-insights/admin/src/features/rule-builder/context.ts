@@ -1,5 +1,7 @@
 import * as React from 'react';
-import type { Catalogue, SegmentSummary, TagSummary } from '../../api/types';
+import type { Catalogue } from '../../../../shared/contracts/rules';
+import type { Segment } from '../../../../shared/contracts/segments';
+import type { Tag } from '../../../../shared/contracts/tags';
 import type { Group } from './model';
 import type { SubjectDrag } from './dnd';
 
@@ -7,8 +9,8 @@ export type BuilderContextValue = {
   root: Group;
   setRoot: (next: Group) => void;
   catalogue: Catalogue;
-  tags: TagSummary[];
-  segments: SegmentSummary[];
+  tags: Tag[];
+  segments: Segment[];
   /** The group the keyboard "add" puts new conditions into. */
   activeGroup: string;
   setActiveGroup: (id: string) => void;

@@ -2,6 +2,7 @@
  * The builder's editable tree and its translation to and from the rule language (RULES.md).
  * Pure functions: the React components only call these.
  */
+import { pointer as pointerOf } from '../../../../shared/errors';
 
 export type Subject =
   | { kind: 'field'; path: string }
@@ -67,8 +68,6 @@ export const newCondition = (subject: Subject, fieldType?: string): Condition =>
 
 export type Pointers = Map<string, string>; // JSON pointer → node id
 
-const escape = (key: string) => key.replace(/~/g, '~0').replace(/\//g, '~1');
-
 const subjectValue = (s: Subject): unknown => {
   switch (s.kind) {
     case 'field':
@@ -124,7 +123,7 @@ export const toRule = (node: Node, pointer = '', pointers: Pointers = new Map())
   let rule: unknown;
   if (node.type === 'group') {
     const key = node.op;
-    rule = { [key]: node.children.map((child, i) => toRule(child, `${inner}/${escape(key)}/${i}`, pointers).rule) };
+    rule = { [key]: node.children.map((child, i) => toRule(child, `${inner}${pointerOf([key, i])}`, pointers).rule) };
   } else {
     rule = conditionRule(node).rule;
   }

@@ -1,12 +1,14 @@
 import * as React from 'react';
+import { rulesApi, type PreviewResult as PreviewAnswer, type RuleWarning } from '../../../../shared/contracts/rules';
+import type { FieldError } from '../../../../shared/errors';
 import { useApiClient } from '../../api/useApi';
-import type { RuleError, RuleWarning } from '../../api/types';
+import { isAbort, toApiError } from '../../api/client';
 
 export type PreviewResult = {
   count: number;
   total: number;
   share: number;
-  /** Buckets of churn risk (label → customers), when the preview reports them. */
+  /** Customers per churn-risk level. */
   risk: { label: string; count: number }[];
   sample: Record<string, unknown>[];
 };
@@ -15,31 +17,23 @@ export type PreviewState =
   | { status: 'idle' }
   | { status: 'loading'; previous?: PreviewResult }
   | { status: 'ok'; result: PreviewResult; warnings: RuleWarning[]; roundTripMs: number; ruleKey: string }
-  | { status: 'invalid'; errors: RuleError[] }
+  /** The server refused the rule: its message, and its errors with pointers into the rule. */
+  | { status: 'invalid'; message: string; errors: FieldError[] }
   | { status: 'error'; message: string };
 
-const toRisk = (raw: unknown): PreviewResult['risk'] => {
-  if (Array.isArray(raw)) return raw.map((b: any) => ({ label: String(b.label ?? b.bucket ?? b.key ?? ''), count: Number(b.count ?? b.n ?? 0) }));
-  if (raw && typeof raw === 'object') return Object.entries(raw).map(([k, v]) => ({ label: k, count: Number(v) }));
-  return [];
-};
-
-/** The server's preview answer, read the same way whatever optional parts it includes. */
-export const readPreview = (data: any): PreviewResult => {
-  const count = Number(data.count ?? data.matched ?? 0);
-  const total = Number(data.total ?? data.population ?? 0);
-  return {
-    count,
-    total,
-    share: Number(data.share ?? (total ? count / total : 0)),
-    risk: toRisk(data.riskDistribution ?? data.risk ?? data.churnRisk),
-    sample: Array.isArray(data.sample) ? data.sample : [],
-  };
-};
+/** The preview answer as the panel draws it. */
+export const readPreview = (data: PreviewAnswer): PreviewResult => ({
+  count: data.count,
+  total: data.total,
+  share: data.share,
+  risk: Object.entries(data.riskDistribution).map(([label, count]) => ({ label, count })),
+  sample: data.sample,
+});
 
 /**
  * Debounced live preview: `rule` is sent `delay` ms after the last change (only when `ready`),
  * a newer request supersedes an older one, and the round trip (request → parsed answer) is timed.
+ * A refused rule is `invalid` with the server's message and errors, never a count of 0.
  */
 export const usePreview = (rule: unknown, ready: boolean, segmentId?: number, delay = 300) => {
   const api = useApiClient();
@@ -59,21 +53,14 @@ export const usePreview = (rule: unknown, ready: boolean, segmentId?: number, de
       const started = performance.now();
       try {
         // The segment being edited is left out of the duplicate-rule warnings.
-        const res = await api.post<any>('/rules/preview', { rule: JSON.parse(key), ...(segmentId ? { segmentId } : {}) });
+        const { data } = await api.request(rulesApi.preview, { body: { rule: JSON.parse(key), ...(segmentId ? { segmentId } : {}) } });
         if (mine !== seq.current) return;
-        const body = res.data ?? {};
-        if (res.status === 400) {
-          setState({ status: 'invalid', errors: body.errors ?? [{ path: '', message: body.error?.message ?? 'Invalid rule' }] });
-          return;
-        }
-        if (res.status && res.status >= 300) {
-          setState({ status: 'error', message: body.error?.message ?? `HTTP ${res.status}` });
-          return;
-        }
-        const data = body.data ?? body;
-        setState({ status: 'ok', result: readPreview(data), warnings: data.warnings ?? body.warnings ?? [], roundTripMs: performance.now() - started, ruleKey: key });
-      } catch (e: any) {
-        if (mine === seq.current) setState({ status: 'error', message: e?.message ?? String(e) });
+        setState({ status: 'ok', result: readPreview(data), warnings: data.warnings, roundTripMs: performance.now() - started, ruleKey: key });
+      } catch (e) {
+        if (mine !== seq.current || isAbort(e)) return;
+        const error = toApiError(e);
+        const errors = error.under('/rule');
+        setState(error.status === 400 && errors.length ? { status: 'invalid', message: error.message, errors } : { status: 'error', message: error.message });
       }
     }, delay);
     return () => clearTimeout(timer);

@@ -1,18 +1,18 @@
-import { pluginPath } from '../../pluginId';
+import { pluginPath } from '../../utils/paths';
 import * as React from 'react';
 import { Button, Flex, Typography } from '@strapi/design-system';
 import { Check } from '@strapi/icons';
 import { Layouts, Page, useNotification } from '@strapi/strapi/admin';
 import { useLocation, useNavigate, useParams } from 'react-router-dom';
-import { errorMessage, useApi, useApiClient } from '../../api/useApi';
+import { segmentsApi, type SegmentDetail } from '../../../../shared/contracts/segments';
+import { toApiError, type ApiError } from '../../api/client';
+import { useApi, useApiClient } from '../../api/useApi';
 import { useSegmentOptions } from '../../api/useCatalogue';
 import { emptyGroup, rootFromRule, UnsupportedRule, type Group } from '../../features/rule-builder/model';
 import { RuleBuilder, type RuleBuilderChange } from '../../features/rule-builder/RuleBuilder';
 import { usePermissions } from '../../hooks/usePermissions';
 import { useT } from '../../utils/translate';
 import { emptyForm, SaveDialog, type SegmentForm } from './SaveDialog';
-
-type SegmentDetail = SegmentForm & { id: number; rule: unknown; parent: number | null | { id: number } };
 
 const initialFromQuery = (search: string): Group => {
   const raw = new URLSearchParams(search).get('rule');
@@ -27,7 +27,7 @@ const initialFromQuery = (search: string): Group => {
 /** The builder page: a new segment (optionally from ?rule=) or an existing one (/builder/:id). */
 export const BuilderPage = () => {
   const { id } = useParams();
-  const existing = useApi<SegmentDetail>(id ? `/segments/${id}` : null);
+  const existing = useApi(segmentsApi.get, id ? { params: { id } } : null);
   if (id && existing.isLoading) return <Page.Loading />;
   if (id && (existing.error || !existing.data)) return <Page.Error />;
   return <BuilderEditor key={id ?? 'new'} segment={id ? existing.data : undefined} />;
@@ -55,20 +55,31 @@ const BuilderEditor = ({ segment }: { segment?: SegmentDetail }) => {
   const [change, setChange] = React.useState<RuleBuilderChange | null>(null);
   const [dialog, setDialog] = React.useState(false);
   const [saving, setSaving] = React.useState(false);
-  const [saveErrors, setSaveErrors] = React.useState<{ path: string; message: string }[]>([]);
+  /** The server's refusal of the last save, and the rule it refused (its errors show at the conditions while it is unchanged). */
+  const [refusal, setRefusal] = React.useState<{ error: ApiError; ruleKey: string } | null>(null);
   const mayWrite = segment ? can['segments.update'] : can['segments.create'];
   const form = React.useMemo<SegmentForm>(() => {
     if (!segment) return emptyForm();
-    const raw = segment.parent as unknown;
-    const parent = raw && typeof raw === 'object' ? (raw as { id: number }).id : (raw as number | null);
-    return { ...emptyForm(), ...segment, description: segment.description ?? '', parent: parent ?? null };
+    const empty = emptyForm();
+    return {
+      name: segment.name,
+      key: segment.key,
+      description: segment.description ?? '',
+      type: segment.type,
+      priority: segment.priority,
+      parent: segment.parentId,
+      schedule: segment.schedule?.cron ?? null,
+      timezone: segment.schedule?.timezone ?? empty.timezone,
+      visibility: segment.visibility,
+      status: segment.status,
+    };
   }, [segment]);
 
   const save = async (values: SegmentForm) => {
     if (!change) return;
     setSaving(true);
-    setSaveErrors([]);
-    const body: Record<string, unknown> = {
+    setRefusal(null);
+    const body = {
       name: values.name.trim(),
       description: values.description || null,
       type: values.type,
@@ -80,21 +91,16 @@ const BuilderEditor = ({ segment }: { segment?: SegmentDetail }) => {
       visibility: values.visibility,
       ...(values.schedule ? { timezone: values.timezone } : {}),
     };
-    if (!segment && values.key) body.key = values.key;
     try {
-      const res = segment ? await api.put<any>(`/segments/${segment.id}`, body) : await api.post<any>('/segments', body);
-      if (res.status && res.status >= 400) {
-        const errs = res.data?.errors ?? [{ path: '', message: res.data?.error?.message ?? `HTTP ${res.status}` }];
-        // Rule errors point into the rule: prefix them so the dialog shows them as general errors.
-        setSaveErrors(errs);
-        return;
-      }
-      const saved = res.data?.data ?? res.data;
+      const { data: saved } = segment
+        ? await api.request(segmentsApi.update, { params: { id: segment.id }, body })
+        : await api.request(segmentsApi.create, { body: { ...body, ...(values.key ? { key: values.key } : {}) } });
       toggleNotification({ type: 'success', message: t('save.done', { name: values.name }) });
       setDialog(false);
-      navigate(pluginPath(`segments/${saved?.id ?? segment?.id}`));
+      navigate(pluginPath(`segments/${saved.id}`));
     } catch (e) {
-      setSaveErrors([{ path: '', message: errorMessage(e) }]);
+      // The dialog stays open with what the user typed; the server's message shows where it points.
+      setRefusal({ error: toApiError(e), ruleKey: JSON.stringify(change.rule) });
     } finally {
       setSaving(false);
     }
@@ -123,7 +129,12 @@ const BuilderEditor = ({ segment }: { segment?: SegmentDetail }) => {
             </Typography>
           </Flex>
         )}
-        <RuleBuilder initial={initial} onChange={setChange} segmentId={segment?.id} />
+        <RuleBuilder
+          initial={initial}
+          onChange={setChange}
+          segmentId={segment?.id}
+          refused={refusal && change && JSON.stringify(change.rule) === refusal.ruleKey ? refusal.error.under('/rule') : undefined}
+        />
         {mayWrite && (
           <SaveDialog
             open={dialog}
@@ -131,7 +142,7 @@ const BuilderEditor = ({ segment }: { segment?: SegmentDetail }) => {
             initial={form}
             segments={(segments.data ?? []).filter((s) => s.id !== segment?.id)}
             isNew={!segment}
-            errors={saveErrors}
+            error={refusal?.error ?? null}
             saving={saving}
             onSave={save}
           />

@@ -3,7 +3,6 @@ import {
   Box,
   Button,
   Field,
-  Flex,
   Grid,
   Modal,
   NumberInput,
@@ -14,7 +13,9 @@ import {
   Textarea,
   Typography,
 } from '@strapi/design-system';
-import type { SegmentSummary } from '../../api/types';
+import type { Segment } from '../../../../shared/contracts/segments';
+import type { ApiError } from '../../api/client';
+import { RefusalMessages } from '../../components/Refusal';
 import { useT } from '../../utils/translate';
 
 export type SegmentForm = {
@@ -39,7 +40,7 @@ export const emptyForm = (): SegmentForm => ({
   parent: null,
   schedule: null,
   timezone: Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC',
-  visibility: 'team',
+  visibility: 'global',
   status: 'active',
 });
 
@@ -60,16 +61,17 @@ export const SaveDialog = ({
   initial,
   segments,
   isNew,
-  errors,
+  error,
   saving,
   onSave,
 }: {
   open: boolean;
   onClose: () => void;
   initial: SegmentForm;
-  segments: SegmentSummary[];
+  segments: Segment[];
   isNew: boolean;
-  errors: { path: string; message: string }[];
+  /** The server's refusal of the last save: shown at the fields it names, the rest below them. */
+  error: ApiError | null;
   saving: boolean;
   onSave: (form: SegmentForm) => void;
 }) => {
@@ -78,9 +80,8 @@ export const SaveDialog = ({
   const [keyTouched, setKeyTouched] = React.useState(!isNew);
   React.useEffect(() => setForm(initial), [initial]);
   const set = <K extends keyof SegmentForm>(k: K, v: SegmentForm[K]) => setForm((f) => ({ ...f, [k]: v }));
-  const errorAt = (field: string) => errors.find((e) => e.path === `/${field}` || e.path.startsWith(`/${field}/`))?.message;
+  const errorAt = (field: string) => error?.at(`/${field}`);
   const scheduleKind = form.schedule === null ? 'none' : (SCHEDULES as readonly string[]).includes(form.schedule) ? form.schedule : 'custom';
-  const general = errors.filter((e) => !['name', 'key', 'priority', 'parent', 'schedule', 'timezone', 'description'].some((f) => errorAt(f) === e.message));
   return (
     <Modal.Root open={open} onOpenChange={(o: boolean) => !o && onClose()}>
       <Modal.Content>
@@ -218,16 +219,7 @@ export const SaveDialog = ({
               )}
             </Grid.Item>
           </Grid.Root>
-          {general.length > 0 && (
-            <Flex direction="column" alignItems="flex-start" paddingTop={4} role="alert">
-              {general.map((e) => (
-                <Typography key={e.path + e.message} textColor="danger600">
-                  {e.path ? `${e.path}: ` : ''}
-                  {e.message}
-                </Typography>
-              ))}
-            </Flex>
-          )}
+          <RefusalMessages error={error} shownAt={['/name', '/key', '/priority', '/parent', '/schedule', '/timezone', '/description']} />
         </Modal.Body>
         <Modal.Footer>
           <Modal.Close>

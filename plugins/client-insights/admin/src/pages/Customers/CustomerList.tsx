@@ -1,17 +1,17 @@
 import * as React from 'react';
 import { Badge, Box, Flex, Searchbar, Table, Tbody, Td, Th, Thead, Tr, Typography } from '@strapi/design-system';
 import { useNavigate, useSearchParams } from 'react-router-dom';
+import { customersApi } from '../../../../shared/contracts/customers';
 import { CsvButton } from '../../components/CsvButton';
 import { Pager } from '../../components/Pager';
 import { SectionEmpty, SectionError, SectionLoading } from '../../components/States';
 import { usePaged } from '../../hooks/usePaged';
 import { usePermissions } from '../../hooks/usePermissions';
-import { pluginPath } from '../../pluginId';
+import { pluginPath } from '../../utils/paths';
 import { useEnumLabel, useT } from '../../utils/translate';
 import { FollowUpTask } from './FollowUpTask';
-import type { CustomerRow } from './types';
 
-/** URL filters the server understands (customers/schemas.ts); fromRun / toRun go with movedFrom / movedTo. */
+/** URL filters the server understands (shared/contracts/customers.ts); fromRun / toRun go with movedFrom / movedTo. */
 const FILTERS = ['stage', 'quadrant', 'r', 'f', 'm', 'hasOrders', 'movedFrom', 'movedTo', 'fromRun', 'toRun'] as const;
 
 /**
@@ -28,7 +28,7 @@ export const CustomerList = () => {
   const filters = Object.fromEntries(FILTERS.filter((f) => params.get(f)).map((f) => [f, params.get(f)!]));
   // The list, its export and its follow-up tasks all cover exactly these customers.
   const query: Record<string, string> = { ...filters, ...(params.get('q') ? { q: params.get('q')! } : {}) };
-  const list = usePaged<CustomerRow>('/customers', query, 20);
+  const list = usePaged(customersApi.list, { query }, 20);
   const quadrantOrNone = (v: string) => (v === 'none' ? t('values.notScored') : enumLabel('enum', v));
   const badges = [
     ...(['stage', 'quadrant'] as const).filter((k) => filters[k]).map((k) => enumLabel('enum', filters[k])),
@@ -93,7 +93,7 @@ export const CustomerList = () => {
             </Typography>
             <Flex gap={2}>
               <FollowUpTask filter={query} count={total} />
-              {can.export && <CsvButton path="/customers/export" body={query} filename={`customers${Object.entries(filters).map(([k, v]) => `-${k}-${v}`).join('')}.csv`} />}
+              {can.export && <CsvButton endpoint={customersApi.export} input={{ body: query }} filename={`customers${Object.entries(filters).map(([k, v]) => `-${k}-${v}`).join('')}.csv`} />}
             </Flex>
           </Flex>
           <Table colCount={6} rowCount={rows.length + 1} data-testid="ci-customer-list">

@@ -2,7 +2,7 @@ import { Link as DSLink } from '@strapi/design-system';
 import { ArrowLeft } from '@strapi/icons';
 import { Layouts, Page } from '@strapi/strapi/admin';
 import { NavLink, useParams } from 'react-router-dom';
-import { pluginPath } from '../../pluginId';
+import { pluginPath } from '../../utils/paths';
 import { useT } from '../../utils/translate';
 import { CustomerList } from './CustomerList';
 import { ProfileCard } from './ProfileCard';

@@ -2,12 +2,12 @@ import * as React from 'react';
 import { Box, Button, DatePicker, Field, Flex, Modal, TextInput, Typography } from '@strapi/design-system';
 import { Plus } from '@strapi/icons';
 import { useFetchClient, useNotification } from '@strapi/strapi/admin';
-import { apiPath, errorMessage } from '../../api/useApi';
+import { customersApi, FOLLOW_UP_MAX } from '../../../../shared/contracts/customers';
+import { toApiError, type ApiError } from '../../api/client';
+import { useApiClient } from '../../api/useApi';
+import { RefusalMessages } from '../../components/Refusal';
 import { useCanCreateTasks } from '../../hooks/usePermissions';
 import { useT } from '../../utils/translate';
-
-/** The server creates list tasks for at most this many customers (customers/schemas.ts FOLLOW_UP_MAX). */
-export const FOLLOW_UP_MAX = 500;
 
 /** One customer (profile card), or every customer of a filtered list (the list's filters and its size). */
 type Target = { customer: { documentId: string; name: string | null } } | { filter: Record<string, string>; count: number };
@@ -20,22 +20,27 @@ type Target = { customer: { documentId: string; name: string | null } } | { filt
 export const FollowUpTask = (target: Target) => {
   const t = useT();
   const { post } = useFetchClient();
+  const api = useApiClient();
   const { toggleNotification } = useNotification();
   const canCreate = useCanCreateTasks();
   const [open, setOpen] = React.useState(false);
   const [title, setTitle] = React.useState('');
   const [due, setDue] = React.useState<Date | undefined>(undefined);
   const [saving, setSaving] = React.useState(false);
+  const [error, setError] = React.useState<ApiError | null>(null);
   if (!canCreate) return null;
   const forList = 'filter' in target;
   const tooMany = forList && target.count > FOLLOW_UP_MAX;
   const create = async () => {
     setSaving(true);
+    setError(null);
     const dueAt = due ? due.toISOString() : null;
     try {
       if (forList) {
-        const res = await post(apiPath('/customers/follow-up-tasks'), { filter: target.filter, title: title.trim(), dueAt });
-        toggleNotification({ type: 'success', message: t('task.createdMany', { n: (res.data as any).data.created }) });
+        // The list's URL filters are text; the server reads numbers and flags from it as the list does.
+        const body = { filter: target.filter as Record<string, never>, title: title.trim(), dueAt };
+        const { data } = await api.request(customersApi.followUpTasks, { body });
+        toggleNotification({ type: 'success', message: t('task.createdMany', { n: data.created }) });
       } else {
         await post('/content-manager/collection-types/api::task.task', {
           title: title.trim(),
@@ -48,7 +53,8 @@ export const FollowUpTask = (target: Target) => {
       }
       setOpen(false);
     } catch (e) {
-      toggleNotification({ type: 'danger', message: errorMessage(e) });
+      // The dialog stays open with the title and date; the server's message shows below them.
+      setError(toApiError(e));
     } finally {
       setSaving(false);
     }
@@ -92,14 +98,17 @@ export const FollowUpTask = (target: Target) => {
               </Typography>
             </Box>
           )}
-          <Field.Root name="title" required>
+          <Field.Root name="title" required error={error?.at('/title')}>
             <Field.Label>{t('task.title')}</Field.Label>
             <TextInput value={title} onChange={(e: React.ChangeEvent<HTMLInputElement>) => setTitle(e.target.value)} />
+            <Field.Error />
           </Field.Root>
-          <Field.Root name="due">
+          <Field.Root name="due" error={error?.at(forList ? '/dueAt' : '/due_at')}>
             <Field.Label>{t('task.due')}</Field.Label>
             <DatePicker value={due} onChange={(d: Date | undefined) => setDue(d)} onClear={() => setDue(undefined)} />
+            <Field.Error />
           </Field.Root>
+          <RefusalMessages error={error} shownAt={['/title', forList ? '/dueAt' : '/due_at']} />
         </Modal.Body>
         <Modal.Footer>
           <Modal.Close>

@@ -3,15 +3,15 @@ import { Accordion, Badge, Box, Button, Flex, Grid, IconButton, SingleSelect, Si
 import { Cross, Plus } from '@strapi/icons';
 import { useNotification } from '@strapi/strapi/admin';
 import { Link } from 'react-router-dom';
-import { useApi, useApiClient } from '../../api/useApi';
-import type { TagSummary } from '../../api/types';
+import { customersApi } from '../../../../shared/contracts/customers';
+import { tagsApi } from '../../../../shared/contracts/tags';
+import { errorMessage, useApi, useApiClient } from '../../api/useApi';
 import { useDateTime } from '../../components/Dates';
 import { SectionError, SectionLoading } from '../../components/States';
 import { usePermissions } from '../../hooks/usePermissions';
-import { pluginPath } from '../../pluginId';
+import { pluginPath } from '../../utils/paths';
 import { useEnumLabel, useT, type MessageKey } from '../../utils/translate';
 import { FollowUpTask } from './FollowUpTask';
-import type { Profile } from './types';
 
 const CATEGORIES = ['basic', 'behavior', 'value', 'risk'] as const;
 const pct = (v: number | null) => (v === null ? '—' : `${Math.round(v * 100)}%`);
@@ -39,17 +39,24 @@ export const ProfileCard = ({ id }: { id: string }) => {
   const api = useApiClient();
   const { toggleNotification } = useNotification();
   const { can } = usePermissions();
-  const profile = useApi<Profile>(`/customers/${id}`);
-  const allTags = useApi<TagSummary[]>(can['tags.manage'] ? '/tags' : null);
+  const profile = useApi(customersApi.profile, { params: { id } });
+  const allTags = useApi(tagsApi.list, can['tags.manage'] ? {} : null);
   const [adding, setAdding] = React.useState<string | undefined>();
   if (profile.isLoading && !profile.data) return <SectionLoading />;
   if (profile.error || !profile.data) return <SectionError error={profile.error} onRetry={profile.reload} />;
   const p = profile.data;
   const c = p.customer;
+  /** Adds or removes a tag; false (with the server's message shown) when refused. */
   const changeTag = async (method: 'add' | 'remove', tagId: number) => {
-    const res = method === 'add' ? await api.post<any>(`/customers/${c.id}/tags`, { tagId }) : await api.del<any>(`/customers/${c.id}/tags/${tagId}`);
-    if (res.status && res.status >= 400) toggleNotification({ type: 'danger', message: res.data?.error?.message ?? res.data?.errors?.[0]?.message ?? `HTTP ${res.status}` });
-    profile.reload();
+    try {
+      if (method === 'add') await api.request(customersApi.addTag, { params: { id: c.id }, body: { tagId } });
+      else await api.request(customersApi.removeTag, { params: { id: c.id, tagId } });
+      profile.reload();
+      return true;
+    } catch (e) {
+      toggleNotification({ type: 'danger', message: errorMessage(e) });
+      return false;
+    }
   };
   const quadrant = p.scores?.quadrant;
   return (
@@ -180,8 +187,7 @@ export const ProfileCard = ({ id }: { id: string }) => {
                     startIcon={<Plus />}
                     disabled={!adding}
                     onClick={async () => {
-                      await changeTag('add', Number(adding));
-                      setAdding(undefined);
+                      if (await changeTag('add', Number(adding))) setAdding(undefined);
                     }}
                   >
                     {t('profile.addTag')}

@@ -1,9 +1,8 @@
 import { Box, Flex, Grid, Typography } from '@strapi/design-system';
+import { overviewApi, type Counts } from '../../../../shared/contracts/overview';
 import { useApi } from '../../api/useApi';
 import { SectionEmpty, SectionError, SectionLoading } from '../../components/States';
 import { useT, type MessageKey } from '../../utils/translate';
-
-type Counts = { customer: number; segment: number; tag: number; order: number; interaction: number };
 
 const ORDER: { key: keyof Counts; label: MessageKey }[] = [
   { key: 'customer', label: 'counts.customer' },
@@ -16,7 +15,7 @@ const ORDER: { key: keyof Counts; label: MessageKey }[] = [
 /** The five record counts from GET /overview/counts. */
 export const CountsRow = () => {
   const t = useT();
-  const { data, error, isLoading, reload } = useApi<Counts>('/overview/counts');
+  const { data, error, isLoading, reload } = useApi(overviewApi.counts, {});
   if (isLoading) return <SectionLoading />;
   if (error || !data) return <SectionError error={error} onRetry={reload} />;
   if (Object.values(data).every((n) => n === 0)) return <SectionEmpty message={t('counts.empty')} />;

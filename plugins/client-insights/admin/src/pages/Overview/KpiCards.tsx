@@ -1,21 +1,12 @@
-import { pluginPath } from '../../pluginId';
+import { pluginPath } from '../../utils/paths';
 import { Box, Flex, Grid, Typography } from '@strapi/design-system';
 import { ArrowDown, ArrowUp } from '@strapi/icons';
 import { useNavigate } from 'react-router-dom';
+import { overviewApi, type Kpi } from '../../../../shared/contracts/overview';
 import { useApi } from '../../api/useApi';
 import { Sparkline } from '../../components/charts/Sparkline';
 import { SectionError, SectionLoading } from '../../components/States';
 import { useT, type MessageKey } from '../../utils/translate';
-
-export type Kpi = {
-  key: 'total' | 'active' | 'churn_risk' | 'new' | 'deals' | 'retention';
-  value: number;
-  previous: number;
-  unit: 'count' | 'percent';
-  series: { period: string; value: number }[];
-  /** Where a click goes: a rule for the builder, or the customer list. */
-  rule: unknown | null;
-};
 
 const LABEL: Record<Kpi['key'], MessageKey> = {
   total: 'kpi.total',
@@ -85,7 +76,7 @@ const KpiCard = ({ kpi }: { kpi: Kpi }) => {
 
 /** The six KPI cards of GET /overview/kpis, each with its trend. */
 export const KpiCards = () => {
-  const { data, error, isLoading, reload } = useApi<{ asOf: string; kpis: Kpi[] }>('/overview/kpis');
+  const { data, error, isLoading, reload } = useApi(overviewApi.kpis, {});
   if (isLoading) return <SectionLoading />;
   if (error || !data) return <SectionError error={error} onRetry={reload} />;
   return (

@@ -1,20 +1,24 @@
-import { pluginPath } from '../../pluginId';
+import { pluginPath } from '../../utils/paths';
 import { Table, Tbody, Td, Th, Thead, Tr, Typography } from '@strapi/design-system';
 import { Link } from 'react-router-dom';
 import { Pager } from '../../components/Pager';
 import { SectionEmpty, SectionError, SectionLoading } from '../../components/States';
 import { useDateTime } from '../../components/Dates';
+import { segmentsApi } from '../../../../shared/contracts/segments';
 import { usePaged } from '../../hooks/usePaged';
 import { useEnumLabel, useT } from '../../utils/translate';
 
-type Member = { id: number; name: string | null; region: string | null; stage: string | null; totalSpent: number | null; orderCount: number | null; lastOrderAt: string | null };
+/** Whose members: a segment's current ones, or one run's snapshot or its added / removed / kept customers. */
+export type MembersOf = { segmentId: number } | { executionId: string; change?: 'added' | 'removed' | 'kept' };
 
 /** A paginated customer list from a members endpoint (current members or a run's change report). */
-export const MembersTable = ({ path, params = {}, emptyMessage }: { path: string; params?: Record<string, unknown>; emptyMessage: string }) => {
+export const MembersTable = ({ of, emptyMessage }: { of: MembersOf; emptyMessage: string }) => {
   const t = useT();
   const enumLabel = useEnumLabel();
   const when = useDateTime();
-  const members = usePaged<Member>(path, params, 20);
+  const ofRun = usePaged(segmentsApi.resultCustomers, 'executionId' in of ? { params: { id: of.executionId }, query: of.change ? { change: of.change } : {} } : null, 20);
+  const current = usePaged(segmentsApi.currentCustomers, 'segmentId' in of ? { params: { id: of.segmentId } } : null, 20);
+  const members = 'executionId' in of ? ofRun : current;
   if (members.isLoading && !members.data) return <SectionLoading />;
   if (members.error || !members.data) return <SectionError error={members.error} onRetry={members.reload} />;
   const rows = members.data.data;

@@ -1,6 +1,6 @@
 import * as React from 'react';
 import { Button, Flex, Modal, Table, Tabs, Tbody, Td, Th, Thead, Tr, Typography } from '@strapi/design-system';
-import type { SegmentResult } from '../../api/segments';
+import { segmentsApi, type SegmentResult } from '../../../../shared/contracts/segments';
 import { CsvButton } from '../../components/CsvButton';
 import { useDateTime } from '../../components/Dates';
 import { Pager } from '../../components/Pager';
@@ -35,8 +35,8 @@ const ChangeReport = ({ run, onClose }: { run: SegmentResult; onClose: () => voi
             {CHANGES.map((c) => (
               <Tabs.Content key={c} value={c}>
                 <Flex direction="column" alignItems="stretch" gap={3} paddingTop={3}>
-                  {can.export && <CsvButton path={`/segments/results/${run.executionId}/export`} body={{ change: c }} filename={`run-${run.runId}-${c}.csv`} />}
-                  <MembersTable path={`/segments/results/${run.executionId}/customers`} params={{ change: c }} emptyMessage={t('runs.noChange')} />
+                  {can.export && <CsvButton endpoint={segmentsApi.exportResult} input={{ params: { id: run.executionId }, body: { change: c } }} filename={`run-${run.runId}-${c}.csv`} />}
+                  <MembersTable of={{ executionId: run.executionId, change: c }} emptyMessage={t('runs.noChange')} />
                 </Flex>
               </Tabs.Content>
             ))}
@@ -53,11 +53,11 @@ const ChangeReport = ({ run, onClose }: { run: SegmentResult; onClose: () => voi
 };
 
 /** The runs of a segment, newest first, with a drill-down into each change report. */
-export const RunHistory = ({ segmentId, version }: { segmentId: number; version: number }) => {
+export const RunHistory = ({ segmentId }: { segmentId: number }) => {
   const t = useT();
   const enumLabel = useEnumLabel();
   const when = useDateTime();
-  const runs = usePaged<SegmentResult>('/segments/results', { segment: String(segmentId), v: version }, 10);
+  const runs = usePaged(segmentsApi.results, { query: { segment: String(segmentId) } }, 10);
   const [open, setOpen] = React.useState<SegmentResult | null>(null);
   if (runs.isLoading && !runs.data) return <SectionLoading />;
   if (runs.error || !runs.data) return <SectionError error={runs.error} onRetry={runs.reload} />;

@@ -1,65 +1,47 @@
-import * as React from 'react';
-import { Button, Flex, ProgressBar, Typography } from '@strapi/design-system';
+import { Button, Flex } from '@strapi/design-system';
 import { Play } from '@strapi/icons';
 import { useNotification } from '@strapi/strapi/admin';
-import { useApiClient } from '../../api/useApi';
-import type { Segment, SegmentResult } from '../../api/segments';
+import { segmentsApi, type Segment, type SegmentResult } from '../../../../shared/contracts/segments';
+import { errorMessage, useApiClient } from '../../api/useApi';
+import { JobProgress } from '../../components/JobProgress';
+import { useJob } from '../../hooks/useJob';
 import { useT } from '../../utils/translate';
 
-const FINISHED = ['success', 'partial', 'failed'];
-
-/** "Run now": queues a run (wait: false) and polls its result for the progress bar. */
+/** "Run now": queues a run (wait: false) and follows it as a job (progress, phase, cancel). */
 export const RunNow = ({ segment, onDone }: { segment: Segment; onDone: () => void }) => {
   const t = useT();
   const api = useApiClient();
   const { toggleNotification } = useNotification();
-  const [run, setRun] = React.useState<SegmentResult | null>(null);
-  const timer = React.useRef<ReturnType<typeof setTimeout>>();
-  React.useEffect(() => () => clearTimeout(timer.current), []);
-
-  const poll = async (executionId: string) => {
-    const res = await api.get<any>(`/segments/results/${executionId}`);
-    const result: SegmentResult | undefined = res.data?.data;
-    if (!result) return;
-    setRun(result);
-    if (FINISHED.includes(result.status)) {
-      toggleNotification({
-        type: result.status === 'failed' ? 'danger' : 'success',
-        message: result.status === 'failed' ? t('run.failed', { error: result.error ?? '' }) : t('run.done', { n: result.customerCount ?? 0 }),
-      });
+  const run = useJob<SegmentResult>({
+    intervalMs: 500,
+    onFinished: (result) => {
+      if (result.status === 'cancelled') toggleNotification({ type: 'info', message: t('run.cancelled') });
+      else if (result.status === 'failed') toggleNotification({ type: 'danger', message: t('run.failed', { error: result.error ?? '' }) });
+      else toggleNotification({ type: 'success', message: t('run.done', { n: result.customerCount ?? 0 }) });
       onDone();
-      return;
-    }
-    timer.current = setTimeout(() => void poll(executionId), 500);
-  };
+    },
+    onRefused: (error) => toggleNotification({ type: 'danger', message: error.message }),
+  });
 
   const start = async () => {
-    const res = await api.post<any>(`/segments/${segment.id}/execute`, { wait: false, snapshot: segment.type === 'static' });
-    if (res.status && res.status >= 400) {
-      toggleNotification({ type: 'danger', message: res.data?.error?.message ?? res.data?.errors?.[0]?.message ?? `HTTP ${res.status}` });
+    let result: SegmentResult | null;
+    try {
+      ({ data: result } = await api.request(segmentsApi.execute, { params: { id: segment.id }, body: { wait: false, snapshot: segment.type === 'static' } }));
+    } catch (e) {
+      toggleNotification({ type: 'danger', message: errorMessage(e) });
       return;
     }
-    const result: SegmentResult | null = res.data?.data ?? null;
     if (!result) {
       toggleNotification({ type: 'info', message: t('run.alreadyRunning') });
       return;
     }
-    setRun(result);
-    void poll(result.executionId);
+    run.follow(result, { status: segmentsApi.result, cancel: segmentsApi.cancelRun, params: { id: result.executionId } });
   };
 
-  const running = run && !FINISHED.includes(run.status);
   return (
     <Flex gap={3}>
-      {running && (
-        <Flex direction="column" alignItems="flex-start" gap={1} data-testid="ci-run-progress">
-          <ProgressBar value={run.percent} size="M" aria-label={t('run.progress', { percent: Math.round(run.percent) })} />
-          <Typography variant="pi" textColor="neutral600">
-            {t('run.progress', { percent: Math.round(run.percent) })} · {t('run.phase', { phase: run.phase })}
-          </Typography>
-        </Flex>
-      )}
-      <Button startIcon={<Play />} onClick={start} loading={!!running} data-testid="ci-run-now">
+      {run.active && run.job && <JobProgress job={run.job} onCancel={run.cancel} testId="ci-run-progress" />}
+      <Button startIcon={<Play />} onClick={start} loading={run.active} data-testid="ci-run-now">
         {segment.type === 'static' ? t('run.snapshot') : t('run.now')}
       </Button>
     </Flex>

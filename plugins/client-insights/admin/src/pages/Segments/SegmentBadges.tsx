@@ -1,7 +1,8 @@
 import { Badge } from '@strapi/design-system';
 import { useAuth } from '@strapi/strapi/admin';
 import { useT } from '../../utils/translate';
-import type { RunStatus, Segment } from '../../api/segments';
+import type { Segment } from '../../../../shared/contracts/segments';
+import type { JobStatus } from '../../../../shared/enums';
 
 const STATUS_COLOR: Record<string, [string, string]> = {
   active: ['success100', 'success700'],
@@ -12,9 +13,10 @@ const STATUS_COLOR: Record<string, [string, string]> = {
   failed: ['danger100', 'danger700'],
   running: ['primary100', 'primary700'],
   queued: ['neutral150', 'neutral700'],
+  cancelled: ['neutral150', 'neutral700'],
 };
 
-export const StatusBadge = ({ status }: { status: Segment['status'] | RunStatus }) => {
+export const StatusBadge = ({ status }: { status: Segment['status'] | JobStatus }) => {
   const t = useT();
   const [bg, fg] = STATUS_COLOR[status] ?? ['neutral150', 'neutral700'];
   return (

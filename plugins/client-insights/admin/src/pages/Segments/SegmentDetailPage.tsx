@@ -4,11 +4,11 @@ import { Pencil } from '@strapi/icons';
 import { Layouts, Page } from '@strapi/strapi/admin';
 import { useNavigate, useParams } from 'react-router-dom';
 import { useApi } from '../../api/useApi';
-import type { Segment } from '../../api/segments';
+import { segmentsApi } from '../../../../shared/contracts/segments';
 import { CsvButton } from '../../components/CsvButton';
 import { useDateTime } from '../../components/Dates';
 import { usePermissions } from '../../hooks/usePermissions';
-import { pluginPath } from '../../pluginId';
+import { pluginPath } from '../../utils/paths';
 import { useT, type MessageKey } from '../../utils/translate';
 import { MembersTable } from './MembersTable';
 import { RunHistory } from './RunHistory';
@@ -34,7 +34,7 @@ export const SegmentDetailPage = () => {
   const { can } = usePermissions();
   const when = useDateTime();
   const owner = useOwnerLabel();
-  const segment = useApi<Segment>(`/segments/${id}`);
+  const segment = useApi(segmentsApi.get, id ? { params: { id } } : null);
   const [version, setVersion] = React.useState(0);
   if (segment.isLoading && !segment.data) return <Page.Loading />;
   if (segment.error || !segment.data) return <Page.Error />;
@@ -92,17 +92,17 @@ export const SegmentDetailPage = () => {
             </Box>
           </Section>
           <Section title={t('runs.title')}>
-            <RunHistory segmentId={s.id} version={version} />
+            <RunHistory key={version} segmentId={s.id} />
           </Section>
           <Section
             title={t('segment.members')}
             actions={
               can.export && s.currentResult ? (
-                <CsvButton path={`/segments/results/${s.currentResult.executionId}/export`} filename={`${s.key}-members.csv`} />
+                <CsvButton endpoint={segmentsApi.exportResult} input={{ params: { id: s.currentResult.executionId }, body: {} }} filename={`${s.key}-members.csv`} />
               ) : undefined
             }
           >
-            <MembersTable key={version} path={`/segments/${s.id}/customers`} emptyMessage={t('segment.noMembers')} />
+            <MembersTable key={version} of={{ segmentId: s.id }} emptyMessage={t('segment.noMembers')} />
           </Section>
         </Flex>
       </Layouts.Content>

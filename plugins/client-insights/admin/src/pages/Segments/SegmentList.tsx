@@ -1,12 +1,12 @@
-import { pluginPath } from '../../pluginId';
+import { pluginPath } from '../../utils/paths';
 import * as React from 'react';
 import { Button, Flex, IconButton, Table, Tbody, Td, Th, Thead, Tr, Typography } from '@strapi/design-system';
 import { Pencil, Trash } from '@strapi/icons';
 import { ConfirmDialog, useNotification } from '@strapi/strapi/admin';
 import { Dialog } from '@strapi/design-system';
 import { Link, useNavigate } from 'react-router-dom';
+import { segmentsApi, type Segment } from '../../../../shared/contracts/segments';
 import { errorMessage, useApiClient } from '../../api/useApi';
-import type { Segment } from '../../api/segments';
 import { useDateTime } from '../../components/Dates';
 import { Pager } from '../../components/Pager';
 import { SectionEmpty, SectionError, SectionLoading } from '../../components/States';
@@ -23,7 +23,7 @@ export const SegmentList = () => {
   const { can } = usePermissions();
   const when = useDateTime();
   const owner = useOwnerLabel();
-  const list = usePaged<Segment>('/segments');
+  const list = usePaged(segmentsApi.list, {});
   const [toDelete, setToDelete] = React.useState<Segment | null>(null);
   if (list.isLoading && !list.data) return <SectionLoading />;
   if (list.error || !list.data) return <SectionError error={list.error} onRetry={list.reload} />;
@@ -37,8 +37,7 @@ export const SegmentList = () => {
     );
   const remove = async (segment: Segment) => {
     try {
-      const res = await api.del<any>(`/segments/${segment.id}`);
-      if (res.status && res.status >= 400) throw new Error(res.data?.error?.message ?? res.data?.errors?.[0]?.message ?? `HTTP ${res.status}`);
+      await api.request(segmentsApi.remove, { params: { id: segment.id } });
       toggleNotification({ type: 'success', message: t('segments.deleted', { name: segment.name }) });
       list.reload();
     } catch (e) {

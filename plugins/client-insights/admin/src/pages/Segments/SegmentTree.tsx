@@ -1,11 +1,11 @@
-import { pluginPath } from '../../pluginId';
+import { pluginPath } from '../../utils/paths';
 import * as React from 'react';
 import { Badge, Box, Flex, IconButton, SingleSelect, SingleSelectOption, Typography } from '@strapi/design-system';
 import { CaretDown, CaretUp, Drag } from '@strapi/icons';
 import { useNotification } from '@strapi/strapi/admin';
 import { Link } from 'react-router-dom';
-import { useApi, useApiClient } from '../../api/useApi';
-import type { TreeNode } from '../../api/segments';
+import { segmentsApi, type TreeNode } from '../../../../shared/contracts/segments';
+import { errorMessage, useApi, useApiClient } from '../../api/useApi';
 import { SectionEmpty, SectionError, SectionLoading } from '../../components/States';
 import { usePermissions } from '../../hooks/usePermissions';
 import { useT } from '../../utils/translate';
@@ -24,7 +24,7 @@ export const SegmentTree = () => {
   const api = useApiClient();
   const { toggleNotification } = useNotification();
   const { can } = usePermissions();
-  const tree = useApi<TreeNode[]>('/segments/tree');
+  const tree = useApi(segmentsApi.tree, {});
   const [collapsed, setCollapsed] = React.useState<Set<number>>(new Set());
   const [over, setOver] = React.useState<number | 'root' | null>(null);
   const movable = can['segments.update'];
@@ -40,10 +40,10 @@ export const SegmentTree = () => {
       toggleNotification({ type: 'warning', message: t('tree.cycle') });
       return;
     }
-    const res = await api.put<any>(`/segments/${id}`, { parent });
-    if (res.status && res.status >= 400) {
-      const message = res.data?.errors?.map((e: any) => e.message).join('; ') ?? res.data?.error?.message ?? `HTTP ${res.status}`;
-      toggleNotification({ type: 'danger', message: t('tree.refused', { message }) });
+    try {
+      await api.request(segmentsApi.update, { params: { id }, body: { parent } });
+    } catch (e) {
+      toggleNotification({ type: 'danger', message: t('tree.refused', { message: errorMessage(e) }) });
       return;
     }
     toggleNotification({ type: 'success', message: t('tree.moved', { name: node.name }) });

@@ -1,4 +1,4 @@
-import { pluginPath } from '../../pluginId';
+import { pluginPath } from '../../utils/paths';
 import { Button, Flex, Tabs } from '@strapi/design-system';
 import { Plus } from '@strapi/icons';
 import { Layouts, Page } from '@strapi/strapi/admin';

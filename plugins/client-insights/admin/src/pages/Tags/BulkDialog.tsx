@@ -1,10 +1,12 @@
 import * as React from 'react';
-import { Button, Field, Modal, Radio, SingleSelect, SingleSelectOption, Textarea, Typography } from '@strapi/design-system';
+import { Button, Field, Modal, Radio, SingleSelect, SingleSelectOption, Textarea } from '@strapi/design-system';
 import { useNotification } from '@strapi/strapi/admin';
+import { tagsApi, type Tag } from '../../../../shared/contracts/tags';
+import { toApiError, type ApiError } from '../../api/client';
 import { useApiClient } from '../../api/useApi';
 import { useSegmentOptions } from '../../api/useCatalogue';
 import { useT } from '../../utils/translate';
-import type { Tag } from './types';
+import { RefusalMessages } from '../../components/Refusal';
 
 /** Apply or remove a tag for a segment's current members or a list of customer ids. */
 export const BulkDialog = ({ tag, onClose, onDone }: { tag: Tag; onClose: () => void; onDone: () => void }) => {
@@ -16,7 +18,7 @@ export const BulkDialog = ({ tag, onClose, onDone }: { tag: Tag; onClose: () => 
   const [target, setTarget] = React.useState<'segment' | 'ids'>('segment');
   const [segment, setSegment] = React.useState<string | undefined>();
   const [ids, setIds] = React.useState('');
-  const [error, setError] = React.useState<string | null>(null);
+  const [error, setError] = React.useState<ApiError | null>(null);
   const [busy, setBusy] = React.useState(false);
   const parsedIds = ids
     .split(/[\s,;]+/)
@@ -27,14 +29,15 @@ export const BulkDialog = ({ tag, onClose, onDone }: { tag: Tag; onClose: () => 
     setBusy(true);
     setError(null);
     const body = target === 'segment' ? { action, segment: Number(segment) } : { action, customerIds: parsedIds };
-    const res = await api.post<any>(`/tags/${tag.id}/bulk`, body);
-    setBusy(false);
-    if (res.status && res.status >= 400) {
-      setError(res.data?.errors?.map((e: any) => `${e.path}: ${e.message}`).join('; ') ?? res.data?.error?.message ?? `HTTP ${res.status}`);
-      return;
+    try {
+      const { data } = await api.request(tagsApi.bulk, { params: { id: tag.id }, body });
+      toggleNotification({ type: 'success', message: t(action === 'apply' ? 'tags.bulk.applied' : 'tags.bulk.removed', { n: data.affected, name: tag.name }) });
+      onDone();
+    } catch (e) {
+      setError(toApiError(e));
+    } finally {
+      setBusy(false);
     }
-    toggleNotification({ type: 'success', message: t(action === 'apply' ? 'tags.bulk.applied' : 'tags.bulk.removed', { n: res.data.data.affected, name: tag.name }) });
-    onDone();
   };
   return (
     <Modal.Root open onOpenChange={(o: boolean) => !o && onClose()}>
@@ -58,7 +61,7 @@ export const BulkDialog = ({ tag, onClose, onDone }: { tag: Tag; onClose: () => 
             </Radio.Group>
           </Field.Root>
           {target === 'segment' ? (
-            <Field.Root name="segment">
+            <Field.Root name="segment" error={error?.at('/segment')}>
               <Field.Label>{t('nav.segments')}</Field.Label>
               <SingleSelect value={segment} onChange={(v: string | number) => setSegment(String(v))} placeholder={t('builder.value.segment')}>
                 {(segments.data ?? []).map((s) => (
@@ -67,20 +70,17 @@ export const BulkDialog = ({ tag, onClose, onDone }: { tag: Tag; onClose: () => 
                   </SingleSelectOption>
                 ))}
               </SingleSelect>
+              <Field.Error />
             </Field.Root>
           ) : (
-            <Field.Root name="ids" hint={t('tags.bulk.idsHint')} error={ids && !idsValid ? t('tags.bulk.idsInvalid') : undefined}>
+            <Field.Root name="ids" hint={t('tags.bulk.idsHint')} error={ids && !idsValid ? t('tags.bulk.idsInvalid') : error?.at('/customerIds')}>
               <Field.Label>{t('tags.bulk.ids')}</Field.Label>
               <Textarea value={ids} onChange={(e: React.ChangeEvent<HTMLTextAreaElement>) => setIds(e.target.value)} />
               <Field.Hint />
               <Field.Error />
             </Field.Root>
           )}
-          {error && (
-            <Typography textColor="danger600" role="alert">
-              {error}
-            </Typography>
-          )}
+          <RefusalMessages error={error} shownAt={target === 'segment' ? ['/segment'] : ['/customerIds']} />
         </Modal.Body>
         <Modal.Footer>
           <Modal.Close>

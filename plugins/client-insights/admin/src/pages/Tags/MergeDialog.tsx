@@ -1,9 +1,11 @@
 import * as React from 'react';
 import { Button, Field, Modal, SingleSelect, SingleSelectOption, Typography } from '@strapi/design-system';
 import { useNotification } from '@strapi/strapi/admin';
+import { tagsApi, type Tag } from '../../../../shared/contracts/tags';
+import { toApiError, type ApiError } from '../../api/client';
 import { useApiClient } from '../../api/useApi';
+import { RefusalMessages } from '../../components/Refusal';
 import { useEnumLabel, useT } from '../../utils/translate';
-import type { Tag } from './types';
 
 /** Merge: the source tag's assignments move to the target, then the source is deleted. */
 export const MergeDialog = ({ tags, onClose, onDone }: { tags: Tag[]; onClose: () => void; onDone: () => void }) => {
@@ -13,7 +15,7 @@ export const MergeDialog = ({ tags, onClose, onDone }: { tags: Tag[]; onClose: (
   const { toggleNotification } = useNotification();
   const [source, setSource] = React.useState<string | undefined>();
   const [target, setTarget] = React.useState<string | undefined>();
-  const [error, setError] = React.useState<string | null>(null);
+  const [error, setError] = React.useState<ApiError | null>(null);
   const [busy, setBusy] = React.useState(false);
   const option = (tag: Tag) => (
     <SingleSelectOption key={tag.id} value={String(tag.id)}>
@@ -23,14 +25,15 @@ export const MergeDialog = ({ tags, onClose, onDone }: { tags: Tag[]; onClose: (
   const merge = async () => {
     setBusy(true);
     setError(null);
-    const res = await api.post<any>('/tags/merge', { source: Number(source), target: Number(target) });
-    setBusy(false);
-    if (res.status && res.status >= 400) {
-      setError(res.data?.errors?.map((e: any) => e.message).join('; ') ?? res.data?.error?.message ?? `HTTP ${res.status}`);
-      return;
+    try {
+      const { data } = await api.request(tagsApi.merge, { body: { source: Number(source), target: Number(target) } });
+      toggleNotification({ type: 'success', message: t('tags.merge.done', { n: data.moved }) });
+      onDone();
+    } catch (e) {
+      setError(toApiError(e));
+    } finally {
+      setBusy(false);
     }
-    toggleNotification({ type: 'success', message: t('tags.merge.done', { n: res.data.data.moved }) });
-    onDone();
   };
   const sourceTag = tags.find((x) => String(x.id) === source);
   return (
@@ -57,11 +60,7 @@ export const MergeDialog = ({ tags, onClose, onDone }: { tags: Tag[]; onClose: (
               {t('tags.merge.explain', { name: sourceTag.name, n: sourceTag.usage })}
             </Typography>
           )}
-          {error && (
-            <Typography textColor="danger600" role="alert">
-              {error}
-            </Typography>
-          )}
+          <RefusalMessages error={error} />
         </Modal.Body>
         <Modal.Footer>
           <Modal.Close>

@@ -1,11 +1,14 @@
 import * as React from 'react';
-import { Box, Button, Checkbox, Field, Grid, Modal, SingleSelect, SingleSelectOption, TextInput, Textarea, Typography } from '@strapi/design-system';
+import { Box, Button, Checkbox, Field, Grid, Modal, SingleSelect, SingleSelectOption, TextInput, Textarea } from '@strapi/design-system';
 import { useNotification } from '@strapi/strapi/admin';
+import { TAG_CATEGORIES } from '../../../../shared/enums';
+import { tagsApi, type Tag } from '../../../../shared/contracts/tags';
+import { toApiError, type ApiError } from '../../api/client';
 import { useApiClient } from '../../api/useApi';
+import { RefusalMessages } from '../../components/Refusal';
 import { emptyGroup, rootFromRule, type Group } from '../../features/rule-builder/model';
 import { RuleBuilder, type RuleBuilderChange } from '../../features/rule-builder/RuleBuilder';
 import { useEnumLabel, useT } from '../../utils/translate';
-import { CATEGORIES, type Tag } from './types';
 
 /** Create or edit a tag; an auto rule is written in the same builder as segments. */
 export const TagDialog = ({ tag, onClose, onSaved }: { tag: Tag | null; onClose: () => void; onSaved: () => void }) => {
@@ -28,22 +31,25 @@ export const TagDialog = ({ tag, onClose, onSaved }: { tag: Tag | null; onClose:
     }
   }, [tag]);
   const [rule, setRule] = React.useState<RuleBuilderChange | null>(null);
-  const [errors, setErrors] = React.useState<{ path: string; message: string }[]>([]);
+  /** The server's refusal of the last save, and the rule it refused (its errors show at the conditions while it is unchanged). */
+  const [refusal, setRefusal] = React.useState<{ error: ApiError; ruleKey: string } | null>(null);
   const [saving, setSaving] = React.useState(false);
-  const errorAt = (f: string) => errors.find((e) => e.path === `/${f}` || e.path.startsWith(`/${f}/`))?.message;
+  const errorAt = (f: string) => refusal?.error.at(`/${f}`);
   const save = async () => {
     setSaving(true);
-    setErrors([]);
-    const body: Record<string, unknown> = { name: name.trim(), category, description: description || null, color, visibility, rule: auto ? (rule?.rule ?? null) : null };
-    if (!tag && slug.trim()) body.slug = slug.trim();
-    const res = tag ? await api.put<any>(`/tags/${tag.id}`, body) : await api.post<any>('/tags', body);
-    setSaving(false);
-    if (res.status && res.status >= 400) {
-      setErrors(res.data?.errors ?? [{ path: '', message: res.data?.error?.message ?? `HTTP ${res.status}` }]);
-      return;
+    setRefusal(null);
+    const body = { name: name.trim(), category, description: description || null, color, visibility, rule: auto ? (rule?.rule ?? null) : null };
+    try {
+      if (tag) await api.request(tagsApi.update, { params: { id: tag.id }, body });
+      else await api.request(tagsApi.create, { body: { ...body, ...(slug.trim() ? { slug: slug.trim() } : {}) } });
+      toggleNotification({ type: 'success', message: t('tags.saved', { name }) });
+      onSaved();
+    } catch (e) {
+      // The dialog stays open with what the user typed; the server's message shows where it points.
+      setRefusal({ error: toApiError(e), ruleKey: JSON.stringify(body.rule) });
+    } finally {
+      setSaving(false);
     }
-    toggleNotification({ type: 'success', message: t('tags.saved', { name }) });
-    onSaved();
   };
   return (
     <Modal.Root open onOpenChange={(o: boolean) => !o && onClose()}>
@@ -72,7 +78,7 @@ export const TagDialog = ({ tag, onClose, onSaved }: { tag: Tag | null; onClose:
               <Field.Root name="category" error={errorAt('category')}>
                 <Field.Label>{t('tags.category')}</Field.Label>
                 <SingleSelect value={category} onChange={(v: string | number) => setCategory(v as Tag['category'])}>
-                  {CATEGORIES.map((c) => (
+                  {TAG_CATEGORIES.map((c) => (
                     <SingleSelectOption key={c} value={c}>
                       {enumLabel('tag.category', c)}
                     </SingleSelectOption>
@@ -114,18 +120,15 @@ export const TagDialog = ({ tag, onClose, onSaved }: { tag: Tag | null; onClose:
             </Checkbox>
             {auto && (
               <Box paddingTop={3}>
-                <RuleBuilder initial={initial} onChange={setRule} />
+                <RuleBuilder
+                  initial={initial}
+                  onChange={setRule}
+                  refused={refusal && JSON.stringify(rule?.rule ?? null) === refusal.ruleKey ? refusal.error.under('/rule') : undefined}
+                />
               </Box>
             )}
           </Box>
-          {errors
-            .filter((e) => !['/name', '/slug', '/category', '/description', '/color'].some((p) => e.path.startsWith(p)))
-            .map((e) => (
-              <Typography key={e.path + e.message} textColor="danger600" role="alert" tag="p">
-                {e.path ? `${e.path}: ` : ''}
-                {e.message}
-              </Typography>
-            ))}
+          <RefusalMessages error={refusal?.error} shownAt={['/name', '/slug', '/category', '/description', '/color']} />
         </Modal.Body>
         <Modal.Footer>
           <Modal.Close>

@@ -2,7 +2,9 @@ import * as React from 'react';
 import { Badge, Box, Button, Flex, IconButton, Table, Tabs, Tbody, Td, Th, Thead, Tr, Typography } from '@strapi/design-system';
 import { ArrowsCounterClockwise, Pencil, Play, Plus, User } from '@strapi/icons';
 import { Layouts, Page, useNotification } from '@strapi/strapi/admin';
-import { useApi, useApiClient } from '../../api/useApi';
+import { tagsApi, type Tag } from '../../../../shared/contracts/tags';
+import { TAG_CATEGORIES as CATEGORIES } from '../../../../shared/enums';
+import { errorMessage, useApi, useApiClient } from '../../api/useApi';
 import { useDateTime } from '../../components/Dates';
 import { SectionEmpty, SectionError, SectionLoading } from '../../components/States';
 import { usePermissions } from '../../hooks/usePermissions';
@@ -10,7 +12,6 @@ import { useEnumLabel, useT } from '../../utils/translate';
 import { BulkDialog } from './BulkDialog';
 import { MergeDialog } from './MergeDialog';
 import { TagDialog } from './TagDialog';
-import { CATEGORIES, type Tag } from './types';
 
 const TagTable = ({ tags, manage, onEdit, onBulk, onRun, running }: { tags: Tag[]; manage: boolean; onEdit: (t: Tag) => void; onBulk: (t: Tag) => void; onRun: (t: Tag) => void; running: number | null }) => {
   const t = useT();
@@ -81,22 +82,22 @@ export const TagsPage = () => {
   const { toggleNotification } = useNotification();
   const { can } = usePermissions();
   const manage = can['tags.manage'];
-  const tags = useApi<Tag[]>('/tags');
+  const tags = useApi(tagsApi.list, {});
   const [editing, setEditing] = React.useState<Tag | null | 'new'>(null);
   const [bulk, setBulk] = React.useState<Tag | null>(null);
   const [merging, setMerging] = React.useState(false);
   const [running, setRunning] = React.useState<number | null>(null);
   const runRule = async (tag: Tag) => {
     setRunning(tag.id);
-    const res = await api.post<any>(`/tags/${tag.id}/run-rule`, {});
-    setRunning(null);
-    if (res.status && res.status >= 400) {
-      toggleNotification({ type: 'danger', message: res.data?.errors?.[0]?.message ?? res.data?.error?.message ?? `HTTP ${res.status}` });
-      return;
+    try {
+      const { data: r } = await api.request(tagsApi.runRule, { params: { id: tag.id }, body: {} });
+      toggleNotification({ type: 'success', message: t('tags.ran', { name: tag.name, matched: r.matched, added: r.added, removed: r.removed }) });
+      tags.reload();
+    } catch (e) {
+      toggleNotification({ type: 'danger', message: errorMessage(e) });
+    } finally {
+      setRunning(null);
     }
-    const r = res.data.data;
-    toggleNotification({ type: 'success', message: t('tags.ran', { name: tag.name, matched: r.matched, added: r.added, removed: r.removed }) });
-    tags.reload();
   };
   let body: React.ReactNode;
   if (tags.isLoading && !tags.data) body = <SectionLoading />;

@@ -2,7 +2,7 @@ import { Bar } from 'react-chartjs-2';
 import '../../components/charts/setup';
 import { useT } from '../../utils/translate';
 import { ChartCard } from './ChartCard';
-import type { ValueCharts } from './types';
+import type { ValueCharts } from '../../../../shared/contracts/overview';
 
 const short = (v: number) => (Math.abs(v) >= 10000 ? `${Math.round(v / 1000)}k` : Math.round(v).toLocaleString());
 

@@ -5,7 +5,9 @@ import '../../components/charts/setup';
 import { useEnumLabel, useT } from '../../utils/translate';
 import { ChartCard } from './ChartCard';
 import { customersOf } from './drillDown';
-import { QUADRANT_COLORS, QUADRANTS, type Migration } from './types';
+import type { Migration } from '../../../../shared/contracts/values';
+import { QUADRANTS } from '../../../../shared/enums';
+import { QUADRANT_COLORS } from './quadrantColors';
 
 const STATES = [...QUADRANTS, 'none'] as const;
 

@@ -7,7 +7,9 @@ import '../../components/charts/setup';
 import { useEnumLabel, useT } from '../../utils/translate';
 import { ChartCard } from './ChartCard';
 import { customersOf } from './drillDown';
-import { QUADRANT_COLORS, QUADRANTS, type ValueCharts } from './types';
+import type { ValueCharts } from '../../../../shared/contracts/overview';
+import { QUADRANTS } from '../../../../shared/enums';
+import { QUADRANT_COLORS } from './quadrantColors';
 
 const fmt = (v: number | null, digits = 0) => (v === null ? '—' : v.toLocaleString(undefined, { maximumFractionDigits: digits }));
 

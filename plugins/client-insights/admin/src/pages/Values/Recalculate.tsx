@@ -1,55 +1,40 @@
-import * as React from 'react';
-import { Button, Flex, ProgressBar, Typography } from '@strapi/design-system';
+import { Button, Flex } from '@strapi/design-system';
 import { ArrowClockwise } from '@strapi/icons';
 import { useNotification } from '@strapi/strapi/admin';
-import { useApiClient } from '../../api/useApi';
+import { valuesApi, type Job } from '../../../../shared/contracts/values';
+import { errorMessage, useApiClient } from '../../api/useApi';
+import { JobProgress } from '../../components/JobProgress';
+import { useJob } from '../../hooks/useJob';
 import { useT } from '../../utils/translate';
 
-type Job = { id: number; status: 'queued' | 'running' | 'succeeded' | 'failed'; progress: number; step: string | null; error: string | null };
-
-/** Starts a value-model recalculation and follows its progress. */
+/** Starts a value-model recalculation and follows it as a job (progress, phase, cancel). */
 export const Recalculate = ({ onDone }: { onDone: () => void }) => {
   const t = useT();
   const api = useApiClient();
   const { toggleNotification } = useNotification();
-  const [job, setJob] = React.useState<Job | null>(null);
-  const timer = React.useRef<ReturnType<typeof setTimeout>>();
-  React.useEffect(() => () => clearTimeout(timer.current), []);
-  const poll = async (id: number) => {
-    const res = await api.get<any>(`/values/calculate/${id}`);
-    const next: Job | undefined = res.data?.data;
-    if (!next) return;
-    setJob(next);
-    if (next.status === 'succeeded' || next.status === 'failed') {
-      toggleNotification({ type: next.status === 'failed' ? 'danger' : 'success', message: next.status === 'failed' ? t('values.recalc.failed', { error: next.error ?? '' }) : t('values.recalc.done') });
+  const job = useJob<Job>({
+    onFinished: (done) => {
+      if (done.status === 'cancelled') toggleNotification({ type: 'info', message: t('values.recalc.cancelled') });
+      else if (done.status === 'failed') toggleNotification({ type: 'danger', message: t('values.recalc.failed', { error: done.error ?? '' }) });
+      else toggleNotification({ type: 'success', message: t('values.recalc.done') });
       onDone();
-      return;
-    }
-    timer.current = setTimeout(() => void poll(id), 1000);
-  };
+    },
+    onRefused: (error) => toggleNotification({ type: 'danger', message: error.message }),
+  });
   const start = async () => {
-    const res = await api.post<any>('/values/calculate', {});
-    if (res.status && res.status >= 400) {
-      toggleNotification({ type: 'danger', message: res.data?.error?.message ?? `HTTP ${res.status}` });
+    let started: Job;
+    try {
+      ({ data: started } = await api.request(valuesApi.calculate, { body: {} }));
+    } catch (e) {
+      toggleNotification({ type: 'danger', message: errorMessage(e) });
       return;
     }
-    const started: Job = res.data.data;
-    setJob(started);
-    void poll(started.id);
+    job.follow(started, { status: valuesApi.calculationStatus, cancel: valuesApi.cancelCalculation, params: { jobId: started.id } });
   };
-  const running = job && (job.status === 'queued' || job.status === 'running');
   return (
     <Flex gap={3}>
-      {running && (
-        <Flex direction="column" alignItems="flex-start" gap={1} data-testid="ci-recalc-progress">
-          <ProgressBar value={Math.round(job.progress * 100)} aria-label={t('run.progress', { percent: Math.round(job.progress * 100) })} />
-          <Typography variant="pi" textColor="neutral600">
-            {t('run.progress', { percent: Math.round(job.progress * 100) })}
-            {job.step ? ` · ${job.step}` : ''}
-          </Typography>
-        </Flex>
-      )}
-      <Button startIcon={<ArrowClockwise />} onClick={start} loading={!!running} data-testid="ci-recalculate">
+      {job.active && job.job && <JobProgress job={job.job} onCancel={job.cancel} testId="ci-recalc-progress" />}
+      <Button startIcon={<ArrowClockwise />} onClick={start} loading={job.active} data-testid="ci-recalculate">
         {t('values.recalc')}
       </Button>
     </Flex>

@@ -8,7 +8,7 @@ import '../../components/charts/setup';
 import { useT } from '../../utils/translate';
 import { ChartCard } from './ChartCard';
 import { customersOf } from './drillDown';
-import type { RfmMatrix } from './types';
+import type { RfmMatrix } from '../../../../shared/contracts/values';
 
 /** Colour from pale to strong blue by share of the maximum. */
 const shade = (share: number) => `rgba(73, 69, 255, ${0.12 + 0.88 * share})`;

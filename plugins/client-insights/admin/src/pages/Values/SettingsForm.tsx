@@ -1,15 +1,15 @@
 import * as React from 'react';
-import { Button, Field, Grid, NumberInput, SingleSelect, SingleSelectOption, Typography } from '@strapi/design-system';
+import { Button, Field, Grid, NumberInput, SingleSelect, SingleSelectOption } from '@strapi/design-system';
 import { useNotification } from '@strapi/strapi/admin';
+import { valuesApi, type ValueConfig } from '../../../../shared/contracts/values';
+import { toApiError, type ApiError } from '../../api/client';
 import { useApi, useApiClient } from '../../api/useApi';
+import { RefusalMessages } from '../../components/Refusal';
 import { SectionError, SectionLoading } from '../../components/States';
 import { useT, type MessageKey } from '../../utils/translate';
 import { ChartCard } from './ChartCard';
 
-type Settings = {
-  rfm: { recency: string; frequency: string; monetary: string; periodDays: number; weights: { r: number; f: number; m: number } };
-  quadrants: { highScore: number; lowRecency: number; complaintThreshold: number };
-};
+type Settings = Pick<ValueConfig, 'rfm' | 'quadrants'>;
 
 const CHOICES: { key: 'recency' | 'frequency' | 'monetary'; options: string[] }[] = [
   { key: 'recency', options: ['last_paid_order', 'last_contract', 'last_interaction'] },
@@ -22,32 +22,34 @@ export const SettingsForm = () => {
   const t = useT();
   const api = useApiClient();
   const { toggleNotification } = useNotification();
-  const settings = useApi<Settings>('/values/settings');
+  const settings = useApi(valuesApi.getSettings, {});
   const [form, setForm] = React.useState<Settings | null>(null);
-  const [errors, setErrors] = React.useState<{ path: string; message: string }[]>([]);
+  const [error, setError] = React.useState<ApiError | null>(null);
   const [saving, setSaving] = React.useState(false);
   React.useEffect(() => {
     if (settings.data) setForm(settings.data);
   }, [settings.data]);
   if (settings.isLoading && !form) return <SectionLoading />;
   if (settings.error || !form) return <SectionError error={settings.error} onRetry={settings.reload} />;
-  const errorAt = (p: string) => errors.find((e) => e.path === `/body${p}` || e.path.startsWith(`/body${p}/`))?.message;
+  const errorAt = (p: string) => error?.at(p);
   const setRfm = (patch: Partial<Settings['rfm']>) => setForm({ ...form, rfm: { ...form.rfm, ...patch } });
   const save = async () => {
     setSaving(true);
-    setErrors([]);
+    setError(null);
     const body = {
       rfm: { recency: form.rfm.recency, frequency: form.rfm.frequency, monetary: form.rfm.monetary, periodDays: form.rfm.periodDays, weights: form.rfm.weights },
       quadrants: form.quadrants,
     };
-    const res = await api.put<any>('/values/settings', body);
-    setSaving(false);
-    if (res.status && res.status >= 400) {
-      setErrors(res.data?.errors ?? [{ path: '', message: res.data?.error?.message ?? `HTTP ${res.status}` }]);
-      return;
+    try {
+      await api.request(valuesApi.updateSettings, { body });
+      toggleNotification({ type: 'success', message: t('values.settings.saved') });
+      settings.reload();
+    } catch (e) {
+      // The form keeps what the user entered; the server's messages show at the fields.
+      setError(toApiError(e));
+    } finally {
+      setSaving(false);
     }
-    toggleNotification({ type: 'success', message: t('values.settings.saved') });
-    settings.reload();
   };
   return (
     <ChartCard title={t('values.settings')} help={t('values.settings.help')} testid="ci-value-settings">
@@ -93,11 +95,10 @@ export const SettingsForm = () => {
           </Grid.Item>
         ))}
       </Grid.Root>
-      {errors.filter((e) => !e.path.startsWith('/body/')).map((e) => (
-        <Typography key={e.message} textColor="danger600" role="alert">
-          {e.message}
-        </Typography>
-      ))}
+      <RefusalMessages
+        error={error}
+        shownAt={[...CHOICES.map(({ key }) => `/rfm/${key}`), '/rfm/periodDays', '/rfm/weights', '/quadrants/highScore', '/quadrants/lowRecency', '/quadrants/complaintThreshold']}
+      />
       <Button onClick={save} loading={saving} marginTop={4}>
         {t('action.save')}
       </Button>

@@ -1,6 +1,8 @@
 import * as React from 'react';
 import { Box, Flex, Grid, Typography } from '@strapi/design-system';
 import { Layouts, Page } from '@strapi/strapi/admin';
+import { overviewApi } from '../../../../shared/contracts/overview';
+import { valuesApi } from '../../../../shared/contracts/values';
 import { useApi } from '../../api/useApi';
 import { useDateTime } from '../../components/Dates';
 import { SectionEmpty, SectionError, SectionLoading } from '../../components/States';
@@ -12,15 +14,14 @@ import { QuadrantScatter } from './QuadrantScatter';
 import { Recalculate } from './Recalculate';
 import { RfmHeatmap } from './RfmHeatmap';
 import { SettingsForm } from './SettingsForm';
-import type { Migration, RfmMatrix, ValueCharts } from './types';
 
 export const ValuesPage = () => {
   const t = useT();
   const when = useDateTime();
   const { can } = usePermissions();
-  const rfm = useApi<RfmMatrix>('/values/rfm');
-  const charts = useApi<ValueCharts>('/overview/value-charts');
-  const migration = useApi<Migration>('/values/migration');
+  const rfm = useApi(valuesApi.rfmMatrix, {});
+  const charts = useApi(overviewApi.valueCharts, {});
+  const migration = useApi(valuesApi.migration, {});
   const reload = () => {
     rfm.reload();
     charts.reload();

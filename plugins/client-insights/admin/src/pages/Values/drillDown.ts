@@ -1,4 +1,4 @@
-import { pluginPath } from '../../pluginId';
+import { pluginPath } from '../../utils/paths';
 
 /** The customer list of one chart cell or point (CustomerList reads these filters from the URL). */
 export const customersOf = (filter: Record<string, string | number | boolean>) =>

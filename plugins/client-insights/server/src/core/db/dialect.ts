@@ -293,7 +293,7 @@ export const copyRows = async (
   rows: Iterable<readonly unknown[]>,
   { freeze = false } = {}
 ): Promise<number> => {
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { from: copyFrom } = require('pg-copy-streams');
   let count = 0;
   const chunks = function* () {

@@ -1,10 +1,19 @@
-import { permission, type ActionUid } from '../constants';
+import type { Endpoint } from '../../../../shared/contracts/http';
+import { permission, type ActionUid } from '../../../../shared/permissions';
 
 /** A route of the plugin, as Strapi's router takes it. */
 export type Route = { method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'; path: string; handler: string; config: Record<string, unknown> };
 
 /** A module's routes by router: admin routes under /client-insights, content-API routes under /api. */
 export type ModuleRoutes = { admin?: Route[]; contentApi?: Route[] };
+
+/** The route of a contract's endpoint (its method and path; a content-API twin gives its own path). */
+export const route = (endpoint: Endpoint, handler: string, config: Record<string, unknown>, path = endpoint.path): Route => ({
+  method: endpoint.method,
+  path,
+  handler,
+  config,
+});
 
 /** Admin route config: a logged-in admin holding every one of these plugin actions. */
 export const guard = (...actions: ActionUid[]) => ({

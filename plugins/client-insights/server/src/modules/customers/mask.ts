@@ -1,10 +1,9 @@
-import { permission } from '../../core/constants';
-
 /**
  * What an admin without `sensitive.view` does not see of a customer, one rule for every place
  * the plugin shows customers (list, search, profile, CSV, preview samples, segment members, value
  * charts): contact data, email and phone masked with a hint left, and the free-text notes left
- * out. Never the name: sales must find and read their clients by name (README, roles).
+ * out. Never the name: sales must find and read their clients by name (README, roles). Who sees
+ * contact data unmasked: `seesContact` in core/http/viewer.ts.
  */
 export const maskEmail = (v: string | null) => {
   if (!v) return v;
@@ -28,10 +27,3 @@ export const maskContact = <T extends object>(row: T, sensitive: boolean): T => 
 
 /** Customer columns a search may match without the permission (masked ones cannot be probed). */
 export const searchableColumns = (sensitive: boolean) => ['name', 'region', 'target_major', 'program', ...(sensitive ? ['email', 'phone'] : [])];
-
-/**
- * Whether the caller sees contact data unmasked: an admin needs `sensitive.view`; content-API
- * callers (API tokens) read customers through the content API anyway, so nothing is hidden from them.
- */
-export const seesContact = (ctx: any): boolean =>
-  ctx.state?.auth?.strategy?.name !== 'admin' || Boolean(ctx.state?.userAbility?.can?.(permission('sensitive.view')));

@@ -4,11 +4,13 @@ import { bindDate, readDate } from '../../core/db/dialect';
 import { hostTables } from '../overview/tables';
 import type { Knex } from 'knex';
 import { csvStream } from '../segments/csv';
-import { ASSIGNMENTS, TagApiError } from '../tags/service';
+import { ASSIGNMENTS } from '../tags/service';
 import { latestRunId, migrationRuns } from '../values/reports';
 import { VALUE_TABLES as V } from '../values/tables';
 import { maskContact, searchableColumns } from './mask';
-import { FOLLOW_UP_MAX, type CustomerFilter } from './schemas';
+import { FOLLOW_UP_MAX, type CustomerFilter } from '../../../../shared/contracts/customers';
+import { MAX_ID } from '../../../../shared/contracts/http';
+import { ApiError } from '../../core/http/errors';
 
 const iso = (v: unknown) => readDate(v)?.toISOString() ?? null;
 const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
@@ -37,7 +39,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     const base = k(`${tables().customer} as c`);
     if (filter.q) {
       const like = `%${filter.q}%`;
-      const asId = /^\d+$/.test(filter.q) ? Number(filter.q) : null;
+      // Digits also search by id, when they can be one.
+      const asId = /^\d+$/.test(filter.q) && Number(filter.q) <= MAX_ID ? Number(filter.q) : null;
       base.where((w) => {
         for (const column of searchableColumns(sensitive)) w.orWhere(`c.${column}`, 'like', like);
         if (asId !== null) w.orWhere('c.id', asId);
@@ -141,7 +144,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const { base } = await matching(filter, sensitive);
       const total = Number((await base.clone().count({ n: '*' }).first())?.n ?? 0);
       if (total > FOLLOW_UP_MAX) {
-        throw new TagApiError(400, 'too many customers', [
+        throw ApiError.invalid([
           { path: '/filter', message: `the list has ${total} customers; follow-up tasks are created for at most ${FOLLOW_UP_MAX} at a time: narrow the list` },
         ]);
       }
@@ -161,7 +164,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const k = knex();
       const t = tables();
       const c = await k(t.customer).where({ id }).first();
-      if (!c) throw new TagApiError(404, `customer ${id} not found`);
+      if (!c) throw ApiError.notFound(`customer ${id} not found`);
       const person = (r: any) => maskContact({ id: Number(r.id), name: r.name as string | null, stage: r.stage as string | null }, sensitive);
       const [referrer, referrals, family, familyOf, tags, interactions, orders, metrics, scores, owner] = await Promise.all([
         k(`${t.referrer.table} as l`).join(`${t.customer} as p`, 'p.id', `l.${t.referrer.referrer}`).where(`l.${t.referrer.customer}`, id).first('p.id', 'p.name', 'p.stage'),

@@ -1,17 +1,15 @@
 import type { Core } from '@strapi/strapi';
 import { registerMetricsLifecycles } from './lifecycles';
 import { createMetricsQueue } from './queue';
-import { recordPendingChanges } from '../segments/change-trigger';
-
-/** Event other modules listen to: these customers' facts (metrics or own fields) may have changed. */
-export const CUSTOMERS_CHANGED = 'client-insights:customers-changed';
+import { getService } from '../../get-service';
 
 /** The metrics rollup: rebuild, targeted refresh, and the dirty-queue that keeps it current. */
 export default ({ strapi }: { strapi: Core.Strapi }) => {
+  const events = () => getService(strapi, 'events');
   const queue = createMetricsQueue(strapi.db.connection, {
-    // Segment membership follows the facts: pending re-evaluations commit with the refreshed rows.
-    onRefreshed: recordPendingChanges,
-    onChanged: (customerIds) => void strapi.eventHub.emit(CUSTOMERS_CHANGED, { customerIds }),
+    // customers.changed: hooks (e.g. segments' pending re-evaluations) commit with the refreshed rows.
+    onRefreshed: (trx, customerIds) => events().within(trx, 'customers.changed', { customerIds }),
+    onChanged: (customerIds) => void events().publish('customers.changed', { customerIds }),
   });
   return {
     /** Recomputes every row in one SQL pass; returns the row count. */

@@ -1,15 +1,10 @@
 import type { Core } from '@strapi/strapi';
+import { overviewApi } from '../../../../shared/contracts/overview';
+import { respond } from '../../core/http/respond';
 import { getService } from '../../get-service';
-import { viewerOf } from '../segments/visibility';
 
 export default ({ strapi }: { strapi: Core.Strapi }) => ({
-  async counts(ctx) {
-    ctx.body = { data: await getService(strapi, 'overview').counts(viewerOf(ctx)) };
-  },
-  async kpis(ctx) {
-    ctx.body = { data: await getService(strapi, 'overview').kpis() };
-  },
-  async valueCharts(ctx) {
-    ctx.body = { data: await getService(strapi, 'overview').valueCharts() };
-  },
+  counts: (ctx) => respond(ctx, overviewApi.counts, async ({ viewer }) => ({ data: await getService(strapi, 'overview').counts(viewer) })),
+  kpis: (ctx) => respond(ctx, overviewApi.kpis, async () => ({ data: await getService(strapi, 'overview').kpis() })),
+  valueCharts: (ctx) => respond(ctx, overviewApi.valueCharts, async () => ({ data: await getService(strapi, 'overview').valueCharts() })),
 });

@@ -1,15 +1,16 @@
-import { guard, type ModuleRoutes } from '../../core/http/routes';
+import { overviewApi } from '../../../../shared/contracts/overview';
+import { guard, route, type ModuleRoutes } from '../../core/http/routes';
 import controller from './controller';
 import service from './service';
 
 /** Overview: row counts, the top KPI board and the value charts. */
 const routes: ModuleRoutes = {
   admin: [
-    { method: 'GET', path: '/overview/counts', handler: 'overview.counts', config: guard('segments.read') },
-    { method: 'GET', path: '/overview/kpis', handler: 'overview.kpis', config: guard('segments.read') },
-    { method: 'GET', path: '/overview/value-charts', handler: 'overview.valueCharts', config: guard('segments.read') },
+    route(overviewApi.counts, 'overview.counts', guard('segments.read')),
+    route(overviewApi.kpis, 'overview.kpis', guard('segments.read')),
+    route(overviewApi.valueCharts, 'overview.valueCharts', guard('segments.read')),
   ],
-  contentApi: [{ method: 'GET', path: '/overview/counts', handler: 'overview.counts', config: {} }],
+  contentApi: [route(overviewApi.counts, 'overview.counts', {}, '/overview/counts')],
 };
 
 export default { routes, controllers: { overview: controller }, services: { overview: service } };

@@ -2,6 +2,7 @@ import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
 import { bindDate } from '../../core/db/dialect';
 import { hostTables } from './tables';
+import type { Kpi } from '../../../../shared/contracts/overview';
 
 const DAY = 24 * 3600 * 1000;
 const WINDOW = 30 * DAY;
@@ -9,16 +10,9 @@ const CHURN_QUIET = 90 * DAY;
 /** Points in each sparkline: the current period and the five before it. */
 export const POINTS = 6;
 
-export type KpiKey = 'total' | 'active' | 'churn_risk' | 'new' | 'deals' | 'retention';
-export type Kpi = {
-  key: KpiKey;
-  value: number;
-  previous: number;
-  unit: 'count' | 'percent';
-  series: { period: string; value: number }[];
-  /** The rule of the matching segment (opened in the builder), or null for the whole customer list. */
-  rule: unknown | null;
-};
+/** A KPI card as the API shows it (shared/contracts/overview.ts). */
+export type { Kpi };
+export type KpiKey = Kpi['key'];
 
 const monthStart = (d: Date, back = 0) => new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() - back, 1));
 const iso = (d: Date) => d.toISOString().slice(0, 10);

@@ -3,6 +3,8 @@
  * read and how. The validator, the compiler, the evaluator and the builder UI are all drawn from it.
  * SQL column mapping lives in compile.ts, so this stays safe to serve as is.
  */
+import type { Catalogue } from '../../../../shared/contracts/rules';
+import { EDUCATION_LEVELS, LEAD_SOURCES, QUADRANTS, RFM_SEGMENTS, STAGES } from '../../../../shared/enums';
 import { DEFAULT_LIMITS, type FieldDef, type Labels, type OperatorDef, type RuleLimits } from './types';
 
 export const INTERACTION_TYPES = [
@@ -52,7 +54,7 @@ export const FIELDS: FieldDef[] = [
     path: 'customer.education',
     type: 'enum',
     labels: L('Education', '学历', '學歷'),
-    enumValues: ['high_school', 'bachelor', 'master', 'doctorate', 'other'],
+    enumValues: [...EDUCATION_LEVELS],
   }),
   field({ path: 'customer.target_major', type: 'string', labels: L('Target major', '目标专业', '目標專業') }),
   field({ path: 'customer.program', type: 'string', labels: L('Programme applied for', '申请项目', '申請項目') }),
@@ -60,13 +62,13 @@ export const FIELDS: FieldDef[] = [
     path: 'customer.stage',
     type: 'enum',
     labels: L('Stage', '阶段', '階段'),
-    enumValues: ['consultation', 'application', 'signed', 'in_service', 'churned'],
+    enumValues: [...STAGES],
   }),
   field({
     path: 'customer.lead_source',
     type: 'enum',
     labels: L('Lead source', '线索来源', '線索來源'),
-    enumValues: ['website', 'referral', 'event', 'advertising', 'partner', 'other'],
+    enumValues: [...LEAD_SOURCES],
   }),
   field({ path: 'customer.created_at', type: 'datetime', labels: L('Created at', '创建时间', '建立時間') }),
   field({ path: 'customer.owner', type: 'number', integer: true, labels: L('Owner (admin user id)', '负责人（管理员 ID）', '負責人（管理員 ID）') }),
@@ -90,13 +92,13 @@ export const FIELDS: FieldDef[] = [
     path: 'score.rfm_segment',
     type: 'enum',
     labels: L('RFM segment', 'RFM 分群', 'RFM 分群'),
-    enumValues: ['champions', 'loyal', 'potential', 'new', 'at_risk', 'lost'],
+    enumValues: [...RFM_SEGMENTS],
   }),
   field({
     path: 'score.quadrant',
     type: 'enum',
     labels: L('Value quadrant', '价值象限', '價值象限'),
-    enumValues: ['high_value', 'potential', 'dormant', 'churn_risk'],
+    enumValues: [...QUADRANTS],
   }),
   field({ path: 'score.clv', type: 'number', labels: L('Predicted lifetime value', '预测客户终身价值', '預測客戶終身價值') }),
   field({ path: 'score.churn_risk', type: 'number', labels: L('Churn risk (0–1)', '流失风险 (0–1)', '流失風險 (0–1)') }),
@@ -146,14 +148,7 @@ export const OPERATORS: OperatorDef[] = [
   { name: 'days_since', form: '{"days_since": [{"var": datetime field}]}', returns: 'number', labels: L('days since', '距今天数', '距今天數') },
 ];
 
-export type Catalogue = {
-  fields: FieldDef[];
-  operators: OperatorDef[];
-  eventTypes: string[];
-  orderKinds: string[];
-  orderStatuses: string[];
-  limits: RuleLimits;
-};
+export type { Catalogue };
 
 export const catalogue = (limits: Partial<RuleLimits> = {}): Catalogue => ({
   fields: FIELDS,

@@ -326,19 +326,25 @@ export const matchQuery = (knex: Knex, rule: unknown, options: CompileOptions): 
 export const countQuery = (knex: Knex, rule: unknown, options: CompileOptions): Knex.QueryBuilder =>
   baseQuery(knex, rule, options).count({ count: '*' });
 
-/** Keys named by in_segment anywhere in the rule (for cycle checks); tolerant of invalid rules. */
-export const referencedSegmentKeys = (rule: unknown): string[] => {
-  const keys = new Set<string>();
+/** The first argument of every `op` in the rule (tolerant of invalid rules). */
+const firstArguments = (rule: unknown, op: string): string[] => {
+  const found = new Set<string>();
   const walk = (node: unknown, depth: number) => {
     if (depth > 64 || node === null || typeof node !== 'object') return;
     if (Array.isArray(node)) return node.forEach((n) => walk(n, depth + 1));
-    for (const [op, value] of Object.entries(node as Record<string, unknown>)) {
-      if (op === 'in_segment') {
-        const key = Array.isArray(value) ? value[0] : value;
-        if (typeof key === 'string') keys.add(key);
+    for (const [name, value] of Object.entries(node as Record<string, unknown>)) {
+      if (name === op) {
+        const first = Array.isArray(value) ? value[0] : value;
+        if (typeof first === 'string') found.add(first);
       } else walk(value, depth + 1);
     }
   };
   walk(rule, 0);
-  return [...keys];
+  return [...found];
 };
+
+/** Keys named by in_segment anywhere in the rule (for cycle checks); tolerant of invalid rules. */
+export const referencedSegmentKeys = (rule: unknown): string[] => firstArguments(rule, 'in_segment');
+
+/** Field paths the rule reads (`{ var: 'score.clv' }`), e.g. to find the rules a value refresh affects. */
+export const referencedFields = (rule: unknown): string[] => firstArguments(rule, 'var');

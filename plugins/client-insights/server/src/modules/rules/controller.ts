@@ -1,68 +1,38 @@
 import type { Core } from '@strapi/strapi';
-import { maskContact, seesContact } from '../customers/mask';
-import { z } from 'zod';
+import { rulesApi } from '../../../../shared/contracts/rules';
+import { ApiError, prefixed } from '../../core/http/errors';
+import { respond } from '../../core/http/respond';
+import { seesContact } from '../../core/http/viewer';
+import { getService } from '../../get-service';
+import { maskContact } from '../customers/mask';
 import { catalogue } from './catalogue';
 import { validateRule } from './validate';
-import { MAX_SAMPLE_SIZE } from './preview';
-import { getService } from '../../get-service';
 
-/** Body of preview / validate. The rule itself is checked by validateRule (JSON pointers into it). */
-const body = z
-  .object({
-    rule: z.unknown().refine((v) => v !== undefined, { message: 'a rule is required' }),
-    now: z.string().datetime({ offset: true }).optional(),
-    sampleSize: z.number().int().min(0).max(MAX_SAMPLE_SIZE).optional(),
-    /** When editing a segment: leave it out of the duplicate check. */
-    segmentId: z.number().int().positive().optional(),
-  })
-  .strict();
-
-/** 400 with `{ errors: [{ path, message }] }`: `target` says whether paths point into the body or the rule. */
-const badRequest = (ctx: any, target: 'body' | 'rule', errors: Array<{ path: string; message: string }>) => {
-  ctx.status = 400;
-  ctx.body = { error: { status: 400, name: 'ValidationError', message: errors.map((e) => `${e.path || '/'}: ${e.message}`).join('; ') }, target, errors };
-};
-
-/** Parses the body and validates the rule; answers 400 and returns null when either is wrong. */
-const readBody = (ctx: any) => {
-  const parsed = body.safeParse(ctx.request.body ?? {});
-  if (!parsed.success) {
-    badRequest(
-      ctx,
-      'body',
-      parsed.error.issues.map((i) => ({ path: `/${i.path.join('/')}`, message: i.message }))
-    );
-    return null;
-  }
-  const validation = validateRule(parsed.data.rule);
-  if (!validation.valid) {
-    badRequest(ctx, 'rule', validation.errors);
-    return null;
-  }
-  return parsed.data;
+/** The rule itself, checked by the rule validator: a refused rule is a 400 with pointers under /rule. */
+const checkRule = (rule: unknown) => {
+  const validation = validateRule(rule);
+  if (!validation.valid) throw ApiError.invalid(prefixed('/rule', validation.errors));
 };
 
 export default ({ strapi }: { strapi: Core.Strapi }) => ({
-  async catalogue(ctx) {
-    ctx.body = { data: catalogue() };
-  },
+  catalogue: (ctx) => respond(ctx, rulesApi.catalogue, () => ({ data: catalogue() })),
 
-  async preview(ctx) {
-    const input = readBody(ctx);
-    if (!input) return;
-    const result = await getService(strapi, 'rules').preview({
-      rule: input.rule,
-      now: input.now ? new Date(input.now) : undefined,
-      sampleSize: input.sampleSize,
-      excludeSegmentId: input.segmentId,
-    });
-    const sees = seesContact(ctx);
-    ctx.body = { data: { ...result, sample: result.sample.map((row) => maskContact(row, sees)) } };
-  },
+  preview: (ctx) =>
+    respond(ctx, rulesApi.preview, async ({ body, viewer }) => {
+      checkRule(body.rule);
+      const result = await getService(strapi, 'rules').preview({
+        rule: body.rule,
+        now: body.now ? new Date(body.now) : undefined,
+        sampleSize: body.sampleSize,
+        excludeSegmentId: body.segmentId,
+      });
+      const sees = seesContact(viewer);
+      return { data: { ...result, sample: result.sample.map((row) => maskContact(row, sees)) } };
+    }),
 
-  async validate(ctx) {
-    const input = readBody(ctx);
-    if (!input) return;
-    ctx.body = { data: await getService(strapi, 'rules').check(input.rule, { excludeSegmentId: input.segmentId }) };
-  },
+  validate: (ctx) =>
+    respond(ctx, rulesApi.validate, async ({ body }) => {
+      checkRule(body.rule);
+      return { data: await getService(strapi, 'rules').check(body.rule, { excludeSegmentId: body.segmentId }) };
+    }),
 });

@@ -7,7 +7,7 @@
  * stored there: `now` and the customer's facts travel in the data object (`this` of an operation).
  */
 import jsonLogic from 'json-logic-js';
-import { operandToLogic, type CompareOp, type Literal, type Operand, type RuleNode } from './ast';
+import { operandToLogic, type CompareOp, type Literal, type RuleNode } from './ast';
 import { AGGREGATE, COMPARE, DAYS_SINCE, LOGIC, MEMBERSHIP, type EvalData, type Value } from './operators';
 import { FIELDS } from './catalogue';
 import { QUOTIENT, QUOTIENT_FIELDS } from './quotient';

@@ -1,13 +1,14 @@
-import { guard, type ModuleRoutes } from '../../core/http/routes';
+import { rulesApi } from '../../../../shared/contracts/rules';
+import { guard, route, type ModuleRoutes } from '../../core/http/routes';
 import controller from './controller';
 import service from './service';
 
 /** The rule language: field catalogue, validation and live preview (nothing is stored). */
 const routes: ModuleRoutes = {
   admin: [
-    { method: 'GET', path: '/catalogue', handler: 'rules.catalogue', config: guard('segments.read') },
-    { method: 'POST', path: '/rules/preview', handler: 'rules.preview', config: guard('segments.read') },
-    { method: 'POST', path: '/rules/validate', handler: 'rules.validate', config: guard('segments.read') },
+    route(rulesApi.catalogue, 'rules.catalogue', guard('segments.read')),
+    route(rulesApi.preview, 'rules.preview', guard('segments.read')),
+    route(rulesApi.validate, 'rules.validate', guard('segments.read')),
   ],
 };
 

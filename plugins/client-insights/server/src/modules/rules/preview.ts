@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { PREVIEW_MAX_SAMPLE_SIZE as MAX_SAMPLE_SIZE, type PreviewResult, type PreviewSample } from '../../../../shared/contracts/rules';
 import { bindDate, joinRowByKey, readDate, wholeTableStatement } from '../../core/db/dialect';
 import { analyseRule, emptyWarning } from './analyse';
 import { matchQuery, type Strategy } from './compile';
@@ -10,7 +11,6 @@ import type { RuleWarning } from './types';
  * split. Every figure is a SQL aggregate over the compiled rule; only the sample rows reach Node.
  */
 export const DEFAULT_SAMPLE_SIZE = 20;
-export const MAX_SAMPLE_SIZE = 200;
 
 /** Churn-risk thresholds on `ci_customer_scores.churn_risk` (0..1). */
 export const RISK_THRESHOLDS = { high: 0.6, medium: 0.3 } as const;
@@ -25,30 +25,7 @@ export const RISK_METHOD =
   `churn_risk score when the customer has one (high >= ${RISK_THRESHOLDS.high}, medium >= ${RISK_THRESHOLDS.medium}); ` +
   'otherwise points: a risk-category tag 2, overdue payments 1, complaints 1 (high >= 2, medium 1, low 0)';
 
-export type PreviewSample = {
-  id: number;
-  documentId: string;
-  name: string;
-  region: string | null;
-  stage: string;
-  total_spent: number;
-  last_order_at: string | null;
-};
-
-export type PreviewResult = {
-  count: number;
-  total: number;
-  share: number;
-  sample: PreviewSample[];
-  riskDistribution: { low: number; medium: number; high: number };
-  /** `scores` when every match has a churn score, `tags` when none has, `mixed` otherwise. */
-  riskBasis: { basis: 'scores' | 'tags' | 'mixed'; scored: number; fallback: number; method: string };
-  warnings: RuleWarning[];
-  now: string;
-  /** How the custom operators were evaluated (rules/strategy.ts). */
-  strategy: Strategy;
-  durationMs: number;
-};
+export type { PreviewResult, PreviewSample };
 
 export type PreviewInput = {
   rule: unknown;

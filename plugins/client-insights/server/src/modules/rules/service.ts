@@ -1,8 +1,8 @@
 import type { Core } from '@strapi/strapi';
 import { UID } from '../../core/constants';
 import { analyseRule, duplicateWarnings, type SegmentRef } from './analyse';
-import type { RuleWarning, ValidationResult } from './types';
-import { validateRule } from './validate';
+import type { RuleWarning } from './types';
+import { parseRuleOrThrow } from './validate';
 import { previewRule, type PreviewInput, type PreviewResult } from './preview';
 
 export type PreviewOptions = Omit<PreviewInput, 'extraWarnings'> & { excludeSegmentId?: number };
@@ -18,11 +18,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   return {
     duplicates,
 
-    /** Validation plus static analysis, without running the rule. */
-    async check(rule: unknown, { excludeSegmentId }: { excludeSegmentId?: number } = {}): Promise<ValidationResult & { warnings: RuleWarning[] }> {
-      const validation = validateRule(rule);
-      if (!validation.valid) return { ...validation, warnings: [] };
-      return { ...validation, warnings: [...analyseRule(rule), ...(await duplicates(rule, excludeSegmentId))] };
+    /** Static analysis of a valid rule, without running it (the controller answers invalid ones; throws RuleValidationError otherwise). */
+    async check(rule: unknown, { excludeSegmentId }: { excludeSegmentId?: number } = {}): Promise<{ valid: true; errors: []; warnings: RuleWarning[] }> {
+      parseRuleOrThrow(rule);
+      return { valid: true, errors: [], warnings: [...analyseRule(rule), ...(await duplicates(rule, excludeSegmentId))] };
     },
 
     /** Count, share, sample and risk split of a valid rule (throws RuleValidationError otherwise). */

@@ -2,46 +2,23 @@
  * The contract between the rule modules (see ../shared/RULES.md).
  * validate → compile (SQL) / evaluate (JS) / analyse; preview and materialise only call these.
  */
+import type { FieldError } from '../../../../shared/errors';
+import type { FieldDef, RuleLimits, RuleWarning } from '../../../../shared/contracts/rules';
 
 /** A JSON-Logic expression as stored in Segment.rule, Tag.rule and automation conditions. */
 export type Rule = unknown;
 
-export type FieldType = 'string' | 'number' | 'enum' | 'datetime';
-export type FieldGroup = 'customer' | 'metrics' | 'score';
-export type Labels = { en: string; 'zh-Hans': string; zh: string };
+/** The catalogue's and the answers' shapes are the API contract's (shared/contracts/rules.ts). */
+export type { FieldDef, Labels, OperatorDef, RuleLimits, RuleWarning } from '../../../../shared/contracts/rules';
+export type FieldType = FieldDef['type'];
+export type FieldGroup = FieldDef['group'];
 
-export type FieldDef = {
-  /** e.g. "metrics.total_spent": what `{"var": ...}` reads. */
-  path: string;
-  group: FieldGroup;
-  type: FieldType;
-  labels: Labels;
-  operators: string[];
-  enumValues?: string[];
-  /** Contact data: masked for roles without the sensitive-view permission. */
-  sensitive?: boolean;
-  /** Whole numbers only (literals must be integers too). */
-  integer?: boolean;
-  /** A count or sum: 0, never null, when there is nothing to count (no metrics row). */
-  count?: boolean;
-};
-
-export type OperatorDef = {
-  name: string;
-  labels: Labels;
-  /** Short description of the argument form, e.g. `{"event_count": [type, days|null]}`. */
-  form: string;
-  returns: 'boolean' | 'number';
-};
-
-export type RuleLimits = { maxDepth: number; maxNodes: number; maxListLength: number };
 export const DEFAULT_LIMITS: RuleLimits = { maxDepth: 16, maxNodes: 500, maxListLength: 10_000 };
 
 /** `path` is a JSON pointer into the rule, e.g. "/and/1/>=/0". */
-export type RuleError = { path: string; message: string };
+export type RuleError = FieldError;
 
-export type WarningKind = 'contradiction' | 'always_true' | 'duplicate' | 'empty';
-export type RuleWarning = { path: string; kind: WarningKind; message: string; suggestion?: string; conditions?: string[] };
+export type WarningKind = RuleWarning['kind'];
 
 export type ValidationResult = { valid: true; errors: [] } | { valid: false; errors: RuleError[] };
 

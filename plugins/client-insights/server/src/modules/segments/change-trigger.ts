@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { bindDate, withLock } from '../../core/db/dialect';
+import type { EventBus } from '../../core/events/bus';
 import { segmentLockName } from './executor';
 import { dependencyOrder, effectiveRule } from './hierarchy';
 import { refreshPrimary } from './priority';
@@ -11,13 +12,16 @@ import { T, type StrapiTables } from './tables';
 const CHUNK = 500;
 
 export type ReevaluationResult = { segments: number; entered: number; exited: number };
+/** Where re-evaluations announce `segment.membership.changed` (the plugin's event bus). */
+export type MembershipEvents = Pick<EventBus, 'within' | 'publish'>;
 
 /**
  * Re-evaluates the active dynamic segments for some customers only (the rule's query limited to
  * them) and applies the difference to each segment's current membership in place, recording enter
  * and exit events for automation. Segments are visited parents and in_segment targets first, so a
  * dependent segment sees its dependencies' new membership. Customers whose facts are incomplete
- * (no metrics row yet) keep their membership; deleted customers leave.
+ * (no metrics row yet) keep their membership; deleted customers leave. Each applied move is
+ * announced as `segment.membership.changed` (hooks in its transaction, listeners after it).
  */
 export const reevaluateCustomers = async (
   knex: Knex,
@@ -25,7 +29,7 @@ export const reevaluateCustomers = async (
   engine: RuleEngine,
   segments: SegmentRow[],
   customerIds: number[],
-  now = new Date()
+  { now = new Date(), events }: { now?: Date; events?: MembershipEvents } = {}
 ): Promise<ReevaluationResult> => {
   const ids = [...new Set(customerIds.map(Number).filter((id) => Number.isInteger(id) && id > 0))];
   const byId = new Map(segments.map((s) => [s.id, s]));
@@ -64,10 +68,12 @@ export const reevaluateCustomers = async (
             ...exited.map((customer_id) => ({ segment_id: segment.id, customer_id, kind: 'exit', occurred_at: at, run_id: runId })),
           ]);
           await trx(tables.segments).where('id', segment.id).update({ member_count: trx.raw('coalesce(member_count, 0) + ?', [entered.length - exited.length]) });
+          await events?.within(trx, 'segment.membership.changed', announcement(segment.id, diff));
           return diff;
         })
       );
       if (!applied.acquired || !applied.result) continue;
+      void events?.publish('segment.membership.changed', announcement(segment.id, applied.result));
       total.segments += 1;
       total.entered += applied.result.entered.length;
       total.exited += applied.result.exited.length;
@@ -76,6 +82,14 @@ export const reevaluateCustomers = async (
   }
   return total;
 };
+
+const announcement = (segmentId: number, { runId, entered, exited }: { runId: number; entered: number[]; exited: number[] }) => ({
+  segmentId,
+  runId,
+  source: 'reevaluation' as const,
+  entered,
+  exited,
+});
 
 /**
  * Who of `chunk` enters or leaves the segment's current membership, in one statement (rule
@@ -114,8 +128,8 @@ const membershipDiff = async (
 };
 
 /**
- * Customers whose facts changed and whose segment membership is still to be re-evaluated. The
- * metrics drain writes them in the transaction that refreshes their facts, so a change is never
+ * Customers whose facts changed and whose segment membership is still to be re-evaluated. Written
+ * by the `customers.changed` hook, in the transaction that refreshes their facts, so a change is never
  * lost between the two: a crash leaves the rows for the next pass (at startup, on the next change
  * or on the once-a-minute job). Applying a pass twice is harmless: membership moves by diff.
  */

@@ -1,5 +1,5 @@
 import type { Core } from '@strapi/strapi';
-import { PLUGIN_ID } from '../../core/constants';
+import { PLUGIN_ID } from '../../../../shared/permissions';
 
 /**
  * Segment execution settings, from `config/plugins.ts` → `client-insights.config.segments`

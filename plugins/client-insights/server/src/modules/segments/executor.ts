@@ -1,11 +1,13 @@
 import type { Knex } from 'knex';
 import { dialectOf, isStatementTimeout, isTransientError, withLock } from '../../core/db/dialect';
+import type { EventBus } from '../../core/events/bus';
+import { isCancellation, JobCancelledError } from '../../core/jobs/status';
 import type { SegmentsConfig } from './config';
 import { effectiveRule } from './hierarchy';
-import { currentRunId, materialise, type Phase } from './materialise';
+import { currentRunId, materialise, type MaterialiseOutcome, type Phase } from './materialise';
 import type { SegmentRow } from './repository';
 import type { RuleEngine } from './rule-engine';
-import { createRun, getRun, markFailed, markFinished, markRunning, pruneSnapshots, setProgress, toResult, type SegmentResult, type Trigger } from './runs';
+import { cancelRequested, createRun, getRun, markFailed, markFinished, markRunning, pruneSnapshots, setProgress, toResult, type SegmentResult, type Trigger } from './runs';
 import { refreshPrimary } from './priority';
 import { createSemaphore, withRetry } from './retry';
 import { T, type StrapiTables } from './tables';
@@ -14,7 +16,9 @@ import { T, type StrapiTables } from './tables';
  * Runs segment executions: at most `maxConcurrent` per process, never the same segment twice at
  * once across all nodes (`segment:<id>` lock), each with a timeout and retries for transient
  * failures. A run's record is written before any work, so an interrupted run is found again by
- * `recover()` (queued or running, its segment lock free) and redone under the same record.
+ * `recover()` (queued or running, its segment lock free) and redone under the same record. A
+ * cancel request is honoured before the run starts and between its phases: the transaction rolls
+ * back and the run ends `cancelled`. A run that moved members announces `segment.membership.changed`.
  */
 export type ExecutorDeps = {
   knex: Knex;
@@ -23,8 +27,8 @@ export type ExecutorDeps = {
   config: () => SegmentsConfig;
   loadSegments: () => Promise<SegmentRow[]>;
   log: { info(msg: string): void; warn(msg: string): void; error(msg: string): void };
-  /** Called after a run changed a segment's membership. */
-  afterRun?: (segmentId: number, result: SegmentResult) => void | Promise<void>;
+  /** Where runs announce membership changes (hooks in the run's commit, listeners after it). */
+  events?: Pick<EventBus, 'within' | 'publish'>;
 };
 
 export class RunTimeoutError extends Error {
@@ -35,6 +39,15 @@ export class RunTimeoutError extends Error {
 
 export const segmentLockName = (segmentId: number) => `segment:${segmentId}`;
 
+/** A full run's membership change: counts (its ids are the run's ci_segment_changes rows). */
+const announcement = (segmentId: number, runId: number, { added, removed }: MaterialiseOutcome) => ({
+  segmentId,
+  runId,
+  source: 'run' as const,
+  entered: added,
+  exited: removed,
+});
+
 export const createExecutor = (deps: ExecutorDeps) => {
   const { knex } = deps;
   const limit = createSemaphore(() => deps.config().maxConcurrent);
@@ -44,6 +57,10 @@ export const createExecutor = (deps: ExecutorDeps) => {
     const row = await getRun(knex, runId);
     if (!row) throw new Error(`run ${runId} disappeared`);
     if (row.status !== 'queued' && row.status !== 'running') return toResult(row);
+    if (row.cancel_requested_at !== null && row.cancel_requested_at !== undefined) {
+      await markFailed(knex, runId, new JobCancelledError(row.phase).message, null, 'cancelled');
+      return toResult(await getRun(knex, runId));
+    }
     const segments = await deps.loadSegments();
     const byId = new Map(segments.map((s) => [s.id, s]));
     const segment = byId.get(Number(row.segment_id));
@@ -55,11 +72,13 @@ export const createExecutor = (deps: ExecutorDeps) => {
     const { timeoutMs, retries, retryBaseMs, retainRuns } = deps.config();
     const deadline = startedAt.getTime() + timeoutMs;
     let phase: Phase = 'matching';
-    await markRunning(knex, runId, startedAt);
+    // Zero rows: cancelled (or finished elsewhere) since it was read.
+    if (!(await markRunning(knex, runId, startedAt))) return toResult(await getRun(knex, runId));
     // SQLite has one connection, held by the run's transaction: progress goes through it.
     const progressOnTrx = dialectOf(knex) === 'sqlite';
+    let outcome: MaterialiseOutcome;
     try {
-      await withRetry(
+      outcome = await withRetry(
         async () => {
           const rule = effectiveRule(segment, byId);
           const choice = await deps.engine().chooseStrategy(knex, rule, startedAt);
@@ -71,12 +90,16 @@ export const createExecutor = (deps: ExecutorDeps) => {
             now: startedAt,
             tables: deps.tables,
             remainingMs: () => deadline - Date.now(),
-            onPhase: async (next, percent, trx) => {
+            onPhase: async (next, progress, trx) => {
               if (Date.now() > deadline) throw new RunTimeoutError(timeoutMs, phase);
+              if (await cancelRequested(progressOnTrx ? trx : knex, runId)) throw new JobCancelledError(phase);
               phase = next;
-              await setProgress(progressOnTrx ? trx : knex, runId, next, percent);
+              await setProgress(progressOnTrx ? trx : knex, runId, next, progress);
             },
-            finish: async (trx, outcome, previousRunId) => void await markFinished(trx, runId, outcome, previousRunId, startedAt),
+            finish: async (trx, done, previousRunId) => {
+              await markFinished(trx, runId, done, previousRunId, startedAt);
+              if (done.added || done.removed) await deps.events?.within(trx, 'segment.membership.changed', announcement(segment.id, runId, done));
+            },
           });
         },
         {
@@ -88,21 +111,25 @@ export const createExecutor = (deps: ExecutorDeps) => {
         }
       );
     } catch (error) {
+      if (isCancellation(error)) {
+        deps.log.info(`[client-insights] segment ${segment.key} run ${runId} ${error.message}; the previous membership is unchanged`);
+        await markFailed(knex, runId, error.message, startedAt, 'cancelled');
+        return toResult(await getRun(knex, runId));
+      }
       const message =
         error instanceof RunTimeoutError ? error.message : isStatementTimeout(error) ? new RunTimeoutError(timeoutMs, phase).message : `failed during phase "${phase}": ${(error as Error).message}`;
       deps.log.error(`[client-insights] segment ${segment.key} run ${runId} ${message}`);
       await markFailed(knex, runId, message, startedAt);
       return toResult(await getRun(knex, runId));
     }
+    if (outcome.added || outcome.removed) void deps.events?.publish('segment.membership.changed', announcement(segment.id, runId, outcome));
     await settlePrimary(runId);
     try {
       await pruneSnapshots(knex, segment.id, retainRuns, await currentRunId(knex, segment.id));
     } catch (error) {
       deps.log.warn(`[client-insights] segment ${segment.key}: pruning old snapshots failed: ${(error as Error).message}`);
     }
-    const result = toResult(await getRun(knex, runId));
-    await deps.afterRun?.(segment.id, result);
-    return result;
+    return toResult(await getRun(knex, runId));
   };
 
   /** Primary segments of the run's changed customers; owed (primary_pending) until this commits. */
@@ -124,7 +151,7 @@ export const createExecutor = (deps: ExecutorDeps) => {
   return {
     /**
      * Queues a run of `segment` and executes it. With `wait` the finished result comes back;
-     * otherwise the queued record (poll it for phase and percent). Null when `scheduleSlot` was
+     * otherwise the queued record (poll it for phase and progress). Null when `scheduleSlot` was
      * already taken, i.e. another node runs this tick.
      */
     async execute(segmentId: number, { trigger, wait = true, scheduleSlot = null }: { trigger: Trigger; wait?: boolean; scheduleSlot?: string | null }): Promise<SegmentResult | null> {

@@ -1,10 +1,12 @@
 import type { Rule } from '../rules/types';
 import type { SegmentRow } from './repository';
+import type { TreeNode } from '../../../../shared/contracts/segments';
+import type { FieldError } from '../../../../shared/errors';
 
 /** Deepest allowed chain: a root is depth 1. */
 export const MAX_DEPTH = 5;
 
-export type HierarchyError = { path: string; message: string };
+export type HierarchyError = FieldError;
 
 type Node = Pick<SegmentRow, 'id' | 'key' | 'type' | 'rule' | 'parentId'>;
 
@@ -131,19 +133,8 @@ export const dependencyOrder = <N extends Node>(segments: N[], referencedKeys: (
   return out;
 };
 
-export type TreeNode = {
-  id: number;
-  documentId: string;
-  key: string;
-  name: string;
-  type: SegmentRow['type'];
-  status: SegmentRow['status'];
-  memberCount: number;
-  depth: number;
-  /** Keys from the root to this node. */
-  path: string[];
-  children: TreeNode[];
-};
+/** A node of the segment tree, as the API shows it (shared/contracts/segments.ts). */
+export type { TreeNode };
 
 export const buildTree = (segments: SegmentRow[]): TreeNode[] => {
   const byId = new Map(segments.map((s) => [s.id, s]));

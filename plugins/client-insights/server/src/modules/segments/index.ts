@@ -1,4 +1,5 @@
-import { atApiRoot, guard, type ModuleRoutes } from '../../core/http/routes';
+import { segmentsApi } from '../../../../shared/contracts/segments';
+import { atApiRoot, guard, route, type ModuleRoutes } from '../../core/http/routes';
 import controller from './controller';
 import service from './service';
 
@@ -6,25 +7,26 @@ import service from './service';
 const routes: ModuleRoutes = {
   // Fixed paths before /segments/:id.
   admin: [
-    { method: 'GET', path: '/segments', handler: 'segments.list', config: guard('segments.read') },
-    { method: 'POST', path: '/segments', handler: 'segments.create', config: guard('segments.create') },
-    { method: 'GET', path: '/segments/tree', handler: 'segments.tree', config: guard('segments.read') },
-    { method: 'GET', path: '/segments/primary', handler: 'segments.primary', config: guard('segments.read') },
-    { method: 'GET', path: '/segments/results', handler: 'segments.results', config: guard('segments.read') },
-    { method: 'GET', path: '/segments/results/:id', handler: 'segments.result', config: guard('segments.read') },
-    { method: 'GET', path: '/segments/results/:id/customers', handler: 'segments.resultCustomers', config: guard('segments.read') },
-    { method: 'POST', path: '/segments/results/:id/export', handler: 'segments.exportResult', config: guard('segments.read', 'export') },
-    { method: 'GET', path: '/segments/:id', handler: 'segments.get', config: guard('segments.read') },
-    { method: 'PUT', path: '/segments/:id', handler: 'segments.update', config: guard('segments.update') },
-    { method: 'DELETE', path: '/segments/:id', handler: 'segments.remove', config: guard('segments.delete') },
-    { method: 'POST', path: '/segments/:id/execute', handler: 'segments.execute', config: guard('segments.run') },
-    { method: 'GET', path: '/segments/:id/customers', handler: 'segments.currentCustomers', config: guard('segments.read') },
+    route(segmentsApi.list, 'segments.list', guard('segments.read')),
+    route(segmentsApi.create, 'segments.create', guard('segments.create')),
+    route(segmentsApi.tree, 'segments.tree', guard('segments.read')),
+    route(segmentsApi.primary, 'segments.primary', guard('segments.read')),
+    route(segmentsApi.results, 'segments.results', guard('segments.read')),
+    route(segmentsApi.result, 'segments.result', guard('segments.read')),
+    route(segmentsApi.resultCustomers, 'segments.resultCustomers', guard('segments.read')),
+    route(segmentsApi.cancelRun, 'segments.cancelRun', guard('segments.run')),
+    route(segmentsApi.exportResult, 'segments.exportResult', guard('segments.read', 'export')),
+    route(segmentsApi.get, 'segments.get', guard('segments.read')),
+    route(segmentsApi.update, 'segments.update', guard('segments.update')),
+    route(segmentsApi.remove, 'segments.remove', guard('segments.delete')),
+    route(segmentsApi.execute, 'segments.execute', guard('segments.run')),
+    route(segmentsApi.currentCustomers, 'segments.currentCustomers', guard('segments.read')),
   ],
   // /api/crm/segments…; the /api/segments/* twins are declared in the host's Segment API.
   contentApi: [
-    { method: 'POST', path: '/crm/segments', handler: 'segments.create', config: atApiRoot },
-    { method: 'POST', path: '/crm/segments/:id/run', handler: 'segments.execute', config: atApiRoot },
-    { method: 'GET', path: '/crm/segments/:id/customers', handler: 'segments.currentCustomers', config: atApiRoot },
+    route(segmentsApi.create, 'segments.create', atApiRoot, '/crm/segments'),
+    route(segmentsApi.execute, 'segments.execute', atApiRoot, '/crm/segments/:id/run'),
+    route(segmentsApi.currentCustomers, 'segments.currentCustomers', atApiRoot, '/crm/segments/:id/customers'),
   ],
 };
 

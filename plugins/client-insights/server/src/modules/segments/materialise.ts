@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { insertSelect } from '../../core/db/insert-select';
 import { bindDate, setStatementTimeout, tuneForWholeTable } from '../../core/db/dialect';
+import { RUN_PHASES } from '../../../../shared/enums';
 import type { Strategy } from '../rules/compile';
 import { T, type StrapiTables } from './tables';
 
@@ -10,7 +11,9 @@ import { T, type StrapiTables } from './tables';
  * ci_segment_current and the run record's final state (primary segments follow, see priority.ts). Until the commit, readers (and in_segment)
  * see the previous membership; a crash or timeout rolls everything back but the run's record.
  */
-export type Phase = 'queued' | 'matching' | 'diffing' | 'statistics' | 'swapping' | 'done';
+/** Declared with the API contracts (shared/enums.ts). */
+export const PHASES = RUN_PHASES;
+export type Phase = (typeof PHASES)[number];
 
 export type RunStatistics = {
   avgOrderValue: number | null;
@@ -40,8 +43,8 @@ export type MaterialiseInput = {
   tables: StrapiTables;
   /** Milliseconds left before the run's timeout. */
   remainingMs(): number;
-  /** Called between phases (throws when the deadline has passed). */
-  onPhase(phase: Phase, percent: number, trx: Knex.Transaction): Promise<void>;
+  /** Called between phases with the fraction done (0..1); throws to abort (deadline, cancel). */
+  onPhase(phase: Phase, progress: number, trx: Knex.Transaction): Promise<void>;
   /** Written into the run record in the same commit as the swap. */
   finish(trx: Knex.Transaction, outcome: MaterialiseOutcome, previousRunId: number | null): Promise<void>;
 };
@@ -69,7 +72,7 @@ export const materialise = (knex: Knex, input: MaterialiseInput): Promise<Materi
     await trx(T.members).where({ segment_id: segmentId, run_id: runId }).delete();
     await trx(T.changes).where('run_id', runId).delete();
 
-    await input.onPhase('matching', 10, trx);
+    await input.onPhase('matching', 0.1, trx);
     const matched = trx
       .select(trx.raw('? as segment_id, ? as run_id', [segmentId, runId]), 'm.customer_id')
       .from(input.match.as('m'))
@@ -87,7 +90,7 @@ export const materialise = (knex: Knex, input: MaterialiseInput): Promise<Materi
       await insertSelect(trx, T.members, ['segment_id', 'run_id', 'customer_id'], carried);
     }
 
-    await input.onPhase('diffing', 50, trx);
+    await input.onPhase('diffing', 0.5, trx);
     // One pass over both snapshots, grouped by customer: a customer in only one of them changed.
     // No join, so the plan does not hinge on the members table's statistics (often stale right
     // after bulk runs).
@@ -107,7 +110,7 @@ export const materialise = (knex: Knex, input: MaterialiseInput): Promise<Materi
     const added = await count(trx(T.changes).where({ run_id: runId, change: 'added' }));
     const removed = await count(trx(T.changes).where({ run_id: runId, change: 'removed' }));
 
-    await input.onPhase('statistics', 70, trx);
+    await input.onPhase('statistics', 0.7, trx);
     const stats = await trx(`${T.members} as sm`)
       .join(`${input.tables.customers} as c`, 'c.id', 'sm.customer_id')
       .leftJoin(`${T.metrics} as mt`, 'mt.customer_id', 'sm.customer_id')
@@ -129,7 +132,7 @@ export const materialise = (knex: Knex, input: MaterialiseInput): Promise<Materi
       churnRate: n > 0 ? Math.round((num(stats?.churned) / n) * 1e6) / 1e6 : null,
     };
 
-    await input.onPhase('swapping', 90, trx);
+    await input.onPhase('swapping', 0.9, trx);
     await trx(T.current)
       .insert({ segment_id: segmentId, run_id: runId, updated_at: bindDate(trx, now) })
       .onConflict('segment_id')

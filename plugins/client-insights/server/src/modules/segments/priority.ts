@@ -45,13 +45,16 @@ export const recomputePrimary = async (knex: Knex, tables: StrapiTables, scope: 
   await apply((q, column) => q.whereIn(column, scopeQuery(knex, scope)!));
 };
 
+/** Held by every writer of primary segments, across all segments and nodes. */
+export const PRIMARY_LOCK = 'segments:primary';
+
 /**
  * Recomputes primary segments for `scope` in its own transaction, one writer at a time across all
  * segments and nodes: two runs touching the same customers would otherwise race on their rows.
  * Runs after a swap has committed, so every statement sees the newest current memberships.
  */
 export const refreshPrimary = async (knex: Knex, tables: StrapiTables, scope: PrimaryScope, after?: (trx: Knex.Transaction) => Promise<unknown>) => {
-  await withLock(knex, 'segments:primary', () =>
+  await withLock(knex, PRIMARY_LOCK, () =>
     knex.transaction(async (trx) => {
       await recomputePrimary(trx, tables, scope);
       await after?.(trx);

@@ -1,7 +1,8 @@
 import type { Knex } from 'knex';
 import { readDate } from '../../core/db/dialect';
 import type { Rule } from '../rules/types';
-import type { StrapiTables } from './tables';
+import { recomputePrimary } from './priority';
+import { T, type StrapiTables } from './tables';
 
 /** A segment as execution sees it (the Strapi `segments` row plus its parent and owner links). */
 export type SegmentRow = {
@@ -63,12 +64,19 @@ export const findSegments = async (knex: Knex, t: StrapiTables, where?: (q: Knex
   return (await q).map(toRow);
 };
 
-/** By numeric id, document id or key. */
-export const findSegment = async (knex: Knex, t: StrapiTables, ref: string | number): Promise<SegmentRow | null> => {
-  const text = String(ref);
-  const rows = await findSegments(knex, t, (q) => {
-    if (/^\d+$/.test(text)) q.where('s.id', Number(text));
-    else q.where('s.document_id', text).orWhere('s.key', text);
-  });
-  return rows[0] ?? null;
+/**
+ * Deletes every plugin row of a segment whose Strapi row is deleted in the same transaction: its
+ * current pointer, member snapshots, runs with their change lists, enter/exit events, and the
+ * primary segments it held (its members get their next one). The caller holds the segment's lock
+ * and the primary-segments lock (see service.ts `remove`).
+ */
+export const deleteSegmentData = async (trx: Knex, tables: StrapiTables, segmentId: number) => {
+  await trx(T.current).where('segment_id', segmentId).delete();
+  // Out of `current` (and of Strapi's table), the segment no longer ranks for its members.
+  await recomputePrimary(trx, tables, { segmentId });
+  await trx(T.primary).where('segment_id', segmentId).delete();
+  await trx(T.changes).whereIn('run_id', trx(T.runs).select('id').where('segment_id', segmentId)).delete();
+  await trx(T.events).where('segment_id', segmentId).delete();
+  await trx(T.members).where('segment_id', segmentId).delete();
+  await trx(T.runs).where('segment_id', segmentId).delete();
 };

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { matchQuery, referencedSegmentKeys, type CompileOptions } from '../rules/compile';
+import { matchQuery, referencedFields, referencedSegmentKeys, type CompileOptions } from '../rules/compile';
 import { chooseStrategy, type StrategyChoice } from '../rules/strategy';
 import type { Rule, RuleError } from '../rules/types';
 import { validateRule } from '../rules/validate';
@@ -12,8 +12,10 @@ export type RuleEngine = {
   /** How to run `rule` over every customer (rules/strategy.ts). */
   chooseStrategy(knex: Knex, rule: Rule, now: Date): Promise<StrategyChoice>;
   referencedSegmentKeys(rule: Rule): string[];
+  /** Field paths the rule reads (`customer.stage`, `score.clv`, …). */
+  referencedFields(rule: Rule): string[];
 };
 
-const engine: RuleEngine = { validateRule, matchQuery, chooseStrategy, referencedSegmentKeys };
+const engine: RuleEngine = { validateRule, matchQuery, chooseStrategy, referencedSegmentKeys, referencedFields };
 
 export const ruleEngine = (): RuleEngine => engine;

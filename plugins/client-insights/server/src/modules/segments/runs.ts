@@ -2,37 +2,18 @@ import crypto from 'crypto';
 import os from 'os';
 import type { Knex } from 'knex';
 import { bindDate, isUniqueViolation, readDate } from '../../core/db/dialect';
+import { ACTIVE_STATUSES, clampProgress } from '../../core/jobs/status';
+import type { SegmentResult } from '../../../../shared/contracts/segments';
 import type { MaterialiseOutcome, Phase } from './materialise';
 import { T, type StrapiTables } from './tables';
 
-/** Run records (ci_segment_runs), shaped for the API like the requirement's SegmentResult. */
-export type RunStatus = 'queued' | 'running' | 'success' | 'partial' | 'failed';
-export type Trigger = 'manual' | 'schedule' | 'create' | 'snapshot' | 'api';
-
-export type SegmentResult = {
-  executionId: string;
-  runId: number;
-  segmentId: number;
-  trigger: Trigger;
-  status: RunStatus;
-  phase: Phase;
-  percent: number;
-  attempts: number;
-  createdAt: string;
-  executedAt: string | null;
-  finishedAt: string | null;
-  /** Milliseconds. */
-  executionTime: number | null;
-  customerCount: number | null;
-  /** Customers skipped for incomplete facts (the run is then `partial`). */
-  skipped: number | null;
-  changes: { added: number; removed: number; kept: number } | null;
-  statistics: { avgOrderValue: number | null; totalRevenue: number; orderCount: number; churnRate: number | null } | null;
-  error: string | null;
-  scheduleSlot: string | null;
-  /** host:pid of the process that executed it. */
-  node: string | null;
-};
+/**
+ * Run records (ci_segment_runs), shaped for the API like the requirement's SegmentResult
+ * (shared/contracts/segments.ts), in the one job model (core/jobs/status.ts).
+ */
+export type { SegmentResult };
+/** `values`: re-run because a value refresh changed the score.* fields its rule reads. */
+export type Trigger = SegmentResult['trigger'];
 
 const iso = (v: unknown) => readDate(v)?.toISOString() ?? null;
 const numOrNull = (v: unknown) => (v === null || v === undefined ? null : Number(v));
@@ -44,7 +25,8 @@ export const toResult = (r: any): SegmentResult => ({
   trigger: r.trigger,
   status: r.status,
   phase: r.phase,
-  percent: Number(r.percent),
+  progress: clampProgress(Number(r.progress)),
+  cancelRequested: r.cancel_requested_at !== null && r.cancel_requested_at !== undefined,
   attempts: Number(r.attempts),
   createdAt: iso(r.created_at)!,
   executedAt: iso(r.executed_at),
@@ -75,7 +57,7 @@ export const createRun = async (knex: Knex, segmentId: number, trigger: Trigger,
       trigger,
       status: 'queued',
       phase: 'queued',
-      percent: 0,
+      progress: 0,
       schedule_slot: scheduleSlot,
       attempts: 0,
       created_at: bindDate(knex, new Date()),
@@ -92,13 +74,33 @@ export const getRun = async (knex: Knex, ref: string | number) => {
   return (await knex(T.runs).where(/^\d+$/.test(text) ? { id: Number(text) } : { execution_id: text }).first()) ?? null;
 };
 
-export const markRunning = (knex: Knex, runId: number, now: Date) =>
-  knex(T.runs)
-    .where('id', runId)
-    .update({ status: 'running', phase: 'matching', percent: 5, attempts: knex.raw('attempts + 1'), executed_at: bindDate(knex, now), error: null, node: NODE });
+/** Claims a queued (or interrupted running) run; 0 when it was cancelled or finished meanwhile. */
+export const markRunning = async (knex: Knex, runId: number, now: Date): Promise<number> =>
+  Number(
+    await knex(T.runs)
+      .where('id', runId)
+      .whereIn('status', ACTIVE_STATUSES)
+      .update({ status: 'running', phase: 'matching', progress: 0.05, attempts: knex.raw('attempts + 1'), executed_at: bindDate(knex, now), error: null, node: NODE })
+  );
 
-export const setProgress = (knex: Knex, runId: number, phase: Phase, percent: number) =>
-  knex(T.runs).where('id', runId).update({ phase, percent });
+/** `fraction`: 0..1. */
+export const setProgress = (knex: Knex, runId: number, phase: Phase, fraction: number) =>
+  knex(T.runs).where('id', runId).update({ phase, progress: clampProgress(fraction) });
+
+export const cancelRequested = async (knex: Knex, runId: number): Promise<boolean> => {
+  const row = await knex(T.runs).where('id', runId).first('cancel_requested_at');
+  return row?.cancel_requested_at !== null && row?.cancel_requested_at !== undefined;
+};
+
+/**
+ * Cancels a run: a queued one ends cancelled now; a running one is asked to stop at its next phase
+ * (the executor then rolls it back and ends it cancelled). A finished run is left as it is.
+ */
+export const requestCancel = async (knex: Knex, runId: number) => {
+  const at = bindDate(knex, new Date());
+  await knex(T.runs).where({ id: runId, status: 'queued' }).update({ status: 'cancelled', cancel_requested_at: at, finished_at: at });
+  await knex(T.runs).where({ id: runId, status: 'running' }).whereNull('cancel_requested_at').update({ cancel_requested_at: at });
+};
 
 export const markFinished = (trx: Knex, runId: number, outcome: MaterialiseOutcome, previousRunId: number | null, startedAt: Date) => {
   const finishedAt = new Date();
@@ -107,7 +109,7 @@ export const markFinished = (trx: Knex, runId: number, outcome: MaterialiseOutco
     .update({
       status: outcome.status,
       phase: 'done',
-      percent: 100,
+      progress: 1,
       previous_run_id: previousRunId,
       finished_at: bindDate(trx, finishedAt),
       execution_time_ms: finishedAt.getTime() - startedAt.getTime(),
@@ -125,12 +127,13 @@ export const markFinished = (trx: Knex, runId: number, outcome: MaterialiseOutco
     });
 };
 
-export const markFailed = (knex: Knex, runId: number, message: string, startedAt: Date | null) => {
+/** Ends a run `failed` (or `cancelled`) with its message; its membership was rolled back. */
+export const markFailed = (knex: Knex, runId: number, message: string, startedAt: Date | null, status: 'failed' | 'cancelled' = 'failed') => {
   const finishedAt = new Date();
   return knex(T.runs)
     .where('id', runId)
     .update({
-      status: 'failed',
+      status,
       finished_at: bindDate(knex, finishedAt),
       execution_time_ms: startedAt ? finishedAt.getTime() - startedAt.getTime() : null,
       error: message.slice(0, 2000),

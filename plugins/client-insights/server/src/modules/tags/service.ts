@@ -2,26 +2,18 @@ import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
 import { UID } from '../../core/constants';
 import { bindDate, readDate } from '../../core/db/dialect';
+import type { EventPayloads } from '../../core/events/types';
+import { getService } from '../../get-service';
 import { matchQuery } from '../rules/compile';
 import { validateRule } from '../rules/validate';
 import { T as SEG } from '../segments/tables';
 import type { z } from 'zod';
-import type { bulkSchema, createTagSchema, updateTagSchema } from './schemas';
+import type { bulkTagSchema, createTagSchema, RuleRun, updateTagSchema } from '../../../../shared/contracts/tags';
+import { ApiError, prefixed } from '../../core/http/errors';
 
 export const ASSIGNMENTS = 'ci_customer_tags';
 
-/** A refusal with an HTTP status and, for bad input, JSON-pointer errors. */
-export class TagApiError extends Error {
-  constructor(
-    public status: number,
-    message: string,
-    public errors?: { path: string; message: string }[]
-  ) {
-    super(message);
-  }
-}
-
-export type RuleRun = { at: string; matched: number; added: number; removed: number; durationMs: number };
+export type { RuleRun };
 
 const toSlug = (name: string) =>
   name
@@ -58,17 +50,33 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   const segmentTable = () => strapi.db.metadata.get(UID.segment as any).tableName as string;
   const store = () => strapi.store({ type: 'plugin', name: 'client-insights', key: 'tag-rule-runs' });
 
+  /**
+   * `tags.changed` for each change that moved assignments: hooks inside `trx`, listeners once
+   * `write` has committed. `write` returns its result and the changes it made.
+   */
+  const changing = async <R>(write: (trx: Knex.Transaction) => Promise<{ result: R; changes: Array<EventPayloads['tags.changed']> }>): Promise<R> => {
+    const events = getService(strapi, 'events');
+    const { result, changes } = await knex().transaction(async (trx) => {
+      const done = await write(trx);
+      const moved = done.changes.filter((c) => c.added || c.removed);
+      for (const change of moved) await events.within(trx, 'tags.changed', change);
+      return { result: done.result, changes: moved };
+    });
+    for (const change of changes) void events.publish('tags.changed', change);
+    return result;
+  };
+
   const lastRuns = async (): Promise<Record<string, RuleRun>> => ((await store().get({})) as Record<string, RuleRun>) ?? {};
 
   const checkRule = (rule: unknown) => {
     if (rule === null || rule === undefined) return;
     const result = validateRule(rule);
-    if (!result.valid) throw new TagApiError(400, 'invalid rule', result.errors.map((e) => ({ path: `/rule${e.path}`, message: e.message })));
+    if (!result.valid) throw ApiError.invalid(prefixed('/rule', result.errors));
   };
 
   const getRow = async (id: number) => {
     const row = await knex()(tagTable()).where({ id }).first();
-    if (!row) throw new TagApiError(404, `tag ${id} not found`);
+    if (!row) throw ApiError.notFound(`tag ${id} not found`);
     return row;
   };
 
@@ -115,9 +123,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     async create(input: z.infer<typeof createTagSchema>) {
       checkRule(input.rule);
       const slug = input.slug ?? toSlug(input.name);
-      if (!slug) throw new TagApiError(400, 'invalid slug', [{ path: '/slug', message: 'give a slug: the name has no latin letters or digits' }]);
+      if (!slug) throw ApiError.invalid([{ path: '/slug', message: 'give a slug: the name has no latin letters or digits' }]);
       if (await knex()(tagTable()).where({ slug }).first()) {
-        throw new TagApiError(400, 'slug taken', [{ path: '/slug', message: `a tag with slug "${slug}" exists` }]);
+        throw ApiError.invalid([{ path: '/slug', message: `a tag with slug "${slug}" exists` }]);
       }
       const created = await strapi.documents(UID.tag as any).create({ data: { ...input, slug } as any });
       return service.get(Number((created as any).id));
@@ -140,9 +148,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const segments = await knex()(segmentTable()).select('name', 'rule');
       const referencing = segments.filter((seg: any) => usesTag(parseJson(seg.rule), source.slug));
       if (referencing.length) {
-        throw new TagApiError(409, `segments use tag "${source.slug}": ${referencing.map((s: any) => s.name).join(', ')}; change their rules first`);
+        throw ApiError.conflict(`segments use tag "${source.slug}": ${referencing.map((s: any) => s.name).join(', ')}; change their rules first`);
       }
-      const moved = await knex().transaction(async (trx) => {
+      const moved = await changing(async (trx) => {
         const before = await trx(ASSIGNMENTS).where('tag_id', targetId).count({ n: '*' }).first();
         await trx
           .into(trx.raw('?? (customer_id, tag_id, source, confidence, created_at, expires_at)', [ASSIGNMENTS]))
@@ -153,45 +161,57 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
               .select('s.customer_id', trx.raw('?', [targetId]), 's.source', 's.confidence', 's.created_at', 's.expires_at')
           );
         const after = await trx(ASSIGNMENTS).where('tag_id', targetId).count({ n: '*' }).first();
-        await trx(ASSIGNMENTS).where('tag_id', sourceId).delete();
-        return Number(after?.n ?? 0) - Number(before?.n ?? 0);
+        const removed = Number(await trx(ASSIGNMENTS).where('tag_id', sourceId).delete());
+        const added = Number(after?.n ?? 0) - Number(before?.n ?? 0);
+        return {
+          result: added,
+          changes: [
+            { tagId: targetId, customerIds: null, added, removed: 0 },
+            { tagId: sourceId, customerIds: null, added: 0, removed },
+          ],
+        };
       });
       await strapi.documents(UID.tag as any).delete({ documentId: source.document_id });
       return { moved, target: await service.get(Number(target.id)) };
     },
 
     /** Apply or remove a tag for a segment's current members or a list of ids, in one statement. */
-    async bulk(id: number, input: z.infer<typeof bulkSchema>, now = new Date()) {
+    async bulk(id: number, input: z.infer<typeof bulkTagSchema>, now = new Date()) {
       await getRow(id);
       const k = knex();
-      let customers: Knex.QueryBuilder;
+      const named = input.segment === undefined ? input.customerIds! : null;
+      let customers: (trx: Knex) => Knex.QueryBuilder;
       if (input.segment !== undefined) {
         const seg = await k(segmentTable())
           .where(typeof input.segment === 'number' ? { id: input.segment } : { key: input.segment })
           .first('id');
-        if (!seg) throw new TagApiError(400, 'unknown segment', [{ path: '/segment', message: `segment ${input.segment} does not exist` }]);
-        customers = k(`${SEG.members} as m`)
-          .join(`${SEG.current} as cur`, function () {
-            this.on('cur.segment_id', '=', 'm.segment_id').andOn('cur.run_id', '=', 'm.run_id');
-          })
-          .where('m.segment_id', seg.id)
-          .select('m.customer_id');
+        if (!seg) throw ApiError.invalid([{ path: '/segment', message: `segment ${input.segment} does not exist` }]);
+        customers = (trx) =>
+          trx(`${SEG.members} as m`)
+            .join(`${SEG.current} as cur`, function () {
+              this.on('cur.segment_id', '=', 'm.segment_id').andOn('cur.run_id', '=', 'm.run_id');
+            })
+            .where('m.segment_id', seg.id)
+            .select('m.customer_id');
       } else {
-        customers = k(customerTable()).whereIn('id', input.customerIds!).select('id as customer_id');
+        customers = (trx) => trx(customerTable()).whereIn('id', input.customerIds!).select('id as customer_id');
       }
-      if (input.action === 'remove') {
-        const removed = await k(ASSIGNMENTS).where('tag_id', id).whereIn('customer_id', customers).delete();
-        return { affected: Number(removed) };
-      }
-      const expires = input.expiresAt ? bindDate(k, new Date(input.expiresAt)) : null;
-      const candidates = k
-        .from(customers.as('src'))
-        .whereNotExists(k(`${ASSIGNMENTS} as x`).select(k.raw('1')).where('x.tag_id', id).andWhere('x.customer_id', k.ref('src.customer_id')))
-        .select('src.customer_id', k.raw('?', [id]), k.raw('?', ['manual']), k.raw('null'), k.raw('?', [bindDate(k, now)]), k.raw('?', [expires]));
-      const before = await k(ASSIGNMENTS).where('tag_id', id).count({ n: '*' }).first();
-      await k.into(k.raw('?? (customer_id, tag_id, source, confidence, created_at, expires_at)', [ASSIGNMENTS])).insert(candidates);
-      const after = await k(ASSIGNMENTS).where('tag_id', id).count({ n: '*' }).first();
-      return { affected: Number(after?.n ?? 0) - Number(before?.n ?? 0) };
+      return changing(async (trx) => {
+        if (input.action === 'remove') {
+          const removed = Number(await trx(ASSIGNMENTS).where('tag_id', id).whereIn('customer_id', customers(trx)).delete());
+          return { result: { affected: removed }, changes: [{ tagId: id, customerIds: named, added: 0, removed }] };
+        }
+        const expires = input.expiresAt ? bindDate(trx, new Date(input.expiresAt)) : null;
+        const candidates = trx
+          .from(customers(trx).as('src'))
+          .whereNotExists(trx(`${ASSIGNMENTS} as x`).select(trx.raw('1')).where('x.tag_id', id).andWhere('x.customer_id', trx.ref('src.customer_id')))
+          .select('src.customer_id', trx.raw('?', [id]), trx.raw('?', ['manual']), trx.raw('null'), trx.raw('?', [bindDate(trx, now)]), trx.raw('?', [expires]));
+        const before = await trx(ASSIGNMENTS).where('tag_id', id).count({ n: '*' }).first();
+        await trx.into(trx.raw('?? (customer_id, tag_id, source, confidence, created_at, expires_at)', [ASSIGNMENTS])).insert(candidates);
+        const after = await trx(ASSIGNMENTS).where('tag_id', id).count({ n: '*' }).first();
+        const added = Number(after?.n ?? 0) - Number(before?.n ?? 0);
+        return { result: { affected: added }, changes: [{ tagId: id, customerIds: named, added, removed: 0 }] };
+      });
     },
 
     /**
@@ -201,10 +221,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     async runRule(id: number, now = new Date()) {
       const row = await getRow(id);
       const rule = parseJson(row.rule);
-      if (rule === null) throw new TagApiError(400, 'no rule', [{ path: '/rule', message: 'this tag has no auto rule' }]);
+      if (rule === null) throw ApiError.invalid([{ path: '/rule', message: 'this tag has no auto rule' }]);
       checkRule(rule);
       const started = Date.now();
-      const result = await knex().transaction(async (trx) => {
+      const result = await changing(async (trx) => {
         const matches = () => matchQuery(trx, rule, { now });
         const removed = await trx(ASSIGNMENTS)
           .where({ tag_id: id, source: 'rule' })
@@ -221,7 +241,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           );
         const after = await trx(ASSIGNMENTS).where('tag_id', id).count({ n: '*' }).first();
         const matched = await trx.from(matches().as('r')).count({ n: '*' }).first();
-        return { matched: Number(matched?.n ?? 0), added: Number(after?.n ?? 0) - Number(before?.n ?? 0), removed: Number(removed) };
+        const counts = { matched: Number(matched?.n ?? 0), added: Number(after?.n ?? 0) - Number(before?.n ?? 0), removed: Number(removed) };
+        return { result: counts, changes: [{ tagId: id, customerIds: null, added: counts.added, removed: counts.removed }] };
       });
       const run: RuleRun = { at: now.toISOString(), ...result, durationMs: Date.now() - started };
       const runs = await lastRuns();
@@ -233,17 +254,22 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     async assign(customerId: number, tagId: number, expiresAt: string | null, now = new Date()) {
       await getRow(tagId);
       const k = knex();
-      if (!(await k(customerTable()).where({ id: customerId }).first('id'))) throw new TagApiError(404, `customer ${customerId} not found`);
-      const exists = await k(ASSIGNMENTS).where({ customer_id: customerId, tag_id: tagId }).first();
+      if (!(await k(customerTable()).where({ id: customerId }).first('id'))) throw ApiError.notFound(`customer ${customerId} not found`);
       const expires = expiresAt ? bindDate(k, new Date(expiresAt)) : null;
-      if (exists) await k(ASSIGNMENTS).where({ customer_id: customerId, tag_id: tagId }).update({ source: 'manual', expires_at: expires });
-      else await k(ASSIGNMENTS).insert({ customer_id: customerId, tag_id: tagId, source: 'manual', confidence: null, created_at: bindDate(k, now), expires_at: expires });
+      await changing(async (trx) => {
+        const exists = await trx(ASSIGNMENTS).where({ customer_id: customerId, tag_id: tagId }).first();
+        if (exists) await trx(ASSIGNMENTS).where({ customer_id: customerId, tag_id: tagId }).update({ source: 'manual', expires_at: expires });
+        else await trx(ASSIGNMENTS).insert({ customer_id: customerId, tag_id: tagId, source: 'manual', confidence: null, created_at: bindDate(trx, now), expires_at: expires });
+        return { result: null, changes: [{ tagId, customerIds: [customerId], added: exists ? 0 : 1, removed: 0 }] };
+      });
       return { customerId, tagId, expiresAt: expires === null ? null : readDate(expires)?.toISOString() };
     },
 
     async unassign(customerId: number, tagId: number) {
-      const removed = await knex()(ASSIGNMENTS).where({ customer_id: customerId, tag_id: tagId }).delete();
-      return { removed: Number(removed) };
+      return changing(async (trx) => {
+        const removed = Number(await trx(ASSIGNMENTS).where({ customer_id: customerId, tag_id: tagId }).delete());
+        return { result: { removed }, changes: [{ tagId, customerIds: [customerId], added: 0, removed }] };
+      });
     },
   };
   return service;

@@ -1,71 +1,66 @@
 import type { Core } from '@strapi/strapi';
-import { z } from 'zod';
+import { valuesApi } from '../../../../shared/contracts/values';
+import { ApiError } from '../../core/http/errors';
+import { respond } from '../../core/http/respond';
 import { getService } from '../../get-service';
-
-const runId = z.coerce.number().int().positive();
-const migrationQuery = z.object({ from: runId.optional(), to: runId.optional() }).strict();
-const customerParam = z.string().regex(/^(\d+|[A-Za-z0-9]{10,40})$/, 'must be a numeric id or a documentId');
-
-const badRequest = (ctx: any, errors: Array<{ path: string; message: string }>) => {
-  ctx.status = 400;
-  ctx.body = { errors };
-};
-const zodErrors = (error: z.ZodError, prefix = '') => error.issues.map((i) => ({ path: `${prefix}/${i.path.join('/')}`, message: i.message }));
 
 /** Value-model endpoints; the same actions serve the content API and the admin routes. */
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   const values = () => getService(strapi, 'values');
   return {
-    async customerScore(ctx: any) {
-      const id = customerParam.safeParse(ctx.params.id);
-      if (!id.success) return badRequest(ctx, zodErrors(id.error, '/params/id'));
-      const result = await values().customerScore(id.data);
-      if (!result.found) return ctx.notFound(`customer ${id.data} not found`);
-      // A customer not yet scored: every score field is null (as score.* in rules).
-      ctx.body = { data: result.score };
-    },
+    customerScore: (ctx) =>
+      respond(ctx, valuesApi.customerScore, async ({ params }) => {
+        const result = await values().customerScore(params.id);
+        if (!result.found) throw ApiError.notFound(`customer ${params.id} not found`);
+        // A customer not yet scored: null (every score.* field of a rule is null for them).
+        return { data: result.score };
+      }),
 
-    async rfmMatrix(ctx: any) {
-      ctx.body = { data: await values().matrix() };
-    },
+    rfmMatrix: (ctx) => respond(ctx, valuesApi.rfmMatrix, async () => ({ data: await values().matrix() })),
 
-    async calculate(ctx: any) {
-      const body = z.object({}).strict().safeParse(ctx.request.body ?? {});
-      if (!body.success) return badRequest(ctx, zodErrors(body.error, '/body'));
-      const trigger = ctx.state?.isAuthenticatedAdmin || ctx.state?.userAbility ? 'admin' : 'api';
-      const { job, started } = await values().calculate(trigger);
-      ctx.status = 202;
-      ctx.body = { data: { ...job, started } };
-    },
+    calculate: (ctx) =>
+      respond(
+        ctx,
+        valuesApi.calculate,
+        async ({ viewer }) => {
+          const { job, started } = await values().calculate(viewer.kind);
+          return { data: { ...job, started } };
+        },
+        202
+      ),
 
-    async calculationStatus(ctx: any) {
-      const id = runId.safeParse(ctx.params.jobId);
-      if (!id.success) return badRequest(ctx, zodErrors(id.error, '/params/jobId'));
-      const job = await values().job(id.data);
-      if (!job) return ctx.notFound(`calculation job ${id.data} not found`);
-      ctx.body = { data: job };
-    },
+    calculationStatus: (ctx) =>
+      respond(ctx, valuesApi.calculationStatus, async ({ params }) => {
+        const job = await values().job(params.jobId);
+        if (!job) throw ApiError.notFound(`calculation job ${params.jobId} not found`);
+        return { data: job };
+      }),
 
-    async migration(ctx: any) {
-      const query = migrationQuery.safeParse(ctx.query ?? {});
-      if (!query.success) return badRequest(ctx, zodErrors(query.error, '/query'));
-      ctx.body = { data: await values().migration(query.data.from, query.data.to) };
-    },
+    /** 200 with the job cancelled, 202 while a running job stops at its next phase, 409 once it has finished. */
+    cancelCalculation: (ctx) =>
+      respond(
+        ctx,
+        valuesApi.cancelCalculation,
+        async ({ params }) => {
+          const job = await values().cancel(params.jobId);
+          if (!job) throw ApiError.notFound(`calculation job ${params.jobId} not found`);
+          if (job.status !== 'cancelled' && job.status !== 'running') throw ApiError.conflict(`calculation job ${params.jobId} has already finished (${job.status})`);
+          return { data: job };
+        },
+        (_, { data }) => (data.status === 'running' ? 202 : 200)
+      ),
 
-    async models(ctx: any) {
-      const query = z.object({ run: runId.optional() }).strict().safeParse(ctx.query ?? {});
-      if (!query.success) return badRequest(ctx, zodErrors(query.error, '/query'));
-      ctx.body = { data: await values().models(query.data.run) };
-    },
+    migration: (ctx) => respond(ctx, valuesApi.migration, async ({ query }) => ({ data: await values().migration(query.from, query.to) })),
 
-    async getSettings(ctx: any) {
-      ctx.body = { data: await values().getConfig() };
-    },
+    models: (ctx) => respond(ctx, valuesApi.models, async ({ query }) => ({ data: await values().models(query.run) })),
 
-    async updateSettings(ctx: any) {
-      const result = await values().updateConfig(ctx.request.body);
-      if (!result.success) return badRequest(ctx, result.errors.map((e) => ({ ...e, path: `/body${e.path === '/' ? '' : e.path}` })));
-      ctx.body = { data: result.config };
-    },
+    getSettings: (ctx) => respond(ctx, valuesApi.getSettings, async () => ({ data: await values().getConfig() })),
+
+    updateSettings: (ctx) =>
+      respond(ctx, valuesApi.updateSettings, async ({ body }) => {
+        const result = await values().updateConfig(body);
+        if (!result.success) throw ApiError.invalid(result.errors);
+        return { data: result.config };
+      }),
   };
 };

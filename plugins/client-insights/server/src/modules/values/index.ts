@@ -1,20 +1,22 @@
-import { atApiRoot, guard, type ModuleRoutes } from '../../core/http/routes';
+import { valuesApi } from '../../../../shared/contracts/values';
+import { atApiRoot, guard, route, type ModuleRoutes } from '../../core/http/routes';
 import controller from './controller';
 import service from './service';
 
 /** Value models: RFM, CLV, propensities, quadrants; reads need segments.read, calculation models.manage. */
 const routes: ModuleRoutes = {
   admin: [
-    { method: 'GET', path: '/values/rfm', handler: 'values.rfmMatrix', config: guard('segments.read') },
-    { method: 'POST', path: '/values/calculate', handler: 'values.calculate', config: guard('models.manage') },
-    { method: 'GET', path: '/values/calculate/:jobId', handler: 'values.calculationStatus', config: guard('segments.read') },
-    { method: 'GET', path: '/values/migration', handler: 'values.migration', config: guard('segments.read') },
-    { method: 'GET', path: '/values/models', handler: 'values.models', config: guard('segments.read') },
-    { method: 'GET', path: '/values/settings', handler: 'values.getSettings', config: guard('models.manage') },
-    { method: 'PUT', path: '/values/settings', handler: 'values.updateSettings', config: guard('models.manage') },
-    { method: 'GET', path: '/values/customers/:id', handler: 'values.customerScore', config: guard('segments.read') },
+    route(valuesApi.rfmMatrix, 'values.rfmMatrix', guard('segments.read')),
+    route(valuesApi.calculate, 'values.calculate', guard('models.manage')),
+    route(valuesApi.calculationStatus, 'values.calculationStatus', guard('segments.read')),
+    route(valuesApi.cancelCalculation, 'values.cancelCalculation', guard('models.manage')),
+    route(valuesApi.migration, 'values.migration', guard('segments.read')),
+    route(valuesApi.models, 'values.models', guard('segments.read')),
+    route(valuesApi.getSettings, 'values.getSettings', guard('models.manage')),
+    route(valuesApi.updateSettings, 'values.updateSettings', guard('models.manage')),
+    route(valuesApi.customerScore, 'values.customerScore', guard('segments.read')),
   ],
-  contentApi: [{ method: 'GET', path: '/crm/customers/:id/value-score', handler: 'values.customerScore', config: atApiRoot }],
+  contentApi: [route(valuesApi.customerScore, 'values.customerScore', atApiRoot, '/crm/customers/:id/value-score')],
 };
 
 export default { routes, controllers: { values: controller }, services: { values: service } };

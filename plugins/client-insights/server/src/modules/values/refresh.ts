@@ -1,6 +1,10 @@
 import type { Knex } from 'knex';
 import { analyzeTables, bindDate, bulkInsert, withWorkMem } from '../../core/db/dialect';
 import type { Sql } from '../../core/db/sql-fragment';
+import type { EventBus } from '../../core/events/bus';
+import { isCancellation } from '../../core/jobs/status';
+import { REFRESH_PHASES } from '../../../../shared/enums';
+import { FIELDS } from '../rules/catalogue';
 import { EVENTS_TABLE, ORDERS_TABLE } from '../metrics/activity';
 import { columns, rowsOf } from './columns';
 import { fitClv, scoreClv, type ClvSummary } from './clv';
@@ -28,8 +32,18 @@ export type RefreshInput = {
   now?: Date;
   trigger: 'api' | 'admin' | 'schedule' | 'script';
   jobId?: number | null;
-  progress?: (fraction: number, step: string) => Promise<void>;
+  /** Reports the fraction done (0..1) and the phase; throws JobCancelledError to stop the run. */
+  progress?: (fraction: number, phase: RefreshPhase) => Promise<void>;
+  /** Where the run announces `values.refreshed` (hooks in the publish transaction, listeners after it). */
+  events?: Pick<EventBus, 'within' | 'publish'>;
 };
+
+/** The rule fields a run rewrites: every `score.*` field of the catalogue. */
+export const SCORE_FIELDS = FIELDS.map((f) => f.path).filter((path) => path.startsWith('score.'));
+
+/** The phases a run reports, in order (the admin translates each); declared with the API contracts. */
+export { REFRESH_PHASES };
+export type RefreshPhase = (typeof REFRESH_PHASES)[number];
 
 export type RefreshResult = {
   runId: number;
@@ -233,7 +247,9 @@ export const refreshValues = async (input: RefreshInput): Promise<RefreshResult>
     // Every row changes (model version and time at least), so the table is rewritten: a delete and
     // a plain insert cost a third less than an upsert probing the key for each row, and drop the
     // customers that no longer exist on the way. In customer order, the order of the table's key.
+    // The last cancel check: once the publish starts the run completes.
     await progress(0.9, 'publish');
+    const refreshed = { runId, modelVersion, at: now.toISOString(), fields: SCORE_FIELDS };
     await withWorkMem(knex, WORK_MEM_MB, async (trx) => {
       await trx(V.scores).delete();
       await trx.raw(
@@ -245,12 +261,14 @@ export const refreshValues = async (input: RefreshInput): Promise<RefreshResult>
       );
       await trx(V.runs)
         .where({ id: runId })
-        .update({ status: 'succeeded', model_version: modelVersion, stats: JSON.stringify(stats), finished_at: bindDate(trx, new Date()) });
+        .update({ status: 'success', model_version: modelVersion, stats: JSON.stringify(stats), finished_at: bindDate(trx, new Date()) });
+      await input.events?.within(trx, 'values.refreshed', refreshed);
     });
+    void input.events?.publish('values.refreshed', refreshed);
     lap('publish');
 
     // 7. Keep the last `keepRuns` successful runs' rows.
-    const keep = await knex(V.runs).where({ status: 'succeeded' }).orderBy('id', 'desc').limit(config.keepRuns).select('id');
+    const keep = await knex(V.runs).where({ status: 'success' }).orderBy('id', 'desc').limit(config.keepRuns).select('id');
     const oldest = Math.min(...keep.map((r: { id: number }) => Number(r.id)));
     await knex(V.history).where('run_id', '<', oldest).delete();
     await knex(V.modelScores).where('run_id', '<', oldest).delete();
@@ -270,7 +288,9 @@ export const refreshValues = async (input: RefreshInput): Promise<RefreshResult>
       timingsMs,
     };
   } catch (error) {
-    await knex(V.runs).where({ id: runId }).update({ status: 'failed', error: (error as Error).message, finished_at: bindDate(knex, new Date()) });
+    // Failed or cancelled before the publish: its rows go, the published scores stay as they were.
+    const status = isCancellation(error) ? 'cancelled' : 'failed';
+    await knex(V.runs).where({ id: runId }).update({ status, error: (error as Error).message, finished_at: bindDate(knex, new Date()) });
     await knex(V.history).where({ run_id: runId }).delete();
     await knex(V.modelScores).where({ run_id: runId }).delete();
     throw error;

@@ -6,7 +6,7 @@ import { VALUE_TABLES as V } from './tables';
 
 /** Read side of the value models: the R×F matrix, quadrant counts and migration, one customer's score. */
 export const latestRunId = async (knex: Knex): Promise<number | null> => {
-  const row = await knex(V.runs).where({ status: 'succeeded' }).orderBy('id', 'desc').first('id');
+  const row = await knex(V.runs).where({ status: 'success' }).orderBy('id', 'desc').first('id');
   return row ? Number(row.id) : null;
 };
 
@@ -37,7 +37,7 @@ export const rfmMatrix = async (knex: Knex) => {
 /** Quadrant migration between two runs (default: the two latest) as a from × to count matrix; `none` = not scored in that run. */
 /** The two runs a migration compares: those given, else the two latest successful ones. */
 export const migrationRuns = async (knex: Knex, fromRun?: number, toRun?: number) => {
-  const runs = (await knex(V.runs).where({ status: 'succeeded' }).orderBy('id', 'desc').limit(2).select('id')).map((r: any) => Number(r.id));
+  const runs = (await knex(V.runs).where({ status: 'success' }).orderBy('id', 'desc').limit(2).select('id')).map((r: any) => Number(r.id));
   return { to: toRun ?? runs[0], from: fromRun ?? runs[1] };
 };
 

@@ -40,16 +40,6 @@ export const SEGMENT_RULES = [
   { segment: 'lost', when: 'otherwise' },
 ] as const;
 
-/** JS twin of SEGMENT_RULES for one customer (used by the brute-force tests and documentation). */
-export const segmentOf = (r: number, f: number, m: number): string => {
-  if (r >= 4 && f >= 4 && m >= 4) return 'champions';
-  if (r >= 3 && f >= 4) return 'loyal';
-  if (r >= 4 && f <= 1) return 'new';
-  if (r >= 3) return 'potential';
-  if (f >= 3 || m >= 3) return 'at_risk';
-  return 'lost';
-};
-
 const segmentCase = (prefix: string) =>
   `case ${SEGMENT_RULES.filter((s) => s.when !== 'otherwise')
     .map((s) => `when ${s.when.replace(/\b([rfm])\b/g, `${prefix}$1`)} then '${s.segment}'`)

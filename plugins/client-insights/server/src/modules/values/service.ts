@@ -1,5 +1,5 @@
 import type { Core } from '@strapi/strapi';
-import { PLUGIN_ID } from '../../core/constants';
+import { PLUGIN_ID } from '../../../../shared/permissions';
 import { withLock } from '../../core/db/dialect';
 import { createJobTracker, type JobContext } from '../../core/jobs/tracker';
 import { getService } from '../../get-service';
@@ -36,7 +36,16 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         // The models read the customers' activity copies, which the metrics drain keeps current:
         // drain what is pending first, so the run sees every committed write.
         await getService(strapi, 'metrics').drain();
-        return refreshValues({ knex: knex(), tables: resolveTables(strapi), config, trigger, jobId: ctx?.jobId ?? null, progress: ctx?.progress });
+        await ctx?.checkCancelled();
+        return refreshValues({
+          knex: knex(),
+          tables: resolveTables(strapi),
+          config,
+          trigger,
+          jobId: ctx?.jobId ?? null,
+          progress: ctx?.progress,
+          events: getService(strapi, 'events'),
+        });
       },
       { wait: false }
     );
@@ -83,6 +92,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     async job(id: number) {
       const job = await tracker().get(id);
       return job && job.kind === VALUES_JOB ? job : null;
+    },
+
+    /** Cancels a queued or running recalculation (null when unknown); the published scores stay as they were. */
+    async cancel(id: number) {
+      const job = await tracker().get(id);
+      return job && job.kind === VALUES_JOB ? tracker().cancel(id) : null;
     },
 
     /** Synchronous full run (scripts, tests). */

@@ -1,4 +1,4 @@
-import { analyseRule, canonicalForm, duplicateWarnings, fingerprint } from './analyse';
+import { analyseRule, canonicalForm, duplicateWarnings, fingerprint } from '.';
 
 const v = (path: string) => ({ var: path });
 const spent = v('metrics.total_spent');

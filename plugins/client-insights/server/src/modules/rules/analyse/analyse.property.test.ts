@@ -4,9 +4,9 @@
  * every customer, one reported as always true is true for every customer.
  */
 import fc from 'fast-check';
-import { analyseRule, canonicalForm } from './analyse';
-import { evaluateRule } from './evaluate';
-import type { CustomerFacts } from './types';
+import { analyseRule, canonicalForm } from '.';
+import { evaluateRule } from '../evaluate';
+import type { CustomerFacts } from '../types';
 
 const now = new Date('2026-01-01T00:00:00Z');
 const v = (path: string) => ({ var: path });

@@ -1,0 +1,46 @@
+import { ZodError } from 'zod';
+import { CSV, responseProblems, type Endpoint, type Parsed, type ResponseOf } from '../../../../shared/contracts/http';
+import { ApiError, zodErrors } from './errors';
+import { readRequest } from './request';
+import { viewerOf, type Viewer } from './viewer';
+
+export type Handled<E extends Endpoint> = Parsed<E> & { viewer: Viewer; ctx: any };
+
+/** Under test every answer is checked against its contract, fields it does not declare included. */
+const CHECK_RESPONSES = process.env.NODE_ENV === 'test';
+
+/** A refusal as an ApiError: ours, or a zod error a service threw (pointers into what it parsed). */
+const asApiError = (error: unknown): ApiError | null => {
+  if (error instanceof ApiError) return error;
+  if (error instanceof ZodError) return ApiError.invalid(zodErrors(error));
+  return null;
+};
+
+/**
+ * The one way a plugin endpoint answers: parses the request with the endpoint's contract (400 in
+ * Strapi's error envelope, naming each field by JSON pointer), runs `handler`, and answers its
+ * result with `status` (or the status chosen for the input and the answer); an ApiError thrown anywhere below becomes its envelope. Anything else is a
+ * bug and is left to Strapi (500).
+ */
+export const respond = async <E extends Endpoint>(
+  ctx: any,
+  endpoint: E,
+  handler: (input: Handled<E>) => unknown,
+  status: number | ((input: Handled<E>, body: ResponseOf<E>) => number) = 200
+) => {
+  try {
+    const input: Handled<E> = { ...readRequest(ctx, endpoint), viewer: viewerOf(ctx), ctx };
+    const body = await handler(input);
+    if (CHECK_RESPONSES && endpoint.response !== CSV) {
+      const problems = responseProblems(endpoint, JSON.parse(JSON.stringify(body ?? null)), { strict: true });
+      if (problems.length) throw new Error(`${endpoint.method} ${endpoint.path} answered outside its contract: ${problems.slice(0, 5).join('; ')}`);
+    }
+    ctx.status = typeof status === 'function' ? status(input, body as ResponseOf<E>) : status;
+    ctx.body = body;
+  } catch (error) {
+    const refusal = asApiError(error);
+    if (!refusal) throw error;
+    ctx.status = refusal.status;
+    ctx.body = refusal.envelope();
+  }
+};

@@ -1,0 +1,108 @@
+import { maskedPage, maskedRows, type Access } from './access';
+import { ApiError } from '../../core/http/errors';
+import type { SegmentsContext } from './context';
+import { csvStream } from './csv';
+import { buildTree } from './hierarchy';
+import { currentRunId } from './materialise';
+import type { SegmentRow } from './repository';
+import { getRun, listRuns, MEMBER_COLUMNS, memberBatches, membersPage, pagination, toResult, type MemberFilter, type Page } from './runs';
+import { T } from './tables';
+import type { Viewer } from './visibility';
+
+/** The segment as the API shows it. */
+export const view = (s: SegmentRow) => ({
+  id: s.id,
+  documentId: s.documentId,
+  key: s.key,
+  name: s.name,
+  description: s.description,
+  type: s.type,
+  rule: s.rule,
+  status: s.status,
+  priority: s.priority,
+  parentId: s.parentId,
+  ownerId: s.ownerId,
+  visibility: s.visibility,
+  schedule: s.scheduleCron ? { cron: s.scheduleCron, timezone: s.scheduleTimezone ?? 'UTC' } : null,
+  memberCount: s.memberCount,
+  lastCalculatedAt: s.lastCalculatedAt?.toISOString() ?? null,
+});
+
+/** What the API reads about segments, all limited to what the viewer may see: lists, results, member pages and exports, the tree, primary segments. */
+export const createReadModels = ({ knex, tables }: SegmentsContext, access: Access) => {
+  const readModels = {
+    async list(viewer: Viewer, page: Page) {
+      const { visible } = await access.visibleSegments(viewer);
+      const slice = visible.slice((page.page - 1) * page.pageSize, page.page * page.pageSize);
+      return { data: slice.map(view), meta: { pagination: pagination(page, visible.length) } };
+    },
+
+    async get(viewer: Viewer, ref: string | number) {
+      const { segment } = await access.resolve(viewer, ref);
+      const runId = await currentRunId(knex(), segment.id);
+      const current = runId === null ? null : toResult(await getRun(knex(), runId));
+      return { ...view(segment), currentResult: current };
+    },
+
+    async results(viewer: Viewer, query: Page & { segment?: string }) {
+      const ids = query.segment ? [(await access.resolve(viewer, query.segment)).segment.id] : (await access.visibleSegments(viewer)).visible.map((s) => s.id);
+      return listRuns(knex(), ids, query);
+    },
+
+    runFor: access.runFor,
+
+    async result(viewer: Viewer, ref: string) {
+      return toResult(await access.runFor(viewer, ref));
+    },
+
+    /** The run whose members (or added / removed / kept changes) are asked for; 409 without a membership, 410 once pruned. */
+    async snapshotOf(viewer: Viewer, ref: string, filter: MemberFilter) {
+      const run = await access.runFor(viewer, ref);
+      if (run.status !== 'success' && run.status !== 'partial') throw ApiError.conflict(`result "${ref}" is ${run.status}: it has no membership`);
+      const runRef = { id: Number(run.id), segment_id: Number(run.segment_id) };
+      if (filter !== 'added' && filter !== 'removed' && Number(run.customer_count) > 0) {
+        const kept = await knex()(T.members).where({ segment_id: runRef.segment_id, run_id: runRef.id }).first('customer_id');
+        if (!kept) throw ApiError.gone(`the member snapshot of result "${ref}" was removed by the retention policy`);
+      }
+      return runRef;
+    },
+
+    async resultCustomers(viewer: Viewer, ref: string, filter: MemberFilter, page: Page) {
+      return maskedPage(viewer, await membersPage(knex(), tables(), await readModels.snapshotOf(viewer, ref, filter), filter, page));
+    },
+
+    async exportCsv(viewer: Viewer, ref: string, filter: MemberFilter) {
+      const run = await readModels.snapshotOf(viewer, ref, filter);
+      const batches = async function* () {
+        for await (const rows of memberBatches(knex(), tables(), run, filter)) yield maskedRows(viewer, rows);
+      };
+      return csvStream(MEMBER_COLUMNS as unknown as string[], batches() as AsyncIterable<Record<string, unknown>[]>);
+    },
+
+    async currentCustomers(viewer: Viewer, ref: string | number, page: Page) {
+      const { segment } = await access.resolve(viewer, ref);
+      const runId = await currentRunId(knex(), segment.id);
+      if (runId === null) return { data: [], meta: { pagination: pagination(page, 0), calculated: false } };
+      const result = maskedPage(viewer, await membersPage(knex(), tables(), { id: runId, segment_id: segment.id }, undefined, page));
+      return { ...result, meta: { ...result.meta, calculated: true, runId } };
+    },
+
+    async tree(viewer: Viewer) {
+      return buildTree((await access.visibleSegments(viewer)).visible);
+    },
+
+    /** Each customer's primary segment (null when in no active segment); only segments the viewer sees are named. */
+    async primary(viewer: Viewer, customerIds: number[]) {
+      const { visible } = await access.visibleSegments(viewer);
+      const byId = new Map(visible.map((s) => [s.id, s]));
+      const rows = await knex()(T.primary).whereIn('customer_id', customerIds).select('customer_id', 'segment_id', 'priority');
+      const found = new Map(rows.map((r: any) => [Number(r.customer_id), r]));
+      return customerIds.map((id) => {
+        const r = found.get(id);
+        const s = r ? byId.get(Number(r.segment_id)) : undefined;
+        return { customerId: id, segment: s ? { id: s.id, key: s.key, name: s.name, priority: Number(r.priority) } : null };
+      });
+    },
+  };
+  return readModels;
+};

@@ -1,0 +1,162 @@
+import { z } from 'zod';
+import { QUADRANTS, QUADRANTS_OR_NONE, STAGES } from '../enums';
+import { CSV, dataOf, dateTime, endpoint, id, idParams, idText, isoDate, pageOf, pageQuery } from './http';
+import { scoreFields } from './values';
+
+/** Customer list, profile, CSV export, bulk follow-up tasks and manual tagging. */
+
+const score = z.coerce.number().int().min(1).max(5);
+/** Query strings carry booleans as text; JSON bodies may send either. */
+const flag = z.preprocess((v) => (v === 'true' ? true : v === 'false' ? false : v), z.boolean({ invalid_type_error: 'true or false' }));
+
+/**
+ * Which customers a list, an export or a bulk task covers: search, stage, and the value-chart
+ * drill-downs — a quadrant / R / F / M score (scatter point), buyers only (`hasOrders`, the
+ * heatmap counts buyers), and a migration-matrix cell (`movedFrom` → `movedTo` between two value
+ * runs, by default the two latest).
+ */
+const filterFields = z.object({
+  q: z.string().trim().max(100).optional(),
+  stage: z.enum(STAGES).optional(),
+  quadrant: z.enum(QUADRANTS).optional(),
+  r: score.optional(),
+  f: score.optional(),
+  m: score.optional(),
+  hasOrders: flag.optional(),
+  movedFrom: z.enum(QUADRANTS_OR_NONE).optional(),
+  movedTo: z.enum(QUADRANTS_OR_NONE).optional(),
+  fromRun: idText.optional(),
+  toRun: idText.optional(),
+});
+
+export type CustomerFilter = z.infer<typeof filterFields>;
+
+const checkFilter = (f: CustomerFilter, ctx: z.RefinementCtx) => {
+  if ((f.movedFrom === undefined) !== (f.movedTo === undefined)) {
+    const missing = f.movedFrom === undefined ? 'movedFrom' : 'movedTo';
+    ctx.addIssue({ code: z.ZodIssueCode.custom, path: [missing], message: `${missing} is required with ${missing === 'movedFrom' ? 'movedTo' : 'movedFrom'}` });
+  }
+  if (f.movedFrom === 'none' && f.movedTo === 'none') ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['movedTo'], message: 'movedFrom and movedTo cannot both be "none"' });
+  for (const key of ['fromRun', 'toRun'] as const) {
+    if (f[key] !== undefined && f.movedFrom === undefined) ctx.addIssue({ code: z.ZodIssueCode.custom, path: [key], message: `${key} only applies with movedFrom and movedTo` });
+  }
+};
+
+/** GET /customers: the filter plus a page (unknown query parameters are ignored). */
+export const customerListQuerySchema = filterFields.extend(pageQuery(100, 20)).superRefine(checkFilter);
+
+/** POST /customers/export: exactly the list's filter (no page: every matching customer). */
+export const customerExportBodySchema = filterFields.strict().superRefine(checkFilter);
+
+/** Bulk follow-up tasks are created one per customer, for lists up to this size. */
+export const FOLLOW_UP_MAX = 500;
+
+/** POST /customers/follow-up-tasks: one open follow-up task per customer of the filtered list. */
+export const followUpBodySchema = z
+  .object({
+    filter: customerExportBodySchema.default({}),
+    title: z.string().trim().min(1, 'a title is required').max(200),
+    dueAt: dateTime.nullable().optional(),
+  })
+  .strict();
+
+export const assignTagBodySchema = z.object({ tagId: id, expiresAt: dateTime.nullable().optional() }).strict();
+
+/** Contact data arrives masked without `sensitive.view`. */
+const contactFields = {
+  id: z.number(),
+  documentId: z.string(),
+  name: z.string().nullable(),
+  email: z.string().nullable(),
+  phone: z.string().nullable(),
+  region: z.string().nullable(),
+};
+
+export const customerRowSchema = z.object({
+  ...contactFields,
+  stage: z.string().nullable(),
+  createdAt: isoDate.nullable(),
+  totalSpent: z.number(),
+  orderCount: z.number(),
+  quadrant: z.string().nullable(),
+  r: z.number().nullable(),
+  f: z.number().nullable(),
+  m: z.number().nullable(),
+});
+
+const personSchema = z.object({ id: z.number(), name: z.string().nullable(), stage: z.string().nullable() });
+
+export const profileSchema = z.object({
+  customer: z.object({
+    ...contactFields,
+    language: z.string().nullable(),
+    education: z.string().nullable(),
+    targetMajor: z.string().nullable(),
+    program: z.string().nullable(),
+    stage: z.string().nullable(),
+    leadSource: z.string().nullable(),
+    notes: z.string().nullable(),
+    createdAt: isoDate.nullable(),
+    ownerId: z.number().nullable(),
+  }),
+  /** Contact data is masked (no `sensitive.view`). */
+  masked: z.boolean(),
+  referrer: personSchema.nullable(),
+  referrals: z.array(personSchema),
+  family: z.array(personSchema),
+  tags: z.array(
+    z.object({
+      id: z.number(),
+      name: z.string(),
+      slug: z.string(),
+      category: z.string(),
+      color: z.string().nullable(),
+      source: z.string(),
+      expiresAt: isoDate.nullable(),
+      createdAt: isoDate.nullable(),
+    })
+  ),
+  timeline: z.array(
+    z.discriminatedUnion('kind', [
+      z.object({ kind: z.literal('interaction'), id: z.number(), type: z.string(), channel: z.string().nullable(), at: isoDate.nullable() }),
+      z.object({ kind: z.literal('order'), id: z.number(), type: z.string(), status: z.string(), amount: z.number(), currency: z.string(), at: isoDate.nullable() }),
+    ])
+  ),
+  metrics: z
+    .object({
+      orderCount: z.number(),
+      totalSpent: z.number(),
+      avgOrderValue: z.number().nullable(),
+      lastOrderAt: isoDate.nullable(),
+      lastInteractionAt: isoDate.nullable(),
+      contractEndAt: isoDate.nullable(),
+      overdueAmount: z.number(),
+      referralCount: z.number(),
+      complaintCount: z.number(),
+    })
+    .nullable(),
+  scores: z.object({ ...scoreFields, calculatedAt: isoDate.nullable() }).nullable(),
+});
+
+export const customersApi = {
+  list: endpoint({ method: 'GET', path: '/customers', query: customerListQuerySchema, response: pageOf(customerRowSchema) }),
+  export: endpoint({ method: 'POST', path: '/customers/export', body: customerExportBodySchema, response: CSV }),
+  followUpTasks: endpoint({ method: 'POST', path: '/customers/follow-up-tasks', body: followUpBodySchema, response: dataOf(z.object({ created: z.number() })) }),
+  profile: endpoint({ method: 'GET', path: '/customers/:id', params: idParams, response: dataOf(profileSchema) }),
+  addTag: endpoint({
+    method: 'POST',
+    path: '/customers/:id/tags',
+    params: idParams,
+    body: assignTagBodySchema,
+    response: dataOf(z.object({ customerId: z.number(), tagId: z.number(), expiresAt: isoDate.nullable().optional() })),
+  }),
+  removeTag: endpoint({
+    method: 'DELETE',
+    path: '/customers/:id/tags/:tagId',
+    params: z.object({ id: idText, tagId: idText }),
+    response: dataOf(z.object({ removed: z.number() })),
+  }),
+};
+
+export type CustomerRow = z.infer<typeof customerRowSchema>;
+export type Profile = z.infer<typeof profileSchema>;

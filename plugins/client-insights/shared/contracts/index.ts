@@ -1,0 +1,8 @@
+/** Every endpoint of the plugin, by module (admin routes under /client-insights; content-API twins share them). */
+export { customersApi } from './customers';
+export { overviewApi } from './overview';
+export { rulesApi } from './rules';
+export { segmentsApi } from './segments';
+export { tagsApi } from './tags';
+export { valuesApi } from './values';
+export * from './http';

@@ -1,0 +1,112 @@
+import { z } from 'zod';
+import { WARNING_KINDS } from '../enums';
+import { fieldErrorSchema } from '../errors';
+import { dataOf, dateTime, endpoint, id, noQuery, type ResponseOf } from './http';
+
+/** The rule language's endpoints: field catalogue, validation and live preview (nothing is stored). */
+
+export const labelsSchema = z.object({ en: z.string(), 'zh-Hans': z.string(), zh: z.string() });
+
+export const fieldDefSchema = z.object({
+  /** e.g. "metrics.total_spent": what `{"var": ...}` reads. */
+  path: z.string(),
+  group: z.enum(['customer', 'metrics', 'score']),
+  type: z.enum(['string', 'number', 'enum', 'datetime']),
+  labels: labelsSchema,
+  operators: z.array(z.string()),
+  enumValues: z.array(z.string()).optional(),
+  /** Contact data: masked for roles without the sensitive-view permission. */
+  sensitive: z.boolean().optional(),
+  /** Whole numbers only (literals must be integers too). */
+  integer: z.boolean().optional(),
+  /** A count or sum: 0, never null, when there is nothing to count (no metrics row). */
+  count: z.boolean().optional(),
+});
+
+export const operatorDefSchema = z.object({
+  name: z.string(),
+  labels: labelsSchema,
+  /** Short description of the argument form, e.g. `{"event_count": [type, days|null]}`. */
+  form: z.string(),
+  returns: z.enum(['boolean', 'number']),
+});
+
+export const ruleLimitsSchema = z.object({ maxDepth: z.number(), maxNodes: z.number(), maxListLength: z.number() });
+
+export const catalogueSchema = z.object({
+  fields: z.array(fieldDefSchema),
+  operators: z.array(operatorDefSchema),
+  eventTypes: z.array(z.string()),
+  orderKinds: z.array(z.string()),
+  orderStatuses: z.array(z.string()),
+  limits: ruleLimitsSchema,
+});
+
+/** `path` is a JSON pointer into the rule (the endpoints answer it under `/rule`). */
+export const ruleWarningSchema = z.object({
+  path: z.string(),
+  kind: z.enum(WARNING_KINDS),
+  message: z.string(),
+  suggestion: z.string().optional(),
+  conditions: z.array(z.string()).optional(),
+});
+
+export const previewSampleSchema = z.object({
+  id: z.number(),
+  documentId: z.string(),
+  name: z.string(),
+  region: z.string().nullable(),
+  stage: z.string(),
+  total_spent: z.number(),
+  last_order_at: z.string().nullable(),
+});
+
+export const previewResultSchema = z.object({
+  count: z.number(),
+  total: z.number(),
+  share: z.number(),
+  sample: z.array(previewSampleSchema),
+  riskDistribution: z.object({ low: z.number(), medium: z.number(), high: z.number() }),
+  /** `scores` when every match has a churn score, `tags` when none has, `mixed` otherwise. */
+  riskBasis: z.object({ basis: z.enum(['scores', 'tags', 'mixed']), scored: z.number(), fallback: z.number(), method: z.string() }),
+  warnings: z.array(ruleWarningSchema),
+  now: z.string(),
+  /** How the custom operators were evaluated. */
+  strategy: z.enum(['join', 'probe']),
+  durationMs: z.number(),
+});
+
+export const PREVIEW_MAX_SAMPLE_SIZE = 200;
+
+/** Body of preview and validate; the rule itself is checked by the rule validator (pointers under /rule). */
+export const ruleRequestSchema = z
+  .object({
+    rule: z.unknown().refine((v) => v !== undefined, { message: 'a rule is required' }),
+    now: dateTime.optional(),
+    sampleSize: z.number().int().min(0).max(PREVIEW_MAX_SAMPLE_SIZE).optional(),
+    /** When editing a segment: leave it out of the duplicate check. */
+    segmentId: id.optional(),
+  })
+  .strict();
+
+export const rulesApi = {
+  catalogue: endpoint({ method: 'GET', path: '/catalogue', query: noQuery, response: dataOf(catalogueSchema) }),
+  preview: endpoint({ method: 'POST', path: '/rules/preview', body: ruleRequestSchema, response: dataOf(previewResultSchema) }),
+  validate: endpoint({
+    method: 'POST',
+    path: '/rules/validate',
+    body: ruleRequestSchema,
+    // A refused rule is a 400; an accepted one comes back with its warnings.
+    response: dataOf(z.object({ valid: z.literal(true), errors: z.array(fieldErrorSchema).max(0), warnings: z.array(ruleWarningSchema) })),
+  }),
+};
+
+export type Labels = z.infer<typeof labelsSchema>;
+export type FieldDef = z.infer<typeof fieldDefSchema>;
+export type OperatorDef = z.infer<typeof operatorDefSchema>;
+export type RuleLimits = z.infer<typeof ruleLimitsSchema>;
+export type Catalogue = z.infer<typeof catalogueSchema>;
+export type RuleWarning = z.infer<typeof ruleWarningSchema>;
+export type PreviewResult = z.infer<typeof previewResultSchema>;
+export type PreviewSample = z.infer<typeof previewSampleSchema>;
+export type ValidateResult = ResponseOf<typeof rulesApi.validate>['data'];

@@ -1,0 +1,229 @@
+import { z } from 'zod';
+import { JOB_STATUSES, QUADRANTS, RFM_SEGMENTS, VALUE_JOB_PHASES } from '../enums';
+import { dataOf, endpoint, idText, isoDate, MAX_ID, noBody, noQuery } from './http';
+import { labelsSchema } from './rules';
+
+/** Value models: RFM, CLV, propensities, quadrants; their settings and tracked recalculation. */
+
+const ascending4 = (label: string) =>
+  z
+    .array(z.number().finite().min(0))
+    .length(4, `${label} needs exactly 4 ascending cut points (5 scores)`)
+    .refine((v) => v.every((x, i) => i === 0 || x > v[i - 1]), `${label} cut points must be strictly ascending`);
+
+const score = z.number().int().min(1).max(5);
+
+/**
+ * The value-model configuration (RFM definitions and scoring, quadrants, CLV, churn blend,
+ * propensity models, schedule). Every field has a documented default; the settings endpoint
+ * validates a partial update against it and stores the merged result. `checkCron` answers a
+ * problem with a cron expression and time zone, or null (the server's scheduler decides).
+ */
+export const valueConfigSchemaWith = (checkCron: (cron: string, timezone: string) => string | null) =>
+  z
+    .object({
+      rfm: z
+        .object({
+          /** R = days since the last paid order, the latest contract end (0 while a contract runs) or the last interaction. */
+          recency: z.enum(['last_paid_order', 'last_contract', 'last_interaction']).default('last_paid_order'),
+          /** F = paid orders, paid renewals or meetings attended, within the period. */
+          frequency: z.enum(['orders', 'renewals', 'meetings_attended']).default('orders'),
+          /** M = revenue (amount) or gross margin of paid orders within the period. */
+          monetary: z.enum(['revenue', 'gross_margin']).default('revenue'),
+          periodDays: z.number().int().min(1).max(3650).default(730),
+          scoring: z
+            .discriminatedUnion('method', [
+              z.object({ method: z.literal('quantile') }),
+              z.object({
+                method: z.literal('thresholds'),
+                /** Days: R = 5 when days ≤ r[0], 4 when ≤ r[1], …, 1 above r[3]. */
+                r: ascending4('scoring.r'),
+                /** F and M: 2 from f[0], 3 from f[1], 4 from f[2], 5 from f[3] (inclusive). */
+                f: ascending4('scoring.f'),
+                m: ascending4('scoring.m'),
+              }),
+            ])
+            .default({ method: 'quantile' }),
+          weights: z
+            .object({ r: z.number().min(0).max(100), f: z.number().min(0).max(100), m: z.number().min(0).max(100) })
+            .refine((w) => w.r + w.f + w.m > 0, 'at least one weight must be positive')
+            .default({ r: 1, f: 1, m: 1 }),
+          /** Scores of customers with no paid order ever; they are left out of the quantiles. */
+          noOrderScores: z.object({ r: score, f: score, m: score }).default({ r: 1, f: 1, m: 1 }),
+          noOrderSegment: z.enum(RFM_SEGMENTS).default('potential'),
+          /** M above this percentile of buyers is capped (winsorised) in the stored monetary value and the matrix's averages. */
+          monetaryCapPercentile: z.number().min(0.5).max(1).default(0.99),
+        })
+        .strict()
+        .default({}),
+      quadrants: z
+        .object({
+          /** high_value needs r, f and m all at or above this score. */
+          highScore: score.default(4),
+          /** R at or below this score is "low" (dormant, or churn_risk with a risk signal). */
+          lowRecency: score.default(2),
+          /** Complaints + negative feedback within the period that count as a risk signal. */
+          complaintThreshold: z.number().int().min(1).max(1000).default(1),
+        })
+        .strict()
+        .default({}),
+      clv: z
+        .object({
+          horizonMonths: z.number().int().min(1).max(120).default(12),
+          monthlyDiscountRate: z.number().min(0).max(0.5).default(0.01),
+          /** Margin applied to predicted revenue; null = observed gross margin / revenue of paid orders. */
+          marginRate: z.number().min(0).max(1).nullable().default(null),
+          /** Below this many customers with repeat purchases the models are not fitted: historical CLV, flagged. */
+          minRepeatCustomers: z.number().int().min(10).max(1_000_000).default(100),
+          /** Models are fitted on at most this many customers (an even sample); everyone is scored. */
+          fitSampleSize: z.number().int().min(1000).max(2_000_000).default(50_000),
+        })
+        .strict()
+        .default({}),
+      churn: z
+        .object({
+          /** Noisy-OR weights: churn = 1 − P(alive) · Π(1 − w·signal). */
+          riskTagWeight: z.number().min(0).max(1).default(0.4),
+          overdueWeight: z.number().min(0).max(1).default(0.3),
+          complaintWeight: z.number().min(0).max(1).default(0.3),
+          /** Complaints saturate at this count (signal = min(count, cap) / cap). */
+          complaintCap: z.number().int().min(1).max(100).default(3),
+        })
+        .strict()
+        .default({}),
+      propensity: z
+        .object({
+          /** Label window: renewal / upsell within this many days after the feature date. */
+          windowDays: z.number().int().min(30).max(730).default(180),
+          l2: z.number().min(0).max(1e6).default(1),
+          /** Fewer positive or negative training labels than this: no model, probabilities stay null. */
+          minClassSize: z.number().int().min(1).max(1_000_000).default(20),
+        })
+        .strict()
+        .default({}),
+      schedule: z
+        .object({ enabled: z.boolean().default(false), cron: z.string().default('0 3 * * *'), timezone: z.string().default('UTC') })
+        .strict()
+        .superRefine((s, ctx) => {
+          const problem = checkCron(s.cron, s.timezone);
+          if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['cron'], message: problem });
+        })
+        .default({}),
+      /** Score history is kept for this many runs (quadrant migration needs two). */
+      keepRuns: z.number().int().min(2).max(1000).default(12),
+    })
+    .strict();
+
+/** The configuration's shape, for reading it (the cron expression is not checked here). */
+export const valueConfigSchema = valueConfigSchemaWith(() => null);
+export type ValueConfig = z.infer<typeof valueConfigSchema>;
+
+/**
+ * PUT /values/settings: a partial update, merged one level deep per section over the current
+ * settings; the merged result is validated as a whole (pointers into this body).
+ */
+export const valueSettingsUpdateSchema = z.record(z.string(), z.unknown(), { invalid_type_error: 'settings must be a JSON object' });
+
+/** A value-recalculation job (ci_jobs), in the one job model (enums.ts). */
+export const jobSchema = z.object({
+  id: z.number(),
+  kind: z.string(),
+  status: z.enum(JOB_STATUSES),
+  /** The step under way: the tracker's phases around the refresh's own. */
+  phase: z.enum(VALUE_JOB_PHASES).nullable(),
+  /** Fraction done, 0..1. */
+  progress: z.number().min(0).max(1),
+  params: z.unknown(),
+  result: z.unknown(),
+  error: z.string().nullable(),
+  /** A cancel was requested (a running job ends `cancelled` at its next phase). */
+  cancelRequested: z.boolean(),
+  createdAt: isoDate.nullable(),
+  startedAt: isoDate.nullable(),
+  finishedAt: isoDate.nullable(),
+  heartbeatAt: isoDate.nullable(),
+});
+
+/** A customer's latest value scores (null until scored), as the profile and the value-score endpoint show them. */
+export const scoreFields = {
+  r: z.number().nullable(),
+  f: z.number().nullable(),
+  m: z.number().nullable(),
+  rfm: z.number().nullable(),
+  rfmSegment: z.string().nullable(),
+  quadrant: z.string().nullable(),
+  clv: z.number().nullable(),
+  churnRisk: z.number().nullable(),
+  renewalProbability: z.number().nullable(),
+  upsellProbability: z.number().nullable(),
+};
+
+export const customerValueScoreSchema = z.object({
+  customerId: z.number(),
+  ...scoreFields,
+  clvMethod: z.string().nullable(),
+  pAlive: z.number().nullable(),
+  /** Strategy suggestions in en / zh-Hans / zh (Traditional). */
+  suggestions: z.object({ segment: labelsSchema.nullable(), quadrant: labelsSchema.nullable() }),
+  modelVersion: z.string().nullable(),
+  calculatedAt: isoDate.nullable(),
+});
+
+export const rfmMatrixSchema = z.object({
+  runId: z.number().nullable(),
+  modelVersion: z.string().nullable(),
+  calculatedAt: isoDate.nullable(),
+  stats: z.unknown(),
+  matrix: z.array(z.object({ r: z.number(), f: z.number(), customers: z.number(), avgMonetary: z.number() })),
+  quadrants: z.record(z.enum(QUADRANTS), z.number()),
+});
+
+export const migrationSchema = z.object({
+  fromRun: z.number().nullable(),
+  toRun: z.number().nullable(),
+  cells: z.array(z.object({ from: z.string(), to: z.string(), customers: z.number() })),
+});
+
+export const fittedModelsSchema = z.object({
+  runId: z.number().nullable(),
+  models: z.array(
+    z.object({
+      kind: z.string(),
+      version: z.string(),
+      method: z.string(),
+      params: z.unknown(),
+      logLikelihood: z.number().nullable(),
+      metrics: z.unknown(),
+      fittedAt: isoDate.nullable(),
+    })
+  ),
+});
+
+/** A customer by numeric id or Strapi documentId. */
+const customerRef = z
+  .string()
+  .regex(/^(\d+|[A-Za-z0-9]{10,40})$/, 'must be a numeric id or a documentId')
+  .refine((s) => !/^\d+$/.test(s) || (Number(s) >= 1 && Number(s) <= MAX_ID), `a numeric id must be between 1 and ${MAX_ID}`);
+
+export const valuesApi = {
+  rfmMatrix: endpoint({ method: 'GET', path: '/values/rfm', query: noQuery, response: dataOf(rfmMatrixSchema) }),
+  /** 202 with the job (the running one when `started` is false). */
+  calculate: endpoint({ method: 'POST', path: '/values/calculate', body: noBody, response: dataOf(jobSchema.extend({ started: z.boolean() })) }),
+  calculationStatus: endpoint({ method: 'GET', path: '/values/calculate/:jobId', params: z.object({ jobId: idText }), response: dataOf(jobSchema) }),
+  /**
+   * Cancels a recalculation: 200 with it `cancelled` (it was queued), 202 with it still `running`
+   * and `cancelRequested` (it stops at its next phase; the published scores stay), 409 once finished.
+   */
+  cancelCalculation: endpoint({ method: 'POST', path: '/values/calculate/:jobId/cancel', params: z.object({ jobId: idText }), body: noBody, response: dataOf(jobSchema) }),
+  migration: endpoint({ method: 'GET', path: '/values/migration', query: z.object({ from: idText.optional(), to: idText.optional() }).strict(), response: dataOf(migrationSchema) }),
+  models: endpoint({ method: 'GET', path: '/values/models', query: z.object({ run: idText.optional() }).strict(), response: dataOf(fittedModelsSchema) }),
+  getSettings: endpoint({ method: 'GET', path: '/values/settings', query: noQuery, response: dataOf(valueConfigSchema) }),
+  updateSettings: endpoint({ method: 'PUT', path: '/values/settings', body: valueSettingsUpdateSchema, response: dataOf(valueConfigSchema) }),
+  /** A customer not yet scored answers every score field null (as score.* in rules): `data` is then null. */
+  customerScore: endpoint({ method: 'GET', path: '/values/customers/:id', params: z.object({ id: customerRef }), response: dataOf(customerValueScoreSchema.nullable()) }),
+};
+
+export type Job = z.infer<typeof jobSchema>;
+export type RfmMatrix = z.infer<typeof rfmMatrixSchema>;
+export type Migration = z.infer<typeof migrationSchema>;
+export type CustomerValueScore = z.infer<typeof customerValueScoreSchema>;

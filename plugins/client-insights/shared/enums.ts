@@ -1,0 +1,48 @@
+/** Value sets both sides name: request schemas, response types, the catalogue and the admin's pickers and labels. */
+export const STAGES = ['consultation', 'application', 'signed', 'in_service', 'churned'] as const;
+export const EDUCATION_LEVELS = ['high_school', 'bachelor', 'master', 'doctorate', 'other'] as const;
+export const LEAD_SOURCES = ['website', 'referral', 'event', 'advertising', 'partner', 'other'] as const;
+
+export const TAG_CATEGORIES = ['basic', 'behavior', 'value', 'risk'] as const;
+/** How a customer got a tag. */
+export const TAG_SOURCES = ['manual', 'rule'] as const;
+export const VISIBILITIES = ['private', 'team', 'global'] as const;
+
+export const SEGMENT_TYPES = ['dynamic', 'static'] as const;
+export const SEGMENT_STATUSES = ['active', 'inactive', 'draft'] as const;
+/**
+ * The one job model (server: core/jobs/status.ts) of every long task: segment runs
+ * (ci_segment_runs) and tracked jobs (ci_jobs) such as value refreshes report these statuses, a
+ * phase word of their kind, progress as a fraction 0..1, and whether a cancel was requested.
+ */
+export const JOB_STATUSES = ['queued', 'running', 'success', 'partial', 'failed', 'cancelled'] as const;
+
+/** What started a segment run; `values`: a value refresh changed the score.* fields its rule reads. */
+export const RUN_TRIGGERS = ['manual', 'schedule', 'create', 'snapshot', 'api', 'values'] as const;
+/** Phases of a segment run (segments/materialise.ts), in order. */
+export const RUN_PHASES = ['queued', 'matching', 'diffing', 'statistics', 'swapping', 'done'] as const;
+
+/** Phases every tracked job (ci_jobs) reports around its kind's own: not started, started, finished with success. */
+export const TRACKER_PHASES = ['queued', 'starting', 'done'] as const;
+/** Phases of a value refresh (values/refresh.ts), in order. */
+export const REFRESH_PHASES = ['rfm', 'clv', 'propensity', 'scores', 'publish'] as const;
+/** What a value-recalculation job's phase may be. */
+export const VALUE_JOB_PHASES = [...TRACKER_PHASES, ...REFRESH_PHASES] as const;
+
+/** A run's membership changes: who entered, who left, who stayed. */
+export const MEMBER_CHANGES = ['added', 'removed', 'kept'] as const;
+
+export const RFM_SEGMENTS = ['champions', 'loyal', 'potential', 'new', 'at_risk', 'lost'] as const;
+export const QUADRANTS = ['high_value', 'potential', 'dormant', 'churn_risk'] as const;
+/** A quadrant in one value run, or `none`: not scored in that run (the migration matrix). */
+export const QUADRANTS_OR_NONE = [...QUADRANTS, 'none'] as const;
+
+export const WARNING_KINDS = ['contradiction', 'always_true', 'duplicate', 'empty'] as const;
+export const RISK_LEVELS = ['low', 'medium', 'high'] as const;
+
+export type Stage = (typeof STAGES)[number];
+export type TagCategory = (typeof TAG_CATEGORIES)[number];
+export type Visibility = (typeof VISIBILITIES)[number];
+export type JobStatus = (typeof JOB_STATUSES)[number];
+export type Quadrant = (typeof QUADRANTS)[number];
+export type RfmSegment = (typeof RFM_SEGMENTS)[number];

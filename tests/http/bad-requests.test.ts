@@ -1,0 +1,131 @@
+import { errorEnvelopeSchema } from '../../plugins/client-insights/shared/errors';
+import { adminSession, apiToken, startStrapi, type TestApp } from '../helpers/strapi';
+
+/**
+ * One bad request to every route of the plugin — admin routes, its content-API routes and the
+ * /api/segments/* routes the host's Segment API declares with the plugin's handlers — sent with
+ * full rights (a super admin, a full-access API token). Every answer must be a 400 in Strapi's
+ * error envelope naming the field at fault by JSON pointer; never a 500, never another shape.
+ */
+
+type Bad = { params?: Record<string, string>; query?: string; body?: unknown; pointer: string | RegExp };
+
+/** The bad request per handler (a content-API twin gets the same one), and the pointer it must name. */
+const BAD: Record<string, Bad> = {
+  'rules.catalogue': { query: 'x=1', pointer: '/x' },
+  'rules.preview': { body: { sampleSize: 5 }, pointer: '/rule' },
+  'rules.validate': { body: { rule: { '==': [{ var: 'customer.nope' }, 1] } }, pointer: /^\/rule\/==\/0/ },
+  'customers.list': { query: 'pageSize=0', pointer: '/pageSize' },
+  'customers.export': { body: { r: 9 }, pointer: '/r' },
+  'customers.followUpTasks': { body: { title: ' ' }, pointer: '/title' },
+  'customers.profile': { params: { id: 'abc' }, pointer: '/id' },
+  'customers.addTag': { params: { id: '2147483648' }, body: { tagId: 1 }, pointer: '/id' },
+  'customers.removeTag': { params: { id: '1', tagId: '0' }, pointer: '/tagId' },
+  'tags.list': { query: 'category=nope', pointer: '/category' },
+  'tags.create': { body: { name: '', category: 'basic' }, pointer: '/name' },
+  'tags.merge': { body: { source: 1, target: 1 }, pointer: '/target' },
+  'tags.get': { params: { id: '-1' }, pointer: '/id' },
+  'tags.update': { params: { id: 'x' }, body: {}, pointer: '/id' },
+  'tags.bulk': { params: { id: '1' }, body: { action: 'nope', customerIds: [1] }, pointer: '/action' },
+  'tags.runRule': { params: { id: '99999999999' }, pointer: '/id' },
+  'segments.list': { query: 'page=0', pointer: '/page' },
+  'segments.create': { body: { name: 'Bad', rule: { '==': [{ var: 'customer.nope' }, 1] } }, pointer: /^\/rule\/==\/0/ },
+  'segments.tree': { query: 'x=1', pointer: '/x' },
+  'segments.primary': { query: 'customerIds=a', pointer: '/customerIds' },
+  'segments.results': { query: 'pageSize=501', pointer: '/pageSize' },
+  'segments.result': { params: { id: 'bad!ref' }, pointer: '/id' },
+  'segments.cancelRun': { params: { id: 'some-run' }, body: { force: true }, pointer: '/force' },
+  'segments.resultCustomers': { params: { id: 'some-run' }, query: 'change=nope', pointer: '/change' },
+  'segments.exportResult': { params: { id: 'some-run' }, body: { change: 'nope' }, pointer: '/change' },
+  'segments.get': { params: { id: 'k'.repeat(101) }, pointer: '/id' },
+  'segments.update': { params: { id: 'some-key' }, body: { priority: -1 }, pointer: '/priority' },
+  'segments.remove': { params: { id: '0' }, pointer: '/id' },
+  'segments.execute': { params: { id: 'some-key' }, body: { wait: 'yes' }, pointer: '/wait' },
+  'segments.currentCustomers': { params: { id: 'some-key' }, query: 'pageSize=abc', pointer: '/pageSize' },
+  'values.rfmMatrix': { query: 'x=1', pointer: '/x' },
+  'values.calculate': { body: { now: true }, pointer: '/now' },
+  'values.calculationStatus': { params: { jobId: 'abc' }, pointer: '/jobId' },
+  'values.cancelCalculation': { params: { jobId: '0' }, pointer: '/jobId' },
+  'values.migration': { query: 'from=abc', pointer: '/from' },
+  'values.models': { query: 'run=0', pointer: '/run' },
+  'values.getSettings': { query: 'x=1', pointer: '/x' },
+  'values.updateSettings': { body: { rfm: { periodDays: -3 } }, pointer: '/rfm/periodDays' },
+  'values.customerScore': { params: { id: 'bad-id!' }, pointer: '/id' },
+  'overview.counts': { query: 'x=1', pointer: '/x' },
+  'overview.kpis': { query: 'x=1', pointer: '/x' },
+  'overview.valueCharts': { query: 'x=1', pointer: '/x' },
+};
+
+type Target = { method: string; path: string; handler: string; as: 'admin' | 'api' };
+
+/** Every route that runs a plugin handler, with its full URL pattern, from the running app. */
+const pluginRoutes = (app: TestApp): Target[] => {
+  const plugin = app.strapi.plugin('client-insights').routes as unknown as Record<string, { type: string; routes: any[] }>;
+  const admin = plugin.admin.routes.map((r) => ({ method: r.method, path: `/client-insights${r.path}`, handler: r.handler, as: 'admin' as const }));
+  const content = plugin['content-api'].routes.map((r) => ({ method: r.method, path: `/api${r.config?.prefix ?? '/client-insights'}${r.path}`, handler: r.handler, as: 'api' as const }));
+  const hostRouters = Object.values((app.strapi as any).api('segment').routes) as { routes: any[] }[];
+  const host = hostRouters
+    .flatMap((router) => router.routes)
+    .filter((r) => typeof r.handler === 'string' && r.handler.startsWith('plugin::client-insights.'))
+    .map((r) => ({ method: r.method, path: `/api${r.path}`, handler: r.handler.replace('plugin::client-insights.', ''), as: 'api' as const }));
+  return [...admin, ...content, ...host];
+};
+
+describe('every plugin route refuses a bad request in Strapi\'s error envelope', () => {
+  let app: TestApp;
+  let admin: string;
+  let token: string;
+
+  beforeAll(async () => {
+    app = await startStrapi({ http: true });
+    admin = await adminSession(app);
+    token = await apiToken(app);
+  });
+  afterAll(async () => app?.stop());
+
+  it('covers every route, each answering 400 with the field named by JSON pointer', async () => {
+    const routes = pluginRoutes(app);
+    // 42 admin routes, 5 content-API routes of the plugin, 21 under /api/segments in the host.
+    expect(routes.filter((r) => r.as === 'admin')).toHaveLength(42);
+    expect(routes.filter((r) => r.as === 'api')).toHaveLength(26);
+    const mounted = new Set(
+      (app.strapi.server.listRoutes() as Array<{ path: string; methods: string[] }>).flatMap((layer) => layer.methods.map((m) => `${m} ${layer.path}`))
+    );
+    const failures: string[] = [];
+    for (const route of routes) {
+      const label = `${route.method} ${route.path} (${route.handler})`;
+      if (!mounted.has(`${route.method} ${route.path}`)) failures.push(`${label}: not mounted at this path`);
+      const bad = BAD[route.handler];
+      if (!bad) {
+        failures.push(`${label}: no bad request declared for this handler`);
+        continue;
+      }
+      const url = route.path.replace(/:(\w+)/g, (_, name: string) => encodeURIComponent(bad.params?.[name] ?? '1')) + (bad.query ? `?${bad.query}` : '');
+      const res = await fetch(`${app.url}${url}`, {
+        method: route.method,
+        headers: { authorization: `Bearer ${route.as === 'admin' ? admin : token}`, 'content-type': 'application/json' },
+        body: route.method === 'GET' || route.method === 'DELETE' ? undefined : JSON.stringify(bad.body ?? {}),
+      });
+      const text = await res.text();
+      let body: any = null;
+      try {
+        body = JSON.parse(text);
+      } catch {
+        failures.push(`${label}: ${res.status} answered no JSON: ${text.slice(0, 200)}`);
+        continue;
+      }
+      const envelope = errorEnvelopeSchema.safeParse(body);
+      if (res.status !== 400) failures.push(`${label}: ${res.status} instead of 400: ${text.slice(0, 300)}`);
+      else if (!envelope.success) failures.push(`${label}: not Strapi's error envelope: ${text.slice(0, 300)}`);
+      else {
+        const { error } = envelope.data;
+        const errors = error.details.errors ?? [];
+        if (error.status !== 400 || error.name !== 'ValidationError' || !error.message) failures.push(`${label}: envelope ${JSON.stringify(error)}`);
+        if (!errors.length || errors.some((e) => e.path !== '' && !/^(\/([^~/]|~[01])*)+$/.test(e.path))) failures.push(`${label}: bad pointers ${JSON.stringify(errors)}`);
+        const named = errors.some((e) => (typeof bad.pointer === 'string' ? e.path === bad.pointer : bad.pointer.test(e.path)));
+        if (!named) failures.push(`${label}: expected ${bad.pointer}, got ${JSON.stringify(errors)}`);
+      }
+    }
+    expect(failures).toEqual([]);
+  });
+});
