@@ -25,7 +25,7 @@ import { DEFAULTS } from '../plugins/client-insights/server/src/modules/segments
 import { createExecutor } from '../plugins/client-insights/server/src/modules/segments/executor';
 import type { SegmentRow } from '../plugins/client-insights/server/src/modules/segments/repository';
 import { ruleEngine } from '../plugins/client-insights/server/src/modules/segments/rule-engine';
-import { DEFAULT_TABLES, T } from '../plugins/client-insights/server/src/modules/segments/tables';
+import { HOST_TABLES, TABLES } from '../plugins/client-insights/server/src/core/db/tables';
 
 const ROOT = path.resolve(__dirname, '..');
 const BASE_ID = 1_900_000_000;
@@ -104,7 +104,7 @@ const naive = async (knex: Knex, rule: unknown, segmentId: number, total: number
     const facts = await loadFactsMany(knex, ids, { now });
     const hits = [...facts.entries()].filter(([, f]) => evaluate(f, { now })).map(([id]) => id);
     for (let i = 0; i < hits.length; i += 1000) {
-      await knex(T.members).insert(hits.slice(i, i + 1000).map((customer_id) => ({ segment_id: segmentId, run_id: 1, customer_id })));
+      await knex(TABLES.segmentMembers).insert(hits.slice(i, i + 1000).map((customer_id) => ({ segment_id: segmentId, run_id: 1, customer_id })));
     }
     matched += hits.length;
     evaluated += ids.length;
@@ -126,8 +126,8 @@ const main = async () => {
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 20);
   const ids = Array.from({ length: OTHER_RULES.length + 2 }, (_, i) => BASE_ID + i);
   const cleanup = async () => {
-    await knex(T.changes).whereIn('run_id', knex(T.runs).select('id').whereIn('segment_id', ids)).delete();
-    for (const table of [T.members, T.current, T.events, T.runs]) await knex(table).whereIn('segment_id', ids).delete();
+    await knex(TABLES.segmentChanges).whereIn('run_id', knex(TABLES.segmentRuns).select('id').whereIn('segment_id', ids)).delete();
+    for (const table of [TABLES.segmentMembers, TABLES.segmentCurrent, TABLES.segmentEvents, TABLES.segmentRuns]) await knex(table).whereIn('segment_id', ids).delete();
   };
   try {
     await migrate(knex); // the plugin's own tables only
@@ -151,7 +151,7 @@ const main = async () => {
     let segments = [main10, ...others];
     const executor = createExecutor({
       knex,
-      tables: DEFAULT_TABLES,
+      tables: HOST_TABLES,
       engine: ruleEngine,
       config: () => ({ ...DEFAULTS, timeoutMs: 30 * 60_000, retainRuns: 2, maxConcurrent: Number(process.env.MAX_CONCURRENT ?? 4) }),
       loadSegments: async () => segments,
@@ -202,11 +202,11 @@ const main = async () => {
     for (const id of sample) {
       await flip(id);
       let t = process.hrtime.bigint();
-      moved += (await reevaluateCustomers(knex, DEFAULT_TABLES, engine, segments, [id])).segments;
+      moved += (await reevaluateCustomers(knex, HOST_TABLES, engine, segments, [id])).segments;
       allSegs.push(ms(t));
       await flip(id);
       t = process.hrtime.bigint();
-      moved += (await reevaluateCustomers(knex, DEFAULT_TABLES, engine, [main10], [id])).segments;
+      moved += (await reevaluateCustomers(knex, HOST_TABLES, engine, [main10], [id])).segments;
       oneSeg.push(ms(t));
     }
     console.log(`single-customer re-evaluation: ${moved} membership changes applied over ${sample.length * 2} changes`);

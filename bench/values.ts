@@ -12,12 +12,11 @@ import fs from 'fs';
 import os from 'os';
 import path from 'path';
 import knexFactory, { type Knex } from 'knex';
-import { analyzeTables } from '../plugins/client-insights/server/src/core/db/dialect';
+import { analyzeTables, rowsOf } from '../plugins/client-insights/server/src/core/db/dialect';
 import { migrate } from '../plugins/client-insights/server/src/core/db/migrate';
-import { rowsOf } from '../plugins/client-insights/server/src/modules/values/columns';
 import { defaultValueConfig } from '../plugins/client-insights/server/src/modules/values/config';
 import { refreshValues } from '../plugins/client-insights/server/src/modules/values/refresh';
-import { DEFAULT_TABLES } from '../plugins/client-insights/server/src/modules/values/tables';
+import { HOST_TABLES } from '../plugins/client-insights/server/src/core/db/tables';
 
 const DAY = 86_400_000;
 const connection = (database: string) => ({
@@ -158,7 +157,7 @@ const benchDatabase = async (database: string) => {
     const meter = rssMeter();
     meter.start();
     const started = Date.now();
-    const result = await refreshValues({ knex, tables: DEFAULT_TABLES, config: defaultValueConfig(), trigger: 'script' });
+    const result = await refreshValues({ knex, tables: HOST_TABLES, config: defaultValueConfig(), trigger: 'script' });
     const totalMs = Date.now() - started;
     const peakRssMb = meter.stop();
     const models = rowsOf(await knex.raw('select kind, method, params, log_likelihood, metrics from ci_value_models where run_id = ?', [result.runId]));

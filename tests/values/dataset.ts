@@ -1,6 +1,7 @@
 import crypto from 'crypto';
 import type { Knex } from 'knex';
-import { copyActivity, EVENTS_TABLE, ORDERS_TABLE } from '../../plugins/client-insights/server/src/modules/metrics/activity';
+import { TABLES } from '../../plugins/client-insights/server/src/core/db/tables';
+import { copyActivity } from '../../plugins/client-insights/server/src/modules/metrics/activity';
 
 /**
  * A small value-model dataset written straight into Strapi's tables (fast, deterministic), and a
@@ -85,7 +86,7 @@ export const insertPeople = async (knex: Knex, people: Person[], date: (ms: numb
 };
 
 export const clearPeople = async (knex: Knex) => {
-  for (const table of ['ci_customer_tags', 'orders_customer_lnk', 'interactions_customer_lnk', 'orders', 'interactions', 'customers', 'ci_customer_scores', ORDERS_TABLE, EVENTS_TABLE]) {
+  for (const table of ['ci_customer_tags', 'orders_customer_lnk', 'interactions_customer_lnk', 'orders', 'interactions', 'customers', 'ci_customer_scores', TABLES.customerOrders, TABLES.customerEvents]) {
     await knex(table).delete();
   }
 };

@@ -79,10 +79,10 @@ describe('CLV and propensity on database data', () => {
   it('fits BG/NBD on the SQL summary exactly as on the simulated (x, tx, T); P(alive) per customer agrees', async () => {
     const knex = app.strapi.db.connection;
     const { refreshValues } = await import('../../plugins/client-insights/server/src/modules/values/refresh');
-    const { resolveTables } = await import('../../plugins/client-insights/server/src/modules/values/tables');
+    const { hostTables } = await import('../../plugins/client-insights/server/src/core/db/tables');
     const { defaultValueConfig } = await import('../../plugins/client-insights/server/src/modules/values/config');
     const config = defaultValueConfig();
-    const result = await refreshValues({ knex, tables: resolveTables(app.strapi), config, now: NOW, trigger: 'script' });
+    const result = await refreshValues({ knex, tables: hostTables(app.strapi), config, now: NOW, trigger: 'script' });
     expect(result.clv.method).toBe('bgnbd');
 
     const months = (ms: number) => ms / DAY / DAYS_PER_MONTH;

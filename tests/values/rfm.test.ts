@@ -1,7 +1,7 @@
 import { bindDate } from '../../plugins/client-insights/server/src/core/db/dialect';
 import { defaultValueConfig, type ValueConfig } from '../../plugins/client-insights/server/src/modules/values/config';
 import { refreshValues } from '../../plugins/client-insights/server/src/modules/values/refresh';
-import { resolveTables } from '../../plugins/client-insights/server/src/modules/values/tables';
+import { hostTables } from '../../plugins/client-insights/server/src/core/db/tables';
 import { startStrapi, type TestApp } from '../helpers/strapi';
 import { bruteForceRfm, clearPeople, insertPeople, makePeople, type Person } from './dataset';
 
@@ -25,7 +25,7 @@ describe('RFM scores', () => {
 
   const run = async (config: ValueConfig) => {
     const knex = app.strapi.db.connection;
-    const result = await refreshValues({ knex, tables: resolveTables(app.strapi), config, now: NOW, trigger: 'script' });
+    const result = await refreshValues({ knex, tables: hostTables(app.strapi), config, now: NOW, trigger: 'script' });
     const scores = await knex('ci_customer_scores').select('*');
     const history = await knex('ci_value_score_history').where({ run_id: result.runId }).select('*');
     const byId = new Map(history.map((h: any) => [Number(h.customer_id), h]));

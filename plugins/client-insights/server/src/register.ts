@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { ACTIONS, PLUGIN_ID } from '../../shared/permissions';
-import { renameStatusColumns } from './core/db/status-renames';
+import { renameStatusColumns } from './core/db/migrations/status-renames';
 
 export default async ({ strapi }: { strapi: Core.Strapi }) => {
   await strapi

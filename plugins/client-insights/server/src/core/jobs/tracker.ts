@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { bindDate, readDate } from '../db/dialect';
+import { TABLES } from '../db/tables';
 import { ACTIVE_STATUSES, clampProgress, isCancellation, JobCancelledError, type JobStatus } from './status';
 
 /**
@@ -35,7 +36,7 @@ export type JobContext = {
   checkCancelled(): Promise<void>;
 };
 
-const TABLE = 'ci_jobs';
+const TABLE = TABLES.jobs;
 const parse = (text: unknown) => (text === null || text === undefined ? null : JSON.parse(String(text)));
 
 export const createJobTracker = (

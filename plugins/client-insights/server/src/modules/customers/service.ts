@@ -1,12 +1,10 @@
 import type { Core } from '@strapi/strapi';
 import { UID } from '../../core/constants';
 import { bindDate, readDate } from '../../core/db/dialect';
-import { hostTables } from '../overview/tables';
+import { hostTables, TABLES } from '../../core/db/tables';
 import type { Knex } from 'knex';
 import { csvStream } from '../segments/csv';
-import { ASSIGNMENTS } from '../tags/service';
 import { latestRunId, migrationRuns } from '../values/reports';
-import { VALUE_TABLES as V } from '../values/tables';
 import { maskContact, searchableColumns } from './mask';
 import { FOLLOW_UP_MAX, type CustomerFilter } from '../../../../shared/contracts/customers';
 import { MAX_ID } from '../../../../shared/contracts/http';
@@ -24,10 +22,7 @@ export const CUSTOMER_COLUMNS = ['id', 'documentId', 'name', 'email', 'phone', '
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   const knex = () => strapi.db.connection;
   const tables = () => hostTables(strapi);
-  const ownerLink = () => {
-    const join = (strapi.db.metadata.get(UID.customer as any).attributes as any).owner.joinTable;
-    return { table: join.name as string, customer: join.joinColumn.name as string, user: join.inverseJoinColumn.name as string };
-  };
+  const ownerLink = () => tables().customerOwner;
 
   /**
    * Customers matching the filter, as a query on `c` (the customer table); see CustomerFilter.
@@ -36,7 +31,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
    */
   const matching = async (filter: CustomerFilter, sensitive: boolean) => {
     const k = knex();
-    const base = k(`${tables().customer} as c`);
+    const base = k(`${tables().customers} as c`);
     if (filter.q) {
       const like = `%${filter.q}%`;
       // Digits also search by id, when they can be one.
@@ -50,7 +45,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     const byScore = (['quadrant', 'r', 'f', 'm'] as const).filter((key) => filter[key] !== undefined);
     if (byScore.length) {
       base.whereExists(
-        k(`${V.scores} as fs`)
+        k(`${TABLES.scores} as fs`)
           .select(k.raw('1'))
           .whereRaw('fs.customer_id = c.id')
           .where(Object.fromEntries(byScore.map((key) => [`fs.${key}`, filter[key]])))
@@ -58,7 +53,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     }
     // The score history of one run for this customer (`extra`: further conditions).
     const inRun = (alias: string, run: number, extra: Record<string, unknown> = {}) =>
-      k(`${V.history} as ${alias}`)
+      k(`${TABLES.valueHistory} as ${alias}`)
         .select(k.raw('1'))
         .where(`${alias}.run_id`, run)
         .whereRaw(`${alias}.customer_id = c.id`)
@@ -84,8 +79,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   /** One customer row of the list and the export, contact fields masked without the permission. */
   const withColumns = (q: Knex.QueryBuilder) =>
     q
-      .leftJoin('ci_customer_metrics as mt', 'mt.customer_id', 'c.id')
-      .leftJoin(`${V.scores} as s`, 's.customer_id', 'c.id')
+      .leftJoin(`${TABLES.metrics} as mt`, 'mt.customer_id', 'c.id')
+      .leftJoin(`${TABLES.scores} as s`, 's.customer_id', 'c.id')
       .select('c.id', 'c.document_id', 'c.name', 'c.email', 'c.phone', 'c.region', 'c.stage', 'c.created_at', 'mt.total_spent', 'mt.order_count', 's.quadrant', 's.r', 's.f', 's.m');
   const toRow = (r: any, sensitive: boolean) =>
     maskContact(
@@ -163,35 +158,35 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     async profile(id: number, sensitive: boolean, now = new Date()) {
       const k = knex();
       const t = tables();
-      const c = await k(t.customer).where({ id }).first();
+      const c = await k(t.customers).where({ id }).first();
       if (!c) throw ApiError.notFound(`customer ${id} not found`);
       const person = (r: any) => maskContact({ id: Number(r.id), name: r.name as string | null, stage: r.stage as string | null }, sensitive);
       const [referrer, referrals, family, familyOf, tags, interactions, orders, metrics, scores, owner] = await Promise.all([
-        k(`${t.referrer.table} as l`).join(`${t.customer} as p`, 'p.id', `l.${t.referrer.referrer}`).where(`l.${t.referrer.customer}`, id).first('p.id', 'p.name', 'p.stage'),
-        k(`${t.referrer.table} as l`).join(`${t.customer} as p`, 'p.id', `l.${t.referrer.customer}`).where(`l.${t.referrer.referrer}`, id).select('p.id', 'p.name', 'p.stage').orderBy('p.id').limit(50),
-        k(`${t.family.table} as l`).join(`${t.customer} as p`, 'p.id', `l.${t.family.member}`).where(`l.${t.family.customer}`, id).select('p.id', 'p.name', 'p.stage').limit(50),
+        k(`${t.referrer.table} as l`).join(`${t.customers} as p`, 'p.id', `l.${t.referrer.referrer}`).where(`l.${t.referrer.customer}`, id).first('p.id', 'p.name', 'p.stage'),
+        k(`${t.referrer.table} as l`).join(`${t.customers} as p`, 'p.id', `l.${t.referrer.customer}`).where(`l.${t.referrer.referrer}`, id).select('p.id', 'p.name', 'p.stage').orderBy('p.id').limit(50),
+        k(`${t.family.table} as l`).join(`${t.customers} as p`, 'p.id', `l.${t.family.member}`).where(`l.${t.family.customer}`, id).select('p.id', 'p.name', 'p.stage').limit(50),
         // Family links are stored one way; show them from both ends.
-        k(`${t.family.table} as l`).join(`${t.customer} as p`, 'p.id', `l.${t.family.customer}`).where(`l.${t.family.member}`, id).select('p.id', 'p.name', 'p.stage').limit(50),
-        k(`${ASSIGNMENTS} as ct`)
-          .join(`${t.tag} as tg`, 'tg.id', 'ct.tag_id')
+        k(`${t.family.table} as l`).join(`${t.customers} as p`, 'p.id', `l.${t.family.customer}`).where(`l.${t.family.member}`, id).select('p.id', 'p.name', 'p.stage').limit(50),
+        k(`${TABLES.customerTags} as ct`)
+          .join(`${t.tags} as tg`, 'tg.id', 'ct.tag_id')
           .where('ct.customer_id', id)
           .andWhere((w) => w.whereNull('ct.expires_at').orWhere('ct.expires_at', '>', bindDate(k, now)))
           .select('tg.id', 'tg.name', 'tg.slug', 'tg.category', 'tg.color', 'ct.source', 'ct.expires_at', 'ct.created_at')
           .orderBy('tg.name'),
-        k(`${t.interaction} as i`)
+        k(`${t.interactions} as i`)
           .join(`${t.interactionCustomer.table} as l`, `l.${t.interactionCustomer.interaction}`, 'i.id')
           .where(`l.${t.interactionCustomer.customer}`, id)
           .select('i.id', 'i.type', 'i.channel', 'i.occurred_at')
           .orderBy('i.occurred_at', 'desc')
           .limit(TIMELINE),
-        k(`${t.order} as o`)
+        k(`${t.orders} as o`)
           .join(`${t.orderCustomer.table} as l`, `l.${t.orderCustomer.order}`, 'o.id')
           .where(`l.${t.orderCustomer.customer}`, id)
           .select('o.id', 'o.amount', 'o.currency', 'o.kind', { status: 'o.payment_status' }, 'o.ordered_at')
           .orderBy('o.ordered_at', 'desc')
           .limit(TIMELINE),
-        k('ci_customer_metrics').where({ customer_id: id }).first(),
-        k('ci_customer_scores').where({ customer_id: id }).first(),
+        k(TABLES.metrics).where({ customer_id: id }).first(),
+        k(TABLES.scores).where({ customer_id: id }).first(),
         k(`${ownerLink().table}`).where(ownerLink().customer, id).first(ownerLink().user),
       ]);
       const timeline = [

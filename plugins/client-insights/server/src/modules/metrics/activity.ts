@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
-import { dialectOf } from '../../core/db/dialect';
-import { withDeferredIndexes } from '../../core/db/deferred-indexes';
+import { reloadTables, type TableSource } from '../../core/db/dialect';
 import { insertSelect } from '../../core/db/insert-select';
+import { HOST_TABLES as H, TABLES } from '../../core/db/tables';
 
 /**
  * Each customer's events and orders, one narrow row per interaction / order, with the customer id
@@ -15,26 +15,23 @@ import { insertSelect } from '../../core/db/insert-select';
  * that already carries the customer. The copies are kept current exactly like the metrics rollup
  * (same drain, same transaction, see queue.ts), so rules read them as they read `metrics.*`.
  */
-export const EVENTS_TABLE = 'ci_customer_events';
-export const ORDERS_TABLE = 'ci_customer_orders';
-
-/** Columns of ORDERS_TABLE, in the order of the source select (migration 120 creates them). */
+/** Columns of the orders copy, in the order of the source select (migration 120 creates them). */
 const ORDER_COLUMNS = ['customer_id', 'order_id', 'status', 'kind', 'ordered_at', 'amount', 'gross_margin', 'contract_end_at'];
 
-const sources = (knex: Knex, ids?: number[]) => {
-  const events = knex('interactions_customer_lnk as il')
-    .join('interactions as i', 'i.id', 'il.interaction_id')
+const sources = (knex: Knex, ids?: number[]): TableSource[] => {
+  const events = knex(`${H.interactionCustomer.table} as il`)
+    .join(`${H.interactions} as i`, 'i.id', 'il.interaction_id')
     .select('il.customer_id', 'i.type', 'i.occurred_at');
-  const orders = knex('orders_customer_lnk as ol')
-    .join('orders as o', 'o.id', 'ol.order_id')
+  const orders = knex(`${H.orderCustomer.table} as ol`)
+    .join(`${H.orders} as o`, 'o.id', 'ol.order_id')
     .select('ol.customer_id', { order_id: 'o.id', status: 'o.payment_status' }, 'o.kind', 'o.ordered_at', 'o.amount', 'o.gross_margin', 'o.contract_end_at');
   if (ids) {
     events.whereIn('il.customer_id', ids);
     orders.whereIn('ol.customer_id', ids);
   }
   return [
-    { table: EVENTS_TABLE, columns: ['customer_id', 'type', 'occurred_at'], select: events },
-    { table: ORDERS_TABLE, columns: ORDER_COLUMNS, select: orders },
+    { table: TABLES.customerEvents, columns: ['customer_id', 'type', 'occurred_at'], select: events },
+    { table: TABLES.customerOrders, columns: ORDER_COLUMNS, select: orders },
   ];
 };
 
@@ -45,22 +42,9 @@ const sources = (knex: Knex, ids?: number[]) => {
  * other sessions before the commit anyway).
  */
 export const copyActivity = async (trx: Knex, ids?: number[]): Promise<void> => {
-  if (!ids && dialectOf(trx) === 'postgres') return recopyAllPostgres(trx);
+  if (!ids) return reloadTables(trx, (inner) => sources(inner));
   for (const { table, columns, select } of sources(trx, ids)) {
-    if (ids) await trx(table).whereIn('customer_id', ids).delete();
-    else await trx(table).delete();
+    await trx(table).whereIn('customer_id', ids).delete();
     await insertSelect(trx, table, columns, select);
   }
-};
-
-/**
- * Every row again, PostgreSQL: truncate, load without indexes, build them once. Row-by-row delete
- * and index upkeep of 7.5M events took 350 s at 1M customers. Readers of the copies wait for the
- * rebuild's commit (they would otherwise read a half-empty table).
- */
-const recopyAllPostgres = async (trx: Knex): Promise<void> => {
-  await trx.raw(`truncate ${EVENTS_TABLE}, ${ORDERS_TABLE}`);
-  await withDeferredIndexes(trx, [EVENTS_TABLE, ORDERS_TABLE], async (inner) => {
-    for (const { table, columns, select } of sources(inner)) await insertSelect(inner, table, columns, select);
-  });
 };

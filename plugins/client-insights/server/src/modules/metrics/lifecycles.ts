@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
 import { UID } from '../../core/constants';
+import { HOST_TABLES as H } from '../../core/db/tables';
 import { markDirty, type MetricsQueue } from './queue';
 
 /**
@@ -43,11 +44,11 @@ const customersOf = async (trx: Knex, kind: Kind, rowIds: number[]): Promise<num
   if (rowIds.length === 0) return [];
   if (kind === 'customer') {
     // A customer's own row, and its referrer's referral_count.
-    const referrers = await trx('customers_referrer_lnk').whereIn('customer_id', rowIds).pluck('inv_customer_id');
+    const referrers = await trx(H.referrer.table).whereIn(H.referrer.customer, rowIds).pluck(H.referrer.referrer);
     return [...rowIds, ...referrers];
   }
-  const link = kind === 'order' ? ['orders_customer_lnk', 'order_id'] : ['interactions_customer_lnk', 'interaction_id'];
-  return trx(link[0]).whereIn(link[1], rowIds).pluck('customer_id');
+  const link = kind === 'order' ? { table: H.orderCustomer.table, row: H.orderCustomer.order, customer: H.orderCustomer.customer } : { table: H.interactionCustomer.table, row: H.interactionCustomer.interaction, customer: H.interactionCustomer.customer };
+  return trx(link.table).whereIn(link.row, rowIds).pluck(link.customer);
 };
 
 /** Customers touched through relation payloads of a customer write (orders/interactions/referrals moved to it). */

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { analyzeTables, nonLockingReads, withLock } from '../../core/db/dialect';
-import { EVENTS_TABLE, ORDERS_TABLE } from './activity';
-import { ID_CHUNK, METRICS_TABLE, rebuild, refresh } from './rollup';
+import { TABLES } from '../../core/db/tables';
+import { ID_CHUNK, rebuild, refresh } from './rollup';
 
 /**
  * Keeping the rollup current: a durable queue, not the writer's transaction.
@@ -17,7 +17,6 @@ import { ID_CHUNK, METRICS_TABLE, rebuild, refresh } from './rollup';
  * committed data, so the last drain always sees every committed write. It also keeps the
  * writer's transaction short.
  */
-export const DIRTY_TABLE = 'ci_metrics_dirty';
 export const METRICS_LOCK = 'client-insights:metrics';
 /** Marks handled per drain pass (each pass is one short transaction). */
 const DRAIN_BATCH = 5000;
@@ -29,7 +28,7 @@ const cleanIds = (ids: Iterable<unknown>) =>
 export const markDirty = async (knex: Knex, customerIds: Iterable<unknown>): Promise<void> => {
   const ids = cleanIds(customerIds);
   for (let i = 0; i < ids.length; i += ID_CHUNK) {
-    await knex(DIRTY_TABLE).insert(ids.slice(i, i + ID_CHUNK).map((customer_id) => ({ customer_id })));
+    await knex(TABLES.metricsDirty).insert(ids.slice(i, i + ID_CHUNK).map((customer_id) => ({ customer_id })));
   }
 };
 
@@ -58,7 +57,7 @@ export const createMetricsQueue = (knex: Knex, { onRefreshed, onChanged }: Metri
     const outcome = await withLock(knex, METRICS_LOCK, async () => {
       const changed = new Set<number>();
       for (;;) {
-        const marks: Array<{ id: number; customer_id: number }> = await knex(DIRTY_TABLE)
+        const marks: Array<{ id: number; customer_id: number }> = await knex(TABLES.metricsDirty)
           .select('id', 'customer_id')
           .orderBy('id')
           .limit(DRAIN_BATCH);
@@ -70,7 +69,7 @@ export const createMetricsQueue = (knex: Knex, { onRefreshed, onChanged }: Metri
           // Only the marks read above: a mark committed meanwhile stays for the next pass.
           const markIds = marks.map((m) => m.id);
           for (let i = 0; i < markIds.length; i += ID_CHUNK) {
-            await trx(DIRTY_TABLE).whereIn('id', markIds.slice(i, i + ID_CHUNK)).delete();
+            await trx(TABLES.metricsDirty).whereIn('id', markIds.slice(i, i + ID_CHUNK)).delete();
           }
         }, nonLockingReads(knex));
         ids.forEach((id) => changed.add(id));
@@ -109,7 +108,7 @@ export const createMetricsQueue = (knex: Knex, { onRefreshed, onChanged }: Metri
       if (!outcome.acquired) throw new Error('metrics lock not acquired');
       // Every row was rewritten: VACUUM (PostgreSQL; not possible inside the rebuild's transaction)
       // sets the visibility map, so rule windows get index-only scans instead of heap visits.
-      await analyzeTables(knex, [METRICS_TABLE, EVENTS_TABLE, ORDERS_TABLE], { always: true, vacuum: true });
+      await analyzeTables(knex, [TABLES.metrics, TABLES.customerEvents, TABLES.customerOrders], { always: true, vacuum: true });
       return outcome.result;
     },
     async refresh(customerIds) {

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { allowBigAggregates, bindDate, nonLockingReads } from '../../core/db/dialect';
 import { insertSelect as insertSelectInto } from '../../core/db/insert-select';
+import { HOST_TABLES as H, TABLES } from '../../core/db/tables';
 import { copyActivity } from './activity';
 
 /**
@@ -9,18 +10,6 @@ import { copyActivity } from './activity';
  * referrer links. `rebuild` and `refresh` share that one statement, and copy the customers'
  * activity (activity.ts) in the same transaction.
  */
-export const METRICS_TABLE = 'ci_customer_metrics';
-
-/** Strapi's tables (as `strapi.db.metadata` names them) the rollup reads. */
-const T = {
-  customers: 'customers',
-  orders: 'orders',
-  orderLinks: 'orders_customer_lnk',
-  interactions: 'interactions',
-  interactionLinks: 'interactions_customer_lnk',
-  referrerLinks: 'customers_referrer_lnk',
-} as const;
-
 export const METRICS_COLUMNS = [
   'customer_id',
   'order_count',
@@ -48,8 +37,8 @@ export const ID_CHUNK = 1000;
  */
 export const metricsSelect = (knex: Knex, { now, ids }: { now: Date; ids?: number[] }) => {
   const paid = (expr: string) => `case when o.payment_status = 'paid' then ${expr} end`;
-  const orders = knex(`${T.orderLinks} as ol`)
-    .join(`${T.orders} as o`, 'o.id', 'ol.order_id')
+  const orders = knex(`${H.orderCustomer.table} as ol`)
+    .join(`${H.orders} as o`, 'o.id', 'ol.order_id')
     .select('ol.customer_id')
     .select(
       knex.raw(`sum(${paid('1')}) as order_count`),
@@ -62,19 +51,19 @@ export const metricsSelect = (knex: Knex, { now, ids }: { now: Date; ids?: numbe
       knex.raw(`max(${paid('o.contract_end_at')}) as contract_end_at`)
     )
     .groupBy('ol.customer_id');
-  const interactions = knex(`${T.interactionLinks} as il`)
-    .join(`${T.interactions} as i`, 'i.id', 'il.interaction_id')
+  const interactions = knex(`${H.interactionCustomer.table} as il`)
+    .join(`${H.interactions} as i`, 'i.id', 'il.interaction_id')
     .select('il.customer_id')
     .select(
       knex.raw('max(i.occurred_at) as last_interaction_at'),
       knex.raw(`sum(case when i.type = 'complaint' then 1 end) as complaint_count`)
     )
     .groupBy('il.customer_id');
-  const referrals = knex(`${T.referrerLinks} as rl`)
+  const referrals = knex(`${H.referrer.table} as rl`)
     .select({ customer_id: 'rl.inv_customer_id' })
     .count({ referral_count: '*' })
     .groupBy('rl.inv_customer_id');
-  const customers = knex(`${T.customers} as c`);
+  const customers = knex(`${H.customers} as c`);
   if (ids) {
     orders.whereIn('ol.customer_id', ids);
     interactions.whereIn('il.customer_id', ids);
@@ -107,9 +96,9 @@ export const metricsSelect = (knex: Knex, { now, ids }: { now: Date; ids?: numbe
     );
 };
 
-const insertSelect = (knex: Knex, select: Knex.QueryBuilder) => insertSelectInto(knex, METRICS_TABLE, METRICS_COLUMNS, select);
+const insertSelect = (knex: Knex, select: Knex.QueryBuilder) => insertSelectInto(knex, TABLES.metrics, METRICS_COLUMNS, select);
 
-const countRows = async (knex: Knex) => Number((await knex(METRICS_TABLE).count({ n: '*' }).first())?.n ?? 0);
+const countRows = async (knex: Knex) => Number((await knex(TABLES.metrics).count({ n: '*' }).first())?.n ?? 0);
 
 /**
  * Recomputes every row from scratch. Delete + insert inside one transaction, so readers keep
@@ -120,7 +109,7 @@ const countRows = async (knex: Knex) => Number((await knex(METRICS_TABLE).count(
 export const rebuild = async (knex: Knex, { now = new Date() } = {}): Promise<{ rows: number }> =>
   knex.transaction(async (trx) => {
     await allowBigAggregates(trx);
-    await trx(METRICS_TABLE).delete();
+    await trx(TABLES.metrics).delete();
     await insertSelect(trx, metricsSelect(trx, { now }));
     await copyActivity(trx);
     return { rows: await countRows(trx) };
@@ -136,7 +125,7 @@ export const refresh = async (knex: Knex, customerIds: number[], { now = new Dat
   const run = async (trx: Knex) => {
     for (let i = 0; i < ids.length; i += ID_CHUNK) {
       const chunk = ids.slice(i, i + ID_CHUNK);
-      await trx(METRICS_TABLE).whereIn('customer_id', chunk).delete();
+      await trx(TABLES.metrics).whereIn('customer_id', chunk).delete();
       await insertSelect(trx, metricsSelect(trx, { now, ids: chunk }));
       await copyActivity(trx, chunk);
     }

@@ -1,7 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
 import { bindDate } from '../../core/db/dialect';
-import { hostTables } from './tables';
+import { hostTables } from '../../core/db/tables';
 import type { Kpi } from '../../../../shared/contracts/overview';
 
 const DAY = 24 * 3600 * 1000;
@@ -51,13 +51,13 @@ export const computeKpis = async (strapi: Core.Strapi, now = new Date()): Promis
   const rollingLabel = (p: Date) => iso(p);
 
   // Total customers created up to each point.
-  const totalRow = await knex(t.customer)
+  const totalRow = await knex(t.customers)
     .select(points.map((p, i) => sumCase(knex, 'created_at <= ?', [d(p)], `p${i}`)))
     .first();
 
   // Interactions by customer: active in each 30-day window, and "quiet for 90 days" at each point.
   const oldest = new Date(points[0].getTime() - Math.max(2 * WINDOW, CHURN_QUIET));
-  const perCustomer = knex(`${t.interaction} as i`)
+  const perCustomer = knex(`${t.interactions} as i`)
     .join(`${t.interactionCustomer.table} as l`, `l.${t.interactionCustomer.interaction}`, 'i.id')
     .where('i.occurred_at', '>', d(oldest))
     .groupBy(`l.${t.interactionCustomer.customer}`)
@@ -86,7 +86,7 @@ export const computeKpis = async (strapi: Core.Strapi, now = new Date()): Promis
     .first();
 
   // Churn risk at each point: a paid order by then, and no interaction in the 90 days before.
-  const firstPaid = knex(`${t.order} as o`)
+  const firstPaid = knex(`${t.orders} as o`)
     .join(`${t.orderCustomer.table} as l`, `l.${t.orderCustomer.order}`, 'o.id')
     .where('o.payment_status', 'paid')
     .groupBy(`l.${t.orderCustomer.customer}`)
@@ -100,10 +100,10 @@ export const computeKpis = async (strapi: Core.Strapi, now = new Date()): Promis
 
   // New customers and paid deals per calendar window.
   const calendar = [...windows, prevToDate];
-  const newRow = await knex(t.customer)
+  const newRow = await knex(t.customers)
     .select(calendar.map((w, i) => sumCase(knex, 'created_at >= ? and created_at < ?', [d(w.start), d(w.end)], `w${i}`)))
     .first();
-  const dealsRow = await knex(t.order)
+  const dealsRow = await knex(t.orders)
     .where('payment_status', 'paid')
     .select(calendar.map((w, i) => sumCase(knex, 'ordered_at >= ? and ordered_at < ?', [d(w.start), d(w.end)], `w${i}`)))
     .first();

@@ -1,5 +1,5 @@
 import type { Core } from '@strapi/strapi';
-import { UID } from '../../core/constants';
+import { hostTables } from '../../core/db/tables';
 import { getService } from '../../get-service';
 import type { Viewer } from '../segments/visibility';
 import { computeKpis } from './kpis';
@@ -13,10 +13,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   /** Row counts straight from the tables, one aggregate each; segments as the viewer's list shows them. */
   async counts(viewer: Viewer): Promise<OverviewCounts> {
     const knex = strapi.db.connection;
+    const t = hostTables(strapi);
+    const tables: Record<(typeof COUNTED)[number], string> = { customer: t.customers, segment: t.segments, tag: t.tags, order: t.orders, interaction: t.interactions };
     const entries = await Promise.all(
       COUNTED.map(async (key) => {
         if (key === 'segment') return [key, (await getService(strapi, 'segments').list(viewer, { page: 1, pageSize: 1 })).meta.pagination.total] as const;
-        const table = strapi.db.metadata.get(UID[key]).tableName;
+        const table = tables[key];
         const row = await knex(table).count({ n: '*' }).first();
         return [key, Number(row?.n ?? 0)] as const;
       })

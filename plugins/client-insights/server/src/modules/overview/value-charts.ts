@@ -1,7 +1,7 @@
 import type { Core } from '@strapi/strapi';
-import { hostTables } from './tables';
+import { hostTables, TABLES } from '../../core/db/tables';
 
-const SCORES = 'ci_customer_scores';
+const SCORES = TABLES.scores;
 export const CLV_BUCKETS = 20;
 const QUADRANTS = ['high_value', 'potential', 'dormant', 'churn_risk'] as const;
 const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
@@ -13,7 +13,7 @@ const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
  */
 export const valueCharts = async (strapi: Core.Strapi) => {
   const knex = strapi.db.connection;
-  const customers = hostTables(strapi).customer;
+  const customers = hostTables(strapi).customers;
   const [points, quadrantRows, range] = await Promise.all([
     knex(SCORES)
       .whereNotNull('quadrant')

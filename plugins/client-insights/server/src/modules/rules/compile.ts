@@ -4,8 +4,9 @@
  * below. The meaning of each operator is in operators.ts; this file only assembles it.
  */
 import type { Knex } from 'knex';
-import { dialectOf, joinRowByKey } from '../../core/db/dialect';
+import { dialectOf, joinRowByKey, probesNeedFence } from '../../core/db/dialect';
 import { joinSql, raw, sql, type Sql } from '../../core/db/sql-fragment';
+import { HOST_TABLES as H, TABLES } from '../../core/db/tables';
 import { isPlain, operandIsInteger, operandMissingValue, operandType, type Operand, type RuleNode } from './ast';
 import { FIELDS } from './catalogue';
 import { AGGREGATE, COMPARE, DAYS_SINCE, LOGIC, MEMBERSHIP, type ParamContext, type SqlContext } from './operators';
@@ -52,7 +53,7 @@ const FIELD_SQL: Record<string, { column: string; join?: Join }> = Object.fromEn
     const name = f.path.slice(f.path.indexOf('.') + 1);
     if (f.path === 'customer.owner') {
       // manyToOne through Strapi's link table; min() keeps it one value even with stray duplicates.
-      return [f.path, { column: '(select min(ow.user_id) from customers_owner_lnk ow where ow.customer_id = c.id)' }];
+      return [f.path, { column: `(select min(ow.user_id) from ${H.customerOwner.table} ow where ow.customer_id = c.id)` }];
     }
     if (f.group === 'metrics') return [f.path, { column: `m.${name}`, join: 'metrics' as Join }];
     if (f.group === 'score') return [f.path, { column: `s.${name}`, join: 'scores' as Join }];
@@ -255,8 +256,8 @@ class Compiler {
 }
 
 const ROLLUPS: Record<Join, { table: string; alias: string }> = {
-  metrics: { table: 'ci_customer_metrics', alias: 'm' },
-  scores: { table: 'ci_customer_scores', alias: 's' },
+  metrics: { table: TABLES.metrics, alias: 'm' },
+  scores: { table: TABLES.scores, alias: 's' },
 };
 
 /**
@@ -286,7 +287,7 @@ const astQuery = (knex: Knex, ast: RuleNode, options: CompileOptions): Knex.Quer
   const probe = Boolean(options.customerIds) || options.strategy === 'probe';
   const conjuncts = conjunctsOf(ast);
   const drivingSets = conjuncts.filter((n) => options.drivers?.includes(n.path)).map((n) => impliedCustomers(ctx, n));
-  const base = knex.from('customers as c');
+  const base = knex.from(`${H.customers} as c`);
   for (const set of drivingSets) if (set) whereIn(base, set);
   // PostgreSQL evaluates a probe at the lowest join its columns allow: below the semi- and
   // anti-joins, so for every customer the plain conditions leave. Those joins therefore run
@@ -294,7 +295,7 @@ const astQuery = (knex: Knex, ast: RuleNode, options: CompileOptions): Knex.Quer
   // left (1M customers, 10 conditions: 236k probed candidates → 54k).
   const joined = conjuncts.filter((n) => isPlain(n) || existenceJoin(n));
   const probed = conjuncts.filter((n) => !isPlain(n) && !existenceJoin(n));
-  if (probe && !options.customerIds && ctx.dialect === 'postgres' && probed.length && joined.some((n) => existenceJoin(n))) {
+  if (probe && !options.customerIds && probesNeedFence(ctx.dialect) && probed.length && joined.some((n) => existenceJoin(n))) {
     const first = filter(base, allOf(joined, ast.path), ctx, true).select('c.*').toSQL();
     const candidates = knex.from(knex.raw(`(${first.sql} offset 0) as c`, first.bindings as any[]));
     return filter(candidates, allOf(probed, ast.path), ctx, true, true);

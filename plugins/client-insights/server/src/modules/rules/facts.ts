@@ -4,6 +4,7 @@
  */
 import type { Knex } from 'knex';
 import { bindDate, readDate } from '../../core/db/dialect';
+import { HOST_TABLES as H, TABLES } from '../../core/db/tables';
 import { FIELDS } from './catalogue';
 import type { CustomerFacts, FieldDef } from './types';
 
@@ -39,31 +40,31 @@ const loadPage = async (knex: Knex, ids: number[], now: Date, into: Map<number, 
     .filter((f) => f.path !== 'customer.owner')
     .map((f) => `c.${nameOf(f)}`);
   const [customers, owners, metrics, scores, tags, segments, events, orders] = await Promise.all([
-    knex.select('c.id', ...customerColumns).from('customers as c').whereIn('c.id', ids),
-    knex.select('customer_id').min({ owner: 'user_id' }).from('customers_owner_lnk').whereIn('customer_id', ids).groupBy('customer_id'),
-    knex.select('*').from('ci_customer_metrics').whereIn('customer_id', ids),
-    knex.select('*').from('ci_customer_scores').whereIn('customer_id', ids),
+    knex.select('c.id', ...customerColumns).from(`${H.customers} as c`).whereIn('c.id', ids),
+    knex.select('customer_id').min({ owner: 'user_id' }).from(H.customerOwner.table).whereIn('customer_id', ids).groupBy('customer_id'),
+    knex.select('*').from(TABLES.metrics).whereIn('customer_id', ids),
+    knex.select('*').from(TABLES.scores).whereIn('customer_id', ids),
     knex
       .select('ct.customer_id', 't.slug')
-      .from('ci_customer_tags as ct')
-      .join('tags as t', 't.id', 'ct.tag_id')
+      .from(`${TABLES.customerTags} as ct`)
+      .join(`${H.tags} as t`, 't.id', 'ct.tag_id')
       .whereIn('ct.customer_id', ids)
       .andWhere((q) => q.whereNull('ct.expires_at').orWhere('ct.expires_at', '>', bindDate(knex, now) as any)),
     knex
       .select('sm.customer_id', 'sg.key')
-      .from('ci_segment_members as sm')
-      .join('ci_segment_current as cur', (j) => j.on('cur.segment_id', 'sm.segment_id').andOn('cur.run_id', 'sm.run_id'))
-      .join('segments as sg', 'sg.id', 'sm.segment_id')
+      .from(`${TABLES.segmentMembers} as sm`)
+      .join(`${TABLES.segmentCurrent} as cur`, (j) => j.on('cur.segment_id', 'sm.segment_id').andOn('cur.run_id', 'sm.run_id'))
+      .join(`${H.segments} as sg`, 'sg.id', 'sm.segment_id')
       .whereIn('sm.customer_id', ids),
     knex
       .select('il.customer_id', 'i.type', 'i.occurred_at')
-      .from('interactions as i')
-      .join('interactions_customer_lnk as il', 'il.interaction_id', 'i.id')
+      .from(`${H.interactions} as i`)
+      .join(`${H.interactionCustomer.table} as il`, 'il.interaction_id', 'i.id')
       .whereIn('il.customer_id', ids),
     knex
       .select('ol.customer_id', 'o.amount', { status: 'o.payment_status' }, 'o.kind', 'o.ordered_at')
-      .from('orders as o')
-      .join('orders_customer_lnk as ol', 'ol.order_id', 'o.id')
+      .from(`${H.orders} as o`)
+      .join(`${H.orderCustomer.table} as ol`, 'ol.order_id', 'o.id')
       .whereIn('ol.customer_id', ids),
   ]);
   const ownerOf = new Map(owners.map((r: any) => [Number(r.customer_id), r.owner === null ? null : Number(r.owner)]));

@@ -13,7 +13,7 @@
 import type { Knex } from 'knex';
 import { dateParam, numberParam, textContains, textEquals, textIn, type Dialect } from '../../core/db/dialect';
 import { FALSE_SQL, joinSql, raw, sql, TRUE_SQL, type Sql } from '../../core/db/sql-fragment';
-import { EVENTS_TABLE, ORDERS_TABLE } from '../metrics/activity';
+import { HOST_TABLES as H, TABLES } from '../../core/db/tables';
 import type { CompareOp, Literal } from './ast';
 
 export const DAY_MS = 86_400_000;
@@ -134,14 +134,14 @@ export const MEMBERSHIP: Record<'has_tag' | 'in_segment', MembershipRow> = {
       const known = ctx.tagIds?.[slug];
       if (known) {
         const ids = known.length ? sql`ct.tag_id in (${joinSql(known.map((id) => sql`${id}`), ', ')})` : FALSE_SQL;
-        return { from: sql`ci_customer_tags ct where ${ids} and ${unexpired}`, customer: raw('ct.customer_id') };
+        return { from: sql`${raw(TABLES.customerTags)} ct where ${ids} and ${unexpired}`, customer: raw('ct.customer_id') };
       }
-      const ids = (agg: string) => sql`(select ${raw(agg)}(t.id) from tags t where ${textEquals(ctx.dialect, raw('t.slug'), slug)})`;
+      const ids = (agg: string) => sql`(select ${raw(agg)}(t.id) from ${raw(H.tags)} t where ${textEquals(ctx.dialect, raw('t.slug'), slug)})`;
       // The id range (computed once, before the scan) lets every database read only this tag's
       // slice of the (tag_id, expires_at, customer_id) index; a join to tags on the slug made
       // PostgreSQL hash the whole assignment table. `in` keeps the meaning exact for any slug.
       return {
-        from: sql`ci_customer_tags ct where ct.tag_id between ${ids('min')} and ${ids('max')} and ct.tag_id in (select t.id from tags t where ${textEquals(
+        from: sql`${raw(TABLES.customerTags)} ct where ct.tag_id between ${ids('min')} and ${ids('max')} and ct.tag_id in (select t.id from ${raw(H.tags)} t where ${textEquals(
           ctx.dialect,
           raw('t.slug'),
           slug
@@ -154,7 +154,7 @@ export const MEMBERSHIP: Record<'has_tag' | 'in_segment', MembershipRow> = {
   in_segment: {
     js: (data, key) => data.$segments.includes(key),
     sql: (ctx, key) => ({
-      from: sql`segments sg join ci_segment_current cur on cur.segment_id = sg.id join ci_segment_members sm on sm.segment_id = cur.segment_id and sm.run_id = cur.run_id where ${textEquals(
+      from: sql`${raw(H.segments)} sg join ${raw(TABLES.segmentCurrent)} cur on cur.segment_id = sg.id join ${raw(TABLES.segmentMembers)} sm on sm.segment_id = cur.segment_id and sm.run_id = cur.run_id where ${textEquals(
         ctx.dialect,
         raw('sg.key'),
         key
@@ -178,7 +178,7 @@ const windowSql = (ctx: SqlContext, column: string, days: number | null): Sql =>
 // Orders and events are read from the customers' activity copies (metrics/activity.ts), which
 // carry the customer id: a window is one index range scan, with no join through the link tables.
 const paidOrders = (ctx: SqlContext, days: number | null): Sql =>
-  sql`${raw(ORDERS_TABLE)} o where ${textEquals(ctx.dialect, raw('o.status'), 'paid')} and ${windowSql(ctx, 'o.ordered_at', days)}`;
+  sql`${raw(TABLES.customerOrders)} o where ${textEquals(ctx.dialect, raw('o.status'), 'paid')} and ${windowSql(ctx, 'o.ordered_at', days)}`;
 
 /** Money sums are compared at cents, so float addition (SQLite, JS) and exact decimals agree. */
 const roundCents = (n: number) => Math.round(n * 100) / 100;
@@ -188,7 +188,7 @@ export const AGGREGATE: Record<'event_count' | 'order_count' | 'order_total', Ag
   event_count: {
     js: (data, type: string, days: number | null) => data.$events.filter((e) => e.type === type && inWindow(e.at, data.$now, days)).length,
     sql: (ctx, [type, days]) => ({
-      from: sql`${raw(EVENTS_TABLE)} e where ${textEquals(ctx.dialect, raw('e.type'), type)} and ${windowSql(ctx, 'e.occurred_at', days)}`,
+      from: sql`${raw(TABLES.customerEvents)} e where ${textEquals(ctx.dialect, raw('e.type'), type)} and ${windowSql(ctx, 'e.occurred_at', days)}`,
       customer: raw('e.customer_id'),
       value: raw('count(*)'),
     }),

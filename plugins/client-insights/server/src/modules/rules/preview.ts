@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { PREVIEW_MAX_SAMPLE_SIZE as MAX_SAMPLE_SIZE, type PreviewResult, type PreviewSample } from '../../../../shared/contracts/rules';
 import { bindDate, joinRowByKey, readDate, wholeTableStatement } from '../../core/db/dialect';
+import { HOST_TABLES as H, TABLES } from '../../core/db/tables';
 import { analyseRule, emptyWarning } from './analyse';
 import { matchQuery, type Strategy } from './compile';
 import { chooseStrategy, type StrategyChoice } from './strategy';
@@ -46,7 +47,7 @@ const riskLevelSql = (knex: Knex, now: Date) =>
     `case when s.churn_risk is not null then
        (case when s.churn_risk >= ? then 2 when s.churn_risk >= ? then 1 else 0 end)
      else
-       (case when ((case when exists (select 1 from ci_customer_tags ct join tags t on t.id = ct.tag_id
+       (case when ((case when exists (select 1 from ${TABLES.customerTags} ct join ${H.tags} t on t.id = ct.tag_id
                                       where ct.customer_id = mm.customer_id and t.category = 'risk'
                                         and (ct.expires_at is null or ct.expires_at > ?)) then 2 else 0 end)
                  + (case when coalesce(m.overdue_amount, 0) > 0 then 1 else 0 end)
@@ -69,7 +70,7 @@ const previewStatement = (knex: Knex, rule: unknown, now: Date, size: number, ch
   // Per match, by key (joinRowByKey): under the join strategy's `enable_nestloop = off` plain joins
   // hashed the whole metrics and customers tables to find the matches' rows.
   const lookup = (query: Knex.QueryBuilder, table: string, alias: string, key: string, on: string) => joinRowByKey(knex, query, table, alias, key, on);
-  const levels = lookup(lookup(knex.from('mm'), 'ci_customer_scores', 's', 'customer_id', 'mm.customer_id'), 'ci_customer_metrics', 'm', 'customer_id', 'mm.customer_id')
+  const levels = lookup(lookup(knex.from('mm'), TABLES.scores, 's', 'customer_id', 'mm.customer_id'), TABLES.metrics, 'm', 'customer_id', 'mm.customer_id')
     .select(riskLevelSql(knex, now), knex.raw('case when s.churn_risk is not null then 1 else 0 end as scored'));
   const none = (columns: readonly string[]) => columns.map((c) => knex.raw(`null as ${c}`));
   // One row per risk level: the level is computed once per match. Three sums of
@@ -79,7 +80,7 @@ const previewStatement = (knex: Knex, rule: unknown, now: Date, size: number, ch
   // where the union types them.
   const figures = knex.from(perLevel.as('f')).select(knex.raw("'figures' as part"), ...none(SAMPLE_COLUMNS), 'f.lvl', 'f.count', 'f.scored');
   const lowest = knex.from('mm').select('mm.customer_id').orderBy('mm.customer_id').limit(Math.max(size, 1));
-  const sample = lookup(lookup(knex.from(lowest.as('first')), 'customers', 'c', 'id', 'first.customer_id'), 'ci_customer_metrics', 'm', 'customer_id', 'first.customer_id')
+  const sample = lookup(lookup(knex.from(lowest.as('first')), H.customers, 'c', 'id', 'first.customer_id'), TABLES.metrics, 'm', 'customer_id', 'first.customer_id')
     .select(knex.raw("'sample' as part"), 'c.id', 'c.document_id', 'c.name', 'c.region', 'c.stage', 'm.total_spent', 'm.last_order_at', ...none(FIGURES));
   return knex.with('mm', matchQuery(knex, rule, { now, ...choice })).select('*').from(figures.unionAll(size > 0 ? [sample] : []).as('preview'));
 };
@@ -114,7 +115,7 @@ export const previewRule = async (knex: Knex, input: PreviewInput): Promise<Prev
   // The preview and the total side by side, each in its own connection and transaction.
   const [agg, totalRow] = await Promise.all([
     wholeTableStatement(knex, (trx) => evaluate(trx, input.rule, now, size, choice), { strategy }),
-    knex('customers').count({ n: '*' }).first(),
+    knex(H.customers).count({ n: '*' }).first(),
   ]);
   const total = Number(totalRow?.n ?? 0);
   const warnings = [...analyseRule(input.rule), ...(input.extraWarnings ?? [])];

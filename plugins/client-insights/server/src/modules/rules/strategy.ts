@@ -10,7 +10,8 @@
  * fast or faster for every rule at 1M (preview of 10 conditions: 0.84 s against 2.8 s joined).
  */
 import type { Knex } from 'knex';
-import { dialectOf } from '../../core/db/dialect';
+import { dialectOf, estimatedRows, estimatedTableRows, hasPlanEstimates } from '../../core/db/dialect';
+import { HOST_TABLES as H } from '../../core/db/tables';
 import { isPlain, type RuleNode } from './ast';
 import { conjunctsOf, existenceJoin, impliedCustomers, matchQueryOf, whereIn, type Strategy } from './compile';
 import { parseRuleOrThrow } from './validate';
@@ -41,18 +42,8 @@ export const plainRelaxation = (node: RuleNode): RuleNode | null => {
   return null;
 };
 
-/** PostgreSQL's estimate of the rows a query returns (planning only, no execution). */
-const estimatedRows = async (knex: Knex, query: { sql: string; bindings: readonly unknown[] }): Promise<number> => {
-  const { rows } = await knex.raw(`explain (format json) ${query.sql}`, query.bindings as any[]);
-  return Number(rows[0]['QUERY PLAN'][0].Plan['Plan Rows']);
-};
-
-const customerCount = async (knex: Knex): Promise<number> => {
-  const { rows } = await knex.raw("select reltuples from pg_class where relname = 'customers' and relkind = 'r'");
-  const estimate = Number(rows[0]?.reltuples ?? -1);
-  if (estimate > 0) return estimate;
-  return Number((await knex('customers').count({ n: '*' }).first())?.n ?? 0);
-};
+const customerCount = async (knex: Knex): Promise<number> =>
+  (await estimatedTableRows(knex, H.customers)) ?? Number((await knex(H.customers).count({ n: '*' }).first())?.n ?? 0);
 
 export type StrategyChoice = { strategy: Strategy; drivers: string[]; tagIds?: Record<string, number[]> };
 
@@ -72,7 +63,7 @@ const tagSlugs = (node: RuleNode, slugs = new Set<string>()): Set<string> => {
 export const resolveTagIds = async (knex: Knex, ast: RuleNode): Promise<Record<string, number[]> | undefined> => {
   const slugs = [...tagSlugs(ast)];
   if (slugs.length === 0) return undefined;
-  const rows: Array<{ id: number; slug: string }> = await knex('tags').whereIn('slug', slugs).select('id', 'slug');
+  const rows: Array<{ id: number; slug: string }> = await knex(H.tags).whereIn('slug', slugs).select('id', 'slug');
   return Object.fromEntries(slugs.map((slug) => [slug, rows.filter((r) => r.slug === slug).map((r) => Number(r.id))]));
 };
 
@@ -83,7 +74,7 @@ export const resolveTagIds = async (knex: Knex, ast: RuleNode): Promise<Record<s
  * they have no cheap estimate to decide with.
  */
 export const chooseStrategy = async (knex: Knex, rule: unknown, now: Date, force?: Strategy): Promise<StrategyChoice> => {
-  if (dialectOf(knex) !== 'postgres') return { strategy: force ?? 'join', drivers: [] };
+  if (!hasPlanEstimates(knex)) return { strategy: force ?? 'join', drivers: [] };
   const ast = parseRuleOrThrow(rule);
   const tagIds = await resolveTagIds(knex, ast);
   const join: StrategyChoice = { strategy: 'join', drivers: [], tagIds };
@@ -91,7 +82,7 @@ export const chooseStrategy = async (knex: Knex, rule: unknown, now: Date, force
   const total = await customerCount(knex);
   const ctx = { knex, dialect: dialectOf(knex), now, tagIds };
   const plain = plainRelaxation(ast);
-  const query = plain ? matchQueryOf(knex, plain, { now }) : knex.from('customers as c').select('c.id');
+  const query = plain ? matchQueryOf(knex, plain, { now }) : knex.from(`${H.customers} as c`).select('c.id');
   const drivers: string[] = [];
   // The candidates the probes see: the plain conditions, the semi-joined conjuncts, and the
   // conjuncts whose small implied sets are made to drive.

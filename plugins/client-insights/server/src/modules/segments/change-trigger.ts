@@ -6,7 +6,7 @@ import { dependencyOrder, effectiveRule } from './hierarchy';
 import { refreshPrimary } from './priority';
 import type { SegmentRow } from './repository';
 import type { RuleEngine } from './rule-engine';
-import { T, type StrapiTables } from './tables';
+import { TABLES, type HostTables } from '../../core/db/tables';
 
 /** Customers re-evaluated per statement: keeps `in (...)` lists under every driver's limits. */
 const CHUNK = 500;
@@ -25,7 +25,7 @@ export type MembershipEvents = Pick<EventBus, 'within' | 'publish'>;
  */
 export const reevaluateCustomers = async (
   knex: Knex,
-  tables: StrapiTables,
+  tables: HostTables,
   engine: RuleEngine,
   segments: SegmentRow[],
   customerIds: number[],
@@ -40,12 +40,12 @@ export const reevaluateCustomers = async (
   const total: ReevaluationResult = { segments: 0, entered: 0, exited: 0 };
   if (ids.length === 0 || dynamic.length === 0) return total;
   // Never-materialised segments are skipped: their first run will include these customers.
-  const materialised = new Set((await knex(T.current).whereIn('segment_id', dynamic.map((s) => s.id)).pluck('segment_id')).map(Number));
+  const materialised = new Set((await knex(TABLES.segmentCurrent).whereIn('segment_id', dynamic.map((s) => s.id)).pluck('segment_id')).map(Number));
   for (let i = 0; i < ids.length; i += CHUNK) {
     const chunk = ids.slice(i, i + CHUNK);
     // Existing customers, and whether their facts are complete (rollup row present).
     const existing = new Map<number, boolean>(
-      (await knex(`${tables.customers} as c`).leftJoin(`${T.metrics} as m`, 'm.customer_id', 'c.id').whereIn('c.id', chunk).select('c.id', { facts: 'm.customer_id' })).map((r: any) => [
+      (await knex(`${tables.customers} as c`).leftJoin(`${TABLES.metrics} as m`, 'm.customer_id', 'c.id').whereIn('c.id', chunk).select('c.id', { facts: 'm.customer_id' })).map((r: any) => [
         Number(r.id),
         r.facts !== null && r.facts !== undefined,
       ])
@@ -60,10 +60,10 @@ export const reevaluateCustomers = async (
           const diff = await membershipDiff(trx, engine, segment.id, rule, chunk, existing, now);
           if (!diff) return null;
           const { runId, entered, exited } = diff;
-          if (entered.length) await trx(T.members).insert(entered.map((customer_id) => ({ segment_id: segment.id, run_id: runId, customer_id })));
-          if (exited.length) await trx(T.members).where({ segment_id: segment.id, run_id: runId }).whereIn('customer_id', exited).delete();
+          if (entered.length) await trx(TABLES.segmentMembers).insert(entered.map((customer_id) => ({ segment_id: segment.id, run_id: runId, customer_id })));
+          if (exited.length) await trx(TABLES.segmentMembers).where({ segment_id: segment.id, run_id: runId }).whereIn('customer_id', exited).delete();
           const at = bindDate(trx, now);
-          await trx(T.events).insert([
+          await trx(TABLES.segmentEvents).insert([
             ...entered.map((customer_id) => ({ segment_id: segment.id, customer_id, kind: 'enter', occurred_at: at, run_id: runId })),
             ...exited.map((customer_id) => ({ segment_id: segment.id, customer_id, kind: 'exit', occurred_at: at, run_id: runId })),
           ]);
@@ -106,12 +106,12 @@ const membershipDiff = async (
   now: Date
 ) => {
   const matches = engine.matchQuery(knex, rule, { now, customerIds: chunk }).select(knex.raw('1 as matched, 0 as present'));
-  const members = knex(`${T.members} as sm`)
-    .join(`${T.current} as cur`, (j) => j.on('cur.segment_id', 'sm.segment_id').andOn('cur.run_id', 'sm.run_id'))
+  const members = knex(`${TABLES.segmentMembers} as sm`)
+    .join(`${TABLES.segmentCurrent} as cur`, (j) => j.on('cur.segment_id', 'sm.segment_id').andOn('cur.run_id', 'sm.run_id'))
     .where('sm.segment_id', segmentId)
     .whereIn('sm.customer_id', chunk)
     .select({ customer_id: 'sm.customer_id' }, knex.raw('0 as matched, 1 as present'));
-  const runRow = await knex(T.current).where('segment_id', segmentId).first('run_id');
+  const runRow = await knex(TABLES.segmentCurrent).where('segment_id', segmentId).first('run_id');
   if (!runRow) return null;
   const rows = await knex.select('u.customer_id').max({ matched: 'u.matched', present: 'u.present' }).from(matches.unionAll(members).as('u')).groupBy('u.customer_id');
   const complete = (id: number) => existing.get(id) === true;
@@ -133,12 +133,11 @@ const membershipDiff = async (
  * lost between the two: a crash leaves the rows for the next pass (at startup, on the next change
  * or on the once-a-minute job). Applying a pass twice is harmless: membership moves by diff.
  */
-export const PENDING_TABLE = 'ci_segment_pending';
 const PENDING_BATCH = 5000;
 
 export const recordPendingChanges = async (trx: Knex, customerIds: number[]): Promise<void> => {
   for (let i = 0; i < customerIds.length; i += CHUNK) {
-    await trx(PENDING_TABLE).insert(customerIds.slice(i, i + CHUNK).map((customer_id) => ({ customer_id })));
+    await trx(TABLES.segmentPending).insert(customerIds.slice(i, i + CHUNK).map((customer_id) => ({ customer_id })));
   }
 };
 
@@ -154,11 +153,11 @@ export const createChangeQueue = (knex: Knex, debounceMs: () => number, apply: (
 
   const pass = async () => {
     for (;;) {
-      const rows: Array<{ id: number; customer_id: number }> = await knex(PENDING_TABLE).select('id', 'customer_id').orderBy('id').limit(PENDING_BATCH);
+      const rows: Array<{ id: number; customer_id: number }> = await knex(TABLES.segmentPending).select('id', 'customer_id').orderBy('id').limit(PENDING_BATCH);
       if (rows.length === 0) return;
       await apply([...new Set(rows.map((r) => Number(r.customer_id)))]);
       const ids = rows.map((r) => r.id);
-      for (let i = 0; i < ids.length; i += CHUNK) await knex(PENDING_TABLE).whereIn('id', ids.slice(i, i + CHUNK)).delete();
+      for (let i = 0; i < ids.length; i += CHUNK) await knex(TABLES.segmentPending).whereIn('id', ids.slice(i, i + CHUNK)).delete();
     }
   };
 

@@ -1,8 +1,8 @@
 import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
 import { segmentsConfig, type SegmentsConfig } from './config';
+import { hostTables, type HostTables } from '../../core/db/tables';
 import { findSegments, type SegmentRow } from './repository';
-import { strapiTables, type StrapiTables } from './tables';
 
 /**
  * What the parts of the segments service share. Getters, not values: Strapi's table metadata
@@ -11,15 +11,15 @@ import { strapiTables, type StrapiTables } from './tables';
 export type SegmentsContext = {
   strapi: Core.Strapi;
   knex: () => Knex;
-  tables: () => StrapiTables;
+  tables: () => HostTables;
   config: () => SegmentsConfig;
   loadSegments: () => Promise<SegmentRow[]>;
   log: Core.Strapi['log'];
 };
 
 export const createContext = (strapi: Core.Strapi): SegmentsContext => {
-  let tablesCache: StrapiTables | null = null;
-  const tables = () => (tablesCache ??= strapiTables(strapi));
+  let tablesCache: HostTables | null = null;
+  const tables = () => (tablesCache ??= hostTables(strapi));
   const knex = () => strapi.db.connection;
   return {
     strapi,

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { dialectOf, isStatementTimeout, isTransientError, withLock } from '../../core/db/dialect';
+import { besideTransaction, isStatementTimeout, isTransientError, withLock } from '../../core/db/dialect';
 import type { EventBus } from '../../core/events/bus';
 import { isCancellation, JobCancelledError } from '../../core/jobs/status';
 import type { SegmentsConfig } from './config';
@@ -10,7 +10,7 @@ import type { RuleEngine } from './rule-engine';
 import { cancelRequested, createRun, getRun, markFailed, markFinished, markRunning, pruneSnapshots, setProgress, toResult, type SegmentResult, type Trigger } from './runs';
 import { refreshPrimary } from './priority';
 import { createSemaphore, withRetry } from './retry';
-import { T, type StrapiTables } from './tables';
+import { TABLES, type HostTables } from '../../core/db/tables';
 
 /**
  * Runs segment executions: at most `maxConcurrent` per process, never the same segment twice at
@@ -22,7 +22,7 @@ import { T, type StrapiTables } from './tables';
  */
 export type ExecutorDeps = {
   knex: Knex;
-  tables: StrapiTables;
+  tables: HostTables;
   engine: () => RuleEngine;
   config: () => SegmentsConfig;
   loadSegments: () => Promise<SegmentRow[]>;
@@ -74,8 +74,6 @@ export const createExecutor = (deps: ExecutorDeps) => {
     let phase: Phase = 'matching';
     // Zero rows: cancelled (or finished elsewhere) since it was read.
     if (!(await markRunning(knex, runId, startedAt))) return toResult(await getRun(knex, runId));
-    // SQLite has one connection, held by the run's transaction: progress goes through it.
-    const progressOnTrx = dialectOf(knex) === 'sqlite';
     let outcome: MaterialiseOutcome;
     try {
       outcome = await withRetry(
@@ -92,9 +90,9 @@ export const createExecutor = (deps: ExecutorDeps) => {
             remainingMs: () => deadline - Date.now(),
             onPhase: async (next, progress, trx) => {
               if (Date.now() > deadline) throw new RunTimeoutError(timeoutMs, phase);
-              if (await cancelRequested(progressOnTrx ? trx : knex, runId)) throw new JobCancelledError(phase);
+              if (await cancelRequested(besideTransaction(knex, trx), runId)) throw new JobCancelledError(phase);
               phase = next;
-              await setProgress(progressOnTrx ? trx : knex, runId, next, progress);
+              await setProgress(besideTransaction(knex, trx), runId, next, progress);
             },
             finish: async (trx, done, previousRunId) => {
               await markFinished(trx, runId, done, previousRunId, startedAt);
@@ -135,7 +133,7 @@ export const createExecutor = (deps: ExecutorDeps) => {
   /** Primary segments of the run's changed customers; owed (primary_pending) until this commits. */
   const settlePrimary = async (runId: number) => {
     try {
-      await refreshPrimary(knex, deps.tables, { runId }, (trx) => trx(T.runs).where('id', runId).update({ primary_pending: false }));
+      await refreshPrimary(knex, deps.tables, { runId }, (trx) => trx(TABLES.segmentRuns).where('id', runId).update({ primary_pending: false }));
     } catch (error) {
       deps.log.error(`[client-insights] primary segments after run ${runId}: ${(error as Error).message} (retried by recovery)`);
     }
@@ -168,9 +166,9 @@ export const createExecutor = (deps: ExecutorDeps) => {
      * redoes them under the same record. Safe on every node: a live run holds its lock.
      */
     async recover(): Promise<SegmentResult[]> {
-      const owed = await knex(T.runs).where('primary_pending', true).whereIn('status', ['success', 'partial']).orderBy('id').pluck('id');
+      const owed = await knex(TABLES.segmentRuns).where('primary_pending', true).whereIn('status', ['success', 'partial']).orderBy('id').pluck('id');
       for (const runId of owed) await settlePrimary(Number(runId));
-      const stale = await knex(T.runs).whereIn('status', ['queued', 'running']).orderBy('id').select('id', 'segment_id');
+      const stale = await knex(TABLES.segmentRuns).whereIn('status', ['queued', 'running']).orderBy('id').select('id', 'segment_id');
       const done: SegmentResult[] = [];
       for (const run of stale) {
         const result = await process(Number(run.id), Number(run.segment_id), false);

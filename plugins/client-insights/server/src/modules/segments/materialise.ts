@@ -3,7 +3,7 @@ import { insertSelect } from '../../core/db/insert-select';
 import { bindDate, setStatementTimeout, tuneForWholeTable } from '../../core/db/dialect';
 import { RUN_PHASES } from '../../../../shared/enums';
 import type { Strategy } from '../rules/compile';
-import { T, type StrapiTables } from './tables';
+import { TABLES, type HostTables } from '../../core/db/tables';
 
 /**
  * One segment run in SQL, inside one transaction: the new member snapshot (INSERT … SELECT from the
@@ -40,7 +40,7 @@ export type MaterialiseInput = {
   /** The compile strategy `match` was built with (the planner settings follow it). */
   strategy?: Strategy;
   now: Date;
-  tables: StrapiTables;
+  tables: HostTables;
   /** Milliseconds left before the run's timeout. */
   remainingMs(): number;
   /** Called between phases with the fraction done (0..1); throws to abort (deadline, cancel). */
@@ -55,10 +55,10 @@ const count = async (q: Knex.QueryBuilder) => num((await q.count({ n: '*' }).fir
 
 /** The rollup has a row for the customer; without one its facts are incomplete (rollup pending) and it is skipped. */
 const hasFacts = (trx: Knex, column: string) =>
-  trx(T.metrics).select(trx.raw('1')).where('customer_id', trx.ref(column));
+  trx(TABLES.metrics).select(trx.raw('1')).where('customer_id', trx.ref(column));
 
 export const currentRunId = async (knex: Knex, segmentId: number): Promise<number | null> => {
-  const row = await knex(T.current).where('segment_id', segmentId).first('run_id');
+  const row = await knex(TABLES.segmentCurrent).where('segment_id', segmentId).first('run_id');
   return row ? Number(row.run_id) : null;
 };
 
@@ -69,25 +69,25 @@ export const materialise = (knex: Knex, input: MaterialiseInput): Promise<Materi
     await tuneForWholeTable(trx, { strategy: input.strategy });
     const previousRunId = await currentRunId(trx, segmentId);
     // A redo of an interrupted run starts clean (its rows were rolled back, but be sure).
-    await trx(T.members).where({ segment_id: segmentId, run_id: runId }).delete();
-    await trx(T.changes).where('run_id', runId).delete();
+    await trx(TABLES.segmentMembers).where({ segment_id: segmentId, run_id: runId }).delete();
+    await trx(TABLES.segmentChanges).where('run_id', runId).delete();
 
     await input.onPhase('matching', 0.1, trx);
     const matched = trx
       .select(trx.raw('? as segment_id, ? as run_id', [segmentId, runId]), 'm.customer_id')
       .from(input.match.as('m'))
       .whereExists(hasFacts(trx, 'm.customer_id'));
-    await insertSelect(trx, T.members, ['segment_id', 'run_id', 'customer_id'], matched);
+    await insertSelect(trx, TABLES.segmentMembers, ['segment_id', 'run_id', 'customer_id'], matched);
     const skipped = await count(trx(`${input.tables.customers} as c`).whereNotExists(hasFacts(trx, 'c.id')));
     if (skipped > 0 && previousRunId !== null) {
       // Skipped customers keep their previous membership rather than spuriously leaving.
       const carried = trx
         .select(trx.raw('? as segment_id, ? as run_id', [segmentId, runId]), 'p.customer_id')
-        .from(`${T.members} as p`)
+        .from(`${TABLES.segmentMembers} as p`)
         .where({ 'p.segment_id': segmentId, 'p.run_id': previousRunId })
         .whereNotExists(hasFacts(trx, 'p.customer_id'))
         .whereExists(trx(`${input.tables.customers} as c`).select(trx.raw('1')).where('c.id', trx.ref('p.customer_id')));
-      await insertSelect(trx, T.members, ['segment_id', 'run_id', 'customer_id'], carried);
+      await insertSelect(trx, TABLES.segmentMembers, ['segment_id', 'run_id', 'customer_id'], carried);
     }
 
     await input.onPhase('diffing', 0.5, trx);
@@ -97,24 +97,24 @@ export const materialise = (knex: Knex, input: MaterialiseInput): Promise<Materi
     const runs = previousRunId === null ? [runId] : [runId, previousRunId];
     await insertSelect(
       trx,
-      T.changes,
+      TABLES.segmentChanges,
       ['run_id', 'customer_id', 'change'],
-      trx(T.members)
+      trx(TABLES.segmentMembers)
         .select(trx.raw('? as run_id', [runId]), 'customer_id', trx.raw("case when max(run_id) = ? then 'added' else 'removed' end as ??", [runId, 'change']))
         .where('segment_id', segmentId)
         .whereIn('run_id', runs)
         .groupBy('customer_id')
         .havingRaw('count(*) = 1')
     );
-    const customerCount = await count(trx(T.members).where({ segment_id: segmentId, run_id: runId }));
-    const added = await count(trx(T.changes).where({ run_id: runId, change: 'added' }));
-    const removed = await count(trx(T.changes).where({ run_id: runId, change: 'removed' }));
+    const customerCount = await count(trx(TABLES.segmentMembers).where({ segment_id: segmentId, run_id: runId }));
+    const added = await count(trx(TABLES.segmentChanges).where({ run_id: runId, change: 'added' }));
+    const removed = await count(trx(TABLES.segmentChanges).where({ run_id: runId, change: 'removed' }));
 
     await input.onPhase('statistics', 0.7, trx);
-    const stats = await trx(`${T.members} as sm`)
+    const stats = await trx(`${TABLES.segmentMembers} as sm`)
       .join(`${input.tables.customers} as c`, 'c.id', 'sm.customer_id')
-      .leftJoin(`${T.metrics} as mt`, 'mt.customer_id', 'sm.customer_id')
-      .leftJoin(`${T.scores} as sc`, 'sc.customer_id', 'sm.customer_id')
+      .leftJoin(`${TABLES.metrics} as mt`, 'mt.customer_id', 'sm.customer_id')
+      .leftJoin(`${TABLES.scores} as sc`, 'sc.customer_id', 'sm.customer_id')
       .where({ 'sm.segment_id': segmentId, 'sm.run_id': runId })
       .first(
         trx.raw('count(*) as n'),
@@ -133,15 +133,15 @@ export const materialise = (knex: Knex, input: MaterialiseInput): Promise<Materi
     };
 
     await input.onPhase('swapping', 0.9, trx);
-    await trx(T.current)
+    await trx(TABLES.segmentCurrent)
       .insert({ segment_id: segmentId, run_id: runId, updated_at: bindDate(trx, now) })
       .onConflict('segment_id')
       .merge(['run_id', 'updated_at']);
     await insertSelect(
       trx,
-      T.events,
+      TABLES.segmentEvents,
       ['segment_id', 'customer_id', 'kind', 'occurred_at', 'run_id'],
-      trx(T.changes)
+      trx(TABLES.segmentChanges)
         .select(trx.raw('? as segment_id', [segmentId]), 'customer_id', trx.raw("case when ?? = 'added' then 'enter' else 'exit' end as kind", ['change']), trx.raw('? as occurred_at, ? as run_id', [bindDate(trx, now), runId]))
         .where('run_id', runId)
     );

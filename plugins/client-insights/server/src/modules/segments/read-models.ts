@@ -1,3 +1,4 @@
+import { TABLES } from '../../core/db/tables';
 import { maskedPage, maskedRows, type Access } from './access';
 import { ApiError } from '../../core/http/errors';
 import type { SegmentsContext } from './context';
@@ -6,7 +7,6 @@ import { buildTree } from './hierarchy';
 import { currentRunId } from './materialise';
 import type { SegmentRow } from './repository';
 import { getRun, listRuns, MEMBER_COLUMNS, memberBatches, membersPage, pagination, toResult, type MemberFilter, type Page } from './runs';
-import { T } from './tables';
 import type { Viewer } from './visibility';
 
 /** The segment as the API shows it. */
@@ -61,7 +61,7 @@ export const createReadModels = ({ knex, tables }: SegmentsContext, access: Acce
       if (run.status !== 'success' && run.status !== 'partial') throw ApiError.conflict(`result "${ref}" is ${run.status}: it has no membership`);
       const runRef = { id: Number(run.id), segment_id: Number(run.segment_id) };
       if (filter !== 'added' && filter !== 'removed' && Number(run.customer_count) > 0) {
-        const kept = await knex()(T.members).where({ segment_id: runRef.segment_id, run_id: runRef.id }).first('customer_id');
+        const kept = await knex()(TABLES.segmentMembers).where({ segment_id: runRef.segment_id, run_id: runRef.id }).first('customer_id');
         if (!kept) throw ApiError.gone(`the member snapshot of result "${ref}" was removed by the retention policy`);
       }
       return runRef;
@@ -95,7 +95,7 @@ export const createReadModels = ({ knex, tables }: SegmentsContext, access: Acce
     async primary(viewer: Viewer, customerIds: number[]) {
       const { visible } = await access.visibleSegments(viewer);
       const byId = new Map(visible.map((s) => [s.id, s]));
-      const rows = await knex()(T.primary).whereIn('customer_id', customerIds).select('customer_id', 'segment_id', 'priority');
+      const rows = await knex()(TABLES.primarySegment).whereIn('customer_id', customerIds).select('customer_id', 'segment_id', 'priority');
       const found = new Map(rows.map((r: any) => [Number(r.customer_id), r]));
       return customerIds.map((id) => {
         const r = found.get(id);

@@ -1,8 +1,8 @@
 import type { Knex } from 'knex';
 import { readDate } from '../../core/db/dialect';
 import type { Rule } from '../rules/types';
+import { TABLES, type HostTables } from '../../core/db/tables';
 import { recomputePrimary } from './priority';
-import { T, type StrapiTables } from './tables';
 
 /** A segment as execution sees it (the Strapi `segments` row plus its parent and owner links). */
 export type SegmentRow = {
@@ -52,13 +52,13 @@ const toRow = (r: any): SegmentRow => ({
   lastCalculatedAt: readDate(r.last_calculated_at),
 });
 
-export const segmentQuery = (knex: Knex, t: StrapiTables) =>
+export const segmentQuery = (knex: Knex, t: HostTables) =>
   knex(`${t.segments} as s`)
     .leftJoin(`${t.parent.table} as pl`, `pl.${t.parent.col}`, 's.id')
     .leftJoin(`${t.owner.table} as ol`, `ol.${t.owner.col}`, 's.id')
     .select('s.*', { parent_id: `pl.${t.parent.parentCol}`, owner_id: `ol.${t.owner.userCol}` });
 
-export const findSegments = async (knex: Knex, t: StrapiTables, where?: (q: Knex.QueryBuilder) => void) => {
+export const findSegments = async (knex: Knex, t: HostTables, where?: (q: Knex.QueryBuilder) => void) => {
   const q = segmentQuery(knex, t).orderBy('s.id');
   where?.(q);
   return (await q).map(toRow);
@@ -70,13 +70,13 @@ export const findSegments = async (knex: Knex, t: StrapiTables, where?: (q: Knex
  * primary segments it held (its members get their next one). The caller holds the segment's lock
  * and the primary-segments lock (see service.ts `remove`).
  */
-export const deleteSegmentData = async (trx: Knex, tables: StrapiTables, segmentId: number) => {
-  await trx(T.current).where('segment_id', segmentId).delete();
+export const deleteSegmentData = async (trx: Knex, tables: HostTables, segmentId: number) => {
+  await trx(TABLES.segmentCurrent).where('segment_id', segmentId).delete();
   // Out of `current` (and of Strapi's table), the segment no longer ranks for its members.
   await recomputePrimary(trx, tables, { segmentId });
-  await trx(T.primary).where('segment_id', segmentId).delete();
-  await trx(T.changes).whereIn('run_id', trx(T.runs).select('id').where('segment_id', segmentId)).delete();
-  await trx(T.events).where('segment_id', segmentId).delete();
-  await trx(T.members).where('segment_id', segmentId).delete();
-  await trx(T.runs).where('segment_id', segmentId).delete();
+  await trx(TABLES.primarySegment).where('segment_id', segmentId).delete();
+  await trx(TABLES.segmentChanges).whereIn('run_id', trx(TABLES.segmentRuns).select('id').where('segment_id', segmentId)).delete();
+  await trx(TABLES.segmentEvents).where('segment_id', segmentId).delete();
+  await trx(TABLES.segmentMembers).where('segment_id', segmentId).delete();
+  await trx(TABLES.segmentRuns).where('segment_id', segmentId).delete();
 };

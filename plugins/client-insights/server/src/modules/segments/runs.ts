@@ -5,7 +5,7 @@ import { bindDate, isUniqueViolation, readDate } from '../../core/db/dialect';
 import { ACTIVE_STATUSES, clampProgress } from '../../core/jobs/status';
 import type { SegmentResult } from '../../../../shared/contracts/segments';
 import type { MaterialiseOutcome, Phase } from './materialise';
-import { T, type StrapiTables } from './tables';
+import { TABLES, type HostTables } from '../../core/db/tables';
 
 /**
  * Run records (ci_segment_runs), shaped for the API like the requirement's SegmentResult
@@ -51,7 +51,7 @@ export const NODE = `${os.hostname()}:${process.pid}`.slice(0, 100);
 export const createRun = async (knex: Knex, segmentId: number, trigger: Trigger, scheduleSlot: string | null = null) => {
   const executionId = crypto.randomUUID();
   try {
-    await knex(T.runs).insert({
+    await knex(TABLES.segmentRuns).insert({
       execution_id: executionId,
       segment_id: segmentId,
       trigger,
@@ -66,18 +66,18 @@ export const createRun = async (knex: Knex, segmentId: number, trigger: Trigger,
     if (scheduleSlot && isUniqueViolation(error)) return null;
     throw error;
   }
-  return (await knex(T.runs).where('execution_id', executionId).first())!;
+  return (await knex(TABLES.segmentRuns).where('execution_id', executionId).first())!;
 };
 
 export const getRun = async (knex: Knex, ref: string | number) => {
   const text = String(ref);
-  return (await knex(T.runs).where(/^\d+$/.test(text) ? { id: Number(text) } : { execution_id: text }).first()) ?? null;
+  return (await knex(TABLES.segmentRuns).where(/^\d+$/.test(text) ? { id: Number(text) } : { execution_id: text }).first()) ?? null;
 };
 
 /** Claims a queued (or interrupted running) run; 0 when it was cancelled or finished meanwhile. */
 export const markRunning = async (knex: Knex, runId: number, now: Date): Promise<number> =>
   Number(
-    await knex(T.runs)
+    await knex(TABLES.segmentRuns)
       .where('id', runId)
       .whereIn('status', ACTIVE_STATUSES)
       .update({ status: 'running', phase: 'matching', progress: 0.05, attempts: knex.raw('attempts + 1'), executed_at: bindDate(knex, now), error: null, node: NODE })
@@ -85,10 +85,10 @@ export const markRunning = async (knex: Knex, runId: number, now: Date): Promise
 
 /** `fraction`: 0..1. */
 export const setProgress = (knex: Knex, runId: number, phase: Phase, fraction: number) =>
-  knex(T.runs).where('id', runId).update({ phase, progress: clampProgress(fraction) });
+  knex(TABLES.segmentRuns).where('id', runId).update({ phase, progress: clampProgress(fraction) });
 
 export const cancelRequested = async (knex: Knex, runId: number): Promise<boolean> => {
-  const row = await knex(T.runs).where('id', runId).first('cancel_requested_at');
+  const row = await knex(TABLES.segmentRuns).where('id', runId).first('cancel_requested_at');
   return row?.cancel_requested_at !== null && row?.cancel_requested_at !== undefined;
 };
 
@@ -98,13 +98,13 @@ export const cancelRequested = async (knex: Knex, runId: number): Promise<boolea
  */
 export const requestCancel = async (knex: Knex, runId: number) => {
   const at = bindDate(knex, new Date());
-  await knex(T.runs).where({ id: runId, status: 'queued' }).update({ status: 'cancelled', cancel_requested_at: at, finished_at: at });
-  await knex(T.runs).where({ id: runId, status: 'running' }).whereNull('cancel_requested_at').update({ cancel_requested_at: at });
+  await knex(TABLES.segmentRuns).where({ id: runId, status: 'queued' }).update({ status: 'cancelled', cancel_requested_at: at, finished_at: at });
+  await knex(TABLES.segmentRuns).where({ id: runId, status: 'running' }).whereNull('cancel_requested_at').update({ cancel_requested_at: at });
 };
 
 export const markFinished = (trx: Knex, runId: number, outcome: MaterialiseOutcome, previousRunId: number | null, startedAt: Date) => {
   const finishedAt = new Date();
-  return trx(T.runs)
+  return trx(TABLES.segmentRuns)
     .where('id', runId)
     .update({
       status: outcome.status,
@@ -130,7 +130,7 @@ export const markFinished = (trx: Knex, runId: number, outcome: MaterialiseOutco
 /** Ends a run `failed` (or `cancelled`) with its message; its membership was rolled back. */
 export const markFailed = (knex: Knex, runId: number, message: string, startedAt: Date | null, status: 'failed' | 'cancelled' = 'failed') => {
   const finishedAt = new Date();
-  return knex(T.runs)
+  return knex(TABLES.segmentRuns)
     .where('id', runId)
     .update({
       status,
@@ -144,7 +144,7 @@ export type Page = { page: number; pageSize: number };
 export const pagination = (page: Page, total: number) => ({ page: page.page, pageSize: page.pageSize, total, pageCount: Math.ceil(total / page.pageSize) });
 
 export const listRuns = async (knex: Knex, segmentIds: number[] | null, page: Page) => {
-  const base = knex(T.runs);
+  const base = knex(TABLES.segmentRuns);
   if (segmentIds) base.whereIn('segment_id', segmentIds.length ? segmentIds : [-1]);
   const total = Number((await base.clone().count({ n: '*' }).first())?.n ?? 0);
   const rows = await base.orderBy('id', 'desc').limit(page.pageSize).offset((page.page - 1) * page.pageSize);
@@ -157,19 +157,19 @@ export type MemberFilter = 'added' | 'removed' | 'kept' | undefined;
 export const MEMBER_COLUMNS = ['id', 'documentId', 'name', 'region', 'stage', 'leadSource', 'totalSpent', 'orderCount', 'lastOrderAt'] as const;
 
 /** The customers of one run's snapshot, or of its added / removed / kept changes, ordered by id. */
-export const membersQuery = (knex: Knex, tables: StrapiTables, run: { id: number; segment_id: number }, filter: MemberFilter) => {
+export const membersQuery = (knex: Knex, tables: HostTables, run: { id: number; segment_id: number }, filter: MemberFilter) => {
   const ids =
     filter === 'added' || filter === 'removed'
-      ? knex(T.changes).select('customer_id').where({ run_id: run.id, change: filter })
-      : knex(`${T.members} as x`)
+      ? knex(TABLES.segmentChanges).select('customer_id').where({ run_id: run.id, change: filter })
+      : knex(`${TABLES.segmentMembers} as x`)
           .select('x.customer_id')
           .where({ 'x.segment_id': run.segment_id, 'x.run_id': run.id })
           .modify((q) => {
-            if (filter === 'kept') q.whereNotExists(knex(`${T.changes} as ch`).select(knex.raw('1')).where({ 'ch.run_id': run.id, 'ch.change': 'added' }).andWhere('ch.customer_id', knex.ref('x.customer_id')));
+            if (filter === 'kept') q.whereNotExists(knex(`${TABLES.segmentChanges} as ch`).select(knex.raw('1')).where({ 'ch.run_id': run.id, 'ch.change': 'added' }).andWhere('ch.customer_id', knex.ref('x.customer_id')));
           });
   return knex(ids.as('k'))
     .leftJoin(`${tables.customers} as c`, 'c.id', 'k.customer_id')
-    .leftJoin(`${T.metrics} as mt`, 'mt.customer_id', 'k.customer_id');
+    .leftJoin(`${TABLES.metrics} as mt`, 'mt.customer_id', 'k.customer_id');
 };
 
 export const toMember = (r: any) => ({
@@ -186,7 +186,7 @@ export const toMember = (r: any) => ({
 
 export const memberSelect = ['k.customer_id', 'c.document_id', 'c.name', 'c.region', 'c.stage', 'c.lead_source', 'mt.total_spent', 'mt.order_count', 'mt.last_order_at'];
 
-export const membersPage = async (knex: Knex, tables: StrapiTables, run: { id: number; segment_id: number }, filter: MemberFilter, page: Page) => {
+export const membersPage = async (knex: Knex, tables: HostTables, run: { id: number; segment_id: number }, filter: MemberFilter, page: Page) => {
   const q = membersQuery(knex, tables, run, filter);
   const total = Number((await q.clone().count({ n: '*' }).first())?.n ?? 0);
   const rows = await q.select(memberSelect).orderBy('k.customer_id').limit(page.pageSize).offset((page.page - 1) * page.pageSize);
@@ -194,7 +194,7 @@ export const membersPage = async (knex: Knex, tables: StrapiTables, run: { id: n
 };
 
 /** Pages of members by keyset (id > last), for streaming exports without holding all rows. */
-export async function* memberBatches(knex: Knex, tables: StrapiTables, run: { id: number; segment_id: number }, filter: MemberFilter, batch = 1000) {
+export async function* memberBatches(knex: Knex, tables: HostTables, run: { id: number; segment_id: number }, filter: MemberFilter, batch = 1000) {
   let after = 0;
   for (;;) {
     const rows = await membersQuery(knex, tables, run, filter).select(memberSelect).where('k.customer_id', '>', after).orderBy('k.customer_id').limit(batch);
@@ -209,7 +209,7 @@ export async function* memberBatches(knex: Knex, tables: StrapiTables, run: { id
  * (and always the current one); older ones are deleted in SQL. Run records themselves stay.
  */
 export const pruneSnapshots = async (knex: Knex, segmentId: number, retain: number, currentRunId: number | null) => {
-  const keep = await knex(T.runs)
+  const keep = await knex(TABLES.segmentRuns)
     .where('segment_id', segmentId)
     .whereIn('status', ['success', 'partial'])
     .orderBy('id', 'desc')
@@ -217,13 +217,13 @@ export const pruneSnapshots = async (knex: Knex, segmentId: number, retain: numb
     .pluck('id');
   if (keep.length === 0) return;
   const oldestKept = Math.min(...keep.map(Number));
-  await knex(T.members)
+  await knex(TABLES.segmentMembers)
     .where('segment_id', segmentId)
     .where('run_id', '<', oldestKept)
     .modify((q) => currentRunId !== null && q.whereNot('run_id', currentRunId))
     .delete();
   // Earlier prunes already emptied older runs: only the runs that just fell out are looked at,
   // each by its primary-key prefix.
-  const fallen = await knex(T.runs).where('segment_id', segmentId).where('id', '<', oldestKept).orderBy('id', 'desc').limit(Math.max(1, retain) + 20).pluck('id');
-  if (fallen.length) await knex(T.changes).whereIn('run_id', fallen.map(Number)).delete();
+  const fallen = await knex(TABLES.segmentRuns).where('segment_id', segmentId).where('id', '<', oldestKept).orderBy('id', 'desc').limit(Math.max(1, retain) + 20).pluck('id');
+  if (fallen.length) await knex(TABLES.segmentChanges).whereIn('run_id', fallen.map(Number)).delete();
 };

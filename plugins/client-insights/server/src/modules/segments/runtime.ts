@@ -1,3 +1,4 @@
+import { TABLES } from '../../core/db/tables';
 import { getService } from '../../get-service';
 import { createChangeQueue, recordPendingChanges, reevaluateCustomers } from './change-trigger';
 import type { SegmentsContext } from './context';
@@ -5,7 +6,6 @@ import { createExecutor, type Executor } from './executor';
 import type { SegmentRow } from './repository';
 import { ruleEngine } from './rule-engine';
 import { createScheduleSync, scheduleSlot } from './schedule';
-import { T } from './tables';
 import { createCoalescingTask, segmentsReadingFields } from './value-trigger';
 
 /**
@@ -34,7 +34,7 @@ export const createRuntime = ({ strapi, knex, tables, config, loadSegments, log 
       refreshedFields.clear();
       const stale = segmentsReadingFields(await loadSegments(), ruleEngine(), (path) => fields.has(path));
       if (stale.length === 0) return;
-      const materialised = new Set((await knex()(T.current).whereIn('segment_id', stale.map((s) => s.id)).pluck('segment_id')).map(Number));
+      const materialised = new Set((await knex()(TABLES.segmentCurrent).whereIn('segment_id', stale.map((s) => s.id)).pluck('segment_id')).map(Number));
       for (const segment of stale) {
         if (materialised.has(segment.id)) await executor().execute(segment.id, { trigger: 'values', wait: true });
       }

@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { UID } from '../../core/constants';
-import { withLock } from '../../core/db/dialect';
+import { isUniqueViolation, withLock } from '../../core/db/dialect';
 import { getService } from '../../get-service';
 import { createAccess } from './access';
 import { createContext } from './context';
@@ -17,6 +17,16 @@ import { resolveSchedule } from './schedule';
 import type { CreateSegmentInput, UpdateSegmentInput } from '../../../../shared/contracts/segments';
 import { ApiError, prefixed } from '../../core/http/errors';
 import type { Viewer } from './visibility';
+
+/**
+ * The key is unique in the database (migration 304): a create that lost a race to another with the
+ * same key fails there, or in Strapi's own uniqueness check of `uid` fields; either is a 400 on /key.
+ */
+const keyTaken = (error: unknown, key: string) => {
+  const e = error as { name?: string; details?: { errors?: Array<{ path?: string[]; message?: string }> } };
+  const strapiUnique = e?.name === 'ValidationError' && (e.details?.errors ?? []).some((d) => d.path?.[0] === 'key' && /unique/i.test(d.message ?? ''));
+  return isUniqueViolation(error) || strapiUnique ? ApiError.invalid([{ path: '/key', message: `key "${key}" is already used by another segment` }]) : error;
+};
 
 const slug = (name: string) =>
   name
@@ -97,7 +107,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       };
       if (parent) data.parent = parent.documentId;
       if (viewer.kind === 'admin') data.owner = await documentIdOf('admin::user', viewer.userId);
-      const doc = await strapi.documents(UID.segment as any).create({ data: data as any });
+      const doc = await strapi
+        .documents(UID.segment as any)
+        .create({ data: data as any })
+        .catch((error: unknown) => {
+          throw keyTaken(error, key!);
+        });
       const created = (await findSegments(knex(), tables(), (q) => q.where('s.document_id', doc.documentId)))[0];
       let result: Awaited<ReturnType<Executor['execute']>> = null;
       if (created.type === 'static' || input.execute) {

@@ -2,16 +2,14 @@ import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
 import { UID } from '../../core/constants';
 import { bindDate, readDate } from '../../core/db/dialect';
+import { hostTables, TABLES } from '../../core/db/tables';
 import type { EventPayloads } from '../../core/events/types';
 import { getService } from '../../get-service';
 import { matchQuery } from '../rules/compile';
 import { validateRule } from '../rules/validate';
-import { T as SEG } from '../segments/tables';
 import type { z } from 'zod';
 import type { bulkTagSchema, createTagSchema, RuleRun, updateTagSchema } from '../../../../shared/contracts/tags';
 import { ApiError, prefixed } from '../../core/http/errors';
-
-export const ASSIGNMENTS = 'ci_customer_tags';
 
 export type { RuleRun };
 
@@ -45,9 +43,9 @@ const live = (knex: Knex, alias: string, now: Date) =>
 
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   const knex = () => strapi.db.connection;
-  const tagTable = () => strapi.db.metadata.get(UID.tag as any).tableName as string;
-  const customerTable = () => strapi.db.metadata.get(UID.customer as any).tableName as string;
-  const segmentTable = () => strapi.db.metadata.get(UID.segment as any).tableName as string;
+  const tagTable = () => hostTables(strapi).tags;
+  const customerTable = () => hostTables(strapi).customers;
+  const segmentTable = () => hostTables(strapi).segments;
   const store = () => strapi.store({ type: 'plugin', name: 'client-insights', key: 'tag-rule-runs' });
 
   /**
@@ -99,7 +97,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     async list(query: { category?: string; q?: string } = {}, now = new Date()) {
       const k = knex();
       const q = k(`${tagTable()} as t`)
-        .leftJoin(`${ASSIGNMENTS} as ct`, function () {
+        .leftJoin(`${TABLES.customerTags} as ct`, function () {
           this.on('ct.tag_id', '=', 't.id').andOn(live(k, 'ct', now));
         })
         .groupBy('t.id')
@@ -116,7 +114,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
     async get(id: number) {
       const row = await getRow(id);
-      const usage = await knex()(`${ASSIGNMENTS} as ct`).where('ct.tag_id', id).andWhere(live(knex(), 'ct', new Date())).count({ n: '*' }).first();
+      const usage = await knex()(`${TABLES.customerTags} as ct`).where('ct.tag_id', id).andWhere(live(knex(), 'ct', new Date())).count({ n: '*' }).first();
       return view(row, Number(usage?.n ?? 0), (await lastRuns())[String(id)]);
     },
 
@@ -151,17 +149,17 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         throw ApiError.conflict(`segments use tag "${source.slug}": ${referencing.map((s: any) => s.name).join(', ')}; change their rules first`);
       }
       const moved = await changing(async (trx) => {
-        const before = await trx(ASSIGNMENTS).where('tag_id', targetId).count({ n: '*' }).first();
+        const before = await trx(TABLES.customerTags).where('tag_id', targetId).count({ n: '*' }).first();
         await trx
-          .into(trx.raw('?? (customer_id, tag_id, source, confidence, created_at, expires_at)', [ASSIGNMENTS]))
+          .into(trx.raw('?? (customer_id, tag_id, source, confidence, created_at, expires_at)', [TABLES.customerTags]))
           .insert(
-            trx(`${ASSIGNMENTS} as s`)
+            trx(`${TABLES.customerTags} as s`)
               .where('s.tag_id', sourceId)
-              .whereNotExists(trx(`${ASSIGNMENTS} as x`).select(trx.raw('1')).where('x.tag_id', targetId).andWhere('x.customer_id', trx.ref('s.customer_id')))
+              .whereNotExists(trx(`${TABLES.customerTags} as x`).select(trx.raw('1')).where('x.tag_id', targetId).andWhere('x.customer_id', trx.ref('s.customer_id')))
               .select('s.customer_id', trx.raw('?', [targetId]), 's.source', 's.confidence', 's.created_at', 's.expires_at')
           );
-        const after = await trx(ASSIGNMENTS).where('tag_id', targetId).count({ n: '*' }).first();
-        const removed = Number(await trx(ASSIGNMENTS).where('tag_id', sourceId).delete());
+        const after = await trx(TABLES.customerTags).where('tag_id', targetId).count({ n: '*' }).first();
+        const removed = Number(await trx(TABLES.customerTags).where('tag_id', sourceId).delete());
         const added = Number(after?.n ?? 0) - Number(before?.n ?? 0);
         return {
           result: added,
@@ -187,8 +185,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           .first('id');
         if (!seg) throw ApiError.invalid([{ path: '/segment', message: `segment ${input.segment} does not exist` }]);
         customers = (trx) =>
-          trx(`${SEG.members} as m`)
-            .join(`${SEG.current} as cur`, function () {
+          trx(`${TABLES.segmentMembers} as m`)
+            .join(`${TABLES.segmentCurrent} as cur`, function () {
               this.on('cur.segment_id', '=', 'm.segment_id').andOn('cur.run_id', '=', 'm.run_id');
             })
             .where('m.segment_id', seg.id)
@@ -198,17 +196,17 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       }
       return changing(async (trx) => {
         if (input.action === 'remove') {
-          const removed = Number(await trx(ASSIGNMENTS).where('tag_id', id).whereIn('customer_id', customers(trx)).delete());
+          const removed = Number(await trx(TABLES.customerTags).where('tag_id', id).whereIn('customer_id', customers(trx)).delete());
           return { result: { affected: removed }, changes: [{ tagId: id, customerIds: named, added: 0, removed }] };
         }
         const expires = input.expiresAt ? bindDate(trx, new Date(input.expiresAt)) : null;
         const candidates = trx
           .from(customers(trx).as('src'))
-          .whereNotExists(trx(`${ASSIGNMENTS} as x`).select(trx.raw('1')).where('x.tag_id', id).andWhere('x.customer_id', trx.ref('src.customer_id')))
+          .whereNotExists(trx(`${TABLES.customerTags} as x`).select(trx.raw('1')).where('x.tag_id', id).andWhere('x.customer_id', trx.ref('src.customer_id')))
           .select('src.customer_id', trx.raw('?', [id]), trx.raw('?', ['manual']), trx.raw('null'), trx.raw('?', [bindDate(trx, now)]), trx.raw('?', [expires]));
-        const before = await trx(ASSIGNMENTS).where('tag_id', id).count({ n: '*' }).first();
-        await trx.into(trx.raw('?? (customer_id, tag_id, source, confidence, created_at, expires_at)', [ASSIGNMENTS])).insert(candidates);
-        const after = await trx(ASSIGNMENTS).where('tag_id', id).count({ n: '*' }).first();
+        const before = await trx(TABLES.customerTags).where('tag_id', id).count({ n: '*' }).first();
+        await trx.into(trx.raw('?? (customer_id, tag_id, source, confidence, created_at, expires_at)', [TABLES.customerTags])).insert(candidates);
+        const after = await trx(TABLES.customerTags).where('tag_id', id).count({ n: '*' }).first();
         const added = Number(after?.n ?? 0) - Number(before?.n ?? 0);
         return { result: { affected: added }, changes: [{ tagId: id, customerIds: named, added, removed: 0 }] };
       });
@@ -226,20 +224,20 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const started = Date.now();
       const result = await changing(async (trx) => {
         const matches = () => matchQuery(trx, rule, { now });
-        const removed = await trx(ASSIGNMENTS)
+        const removed = await trx(TABLES.customerTags)
           .where({ tag_id: id, source: 'rule' })
           .whereNotIn('customer_id', matches())
           .delete();
-        const before = await trx(ASSIGNMENTS).where('tag_id', id).count({ n: '*' }).first();
+        const before = await trx(TABLES.customerTags).where('tag_id', id).count({ n: '*' }).first();
         await trx
-          .into(trx.raw('?? (customer_id, tag_id, source, confidence, created_at, expires_at)', [ASSIGNMENTS]))
+          .into(trx.raw('?? (customer_id, tag_id, source, confidence, created_at, expires_at)', [TABLES.customerTags]))
           .insert(
             trx
               .from(matches().as('r'))
-              .whereNotExists(trx(`${ASSIGNMENTS} as x`).select(trx.raw('1')).where('x.tag_id', id).andWhere('x.customer_id', trx.ref('r.customer_id')))
+              .whereNotExists(trx(`${TABLES.customerTags} as x`).select(trx.raw('1')).where('x.tag_id', id).andWhere('x.customer_id', trx.ref('r.customer_id')))
               .select('r.customer_id', trx.raw('?', [id]), trx.raw('?', ['rule']), trx.raw('1'), trx.raw('?', [bindDate(trx, now)]), trx.raw('null'))
           );
-        const after = await trx(ASSIGNMENTS).where('tag_id', id).count({ n: '*' }).first();
+        const after = await trx(TABLES.customerTags).where('tag_id', id).count({ n: '*' }).first();
         const matched = await trx.from(matches().as('r')).count({ n: '*' }).first();
         const counts = { matched: Number(matched?.n ?? 0), added: Number(after?.n ?? 0) - Number(before?.n ?? 0), removed: Number(removed) };
         return { result: counts, changes: [{ tagId: id, customerIds: null, added: counts.added, removed: counts.removed }] };
@@ -257,9 +255,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       if (!(await k(customerTable()).where({ id: customerId }).first('id'))) throw ApiError.notFound(`customer ${customerId} not found`);
       const expires = expiresAt ? bindDate(k, new Date(expiresAt)) : null;
       await changing(async (trx) => {
-        const exists = await trx(ASSIGNMENTS).where({ customer_id: customerId, tag_id: tagId }).first();
-        if (exists) await trx(ASSIGNMENTS).where({ customer_id: customerId, tag_id: tagId }).update({ source: 'manual', expires_at: expires });
-        else await trx(ASSIGNMENTS).insert({ customer_id: customerId, tag_id: tagId, source: 'manual', confidence: null, created_at: bindDate(trx, now), expires_at: expires });
+        const exists = await trx(TABLES.customerTags).where({ customer_id: customerId, tag_id: tagId }).first();
+        if (exists) await trx(TABLES.customerTags).where({ customer_id: customerId, tag_id: tagId }).update({ source: 'manual', expires_at: expires });
+        else await trx(TABLES.customerTags).insert({ customer_id: customerId, tag_id: tagId, source: 'manual', confidence: null, created_at: bindDate(trx, now), expires_at: expires });
         return { result: null, changes: [{ tagId, customerIds: [customerId], added: exists ? 0 : 1, removed: 0 }] };
       });
       return { customerId, tagId, expiresAt: expires === null ? null : readDate(expires)?.toISOString() };
@@ -267,7 +265,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
     async unassign(customerId: number, tagId: number) {
       return changing(async (trx) => {
-        const removed = Number(await trx(ASSIGNMENTS).where({ customer_id: customerId, tag_id: tagId }).delete());
+        const removed = Number(await trx(TABLES.customerTags).where({ customer_id: customerId, tag_id: tagId }).delete());
         return { result: { removed }, changes: [{ tagId, customerIds: [customerId], added: 0, removed }] };
       });
     },

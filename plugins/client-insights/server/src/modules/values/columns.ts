@@ -33,9 +33,6 @@ export const columns = <K extends string>(names: readonly K[]) => {
   };
 };
 
-/** Rows of a query result on any driver (pg: { rows }, mysql2: [rows, fields], sqlite: rows). */
-export const rowsOf = (result: any): any[] => (Array.isArray(result) ? (Array.isArray(result[0]) ? result[0] : result) : result.rows);
-
 /** Every k-th index so that at most `max` of `n` are kept: an even, deterministic sample for fitting. */
 export const sampleIndices = (n: number, max: number): Uint32Array => {
   const step = Math.max(1, Math.ceil(n / max));

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { dateParam, elapsedDays } from '../../core/db/dialect';
 import { raw, sql, type Sql } from '../../core/db/sql-fragment';
-import { EVENTS_TABLE, ORDERS_TABLE } from '../metrics/activity';
+import { TABLES } from '../../core/db/tables';
 
 const DAY = 86_400_000;
 
@@ -52,14 +52,14 @@ export const featureStatement = (knex: Knex, at: Date, windowDays: number, fromI
       max(case when ${past()} and o.contract_end_at > ${atP()} then 1 else 0 end) as contract_running,
       max(case when o.ordered_at > ${atP()} and o.kind = 'renewal' then 1 else 0 end) as renewal_label,
       max(case when o.ordered_at > ${atP()} and o.kind = 'upsell' then 1 else 0 end) as upsell_label
-    from ${raw(ORDERS_TABLE)} o
+    from ${raw(TABLES.customerOrders)} o
     where o.status = 'paid' and o.ordered_at <= ${until} and ${customers('o')}
     group by o.customer_id`;
   const events = sql`select e.customer_id,
       sum(case when e.type = 'meeting_attended' then 1 else 0 end) as meetings,
       sum(case when e.type in ('complaint', 'negative_feedback') then 1 else 0 end) as complaints,
       sum(case when e.type in ('email_open', 'email_click', 'event_checkin') and e.occurred_at > ${before(90)} then 1 else 0 end) as engagement
-    from ${raw(EVENTS_TABLE)} e
+    from ${raw(TABLES.customerEvents)} e
     where e.occurred_at > ${before(180)} and e.occurred_at <= ${atP()}
       and e.type in ('meeting_attended', 'complaint', 'negative_feedback', 'email_open', 'email_click', 'event_checkin')
       and ${customers('e')}

@@ -1,12 +1,12 @@
 import type { Knex } from 'knex';
-import { analyzeTables, bindDate, bulkInsert, withWorkMem } from '../../core/db/dialect';
+import { analyzeTables, bindDate, bulkInsert, rowsOf, withWorkMem } from '../../core/db/dialect';
 import type { Sql } from '../../core/db/sql-fragment';
+import { TABLES, type HostTables } from '../../core/db/tables';
 import type { EventBus } from '../../core/events/bus';
 import { isCancellation } from '../../core/jobs/status';
 import { REFRESH_PHASES } from '../../../../shared/enums';
 import { FIELDS } from '../rules/catalogue';
-import { EVENTS_TABLE, ORDERS_TABLE } from '../metrics/activity';
-import { columns, rowsOf } from './columns';
+import { columns } from './columns';
 import { fitClv, scoreClv, type ClvSummary } from './clv';
 import type { ValueConfig } from './config';
 import { FEATURE_NAMES, featureStatement } from './features-sql';
@@ -14,7 +14,6 @@ import { predictLogistic, type Dataset } from './models/logistic';
 import { trainPropensity, type PropensityResult } from './propensity';
 import { rfmInsertStatement } from './rfm-sql';
 import { clvSummaryStatement } from './summary-sql';
-import { VALUE_TABLES as V, type SourceTables } from './tables';
 
 const DAY = 86_400_000;
 /**
@@ -27,7 +26,7 @@ const WORK_MEM_MB = 256;
 
 export type RefreshInput = {
   knex: Knex;
-  tables: SourceTables;
+  tables: HostTables;
   config: ValueConfig;
   now?: Date;
   trigger: 'api' | 'admin' | 'schedule' | 'script';
@@ -61,7 +60,7 @@ const exec = (knex: Knex, statement: Sql) => knex.raw(statement.sql, statement.b
 export const versionOf = (runId: number, at: Date) => `v${runId}-${at.toISOString().replace(/[-:]/g, '').slice(0, 13)}Z`;
 
 /** Runs the page query for each id range and hands every row to `each`, in customer order. */
-const forEachPage = async (knex: Knex, tables: SourceTables, statement: (from: number, to: number) => Sql, each: (row: any) => void) => {
+const forEachPage = async (knex: Knex, tables: HostTables, statement: (from: number, to: number) => Sql, each: (row: any) => void) => {
   const range = await knex(tables.customers).min({ lo: 'id' }).max({ hi: 'id' }).first();
   const lo = Number(range?.lo ?? 1);
   const hi = Number(range?.hi ?? 0);
@@ -72,7 +71,7 @@ const forEachPage = async (knex: Knex, tables: SourceTables, statement: (from: n
 };
 
 /** Features as log1p (the 0/1 contract flag as is), flat row-major; `sampleEvery` samples customers for training (in SQL). */
-const loadFeatures = async (knex: Knex, tables: SourceTables, at: Date, windowDays: number, sampleEvery = 1) => {
+const loadFeatures = async (knex: Knex, tables: HostTables, at: Date, windowDays: number, sampleEvery = 1) => {
   const d = FEATURE_NAMES.length;
   const cols = columns([...FEATURE_NAMES, 'customer_id', 'renewal_label', 'upsell_label'] as const);
   await forEachPage(knex, tables, (from, to) => featureStatement(knex, at, windowDays, from, to, sampleEvery), (row) => cols.push(row));
@@ -96,11 +95,11 @@ const loadFeatures = async (knex: Knex, tables: SourceTables, at: Date, windowDa
 
 /** Marks runs left `running` by a dead process as failed and drops their partial rows (caller holds the run lock). */
 const clearAbandonedRuns = async (knex: Knex) => {
-  const abandoned = (await knex(V.runs).where({ status: 'running' }).select('id')).map((r: { id: number }) => Number(r.id));
+  const abandoned = (await knex(TABLES.valueRuns).where({ status: 'running' }).select('id')).map((r: { id: number }) => Number(r.id));
   if (!abandoned.length) return;
-  await knex(V.history).whereIn('run_id', abandoned).delete();
-  await knex(V.modelScores).whereIn('run_id', abandoned).delete();
-  await knex(V.runs).whereIn('id', abandoned).update({ status: 'failed', error: 'abandoned: the process stopped during the run' });
+  await knex(TABLES.valueHistory).whereIn('run_id', abandoned).delete();
+  await knex(TABLES.valueModelScores).whereIn('run_id', abandoned).delete();
+  await knex(TABLES.valueRuns).whereIn('id', abandoned).update({ status: 'failed', error: 'abandoned: the process stopped during the run' });
 };
 
 export const refreshValues = async (input: RefreshInput): Promise<RefreshResult> => {
@@ -117,8 +116,8 @@ export const refreshValues = async (input: RefreshInput): Promise<RefreshResult>
 
   await clearAbandonedRuns(knex);
   // Planner statistics for bulk-loaded source tables that never had any (see analyzeTables).
-  await analyzeTables(knex, [tables.customers, ORDERS_TABLE, EVENTS_TABLE, tables.tags, V.customerTags]);
-  const [inserted] = await knex(V.runs).insert(
+  await analyzeTables(knex, [tables.customers, TABLES.customerOrders, TABLES.customerEvents, tables.tags, TABLES.customerTags]);
+  const [inserted] = await knex(TABLES.valueRuns).insert(
     { status: 'running', trigger, job_id: input.jobId ?? null, config: JSON.stringify(config), started_at: bindDate(knex, now) },
     ['id']
   );
@@ -128,8 +127,8 @@ export const refreshValues = async (input: RefreshInput): Promise<RefreshResult>
     // 1. RFM, segments and quadrants: one statement.
     await progress(0.05, 'rfm');
     await withWorkMem(knex, WORK_MEM_MB, (trx) => exec(trx, rfmInsertStatement({ knex: trx, tables, config, runId, now })));
-    await analyzeTables(knex, [V.history], { always: true });
-    const counts = await knex(V.history)
+    await analyzeTables(knex, [TABLES.valueHistory], { always: true });
+    const counts = await knex(TABLES.valueHistory)
       .where({ run_id: runId })
       .select(
         knex.raw('count(*) as customers'),
@@ -209,11 +208,11 @@ export const refreshValues = async (input: RefreshInput): Promise<RefreshResult>
     }
     await bulkInsert(
       knex,
-      V.modelScores,
+      TABLES.valueModelScores,
       ['run_id', 'customer_id', 'p_alive', 'expected_transactions', 'expected_spend', 'clv', 'clv_method', 'churn_risk', 'renewal_probability', 'upsell_probability'],
       rows()
     );
-    await analyzeTables(knex, [V.modelScores], { always: true });
+    await analyzeTables(knex, [TABLES.valueModelScores], { always: true });
     lap('scores_write');
 
     // 5. Model records: parameters, log-likelihood / holdout metrics, fit date = the model version.
@@ -228,7 +227,7 @@ export const refreshValues = async (input: RefreshInput): Promise<RefreshResult>
       metrics: JSON.stringify(metrics),
       fitted_at: fittedAt,
     });
-    await knex(V.models).insert([
+    await knex(TABLES.valueModels).insert([
       modelRow('rfm', config.rfm.scoring.method, config.rfm, null, stats),
       modelRow('clv', clvFit.method, { ...config.clv, marginRate: clvFit.marginRate }, null, { reason: clvFit.reason, buyers: ids.length }),
       ...(clvFit.bgnbd ? [modelRow('bgnbd', 'mle', clvFit.bgnbd.params, clvFit.bgnbd.logLikelihood, { customers: clvFit.bgnbd.customers, converged: clvFit.bgnbd.converged })] : []),
@@ -251,15 +250,15 @@ export const refreshValues = async (input: RefreshInput): Promise<RefreshResult>
     await progress(0.9, 'publish');
     const refreshed = { runId, modelVersion, at: now.toISOString(), fields: SCORE_FIELDS };
     await withWorkMem(knex, WORK_MEM_MB, async (trx) => {
-      await trx(V.scores).delete();
+      await trx(TABLES.scores).delete();
       await trx.raw(
-        `insert into ${V.scores} (customer_id, r, f, m, rfm, rfm_segment, quadrant, clv, churn_risk, renewal_probability, upsell_probability, model_version, calculated_at)
+        `insert into ${TABLES.scores} (customer_id, r, f, m, rfm, rfm_segment, quadrant, clv, churn_risk, renewal_probability, upsell_probability, model_version, calculated_at)
          select h.customer_id, h.r, h.f, h.m, h.rfm, h.rfm_segment, h.quadrant, ms.clv, ms.churn_risk, ms.renewal_probability, ms.upsell_probability, ?, ?
-         from ${V.history} h left join ${V.modelScores} ms on ms.run_id = h.run_id and ms.customer_id = h.customer_id
+         from ${TABLES.valueHistory} h left join ${TABLES.valueModelScores} ms on ms.run_id = h.run_id and ms.customer_id = h.customer_id
          where h.run_id = ? order by h.customer_id`,
         [modelVersion, bindDate(trx, now), runId]
       );
-      await trx(V.runs)
+      await trx(TABLES.valueRuns)
         .where({ id: runId })
         .update({ status: 'success', model_version: modelVersion, stats: JSON.stringify(stats), finished_at: bindDate(trx, new Date()) });
       await input.events?.within(trx, 'values.refreshed', refreshed);
@@ -268,14 +267,14 @@ export const refreshValues = async (input: RefreshInput): Promise<RefreshResult>
     lap('publish');
 
     // 7. Keep the last `keepRuns` successful runs' rows.
-    const keep = await knex(V.runs).where({ status: 'success' }).orderBy('id', 'desc').limit(config.keepRuns).select('id');
+    const keep = await knex(TABLES.valueRuns).where({ status: 'success' }).orderBy('id', 'desc').limit(config.keepRuns).select('id');
     const oldest = Math.min(...keep.map((r: { id: number }) => Number(r.id)));
-    await knex(V.history).where('run_id', '<', oldest).delete();
-    await knex(V.modelScores).where('run_id', '<', oldest).delete();
+    await knex(TABLES.valueHistory).where('run_id', '<', oldest).delete();
+    await knex(TABLES.valueModelScores).where('run_id', '<', oldest).delete();
     // The publish left a dead copy of every score row. Reclaimed now (PostgreSQL), not left to
     // autovacuum, which may be off (CI) or late: otherwise each run writes past a table one run
     // larger and checks its key against every dead copy of it. (VACUUM cannot run in a transaction.)
-    if (!(knex as Knex.Transaction).isTransaction) await analyzeTables(knex, [V.scores], { always: true, vacuum: true });
+    if (!(knex as Knex.Transaction).isTransaction) await analyzeTables(knex, [TABLES.scores], { always: true, vacuum: true });
     lap('prune');
 
     return {
@@ -290,9 +289,9 @@ export const refreshValues = async (input: RefreshInput): Promise<RefreshResult>
   } catch (error) {
     // Failed or cancelled before the publish: its rows go, the published scores stay as they were.
     const status = isCancellation(error) ? 'cancelled' : 'failed';
-    await knex(V.runs).where({ id: runId }).update({ status, error: (error as Error).message, finished_at: bindDate(knex, new Date()) });
-    await knex(V.history).where({ run_id: runId }).delete();
-    await knex(V.modelScores).where({ run_id: runId }).delete();
+    await knex(TABLES.valueRuns).where({ id: runId }).update({ status, error: (error as Error).message, finished_at: bindDate(knex, new Date()) });
+    await knex(TABLES.valueHistory).where({ run_id: runId }).delete();
+    await knex(TABLES.valueModelScores).where({ run_id: runId }).delete();
     throw error;
   }
 };

@@ -1,27 +1,27 @@
 import type { Knex } from 'knex';
 import { readDate } from '../../core/db/dialect';
+import { TABLES } from '../../core/db/tables';
 import { QUADRANTS } from './config';
 import { suggestionsFor } from './suggestions';
-import { VALUE_TABLES as V } from './tables';
 
 /** Read side of the value models: the R×F matrix, quadrant counts and migration, one customer's score. */
 export const latestRunId = async (knex: Knex): Promise<number | null> => {
-  const row = await knex(V.runs).where({ status: 'success' }).orderBy('id', 'desc').first('id');
+  const row = await knex(TABLES.valueRuns).where({ status: 'success' }).orderBy('id', 'desc').first('id');
   return row ? Number(row.id) : null;
 };
 
 /** R×F cells of buyers in the latest run (count, average winsorised M) and quadrant counts of the latest scores. */
 export const rfmMatrix = async (knex: Knex) => {
   const runId = await latestRunId(knex);
-  const run = runId === null ? null : await knex(V.runs).where({ id: runId }).first();
+  const run = runId === null ? null : await knex(TABLES.valueRuns).where({ id: runId }).first();
   const cells = runId === null
     ? []
-    : await knex(V.history)
+    : await knex(TABLES.valueHistory)
         .where({ run_id: runId, has_orders: 1 })
         .groupBy('r', 'f')
         .orderBy([{ column: 'r', order: 'desc' }, { column: 'f', order: 'asc' }])
         .select('r', 'f', knex.raw('count(*) as customers'), knex.raw('avg(monetary_capped) as avg_monetary'));
-  const quadrantRows = await knex(V.scores).whereNotNull('quadrant').groupBy('quadrant').select('quadrant', knex.raw('count(*) as customers'));
+  const quadrantRows = await knex(TABLES.scores).whereNotNull('quadrant').groupBy('quadrant').select('quadrant', knex.raw('count(*) as customers'));
   const quadrants = Object.fromEntries(QUADRANTS.map((q) => [q, 0])) as Record<string, number>;
   for (const row of quadrantRows) quadrants[row.quadrant] = Number(row.customers);
   return {
@@ -37,7 +37,7 @@ export const rfmMatrix = async (knex: Knex) => {
 /** Quadrant migration between two runs (default: the two latest) as a from × to count matrix; `none` = not scored in that run. */
 /** The two runs a migration compares: those given, else the two latest successful ones. */
 export const migrationRuns = async (knex: Knex, fromRun?: number, toRun?: number) => {
-  const runs = (await knex(V.runs).where({ status: 'success' }).orderBy('id', 'desc').limit(2).select('id')).map((r: any) => Number(r.id));
+  const runs = (await knex(TABLES.valueRuns).where({ status: 'success' }).orderBy('id', 'desc').limit(2).select('id')).map((r: any) => Number(r.id));
   return { to: toRun ?? runs[0], from: fromRun ?? runs[1] };
 };
 
@@ -45,16 +45,16 @@ export const quadrantMigration = async (knex: Knex, fromRun?: number, toRun?: nu
   const { from, to } = await migrationRuns(knex, fromRun, toRun);
   if (to === undefined || from === undefined) return { fromRun: from ?? null, toRun: to ?? null, cells: [] };
   const pairs = await knex
-    .from(`${V.history} as b`)
-    .leftJoin(`${V.history} as a`, (j) => j.on('a.customer_id', 'b.customer_id').andOn('a.run_id', knex.raw('?', [from])))
+    .from(`${TABLES.valueHistory} as b`)
+    .leftJoin(`${TABLES.valueHistory} as a`, (j) => j.on('a.customer_id', 'b.customer_id').andOn('a.run_id', knex.raw('?', [from])))
     .where('b.run_id', to)
     .groupBy('a.quadrant', 'b.quadrant')
     .select(knex.raw("coalesce(a.quadrant, 'none') as from_quadrant"), 'b.quadrant as to_quadrant', knex.raw('count(*) as customers'));
   // Customers scored in the earlier run only (deleted since).
   const gone = await knex
-    .from(`${V.history} as a`)
+    .from(`${TABLES.valueHistory} as a`)
     .where('a.run_id', from)
-    .whereNotExists(knex(`${V.history} as b`).where('b.run_id', to).whereRaw('b.customer_id = a.customer_id').select(knex.raw('1')))
+    .whereNotExists(knex(`${TABLES.valueHistory} as b`).where('b.run_id', to).whereRaw('b.customer_id = a.customer_id').select(knex.raw('1')))
     .groupBy('a.quadrant')
     .select('a.quadrant as from_quadrant', knex.raw("'none' as to_quadrant"), knex.raw('count(*) as customers'));
   return {
@@ -68,10 +68,10 @@ const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
 
 /** One customer's latest value score with the model outputs of that run and localised suggestions; null when not scored. */
 export const customerValueScore = async (knex: Knex, customerId: number) => {
-  const score = await knex(V.scores).where({ customer_id: customerId }).first();
+  const score = await knex(TABLES.scores).where({ customer_id: customerId }).first();
   if (!score) return null;
-  const run = await knex(V.runs).where({ model_version: score.model_version }).first('id');
-  const model = run ? await knex(V.modelScores).where({ run_id: run.id, customer_id: customerId }).first() : null;
+  const run = await knex(TABLES.valueRuns).where({ model_version: score.model_version }).first('id');
+  const model = run ? await knex(TABLES.valueModelScores).where({ run_id: run.id, customer_id: customerId }).first() : null;
   return {
     customerId,
     r: num(score.r),
@@ -96,7 +96,7 @@ export const customerValueScore = async (knex: Knex, customerId: number) => {
 export const fittedModels = async (knex: Knex, runId?: number) => {
   const id = runId ?? (await latestRunId(knex));
   if (id === null) return { runId: null, models: [] };
-  const rows = await knex(V.models).where({ run_id: id }).orderBy('id');
+  const rows = await knex(TABLES.valueModels).where({ run_id: id }).orderBy('id');
   return {
     runId: id,
     models: rows.map((m: any) => ({

@@ -1,9 +1,8 @@
 import type { Knex } from 'knex';
 import { castInteger, dateParam, daysSince } from '../../core/db/dialect';
 import { joinSql, raw, sql, type Sql } from '../../core/db/sql-fragment';
-import { EVENTS_TABLE, ORDERS_TABLE } from '../metrics/activity';
+import { TABLES, type HostTables } from '../../core/db/tables';
 import type { ValueConfig } from './config';
-import { VALUE_TABLES, type SourceTables } from './tables';
 
 const DAY = 86_400_000;
 
@@ -28,7 +27,7 @@ const DAY = 86_400_000;
  * Buyers with no value for R (e.g. no interaction when R = last interaction) score R = 1 and are
  * counted as missing; customers without any paid order get `noOrderScores` and `noOrderSegment`.
  */
-export type RfmStatementInput = { knex: Knex; tables: SourceTables; config: ValueConfig; runId: number; now: Date };
+export type RfmStatementInput = { knex: Knex; tables: HostTables; config: ValueConfig; runId: number; now: Date };
 
 /** Named segments, first match wins (scores are 1..5). */
 export const SEGMENT_RULES = [
@@ -82,7 +81,7 @@ export const rfmInsertStatement = ({ knex, tables, config, runId, now }: RfmStat
         ['margin_p', sql`sum(case when ${paidInPeriod()} then coalesce(o.gross_margin, 0) end)`, rfm.monetary === 'gross_margin'],
         ['margin_missing', sql`sum(case when ${paidInPeriod()} and o.gross_margin is null then 1 end)`, rfm.monetary === 'gross_margin'],
       ])}
-    from ${raw(ORDERS_TABLE)} o
+    from ${raw(TABLES.customerOrders)} o
     where o.status in ('paid', 'overdue') and o.ordered_at <= ${nowP}
     group by o.customer_id`;
 
@@ -99,12 +98,12 @@ export const rfmInsertStatement = ({ knex, tables, config, runId, now }: RfmStat
         ['meetings_p', sql`sum(case when e.type = 'meeting_attended' and ${inPeriod('e.occurred_at')} then 1 else 0 end)`, meetings],
         ['last_interaction_at', sql`max(e.occurred_at)`, rfm.recency === 'last_interaction'],
       ])}
-    from ${raw(EVENTS_TABLE)} e
+    from ${raw(TABLES.customerEvents)} e
     where e.occurred_at <= ${nowP} ${typeFilter}
     group by e.customer_id`;
 
   const riskTags = sql`select ct.customer_id, 1 as risk_tag
-    from ${raw(VALUE_TABLES.customerTags)} ct join ${raw(t.tags)} tg on tg.id = ct.tag_id
+    from ${raw(TABLES.customerTags)} ct join ${raw(t.tags)} tg on tg.id = ct.tag_id
     where tg.category = 'risk' and (ct.expires_at is null or ct.expires_at > ${nowP})
     group by ct.customer_id`;
 
@@ -188,7 +187,7 @@ export const rfmInsertStatement = ({ knex, tables, config, runId, now }: RfmStat
   const segment = `case when s.has_orders = 0 then '${rfm.noOrderSegment}' else ${segmentCase('s.')} end`;
 
   // One statement; base, counts and m_scores are computed once and read several times.
-  return sql`insert into ${raw(VALUE_TABLES.history)}
+  return sql`insert into ${raw(TABLES.valueHistory)}
       (run_id, customer_id, has_orders, recency_days, frequency, monetary, monetary_capped, r, f, m, rfm, rfm_segment, quadrant,
        risk_tag, overdue_amount, complaints, margin_missing)
     with base as (${base}),

@@ -1,12 +1,12 @@
 import type { Core } from '@strapi/strapi';
 import { PLUGIN_ID } from '../../../../shared/permissions';
 import { withLock } from '../../core/db/dialect';
+import { hostTables } from '../../core/db/tables';
 import { createJobTracker, type JobContext } from '../../core/jobs/tracker';
 import { getService } from '../../get-service';
 import { defaultValueConfig, mergeValueConfig, valueConfigSchema, type ValueConfig } from './config';
 import { refreshValues, type RefreshInput } from './refresh';
 import { customerValueScore, fittedModels, quadrantMigration, rfmMatrix } from './reports';
-import { resolveTables } from './tables';
 
 export const VALUES_JOB = 'values.refresh';
 const SCHEDULE_NAME = 'values.refresh';
@@ -39,7 +39,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         await ctx?.checkCancelled();
         return refreshValues({
           knex: knex(),
-          tables: resolveTables(strapi),
+          tables: hostTables(strapi),
           config,
           trigger,
           jobId: ctx?.jobId ?? null,
@@ -109,7 +109,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
     /** Accepts a numeric id or a Strapi documentId. */
     async customerScore(idOrDocumentId: string) {
-      const customers = strapi.db.metadata.get('api::customer.customer' as any).tableName;
+      const customers = hostTables(strapi).customers;
       const row = /^\d+$/.test(idOrDocumentId)
         ? await knex()(customers).where({ id: Number(idOrDocumentId) }).first('id')
         : await knex()(customers).where({ document_id: idOrDocumentId }).first('id');

@@ -1,8 +1,7 @@
 import type { Knex } from 'knex';
 import { dateParam, elapsedDays } from '../../core/db/dialect';
 import { raw, sql, type Sql } from '../../core/db/sql-fragment';
-import { ORDERS_TABLE } from '../metrics/activity';
-import { VALUE_TABLES } from './tables';
+import { TABLES } from '../../core/db/tables';
 
 /** Days per time unit of the CLV models (months). */
 export const DAYS_PER_MONTH = 30.4375;
@@ -20,7 +19,7 @@ export const clvSummaryStatement = (knex: Knex, runId: number, now: Date, fromId
   // same-instant purchases in order id order.
   const ordered = sql`select o.customer_id, o.amount, coalesce(o.gross_margin, 0) as gm, o.ordered_at,
       row_number() over (partition by o.customer_id order by o.ordered_at, o.order_id) as seq
-    from ${raw(ORDERS_TABLE)} o
+    from ${raw(TABLES.customerOrders)} o
     where o.status = 'paid' and o.ordered_at <= ${dateParam(knex, now)} and o.customer_id between ${fromId} and ${toId}`;
   const month = raw(String(DAYS_PER_MONTH));
   const summary = sql`select p.customer_id, count(*) - 1 as x,
@@ -32,7 +31,7 @@ export const clvSummaryStatement = (knex: Knex, runId: number, now: Date, fromId
   // The history rows of this page only (a range of its key), not the whole run for every page.
   return sql`select s.customer_id, s.x, s.tx, s.age, s.repeat_total, s.total, s.margin,
       h.risk_tag, h.overdue_amount, h.complaints
-    from (${summary}) s join ${raw(VALUE_TABLES.history)} h on h.run_id = ${runId} and h.customer_id = s.customer_id
+    from (${summary}) s join ${raw(TABLES.valueHistory)} h on h.run_id = ${runId} and h.customer_id = s.customer_id
     where h.customer_id between ${fromId} and ${toId}
     order by s.customer_id`;
 };

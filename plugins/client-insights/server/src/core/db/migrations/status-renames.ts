@@ -1,10 +1,13 @@
 import type { Knex } from 'knex';
-import { indexExists } from './dialect';
+import { indexExists } from '../dialect/schema';
 
 /**
  * Strapi 5 reserves the attribute name `status` (draft & publish): with it, the content manager
  * refused every new Task, Segment, Order and AutomationRule ("Invalid status"). Each type's own
  * status now has a name of its own.
+ *
+ * Kept with the migrations because it is history like them: it names the release's tables and
+ * columns literally, and register.ts (before the schema sync) and 006 run this same code.
  */
 export const STATUS_RENAMES = [
   { uid: 'api::task.task', table: 'tasks', to: 'task_status' },

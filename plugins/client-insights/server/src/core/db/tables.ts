@@ -1,0 +1,107 @@
+import type { Core } from '@strapi/strapi';
+import { UID } from '../constants';
+
+/**
+ * The one registry of table names. Modules name tables only through it; migrations (migrations/)
+ * keep their own literal names, frozen with the SQL they ran.
+ */
+
+/** The plugin's own tables (created by migrations/). */
+export const TABLES = {
+  migrations: 'ci_migrations',
+  jobs: 'ci_jobs',
+  /** A customer's tags with source, confidence and expiry (tags/). */
+  customerTags: 'ci_customer_tags',
+  /** The metrics rollup: the `metrics.*` facts, one row per customer (metrics/rollup.ts). */
+  metrics: 'ci_customer_metrics',
+  /** Customers whose rollup is to be recomputed (metrics/queue.ts). */
+  metricsDirty: 'ci_metrics_dirty',
+  /** Each customer's interactions and orders with the customer on the row (metrics/activity.ts). */
+  customerEvents: 'ci_customer_events',
+  customerOrders: 'ci_customer_orders',
+  /** The latest `score.*` values, one row per scored customer (values/). */
+  scores: 'ci_customer_scores',
+  segmentMembers: 'ci_segment_members',
+  /** The run whose members are a segment's current membership. */
+  segmentCurrent: 'ci_segment_current',
+  segmentRuns: 'ci_segment_runs',
+  segmentChanges: 'ci_segment_changes',
+  segmentEvents: 'ci_segment_events',
+  /** Customers whose segment membership is to be re-evaluated (segments/change-trigger.ts). */
+  segmentPending: 'ci_segment_pending',
+  primarySegment: 'ci_customer_primary_segment',
+  valueRuns: 'ci_value_runs',
+  valueHistory: 'ci_value_score_history',
+  valueModelScores: 'ci_value_model_scores',
+  valueModels: 'ci_value_models',
+} as const;
+
+/** Strapi's tables of the host content types, and the link tables of the relations the plugin reads. */
+export type HostTables = {
+  customers: string;
+  tags: string;
+  segments: string;
+  orders: string;
+  interactions: string;
+  /** orders_customer_lnk(order_id, customer_id) */
+  orderCustomer: { table: string; order: string; customer: string };
+  /** interactions_customer_lnk(interaction_id, customer_id) */
+  interactionCustomer: { table: string; interaction: string; customer: string };
+  /** customers_referrer_lnk(customer_id, inv_customer_id): customer_id's referrer is inv_customer_id */
+  referrer: { table: string; customer: string; referrer: string };
+  family: { table: string; customer: string; member: string };
+  /** customers_owner_lnk(customer_id, user_id) */
+  customerOwner: { table: string; customer: string; user: string };
+  /** segments_parent_lnk: segment `col` has parent `parentCol`. */
+  parent: { table: string; col: string; parentCol: string };
+  owner: { table: string; col: string; userCol: string };
+};
+
+/**
+ * The names Strapi 5 gives them (collectionName and its link-table convention). SQL built without
+ * a Strapi instance (the rule compiler, the rollup, benchmarks, scripts) uses these.
+ */
+export const HOST_TABLES: HostTables = {
+  customers: 'customers',
+  tags: 'tags',
+  segments: 'segments',
+  orders: 'orders',
+  interactions: 'interactions',
+  orderCustomer: { table: 'orders_customer_lnk', order: 'order_id', customer: 'customer_id' },
+  interactionCustomer: { table: 'interactions_customer_lnk', interaction: 'interaction_id', customer: 'customer_id' },
+  referrer: { table: 'customers_referrer_lnk', customer: 'customer_id', referrer: 'inv_customer_id' },
+  family: { table: 'customers_family_members_lnk', customer: 'customer_id', member: 'inv_customer_id' },
+  customerOwner: { table: 'customers_owner_lnk', customer: 'customer_id', user: 'user_id' },
+  parent: { table: 'segments_parent_lnk', col: 'segment_id', parentCol: 'inv_segment_id' },
+  owner: { table: 'segments_owner_lnk', col: 'segment_id', userCol: 'user_id' },
+};
+
+/** The same, as this Strapi instance's metadata names them. */
+export const hostTables = (strapi: Core.Strapi): HostTables => {
+  const meta = (uid: string) => strapi.db.metadata.get(uid as any) as any;
+  const link = (uid: string, attribute: string) => {
+    const join = meta(uid).attributes[attribute].joinTable;
+    return { table: join.name as string, col: join.joinColumn.name as string, other: join.inverseJoinColumn.name as string };
+  };
+  const order = link(UID.order, 'customer');
+  const interaction = link(UID.interaction, 'customer');
+  const referrer = link(UID.customer, 'referrer');
+  const family = link(UID.customer, 'family_members');
+  const customerOwner = link(UID.customer, 'owner');
+  const parent = link(UID.segment, 'parent');
+  const owner = link(UID.segment, 'owner');
+  return {
+    customers: meta(UID.customer).tableName,
+    tags: meta(UID.tag).tableName,
+    segments: meta(UID.segment).tableName,
+    orders: meta(UID.order).tableName,
+    interactions: meta(UID.interaction).tableName,
+    orderCustomer: { table: order.table, order: order.col, customer: order.other },
+    interactionCustomer: { table: interaction.table, interaction: interaction.col, customer: interaction.other },
+    referrer: { table: referrer.table, customer: referrer.col, referrer: referrer.other },
+    family: { table: family.table, customer: family.col, member: family.other },
+    customerOwner: { table: customerOwner.table, customer: customerOwner.col, user: customerOwner.other },
+    parent: { table: parent.table, col: parent.col, parentCol: parent.other },
+    owner: { table: owner.table, col: owner.col, userCol: owner.other },
+  };
+};
