@@ -27,7 +27,7 @@ describe('overview KPIs endpoint', () => {
     await interaction(b.documentId, 35);
     const order = (customer: string, days: number) =>
       strapi.documents('api::order.order').create({
-        data: { amount: 1000, kind: 'new', status: 'paid', ordered_at: ago(days).toISOString(), customer } as any,
+        data: { amount: 1000, kind: 'new', payment_status: 'paid', ordered_at: ago(days).toISOString(), customer } as any,
       });
     await order(b.documentId, 100);
     await order(c.documentId, 200);

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { JOB_STATUSES, MEMBER_CHANGES, RUN_PHASES, RUN_TRIGGERS, SEGMENT_STATUSES, SEGMENT_TYPES, VISIBILITIES } from '../enums';
 import { CSV, dataOf, endpoint, id, isoDate, MAX_ID, noBody, noQuery, pageOf, pageQuery, paginationSchema, refParams } from './http';
+import { ruleWarningSchema } from './rules';
 
 /** Segments: CRUD, execution (runs, members, exports), hierarchy and primary segments. */
 
@@ -33,7 +34,7 @@ export const createSegmentSchema = z
     parent: fields.parent.optional(),
     schedule: fields.schedule.optional(),
     timezone: fields.timezone.optional(),
-    visibility: fields.visibility.default('team'),
+    visibility: fields.visibility.default('global'),
     /** Materialise a dynamic segment right away (a static one always is). */
     execute: z.boolean().optional(),
   })
@@ -131,6 +132,9 @@ export const segmentSchema = z.object({
 /** One segment with its current membership's run (null before the first). */
 export const segmentDetailSchema = segmentSchema.extend({ currentResult: segmentResultSchema.nullable() });
 
+/** A created or updated segment with its saved rule's warnings (as a preview's, the segment itself left out of `duplicate`). */
+export const savedSegmentSchema = segmentDetailSchema.extend({ warnings: z.array(ruleWarningSchema) });
+
 export const memberSchema = z.object({
   id: z.number(),
   documentId: z.string().nullable(),
@@ -173,7 +177,7 @@ export const treeNodeSchema: z.ZodType<TreeNode> = z.lazy(() =>
 
 export const segmentsApi = {
   list: endpoint({ method: 'GET', path: '/segments', query: segmentPageSchema, response: pageOf(segmentSchema) }),
-  create: endpoint({ method: 'POST', path: '/segments', body: createSegmentSchema, wrappedBody: true, response: dataOf(segmentDetailSchema), statuses: [201] }),
+  create: endpoint({ method: 'POST', path: '/segments', body: createSegmentSchema, wrappedBody: true, response: dataOf(savedSegmentSchema), statuses: [201] }),
   tree: endpoint({ method: 'GET', path: '/segments/tree', query: noQuery, response: dataOf(z.array(treeNodeSchema)) }),
   primary: endpoint({
     method: 'GET',
@@ -191,7 +195,7 @@ export const segmentsApi = {
   resultCustomers: endpoint({ method: 'GET', path: '/segments/results/:id/customers', params: refParams, query: membersQuerySchema, response: pageOf(memberSchema) }),
   exportResult: endpoint({ method: 'POST', path: '/segments/results/:id/export', params: refParams, body: exportSchema, wrappedBody: true, response: CSV }),
   get: endpoint({ method: 'GET', path: '/segments/:id', params: refParams, response: dataOf(segmentDetailSchema) }),
-  update: endpoint({ method: 'PUT', path: '/segments/:id', params: refParams, body: updateSegmentSchema, wrappedBody: true, response: dataOf(segmentDetailSchema) }),
+  update: endpoint({ method: 'PUT', path: '/segments/:id', params: refParams, body: updateSegmentSchema, wrappedBody: true, response: dataOf(savedSegmentSchema) }),
   remove: endpoint({ method: 'DELETE', path: '/segments/:id', params: refParams, response: dataOf(segmentSchema) }),
   /** 200 with the finished run (wait), 202 with the queued one, or null when a run is already going. */
   execute: endpoint({

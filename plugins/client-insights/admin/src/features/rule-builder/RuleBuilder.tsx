@@ -24,7 +24,18 @@ export type RuleBuilderChange = { rule: unknown; complete: boolean; preview: Pre
  * Used by the segment builder page and by the tag center's auto rules. `refused`: the errors of a
  * save the server refused, with pointers into this rule, shown at their conditions.
  */
-export const RuleBuilder = ({ initial, onChange, refused }: { initial: Group; onChange?: (change: RuleBuilderChange) => void; refused?: FieldError[] }) => {
+export const RuleBuilder = ({
+  initial,
+  onChange,
+  refused,
+  segmentId,
+}: {
+  initial: Group;
+  onChange?: (change: RuleBuilderChange) => void;
+  refused?: FieldError[];
+  /** The segment being edited: left out of the preview's duplicate-rule warnings. */
+  segmentId?: number;
+}) => {
   const t = useT();
   const catalogue = useCatalogue();
   const tags = useTagOptions();
@@ -36,7 +47,7 @@ export const RuleBuilder = ({ initial, onChange, refused }: { initial: Group; on
   const { rule, pointers } = React.useMemo(() => toRule(root), [root]);
   const unfinished = React.useMemo(() => unfinishedNodes(root), [root]);
   const complete = unfinished.size === 0;
-  const preview = usePreview(rule, complete);
+  const preview = usePreview(rule, complete, segmentId);
 
   React.useEffect(() => {
     onChange?.({ rule, complete, preview });

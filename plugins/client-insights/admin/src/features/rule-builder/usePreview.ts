@@ -35,7 +35,7 @@ export const readPreview = (data: PreviewAnswer): PreviewResult => ({
  * a newer request supersedes an older one, and the round trip (request → parsed answer) is timed.
  * A refused rule is `invalid` with the server's message and errors, never a count of 0.
  */
-export const usePreview = (rule: unknown, ready: boolean, delay = 300) => {
+export const usePreview = (rule: unknown, ready: boolean, segmentId?: number, delay = 300) => {
   const api = useApiClient();
   const [state, setState] = React.useState<PreviewState>({ status: 'idle' });
   const key = JSON.stringify(rule);
@@ -52,7 +52,8 @@ export const usePreview = (rule: unknown, ready: boolean, delay = 300) => {
       setState((s) => ({ status: 'loading', previous: s.status === 'ok' ? s.result : undefined }));
       const started = performance.now();
       try {
-        const { data } = await api.request(rulesApi.preview, { body: { rule: JSON.parse(key) } });
+        // The segment being edited is left out of the duplicate-rule warnings.
+        const { data } = await api.request(rulesApi.preview, { body: { rule: JSON.parse(key), ...(segmentId ? { segmentId } : {}) } });
         if (mine !== seq.current) return;
         setState({ status: 'ok', result: readPreview(data), warnings: data.warnings, roundTripMs: performance.now() - started, ruleKey: key });
       } catch (e) {
@@ -64,6 +65,6 @@ export const usePreview = (rule: unknown, ready: boolean, delay = 300) => {
     }, delay);
     return () => clearTimeout(timer);
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [key, ready, delay]);
+  }, [key, ready, segmentId, delay]);
   return state;
 };

@@ -132,6 +132,7 @@ const BuilderEditor = ({ segment }: { segment?: SegmentDetail }) => {
         <RuleBuilder
           initial={initial}
           onChange={setChange}
+          segmentId={segment?.id}
           refused={refusal && change && JSON.stringify(change.rule) === refusal.ruleKey ? refusal.error.under('/rule') : undefined}
         />
         {mayWrite && (

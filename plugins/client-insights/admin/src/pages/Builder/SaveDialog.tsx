@@ -41,7 +41,7 @@ export const emptyForm = (): SegmentForm => ({
   parent: null,
   schedule: null,
   timezone: Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC',
-  visibility: 'team',
+  visibility: 'global',
   status: 'active',
 });
 

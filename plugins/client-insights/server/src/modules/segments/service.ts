@@ -2,6 +2,7 @@ import type { Core } from '@strapi/strapi';
 import { keyFromName } from '../../../../shared/keys';
 import { UID } from '../../core/constants';
 import { isUniqueViolation, withLock } from '../../core/db/dialect';
+import { getService } from '../../get-service';
 import { createAccess } from './access';
 import { createContext } from './context';
 import { segmentLockName, type Executor } from './executor';
@@ -63,6 +64,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
   const reload = async (id: number) => (await findSegments(knex(), tables(), (q) => q.where('s.id', id)))[0];
 
+  /** The saved rule's warnings (analysis, and segments with the same rule other than itself). */
+  const warningsFor = async (segment: SegmentRow) => (await getService(strapi, 'rules').check(segment.rule, { excludeSegmentId: segment.id })).warnings;
+
   return {
     ...readModels,
 
@@ -89,7 +93,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         description: input.description ?? null,
         type: input.type,
         rule: input.rule,
-        status: input.status,
+        segment_status: input.status,
         priority: input.priority,
         visibility: input.visibility,
         ...schedule,
@@ -109,7 +113,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         result = await runtime.executor().execute(created.id, { trigger: 'create', wait: true });
       }
       await runtime.resync();
-      return { ...view(await reload(created.id)), currentResult: result };
+      return { ...view(await reload(created.id)), currentResult: result, warnings: await warningsFor(created) };
     },
 
     async update(viewer: Viewer, ref: string | number, input: UpdateSegmentInput) {
@@ -130,9 +134,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         }
       }
       const data: Record<string, unknown> = {};
-      for (const k of ['name', 'description', 'type', 'rule', 'status', 'priority', 'visibility'] as const) {
+      for (const k of ['name', 'description', 'type', 'rule', 'priority', 'visibility'] as const) {
         if (input[k] !== undefined) data[k] = input[k];
       }
+      // The API's `status` is the type's segment_status (Strapi reserves `status`).
+      if (input.status !== undefined) data.segment_status = input.status;
       if (input.schedule !== undefined || input.timezone !== undefined || (type === 'static' && segment.scheduleCron)) {
         const wanted = input.schedule !== undefined ? input.schedule : type === 'static' ? null : segment.scheduleCron;
         Object.assign(data, scheduleOf(type, wanted, input.timezone ?? segment.scheduleTimezone ?? undefined));
@@ -145,7 +151,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         await runtime.executor().execute(segment.id, { trigger: 'snapshot', wait: true });
       }
       await runtime.resync();
-      return readModels.get(viewer, segment.id);
+      return { ...(await readModels.get(viewer, segment.id)), warnings: await warningsFor(await reload(segment.id)) };
     },
 
     /**
