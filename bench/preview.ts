@@ -86,7 +86,7 @@ const compareToQueryEngine = (operand: Operand, op: string, literals: Array<stri
     return { interactions: { type: operand.eventType, ...(operand.days === null ? {} : { occurred_at: since(operand.days) }) } };
   }
   if (operand.kind === 'order_count' && atLeastOne) {
-    return { orders: { status: 'paid', ...(operand.days === null ? {} : { ordered_at: since(operand.days) }) } };
+    return { orders: { payment_status: 'paid', ...(operand.days === null ? {} : { ordered_at: since(operand.days) }) } };
   }
   if (operand.kind !== 'field' || operand.field.group !== 'customer') return null;
   const column = operand.field.path.slice('customer.'.length);

@@ -64,7 +64,7 @@ const naiveRfm = async (database: string) => {
     const customers = await knex('customers').select('id');
     const orders = await knex('orders as o')
       .join('orders_customer_lnk as l', 'l.order_id', 'o.id')
-      .select('l.customer_id', 'o.amount', 'o.status', 'o.ordered_at');
+      .select('l.customer_id', 'o.amount', { status: 'o.payment_status' }, 'o.ordered_at');
     const interactions = await knex('interactions as i')
       .join('interactions_customer_lnk as l', 'l.interaction_id', 'i.id')
       .whereIn('i.type', ['complaint', 'negative_feedback'])

@@ -23,7 +23,7 @@ export type CustomerRow = {
   lead_source: string | null; notes: string | null; created_at: Date; updated_at: Date; published_at: Date;
 };
 export type OrderRow = {
-  id: number; document_id: string; amount: number; gross_margin: number; currency: string; kind: string; status: string;
+  id: number; document_id: string; amount: number; gross_margin: number; currency: string; kind: string; payment_status: string;
   ordered_at: Date; contract_end_at: Date | null; created_at: Date; updated_at: Date; published_at: Date;
 };
 export type InteractionRow = {
@@ -74,6 +74,19 @@ const seasonalTime = (rnd: Random, from: number, to: number): number => {
 };
 
 const roundTo = (value: number, step: number) => Math.round(value / step) * step;
+
+/**
+ * Repeat purchases follow the BG/NBD story the churn model assumes: while active, a client buys
+ * at a rate of their own (λ ~ Gamma, one purchase per PURCHASE_DAYS on average), and after each
+ * repeat purchase stops for good with a probability of their own (p ~ Beta(DROPOUT)). Some clients
+ * renew year after year, others stop after two or three orders, at random times; the models see both.
+ */
+const PURCHASE_SHAPE = 2.5;
+const PURCHASE_DAYS = 300;
+const DROPOUT = { a: 1.4, b: 2.6 };
+/** Two purchases of one client are at least this far apart (one service cycle's paperwork). */
+const MIN_GAP_DAYS = 21;
+const MAX_ORDERS = 12;
 
 export function* generateBatches(options: GenerateOptions): Generator<Batch> {
   const rnd = createRandom(options.seed);
@@ -148,15 +161,12 @@ export function* generateBatches(options: GenerateOptions): Generator<Batch> {
       let paidTotal = 0;
       let overdue = false;
       let repeat = false;
-      const orderCount = (() => {
-        switch (stage) {
-          case 'consultation': return rnd.chance(0.1) ? 1 : 0;
-          case 'application': return 1;
-          case 'signed': return rnd.chance(0.3) ? 2 : 1;
-          case 'in_service': return 1 + rnd.int(0, 3);
-          default: return rnd.int(1, 2);
-        }
-      })();
+      // Consultations rarely buy (a small assessment), applications once; clients further on
+      // follow the purchase-and-dropout process up to MAX_ORDERS.
+      const repeats = stage !== 'consultation' && stage !== 'application';
+      const orderCount = stage === 'consultation' ? (rnd.chance(0.1) ? 1 : 0) : repeats ? MAX_ORDERS : 1;
+      const meanGapDays = repeats ? PURCHASE_DAYS / (rnd.gamma(PURCHASE_SHAPE) / PURCHASE_SHAPE) : 0;
+      const dropout = repeats ? rnd.beta(DROPOUT.a, DROPOUT.b) : 1;
       let orderTime = createdAt + rnd.int(3, 60) * DAY;
       for (let k = 0; k < orderCount && orderTime < journeyEnd; k += 1) {
         const kind = k === 0 ? 'new' : rnd.chance(0.7) ? 'renewal' : 'upsell';
@@ -167,7 +177,7 @@ export function* generateBatches(options: GenerateOptions): Generator<Batch> {
         if (stage === 'application' && rnd.chance(0.25)) status = 'pending';
         else if (recent && rnd.chance(0.2)) status = 'pending';
         else if (rnd.chance(stage === 'in_service' ? 0.08 : 0.04)) status = 'overdue';
-        else if (stage === 'churned' && k === orderCount - 1 && rnd.chance(0.3)) status = 'refunded';
+        else if (stage === 'churned' && rnd.chance(0.15)) status = 'refunded';
         if (status === 'paid') paidTotal += amount;
         if (status === 'overdue') overdue = true;
         if (status === 'paid' && k > 0) repeat = true;
@@ -180,7 +190,7 @@ export function* generateBatches(options: GenerateOptions): Generator<Batch> {
           gross_margin: roundTo(amount * (0.25 + rnd.float() * 0.3), 10),
           currency: 'CNY',
           kind,
-          status,
+          payment_status: status,
           ordered_at: new Date(orderTime),
           contract_end_at: stage === 'consultation' ? null : new Date(orderTime + months * 30 * DAY),
           created_at: new Date(orderTime),
@@ -188,7 +198,9 @@ export function* generateBatches(options: GenerateOptions): Generator<Batch> {
           published_at: new Date(orderTime),
         });
         batch.orderLinks.push([orderId, id, k + 1]);
-        orderTime += rnd.int(300, 400) * DAY;
+        // As in the model, a client may drop out after each repeat purchase.
+        if (k > 0 && rnd.chance(dropout)) break;
+        orderTime += Math.max(MIN_GAP_DAYS, Math.round(rnd.exponential(meanGapDays))) * DAY;
       }
 
       // Interactions: episodes (email → open → click, signup → check-in, scheduled → attended, ...).

@@ -52,8 +52,32 @@ export const createRandom = (seed: string | number) => {
     }
     return entries[entries.length - 1][0];
   };
+  /** Gamma(shape, scale) (Marsaglia–Tsang; shape < 1 by the boost U^(1/shape)). */
+  const gamma = (shape: number, scale = 1): number => {
+    if (shape < 1) return gamma(shape + 1, scale) * Math.pow(1 - float(), 1 / shape);
+    const d = shape - 1 / 3;
+    const c = 1 / Math.sqrt(9 * d);
+    for (;;) {
+      let x: number;
+      let v: number;
+      do {
+        x = normal();
+        v = 1 + c * x;
+      } while (v <= 0);
+      v = v * v * v;
+      const u = 1 - float();
+      if (u < 1 - 0.0331 * x ** 4 || Math.log(u) < 0.5 * x * x + d * (1 - v + Math.log(v))) return d * v * scale;
+    }
+  };
+  /** Beta(a, b), from two gammas. */
+  const beta = (a: number, b: number) => {
+    const x = gamma(a);
+    return x / (x + gamma(b));
+  };
+  /** Exponential with the given mean. */
+  const exponential = (mean: number) => -Math.log(1 - float()) * mean;
   /** A Strapi-like document id: 24 lowercase alphanumerics, six base-36 digits per draw. */
   const sixDigits = () => Math.floor(float() * 2176782336).toString(36).padStart(6, '0');
   const documentId = () => sixDigits() + sixDigits() + sixDigits() + sixDigits();
-  return { float, int, chance, pick, normal, weighted, documentId, logNormal: (mu: number, sigma: number) => Math.exp(mu + sigma * normal()) };
+  return { float, int, chance, pick, normal, weighted, gamma, beta, exponential, documentId, logNormal: (mu: number, sigma: number) => Math.exp(mu + sigma * normal()) };
 };

@@ -114,8 +114,8 @@ const writeBatch = async (knex: Knex, b: Batch, freeze: boolean) => {
   const w = (table: string, columns: string[], rows: unknown[][]) => writeRows(knex, table, columns, rows, { freeze });
   await w('customers', ['id', 'document_id', 'name', 'email', 'phone', 'region', 'language', 'education', 'target_major', 'program', 'stage', 'lead_source', 'notes', 'created_at', 'updated_at', 'published_at'],
     b.customers.map((c) => [c.id, c.document_id, c.name, c.email, c.phone, c.region, c.language, c.education, c.target_major, c.program, c.stage, c.lead_source, c.notes, c.created_at, c.updated_at, c.published_at]));
-  await w('orders', ['id', 'document_id', 'amount', 'gross_margin', 'currency', 'kind', 'status', 'ordered_at', 'contract_end_at', 'created_at', 'updated_at', 'published_at'],
-    b.orders.map((o) => [o.id, o.document_id, o.amount, o.gross_margin, o.currency, o.kind, o.status, o.ordered_at, o.contract_end_at, o.created_at, o.updated_at, o.published_at]));
+  await w('orders', ['id', 'document_id', 'amount', 'gross_margin', 'currency', 'kind', 'payment_status', 'ordered_at', 'contract_end_at', 'created_at', 'updated_at', 'published_at'],
+    b.orders.map((o) => [o.id, o.document_id, o.amount, o.gross_margin, o.currency, o.kind, o.payment_status, o.ordered_at, o.contract_end_at, o.created_at, o.updated_at, o.published_at]));
   await w('interactions', ['id', 'document_id', 'type', 'occurred_at', 'channel', 'properties', 'created_at', 'updated_at', 'published_at'],
     b.interactions.map((i) => [i.id, i.document_id, i.type, i.occurred_at, i.channel, i.properties, i.created_at, i.updated_at, i.published_at]));
   await w('orders_customer_lnk', ['order_id', 'customer_id', 'order_ord'], b.orderLinks);

@@ -24,7 +24,7 @@ describe('customer list and profile endpoints', () => {
     const wang = await mk('Wang', { referrer: li.documentId, region: 'Beijing' });
     await mk('Zhang', { referrer: li.documentId, family_members: [wang.documentId], stage: 'consultation' });
     const now = Date.now();
-    await app.strapi.documents('api::order.order').create({ data: { amount: 30000, kind: 'new', status: 'paid', ordered_at: new Date(now - 5 * 86400000).toISOString(), customer: li.documentId } as any });
+    await app.strapi.documents('api::order.order').create({ data: { amount: 30000, kind: 'new', payment_status: 'paid', ordered_at: new Date(now - 5 * 86400000).toISOString(), customer: li.documentId } as any });
     await app.strapi.documents('api::interaction.interaction').create({ data: { type: 'meeting_attended', occurred_at: new Date(now - 86400000).toISOString(), customer: li.documentId } as any });
     await app.strapi.documents('api::interaction.interaction').create({ data: { type: 'email_open', occurred_at: new Date(now - 10 * 86400000).toISOString(), customer: li.documentId } as any });
     const tag = await app.strapi.documents('api::tag.tag').create({ data: { name: 'VIP', slug: 'vip', category: 'value', visibility: 'global' } as any });
@@ -46,16 +46,16 @@ describe('customer list and profile endpoints', () => {
     expect(bad.body.error.details.errors[0].path).toBe('/pageSize');
   });
 
-  it('masks contact fields without sensitive.view, and does not search them', async () => {
+  it('masks contact fields (not names) without sensitive.view, and does not search them', async () => {
     const list = await get(viewer, '/customers?q=Shanghai');
     expect(list.status).toBe(200);
     const li = list.body.data.find((c: any) => c.id === ids.Li);
-    expect(li).toMatchObject({ name: 'L*', email: 'l***@example.com', phone: '*******1234' });
+    expect(li).toMatchObject({ name: 'Li', email: 'l***@example.com', phone: '*******1234' });
     expect((await get(viewer, '/customers?q=zhang@')).body.data).toEqual([]);
     const profile = await get(viewer, `/customers/${ids.Li}`);
     expect(profile.body.data.masked).toBe(true);
     expect(profile.body.data.customer.email).toBe('l***@example.com');
-    expect(profile.body.data.referrals.map((r: any) => r.name).sort()).toEqual(['W***', 'Z****']);
+    expect(profile.body.data.referrals.map((r: any) => r.name).sort()).toEqual(['Wang', 'Zhang']);
     const full = await get(admin, `/customers/${ids.Li}`);
     expect(full.body.data.customer.email).toBe('li@example.com');
   });

@@ -7,7 +7,7 @@
  *
  * (no argument: all three; a run for some databases keeps the others' entries). The release's
  * code is taken from git (`git archive`), so nothing of today's code runs its migrations; today's
- * app only creates Strapi's tables, which are the same as in that release (src/api is unchanged).
+ * app only creates Strapi's tables, with the release's column names (releaseHostColumns).
  */
 import { execSync } from 'child_process';
 import fs from 'fs';
@@ -16,7 +16,7 @@ import type { Knex } from 'knex';
 import type { DbClient } from '../helpers/databases';
 import { ROOT, startStrapi } from '../helpers/strapi';
 import { dropPluginSchema, encodeBinding, pluginSchema, type RecordedStatement } from './plugin-schema';
-import { FIXTURE, readReleaseFixture, RELEASE } from './release';
+import { FIXTURE, readReleaseFixture, RELEASE, releaseHostColumns } from './release';
 
 type Migrate = (knex: Knex) => Promise<void>;
 
@@ -59,6 +59,7 @@ const record = async (client: DbClient, { migrate, ids }: { migrate: Migrate; id
     await dropPluginSchema(knex, client);
     const left = await pluginSchema(knex, client);
     if (left.columns.length || left.indexes.length) throw new Error(`plugin schema left after the drop: ${JSON.stringify(left)}`);
+    await releaseHostColumns(knex);
     const statements: RecordedStatement[] = [];
     // Instants (ci_migrations.applied_at) as the release's commit time, so that a new run writes the same file.
     const releasedAt = new Date(execSync(`git show -s --format=%cI ${RELEASE}`, { cwd: ROOT }).toString().trim());

@@ -2,17 +2,22 @@ import type { Knex } from 'knex';
 import { isUniqueViolation } from '../../plugins/client-insights/server/src/core/db/dialect';
 import { migrate } from '../../plugins/client-insights/server/src/core/db/migrate';
 import migrations from '../../plugins/client-insights/server/src/core/db/migrations';
+import { renameStatusColumns, STATUS_RENAMES } from '../../plugins/client-insights/server/src/core/db/migrations/status-renames';
 import { HOST_TABLES, hostTables } from '../../plugins/client-insights/server/src/core/db/tables';
 import { dbClient } from '../helpers/databases';
 import { startStrapi, type TestApp } from '../helpers/strapi';
 import { dropPluginSchema, pluginSchema, replay, type PluginSchema } from './plugin-schema';
-import { readReleaseFixture, RELEASE } from './release';
+import { readReleaseFixture, RELEASE, releaseHostColumns } from './release';
 
 /**
  * A database created by release 664c603 (its migrations' statements, recorded by
  * generate-release-fixture.ts) ends, once migrated by today's code, with the same plugin schema as
  * a fresh one: same tables, columns, indexes and constraints. A migration whose SQL changed
  * after its release, or a reordered list, makes the two differ.
+ *
+ * An upgrade as it happens: the release's Strapi tables have their `status` columns; on boot,
+ * register.ts's hook renames them before Strapi's schema sync (renameStatusColumns), then the
+ * plugin's bootstrap migrates.
  */
 describe(`upgrade from release ${RELEASE}`, () => {
   const client = dbClient();
@@ -25,6 +30,18 @@ describe(`upgrade from release ${RELEASE}`, () => {
     if (!release) throw new Error(`no ${client} entry in the release fixture: run tests/db/generate-release-fixture.ts ${client}`);
     app = await startStrapi();
   });
+  /** The release's database: Strapi's tables under the release's column names, then its migrations' statements. */
+  const buildRelease = async () => {
+    await dropPluginSchema(knex, client);
+    await releaseHostColumns(knex);
+    await replay(knex, release!.statements);
+  };
+  /** What a boot of today's code does to it: the pre-sync rename (register.ts), then migrate. */
+  const upgrade = async () => {
+    await renameStatusColumns(knex);
+    await migrate(knex);
+  };
+
   afterAll(async () => {
     await knex?.destroy();
     await app?.db.drop();
@@ -42,7 +59,8 @@ describe(`upgrade from release ${RELEASE}`, () => {
 
     await dropPluginSchema(knex, client);
     expect(await pluginSchema(knex, client)).toEqual({ columns: [], indexes: [], constraints: [] });
-    await replay(knex, release!.statements);
+    await buildRelease();
+    for (const { table } of STATUS_RENAMES) expect([table, await knex.schema.hasColumn(table, 'status')]).toEqual([table, true]);
     // The release's list is where today's list starts: the same ids in the same order.
     expect(migrations.slice(0, release!.migrations.length).map((m) => m.id)).toEqual(release!.migrations);
     expect((await knex('ci_migrations').pluck('id')).sort()).toEqual([...release!.migrations].sort());
@@ -52,17 +70,19 @@ describe(`upgrade from release ${RELEASE}`, () => {
       if (/insert into .ci_migrations./.test(q.sql)) applied.push(String(q.bindings!.find((b) => typeof b === 'string')));
     };
     knex.on('query', recordInsert);
-    await migrate(knex);
+    await upgrade();
     knex.off('query', recordInsert);
     expect(applied).toEqual(migrations.slice(release!.migrations.length).map((m) => m.id));
 
     expect(await pluginSchema(knex, client)).toEqual(fresh);
+    for (const { table, to } of STATUS_RENAMES) {
+      expect([table, await knex.schema.hasColumn(table, 'status'), await knex.schema.hasColumn(table, to)]).toEqual([table, false, true]);
+    }
   });
 
   it('makes segment keys unique: earlier duplicates renamed deterministically, new ones refused', async () => {
     // Back to the release's schema, with keys stored twice (two creates that raced past the check).
-    await dropPluginSchema(knex, client);
-    await replay(knex, release!.statements);
+    await buildRelease();
     const insert = async (key: string | null) => {
       await knex(HOST_TABLES.segments).insert({ document_id: `doc-${Math.random().toString(36).slice(2)}`, name: key ?? 'no key', key });
       return Number((await knex(HOST_TABLES.segments).max({ id: 'id' }).first())!.id);
@@ -74,7 +94,7 @@ describe(`upgrade from release ${RELEASE}`, () => {
     const other = await insert('other');
     await insert(null);
     await insert(null);
-    await migrate(knex);
+    await upgrade();
     const keys = Object.fromEntries((await knex(HOST_TABLES.segments).whereNotNull('key').select('id', 'key')).map((r: any) => [Number(r.id), r.key]));
     expect(keys).toEqual({ [vip1]: 'vip', [vip2]: `vip-${vip2}-${vip2}`, [vip3]: `vip-${vip3}`, [taken]: `vip-${vip2}`, [other]: 'other' });
     expect(await pluginSchema(knex, client)).toEqual(fresh);

@@ -12,7 +12,7 @@ describe('overview counts endpoint', () => {
     const a = await customers.create({ data: { name: 'Li Wei', stage: 'signed' } });
     await customers.create({ data: { name: 'Wang Fang', stage: 'consultation' } });
     await app.strapi.documents('api::order.order').create({
-      data: { amount: 5000, kind: 'new', status: 'paid', ordered_at: new Date().toISOString(), customer: a.documentId },
+      data: { amount: 5000, kind: 'new', payment_status: 'paid', ordered_at: new Date().toISOString(), customer: a.documentId },
     });
     const token = await adminSession(app);
     const res = await fetch(`${app.url}/client-insights/overview/counts`, { headers: { authorization: `Bearer ${token}` } });

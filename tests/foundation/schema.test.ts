@@ -13,14 +13,14 @@ describe('data model', () => {
     expect(attributes('api::customer.customer')).toEqual(
       expect.arrayContaining(['name', 'email', 'phone', 'region', 'language', 'education', 'target_major', 'program', 'stage', 'lead_source', 'owner', 'referrer', 'referrals', 'family_members', 'notes'])
     );
-    expect(attributes('api::order.order')).toEqual(expect.arrayContaining(['customer', 'amount', 'gross_margin', 'currency', 'kind', 'status', 'ordered_at', 'contract_end_at']));
+    expect(attributes('api::order.order')).toEqual(expect.arrayContaining(['customer', 'amount', 'gross_margin', 'currency', 'kind', 'payment_status', 'ordered_at', 'contract_end_at']));
     expect(attributes('api::interaction.interaction')).toEqual(expect.arrayContaining(['customer', 'type', 'occurred_at', 'channel', 'campaign', 'properties']));
     expect(attributes('api::tag.tag')).toEqual(expect.arrayContaining(['name', 'slug', 'category', 'description', 'color', 'rule', 'visibility', 'owner']));
     expect(attributes('api::segment.segment')).toEqual(
-      expect.arrayContaining(['name', 'key', 'description', 'type', 'rule', 'status', 'priority', 'parent', 'schedule_cron', 'schedule_timezone', 'visibility', 'owner', 'last_calculated_at', 'member_count'])
+      expect.arrayContaining(['name', 'key', 'description', 'type', 'rule', 'segment_status', 'priority', 'parent', 'schedule_cron', 'schedule_timezone', 'visibility', 'owner', 'last_calculated_at', 'member_count'])
     );
-    expect(attributes('api::automation-rule.automation-rule')).toEqual(expect.arrayContaining(['name', 'trigger', 'conditions', 'actions', 'status', 'last_run_at']));
-    expect(attributes('api::task.task')).toEqual(expect.arrayContaining(['title', 'customer', 'assignee', 'due_at', 'kind', 'status']));
+    expect(attributes('api::automation-rule.automation-rule')).toEqual(expect.arrayContaining(['name', 'trigger', 'conditions', 'actions', 'rule_status', 'last_run_at']));
+    expect(attributes('api::task.task')).toEqual(expect.arrayContaining(['title', 'customer', 'assignee', 'due_at', 'kind', 'task_status']));
     expect(attributes('api::campaign.campaign')).toEqual(expect.arrayContaining(['name', 'channel', 'started_at', 'ended_at', 'budget']));
     const interactionTypes = (app.strapi.contentType('api::interaction.interaction').attributes.type as any).enum;
     expect(interactionTypes).toEqual(
@@ -53,7 +53,7 @@ describe('data model', () => {
       ['customers', 'ci_customers_stage_idx'], ['customers', 'ci_customers_region_idx'], ['customers', 'ci_customers_lead_source_idx'],
       ['customers', 'ci_customers_education_idx'], ['customers', 'ci_customers_language_idx'], ['customers', 'ci_customers_created_at_idx'],
       ['customers', 'ci_customers_target_major_idx'], ['customers', 'ci_customers_program_idx'],
-      ['orders', 'ci_orders_status_ordered_at_idx'], ['orders', 'ci_orders_kind_idx'],
+      ['orders', 'ci_orders_payment_status_ordered_at_idx'], ['orders', 'ci_orders_kind_idx'],
       ['interactions', 'ci_interactions_type_occurred_at_idx'], ['interactions', 'ci_interactions_occurred_at_idx'],
       ['orders_customer_lnk', 'ci_orders_customer_lnk_customer_id_order_id_idx'],
       ['interactions_customer_lnk', 'ci_interactions_customer_lnk_customer_id_interaction_id_idx'],

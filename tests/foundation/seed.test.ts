@@ -69,7 +69,7 @@ describe('demo data generator', () => {
     expect(types).toEqual(['complaint', 'email_click', 'email_open', 'email_sent', 'event_checkin', 'event_signup', 'follow_up', 'form_submitted', 'meeting_attended', 'meeting_scheduled', 'negative_feedback', 'referral', 'website_visit']);
     const categories = (await knex('tags').join('ci_customer_tags', 'tags.id', 'ci_customer_tags.tag_id').distinct('tags.category')).map((r: any) => r.category).sort();
     expect(categories).toEqual(['basic', 'behavior', 'risk', 'value']);
-    const statuses = (await knex('orders').distinct('status')).map((r: any) => r.status).sort();
+    const statuses = (await knex('orders').distinct('payment_status')).map((r: any) => r.payment_status).sort();
     expect(statuses).toEqual(['overdue', 'paid', 'pending', 'refunded']);
     expect(await count(knex, "select count(*) from orders where kind = 'renewal'")).toBeGreaterThan(0);
     expect(await count(knex, 'select count(*) from customers_referrer_lnk')).toBeGreaterThan(20);

@@ -1,4 +1,5 @@
 import { errorEnvelopeSchema } from '../../plugins/client-insights/shared/errors';
+import { mountedPaths, pluginRoutes } from '../helpers/plugin-routes';
 import { adminSession, apiToken, startStrapi, type TestApp } from '../helpers/strapi';
 
 /**
@@ -54,21 +55,7 @@ const BAD: Record<string, Bad> = {
   'overview.counts': { query: 'x=1', pointer: '/x' },
   'overview.kpis': { query: 'x=1', pointer: '/x' },
   'overview.valueCharts': { query: 'x=1', pointer: '/x' },
-};
-
-type Target = { method: string; path: string; handler: string; as: 'admin' | 'api' };
-
-/** Every route that runs a plugin handler, with its full URL pattern, from the running app. */
-const pluginRoutes = (app: TestApp): Target[] => {
-  const plugin = app.strapi.plugin('client-insights').routes as unknown as Record<string, { type: string; routes: any[] }>;
-  const admin = plugin.admin.routes.map((r) => ({ method: r.method, path: `/client-insights${r.path}`, handler: r.handler, as: 'admin' as const }));
-  const content = plugin['content-api'].routes.map((r) => ({ method: r.method, path: `/api${r.config?.prefix ?? '/client-insights'}${r.path}`, handler: r.handler, as: 'api' as const }));
-  const hostRouters = Object.values((app.strapi as any).api('segment').routes) as { routes: any[] }[];
-  const host = hostRouters
-    .flatMap((router) => router.routes)
-    .filter((r) => typeof r.handler === 'string' && r.handler.startsWith('plugin::client-insights.'))
-    .map((r) => ({ method: r.method, path: `/api${r.path}`, handler: r.handler.replace('plugin::client-insights.', ''), as: 'api' as const }));
-  return [...admin, ...content, ...host];
+  'docs.openapi': { query: 'x=1', pointer: '/x' },
 };
 
 describe('every plugin route refuses a bad request in Strapi\'s error envelope', () => {
@@ -85,12 +72,10 @@ describe('every plugin route refuses a bad request in Strapi\'s error envelope',
 
   it('covers every route, each answering 400 with the field named by JSON pointer', async () => {
     const routes = pluginRoutes(app);
-    // 42 admin routes, 5 content-API routes of the plugin, 21 under /api/segments in the host.
-    expect(routes.filter((r) => r.as === 'admin')).toHaveLength(42);
-    expect(routes.filter((r) => r.as === 'api')).toHaveLength(26);
-    const mounted = new Set(
-      (app.strapi.server.listRoutes() as Array<{ path: string; methods: string[] }>).flatMap((layer) => layer.methods.map((m) => `${m} ${layer.path}`))
-    );
+    // 43 admin routes, 6 content-API routes of the plugin, 21 under /api/segments in the host.
+    expect(routes.filter((r) => r.as === 'admin')).toHaveLength(43);
+    expect(routes.filter((r) => r.as === 'api')).toHaveLength(27);
+    const mounted = mountedPaths(app);
     const failures: string[] = [];
     for (const route of routes) {
       const label = `${route.method} ${route.path} (${route.handler})`;

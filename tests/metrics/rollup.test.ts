@@ -47,10 +47,10 @@ describe('metrics rollup', () => {
     const a = await docs(C).create({ data: { name: 'A', referrer: ref.documentId } });
     await docs(C).create({ data: { name: 'B', referrer: ref.documentId } });
     const order = (data: Record<string, unknown>) => docs(O).create({ data: { customer: a.documentId, ...data } as any });
-    await order({ amount: 1000, gross_margin: 100, kind: 'new', status: 'paid', ordered_at: '2025-01-10T00:00:00.000Z', contract_end_at: '2026-01-10T00:00:00.000Z' });
-    await order({ amount: 2000, gross_margin: 300, kind: 'renewal', status: 'paid', ordered_at: '2025-06-01T00:00:00.000Z', contract_end_at: '2025-12-01T00:00:00.000Z' });
-    await order({ amount: 500, kind: 'upsell', status: 'overdue', ordered_at: '2025-07-01T00:00:00.000Z' });
-    await order({ amount: 700, kind: 'renewal', status: 'refunded', ordered_at: '2025-08-01T00:00:00.000Z' });
+    await order({ amount: 1000, gross_margin: 100, kind: 'new', payment_status: 'paid', ordered_at: '2025-01-10T00:00:00.000Z', contract_end_at: '2026-01-10T00:00:00.000Z' });
+    await order({ amount: 2000, gross_margin: 300, kind: 'renewal', payment_status: 'paid', ordered_at: '2025-06-01T00:00:00.000Z', contract_end_at: '2025-12-01T00:00:00.000Z' });
+    await order({ amount: 500, kind: 'upsell', payment_status: 'overdue', ordered_at: '2025-07-01T00:00:00.000Z' });
+    await order({ amount: 700, kind: 'renewal', payment_status: 'refunded', ordered_at: '2025-08-01T00:00:00.000Z' });
     await docs(I).create({ data: { customer: a.documentId, type: 'complaint', occurred_at: '2025-03-01T00:00:00.000Z' } as any });
     await docs(I).create({ data: { customer: a.documentId, type: 'email_open', occurred_at: '2025-09-01T12:00:00.000Z' } as any });
     await metrics().drain();
@@ -120,7 +120,7 @@ describe('metrics rollup', () => {
                     amount: Math.round(rnd() * 100000) / 100,
                     gross_margin: rnd() < 0.2 ? null : Math.round(rnd() * 10000) / 100,
                     kind: pick(['new', 'renewal', 'upsell']),
-                    status: pick(['paid', 'paid', 'pending', 'overdue', 'refunded']),
+                    payment_status: pick(['paid', 'paid', 'pending', 'overdue', 'refunded']),
                     ordered_at: date(),
                     contract_end_at: rnd() < 0.5 ? date() : null,
                   } as any,
@@ -130,12 +130,12 @@ describe('metrics rollup', () => {
           break;
         case 5: { // move an order to another customer, maybe changing its status
           const o = pick(orders);
-          if (o && c) await docs(O).update({ documentId: o, data: { customer: c, ...(rnd() < 0.5 ? { status: pick(['paid', 'overdue', 'refunded']) } : {}) } as any });
+          if (o && c) await docs(O).update({ documentId: o, data: { customer: c, ...(rnd() < 0.5 ? { payment_status: pick(['paid', 'overdue', 'refunded']) } : {}) } as any });
           break;
         }
         case 6: { // change status / amount only
           const o = pick(orders);
-          if (o) await docs(O).update({ documentId: o, data: { status: pick(['paid', 'pending', 'overdue']), amount: Math.round(rnd() * 50000) } as any });
+          if (o) await docs(O).update({ documentId: o, data: { payment_status: pick(['paid', 'pending', 'overdue']), amount: Math.round(rnd() * 50000) } as any });
           break;
         }
         case 7: {
@@ -182,7 +182,7 @@ describe('metrics rollup', () => {
   it('moving an order changes both customers and announces both', async () => {
     const x = await docs(C).create({ data: { name: 'X' } });
     const y = await docs(C).create({ data: { name: 'Y' } });
-    const o = await docs(O).create({ data: { customer: x.documentId, amount: 100, kind: 'new', status: 'paid', ordered_at: '2025-01-01T00:00:00.000Z' } as any });
+    const o = await docs(O).create({ data: { customer: x.documentId, amount: 100, kind: 'new', payment_status: 'paid', ordered_at: '2025-01-01T00:00:00.000Z' } as any });
     await metrics().drain();
     const seen = new Set<number>();
     const listener = ({ customerIds }: { customerIds: number[] }) => customerIds.forEach((id) => seen.add(id));
@@ -199,7 +199,7 @@ describe('metrics rollup', () => {
     const w = await docs(C).create({ data: { name: 'W' } });
     await metrics().drain();
     const order = await app.strapi.db.query(O as any).create({
-      data: { amount: 250, kind: 'renewal', status: 'paid', ordered_at: new Date('2025-02-01T00:00:00Z'), customer: w.id },
+      data: { amount: 250, kind: 'renewal', payment_status: 'paid', ordered_at: new Date('2025-02-01T00:00:00Z'), customer: w.id },
     });
     await metrics().drain();
     const row = await app.strapi.db.connection('ci_customer_metrics').where('customer_id', w.id).first();
@@ -213,7 +213,7 @@ describe('metrics rollup', () => {
   it('marks left behind by a crash are drained (as at startup)', async () => {
     const knex = app.strapi.db.connection;
     const v = await docs(C).create({ data: { name: 'V' } });
-    await docs(O).create({ data: { customer: v.documentId, amount: 900, kind: 'new', status: 'paid', ordered_at: '2025-03-01T00:00:00.000Z' } as any });
+    await docs(O).create({ data: { customer: v.documentId, amount: 900, kind: 'new', payment_status: 'paid', ordered_at: '2025-03-01T00:00:00.000Z' } as any });
     await metrics().drain();
     // A process that committed a write and its mark, then died before draining: stale row + mark.
     await knex('ci_customer_metrics').where('customer_id', v.id).update({ order_count: 0, total_spent: 0 });
@@ -228,7 +228,7 @@ describe('metrics rollup', () => {
     await metrics().drain();
     await expect(
       app.strapi.db.transaction(async () => {
-        await docs(O).create({ data: { customer: z.documentId, amount: 100, kind: 'new', status: 'paid', ordered_at: '2025-01-01T00:00:00.000Z' } as any });
+        await docs(O).create({ data: { customer: z.documentId, amount: 100, kind: 'new', payment_status: 'paid', ordered_at: '2025-01-01T00:00:00.000Z' } as any });
         throw new Error('abort');
       })
     ).rejects.toThrow('abort');

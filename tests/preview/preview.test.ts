@@ -40,7 +40,7 @@ describe('rule catalogue and preview', () => {
       return c.documentId;
     };
     const order = (customerDoc: string, amount: number, days: number, status = 'paid') =>
-      docs('api::order.order').create({ data: { customer: customerDoc, amount, kind: 'new', status, ordered_at: daysBefore(days) } as any });
+      docs('api::order.order').create({ data: { customer: customerDoc, amount, kind: 'new', payment_status: status, ordered_at: daysBefore(days) } as any });
     // A and C are VIPs (> 100000 paid, an order in the last 30 days); B spent enough but not lately.
     const a = await customer('A', { stage: 'signed', region: 'Beijing' });
     await order(a, 120000, 10);
@@ -158,7 +158,7 @@ describe('rule catalogue and preview', () => {
 
   it('warns when an existing segment has the same rule written differently', async () => {
     await app.strapi.documents('api::segment.segment').create({
-      data: { name: 'VIP', key: 'vip', type: 'dynamic', status: 'active', visibility: 'global', rule: VIP } as any,
+      data: { name: 'VIP', key: 'vip', type: 'dynamic', segment_status: 'active', visibility: 'global', rule: VIP } as any,
     });
     const same = { and: [{ '>=': [{ order_count: [30] }, 1] }, { and: [{ '>': [v('metrics.total_spent'), 100000] }] }] };
     const { body } = await preview(same);

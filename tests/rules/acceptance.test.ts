@@ -25,7 +25,7 @@ describe('rule engine acceptance', () => {
     ids.set(name, created.id as number);
     for (const [amount, status, orderedAt] of orders) {
       await app.strapi.documents('api::order.order').create({
-        data: { amount, status, kind: 'new', ordered_at: orderedAt, customer: created.documentId } as any,
+        data: { amount, payment_status: status, kind: 'new', ordered_at: orderedAt, customer: created.documentId } as any,
       });
     }
     return created;
@@ -144,5 +144,47 @@ describe('rule engine acceptance', () => {
     expect((await matchQuery(knex, rule, { now, customerIds: [star.id as number] })).length).toBe(1);
     expect(await matchQuery(knex, rule, { now, customerIds: [ids.get('T wrong region')!, ids.get('V no email')!] })).toEqual([]);
     expect(await matchQuery(knex, rule, { now, customerIds: [] })).toEqual([]);
+  });
+
+  it('metrics.avg_order_value is total_spent / order_count exactly, not rounded to cents', async () => {
+    await customer('AOV 10, 10, 10.01', { stage: 'signed' }, [
+      [10, 'paid', ago(3)],
+      [10, 'paid', ago(2)],
+      [10.01, 'paid', ago(1)],
+    ]);
+    await customer('AOV 3 x 0.78', { stage: 'signed' }, [
+      [0.78, 'paid', ago(3)],
+      [0.78, 'paid', ago(2)],
+      [0.78, 'paid', ago(1)],
+    ]);
+    await customer('AOV 129500 / 3', { stage: 'signed' }, [
+      [43166.67, 'paid', ago(3)],
+      [43166.67, 'paid', ago(2)],
+      [43166.66, 'paid', ago(1)],
+    ]);
+    await customer('AOV no paid order', { stage: 'signed' }, [[10, 'pending', ago(1)]]);
+    await app.strapi.plugin('client-insights').service('metrics').rebuild();
+    const aov = (op: string, ...literals: unknown[]) =>
+      op === 'between' ? { '<=': [literals[0], v('metrics.avg_order_value'), literals[1]] } : { [op]: [v('metrics.avg_order_value'), ...literals] };
+    const cases: Array<[unknown, string[]]> = [
+      [aov('==', 10), []],
+      [aov('>', 10), ['AOV 10, 10, 10.01', 'AOV 129500 / 3']],
+      [aov('<=', 10), ['AOV 3 x 0.78']],
+      [aov('==', 0.78), ['AOV 3 x 0.78']],
+      [aov('>=', 0.78), ['AOV 10, 10, 10.01', 'AOV 129500 / 3', 'AOV 3 x 0.78']],
+      [aov('<', 0.78), []],
+      [aov('==', 43166.67), []],
+      [aov('<', 43166.67), ['AOV 10, 10, 10.01', 'AOV 129500 / 3', 'AOV 3 x 0.78']],
+      [aov('between', 43166.66, 43166.67), ['AOV 129500 / 3']],
+      [aov('==', 10.003333333333334), []],
+      [aov('in', [10, 0.78, 43166.67]), ['AOV 3 x 0.78']],
+      [aov('==', null), ['AOV no paid order']],
+      [{ '!': aov('>', 10) }, ['AOV 3 x 0.78', 'AOV no paid order']],
+    ];
+    const mine = (names: string[]) => names.filter((n) => n.startsWith('AOV'));
+    for (const [rule, expected] of cases) {
+      expect([rule, mine(await selected(rule))]).toEqual([rule, expected]);
+      expect([rule, mine(await accepted(rule))]).toEqual([rule, expected]);
+    }
   });
 });

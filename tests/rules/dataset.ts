@@ -41,6 +41,12 @@ export const VALUES = {
   majors: ['Computer Science', 'computer science', 'Finance', 'Data Science', 'Economics'],
   programs: ['MSc', 'MBA', 'PhD', 'BSc', 'Foundation'],
   amounts: [0, 0.1, 0.2, 0.5, 100, 4999.99, 5000, 5000.5, 20000, 99999.99, 100000, 100000.01, 250000],
+  /**
+   * Paid orders whose average does not end in two decimals (30.01 / 3, 129500 / 3), or ends
+   * exactly on a literal where doubles miss it (2.34 / 3 is 0.7799999999999999 in floats).
+   */
+  averages: [[10, 10, 10.01], [0.78, 0.78, 0.78], [43166.67, 43166.67, 43166.66], [0.1, 0.1, 0.1], [4999.99, 5000, 5000], [100000, 100000.01, 100000.01, 100000.01]],
+  averageLiterals: [10, 10.01, 0.78, 0.1, 43166.67, 43166.66, 10.003333333333334, 0.7799999999999999, 4999.996666666667, 4999.99, 100000.0075],
   tags: ['vip', 'VIP', 'at-risk', 'student', 'expired-only'],
   segments: ['high-value', 'High-Value', 'dormant', 'empty-segment', 'no-current-run'],
   scores: {
@@ -115,7 +121,7 @@ export const buildDataset = async (
   await insertBatches(
     knex,
     'segments',
-    VALUES.segments.map((key, i) => ({ id: segmentIds[i], document_id: doc(), name: `Segment ${key}`, key, type: 'dynamic', status: 'active' }))
+    VALUES.segments.map((key, i) => ({ id: segmentIds[i], document_id: doc(), name: `Segment ${key}`, key, type: 'dynamic', segment_status: 'active' }))
   );
   // Current runs: 2 for most segments; "no-current-run" has members but no current pointer.
   await insertBatches(
@@ -169,12 +175,13 @@ export const buildDataset = async (
 
     // Orders: a quarter of customers have none.
     const myOrders: Array<{ amount: number; margin: number | null; status: string; kind: string; at: Date; end: Date | null }> = [];
-    const orderCount = r.chance(0.25) ? 0 : r.int(1, 5);
+    const averaged = r.chance(0.1) ? r.pick(VALUES.averages) : null;
+    const orderCount = averaged ? averaged.length : r.chance(0.25) ? 0 : r.int(1, 5);
     for (let k = 0; k < orderCount; k += 1) {
       const order = {
-        amount: r.chance(0.8) ? r.pick(VALUES.amounts) : r.int(1, 300_000) / 2,
+        amount: averaged ? averaged[k] : r.chance(0.8) ? r.pick(VALUES.amounts) : r.int(1, 300_000) / 2,
         margin: maybe(r, 0.8, () => cents(r.int(0, 50_000) / 4)),
-        status: r.chance(0.6) ? 'paid' : r.pick(STATUSES),
+        status: averaged || r.chance(0.6) ? 'paid' : r.pick(STATUSES),
         kind: r.pick(KINDS),
         at: someDate(r, now),
         end: maybe(r, 0.5, () => someDate(r, new Date(now.getTime() + 400 * DAY))),
@@ -188,7 +195,7 @@ export const buildDataset = async (
         gross_margin: order.margin,
         currency: 'CNY',
         kind: order.kind,
-        status: order.status,
+        payment_status: order.status,
         ordered_at: d(order.at),
         contract_end_at: d(order.end),
         created_at: stamp,

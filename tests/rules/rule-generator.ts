@@ -31,6 +31,7 @@ export const ruleGenerator = (r: Random, data: Dataset, now: Date) => {
     'score.upsell_probability': VALUES.scores.probability,
   };
   const money = [...VALUES.amounts, 0.3, 0.7, 100000.5, 5100.5, 200000];
+  numberPool['metrics.avg_order_value'] = [...money, ...VALUES.averageLiterals];
   const stringPool: Record<string, string[]> = {
     'customer.name': VALUES.names,
     'customer.email': VALUES.emails,

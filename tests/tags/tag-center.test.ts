@@ -124,4 +124,23 @@ describe('tag center endpoints', () => {
     const manualOnly = (await call('POST', '/tags', { name: 'Manual', category: 'basic' })).body.data;
     expect((await call('POST', `/tags/${manualOnly.id}/run-rule`)).status).toBe(400);
   });
+
+  it('gives a tag and a segment named only in Chinese a valid generated key', async () => {
+    const tag = await call('POST', '/tags', { name: '奖学金意向', category: 'behavior' });
+    expect(tag.status).toBe(201);
+    expect(tag.body.data.slug).toMatch(/^tag-[0-9a-z]+$/);
+    expect(await app.strapi.db.connection('tags').where({ slug: tag.body.data.slug }).first()).toBeTruthy();
+    const again = await call('POST', '/tags', { name: '奖学金意向', category: 'behavior' });
+    expect(again.status).toBe(400);
+    expect(again.body.error.details.errors[0].path).toBe('/slug');
+
+    const rule = { '==': [{ var: 'customer.stage' }, 'signed'] };
+    const first = await call('POST', '/segments', { name: '高潜力客户', rule });
+    const second = await call('POST', '/segments', { name: '流失预警', rule });
+    expect(first.status).toBe(201);
+    expect(second.status).toBe(201);
+    expect(first.body.data.key).toMatch(/^segment-[0-9a-z]+$/);
+    expect(second.body.data.key).toMatch(/^segment-[0-9a-z]+$/);
+    expect(second.body.data.key).not.toBe(first.body.data.key);
+  });
 });

@@ -111,7 +111,7 @@ describe('value model API', () => {
     const dormant = await knex('ci_customer_scores').where({ quadrant: 'dormant' }).first('customer_id');
     expect(dormant).toBeDefined();
     const stamp = bindDate(knex, new Date());
-    await knex('orders').insert({ document_id: 'overdue-test-order-0001', amount: 100, kind: 'upsell', status: 'overdue', currency: 'CNY', ordered_at: bindDate(knex, new Date(Date.now() - 5 * 86_400_000)), created_at: stamp, updated_at: stamp, published_at: stamp });
+    await knex('orders').insert({ document_id: 'overdue-test-order-0001', amount: 100, kind: 'upsell', payment_status: 'overdue', currency: 'CNY', ordered_at: bindDate(knex, new Date(Date.now() - 5 * 86_400_000)), created_at: stamp, updated_at: stamp, published_at: stamp });
     const order = await knex('orders').where({ document_id: 'overdue-test-order-0001' }).first('id');
     await knex('orders_customer_lnk').insert({ order_id: order.id, customer_id: dormant.customer_id, order_ord: 1 });
     // Written around Strapi: mark the customer as the lifecycles would; the calculation drains the mark

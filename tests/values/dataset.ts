@@ -65,7 +65,7 @@ export const insertPeople = async (knex: Knex, people: Person[], date: (ms: numb
     for (const o of person.orders) {
       const doc = docId();
       await knex('orders').insert({
-        document_id: doc, amount: o.amount, gross_margin: o.margin, kind: o.kind, status: o.status, currency: 'CNY',
+        document_id: doc, amount: o.amount, gross_margin: o.margin, kind: o.kind, payment_status: o.status, currency: 'CNY',
         ordered_at: date(o.at), contract_end_at: o.contractEnd === null ? null : date(o.contractEnd),
         created_at: stamp, updated_at: stamp, published_at: stamp,
       });

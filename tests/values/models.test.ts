@@ -51,7 +51,7 @@ const insertSimulated = async (knex: Knex, customers: Simulated[]) => {
       const doc = crypto.randomBytes(12).toString('hex');
       orders.push({
         document_id: doc, amount: c.amounts[k], gross_margin: Math.round(c.amounts[k] * 25) / 100, currency: 'CNY',
-        kind: k === 0 ? 'new' : k % 2 ? 'renewal' : 'upsell', status: 'paid', ordered_at: date(at), contract_end_at: date(at + 365 * DAY),
+        kind: k === 0 ? 'new' : k % 2 ? 'renewal' : 'upsell', payment_status: 'paid', ordered_at: date(at), contract_end_at: date(at + 365 * DAY),
         created_at: stamp, updated_at: stamp, published_at: stamp,
       });
       links.push([doc, ids.get(docs[i])!]);

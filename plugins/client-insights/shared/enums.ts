@@ -17,6 +17,10 @@ export const SEGMENT_STATUSES = ['active', 'inactive', 'draft'] as const;
  */
 export const JOB_STATUSES = ['queued', 'running', 'success', 'partial', 'failed', 'cancelled'] as const;
 
+/** Statuses of a job still to finish (what recovery, "one at a time" and the admin's polling look at). */
+export const ACTIVE_JOB_STATUSES = ['queued', 'running'] as const satisfies readonly (typeof JOB_STATUSES)[number][];
+export const isActiveJob = (status: string) => (ACTIVE_JOB_STATUSES as readonly string[]).includes(status);
+
 /** What started a segment run; `values`: a value refresh changed the score.* fields its rule reads. */
 export const RUN_TRIGGERS = ['manual', 'schedule', 'create', 'snapshot', 'api', 'values'] as const;
 /** Phases of a segment run (segments/materialise.ts), in order. */

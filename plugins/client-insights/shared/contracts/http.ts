@@ -19,6 +19,8 @@ export type Endpoint = {
   /** The body may also come wrapped Strapi-style, `{ "data": { … } }` (the content-API form). */
   wrappedBody?: boolean;
   response: ZodTypeAny | typeof CSV;
+  /** The statuses a success answers with, when not just 200 (under test any other fails). */
+  statuses?: readonly number[];
 };
 
 /** Declares an endpoint, keeping its literal types. */

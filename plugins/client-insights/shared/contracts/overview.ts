@@ -35,7 +35,7 @@ export const valueChartsSchema = z.object({
       avgM: z.number().nullable(),
       avgClv: z.number().nullable(),
       avgChurnRisk: z.number().nullable(),
-      /** A few customers of the quadrant, highest CLV first (names masked without sensitive.view). */
+      /** A few customers of the quadrant, highest CLV first (names are never masked). */
       representatives: z.array(z.object({ id: z.number(), name: z.string().nullable(), clv: z.number().nullable() })),
     })
   ),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { JOB_STATUSES, MEMBER_CHANGES, RUN_PHASES, RUN_TRIGGERS, SEGMENT_STATUSES, SEGMENT_TYPES, VISIBILITIES } from '../enums';
 import { CSV, dataOf, endpoint, exportQuery, id, isoDate, MAX_ID, noBody, noQuery, pageOf, pageQuery, paginationSchema, refParams } from './http';
+import { ruleWarningSchema } from './rules';
 
 /** Segments: CRUD, execution (runs, members, exports), hierarchy and primary segments. */
 
@@ -33,7 +34,7 @@ export const createSegmentSchema = z
     parent: fields.parent.optional(),
     schedule: fields.schedule.optional(),
     timezone: fields.timezone.optional(),
-    visibility: fields.visibility.default('team'),
+    visibility: fields.visibility.default('global'),
     /** Materialise a dynamic segment right away (a static one always is). */
     execute: z.boolean().optional(),
   })
@@ -131,6 +132,9 @@ export const segmentSchema = z.object({
 /** One segment with its current membership's run (null before the first). */
 export const segmentDetailSchema = segmentSchema.extend({ currentResult: segmentResultSchema.nullable() });
 
+/** A created or updated segment with its saved rule's warnings (as a preview's, the segment itself left out of `duplicate`). */
+export const savedSegmentSchema = segmentDetailSchema.extend({ warnings: z.array(ruleWarningSchema) });
+
 export const memberSchema = z.object({
   id: z.number(),
   documentId: z.string().nullable(),
@@ -173,7 +177,7 @@ export const treeNodeSchema: z.ZodType<TreeNode> = z.lazy(() =>
 
 export const segmentsApi = {
   list: endpoint({ method: 'GET', path: '/segments', query: segmentPageSchema, response: pageOf(segmentSchema) }),
-  create: endpoint({ method: 'POST', path: '/segments', body: createSegmentSchema, wrappedBody: true, response: dataOf(segmentDetailSchema) }),
+  create: endpoint({ method: 'POST', path: '/segments', body: createSegmentSchema, wrappedBody: true, response: dataOf(savedSegmentSchema), statuses: [201] }),
   tree: endpoint({ method: 'GET', path: '/segments/tree', query: noQuery, response: dataOf(z.array(treeNodeSchema)) }),
   primary: endpoint({
     method: 'GET',
@@ -187,14 +191,22 @@ export const segmentsApi = {
    * Cancels a run: 200 with it `cancelled` (it was queued), 202 with it still `running` and
    * `cancelRequested` (it stops at its next phase, its membership rolled back), 409 once finished.
    */
-  cancelRun: endpoint({ method: 'POST', path: '/segments/results/:id/cancel', params: refParams, body: noBody, response: dataOf(segmentResultSchema) }),
+  cancelRun: endpoint({ method: 'POST', path: '/segments/results/:id/cancel', params: refParams, body: noBody, response: dataOf(segmentResultSchema), statuses: [200, 202] }),
   resultCustomers: endpoint({ method: 'GET', path: '/segments/results/:id/customers', params: refParams, query: membersQuerySchema, response: pageOf(memberSchema) }),
   exportResult: endpoint({ method: 'POST', path: '/segments/results/:id/export', params: refParams, query: exportQuery, body: exportSchema, wrappedBody: true, response: CSV }),
   get: endpoint({ method: 'GET', path: '/segments/:id', params: refParams, response: dataOf(segmentDetailSchema) }),
-  update: endpoint({ method: 'PUT', path: '/segments/:id', params: refParams, body: updateSegmentSchema, wrappedBody: true, response: dataOf(segmentDetailSchema) }),
+  update: endpoint({ method: 'PUT', path: '/segments/:id', params: refParams, body: updateSegmentSchema, wrappedBody: true, response: dataOf(savedSegmentSchema) }),
   remove: endpoint({ method: 'DELETE', path: '/segments/:id', params: refParams, response: dataOf(segmentSchema) }),
   /** 200 with the finished run (wait), 202 with the queued one, or null when a run is already going. */
-  execute: endpoint({ method: 'POST', path: '/segments/:id/execute', params: refParams, body: executeSchema, wrappedBody: true, response: dataOf(segmentResultSchema.nullable()) }),
+  execute: endpoint({
+    method: 'POST',
+    path: '/segments/:id/execute',
+    params: refParams,
+    body: executeSchema,
+    wrappedBody: true,
+    response: dataOf(segmentResultSchema.nullable()),
+    statuses: [200, 202],
+  }),
   currentCustomers: endpoint({
     method: 'GET',
     path: '/segments/:id/customers',

@@ -71,7 +71,7 @@ export const tagSchema = z.object({
 
 export const tagsApi = {
   list: endpoint({ method: 'GET', path: '/tags', query: tagListQuerySchema, response: dataOf(z.array(tagSchema)) }),
-  create: endpoint({ method: 'POST', path: '/tags', body: createTagSchema, response: dataOf(tagSchema) }),
+  create: endpoint({ method: 'POST', path: '/tags', body: createTagSchema, response: dataOf(tagSchema), statuses: [201] }),
   merge: endpoint({ method: 'POST', path: '/tags/merge', body: mergeTagsSchema, response: dataOf(z.object({ moved: z.number(), target: tagSchema })) }),
   get: endpoint({ method: 'GET', path: '/tags/:id', params: idParams, response: dataOf(tagSchema) }),
   update: endpoint({ method: 'PUT', path: '/tags/:id', params: idParams, body: updateTagSchema, response: dataOf(tagSchema) }),

@@ -224,13 +224,20 @@ const customerRef = z
 export const valuesApi = {
   rfmMatrix: endpoint({ method: 'GET', path: '/values/rfm', query: noQuery, response: dataOf(rfmMatrixSchema) }),
   /** 202 with the job (the running one when `started` is false). */
-  calculate: endpoint({ method: 'POST', path: '/values/calculate', body: noBody, response: dataOf(jobSchema.extend({ started: z.boolean() })) }),
+  calculate: endpoint({ method: 'POST', path: '/values/calculate', body: noBody, response: dataOf(jobSchema.extend({ started: z.boolean() })), statuses: [202] }),
   calculationStatus: endpoint({ method: 'GET', path: '/values/calculate/:jobId', params: z.object({ jobId: idText }), response: dataOf(jobSchema) }),
   /**
    * Cancels a recalculation: 200 with it `cancelled` (it was queued), 202 with it still `running`
    * and `cancelRequested` (it stops at its next phase; the published scores stay), 409 once finished.
    */
-  cancelCalculation: endpoint({ method: 'POST', path: '/values/calculate/:jobId/cancel', params: z.object({ jobId: idText }), body: noBody, response: dataOf(jobSchema) }),
+  cancelCalculation: endpoint({
+    method: 'POST',
+    path: '/values/calculate/:jobId/cancel',
+    params: z.object({ jobId: idText }),
+    body: noBody,
+    response: dataOf(jobSchema),
+    statuses: [200, 202],
+  }),
   migration: endpoint({ method: 'GET', path: '/values/migration', query: z.object({ from: idText.optional(), to: idText.optional() }).strict(), response: dataOf(migrationSchema) }),
   models: endpoint({ method: 'GET', path: '/values/models', query: z.object({ run: idText.optional() }).strict(), response: dataOf(fittedModelsSchema) }),
   getSettings: endpoint({ method: 'GET', path: '/values/settings', query: noQuery, response: dataOf(valueConfigSchema) }),

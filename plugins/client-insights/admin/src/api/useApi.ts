@@ -3,8 +3,6 @@ import { useFetchClient } from '@strapi/strapi/admin';
 import type { Endpoint, RequestOf, ResponseOf } from '../../../shared/contracts/http';
 import { ApiError, createClient, isAbort, toApiError, type ApiClient } from './client';
 
-export { ApiError } from './client';
-
 /** The API client for components: `request(endpoint, { params, query, body })`. */
 export const useApiClient = (): ApiClient => {
   const fetchClient = useFetchClient();

@@ -1,7 +1,7 @@
 import * as React from 'react';
 import type { ZodType, ZodTypeAny, ZodTypeDef } from 'zod';
 import type { Endpoint, RequestOf } from '../../../shared/contracts/http';
-import type { JobStatus } from '../../../shared/enums';
+import { isActiveJob, type JobStatus } from '../../../shared/enums';
 import { toApiError, type ApiError } from '../api/client';
 import { useApiClient } from '../api/useApi';
 
@@ -11,7 +11,7 @@ import { useApiClient } from '../api/useApi';
  */
 export type JobState = { status: JobStatus; phase: string | null; progress: number; error: string | null; cancelRequested: boolean };
 
-export const isActiveJob = (job: Pick<JobState, 'status'>) => job.status === 'queued' || job.status === 'running';
+const isActive = (job: Pick<JobState, 'status'>) => isActiveJob(job.status);
 
 /** An endpoint of the contracts answering `{ data: job }`, the job named by its path parameters. */
 type JobEndpoint<J> = Endpoint & { params: ZodTypeAny; response: ZodType<{ data: J }, ZodTypeDef, unknown> };
@@ -55,7 +55,7 @@ export const useJob = <J extends JobState>({
   const settle = React.useCallback((next: J, source: JobEndpoints<J>) => {
     if (followed.current !== source) return false;
     setJob(next);
-    if (isActiveJob(next)) return false;
+    if (isActive(next)) return false;
     followed.current = null;
     handlers.current.onFinished?.(next);
     return true;
@@ -100,5 +100,5 @@ export const useJob = <J extends JobState>({
     }
   }, [ask, settle]);
 
-  return { job, active: !!job && isActiveJob(job), follow, cancel };
+  return { job, active: !!job && isActive(job), follow, cancel };
 };

@@ -1,6 +1,7 @@
 import events from '../core/events';
 import jobs from '../core/jobs';
 import customers from './customers';
+import docs from './docs';
 import metrics from './metrics';
 import overview from './overview';
 import rules from './rules';
@@ -9,14 +10,14 @@ import tags from './tags';
 import values from './values';
 
 /** Every capability of the plugin; the root registries spread them. */
-export const modules = { events, jobs, rules, metrics, customers, tags, segments, values, overview };
+export const modules = { events, jobs, rules, metrics, customers, tags, segments, values, overview, docs };
 
 const names = Object.keys(modules) as (keyof typeof modules)[];
 
 /** Spelled out rather than folded, so the registry's type stays a plain object type. */
 export const services = {
   ...events.services, ...jobs.services, ...rules.services, ...metrics.services, ...customers.services,
-  ...tags.services, ...segments.services, ...values.services, ...overview.services,
+  ...tags.services, ...segments.services, ...values.services, ...overview.services, ...docs.services,
 };
 export const controllers = Object.assign({}, ...names.map((name) => modules[name].controllers)) as Record<string, unknown>;
 export const routes = {

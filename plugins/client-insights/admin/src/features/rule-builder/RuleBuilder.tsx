@@ -12,7 +12,7 @@ import { unfinishedNodes } from './completeness';
 import type { SubjectDrag } from './dnd';
 import { GroupBox } from './GroupBox';
 import { JsonView } from './JsonView';
-import { emptyGroup, findNode, insertNode, newCondition, nodeForPointer, toRule, type Group } from './model';
+import { findNode, insertNode, newCondition, nodeForPointer, toRule, type Group } from './model';
 import { PreviewPanel } from './PreviewPanel';
 import { usePreview, type PreviewScope, type PreviewState } from './usePreview';
 import { WarningsPanel } from './WarningsPanel';
@@ -33,6 +33,7 @@ export const RuleBuilder = ({
   initial: Group;
   onChange?: (change: RuleBuilderChange) => void;
   refused?: FieldError[];
+  /** The segment being edited (left out of the duplicate-rule warnings, previewed within its stored parent) or a new child's parent. */
   previewScope?: PreviewScope;
 }) => {
   const t = useT();
@@ -155,4 +156,3 @@ export const RuleBuilder = ({
   );
 };
 
-export { emptyGroup };

@@ -59,6 +59,7 @@ export const usePreview = (rule: unknown, ready: boolean, scope?: PreviewScope, 
       setState((s) => ({ status: 'loading', previous: s.status === 'ok' ? s.result : undefined }));
       const started = performance.now();
       try {
+        // The segment being edited is left out of the duplicate-rule warnings and previewed within its stored parent.
         const { data } = await api.request(rulesApi.preview, { body: { rule: JSON.parse(key), ...(JSON.parse(scopeKey) as PreviewScope) } });
         if (mine !== seq.current) return;
         setState({ status: 'ok', result: readPreview(data), warnings: data.warnings, roundTripMs: performance.now() - started, ruleKey: key });

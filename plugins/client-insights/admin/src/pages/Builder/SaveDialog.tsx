@@ -17,6 +17,7 @@ import type { Segment } from '../../../../shared/contracts/segments';
 import type { ApiError } from '../../api/client';
 import { RefusalMessages } from '../../components/Refusal';
 import { useT } from '../../utils/translate';
+import { keyFromName } from '../../../../shared/keys';
 
 export type SegmentForm = {
   name: string;
@@ -40,19 +41,12 @@ export const emptyForm = (): SegmentForm => ({
   parent: null,
   schedule: null,
   timezone: Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC',
-  visibility: 'team',
+  visibility: 'global',
   status: 'active',
 });
 
 const SCHEDULES = ['none', 'daily', 'weekly', 'monthly', 'custom'] as const;
 
-export const slugify = (s: string) =>
-  s
-    .toLowerCase()
-    .normalize('NFKD')
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 80);
 
 /** Name, key, type, priority, parent, schedule and visibility of the segment being saved. */
 export const SaveDialog = ({
@@ -97,7 +91,7 @@ export const SaveDialog = ({
                   value={form.name}
                   onChange={(e: React.ChangeEvent<HTMLInputElement>) => {
                     const name = e.target.value;
-                    setForm((f) => ({ ...f, name, key: keyTouched ? f.key : slugify(name) }));
+                    setForm((f) => ({ ...f, name, key: keyTouched ? f.key : keyFromName(name, 'segment') }));
                   }}
                   data-testid="ci-save-name"
                 />

@@ -45,7 +45,7 @@ export const FollowUpTask = (target: Target) => {
         await post('/content-manager/collection-types/api::task.task', {
           title: title.trim(),
           kind: 'follow_up',
-          status: 'open',
+          task_status: 'open',
           due_at: dueAt,
           customer: { connect: [{ documentId: target.customer.documentId }] },
         });

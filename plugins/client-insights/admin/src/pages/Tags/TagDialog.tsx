@@ -9,6 +9,7 @@ import { RefusalMessages } from '../../components/Refusal';
 import { emptyGroup, rootFromRule, type Group } from '../../features/rule-builder/model';
 import { RuleBuilder, type RuleBuilderChange } from '../../features/rule-builder/RuleBuilder';
 import { useEnumLabel, useT } from '../../utils/translate';
+import { keyFromName } from '../../../../shared/keys';
 
 /** Create or edit a tag; an auto rule is written in the same builder as segments. */
 export const TagDialog = ({ tag, onClose, onSaved }: { tag: Tag | null; onClose: () => void; onSaved: () => void }) => {
@@ -69,7 +70,7 @@ export const TagDialog = ({ tag, onClose, onSaved }: { tag: Tag | null; onClose:
             <Grid.Item col={4} s={12} direction="column" alignItems="stretch">
               <Field.Root name="slug" error={errorAt('slug')} hint={t('tags.slugHint')}>
                 <Field.Label>{t('tags.slug')}</Field.Label>
-                <TextInput value={slug} disabled={!!tag} onChange={(e: React.ChangeEvent<HTMLInputElement>) => setSlug(e.target.value)} />
+                <TextInput value={slug} disabled={!!tag} placeholder={!tag && name.trim() ? keyFromName(name, 'tag') : undefined} onChange={(e: React.ChangeEvent<HTMLInputElement>) => setSlug(e.target.value)} />
                 <Field.Hint />
                 <Field.Error />
               </Field.Root>

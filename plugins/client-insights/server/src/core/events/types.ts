@@ -39,6 +39,4 @@ export type EventPayloads = {
 
 export type EventName = keyof EventPayloads;
 
-/** Every event name, for catalogues and tests. */
-export const EVENT_NAMES: EventName[] = ['customers.changed', 'segment.membership.changed', 'values.refreshed', 'tags.changed'];
 

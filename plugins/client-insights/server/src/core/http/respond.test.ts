@@ -20,6 +20,7 @@ const thing = endpoint({
   body: z.object({ name: z.string().min(1), 'a/b': z.number().optional() }).strict(),
   wrappedBody: true,
   response: dataOf(z.object({ id: z.number(), name: z.string() })),
+  statuses: [200, 202],
 });
 
 describe('respond: the one HTTP edge', () => {
@@ -75,6 +76,15 @@ describe('respond: the one HTTP edge', () => {
     const ok = { params: { id: '1' }, body: { name: 'x' } };
     await expect(respond(ctxOf(ok), thing, () => ({ data: { id: 1 } }))).rejects.toThrow(/outside its contract: \/data\/name/);
     await expect(respond(ctxOf(ok), thing, () => ({ data: { id: 1, name: 'x', extra: true } }))).rejects.toThrow(/\/data\/extra: not declared/);
+  });
+
+  it('under test, fails an answer with a status its contract does not declare', async () => {
+    const ok = { params: { id: '1' }, body: { name: 'x' } };
+    await expect(respond(ctxOf(ok), thing, ({ params }) => ({ data: { id: params.id, name: 'x' } }), 201)).rejects.toThrow(
+      /answered 201, a status its contract does not declare/
+    );
+    const bare = endpoint({ method: 'GET', path: '/bare', response: dataOf(z.null()) });
+    await expect(respond(ctxOf(), bare, () => ({ data: null }), 202)).rejects.toThrow(/answered 202/);
   });
 
   it('answers the status chosen for the input', async () => {

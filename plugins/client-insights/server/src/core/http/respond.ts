@@ -6,7 +6,7 @@ import { viewerOf, type Viewer } from './viewer';
 
 export type Handled<E extends Endpoint> = Parsed<E> & { viewer: Viewer; ctx: any };
 
-/** Under test every answer is checked against its contract, fields it does not declare included. */
+/** Under test every answer is checked against its contract, fields it does not declare and its status included. */
 const CHECK_RESPONSES = process.env.NODE_ENV === 'test';
 
 /** A refusal as an ApiError: ours, or a zod error a service threw (pointers into what it parsed). */
@@ -35,7 +35,11 @@ export const respond = async <E extends Endpoint>(
       const problems = responseProblems(endpoint, JSON.parse(JSON.stringify(body ?? null)), { strict: true });
       if (problems.length) throw new Error(`${endpoint.method} ${endpoint.path} answered outside its contract: ${problems.slice(0, 5).join('; ')}`);
     }
-    ctx.status = typeof status === 'function' ? status(input, body as ResponseOf<E>) : status;
+    const answered = typeof status === 'function' ? status(input, body as ResponseOf<E>) : status;
+    if (CHECK_RESPONSES && !(endpoint.statuses ?? [200]).includes(answered)) {
+      throw new Error(`${endpoint.method} ${endpoint.path} answered ${answered}, a status its contract does not declare`);
+    }
+    ctx.status = answered;
     ctx.body = body;
   } catch (error) {
     const refusal = asApiError(error);

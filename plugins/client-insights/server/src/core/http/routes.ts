@@ -7,12 +7,16 @@ export type Route = { method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'; path:
 /** A module's routes by router: admin routes under /client-insights, content-API routes under /api. */
 export type ModuleRoutes = { admin?: Route[]; contentApi?: Route[] };
 
-/** The route of a contract's endpoint (its method and path; a content-API twin gives its own path). */
+/**
+ * The route of a contract's endpoint (its method and path; a content-API twin gives its own path).
+ * Each route gets its own copy of `config`: Strapi writes a route's default auth scope into its
+ * config in place, so routes sharing one object (`atApiRoot`) would all ask for the first one's.
+ */
 export const route = (endpoint: Endpoint, handler: string, config: Record<string, unknown>, path = endpoint.path): Route => ({
   method: endpoint.method,
   path,
   handler,
-  config,
+  config: { ...config },
 });
 
 /** Admin route config: a logged-in admin holding every one of these plugin actions. */

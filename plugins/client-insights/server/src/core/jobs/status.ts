@@ -1,4 +1,4 @@
-import { TRACKER_PHASES, type JobStatus } from '../../../../shared/enums';
+import { ACTIVE_JOB_STATUSES, TRACKER_PHASES, type JobStatus } from '../../../../shared/enums';
 
 /**
  * One job model for every long task of the plugin (segment runs in ci_segment_runs, tracked jobs
@@ -17,9 +17,7 @@ import { TRACKER_PHASES, type JobStatus } from '../../../../shared/enums';
 export { TRACKER_PHASES, type JobStatus };
 
 /** Statuses of a job still to finish (what recovery and "one at a time" look at). */
-export const ACTIVE_STATUSES: JobStatus[] = ['queued', 'running'];
-
-export const isActive = (status: string) => (ACTIVE_STATUSES as string[]).includes(status);
+export const ACTIVE_STATUSES: JobStatus[] = [...ACTIVE_JOB_STATUSES];
 
 /** Progress as stored and answered: a fraction in [0, 1]. */
 export const clampProgress = (fraction: number) => Math.min(Math.max(Number.isFinite(fraction) ? fraction : 0, 0), 1);

@@ -162,4 +162,3 @@ export const createJobTracker = (
   return { create, run, start, cancel, get, active, latest };
 };
 
-export type JobTracker = ReturnType<typeof createJobTracker>;

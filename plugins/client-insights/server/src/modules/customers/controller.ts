@@ -11,7 +11,7 @@ import { csvFormatOf } from '../segments/csv-locale';
  * Whether the calling admin may create the follow-up tasks: the Task content type's own
  * content-manager permission, on every field the tasks are written with.
  */
-const TASK_FIELDS = ['title', 'kind', 'status', 'due_at', 'customer'];
+const TASK_FIELDS = ['title', 'kind', 'task_status', 'due_at', 'customer'];
 const canCreateTasks = (ctx: any): boolean =>
   TASK_FIELDS.every((field) => Boolean(ctx.state?.userAbility?.can?.('plugin::content-manager.explorer.create', UID.task, field)));
 

@@ -7,7 +7,7 @@ import { whereRetention } from '../overview/retention';
 import { csvStream } from '../segments/csv';
 import { csvFormatter, type CsvFormat } from '../segments/csv-locale';
 import { clvBasisOfVersion, latestRunId, migrationRuns } from '../values/reports';
-import { maskContact } from './mask';
+import { maskContact, searchableColumns } from './mask';
 import { FOLLOW_UP_MAX, type CustomerFilter } from '../../../../shared/contracts/customers';
 import { MAX_ID } from '../../../../shared/contracts/http';
 import { ApiError } from '../../core/http/errors';
@@ -39,9 +39,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       // Digits also search by id, when they can be one.
       const asId = /^\d+$/.test(filter.q) && Number(filter.q) <= MAX_ID ? Number(filter.q) : null;
       base.where((w) => {
-        // Without the permission, contact fields are not searchable either (no probing masked data).
-        if (sensitive) w.orWhere('c.name', 'like', like).orWhere('c.email', 'like', like).orWhere('c.phone', 'like', like);
-        w.orWhere('c.region', 'like', like).orWhere('c.target_major', 'like', like).orWhere('c.program', 'like', like);
+        for (const column of searchableColumns(sensitive)) w.orWhere(`c.${column}`, 'like', like);
         if (asId !== null) w.orWhere('c.id', asId);
       });
     }
@@ -153,7 +151,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         for (const documentId of documentIds) {
           await strapi.documents(UID.task as any).create({
             // The long form: Strapi reads a bare string that starts with a digit as a numeric id.
-            data: { title: task.title, kind: 'follow_up', status: 'open', due_at: task.dueAt ?? null, customer: { connect: [{ documentId }] } } as any,
+            data: { title: task.title, kind: 'follow_up', task_status: 'open', due_at: task.dueAt ?? null, customer: { connect: [{ documentId }] } } as any,
           });
         }
       });
@@ -187,7 +185,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         k(`${t.orders} as o`)
           .join(`${t.orderCustomer.table} as l`, `l.${t.orderCustomer.order}`, 'o.id')
           .where(`l.${t.orderCustomer.customer}`, id)
-          .select('o.id', 'o.amount', 'o.currency', 'o.kind', 'o.status', 'o.ordered_at')
+          .select('o.id', 'o.amount', 'o.currency', 'o.kind', { status: 'o.payment_status' }, 'o.ordered_at')
           .orderBy('o.ordered_at', 'desc')
           .limit(TIMELINE),
         k(TABLES.metrics).where({ customer_id: id }).first(),
@@ -216,7 +214,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
             program: c.program,
             stage: c.stage,
             leadSource: c.lead_source,
-            notes: sensitive ? c.notes : null,
+            notes: c.notes,
             createdAt: iso(c.created_at),
             ownerId: owner ? Number(owner[ownerLink().user]) : null,
           },

@@ -24,7 +24,7 @@ const sources = (knex: Knex, ids?: number[]): TableSource[] => {
     .select('il.customer_id', 'i.type', 'i.occurred_at');
   const orders = knex(`${H.orderCustomer.table} as ol`)
     .join(`${H.orders} as o`, 'o.id', 'ol.order_id')
-    .select('ol.customer_id', { order_id: 'o.id' }, 'o.status', 'o.kind', 'o.ordered_at', 'o.amount', 'o.gross_margin', 'o.contract_end_at');
+    .select('ol.customer_id', { order_id: 'o.id', status: 'o.payment_status' }, 'o.kind', 'o.ordered_at', 'o.amount', 'o.gross_margin', 'o.contract_end_at');
   if (ids) {
     events.whereIn('il.customer_id', ids);
     orders.whereIn('ol.customer_id', ids);

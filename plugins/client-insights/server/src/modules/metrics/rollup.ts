@@ -36,7 +36,7 @@ export const ID_CHUNK = 1000;
  * subquery is filtered on its indexed customer column, so a refresh touches only those rows.
  */
 export const metricsSelect = (knex: Knex, { now, ids }: { now: Date; ids?: number[] }) => {
-  const paid = (expr: string) => `case when o.status = 'paid' then ${expr} end`;
+  const paid = (expr: string) => `case when o.payment_status = 'paid' then ${expr} end`;
   const orders = knex(`${H.orderCustomer.table} as ol`)
     .join(`${H.orders} as o`, 'o.id', 'ol.order_id')
     .select('ol.customer_id')
@@ -46,8 +46,8 @@ export const metricsSelect = (knex: Knex, { now, ids }: { now: Date; ids?: numbe
       knex.raw(`sum(${paid('o.gross_margin')}) as gross_margin`),
       knex.raw(`min(${paid('o.ordered_at')}) as first_order_at`),
       knex.raw(`max(${paid('o.ordered_at')}) as last_order_at`),
-      knex.raw(`sum(case when o.status = 'paid' and o.kind = 'renewal' then 1 end) as renewal_count`),
-      knex.raw(`sum(case when o.status = 'overdue' then o.amount end) as overdue_amount`),
+      knex.raw(`sum(case when o.payment_status = 'paid' and o.kind = 'renewal' then 1 end) as renewal_count`),
+      knex.raw(`sum(case when o.payment_status = 'overdue' then o.amount end) as overdue_amount`),
       knex.raw(`max(${paid('o.contract_end_at')}) as contract_end_at`)
     )
     .groupBy('ol.customer_id');
@@ -72,6 +72,8 @@ export const metricsSelect = (knex: Knex, { now, ids }: { now: Date; ids?: numbe
   }
   // Counts and sums are 0, never null; avg and datetimes stay null without orders (RULES.md).
   // `* 1.0` keeps SQLite from integer division; rounding matches the decimal(14,2) columns everywhere.
+  // avg_order_value is the figure shown, at cents; rules compare total_spent / order_count
+  // exactly (rules/quotient.ts).
   return customers
     .leftJoin(orders.as('om'), 'om.customer_id', 'c.id')
     .leftJoin(interactions.as('im'), 'im.customer_id', 'c.id')

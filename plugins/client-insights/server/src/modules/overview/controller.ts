@@ -1,11 +1,10 @@
 import type { Core } from '@strapi/strapi';
 import { overviewApi } from '../../../../shared/contracts/overview';
 import { respond } from '../../core/http/respond';
-import { can } from '../../core/http/viewer';
 import { getService } from '../../get-service';
 
 export default ({ strapi }: { strapi: Core.Strapi }) => ({
-  counts: (ctx) => respond(ctx, overviewApi.counts, async () => ({ data: await getService(strapi, 'overview').counts() })),
+  counts: (ctx) => respond(ctx, overviewApi.counts, async ({ viewer }) => ({ data: await getService(strapi, 'overview').counts(viewer) })),
   kpis: (ctx) => respond(ctx, overviewApi.kpis, async () => ({ data: await getService(strapi, 'overview').kpis() })),
-  valueCharts: (ctx) => respond(ctx, overviewApi.valueCharts, async () => ({ data: await getService(strapi, 'overview').valueCharts(can(ctx, 'sensitive.view')) })),
+  valueCharts: (ctx) => respond(ctx, overviewApi.valueCharts, async () => ({ data: await getService(strapi, 'overview').valueCharts() })),
 });

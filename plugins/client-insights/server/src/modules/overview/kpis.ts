@@ -115,7 +115,7 @@ export const computeKpis = async (strapi: Core.Strapi, now = new Date()): Promis
   // Churn risk at each point: a paid order by then, and no interaction in the 90 days before.
   const firstPaid = knex(`${t.orders} as o`)
     .join(`${t.orderCustomer.table} as l`, `l.${t.orderCustomer.order}`, 'o.id')
-    .where('o.status', 'paid')
+    .where('o.payment_status', 'paid')
     .groupBy(`l.${t.orderCustomer.customer}`)
     .select(`l.${t.orderCustomer.customer} as customer_id`)
     .min({ first_paid: 'o.ordered_at' });
@@ -138,7 +138,7 @@ export const computeKpis = async (strapi: Core.Strapi, now = new Date()): Promis
     .select(calendar.map((w, i) => sumCase(knex, ...inMonth('created_at', w, i), `w${i}`)))
     .first();
   const dealsRow = await knex(t.orders)
-    .where('status', 'paid')
+    .where('payment_status', 'paid')
     .select(calendar.map((w, i) => sumCase(knex, ...inMonth('ordered_at', w, i), `w${i}`)))
     .first();
 

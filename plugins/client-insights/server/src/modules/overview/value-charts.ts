@@ -1,5 +1,4 @@
 import type { Core } from '@strapi/strapi';
-import { maskName } from '../customers/mask';
 import { hostTables, TABLES } from '../../core/db/tables';
 import { clvBasis, latestRunId } from '../values/reports';
 
@@ -13,7 +12,7 @@ const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
  * quadrant × R × M with averages and representative customers) and the CLV histogram.
  * SQL aggregates over ci_customer_scores; no customer rows in Node except 3 per quadrant.
  */
-export const valueCharts = async (strapi: Core.Strapi, sensitive: boolean) => {
+export const valueCharts = async (strapi: Core.Strapi) => {
   const knex = strapi.db.connection;
   const customers = hostTables(strapi).customers;
   const [points, quadrantRows, range] = await Promise.all([
@@ -46,7 +45,7 @@ export const valueCharts = async (strapi: Core.Strapi, sensitive: boolean) => {
           .orderBy('s.customer_id')
           .limit(3)
           .select('c.id', 'c.name', 's.clv');
-        return [q, rows.map((r: any) => ({ id: Number(r.id), name: sensitive ? r.name : maskName(r.name), clv: num(r.clv) }))];
+        return [q, rows.map((r: any) => ({ id: Number(r.id), name: r.name, clv: num(r.clv) }))];
       })
     )
   );

@@ -45,7 +45,7 @@ const field = (spec: FieldSpec): FieldDef => ({
 });
 
 export const FIELDS: FieldDef[] = [
-  field({ path: 'customer.name', type: 'string', labels: L('Name', '姓名', '姓名'), sensitive: true }),
+  field({ path: 'customer.name', type: 'string', labels: L('Name', '姓名', '姓名') }),
   field({ path: 'customer.email', type: 'string', labels: L('Email', '邮箱', '電郵'), sensitive: true }),
   field({ path: 'customer.phone', type: 'string', labels: L('Phone', '电话', '電話'), sensitive: true }),
   field({ path: 'customer.region', type: 'string', labels: L('Region / city', '地区 / 城市', '地區 / 城市') }),

@@ -10,6 +10,7 @@ import { HOST_TABLES as H, TABLES } from '../../core/db/tables';
 import { isPlain, operandIsInteger, operandMissingValue, operandType, type Operand, type RuleNode } from './ast';
 import { FIELDS } from './catalogue';
 import { AGGREGATE, COMPARE, DAYS_SINCE, LOGIC, MEMBERSHIP, type ParamContext, type SqlContext } from './operators';
+import { QUOTIENT, QUOTIENT_FIELDS } from './quotient';
 import type { RuleLimits } from './types';
 import { parseRuleOrThrow } from './validate';
 
@@ -235,6 +236,14 @@ class Compiler {
     if (existence && operand.kind !== 'field' && operand.kind !== 'days_since') {
       const { from, customer } = AGGREGATE[operand.kind].sql(this.ctx, aggregateArgs(operand));
       return existence === 'some' ? existsFor(from, customer) : sql`(not ${existsFor(from, customer)})`;
+    }
+    const quotient = operand.kind === 'field' ? QUOTIENT_FIELDS[operand.field.path] : undefined;
+    if (quotient && operand.kind === 'field') {
+      // Compared exactly on its two columns (quotient.ts); missing without a count.
+      const [total, count] = [quotient.total, quotient.count].map((name) => FIELD_SQL[`${operand.field.group}.${name}`].column);
+      const holds = QUOTIENT.sql(this.ctx.dialect, op, literals, total, count);
+      const present = raw(`coalesce(${count}, 0) > 0`);
+      return row.js(null, ...literals) ? sql`(not (${present}) or ${holds})` : sql`(${present} and ${holds})`;
     }
     const { value, nullable } = this.value(operand);
     const present = operand.kind === 'days_since' ? DAYS_SINCE.sql(this.ctx, value, op, literals) : row.sql(value, literals, p);

@@ -7,9 +7,10 @@
  * stored there: `now` and the customer's facts travel in the data object (`this` of an operation).
  */
 import jsonLogic from 'json-logic-js';
-import { operandToLogic, type Literal, type RuleNode } from './ast';
+import { operandToLogic, type CompareOp, type Literal, type RuleNode } from './ast';
 import { AGGREGATE, COMPARE, DAYS_SINCE, LOGIC, MEMBERSHIP, type EvalData, type Value } from './operators';
 import { FIELDS } from './catalogue';
+import { QUOTIENT, QUOTIENT_FIELDS } from './quotient';
 import type { CustomerFacts, EvalContext, FieldDef, RuleLimits } from './types';
 import { parseRuleOrThrow } from './validate';
 
@@ -43,6 +44,14 @@ const OPERATIONS: Record<string, Op> = {
   days_since(t) {
     return DAYS_SINCE.js(t, this.$now);
   },
+  /** `field OP literals` for a quotient field (quotient.ts), which toLogic writes this way. */
+  quotient(op: CompareOp, path: string, ...lits: Literal[]) {
+    const { total, count } = QUOTIENT_FIELDS[path];
+    const group = (this as any)[path.slice(0, path.indexOf('.'))] as Record<string, unknown>;
+    const n = group[count];
+    if (typeof n !== 'number' || n <= 0) return (COMPARE[op].js as (...args: unknown[]) => boolean)(null, ...lits);
+    return QUOTIENT.js(op, lits, Number(group[total] ?? 0), n);
+  },
 };
 for (const [name, fn] of Object.entries(OPERATIONS)) jsonLogic.add_operation(name, fn as any);
 
@@ -60,6 +69,7 @@ export const toLogic = (node: RuleNode): unknown => {
     case 'in_segment':
       return { in_segment: [node.key] };
     case 'compare': {
+      if (node.operand.kind === 'field' && QUOTIENT_FIELDS[node.operand.field.path]) return { quotient: [node.op, node.operand.field.path, ...node.literals] };
       const value = operandToLogic(node.operand);
       const lits: Literal[] = node.literals;
       switch (node.op) {

@@ -62,7 +62,7 @@ const loadPage = async (knex: Knex, ids: number[], now: Date, into: Map<number, 
       .join(`${H.interactionCustomer.table} as il`, 'il.interaction_id', 'i.id')
       .whereIn('il.customer_id', ids),
     knex
-      .select('ol.customer_id', 'o.amount', 'o.status', 'o.kind', 'o.ordered_at')
+      .select('ol.customer_id', 'o.amount', { status: 'o.payment_status' }, 'o.kind', 'o.ordered_at')
       .from(`${H.orders} as o`)
       .join(`${H.orderCustomer.table} as ol`, 'ol.order_id', 'o.id')
       .whereIn('ol.customer_id', ids),

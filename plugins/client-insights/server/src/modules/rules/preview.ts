@@ -26,7 +26,7 @@ export const RISK_METHOD =
   `churn_risk score when the customer has one (high >= ${RISK_THRESHOLDS.high}, medium >= ${RISK_THRESHOLDS.medium}); ` +
   'otherwise points: a risk-category tag 2, overdue payments 1, complaints 1 (high >= 2, medium 1, low 0)';
 
-export type { PreviewResult, PreviewSample };
+export type { PreviewResult };
 
 export type PreviewInput = {
   rule: unknown;

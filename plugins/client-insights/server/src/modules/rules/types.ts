@@ -1,24 +1,21 @@
 /**
- * The contract between the rule modules (see ../shared/RULES.md).
+ * The contract between the rule modules (docs/rules.md).
  * validate → compile (SQL) / evaluate (JS) / analyse; preview and materialise only call these.
  */
 import type { FieldError } from '../../../../shared/errors';
-import type { FieldDef, RuleLimits, RuleWarning } from '../../../../shared/contracts/rules';
+import type { RuleLimits } from '../../../../shared/contracts/rules';
 
 /** A JSON-Logic expression as stored in Segment.rule, Tag.rule and automation conditions. */
 export type Rule = unknown;
 
 /** The catalogue's and the answers' shapes are the API contract's (shared/contracts/rules.ts). */
 export type { FieldDef, Labels, OperatorDef, RuleLimits, RuleWarning } from '../../../../shared/contracts/rules';
-export type FieldType = FieldDef['type'];
-export type FieldGroup = FieldDef['group'];
 
 export const DEFAULT_LIMITS: RuleLimits = { maxDepth: 16, maxNodes: 500, maxListLength: 10_000 };
 
 /** `path` is a JSON pointer into the rule, e.g. "/and/1/>=/0". */
 export type RuleError = FieldError;
 
-export type WarningKind = RuleWarning['kind'];
 
 export type ValidationResult = { valid: true; errors: [] } | { valid: false; errors: RuleError[] };
 

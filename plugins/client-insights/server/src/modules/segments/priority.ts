@@ -20,7 +20,7 @@ export const recomputePrimary = async (knex: Knex, tables: HostTables, scope: Pr
   const ranked = knex(`${TABLES.segmentMembers} as m`)
     .join(`${TABLES.segmentCurrent} as cur`, (j) => j.on('cur.segment_id', 'm.segment_id').andOn('cur.run_id', 'm.run_id'))
     .join(`${tables.segments} as s`, 's.id', 'm.segment_id')
-    .where('s.status', 'active')
+    .where('s.segment_status', 'active')
     .select('m.customer_id', { segment_id: 's.id' })
     .select(knex.raw('coalesce(s.priority, 100) as priority'))
     .select(knex.raw('row_number() over (partition by m.customer_id order by coalesce(s.priority, 100), s.id) as rn'));

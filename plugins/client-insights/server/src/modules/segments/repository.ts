@@ -41,7 +41,7 @@ const toRow = (r: any): SegmentRow => ({
   description: r.description ?? null,
   type: r.type === 'static' ? 'static' : 'dynamic',
   rule: parseJson(r.rule),
-  status: r.status,
+  status: r.segment_status,
   priority: r.priority === null || r.priority === undefined ? 100 : Number(r.priority),
   parentId: r.parent_id === null || r.parent_id === undefined ? null : Number(r.parent_id),
   ownerId: r.owner_id === null || r.owner_id === undefined ? null : Number(r.owner_id),

@@ -1,6 +1,8 @@
 import type { Core } from '@strapi/strapi';
+import { keyFromName } from '../../../../shared/keys';
 import { UID } from '../../core/constants';
 import { isUniqueViolation, withLock } from '../../core/db/dialect';
+import { getService } from '../../get-service';
 import { createAccess } from './access';
 import { createContext } from './context';
 import { segmentLockName, type Executor } from './executor';
@@ -27,13 +29,6 @@ const keyTaken = (error: unknown, key: string) => {
   return isUniqueViolation(error) || strapiUnique ? ApiError.invalid([{ path: '/key', message: `key "${key}" is already used by another segment` }]) : error;
 };
 
-const slug = (name: string) =>
-  name
-    .toLowerCase()
-    .normalize('NFKD')
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 80) || 'segment';
 
 /**
  * The segments service: create, update, remove and execute here; what the viewer may see in
@@ -69,6 +64,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
   const reload = async (id: number) => (await findSegments(knex(), tables(), (q) => q.where('s.id', id)))[0];
 
+  /** The saved rule's warnings (analysis, and segments with the same rule other than itself). */
+  const warningsFor = async (segment: SegmentRow) => (await getService(strapi, 'rules').check(segment.rule, { excludeSegmentId: segment.id })).warnings;
+
   return {
     ...readModels,
 
@@ -78,7 +76,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       let key = input.key;
       if (key && all.some((s) => s.key === key)) throw ApiError.invalid([{ path: '/key', message: `key "${key}" is already used by another segment` }]);
       if (!key) {
-        const base = slug(input.name);
+        const base = keyFromName(input.name, 'segment');
         key = base;
         for (let i = 2; all.some((s) => s.key === key); i += 1) key = `${base}-${i}`;
       }
@@ -95,7 +93,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         description: input.description ?? null,
         type: input.type,
         rule: input.rule,
-        status: input.status,
+        segment_status: input.status,
         priority: input.priority,
         visibility: input.visibility,
         ...schedule,
@@ -115,7 +113,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         result = await runtime.executor().execute(created.id, { trigger: 'create', wait: true });
       }
       await runtime.resync();
-      return { ...view(await reload(created.id)), currentResult: result };
+      return { ...view(await reload(created.id)), currentResult: result, warnings: await warningsFor(created) };
     },
 
     async update(viewer: Viewer, ref: string | number, input: UpdateSegmentInput) {
@@ -136,9 +134,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         }
       }
       const data: Record<string, unknown> = {};
-      for (const k of ['name', 'description', 'type', 'rule', 'status', 'priority', 'visibility'] as const) {
+      for (const k of ['name', 'description', 'type', 'rule', 'priority', 'visibility'] as const) {
         if (input[k] !== undefined) data[k] = input[k];
       }
+      // The API's `status` is the type's segment_status (Strapi reserves `status`).
+      if (input.status !== undefined) data.segment_status = input.status;
       if (input.schedule !== undefined || input.timezone !== undefined || (type === 'static' && segment.scheduleCron)) {
         const wanted = input.schedule !== undefined ? input.schedule : type === 'static' ? null : segment.scheduleCron;
         Object.assign(data, scheduleOf(type, wanted, input.timezone ?? segment.scheduleTimezone ?? undefined));
@@ -151,7 +151,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         await runtime.executor().execute(segment.id, { trigger: 'snapshot', wait: true });
       }
       await runtime.resync();
-      return readModels.get(viewer, segment.id);
+      return { ...(await readModels.get(viewer, segment.id)), warnings: await warningsFor(await reload(segment.id)) };
     },
 
     /**

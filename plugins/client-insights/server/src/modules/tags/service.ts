@@ -9,17 +9,10 @@ import { matchQuery } from '../rules/compile';
 import { validateRule } from '../rules/validate';
 import type { z } from 'zod';
 import type { bulkTagSchema, createTagSchema, RuleRun, updateTagSchema } from '../../../../shared/contracts/tags';
+import { keyFromName } from '../../../../shared/keys';
 import { ApiError, prefixed } from '../../core/http/errors';
 
-export type { RuleRun };
 
-const toSlug = (name: string) =>
-  name
-    .toLowerCase()
-    .normalize('NFKD')
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 80);
 
 const parseJson = (v: unknown) => {
   if (typeof v !== 'string') return v ?? null;
@@ -120,8 +113,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
     async create(input: z.infer<typeof createTagSchema>) {
       checkRule(input.rule);
-      const slug = input.slug ?? toSlug(input.name);
-      if (!slug) throw ApiError.invalid([{ path: '/slug', message: 'give a slug: the name has no latin letters or digits' }]);
+      const slug = input.slug ?? keyFromName(input.name, 'tag');
       if (await knex()(tagTable()).where({ slug }).first()) {
         throw ApiError.invalid([{ path: '/slug', message: `a tag with slug "${slug}" exists` }]);
       }

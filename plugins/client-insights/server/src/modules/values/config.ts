@@ -2,7 +2,7 @@ import { valueConfigSchemaWith, type ValueConfig } from '../../../../shared/cont
 import { zodErrors } from '../../core/http/errors';
 import { validateCron } from '../../core/jobs/scheduler';
 
-export { QUADRANTS, RFM_SEGMENTS, type Quadrant, type RfmSegment } from '../../../../shared/enums';
+export { QUADRANTS, type Quadrant, type RfmSegment } from '../../../../shared/enums';
 
 /**
  * The value-model configuration (shared/contracts/values.ts, where every field and default is

@@ -13,3 +13,10 @@ export const numberParam = (dialect: Dialect, value: number, integer: boolean): 
  */
 export const castInteger = (knex: Knex, expr: Sql): Sql =>
   dialectOf(knex) === 'mysql' ? sql`cast(${expr} as signed)` : sql`cast(${expr} as integer)`;
+
+/** Money (two decimals) in whole cents, as a 64-bit integer: exact on every database. */
+export const moneyCents = (dialect: Dialect, expr: Sql): Sql =>
+  sql`cast(round(${expr} * 100) as ${raw(dialect === 'mysql' ? 'signed' : dialect === 'postgres' ? 'bigint' : 'integer')})`;
+
+/** `a / b` for integers where b divides a (MySQL's `/` answers a decimal). */
+export const exactIntegerDivide = (dialect: Dialect, a: Sql, b: Sql): Sql => (dialect === 'mysql' ? sql`(${a} div ${b})` : sql`(${a} / ${b})`);

@@ -22,6 +22,10 @@ const insertSelect = (knex: Knex, table: string, columns: string[], select: Knex
  * The first copy is written here, as it was at release (the statements metrics/activity.ts ran
  * then), into the new tables before their indexes are built: one sorted build per index instead
  * of row-by-row upkeep.
+ *
+ * Edited after release (see 005): the copy reads orders.payment_status (a fresh database has no
+ * orders.status) and drops 110's indexes under the names 110 now gives them. The plugin's own
+ * ci_customer_orders.status keeps its name.
  */
 const migration: Migration = {
   id: '120-customer-activity',
@@ -53,7 +57,7 @@ const migration: Migration = {
       ['customer_id', 'order_id', 'status', 'kind', 'ordered_at', 'amount', 'gross_margin', 'contract_end_at'],
       knex('orders_customer_lnk as ol')
         .join('orders as o', 'o.id', 'ol.order_id')
-        .select('ol.customer_id', { order_id: 'o.id' }, 'o.status', 'o.kind', 'o.ordered_at', 'o.amount', 'o.gross_margin', 'o.contract_end_at')
+        .select('ol.customer_id', { order_id: 'o.id', status: 'o.payment_status' }, 'o.kind', 'o.ordered_at', 'o.amount', 'o.gross_margin', 'o.contract_end_at')
     );
     await knex.schema.alterTable('ci_customer_events', (t) => {
       t.index(['type', 'occurred_at', 'customer_id'], 'ci_customer_events_window_idx');
@@ -67,8 +71,8 @@ const migration: Migration = {
     const covering: Array<[string, string]> = [
       ['interactions', 'ci_interactions_id_type_occurred_at_idx'],
       ['interactions', 'ci_interactions_type_occurred_at_id_idx'],
-      ['orders', 'ci_orders_id_status_ordered_at_amount_idx'],
-      ['orders', 'ci_orders_status_ordered_at_id_amount_idx'],
+      ['orders', 'ci_orders_id_payment_status_ordered_at_amount_idx'],
+      ['orders', 'ci_orders_payment_status_ordered_at_id_amount_idx'],
     ];
     for (const [table, name] of covering) {
       if (await indexExists(knex, table, name)) await knex.schema.alterTable(table, (t) => t.dropIndex([], name));

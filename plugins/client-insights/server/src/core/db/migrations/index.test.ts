@@ -14,7 +14,7 @@ describe('migration list', () => {
   });
 
   it('keeps the order databases applied them in (ids are history: append, never reorder)', () => {
-    expect(migrations.map((m) => m.id).slice(0, 18)).toEqual([
+    expect(migrations.map((m) => m.id).slice(0, 19)).toEqual([
       '001-customer-tags',
       '002-customer-metrics',
       '003-customer-scores',
@@ -33,6 +33,7 @@ describe('migration list', () => {
       '203-value-history-by-run',
       '204-one-job-model',
       '304-segment-key-unique',
+      '006-status-attributes-renamed',
     ]);
   });
 

@@ -16,9 +16,9 @@ import m140 from './140-activity-probe-indexes';
 import m203 from './203-value-history-by-run';
 import m204 from './204-one-job-model';
 import m304 from './304-segment-key-unique';
+import m006 from './006-status-attributes-renamed';
 import type { Migration } from './migration';
 
-export type { Migration } from './migration';
 
 /**
  * Every migration, in the order migrate() applies those a database has not applied yet. Ids are
@@ -44,6 +44,7 @@ const migrations: Migration[] = [
   m203,
   m204,
   m304,
+  m006,
 ];
 
 export default migrations;

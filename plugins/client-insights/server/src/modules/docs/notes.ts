@@ -1,0 +1,109 @@
+/**
+ * What the contracts cannot say in a schema: one line per endpoint (the OpenAPI `summary`) and,
+ * where an answer needs it, its meaning (`description`). Keyed by handler, `<module>.<action>`;
+ * a unit test requires one for every endpoint of the contracts.
+ */
+export type Note = { summary: string; description?: string };
+
+export const NOTES: Record<string, Note> = {
+  'customers.list': { summary: 'Customers, filtered and paginated', description: 'Contact fields are masked for admins without `sensitive.view`.' },
+  'customers.export': {
+    summary: 'Every customer of the same filter, as a CSV file',
+    description:
+      'Needs the `export` action besides `segments.read`. Labels and codes in `locale` (else Accept-Language, else en), dates in `timeZone` (default UTC); UTF-8 with a byte order mark.',
+  },
+  'customers.followUpTasks': {
+    summary: 'One open follow-up task per customer of the filtered list',
+    description: "Also checked against the Task content type's own create permission. At most 500 customers.",
+  },
+  'customers.profile': { summary: "A customer's profile: contact, relations, tags, timeline, metrics and value scores" },
+  'customers.addTag': { summary: 'Tag a customer by hand (optionally until `expiresAt`)' },
+  'customers.removeTag': { summary: 'Remove a tag from a customer' },
+
+  'docs.openapi': {
+    summary: 'This document',
+    description: 'Generated from the contracts at startup and cached; `docs/openapi.json` in the repository is the same document.',
+  },
+
+  'overview.counts': { summary: 'Row counts: customers, segments, tags, orders, interactions' },
+  'overview.kpis': { summary: 'The KPI board: each figure with its previous period, a monthly series and the rule behind it' },
+  'overview.valueCharts': { summary: 'Value charts: the R×M scatter by quadrant, quadrant summaries and the CLV histogram' },
+
+  'rules.catalogue': { summary: 'The rule language: fields, operators, event types, order kinds and statuses, limits' },
+  'rules.preview': {
+    summary: 'Match a rule against the customers now, storing nothing',
+    description:
+      "A refused rule is a 400 with pointers under `/rule`; an accepted one answers its count, share, a sample, the churn-risk spread and warnings. With `parent` (or the `segmentId` of a child being edited) it is counted within the parent's rules, as the child's runs materialise it, and `scope` names the parent.",
+  },
+  'rules.validate': { summary: 'Check a rule: 400 with pointers under `/rule` when refused, else its warnings' },
+
+  'segments.list': { summary: 'Segments the caller may see, paginated' },
+  'segments.create': {
+    summary: 'Create a segment',
+    description: 'A static segment is materialised at once; a dynamic one with `execute: true`. The key is unique (400 when taken).',
+  },
+  'segments.tree': { summary: 'The segment hierarchy, roots first' },
+  'segments.primary': { summary: "Each customer's primary segment (lowest priority number, ties to the lowest id)" },
+  'segments.results': { summary: 'Run results, newest first (optionally of one segment)' },
+  'segments.result': { summary: 'One run, by execution id or run id, with its live phase and progress' },
+  'segments.cancelRun': {
+    summary: 'Cancel a run',
+    description:
+      '200 with the run `cancelled` (it was queued); 202 with it still `running` and `cancelRequested` (it stops at its next phase, its membership rolled back); 409 once it has finished.',
+  },
+  'segments.resultCustomers': {
+    summary: "A run's members, or those it added, removed or kept (`change`), paginated",
+    description: "410 when retention removed the run's snapshot.",
+  },
+  'segments.exportResult': {
+    summary: "A run's members (or one `change`) as a streamed CSV file",
+    description:
+      'Contact fields are not exported. Needs the `export` action besides `segments.read`. Labels and codes in `locale` (else Accept-Language, else en), dates in `timeZone` (default UTC); UTF-8 with a byte order mark.',
+  },
+  'segments.get': { summary: 'One segment (by id, documentId or key) with its current run' },
+  'segments.update': { summary: "Change any subset of a segment's fields" },
+  'segments.remove': {
+    summary: 'Delete a segment with its runs and membership',
+    description: '409 when it has children or another rule names it in `in_segment`.',
+  },
+  'segments.execute': {
+    summary: 'Run a segment now',
+    description:
+      '200 with the finished run (`wait: true`), 202 with the queued one (`wait: false`), `data: null` when a run is already going. Re-freezing a static segment needs `snapshot: true` (else 409).',
+  },
+  'segments.currentCustomers': { summary: "A segment's current members, paginated", description: '`meta.calculated` is false before its first run.' },
+
+  'tags.list': { summary: 'Tags, by category or text' },
+  'tags.create': { summary: 'Create a tag (manual, or automatic with a rule)' },
+  'tags.merge': {
+    summary: 'Merge one tag into another: its assignments move to the target, then it is deleted',
+    description: '409 while a segment rule uses it.',
+  },
+  'tags.get': { summary: 'One tag with its usage and last rule run' },
+  'tags.update': { summary: 'Change a tag (not its slug)' },
+  'tags.bulk': { summary: "Apply a tag to, or remove it from, a segment's members or listed customers" },
+  'tags.runRule': {
+    summary: "Run a tag's rule now: tag the customers it matches, untag those it had tagged that no longer match",
+    description: '400 when the tag has no rule.',
+  },
+
+  'values.rfmMatrix': { summary: 'The latest R×F matrix with average M and quadrant counts' },
+  'values.calculate': {
+    summary: 'Recalculate every value model',
+    description: '202 with the job; `started: false` when one was already going (it answers that one). Poll `calculate/{jobId}`.',
+  },
+  'values.calculationStatus': { summary: 'A recalculation job: status, phase and progress' },
+  'values.cancelCalculation': {
+    summary: 'Cancel a recalculation',
+    description:
+      '200 with the job `cancelled` (it was queued); 202 with it still `running` and `cancelRequested` (the published scores stay); 409 once it has finished.',
+  },
+  'values.migration': { summary: 'Customers moving between quadrants from one value run to another (the two latest by default)' },
+  'values.models': { summary: 'The models fitted by a value run (the latest by default)' },
+  'values.getSettings': { summary: 'The value-model configuration' },
+  'values.updateSettings': { summary: 'Change the value-model configuration: a partial update, merged one level deep per section and validated whole' },
+  'values.customerScore': {
+    summary: "A customer's latest value scores (by id or documentId) with strategy suggestions",
+    description: '`data` is null for a customer not yet scored; 404 for an unknown customer.',
+  },
+};
