@@ -3,7 +3,7 @@ import { markDirty } from '../../plugins/client-insights/server/src/modules/metr
 import { adminSession, restrictedSession, startStrapi, type TestApp } from '../helpers/strapi';
 import { insertPeople, makePeople } from '../values/dataset';
 
-const COLUMNS = 'id,documentId,name,email,phone,region,stage,createdAt,totalSpent,orderCount,quadrant,r,f,m';
+const COLUMNS = 'ID,Document ID,Name,Email,Phone,Region,Stage,Customer since,Total spent (CNY),Paid orders,Value quadrant,R score,F score,M score';
 const TASK_CREATE = { action: 'plugin::content-manager.explorer.create', subject: 'api::task.task', fields: ['title', 'customer', 'assignee', 'due_at', 'kind', 'task_status'] };
 
 /**
@@ -114,6 +114,10 @@ describe('customer list drill-downs, CSV export and follow-up tasks', () => {
     const listed = await listTotal(filter);
     expect(lines.slice(1).map((l) => Number(l.split(',')[0]))).toEqual(listed.data.map((c: { id: number }) => c.id));
     expect(lines[1].split(',')[2]).toMatch(/^P\d{3}$/);
+    // In the reader's language: labels, and the quadrant code translated.
+    const zh = csvLines((await call(admin, '/customers/export?locale=zh-Hans&timeZone=Asia/Shanghai', filter)).text);
+    expect(zh[0]).toBe('ID,文档 ID,姓名,邮箱,电话,地区,阶段,成为客户时间,累计消费（元）,已付订单,价值象限,R 得分,F 得分,M 得分');
+    expect(zh.slice(1).every((l) => ['高价值', '潜力客户', '沉睡', '流失风险'].includes(l.split(',')[10]))).toBe(true);
 
     // The whole population, as an exporter without sensitive.view: email and phone masked, names shown.
     const all = csvLines((await call(exporter, '/customers/export', {})).text);

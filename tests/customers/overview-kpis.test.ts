@@ -55,6 +55,38 @@ describe('overview KPIs endpoint', () => {
     expect(k.total.series.map((p: any) => p.value)).toEqual([0, 0, 0, 0, 1, 3]);
   });
 
+  it('counts the customers its drill-down lists, by the same definition (rows dated after now included)', async () => {
+    const { strapi } = app;
+    // X bought 120 days ago and has a meeting booked next week: in contact, not quiet.
+    // Y's paid order is dated next week (a contract booked ahead) and we never talked to Y.
+    const x = await strapi.documents('api::customer.customer').create({ data: { name: 'X', stage: 'signed' } });
+    const y = await strapi.documents('api::customer.customer').create({ data: { name: 'Y', stage: 'signed' } });
+    await strapi.documents('api::order.order').create({ data: { amount: 500, kind: 'new', status: 'paid', ordered_at: ago(120).toISOString(), customer: x.documentId } as any });
+    await strapi.documents('api::interaction.interaction').create({ data: { type: 'meeting_scheduled', occurred_at: ago(-7).toISOString(), customer: x.documentId } as any });
+    await strapi.documents('api::order.order').create({ data: { amount: 800, kind: 'new', status: 'paid', ordered_at: ago(-7).toISOString(), customer: y.documentId } as any });
+    await strapi.plugin('client-insights').service('metrics').drain();
+    const call = async (method: string, path: string, body?: unknown) => {
+      const res = await fetch(`${app.url}${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body && JSON.stringify(body) });
+      expect(res.status).toBe(200);
+      return (await res.json()) as any;
+    };
+    const k = await get();
+    for (const key of ['active', 'churn_risk', 'new']) {
+      const preview = (await call('POST', '/client-insights/rules/preview', { rule: k[key].rule })).data;
+      expect([key, preview.count]).toEqual([key, k[key].value]);
+    }
+    // C (paid 200 days ago, silent) and Y (paid, silent); not X, whose meeting is next week.
+    expect(k.churn_risk.value).toBe(2);
+    // Retention drills to its own customers: the base (active 30–60 days ago: A, B) split into retained (A) and lapsed (B).
+    expect(k.retention.rule).toBeNull();
+    const listed = async (retained: boolean) =>
+      (await call('GET', `/client-insights/customers?${new URLSearchParams({ ...k.retention.filter, retained: String(retained) })}`)).meta.pagination.total as number;
+    const [kept, lapsed] = [await listed(true), await listed(false)];
+    expect(k.retention.filter).toEqual({ retained: 'true' });
+    expect([kept, lapsed]).toEqual([1, 1]);
+    expect(k.retention.value).toBeCloseTo(kept / (kept + lapsed));
+  });
+
   it('refuses an anonymous caller', async () => {
     const res = await fetch(`${app.url}/client-insights/overview/kpis`);
     expect(res.status).toBe(401);

@@ -199,6 +199,53 @@ const recalculate = async () => {
   await page.waitForLoadState('networkidle');
 };
 
+const VALUE_READS = /\/client-insights\/(values\/rfm|values\/migration|overview\/value-charts)(\?|$)/;
+/** What the value reads answer before any calculation. */
+const NO_SCORES: Record<string, unknown> = {
+  'values/rfm': { runId: null, modelVersion: null, calculatedAt: null, matrix: [], quadrants: {} },
+  'values/migration': { fromRun: null, toRun: null, cells: [] },
+  'overview/value-charts': { points: [], quadrants: [], clvHistogram: [] },
+};
+
+test('the first Recalculate on a fresh install draws the charts without an error', async () => {
+  const fresh = (await api('GET', '/client-insights/values/rfm')).body.data.runId === null;
+  let recalculated = false;
+  await page.route(VALUE_READS, async (route) => {
+    const which = VALUE_READS.exec(new URL(route.request().url()).pathname)![1];
+    // A database that has scores already (E2E_DB, or scores computed at the first start) is shown
+    // as a fresh install until Recalculate is pressed.
+    if (!fresh && !recalculated) return route.fulfill({ json: { data: NO_SCORES[which] } });
+    // The charts' data comes last, as from a busy server: the page draws the charts from the
+    // empty data first, and the scores then arrive under them (the crash of issue 12 item 1).
+    if (which === 'overview/value-charts') await new Promise((r) => setTimeout(r, 1500));
+    return route.continue();
+  });
+  try {
+    await page.goto(`${server.url}${PLUGIN}/values`);
+    await page.getByText('No value scores yet').first().waitFor({ timeout: 60_000 });
+    recalculated = true;
+    await page.locator('[data-testid="ci-recalculate"]').first().click();
+    // Done when the scatter has published its bubbles (the scores reached the chart), or the page broke.
+    const broken = page.getByText('Something went wrong');
+    await page.waitForFunction(
+      () => {
+        const targets = document.querySelector('[data-testid="ci-quadrant-scatter"] canvas')?.getAttribute('data-targets');
+        return (targets && targets !== '[]') || /Something went wrong/.test(document.body.innerText);
+      },
+      undefined,
+      { timeout: 300_000 }
+    );
+    await page.waitForTimeout(500);
+    if (await broken.count()) throw new Error(`the page broke: ${(await broken.first().innerText()).slice(0, 300)}`);
+    // Heatmap, scatter and CLV histogram (the migration chart needs a second calculation).
+    const charts = await page.locator('[data-testid="ci-values"] canvas').count();
+    if (charts < 3) throw new Error(`expected 3 charts after the first calculation, found ${charts}`);
+    await shot(page, '08a-value-models-first-calculation');
+  } finally {
+    await page.unroute(VALUE_READS);
+  }
+});
+
 test('value models page draws every chart', async () => {
   await page.goto(`${server.url}${PLUGIN}/values`);
   await page.locator('[data-testid="ci-recalculate"]').first().waitFor({ timeout: 60_000 });
@@ -231,6 +278,41 @@ test('value models page draws every chart', async () => {
   await shot(page, '08-value-models');
 });
 
+test('the RFM heatmap spreads F over more than two scores and shows each cell\'s count', async () => {
+  const canvas = page.locator('[data-testid="ci-rfm-heatmap"] canvas');
+  await page.waitForFunction(() => document.querySelector('[data-testid="ci-rfm-heatmap"] canvas')?.getAttribute('data-labels'), undefined, { timeout: 60_000 });
+  const cells = JSON.parse((await canvas.getAttribute('data-targets'))!) as { r: number; f: number; customers: number }[];
+  const labels = JSON.parse((await canvas.getAttribute('data-labels'))!) as string[];
+  const fs = [...new Set(cells.map((c) => c.f))].sort();
+  if (fs.length <= 2) throw new Error(`F uses only ${fs.join(', ')} on the demo data`);
+  const counts = cells.map((c) => c.customers.toLocaleString('en'));
+  if (JSON.stringify(labels) !== JSON.stringify(counts)) throw new Error(`cell labels ${JSON.stringify(labels)}, counts ${JSON.stringify(counts)}`);
+  console.log(`    heatmap: F scores ${fs.join(', ')}; ${labels.length} cells labelled with their counts`);
+});
+
+test('quadrant bubbles of one R and M do not cover each other, and a tooltip stays small', async () => {
+  const canvas = page.locator('[data-testid="ci-quadrant-scatter"] canvas');
+  await page.waitForFunction(() => (document.querySelector('[data-testid="ci-quadrant-scatter"] canvas')?.getAttribute('data-targets') ?? '[]') !== '[]', undefined, { timeout: 60_000 });
+  type Bubble = { x: number; y: number; quadrant: string; r: number; m: number; customers: number; size: number };
+  const bubbles = JSON.parse((await canvas.getAttribute('data-targets'))!) as Bubble[];
+  const shared = bubbles.flatMap((a, i) => bubbles.slice(i + 1).filter((b) => b.r === a.r && b.m === a.m).map((b) => [a, b] as const));
+  if (shared.length === 0) throw new Error(`no R × M point holds two quadrants in ${JSON.stringify(bubbles)}`);
+  for (const [a, b] of shared) {
+    const apart = Math.hypot(a.x - b.x, a.y - b.y);
+    if (apart < a.size + b.size) throw new Error(`R${a.r} M${a.m}: the ${a.quadrant} and ${b.quadrant} bubbles overlap (${apart.toFixed(0)} px apart, radii ${a.size} + ${b.size})`);
+  }
+  const biggest = [...bubbles].sort((a, b) => b.customers - a.customers)[0];
+  await canvas.hover({ position: { x: biggest.x, y: biggest.y } });
+  await page.waitForFunction(() => document.querySelector('[data-testid="ci-quadrant-scatter"] canvas')?.getAttribute('data-tooltip'), undefined, { timeout: 10_000 });
+  const tip = JSON.parse((await canvas.getAttribute('data-tooltip'))!) as { width: number; height: number };
+  const box = (await canvas.boundingBox())!;
+  const share = (tip.width * tip.height) / (box.width * box.height);
+  if (share > 0.12) throw new Error(`the tooltip covers ${(share * 100).toFixed(0)}% of the chart (${tip.width}×${tip.height} px)`);
+  console.log(`    ${shared.length} R × M points hold two quadrants, drawn apart; tooltip ${tip.width}×${tip.height} px (${(share * 100).toFixed(1)}% of the chart)`);
+  await shot(page, '08e-quadrant-tooltip');
+  await page.mouse.move(0, 0);
+});
+
 /** CSV records (a quoted field may hold a line break), without the trailing empty line. */
 const csvRecords = (text: string) => {
   const records: string[] = [];
@@ -246,7 +328,7 @@ const csvRecords = (text: string) => {
   if (start < text.length) records.push(text.slice(start));
   return records;
 };
-const CUSTOMER_CSV_HEADER = 'id,documentId,name,email,phone,region,stage,createdAt,totalSpent,orderCount,quadrant,r,f,m';
+const CUSTOMER_CSV_HEADER = 'ID,Document ID,Name,Email,Phone,Region,Stage,Customer since,Total spent (CNY),Paid orders,Value quadrant,R score,F score,M score';
 const listTotal = async (p: Page) => {
   await p.locator('[data-testid="ci-customer-list"]').waitFor({ timeout: 60_000 });
   return Number(await p.locator('[data-testid="ci-customer-total"]').getAttribute('data-value'));
@@ -272,7 +354,10 @@ test('clicking a heatmap cell opens its customers; they export as CSV and get fo
   const [download] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), page.click('[data-testid="ci-export-csv"]')]);
   const file = await download.path();
   if (!file) throw new Error(`download failed: ${await download.failure()}`);
-  const records = csvRecords(fs.readFileSync(file, 'utf8'));
+  const bytes = fs.readFileSync(file);
+  // A UTF-8 byte order mark, so Excel reads Chinese names; then the labels of the admin's language.
+  if (bytes.subarray(0, 3).toString('hex') !== 'efbbbf') throw new Error(`CSV starts with ${bytes.subarray(0, 3).toString('hex')}, not a UTF-8 BOM`);
+  const records = csvRecords(bytes.subarray(3).toString('utf8'));
   if (records[0] !== CUSTOMER_CSV_HEADER) throw new Error(`CSV header: ${records[0]}`);
   if (records.length - 1 !== total) throw new Error(`CSV has ${records.length - 1} customers, the list says ${total}`);
   console.log(`    heatmap cell R${cell.r} F${cell.f}: ${total} customers listed and exported (${download.suggestedFilename()})`);

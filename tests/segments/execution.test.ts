@@ -1,3 +1,4 @@
+import { readDate } from '../../plugins/client-insights/server/src/core/db/dialect';
 import { apiToken, restrictedSession, startStrapi, type TestApp } from '../helpers/strapi';
 import { client, createCustomers, currentMembers, region, segmentsService, sorted, stage } from './helpers';
 
@@ -5,10 +6,12 @@ import { client, createCustomers, currentMembers, region, segmentsService, sorte
 describe('segment execution', () => {
   let app: TestApp;
   let call: ReturnType<typeof client>;
+  let token: string;
   let ids: number[];
   beforeAll(async () => {
     app = await startStrapi({ http: true });
-    call = client(app, await apiToken(app));
+    token = await apiToken(app);
+    call = client(app, token);
     ids = await createCustomers(app.strapi, [
       { name: 'A', stage: 'signed', region: 'Beijing', paid: [1000, 2000] },
       { name: 'B', stage: 'signed', region: 'Shanghai', paid: [500] },
@@ -120,9 +123,44 @@ describe('segment execution', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('text/csv');
     const lines = String(res.body).trim().split('\n');
-    expect(lines[0]).toBe('id,documentId,name,region,stage,leadSource,totalSpent,orderCount,lastOrderAt');
+    expect(lines[0]).toBe('ID,Document ID,Name,Region,Stage,Lead source,Total spent (CNY),Paid orders,Last order');
     expect(lines).toHaveLength(4);
     expect(lines.slice(1).map((l) => Number(l.split(',')[0]))).toEqual(await currentMembers(app.strapi, signed.id));
+  });
+
+  it('exports for its reader: a UTF-8 BOM, column labels, translated codes, dates in their language and time zone', async () => {
+    const run = (await call('GET', `/api/segments/results?segment=${signed.key}`)).body.data[0];
+    const exportAs = async (query: string, headers: Record<string, string> = {}) => {
+      const res = await fetch(`${app.url}/api/segments/results/${run.executionId}/export${query}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...headers },
+        body: '{}',
+      });
+      return { status: res.status, bytes: Buffer.from(await res.arrayBuffer()) };
+    };
+    const rows = (bytes: Buffer) => bytes.subarray(3).toString('utf8').trim().split('\n');
+    const zhHans = await exportAs('?locale=zh-Hans&timeZone=Asia/Shanghai');
+    expect(zhHans.status).toBe(200);
+    // Excel needs the byte order mark to read UTF-8.
+    expect([...zhHans.bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const [header, ...members] = rows(zhHans.bytes);
+    expect(header).toBe('ID,文档 ID,姓名,地区,阶段,线索来源,累计消费（元）,已付订单,最近订单');
+    const stages = ['咨询', '申请中', '已签约', '服务中', '已流失'];
+    expect(members.length).toBeGreaterThan(0);
+    expect(members.every((l) => stages.includes(l.split(',')[4]))).toBe(true);
+    // A's last paid order, at UTC+8, written yyyy/MM/dd HH:mm.
+    const a = members.map((l) => l.split(',')).find((cells) => cells[2] === 'A')!;
+    const last = readDate((await app.strapi.db.connection('ci_customer_metrics').where({ customer_id: ids[0] }).first()).last_order_at)!;
+    const shanghai = new Date(last.getTime() + 8 * 3_600_000).toISOString();
+    expect(a[8]).toBe(`${shanghai.slice(0, 4)}/${shanghai.slice(5, 7)}/${shanghai.slice(8, 10)} ${shanghai.slice(11, 16)}`);
+    // Without ?locale=, the Accept-Language header decides; Traditional for Taiwan.
+    const zh = rows((await exportAs('', { 'accept-language': 'zh-TW,zh;q=0.9' })).bytes);
+    expect(zh[0].split(',')[4]).toBe('階段');
+    expect(zh.slice(1).every((l) => ['諮詢', '申請中', '已簽約', '服務中', '已流失'].includes(l.split(',')[4]))).toBe(true);
+    // A bad parameter is named, nothing is streamed.
+    const bad = await exportAs('?timeZone=Mars/Olympus');
+    expect(bad.status).toBe(400);
+    expect(JSON.parse(bad.bytes.toString('utf8')).error.details.errors.map((e: { path: string }) => e.path)).toEqual(['/timeZone']);
   });
 
   it('shows member names to admins without the sensitive-view permission too, in pages and exports', async () => {

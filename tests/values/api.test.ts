@@ -56,7 +56,13 @@ describe('value model API', () => {
     const good = await call('/client-insights/values/settings', { method: 'PUT', body: JSON.stringify({ clv: { minRepeatCustomers: 10 }, propensity: { minClassSize: 1 } }) });
     expect(good.status).toBe(200);
     expect(good.body.data.clv.minRepeatCustomers).toBe(10);
-    expect(good.body.data.clv.horizonMonths).toBe(12);
+    // CLV is a margin over a horizon that fits multi-year services (README), and is labelled so.
+    expect(good.body.data.clv.horizonMonths).toBe(36);
+    const catalogue = await call('/client-insights/catalogue');
+    const clvField = catalogue.body.data.fields.find((f: { path: string }) => f.path === 'score.clv');
+    expect(clvField.labels.en).toMatch(/margin.*36 months/);
+    expect(clvField.labels['zh-Hans']).toMatch(/毛利.*36 个月/);
+    expect(clvField.labels.zh).toMatch(/毛利.*36 個月/);
     expect((await call('/client-insights/values/settings')).body.data.clv.minRepeatCustomers).toBe(10);
   });
 
@@ -84,6 +90,7 @@ describe('value model API', () => {
     for (const k of ['r', 'f', 'm']) expect(s[k]).toBeGreaterThanOrEqual(1);
     expect(['champions', 'loyal', 'potential', 'new', 'at_risk', 'lost']).toContain(s.rfmSegment);
     expect(s.clv).toBeGreaterThanOrEqual(0);
+    expect(s.clvBasis).toEqual({ horizonMonths: 36, monthlyDiscountRate: 0.01, marginRate: expect.any(Number), method: expect.any(String) });
     expect(s.churnRisk).toBeGreaterThanOrEqual(0);
     expect(s.churnRisk).toBeLessThanOrEqual(1);
     for (const lang of ['en', 'zh-Hans', 'zh']) {
@@ -127,6 +134,10 @@ describe('value model API', () => {
     // Enough repeat buyers (minRepeatCustomers = 10): BG/NBD and Gamma-Gamma are fitted, not the fallback.
     const clv = models.body.data.models.find((m: { kind: string }) => m.kind === 'clv');
     expect(clv.method).toBe('bgnbd');
+    // The answer says what the CLV figures are: margin (observed rate) over the horizon.
+    expect(models.body.data.clv).toEqual({ horizonMonths: 36, monthlyDiscountRate: 0.01, marginRate: clv.params.marginRate, method: 'bgnbd' });
+    expect(models.body.data.clv.marginRate).toBeGreaterThan(0);
+    expect(models.body.data.clv.marginRate).toBeLessThan(1);
     const bgnbd = models.body.data.models.find((m: { kind: string }) => m.kind === 'bgnbd');
     for (const k of ['r', 'alpha', 'a', 'b']) expect(bgnbd.params[k]).toBeGreaterThan(0);
     expect(bgnbd.logLikelihood).toBeLessThan(0);

@@ -103,7 +103,11 @@ export type RfmSettings = {
 };
 export type Expected = { r: number; f: number; m: number; rfm: number; segment: string; quadrant: string; recency: number | null; frequency: number; monetary: number };
 
-/** RFM by brute force: score = 1 + ⌊5 · #(buyers with a strictly worse value) / #buyers⌋, counted pair by pair. */
+/**
+ * RFM by brute force: score = 1 + ⌊5 · #(buyers with a strictly worse value) / #buyers⌋, counted pair
+ * by pair; a letter whose buyers have at most 5 distinct values scores by value instead:
+ * 1 + round(4 · #(distinct values strictly worse) / (#distinct − 1)), and 1 when all are equal.
+ */
 export const bruteForceRfm = (people: Person[], s: RfmSettings, now: Date, q = { highScore: 4, lowRecency: 2, complaintThreshold: 1 }): Map<string, Expected> => {
   const nowMs = now.getTime();
   const since = nowMs - s.periodDays * DAY;
@@ -129,6 +133,13 @@ export const bruteForceRfm = (people: Person[], s: RfmSettings, now: Date, q = {
   const buyers = rows.filter((r) => r.buyer);
   const quantile = (worse: number, n: number) => 1 + Math.floor((5 * worse) / n);
   const withR = buyers.filter((b) => b.recency !== null);
+  /** Score of `value` among `values` (all buyers' values of one letter), `worse(a, b)`: a is worse than b. */
+  const scoreOf = (value: number, values: number[], worse: (a: number, b: number) => boolean) => {
+    const distinct = [...new Set(values)];
+    if (distinct.length > 5) return quantile(values.filter((v) => worse(v, value)).length, values.length);
+    if (distinct.length <= 1) return 1;
+    return 1 + Math.round((4 * distinct.filter((v) => worse(v, value)).length) / (distinct.length - 1));
+  };
   const out = new Map<string, Expected>();
   for (const row of rows) {
     let r: number;
@@ -136,9 +147,9 @@ export const bruteForceRfm = (people: Person[], s: RfmSettings, now: Date, q = {
     let m: number;
     if (!row.buyer) ({ r, f, m } = s.noOrderScores);
     else if (s.scoring.method === 'quantile') {
-      r = row.recency === null ? 1 : quantile(withR.filter((b) => (b.recency as number) > (row.recency as number)).length, withR.length);
-      f = quantile(buyers.filter((b) => b.frequency < row.frequency).length, buyers.length);
-      m = quantile(buyers.filter((b) => b.monetary < row.monetary).length, buyers.length);
+      r = row.recency === null ? 1 : scoreOf(row.recency, withR.map((b) => b.recency as number), (a, b) => a > b);
+      f = scoreOf(row.frequency, buyers.map((b) => b.frequency), (a, b) => a < b);
+      m = scoreOf(row.monetary, buyers.map((b) => b.monetary), (a, b) => a < b);
     } else {
       const up = (v: number, cuts: number[]) => 1 + cuts.filter((c) => v >= c).length;
       r = row.recency === null ? 1 : 5 - s.scoring.r.filter((c) => (row.recency as number) > c).length;

@@ -118,4 +118,27 @@ describe('RFM scores', () => {
     const capped = outlier.byName(top).history;
     expect(Number(capped.monetary)).toBeGreaterThan(Number(capped.monetary_capped));
   });
+
+  it('scores by value when a letter has few distinct values: 3 order counts give F 1, 3, 5, monotone in the count', async () => {
+    const knex = app.strapi.db.connection;
+    await clearPeople(knex);
+    // 30 buyers: most with one paid order, a few with two or three (as on the demo data), and 2 prospects.
+    // Quintiles would give F = 1 to every one-order buyer and F = 5 to everyone else.
+    const order = (days: number, amount: number) => ({ amount, margin: 100, kind: 'new' as const, status: 'paid' as const, at: NOW.getTime() - days * 86_400_000, contractEnd: null });
+    const few: Person[] = Array.from({ length: 30 }, (_, i) => ({
+      name: `F${String(i).padStart(2, '0')}`,
+      orders: Array.from({ length: i < 22 ? 1 : i < 27 ? 2 : 3 }, (_, k) => order(5 + 40 * k + i, 1000 + 100 * i)),
+      interactions: [],
+      riskTag: false,
+    }));
+    few.push({ name: 'F-prospect-1', orders: [], interactions: [], riskTag: false }, { name: 'F-prospect-2', orders: [], interactions: [], riskTag: false });
+    people = few;
+    ids = await insertPeople(knex, people, (ms) => bindDate(knex, new Date(ms)));
+    const { expected, result } = await compare(defaultValueConfig());
+    expect(result.stats.scoredByValue).toEqual(['f']);
+    const byCount = new Map<number, Set<number>>();
+    for (const e of expected.values()) if (e.frequency > 0) byCount.set(e.frequency, (byCount.get(e.frequency) ?? new Set()).add(e.f));
+    // One score per order count, rising with it, over more than two scores.
+    expect([...byCount.entries()].sort((a, b) => a[0] - b[0]).map(([count, scores]) => [count, [...scores]])).toEqual([[1, [1]], [2, [3]], [3, [5]]]);
+  });
 });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { QUADRANTS, QUADRANTS_OR_NONE, STAGES } from '../enums';
-import { CSV, dataOf, dateTime, endpoint, id, idParams, idText, isoDate, pageOf, pageQuery } from './http';
-import { scoreFields } from './values';
+import { CSV, dataOf, dateTime, endpoint, exportQuery, id, idParams, idText, isoDate, pageOf, pageQuery } from './http';
+import { clvBasisSchema, scoreFields } from './values';
 
 /** Customer list, profile, CSV export, bulk follow-up tasks and manual tagging. */
 
@@ -13,7 +13,7 @@ const flag = z.preprocess((v) => (v === 'true' ? true : v === 'false' ? false : 
  * Which customers a list, an export or a bulk task covers: search, stage, and the value-chart
  * drill-downs — a quadrant / R / F / M score (scatter point), buyers only (`hasOrders`, the
  * heatmap counts buyers), and a migration-matrix cell (`movedFrom` → `movedTo` between two value
- * runs, by default the two latest).
+ * runs, by default the two latest), and the retention KPI's drill-down (`retained`).
  */
 const filterFields = z.object({
   q: z.string().trim().max(100).optional(),
@@ -27,6 +27,8 @@ const filterFields = z.object({
   movedTo: z.enum(QUADRANTS_OR_NONE).optional(),
   fromRun: idText.optional(),
   toRun: idText.optional(),
+  /** The retention KPI's customers (overview/retention.ts): active in the 30 days before the last 30, and again since (true) or not (false). */
+  retained: flag.optional(),
 });
 
 export type CustomerFilter = z.infer<typeof filterFields>;
@@ -135,12 +137,13 @@ export const profileSchema = z.object({
       complaintCount: z.number(),
     })
     .nullable(),
-  scores: z.object({ ...scoreFields, calculatedAt: isoDate.nullable() }).nullable(),
+  /** `clvBasis`: what `clv` measures (the scoring run's horizon, margin rate, discount). */
+  scores: z.object({ ...scoreFields, clvBasis: clvBasisSchema.nullable(), calculatedAt: isoDate.nullable() }).nullable(),
 });
 
 export const customersApi = {
   list: endpoint({ method: 'GET', path: '/customers', query: customerListQuerySchema, response: pageOf(customerRowSchema) }),
-  export: endpoint({ method: 'POST', path: '/customers/export', body: customerExportBodySchema, response: CSV }),
+  export: endpoint({ method: 'POST', path: '/customers/export', query: exportQuery, body: customerExportBodySchema, response: CSV }),
   followUpTasks: endpoint({ method: 'POST', path: '/customers/follow-up-tasks', body: followUpBodySchema, response: dataOf(z.object({ created: z.number() })) }),
   profile: endpoint({ method: 'GET', path: '/customers/:id', params: idParams, response: dataOf(profileSchema) }),
   addTag: endpoint({

@@ -1,5 +1,6 @@
 import { z, type ZodTypeAny } from 'zod';
 import { pointer } from '../errors';
+import { isTimeZone, LOCALES } from '../labels';
 
 /**
  * One endpoint of the plugin, declared once: its admin route (`/client-insights` + path), the zod
@@ -76,6 +77,17 @@ export const dateTime = z.string().datetime({ offset: true });
 export const noQuery = z.object({}).strict();
 /** The body of an endpoint that takes none (an empty object is accepted). */
 export const noBody = z.object({}).strict();
+
+/**
+ * The query of a CSV export: the reader's language (labels and codes; without it, the request's
+ * Accept-Language, else English) and time zone of its dates (default UTC).
+ */
+export const exportQuery = z
+  .object({
+    locale: z.enum(LOCALES).optional(),
+    timeZone: z.string().max(64).refine(isTimeZone, 'an IANA time zone such as Asia/Shanghai').optional(),
+  })
+  .strict();
 
 export const pageQuery = (maxPageSize: number, defaultPageSize: number) => ({
   page: z.coerce.number().int().min(1).max(MAX_ID).default(1),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { QUADRANTS } from '../enums';
 import { dataOf, endpoint, noQuery } from './http';
+import { clvBasisSchema } from './values';
 
 /** Overview: row counts, the top KPI board and the value charts. */
 
@@ -12,8 +13,13 @@ export const kpiSchema = z.object({
   previous: z.number(),
   unit: z.enum(['count', 'percent']),
   series: z.array(z.object({ period: z.string(), value: z.number() })),
-  /** The rule of the matching segment (opened in the builder), or null for the whole customer list. */
+  /**
+   * Where the card drills to, counting the same customers by the same definition: the rule of the
+   * matching segment (opened in the builder), or else a customer-list filter (`filter`), or the whole list.
+   */
   rule: z.unknown(),
+  /** The customer-list query that lists the card's customers when no rule can name them (retention: `retained`). */
+  filter: z.record(z.string(), z.string()).optional(),
 });
 
 export const valueChartsSchema = z.object({
@@ -34,6 +40,8 @@ export const valueChartsSchema = z.object({
     })
   ),
   clvHistogram: z.array(z.object({ from: z.number(), to: z.number(), customers: z.number() })),
+  /** What the CLV figures measure (the latest run's horizon and margin rate). */
+  clv: clvBasisSchema.nullable(),
 });
 
 export const overviewApi = {

@@ -61,6 +61,8 @@ export const previewSampleSchema = z.object({
   last_order_at: z.string().nullable(),
 });
 
+export const previewScopeSchema = z.object({ parent: z.object({ id: z.number(), key: z.string(), name: z.string() }) });
+
 export const previewResultSchema = z.object({
   count: z.number(),
   total: z.number(),
@@ -73,6 +75,8 @@ export const previewResultSchema = z.object({
   now: z.string(),
   /** How the custom operators were evaluated. */
   strategy: z.enum(['join', 'probe']),
+  /** The parent segment a child's rule was previewed within (counted as `parent's rules AND rule`), null for a root. */
+  scope: previewScopeSchema.nullable(),
   durationMs: z.number(),
 });
 
@@ -84,14 +88,23 @@ export const ruleRequestSchema = z
     rule: z.unknown().refine((v) => v !== undefined, { message: 'a rule is required' }),
     now: dateTime.optional(),
     sampleSize: z.number().int().min(0).max(PREVIEW_MAX_SAMPLE_SIZE).optional(),
-    /** When editing a segment: leave it out of the duplicate check. */
+    /** When editing a segment: leave it out of the duplicate check (and, in a preview, count it within its stored parent). */
     segmentId: id.optional(),
   })
   .strict();
 
+/** Body of preview: a child segment's rule is counted within its parent chain, as its runs materialise it. */
+export const previewRequestSchema = ruleRequestSchema.extend({
+  /** Preview as a child of this segment (id, document id or key): within its and its ancestors' rules; null: as a root. */
+  parent: z
+    .union([id, z.string().trim().min(1).max(100)])
+    .nullable()
+    .optional(),
+});
+
 export const rulesApi = {
   catalogue: endpoint({ method: 'GET', path: '/catalogue', query: noQuery, response: dataOf(catalogueSchema) }),
-  preview: endpoint({ method: 'POST', path: '/rules/preview', body: ruleRequestSchema, response: dataOf(previewResultSchema) }),
+  preview: endpoint({ method: 'POST', path: '/rules/preview', body: previewRequestSchema, response: dataOf(previewResultSchema) }),
   validate: endpoint({
     method: 'POST',
     path: '/rules/validate',
@@ -109,4 +122,5 @@ export type Catalogue = z.infer<typeof catalogueSchema>;
 export type RuleWarning = z.infer<typeof ruleWarningSchema>;
 export type PreviewResult = z.infer<typeof previewResultSchema>;
 export type PreviewSample = z.infer<typeof previewSampleSchema>;
+export type PreviewScope = z.infer<typeof previewScopeSchema>;
 export type ValidateResult = ResponseOf<typeof rulesApi.validate>['data'];

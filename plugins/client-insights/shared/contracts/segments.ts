@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { JOB_STATUSES, MEMBER_CHANGES, RUN_PHASES, RUN_TRIGGERS, SEGMENT_STATUSES, SEGMENT_TYPES, VISIBILITIES } from '../enums';
-import { CSV, dataOf, endpoint, id, isoDate, MAX_ID, noBody, noQuery, pageOf, pageQuery, paginationSchema, refParams } from './http';
+import { CSV, dataOf, endpoint, exportQuery, id, isoDate, MAX_ID, noBody, noQuery, pageOf, pageQuery, paginationSchema, refParams } from './http';
 import { ruleWarningSchema } from './rules';
 
 /** Segments: CRUD, execution (runs, members, exports), hierarchy and primary segments. */
@@ -193,7 +193,7 @@ export const segmentsApi = {
    */
   cancelRun: endpoint({ method: 'POST', path: '/segments/results/:id/cancel', params: refParams, body: noBody, response: dataOf(segmentResultSchema), statuses: [200, 202] }),
   resultCustomers: endpoint({ method: 'GET', path: '/segments/results/:id/customers', params: refParams, query: membersQuerySchema, response: pageOf(memberSchema) }),
-  exportResult: endpoint({ method: 'POST', path: '/segments/results/:id/export', params: refParams, body: exportSchema, wrappedBody: true, response: CSV }),
+  exportResult: endpoint({ method: 'POST', path: '/segments/results/:id/export', params: refParams, query: exportQuery, body: exportSchema, wrappedBody: true, response: CSV }),
   get: endpoint({ method: 'GET', path: '/segments/:id', params: refParams, response: dataOf(segmentDetailSchema) }),
   update: endpoint({ method: 'PUT', path: '/segments/:id', params: refParams, body: updateSegmentSchema, wrappedBody: true, response: dataOf(savedSegmentSchema) }),
   remove: endpoint({ method: 'DELETE', path: '/segments/:id', params: refParams, response: dataOf(segmentSchema) }),

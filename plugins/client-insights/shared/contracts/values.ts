@@ -69,7 +69,8 @@ export const valueConfigSchemaWith = (checkCron: (cron: string, timezone: string
         .default({}),
       clv: z
         .object({
-          horizonMonths: z.number().int().min(1).max(120).default(12),
+          /** CLV is the predicted margin over this many months (not a lifetime): services run for years, see values/README.md. */
+          horizonMonths: z.number().int().min(1).max(120).default(36),
           monthlyDiscountRate: z.number().min(0).max(0.5).default(0.01),
           /** Margin applied to predicted revenue; null = observed gross margin / revenue of paid orders. */
           marginRate: z.number().min(0).max(1).nullable().default(null),
@@ -158,9 +159,18 @@ export const scoreFields = {
   upsellProbability: z.number().nullable(),
 };
 
+/**
+ * What a run's CLV figures are: the gross margin (revenue × `marginRate`) a customer is predicted
+ * to bring in over the next `horizonMonths`, discounted by `monthlyDiscountRate` a month; not a
+ * lifetime total. From the run's stored CLV model; null without one.
+ */
+export const clvBasisSchema = z.object({ horizonMonths: z.number(), monthlyDiscountRate: z.number(), marginRate: z.number(), method: z.string() });
+
 export const customerValueScoreSchema = z.object({
   customerId: z.number(),
   ...scoreFields,
+  /** What `clv` measures (horizon, margin rate, discount). */
+  clvBasis: clvBasisSchema.nullable(),
   clvMethod: z.string().nullable(),
   pAlive: z.number().nullable(),
   /** Strategy suggestions in en / zh-Hans / zh (Traditional). */
@@ -173,7 +183,11 @@ export const rfmMatrixSchema = z.object({
   runId: z.number().nullable(),
   modelVersion: z.string().nullable(),
   calculatedAt: isoDate.nullable(),
-  stats: z.unknown(),
+  /**
+   * The run's statistics (values/refresh.ts: customers, buyers, missing values …); `scoredByValue`
+   * lists the letters scored by value rather than by quintiles (too few distinct values among buyers).
+   */
+  stats: z.object({ scoredByValue: z.array(z.enum(['r', 'f', 'm'])).optional() }).passthrough().nullable(),
   matrix: z.array(z.object({ r: z.number(), f: z.number(), customers: z.number(), avgMonetary: z.number() })),
   quadrants: z.record(z.enum(QUADRANTS), z.number()),
 });
@@ -186,6 +200,8 @@ export const migrationSchema = z.object({
 
 export const fittedModelsSchema = z.object({
   runId: z.number().nullable(),
+  /** What the run's CLV measures: horizon, margin rate, discount. */
+  clv: clvBasisSchema.nullable(),
   models: z.array(
     z.object({
       kind: z.string(),
@@ -234,3 +250,4 @@ export type Job = z.infer<typeof jobSchema>;
 export type RfmMatrix = z.infer<typeof rfmMatrixSchema>;
 export type Migration = z.infer<typeof migrationSchema>;
 export type CustomerValueScore = z.infer<typeof customerValueScoreSchema>;
+export type ClvBasis = z.infer<typeof clvBasisSchema>;

@@ -1,6 +1,6 @@
 import { segmentsApi } from '../../../shared/contracts/segments';
 import { tagsApi } from '../../../shared/contracts/tags';
-import { ApiError, createClient, errorFromBody, urlOf, type FetchClient } from './client';
+import { ApiError, createClient, downloadCsv, errorFromBody, urlOf, type FetchClient } from './client';
 
 /** Strapi's fetch client throws a FetchError carrying the answer's body on an error status. */
 const fetchError = (status: number, data: unknown) => Object.assign(new Error('Request failed'), { name: 'FetchError', status, response: { data } });
@@ -69,5 +69,27 @@ describe('the admin API client', () => {
       throw abort;
     });
     await expect(createClient(client).request(tagsApi.list, {})).rejects.toBe(abort);
+  });
+
+  it("downloads a CSV export with the reader's language and time zone in its query, and reads a refusal's envelope", async () => {
+    const calls: [string, RequestInit][] = [];
+    const answers = [new Response('\uFEFFID\n', { status: 200 }), new Response(JSON.stringify({ data: null, error: { status: 400, name: 'ValidationError', message: '/timeZone: bad', details: { errors: [{ path: '/timeZone', message: 'bad' }] } } }), { status: 400 })];
+    const real = globalThis.fetch;
+    globalThis.fetch = (async (url: string, init: RequestInit) => {
+      calls.push([url, init]);
+      return answers.shift()!;
+    }) as typeof fetch;
+    try {
+      const blob = await downloadCsv(segmentsApi.exportResult, { params: { id: 'run-1' }, query: { locale: 'zh-Hans', timeZone: 'Asia/Shanghai' }, body: { change: 'added' } }, 'token', 'http://host');
+      expect([...new Uint8Array(await blob.arrayBuffer())]).toEqual([0xef, 0xbb, 0xbf, 0x49, 0x44, 0x0a]);
+      expect(calls[0][0]).toBe('http://host/client-insights/segments/results/run-1/export?locale=zh-Hans&timeZone=Asia%2FShanghai');
+      expect(calls[0][1]).toMatchObject({ method: 'POST', body: JSON.stringify({ change: 'added' }) });
+      const refused = await downloadCsv(segmentsApi.exportResult, { params: { id: 'run-1' }, query: { timeZone: 'Mars/Base' }, body: {} }, 'token').catch((e) => e);
+      expect(calls[1][0]).toBe('/client-insights/segments/results/run-1/export?timeZone=Mars%2FBase');
+      expect(refused).toBeInstanceOf(ApiError);
+      expect(refused.at('/timeZone')).toBe('bad');
+    } finally {
+      globalThis.fetch = real;
+    }
   });
 });

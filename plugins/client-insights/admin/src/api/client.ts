@@ -87,15 +87,19 @@ export const createClient = (fetch: FetchClient, { check = CHECK_RESPONSES } = {
 export type ApiClient = ReturnType<typeof createClient>;
 
 /**
- * Downloads a CSV endpoint's file (Strapi's fetch client reads only JSON from a POST); a refusal
- * is read from its JSON envelope like any other.
+ * Downloads a CSV endpoint's file (Strapi's fetch client reads only JSON from a POST), its query
+ * (the reader's language and time zone) in the URL; a refusal is read from its JSON envelope like any other.
  */
 export const downloadCsv = async <E extends Endpoint>(endpoint: E, input: RequestOf<E>, token: string | null, backendURL = ''): Promise<Blob> => {
-  const res = await globalThis.fetch(`${backendURL}${urlOf(endpoint, input.params as Record<string, string | number> | undefined)}`, {
-    method: endpoint.method,
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify(input.body ?? {}),
-  });
+  const query = queryString(input.query as Record<string, unknown> | undefined);
+  const res = await globalThis.fetch(
+    `${backendURL}${urlOf(endpoint, input.params as Record<string, string | number> | undefined)}${query ? `?${query}` : ''}`,
+    {
+      method: endpoint.method,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(input.body ?? {}),
+    }
+  );
   if (!res.ok) {
     const text = await res.text();
     let body: unknown = null;

@@ -52,6 +52,11 @@ export const PreviewPanel = ({ state, incomplete }: { state: PreviewState; incom
           {t('state.error')}: {state.message}
         </Typography>
       )}
+      {result?.scope && (
+        <Typography variant="pi" textColor="neutral600" tag="p" data-testid="ci-preview-scope" data-parent={result.scope.parent.id}>
+          {t('preview.withinParent', { name: result.scope.parent.name })}
+        </Typography>
+      )}
       {result && (
         <Grid.Root gap={4}>
           <Grid.Item col={3} s={6} xs={12} direction="column" alignItems="flex-start">

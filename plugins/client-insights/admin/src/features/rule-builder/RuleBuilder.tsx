@@ -14,7 +14,7 @@ import { GroupBox } from './GroupBox';
 import { JsonView } from './JsonView';
 import { findNode, insertNode, newCondition, nodeForPointer, toRule, type Group } from './model';
 import { PreviewPanel } from './PreviewPanel';
-import { usePreview, type PreviewState } from './usePreview';
+import { usePreview, type PreviewScope, type PreviewState } from './usePreview';
 import { WarningsPanel } from './WarningsPanel';
 
 export type RuleBuilderChange = { rule: unknown; complete: boolean; preview: PreviewState };
@@ -28,13 +28,12 @@ export const RuleBuilder = ({
   initial,
   onChange,
   refused,
-  segmentId,
+  previewScope,
 }: {
   initial: Group;
   onChange?: (change: RuleBuilderChange) => void;
   refused?: FieldError[];
-  /** The segment being edited: left out of the preview's duplicate-rule warnings. */
-  segmentId?: number;
+  previewScope?: PreviewScope;
 }) => {
   const t = useT();
   const catalogue = useCatalogue();
@@ -47,7 +46,7 @@ export const RuleBuilder = ({
   const { rule, pointers } = React.useMemo(() => toRule(root), [root]);
   const unfinished = React.useMemo(() => unfinishedNodes(root), [root]);
   const complete = unfinished.size === 0;
-  const preview = usePreview(rule, complete, segmentId);
+  const preview = usePreview(rule, complete, previewScope);
 
   React.useEffect(() => {
     onChange?.({ rule, complete, preview });

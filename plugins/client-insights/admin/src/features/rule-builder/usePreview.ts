@@ -11,7 +11,12 @@ export type PreviewResult = {
   /** Customers per churn-risk level. */
   risk: { label: string; count: number }[];
   sample: Record<string, unknown>[];
+  /** The parent segment a child was previewed within (its runs AND the parent's rules), null for a root. */
+  scope: PreviewAnswer['scope'];
 };
+
+/** Preview as a child: of the segment being edited (within its stored parent) or under a chosen parent. */
+export type PreviewScope = { segmentId?: number; parent?: number | string | null };
 
 export type PreviewState =
   | { status: 'idle' }
@@ -28,6 +33,7 @@ export const readPreview = (data: PreviewAnswer): PreviewResult => ({
   share: data.share,
   risk: Object.entries(data.riskDistribution).map(([label, count]) => ({ label, count })),
   sample: data.sample,
+  scope: data.scope,
 });
 
 /**
@@ -35,10 +41,11 @@ export const readPreview = (data: PreviewAnswer): PreviewResult => ({
  * a newer request supersedes an older one, and the round trip (request → parsed answer) is timed.
  * A refused rule is `invalid` with the server's message and errors, never a count of 0.
  */
-export const usePreview = (rule: unknown, ready: boolean, segmentId?: number, delay = 300) => {
+export const usePreview = (rule: unknown, ready: boolean, scope?: PreviewScope, delay = 300) => {
   const api = useApiClient();
   const [state, setState] = React.useState<PreviewState>({ status: 'idle' });
   const key = JSON.stringify(rule);
+  const scopeKey = JSON.stringify(scope ?? {});
   const seq = React.useRef(0);
   React.useEffect(() => {
     if (!ready) {
@@ -52,8 +59,7 @@ export const usePreview = (rule: unknown, ready: boolean, segmentId?: number, de
       setState((s) => ({ status: 'loading', previous: s.status === 'ok' ? s.result : undefined }));
       const started = performance.now();
       try {
-        // The segment being edited is left out of the duplicate-rule warnings.
-        const { data } = await api.request(rulesApi.preview, { body: { rule: JSON.parse(key), ...(segmentId ? { segmentId } : {}) } });
+        const { data } = await api.request(rulesApi.preview, { body: { rule: JSON.parse(key), ...(JSON.parse(scopeKey) as PreviewScope) } });
         if (mine !== seq.current) return;
         setState({ status: 'ok', result: readPreview(data), warnings: data.warnings, roundTripMs: performance.now() - started, ruleKey: key });
       } catch (e) {
@@ -65,6 +71,6 @@ export const usePreview = (rule: unknown, ready: boolean, segmentId?: number, de
     }, delay);
     return () => clearTimeout(timer);
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [key, ready, segmentId, delay]);
+  }, [key, scopeKey, ready, delay]);
   return state;
 };

@@ -14,6 +14,12 @@ import { usePermissions } from '../../hooks/usePermissions';
 import { useT } from '../../utils/translate';
 import { emptyForm, SaveDialog, type SegmentForm } from './SaveDialog';
 
+/** `?parent=<segment id>`: a new child segment, previewed within that parent. */
+const parentFromQuery = (search: string) => {
+  const raw = new URLSearchParams(search).get('parent');
+  return raw && /^\d+$/.test(raw) ? Number(raw) : undefined;
+};
+
 const initialFromQuery = (search: string): Group => {
   const raw = new URLSearchParams(search).get('rule');
   if (!raw) return emptyGroup('and');
@@ -106,6 +112,8 @@ const BuilderEditor = ({ segment }: { segment?: SegmentDetail }) => {
     }
   };
 
+  // An existing child is previewed within its stored parent, as its runs materialise it.
+  const previewScope = React.useMemo(() => (segment ? { segmentId: segment.id } : { parent: parentFromQuery(location.search) }), [segment, location.search]);
   const valid = change?.complete && change.preview.status === 'ok';
   return (
     <Page.Main>
@@ -132,7 +140,7 @@ const BuilderEditor = ({ segment }: { segment?: SegmentDetail }) => {
         <RuleBuilder
           initial={initial}
           onChange={setChange}
-          segmentId={segment?.id}
+          previewScope={previewScope}
           refused={refusal && change && JSON.stringify(change.rule) === refusal.ruleKey ? refusal.error.under('/rule') : undefined}
         />
         {mayWrite && (

@@ -12,7 +12,7 @@ import { useEnumLabel, useT } from '../../utils/translate';
 import { FollowUpTask } from './FollowUpTask';
 
 /** URL filters the server understands (shared/contracts/customers.ts); fromRun / toRun go with movedFrom / movedTo. */
-const FILTERS = ['stage', 'quadrant', 'r', 'f', 'm', 'hasOrders', 'movedFrom', 'movedTo', 'fromRun', 'toRun'] as const;
+const FILTERS = ['stage', 'quadrant', 'r', 'f', 'm', 'hasOrders', 'movedFrom', 'movedTo', 'fromRun', 'toRun', 'retained'] as const;
 
 /**
  * Searchable, paginated customers. Value-chart drill-downs arrive as URL filters (a heatmap cell,
@@ -34,6 +34,7 @@ export const CustomerList = () => {
     ...(['stage', 'quadrant'] as const).filter((k) => filters[k]).map((k) => enumLabel('enum', filters[k])),
     ...(['r', 'f', 'm'] as const).filter((k) => filters[k]).map((k) => t('customers.filter.score', { letter: k.toUpperCase(), score: filters[k] })),
     ...(filters.hasOrders ? [t(filters.hasOrders === 'true' ? 'customers.filter.buyers' : 'customers.filter.nonBuyers')] : []),
+    ...(filters.retained ? [t(filters.retained === 'true' ? 'customers.filter.retained' : 'customers.filter.lapsed')] : []),
     ...(filters.movedFrom && filters.movedTo
       ? [
           filters.movedFrom === filters.movedTo

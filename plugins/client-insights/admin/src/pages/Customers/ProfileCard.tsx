@@ -249,7 +249,7 @@ export const ProfileCard = ({ id }: { id: string }) => {
                     <Fact label="R · F · M">{`${p.scores.r ?? '—'} · ${p.scores.f ?? '—'} · ${p.scores.m ?? '—'}`}</Fact>
                     <Fact label={t('profile.rfmSegment')}>{p.scores.rfmSegment ? enumLabel('enum', p.scores.rfmSegment) : null}</Fact>
                     <Fact label={t('customers.quadrant')}>{quadrant ? enumLabel('enum', quadrant) : null}</Fact>
-                    <Fact label="CLV">{p.scores.clv === null ? null : Math.round(p.scores.clv).toLocaleString()}</Fact>
+                    <Fact label={t('profile.clv', { months: p.scores.clvBasis?.horizonMonths ?? '—' })}>{p.scores.clv === null ? null : Math.round(p.scores.clv).toLocaleString()}</Fact>
                     <Fact label={t('profile.churnRisk')}>{pct(p.scores.churnRisk)}</Fact>
                     <Fact label={t('profile.renewal')}>{pct(p.scores.renewalProbability)}</Fact>
                     <Fact label={t('profile.upsell')}>{pct(p.scores.upsellProbability)}</Fact>

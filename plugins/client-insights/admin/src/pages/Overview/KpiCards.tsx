@@ -35,7 +35,9 @@ const KpiCard = ({ kpi }: { kpi: Kpi }) => {
   const delta = kpi.value - kpi.previous;
   const good = delta === 0 ? null : (delta > 0) === GOOD_WHEN_UP[kpi.key];
   const open = () =>
-    kpi.rule ? navigate(pluginPath(`builder?rule=${encodeURIComponent(JSON.stringify(kpi.rule))}`)) : navigate(pluginPath('customers'));
+    kpi.rule
+      ? navigate(pluginPath(`builder?rule=${encodeURIComponent(JSON.stringify(kpi.rule))}`))
+      : navigate(pluginPath(`customers${kpi.filter ? `?${new URLSearchParams(kpi.filter)}` : ''}`));
   return (
     <Box
       tag="button"

@@ -5,6 +5,7 @@ import { ApiError } from '../../core/http/errors';
 import { respond } from '../../core/http/respond';
 import { seesContact } from '../../core/http/viewer';
 import { getService } from '../../get-service';
+import { csvFormatOf } from '../segments/csv-locale';
 
 /**
  * Whether the calling admin may create the follow-up tasks: the Task content type's own
@@ -20,8 +21,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   return {
     list: (ctx) => respond(ctx, customersApi.list, ({ query, viewer }) => customers().list(query, seesContact(viewer))),
     export: (ctx) =>
-      respond(ctx, customersApi.export, async ({ body, viewer }) => {
-        const stream = await customers().exportCsv(body, seesContact(viewer));
+      respond(ctx, customersApi.export, async ({ query, body, viewer }) => {
+        const stream = await customers().exportCsv(body, seesContact(viewer), csvFormatOf(query, ctx.get('accept-language')));
         ctx.set('content-type', 'text/csv; charset=utf-8');
         ctx.set('content-disposition', 'attachment; filename="customers.csv"');
         return stream;

@@ -3,8 +3,10 @@ import { UID } from '../../core/constants';
 import { bindDate, readDate } from '../../core/db/dialect';
 import { hostTables, TABLES } from '../../core/db/tables';
 import type { Knex } from 'knex';
+import { whereRetention } from '../overview/retention';
 import { csvStream } from '../segments/csv';
-import { latestRunId, migrationRuns } from '../values/reports';
+import { csvFormatter, type CsvFormat } from '../segments/csv-locale';
+import { clvBasisOfVersion, latestRunId, migrationRuns } from '../values/reports';
 import { maskContact, searchableColumns } from './mask';
 import { FOLLOW_UP_MAX, type CustomerFilter } from '../../../../shared/contracts/customers';
 import { MAX_ID } from '../../../../shared/contracts/http';
@@ -42,6 +44,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       });
     }
     if (filter.stage) base.where('c.stage', filter.stage);
+    if (filter.retained !== undefined) whereRetention(k, tables(), base, new Date(), filter.retained);
     const byScore = (['quadrant', 'r', 'f', 'm'] as const).filter((key) => filter[key] !== undefined);
     if (byScore.length) {
       base.whereExists(
@@ -118,7 +121,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     /** Every customer of the list as CSV, newest first like the list, streamed by id keyset. */
-    async exportCsv(filter: CustomerFilter, sensitive: boolean) {
+    async exportCsv(filter: CustomerFilter, sensitive: boolean, format?: CsvFormat) {
       const { base } = await matching(filter, sensitive);
       async function* batches() {
         let before: number | null = null;
@@ -131,7 +134,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           before = Number(rows[rows.length - 1].id);
         }
       }
-      return csvStream(CUSTOMER_COLUMNS, batches());
+      return csvStream(CUSTOMER_COLUMNS, batches(), format && csvFormatter(format));
     },
 
     /** One open follow-up task per customer of the list (at most FOLLOW_UP_MAX), in one transaction. */
@@ -254,6 +257,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
               rfmSegment: scores.rfm_segment ?? null,
               quadrant: scores.quadrant ?? null,
               clv: num(scores.clv),
+              clvBasis: await clvBasisOfVersion(k, scores.model_version ?? null),
               churnRisk: num(scores.churn_risk),
               renewalProbability: num(scores.renewal_probability),
               upsellProbability: num(scores.upsell_probability),

@@ -5,8 +5,23 @@ import { hostTables } from '../../core/db/tables';
 import type { Kpi } from '../../../../shared/contracts/overview';
 
 const DAY = 24 * 3600 * 1000;
-const WINDOW = 30 * DAY;
-const CHURN_QUIET = 90 * DAY;
+/** Active: an interaction in the last 30 days. Churn risk: a paid order and none for 90 days. */
+export const ACTIVE_DAYS = 30;
+const CHURN_QUIET_DAYS = 90;
+const WINDOW = ACTIVE_DAYS * DAY;
+const CHURN_QUIET = CHURN_QUIET_DAYS * DAY;
+
+const recentInteraction = (days: number) => ({ '<': [{ days_since: [{ var: 'metrics.last_interaction_at' }] }, days] });
+/** Each KPI's drill-down rule: exactly the customers its current value counts (tested against the preview). */
+export const KPI_RULES = {
+  active: recentInteraction(ACTIVE_DAYS),
+  churn_risk: { and: [{ '>': [{ var: 'metrics.order_count' }, 0] }, { '!': [recentInteraction(CHURN_QUIET_DAYS)] }] },
+  newSince: (monthStart: Date) => ({ '>=': [{ var: 'customer.created_at' }, monthStart.toISOString()] }),
+  /** Customers with a paid order this month (the deals card counts their orders). */
+  dealsSince: (monthStart: Date) => ({ '>=': [{ var: 'metrics.last_order_at' }, monthStart.toISOString()] }),
+};
+/** Retention is over a base of customers no rule can name (active in the 30 days before the last 30): the customer list's `retained` filter is its drill-down. */
+export const RETENTION_FILTER = { retained: 'true' };
 /** Points in each sparkline: the current period and the five before it. */
 export const POINTS = 6;
 
@@ -17,6 +32,15 @@ export type KpiKey = Kpi['key'];
 const monthStart = (d: Date, back = 0) => new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() - back, 1));
 const iso = (d: Date) => d.toISOString().slice(0, 10);
 const num = (v: unknown) => Number(v ?? 0);
+
+/**
+ * KPIs at the current point mean what their drill-down rules mean (RULES.md): "in the last N days"
+ * is `t > now − N days` with no upper bound, and the metrics count every paid order and
+ * interaction, so rows dated after now count there too. Earlier points see the rows up to that
+ * point only: `upTo` is that bound (`and column <= p`) for point i of `count`, none for the last.
+ */
+const upTo = (i: number, count: number, column: string, p: unknown): [string, unknown[]] =>
+  i < count - 1 ? [` and ${column} <= ?`, [p]] : ['', []];
 
 /** Rolling points: now, now - 30 d, … (oldest first). */
 const rollingPoints = (now: Date) => Array.from({ length: POINTS }, (_, i) => new Date(now.getTime() - (POINTS - 1 - i) * WINDOW));
@@ -52,7 +76,12 @@ export const computeKpis = async (strapi: Core.Strapi, now = new Date()): Promis
 
   // Total customers created up to each point.
   const totalRow = await knex(t.customers)
-    .select(points.map((p, i) => sumCase(knex, 'created_at <= ?', [d(p)], `p${i}`)))
+    .select(
+      points.map((p, i) => {
+        const [bound, bindings] = upTo(i, POINTS, 'created_at', d(p));
+        return sumCase(knex, `1 = 1${bound}`, bindings, `p${i}`);
+      })
+    )
     .first();
 
   // Interactions by customer: active in each 30-day window, and "quiet for 90 days" at each point.
@@ -64,15 +93,13 @@ export const computeKpis = async (strapi: Core.Strapi, now = new Date()): Promis
     .select(`l.${t.interactionCustomer.customer} as customer_id`);
   // a{k}: active in (p_k - 30 d, p_k]; a{-1} is the window before the first point (for retention).
   const activeWindows = [new Date(points[0].getTime() - WINDOW), ...points];
+  const since = (alias: string, from: Date, [bound, bindings]: [string, unknown[]]) =>
+    knex.raw(`max(case when i.occurred_at > ?${bound} then 1 else 0 end) as ??`, [d(from), ...bindings, alias]);
   activeWindows.forEach((p, i) => {
-    perCustomer.select(
-      knex.raw('max(case when i.occurred_at > ? and i.occurred_at <= ? then 1 else 0 end) as ??', [d(new Date(p.getTime() - WINDOW)), d(p), `a${i}`])
-    );
+    perCustomer.select(since(`a${i}`, new Date(p.getTime() - WINDOW), upTo(i, activeWindows.length, 'i.occurred_at', d(p))));
   });
   points.forEach((p, i) => {
-    perCustomer.select(
-      knex.raw('max(case when i.occurred_at > ? and i.occurred_at <= ? then 1 else 0 end) as ??', [d(new Date(p.getTime() - CHURN_QUIET)), d(p), `q${i}`])
-    );
+    perCustomer.select(since(`q${i}`, new Date(p.getTime() - CHURN_QUIET), upTo(i, POINTS, 'i.occurred_at', d(p))));
   });
   const activity = await knex
     .from(perCustomer.as('x'))
@@ -95,26 +122,34 @@ export const computeKpis = async (strapi: Core.Strapi, now = new Date()): Promis
   const churnRow = await knex
     .from(firstPaid.as('f'))
     .leftJoin(perCustomer.clone().as('x'), 'x.customer_id', 'f.customer_id')
-    .select(points.map((p, i) => sumCase(knex, `f.first_paid <= ? and coalesce(x.q${i}, 0) = 0`, [d(p)], `p${i}`)))
+    .select(
+      points.map((p, i) => {
+        const [bound, bindings] = upTo(i, POINTS, 'f.first_paid', d(p));
+        return sumCase(knex, `coalesce(x.q${i}, 0) = 0${bound}`, bindings, `p${i}`);
+      })
+    )
     .first();
 
-  // New customers and paid deals per calendar window.
+  // New customers and paid deals per calendar window; the current month's has no end (see upTo).
   const calendar = [...windows, prevToDate];
+  const inMonth = (column: string, w: (typeof calendar)[number], i: number) =>
+    (i === POINTS - 1 ? [`${column} >= ?`, [d(w.start)]] : [`${column} >= ? and ${column} < ?`, [d(w.start), d(w.end)]]) as [string, unknown[]];
   const newRow = await knex(t.customers)
-    .select(calendar.map((w, i) => sumCase(knex, 'created_at >= ? and created_at < ?', [d(w.start), d(w.end)], `w${i}`)))
+    .select(calendar.map((w, i) => sumCase(knex, ...inMonth('created_at', w, i), `w${i}`)))
     .first();
   const dealsRow = await knex(t.orders)
     .where('payment_status', 'paid')
-    .select(calendar.map((w, i) => sumCase(knex, 'ordered_at >= ? and ordered_at < ?', [d(w.start), d(w.end)], `w${i}`)))
+    .select(calendar.map((w, i) => sumCase(knex, ...inMonth('ordered_at', w, i), `w${i}`)))
     .first();
 
-  const rolling = (key: KpiKey, values: number[], unit: Kpi['unit'], rule: unknown | null): Kpi => ({
+  const rolling = (key: KpiKey, values: number[], unit: Kpi['unit'], rule: unknown | null, filter?: Kpi['filter']): Kpi => ({
     key,
     unit,
     value: values[POINTS - 1],
     previous: values[POINTS - 2],
     series: points.map((p, i) => ({ period: rollingLabel(p), value: values[i] })),
     rule,
+    ...(filter ? { filter } : {}),
   });
   const monthly = (key: KpiKey, row: any, rule: unknown): Kpi => ({
     key,
@@ -125,19 +160,16 @@ export const computeKpis = async (strapi: Core.Strapi, now = new Date()): Promis
     rule,
   });
   const idx = [...Array(POINTS).keys()];
-  const activeRule = { '<': [{ days_since: [{ var: 'metrics.last_interaction_at' }] }, 30] };
-  const thisMonth = monthStart(now).toISOString();
+  const thisMonth = monthStart(now);
 
   return {
     asOf: now.toISOString(),
     kpis: [
       rolling('total', idx.map((i) => num(totalRow?.[`p${i}`])), 'count', null),
-      rolling('active', idx.map((i) => num(activity?.[`active${i}`])), 'count', activeRule),
-      rolling('churn_risk', idx.map((i) => num(churnRow?.[`p${i}`])), 'count', {
-        and: [{ '>': [{ var: 'metrics.order_count' }, 0] }, { '!': [{ '<': [{ days_since: [{ var: 'metrics.last_interaction_at' }] }, 90] }] }],
-      }),
-      monthly('new', newRow, { '>=': [{ var: 'customer.created_at' }, thisMonth] }),
-      monthly('deals', dealsRow, { '>=': [{ var: 'metrics.last_order_at' }, thisMonth] }),
+      rolling('active', idx.map((i) => num(activity?.[`active${i}`])), 'count', KPI_RULES.active),
+      rolling('churn_risk', idx.map((i) => num(churnRow?.[`p${i}`])), 'count', KPI_RULES.churn_risk),
+      monthly('new', newRow, KPI_RULES.newSince(thisMonth)),
+      monthly('deals', dealsRow, KPI_RULES.dealsSince(thisMonth)),
       rolling(
         'retention',
         idx.map((i) => {
@@ -145,7 +177,8 @@ export const computeKpis = async (strapi: Core.Strapi, now = new Date()): Promis
           return base === 0 ? 0 : num(activity?.[`kept${i}`]) / base;
         }),
         'percent',
-        activeRule
+        null,
+        RETENTION_FILTER
       ),
     ],
   };

@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { hostTables, TABLES } from '../../core/db/tables';
+import { clvBasis, latestRunId } from '../values/reports';
 
 const SCORES = TABLES.scores;
 export const CLV_BUCKETS = 20;
@@ -80,5 +81,7 @@ export const valueCharts = async (strapi: Core.Strapi) => {
       representatives: representatives[q.quadrant] ?? [],
     })),
     clvHistogram: histogram,
+    /** What the CLV figures measure (the latest run's horizon and margin rate). */
+    clv: await clvBasis(knex, await latestRunId(knex)),
   };
 };

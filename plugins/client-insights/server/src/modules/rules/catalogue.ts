@@ -100,7 +100,12 @@ export const FIELDS: FieldDef[] = [
     labels: L('Value quadrant', '价值象限', '價值象限'),
     enumValues: [...QUADRANTS],
   }),
-  field({ path: 'score.clv', type: 'number', labels: L('Predicted lifetime value', '预测客户终身价值', '預測客戶終身價值') }),
+  // A margin over the configured horizon (values/config.ts clv.horizonMonths), not a lifetime total.
+  field({
+    path: 'score.clv',
+    type: 'number',
+    labels: L('CLV: predicted margin over the horizon (default 36 months)', 'CLV：预测期内的预期毛利（默认 36 个月）', 'CLV：預測期內的預期毛利（預設 36 個月）'),
+  }),
   field({ path: 'score.churn_risk', type: 'number', labels: L('Churn risk (0–1)', '流失风险 (0–1)', '流失風險 (0–1)') }),
   field({ path: 'score.renewal_probability', type: 'number', labels: L('Renewal probability (0–1)', '续费概率 (0–1)', '續費機率 (0–1)') }),
   field({ path: 'score.upsell_probability', type: 'number', labels: L('Upsell probability (0–1)', '增购概率 (0–1)', '加購機率 (0–1)') }),

@@ -20,11 +20,13 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   preview: (ctx) =>
     respond(ctx, rulesApi.preview, async ({ body, viewer }) => {
       checkRule(body.rule);
+      const scope = await getService(strapi, 'segments').previewScope(viewer, { parent: body.parent, segmentId: body.segmentId });
       const result = await getService(strapi, 'rules').preview({
         rule: body.rule,
         now: body.now ? new Date(body.now) : undefined,
         sampleSize: body.sampleSize,
         excludeSegmentId: body.segmentId,
+        within: scope ?? undefined,
       });
       const sees = seesContact(viewer);
       return { data: { ...result, sample: result.sample.map((row) => maskContact(row, sees)) } };

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { PREVIEW_MAX_SAMPLE_SIZE as MAX_SAMPLE_SIZE, type PreviewResult, type PreviewSample } from '../../../../shared/contracts/rules';
+import { PREVIEW_MAX_SAMPLE_SIZE as MAX_SAMPLE_SIZE, type PreviewResult, type PreviewSample, type PreviewScope } from '../../../../shared/contracts/rules';
 import { bindDate, joinRowByKey, readDate, wholeTableStatement } from '../../core/db/dialect';
 import { HOST_TABLES as H, TABLES } from '../../core/db/tables';
 import { analyseRule, emptyWarning } from './analyse';
@@ -35,6 +35,11 @@ export type PreviewInput = {
   extraWarnings?: RuleWarning[];
   /** Forces a compile strategy (benchmarks); chosen per rule otherwise. */
   strategy?: Strategy;
+  /**
+   * A child segment's preview: its ancestors' rules (root first), which the match must also
+   * satisfy, exactly as a run materialises the child. Warnings still analyse `rule` alone.
+   */
+  within?: PreviewScope & { rules: unknown[] };
 };
 
 /**
@@ -110,11 +115,13 @@ export const previewRule = async (knex: Knex, input: PreviewInput): Promise<Prev
   const started = process.hrtime.bigint();
   const now = input.now ?? new Date();
   const size = Math.min(Math.max(0, input.sampleSize ?? DEFAULT_SAMPLE_SIZE), MAX_SAMPLE_SIZE);
-  const choice = await chooseStrategy(knex, input.rule, now, input.strategy);
+  const within = input.within?.rules.length ? input.within : null;
+  const rule = within ? { and: [...within.rules, input.rule] } : input.rule;
+  const choice = await chooseStrategy(knex, rule, now, input.strategy);
   const { strategy } = choice;
   // The preview and the total side by side, each in its own connection and transaction.
   const [agg, totalRow] = await Promise.all([
-    wholeTableStatement(knex, (trx) => evaluate(trx, input.rule, now, size, choice), { strategy }),
+    wholeTableStatement(knex, (trx) => evaluate(trx, rule, now, size, choice), { strategy }),
     knex(H.customers).count({ n: '*' }).first(),
   ]);
   const total = Number(totalRow?.n ?? 0);
@@ -131,6 +138,7 @@ export const previewRule = async (knex: Knex, input: PreviewInput): Promise<Prev
     warnings,
     now: now.toISOString(),
     strategy,
+    scope: within ? { parent: within.parent } : null,
     durationMs: Number(process.hrtime.bigint() - started) / 1e6,
   };
 };

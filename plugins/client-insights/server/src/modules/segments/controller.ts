@@ -2,6 +2,7 @@ import type { Core } from '@strapi/strapi';
 import { segmentsApi } from '../../../../shared/contracts/segments';
 import { respond } from '../../core/http/respond';
 import { getService } from '../../get-service';
+import { csvFormatOf } from './csv-locale';
 
 /** Admin users act as themselves (visibility applies); content-API callers act for no user. */
 export default ({ strapi }: { strapi: Core.Strapi }) => {
@@ -32,8 +33,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     resultCustomers: (ctx) =>
       respond(ctx, segmentsApi.resultCustomers, ({ viewer, params, query }) => segments().resultCustomers(viewer, params.id, query.change, query)),
     exportResult: (ctx) =>
-      respond(ctx, segmentsApi.exportResult, async ({ viewer, params, body: { change } }) => {
-        const stream = await segments().exportCsv(viewer, params.id, change);
+      respond(ctx, segmentsApi.exportResult, async ({ viewer, params, query, body: { change } }) => {
+        const stream = await segments().exportCsv(viewer, params.id, change, csvFormatOf(query, ctx.get('accept-language')));
         ctx.set('content-type', 'text/csv; charset=utf-8');
         ctx.set('content-disposition', `attachment; filename="segment-result-${params.id.replace(/[^A-Za-z0-9-]/g, '')}${change ? `-${change}` : ''}.csv"`);
         return stream;

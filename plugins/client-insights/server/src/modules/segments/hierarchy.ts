@@ -30,11 +30,15 @@ export const ancestry = <N extends Node>(segment: N, byId: Map<number, N>): N[] 
  * its rule no longer describes who is in it.
  */
 export const effectiveRule = (segment: Node, byId: Map<number, Node>): Rule => {
-  const chain = ancestry(segment, byId);
-  if (chain.length === 1) return segment.rule;
-  const parts = chain.slice(0, -1).map((a) => (a.type === 'static' ? { in_segment: [a.key] } : a.rule));
-  return { and: [...parts, segment.rule] };
+  const parts = ancestorRules(segment, byId);
+  return parts.length === 0 ? segment.rule : { and: [...parts, segment.rule] };
 };
+
+/** What the ancestors contribute to effectiveRule, root first (none for a root). */
+export const ancestorRules = (segment: Node, byId: Map<number, Node>): Rule[] =>
+  ancestry(segment, byId)
+    .slice(0, -1)
+    .map((a) => (a.type === 'static' ? { in_segment: [a.key] } : a.rule));
 
 const height = (id: number, children: Map<number, number[]>, seen = new Set<number>()): number => {
   if (seen.has(id)) return 0;

@@ -3,7 +3,8 @@ import { maskedPage, maskedRows, type Access } from './access';
 import { ApiError } from '../../core/http/errors';
 import type { SegmentsContext } from './context';
 import { csvStream } from './csv';
-import { buildTree } from './hierarchy';
+import { csvFormatter, type CsvFormat } from './csv-locale';
+import { ancestorRules, buildTree } from './hierarchy';
 import { currentRunId } from './materialise';
 import type { SegmentRow } from './repository';
 import { getRun, listRuns, MEMBER_COLUMNS, memberBatches, membersPage, pagination, toResult, type MemberFilter, type Page } from './runs';
@@ -71,12 +72,12 @@ export const createReadModels = ({ knex, tables }: SegmentsContext, access: Acce
       return maskedPage(viewer, await membersPage(knex(), tables(), await readModels.snapshotOf(viewer, ref, filter), filter, page));
     },
 
-    async exportCsv(viewer: Viewer, ref: string, filter: MemberFilter) {
+    async exportCsv(viewer: Viewer, ref: string, filter: MemberFilter, format?: CsvFormat) {
       const run = await readModels.snapshotOf(viewer, ref, filter);
       const batches = async function* () {
         for await (const rows of memberBatches(knex(), tables(), run, filter)) yield maskedRows(viewer, rows);
       };
-      return csvStream(MEMBER_COLUMNS as unknown as string[], batches() as AsyncIterable<Record<string, unknown>[]>);
+      return csvStream(MEMBER_COLUMNS as unknown as string[], batches() as AsyncIterable<Record<string, unknown>[]>, format && csvFormatter(format));
     },
 
     async currentCustomers(viewer: Viewer, ref: string | number, page: Page) {
@@ -85,6 +86,30 @@ export const createReadModels = ({ knex, tables }: SegmentsContext, access: Acce
       if (runId === null) return { data: [], meta: { pagination: pagination(page, 0), calculated: false } };
       const result = maskedPage(viewer, await membersPage(knex(), tables(), { id: runId, segment_id: segment.id }, undefined, page));
       return { ...result, meta: { ...result.meta, calculated: true, runId } };
+    },
+
+    /**
+     * What a rule previewed as a child segment is ANDed with, as its run will do (hierarchy.ts
+     * effectiveRule): the rules of `parent` (a segment the viewer sees, by id, document id or key)
+     * and of its ancestors; without `parent`, those of the stored parent of `segmentId` (the
+     * segment being edited). Null for a root (`parent: null`, or neither given); a 400 on /parent
+     * when the parent is unknown.
+     */
+    async previewScope(viewer: Viewer, { parent, segmentId }: { parent?: string | number | null; segmentId?: number }) {
+      if (parent === null || (parent === undefined && segmentId === undefined)) return null;
+      const { all, visible } = await access.visibleSegments(viewer);
+      const byId = new Map(all.map((s) => [s.id, s]));
+      let parentId: number | null;
+      if (parent !== undefined) {
+        const text = String(parent);
+        const found = visible.find((s) => String(s.id) === text || s.documentId === text || s.key === text);
+        if (!found) throw ApiError.invalid([{ path: '/parent', message: `segment "${text}" not found` }]);
+        parentId = found.id;
+      } else parentId = byId.get(segmentId!)?.parentId ?? null;
+      const parentRow = parentId === null ? undefined : byId.get(parentId);
+      if (!parentRow) return null;
+      const candidate = { id: segmentId ?? 0, key: '', type: 'dynamic' as const, rule: null, parentId: parentRow.id };
+      return { parent: { id: parentRow.id, key: parentRow.key, name: parentRow.name }, rules: ancestorRules(candidate, byId) };
     },
 
     async tree(viewer: Viewer) {

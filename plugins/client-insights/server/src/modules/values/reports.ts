@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { readDate } from '../../core/db/dialect';
 import { TABLES } from '../../core/db/tables';
+import type { ClvBasis } from '../../../../shared/contracts/values';
 import { QUADRANTS } from './config';
 import { suggestionsFor } from './suggestions';
 
@@ -8,6 +9,22 @@ import { suggestionsFor } from './suggestions';
 export const latestRunId = async (knex: Knex): Promise<number | null> => {
   const row = await knex(TABLES.valueRuns).where({ status: 'success' }).orderBy('id', 'desc').first('id');
   return row ? Number(row.id) : null;
+};
+
+/** What a run's CLV figures measure (shared/contracts/values.ts clvBasisSchema), from its stored CLV model; null without one. */
+const toClvBasis = (row: { method: string; params: string } | undefined): ClvBasis | null => {
+  if (!row) return null;
+  const p = JSON.parse(row.params);
+  return { horizonMonths: Number(p.horizonMonths), monthlyDiscountRate: Number(p.monthlyDiscountRate), marginRate: Number(p.marginRate), method: row.method };
+};
+
+export const clvBasis = async (knex: Knex, runId: number | null): Promise<ClvBasis | null> =>
+  runId === null ? null : toClvBasis(await knex(TABLES.valueModels).where({ run_id: runId, kind: 'clv' }).first('method', 'params'));
+
+/** The CLV basis of the run that wrote a score (`ci_customer_scores.model_version`). */
+export const clvBasisOfVersion = async (knex: Knex, modelVersion: string | null): Promise<ClvBasis | null> => {
+  const run = modelVersion ? await knex(TABLES.valueRuns).where({ model_version: modelVersion }).first('id') : null;
+  return clvBasis(knex, run ? Number(run.id) : null);
 };
 
 /** R×F cells of buyers in the latest run (count, average winsorised M) and quadrant counts of the latest scores. */
@@ -82,6 +99,8 @@ export const customerValueScore = async (knex: Knex, customerId: number) => {
     quadrant: score.quadrant,
     clv: num(score.clv),
     clvMethod: model?.clv_method ?? null,
+    /** What `clv` measures (horizon, margin rate, discount). */
+    clvBasis: run ? await clvBasis(knex, Number(run.id)) : null,
     pAlive: num(model?.p_alive),
     churnRisk: num(score.churn_risk),
     renewalProbability: num(score.renewal_probability),
@@ -95,10 +114,12 @@ export const customerValueScore = async (knex: Knex, customerId: number) => {
 /** The models fitted in a run (default: latest), parameters parsed. */
 export const fittedModels = async (knex: Knex, runId?: number) => {
   const id = runId ?? (await latestRunId(knex));
-  if (id === null) return { runId: null, models: [] };
+  if (id === null) return { runId: null, clv: null, models: [] };
   const rows = await knex(TABLES.valueModels).where({ run_id: id }).orderBy('id');
   return {
     runId: id,
+    /** What the run's CLV measures: horizon, margin rate, discount. */
+    clv: toClvBasis(rows.find((m: any) => m.kind === 'clv')),
     models: rows.map((m: any) => ({
       kind: m.kind,
       version: m.version,

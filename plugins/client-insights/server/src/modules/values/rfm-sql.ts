@@ -16,7 +16,11 @@ const DAY = 86_400_000;
  *  *_scores  quantile score = 1 + ⌊5 · (rank − 1) / n⌋ where rank − 1 is the number of buyers with a
  *            strictly worse value: equal values share a rank, so they always get the same score
  *            whatever order the database returns rows in, and the lowest value scores 1. Integer
- *            comparisons only (no float ties). Thresholds mode uses the configured cut points.
+ *            comparisons only (no float ties). A letter whose buyers have at most 5 distinct values
+ *            (F with few order counts) is scored by value instead: quintiles of such a letter
+ *            degenerate (most buyers share the lowest value, the rest jump to 5), so the distinct
+ *            values are ranked and spread over 1..5 (valueScore). Thresholds mode uses the
+ *            configured cut points.
  *  final     weighted score, named segment, quadrant, and M capped at the configured percentile,
  *            inserted in customer order: the history's key is filled in order, and the later steps
  *            that read the run by customer (CLV summary, publish) find it stored in that order.
@@ -47,6 +51,22 @@ const segmentCase = (prefix: string) =>
 const quantileScore = (rank: string, n: string) =>
   `case when 5 * (${rank} - 1) >= 4 * ${n} then 5 when 5 * (${rank} - 1) >= 3 * ${n} then 4 ` +
   `when 5 * (${rank} - 1) >= 2 * ${n} then 3 when 5 * (${rank} - 1) >= ${n} then 2 else 1 end`;
+
+/** At most this many distinct values (among buyers): quantiles degenerate, each value is scored by its place. */
+export const VALUE_SCORING_MAX_DISTINCT = 5;
+
+/**
+ * Value-based score of the k-th of d distinct values (worst first): 1 + round(4 · (k − 1) / (d − 1)),
+ * spread evenly over 1..5 (d = 2: 1, 5; d = 3: 1, 3, 5; d = 4: 1, 2, 4, 5); one value scores 1.
+ * Integer comparisons only: score ≥ j + 1 ⇔ 8 · (k − 1) ≥ (2j − 1) · (d − 1).
+ */
+const valueScore = (k: string, d: string) =>
+  `case when ${d} <= 1 then 1 when 8 * (${k} - 1) >= 7 * (${d} - 1) then 5 when 8 * (${k} - 1) >= 5 * (${d} - 1) then 4 ` +
+  `when 8 * (${k} - 1) >= 3 * (${d} - 1) then 3 when 8 * (${k} - 1) >= ${d} - 1 then 2 else 1 end`;
+
+/** Quantiles, or value-based scoring when the buyers have at most VALUE_SCORING_MAX_DISTINCT distinct values. */
+const rankScore = (rank: string, n: string, valueRank: string, d: string) =>
+  `case when ${d} <= ${VALUE_SCORING_MAX_DISTINCT} then ${valueScore(valueRank, d)} else ${quantileScore(rank, n)} end`;
 
 const num = (value: number) => {
   if (!Number.isFinite(value)) throw new Error(`not a finite number: ${value}`);
@@ -148,18 +168,30 @@ export const rfmInsertStatement = ({ knex, tables, config, runId, now }: RfmStat
       : `case when ${column} >= ${c4} then 5 when ${column} >= ${c3} then 4 when ${column} >= ${c2} then 3 when ${column} >= ${c1} then 2 else 1 end`;
   };
   const scoring = rfm.scoring;
+  // Value-based scoring needs each value's place among the distinct values and their number d:
+  // R and F rows are one per value, so that is row_number() and count(*) over all of them; M
+  // takes dense_rank() beside its rank() (one sort) and d as the largest dense rank, in the pass
+  // m_cap makes anyway (a count(distinct) would sort every buyer once more).
   const [rScore, fScore, mScore] =
     scoring.method === 'quantile'
-      ? [quantileScore(cumulativeRank('rv', 'desc'), 'n.r_n'), quantileScore(cumulativeRank('fv', 'asc'), 'n.o_n'), quantileScore(mRank, 'n.o_n')]
-      : [thresholds('b.rv', scoring.r, 'lower'), thresholds('b.fv', scoring.f, 'higher'), thresholds('b.mv', scoring.m, 'higher')];
+      ? [
+          rankScore(cumulativeRank('rv', 'desc'), 'n.r_n', 'row_number() over (order by b.rv desc)', 'count(*) over ()'),
+          rankScore(cumulativeRank('fv', 'asc'), 'n.o_n', 'row_number() over (order by b.fv)', 'count(*) over ()'),
+          rankScore('m.rank_value', 'n.o_n', 'm.value_rank', 'mc.m_d'),
+        ]
+      : [thresholds('b.rv', scoring.r, 'lower'), thresholds('b.fv', scoring.f, 'higher'), thresholds('m.mv', scoring.m, 'higher')];
   const rScores = sql`select b.rv, ${raw(rScore)} as score
     from base b cross join counts n where b.has_orders = 1 and b.rv is not null group by b.rv, n.r_n`;
   const fScores = sql`select b.fv, ${raw(fScore)} as score
     from base b cross join counts n where b.has_orders = 1 group by b.fv, n.o_n`;
-  const mScores = sql`select b.customer_id, b.mv, ${raw(mRank)} as rank_value, ${raw(mScore)} as score
-    from base b cross join counts n where b.has_orders = 1`;
-  // M capped at the percentile: the largest M whose rank is within it (see monetary_capped).
-  const mCap = sql`select max(m.mv) as m_cap from m_scores m cross join counts n where m.rank_value - 1 <= n.cap_rank`;
+  const mRanked = sql`select b.customer_id, b.mv, ${raw(mRank)} as rank_value, dense_rank() over (order by b.mv) as value_rank
+    from base b where b.has_orders = 1`;
+  // M capped at the percentile: the largest M whose rank is within it (see monetary_capped); and
+  // M's number of distinct values, in the same pass.
+  const mCap = sql`select max(case when m.rank_value - 1 <= n.cap_rank then m.mv end) as m_cap, max(m.value_rank) as m_d
+    from m_ranked m cross join counts n`;
+  const mScores = sql`select m.customer_id, ${raw(mScore)} as score
+    from m_ranked m cross join counts n cross join m_cap mc`;
 
   const d = rfm.noOrderScores;
   const scored = sql`select b.*, mc.m_cap,
@@ -194,8 +226,9 @@ export const rfmInsertStatement = ({ knex, tables, config, runId, now }: RfmStat
       counts as (${counts}),
       r_scores as (${rScores}),
       f_scores as (${fScores}),
-      m_scores as (${mScores}),
-      m_cap as (${mCap})
+      m_ranked as (${mRanked}),
+      m_cap as (${mCap}),
+      m_scores as (${mScores})
     select ${raw(String(Math.trunc(runId)))}, s.customer_id, s.has_orders, s.rv, s.fv, s.mv,
       case when s.has_orders = 1 and s.mv > s.m_cap then s.m_cap else s.mv end,
       s.r, s.f, s.m, ${raw(weighted)}, ${raw(segment)}, ${raw(quadrant)},
