@@ -61,9 +61,9 @@ describe('overview KPIs endpoint', () => {
     // Y's paid order is dated next week (a contract booked ahead) and we never talked to Y.
     const x = await strapi.documents('api::customer.customer').create({ data: { name: 'X', stage: 'signed' } });
     const y = await strapi.documents('api::customer.customer').create({ data: { name: 'Y', stage: 'signed' } });
-    await strapi.documents('api::order.order').create({ data: { amount: 500, kind: 'new', status: 'paid', ordered_at: ago(120).toISOString(), customer: x.documentId } as any });
+    await strapi.documents('api::order.order').create({ data: { amount: 500, kind: 'new', payment_status: 'paid', ordered_at: ago(120).toISOString(), customer: x.documentId } as any });
     await strapi.documents('api::interaction.interaction').create({ data: { type: 'meeting_scheduled', occurred_at: ago(-7).toISOString(), customer: x.documentId } as any });
-    await strapi.documents('api::order.order').create({ data: { amount: 800, kind: 'new', status: 'paid', ordered_at: ago(-7).toISOString(), customer: y.documentId } as any });
+    await strapi.documents('api::order.order').create({ data: { amount: 800, kind: 'new', payment_status: 'paid', ordered_at: ago(-7).toISOString(), customer: y.documentId } as any });
     await strapi.plugin('client-insights').service('metrics').drain();
     const call = async (method: string, path: string, body?: unknown) => {
       const res = await fetch(`${app.url}${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body && JSON.stringify(body) });
