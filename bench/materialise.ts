@@ -66,8 +66,22 @@ const OTHER_RULES = [
 ];
 
 const segment = (id: number, rule: unknown): SegmentRow => ({
-  id, documentId: `bench-${id}`, key: `bench-${id}`, name: `bench ${id}`, description: null, type: 'dynamic', rule, status: 'active',
-  priority: 100, parentId: null, ownerId: null, visibility: 'team', scheduleCron: null, scheduleTimezone: null, memberCount: 0, lastCalculatedAt: null,
+  id,
+  documentId: `bench-${id}`,
+  key: `bench-${id}`,
+  name: `bench ${id}`,
+  description: null,
+  type: 'dynamic',
+  rule,
+  status: 'active',
+  priority: 100,
+  parentId: null,
+  ownerId: null,
+  visibility: 'team',
+  scheduleCron: null,
+  scheduleTimezone: null,
+  memberCount: 0,
+  lastCalculatedAt: null,
 });
 
 const ms = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e6;
@@ -127,7 +141,8 @@ const main = async () => {
   const ids = Array.from({ length: OTHER_RULES.length + 2 }, (_, i) => BASE_ID + i);
   const cleanup = async () => {
     await knex(TABLES.segmentChanges).whereIn('run_id', knex(TABLES.segmentRuns).select('id').whereIn('segment_id', ids)).delete();
-    for (const table of [TABLES.segmentMembers, TABLES.segmentCurrent, TABLES.segmentEvents, TABLES.segmentRuns]) await knex(table).whereIn('segment_id', ids).delete();
+    for (const table of [TABLES.segmentMembers, TABLES.segmentCurrent, TABLES.segmentEvents, TABLES.segmentRuns])
+      await knex(table).whereIn('segment_id', ids).delete();
   };
   try {
     await migrate(knex); // the plugin's own tables only
@@ -172,14 +187,18 @@ const main = async () => {
 
     // 2. 1% of customers change (their rollup rows; restored afterwards), then a run.
     await knex.raw('drop table if exists ci_bench_saved_metrics');
-    await knex.raw('create table ci_bench_saved_metrics as select customer_id, total_spent, overdue_amount from ci_customer_metrics where customer_id % 100 = 7');
+    await knex.raw(
+      'create table ci_bench_saved_metrics as select customer_id, total_spent, overdue_amount from ci_customer_metrics where customer_id % 100 = 7'
+    );
     let afterChange;
     try {
       await knex.raw(`update ci_customer_metrics set total_spent = case when total_spent >= 10000 then 0 else 50000 end,
                       overdue_amount = case when customer_id % 200 = 7 then 200000 else overdue_amount end where customer_id % 100 = 7`);
       afterChange = await run(main10.id);
     } finally {
-      await knex.raw('update ci_customer_metrics m set total_spent = s.total_spent, overdue_amount = s.overdue_amount from ci_bench_saved_metrics s where s.customer_id = m.customer_id');
+      await knex.raw(
+        'update ci_customer_metrics m set total_spent = s.total_spent, overdue_amount = s.overdue_amount from ci_bench_saved_metrics s where s.customer_id = m.customer_id'
+      );
       await knex.raw('drop table ci_bench_saved_metrics');
     }
     console.log(`after 1% changed: +${afterChange.result.changes?.added} −${afterChange.result.changes?.removed}`);
@@ -197,7 +216,10 @@ const main = async () => {
     // Each customer really changes (total_spent flipped across the rule's threshold), is
     // re-evaluated, then changes back and is re-evaluated again.
     const flip = (id: number) =>
-      knex.raw('update ci_customer_metrics set total_spent = case when total_spent >= 10000 then total_spent - 1000000 else total_spent + 1000000 end where customer_id = ?', [id]);
+      knex.raw(
+        'update ci_customer_metrics set total_spent = case when total_spent >= 10000 then total_spent - 1000000 else total_spent + 1000000 end where customer_id = ?',
+        [id]
+      );
     let moved = 0;
     for (const id of sample) {
       await flip(id);

@@ -74,4 +74,3 @@ export const RULES: Array<{ name: string; rule: unknown }> = [
     },
   },
 ];
-

@@ -55,7 +55,19 @@ const time = async <T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> 
 
 // ---- (b) Strapi Query Engine filters -------------------------------------------------------------
 
-const CUSTOMER_COLUMNS = new Set(['name', 'email', 'phone', 'region', 'language', 'education', 'target_major', 'program', 'stage', 'lead_source', 'created_at']);
+const CUSTOMER_COLUMNS = new Set([
+  'name',
+  'email',
+  'phone',
+  'region',
+  'language',
+  'education',
+  'target_major',
+  'program',
+  'stage',
+  'lead_source',
+  'created_at',
+]);
 const attributeOf = (column: string) => (column === 'created_at' ? 'createdAt' : column);
 
 /** The rule as a Query Engine `where`, or null when the Query Engine cannot say the same thing. */
@@ -142,7 +154,8 @@ const naive = async (knex: Knex, rule: unknown, total: number, budgetMs: number)
 
 // ---- run -------------------------------------------------------------------------------------------
 
-const fmt = (ms: number | null | undefined) => (ms === null || ms === undefined ? 'n/a' : ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${ms.toFixed(ms < 10 ? 2 : 0)} ms`);
+const fmt = (ms: number | null | undefined) =>
+  ms === null || ms === undefined ? 'n/a' : ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${ms.toFixed(ms < 10 ? 2 : 0)} ms`;
 const ratio = (a: number | null | undefined, b: number) => (a === null || a === undefined ? 'n/a' : `${(a / b).toFixed(1)}×`);
 
 const main = async () => {
@@ -158,12 +171,24 @@ const main = async () => {
     const dialect = dialectOf(knex);
     if (process.env.ANALYZE !== '0') {
       // Bulk-loaded tables without statistics get poor plans; production has autovacuum's.
-      const analysed = await analyzeTables(knex, ['customers', 'orders', 'interactions', 'orders_customer_lnk', 'interactions_customer_lnk', 'ci_customer_tags', 'ci_customer_metrics', 'ci_customer_scores', 'tags']);
+      const analysed = await analyzeTables(knex, [
+        'customers',
+        'orders',
+        'interactions',
+        'orders_customer_lnk',
+        'interactions_customer_lnk',
+        'ci_customer_tags',
+        'ci_customer_metrics',
+        'ci_customer_scores',
+        'tags',
+      ]);
       if (analysed.length) console.log(`analysed (no statistics yet): ${analysed.join(', ')}`);
     }
     const total = Number((await knex('customers').count({ n: '*' }).first())?.n ?? 0);
     const rollup = Number((await knex('ci_customer_metrics').count({ n: '*' }).first())?.n ?? 0);
-    console.log(`${database} (${dialect}): ${total} customers, ${rollup} metrics rows; ${runs} preview runs, ${qeRuns} Query Engine runs, ${naiveRuns} naive run(s)`);
+    console.log(
+      `${database} (${dialect}): ${total} customers, ${rollup} metrics rows; ${runs} preview runs, ${qeRuns} Query Engine runs, ${naiveRuns} naive run(s)`
+    );
     if (rollup !== total) console.warn('warning: the metrics rollup is not complete; run npm run metrics:rebuild');
 
     const results = [];
@@ -213,7 +238,17 @@ const main = async () => {
         queryEngine && queryEngine.count !== count ? `Query Engine counted ${queryEngine.count}` : null,
       ].filter(Boolean);
       if (mismatches.length) console.warn(`COUNT MISMATCH for "${name}": SQL ${count}, ${mismatches.join(', ')}`);
-      results.push({ name, conditions: n, rule, count, strategy: { chosen, joinMedian: forced.join, probeMedian: forced.probe }, sql, naive: naiveSummary, queryEngine, ratios: { naiveVsSql: naiveMs / sql.median, queryEngineVsSql: queryEngine ? queryEngine.median / sql.median : null } });
+      results.push({
+        name,
+        conditions: n,
+        rule,
+        count,
+        strategy: { chosen, joinMedian: forced.join, probeMedian: forced.probe },
+        sql,
+        naive: naiveSummary,
+        queryEngine,
+        ratios: { naiveVsSql: naiveMs / sql.median, queryEngineVsSql: queryEngine ? queryEngine.median / sql.median : null },
+      });
       console.log(`  ${name}: ${count} matches, preview median ${fmt(sql.median)} (${chosen}; join ${fmt(forced.join)}, probe ${fmt(forced.probe)})`);
     }
 
@@ -231,7 +266,20 @@ const main = async () => {
       fmt(r.queryEngine?.median),
       ratio(r.queryEngine?.median, r.sql.median),
     ]);
-    const header = ['conds', 'rule', 'matches', 'preview median', 'p95', 'strategy', 'join', 'probe', 'naive (json-logic)', 'naive/preview', 'Query Engine', 'QE/preview'];
+    const header = [
+      'conds',
+      'rule',
+      'matches',
+      'preview median',
+      'p95',
+      'strategy',
+      'join',
+      'probe',
+      'naive (json-logic)',
+      'naive/preview',
+      'Query Engine',
+      'QE/preview',
+    ];
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
     const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join(' | ');
     console.log(`\n${line(header)}\n${widths.map((w) => '-'.repeat(w)).join('-|-')}\n${rows.map(line).join('\n')}`);
@@ -239,7 +287,10 @@ const main = async () => {
 
     const ten = results.find((r) => r.conditions === 10);
     const target = total >= 500_000 ? 1000 : total >= 50_000 ? 200 : null;
-    if (ten && target) console.log(`\ntarget: 10-condition preview median ≤ ${target} ms on ${total} customers: ${fmt(ten.sql.median)} → ${ten.sql.median <= target ? 'met' : 'NOT met'}`);
+    if (ten && target)
+      console.log(
+        `\ntarget: 10-condition preview median ≤ ${target} ms on ${total} customers: ${fmt(ten.sql.median)} → ${ten.sql.median <= target ? 'met' : 'NOT met'}`
+      );
 
     const file = path.join(ROOT, 'bench', 'results', 'preview.json');
     const existing = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : {};

@@ -69,7 +69,10 @@ const naiveRfm = async (database: string) => {
       .join('interactions_customer_lnk as l', 'l.interaction_id', 'i.id')
       .whereIn('i.type', ['complaint', 'negative_feedback'])
       .select('l.customer_id', 'i.occurred_at');
-    const riskTags = await knex('ci_customer_tags as ct').join('tags as t', 't.id', 'ct.tag_id').where('t.category', 'risk').select('ct.customer_id', 'ct.expires_at');
+    const riskTags = await knex('ci_customer_tags as ct')
+      .join('tags as t', 't.id', 'ct.tag_id')
+      .where('t.category', 'risk')
+      .select('ct.customer_id', 'ct.expires_at');
     type Acc = { last: number; f: number; m: number; paid: boolean; overdue: number; complaints: number; risk: boolean };
     const per = new Map<number, Acc>();
     const acc = (id: number) => {
@@ -99,9 +102,18 @@ const naiveRfm = async (database: string) => {
       sorted.forEach((v, i) => firstIndex.has(v) || firstIndex.set(v, i));
       return values.map((v) => 1 + Math.floor((5 * (firstIndex.get(v) as number)) / values.length));
     };
-    const r = score(buyers.map((b) => Math.floor((now - b.e!.last) / DAY)), true);
-    const f = score(buyers.map((b) => b.e!.f), false);
-    const m = score(buyers.map((b) => b.e!.m), false);
+    const r = score(
+      buyers.map((b) => Math.floor((now - b.e!.last) / DAY)),
+      true
+    );
+    const f = score(
+      buyers.map((b) => b.e!.f),
+      false
+    );
+    const m = score(
+      buyers.map((b) => b.e!.m),
+      false
+    );
     const scored = new Map(buyers.map((b, i) => [b.id, { r: r[i], f: f[i], m: m[i] }]));
     await knex.transaction(async (trx) => {
       await trx.raw('create temporary table naive_scores (customer_id int, r int, f int, m int, quadrant varchar(20)) on commit drop');
@@ -177,7 +189,13 @@ const benchDatabase = async (database: string) => {
       runId: result.runId,
       modelVersion: result.modelVersion,
       clv: result.clv,
-      models: models.map((m: any) => ({ kind: m.kind, method: m.method, params: JSON.parse(m.params), logLikelihood: m.log_likelihood, metrics: m.metrics ? JSON.parse(m.metrics) : null })),
+      models: models.map((m: any) => ({
+        kind: m.kind,
+        method: m.method,
+        params: JSON.parse(m.params),
+        logLikelihood: m.log_likelihood,
+        metrics: m.metrics ? JSON.parse(m.metrics) : null,
+      })),
     };
   } finally {
     await knex.destroy();
@@ -190,7 +208,10 @@ const main = async () => {
     process.send?.(result);
     return;
   }
-  const databases = (process.env.BENCH_DBS ?? 'ci_bench_100k,ci_bench_1m').split(',').map((s) => s.trim()).filter(Boolean);
+  const databases = (process.env.BENCH_DBS ?? 'ci_bench_100k,ci_bench_1m')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const results: any[] = [];
   for (const database of databases) {
     if (!(await exists(database))) {
@@ -202,10 +223,16 @@ const main = async () => {
     const sqlRun = await benchDatabase(database);
     console.log(`${database}: naive RFM (orders, complaints and risk tags into Node, scores written back) …`);
     const naive = await runNaiveInChild(database);
-    results.push({ ...sqlRun, naive: { rfmMs: naive.ms, peakRssMb: naive.peakRssMb, error: naive.error ?? null }, naiveOverSqlRfm: naive.ms / sqlRun.timingsMs.rfm });
+    results.push({
+      ...sqlRun,
+      naive: { rfmMs: naive.ms, peakRssMb: naive.peakRssMb, error: naive.error ?? null },
+      naiveOverSqlRfm: naive.ms / sqlRun.timingsMs.rfm,
+    });
   }
   const s = (ms: number) => (Number.isFinite(ms) ? (ms / 1000).toFixed(2) : 'n/a');
-  console.log('\n| database | customers | orders | RFM s | CLV fit+score s | churn+propensity s | total s | peak RSS MB | naive RFM s | naive RSS MB | naive/SQL RFM |');
+  console.log(
+    '\n| database | customers | orders | RFM s | CLV fit+score s | churn+propensity s | total s | peak RSS MB | naive RFM s | naive RSS MB | naive/SQL RFM |'
+  );
   console.log('|---|---|---|---|---|---|---|---|---|---|---|');
   for (const r of results) {
     if (r.skipped) {

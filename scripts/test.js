@@ -16,8 +16,27 @@ const extra = process.argv.slice(2);
 const reachable = async (client) => {
   const knex = require('knex')(
     client === 'postgres'
-      ? { client: 'pg', connection: { host: process.env.TEST_PG_HOST ?? '127.0.0.1', port: Number(process.env.TEST_PG_PORT ?? 5432), user: process.env.TEST_PG_USER ?? 'postgres', password: process.env.TEST_PG_PASSWORD ?? '', database: 'postgres', connectionTimeoutMillis: 3000 } }
-      : { client: 'mysql2', connection: { host: process.env.TEST_MYSQL_HOST ?? '127.0.0.1', port: Number(process.env.TEST_MYSQL_PORT ?? 3306), user: process.env.TEST_MYSQL_USER ?? 'root', password: process.env.TEST_MYSQL_PASSWORD ?? '', connectTimeout: 3000 } }
+      ? {
+          client: 'pg',
+          connection: {
+            host: process.env.TEST_PG_HOST ?? '127.0.0.1',
+            port: Number(process.env.TEST_PG_PORT ?? 5432),
+            user: process.env.TEST_PG_USER ?? 'postgres',
+            password: process.env.TEST_PG_PASSWORD ?? '',
+            database: 'postgres',
+            connectionTimeoutMillis: 3000,
+          },
+        }
+      : {
+          client: 'mysql2',
+          connection: {
+            host: process.env.TEST_MYSQL_HOST ?? '127.0.0.1',
+            port: Number(process.env.TEST_MYSQL_PORT ?? 3306),
+            user: process.env.TEST_MYSQL_USER ?? 'root',
+            password: process.env.TEST_MYSQL_PASSWORD ?? '',
+            connectTimeout: 3000,
+          },
+        }
   );
   try {
     await knex.raw('select 1');
@@ -38,7 +57,12 @@ const runJest = (label, project, env) => {
   let summary = { passed: 0, failed: 0, skipped: 0, ok: result.status === 0 };
   if (fs.existsSync(report)) {
     const json = JSON.parse(fs.readFileSync(report, 'utf8'));
-    summary = { passed: json.numPassedTests, failed: json.numFailedTests + json.numRuntimeErrorTestSuites, skipped: json.numPendingTests, ok: result.status === 0 };
+    summary = {
+      passed: json.numPassedTests,
+      failed: json.numFailedTests + json.numRuntimeErrorTestSuites,
+      skipped: json.numPendingTests,
+      ok: result.status === 0,
+    };
     fs.rmSync(report);
   } else {
     summary.failed = 1;
@@ -49,7 +73,10 @@ const runJest = (label, project, env) => {
 const main = async () => {
   const runs = [runJest('unit', 'unit', {})];
   runs.push(runJest('integration: sqlite', 'integration', { TEST_DB: 'sqlite' }));
-  for (const [client, required] of [['postgres', 'REQUIRE_POSTGRES'], ['mysql', 'REQUIRE_MYSQL']]) {
+  for (const [client, required] of [
+    ['postgres', 'REQUIRE_POSTGRES'],
+    ['mysql', 'REQUIRE_MYSQL'],
+  ]) {
     if (await reachable(client)) runs.push(runJest(`integration: ${client}`, 'integration', { TEST_DB: client }));
     else if (process.env[required] === '1') {
       console.error(`\n${client} is not reachable and ${required}=1: failing instead of skipping.`);

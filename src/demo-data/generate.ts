@@ -18,20 +18,55 @@ export type GenerateOptions = {
 };
 
 export type CustomerRow = {
-  id: number; document_id: string; name: string; email: string | null; phone: string | null; region: string | null;
-  language: string | null; education: string | null; target_major: string | null; program: string | null; stage: string;
-  lead_source: string | null; notes: string | null; created_at: Date; updated_at: Date; published_at: Date;
+  id: number;
+  document_id: string;
+  name: string;
+  email: string | null;
+  phone: string | null;
+  region: string | null;
+  language: string | null;
+  education: string | null;
+  target_major: string | null;
+  program: string | null;
+  stage: string;
+  lead_source: string | null;
+  notes: string | null;
+  created_at: Date;
+  updated_at: Date;
+  published_at: Date;
 };
 export type OrderRow = {
-  id: number; document_id: string; amount: number; gross_margin: number; currency: string; kind: string; payment_status: string;
-  ordered_at: Date; contract_end_at: Date | null; created_at: Date; updated_at: Date; published_at: Date;
+  id: number;
+  document_id: string;
+  amount: number;
+  gross_margin: number;
+  currency: string;
+  kind: string;
+  payment_status: string;
+  ordered_at: Date;
+  contract_end_at: Date | null;
+  created_at: Date;
+  updated_at: Date;
+  published_at: Date;
 };
 export type InteractionRow = {
-  id: number; document_id: string; type: string; occurred_at: Date; channel: string; properties: string | null;
-  created_at: Date; updated_at: Date; published_at: Date;
+  id: number;
+  document_id: string;
+  type: string;
+  occurred_at: Date;
+  channel: string;
+  properties: string | null;
+  created_at: Date;
+  updated_at: Date;
+  published_at: Date;
 };
 export type TagAssignmentRow = {
-  customer_id: number; tag_id: number; source: string; confidence: number | null; created_at: Date; expires_at: Date | null;
+  customer_id: number;
+  tag_id: number;
+  source: string;
+  confidence: number | null;
+  created_at: Date;
+  expires_at: Date | null;
 };
 
 export type Batch = {
@@ -61,7 +96,11 @@ const LEAD_SOURCES = { website: 25, referral: 15, event: 20, advertising: 20, pa
 const MONTH_WEIGHT = [0.6, 0.5, 0.9, 1.0, 0.8, 0.7, 0.8, 0.9, 1.3, 1.5, 1.4, 1.0];
 const NOTES = ['家长非常关注排名', '希望申请奖学金', '预算有限，关注性价比', '已有雅思成绩 7.0', '对英国一年制硕士感兴趣', '需要签证辅导', '推荐人为老客户'];
 const INTERACTIONS_BY_STAGE: Record<string, [number, number]> = {
-  consultation: [2, 6], application: [4, 10], signed: [5, 12], in_service: [6, 16], churned: [3, 9],
+  consultation: [2, 6],
+  application: [4, 10],
+  signed: [5, 12],
+  in_service: [6, 16],
+  churned: [3, 9],
 };
 
 const seasonalTime = (rnd: Random, from: number, to: number): number => {
@@ -106,8 +145,16 @@ export function* generateBatches(options: GenerateOptions): Generator<Batch> {
     const size = Math.min(batchSize, remaining);
     remaining -= size;
     const batch: Batch = {
-      customers: [], orders: [], orderLinks: [], interactions: [], interactionLinks: [], campaignLinks: [],
-      referrerLinks: [], familyLinks: [], ownerLinks: [], tagAssignments: [],
+      customers: [],
+      orders: [],
+      orderLinks: [],
+      interactions: [],
+      interactionLinks: [],
+      campaignLinks: [],
+      referrerLinks: [],
+      familyLinks: [],
+      ownerLinks: [],
+      tagAssignments: [],
     };
 
     for (let n = 0; n < size; n += 1) {
@@ -241,21 +288,47 @@ export function* generateBatches(options: GenerateOptions): Generator<Batch> {
       let complaintAt: number | null = null;
       if (rnd.chance(complaintChance)) {
         complaintAt = seasonalTime(rnd, createdAt, journeyEnd);
-        add('complaint', complaintAt, rnd.pick(['phone', 'wechat', 'email']), undefined, JSON.stringify({ topic: rnd.pick(['visa delay', 'response time', 'fees', 'document errors']) }));
+        add(
+          'complaint',
+          complaintAt,
+          rnd.pick(['phone', 'wechat', 'email']),
+          undefined,
+          JSON.stringify({ topic: rnd.pick(['visa delay', 'response time', 'fees', 'document errors']) })
+        );
         if (rnd.chance(0.5)) add('negative_feedback', complaintAt + rnd.int(1, 10) * DAY, 'survey');
       }
       if (referrer !== null) {
         // The referrer's side of the story: an interaction on the referrer's own journey.
         const at = createdAt - rnd.int(0, 5) * DAY;
         const interactionId = ids.interaction++;
-        batch.interactions.push({ id: interactionId, document_id: rnd.documentId(), type: 'referral', occurred_at: new Date(at), channel: 'wechat', properties: JSON.stringify({ referred_customer: id }), created_at: new Date(at), updated_at: new Date(at), published_at: new Date(at) });
+        batch.interactions.push({
+          id: interactionId,
+          document_id: rnd.documentId(),
+          type: 'referral',
+          occurred_at: new Date(at),
+          channel: 'wechat',
+          properties: JSON.stringify({ referred_customer: id }),
+          created_at: new Date(at),
+          updated_at: new Date(at),
+          published_at: new Date(at),
+        });
         batch.interactionLinks.push([interactionId, referrer, 0]);
       }
       happened.sort((a, b) => a.at - b.at);
       happened.forEach((event, index) => {
         const interactionId = ids.interaction++;
         const at = new Date(Math.round(event.at));
-        batch.interactions.push({ id: interactionId, document_id: rnd.documentId(), type: event.type, occurred_at: at, channel: event.channel, properties: event.properties ?? null, created_at: at, updated_at: at, published_at: at });
+        batch.interactions.push({
+          id: interactionId,
+          document_id: rnd.documentId(),
+          type: event.type,
+          occurred_at: at,
+          channel: event.channel,
+          properties: event.properties ?? null,
+          created_at: at,
+          updated_at: at,
+          published_at: at,
+        });
         batch.interactionLinks.push([interactionId, id, index + 1]);
         if (event.campaign !== undefined) batch.campaignLinks.push([interactionId, event.campaign, 1]);
       });
@@ -263,7 +336,14 @@ export function* generateBatches(options: GenerateOptions): Generator<Batch> {
       // Tags, derived from what was generated, with the source each would have in real life.
       const assign = (slug: string, source: string, at: number, confidence: number | null = null, expiresAt: number | null = null) => {
         if (tag(slug) !== undefined) {
-          batch.tagAssignments.push({ customer_id: id, tag_id: tag(slug), source, confidence, created_at: new Date(at), expires_at: expiresAt === null ? null : new Date(expiresAt) });
+          batch.tagAssignments.push({
+            customer_id: id,
+            tag_id: tag(slug),
+            source,
+            confidence,
+            created_at: new Date(at),
+            expires_at: expiresAt === null ? null : new Date(expiresAt),
+          });
         }
       };
       if (education === 'high_school') assign('undergraduate-applicant', 'import', createdAt);

@@ -21,7 +21,10 @@ export const createRandom = (seed: string | number) => {
   let c = next32();
   let d = next32();
   const float = () => {
-    a >>>= 0; b >>>= 0; c >>>= 0; d >>>= 0;
+    a >>>= 0;
+    b >>>= 0;
+    c >>>= 0;
+    d >>>= 0;
     let t = (a + b) | 0;
     a = b ^ (b >>> 9);
     b = (c + (c << 3)) | 0;
@@ -77,7 +80,22 @@ export const createRandom = (seed: string | number) => {
   /** Exponential with the given mean. */
   const exponential = (mean: number) => -Math.log(1 - float()) * mean;
   /** A Strapi-like document id: 24 lowercase alphanumerics, six base-36 digits per draw. */
-  const sixDigits = () => Math.floor(float() * 2176782336).toString(36).padStart(6, '0');
+  const sixDigits = () =>
+    Math.floor(float() * 2176782336)
+      .toString(36)
+      .padStart(6, '0');
   const documentId = () => sixDigits() + sixDigits() + sixDigits() + sixDigits();
-  return { float, int, chance, pick, normal, weighted, gamma, beta, exponential, documentId, logNormal: (mu: number, sigma: number) => Math.exp(mu + sigma * normal()) };
+  return {
+    float,
+    int,
+    chance,
+    pick,
+    normal,
+    weighted,
+    gamma,
+    beta,
+    exponential,
+    documentId,
+    logNormal: (mu: number, sigma: number) => Math.exp(mu + sigma * normal()),
+  };
 };

@@ -20,12 +20,24 @@ export type SeedOptions = {
 export type SeedResult = { customers: number; orders: number; interactions: number; tagAssignments: number; ms: number };
 
 const BUSINESS_TABLES = [
-  'customers_owner_lnk', 'customers_referrer_lnk', 'customers_family_members_lnk', 'orders_customer_lnk',
-  'interactions_customer_lnk', 'interactions_campaign_lnk', 'tasks_customer_lnk', 'tasks_assignee_lnk', 'tags_owner_lnk',
-  'interactions', 'orders', 'tasks', 'campaigns', 'tags', 'customers',
+  'customers_owner_lnk',
+  'customers_referrer_lnk',
+  'customers_family_members_lnk',
+  'orders_customer_lnk',
+  'interactions_customer_lnk',
+  'interactions_campaign_lnk',
+  'tasks_customer_lnk',
+  'tasks_assignee_lnk',
+  'tags_owner_lnk',
+  'interactions',
+  'orders',
+  'tasks',
+  'campaigns',
+  'tags',
+  'customers',
 ];
 
-/** Rules that the rule-based demo tags are auto-applied by (RULES.md syntax). */
+/** Rules that the rule-based demo tags are auto-applied by (docs/rules.md). */
 const TAG_RULES: Record<string, unknown> = {
   vip: { '>': [{ var: 'metrics.total_spent' }, 100000] },
   'payment-overdue': { '>': [{ var: 'metrics.overdue_amount' }, 0] },
@@ -80,9 +92,15 @@ const ensureReferenceData = async (knex: Knex, seed: string | number, now: Date)
     if (!row) {
       const startedAt = new Date(Date.UTC(now.getUTCMonth() + 1 >= c.month ? year : year - 1, c.month - 1, 1));
       await knex('campaigns').insert({
-        document_id: rnd.documentId(), name: c.name, channel: c.channel, budget: c.budget,
-        started_at: startedAt, ended_at: new Date(startedAt.getTime() + 45 * 86_400_000),
-        created_at: now, updated_at: now, published_at: now,
+        document_id: rnd.documentId(),
+        name: c.name,
+        channel: c.channel,
+        budget: c.budget,
+        started_at: startedAt,
+        ended_at: new Date(startedAt.getTime() + 45 * 86_400_000),
+        created_at: now,
+        updated_at: now,
+        published_at: now,
       });
       row = await knex('campaigns').where({ name: c.name }).first('id');
     }
@@ -93,9 +111,17 @@ const ensureReferenceData = async (knex: Knex, seed: string | number, now: Date)
     let row = await knex('tags').where({ slug: t.slug }).first('id');
     if (!row) {
       await knex('tags').insert({
-        document_id: rnd.documentId(), name: t.name, slug: t.slug, category: t.category, description: t.description,
-        color: t.color, visibility: 'global', rule: TAG_RULES[t.slug] ? JSON.stringify(TAG_RULES[t.slug]) : null,
-        created_at: now, updated_at: now, published_at: now,
+        document_id: rnd.documentId(),
+        name: t.name,
+        slug: t.slug,
+        category: t.category,
+        description: t.description,
+        color: t.color,
+        visibility: 'global',
+        rule: TAG_RULES[t.slug] ? JSON.stringify(TAG_RULES[t.slug]) : null,
+        created_at: now,
+        updated_at: now,
+        published_at: now,
       });
       row = await knex('tags').where({ slug: t.slug }).first('id');
     }
@@ -106,26 +132,114 @@ const ensureReferenceData = async (knex: Knex, seed: string | number, now: Date)
 
 /** The tables a batch writes, in writing order (link tables after the rows they link). */
 const LOAD_TABLES = [
-  'customers', 'orders', 'interactions', 'orders_customer_lnk', 'interactions_customer_lnk', 'interactions_campaign_lnk',
-  'customers_referrer_lnk', 'customers_family_members_lnk', 'customers_owner_lnk', 'ci_customer_tags',
+  'customers',
+  'orders',
+  'interactions',
+  'orders_customer_lnk',
+  'interactions_customer_lnk',
+  'interactions_campaign_lnk',
+  'customers_referrer_lnk',
+  'customers_family_members_lnk',
+  'customers_owner_lnk',
+  'ci_customer_tags',
 ];
 
 const writeBatch = async (knex: Knex, b: Batch, freeze: boolean) => {
   const w = (table: string, columns: string[], rows: unknown[][]) => writeRows(knex, table, columns, rows, { freeze });
-  await w('customers', ['id', 'document_id', 'name', 'email', 'phone', 'region', 'language', 'education', 'target_major', 'program', 'stage', 'lead_source', 'notes', 'created_at', 'updated_at', 'published_at'],
-    b.customers.map((c) => [c.id, c.document_id, c.name, c.email, c.phone, c.region, c.language, c.education, c.target_major, c.program, c.stage, c.lead_source, c.notes, c.created_at, c.updated_at, c.published_at]));
-  await w('orders', ['id', 'document_id', 'amount', 'gross_margin', 'currency', 'kind', 'payment_status', 'ordered_at', 'contract_end_at', 'created_at', 'updated_at', 'published_at'],
-    b.orders.map((o) => [o.id, o.document_id, o.amount, o.gross_margin, o.currency, o.kind, o.payment_status, o.ordered_at, o.contract_end_at, o.created_at, o.updated_at, o.published_at]));
-  await w('interactions', ['id', 'document_id', 'type', 'occurred_at', 'channel', 'properties', 'created_at', 'updated_at', 'published_at'],
-    b.interactions.map((i) => [i.id, i.document_id, i.type, i.occurred_at, i.channel, i.properties, i.created_at, i.updated_at, i.published_at]));
+  await w(
+    'customers',
+    [
+      'id',
+      'document_id',
+      'name',
+      'email',
+      'phone',
+      'region',
+      'language',
+      'education',
+      'target_major',
+      'program',
+      'stage',
+      'lead_source',
+      'notes',
+      'created_at',
+      'updated_at',
+      'published_at',
+    ],
+    b.customers.map((c) => [
+      c.id,
+      c.document_id,
+      c.name,
+      c.email,
+      c.phone,
+      c.region,
+      c.language,
+      c.education,
+      c.target_major,
+      c.program,
+      c.stage,
+      c.lead_source,
+      c.notes,
+      c.created_at,
+      c.updated_at,
+      c.published_at,
+    ])
+  );
+  await w(
+    'orders',
+    [
+      'id',
+      'document_id',
+      'amount',
+      'gross_margin',
+      'currency',
+      'kind',
+      'payment_status',
+      'ordered_at',
+      'contract_end_at',
+      'created_at',
+      'updated_at',
+      'published_at',
+    ],
+    b.orders.map((o) => [
+      o.id,
+      o.document_id,
+      o.amount,
+      o.gross_margin,
+      o.currency,
+      o.kind,
+      o.payment_status,
+      o.ordered_at,
+      o.contract_end_at,
+      o.created_at,
+      o.updated_at,
+      o.published_at,
+    ])
+  );
+  await w(
+    'interactions',
+    ['id', 'document_id', 'type', 'occurred_at', 'channel', 'properties', 'created_at', 'updated_at', 'published_at'],
+    b.interactions.map((i) => [i.id, i.document_id, i.type, i.occurred_at, i.channel, i.properties, i.created_at, i.updated_at, i.published_at])
+  );
   await w('orders_customer_lnk', ['order_id', 'customer_id', 'order_ord'], b.orderLinks);
   await w('interactions_customer_lnk', ['interaction_id', 'customer_id', 'interaction_ord'], b.interactionLinks);
   await w('interactions_campaign_lnk', ['interaction_id', 'campaign_id', 'interaction_ord'], b.campaignLinks);
-  await w('customers_referrer_lnk', ['customer_id', 'inv_customer_id', 'customer_ord'], b.referrerLinks.map(([c, r]) => [c, r, 1]));
-  await w('customers_family_members_lnk', ['customer_id', 'inv_customer_id', 'customer_ord'], b.familyLinks.map(([c, f]) => [c, f, 1]));
+  await w(
+    'customers_referrer_lnk',
+    ['customer_id', 'inv_customer_id', 'customer_ord'],
+    b.referrerLinks.map(([c, r]) => [c, r, 1])
+  );
+  await w(
+    'customers_family_members_lnk',
+    ['customer_id', 'inv_customer_id', 'customer_ord'],
+    b.familyLinks.map(([c, f]) => [c, f, 1])
+  );
   await w('customers_owner_lnk', ['customer_id', 'user_id'], b.ownerLinks);
-  await w('ci_customer_tags', ['customer_id', 'tag_id', 'source', 'confidence', 'created_at', 'expires_at'],
-    b.tagAssignments.map((t) => [t.customer_id, t.tag_id, t.source, t.confidence, t.created_at, t.expires_at]));
+  await w(
+    'ci_customer_tags',
+    ['customer_id', 'tag_id', 'source', 'confidence', 'created_at', 'expires_at'],
+    b.tagAssignments.map((t) => [t.customer_id, t.tag_id, t.source, t.confidence, t.created_at, t.expires_at])
+  );
 };
 
 const allEmpty = async (knex: Knex, tables: string[]) => {

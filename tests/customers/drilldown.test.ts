@@ -4,7 +4,11 @@ import { adminSession, restrictedSession, startStrapi, type TestApp } from '../h
 import { insertPeople, makePeople } from '../values/dataset';
 
 const COLUMNS = 'ID,Document ID,Name,Email,Phone,Region,Stage,Customer since,Total spent (CNY),Paid orders,Value quadrant,R score,F score,M score';
-const TASK_CREATE = { action: 'plugin::content-manager.explorer.create', subject: 'api::task.task', fields: ['title', 'customer', 'assignee', 'due_at', 'kind', 'task_status'] };
+const TASK_CREATE = {
+  action: 'plugin::content-manager.explorer.create',
+  subject: 'api::task.task',
+  fields: ['title', 'customer', 'assignee', 'due_at', 'kind', 'task_status'],
+};
 
 /**
  * The value-chart drill-downs end to end: every heatmap cell, scatter point and migration cell
@@ -29,7 +33,12 @@ describe('customer list drill-downs, CSV export and follow-up tasks', () => {
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();
-    return { status: res.status, type: res.headers.get('content-type') ?? '', text, body: res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : null };
+    return {
+      status: res.status,
+      type: res.headers.get('content-type') ?? '',
+      text,
+      body: res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : null,
+    };
   };
   const listTotal = async (params: Record<string, string | number>) => {
     const res = await call(admin, `/customers?${new URLSearchParams(Object.entries(params).map(([k, v]) => [k, String(v)]))}&pageSize=100`);
@@ -64,7 +73,17 @@ describe('customer list drill-downs, CSV export and follow-up tasks', () => {
     const dormant = await knex('ci_customer_scores').where({ quadrant: 'dormant' }).first('customer_id');
     movedId = Number(dormant.customer_id);
     const stamp = bindDate(knex, new Date());
-    await knex('orders').insert({ document_id: 'drilldown-overdue-0001', amount: 100, kind: 'upsell', payment_status: 'overdue', currency: 'CNY', ordered_at: bindDate(knex, new Date(Date.now() - 5 * 86_400_000)), created_at: stamp, updated_at: stamp, published_at: stamp });
+    await knex('orders').insert({
+      document_id: 'drilldown-overdue-0001',
+      amount: 100,
+      kind: 'upsell',
+      payment_status: 'overdue',
+      currency: 'CNY',
+      ordered_at: bindDate(knex, new Date(Date.now() - 5 * 86_400_000)),
+      created_at: stamp,
+      updated_at: stamp,
+      published_at: stamp,
+    });
     const order = await knex('orders').where({ document_id: 'drilldown-overdue-0001' }).first('id');
     await knex('orders_customer_lnk').insert({ order_id: order.id, customer_id: movedId, order_ord: 1 });
     // Written around Strapi: mark the customer as the lifecycles would; the calculation drains the
@@ -103,7 +122,9 @@ describe('customer list drill-downs, CSV export and follow-up tasks', () => {
   });
 
   it('exports the list as CSV: every listed customer, contact fields masked without sensitive.view', async () => {
-    const cell = ((await call(admin, '/values/rfm')).body.data.matrix as Array<{ r: number; f: number; customers: number }>).sort((a, b) => b.customers - a.customers)[0];
+    const cell = ((await call(admin, '/values/rfm')).body.data.matrix as Array<{ r: number; f: number; customers: number }>).sort(
+      (a, b) => b.customers - a.customers
+    )[0];
     const filter = { r: String(cell.r), f: String(cell.f), hasOrders: 'true' };
     const full = await call(admin, '/customers/export', filter);
     expect(full.status).toBe(200);
@@ -153,7 +174,11 @@ describe('customer list drill-downs, CSV export and follow-up tasks', () => {
   });
 
   it('creates one follow-up task per listed customer, only with the Task create permission', async () => {
-    const body = { filter: { movedFrom: 'dormant', movedTo: 'churn_risk', fromRun: runs.from, toRun: runs.to }, title: 'Call about the overdue order', dueAt: '2030-01-15T09:00:00.000Z' };
+    const body = {
+      filter: { movedFrom: 'dormant', movedTo: 'churn_risk', fromRun: runs.from, toRun: runs.to },
+      title: 'Call about the overdue order',
+      dueAt: '2030-01-15T09:00:00.000Z',
+    };
     expect((await call(reader, '/customers/follow-up-tasks', body)).status).toBe(403);
     const noTitle = await call(sales, '/customers/follow-up-tasks', { ...body, title: ' ' });
     expect(noTitle.status).toBe(400);
@@ -177,7 +202,13 @@ describe('customer list drill-downs, CSV export and follow-up tasks', () => {
   it('refuses follow-up tasks for more than 500 customers, creating none', async () => {
     const knex = app.strapi.db.connection;
     const stamp = bindDate(knex, new Date());
-    const extra = Array.from({ length: 500 }, (_, i) => ({ document_id: `drilldown-extra-${String(i).padStart(4, '0')}`, name: `X${i}`, created_at: stamp, updated_at: stamp, published_at: stamp }));
+    const extra = Array.from({ length: 500 }, (_, i) => ({
+      document_id: `drilldown-extra-${String(i).padStart(4, '0')}`,
+      name: `X${i}`,
+      created_at: stamp,
+      updated_at: stamp,
+      published_at: stamp,
+    }));
     for (let i = 0; i < extra.length; i += 100) await knex('customers').insert(extra.slice(i, i + 100));
     const before = await app.strapi.documents('api::task.task').count({});
     const refused = await call(admin, '/customers/follow-up-tasks', { filter: {}, title: 'Everyone' });

@@ -17,7 +17,9 @@ describe('overview KPIs endpoint', () => {
     // C was created 40 days ago; A and B now.
     const knex = strapi.db.connection;
     const isSqlite = strapi.db.dialect.client.includes('sqlite');
-    await knex('customers').where({ id: c.id }).update({ created_at: isSqlite ? ago(40).getTime() : ago(40) });
+    await knex('customers')
+      .where({ id: c.id })
+      .update({ created_at: isSqlite ? ago(40).getTime() : ago(40) });
     const interaction = (customer: string, days: number) =>
       strapi.documents('api::interaction.interaction').create({
         data: { type: 'website_visit', occurred_at: ago(days).toISOString(), customer } as any,
@@ -61,12 +63,22 @@ describe('overview KPIs endpoint', () => {
     // Y's paid order is dated next week (a contract booked ahead) and we never talked to Y.
     const x = await strapi.documents('api::customer.customer').create({ data: { name: 'X', stage: 'signed' } });
     const y = await strapi.documents('api::customer.customer').create({ data: { name: 'Y', stage: 'signed' } });
-    await strapi.documents('api::order.order').create({ data: { amount: 500, kind: 'new', payment_status: 'paid', ordered_at: ago(120).toISOString(), customer: x.documentId } as any });
-    await strapi.documents('api::interaction.interaction').create({ data: { type: 'meeting_scheduled', occurred_at: ago(-7).toISOString(), customer: x.documentId } as any });
-    await strapi.documents('api::order.order').create({ data: { amount: 800, kind: 'new', payment_status: 'paid', ordered_at: ago(-7).toISOString(), customer: y.documentId } as any });
+    await strapi
+      .documents('api::order.order')
+      .create({ data: { amount: 500, kind: 'new', payment_status: 'paid', ordered_at: ago(120).toISOString(), customer: x.documentId } as any });
+    await strapi
+      .documents('api::interaction.interaction')
+      .create({ data: { type: 'meeting_scheduled', occurred_at: ago(-7).toISOString(), customer: x.documentId } as any });
+    await strapi
+      .documents('api::order.order')
+      .create({ data: { amount: 800, kind: 'new', payment_status: 'paid', ordered_at: ago(-7).toISOString(), customer: y.documentId } as any });
     await strapi.plugin('client-insights').service('metrics').drain();
     const call = async (method: string, path: string, body?: unknown) => {
-      const res = await fetch(`${app.url}${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body && JSON.stringify(body) });
+      const res = await fetch(`${app.url}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: body && JSON.stringify(body),
+      });
       expect(res.status).toBe(200);
       return (await res.json()) as any;
     };
@@ -80,7 +92,8 @@ describe('overview KPIs endpoint', () => {
     // Retention drills to its own customers: the base (active 30–60 days ago: A, B) split into retained (A) and lapsed (B).
     expect(k.retention.rule).toBeNull();
     const listed = async (retained: boolean) =>
-      (await call('GET', `/client-insights/customers?${new URLSearchParams({ ...k.retention.filter, retained: String(retained) })}`)).meta.pagination.total as number;
+      (await call('GET', `/client-insights/customers?${new URLSearchParams({ ...k.retention.filter, retained: String(retained) })}`)).meta.pagination
+        .total as number;
     const [kept, lapsed] = [await listed(true), await listed(false)];
     expect(k.retention.filter).toEqual({ retained: 'true' });
     expect([kept, lapsed]).toEqual([1, 1]);

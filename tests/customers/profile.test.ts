@@ -16,7 +16,9 @@ describe('customer list and profile endpoints', () => {
     viewer = await restrictedSession(app, ['segments.read']);
     const docs = app.strapi.documents('api::customer.customer');
     const mk = async (name: string, data: Record<string, unknown> = {}) => {
-      const c = await docs.create({ data: { name, email: `${name.toLowerCase()}@example.com`, phone: '13800001234', stage: 'signed', region: 'Shanghai', ...data } as any });
+      const c = await docs.create({
+        data: { name, email: `${name.toLowerCase()}@example.com`, phone: '13800001234', stage: 'signed', region: 'Shanghai', ...data } as any,
+      });
       ids[name] = Number(c.id);
       return c;
     };
@@ -24,12 +26,20 @@ describe('customer list and profile endpoints', () => {
     const wang = await mk('Wang', { referrer: li.documentId, region: 'Beijing' });
     await mk('Zhang', { referrer: li.documentId, family_members: [wang.documentId], stage: 'consultation' });
     const now = Date.now();
-    await app.strapi.documents('api::order.order').create({ data: { amount: 30000, kind: 'new', payment_status: 'paid', ordered_at: new Date(now - 5 * 86400000).toISOString(), customer: li.documentId } as any });
-    await app.strapi.documents('api::interaction.interaction').create({ data: { type: 'meeting_attended', occurred_at: new Date(now - 86400000).toISOString(), customer: li.documentId } as any });
-    await app.strapi.documents('api::interaction.interaction').create({ data: { type: 'email_open', occurred_at: new Date(now - 10 * 86400000).toISOString(), customer: li.documentId } as any });
+    await app.strapi.documents('api::order.order').create({
+      data: { amount: 30000, kind: 'new', payment_status: 'paid', ordered_at: new Date(now - 5 * 86400000).toISOString(), customer: li.documentId } as any,
+    });
+    await app.strapi
+      .documents('api::interaction.interaction')
+      .create({ data: { type: 'meeting_attended', occurred_at: new Date(now - 86400000).toISOString(), customer: li.documentId } as any });
+    await app.strapi
+      .documents('api::interaction.interaction')
+      .create({ data: { type: 'email_open', occurred_at: new Date(now - 10 * 86400000).toISOString(), customer: li.documentId } as any });
     const tag = await app.strapi.documents('api::tag.tag').create({ data: { name: 'VIP', slug: 'vip', category: 'value', visibility: 'global' } as any });
     const isSqlite = app.strapi.db.dialect.client.includes('sqlite');
-    await app.strapi.db.connection('ci_customer_tags').insert({ customer_id: ids.Li, tag_id: tag.id, source: 'manual', created_at: isSqlite ? now : new Date(now) });
+    await app.strapi.db
+      .connection('ci_customer_tags')
+      .insert({ customer_id: ids.Li, tag_id: tag.id, source: 'manual', created_at: isSqlite ? now : new Date(now) });
   });
   afterAll(async () => app?.stop());
 
@@ -77,14 +87,21 @@ describe('customer list and profile endpoints', () => {
   it('adds and removes a tag for one customer; refuses bad bodies and missing permission', async () => {
     const tagId = (await get(admin, '/tags')).body.data[0].id;
     const post = (token: string, body: unknown) =>
-      fetch(`${app.url}/client-insights/customers/${ids.Wang}/tags`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      fetch(`${app.url}/client-insights/customers/${ids.Wang}/tags`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
     expect((await post(viewer, { tagId })).status).toBe(403);
     const bad = await post(admin, { tagId: 'vip' });
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as any).error.details.errors[0].path).toBe('/tagId');
     expect((await post(admin, { tagId })).status).toBe(200);
     expect((await get(admin, `/customers/${ids.Wang}`)).body.data.tags.map((t: any) => t.slug)).toEqual(['vip']);
-    const del = await fetch(`${app.url}/client-insights/customers/${ids.Wang}/tags/${tagId}`, { method: 'DELETE', headers: { authorization: `Bearer ${admin}` } });
+    const del = await fetch(`${app.url}/client-insights/customers/${ids.Wang}/tags/${tagId}`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${admin}` },
+    });
     expect(((await del.json()) as any).data.removed).toBe(1);
     expect((await get(admin, `/customers/${ids.Wang}`)).body.data.tags).toEqual([]);
   });

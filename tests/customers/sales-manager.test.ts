@@ -16,7 +16,11 @@ describe('the Sales Manager role', () => {
   const login = async (code: string, email: string) => {
     const role = await app.strapi.db.query('admin::role').findOne({ where: { code } });
     await app.strapi.service('admin::user').create({ email, firstname: 'S', lastname: 'M', password: 'Sales12345!', isActive: true, roles: [role.id] });
-    const res = await fetch(`${app.url}/admin/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: 'Sales12345!' }) });
+    const res = await fetch(`${app.url}/admin/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email, password: 'Sales12345!' }),
+    });
     return ((await res.json()) as any).data.token as string;
   };
   const call = async (token: string, method: string, path: string, body?: unknown) => {
@@ -35,8 +39,12 @@ describe('the Sales Manager role', () => {
     sales = await login('client-insights-sales-manager', 'sales@test.local');
     data = await login('client-insights-data-team', 'data@test.local');
     const docs = app.strapi.documents('api::customer.customer');
-    const zhu = await docs.create({ data: { name: '朱小明', email: 'zhu@example.com', phone: '13800001234', stage: 'signed', region: 'Shanghai', notes: 'prefers calls' } as any });
-    const xie = await docs.create({ data: { name: '谢芳', email: 'xie@example.com', phone: '13900005678', stage: 'signed', region: 'Beijing', referrer: zhu.documentId } as any });
+    const zhu = await docs.create({
+      data: { name: '朱小明', email: 'zhu@example.com', phone: '13800001234', stage: 'signed', region: 'Shanghai', notes: 'prefers calls' } as any,
+    });
+    const xie = await docs.create({
+      data: { name: '谢芳', email: 'xie@example.com', phone: '13900005678', stage: 'signed', region: 'Beijing', referrer: zhu.documentId } as any,
+    });
     ids.zhu = Number(zhu.id);
     ids.xie = Number(xie.id);
   });
@@ -67,7 +75,12 @@ describe('the Sales Manager role', () => {
 
   it('sees the segments shared with everyone (the default), not team or private ones of other roles, and the overview counts the same', async () => {
     const mk = async (name: string, visibility?: string) => {
-      const res = await call(admin, 'POST', '/segments', { name, rule: { '==': [{ var: 'customer.stage' }, 'signed'] }, execute: true, ...(visibility ? { visibility } : {}) });
+      const res = await call(admin, 'POST', '/segments', {
+        name,
+        rule: { '==': [{ var: 'customer.stage' }, 'signed'] },
+        execute: true,
+        ...(visibility ? { visibility } : {}),
+      });
       expect(res.status).toBe(201);
       return res.body.data;
     };

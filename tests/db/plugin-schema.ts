@@ -14,14 +14,16 @@ export type PluginSchema = {
 
 const PREFIX = 'ci\\_%'; // LIKE pattern for names starting with "ci_"
 const isPlugin = (name: string) => name.startsWith('ci_');
-const byKeys = (...keys: string[]) => (a: Record<string, unknown>, b: Record<string, unknown>) => {
-  for (const k of keys) {
-    const x = String(a[k] ?? '');
-    const y = String(b[k] ?? '');
-    if (x !== y) return x < y ? -1 : 1;
-  }
-  return 0;
-};
+const byKeys =
+  (...keys: string[]) =>
+  (a: Record<string, unknown>, b: Record<string, unknown>) => {
+    for (const k of keys) {
+      const x = String(a[k] ?? '');
+      const y = String(b[k] ?? '');
+      if (x !== y) return x < y ? -1 : 1;
+    }
+    return 0;
+  };
 const lowerKeys = (row: Record<string, unknown>) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k.toLowerCase(), v]));
 
 const postgres = async (knex: Knex): Promise<PluginSchema> => {
@@ -87,7 +89,15 @@ const sqlite = async (knex: Knex): Promise<PluginSchema> => {
       const sql = objects.find((o) => o.type === 'index' && o.name === i.name)?.sql ?? null;
       // Automatic indexes of primary keys and unique constraints are numbered by creation order.
       const name = String(i.name).startsWith('sqlite_autoindex_') ? `autoindex(${columnsOf.join(',')})` : i.name;
-      indexes.push({ table_name: table, index_name: name, unique: i.unique, origin: i.origin, partial: i.partial, columns: columnsOf.join(','), definition: sql });
+      indexes.push({
+        table_name: table,
+        index_name: name,
+        unique: i.unique,
+        origin: i.origin,
+        partial: i.partial,
+        columns: columnsOf.join(','),
+        definition: sql,
+      });
     }
   }
   return { columns, indexes, constraints };

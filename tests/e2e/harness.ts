@@ -20,7 +20,10 @@ export const screenshot = async (page: Page, name: string) => {
 
 /** E2E_ONLY=word,word runs only the steps whose name contains one of the words (and always the login). */
 const selected = () => {
-  const only = (process.env.E2E_ONLY ?? '').split(',').map((w) => w.trim()).filter(Boolean);
+  const only = (process.env.E2E_ONLY ?? '')
+    .split(',')
+    .map((w) => w.trim())
+    .filter(Boolean);
   return only.length ? tests.filter((t, i) => i === 0 || only.some((w) => t.name.includes(w))) : tests;
 };
 

@@ -79,14 +79,19 @@ const chooseWithKeyboard = async (p: Page, trigger: string, optionText: RegExp) 
       return;
     }
     await p.keyboard.press('ArrowDown');
-    await p.waitForFunction((prev) => (document.activeElement as HTMLElement | null)?.innerText?.trim() !== prev, current, { timeout: 2000 }).catch(() => undefined);
+    await p
+      .waitForFunction((prev) => (document.activeElement as HTMLElement | null)?.innerText?.trim() !== prev, current, { timeout: 2000 })
+      .catch(() => undefined);
   }
   throw new Error(`no option ${optionText} reachable from the keyboard`);
 };
 
 test('logs in to the admin', async () => {
   await login(page, ADMIN);
-  await page.getByRole('link', { name: /Client Insights/ }).first().waitFor();
+  await page
+    .getByRole('link', { name: /Client Insights/ })
+    .first()
+    .waitFor();
   await shot(page, '01-admin-home');
 });
 
@@ -175,11 +180,9 @@ test('saves the segment, runs it and sees the run in its history', async () => {
   segmentId = Number(page.url().split('/').pop());
   const before = await page.locator('[data-testid="ci-run-row"]').count();
   await page.click('[data-testid="ci-run-now"]');
-  await page.waitForFunction(
-    (n) => document.querySelectorAll('[data-testid="ci-run-row"][data-status="success"]').length > n,
-    before > 0 ? before - 1 : 0,
-    { timeout: 120_000 }
-  );
+  await page.waitForFunction((n) => document.querySelectorAll('[data-testid="ci-run-row"][data-status="success"]').length > n, before > 0 ? before - 1 : 0, {
+    timeout: 120_000,
+  });
   const runs = (await api('GET', `/client-insights/segments/results?segment=${segmentId}`)).body.data;
   if (!runs.some((r: any) => r.status === 'success')) throw new Error('no successful run in the API history');
   await page.locator('[data-testid="ci-members"]').waitFor();
@@ -278,9 +281,11 @@ test('value models page draws every chart', async () => {
   await shot(page, '08-value-models');
 });
 
-test('the RFM heatmap spreads F over more than two scores and shows each cell\'s count', async () => {
+test("the RFM heatmap spreads F over more than two scores and shows each cell's count", async () => {
   const canvas = page.locator('[data-testid="ci-rfm-heatmap"] canvas');
-  await page.waitForFunction(() => document.querySelector('[data-testid="ci-rfm-heatmap"] canvas')?.getAttribute('data-labels'), undefined, { timeout: 60_000 });
+  await page.waitForFunction(() => document.querySelector('[data-testid="ci-rfm-heatmap"] canvas')?.getAttribute('data-labels'), undefined, {
+    timeout: 60_000,
+  });
   const cells = JSON.parse((await canvas.getAttribute('data-targets'))!) as { r: number; f: number; customers: number }[];
   const labels = JSON.parse((await canvas.getAttribute('data-labels'))!) as string[];
   const fs = [...new Set(cells.map((c) => c.f))].sort();
@@ -292,23 +297,37 @@ test('the RFM heatmap spreads F over more than two scores and shows each cell\'s
 
 test('quadrant bubbles of one R and M do not cover each other, and a tooltip stays small', async () => {
   const canvas = page.locator('[data-testid="ci-quadrant-scatter"] canvas');
-  await page.waitForFunction(() => (document.querySelector('[data-testid="ci-quadrant-scatter"] canvas')?.getAttribute('data-targets') ?? '[]') !== '[]', undefined, { timeout: 60_000 });
+  await page.waitForFunction(
+    () => (document.querySelector('[data-testid="ci-quadrant-scatter"] canvas')?.getAttribute('data-targets') ?? '[]') !== '[]',
+    undefined,
+    { timeout: 60_000 }
+  );
   type Bubble = { x: number; y: number; quadrant: string; r: number; m: number; customers: number; size: number };
   const bubbles = JSON.parse((await canvas.getAttribute('data-targets'))!) as Bubble[];
-  const shared = bubbles.flatMap((a, i) => bubbles.slice(i + 1).filter((b) => b.r === a.r && b.m === a.m).map((b) => [a, b] as const));
+  const shared = bubbles.flatMap((a, i) =>
+    bubbles
+      .slice(i + 1)
+      .filter((b) => b.r === a.r && b.m === a.m)
+      .map((b) => [a, b] as const)
+  );
   if (shared.length === 0) throw new Error(`no R × M point holds two quadrants in ${JSON.stringify(bubbles)}`);
   for (const [a, b] of shared) {
     const apart = Math.hypot(a.x - b.x, a.y - b.y);
-    if (apart < a.size + b.size) throw new Error(`R${a.r} M${a.m}: the ${a.quadrant} and ${b.quadrant} bubbles overlap (${apart.toFixed(0)} px apart, radii ${a.size} + ${b.size})`);
+    if (apart < a.size + b.size)
+      throw new Error(`R${a.r} M${a.m}: the ${a.quadrant} and ${b.quadrant} bubbles overlap (${apart.toFixed(0)} px apart, radii ${a.size} + ${b.size})`);
   }
   const biggest = [...bubbles].sort((a, b) => b.customers - a.customers)[0];
   await canvas.hover({ position: { x: biggest.x, y: biggest.y } });
-  await page.waitForFunction(() => document.querySelector('[data-testid="ci-quadrant-scatter"] canvas')?.getAttribute('data-tooltip'), undefined, { timeout: 10_000 });
+  await page.waitForFunction(() => document.querySelector('[data-testid="ci-quadrant-scatter"] canvas')?.getAttribute('data-tooltip'), undefined, {
+    timeout: 10_000,
+  });
   const tip = JSON.parse((await canvas.getAttribute('data-tooltip'))!) as { width: number; height: number };
   const box = (await canvas.boundingBox())!;
   const share = (tip.width * tip.height) / (box.width * box.height);
   if (share > 0.12) throw new Error(`the tooltip covers ${(share * 100).toFixed(0)}% of the chart (${tip.width}×${tip.height} px)`);
-  console.log(`    ${shared.length} R × M points hold two quadrants, drawn apart; tooltip ${tip.width}×${tip.height} px (${(share * 100).toFixed(1)}% of the chart)`);
+  console.log(
+    `    ${shared.length} R × M points hold two quadrants, drawn apart; tooltip ${tip.width}×${tip.height} px (${(share * 100).toFixed(1)}% of the chart)`
+  );
   await shot(page, '08e-quadrant-tooltip');
   await page.mouse.move(0, 0);
 });
@@ -345,7 +364,9 @@ test('clicking a heatmap cell opens its customers; they export as CSV and get fo
   const cell = targets.filter((c) => c.customers > 0 && c.customers <= 500).sort((a, b) => b.customers - a.customers)[0];
   if (!cell) throw new Error(`no heatmap cell to click in ${JSON.stringify(targets)}`);
   await canvas.click({ position: { x: cell.x, y: cell.y } });
-  await page.waitForURL((u) => u.pathname.endsWith('/customers') && u.searchParams.get('r') === String(cell.r) && u.searchParams.get('f') === String(cell.f), { timeout: 30_000 });
+  await page.waitForURL((u) => u.pathname.endsWith('/customers') && u.searchParams.get('r') === String(cell.r) && u.searchParams.get('f') === String(cell.f), {
+    timeout: 30_000,
+  });
   const total = await listTotal(page);
   if (total !== cell.customers) throw new Error(`cell R${cell.r} F${cell.f} counts ${cell.customers} customers, its list shows ${total}`);
   await page.locator('[data-testid="ci-customer-filters"]').waitFor();
@@ -449,7 +470,8 @@ test('a Sales Manager sees no delete, run, save or approve controls', async () =
     await sales.locator('[data-testid="ci-tag-center"]').waitFor({ timeout: 60_000 });
     await sales.locator('[data-testid^="ci-tag-row-"]').first().waitFor({ timeout: 60_000 });
     await forbidden('tag center');
-    if ((await sales.locator('[data-testid="ci-tag-create"], [data-testid="ci-tag-merge"]').count()) > 0) throw new Error('tag editing shown to a Sales Manager');
+    if ((await sales.locator('[data-testid="ci-tag-create"], [data-testid="ci-tag-merge"]').count()) > 0)
+      throw new Error('tag editing shown to a Sales Manager');
     await shot(sales, '15-sales-manager-tags');
   } finally {
     await context.close();
@@ -493,10 +515,19 @@ test('measures the builder live-preview round trip', async () => {
   }
   const total = (await api('GET', '/client-insights/overview/counts')).body.data.customer;
   console.log(`    live preview on ${total} customers (SQLite), 15 edits:`);
-  console.log(`      request → answer shown: median ${median(roundTrips).toFixed(0)} ms (min ${Math.min(...roundTrips).toFixed(0)}, max ${Math.max(...roundTrips).toFixed(0)})`);
+  console.log(
+    `      request → answer shown: median ${median(roundTrips).toFixed(0)} ms (min ${Math.min(...roundTrips).toFixed(0)}, max ${Math.max(...roundTrips).toFixed(0)})`
+  );
   console.log(`      edit → count updated (incl. 300 ms debounce): median ${median(perceived).toFixed(0)} ms`);
   fs.mkdirSync(path.join(ROOT, 'test-results'), { recursive: true });
-  fs.writeFileSync(path.join(ROOT, 'test-results', 'preview-roundtrip.json'), JSON.stringify({ customers: total, roundTripMs: roundTrips, perceivedMs: perceived, medianRoundTripMs: median(roundTrips), medianPerceivedMs: median(perceived) }, null, 2));
+  fs.writeFileSync(
+    path.join(ROOT, 'test-results', 'preview-roundtrip.json'),
+    JSON.stringify(
+      { customers: total, roundTripMs: roundTrips, perceivedMs: perceived, medianRoundTripMs: median(roundTrips), medianPerceivedMs: median(perceived) },
+      null,
+      2
+    )
+  );
 });
 
 const main = async () => {
@@ -509,7 +540,15 @@ const main = async () => {
     token = await adminLogin(server.url, ADMIN.email, ADMIN.password);
     browser = await chromium.launch({
       executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--no-first-run',
+        '--disable-sync',
+      ],
     });
     const context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
     page = await context.newPage();

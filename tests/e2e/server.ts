@@ -29,7 +29,17 @@ const waitFor = async (url: string, child: ChildProcess, timeoutMs: number, log:
  * A new file is seeded by the first start (DEMO_CUSTOMERS) and the super admin comes from
  * ADMIN_EMAIL / ADMIN_PASSWORD; an existing file (E2E_DB) is reused as is.
  */
-export const startServer = async ({ dbFile, port, customers, admin }: { dbFile: string; port: number; customers: number; admin: { email: string; password: string } }): Promise<Server> => {
+export const startServer = async ({
+  dbFile,
+  port,
+  customers,
+  admin,
+}: {
+  dbFile: string;
+  port: number;
+  customers: number;
+  admin: { email: string; password: string };
+}): Promise<Server> => {
   if (!fs.existsSync(path.join(ROOT, 'dist', 'build', 'index.html'))) {
     throw new Error('The admin is not built: run `npm run build` first.');
   }

@@ -11,9 +11,27 @@ import { adminSession, restrictedSession, startStrapi, type TestApp } from '../h
  */
 const RENAMED = [
   { uid: 'api::task.task', table: 'tasks', column: 'task_status', value: 'in_progress', data: { title: 'Call back', kind: 'follow_up', task_status: 'open' } },
-  { uid: 'api::segment.segment', table: 'segments', column: 'segment_status', value: 'inactive', data: { name: 'Signed', key: 'signed', type: 'dynamic', segment_status: 'active', visibility: 'team' } },
-  { uid: 'api::order.order', table: 'orders', column: 'payment_status', value: 'refunded', data: { amount: 10, currency: 'CNY', kind: 'new', payment_status: 'paid', ordered_at: '2025-01-01T00:00:00.000Z' } },
-  { uid: 'api::automation-rule.automation-rule', table: 'automation_rules', column: 'rule_status', value: 'paused', data: { name: 'Welcome', trigger: { event: 'signup' }, actions: [], rule_status: 'draft' } },
+  {
+    uid: 'api::segment.segment',
+    table: 'segments',
+    column: 'segment_status',
+    value: 'inactive',
+    data: { name: 'Signed', key: 'signed', type: 'dynamic', segment_status: 'active', visibility: 'team' },
+  },
+  {
+    uid: 'api::order.order',
+    table: 'orders',
+    column: 'payment_status',
+    value: 'refunded',
+    data: { amount: 10, currency: 'CNY', kind: 'new', payment_status: 'paid', ordered_at: '2025-01-01T00:00:00.000Z' },
+  },
+  {
+    uid: 'api::automation-rule.automation-rule',
+    table: 'automation_rules',
+    column: 'rule_status',
+    value: 'paused',
+    data: { name: 'Welcome', trigger: { event: 'signup' }, actions: [], rule_status: 'draft' },
+  },
 ] as const;
 
 describe('content types and Strapi reserved attribute names', () => {
@@ -38,7 +56,11 @@ describe('content types and Strapi reserved attribute names', () => {
     // The declared attributes (Strapi adds its own reserved ones to the loaded types).
     const clashes = Object.values(app.strapi.contentTypes)
       .filter((ct: any) => ct.uid.startsWith('api::'))
-      .flatMap((ct: any) => Object.keys(ct.__schema__.attributes).filter((name) => ctUtils.isReservedAttributeName(name)).map((name) => `${ct.uid}.${name}`));
+      .flatMap((ct: any) =>
+        Object.keys(ct.__schema__.attributes)
+          .filter((name) => ctUtils.isReservedAttributeName(name))
+          .map((name) => `${ct.uid}.${name}`)
+      );
     expect(clashes).toEqual([]);
   });
 
@@ -55,10 +77,23 @@ describe('content types and Strapi reserved attribute names', () => {
     const customer = await app.strapi.documents('api::customer.customer').create({ data: { name: '朱小明', stage: 'signed' } as any });
     const sales = await restrictedSession(app, [
       'segments.read',
-      { action: 'plugin::content-manager.explorer.create', subject: 'api::task.task', fields: ['title', 'customer', 'assignee', 'due_at', 'kind', 'task_status'] },
-      { action: 'plugin::content-manager.explorer.read', subject: 'api::task.task', fields: ['title', 'customer', 'assignee', 'due_at', 'kind', 'task_status'] },
+      {
+        action: 'plugin::content-manager.explorer.create',
+        subject: 'api::task.task',
+        fields: ['title', 'customer', 'assignee', 'due_at', 'kind', 'task_status'],
+      },
+      {
+        action: 'plugin::content-manager.explorer.read',
+        subject: 'api::task.task',
+        fields: ['title', 'customer', 'assignee', 'due_at', 'kind', 'task_status'],
+      },
     ]);
-    const single = await cm(sales, 'api::task.task', { title: 'Profile task', kind: 'follow_up', task_status: 'open', customer: { connect: [{ documentId: customer.documentId }] } });
+    const single = await cm(sales, 'api::task.task', {
+      title: 'Profile task',
+      kind: 'follow_up',
+      task_status: 'open',
+      customer: { connect: [{ documentId: customer.documentId }] },
+    });
     expect([single.status, single.body.error ?? null]).toEqual([201, null]);
     const list = await fetch(`${app.url}/client-insights/customers/follow-up-tasks`, {
       method: 'POST',
@@ -93,13 +128,17 @@ describe('content types and Strapi reserved attribute names', () => {
       const renamed = RENAMED.find((r) => r.table === table.name);
       for (const col of renamed ? table.columns : []) if (col.name === renamed!.column) col.name = 'status';
     }
-    await knex('strapi_database_schema').where({ id: stored.id }).update({ schema: JSON.stringify(schema) });
+    await knex('strapi_database_schema')
+      .where({ id: stored.id })
+      .update({ schema: JSON.stringify(schema) });
     const permissions = await knex('admin_permissions').where('subject', 'api::task.task').select('id', 'properties');
     for (const p of permissions) {
       const properties = typeof p.properties === 'string' ? JSON.parse(p.properties) : p.properties;
       if (Array.isArray(properties?.fields)) {
         properties.fields = properties.fields.map((f: string) => (f === 'task_status' ? 'status' : f));
-        await knex('admin_permissions').where({ id: p.id }).update({ properties: JSON.stringify(properties) });
+        await knex('admin_permissions')
+          .where({ id: p.id })
+          .update({ properties: JSON.stringify(properties) });
       }
     }
 

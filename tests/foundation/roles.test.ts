@@ -23,10 +23,16 @@ describe('admin roles', () => {
 
   it('gives each role its permission matrix', async () => {
     const marketing = actions(await permissionsOf('client-insights-marketing-operations'));
-    expect(marketing).toEqual(expect.arrayContaining([
-      'plugin::client-insights.segments.create', 'plugin::client-insights.segments.update', 'plugin::client-insights.tags.manage',
-      'plugin::client-insights.automation.manage', 'plugin::content-manager.explorer.create@api::tag.tag', 'plugin::content-manager.explorer.update@api::segment.segment',
-    ]));
+    expect(marketing).toEqual(
+      expect.arrayContaining([
+        'plugin::client-insights.segments.create',
+        'plugin::client-insights.segments.update',
+        'plugin::client-insights.tags.manage',
+        'plugin::client-insights.automation.manage',
+        'plugin::content-manager.explorer.create@api::tag.tag',
+        'plugin::content-manager.explorer.update@api::segment.segment',
+      ])
+    );
     expect(marketing).not.toContain('plugin::client-insights.automation.approve');
 
     const sales = actions(await permissionsOf('client-insights-sales-manager'));
@@ -40,9 +46,9 @@ describe('admin roles', () => {
     expect(data).toEqual(expect.arrayContaining(['plugin::client-insights.models.manage', 'plugin::client-insights.sensitive.view']));
 
     const management = actions(await permissionsOf('client-insights-management'));
-    expect(management).toEqual(expect.arrayContaining([
-      'plugin::client-insights.automation.approve', 'plugin::client-insights.export.approve', 'plugin::client-insights.tags.manage',
-    ]));
+    expect(management).toEqual(
+      expect.arrayContaining(['plugin::client-insights.automation.approve', 'plugin::client-insights.export.approve', 'plugin::client-insights.tags.manage'])
+    );
   });
 
   it('hides contact fields from roles without the sensitive-field permission', async () => {

@@ -5,9 +5,14 @@ import { startStrapi, type TestApp } from '../helpers/strapi';
 
 const ANCHOR = new Date('2026-06-30T00:00:00Z');
 const DIGESTED: Array<[string, string]> = [
-  ['customers', 'id'], ['orders', 'id'], ['interactions', 'id'], ['orders_customer_lnk', 'order_id'],
-  ['interactions_customer_lnk', 'interaction_id'], ['interactions_campaign_lnk', 'interaction_id'],
-  ['customers_referrer_lnk', 'customer_id'], ['customers_family_members_lnk', 'customer_id, inv_customer_id'],
+  ['customers', 'id'],
+  ['orders', 'id'],
+  ['interactions', 'id'],
+  ['orders_customer_lnk', 'order_id'],
+  ['interactions_customer_lnk', 'interaction_id'],
+  ['interactions_campaign_lnk', 'interaction_id'],
+  ['customers_referrer_lnk', 'customer_id'],
+  ['customers_family_members_lnk', 'customer_id, inv_customer_id'],
   ['ci_customer_tags', 'customer_id, tag_id'],
 ];
 
@@ -66,8 +71,24 @@ describe('demo data generator', () => {
     for (const sql of zero) expect([sql, await count(knex, sql)]).toEqual([sql, 0]);
 
     const types = (await knex('interactions').distinct('type')).map((r: any) => r.type).sort();
-    expect(types).toEqual(['complaint', 'email_click', 'email_open', 'email_sent', 'event_checkin', 'event_signup', 'follow_up', 'form_submitted', 'meeting_attended', 'meeting_scheduled', 'negative_feedback', 'referral', 'website_visit']);
-    const categories = (await knex('tags').join('ci_customer_tags', 'tags.id', 'ci_customer_tags.tag_id').distinct('tags.category')).map((r: any) => r.category).sort();
+    expect(types).toEqual([
+      'complaint',
+      'email_click',
+      'email_open',
+      'email_sent',
+      'event_checkin',
+      'event_signup',
+      'follow_up',
+      'form_submitted',
+      'meeting_attended',
+      'meeting_scheduled',
+      'negative_feedback',
+      'referral',
+      'website_visit',
+    ]);
+    const categories = (await knex('tags').join('ci_customer_tags', 'tags.id', 'ci_customer_tags.tag_id').distinct('tags.category'))
+      .map((r: any) => r.category)
+      .sort();
     expect(categories).toEqual(['basic', 'behavior', 'risk', 'value']);
     const statuses = (await knex('orders').distinct('payment_status')).map((r: any) => r.payment_status).sort();
     expect(statuses).toEqual(['overdue', 'paid', 'pending', 'refunded']);

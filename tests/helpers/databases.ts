@@ -73,8 +73,7 @@ export const createFreshDatabase = async (client: DbClient = dbClient()): Promis
       DATABASE_USERNAME: server.user,
       DATABASE_PASSWORD: server.password,
     },
-    connect: () =>
-      knexFactory({ client: client === 'postgres' ? 'pg' : 'mysql2', connection: { ...server, database: name } as any }),
+    connect: () => knexFactory({ client: client === 'postgres' ? 'pg' : 'mysql2', connection: { ...server, database: name } as any }),
     drop: async () => {
       const again = serverKnex(client);
       try {

@@ -140,7 +140,11 @@ export const restrictedSession = async (app: TestApp, grants: Grant[]) => {
   const email = `restricted-${tag}@test.local`;
   const password = 'Restricted12345!';
   await strapi.service('admin::user').create({ email, firstname: 'R', lastname: 'U', password, isActive: true, roles: [role.id] });
-  const res = await fetch(`${app.url}/admin/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
+  const res = await fetch(`${app.url}/admin/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password }),
+  });
   if (!res.ok) throw new Error(`login of ${email} failed: ${res.status} ${await res.text()}`);
   return ((await res.json()) as any).data.token as string;
 };

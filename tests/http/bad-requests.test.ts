@@ -58,7 +58,7 @@ const BAD: Record<string, Bad> = {
   'docs.openapi': { query: 'x=1', pointer: '/x' },
 };
 
-describe('every plugin route refuses a bad request in Strapi\'s error envelope', () => {
+describe("every plugin route refuses a bad request in Strapi's error envelope", () => {
   let app: TestApp;
   let admin: string;
   let token: string;
@@ -106,7 +106,8 @@ describe('every plugin route refuses a bad request in Strapi\'s error envelope',
         const { error } = envelope.data;
         const errors = error.details.errors ?? [];
         if (error.status !== 400 || error.name !== 'ValidationError' || !error.message) failures.push(`${label}: envelope ${JSON.stringify(error)}`);
-        if (!errors.length || errors.some((e) => e.path !== '' && !/^(\/([^~/]|~[01])*)+$/.test(e.path))) failures.push(`${label}: bad pointers ${JSON.stringify(errors)}`);
+        if (!errors.length || errors.some((e) => e.path !== '' && !/^(\/([^~/]|~[01])*)+$/.test(e.path)))
+          failures.push(`${label}: bad pointers ${JSON.stringify(errors)}`);
         const named = errors.some((e) => (typeof bad.pointer === 'string' ? e.path === bad.pointer : bad.pointer.test(e.path)));
         if (!named) failures.push(`${label}: expected ${bad.pointer}, got ${JSON.stringify(errors)}`);
       }

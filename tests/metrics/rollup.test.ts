@@ -2,7 +2,7 @@ import { startStrapi, type TestApp } from '../helpers/strapi';
 
 /**
  * The metrics rollup kept current by lifecycles equals a from-scratch rebuild after a random
- * sequence of Document Service writes, and a rebuild gives RULES.md's numbers on a known dataset.
+ * sequence of Document Service writes, and a rebuild gives docs/rules.md's numbers on a known dataset.
  */
 const C = 'api::customer.customer';
 const O = 'api::order.order';
@@ -11,7 +11,14 @@ const I = 'api::interaction.interaction';
 const NUMERIC = ['order_count', 'total_spent', 'gross_margin', 'avg_order_value', 'renewal_count', 'overdue_amount', 'referral_count', 'complaint_count'];
 const DATES = ['first_order_at', 'last_order_at', 'contract_end_at', 'last_interaction_at'];
 
-const toMs = (v: unknown) => (v === null || v === undefined ? null : typeof v === 'number' ? v : /^\d+$/.test(String(v)) ? Number(v) : new Date(v instanceof Date ? v : `${String(v).replace(' ', 'T')}${/[zZ]|[+-]\d\d:?\d\d$/.test(String(v)) ? '' : 'Z'}`).getTime());
+const toMs = (v: unknown) =>
+  v === null || v === undefined
+    ? null
+    : typeof v === 'number'
+      ? v
+      : /^\d+$/.test(String(v))
+        ? Number(v)
+        : new Date(v instanceof Date ? v : `${String(v).replace(' ', 'T')}${/[zZ]|[+-]\d\d:?\d\d$/.test(String(v)) ? '' : 'Z'}`).getTime();
 
 const snapshot = async (app: TestApp) => {
   const rows = await app.strapi.db.connection('ci_customer_metrics').select('*').orderBy('customer_id');
@@ -42,13 +49,27 @@ describe('metrics rollup', () => {
   const events = () => app.strapi.plugin('client-insights').service('events');
   const docs = (uid: string) => app.strapi.documents(uid as any);
 
-  it('computes the RULES.md facts on a known dataset', async () => {
+  it('computes the docs/rules.md facts on a known dataset', async () => {
     const ref = await docs(C).create({ data: { name: 'Referrer' } });
     const a = await docs(C).create({ data: { name: 'A', referrer: ref.documentId } });
     await docs(C).create({ data: { name: 'B', referrer: ref.documentId } });
     const order = (data: Record<string, unknown>) => docs(O).create({ data: { customer: a.documentId, ...data } as any });
-    await order({ amount: 1000, gross_margin: 100, kind: 'new', payment_status: 'paid', ordered_at: '2025-01-10T00:00:00.000Z', contract_end_at: '2026-01-10T00:00:00.000Z' });
-    await order({ amount: 2000, gross_margin: 300, kind: 'renewal', payment_status: 'paid', ordered_at: '2025-06-01T00:00:00.000Z', contract_end_at: '2025-12-01T00:00:00.000Z' });
+    await order({
+      amount: 1000,
+      gross_margin: 100,
+      kind: 'new',
+      payment_status: 'paid',
+      ordered_at: '2025-01-10T00:00:00.000Z',
+      contract_end_at: '2026-01-10T00:00:00.000Z',
+    });
+    await order({
+      amount: 2000,
+      gross_margin: 300,
+      kind: 'renewal',
+      payment_status: 'paid',
+      ordered_at: '2025-06-01T00:00:00.000Z',
+      contract_end_at: '2025-12-01T00:00:00.000Z',
+    });
     await order({ amount: 500, kind: 'upsell', payment_status: 'overdue', ordered_at: '2025-07-01T00:00:00.000Z' });
     await order({ amount: 700, kind: 'renewal', payment_status: 'refunded', ordered_at: '2025-08-01T00:00:00.000Z' });
     await docs(I).create({ data: { customer: a.documentId, type: 'complaint', occurred_at: '2025-03-01T00:00:00.000Z' } as any });
@@ -98,10 +119,14 @@ describe('metrics rollup', () => {
       const c = pick(customers);
       switch (op) {
         case 0:
-          customers.push((await docs(C).create({ data: { name: `n${step}`, referrer: rnd() < 0.6 ? c ?? null : null } as any })).documentId);
+          customers.push((await docs(C).create({ data: { name: `n${step}`, referrer: rnd() < 0.6 ? (c ?? null) : null } as any })).documentId);
           break;
         case 1: // change or drop the referrer
-          if (c) await docs(C).update({ documentId: c, data: { referrer: rnd() < 0.7 ? pick(customers.filter((x) => x !== c)) ?? null : null, stage: 'signed' } as any });
+          if (c)
+            await docs(C).update({
+              documentId: c,
+              data: { referrer: rnd() < 0.7 ? (pick(customers.filter((x) => x !== c)) ?? null) : null, stage: 'signed' } as any,
+            });
           break;
         case 2: // delete a customer (maybe a referrer of others, maybe with orders)
           if (c && customers.length > 3) {
@@ -128,14 +153,21 @@ describe('metrics rollup', () => {
               ).documentId
             );
           break;
-        case 5: { // move an order to another customer, maybe changing its status
+        case 5: {
+          // move an order to another customer, maybe changing its status
           const o = pick(orders);
-          if (o && c) await docs(O).update({ documentId: o, data: { customer: c, ...(rnd() < 0.5 ? { payment_status: pick(['paid', 'overdue', 'refunded']) } : {}) } as any });
+          if (o && c)
+            await docs(O).update({
+              documentId: o,
+              data: { customer: c, ...(rnd() < 0.5 ? { payment_status: pick(['paid', 'overdue', 'refunded']) } : {}) } as any,
+            });
           break;
         }
-        case 6: { // change status / amount only
+        case 6: {
+          // change status / amount only
           const o = pick(orders);
-          if (o) await docs(O).update({ documentId: o, data: { payment_status: pick(['paid', 'pending', 'overdue']), amount: Math.round(rnd() * 50000) } as any });
+          if (o)
+            await docs(O).update({ documentId: o, data: { payment_status: pick(['paid', 'pending', 'overdue']), amount: Math.round(rnd() * 50000) } as any });
           break;
         }
         case 7: {
@@ -148,9 +180,14 @@ describe('metrics rollup', () => {
         }
         case 8:
         case 9:
-          if (c) interactions.push((await docs(I).create({ data: { customer: c, type: pick(['complaint', 'email_open', 'meeting_attended']), occurred_at: date() } as any })).documentId);
+          if (c)
+            interactions.push(
+              (await docs(I).create({ data: { customer: c, type: pick(['complaint', 'email_open', 'meeting_attended']), occurred_at: date() } as any }))
+                .documentId
+            );
           break;
-        case 10: { // move or retype an interaction, or delete it
+        case 10: {
+          // move or retype an interaction, or delete it
           const x = pick(interactions);
           if (!x) break;
           if (rnd() < 0.3) {
@@ -159,7 +196,8 @@ describe('metrics rollup', () => {
           } else await docs(I).update({ documentId: x, data: rnd() < 0.5 ? { customer: c } : { type: pick(['complaint', 'follow_up']) } } as any);
           break;
         }
-        case 11: { // move an order from the customer's side
+        case 11: {
+          // move an order from the customer's side
           const o = pick(orders);
           if (o && c) await docs(C).update({ documentId: c, data: { orders: { connect: [o] } } as any });
           break;
@@ -182,7 +220,9 @@ describe('metrics rollup', () => {
   it('moving an order changes both customers and announces both', async () => {
     const x = await docs(C).create({ data: { name: 'X' } });
     const y = await docs(C).create({ data: { name: 'Y' } });
-    const o = await docs(O).create({ data: { customer: x.documentId, amount: 100, kind: 'new', payment_status: 'paid', ordered_at: '2025-01-01T00:00:00.000Z' } as any });
+    const o = await docs(O).create({
+      data: { customer: x.documentId, amount: 100, kind: 'new', payment_status: 'paid', ordered_at: '2025-01-01T00:00:00.000Z' } as any,
+    });
     await metrics().drain();
     const seen = new Set<number>();
     const listener = ({ customerIds }: { customerIds: number[] }) => customerIds.forEach((id) => seen.add(id));
@@ -228,7 +268,9 @@ describe('metrics rollup', () => {
     await metrics().drain();
     await expect(
       app.strapi.db.transaction(async () => {
-        await docs(O).create({ data: { customer: z.documentId, amount: 100, kind: 'new', payment_status: 'paid', ordered_at: '2025-01-01T00:00:00.000Z' } as any });
+        await docs(O).create({
+          data: { customer: z.documentId, amount: 100, kind: 'new', payment_status: 'paid', ordered_at: '2025-01-01T00:00:00.000Z' } as any,
+        });
         throw new Error('abort');
       })
     ).rejects.toThrow('abort');

@@ -67,18 +67,46 @@ describe('rule catalogue and preview', () => {
   });
   afterAll(async () => app?.stop());
 
-  it('serves the catalogue: every RULES.md field, labels in three languages, the custom operators', async () => {
+  it('serves the catalogue: every docs/rules.md field, labels in three languages, the custom operators', async () => {
     const res = await api('/api/segments/catalogue');
     expect(res.status).toBe(200);
     const { data } = (await res.json()) as any;
     const paths = data.fields.map((f: any) => f.path);
     const required = [
-      'customer.name', 'customer.email', 'customer.phone', 'customer.region', 'customer.language', 'customer.education',
-      'customer.target_major', 'customer.program', 'customer.stage', 'customer.lead_source', 'customer.created_at', 'customer.owner',
-      'metrics.order_count', 'metrics.total_spent', 'metrics.gross_margin', 'metrics.avg_order_value', 'metrics.first_order_at',
-      'metrics.last_order_at', 'metrics.renewal_count', 'metrics.overdue_amount', 'metrics.contract_end_at', 'metrics.last_interaction_at',
-      'metrics.referral_count', 'metrics.complaint_count', 'score.r', 'score.f', 'score.m', 'score.rfm', 'score.rfm_segment', 'score.quadrant',
-      'score.clv', 'score.churn_risk', 'score.renewal_probability', 'score.upsell_probability',
+      'customer.name',
+      'customer.email',
+      'customer.phone',
+      'customer.region',
+      'customer.language',
+      'customer.education',
+      'customer.target_major',
+      'customer.program',
+      'customer.stage',
+      'customer.lead_source',
+      'customer.created_at',
+      'customer.owner',
+      'metrics.order_count',
+      'metrics.total_spent',
+      'metrics.gross_margin',
+      'metrics.avg_order_value',
+      'metrics.first_order_at',
+      'metrics.last_order_at',
+      'metrics.renewal_count',
+      'metrics.overdue_amount',
+      'metrics.contract_end_at',
+      'metrics.last_interaction_at',
+      'metrics.referral_count',
+      'metrics.complaint_count',
+      'score.r',
+      'score.f',
+      'score.m',
+      'score.rfm',
+      'score.rfm_segment',
+      'score.quadrant',
+      'score.clv',
+      'score.churn_risk',
+      'score.renewal_probability',
+      'score.upsell_probability',
     ];
     expect(paths).toEqual(expect.arrayContaining(required));
     for (const f of data.fields) {

@@ -31,7 +31,9 @@ describe('rule engine acceptance', () => {
     return created;
   };
   const interaction = async (name: string, type: string, occurredAt: string) => {
-    const [row] = await knex('customers').where({ id: ids.get(name) }).select('document_id');
+    const [row] = await knex('customers')
+      .where({ id: ids.get(name) })
+      .select('document_id');
     await app.strapi.documents('api::interaction.interaction').create({ data: { type, occurred_at: occurredAt, customer: row.document_id } as any });
   };
   const selected = async (rule: unknown) => {
@@ -105,7 +107,9 @@ describe('rule engine acceptance', () => {
       [7000, 'paid', ago(100)],
     ]);
     for (const name of ['S all twelve', 'T wrong region', 'U has a complaint']) {
-      await knex('customers').where({ id: ids.get(name) }).update({ email: `${name.charAt(0).toLowerCase()}@example.com` });
+      await knex('customers')
+        .where({ id: ids.get(name) })
+        .update({ email: `${name.charAt(0).toLowerCase()}@example.com` });
     }
     for (const name of ['S all twelve', 'T wrong region', 'U has a complaint', 'V no email']) {
       await interaction(name, 'meeting_attended', ago(3));

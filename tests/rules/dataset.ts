@@ -45,7 +45,14 @@ export const VALUES = {
    * Paid orders whose average does not end in two decimals (30.01 / 3, 129500 / 3), or ends
    * exactly on a literal where doubles miss it (2.34 / 3 is 0.7799999999999999 in floats).
    */
-  averages: [[10, 10, 10.01], [0.78, 0.78, 0.78], [43166.67, 43166.67, 43166.66], [0.1, 0.1, 0.1], [4999.99, 5000, 5000], [100000, 100000.01, 100000.01, 100000.01]],
+  averages: [
+    [10, 10, 10.01],
+    [0.78, 0.78, 0.78],
+    [43166.67, 43166.67, 43166.66],
+    [0.1, 0.1, 0.1],
+    [4999.99, 5000, 5000],
+    [100000, 100000.01, 100000.01, 100000.01],
+  ],
   averageLiterals: [10, 10.01, 0.78, 0.1, 43166.67, 43166.66, 10.003333333333334, 0.7799999999999999, 4999.996666666667, 4999.99, 100000.0075],
   tags: ['vip', 'VIP', 'at-risk', 'student', 'expired-only'],
   segments: ['high-value', 'High-Value', 'dormant', 'empty-segment', 'no-current-run'],
@@ -78,8 +85,7 @@ export const boundaryDate = (r: Random, now: Date) => {
   const base = now.getTime() - r.pick(DAY_OFFSETS) * DAY;
   return new Date(base + r.pick([0, 0, -1, 1, -3_600_000, 3_600_000]));
 };
-const someDate = (r: Random, now: Date) =>
-  r.chance(0.6) ? boundaryDate(r, now) : new Date(now.getTime() - r.int(-30, 800) * DAY - r.int(0, DAY - 1));
+const someDate = (r: Random, now: Date) => (r.chance(0.6) ? boundaryDate(r, now) : new Date(now.getTime() - r.int(-30, 800) * DAY - r.int(0, DAY - 1)));
 
 const maybe = <T>(r: Random, p: number, value: () => T): T | null => (r.chance(p) ? value() : null);
 
@@ -241,7 +247,7 @@ export const buildDataset = async (
       if (r.chance(0.3)) members.push({ segment_id: segmentId, run_id: 1, customer_id: id }); // an old run
     }
 
-    // Metrics as RULES.md defines them; some customers (with nothing to count) get no row at all.
+    // Metrics as docs/rules.md defines them; some customers (with nothing to count) get no row at all.
     const paid = myOrders.filter((o) => o.status === 'paid');
     const total = cents(paid.reduce((s, o) => s + o.amount, 0));
     const times = (list: Array<{ at: Date }>) => list.map((o) => o.at.getTime());
@@ -288,7 +294,17 @@ export const buildDataset = async (
   const withRow = new Set(metrics.map((m) => m.customer_id));
   for (const [referrer] of referralCount) {
     if (!withRow.has(referrer)) {
-      metrics.push({ customer_id: referrer, order_count: 0, total_spent: 0, gross_margin: 0, overdue_amount: 0, renewal_count: 0, complaint_count: 0, referral_count: referralCount.get(referrer), updated_at: stamp });
+      metrics.push({
+        customer_id: referrer,
+        order_count: 0,
+        total_spent: 0,
+        gross_margin: 0,
+        overdue_amount: 0,
+        renewal_count: 0,
+        complaint_count: 0,
+        referral_count: referralCount.get(referrer),
+        updated_at: stamp,
+      });
     }
   }
 

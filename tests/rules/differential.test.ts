@@ -1,5 +1,5 @@
 /**
- * One meaning, two engines (RULES.md): for random valid rules, the customers the compiled SQL
+ * One meaning, two engines (docs/rules.md): for random valid rules, the customers the compiled SQL
  * selects are exactly those the JS evaluator accepts, on a generated dataset full of nulls and
  * boundary values. Reproduce a failure with RULES_SEED=<seed printed below>.
  */
@@ -100,7 +100,8 @@ describe(`differential: SQL compiler vs JS evaluator (seed ${SEED})`, () => {
         const rows = await matchQuery(knex, rule, { now: NOW, customerIds: page });
         const got = rows.map((row: { customer_id: unknown }) => Number(row.customer_id)).sort((a: number, b: number) => a - b);
         const want = page.filter((id) => sqlIds.has(id));
-        if (JSON.stringify(got) !== JSON.stringify(want)) failures.push(`rule #${i} differs with customerIds (RULES_SEED=${SEED})\nrule: ${JSON.stringify(rule)}`);
+        if (JSON.stringify(got) !== JSON.stringify(want))
+          failures.push(`rule #${i} differs with customerIds (RULES_SEED=${SEED})\nrule: ${JSON.stringify(rule)}`);
       }
     }
     console.log(`${RULES} rules x ${CUSTOMERS} customers: SQL ${sqlMs} ms, JS ${jsMs} ms, selective ${selective}`);

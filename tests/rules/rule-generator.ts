@@ -92,15 +92,30 @@ export const ruleGenerator = (r: Random, data: Dataset, now: Date) => {
           );
         case 'orders':
           operators.add('order_count');
-          return compare({ order_count: [r.chance(0.2) ? null : r.pick(WINDOWS)] }, ['==', '!=', '>', '>=', '<', '<=', 'between'], () => r.pick(ORDER_NUMBERS), true);
+          return compare(
+            { order_count: [r.chance(0.2) ? null : r.pick(WINDOWS)] },
+            ['==', '!=', '>', '>=', '<', '<=', 'between'],
+            () => r.pick(ORDER_NUMBERS),
+            true
+          );
         case 'total':
           operators.add('order_total');
-          return compare({ order_total: [r.chance(0.2) ? null : r.pick(WINDOWS)] }, ['==', '!=', '>', '>=', '<', '<=', 'between_exclusive'], () => r.pick(money), true);
+          return compare(
+            { order_total: [r.chance(0.2) ? null : r.pick(WINDOWS)] },
+            ['==', '!=', '>', '>=', '<', '<=', 'between_exclusive'],
+            () => r.pick(money),
+            true
+          );
         case 'days': {
           operators.add('days_since');
           const field = r.pick(FIELDS.filter((f) => f.type === 'datetime'));
           fields.add(field.path);
-          return compare({ days_since: [{ var: field.path }] }, ['==', '!=', '>', '>=', '<', '<=', 'between', 'between_exclusive'], () => r.pick(DAY_NUMBERS), true);
+          return compare(
+            { days_since: [{ var: field.path }] },
+            ['==', '!=', '>', '>=', '<', '<=', 'between', 'between_exclusive'],
+            () => r.pick(DAY_NUMBERS),
+            true
+          );
         }
         default: {
           const field = r.pick(FIELDS);

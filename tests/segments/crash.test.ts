@@ -27,17 +27,21 @@ onPostgres('crash safety (PostgreSQL)', () => {
   it('redoes a run killed mid-way: same record, clean membership, no duplicates', async () => {
     const knex = app.strapi.db.connection;
     const rule = { and: [{ in: [{ var: 'customer.stage' }, ['signed', 'in_service']] }, { '!=': [{ var: 'customer.region' }, 'Shenzhen'] }] };
-    const segment = await segmentsService(app.strapi).create({ kind: 'api' }, { name: 'Crash', rule, type: 'dynamic', status: 'active', priority: 100, visibility: 'team', execute: false });
-    const expected = sorted(
-      await knex('customers').whereIn('stage', ['signed', 'in_service']).whereNot('region', 'Shenzhen').pluck('id')
+    const segment = await segmentsService(app.strapi).create(
+      { kind: 'api' },
+      { name: 'Crash', rule, type: 'dynamic', status: 'active', priority: 100, visibility: 'team', execute: false }
     );
+    const expected = sorted(await knex('customers').whereIn('stage', ['signed', 'in_service']).whereNot('region', 'Shenzhen').pluck('id'));
 
     // Hold the events table so the child's run stops inside its transaction, at the swap.
     const blocker = app.db.connect();
     const trx = await blocker.transaction();
     await trx.raw('lock table ci_segment_events in access exclusive mode');
     const node = await startNode(app, { NODE_ACTION: 'execute', SEGMENT_ID: String(segment.id) });
-    const run = await waitFor(() => knex('ci_segment_runs').where({ segment_id: segment.id, status: 'running', phase: 'swapping' }).first(), 'the child to reach the swap');
+    const run = await waitFor(
+      () => knex('ci_segment_runs').where({ segment_id: segment.id, status: 'running', phase: 'swapping' }).first(),
+      'the child to reach the swap'
+    );
     node.child.kill('SIGKILL');
     await node.exited.catch(() => undefined);
     await trx.commit();

@@ -68,7 +68,12 @@ describe('segment execution', () => {
   it('keeps a pending re-evaluation in the database until a pass applies it, once', async () => {
     const knex = app.strapi.db.connection;
     const metrics = app.strapi.plugin('client-insights').service('metrics');
-    const exits = () => knex('ci_segment_events').where({ segment_id: signed.id, customer_id: ids[0], kind: 'exit' }).count({ n: '*' }).first().then((r: any) => Number(r.n));
+    const exits = () =>
+      knex('ci_segment_events')
+        .where({ segment_id: signed.id, customer_id: ids[0], kind: 'exit' })
+        .count({ n: '*' })
+        .first()
+        .then((r: any) => Number(r.n));
     // A debounce that never ends here stands for a process that died before its pass.
     config({ changeDebounceMs: 3_600_000 });
     try {
@@ -79,7 +84,12 @@ describe('segment execution', () => {
       // What startup and the once-a-minute job run:
       await segmentsService(app.strapi).applyPendingChanges();
       expect(await currentMembers(app.strapi, signed.id)).not.toContain(ids[0]);
-      expect(await knex('ci_segment_pending').count({ n: '*' }).first().then((r: any) => Number(r.n))).toBe(0);
+      expect(
+        await knex('ci_segment_pending')
+          .count({ n: '*' })
+          .first()
+          .then((r: any) => Number(r.n))
+      ).toBe(0);
       expect(await exits()).toBe(1);
       await segmentsService(app.strapi).applyPendingChanges();
       expect(await exits()).toBe(1);
@@ -111,7 +121,12 @@ describe('segment execution', () => {
     expect(list.body.data[0].executionId).toBe(run.executionId);
     expect(list.body.data.every((r: any) => r.segmentId === signed.id)).toBe(true);
     const events = await app.strapi.db.connection('ci_segment_events').where({ segment_id: signed.id, run_id: run.runId }).select('customer_id', 'kind');
-    expect(events.map((e: any) => [Number(e.customer_id), e.kind]).sort()).toEqual([[ids[2], 'enter'], [ids[3], 'exit']].sort());
+    expect(events.map((e: any) => [Number(e.customer_id), e.kind]).sort()).toEqual(
+      [
+        [ids[2], 'enter'],
+        [ids[3], 'exit'],
+      ].sort()
+    );
     const row = await app.strapi.db.connection('segments').where('id', signed.id).first();
     expect(Number(row.member_count)).toBe(3);
     expect(row.last_calculated_at).not.toBeNull();
@@ -171,7 +186,11 @@ describe('segment execution', () => {
       const current = await admin('GET', `/client-insights/segments/${signed.id}/customers`);
       const csv = await admin('POST', `/client-insights/segments/results/${run.executionId}/export`, {});
       expect([page.status, current.status, csv.status]).toEqual([200, 200, 200]);
-      const csvNames = String(csv.body).trim().split('\n').slice(1).map((l) => l.split(',')[2]);
+      const csvNames = String(csv.body)
+        .trim()
+        .split('\n')
+        .slice(1)
+        .map((l) => l.split(',')[2]);
       return { page: page.body.data.map((c: any) => c.name), current: current.body.data.map((c: any) => c.name), csv: csvNames };
     };
     const plain = await names(await restrictedSession(app, ['segments.read', 'export', 'sensitive.view']));
@@ -291,7 +310,7 @@ describe('segment execution', () => {
     expect(app.strapi.plugin('client-insights').service('scheduler').names()).not.toContain(`segment:${res.body.data.id}`);
   });
 
-  it('keeps Strapi\'s own Segment routes working beside the plugin paths', async () => {
+  it("keeps Strapi's own Segment routes working beside the plugin paths", async () => {
     const core = await call('GET', `/api/segments/${signed.documentId}`);
     expect(core.status).toBe(200);
     expect(core.body.data.key).toBe('signed');

@@ -24,7 +24,9 @@ export type CustomerSpec = { name: string; stage: string; region?: string; paid?
 export const createCustomers = async (strapi: Core.Strapi, specs: CustomerSpec[]) => {
   const ids: number[] = [];
   for (const spec of specs) {
-    const c = await strapi.documents('api::customer.customer').create({ data: { name: spec.name, stage: spec.stage, region: spec.region ?? 'Shanghai' } as any });
+    const c = await strapi
+      .documents('api::customer.customer')
+      .create({ data: { name: spec.name, stage: spec.stage, region: spec.region ?? 'Shanghai' } as any });
     for (const amount of spec.paid ?? []) {
       await strapi.documents('api::order.order').create({
         data: { amount, kind: 'new', payment_status: 'paid', ordered_at: new Date(Date.now() - 86_400_000).toISOString(), customer: c.documentId } as any,

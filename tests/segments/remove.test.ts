@@ -49,7 +49,10 @@ describe('segment removal', () => {
     }
     return counts;
   };
-  const nonZero = (counts: Record<string, number>) => Object.keys(counts).filter((t) => counts[t] > 0).sort();
+  const nonZero = (counts: Record<string, number>) =>
+    Object.keys(counts)
+      .filter((t) => counts[t] > 0)
+      .sort();
 
   /** Makes every delete from ci_segment_runs fail, until the returned function drops the trigger. */
   const blockRunDeletes = async () => {
@@ -66,7 +69,9 @@ describe('segment removal', () => {
         await knex.raw('drop function ci_test_block()');
       };
     }
-    await knex.raw("create trigger ci_test_block before delete on ci_segment_runs for each row signal sqlstate '45000' set message_text = 'blocked by the test'");
+    await knex.raw(
+      "create trigger ci_test_block before delete on ci_segment_runs for each row signal sqlstate '45000' set message_text = 'blocked by the test'"
+    );
     return () => knex.raw('drop trigger ci_test_block');
   };
 
@@ -75,7 +80,8 @@ describe('segment removal', () => {
     const beijing = await create({ name: 'Beijing', rule: region('Beijing'), priority: 20 });
     // A second run: two snapshots, and a run with no changes.
     expect((await call('POST', `/api/segments/rules/${signed.id}/execute`, {})).status).toBe(200);
-    const primaryOf = async (customerId: number) => Number((await knex('ci_customer_primary_segment').where('customer_id', customerId).first())?.segment_id ?? 0);
+    const primaryOf = async (customerId: number) =>
+      Number((await knex('ci_customer_primary_segment').where('customer_id', customerId).first())?.segment_id ?? 0);
     expect(await primaryOf(ids[0])).toBe(signed.id);
 
     await segmentsService(app.strapi).idle();
@@ -83,7 +89,14 @@ describe('segment removal', () => {
     expect(runIds).toHaveLength(2);
     const before = await rowsReferring(signed.id, runIds);
     expect(nonZero(before)).toEqual(
-      expect.arrayContaining(['ci_customer_primary_segment', 'ci_segment_changes', 'ci_segment_current', 'ci_segment_events', 'ci_segment_members', 'ci_segment_runs'])
+      expect.arrayContaining([
+        'ci_customer_primary_segment',
+        'ci_segment_changes',
+        'ci_segment_current',
+        'ci_segment_events',
+        'ci_segment_members',
+        'ci_segment_runs',
+      ])
     );
     const otherBefore = await rowsReferring(beijing.id, await runsOf(beijing.id));
 
@@ -92,7 +105,9 @@ describe('segment removal', () => {
     try {
       // Matched by message, not toThrow: better-sqlite3's native half keeps the error class of the first test file a
       // jest worker loaded it in, so after another SQLite test file its errors are not this realm's Error instances.
-      await expect(segmentsService(app.strapi).remove({ kind: 'api' }, signed.id)).rejects.toMatchObject({ message: expect.stringMatching(/blocked by the test/) });
+      await expect(segmentsService(app.strapi).remove({ kind: 'api' }, signed.id)).rejects.toMatchObject({
+        message: expect.stringMatching(/blocked by the test/),
+      });
     } finally {
       await unblock();
     }

@@ -99,15 +99,27 @@ describe('segment structure', () => {
   it('re-evaluates dynamic segments for changed customers only, after a debounce, with enter/exit events', async () => {
     const knex = app.strapi.db.connection;
     const before = Number((await knex('ci_segment_runs').count({ n: '*' }).first())!.n);
-    await app.strapi.documents('api::customer.customer').update({ documentId: (await app.strapi.db.query('api::customer.customer').findOne({ where: { id: ids[3] } })).documentId, data: { stage: 'signed' } as any });
-    await app.strapi.documents('api::customer.customer').update({ documentId: (await app.strapi.db.query('api::customer.customer').findOne({ where: { id: ids[0] } })).documentId, data: { region: 'Shanghai' } as any });
+    await app.strapi.documents('api::customer.customer').update({
+      documentId: (await app.strapi.db.query('api::customer.customer').findOne({ where: { id: ids[3] } })).documentId,
+      data: { stage: 'signed' } as any,
+    });
+    await app.strapi.documents('api::customer.customer').update({
+      documentId: (await app.strapi.db.query('api::customer.customer').findOne({ where: { id: ids[0] } })).documentId,
+      data: { region: 'Shanghai' } as any,
+    });
     await app.strapi.plugin('client-insights').service('metrics').drain();
     await segmentsService(app.strapi).idle();
     expect(await currentMembers(app.strapi, parent.id)).toEqual(sorted([ids[0], ids[1], ids[2], ids[3], ids[4]]));
     expect(await currentMembers(app.strapi, child.id)).toEqual(sorted([ids[2], ids[3]]));
     const events = await knex('ci_segment_events').whereIn('segment_id', [parent.id, child.id]).orderBy('id').select('segment_id', 'customer_id', 'kind');
     const last = events.slice(-3).map((e: any) => [Number(e.segment_id), Number(e.customer_id), e.kind]);
-    expect(last).toEqual(expect.arrayContaining([[parent.id, ids[3], 'enter'], [child.id, ids[3], 'enter'], [child.id, ids[0], 'exit']]));
+    expect(last).toEqual(
+      expect.arrayContaining([
+        [parent.id, ids[3], 'enter'],
+        [child.id, ids[3], 'enter'],
+        [child.id, ids[0], 'exit'],
+      ])
+    );
     // No full run was needed, and member counts follow.
     expect(Number((await knex('ci_segment_runs').count({ n: '*' }).first())!.n)).toBe(before);
     expect(Number((await knex('segments').where('id', child.id).first()).member_count)).toBe(2);
@@ -126,7 +138,11 @@ describe('segment structure', () => {
       const runs = await knex('ci_segment_runs').where('segment_id', s.id).orderBy('executed_at').select('executed_at', 'finished_at');
       expect(runs).toHaveLength(2);
       expect(new Date(runs[1].executed_at).getTime()).toBeGreaterThanOrEqual(new Date(runs[0].finished_at).getTime());
-      const expected = sorted((await knex('customers').where(s.rule['=='][0].var === 'customer.stage' ? 'stage' : 'region', s.rule['=='][1]).pluck('id')) as number[]);
+      const expected = sorted(
+        (await knex('customers')
+          .where(s.rule['=='][0].var === 'customer.stage' ? 'stage' : 'region', s.rule['=='][1])
+          .pluck('id')) as number[]
+      );
       expect(await currentMembers(app.strapi, s.id)).toEqual(expected);
       const dup = await knex('ci_segment_members').where('segment_id', s.id).groupBy('run_id', 'customer_id').havingRaw('count(*) > 1').select('customer_id');
       expect(dup).toEqual([]);
@@ -138,14 +154,21 @@ describe('segment structure', () => {
     const roleService = strapi.service('admin::role');
     const makeRole = async (name: string) => {
       const role = await roleService.create({ name, description: name });
-      await roleService.assignPermissions(role.id, ACTIONS.map((a) => ({ action: `plugin::client-insights.${a.uid}`, subject: null, properties: {}, conditions: [] })));
+      await roleService.assignPermissions(
+        role.id,
+        ACTIONS.map((a) => ({ action: `plugin::client-insights.${a.uid}`, subject: null, properties: {}, conditions: [] }))
+      );
       return role;
     };
     const sales = await makeRole('Sales');
     const ops = await makeRole('Ops');
     const user = async (email: string, roleId: number) => {
       await strapi.service('admin::user').create({ email, firstname: 'U', lastname: 'U', password: 'Secret12345!', isActive: true, roles: [roleId] });
-      const res = await fetch(`${app.url}/admin/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: 'Secret12345!' }) });
+      const res = await fetch(`${app.url}/admin/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email, password: 'Secret12345!' }),
+      });
       return client(app, ((await res.json()) as any).data.token);
     };
     const alice = await user('alice@test.local', sales.id);

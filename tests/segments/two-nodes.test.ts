@@ -25,7 +25,10 @@ onServer(`scheduled runs across two nodes (${dbClient()})`, () => {
     ]);
     const service = segmentsService(app.strapi);
     // Every 2 seconds (node-cron's seconds field), so a short test sees several ticks.
-    const segment = await service.create({ kind: 'api' }, { name: 'Ticking', rule: stage('signed'), type: 'dynamic', status: 'active', priority: 100, visibility: 'team', schedule: '*/2 * * * * *' });
+    const segment = await service.create(
+      { kind: 'api' },
+      { name: 'Ticking', rule: stage('signed'), type: 'dynamic', status: 'active', priority: 100, visibility: 'team', schedule: '*/2 * * * * *' }
+    );
     const node = await startNode(app);
     const since = new Date();
     await new Promise((r) => setTimeout(r, 8_000));
@@ -39,7 +42,10 @@ onServer(`scheduled runs across two nodes (${dbClient()})`, () => {
     await service.update({ kind: 'api' }, segment.id, { schedule: null });
     await new Promise((r) => setTimeout(r, 1_500)); // let a run started by the last tick finish
 
-    const runs = await knex('ci_segment_runs').where({ segment_id: segment.id, trigger: 'schedule' }).orderBy('id').select('schedule_slot', 'status', 'executed_at', 'finished_at', 'node');
+    const runs = await knex('ci_segment_runs')
+      .where({ segment_id: segment.id, trigger: 'schedule' })
+      .orderBy('id')
+      .select('schedule_slot', 'status', 'executed_at', 'finished_at', 'node');
     const bothRunning = runs.filter((r: any) => new Date(r.schedule_slot) >= since);
     expect(bothRunning.length).toBeGreaterThanOrEqual(3);
     const slots = runs.map((r: any) => r.schedule_slot);

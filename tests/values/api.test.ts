@@ -47,13 +47,19 @@ describe('value model API', () => {
     expect(before.status).toBe(200);
     const bad = await call('/client-insights/values/settings', {
       method: 'PUT',
-      body: JSON.stringify({ rfm: { periodDays: -3, scoring: { method: 'thresholds', r: [1, 2], f: [1, 2, 3, 4], m: [1, 2, 3, 4] } }, schedule: { cron: 'nope' } }),
+      body: JSON.stringify({
+        rfm: { periodDays: -3, scoring: { method: 'thresholds', r: [1, 2], f: [1, 2, 3, 4], m: [1, 2, 3, 4] } },
+        schedule: { cron: 'nope' },
+      }),
     });
     expect(bad.status).toBe(400);
     const paths = bad.body.error.details.errors.map((e: { path: string }) => e.path);
     expect(paths).toEqual(expect.arrayContaining(['/rfm/periodDays', '/rfm/scoring/r', '/schedule/cron']));
     expect((await call('/client-insights/values/settings')).body).toEqual(before.body);
-    const good = await call('/client-insights/values/settings', { method: 'PUT', body: JSON.stringify({ clv: { minRepeatCustomers: 10 }, propensity: { minClassSize: 1 } }) });
+    const good = await call('/client-insights/values/settings', {
+      method: 'PUT',
+      body: JSON.stringify({ clv: { minRepeatCustomers: 10 }, propensity: { minClassSize: 1 } }),
+    });
     expect(good.status).toBe(200);
     expect(good.body.data.clv.minRepeatCustomers).toBe(10);
     // CLV is a margin over a horizon that fits multi-year services (README), and is labelled so.
@@ -111,7 +117,17 @@ describe('value model API', () => {
     const dormant = await knex('ci_customer_scores').where({ quadrant: 'dormant' }).first('customer_id');
     expect(dormant).toBeDefined();
     const stamp = bindDate(knex, new Date());
-    await knex('orders').insert({ document_id: 'overdue-test-order-0001', amount: 100, kind: 'upsell', payment_status: 'overdue', currency: 'CNY', ordered_at: bindDate(knex, new Date(Date.now() - 5 * 86_400_000)), created_at: stamp, updated_at: stamp, published_at: stamp });
+    await knex('orders').insert({
+      document_id: 'overdue-test-order-0001',
+      amount: 100,
+      kind: 'upsell',
+      payment_status: 'overdue',
+      currency: 'CNY',
+      ordered_at: bindDate(knex, new Date(Date.now() - 5 * 86_400_000)),
+      created_at: stamp,
+      updated_at: stamp,
+      published_at: stamp,
+    });
     const order = await knex('orders').where({ document_id: 'overdue-test-order-0001' }).first('id');
     await knex('orders_customer_lnk').insert({ order_id: order.id, customer_id: dormant.customer_id, order_ord: 1 });
     // Written around Strapi: mark the customer as the lifecycles would; the calculation drains the mark
@@ -148,7 +164,10 @@ describe('value model API', () => {
 
   it('schedules the recalculation from the settings, and unschedules it', async () => {
     const scheduler = app.strapi.plugin('client-insights').service('scheduler') as { names(): string[] };
-    const on = await call('/client-insights/values/settings', { method: 'PUT', body: JSON.stringify({ schedule: { enabled: true, cron: '15 4 * * *', timezone: 'Asia/Shanghai' } }) });
+    const on = await call('/client-insights/values/settings', {
+      method: 'PUT',
+      body: JSON.stringify({ schedule: { enabled: true, cron: '15 4 * * *', timezone: 'Asia/Shanghai' } }),
+    });
     expect(on.status).toBe(200);
     expect(scheduler.names()).toContain('values.refresh');
     await call('/client-insights/values/settings', { method: 'PUT', body: JSON.stringify({ schedule: { enabled: false } }) });
@@ -163,7 +182,25 @@ describe('value model API', () => {
     const [run] = await knex('ci_value_runs').insert({ status: 'running', trigger: 'api', config: '{}', started_at: long }, ['id']);
     const staleRunId = Number(typeof run === 'object' ? run.id : run);
     const someone = [...ids.values()][0];
-    await knex('ci_value_score_history').insert({ run_id: staleRunId, customer_id: someone, has_orders: 1, recency_days: 1, frequency: 1, monetary: 1, monetary_capped: 1, r: 5, f: 5, m: 5, rfm: 5, rfm_segment: 'champions', quadrant: 'high_value', risk_tag: 0, overdue_amount: 0, complaints: 0, margin_missing: 0 });
+    await knex('ci_value_score_history').insert({
+      run_id: staleRunId,
+      customer_id: someone,
+      has_orders: 1,
+      recency_days: 1,
+      frequency: 1,
+      monetary: 1,
+      monetary_capped: 1,
+      r: 5,
+      f: 5,
+      m: 5,
+      rfm: 5,
+      rfm_segment: 'champions',
+      quadrant: 'high_value',
+      risk_tag: 0,
+      overdue_amount: 0,
+      complaints: 0,
+      margin_missing: 0,
+    });
     const done = await calculate();
     expect(done.id).not.toBe(staleJobId);
     expect((await call(`/client-insights/values/calculate/${staleJobId}`)).body.data.status).toBe('failed');

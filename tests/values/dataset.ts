@@ -8,7 +8,14 @@ import { copyActivity } from '../../plugins/client-insights/server/src/modules/m
  * brute-force JS RFM over the same data, written from the definitions, not from the SQL.
  */
 const DAY = 86_400_000;
-export type Order = { amount: number; margin: number | null; kind: 'new' | 'renewal' | 'upsell'; status: 'paid' | 'pending' | 'overdue' | 'refunded'; at: number; contractEnd: number | null };
+export type Order = {
+  amount: number;
+  margin: number | null;
+  kind: 'new' | 'renewal' | 'upsell';
+  status: 'paid' | 'pending' | 'overdue' | 'refunded';
+  at: number;
+  contractEnd: number | null;
+};
 export type Interaction = { type: string; at: number };
 export type Person = { name: string; orders: Order[]; interactions: Interaction[]; riskTag: boolean };
 
@@ -41,7 +48,10 @@ export const makePeople = (seed: number, n: number, now: Date): Person[] => {
     }
     const interactions: Interaction[] = [];
     for (let k = 0, m = Math.floor(rnd() * 4); k < m; k += 1) {
-      interactions.push({ type: pick(['meeting_attended', 'complaint', 'email_open', 'negative_feedback', 'meeting_attended']), at: at(pick([1, 5, 60, 300, 1000])) });
+      interactions.push({
+        type: pick(['meeting_attended', 'complaint', 'email_open', 'negative_feedback', 'meeting_attended']),
+        at: at(pick([1, 5, 60, 300, 1000])),
+      });
     }
     return { name: `P${String(i).padStart(3, '0')}`, orders, interactions, riskTag: rnd() < 0.15 };
   });
@@ -54,7 +64,15 @@ export const insertPeople = async (knex: Knex, people: Person[], date: (ms: numb
   const stamp = date(Date.now());
   let tag = await knex('tags').where({ slug: 'ci-test-risk' }).first();
   if (!tag) {
-    await knex('tags').insert({ document_id: docId(), name: 'Risk', slug: 'ci-test-risk', category: 'risk', created_at: stamp, updated_at: stamp, published_at: stamp });
+    await knex('tags').insert({
+      document_id: docId(),
+      name: 'Risk',
+      slug: 'ci-test-risk',
+      category: 'risk',
+      created_at: stamp,
+      updated_at: stamp,
+      published_at: stamp,
+    });
     tag = await knex('tags').where({ slug: 'ci-test-risk' }).first();
   }
   const ids = new Map<string, number>();
@@ -65,9 +83,17 @@ export const insertPeople = async (knex: Knex, people: Person[], date: (ms: numb
     for (const o of person.orders) {
       const doc = docId();
       await knex('orders').insert({
-        document_id: doc, amount: o.amount, gross_margin: o.margin, kind: o.kind, payment_status: o.status, currency: 'CNY',
-        ordered_at: date(o.at), contract_end_at: o.contractEnd === null ? null : date(o.contractEnd),
-        created_at: stamp, updated_at: stamp, published_at: stamp,
+        document_id: doc,
+        amount: o.amount,
+        gross_margin: o.margin,
+        kind: o.kind,
+        payment_status: o.status,
+        currency: 'CNY',
+        ordered_at: date(o.at),
+        contract_end_at: o.contractEnd === null ? null : date(o.contractEnd),
+        created_at: stamp,
+        updated_at: stamp,
+        published_at: stamp,
       });
       const order = await knex('orders').where({ document_id: doc }).first();
       await knex('orders_customer_lnk').insert({ order_id: order.id, customer_id: customer.id, order_ord: 1 });
@@ -78,7 +104,8 @@ export const insertPeople = async (knex: Knex, people: Person[], date: (ms: numb
       const row = await knex('interactions').where({ document_id: doc }).first();
       await knex('interactions_customer_lnk').insert({ interaction_id: row.id, customer_id: customer.id, interaction_ord: 1 });
     }
-    if (person.riskTag) await knex('ci_customer_tags').insert({ customer_id: customer.id, tag_id: tag.id, source: 'manual', created_at: stamp, expires_at: null });
+    if (person.riskTag)
+      await knex('ci_customer_tags').insert({ customer_id: customer.id, tag_id: tag.id, source: 'manual', created_at: stamp, expires_at: null });
   }
   // Rows went in around Strapi (no lifecycles): copy the activity the value models read, as a drain would.
   await copyActivity(knex);
@@ -86,7 +113,17 @@ export const insertPeople = async (knex: Knex, people: Person[], date: (ms: numb
 };
 
 export const clearPeople = async (knex: Knex) => {
-  for (const table of ['ci_customer_tags', 'orders_customer_lnk', 'interactions_customer_lnk', 'orders', 'interactions', 'customers', 'ci_customer_scores', TABLES.customerOrders, TABLES.customerEvents]) {
+  for (const table of [
+    'ci_customer_tags',
+    'orders_customer_lnk',
+    'interactions_customer_lnk',
+    'orders',
+    'interactions',
+    'customers',
+    'ci_customer_scores',
+    TABLES.customerOrders,
+    TABLES.customerEvents,
+  ]) {
     await knex(table).delete();
   }
 };
@@ -101,14 +138,29 @@ export type RfmSettings = {
   noOrderScores: { r: number; f: number; m: number };
   noOrderSegment: string;
 };
-export type Expected = { r: number; f: number; m: number; rfm: number; segment: string; quadrant: string; recency: number | null; frequency: number; monetary: number };
+export type Expected = {
+  r: number;
+  f: number;
+  m: number;
+  rfm: number;
+  segment: string;
+  quadrant: string;
+  recency: number | null;
+  frequency: number;
+  monetary: number;
+};
 
 /**
  * RFM by brute force: score = 1 + ⌊5 · #(buyers with a strictly worse value) / #buyers⌋, counted pair
  * by pair; a letter whose buyers have at most 5 distinct values scores by value instead:
  * 1 + round(4 · #(distinct values strictly worse) / (#distinct − 1)), and 1 when all are equal.
  */
-export const bruteForceRfm = (people: Person[], s: RfmSettings, now: Date, q = { highScore: 4, lowRecency: 2, complaintThreshold: 1 }): Map<string, Expected> => {
+export const bruteForceRfm = (
+  people: Person[],
+  s: RfmSettings,
+  now: Date,
+  q = { highScore: 4, lowRecency: 2, complaintThreshold: 1 }
+): Map<string, Expected> => {
   const nowMs = now.getTime();
   const since = nowMs - s.periodDays * DAY;
   const rows = people.map((p) => {
@@ -118,14 +170,18 @@ export const bruteForceRfm = (people: Person[], s: RfmSettings, now: Date, q = {
     const days = (t: number | null) => (t === null ? null : t > nowMs ? 0 : Math.floor((nowMs - t) / DAY));
     const maxOf = (values: number[]) => (values.length ? Math.max(...values) : null);
     const recency =
-      s.recency === 'last_paid_order' ? days(maxOf(paid.map((o) => o.at)))
-      : s.recency === 'last_contract' ? days(maxOf(paid.filter((o) => o.contractEnd !== null).map((o) => o.contractEnd as number)))
-      : days(maxOf(past.map((i) => i.at)));
+      s.recency === 'last_paid_order'
+        ? days(maxOf(paid.map((o) => o.at)))
+        : s.recency === 'last_contract'
+          ? days(maxOf(paid.filter((o) => o.contractEnd !== null).map((o) => o.contractEnd as number)))
+          : days(maxOf(past.map((i) => i.at)));
     const frequency =
-      s.frequency === 'orders' ? inPeriod.length
-      : s.frequency === 'renewals' ? inPeriod.filter((o) => o.kind === 'renewal').length
-      : past.filter((i) => i.type === 'meeting_attended' && i.at > since).length;
-    const monetary = inPeriod.reduce((sum, o) => sum + (s.monetary === 'revenue' ? o.amount : o.margin ?? 0), 0);
+      s.frequency === 'orders'
+        ? inPeriod.length
+        : s.frequency === 'renewals'
+          ? inPeriod.filter((o) => o.kind === 'renewal').length
+          : past.filter((i) => i.type === 'meeting_attended' && i.at > since).length;
+    const monetary = inPeriod.reduce((sum, o) => sum + (s.monetary === 'revenue' ? o.amount : (o.margin ?? 0)), 0);
     const complaints = past.filter((i) => (i.type === 'complaint' || i.type === 'negative_feedback') && i.at > since).length;
     const overdue = p.orders.filter((o) => o.status === 'overdue' && o.at <= nowMs).reduce((sum, o) => sum + o.amount, 0);
     return { p, buyer: paid.length > 0, recency, frequency, monetary, risk: p.riskTag || overdue > 0 || complaints >= q.complaintThreshold };
@@ -147,9 +203,24 @@ export const bruteForceRfm = (people: Person[], s: RfmSettings, now: Date, q = {
     let m: number;
     if (!row.buyer) ({ r, f, m } = s.noOrderScores);
     else if (s.scoring.method === 'quantile') {
-      r = row.recency === null ? 1 : scoreOf(row.recency, withR.map((b) => b.recency as number), (a, b) => a > b);
-      f = scoreOf(row.frequency, buyers.map((b) => b.frequency), (a, b) => a < b);
-      m = scoreOf(row.monetary, buyers.map((b) => b.monetary), (a, b) => a < b);
+      r =
+        row.recency === null
+          ? 1
+          : scoreOf(
+              row.recency,
+              withR.map((b) => b.recency as number),
+              (a, b) => a > b
+            );
+      f = scoreOf(
+        row.frequency,
+        buyers.map((b) => b.frequency),
+        (a, b) => a < b
+      );
+      m = scoreOf(
+        row.monetary,
+        buyers.map((b) => b.monetary),
+        (a, b) => a < b
+      );
     } else {
       const up = (v: number, cuts: number[]) => 1 + cuts.filter((c) => v >= c).length;
       r = row.recency === null ? 1 : 5 - s.scoring.r.filter((c) => (row.recency as number) > c).length;
@@ -159,18 +230,36 @@ export const bruteForceRfm = (people: Person[], s: RfmSettings, now: Date, q = {
     const w = s.weights;
     const segment = !row.buyer
       ? s.noOrderSegment
-      : r >= 4 && f >= 4 && m >= 4 ? 'champions'
-      : r >= 3 && f >= 4 ? 'loyal'
-      : r >= 4 && f <= 1 ? 'new'
-      : r >= 3 ? 'potential'
-      : f >= 3 || m >= 3 ? 'at_risk'
-      : 'lost';
+      : r >= 4 && f >= 4 && m >= 4
+        ? 'champions'
+        : r >= 3 && f >= 4
+          ? 'loyal'
+          : r >= 4 && f <= 1
+            ? 'new'
+            : r >= 3
+              ? 'potential'
+              : f >= 3 || m >= 3
+                ? 'at_risk'
+                : 'lost';
     const quadrant =
-      r >= q.highScore && f >= q.highScore && m >= q.highScore ? 'high_value'
-      : r <= q.lowRecency && row.risk ? 'churn_risk'
-      : r > q.lowRecency ? 'potential'
-      : 'dormant';
-    out.set(row.p.name, { r, f, m, rfm: (w.r * r + w.f * f + w.m * m) / (w.r + w.f + w.m), segment, quadrant, recency: row.recency, frequency: row.frequency, monetary: row.monetary });
+      r >= q.highScore && f >= q.highScore && m >= q.highScore
+        ? 'high_value'
+        : r <= q.lowRecency && row.risk
+          ? 'churn_risk'
+          : r > q.lowRecency
+            ? 'potential'
+            : 'dormant';
+    out.set(row.p.name, {
+      r,
+      f,
+      m,
+      rfm: (w.r * r + w.f * f + w.m * m) / (w.r + w.f + w.m),
+      segment,
+      quadrant,
+      recency: row.recency,
+      frequency: row.frequency,
+      monetary: row.monetary,
+    });
   }
   return out;
 };

@@ -29,7 +29,9 @@ describe('demo data with dropout', () => {
     expect(alive.length).toBeGreaterThan(500);
     const share = (test: (p: number) => boolean) => alive.filter(test).length / alive.length;
     const sorted = [...alive].sort((x, y) => x - y);
-    console.log(`P(alive) at 10, 25, 50, 75, 90 %: ${[0.1, 0.25, 0.5, 0.75, 0.9].map((q) => sorted[Math.floor(q * (sorted.length - 1))].toFixed(3)).join(' ')} of ${alive.length}`);
+    console.log(
+      `P(alive) at 10, 25, 50, 75, 90 %: ${[0.1, 0.25, 0.5, 0.75, 0.9].map((q) => sorted[Math.floor(q * (sorted.length - 1))].toFixed(3)).join(' ')} of ${alive.length}`
+    );
     expect(share((p) => p < 0.5)).toBeGreaterThan(0.1);
     expect(share((p) => p > 0.9)).toBeGreaterThan(0.1);
   });

@@ -25,7 +25,7 @@ const simulate = (n: number): Simulated[] => {
     const p = rng.beta(TRUTH.a, TRUTH.b);
     const nu = rng.gamma(4, 30);
     // First purchase 3..36 months ago, at whole seconds.
-    const first = NOW.getTime() - Math.floor((3 + 33 * rng.uniform()) * DAYS_PER_MONTH * DAY / 1000) * 1000;
+    const first = NOW.getTime() - Math.floor(((3 + 33 * rng.uniform()) * DAYS_PER_MONTH * DAY) / 1000) * 1000;
     const purchases = [first];
     let t = first;
     for (;;) {
@@ -42,7 +42,11 @@ const insertSimulated = async (knex: Knex, customers: Simulated[]) => {
   const date = (ms: number) => bindDate(knex, new Date(ms));
   const stamp = date(Date.now());
   const docs = customers.map(() => crypto.randomBytes(12).toString('hex'));
-  await knex.batchInsert('customers', docs.map((d, i) => ({ document_id: d, name: `S${i}`, created_at: stamp, updated_at: stamp, published_at: stamp })), 200);
+  await knex.batchInsert(
+    'customers',
+    docs.map((d, i) => ({ document_id: d, name: `S${i}`, created_at: stamp, updated_at: stamp, published_at: stamp })),
+    200
+  );
   const ids = new Map((await knex('customers').select('id', 'document_id')).map((r: any) => [r.document_id, Number(r.id)]));
   const orders: any[] = [];
   const links: Array<[string, number]> = [];
@@ -50,16 +54,28 @@ const insertSimulated = async (knex: Knex, customers: Simulated[]) => {
     c.purchases.forEach((at, k) => {
       const doc = crypto.randomBytes(12).toString('hex');
       orders.push({
-        document_id: doc, amount: c.amounts[k], gross_margin: Math.round(c.amounts[k] * 25) / 100, currency: 'CNY',
-        kind: k === 0 ? 'new' : k % 2 ? 'renewal' : 'upsell', payment_status: 'paid', ordered_at: date(at), contract_end_at: date(at + 365 * DAY),
-        created_at: stamp, updated_at: stamp, published_at: stamp,
+        document_id: doc,
+        amount: c.amounts[k],
+        gross_margin: Math.round(c.amounts[k] * 25) / 100,
+        currency: 'CNY',
+        kind: k === 0 ? 'new' : k % 2 ? 'renewal' : 'upsell',
+        payment_status: 'paid',
+        ordered_at: date(at),
+        contract_end_at: date(at + 365 * DAY),
+        created_at: stamp,
+        updated_at: stamp,
+        published_at: stamp,
       });
       links.push([doc, ids.get(docs[i])!]);
     });
   });
   await knex.batchInsert('orders', orders, 200);
   const orderIds = new Map((await knex('orders').select('id', 'document_id')).map((r: any) => [r.document_id, Number(r.id)]));
-  await knex.batchInsert('orders_customer_lnk', links.map(([doc, customer]) => ({ order_id: orderIds.get(doc), customer_id: customer, order_ord: 1 })), 200);
+  await knex.batchInsert(
+    'orders_customer_lnk',
+    links.map(([doc, customer]) => ({ order_id: orderIds.get(doc), customer_id: customer, order_ord: 1 })),
+    200
+  );
   // Rows went in around Strapi (no lifecycles): copy the activity the value models read, as a drain would.
   await copyActivity(knex);
   return docs.map((d) => ids.get(d)!);

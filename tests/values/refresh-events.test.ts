@@ -65,7 +65,11 @@ describe('value refresh events and cancellation', () => {
     };
     // Before any refresh every score is null: nobody is in.
     const recent = await create({ name: 'Recent buyers', key: 'recent-buyers', rule: { '>=': [{ var: 'score.r' }, 4] } });
-    const dependent = await create({ name: 'Recent, any orders', key: 'recent-any', rule: { and: [{ in_segment: ['recent-buyers'] }, { '>=': [{ var: 'metrics.order_count' }, 0] }] } });
+    const dependent = await create({
+      name: 'Recent, any orders',
+      key: 'recent-any',
+      rule: { and: [{ in_segment: ['recent-buyers'] }, { '>=': [{ var: 'metrics.order_count' }, 0] }] },
+    });
     const factsOnly = await create({ name: 'Everyone', key: 'everyone', rule: { '>=': [{ var: 'metrics.order_count' }, 0] } });
     expect(await members(recent.id)).toEqual([]);
 
@@ -114,7 +118,8 @@ describe('value refresh events and cancellation', () => {
     try {
       const started = await call('POST', '/api/segments/rfm/calculate', {});
       jobId = started.body.data.id;
-      for (let i = 0; i < 100 && (await call('GET', `/api/segments/rfm/calculate/${jobId}`)).body.data.status !== 'running'; i += 1) await new Promise((r) => setTimeout(r, 20));
+      for (let i = 0; i < 100 && (await call('GET', `/api/segments/rfm/calculate/${jobId}`)).body.data.status !== 'running'; i += 1)
+        await new Promise((r) => setTimeout(r, 20));
       const asked = await call('POST', `/api/segments/rfm/calculate/${jobId}/cancel`);
       expect(asked.status).toBe(202);
       expect(asked.body.data).toMatchObject({ id: jobId, status: 'running', phase: 'starting', cancelRequested: true });

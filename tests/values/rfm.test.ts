@@ -47,8 +47,14 @@ describe('RFM scores', () => {
     for (const [name, e] of expected) {
       const { score, history } = byName(name);
       const got = {
-        r: Number(score.r), f: Number(score.f), m: Number(score.m), segment: score.rfm_segment, quadrant: score.quadrant,
-        recency: history.recency_days === null ? null : Number(history.recency_days), frequency: Number(history.frequency), monetary: Number(history.monetary),
+        r: Number(score.r),
+        f: Number(score.f),
+        m: Number(score.m),
+        segment: score.rfm_segment,
+        quadrant: score.quadrant,
+        recency: history.recency_days === null ? null : Number(history.recency_days),
+        frequency: Number(history.frequency),
+        monetary: Number(history.monetary),
       };
       const want = { r: e.r, f: e.f, m: e.m, segment: e.segment, quadrant: e.quadrant, recency: e.recency, frequency: e.frequency, monetary: e.monetary };
       if (JSON.stringify(got) !== JSON.stringify(want) || Math.abs(Number(score.rfm) - e.rfm) > 1e-4) {
@@ -86,7 +92,13 @@ describe('RFM scores', () => {
     expect(result.stats.missingMargin).toBeGreaterThan(0);
     expect([...expected.values()].some((e) => e.recency === null)).toBe(true);
 
-    config.rfm = { ...config.rfm, recency: 'last_contract', frequency: 'renewals', monetary: 'revenue', scoring: { method: 'thresholds', r: [0, 30, 180, 365], f: [1, 2, 3, 4], m: [1000, 2000, 4000, 8000] } };
+    config.rfm = {
+      ...config.rfm,
+      recency: 'last_contract',
+      frequency: 'renewals',
+      monetary: 'revenue',
+      scoring: { method: 'thresholds', r: [0, 30, 180, 365], f: [1, 2, 3, 4], m: [1000, 2000, 4000, 8000] },
+    };
     await compare(config);
   });
 
@@ -107,8 +119,15 @@ describe('RFM scores', () => {
     // The top spender becomes an outlier (×1000): every score stays; its stored M is capped.
     const expected = bruteForceRfm(people, config.rfm as any, NOW);
     const top = [...expected.entries()].sort((x, y) => y[1].monetary - x[1].monetary)[0][0];
-    const topOrders = await knex('orders_customer_lnk').where({ customer_id: ids.get(top) }).select('order_id');
-    await knex('orders').whereIn('id', topOrders.map((o: any) => o.order_id)).update({ amount: 5_000_000 });
+    const topOrders = await knex('orders_customer_lnk')
+      .where({ customer_id: ids.get(top) })
+      .select('order_id');
+    await knex('orders')
+      .whereIn(
+        'id',
+        topOrders.map((o: any) => o.order_id)
+      )
+      .update({ amount: 5_000_000 });
     const outlier = await run(config);
     for (const p of people) {
       const a = snapshot.get(p.name);
@@ -124,7 +143,14 @@ describe('RFM scores', () => {
     await clearPeople(knex);
     // 30 buyers: most with one paid order, a few with two or three (as on the demo data), and 2 prospects.
     // Quintiles would give F = 1 to every one-order buyer and F = 5 to everyone else.
-    const order = (days: number, amount: number) => ({ amount, margin: 100, kind: 'new' as const, status: 'paid' as const, at: NOW.getTime() - days * 86_400_000, contractEnd: null });
+    const order = (days: number, amount: number) => ({
+      amount,
+      margin: 100,
+      kind: 'new' as const,
+      status: 'paid' as const,
+      at: NOW.getTime() - days * 86_400_000,
+      contractEnd: null,
+    });
     const few: Person[] = Array.from({ length: 30 }, (_, i) => ({
       name: `F${String(i).padStart(2, '0')}`,
       orders: Array.from({ length: i < 22 ? 1 : i < 27 ? 2 : 3 }, (_, k) => order(5 + 40 * k + i, 1000 + 100 * i)),
@@ -139,6 +165,10 @@ describe('RFM scores', () => {
     const byCount = new Map<number, Set<number>>();
     for (const e of expected.values()) if (e.frequency > 0) byCount.set(e.frequency, (byCount.get(e.frequency) ?? new Set()).add(e.f));
     // One score per order count, rising with it, over more than two scores.
-    expect([...byCount.entries()].sort((a, b) => a[0] - b[0]).map(([count, scores]) => [count, [...scores]])).toEqual([[1, [1]], [2, [3]], [3, [5]]]);
+    expect([...byCount.entries()].sort((a, b) => a[0] - b[0]).map(([count, scores]) => [count, [...scores]])).toEqual([
+      [1, [1]],
+      [2, [3]],
+      [3, [5]],
+    ]);
   });
 });

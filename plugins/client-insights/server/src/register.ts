@@ -3,9 +3,7 @@ import { ACTIONS, PLUGIN_ID } from '../../shared/permissions';
 import { renameStatusColumns } from './core/db/migrations/status-renames';
 
 export default async ({ strapi }: { strapi: Core.Strapi }) => {
-  await strapi
-    .service('admin::permission')
-    .actionProvider.registerMany(ACTIONS.map((a) => ({ ...a, section: 'plugins', pluginName: PLUGIN_ID })));
+  await strapi.service('admin::permission').actionProvider.registerMany(ACTIONS.map((a) => ({ ...a, section: 'plugins', pluginName: PLUGIN_ID })));
   // Before Strapi's schema sync drops the old `status` columns of the host types.
   strapi.hook('strapi::content-types.beforeSync').register(() => renameStatusColumns(strapi.db.connection));
 };

@@ -38,9 +38,11 @@ const checkFilter = (f: CustomerFilter, ctx: z.RefinementCtx) => {
     const missing = f.movedFrom === undefined ? 'movedFrom' : 'movedTo';
     ctx.addIssue({ code: z.ZodIssueCode.custom, path: [missing], message: `${missing} is required with ${missing === 'movedFrom' ? 'movedTo' : 'movedFrom'}` });
   }
-  if (f.movedFrom === 'none' && f.movedTo === 'none') ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['movedTo'], message: 'movedFrom and movedTo cannot both be "none"' });
+  if (f.movedFrom === 'none' && f.movedTo === 'none')
+    ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['movedTo'], message: 'movedFrom and movedTo cannot both be "none"' });
   for (const key of ['fromRun', 'toRun'] as const) {
-    if (f[key] !== undefined && f.movedFrom === undefined) ctx.addIssue({ code: z.ZodIssueCode.custom, path: [key], message: `${key} only applies with movedFrom and movedTo` });
+    if (f[key] !== undefined && f.movedFrom === undefined)
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: [key], message: `${key} only applies with movedFrom and movedTo` });
   }
 };
 
@@ -121,7 +123,15 @@ export const profileSchema = z.object({
   timeline: z.array(
     z.discriminatedUnion('kind', [
       z.object({ kind: z.literal('interaction'), id: z.number(), type: z.string(), channel: z.string().nullable(), at: isoDate.nullable() }),
-      z.object({ kind: z.literal('order'), id: z.number(), type: z.string(), status: z.string(), amount: z.number(), currency: z.string(), at: isoDate.nullable() }),
+      z.object({
+        kind: z.literal('order'),
+        id: z.number(),
+        type: z.string(),
+        status: z.string(),
+        amount: z.number(),
+        currency: z.string(),
+        at: isoDate.nullable(),
+      }),
     ])
   ),
   metrics: z
@@ -144,7 +154,12 @@ export const profileSchema = z.object({
 export const customersApi = {
   list: endpoint({ method: 'GET', path: '/customers', query: customerListQuerySchema, response: pageOf(customerRowSchema) }),
   export: endpoint({ method: 'POST', path: '/customers/export', query: exportQuery, body: customerExportBodySchema, response: CSV }),
-  followUpTasks: endpoint({ method: 'POST', path: '/customers/follow-up-tasks', body: followUpBodySchema, response: dataOf(z.object({ created: z.number() })) }),
+  followUpTasks: endpoint({
+    method: 'POST',
+    path: '/customers/follow-up-tasks',
+    body: followUpBodySchema,
+    response: dataOf(z.object({ created: z.number() })),
+  }),
   profile: endpoint({ method: 'GET', path: '/customers/:id', params: idParams, response: dataOf(profileSchema) }),
   addTag: endpoint({
     method: 'POST',

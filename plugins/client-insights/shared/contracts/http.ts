@@ -36,7 +36,9 @@ export type Parsed<E extends Endpoint> = { params: Out<E['params']>; query: Out<
 export type ResponseOf<E extends Endpoint> = E['response'] extends ZodTypeAny ? z.output<E['response']> : Blob;
 
 /** What a caller sends: path parameters and query values may be numbers or text. */
-export type RequestOf<E extends Endpoint> = (E['params'] extends ZodTypeAny ? { params: { [K in keyof z.input<E['params']>]: string | number } } : { params?: undefined }) &
+export type RequestOf<E extends Endpoint> = (E['params'] extends ZodTypeAny
+  ? { params: { [K in keyof z.input<E['params']>]: string | number } }
+  : { params?: undefined }) &
   (E['query'] extends ZodTypeAny ? { query?: { [K in keyof z.input<E['query']>]?: z.input<E['query']>[K] | string } } : { query?: undefined }) &
   (E['body'] extends ZodTypeAny ? { body: In<E['body']> } : { body?: undefined });
 
@@ -116,7 +118,9 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 const undeclared = (sent: unknown, kept: unknown, path: (string | number)[] = []): string[] => {
   if (Array.isArray(sent) && Array.isArray(kept)) return sent.flatMap((v, i) => undeclared(v, kept[i], [...path, i]));
   if (isRecord(sent) && isRecord(kept)) {
-    return Object.keys(sent).flatMap((k) => (k in kept ? undeclared(sent[k], kept[k], [...path, k]) : [`${pointer([...path, k])}: not declared in the contract`]));
+    return Object.keys(sent).flatMap((k) =>
+      k in kept ? undeclared(sent[k], kept[k], [...path, k]) : [`${pointer([...path, k])}: not declared in the contract`]
+    );
   }
   return [];
 };

@@ -24,7 +24,14 @@ export const kpiSchema = z.object({
 
 export const valueChartsSchema = z.object({
   points: z.array(
-    z.object({ quadrant: z.enum(QUADRANTS), r: z.number(), m: z.number(), customers: z.number(), avgClv: z.number().nullable(), avgChurnRisk: z.number().nullable() })
+    z.object({
+      quadrant: z.enum(QUADRANTS),
+      r: z.number(),
+      m: z.number(),
+      customers: z.number(),
+      avgClv: z.number().nullable(),
+      avgChurnRisk: z.number().nullable(),
+    })
   ),
   quadrants: z.array(
     z.object({

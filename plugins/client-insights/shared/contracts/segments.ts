@@ -10,7 +10,10 @@ const segmentRef = z.union([id, z.string().min(1).max(100)]);
 
 const fields = {
   name: z.string().trim().min(1).max(200),
-  key: z.string().regex(/^[A-Za-z0-9._~-]+$/, 'use letters, digits and . _ ~ - only').max(100),
+  key: z
+    .string()
+    .regex(/^[A-Za-z0-9._~-]+$/, 'use letters, digits and . _ ~ - only')
+    .max(100),
   description: z.string().max(5000).nullable(),
   type: z.enum(SEGMENT_TYPES),
   rule: z.unknown().refine((v) => v !== undefined && v !== null, 'a rule is required'),
@@ -183,7 +186,9 @@ export const segmentsApi = {
     method: 'GET',
     path: '/segments/primary',
     query: primaryQuerySchema,
-    response: dataOf(z.array(z.object({ customerId: z.number(), segment: z.object({ id: z.number(), key: z.string(), name: z.string(), priority: z.number() }).nullable() }))),
+    response: dataOf(
+      z.array(z.object({ customerId: z.number(), segment: z.object({ id: z.number(), key: z.string(), name: z.string(), priority: z.number() }).nullable() }))
+    ),
   }),
   results: endpoint({ method: 'GET', path: '/segments/results', query: resultsQuerySchema, response: pageOf(segmentResultSchema) }),
   result: endpoint({ method: 'GET', path: '/segments/results/:id', params: refParams, response: dataOf(segmentResultSchema) }),
@@ -191,11 +196,39 @@ export const segmentsApi = {
    * Cancels a run: 200 with it `cancelled` (it was queued), 202 with it still `running` and
    * `cancelRequested` (it stops at its next phase, its membership rolled back), 409 once finished.
    */
-  cancelRun: endpoint({ method: 'POST', path: '/segments/results/:id/cancel', params: refParams, body: noBody, response: dataOf(segmentResultSchema), statuses: [200, 202] }),
-  resultCustomers: endpoint({ method: 'GET', path: '/segments/results/:id/customers', params: refParams, query: membersQuerySchema, response: pageOf(memberSchema) }),
-  exportResult: endpoint({ method: 'POST', path: '/segments/results/:id/export', params: refParams, query: exportQuery, body: exportSchema, wrappedBody: true, response: CSV }),
+  cancelRun: endpoint({
+    method: 'POST',
+    path: '/segments/results/:id/cancel',
+    params: refParams,
+    body: noBody,
+    response: dataOf(segmentResultSchema),
+    statuses: [200, 202],
+  }),
+  resultCustomers: endpoint({
+    method: 'GET',
+    path: '/segments/results/:id/customers',
+    params: refParams,
+    query: membersQuerySchema,
+    response: pageOf(memberSchema),
+  }),
+  exportResult: endpoint({
+    method: 'POST',
+    path: '/segments/results/:id/export',
+    params: refParams,
+    query: exportQuery,
+    body: exportSchema,
+    wrappedBody: true,
+    response: CSV,
+  }),
   get: endpoint({ method: 'GET', path: '/segments/:id', params: refParams, response: dataOf(segmentDetailSchema) }),
-  update: endpoint({ method: 'PUT', path: '/segments/:id', params: refParams, body: updateSegmentSchema, wrappedBody: true, response: dataOf(savedSegmentSchema) }),
+  update: endpoint({
+    method: 'PUT',
+    path: '/segments/:id',
+    params: refParams,
+    body: updateSegmentSchema,
+    wrappedBody: true,
+    response: dataOf(savedSegmentSchema),
+  }),
   remove: endpoint({ method: 'DELETE', path: '/segments/:id', params: refParams, response: dataOf(segmentSchema) }),
   /** 200 with the finished run (wait), 202 with the queued one, or null when a run is already going. */
   execute: endpoint({

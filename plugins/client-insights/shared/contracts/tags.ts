@@ -4,7 +4,10 @@ import { dataOf, dateTime, endpoint, id, idParams, noBody } from './http';
 
 /** Tag center: the four categories, merge, bulk apply and auto-tag rules. */
 
-const slug = z.string().regex(/^[a-z0-9][a-z0-9-_]*$/, 'lower-case letters, digits, - and _ only').max(100);
+const slug = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-_]*$/, 'lower-case letters, digits, - and _ only')
+  .max(100);
 const color = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'a colour like #aabbcc');
 
 const tagFields = {

@@ -187,7 +187,10 @@ export const rfmMatrixSchema = z.object({
    * The run's statistics (values/refresh.ts: customers, buyers, missing values …); `scoredByValue`
    * lists the letters scored by value rather than by quintiles (too few distinct values among buyers).
    */
-  stats: z.object({ scoredByValue: z.array(z.enum(['r', 'f', 'm'])).optional() }).passthrough().nullable(),
+  stats: z
+    .object({ scoredByValue: z.array(z.enum(['r', 'f', 'm'])).optional() })
+    .passthrough()
+    .nullable(),
   matrix: z.array(z.object({ r: z.number(), f: z.number(), customers: z.number(), avgMonetary: z.number() })),
   quadrants: z.record(z.enum(QUADRANTS), z.number()),
 });
@@ -224,7 +227,13 @@ const customerRef = z
 export const valuesApi = {
   rfmMatrix: endpoint({ method: 'GET', path: '/values/rfm', query: noQuery, response: dataOf(rfmMatrixSchema) }),
   /** 202 with the job (the running one when `started` is false). */
-  calculate: endpoint({ method: 'POST', path: '/values/calculate', body: noBody, response: dataOf(jobSchema.extend({ started: z.boolean() })), statuses: [202] }),
+  calculate: endpoint({
+    method: 'POST',
+    path: '/values/calculate',
+    body: noBody,
+    response: dataOf(jobSchema.extend({ started: z.boolean() })),
+    statuses: [202],
+  }),
   calculationStatus: endpoint({ method: 'GET', path: '/values/calculate/:jobId', params: z.object({ jobId: idText }), response: dataOf(jobSchema) }),
   /**
    * Cancels a recalculation: 200 with it `cancelled` (it was queued), 202 with it still `running`
@@ -238,12 +247,22 @@ export const valuesApi = {
     response: dataOf(jobSchema),
     statuses: [200, 202],
   }),
-  migration: endpoint({ method: 'GET', path: '/values/migration', query: z.object({ from: idText.optional(), to: idText.optional() }).strict(), response: dataOf(migrationSchema) }),
+  migration: endpoint({
+    method: 'GET',
+    path: '/values/migration',
+    query: z.object({ from: idText.optional(), to: idText.optional() }).strict(),
+    response: dataOf(migrationSchema),
+  }),
   models: endpoint({ method: 'GET', path: '/values/models', query: z.object({ run: idText.optional() }).strict(), response: dataOf(fittedModelsSchema) }),
   getSettings: endpoint({ method: 'GET', path: '/values/settings', query: noQuery, response: dataOf(valueConfigSchema) }),
   updateSettings: endpoint({ method: 'PUT', path: '/values/settings', body: valueSettingsUpdateSchema, response: dataOf(valueConfigSchema) }),
   /** A customer not yet scored answers every score field null (as score.* in rules): `data` is then null. */
-  customerScore: endpoint({ method: 'GET', path: '/values/customers/:id', params: z.object({ id: customerRef }), response: dataOf(customerValueScoreSchema.nullable()) }),
+  customerScore: endpoint({
+    method: 'GET',
+    path: '/values/customers/:id',
+    params: z.object({ id: customerRef }),
+    response: dataOf(customerValueScoreSchema.nullable()),
+  }),
 };
 
 export type Job = z.infer<typeof jobSchema>;

@@ -7,11 +7,13 @@
 export default {
   routes: [
     // Rule engine (plugin rules controller): the field catalogue and a preview that stores nothing.
-    ...([
-      ['GET', '/segments/catalogue', 'catalogue'],
-      ['POST', '/segments/rules/preview', 'preview'],
-      ['POST', '/segments/rules/validate', 'validate'],
-    ] as const).map(([method, path, action]) => ({
+    ...(
+      [
+        ['GET', '/segments/catalogue', 'catalogue'],
+        ['POST', '/segments/rules/preview', 'preview'],
+        ['POST', '/segments/rules/validate', 'validate'],
+      ] as const
+    ).map(([method, path, action]) => ({
       method,
       path,
       handler: `plugin::client-insights.rules.${action}`,
@@ -19,34 +21,38 @@ export default {
     })),
     // Segment execution (plugin segments/). `rules`, `results` and `tree` are fixed words that no
     // Segment documentId can be, so the core `/api/segments/:id` routes keep working for documents.
-    ...([
-      ['GET', '/segments/rules', 'list'],
-      ['POST', '/segments/rules', 'create'],
-      ['GET', '/segments/tree', 'tree'],
-      ['GET', '/segments/primary', 'primary'],
-      ['GET', '/segments/results', 'results'],
-      ['GET', '/segments/results/:id', 'result'],
-      ['GET', '/segments/results/:id/customers', 'resultCustomers'],
-      ['POST', '/segments/results/:id/export', 'exportResult'],
-      ['POST', '/segments/results/:id/cancel', 'cancelRun'],
-      ['GET', '/segments/rules/:id', 'get'],
-      ['PUT', '/segments/rules/:id', 'update'],
-      ['DELETE', '/segments/rules/:id', 'remove'],
-      ['POST', '/segments/rules/:id/execute', 'execute'],
-      ['GET', '/segments/rules/:id/customers', 'currentCustomers'],
-    ] as const).map(([method, path, action]) => ({
+    ...(
+      [
+        ['GET', '/segments/rules', 'list'],
+        ['POST', '/segments/rules', 'create'],
+        ['GET', '/segments/tree', 'tree'],
+        ['GET', '/segments/primary', 'primary'],
+        ['GET', '/segments/results', 'results'],
+        ['GET', '/segments/results/:id', 'result'],
+        ['GET', '/segments/results/:id/customers', 'resultCustomers'],
+        ['POST', '/segments/results/:id/export', 'exportResult'],
+        ['POST', '/segments/results/:id/cancel', 'cancelRun'],
+        ['GET', '/segments/rules/:id', 'get'],
+        ['PUT', '/segments/rules/:id', 'update'],
+        ['DELETE', '/segments/rules/:id', 'remove'],
+        ['POST', '/segments/rules/:id/execute', 'execute'],
+        ['GET', '/segments/rules/:id/customers', 'currentCustomers'],
+      ] as const
+    ).map(([method, path, action]) => ({
       method,
       path,
       handler: `plugin::client-insights.segments.${action}`,
       config: { auth: { scope: [`plugin::client-insights.segments.${action}`] } },
     })),
     // Value models (plugin values/): R×F matrix with quadrant counts, tracked recalculation.
-    ...([
-      ['GET', '/segments/rfm', 'rfmMatrix'],
-      ['POST', '/segments/rfm/calculate', 'calculate'],
-      ['GET', '/segments/rfm/calculate/:jobId', 'calculationStatus'],
-      ['POST', '/segments/rfm/calculate/:jobId/cancel', 'cancelCalculation'],
-    ] as const).map(([method, path, action]) => ({
+    ...(
+      [
+        ['GET', '/segments/rfm', 'rfmMatrix'],
+        ['POST', '/segments/rfm/calculate', 'calculate'],
+        ['GET', '/segments/rfm/calculate/:jobId', 'calculationStatus'],
+        ['POST', '/segments/rfm/calculate/:jobId/cancel', 'cancelCalculation'],
+      ] as const
+    ).map(([method, path, action]) => ({
       method,
       path,
       handler: `plugin::client-insights.values.${action}`,

@@ -20,7 +20,19 @@ const fake = (answer: (method: string, url: string, body?: unknown, options?: an
   };
 };
 
-const tag = { id: 1, documentId: 'abc', name: 'VIP', slug: 'vip', category: 'value', description: null, color: null, rule: null, visibility: 'global', usage: 3, lastRun: null };
+const tag = {
+  id: 1,
+  documentId: 'abc',
+  name: 'VIP',
+  slug: 'vip',
+  category: 'value',
+  description: null,
+  color: null,
+  rule: null,
+  visibility: 'global',
+  usage: 3,
+  lastRun: null,
+};
 
 describe('the admin API client', () => {
   it('builds the URL and an encoded query from the contract', async () => {
@@ -33,7 +45,20 @@ describe('the admin API client', () => {
   });
 
   it("throws one ApiError with the server's status, message and field pointers", async () => {
-    const envelope = { data: null, error: { status: 400, name: 'ValidationError', message: '/rule/==/0/var: unknown field', details: { errors: [{ path: '/rule/==/0/var', message: 'unknown field' }, { path: '/name', message: 'required' }] } } };
+    const envelope = {
+      data: null,
+      error: {
+        status: 400,
+        name: 'ValidationError',
+        message: '/rule/==/0/var: unknown field',
+        details: {
+          errors: [
+            { path: '/rule/==/0/var', message: 'unknown field' },
+            { path: '/name', message: 'required' },
+          ],
+        },
+      },
+    };
     const client = fake(() => {
       throw fetchError(400, envelope);
     });
@@ -47,19 +72,36 @@ describe('the admin API client', () => {
     expect(error.under('/rule')).toEqual([{ path: '/==/0/var', message: 'unknown field' }]);
   });
 
-  it('reads an error without an envelope, and Strapi\'s own validation paths (arrays), as pointers', () => {
+  it("reads an error without an envelope, and Strapi's own validation paths (arrays), as pointers", () => {
     expect(errorFromBody(502, 'Bad gateway')).toMatchObject({ status: 502, message: 'HTTP 502', errors: [] });
-    const strapi = errorFromBody(400, { data: null, error: { status: 400, name: 'ValidationError', message: 'Invalid status', details: { errors: [{ path: ['status'], message: 'Invalid status', name: 'ValidationError' }] } } });
+    const strapi = errorFromBody(400, {
+      data: null,
+      error: {
+        status: 400,
+        name: 'ValidationError',
+        message: 'Invalid status',
+        details: { errors: [{ path: ['status'], message: 'Invalid status', name: 'ValidationError' }] },
+      },
+    });
     expect(strapi.at('/status')).toBe('Invalid status');
   });
 
   it('returns an answer that matches the contract, and fails one that drifts from it', async () => {
-    const ok = createClient(fake(() => ({ data: [tag] })), { check: true });
+    const ok = createClient(
+      fake(() => ({ data: [tag] })),
+      { check: true }
+    );
     expect((await ok.request(tagsApi.list, {})).data[0].slug).toBe('vip');
     const { usage: _usage, ...withoutUsage } = tag;
-    const drifted = createClient(fake(() => ({ data: [withoutUsage] })), { check: true });
+    const drifted = createClient(
+      fake(() => ({ data: [withoutUsage] })),
+      { check: true }
+    );
     await expect(drifted.request(tagsApi.list, {})).rejects.toThrow(/GET \/tags answered outside its contract: \/data\/0\/usage/);
-    const unchecked = createClient(fake(() => ({ data: [withoutUsage] })), { check: false });
+    const unchecked = createClient(
+      fake(() => ({ data: [withoutUsage] })),
+      { check: false }
+    );
     expect((await unchecked.request(tagsApi.list, {})).data).toHaveLength(1);
   });
 
@@ -73,18 +115,34 @@ describe('the admin API client', () => {
 
   it("downloads a CSV export with the reader's language and time zone in its query, and reads a refusal's envelope", async () => {
     const calls: [string, RequestInit][] = [];
-    const answers = [new Response('\uFEFFID\n', { status: 200 }), new Response(JSON.stringify({ data: null, error: { status: 400, name: 'ValidationError', message: '/timeZone: bad', details: { errors: [{ path: '/timeZone', message: 'bad' }] } } }), { status: 400 })];
+    const answers = [
+      new Response('\uFEFFID\n', { status: 200 }),
+      new Response(
+        JSON.stringify({
+          data: null,
+          error: { status: 400, name: 'ValidationError', message: '/timeZone: bad', details: { errors: [{ path: '/timeZone', message: 'bad' }] } },
+        }),
+        { status: 400 }
+      ),
+    ];
     const real = globalThis.fetch;
     globalThis.fetch = (async (url: string, init: RequestInit) => {
       calls.push([url, init]);
       return answers.shift()!;
     }) as typeof fetch;
     try {
-      const blob = await downloadCsv(segmentsApi.exportResult, { params: { id: 'run-1' }, query: { locale: 'zh-Hans', timeZone: 'Asia/Shanghai' }, body: { change: 'added' } }, 'token', 'http://host');
+      const blob = await downloadCsv(
+        segmentsApi.exportResult,
+        { params: { id: 'run-1' }, query: { locale: 'zh-Hans', timeZone: 'Asia/Shanghai' }, body: { change: 'added' } },
+        'token',
+        'http://host'
+      );
       expect([...new Uint8Array(await blob.arrayBuffer())]).toEqual([0xef, 0xbb, 0xbf, 0x49, 0x44, 0x0a]);
       expect(calls[0][0]).toBe('http://host/client-insights/segments/results/run-1/export?locale=zh-Hans&timeZone=Asia%2FShanghai');
       expect(calls[0][1]).toMatchObject({ method: 'POST', body: JSON.stringify({ change: 'added' }) });
-      const refused = await downloadCsv(segmentsApi.exportResult, { params: { id: 'run-1' }, query: { timeZone: 'Mars/Base' }, body: {} }, 'token').catch((e) => e);
+      const refused = await downloadCsv(segmentsApi.exportResult, { params: { id: 'run-1' }, query: { timeZone: 'Mars/Base' }, body: {} }, 'token').catch(
+        (e) => e
+      );
       expect(calls[1][0]).toBe('/client-insights/segments/results/run-1/export?timeZone=Mars%2FBase');
       expect(refused).toBeInstanceOf(ApiError);
       expect(refused.at('/timeZone')).toBe('bad');

@@ -16,8 +16,16 @@ const names = Object.keys(modules) as (keyof typeof modules)[];
 
 /** Spelled out rather than folded, so the registry's type stays a plain object type. */
 export const services = {
-  ...events.services, ...jobs.services, ...rules.services, ...metrics.services, ...customers.services,
-  ...tags.services, ...segments.services, ...values.services, ...overview.services, ...docs.services,
+  ...events.services,
+  ...jobs.services,
+  ...rules.services,
+  ...metrics.services,
+  ...customers.services,
+  ...tags.services,
+  ...segments.services,
+  ...values.services,
+  ...overview.services,
+  ...docs.services,
 };
 export const controllers = Object.assign({}, ...names.map((name) => modules[name].controllers)) as Record<string, unknown>;
 export const routes = {

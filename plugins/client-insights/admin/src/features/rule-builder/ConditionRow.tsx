@@ -80,7 +80,11 @@ export const ConditionRow = ({ condition }: { condition: Condition }) => {
         </Box>
         <Typography fontWeight="bold">{name}</Typography>
         {subject.kind === 'event_count' && (
-          <SingleSelect aria-label={t('builder.eventType')} value={subject.eventType} onChange={(v: string | number) => setSubject({ eventType: String(v) } as Partial<Subject>)}>
+          <SingleSelect
+            aria-label={t('builder.eventType')}
+            value={subject.eventType}
+            onChange={(v: string | number) => setSubject({ eventType: String(v) } as Partial<Subject>)}
+          >
             {catalogue.eventTypes.map((e) => (
               <SingleSelectOption key={e} value={e}>
                 {enumLabel('event', e)}
@@ -103,22 +107,22 @@ export const ConditionRow = ({ condition }: { condition: Condition }) => {
         )}
         {ops.length > 1 ? (
           <Box data-testid={`ci-op-${condition.id}`}>
-          <SingleSelect
-            aria-label={t('builder.operator')}
-            value={condition.op}
-            onChange={(v: string | number) => {
-              const op = String(v);
-              const wasList = condition.op === 'in' || condition.op.startsWith('between');
-              const isList = op === 'in' || op.startsWith('between');
-              set({ op, value: wasList === isList ? condition.value : op === 'within_days' || op === 'before_days' ? 30 : null });
-            }}
-          >
-            {ops.map((op) => (
-              <SingleSelectOption key={op} value={op}>
-                {t(`op.${op}` as any)}
-              </SingleSelectOption>
-            ))}
-          </SingleSelect>
+            <SingleSelect
+              aria-label={t('builder.operator')}
+              value={condition.op}
+              onChange={(v: string | number) => {
+                const op = String(v);
+                const wasList = condition.op === 'in' || condition.op.startsWith('between');
+                const isList = op === 'in' || op.startsWith('between');
+                set({ op, value: wasList === isList ? condition.value : op === 'within_days' || op === 'before_days' ? 30 : null });
+              }}
+            >
+              {ops.map((op) => (
+                <SingleSelectOption key={op} value={op}>
+                  {t(`op.${op}` as any)}
+                </SingleSelectOption>
+              ))}
+            </SingleSelect>
           </Box>
         ) : (
           <Typography>{t(`op.${ops[0]}` as any)}</Typography>

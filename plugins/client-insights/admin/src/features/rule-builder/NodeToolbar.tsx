@@ -34,7 +34,12 @@ export const NodeToolbar = ({ id, name }: { id: string; name: string }) => {
       <IconButton label={t('builder.move.in', { name })} onClick={act(indent, t('builder.moved'))} variant="ghost" data-testid={`ci-in-${id}`}>
         <ArrowRight />
       </IconButton>
-      <IconButton label={t('builder.wrap', { name })} onClick={act((r, i) => wrapInGroup(r, i, 'or'), t('builder.wrapped'))} variant="ghost" data-testid={`ci-wrap-${id}`}>
+      <IconButton
+        label={t('builder.wrap', { name })}
+        onClick={act((r, i) => wrapInGroup(r, i, 'or'), t('builder.wrapped'))}
+        variant="ghost"
+        data-testid={`ci-wrap-${id}`}
+      >
         <Stack />
       </IconButton>
       <IconButton label={t('builder.remove', { name })} onClick={act(removeNode, t('builder.removed'))} variant="ghost" data-testid={`ci-remove-${id}`}>

@@ -87,7 +87,10 @@ export const PreviewPanel = ({ state, incomplete }: { state: PreviewState; incom
             ) : (
               <div style={{ height: 140 }}>
                 <Bar
-                  data={{ labels: result.risk.map((b) => enumLabel('risk', b.label)), datasets: [{ data: result.risk.map((b) => b.count), backgroundColor: ['#5cb176', '#f29d41', '#ee5e52'] }] }}
+                  data={{
+                    labels: result.risk.map((b) => enumLabel('risk', b.label)),
+                    datasets: [{ data: result.risk.map((b) => b.count), backgroundColor: ['#5cb176', '#f29d41', '#ee5e52'] }],
+                  }}
                   options={{ maintainAspectRatio: false, animation: false, plugins: { legend: { display: false } } }}
                 />
               </div>

@@ -72,10 +72,12 @@ export const RuleBuilder = ({
   const errors = byNode([
     ...serverErrors,
     // An empty builder is a starting point, not an error.
-    ...[...unfinished].filter(([id]) => id !== root.id || root.children.length > 0).map(([id, why]) => ({
-      path: [...pointers].find(([, nodeId]) => nodeId === id)?.[0] ?? '',
-      message: why === 'empty' ? t('builder.needsCondition') : t('builder.needsValue'),
-    })),
+    ...[...unfinished]
+      .filter(([id]) => id !== root.id || root.children.length > 0)
+      .map(([id, why]) => ({
+        path: [...pointers].find(([, nodeId]) => nodeId === id)?.[0] ?? '',
+        message: why === 'empty' ? t('builder.needsCondition') : t('builder.needsValue'),
+      })),
   ]);
 
   const addSubject = (drag: SubjectDrag, groupId = activeGroup, index?: number) => {
@@ -155,4 +157,3 @@ export const RuleBuilder = ({
     </BuilderContext.Provider>
   );
 };
-

@@ -33,7 +33,12 @@ const ValueControl = ({ condition, fieldType, onChange }: { condition: Condition
   const single = (v: unknown, set: (x: unknown) => void, suffix = '') => {
     if (fieldType === 'enum' && field?.enumValues) {
       return (
-        <SingleSelect aria-label={aria} value={(v as string) ?? undefined} onChange={(x: string | number) => set(String(x))} placeholder={t('builder.value.pick')}>
+        <SingleSelect
+          aria-label={aria}
+          value={(v as string) ?? undefined}
+          onChange={(x: string | number) => set(String(x))}
+          placeholder={t('builder.value.pick')}
+        >
           {field.enumValues.map((e) => (
             <SingleSelectOption key={e} value={e}>
               {enumLabel('enum', e)}
@@ -46,15 +51,34 @@ const ValueControl = ({ condition, fieldType, onChange }: { condition: Condition
       return <DatePicker aria-label={aria} locale={locale} value={asDate(v)} onChange={(d: Date | undefined) => set(dateValue(d))} onClear={() => set(null)} />;
     }
     if (fieldType === 'number') {
-      return <NumberInput aria-label={aria} name={testid + suffix} value={typeof v === 'number' ? v : undefined} onValueChange={(x: number | undefined) => set(x ?? null)} />;
+      return (
+        <NumberInput
+          aria-label={aria}
+          name={testid + suffix}
+          value={typeof v === 'number' ? v : undefined}
+          onValueChange={(x: number | undefined) => set(x ?? null)}
+        />
+      );
     }
-    return <TextInput aria-label={aria} name={testid + suffix} value={(v as string) ?? ''} onChange={(e: React.ChangeEvent<HTMLInputElement>) => set(e.target.value)} />;
+    return (
+      <TextInput
+        aria-label={aria}
+        name={testid + suffix}
+        value={(v as string) ?? ''}
+        onChange={(e: React.ChangeEvent<HTMLInputElement>) => set(e.target.value)}
+      />
+    );
   };
 
   switch (op) {
     case 'has_tag':
       return (
-        <SingleSelect aria-label={t('builder.subject.tag')} value={(value as string) ?? undefined} onChange={(x: string | number) => onChange(String(x))} placeholder={t('builder.value.tag')}>
+        <SingleSelect
+          aria-label={t('builder.subject.tag')}
+          value={(value as string) ?? undefined}
+          onChange={(x: string | number) => onChange(String(x))}
+          placeholder={t('builder.value.tag')}
+        >
           {tags.map((tag) => (
             <SingleSelectOption key={tag.slug} value={tag.slug}>
               {`${tag.name} (${enumLabel('tag.category', tag.category)})`}
@@ -64,7 +88,12 @@ const ValueControl = ({ condition, fieldType, onChange }: { condition: Condition
       );
     case 'in_segment':
       return (
-        <SingleSelect aria-label={t('builder.subject.segment')} value={(value as string) ?? undefined} onChange={(x: string | number) => onChange(String(x))} placeholder={t('builder.value.segment')}>
+        <SingleSelect
+          aria-label={t('builder.subject.segment')}
+          value={(value as string) ?? undefined}
+          onChange={(x: string | number) => onChange(String(x))}
+          placeholder={t('builder.value.segment')}
+        >
           {segments.map((s) => (
             <SingleSelectOption key={s.key} value={s.key}>
               {s.name}
@@ -76,7 +105,12 @@ const ValueControl = ({ condition, fieldType, onChange }: { condition: Condition
     case 'before_days':
       return (
         <Flex gap={2}>
-          <NumberInput aria-label={t('builder.days')} name={testid} value={typeof value === 'number' ? value : undefined} onValueChange={(x: number | undefined) => onChange(x ?? null)} />
+          <NumberInput
+            aria-label={t('builder.days')}
+            name={testid}
+            value={typeof value === 'number' ? value : undefined}
+            onValueChange={(x: number | undefined) => onChange(x ?? null)}
+          />
           <Typography>{t('builder.days')}</Typography>
         </Flex>
       );
@@ -94,7 +128,13 @@ const ValueControl = ({ condition, fieldType, onChange }: { condition: Condition
     case 'in':
       if (fieldType === 'enum' && field?.enumValues) {
         return (
-          <MultiSelect aria-label={aria} value={Array.isArray(value) ? (value as string[]) : []} onChange={(x: string[]) => onChange(x)} placeholder={t('builder.value.pick')} withTags>
+          <MultiSelect
+            aria-label={aria}
+            value={Array.isArray(value) ? (value as string[]) : []}
+            onChange={(x: string[]) => onChange(x)}
+            placeholder={t('builder.value.pick')}
+            withTags
+          >
             {field.enumValues.map((e) => (
               <MultiSelectOption key={e} value={e}>
                 {enumLabel('enum', e)}
@@ -118,7 +158,6 @@ const ValueControl = ({ condition, fieldType, onChange }: { condition: Condition
                 .map((s) => (fieldType === 'number' && !Number.isNaN(Number(s)) ? Number(s) : s))
             )
           }
-         
         />
       );
     default:

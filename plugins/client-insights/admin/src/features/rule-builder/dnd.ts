@@ -12,5 +12,4 @@ export const readDrag = (e: React.DragEvent): { subject?: SubjectDrag; nodeId?: 
   return { subject: subject ? (JSON.parse(subject) as SubjectDrag) : undefined, nodeId: nodeId || undefined };
 };
 
-export const isBuilderDrag = (e: React.DragEvent) =>
-  e.dataTransfer.types.includes(SUBJECT_MIME) || e.dataTransfer.types.includes(NODE_MIME);
+export const isBuilderDrag = (e: React.DragEvent) => e.dataTransfer.types.includes(SUBJECT_MIME) || e.dataTransfer.types.includes(NODE_MIME);

@@ -1,5 +1,5 @@
 /**
- * The builder's editable tree and its translation to and from the rule language (RULES.md).
+ * The builder's editable tree and its translation to and from the rule language (docs/rules.md).
  * Pure functions: the React components only call these.
  */
 import { pointer as pointerOf } from '../../../../shared/errors';
@@ -217,10 +217,11 @@ export const rootFromRule = (rule: unknown): Group => {
 
 export const findNode = (root: Node, id: string): Node | undefined => {
   if (root.id === id) return root;
-  if (root.type === 'group') for (const c of root.children) {
-    const hit = findNode(c, id);
-    if (hit) return hit;
-  }
+  if (root.type === 'group')
+    for (const c of root.children) {
+      const hit = findNode(c, id);
+      if (hit) return hit;
+    }
   return undefined;
 };
 
@@ -294,8 +295,9 @@ export const wrapInGroup = (root: Group, id: string, op: 'and' | 'or' = 'or'): G
   const at = findParent(root, id);
   if (!node || !at) return root;
   const group: Group = { id: newId(), type: 'group', op, not: false, children: [node] };
-  return mapTree(root, (n) => (n.type === 'group' && n.id === at.parent.id ? { ...n, children: n.children.map((c) => (c.id === id ? group : c)) } : n)) as Group;
+  return mapTree(root, (n) =>
+    n.type === 'group' && n.id === at.parent.id ? { ...n, children: n.children.map((c) => (c.id === id ? group : c)) } : n
+  ) as Group;
 };
 
-export const countConditions = (node: Node): number =>
-  node.type === 'group' ? node.children.reduce((sum, c) => sum + countConditions(c), 0) : 1;
+export const countConditions = (node: Node): number => (node.type === 'group' ? node.children.reduce((sum, c) => sum + countConditions(c), 0) : 1);

@@ -1,18 +1,5 @@
 import * as React from 'react';
-import {
-  Box,
-  Button,
-  Field,
-  Grid,
-  Modal,
-  NumberInput,
-  Radio,
-  SingleSelect,
-  SingleSelectOption,
-  TextInput,
-  Textarea,
-  Typography,
-} from '@strapi/design-system';
+import { Box, Button, Field, Grid, Modal, NumberInput, Radio, SingleSelect, SingleSelectOption, TextInput, Textarea, Typography } from '@strapi/design-system';
 import type { Segment } from '../../../../shared/contracts/segments';
 import type { ApiError } from '../../api/client';
 import { RefusalMessages } from '../../components/Refusal';
@@ -46,7 +33,6 @@ export const emptyForm = (): SegmentForm => ({
 });
 
 const SCHEDULES = ['none', 'daily', 'weekly', 'monthly', 'custom'] as const;
-
 
 /** Name, key, type, priority, parent, schedule and visibility of the segment being saved. */
 export const SaveDialog = ({

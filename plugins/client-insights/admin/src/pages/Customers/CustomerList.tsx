@@ -39,7 +39,12 @@ export const CustomerList = () => {
       ? [
           filters.movedFrom === filters.movedTo
             ? t('customers.filter.stayed', { quadrant: quadrantOrNone(filters.movedTo), fromRun: filters.fromRun ?? '—', toRun: filters.toRun ?? '—' })
-            : t('customers.filter.moved', { from: quadrantOrNone(filters.movedFrom), to: quadrantOrNone(filters.movedTo), fromRun: filters.fromRun ?? '—', toRun: filters.toRun ?? '—' }),
+            : t('customers.filter.moved', {
+                from: quadrantOrNone(filters.movedFrom),
+                to: quadrantOrNone(filters.movedTo),
+                fromRun: filters.fromRun ?? '—',
+                toRun: filters.toRun ?? '—',
+              }),
         ]
       : []),
   ];
@@ -94,17 +99,27 @@ export const CustomerList = () => {
             </Typography>
             <Flex gap={2}>
               <FollowUpTask filter={query} count={total} />
-              {can.export && <CsvButton endpoint={customersApi.export} input={{ body: query }} filename={`customers${Object.entries(filters).map(([k, v]) => `-${k}-${v}`).join('')}.csv`} />}
+              {can.export && (
+                <CsvButton
+                  endpoint={customersApi.export}
+                  input={{ body: query }}
+                  filename={`customers${Object.entries(filters)
+                    .map(([k, v]) => `-${k}-${v}`)
+                    .join('')}.csv`}
+                />
+              )}
             </Flex>
           </Flex>
           <Table colCount={6} rowCount={rows.length + 1} data-testid="ci-customer-list">
             <Thead>
               <Tr>
-                {(['customer.name', 'customer.region', 'customer.stage', 'members.totalSpent', 'members.orderCount', 'customers.quadrant'] as const).map((c) => (
-                  <Th key={c}>
-                    <Typography variant="sigma">{t(c)}</Typography>
-                  </Th>
-                ))}
+                {(['customer.name', 'customer.region', 'customer.stage', 'members.totalSpent', 'members.orderCount', 'customers.quadrant'] as const).map(
+                  (c) => (
+                    <Th key={c}>
+                      <Typography variant="sigma">{t(c)}</Typography>
+                    </Th>
+                  )
+                )}
               </Tr>
             </Thead>
             <Tbody>

@@ -76,7 +76,8 @@ export const ProfileCard = ({ id }: { id: string }) => {
         </Flex>
         <FollowUpTask customer={c} />
       </Flex>
-        <Accordion.Root collapsible defaultValue="basic"><Accordion.Item value="basic">
+      <Accordion.Root collapsible defaultValue="basic">
+        <Accordion.Item value="basic">
           <Accordion.Header>
             <Accordion.Trigger>{t('profile.basic')}</Accordion.Trigger>
           </Accordion.Header>
@@ -97,8 +98,10 @@ export const ProfileCard = ({ id }: { id: string }) => {
               </Grid.Root>
             </Box>
           </Accordion.Content>
-        </Accordion.Item></Accordion.Root>
-        <Accordion.Root collapsible defaultValue="network"><Accordion.Item value="network">
+        </Accordion.Item>
+      </Accordion.Root>
+      <Accordion.Root collapsible defaultValue="network">
+        <Accordion.Item value="network">
           <Accordion.Header>
             <Accordion.Trigger>{t('profile.network')}</Accordion.Trigger>
           </Accordion.Header>
@@ -131,8 +134,10 @@ export const ProfileCard = ({ id }: { id: string }) => {
               </Grid.Root>
             </Box>
           </Accordion.Content>
-        </Accordion.Item></Accordion.Root>
-        <Accordion.Root collapsible defaultValue="tags"><Accordion.Item value="tags">
+        </Accordion.Item>
+      </Accordion.Root>
+      <Accordion.Root collapsible defaultValue="tags">
+        <Accordion.Item value="tags">
           <Accordion.Header>
             <Accordion.Trigger>{t('profile.tags', { n: p.tags.length })}</Accordion.Trigger>
           </Accordion.Header>
@@ -160,7 +165,12 @@ export const ProfileCard = ({ id }: { id: string }) => {
                             {enumLabel('source', tag.source)}
                           </Typography>
                           {can['tags.manage'] && (
-                            <IconButton label={t('profile.removeTag', { name: tag.name })} variant="ghost" size="XS" onClick={() => changeTag('remove', tag.id)}>
+                            <IconButton
+                              label={t('profile.removeTag', { name: tag.name })}
+                              variant="ghost"
+                              size="XS"
+                              onClick={() => changeTag('remove', tag.id)}
+                            >
                               <Cross />
                             </IconButton>
                           )}
@@ -173,7 +183,12 @@ export const ProfileCard = ({ id }: { id: string }) => {
               {can['tags.manage'] && allTags.data && (
                 <Flex gap={2} paddingTop={4}>
                   <Box minWidth="260px">
-                    <SingleSelect aria-label={t('profile.addTag')} placeholder={t('builder.value.tag')} value={adding} onChange={(v: string | number) => setAdding(String(v))}>
+                    <SingleSelect
+                      aria-label={t('profile.addTag')}
+                      placeholder={t('builder.value.tag')}
+                      value={adding}
+                      onChange={(v: string | number) => setAdding(String(v))}
+                    >
                       {allTags.data
                         .filter((tag) => !p.tags.some((x) => x.id === tag.id))
                         .map((tag) => (
@@ -196,8 +211,10 @@ export const ProfileCard = ({ id }: { id: string }) => {
               )}
             </Box>
           </Accordion.Content>
-        </Accordion.Item></Accordion.Root>
-        <Accordion.Root collapsible defaultValue="journey"><Accordion.Item value="journey">
+        </Accordion.Item>
+      </Accordion.Root>
+      <Accordion.Root collapsible defaultValue="journey">
+        <Accordion.Item value="journey">
           <Accordion.Header>
             <Accordion.Trigger>{t('profile.journey')}</Accordion.Trigger>
           </Accordion.Header>
@@ -233,8 +250,10 @@ export const ProfileCard = ({ id }: { id: string }) => {
               )}
             </Box>
           </Accordion.Content>
-        </Accordion.Item></Accordion.Root>
-        <Accordion.Root collapsible defaultValue="value"><Accordion.Item value="value">
+        </Accordion.Item>
+      </Accordion.Root>
+      <Accordion.Root collapsible defaultValue="value">
+        <Accordion.Item value="value">
           <Accordion.Header>
             <Accordion.Trigger>{t('profile.value')}</Accordion.Trigger>
           </Accordion.Header>
@@ -249,7 +268,9 @@ export const ProfileCard = ({ id }: { id: string }) => {
                     <Fact label="R · F · M">{`${p.scores.r ?? '—'} · ${p.scores.f ?? '—'} · ${p.scores.m ?? '—'}`}</Fact>
                     <Fact label={t('profile.rfmSegment')}>{p.scores.rfmSegment ? enumLabel('enum', p.scores.rfmSegment) : null}</Fact>
                     <Fact label={t('customers.quadrant')}>{quadrant ? enumLabel('enum', quadrant) : null}</Fact>
-                    <Fact label={t('profile.clv', { months: p.scores.clvBasis?.horizonMonths ?? '—' })}>{p.scores.clv === null ? null : Math.round(p.scores.clv).toLocaleString()}</Fact>
+                    <Fact label={t('profile.clv', { months: p.scores.clvBasis?.horizonMonths ?? '—' })}>
+                      {p.scores.clv === null ? null : Math.round(p.scores.clv).toLocaleString()}
+                    </Fact>
                     <Fact label={t('profile.churnRisk')}>{pct(p.scores.churnRisk)}</Fact>
                     <Fact label={t('profile.renewal')}>{pct(p.scores.renewalProbability)}</Fact>
                     <Fact label={t('profile.upsell')}>{pct(p.scores.upsellProbability)}</Fact>
@@ -268,7 +289,8 @@ export const ProfileCard = ({ id }: { id: string }) => {
               )}
             </Box>
           </Accordion.Content>
-        </Accordion.Item></Accordion.Root>
+        </Accordion.Item>
+      </Accordion.Root>
     </Flex>
   );
 };

@@ -33,7 +33,7 @@ const KpiCard = ({ kpi }: { kpi: Kpi }) => {
   const t = useT();
   const navigate = useNavigate();
   const delta = kpi.value - kpi.previous;
-  const good = delta === 0 ? null : (delta > 0) === GOOD_WHEN_UP[kpi.key];
+  const good = delta === 0 ? null : delta > 0 === GOOD_WHEN_UP[kpi.key];
   const open = () =>
     kpi.rule
       ? navigate(pluginPath(`builder?rule=${encodeURIComponent(JSON.stringify(kpi.rule))}`))

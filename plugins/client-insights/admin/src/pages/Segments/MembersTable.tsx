@@ -16,7 +16,11 @@ export const MembersTable = ({ of, emptyMessage }: { of: MembersOf; emptyMessage
   const t = useT();
   const enumLabel = useEnumLabel();
   const when = useDateTime();
-  const ofRun = usePaged(segmentsApi.resultCustomers, 'executionId' in of ? { params: { id: of.executionId }, query: of.change ? { change: of.change } : {} } : null, 20);
+  const ofRun = usePaged(
+    segmentsApi.resultCustomers,
+    'executionId' in of ? { params: { id: of.executionId }, query: of.change ? { change: of.change } : {} } : null,
+    20
+  );
   const current = usePaged(segmentsApi.currentCustomers, 'segmentId' in of ? { params: { id: of.segmentId } } : null, 20);
   const members = 'executionId' in of ? ofRun : current;
   if (members.isLoading && !members.data) return <SectionLoading />;

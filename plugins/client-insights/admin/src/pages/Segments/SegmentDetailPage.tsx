@@ -98,7 +98,11 @@ export const SegmentDetailPage = () => {
             title={t('segment.members')}
             actions={
               can.export && s.currentResult ? (
-                <CsvButton endpoint={segmentsApi.exportResult} input={{ params: { id: s.currentResult.executionId }, body: {} }} filename={`${s.key}-members.csv`} />
+                <CsvButton
+                  endpoint={segmentsApi.exportResult}
+                  input={{ params: { id: s.currentResult.executionId }, body: {} }}
+                  filename={`${s.key}-members.csv`}
+                />
               ) : undefined
             }
           >

@@ -143,7 +143,15 @@ export const SegmentTree = () => {
   return (
     <Flex direction="column" alignItems="stretch" gap={2} role="tree" aria-label={t('segments.tree')} data-testid="ci-segment-tree">
       {movable && (
-        <Box padding={3} hasRadius background={over === 'root' ? 'primary100' : 'neutral100'} borderStyle="dashed" borderWidth="1px" borderColor="neutral300" {...dropProps('root')}>
+        <Box
+          padding={3}
+          hasRadius
+          background={over === 'root' ? 'primary100' : 'neutral100'}
+          borderStyle="dashed"
+          borderWidth="1px"
+          borderColor="neutral300"
+          {...dropProps('root')}
+        >
           <Typography variant="pi" textColor="neutral600">
             {t('tree.dropRoot')}
           </Typography>

@@ -70,7 +70,12 @@ export const TagDialog = ({ tag, onClose, onSaved }: { tag: Tag | null; onClose:
             <Grid.Item col={4} s={12} direction="column" alignItems="stretch">
               <Field.Root name="slug" error={errorAt('slug')} hint={t('tags.slugHint')}>
                 <Field.Label>{t('tags.slug')}</Field.Label>
-                <TextInput value={slug} disabled={!!tag} placeholder={!tag && name.trim() ? keyFromName(name, 'tag') : undefined} onChange={(e: React.ChangeEvent<HTMLInputElement>) => setSlug(e.target.value)} />
+                <TextInput
+                  value={slug}
+                  disabled={!!tag}
+                  placeholder={!tag && name.trim() ? keyFromName(name, 'tag') : undefined}
+                  onChange={(e: React.ChangeEvent<HTMLInputElement>) => setSlug(e.target.value)}
+                />
                 <Field.Hint />
                 <Field.Error />
               </Field.Root>
@@ -135,7 +140,12 @@ export const TagDialog = ({ tag, onClose, onSaved }: { tag: Tag | null; onClose:
           <Modal.Close>
             <Button variant="tertiary">{t('action.cancel')}</Button>
           </Modal.Close>
-          <Button onClick={save} loading={saving} disabled={!name.trim() || (auto && !(rule?.complete && rule.preview.status === 'ok'))} data-testid="ci-tag-save">
+          <Button
+            onClick={save}
+            loading={saving}
+            disabled={!name.trim() || (auto && !(rule?.complete && rule.preview.status === 'ok'))}
+            data-testid="ci-tag-save"
+          >
             {t('action.save')}
           </Button>
         </Modal.Footer>

@@ -13,7 +13,21 @@ import { BulkDialog } from './BulkDialog';
 import { MergeDialog } from './MergeDialog';
 import { TagDialog } from './TagDialog';
 
-const TagTable = ({ tags, manage, onEdit, onBulk, onRun, running }: { tags: Tag[]; manage: boolean; onEdit: (t: Tag) => void; onBulk: (t: Tag) => void; onRun: (t: Tag) => void; running: number | null }) => {
+const TagTable = ({
+  tags,
+  manage,
+  onEdit,
+  onBulk,
+  onRun,
+  running,
+}: {
+  tags: Tag[];
+  manage: boolean;
+  onEdit: (t: Tag) => void;
+  onBulk: (t: Tag) => void;
+  onRun: (t: Tag) => void;
+  running: number | null;
+}) => {
   const t = useT();
   const when = useDateTime();
   if (tags.length === 0) return <SectionEmpty message={t('tags.emptyCategory')} />;
@@ -48,7 +62,9 @@ const TagTable = ({ tags, manage, onEdit, onBulk, onRun, running }: { tags: Tag[
             <Td>{tag.rule ? <Badge>{t('tags.auto')}</Badge> : <Typography textColor="neutral500">{t('tags.manual')}</Typography>}</Td>
             <Td>
               <Typography variant="pi">
-                {tag.lastRun ? t('tags.lastRun', { at: when(tag.lastRun.at), matched: tag.lastRun.matched, added: tag.lastRun.added, removed: tag.lastRun.removed }) : '—'}
+                {tag.lastRun
+                  ? t('tags.lastRun', { at: when(tag.lastRun.at), matched: tag.lastRun.matched, added: tag.lastRun.added, removed: tag.lastRun.removed })
+                  : '—'}
               </Typography>
             </Td>
             <Td>
@@ -116,7 +132,14 @@ export const TagsPage = () => {
         {CATEGORIES.map((c) => (
           <Tabs.Content key={c} value={c}>
             <Box paddingTop={4}>
-              <TagTable tags={tags.data!.filter((x) => x.category === c)} manage={manage} onEdit={setEditing} onBulk={setBulk} onRun={runRule} running={running} />
+              <TagTable
+                tags={tags.data!.filter((x) => x.category === c)}
+                manage={manage}
+                onEdit={setEditing}
+                onBulk={setBulk}
+                onRun={runRule}
+                running={running}
+              />
             </Box>
           </Tabs.Content>
         ))}

@@ -1,6 +1,18 @@
 import { Box, Flex, Typography } from '@strapi/design-system';
 
-export const ChartCard = ({ title, help, actions, children, testid }: { title: string; help?: string; actions?: React.ReactNode; children: React.ReactNode; testid?: string }) => (
+export const ChartCard = ({
+  title,
+  help,
+  actions,
+  children,
+  testid,
+}: {
+  title: string;
+  help?: string;
+  actions?: React.ReactNode;
+  children: React.ReactNode;
+  testid?: string;
+}) => (
   <Box padding={4} background="neutral0" shadow="tableShadow" hasRadius height="100%" data-testid={testid}>
     <Flex justifyContent="space-between" alignItems="flex-start" paddingBottom={2} gap={2}>
       <Flex direction="column" alignItems="flex-start">

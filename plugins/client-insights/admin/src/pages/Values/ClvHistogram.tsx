@@ -18,7 +18,12 @@ export const ClvHistogram = ({ data }: { data: ValueCharts }) => {
             labels: data.clvHistogram.map((b) => `${short(b.from)}–${short(b.to)}`),
             datasets: [{ label: t('values.customersLabel'), data: data.clvHistogram.map((b) => b.customers), backgroundColor: '#7b79ff' }],
           }}
-          options={{ maintainAspectRatio: false, animation: false, plugins: { legend: { display: false } }, scales: { x: { title: { display: true, text: t('values.axis.clv', { months }) } } } }}
+          options={{
+            maintainAspectRatio: false,
+            animation: false,
+            plugins: { legend: { display: false } },
+            scales: { x: { title: { display: true, text: t('values.axis.clv', { months }) } } },
+          }}
         />
       </div>
     </ChartCard>

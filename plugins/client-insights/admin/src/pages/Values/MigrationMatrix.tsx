@@ -40,7 +40,10 @@ export const MigrationMatrix = ({ data }: { data: Migration }) => {
           options={{
             maintainAspectRatio: false,
             animation: false,
-            scales: { x: { stacked: true, title: { display: true, text: t('values.from') } }, y: { stacked: true, title: { display: true, text: t('values.customersLabel') } } },
+            scales: {
+              x: { stacked: true, title: { display: true, text: t('values.from') } },
+              y: { stacked: true, title: { display: true, text: t('values.customersLabel') } },
+            },
             onClick: (_e: unknown, elements: any[]) => {
               const el = elements[0];
               if (el && opensList(STATES[el.index], STATES[el.datasetIndex])) open(STATES[el.index], STATES[el.datasetIndex]);

@@ -28,12 +28,19 @@ export const RfmHeatmap = ({ data }: { data: RfmMatrix }) => {
   // The heatmap counts buyers only (customers without a paid order have no R × F cell).
   const cellFilter = (c: RfmMatrix['matrix'][number]) => ({ r: c.r, f: c.f, hasOrders: true });
   const targets = React.useMemo(() => clickTargets<{ cell: Cell }>(({ cell }) => ({ r: cell.r, f: cell.f, customers: cell.customers })), []);
-  const labels = React.useMemo(() => cellLabels<{ cell: Cell; dark: boolean }>(({ cell, dark }) => ({ text: cell.customers.toLocaleString(), color: dark ? '#ffffff' : '#32324d' })), []);
+  const labels = React.useMemo(
+    () => cellLabels<{ cell: Cell; dark: boolean }>(({ cell, dark }) => ({ text: cell.customers.toLocaleString(), color: dark ? '#ffffff' : '#32324d' })),
+    []
+  );
   const byValue = data.stats?.scoredByValue ?? [];
   return (
     <ChartCard
       title={t('values.heatmap')}
-      help={byValue.length ? `${t('values.heatmap.help')} ${t('values.heatmap.byValue', { letters: byValue.map((l) => l.toUpperCase()).join(', ') })}` : t('values.heatmap.help')}
+      help={
+        byValue.length
+          ? `${t('values.heatmap.help')} ${t('values.heatmap.byValue', { letters: byValue.map((l) => l.toUpperCase()).join(', ') })}`
+          : t('values.heatmap.help')
+      }
       testid="ci-rfm-heatmap"
       actions={
         <SingleSelect size="S" aria-label={t('values.colourBy')} value={by} onChange={(v: string | number) => setBy(v as 'count' | 'monetary')}>
@@ -66,7 +73,11 @@ export const RfmHeatmap = ({ data }: { data: RfmMatrix }) => {
                 callbacks: {
                   label: (ctx: any) => {
                     const c = ctx.raw.cell as RfmMatrix['matrix'][number];
-                    return [t('values.cell', { r: c.r, f: c.f }), t('values.customers', { n: c.customers }), t('values.avgMonetary', { v: c.avgMonetary.toLocaleString() })];
+                    return [
+                      t('values.cell', { r: c.r, f: c.f }),
+                      t('values.customers', { n: c.customers }),
+                      t('values.avgMonetary', { v: c.avgMonetary.toLocaleString() }),
+                    ];
                   },
                 },
               },

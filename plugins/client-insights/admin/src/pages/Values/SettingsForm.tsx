@@ -37,7 +37,13 @@ export const SettingsForm = () => {
     setSaving(true);
     setError(null);
     const body = {
-      rfm: { recency: form.rfm.recency, frequency: form.rfm.frequency, monetary: form.rfm.monetary, periodDays: form.rfm.periodDays, weights: form.rfm.weights },
+      rfm: {
+        recency: form.rfm.recency,
+        frequency: form.rfm.frequency,
+        monetary: form.rfm.monetary,
+        periodDays: form.rfm.periodDays,
+        weights: form.rfm.weights,
+      },
       quadrants: form.quadrants,
     };
     try {
@@ -80,7 +86,11 @@ export const SettingsForm = () => {
           <Grid.Item key={w} col={3} s={6} direction="column" alignItems="stretch">
             <Field.Root name={`weight-${w}`} error={errorAt('/rfm/weights')}>
               <Field.Label>{t('values.settings.weight', { letter: w.toUpperCase() })}</Field.Label>
-              <NumberInput value={form.rfm.weights[w]} step={0.1} onValueChange={(v: number | undefined) => setRfm({ weights: { ...form.rfm.weights, [w]: v ?? 0 } })} />
+              <NumberInput
+                value={form.rfm.weights[w]}
+                step={0.1}
+                onValueChange={(v: number | undefined) => setRfm({ weights: { ...form.rfm.weights, [w]: v ?? 0 } })}
+              />
               <Field.Error />
             </Field.Root>
           </Grid.Item>
@@ -89,7 +99,10 @@ export const SettingsForm = () => {
           <Grid.Item key={k} col={4} s={12} direction="column" alignItems="stretch">
             <Field.Root name={k} error={errorAt(`/quadrants/${k}`)}>
               <Field.Label>{t(`values.settings.${k}` as MessageKey)}</Field.Label>
-              <NumberInput value={form.quadrants[k]} onValueChange={(v: number | undefined) => setForm({ ...form, quadrants: { ...form.quadrants, [k]: v ?? 0 } })} />
+              <NumberInput
+                value={form.quadrants[k]}
+                onValueChange={(v: number | undefined) => setForm({ ...form, quadrants: { ...form.quadrants, [k]: v ?? 0 } })}
+              />
               <Field.Error />
             </Field.Root>
           </Grid.Item>
@@ -97,7 +110,14 @@ export const SettingsForm = () => {
       </Grid.Root>
       <RefusalMessages
         error={error}
-        shownAt={[...CHOICES.map(({ key }) => `/rfm/${key}`), '/rfm/periodDays', '/rfm/weights', '/quadrants/highScore', '/quadrants/lowRecency', '/quadrants/complaintThreshold']}
+        shownAt={[
+          ...CHOICES.map(({ key }) => `/rfm/${key}`),
+          '/rfm/periodDays',
+          '/rfm/weights',
+          '/quadrants/highScore',
+          '/quadrants/lowRecency',
+          '/quadrants/complaintThreshold',
+        ]}
       />
       <Button onClick={save} loading={saving} marginTop={4}>
         {t('action.save')}

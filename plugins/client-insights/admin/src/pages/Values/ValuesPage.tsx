@@ -32,7 +32,8 @@ export const ValuesPage = () => {
   let body: React.ReactNode;
   if (loading && !(rfm.data && charts.data && migration.data)) body = <SectionLoading />;
   else if (error || !rfm.data || !charts.data || !migration.data) body = <SectionError error={error} onRetry={reload} />;
-  else if (rfm.data.runId === null) body = <SectionEmpty message={t('values.empty')} action={can['models.manage'] ? <Recalculate onDone={reload} /> : undefined} />;
+  else if (rfm.data.runId === null)
+    body = <SectionEmpty message={t('values.empty')} action={can['models.manage'] ? <Recalculate onDone={reload} /> : undefined} />;
   else
     body = (
       <Flex direction="column" alignItems="stretch" gap={4} data-testid="ci-values">
@@ -63,7 +64,11 @@ export const ValuesPage = () => {
   return (
     <Page.Main>
       <Page.Title>{t('nav.values')}</Page.Title>
-      <Layouts.Header title={t('values.title')} subtitle={t('values.subtitle')} primaryAction={can['models.manage'] ? <Recalculate onDone={reload} /> : undefined} />
+      <Layouts.Header
+        title={t('values.title')}
+        subtitle={t('values.subtitle')}
+        primaryAction={can['models.manage'] ? <Recalculate onDone={reload} /> : undefined}
+      />
       <Layouts.Content>{body}</Layouts.Content>
     </Page.Main>
   );

@@ -8,7 +8,7 @@ const quietLog = () => {
 };
 
 describe('event bus', () => {
-  it('runs in-transaction hooks in order with the writer\'s transaction, and their errors reach the writer', async () => {
+  it("runs in-transaction hooks in order with the writer's transaction, and their errors reach the writer", async () => {
     const bus = createEventBus(quietLog().log);
     const seen: string[] = [];
     bus.hook('customers.changed', async (t, { customerIds }) => void seen.push(`a:${(t as any).marker}:${customerIds.join(',')}`));

@@ -38,5 +38,3 @@ export type EventPayloads = {
 };
 
 export type EventName = keyof EventPayloads;
-
-

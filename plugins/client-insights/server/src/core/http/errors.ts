@@ -7,5 +7,7 @@ export { ApiError, prefixed };
 /** zod issues as field errors (pointers into the value parsed); each unknown key is named by its own pointer. */
 export const zodErrors = (error: ZodError): FieldError[] =>
   error.issues.flatMap((i) =>
-    i.code === 'unrecognized_keys' ? i.keys.map((key) => ({ path: pointer([...i.path, key]), message: `unknown field "${key}"` })) : [{ path: pointer(i.path), message: i.message }]
+    i.code === 'unrecognized_keys'
+      ? i.keys.map((key) => ({ path: pointer([...i.path, key]), message: `unknown field "${key}"` }))
+      : [{ path: pointer(i.path), message: i.message }]
   );

@@ -27,7 +27,10 @@ export const readRequest = <E extends Endpoint>(ctx: any, endpoint: E): Parsed<E
   };
   const params = parse(endpoint.params, ctx.params ?? {});
   const query = parse(endpoint.query, ctx.query ?? {});
-  if (!endpoint.query) errors.push(...Object.keys(ctx.query ?? {}).map((key) => ({ path: pointer([key]), message: `unknown query parameter "${key}": this endpoint takes none` })));
+  if (!endpoint.query)
+    errors.push(
+      ...Object.keys(ctx.query ?? {}).map((key) => ({ path: pointer([key]), message: `unknown query parameter "${key}": this endpoint takes none` }))
+    );
   const body = parse(endpoint.body, bodyOf(ctx, endpoint.wrappedBody));
   if (errors.length) throw ApiError.invalid(errors);
   return { params, query, body } as Parsed<E>;

@@ -89,7 +89,12 @@ describe('respond: the one HTTP edge', () => {
 
   it('answers the status chosen for the input', async () => {
     const ctx = ctxOf({ params: { id: '1' }, body: { name: 'later' } });
-    await respond(ctx, thing, ({ params, body }) => ({ data: { id: params.id, name: body.name } }), ({ body }) => (body.name === 'later' ? 202 : 200));
+    await respond(
+      ctx,
+      thing,
+      ({ params, body }) => ({ data: { id: params.id, name: body.name } }),
+      ({ body }) => (body.name === 'later' ? 202 : 200)
+    );
     expect(ctx.status).toBe(202);
   });
 

@@ -49,7 +49,10 @@ export const createScheduler = (knex: Knex, log: { warn(msg: string): void; erro
       const problem = validateCron(spec.cron, spec.timezone);
       if (problem) throw new Error(problem);
       tasks.get(spec.name)?.stop();
-      tasks.set(spec.name, cron.schedule(spec.cron, (now) => void runOnce(spec, now instanceof Date ? now : new Date()), { timezone: spec.timezone ?? 'UTC' }));
+      tasks.set(
+        spec.name,
+        cron.schedule(spec.cron, (now) => void runOnce(spec, now instanceof Date ? now : new Date()), { timezone: spec.timezone ?? 'UTC' })
+      );
     },
     unschedule(name) {
       tasks.get(name)?.stop();

@@ -31,4 +31,3 @@ export class JobCancelledError extends Error {
 }
 
 export const isCancellation = (error: unknown): error is JobCancelledError => error instanceof JobCancelledError;
-

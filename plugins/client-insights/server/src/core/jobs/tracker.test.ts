@@ -37,7 +37,15 @@ describe('one job model on ci_jobs', () => {
       { kind: 'values.refresh', status: 'failed', progress: 0.3, step: 'clv', created_at: 3 },
     ]);
     await knex('ci_value_runs').insert({ status: 'succeeded', trigger: 'api', config: '{}', started_at: 1 });
-    await knex('ci_segment_runs').insert({ execution_id: 'e1', segment_id: 1, trigger: 'manual', status: 'running', phase: 'diffing', percent: 50, created_at: 1 });
+    await knex('ci_segment_runs').insert({
+      execution_id: 'e1',
+      segment_id: 1,
+      trigger: 'manual',
+      status: 'running',
+      phase: 'diffing',
+      percent: 50,
+      created_at: 1,
+    });
     await migrationById('204-one-job-model').up(knex);
     expect(await knex('ci_jobs').orderBy('id').select('status', 'phase', 'progress', 'cancel_requested_at')).toEqual([
       { status: 'success', phase: 'done', progress: 1, cancel_requested_at: null },
@@ -45,7 +53,12 @@ describe('one job model on ci_jobs', () => {
       { status: 'failed', phase: 'clv', progress: 0.3, cancel_requested_at: null },
     ]);
     expect((await knex('ci_value_runs').first('status')).status).toBe('success');
-    expect(await knex('ci_segment_runs').first('status', 'phase', 'progress', 'cancel_requested_at')).toEqual({ status: 'running', phase: 'diffing', progress: 0.5, cancel_requested_at: null });
+    expect(await knex('ci_segment_runs').first('status', 'phase', 'progress', 'cancel_requested_at')).toEqual({
+      status: 'running',
+      phase: 'diffing',
+      progress: 0.5,
+      cancel_requested_at: null,
+    });
     expect(Object.keys(await knex('ci_segment_runs').columnInfo())).not.toContain('percent');
   });
 

@@ -39,11 +39,7 @@ export type JobContext = {
 const TABLE = TABLES.jobs;
 const parse = (text: unknown) => (text === null || text === undefined ? null : JSON.parse(String(text)));
 
-export const createJobTracker = (
-  knex: Knex,
-  log: { error(msg: string): void } = console,
-  { heartbeatMs = 10_000, staleAfterMs = 120_000 } = {}
-) => {
+export const createJobTracker = (knex: Knex, log: { error(msg: string): void } = console, { heartbeatMs = 10_000, staleAfterMs = 120_000 } = {}) => {
   const now = () => bindDate(knex, new Date());
   const toRecord = (row: any): JobRecord => ({
     id: Number(row.id),
@@ -83,7 +79,10 @@ export const createJobTracker = (
     const claimed = await knex(TABLE).where({ id, status: 'queued' }).update({ status: 'running', phase: 'starting', started_at: now(), heartbeat_at: now() });
     if (!claimed) return null;
     const beat = setInterval(() => {
-      knex(TABLE).where({ id, status: 'running' }).update({ heartbeat_at: now() }).catch(() => undefined);
+      knex(TABLE)
+        .where({ id, status: 'running' })
+        .update({ heartbeat_at: now() })
+        .catch(() => undefined);
     }, heartbeatMs);
     beat.unref?.();
     let phase = 'starting';
@@ -103,7 +102,9 @@ export const createJobTracker = (
     };
     try {
       const result = await fn(ctx);
-      await knex(TABLE).where({ id }).update({ status: 'success', phase: 'done', progress: 1, result: JSON.stringify(result ?? null), finished_at: now() });
+      await knex(TABLE)
+        .where({ id })
+        .update({ status: 'success', phase: 'done', progress: 1, result: JSON.stringify(result ?? null), finished_at: now() });
       return result;
     } catch (error) {
       const cancelled = isCancellation(error);
@@ -161,4 +162,3 @@ export const createJobTracker = (
 
   return { create, run, start, cancel, get, active, latest };
 };
-

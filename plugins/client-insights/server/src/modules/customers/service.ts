@@ -18,7 +18,22 @@ const TIMELINE = 40;
 const EXPORT_BATCH = 1000;
 
 /** Columns of the customer-list CSV export (the list's row, contact fields masked as in the list). */
-export const CUSTOMER_COLUMNS = ['id', 'documentId', 'name', 'email', 'phone', 'region', 'stage', 'createdAt', 'totalSpent', 'orderCount', 'quadrant', 'r', 'f', 'm'] as const;
+export const CUSTOMER_COLUMNS = [
+  'id',
+  'documentId',
+  'name',
+  'email',
+  'phone',
+  'region',
+  'stage',
+  'createdAt',
+  'totalSpent',
+  'orderCount',
+  'quadrant',
+  'r',
+  'f',
+  'm',
+] as const;
 
 /** Customer list (search, value-chart drill-downs, pages), its CSV export and bulk follow-up tasks, and the profile card. */
 export default ({ strapi }: { strapi: Core.Strapi }) => {
@@ -71,7 +86,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const { from, to } = await migrationRuns(k, filter.fromRun, filter.toRun);
       if (from === undefined || to === undefined) base.whereRaw('1 = 0');
       else
-        for (const [alias, run, quadrant] of [['mf', from, filter.movedFrom], ['mt', to, filter.movedTo]] as const) {
+        for (const [alias, run, quadrant] of [
+          ['mf', from, filter.movedFrom],
+          ['mt', to, filter.movedTo],
+        ] as const) {
           if (quadrant === 'none') base.whereNotExists(inRun(alias, run));
           else base.whereExists(inRun(alias, run, { quadrant }));
         }
@@ -84,7 +102,22 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     q
       .leftJoin(`${TABLES.metrics} as mt`, 'mt.customer_id', 'c.id')
       .leftJoin(`${TABLES.scores} as s`, 's.customer_id', 'c.id')
-      .select('c.id', 'c.document_id', 'c.name', 'c.email', 'c.phone', 'c.region', 'c.stage', 'c.created_at', 'mt.total_spent', 'mt.order_count', 's.quadrant', 's.r', 's.f', 's.m');
+      .select(
+        'c.id',
+        'c.document_id',
+        'c.name',
+        'c.email',
+        'c.phone',
+        'c.region',
+        'c.stage',
+        'c.created_at',
+        'mt.total_spent',
+        'mt.order_count',
+        's.quadrant',
+        's.r',
+        's.f',
+        's.m'
+      );
   const toRow = (r: any, sensitive: boolean) =>
     maskContact(
       {
@@ -165,11 +198,27 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       if (!c) throw ApiError.notFound(`customer ${id} not found`);
       const person = (r: any) => maskContact({ id: Number(r.id), name: r.name as string | null, stage: r.stage as string | null }, sensitive);
       const [referrer, referrals, family, familyOf, tags, interactions, orders, metrics, scores, owner] = await Promise.all([
-        k(`${t.referrer.table} as l`).join(`${t.customers} as p`, 'p.id', `l.${t.referrer.referrer}`).where(`l.${t.referrer.customer}`, id).first('p.id', 'p.name', 'p.stage'),
-        k(`${t.referrer.table} as l`).join(`${t.customers} as p`, 'p.id', `l.${t.referrer.customer}`).where(`l.${t.referrer.referrer}`, id).select('p.id', 'p.name', 'p.stage').orderBy('p.id').limit(50),
-        k(`${t.family.table} as l`).join(`${t.customers} as p`, 'p.id', `l.${t.family.member}`).where(`l.${t.family.customer}`, id).select('p.id', 'p.name', 'p.stage').limit(50),
+        k(`${t.referrer.table} as l`)
+          .join(`${t.customers} as p`, 'p.id', `l.${t.referrer.referrer}`)
+          .where(`l.${t.referrer.customer}`, id)
+          .first('p.id', 'p.name', 'p.stage'),
+        k(`${t.referrer.table} as l`)
+          .join(`${t.customers} as p`, 'p.id', `l.${t.referrer.customer}`)
+          .where(`l.${t.referrer.referrer}`, id)
+          .select('p.id', 'p.name', 'p.stage')
+          .orderBy('p.id')
+          .limit(50),
+        k(`${t.family.table} as l`)
+          .join(`${t.customers} as p`, 'p.id', `l.${t.family.member}`)
+          .where(`l.${t.family.customer}`, id)
+          .select('p.id', 'p.name', 'p.stage')
+          .limit(50),
         // Family links are stored one way; show them from both ends.
-        k(`${t.family.table} as l`).join(`${t.customers} as p`, 'p.id', `l.${t.family.customer}`).where(`l.${t.family.member}`, id).select('p.id', 'p.name', 'p.stage').limit(50),
+        k(`${t.family.table} as l`)
+          .join(`${t.customers} as p`, 'p.id', `l.${t.family.customer}`)
+          .where(`l.${t.family.member}`, id)
+          .select('p.id', 'p.name', 'p.stage')
+          .limit(50),
         k(`${TABLES.customerTags} as ct`)
           .join(`${t.tags} as tg`, 'tg.id', 'ct.tag_id')
           .where('ct.customer_id', id)
@@ -194,7 +243,15 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       ]);
       const timeline = [
         ...interactions.map((i: any) => ({ kind: 'interaction' as const, id: Number(i.id), type: i.type, channel: i.channel ?? null, at: iso(i.occurred_at) })),
-        ...orders.map((o: any) => ({ kind: 'order' as const, id: Number(o.id), type: o.kind, status: o.status, amount: Number(o.amount), currency: o.currency ?? 'CNY', at: iso(o.ordered_at) })),
+        ...orders.map((o: any) => ({
+          kind: 'order' as const,
+          id: Number(o.id),
+          type: o.kind,
+          status: o.status,
+          amount: Number(o.amount),
+          currency: o.currency ?? 'CNY',
+          at: iso(o.ordered_at),
+        })),
       ]
         .sort((a, b) => String(b.at ?? '').localeCompare(String(a.at ?? '')))
         .slice(0, TIMELINE);

@@ -47,7 +47,10 @@ const customersOf = async (trx: Knex, kind: Kind, rowIds: number[]): Promise<num
     const referrers = await trx(H.referrer.table).whereIn(H.referrer.customer, rowIds).pluck(H.referrer.referrer);
     return [...rowIds, ...referrers];
   }
-  const link = kind === 'order' ? { table: H.orderCustomer.table, row: H.orderCustomer.order, customer: H.orderCustomer.customer } : { table: H.interactionCustomer.table, row: H.interactionCustomer.interaction, customer: H.interactionCustomer.customer };
+  const link =
+    kind === 'order'
+      ? { table: H.orderCustomer.table, row: H.orderCustomer.order, customer: H.orderCustomer.customer }
+      : { table: H.interactionCustomer.table, row: H.interactionCustomer.interaction, customer: H.interactionCustomer.customer };
   return trx(link.table).whereIn(link.row, rowIds).pluck(link.customer);
 };
 
@@ -101,11 +104,7 @@ export const registerMetricsLifecycles = (strapi: Core.Strapi, queue: MetricsQue
       const rowIds = [...new Set([...(state.rowIds ?? []), ...resultIds])];
       // After a delete the rows are gone: the customers captured before are marked again
       // (a write outside a transaction may have been drained between the two marks).
-      const customers = [
-        ...(state.customers ?? []),
-        ...(await customersOf(trx, kind, rowIds)),
-        ...(await customersOfPayload(trx, kind, event.params?.data)),
-      ];
+      const customers = [...(state.customers ?? []), ...(await customersOf(trx, kind, rowIds)), ...(await customersOfPayload(trx, kind, event.params?.data))];
       await markDirty(trx, customers);
     });
   };
@@ -120,7 +119,11 @@ export const registerMetricsLifecycles = (strapi: Core.Strapi, queue: MetricsQue
     beforeCreate: (event) => before(event, { withRows: false }),
     afterCreate: (event) => after(event, idOf(event.result)),
     beforeCreateMany: (event) => before(event, { withRows: false }),
-    afterCreateMany: (event) => after(event, ((event.result as { ids?: number[] })?.ids ?? []).filter((id) => typeof id === 'number')),
+    afterCreateMany: (event) =>
+      after(
+        event,
+        ((event.result as { ids?: number[] })?.ids ?? []).filter((id) => typeof id === 'number')
+      ),
     beforeUpdate: (event) => before(event, { withRows: true }),
     afterUpdate: (event) => after(event, idOf(event.result)),
     beforeUpdateMany: (event) => before(event, { withRows: true }),

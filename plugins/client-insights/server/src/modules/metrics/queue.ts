@@ -21,8 +21,7 @@ export const METRICS_LOCK = 'client-insights:metrics';
 /** Marks handled per drain pass (each pass is one short transaction). */
 const DRAIN_BATCH = 5000;
 
-const cleanIds = (ids: Iterable<unknown>) =>
-  [...new Set([...ids].map(Number))].filter((id) => Number.isInteger(id) && id > 0);
+const cleanIds = (ids: Iterable<unknown>) => [...new Set([...ids].map(Number))].filter((id) => Number.isInteger(id) && id > 0);
 
 /** Records that these customers' metrics must be recomputed; `knex` is usually the writer's transaction. */
 export const markDirty = async (knex: Knex, customerIds: Iterable<unknown>): Promise<void> => {
@@ -57,10 +56,7 @@ export const createMetricsQueue = (knex: Knex, { onRefreshed, onChanged }: Metri
     const outcome = await withLock(knex, METRICS_LOCK, async () => {
       const changed = new Set<number>();
       for (;;) {
-        const marks: Array<{ id: number; customer_id: number }> = await knex(TABLES.metricsDirty)
-          .select('id', 'customer_id')
-          .orderBy('id')
-          .limit(DRAIN_BATCH);
+        const marks: Array<{ id: number; customer_id: number }> = await knex(TABLES.metricsDirty).select('id', 'customer_id').orderBy('id').limit(DRAIN_BATCH);
         if (marks.length === 0) break;
         const ids = cleanIds(marks.map((m) => m.customer_id));
         await knex.transaction(async (trx) => {
@@ -69,7 +65,9 @@ export const createMetricsQueue = (knex: Knex, { onRefreshed, onChanged }: Metri
           // Only the marks read above: a mark committed meanwhile stays for the next pass.
           const markIds = marks.map((m) => m.id);
           for (let i = 0; i < markIds.length; i += ID_CHUNK) {
-            await trx(TABLES.metricsDirty).whereIn('id', markIds.slice(i, i + ID_CHUNK)).delete();
+            await trx(TABLES.metricsDirty)
+              .whereIn('id', markIds.slice(i, i + ID_CHUNK))
+              .delete();
           }
         }, nonLockingReads(knex));
         ids.forEach((id) => changed.add(id));

@@ -5,7 +5,7 @@ import { HOST_TABLES as H, TABLES } from '../../core/db/tables';
 import { copyActivity } from './activity';
 
 /**
- * The metrics rollup (`ci_customer_metrics`, the `metrics.*` facts of RULES.md): one SQL statement
+ * The metrics rollup (`ci_customer_metrics`, the `metrics.*` facts of docs/rules.md): one SQL statement
  * computes the rows of every customer, or of some customers, from orders, interactions and the
  * referrer links. `rebuild` and `refresh` share that one statement, and copy the customers'
  * activity (activity.ts) in the same transaction.
@@ -54,10 +54,7 @@ export const metricsSelect = (knex: Knex, { now, ids }: { now: Date; ids?: numbe
   const interactions = knex(`${H.interactionCustomer.table} as il`)
     .join(`${H.interactions} as i`, 'i.id', 'il.interaction_id')
     .select('il.customer_id')
-    .select(
-      knex.raw('max(i.occurred_at) as last_interaction_at'),
-      knex.raw(`sum(case when i.type = 'complaint' then 1 end) as complaint_count`)
-    )
+    .select(knex.raw('max(i.occurred_at) as last_interaction_at'), knex.raw(`sum(case when i.type = 'complaint' then 1 end) as complaint_count`))
     .groupBy('il.customer_id');
   const referrals = knex(`${H.referrer.table} as rl`)
     .select({ customer_id: 'rl.inv_customer_id' })
@@ -70,7 +67,7 @@ export const metricsSelect = (knex: Knex, { now, ids }: { now: Date; ids?: numbe
     referrals.whereIn('rl.inv_customer_id', ids);
     customers.whereIn('c.id', ids);
   }
-  // Counts and sums are 0, never null; avg and datetimes stay null without orders (RULES.md).
+  // Counts and sums are 0, never null; avg and datetimes stay null without orders (docs/rules.md).
   // `* 1.0` keeps SQLite from integer division; rounding matches the decimal(14,2) columns everywhere.
   // avg_order_value is the figure shown, at cents; rules compare total_spent / order_count
   // exactly (rules/quotient.ts).

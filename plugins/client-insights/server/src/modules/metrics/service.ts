@@ -22,11 +22,14 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     async start() {
       registerMetricsLifecycles(strapi, queue);
       await queue.drain();
-      strapi.plugin('client-insights').service('scheduler').schedule({
-        name: 'metrics-drain',
-        cron: '* * * * *',
-        run: async () => void (await queue.drain()),
-      });
+      strapi
+        .plugin('client-insights')
+        .service('scheduler')
+        .schedule({
+          name: 'metrics-drain',
+          cron: '* * * * *',
+          run: async () => void (await queue.drain()),
+        });
     },
   };
 };

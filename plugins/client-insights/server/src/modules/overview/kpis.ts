@@ -34,13 +34,12 @@ const iso = (d: Date) => d.toISOString().slice(0, 10);
 const num = (v: unknown) => Number(v ?? 0);
 
 /**
- * KPIs at the current point mean what their drill-down rules mean (RULES.md): "in the last N days"
+ * KPIs at the current point mean what their drill-down rules mean (docs/rules.md): "in the last N days"
  * is `t > now − N days` with no upper bound, and the metrics count every paid order and
  * interaction, so rows dated after now count there too. Earlier points see the rows up to that
  * point only: `upTo` is that bound (`and column <= p`) for point i of `count`, none for the last.
  */
-const upTo = (i: number, count: number, column: string, p: unknown): [string, unknown[]] =>
-  i < count - 1 ? [` and ${column} <= ?`, [p]] : ['', []];
+const upTo = (i: number, count: number, column: string, p: unknown): [string, unknown[]] => (i < count - 1 ? [` and ${column} <= ?`, [p]] : ['', []]);
 
 /** Rolling points: now, now - 30 d, … (oldest first). */
 const rollingPoints = (now: Date) => Array.from({ length: POINTS }, (_, i) => new Date(now.getTime() - (POINTS - 1 - i) * WINDOW));
@@ -165,9 +164,24 @@ export const computeKpis = async (strapi: Core.Strapi, now = new Date()): Promis
   return {
     asOf: now.toISOString(),
     kpis: [
-      rolling('total', idx.map((i) => num(totalRow?.[`p${i}`])), 'count', null),
-      rolling('active', idx.map((i) => num(activity?.[`active${i}`])), 'count', KPI_RULES.active),
-      rolling('churn_risk', idx.map((i) => num(churnRow?.[`p${i}`])), 'count', KPI_RULES.churn_risk),
+      rolling(
+        'total',
+        idx.map((i) => num(totalRow?.[`p${i}`])),
+        'count',
+        null
+      ),
+      rolling(
+        'active',
+        idx.map((i) => num(activity?.[`active${i}`])),
+        'count',
+        KPI_RULES.active
+      ),
+      rolling(
+        'churn_risk',
+        idx.map((i) => num(churnRow?.[`p${i}`])),
+        'count',
+        KPI_RULES.churn_risk
+      ),
       monthly('new', newRow, KPI_RULES.newSince(thisMonth)),
       monthly('deals', dealsRow, KPI_RULES.dealsSince(thisMonth)),
       rolling(

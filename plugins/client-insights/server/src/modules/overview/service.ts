@@ -14,7 +14,13 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   async counts(viewer: Viewer): Promise<OverviewCounts> {
     const knex = strapi.db.connection;
     const t = hostTables(strapi);
-    const tables: Record<(typeof COUNTED)[number], string> = { customer: t.customers, segment: t.segments, tag: t.tags, order: t.orders, interaction: t.interactions };
+    const tables: Record<(typeof COUNTED)[number], string> = {
+      customer: t.customers,
+      segment: t.segments,
+      tag: t.tags,
+      order: t.orders,
+      interaction: t.interactions,
+    };
     const entries = await Promise.all(
       COUNTED.map(async (key) => {
         if (key === 'segment') return [key, (await getService(strapi, 'segments').list(viewer, { page: 1, pageSize: 1 })).meta.pagination.total] as const;

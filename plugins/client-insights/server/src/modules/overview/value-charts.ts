@@ -69,7 +69,14 @@ export const valueCharts = async (strapi: Core.Strapi) => {
   }
 
   return {
-    points: points.map((p: any) => ({ quadrant: p.quadrant, r: Number(p.r), m: Number(p.m), customers: Number(p.customers), avgClv: num(p.avg_clv), avgChurnRisk: num(p.avg_churn) })),
+    points: points.map((p: any) => ({
+      quadrant: p.quadrant,
+      r: Number(p.r),
+      m: Number(p.m),
+      customers: Number(p.customers),
+      avgClv: num(p.avg_clv),
+      avgChurnRisk: num(p.avg_churn),
+    })),
     quadrants: quadrantRows.map((q: any) => ({
       quadrant: q.quadrant,
       customers: Number(q.customers),

@@ -27,8 +27,7 @@ export type RuleNode =
   | { kind: 'in_segment'; path: string; key: string };
 
 /** Value type an operand yields. */
-export const operandType = (operand: Operand): FieldDef['type'] =>
-  operand.kind === 'field' ? operand.field.type : 'number';
+export const operandType = (operand: Operand): FieldDef['type'] => (operand.kind === 'field' ? operand.field.type : 'number');
 
 /** Whole numbers only (so integer literals, and PostgreSQL binds them as bigint). */
 export const operandIsInteger = (operand: Operand): boolean =>

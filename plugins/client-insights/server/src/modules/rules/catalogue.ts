@@ -1,5 +1,5 @@
 /**
- * The field and operator catalogue of the rule language (../shared/RULES.md): what a rule may
+ * The field and operator catalogue of the rule language (docs/rules.md): what a rule may
  * read and how. The validator, the compiler, the evaluator and the builder UI are all drawn from it.
  * SQL column mapping lives in compile.ts, so this stays safe to serve as is.
  */
@@ -104,7 +104,11 @@ export const FIELDS: FieldDef[] = [
   field({
     path: 'score.clv',
     type: 'number',
-    labels: L('CLV: predicted margin over the horizon (default 36 months)', 'CLV：预测期内的预期毛利（默认 36 个月）', 'CLV：預測期內的預期毛利（預設 36 個月）'),
+    labels: L(
+      'CLV: predicted margin over the horizon (default 36 months)',
+      'CLV：预测期内的预期毛利（默认 36 个月）',
+      'CLV：預測期內的預期毛利（預設 36 個月）'
+    ),
   }),
   field({ path: 'score.churn_risk', type: 'number', labels: L('Churn risk (0–1)', '流失风险 (0–1)', '流失風險 (0–1)') }),
   field({ path: 'score.renewal_probability', type: 'number', labels: L('Renewal probability (0–1)', '续费概率 (0–1)', '續費機率 (0–1)') }),
@@ -148,8 +152,18 @@ export const OPERATORS: OperatorDef[] = [
     returns: 'number',
     labels: L('interactions of a type in the last N days', '近 N 天某类互动次数', '近 N 天某類互動次數'),
   },
-  { name: 'order_count', form: '{"order_count": [days|null]}', returns: 'number', labels: L('paid orders in the last N days', '近 N 天付费订单数', '近 N 天付費訂單數') },
-  { name: 'order_total', form: '{"order_total": [days|null]}', returns: 'number', labels: L('paid amount in the last N days', '近 N 天付费金额', '近 N 天付費金額') },
+  {
+    name: 'order_count',
+    form: '{"order_count": [days|null]}',
+    returns: 'number',
+    labels: L('paid orders in the last N days', '近 N 天付费订单数', '近 N 天付費訂單數'),
+  },
+  {
+    name: 'order_total',
+    form: '{"order_total": [days|null]}',
+    returns: 'number',
+    labels: L('paid amount in the last N days', '近 N 天付费金额', '近 N 天付費金額'),
+  },
   { name: 'days_since', form: '{"days_since": [{"var": datetime field}]}', returns: 'number', labels: L('days since', '距今天数', '距今天數') },
 ];
 

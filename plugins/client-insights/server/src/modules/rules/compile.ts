@@ -28,7 +28,7 @@ import { parseRuleOrThrow } from './validate';
 export type Strategy = 'join' | 'probe';
 
 export type CompileOptions = {
-  /** The instant the whole preview or run uses (RULES.md "Now"). */
+  /** The instant the whole preview or run uses (docs/rules.md "Now"). */
   now: Date;
   /** Restrict to these customers (e.g. deciding for a page of ids); implies `probe`. */
   customerIds?: number[];
@@ -324,8 +324,7 @@ export const matchQuery = (knex: Knex, rule: unknown, options: CompileOptions): 
   baseQuery(knex, rule, options).select('c.id as customer_id');
 
 /** `select count(*) as count …` over the same predicate. */
-export const countQuery = (knex: Knex, rule: unknown, options: CompileOptions): Knex.QueryBuilder =>
-  baseQuery(knex, rule, options).count({ count: '*' });
+export const countQuery = (knex: Knex, rule: unknown, options: CompileOptions): Knex.QueryBuilder => baseQuery(knex, rule, options).count({ count: '*' });
 
 /** The first argument of every `op` in the rule (tolerant of invalid rules). */
 const firstArguments = (rule: unknown, op: string): string[] => {

@@ -138,5 +138,4 @@ export const compileEvaluator = (rule: unknown, options: { limits?: Partial<Rule
 };
 
 /** Does the rule hold for this customer at `now`? Throws RuleValidationError for an invalid rule. */
-export const evaluateRule = (rule: unknown, facts: CustomerFacts, context: EvalContext): boolean =>
-  compileEvaluator(rule)(facts, context);
+export const evaluateRule = (rule: unknown, facts: CustomerFacts, context: EvalContext): boolean => compileEvaluator(rule)(facts, context);

@@ -40,7 +40,10 @@ const loadPage = async (knex: Knex, ids: number[], now: Date, into: Map<number, 
     .filter((f) => f.path !== 'customer.owner')
     .map((f) => `c.${nameOf(f)}`);
   const [customers, owners, metrics, scores, tags, segments, events, orders] = await Promise.all([
-    knex.select('c.id', ...customerColumns).from(`${H.customers} as c`).whereIn('c.id', ids),
+    knex
+      .select('c.id', ...customerColumns)
+      .from(`${H.customers} as c`)
+      .whereIn('c.id', ids),
     knex.select('customer_id').min({ owner: 'user_id' }).from(H.customerOwner.table).whereIn('customer_id', ids).groupBy('customer_id'),
     knex.select('*').from(TABLES.metrics).whereIn('customer_id', ids),
     knex.select('*').from(TABLES.scores).whereIn('customer_id', ids),

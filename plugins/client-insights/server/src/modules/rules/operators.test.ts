@@ -22,7 +22,10 @@ describe('operator table', () => {
 
 describe('integerIntervals (days_since in SQL) agrees with the JS comparison', () => {
   const ops: CompareOp[] = ['==', '!=', '>', '>=', '<', '<=', 'between', 'between_exclusive'];
-  const literal = fc.oneof(fc.integer({ min: -20, max: 20 }), fc.double({ min: -20, max: 20, noNaN: true }).map((x) => Math.round(x * 4) / 4));
+  const literal = fc.oneof(
+    fc.integer({ min: -20, max: 20 }),
+    fc.double({ min: -20, max: 20, noNaN: true }).map((x) => Math.round(x * 4) / 4)
+  );
   it('for every op, literal and whole-number k', () => {
     fc.assert(
       fc.property(fc.constantFrom(...ops), literal, literal, fc.integer({ min: -25, max: 25 }), (op, a, b, k) => {
@@ -61,7 +64,9 @@ describe('compiler output', () => {
     const rule = { or: [{ '>=': [{ event_count: ['complaint', 30] }, 2] }, { '!': { '<': [{ event_count: ['complaint', 30] }, 5] } }, { has_tag: ['vip'] }] };
     const { sql } = matchQuery(knex, rule, { now }).toSQL();
     expect(sql.match(/left join \(select/g)).toHaveLength(2);
-    expect(sql).toMatch(/left join \(select e\.customer_id as customer_id, count\(\*\) as agg_value from ci_customer_events e .* group by e\.customer_id\) j1 on j1\.customer_id = c\.id/);
+    expect(sql).toMatch(
+      /left join \(select e\.customer_id as customer_id, count\(\*\) as agg_value from ci_customer_events e .* group by e\.customer_id\) j1 on j1\.customer_id = c\.id/
+    );
     // A tag is read through its id range, so only that tag's slice of the index is scanned.
     expect(sql).toMatch(/ct\.tag_id between \(select min\(t\.id\) from tags t where t\.slug = \?\) and \(select max\(t\.id\)/);
     // count < 2 holds for customers without rows: missing (NULL) is let through explicitly.
@@ -78,7 +83,9 @@ describe('compiler output', () => {
     // is compared as it is (0 without rows), with no NULL case.
     const rule = { and: [{ '>': [{ var: 'metrics.total_spent' }, 1] }, { '<': [{ order_count: [30] }, 2] }] };
     const probed = matchQuery(knex, rule, { now, strategy: 'probe' }).toSQL().sql;
-    expect(probed).toMatch(/\(select count\(\*\) from ci_customer_orders o where .* and o\.customer_id = coalesce\(m\.customer_id, c\.id\)\) < cast\(\? as bigint\)/);
+    expect(probed).toMatch(
+      /\(select count\(\*\) from ci_customer_orders o where .* and o\.customer_id = coalesce\(m\.customer_id, c\.id\)\) < cast\(\? as bigint\)/
+    );
     // "At least one" and "none" are EXISTS and NOT EXISTS (semi- and anti-joins).
     const some = matchQuery(knex, { '>=': [{ event_count: ['email_open', 30] }, 1] }, { now, strategy: 'probe' }).toSQL().sql;
     expect(some).toMatch(/where exists \(select 1 from ci_customer_events e where .* and e\.customer_id = c\.id\)$/);

@@ -1,7 +1,7 @@
 /**
  * The operator table: one row per operator of the rule language with its JS meaning (registered
  * in json-logic-js by evaluate.ts) and its SQL meaning (used by compile.ts) side by side, so a
- * reader sees both at once and adding an operation is adding a row (DESIGN.md).
+ * reader sees both at once and adding an operation is adding a row (docs/architecture.md).
  *
  * Null handling is shared, not repeated per row: a comparison row's `sql` is its meaning for a
  * non-null value, and the compiler asks the row's `js` what the answer is for a missing value
@@ -133,7 +133,12 @@ export const MEMBERSHIP: Record<'has_tag' | 'in_segment', MembershipRow> = {
       const unexpired = sql`(ct.expires_at is null or ct.expires_at > ${dateParam(ctx.knex, ctx.now)})`;
       const known = ctx.tagIds?.[slug];
       if (known) {
-        const ids = known.length ? sql`ct.tag_id in (${joinSql(known.map((id) => sql`${id}`), ', ')})` : FALSE_SQL;
+        const ids = known.length
+          ? sql`ct.tag_id in (${joinSql(
+              known.map((id) => sql`${id}`),
+              ', '
+            )})`
+          : FALSE_SQL;
         return { from: sql`${raw(TABLES.customerTags)} ct where ${ids} and ${unexpired}`, customer: raw('ct.customer_id') };
       }
       const ids = (agg: string) => sql`(select ${raw(agg)}(t.id) from ${raw(H.tags)} t where ${textEquals(ctx.dialect, raw('t.slug'), slug)})`;
@@ -219,7 +224,12 @@ export const integerIntervals = (op: CompareOp, lits: Literal[]): Array<[number,
     case '==':
       return a !== null && Number.isInteger(a) ? [[a, a]] : [];
     case '!=':
-      return a !== null && Number.isInteger(a) ? [[-Infinity, a - 1], [a + 1, Infinity]] : [all];
+      return a !== null && Number.isInteger(a)
+        ? [
+            [-Infinity, a - 1],
+            [a + 1, Infinity],
+          ]
+        : [all];
     case '>':
       return [[Math.floor(a) + 1, Infinity]];
     case '>=':
@@ -257,12 +267,4 @@ export const DAYS_SINCE = {
 };
 
 /** Every operator id of the language, for the completeness check against the catalogue. */
-export const OPERATOR_IDS = [
-  ...Object.keys(LOGIC),
-  ...Object.keys(COMPARE),
-  '===',
-  '!==',
-  ...Object.keys(MEMBERSHIP),
-  ...Object.keys(AGGREGATE),
-  'days_since',
-];
+export const OPERATOR_IDS = [...Object.keys(LOGIC), ...Object.keys(COMPARE), '===', '!==', ...Object.keys(MEMBERSHIP), ...Object.keys(AGGREGATE), 'days_since'];

@@ -75,8 +75,13 @@ const previewStatement = (knex: Knex, rule: unknown, now: Date, size: number, ch
   // Per match, by key (joinRowByKey): under the join strategy's `enable_nestloop = off` plain joins
   // hashed the whole metrics and customers tables to find the matches' rows.
   const lookup = (query: Knex.QueryBuilder, table: string, alias: string, key: string, on: string) => joinRowByKey(knex, query, table, alias, key, on);
-  const levels = lookup(lookup(knex.from('mm'), TABLES.scores, 's', 'customer_id', 'mm.customer_id'), TABLES.metrics, 'm', 'customer_id', 'mm.customer_id')
-    .select(riskLevelSql(knex, now), knex.raw('case when s.churn_risk is not null then 1 else 0 end as scored'));
+  const levels = lookup(
+    lookup(knex.from('mm'), TABLES.scores, 's', 'customer_id', 'mm.customer_id'),
+    TABLES.metrics,
+    'm',
+    'customer_id',
+    'mm.customer_id'
+  ).select(riskLevelSql(knex, now), knex.raw('case when s.churn_risk is not null then 1 else 0 end as scored'));
   const none = (columns: readonly string[]) => columns.map((c) => knex.raw(`null as ${c}`));
   // One row per risk level: the level is computed once per match. Three sums of
   // `case when lvl = …` made PostgreSQL inline it, and its risk-tag lookup, three times.
@@ -85,9 +90,17 @@ const previewStatement = (knex: Knex, rule: unknown, now: Date, size: number, ch
   // where the union types them.
   const figures = knex.from(perLevel.as('f')).select(knex.raw("'figures' as part"), ...none(SAMPLE_COLUMNS), 'f.lvl', 'f.count', 'f.scored');
   const lowest = knex.from('mm').select('mm.customer_id').orderBy('mm.customer_id').limit(Math.max(size, 1));
-  const sample = lookup(lookup(knex.from(lowest.as('first')), H.customers, 'c', 'id', 'first.customer_id'), TABLES.metrics, 'm', 'customer_id', 'first.customer_id')
-    .select(knex.raw("'sample' as part"), 'c.id', 'c.document_id', 'c.name', 'c.region', 'c.stage', 'm.total_spent', 'm.last_order_at', ...none(FIGURES));
-  return knex.with('mm', matchQuery(knex, rule, { now, ...choice })).select('*').from(figures.unionAll(size > 0 ? [sample] : []).as('preview'));
+  const sample = lookup(
+    lookup(knex.from(lowest.as('first')), H.customers, 'c', 'id', 'first.customer_id'),
+    TABLES.metrics,
+    'm',
+    'customer_id',
+    'first.customer_id'
+  ).select(knex.raw("'sample' as part"), 'c.id', 'c.document_id', 'c.name', 'c.region', 'c.stage', 'm.total_spent', 'm.last_order_at', ...none(FIGURES));
+  return knex
+    .with('mm', matchQuery(knex, rule, { now, ...choice }))
+    .select('*')
+    .from(figures.unionAll(size > 0 ? [sample] : []).as('preview'));
 };
 
 const evaluate = async (knex: Knex, rule: unknown, now: Date, size: number, choice: StrategyChoice) => {

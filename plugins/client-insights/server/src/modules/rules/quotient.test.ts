@@ -58,7 +58,9 @@ describe('exact quotient comparison', () => {
       fc.assert(
         fc.property(fc.integer({ min: -1_000_000, max: 100_000_000 }), fc.integer({ min: 1, max: 1000 }), literals, (cents, n, literal) => {
           const expr = quotientSignSql('sqlite', 'm.total_spent', 'm.order_count', literal);
-          const row = db.prepare(`select ${expr.sql} as s from (select ? as total_spent, ? as order_count) m`).get(...expr.bindings, cents / 100, n) as { s: number };
+          const row = db.prepare(`select ${expr.sql} as s from (select ? as total_spent, ? as order_count) m`).get(...expr.bindings, cents / 100, n) as {
+            s: number;
+          };
           expect(row.s).toBe(quotientSign(cents / 100, n, literal));
         }),
         { numRuns: 3000 }

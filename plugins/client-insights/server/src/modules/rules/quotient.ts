@@ -1,5 +1,5 @@
 /**
- * Fields that are a quotient of two rollup columns, compared exactly (RULES.md:
+ * Fields that are a quotient of two rollup columns, compared exactly (docs/rules.md:
  * `metrics.avg_order_value` is total_spent / order_count). The quotient rarely ends in two
  * decimals (30.01 / 3 = 10.00333…), and neither cents nor floats give its meaning: rounded, 10.00,
  * 10.00, 10.01 "equals" 10; in doubles, three orders of 0.78 average 2.34 / 3 = 0.7799999999999999,
@@ -108,7 +108,14 @@ export const quotientSignSql = (dialect: Dialect, total: string, count: string, 
 };
 
 type Rel = '=' | '<>' | '>' | '>=' | '<' | '<=';
-const REL: Record<Rel, (s: number) => boolean> = { '=': (s) => s === 0, '<>': (s) => s !== 0, '>': (s) => s > 0, '>=': (s) => s >= 0, '<': (s) => s < 0, '<=': (s) => s <= 0 };
+const REL: Record<Rel, (s: number) => boolean> = {
+  '=': (s) => s === 0,
+  '<>': (s) => s !== 0,
+  '>': (s) => s > 0,
+  '>=': (s) => s >= 0,
+  '<': (s) => s < 0,
+  '<=': (s) => s <= 0,
+};
 
 /**
  * What `value OP literals` asks of the signs of (value − literal), for a present value: tests
@@ -127,9 +134,21 @@ const signTests = (op: CompareOp, lits: Literal[]): boolean | { how: 'and' | 'or
     case '<=':
       return { how: 'and', tests: [[x, op]] };
     case 'between':
-      return { how: 'and', tests: [[x, '>='], [y, '<=']] };
+      return {
+        how: 'and',
+        tests: [
+          [x, '>='],
+          [y, '<='],
+        ],
+      };
     case 'between_exclusive':
-      return { how: 'and', tests: [[x, '>'], [y, '<']] };
+      return {
+        how: 'and',
+        tests: [
+          [x, '>'],
+          [y, '<'],
+        ],
+      };
     case 'in': {
       const listed = lits.filter((l): l is number => typeof l === 'number');
       return listed.length ? { how: 'or', tests: listed.map((l) => [l, '='] as [number, Rel]) } : false;

@@ -12,7 +12,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   /** `duplicate` warnings: segments (other than `excludeSegmentId`) whose rule has the same canonical form. */
   const duplicates = async (rule: unknown, excludeSegmentId?: number): Promise<RuleWarning[]> => {
     const segments = (await strapi.db.query(UID.segment as any).findMany({ select: ['id', 'key', 'name', 'rule'] })) as SegmentRef[];
-    return duplicateWarnings(rule, segments.filter((s) => s.id !== excludeSegmentId));
+    return duplicateWarnings(
+      rule,
+      segments.filter((s) => s.id !== excludeSegmentId)
+    );
   };
 
   return {

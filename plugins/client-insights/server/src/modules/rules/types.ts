@@ -16,10 +16,9 @@ export const DEFAULT_LIMITS: RuleLimits = { maxDepth: 16, maxNodes: 500, maxList
 /** `path` is a JSON pointer into the rule, e.g. "/and/1/>=/0". */
 export type RuleError = FieldError;
 
-
 export type ValidationResult = { valid: true; errors: [] } | { valid: false; errors: RuleError[] };
 
-/** One instant for a whole preview or run (RULES.md "Now"). */
+/** One instant for a whole preview or run (docs/rules.md "Now"). */
 export type EvalContext = { now: Date };
 
 /**

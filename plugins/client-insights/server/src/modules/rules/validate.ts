@@ -1,5 +1,5 @@
 /**
- * Validation of a rule against RULES.md: shape, field catalogue, literal types and limits.
+ * Validation of a rule against docs/rules.md: shape, field catalogue, literal types and limits.
  * `parseRule` also returns the parsed tree that the compiler and the evaluator use, so what is
  * accepted here is exactly what they understand. Errors carry JSON pointers into the rule.
  */
@@ -243,7 +243,10 @@ class Parser {
         if (unary || args.length < 1 || args.length > 2) return this.fail(argsPath, '"event_count" takes [interaction type, days or null]');
         const [type, days = null] = args;
         if (typeof type !== 'string' || !(INTERACTION_TYPES as readonly string[]).includes(type)) {
-          return this.fail(at(0), `unknown interaction type ${typeof type === 'string' ? quote(type) : describe(type)}; one of ${INTERACTION_TYPES.join(', ')}`);
+          return this.fail(
+            at(0),
+            `unknown interaction type ${typeof type === 'string' ? quote(type) : describe(type)}; one of ${INTERACTION_TYPES.join(', ')}`
+          );
         }
         const window = this.days(days, at(1));
         return window === undefined ? null : { kind: 'event_count', eventType: type, days: window };

@@ -56,4 +56,7 @@ export const maskedRows = <R extends { name: string | null }>(viewer: Viewer, ro
 };
 
 /** A member page with contact data masked for viewers without the permission. */
-export const maskedPage = <P extends { data: Array<{ name: string | null }> }>(viewer: Viewer, page: P): P => ({ ...page, data: maskedRows(viewer, page.data) });
+export const maskedPage = <P extends { data: Array<{ name: string | null }> }>(viewer: Viewer, page: P): P => ({
+  ...page,
+  data: maskedRows(viewer, page.data),
+});

@@ -40,15 +40,26 @@ export const reevaluateCustomers = async (
   const total: ReevaluationResult = { segments: 0, entered: 0, exited: 0 };
   if (ids.length === 0 || dynamic.length === 0) return total;
   // Never-materialised segments are skipped: their first run will include these customers.
-  const materialised = new Set((await knex(TABLES.segmentCurrent).whereIn('segment_id', dynamic.map((s) => s.id)).pluck('segment_id')).map(Number));
+  const materialised = new Set(
+    (
+      await knex(TABLES.segmentCurrent)
+        .whereIn(
+          'segment_id',
+          dynamic.map((s) => s.id)
+        )
+        .pluck('segment_id')
+    ).map(Number)
+  );
   for (let i = 0; i < ids.length; i += CHUNK) {
     const chunk = ids.slice(i, i + CHUNK);
     // Existing customers, and whether their facts are complete (rollup row present).
     const existing = new Map<number, boolean>(
-      (await knex(`${tables.customers} as c`).leftJoin(`${TABLES.metrics} as m`, 'm.customer_id', 'c.id').whereIn('c.id', chunk).select('c.id', { facts: 'm.customer_id' })).map((r: any) => [
-        Number(r.id),
-        r.facts !== null && r.facts !== undefined,
-      ])
+      (
+        await knex(`${tables.customers} as c`)
+          .leftJoin(`${TABLES.metrics} as m`, 'm.customer_id', 'c.id')
+          .whereIn('c.id', chunk)
+          .select('c.id', { facts: 'm.customer_id' })
+      ).map((r: any) => [Number(r.id), r.facts !== null && r.facts !== undefined])
     );
     for (const segment of dynamic) {
       if (!materialised.has(segment.id)) continue;
@@ -67,7 +78,9 @@ export const reevaluateCustomers = async (
             ...entered.map((customer_id) => ({ segment_id: segment.id, customer_id, kind: 'enter', occurred_at: at, run_id: runId })),
             ...exited.map((customer_id) => ({ segment_id: segment.id, customer_id, kind: 'exit', occurred_at: at, run_id: runId })),
           ]);
-          await trx(tables.segments).where('id', segment.id).update({ member_count: trx.raw('coalesce(member_count, 0) + ?', [entered.length - exited.length]) });
+          await trx(tables.segments)
+            .where('id', segment.id)
+            .update({ member_count: trx.raw('coalesce(member_count, 0) + ?', [entered.length - exited.length]) });
           await events?.within(trx, 'segment.membership.changed', announcement(segment.id, diff));
           return diff;
         })
@@ -96,15 +109,7 @@ const announcement = (segmentId: number, { runId, entered, exited }: { runId: nu
  * matches and current members side by side). Null when nobody moves. Customers with incomplete
  * facts keep their membership; customers that no longer exist leave.
  */
-const membershipDiff = async (
-  knex: Knex,
-  engine: RuleEngine,
-  segmentId: number,
-  rule: unknown,
-  chunk: number[],
-  existing: Map<number, boolean>,
-  now: Date
-) => {
+const membershipDiff = async (knex: Knex, engine: RuleEngine, segmentId: number, rule: unknown, chunk: number[], existing: Map<number, boolean>, now: Date) => {
   const matches = engine.matchQuery(knex, rule, { now, customerIds: chunk }).select(knex.raw('1 as matched, 0 as present'));
   const members = knex(`${TABLES.segmentMembers} as sm`)
     .join(`${TABLES.segmentCurrent} as cur`, (j) => j.on('cur.segment_id', 'sm.segment_id').andOn('cur.run_id', 'sm.run_id'))
@@ -113,7 +118,11 @@ const membershipDiff = async (
     .select({ customer_id: 'sm.customer_id' }, knex.raw('0 as matched, 1 as present'));
   const runRow = await knex(TABLES.segmentCurrent).where('segment_id', segmentId).first('run_id');
   if (!runRow) return null;
-  const rows = await knex.select('u.customer_id').max({ matched: 'u.matched', present: 'u.present' }).from(matches.unionAll(members).as('u')).groupBy('u.customer_id');
+  const rows = await knex
+    .select('u.customer_id')
+    .max({ matched: 'u.matched', present: 'u.present' })
+    .from(matches.unionAll(members).as('u'))
+    .groupBy('u.customer_id');
   const complete = (id: number) => existing.get(id) === true;
   const entered: number[] = [];
   const exited: number[] = [];
@@ -157,7 +166,10 @@ export const createChangeQueue = (knex: Knex, debounceMs: () => number, apply: (
       if (rows.length === 0) return;
       await apply([...new Set(rows.map((r) => Number(r.customer_id)))]);
       const ids = rows.map((r) => r.id);
-      for (let i = 0; i < ids.length; i += CHUNK) await knex(TABLES.segmentPending).whereIn('id', ids.slice(i, i + CHUNK)).delete();
+      for (let i = 0; i < ids.length; i += CHUNK)
+        await knex(TABLES.segmentPending)
+          .whereIn('id', ids.slice(i, i + CHUNK))
+          .delete();
     }
   };
 

@@ -7,7 +7,19 @@ import { effectiveRule } from './hierarchy';
 import { currentRunId, materialise, type MaterialiseOutcome, type Phase } from './materialise';
 import type { SegmentRow } from './repository';
 import type { RuleEngine } from './rule-engine';
-import { cancelRequested, createRun, getRun, markFailed, markFinished, markRunning, pruneSnapshots, setProgress, toResult, type SegmentResult, type Trigger } from './runs';
+import {
+  cancelRequested,
+  createRun,
+  getRun,
+  markFailed,
+  markFinished,
+  markRunning,
+  pruneSnapshots,
+  setProgress,
+  toResult,
+  type SegmentResult,
+  type Trigger,
+} from './runs';
 import { refreshPrimary } from './priority';
 import { createSemaphore, withRetry } from './retry';
 import { TABLES, type HostTables } from '../../core/db/tables';
@@ -105,7 +117,10 @@ export const createExecutor = (deps: ExecutorDeps) => {
           baseMs: retryBaseMs,
           isTransient: isTransientError,
           canWait: (ms) => Date.now() + ms < deadline,
-          onRetry: (error, attempt, delay) => deps.log.warn(`[client-insights] segment ${segment.key} run ${runId}: attempt ${attempt} failed (${(error as Error).message}); retrying in ${delay} ms`),
+          onRetry: (error, attempt, delay) =>
+            deps.log.warn(
+              `[client-insights] segment ${segment.key} run ${runId}: attempt ${attempt} failed (${(error as Error).message}); retrying in ${delay} ms`
+            ),
         }
       );
     } catch (error) {
@@ -115,7 +130,11 @@ export const createExecutor = (deps: ExecutorDeps) => {
         return toResult(await getRun(knex, runId));
       }
       const message =
-        error instanceof RunTimeoutError ? error.message : isStatementTimeout(error) ? new RunTimeoutError(timeoutMs, phase).message : `failed during phase "${phase}": ${(error as Error).message}`;
+        error instanceof RunTimeoutError
+          ? error.message
+          : isStatementTimeout(error)
+            ? new RunTimeoutError(timeoutMs, phase).message
+            : `failed during phase "${phase}": ${(error as Error).message}`;
       deps.log.error(`[client-insights] segment ${segment.key} run ${runId} ${message}`);
       await markFailed(knex, runId, message, startedAt);
       return toResult(await getRun(knex, runId));
@@ -152,7 +171,10 @@ export const createExecutor = (deps: ExecutorDeps) => {
      * otherwise the queued record (poll it for phase and progress). Null when `scheduleSlot` was
      * already taken, i.e. another node runs this tick.
      */
-    async execute(segmentId: number, { trigger, wait = true, scheduleSlot = null }: { trigger: Trigger; wait?: boolean; scheduleSlot?: string | null }): Promise<SegmentResult | null> {
+    async execute(
+      segmentId: number,
+      { trigger, wait = true, scheduleSlot = null }: { trigger: Trigger; wait?: boolean; scheduleSlot?: string | null }
+    ): Promise<SegmentResult | null> {
       const run = await createRun(knex, segmentId, trigger, scheduleSlot);
       if (!run) return null;
       const job = process(Number(run.id), segmentId, true);

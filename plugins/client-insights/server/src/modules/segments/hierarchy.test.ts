@@ -2,8 +2,13 @@ import { buildTree, checkPlacement, dependencyOrder, effectiveRule } from './hie
 import type { SegmentRow } from './repository';
 
 const refs = (rule: any): string[] => (rule && rule.in_segment ? [rule.in_segment[0]] : rule?.and ? rule.and.flatMap(refs) : []);
-const seg = (id: number, key: string, parentId: number | null, rule: unknown = { '==': [{ var: 'customer.stage' }, key] }, type: 'dynamic' | 'static' = 'dynamic') =>
-  ({ id, key, parentId, rule, type, documentId: `d${id}`, name: key, status: 'active', memberCount: id * 10 }) as unknown as SegmentRow;
+const seg = (
+  id: number,
+  key: string,
+  parentId: number | null,
+  rule: unknown = { '==': [{ var: 'customer.stage' }, key] },
+  type: 'dynamic' | 'static' = 'dynamic'
+) => ({ id, key, parentId, rule, type, documentId: `d${id}`, name: key, status: 'active', memberCount: id * 10 }) as unknown as SegmentRow;
 
 describe('hierarchy', () => {
   const a = seg(1, 'a', null);
@@ -16,7 +21,15 @@ describe('hierarchy', () => {
     expect(effectiveRule(c, byId)).toEqual({ and: [a.rule, b.rule, c.rule] });
     expect(effectiveRule(a, byId)).toBe(a.rule);
     const frozen = seg(1, 'a', null, a.rule, 'static');
-    expect(effectiveRule(b, new Map([[1, frozen], [2, b]]))).toEqual({ and: [{ in_segment: ['a'] }, b.rule] });
+    expect(
+      effectiveRule(
+        b,
+        new Map([
+          [1, frozen],
+          [2, b],
+        ])
+      )
+    ).toEqual({ and: [{ in_segment: ['a'] }, b.rule] });
   });
 
   it('limits depth to 5, counting the subtree being moved', () => {
@@ -32,9 +45,13 @@ describe('hierarchy', () => {
   it('refuses parent cycles and in_segment cycles, naming the path', () => {
     expect(checkPlacement({ ...a, parentId: 3 }, all, refs)[0].message).toBe('parent cycle: a → b → c → a');
     expect(checkPlacement({ ...a, parentId: 1 }, all, refs)[0].message).toMatch(/own parent/);
-    expect(checkPlacement({ ...a, rule: { in_segment: ['c'] } }, all, refs)[0].message).toBe('segment dependency cycle (parents and in_segment): a → c → b → a');
+    expect(checkPlacement({ ...a, rule: { in_segment: ['c'] } }, all, refs)[0].message).toBe(
+      'segment dependency cycle (parents and in_segment): a → c → b → a'
+    );
     expect(checkPlacement({ ...a, rule: { in_segment: ['a'] } }, all, refs)[0].message).toMatch(/a → a/);
-    expect(checkPlacement({ ...a, rule: { in_segment: ['zz'] } }, all, refs)).toEqual([{ path: '/rule', message: 'in_segment refers to unknown segment "zz"' }]);
+    expect(checkPlacement({ ...a, rule: { in_segment: ['zz'] } }, all, refs)).toEqual([
+      { path: '/rule', message: 'in_segment refers to unknown segment "zz"' },
+    ]);
     expect(checkPlacement(seg(9, 'n', 3, { in_segment: ['a'] }), all, refs)).toEqual([]);
   });
 

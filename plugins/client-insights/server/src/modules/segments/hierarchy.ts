@@ -50,11 +50,7 @@ const height = (id: number, children: Map<number, number[]>, seen = new Set<numb
  * Refuses a placement (create or update of `candidate`) that would make a parent chain deeper than
  * MAX_DEPTH, or a cycle through parents and `in_segment` references, or reference an unknown segment.
  */
-export const checkPlacement = (
-  candidate: Node,
-  segments: Node[],
-  referencedKeys: (rule: Rule) => string[]
-): HierarchyError[] => {
+export const checkPlacement = (candidate: Node, segments: Node[], referencedKeys: (rule: Rule) => string[]): HierarchyError[] => {
   const errors: HierarchyError[] = [];
   const nodes = new Map<number, Node>(segments.map((s) => [s.id, s]));
   nodes.set(candidate.id, candidate);
@@ -62,7 +58,10 @@ export const checkPlacement = (
 
   if (candidate.parentId !== null) {
     if (!nodes.has(candidate.parentId) || candidate.parentId === candidate.id) {
-      errors.push({ path: '/parent', message: candidate.parentId === candidate.id ? 'a segment cannot be its own parent' : `parent segment ${candidate.parentId} does not exist` });
+      errors.push({
+        path: '/parent',
+        message: candidate.parentId === candidate.id ? 'a segment cannot be its own parent' : `parent segment ${candidate.parentId} does not exist`,
+      });
       return errors;
     }
     const chain: string[] = [candidate.key];
@@ -91,7 +90,9 @@ export const checkPlacement = (
   // Dependencies: a segment needs its parent and every segment its own rule names.
   const deps = (n: Node): Node[] => [
     ...(n.parentId !== null && nodes.has(n.parentId) ? [nodes.get(n.parentId)!] : []),
-    ...referencedKeys(n.rule).map((k) => byKey.get(k)).filter((x): x is Node => Boolean(x)),
+    ...referencedKeys(n.rule)
+      .map((k) => byKey.get(k))
+      .filter((x): x is Node => Boolean(x)),
   ];
   const path: string[] = [];
   const visiting = new Set<number>();
@@ -126,7 +127,9 @@ export const dependencyOrder = <N extends Node>(segments: N[], referencedKeys: (
     stack.add(n.id);
     const deps = [
       ...(n.parentId !== null && byId.has(n.parentId) ? [byId.get(n.parentId)!] : []),
-      ...referencedKeys(n.rule).map((k) => byKey.get(k)).filter((x): x is N => Boolean(x)),
+      ...referencedKeys(n.rule)
+        .map((k) => byKey.get(k))
+        .filter((x): x is N => Boolean(x)),
     ];
     for (const d of deps) visit(d, stack);
     stack.delete(n.id);
@@ -145,7 +148,18 @@ export const buildTree = (segments: SegmentRow[]): TreeNode[] => {
   const nodes = new Map<number, TreeNode>();
   for (const s of segments) {
     const path = ancestry(s, byId).map((a) => a.key);
-    nodes.set(s.id, { id: s.id, documentId: s.documentId, key: s.key, name: s.name, type: s.type, status: s.status, memberCount: s.memberCount, depth: path.length, path, children: [] });
+    nodes.set(s.id, {
+      id: s.id,
+      documentId: s.documentId,
+      key: s.key,
+      name: s.name,
+      type: s.type,
+      status: s.status,
+      memberCount: s.memberCount,
+      depth: path.length,
+      path,
+      children: [],
+    });
   }
   const roots: TreeNode[] = [];
   for (const s of segments) {

@@ -54,8 +54,7 @@ const num = (v: unknown) => (v === null || v === undefined ? 0 : Number(v));
 const count = async (q: Knex.QueryBuilder) => num((await q.count({ n: '*' }).first())?.n);
 
 /** The rollup has a row for the customer; without one its facts are incomplete (rollup pending) and it is skipped. */
-const hasFacts = (trx: Knex, column: string) =>
-  trx(TABLES.metrics).select(trx.raw('1')).where('customer_id', trx.ref(column));
+const hasFacts = (trx: Knex, column: string) => trx(TABLES.metrics).select(trx.raw('1')).where('customer_id', trx.ref(column));
 
 export const currentRunId = async (knex: Knex, segmentId: number): Promise<number | null> => {
   const row = await knex(TABLES.segmentCurrent).where('segment_id', segmentId).first('run_id');
@@ -142,10 +141,17 @@ export const materialise = (knex: Knex, input: MaterialiseInput): Promise<Materi
       TABLES.segmentEvents,
       ['segment_id', 'customer_id', 'kind', 'occurred_at', 'run_id'],
       trx(TABLES.segmentChanges)
-        .select(trx.raw('? as segment_id', [segmentId]), 'customer_id', trx.raw("case when ?? = 'added' then 'enter' else 'exit' end as kind", ['change']), trx.raw('? as occurred_at, ? as run_id', [bindDate(trx, now), runId]))
+        .select(
+          trx.raw('? as segment_id', [segmentId]),
+          'customer_id',
+          trx.raw("case when ?? = 'added' then 'enter' else 'exit' end as kind", ['change']),
+          trx.raw('? as occurred_at, ? as run_id', [bindDate(trx, now), runId])
+        )
         .where('run_id', runId)
     );
-    await trx(input.tables.segments).where('id', segmentId).update({ member_count: customerCount, last_calculated_at: bindDate(trx, now) });
+    await trx(input.tables.segments)
+      .where('id', segmentId)
+      .update({ member_count: customerCount, last_calculated_at: bindDate(trx, now) });
     const outcome: MaterialiseOutcome = {
       status: skipped > 0 ? 'partial' : 'success',
       customerCount,

@@ -30,7 +30,11 @@ export const recomputePrimary = async (knex: Knex, tables: HostTables, scope: Pr
     await del.delete();
     const q = ranked.clone();
     limit(q, 'm.customer_id');
-    const firstRanked = knex.select('r.customer_id', 'r.segment_id', 'r.priority').select(knex.raw('? as updated_at', [bindDate(knex, now)])).from(q.as('r')).where('r.rn', 1);
+    const firstRanked = knex
+      .select('r.customer_id', 'r.segment_id', 'r.priority')
+      .select(knex.raw('? as updated_at', [bindDate(knex, now)]))
+      .from(q.as('r'))
+      .where('r.rn', 1);
     await insertSelect(knex, TABLES.primarySegment, ['customer_id', 'segment_id', 'priority', 'updated_at'], firstRanked);
   };
   if (scope === 'all') return apply(() => undefined);

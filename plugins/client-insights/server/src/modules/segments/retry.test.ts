@@ -21,16 +21,40 @@ describe('withRetry', () => {
 
   it('gives up after the last attempt and on permanent errors at once', async () => {
     let calls = 0;
-    await expect(withRetry(async () => { calls += 1; throw transient; }, { attempts: 2, baseMs: 1, isTransient: () => true })).rejects.toBe(transient);
+    await expect(
+      withRetry(
+        async () => {
+          calls += 1;
+          throw transient;
+        },
+        { attempts: 2, baseMs: 1, isTransient: () => true }
+      )
+    ).rejects.toBe(transient);
     expect(calls).toBe(2);
     calls = 0;
-    await expect(withRetry(async () => { calls += 1; throw new Error('syntax'); }, { attempts: 5, baseMs: 1, isTransient: () => false })).rejects.toThrow('syntax');
+    await expect(
+      withRetry(
+        async () => {
+          calls += 1;
+          throw new Error('syntax');
+        },
+        { attempts: 5, baseMs: 1, isTransient: () => false }
+      )
+    ).rejects.toThrow('syntax');
     expect(calls).toBe(1);
   });
 
   it('does not wait past the deadline', async () => {
     let calls = 0;
-    await expect(withRetry(async () => { calls += 1; throw transient; }, { attempts: 5, baseMs: 1000, isTransient: () => true, canWait: () => false })).rejects.toBe(transient);
+    await expect(
+      withRetry(
+        async () => {
+          calls += 1;
+          throw transient;
+        },
+        { attempts: 5, baseMs: 1000, isTransient: () => true, canWait: () => false }
+      )
+    ).rejects.toBe(transient);
     expect(calls).toBe(1);
   });
 });

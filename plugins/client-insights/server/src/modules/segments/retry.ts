@@ -7,7 +7,13 @@ export const withRetry = async <T>(
     isTransient,
     canWait = () => true,
     onRetry,
-  }: { attempts: number; baseMs: number; isTransient(error: unknown): boolean; canWait?(ms: number): boolean; onRetry?(error: unknown, attempt: number, delayMs: number): void }
+  }: {
+    attempts: number;
+    baseMs: number;
+    isTransient(error: unknown): boolean;
+    canWait?(ms: number): boolean;
+    onRetry?(error: unknown, attempt: number, delayMs: number): void;
+  }
 ): Promise<T> => {
   for (let attempt = 1; ; attempt += 1) {
     try {

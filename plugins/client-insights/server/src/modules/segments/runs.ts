@@ -34,11 +34,19 @@ export const toResult = (r: any): SegmentResult => ({
   executionTime: numOrNull(r.execution_time_ms),
   customerCount: numOrNull(r.customer_count),
   skipped: numOrNull(r.skipped_count),
-  changes: r.added_count === null || r.added_count === undefined ? null : { added: Number(r.added_count), removed: Number(r.removed_count), kept: Number(r.kept_count) },
+  changes:
+    r.added_count === null || r.added_count === undefined
+      ? null
+      : { added: Number(r.added_count), removed: Number(r.removed_count), kept: Number(r.kept_count) },
   statistics:
     r.total_revenue === null || r.total_revenue === undefined
       ? null
-      : { avgOrderValue: numOrNull(r.avg_order_value), totalRevenue: Number(r.total_revenue), orderCount: Number(r.order_count), churnRate: numOrNull(r.churn_rate) },
+      : {
+          avgOrderValue: numOrNull(r.avg_order_value),
+          totalRevenue: Number(r.total_revenue),
+          orderCount: Number(r.order_count),
+          churnRate: numOrNull(r.churn_rate),
+        },
   error: r.error ?? null,
   scheduleSlot: r.schedule_slot ?? null,
   node: r.node ?? null,
@@ -71,7 +79,11 @@ export const createRun = async (knex: Knex, segmentId: number, trigger: Trigger,
 
 export const getRun = async (knex: Knex, ref: string | number) => {
   const text = String(ref);
-  return (await knex(TABLES.segmentRuns).where(/^\d+$/.test(text) ? { id: Number(text) } : { execution_id: text }).first()) ?? null;
+  return (
+    (await knex(TABLES.segmentRuns)
+      .where(/^\d+$/.test(text) ? { id: Number(text) } : { execution_id: text })
+      .first()) ?? null
+  );
 };
 
 /** Claims a queued (or interrupted running) run; 0 when it was cancelled or finished meanwhile. */
@@ -80,12 +92,22 @@ export const markRunning = async (knex: Knex, runId: number, now: Date): Promise
     await knex(TABLES.segmentRuns)
       .where('id', runId)
       .whereIn('status', ACTIVE_STATUSES)
-      .update({ status: 'running', phase: 'matching', progress: 0.05, attempts: knex.raw('attempts + 1'), executed_at: bindDate(knex, now), error: null, node: NODE })
+      .update({
+        status: 'running',
+        phase: 'matching',
+        progress: 0.05,
+        attempts: knex.raw('attempts + 1'),
+        executed_at: bindDate(knex, now),
+        error: null,
+        node: NODE,
+      })
   );
 
 /** `fraction`: 0..1. */
 export const setProgress = (knex: Knex, runId: number, phase: Phase, fraction: number) =>
-  knex(TABLES.segmentRuns).where('id', runId).update({ phase, progress: clampProgress(fraction) });
+  knex(TABLES.segmentRuns)
+    .where('id', runId)
+    .update({ phase, progress: clampProgress(fraction) });
 
 export const cancelRequested = async (knex: Knex, runId: number): Promise<boolean> => {
   const row = await knex(TABLES.segmentRuns).where('id', runId).first('cancel_requested_at');
@@ -147,7 +169,10 @@ export const listRuns = async (knex: Knex, segmentIds: number[] | null, page: Pa
   const base = knex(TABLES.segmentRuns);
   if (segmentIds) base.whereIn('segment_id', segmentIds.length ? segmentIds : [-1]);
   const total = Number((await base.clone().count({ n: '*' }).first())?.n ?? 0);
-  const rows = await base.orderBy('id', 'desc').limit(page.pageSize).offset((page.page - 1) * page.pageSize);
+  const rows = await base
+    .orderBy('id', 'desc')
+    .limit(page.pageSize)
+    .offset((page.page - 1) * page.pageSize);
   return { data: rows.map(toResult), meta: { pagination: pagination(page, total) } };
 };
 
@@ -165,11 +190,15 @@ export const membersQuery = (knex: Knex, tables: HostTables, run: { id: number; 
           .select('x.customer_id')
           .where({ 'x.segment_id': run.segment_id, 'x.run_id': run.id })
           .modify((q) => {
-            if (filter === 'kept') q.whereNotExists(knex(`${TABLES.segmentChanges} as ch`).select(knex.raw('1')).where({ 'ch.run_id': run.id, 'ch.change': 'added' }).andWhere('ch.customer_id', knex.ref('x.customer_id')));
+            if (filter === 'kept')
+              q.whereNotExists(
+                knex(`${TABLES.segmentChanges} as ch`)
+                  .select(knex.raw('1'))
+                  .where({ 'ch.run_id': run.id, 'ch.change': 'added' })
+                  .andWhere('ch.customer_id', knex.ref('x.customer_id'))
+              );
           });
-  return knex(ids.as('k'))
-    .leftJoin(`${tables.customers} as c`, 'c.id', 'k.customer_id')
-    .leftJoin(`${TABLES.metrics} as mt`, 'mt.customer_id', 'k.customer_id');
+  return knex(ids.as('k')).leftJoin(`${tables.customers} as c`, 'c.id', 'k.customer_id').leftJoin(`${TABLES.metrics} as mt`, 'mt.customer_id', 'k.customer_id');
 };
 
 export const toMember = (r: any) => ({
@@ -184,12 +213,26 @@ export const toMember = (r: any) => ({
   lastOrderAt: iso(r.last_order_at),
 });
 
-export const memberSelect = ['k.customer_id', 'c.document_id', 'c.name', 'c.region', 'c.stage', 'c.lead_source', 'mt.total_spent', 'mt.order_count', 'mt.last_order_at'];
+export const memberSelect = [
+  'k.customer_id',
+  'c.document_id',
+  'c.name',
+  'c.region',
+  'c.stage',
+  'c.lead_source',
+  'mt.total_spent',
+  'mt.order_count',
+  'mt.last_order_at',
+];
 
 export const membersPage = async (knex: Knex, tables: HostTables, run: { id: number; segment_id: number }, filter: MemberFilter, page: Page) => {
   const q = membersQuery(knex, tables, run, filter);
   const total = Number((await q.clone().count({ n: '*' }).first())?.n ?? 0);
-  const rows = await q.select(memberSelect).orderBy('k.customer_id').limit(page.pageSize).offset((page.page - 1) * page.pageSize);
+  const rows = await q
+    .select(memberSelect)
+    .orderBy('k.customer_id')
+    .limit(page.pageSize)
+    .offset((page.page - 1) * page.pageSize);
   return { data: rows.map(toMember), meta: { pagination: pagination(page, total) } };
 };
 
@@ -224,6 +267,11 @@ export const pruneSnapshots = async (knex: Knex, segmentId: number, retain: numb
     .delete();
   // Earlier prunes already emptied older runs: only the runs that just fell out are looked at,
   // each by its primary-key prefix.
-  const fallen = await knex(TABLES.segmentRuns).where('segment_id', segmentId).where('id', '<', oldestKept).orderBy('id', 'desc').limit(Math.max(1, retain) + 20).pluck('id');
+  const fallen = await knex(TABLES.segmentRuns)
+    .where('segment_id', segmentId)
+    .where('id', '<', oldestKept)
+    .orderBy('id', 'desc')
+    .limit(Math.max(1, retain) + 20)
+    .pluck('id');
   if (fallen.length) await knex(TABLES.segmentChanges).whereIn('run_id', fallen.map(Number)).delete();
 };

@@ -21,7 +21,12 @@ export const createRuntime = ({ strapi, knex, tables, config, loadSegments, log 
 
   const reevaluate = async (customerIds: number[]) =>
     reevaluateCustomers(knex(), tables(), ruleEngine(), await loadSegments(), customerIds, { events: events() });
-  const changes = createChangeQueue(knex(), () => config().changeDebounceMs, reevaluate, (error) => log.error(`[client-insights] segment re-evaluation failed (retried on the next pass): ${error.message}`));
+  const changes = createChangeQueue(
+    knex(),
+    () => config().changeDebounceMs,
+    reevaluate,
+    (error) => log.error(`[client-insights] segment re-evaluation failed (retried on the next pass): ${error.message}`)
+  );
 
   /**
    * After a value refresh, re-runs the materialised segments that read the refreshed score fields
@@ -34,7 +39,16 @@ export const createRuntime = ({ strapi, knex, tables, config, loadSegments, log 
       refreshedFields.clear();
       const stale = segmentsReadingFields(await loadSegments(), ruleEngine(), (path) => fields.has(path));
       if (stale.length === 0) return;
-      const materialised = new Set((await knex()(TABLES.segmentCurrent).whereIn('segment_id', stale.map((s) => s.id)).pluck('segment_id')).map(Number));
+      const materialised = new Set(
+        (
+          await knex()(TABLES.segmentCurrent)
+            .whereIn(
+              'segment_id',
+              stale.map((s) => s.id)
+            )
+            .pluck('segment_id')
+        ).map(Number)
+      );
       for (const segment of stale) {
         if (materialised.has(segment.id)) await executor().execute(segment.id, { trigger: 'values', wait: true });
       }

@@ -29,7 +29,6 @@ const keyTaken = (error: unknown, key: string) => {
   return isUniqueViolation(error) || strapiUnique ? ApiError.invalid([{ path: '/key', message: `key "${key}" is already used by another segment` }]) : error;
 };
 
-
 /**
  * The segments service: create, update, remove and execute here; what the viewer may see in
  * access.ts, what the API reads in read-models.ts, the executor, schedules and change trigger in
@@ -48,7 +47,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   };
 
   const checkHierarchy = (candidate: Pick<SegmentRow, 'id' | 'key' | 'type' | 'rule' | 'parentId'>, all: SegmentRow[]) => {
-    const errors = checkPlacement(candidate, all.filter((s) => s.id !== candidate.id), (r) => ruleEngine().referencedSegmentKeys(r));
+    const errors = checkPlacement(
+      candidate,
+      all.filter((s) => s.id !== candidate.id),
+      (r) => ruleEngine().referencedSegmentKeys(r)
+    );
     if (errors.length) throw ApiError.invalid(errors);
   };
 
@@ -56,11 +59,13 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     if (schedule === undefined || schedule === null) return { schedule_cron: null as string | null, schedule_timezone: timezone ?? 'UTC' };
     if (type === 'static') throw ApiError.invalid([{ path: '/schedule', message: 'static segments keep their frozen membership and cannot be scheduled' }]);
     const resolved = resolveSchedule(schedule, timezone ?? 'UTC');
-    if ('error' in resolved) throw ApiError.invalid([{ path: timezone && /time zone/.test(resolved.error) ? '/timezone' : '/schedule', message: resolved.error }]);
+    if ('error' in resolved)
+      throw ApiError.invalid([{ path: timezone && /time zone/.test(resolved.error) ? '/timezone' : '/schedule', message: resolved.error }]);
     return { schedule_cron: resolved.cron, schedule_timezone: timezone ?? 'UTC' };
   };
 
-  const documentIdOf = async (uid: string, id: number) => (await strapi.db.query(uid as any).findOne({ where: { id }, select: ['documentId'] }))?.documentId as string | undefined;
+  const documentIdOf = async (uid: string, id: number) =>
+    (await strapi.db.query(uid as any).findOne({ where: { id }, select: ['documentId'] }))?.documentId as string | undefined;
 
   const reload = async (id: number) => (await findSegments(knex(), tables(), (q) => q.where('s.id', id)))[0];
 
@@ -161,10 +166,14 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     async remove(viewer: Viewer, ref: string | number) {
       const { segment, all } = await access.resolve(viewer, ref);
       const children = all.filter((s) => s.parentId === segment.id);
-      if (children.length) throw ApiError.conflict(`segment "${segment.key}" has child segments (${children.map((c) => c.key).join(', ')}); delete them or move them to another parent first`);
+      if (children.length)
+        throw ApiError.conflict(
+          `segment "${segment.key}" has child segments (${children.map((c) => c.key).join(', ')}); delete them or move them to another parent first`
+        );
       const engine = ruleEngine();
       const dependents = all.filter((s) => s.id !== segment.id && engine.referencedSegmentKeys(s.rule).includes(segment.key));
-      if (dependents.length) throw ApiError.conflict(`segment "${segment.key}" is used by in_segment in ${dependents.map((d) => d.key).join(', ')}; change those rules first`);
+      if (dependents.length)
+        throw ApiError.conflict(`segment "${segment.key}" is used by in_segment in ${dependents.map((d) => d.key).join(', ')}; change those rules first`);
       // Its runs and the change trigger write its rows under the segment's lock, and primary segments
       // have one writer at a time: both locks are held from before the transaction until its commit.
       const k = knex();

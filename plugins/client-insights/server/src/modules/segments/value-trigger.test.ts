@@ -29,7 +29,11 @@ describe('segments a value refresh makes stale', () => {
   });
 
   it('names the fields a rule reads', () => {
-    expect(ruleEngine().referencedFields({ or: [score('score.r'), { and: [stage, { in_segment: ['x'] }] }] }).sort()).toEqual(['customer.stage', 'score.r']);
+    expect(
+      ruleEngine()
+        .referencedFields({ or: [score('score.r'), { and: [stage, { in_segment: ['x'] }] }] })
+        .sort()
+    ).toEqual(['customer.stage', 'score.r']);
   });
 });
 
@@ -37,10 +41,13 @@ describe('coalescing task', () => {
   it('runs once at a time; requests during a run make exactly one more run', async () => {
     let runs = 0;
     let release!: () => void;
-    const task = createCoalescingTask(async () => {
-      runs += 1;
-      if (runs === 1) await new Promise<void>((resolve) => (release = resolve));
-    }, () => undefined);
+    const task = createCoalescingTask(
+      async () => {
+        runs += 1;
+        if (runs === 1) await new Promise<void>((resolve) => (release = resolve));
+      },
+      () => undefined
+    );
     const first = task.request();
     void task.request();
     void task.request();
@@ -54,10 +61,13 @@ describe('coalescing task', () => {
   it('hands errors to onError and keeps working', async () => {
     const errors: string[] = [];
     let calls = 0;
-    const task = createCoalescingTask(async () => {
-      calls += 1;
-      if (calls === 1) throw new Error('first fails');
-    }, (e) => void errors.push(e.message));
+    const task = createCoalescingTask(
+      async () => {
+        calls += 1;
+        if (calls === 1) throw new Error('first fails');
+      },
+      (e) => void errors.push(e.message)
+    );
     await task.request();
     await task.request();
     expect([calls, errors]).toEqual([2, ['first fails']]);

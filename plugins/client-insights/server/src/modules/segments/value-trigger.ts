@@ -13,7 +13,7 @@ export const segmentsReadingFields = (segments: SegmentRow[], engine: RuleEngine
   const dynamic = segments.filter((s) => s.type === 'dynamic' && s.status === 'active');
   const affected = new Set(dynamic.filter((s) => engine.referencedFields(effectiveRule(s, byId)).some(fields)).map((s) => s.key));
   // Dependents through in_segment (an ancestor's in_segment is in the effective rule), to a fixed point.
-  for (let grew = true; grew; ) {
+  for (let grew = true; grew;) {
     grew = false;
     for (const s of dynamic) {
       if (affected.has(s.key)) continue;

@@ -12,8 +12,6 @@ import type { bulkTagSchema, createTagSchema, RuleRun, updateTagSchema } from '.
 import { keyFromName } from '../../../../shared/keys';
 import { ApiError, prefixed } from '../../core/http/errors';
 
-
-
 const parseJson = (v: unknown) => {
   if (typeof v !== 'string') return v ?? null;
   try {
@@ -31,8 +29,7 @@ const usesTag = (rule: unknown, slug: string): boolean => {
 };
 
 /** "Counts" assignments: unexpired ones. */
-const live = (knex: Knex, alias: string, now: Date) =>
-  knex.raw(`(${alias}.expires_at is null or ${alias}.expires_at > ?)`, [bindDate(knex, now)]);
+const live = (knex: Knex, alias: string, now: Date) => knex.raw(`(${alias}.expires_at is null or ${alias}.expires_at > ?)`, [bindDate(knex, now)]);
 
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   const knex = () => strapi.db.connection;
@@ -107,7 +104,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
     async get(id: number) {
       const row = await getRow(id);
-      const usage = await knex()(`${TABLES.customerTags} as ct`).where('ct.tag_id', id).andWhere(live(knex(), 'ct', new Date())).count({ n: '*' }).first();
+      const usage = await knex()(`${TABLES.customerTags} as ct`)
+        .where('ct.tag_id', id)
+        .andWhere(live(knex(), 'ct', new Date()))
+        .count({ n: '*' })
+        .first();
       return view(row, Number(usage?.n ?? 0), (await lastRuns())[String(id)]);
     },
 
@@ -142,14 +143,14 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       }
       const moved = await changing(async (trx) => {
         const before = await trx(TABLES.customerTags).where('tag_id', targetId).count({ n: '*' }).first();
-        await trx
-          .into(trx.raw('?? (customer_id, tag_id, source, confidence, created_at, expires_at)', [TABLES.customerTags]))
-          .insert(
-            trx(`${TABLES.customerTags} as s`)
-              .where('s.tag_id', sourceId)
-              .whereNotExists(trx(`${TABLES.customerTags} as x`).select(trx.raw('1')).where('x.tag_id', targetId).andWhere('x.customer_id', trx.ref('s.customer_id')))
-              .select('s.customer_id', trx.raw('?', [targetId]), 's.source', 's.confidence', 's.created_at', 's.expires_at')
-          );
+        await trx.into(trx.raw('?? (customer_id, tag_id, source, confidence, created_at, expires_at)', [TABLES.customerTags])).insert(
+          trx(`${TABLES.customerTags} as s`)
+            .where('s.tag_id', sourceId)
+            .whereNotExists(
+              trx(`${TABLES.customerTags} as x`).select(trx.raw('1')).where('x.tag_id', targetId).andWhere('x.customer_id', trx.ref('s.customer_id'))
+            )
+            .select('s.customer_id', trx.raw('?', [targetId]), 's.source', 's.confidence', 's.created_at', 's.expires_at')
+        );
         const after = await trx(TABLES.customerTags).where('tag_id', targetId).count({ n: '*' }).first();
         const removed = Number(await trx(TABLES.customerTags).where('tag_id', sourceId).delete());
         const added = Number(after?.n ?? 0) - Number(before?.n ?? 0);
@@ -195,7 +196,14 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         const candidates = trx
           .from(customers(trx).as('src'))
           .whereNotExists(trx(`${TABLES.customerTags} as x`).select(trx.raw('1')).where('x.tag_id', id).andWhere('x.customer_id', trx.ref('src.customer_id')))
-          .select('src.customer_id', trx.raw('?', [id]), trx.raw('?', ['manual']), trx.raw('null'), trx.raw('?', [bindDate(trx, now)]), trx.raw('?', [expires]));
+          .select(
+            'src.customer_id',
+            trx.raw('?', [id]),
+            trx.raw('?', ['manual']),
+            trx.raw('null'),
+            trx.raw('?', [bindDate(trx, now)]),
+            trx.raw('?', [expires])
+          );
         const before = await trx(TABLES.customerTags).where('tag_id', id).count({ n: '*' }).first();
         await trx.into(trx.raw('?? (customer_id, tag_id, source, confidence, created_at, expires_at)', [TABLES.customerTags])).insert(candidates);
         const after = await trx(TABLES.customerTags).where('tag_id', id).count({ n: '*' }).first();
@@ -216,19 +224,14 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const started = Date.now();
       const result = await changing(async (trx) => {
         const matches = () => matchQuery(trx, rule, { now });
-        const removed = await trx(TABLES.customerTags)
-          .where({ tag_id: id, source: 'rule' })
-          .whereNotIn('customer_id', matches())
-          .delete();
+        const removed = await trx(TABLES.customerTags).where({ tag_id: id, source: 'rule' }).whereNotIn('customer_id', matches()).delete();
         const before = await trx(TABLES.customerTags).where('tag_id', id).count({ n: '*' }).first();
-        await trx
-          .into(trx.raw('?? (customer_id, tag_id, source, confidence, created_at, expires_at)', [TABLES.customerTags]))
-          .insert(
-            trx
-              .from(matches().as('r'))
-              .whereNotExists(trx(`${TABLES.customerTags} as x`).select(trx.raw('1')).where('x.tag_id', id).andWhere('x.customer_id', trx.ref('r.customer_id')))
-              .select('r.customer_id', trx.raw('?', [id]), trx.raw('?', ['rule']), trx.raw('1'), trx.raw('?', [bindDate(trx, now)]), trx.raw('null'))
-          );
+        await trx.into(trx.raw('?? (customer_id, tag_id, source, confidence, created_at, expires_at)', [TABLES.customerTags])).insert(
+          trx
+            .from(matches().as('r'))
+            .whereNotExists(trx(`${TABLES.customerTags} as x`).select(trx.raw('1')).where('x.tag_id', id).andWhere('x.customer_id', trx.ref('r.customer_id')))
+            .select('r.customer_id', trx.raw('?', [id]), trx.raw('?', ['rule']), trx.raw('1'), trx.raw('?', [bindDate(trx, now)]), trx.raw('null'))
+        );
         const after = await trx(TABLES.customerTags).where('tag_id', id).count({ n: '*' }).first();
         const matched = await trx.from(matches().as('r')).count({ n: '*' }).first();
         const counts = { matched: Number(matched?.n ?? 0), added: Number(after?.n ?? 0) - Number(before?.n ?? 0), removed: Number(removed) };
@@ -249,7 +252,15 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       await changing(async (trx) => {
         const exists = await trx(TABLES.customerTags).where({ customer_id: customerId, tag_id: tagId }).first();
         if (exists) await trx(TABLES.customerTags).where({ customer_id: customerId, tag_id: tagId }).update({ source: 'manual', expires_at: expires });
-        else await trx(TABLES.customerTags).insert({ customer_id: customerId, tag_id: tagId, source: 'manual', confidence: null, created_at: bindDate(trx, now), expires_at: expires });
+        else
+          await trx(TABLES.customerTags).insert({
+            customer_id: customerId,
+            tag_id: tagId,
+            source: 'manual',
+            confidence: null,
+            created_at: bindDate(trx, now),
+            expires_at: expires,
+          });
         return { result: null, changes: [{ tagId, customerIds: [customerId], added: exists ? 0 : 1, removed: 0 }] };
       });
       return { customerId, tagId, expiresAt: expires === null ? null : readDate(expires)?.toISOString() };

@@ -22,8 +22,7 @@ export const mergeValueConfig = (current: ValueConfig, update: unknown) => {
   const merged: Record<string, unknown> = { ...current };
   for (const [key, value] of Object.entries(update)) {
     const base = (current as Record<string, unknown>)[key];
-    merged[key] =
-      value && typeof value === 'object' && !Array.isArray(value) && base && typeof base === 'object' ? { ...base, ...value } : value;
+    merged[key] = value && typeof value === 'object' && !Array.isArray(value) && base && typeof base === 'object' ? { ...base, ...value } : value;
   }
   const parsed = valueConfigSchema.safeParse(merged);
   if (parsed.success) return { success: true as const, config: parsed.data };

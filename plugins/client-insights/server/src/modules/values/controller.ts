@@ -44,7 +44,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         async ({ params }) => {
           const job = await values().cancel(params.jobId);
           if (!job) throw ApiError.notFound(`calculation job ${params.jobId} not found`);
-          if (job.status !== 'cancelled' && job.status !== 'running') throw ApiError.conflict(`calculation job ${params.jobId} has already finished (${job.status})`);
+          if (job.status !== 'cancelled' && job.status !== 'running')
+            throw ApiError.conflict(`calculation job ${params.jobId} has already finished (${job.status})`);
           return { data: job };
         },
         (_, { data }) => (data.status === 'running' ? 202 : 200)

@@ -39,8 +39,7 @@ export const featureStatement = (knex: Knex, at: Date, windowDays: number, fromI
   const before = (days: number) => dateParam(knex, new Date(at.getTime() - days * DAY));
   const past = () => sql`o.ordered_at <= ${atP()}`;
   const k = Math.max(1, Math.trunc(sampleEvery));
-  const customers = (alias: string) =>
-    sql`${raw(alias)}.customer_id between ${fromId} and ${toId}${raw(k > 1 ? ` and ${alias}.customer_id % ${k} = 0` : '')}`;
+  const customers = (alias: string) => sql`${raw(alias)}.customer_id between ${fromId} and ${toId}${raw(k > 1 ? ` and ${alias}.customer_id % ${k} = 0` : '')}`;
   // Orders and events from the customers' activity copies (metrics/activity.ts), no link-table joins.
   const orders = sql`select o.customer_id,
       sum(case when ${past()} then 1 else 0 end) as orders,

@@ -74,7 +74,12 @@ const forEachPage = async (knex: Knex, tables: HostTables, statement: (from: num
 const loadFeatures = async (knex: Knex, tables: HostTables, at: Date, windowDays: number, sampleEvery = 1) => {
   const d = FEATURE_NAMES.length;
   const cols = columns([...FEATURE_NAMES, 'customer_id', 'renewal_label', 'upsell_label'] as const);
-  await forEachPage(knex, tables, (from, to) => featureStatement(knex, at, windowDays, from, to, sampleEvery), (row) => cols.push(row));
+  await forEachPage(
+    knex,
+    tables,
+    (from, to) => featureStatement(knex, at, windowDays, from, to, sampleEvery),
+    (row) => cols.push(row)
+  );
   const v = cols.values();
   const rows = cols.length;
   const X = new Float64Array(rows * d);
@@ -108,10 +113,18 @@ const clearAbandonedRuns = async (knex: Knex) => {
  * more than that, side by side (a count(distinct) sorts every buyer: 1.3 s at 1M on PostgreSQL).
  */
 const lettersScoredByValue = async (knex: Knex, runId: number) => {
-  const letters = [['r', 'recency_days'], ['f', 'frequency'], ['m', 'monetary']] as const;
+  const letters = [
+    ['r', 'recency_days'],
+    ['f', 'frequency'],
+    ['m', 'monetary'],
+  ] as const;
   const few = await Promise.all(
     letters.map(async ([, column]) => {
-      const values = await knex(TABLES.valueHistory).where({ run_id: runId, has_orders: 1 }).whereNotNull(column).distinct(column).limit(VALUE_SCORING_MAX_DISTINCT + 1);
+      const values = await knex(TABLES.valueHistory)
+        .where({ run_id: runId, has_orders: 1 })
+        .whereNotNull(column)
+        .distinct(column)
+        .limit(VALUE_SCORING_MAX_DISTINCT + 1);
       return values.length > 0 && values.length <= VALUE_SCORING_MAX_DISTINCT;
     })
   );
@@ -167,7 +180,12 @@ export const refreshValues = async (input: RefreshInput): Promise<RefreshResult>
     // 2. CLV: per-buyer summary (one aggregate, paged by id range), fit on a sample, score everyone.
     await progress(0.3, 'clv');
     const summaryCols = columns(['customer_id', 'x', 'tx', 'age', 'repeat_total', 'total', 'margin', 'risk_tag', 'overdue_amount', 'complaints'] as const);
-    await forEachPage(knex, tables, (from, to) => clvSummaryStatement(knex, runId, now, from, to), (row) => summaryCols.push(row));
+    await forEachPage(
+      knex,
+      tables,
+      (from, to) => clvSummaryStatement(knex, runId, now, from, to),
+      (row) => summaryCols.push(row)
+    );
     const s = summaryCols.values();
     const summary: ClvSummary = {
       x: s.x,
@@ -227,7 +245,18 @@ export const refreshValues = async (input: RefreshInput): Promise<RefreshResult>
     await bulkInsert(
       knex,
       TABLES.valueModelScores,
-      ['run_id', 'customer_id', 'p_alive', 'expected_transactions', 'expected_spend', 'clv', 'clv_method', 'churn_risk', 'renewal_probability', 'upsell_probability'],
+      [
+        'run_id',
+        'customer_id',
+        'p_alive',
+        'expected_transactions',
+        'expected_spend',
+        'clv',
+        'clv_method',
+        'churn_risk',
+        'renewal_probability',
+        'upsell_probability',
+      ],
       rows()
     );
     await analyzeTables(knex, [TABLES.valueModelScores], { always: true });
@@ -248,8 +277,17 @@ export const refreshValues = async (input: RefreshInput): Promise<RefreshResult>
     await knex(TABLES.valueModels).insert([
       modelRow('rfm', config.rfm.scoring.method, config.rfm, null, stats),
       modelRow('clv', clvFit.method, { ...config.clv, marginRate: clvFit.marginRate }, null, { reason: clvFit.reason, buyers: ids.length }),
-      ...(clvFit.bgnbd ? [modelRow('bgnbd', 'mle', clvFit.bgnbd.params, clvFit.bgnbd.logLikelihood, { customers: clvFit.bgnbd.customers, converged: clvFit.bgnbd.converged })] : []),
-      ...(clvFit.gammaGamma ? [modelRow('gamma_gamma', 'mle', clvFit.gammaGamma.params, clvFit.gammaGamma.logLikelihood, { customers: clvFit.gammaGamma.customers, converged: clvFit.gammaGamma.converged })] : []),
+      ...(clvFit.bgnbd
+        ? [modelRow('bgnbd', 'mle', clvFit.bgnbd.params, clvFit.bgnbd.logLikelihood, { customers: clvFit.bgnbd.customers, converged: clvFit.bgnbd.converged })]
+        : []),
+      ...(clvFit.gammaGamma
+        ? [
+            modelRow('gamma_gamma', 'mle', clvFit.gammaGamma.params, clvFit.gammaGamma.logLikelihood, {
+              customers: clvFit.gammaGamma.customers,
+              converged: clvFit.gammaGamma.converged,
+            }),
+          ]
+        : []),
       ...(
         [
           ['renewal', renewal],
@@ -307,7 +345,9 @@ export const refreshValues = async (input: RefreshInput): Promise<RefreshResult>
   } catch (error) {
     // Failed or cancelled before the publish: its rows go, the published scores stay as they were.
     const status = isCancellation(error) ? 'cancelled' : 'failed';
-    await knex(TABLES.valueRuns).where({ id: runId }).update({ status, error: (error as Error).message, finished_at: bindDate(knex, new Date()) });
+    await knex(TABLES.valueRuns)
+      .where({ id: runId })
+      .update({ status, error: (error as Error).message, finished_at: bindDate(knex, new Date()) });
     await knex(TABLES.valueHistory).where({ run_id: runId }).delete();
     await knex(TABLES.valueModelScores).where({ run_id: runId }).delete();
     throw error;

@@ -31,13 +31,17 @@ export const clvBasisOfVersion = async (knex: Knex, modelVersion: string | null)
 export const rfmMatrix = async (knex: Knex) => {
   const runId = await latestRunId(knex);
   const run = runId === null ? null : await knex(TABLES.valueRuns).where({ id: runId }).first();
-  const cells = runId === null
-    ? []
-    : await knex(TABLES.valueHistory)
-        .where({ run_id: runId, has_orders: 1 })
-        .groupBy('r', 'f')
-        .orderBy([{ column: 'r', order: 'desc' }, { column: 'f', order: 'asc' }])
-        .select('r', 'f', knex.raw('count(*) as customers'), knex.raw('avg(monetary_capped) as avg_monetary'));
+  const cells =
+    runId === null
+      ? []
+      : await knex(TABLES.valueHistory)
+          .where({ run_id: runId, has_orders: 1 })
+          .groupBy('r', 'f')
+          .orderBy([
+            { column: 'r', order: 'desc' },
+            { column: 'f', order: 'asc' },
+          ])
+          .select('r', 'f', knex.raw('count(*) as customers'), knex.raw('avg(monetary_capped) as avg_monetary'));
   const quadrantRows = await knex(TABLES.scores).whereNotNull('quadrant').groupBy('quadrant').select('quadrant', knex.raw('count(*) as customers'));
   const quadrants = Object.fromEntries(QUADRANTS.map((q) => [q, 0])) as Record<string, number>;
   for (const row of quadrantRows) quadrants[row.quadrant] = Number(row.customers);
@@ -46,7 +50,12 @@ export const rfmMatrix = async (knex: Knex) => {
     modelVersion: run?.model_version ?? null,
     calculatedAt: run ? readDate(run.started_at) : null,
     stats: run?.stats ? JSON.parse(run.stats) : null,
-    matrix: cells.map((c: any) => ({ r: Number(c.r), f: Number(c.f), customers: Number(c.customers), avgMonetary: Math.round(Number(c.avg_monetary) * 100) / 100 })),
+    matrix: cells.map((c: any) => ({
+      r: Number(c.r),
+      f: Number(c.f),
+      customers: Number(c.customers),
+      avgMonetary: Math.round(Number(c.avg_monetary) * 100) / 100,
+    })),
     quadrants,
   };
 };

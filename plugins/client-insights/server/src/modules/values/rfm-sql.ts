@@ -87,7 +87,10 @@ export const rfmInsertStatement = ({ knex, tables, config, runId, now }: RfmStat
   // memory and time, and all of them together made the orders aggregate spill to disk. Sums skip
   // the rows they do not count (null, not 0: no decimal addition); base turns a missing sum into 0.
   const selected = (columns: Array<[name: string, expr: Sql, used: boolean]>) =>
-    joinSql(columns.filter(([, , used]) => used).map(([name, expr]) => sql`${expr} as ${raw(name)}`), ',\n      ');
+    joinSql(
+      columns.filter(([, , used]) => used).map(([name, expr]) => sql`${expr} as ${raw(name)}`),
+      ',\n      '
+    );
   const paidInPeriod = () => sql`o.status = 'paid' and ${inPeriod('o.ordered_at')}`;
   const orders = sql`select o.customer_id,
       ${selected([
@@ -158,8 +161,7 @@ export const rfmInsertStatement = ({ knex, tables, config, runId, now }: RfmStat
   // Per value: rank = buyers up to and including this value (cumulated) − its own buyers + 1.
   // Counted as integers, so the cumulative sums are integers too (see castInteger).
   const integerCount = castInteger(knex, raw('count(*)')).sql;
-  const cumulativeRank = (column: string, direction: 'asc' | 'desc') =>
-    `(sum(${integerCount}) over (order by b.${column} ${direction}) - count(*) + 1)`;
+  const cumulativeRank = (column: string, direction: 'asc' | 'desc') => `(sum(${integerCount}) over (order by b.${column} ${direction}) - count(*) + 1)`;
   const mRank = 'rank() over (order by b.mv)';
   const thresholds = (column: string, cuts: number[], better: 'lower' | 'higher') => {
     const [c1, c2, c3, c4] = cuts.map(num);

@@ -111,7 +111,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     async customerScore(idOrDocumentId: string) {
       const customers = hostTables(strapi).customers;
       const row = /^\d+$/.test(idOrDocumentId)
-        ? await knex()(customers).where({ id: Number(idOrDocumentId) }).first('id')
+        ? await knex()(customers)
+            .where({ id: Number(idOrDocumentId) })
+            .first('id')
         : await knex()(customers).where({ document_id: idOrDocumentId }).first('id');
       if (!row) return { found: false as const };
       return { found: true as const, score: await customerValueScore(knex(), Number(row.id)) };

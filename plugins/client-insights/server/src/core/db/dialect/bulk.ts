@@ -24,13 +24,7 @@ export const copyText = (value: unknown): string => {
  * truncated in the current transaction, so the rows may be written already frozen (sparing VACUUM
  * a rewrite of every page). Runs on the transaction's connection when `knex` is a transaction.
  */
-export const copyRows = async (
-  knex: Knex,
-  table: string,
-  columns: string[],
-  rows: Iterable<readonly unknown[]>,
-  { freeze = false } = {}
-): Promise<number> => {
+export const copyRows = async (knex: Knex, table: string, columns: string[], rows: Iterable<readonly unknown[]>, { freeze = false } = {}): Promise<number> => {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { from: copyFrom } = require('pg-copy-streams');
   let count = 0;
@@ -60,13 +54,7 @@ export const copyRows = async (
  * Appends many rows to `table`: PostgreSQL COPY (one round trip per batch stream), elsewhere
  * multi-row INSERTs of `chunk` rows. Values are numbers, strings or null.
  */
-export const bulkInsert = async (
-  knex: Knex,
-  table: string,
-  columns: string[],
-  rows: Iterable<Array<number | string | null>>,
-  chunk = 500
-): Promise<number> => {
+export const bulkInsert = async (knex: Knex, table: string, columns: string[], rows: Iterable<Array<number | string | null>>, chunk = 500): Promise<number> => {
   if (dialectOf(knex) === 'postgres') return copyRows(knex, table, columns, rows);
   let count = 0;
   let batch: Record<string, unknown>[] = [];

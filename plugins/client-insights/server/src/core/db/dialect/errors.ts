@@ -17,6 +17,25 @@ export const isUniqueViolation = (error: unknown): boolean => {
 export const isTransientError = (error: unknown): boolean => {
   const e = error as DbError;
   const code = String(e?.code ?? '');
-  if (['40001', '40P01', '55P03', '57P01', '08000', '08003', '08006', 'ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT', 'SQLITE_BUSY', 'SQLITE_LOCKED', 'ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'PROTOCOL_CONNECTION_LOST'].includes(code)) return true;
+  if (
+    [
+      '40001',
+      '40P01',
+      '55P03',
+      '57P01',
+      '08000',
+      '08003',
+      '08006',
+      'ER_LOCK_DEADLOCK',
+      'ER_LOCK_WAIT_TIMEOUT',
+      'SQLITE_BUSY',
+      'SQLITE_LOCKED',
+      'ECONNRESET',
+      'ECONNREFUSED',
+      'EPIPE',
+      'PROTOCOL_CONNECTION_LOST',
+    ].includes(code)
+  )
+    return true;
   return e?.errno === 1213 || e?.errno === 1205 || /Knex: Timeout acquiring a connection/.test(e?.message ?? '');
 };

@@ -11,8 +11,7 @@ export const numberParam = (dialect: Dialect, value: number, integer: boolean): 
  * A whole number as the dialect's integer type. PostgreSQL sums bigints as numeric, whose
  * arithmetic is several times slower than integer arithmetic in expressions over every customer.
  */
-export const castInteger = (knex: Knex, expr: Sql): Sql =>
-  dialectOf(knex) === 'mysql' ? sql`cast(${expr} as signed)` : sql`cast(${expr} as integer)`;
+export const castInteger = (knex: Knex, expr: Sql): Sql => (dialectOf(knex) === 'mysql' ? sql`cast(${expr} as signed)` : sql`cast(${expr} as integer)`);
 
 /** Money (two decimals) in whole cents, as a 64-bit integer: exact on every database. */
 export const moneyCents = (dialect: Dialect, expr: Sql): Sql =>

@@ -99,10 +99,9 @@ export const analyzeTables = async (knex: Knex, tables: string[], { always = fal
   if (dialectOf(knex) !== 'postgres' || !tables.length) return [];
   let names = tables;
   if (!always) {
-    const { rows } = await knex.raw(
-      'select relname from pg_stat_user_tables where relname = any(?) and last_analyze is null and last_autoanalyze is null',
-      [tables]
-    );
+    const { rows } = await knex.raw('select relname from pg_stat_user_tables where relname = any(?) and last_analyze is null and last_autoanalyze is null', [
+      tables,
+    ]);
     names = rows.map((r: { relname: string }) => r.relname);
   }
   // VACUUM also sets the visibility map, so freshly bulk-loaded tables get index-only scans.

@@ -8,9 +8,15 @@ export const textEquals = (dialect: Dialect, expr: Sql, value: string): Sql =>
 
 /** Exact membership in a list of texts (see textEquals). */
 export const textIn = (dialect: Dialect, expr: Sql, values: string[]): Sql => {
-  const list = joinSql(values.map((v) => sql`${v}`), ', ');
+  const list = joinSql(
+    values.map((v) => sql`${v}`),
+    ', '
+  );
   if (dialect !== 'mysql') return sql`${expr} in (${list})`;
-  const binaryList = joinSql(values.map((v) => sql`cast(${v} as binary)`), ', ');
+  const binaryList = joinSql(
+    values.map((v) => sql`cast(${v} as binary)`),
+    ', '
+  );
   return sql`(${expr} in (${list}) and cast(${expr} as binary) in (${binaryList}))`;
 };
 

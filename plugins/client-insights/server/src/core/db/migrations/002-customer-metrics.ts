@@ -1,7 +1,7 @@
 import { datetime, type Migration } from './migration';
 
 /**
- * The metrics.* facts of RULES.md, one row per customer (maintained by metrics/).
+ * The metrics.* facts of docs/rules.md, one row per customer (maintained by metrics/).
  */
 const migration: Migration = {
   id: '002-customer-metrics',

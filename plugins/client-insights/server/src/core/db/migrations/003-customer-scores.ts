@@ -1,7 +1,7 @@
 import { datetime, type Migration } from './migration';
 
 /**
- * The latest score.* values of RULES.md, one row per scored customer (written by values/).
+ * The latest score.* values of docs/rules.md, one row per scored customer (written by values/).
  */
 const migration: Migration = {
   id: '003-customer-scores',

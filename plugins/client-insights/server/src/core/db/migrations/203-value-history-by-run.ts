@@ -12,7 +12,6 @@ const migration: Migration = {
     const name = 'ci_value_score_history_customer_idx';
     if (await indexExists(knex, 'ci_value_score_history', name)) await knex.schema.alterTable('ci_value_score_history', (t) => t.dropIndex([], name));
   },
-
 };
 
 export default migration;

@@ -17,9 +17,9 @@ const KEY_LENGTH = 255;
 const migration: Migration = {
   id: '304-segment-key-unique',
   async up(knex) {
-    const duplicated: string[] = (
-      await knex('segments').whereNotNull('key').groupBy('key').havingRaw('count(*) > 1').select('key')
-    ).map((r: { key: string }) => r.key);
+    const duplicated: string[] = (await knex('segments').whereNotNull('key').groupBy('key').havingRaw('count(*) > 1').select('key')).map(
+      (r: { key: string }) => r.key
+    );
     duplicated.sort();
     for (const key of duplicated) {
       const ids = (await knex('segments').where('key', key).orderBy('id').select('id')).map((r: { id: number }) => Number(r.id));

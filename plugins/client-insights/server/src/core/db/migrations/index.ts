@@ -19,32 +19,11 @@ import m304 from './304-segment-key-unique';
 import m006 from './006-status-attributes-renamed';
 import type { Migration } from './migration';
 
-
 /**
  * Every migration, in the order migrate() applies those a database has not applied yet. Ids are
  * stored in ci_migrations and databases of earlier releases applied theirs in this order: it is
  * history. Never reorder, rename or remove an entry; append new migrations at the end.
  */
-const migrations: Migration[] = [
-  m001,
-  m002,
-  m003,
-  m004,
-  m005,
-  m301,
-  m101,
-  m201,
-  m202,
-  m302,
-  m303,
-  m110,
-  m120,
-  m130,
-  m140,
-  m203,
-  m204,
-  m304,
-  m006,
-];
+const migrations: Migration[] = [m001, m002, m003, m004, m005, m301, m101, m201, m202, m302, m303, m110, m120, m130, m140, m203, m204, m304, m006];
 
 export default migrations;

@@ -36,20 +36,29 @@ export const renameStatusColumns = async (knex: Knex) => {
       await knex.schema.alterTable(table, (t) => t.renameColumn(OLD, to));
       continue;
     }
-    await knex(table).whereNotNull(OLD).update({ [to]: knex.ref(OLD) });
+    await knex(table)
+      .whereNotNull(OLD)
+      .update({ [to]: knex.ref(OLD) });
     for (const name of OLD_INDEXES[table] ?? []) {
       if (await indexExists(knex, table, name)) await knex.schema.alterTable(table, (t) => t.dropIndex([], name));
     }
     await knex.schema.alterTable(table, (t) => t.dropColumn(OLD));
   }
   if (!(await knex.schema.hasTable('admin_permissions'))) return;
-  const rows = await knex('admin_permissions').whereIn('subject', STATUS_RENAMES.map((r) => r.uid)).select('id', 'subject', 'properties');
+  const rows = await knex('admin_permissions')
+    .whereIn(
+      'subject',
+      STATUS_RENAMES.map((r) => r.uid)
+    )
+    .select('id', 'subject', 'properties');
   for (const row of rows) {
     const properties = parse(row.properties);
     if (!Array.isArray(properties?.fields) || !properties.fields.includes(OLD)) continue;
     const to = STATUS_RENAMES.find((r) => r.uid === row.subject)!.to;
     const fields = [...new Set(properties.fields.map((f: string) => (f === OLD ? to : f)))];
-    await knex('admin_permissions').where({ id: row.id }).update({ properties: JSON.stringify({ ...properties, fields }) });
+    await knex('admin_permissions')
+      .where({ id: row.id })
+      .update({ properties: JSON.stringify({ ...properties, fields }) });
   }
 };
 

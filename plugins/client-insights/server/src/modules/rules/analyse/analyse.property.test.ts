@@ -26,7 +26,10 @@ const atom: fc.Arbitrary<unknown> = fc.oneof(
   fc.constantFrom('==', '!=').chain((op) => fc.constantFrom('signed', 'churned', 'application').map((x) => ({ [op]: [v('customer.stage'), x] }))),
   fc.subarray(['signed', 'churned', 'application'], { minLength: 1 }).map((xs) => ({ in: [v('customer.stage'), xs] })),
   fc.tuple(fc.constantFrom('==', '!='), fc.constantFrom('a', 'b', null)).map(([op, x]) => ({ [op]: [v('customer.region'), x] })),
-  fc.tuple(fc.constantFrom('>', '<=', '==', '!='), fc.constantFrom(...DATES, null)).filter(([op, d]) => d !== null || op === '==' || op === '!=').map(([op, d]) => ({ [op]: [v('metrics.last_order_at'), d] })),
+  fc
+    .tuple(fc.constantFrom('>', '<=', '==', '!='), fc.constantFrom(...DATES, null))
+    .filter(([op, d]) => d !== null || op === '==' || op === '!=')
+    .map(([op, d]) => ({ [op]: [v('metrics.last_order_at'), d] })),
   fc.constantFrom('a', 'b').map((t) => ({ has_tag: [t] }))
 );
 
@@ -51,17 +54,15 @@ const facts = fc
     last: fc.constantFrom(null, ...DATES, '2025-03-01T00:00:00.000Z'),
     tags: fc.subarray(['a', 'b']),
   })
-  .map(
-    (f): CustomerFacts => ({
-      customer: { stage: f.stage, region: f.region },
-      metrics: { total_spent: f.spent, order_count: f.count, last_order_at: f.last === null ? null : new Date(f.last) },
-      score: { clv: f.clv },
-      tags: f.tags,
-      segments: [],
-      events: Array.from({ length: f.complaints }, () => ({ type: 'complaint', occurred_at: new Date('2025-01-01T00:00:00Z') })),
-      orders: [],
-    })
-  );
+  .map((f): CustomerFacts => ({
+    customer: { stage: f.stage, region: f.region },
+    metrics: { total_spent: f.spent, order_count: f.count, last_order_at: f.last === null ? null : new Date(f.last) },
+    score: { clv: f.clv },
+    tags: f.tags,
+    segments: [],
+    events: Array.from({ length: f.complaints }, () => ({ type: 'complaint', occurred_at: new Date('2025-01-01T00:00:00Z') })),
+    orders: [],
+  }));
 
 /** The sub-rule a JSON pointer names. */
 const at = (root: unknown, pointer: string): unknown =>

@@ -19,7 +19,9 @@ describe('analyseRule: contradiction', () => {
       kind: 'contradiction',
       conditions: ['/and/0', '/and/1'],
     });
-    expect(analyseRule({ and: [{ in: [v('customer.region'), ['Beijing', 'Shanghai']] }, { in: [v('customer.region'), ['Shenzhen']] }] })[0].kind).toBe('contradiction');
+    expect(analyseRule({ and: [{ in: [v('customer.region'), ['Beijing', 'Shanghai']] }, { in: [v('customer.region'), ['Shenzhen']] }] })[0].kind).toBe(
+      'contradiction'
+    );
     expect(analyseRule({ and: [{ '==': [v('customer.stage'), 'signed'] }, { in: [v('customer.stage'), ['churned', 'application']] }] })).toHaveLength(1);
     expect(analyseRule({ and: [{ '==': [v('customer.stage'), 'signed'] }, { '!=': [v('customer.stage'), 'signed'] }] })).toHaveLength(1);
   });
@@ -32,7 +34,10 @@ describe('analyseRule: contradiction', () => {
     // whole numbers: nothing between 5 and 6
     expect(analyseRule({ and: [{ '>': [v('metrics.order_count'), 5] }, { '<': [v('metrics.order_count'), 6] }] })).toHaveLength(1);
     expect(analyseRule({ and: [{ '>': [spent, 5] }, { '<': [spent, 6] }] })).toEqual([]);
-    expect(analyseRule({ and: [{ has_tag: ['vip'] }, { '!': [{ has_tag: ['vip'] }] }] })[0]).toMatchObject({ kind: 'contradiction', conditions: ['/and/0', '/and/1'] });
+    expect(analyseRule({ and: [{ has_tag: ['vip'] }, { '!': [{ has_tag: ['vip'] }] }] })[0]).toMatchObject({
+      kind: 'contradiction',
+      conditions: ['/and/0', '/and/1'],
+    });
     expect(analyseRule({ and: [{ '>': [spent, 10] }, { '!': { '>': [spent, 5] } }] })[0].conditions).toEqual(['/and/0', '/and/1']);
   });
 
@@ -80,7 +85,10 @@ describe('canonicalForm / fingerprint', () => {
     same({ '<=': [100, spent, 200] }, { and: [{ '<=': [spent, 200] }, { '>=': [spent, 100] }] });
     same({ and: [{ '>': [spent, 100] }, { '>': [spent, 50] }] }, { '>': [spent, 100] });
     same({ '>': [v('metrics.order_count'), 2] }, { '>=': [v('metrics.order_count'), 3] });
-    same({ or: [{ '==': [v('customer.stage'), 'signed'] }, { '==': [v('customer.stage'), 'churned'] }] }, { in: [v('customer.stage'), ['churned', 'signed', 'signed']] });
+    same(
+      { or: [{ '==': [v('customer.stage'), 'signed'] }, { '==': [v('customer.stage'), 'churned'] }] },
+      { in: [v('customer.stage'), ['churned', 'signed', 'signed']] }
+    );
     same({ '>': [v('metrics.last_order_at'), '2025-01-01'] }, { '>': [v('metrics.last_order_at'), '2025-01-01T08:00:00+08:00'] });
     same({ '!': [{ '!': [{ has_tag: ['vip'] }] }] }, { has_tag: ['vip'] });
     same({ '!': [{ '==': [v('customer.region'), 'x'] }] }, { '!==': [v('customer.region'), 'x'] });

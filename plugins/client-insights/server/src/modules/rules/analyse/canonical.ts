@@ -14,7 +14,10 @@ export const stableStringify = (value: unknown): string => {
   if (Array.isArray(value)) return `[${value.map(stableStringify).join(',')}]`;
   if (value && typeof value === 'object') {
     const record = value as Record<string, unknown>;
-    return `{${Object.keys(record).sort().map((k) => `${JSON.stringify(k)}:${stableStringify(record[k])}`).join(',')}}`;
+    return `{${Object.keys(record)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${stableStringify(record[k])}`)
+      .join(',')}}`;
   }
   return JSON.stringify(value);
 };
@@ -22,7 +25,8 @@ export const stableStringify = (value: unknown): string => {
 /** A canonical item: its JSON, and when it is a plain positive constraint, the constraint (for merging). */
 type Item = { json: unknown; constraint?: { operand: Operand; set: ValueSet } };
 
-const sortValues = (values: Value[]) => [...new Set(values)].sort((x, y) => (typeof x === typeof y ? (x < y ? -1 : x > y ? 1 : 0) : typeof x === 'number' ? -1 : 1));
+const sortValues = (values: Value[]) =>
+  [...new Set(values)].sort((x, y) => (typeof x === typeof y ? (x < y ? -1 : x > y ? 1 : 0) : typeof x === 'number' ? -1 : 1));
 
 /** JSON of a null-free constraint set on an operand: `==`, `in`, or one or two bounds. */
 const renderSet = (o: Operand, set: ValueSet): unknown[] => {
@@ -65,7 +69,6 @@ const asOperand = (items: Item[]): Item => {
   }
   return { json };
 };
-
 
 /** Merges the constraints on one operand inside an and (intersection) or an or (union). */
 const mergeConstraints = (kind: 'and' | 'or', items: Item[]): Item[] => {
@@ -123,7 +126,12 @@ const uniqueItems = (items: Item[]): Item[] => {
 const canonItems = (node: RuleNode): Item[] => {
   switch (node.kind) {
     case 'and':
-      return uniqueItems(mergeConstraints('and', node.args.flatMap((child) => canonItems(child).flatMap((i) => spread(i, 'and')))));
+      return uniqueItems(
+        mergeConstraints(
+          'and',
+          node.args.flatMap((child) => canonItems(child).flatMap((i) => spread(i, 'and')))
+        )
+      );
     case 'or': {
       const operands = node.args.flatMap((child) => spread(asOperand(canonItems(child)), 'or'));
       const merged = uniqueItems(mergeConstraints('or', operands));
@@ -162,4 +170,8 @@ export const canonicalOfNode = (node: RuleNode): unknown => asOperand(canonItems
 export const canonicalForm = (rule: unknown): unknown => canonicalOfNode(parseRuleOrThrow(rule));
 
 /** Equal for rules with the same canonical form (hex SHA-256 of its sorted JSON). */
-export const fingerprint = (rule: unknown): string => crypto.createHash('sha256').update(stableStringify(canonicalForm(rule))).digest('hex');
+export const fingerprint = (rule: unknown): string =>
+  crypto
+    .createHash('sha256')
+    .update(stableStringify(canonicalForm(rule)))
+    .digest('hex');

@@ -1,5 +1,5 @@
 /**
- * Static analysis of a valid rule (RULES.md "Validation answer"): branches that can never be
+ * Static analysis of a valid rule (docs/rules.md "Validation answer"): branches that can never be
  * true (`contradiction`), `or` groups that match everyone (`always_true`), and a canonical form /
  * fingerprint so that equivalent rules written differently are recognised (`duplicate`).
  *

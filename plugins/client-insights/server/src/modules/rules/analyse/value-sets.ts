@@ -12,11 +12,22 @@ export type ValueSet =
   | { kind: 'in'; nulls: boolean; values: Value[] }
   | { kind: 'notin'; nulls: boolean; values: Value[] };
 
-const NON_NEGATIVE_FIELDS = new Set(['metrics.order_count', 'metrics.total_spent', 'metrics.renewal_count', 'metrics.overdue_amount', 'metrics.referral_count', 'metrics.complaint_count']);
+const NON_NEGATIVE_FIELDS = new Set([
+  'metrics.order_count',
+  'metrics.total_spent',
+  'metrics.renewal_count',
+  'metrics.overdue_amount',
+  'metrics.referral_count',
+  'metrics.complaint_count',
+]);
 
 /** Identity of an operand: conditions on equal keys constrain the same value. */
 export const operandKey = (o: Operand): string =>
-  o.kind === 'field' || o.kind === 'days_since' ? `${o.kind}:${o.field.path}` : o.kind === 'event_count' ? `event_count:${o.eventType}:${o.days}` : `${o.kind}:${o.days}`;
+  o.kind === 'field' || o.kind === 'days_since'
+    ? `${o.kind}:${o.field.path}`
+    : o.kind === 'event_count'
+      ? `event_count:${o.eventType}:${o.days}`
+      : `${o.kind}:${o.days}`;
 
 export const isDatetime = (o: Operand) => o.kind === 'field' && o.field.type === 'datetime';
 const nonNull = (o: Operand) => o.kind !== 'days_since' && (o.kind !== 'field' || Boolean(o.field.count));
@@ -70,8 +81,7 @@ export const intersect = (a: ValueSet, b: ValueSet): ValueSet => {
   return { kind: 'notin', nulls, values: [...new Set([...a.values, ...(b as { values: Value[] }).values])] };
 };
 
-export const isEmpty = (s: ValueSet): boolean =>
-  !s.nulls && (s.kind === 'in' ? s.values.length === 0 : s.kind === 'range' ? rangeEmpty(s.lo, s.hi) : false);
+export const isEmpty = (s: ValueSet): boolean => !s.nulls && (s.kind === 'in' ? s.values.length === 0 : s.kind === 'range' ? rangeEmpty(s.lo, s.hi) : false);
 
 /** Exact complement when it is one ValueSet (a two-sided range is not), else undefined. */
 export const complement = (s: ValueSet): ValueSet | undefined => {
@@ -125,7 +135,8 @@ export const compareSet = (node: Extract<RuleNode, { kind: 'compare' }>): ValueS
 export const union = (a: ValueSet, b: ValueSet): ValueSet | undefined => {
   if (a.kind === 'in' && b.kind === 'in') return { kind: 'in', nulls: false, values: [...new Set([...a.values, ...b.values])] };
   if (a.kind === 'range' && b.kind === 'range') {
-    const loose = (x: Bound, y: Bound, side: 'lo' | 'hi') => (x.v === y.v ? { v: x.v, incl: x.incl || y.incl } : (side === 'lo' ? x.v < y.v : x.v > y.v) ? x : y);
+    const loose = (x: Bound, y: Bound, side: 'lo' | 'hi') =>
+      x.v === y.v ? { v: x.v, incl: x.incl || y.incl } : (side === 'lo' ? x.v < y.v : x.v > y.v) ? x : y;
     if (a.lo && b.lo && !a.hi && !b.hi) return { kind: 'range', nulls: false, lo: loose(a.lo, b.lo, 'lo') };
     if (a.hi && b.hi && !a.lo && !b.lo) return { kind: 'range', nulls: false, hi: loose(a.hi, b.hi, 'hi') };
   }

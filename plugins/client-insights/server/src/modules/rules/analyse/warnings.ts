@@ -11,7 +11,13 @@ import { compareSet, complement, domainOf, intersect, isDatetime, isEmpty, opera
 const literalText = (o: Operand, l: Literal) => (l === null ? 'null' : typeof l === 'number' && isDatetime(o) ? new Date(l).toISOString() : JSON.stringify(l));
 
 const operandText = (o: Operand) =>
-  o.kind === 'field' ? o.field.path : o.kind === 'days_since' ? `days_since(${o.field.path})` : o.kind === 'event_count' ? `event_count(${o.eventType}, ${o.days})` : `${o.kind}(${o.days})`;
+  o.kind === 'field'
+    ? o.field.path
+    : o.kind === 'days_since'
+      ? `days_since(${o.field.path})`
+      : o.kind === 'event_count'
+        ? `event_count(${o.eventType}, ${o.days})`
+        : `${o.kind}(${o.days})`;
 
 /** A short human reading of a condition, for messages. */
 const describeNode = (node: RuleNode): string => {
@@ -52,8 +58,7 @@ const atomOf = (node: RuleNode): Atom => {
 };
 
 /** Leaves of a group of nested same-kind and/or nodes (a between stays one leaf). */
-const leavesOf = (node: RuleNode, kind: 'and' | 'or'): RuleNode[] =>
-  node.kind === kind ? node.args.flatMap((child) => leavesOf(child, kind)) : [node];
+const leavesOf = (node: RuleNode, kind: 'and' | 'or'): RuleNode[] => (node.kind === kind ? node.args.flatMap((child) => leavesOf(child, kind)) : [node]);
 
 const MAX_WARNINGS = 20;
 
@@ -102,7 +107,9 @@ const checkAnd = (group: RuleNode, atoms: Atom[], out: RuleWarning[]) => {
     for (let j = i + 1; j < atoms.length; j += 1) {
       const [a, b] = [atoms[i], atoms[j]];
       const sameOperand = a.set && b.set && operandKey(a.operand!) === operandKey(b.operand!);
-      const clash = sameOperand ? !emptyWithin(a.operand!, a.set!) && !emptyWithin(b.operand!, b.set!) && emptyWithin(a.operand!, a.set!, b.set!) : a.key === b.negKey;
+      const clash = sameOperand
+        ? !emptyWithin(a.operand!, a.set!) && !emptyWithin(b.operand!, b.set!) && emptyWithin(a.operand!, a.set!, b.set!)
+        : a.key === b.negKey;
       if (clash) out.push(contradictionWarning(group, a, b));
     }
   }
@@ -120,7 +127,9 @@ const checkOr = (group: RuleNode, atoms: Atom[], out: RuleWarning[]) => {
       const [a, b] = [atoms[i], atoms[j]];
       const [ca, cb] = [comp(a), comp(b)];
       const sameOperand = a.set && b.set && operandKey(a.operand!) === operandKey(b.operand!);
-      const covers = sameOperand ? Boolean(ca && cb && !emptyWithin(a.operand!, ca) && !emptyWithin(b.operand!, cb) && emptyWithin(a.operand!, ca, cb)) : a.key === b.negKey;
+      const covers = sameOperand
+        ? Boolean(ca && cb && !emptyWithin(a.operand!, ca) && !emptyWithin(b.operand!, cb) && emptyWithin(a.operand!, ca, cb))
+        : a.key === b.negKey;
       if (covers) out.push(alwaysTrueWarning(group, a, b));
     }
   }
@@ -151,12 +160,14 @@ export const analyseRule = (rule: unknown): RuleWarning[] => {
   const out: RuleWarning[] = [];
   walk(parsed.ast, null, out);
   const seen = new Set<string>();
-  return out.filter((w) => {
-    const key = `${w.kind}:${w.path}:${(w.conditions ?? []).join('|')}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  }).slice(0, MAX_WARNINGS);
+  return out
+    .filter((w) => {
+      const key = `${w.kind}:${w.path}:${(w.conditions ?? []).join('|')}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    })
+    .slice(0, MAX_WARNINGS);
 };
 
 export type SegmentRef = { id?: number; key: string; name: string; rule: unknown };

@@ -4,8 +4,8 @@
  * and the Gauss hypergeometric series 2F1 for |z| < 1.
  */
 const LANCZOS = [
-  0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
-  12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
+  0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012,
+  9.9843695780195716e-6, 1.5056327351493116e-7,
 ];
 const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
 
@@ -33,7 +33,7 @@ export const hyp2f1 = (a: number, b: number, c: number, z: number, maxTerms = 20
   let term = 1;
   let sum = 1;
   for (let k = 0; k < maxTerms; k += 1) {
-    term *= ((a + k) * (b + k)) / ((c + k) * (k + 1)) * z;
+    term *= (((a + k) * (b + k)) / ((c + k) * (k + 1))) * z;
     sum += term;
     if (Math.abs(term) <= 1e-15 * Math.abs(sum)) return sum;
   }

@@ -174,8 +174,7 @@ const aliveOdds = ({ r, alpha, a, b }: BgNbdParams, x: number, tx: number, T: nu
   x > 0 ? (a / (b + x - 1)) * Math.exp((r + x) * (Math.log(alpha + T) - Math.log(alpha + tx))) : 0;
 
 /** P(alive | x, tx, T), eq. (11) of the 2005 paper (with the 2008 note's δ(x>0)). */
-export const probabilityAlive = (params: BgNbdParams, x: number, tx: number, T: number): number =>
-  1 / (1 + aliveOdds(params, x, tx, T));
+export const probabilityAlive = (params: BgNbdParams, x: number, tx: number, T: number): number => 1 / (1 + aliveOdds(params, x, tx, T));
 
 /** E[X(t)] for a customer just acquired, eq. (9). */
 export const expectedTransactions = ({ r, alpha, a, b }: BgNbdParams, t: number): number =>
@@ -199,14 +198,7 @@ export const conditionalExpectedTransactions = (params: BgNbdParams, t: number, 
  * i.e. each period's expected purchases discounted at the per-period rate d. The denominator of
  * eq. (10) does not depend on the period: computed once per customer.
  */
-export const discountedExpectedTransactions = (
-  params: BgNbdParams,
-  horizon: number,
-  discountRate: number,
-  x: number,
-  tx: number,
-  T: number
-): number => {
+export const discountedExpectedTransactions = (params: BgNbdParams, horizon: number, discountRate: number, x: number, tx: number, T: number): number => {
   const denominator = 1 + aliveOdds(params, x, tx, T);
   let previous = 0;
   let total = 0;

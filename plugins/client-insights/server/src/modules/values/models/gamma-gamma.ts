@@ -43,7 +43,8 @@ export const fitGammaGamma = (data: SpendSummary, start: GammaGammaParams = { p:
   // γ scales with the currency; start it at the mean spend so one unit of log-step is sensible.
   const initial = [start.p, start.q, start.gamma * Math.max(meanSpend, 1e-9)].map(Math.log);
   const unpack = (v: number[]): GammaGammaParams => ({ p: Math.exp(v[0]), q: Math.exp(v[1]), gamma: Math.exp(v[2]) });
-  const objective = (v: number[]) => (v.some((vi) => Math.abs(vi) > LOG_BOUND + Math.abs(initial[2])) ? Infinity : -gammaGammaLogLikelihood(unpack(v), data) / Math.max(n, 1));
+  const objective = (v: number[]) =>
+    v.some((vi) => Math.abs(vi) > LOG_BOUND + Math.abs(initial[2])) ? Infinity : -gammaGammaLogLikelihood(unpack(v), data) / Math.max(n, 1);
   const result = minimise(objective, initial, FIT_OPTIONS, 2);
   return { params: unpack(result.x), logLikelihood: -result.fx * n, customers: n, converged: result.converged };
 };

@@ -11,7 +11,7 @@ const simulate = (seed: number, rows: number, weights: number[], intercept: numb
     for (let j = 0; j < d; j += 1) {
       // Mixed scales (counts, amounts) to exercise the standardisation.
       X[i * d + j] = rng.normal() * (j + 1) * 10 + j * 100;
-      z += weights[j] * (X[i * d + j] - j * 100) / ((j + 1) * 10);
+      z += (weights[j] * (X[i * d + j] - j * 100)) / ((j + 1) * 10);
     }
     y[i] = rng.uniform() < 1 / (1 + Math.exp(-z)) ? 1 : 0;
   }

@@ -99,7 +99,7 @@ export const auc = (scores: ArrayLike<number>, labels: ArrayLike<number>): numbe
   const order = Array.from({ length: n }, (_, i) => i).sort((i, j) => scores[i] - scores[j]);
   let positives = 0;
   let rankSum = 0;
-  for (let start = 0; start < n; ) {
+  for (let start = 0; start < n;) {
     let end = start;
     while (end + 1 < n && scores[order[end + 1]] === scores[order[start]]) end += 1;
     const midRank = (start + end) / 2 + 1;
