@@ -20,3 +20,19 @@ export const indexExists = async (knex: Knex, table: string, name: string): Prom
     }
   }
 };
+
+/**
+ * Makes a text column compare case-sensitively, as it does on PostgreSQL and SQLite: MySQL and
+ * MariaDB compare with the column's collation, case-insensitive by default, so a unique index
+ * there would refuse `High-Value` beside `high-value`, two keys the rule language tells apart.
+ * Keeps the column's type and nullability (Strapi's schema sync does not compare collations).
+ */
+export const makeCaseSensitive = async (knex: Knex, table: string, column: string): Promise<void> => {
+  if (dialectOf(knex) !== 'mysql') return;
+  const [rows] = await knex.raw(
+    'select column_type as type, is_nullable as nullable from information_schema.columns where table_schema = database() and table_name = ? and column_name = ?',
+    [table, column]
+  );
+  const { type, nullable } = rows[0] as { type: string; nullable: string };
+  await knex.raw(`alter table ?? modify ?? ${type} character set utf8mb4 collate utf8mb4_bin ${nullable === 'YES' ? 'null' : 'not null'}`, [table, column]);
+};

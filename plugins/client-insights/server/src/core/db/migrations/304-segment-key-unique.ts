@@ -1,3 +1,4 @@
+import { makeCaseSensitive } from '../dialect/schema';
 import type { Migration } from './migration';
 
 /** Strapi's `uid` column is a varchar(255). */
@@ -10,13 +11,14 @@ const KEY_LENGTH = 255;
  * Keys stored twice before this (rows of the `segments` table, Strapi's Segment type) are made
  * unique first, deterministically: the segment with the lowest id keeps its key, each later one
  * becomes `<key>-<id>` (repeated until free). Rules that name such a key with in_segment meant
- * the union of those segments; they now mean the first one. Equality is the database's own (on
- * MySQL/MariaDB the column's case-insensitive collation), so the renaming frees exactly what the
- * index refuses. The plain index of 005 stays (its name is part of the schema tests check).
+ * the union of those segments; they now mean the first one. Keys compare case-sensitively on
+ * every database (in_segment does): on MySQL/MariaDB the column first gets a binary collation, so
+ * the renaming frees exactly what the index refuses. The plain index of 005 stays (its name is part of the schema tests check).
  */
 const migration: Migration = {
   id: '304-segment-key-unique',
   async up(knex) {
+    await makeCaseSensitive(knex, 'segments', 'key');
     const duplicated: string[] = (await knex('segments').whereNotNull('key').groupBy('key').havingRaw('count(*) > 1').select('key')).map(
       (r: { key: string }) => r.key
     );
