@@ -11,6 +11,8 @@
 import fs from 'fs';
 import path from 'path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { valueChartsSchema } from '../../plugins/client-insights/shared/contracts/overview';
+import { migrationSchema, rfmMatrixSchema } from '../../plugins/client-insights/shared/contracts/values';
 import { adminCall, adminLogin, ensureRoleUser } from './api';
 import { median, runAll, screenshot, test } from './harness';
 import { ROOT, startServer, type Server } from './server';
@@ -203,11 +205,11 @@ const recalculate = async () => {
 };
 
 const VALUE_READS = /\/client-insights\/(values\/rfm|values\/migration|overview\/value-charts)(\?|$)/;
-/** What the value reads answer before any calculation. */
+/** What the value reads answer before any calculation (checked against their contracts, as the admin checks them). */
 const NO_SCORES: Record<string, unknown> = {
-  'values/rfm': { runId: null, modelVersion: null, calculatedAt: null, matrix: [], quadrants: {} },
-  'values/migration': { fromRun: null, toRun: null, cells: [] },
-  'overview/value-charts': { points: [], quadrants: [], clvHistogram: [] },
+  'values/rfm': rfmMatrixSchema.parse({ runId: null, modelVersion: null, calculatedAt: null, stats: null, matrix: [], quadrants: {} }),
+  'values/migration': migrationSchema.parse({ fromRun: null, toRun: null, cells: [] }),
+  'overview/value-charts': valueChartsSchema.parse({ points: [], quadrants: [], clvHistogram: [], clv: null }),
 };
 
 test('the first Recalculate on a fresh install draws the charts without an error', async () => {
