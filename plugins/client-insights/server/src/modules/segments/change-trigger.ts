@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { createCoalescingTask } from '../../core/jobs/coalescing';
 import { bindDate, withLock } from '../../core/db/dialect';
 import type { EventBus } from '../../core/events/bus';
 import { segmentLockName } from './executor';
@@ -157,8 +158,6 @@ export const recordPendingChanges = async (trx: Knex, customerIds: number[]): Pr
  */
 export const createChangeQueue = (knex: Knex, debounceMs: () => number, apply: (ids: number[]) => Promise<unknown>, onError: (error: Error) => void) => {
   let timer: NodeJS.Timeout | null = null;
-  let running: Promise<void> | null = null;
-  let again = false;
 
   const pass = async () => {
     for (;;) {
@@ -173,22 +172,11 @@ export const createChangeQueue = (knex: Knex, debounceMs: () => number, apply: (
     }
   };
 
-  const flush = async (): Promise<void> => {
+  const passes = createCoalescingTask(pass, onError);
+  const flush = (): Promise<void> => {
     if (timer) clearTimeout(timer);
     timer = null;
-    if (running) {
-      again = true;
-      return running;
-    }
-    running = (async () => {
-      do {
-        again = false;
-        await pass().catch(onError);
-      } while (again);
-    })().finally(() => {
-      running = null;
-    });
-    return running;
+    return passes.request();
   };
 
   return {
@@ -203,7 +191,7 @@ export const createChangeQueue = (knex: Knex, debounceMs: () => number, apply: (
     flush,
     /** Resolves once no pass is scheduled or running and one pass found nothing left (tests, shutdown). */
     async idle() {
-      while (timer || running) await flush();
+      while (timer || passes.busy()) await flush();
       await flush();
     },
     stop() {

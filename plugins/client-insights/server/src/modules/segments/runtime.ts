@@ -6,7 +6,8 @@ import { createExecutor, type Executor } from './executor';
 import type { SegmentRow } from './repository';
 import { ruleEngine } from './rule-engine';
 import { createScheduleSync, scheduleSlot } from './schedule';
-import { createCoalescingTask, segmentsReadingFields } from './value-trigger';
+import { createCoalescingTask } from '../../core/jobs/coalescing';
+import { segmentsReadingFields } from './value-trigger';
 
 /**
  * What keeps segments current while the app runs: the executor, the schedules (re-read from the

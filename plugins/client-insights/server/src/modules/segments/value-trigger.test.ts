@@ -1,6 +1,7 @@
 import type { SegmentRow } from './repository';
 import { ruleEngine } from './rule-engine';
-import { createCoalescingTask, segmentsReadingFields } from './value-trigger';
+import { createCoalescingTask } from '../../core/jobs/coalescing';
+import { segmentsReadingFields } from './value-trigger';
 
 const seg = (id: number, key: string, rule: unknown, more: Partial<SegmentRow> = {}) =>
   ({ id, key, rule, parentId: null, type: 'dynamic', status: 'active', documentId: `d${id}`, name: key, ...more }) as unknown as SegmentRow;
