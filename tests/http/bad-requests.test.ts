@@ -44,6 +44,10 @@ const BAD: Record<string, Bad> = {
   'segments.execute': { params: { id: 'some-key' }, body: { wait: 'yes' }, pointer: '/wait' },
   'segments.currentCustomers': { params: { id: 'some-key' }, query: 'pageSize=abc', pointer: '/pageSize' },
   'values.rfmMatrix': { query: 'x=1', pointer: '/x' },
+  'jobs.get': { params: { jobId: 'abc' }, pointer: '/jobId' },
+  'jobs.cancel': { params: { jobId: '0' }, pointer: '/jobId' },
+  'exports.start': { body: { source: 'customers', filter: { stage: 'gold' } }, pointer: '/filter/stage' },
+  'exports.file': { params: { jobId: '1.5' }, pointer: '/jobId' },
   'values.calculate': { body: { now: true }, pointer: '/now' },
   'values.calculationStatus': { params: { jobId: 'abc' }, pointer: '/jobId' },
   'values.cancelCalculation': { params: { jobId: '0' }, pointer: '/jobId' },
@@ -72,8 +76,8 @@ describe("every plugin route refuses a bad request in Strapi's error envelope", 
 
   it('covers every route, each answering 400 with the field named by JSON pointer', async () => {
     const routes = pluginRoutes(app);
-    // 43 admin routes, 6 content-API routes of the plugin, 21 under /api/segments in the host.
-    expect(routes.filter((r) => r.as === 'admin')).toHaveLength(43);
+    // 47 admin routes, 6 content-API routes of the plugin, 21 under /api/segments in the host.
+    expect(routes.filter((r) => r.as === 'admin')).toHaveLength(47);
     expect(routes.filter((r) => r.as === 'api')).toHaveLength(27);
     const mounted = mountedPaths(app);
     const failures: string[] = [];

@@ -12,6 +12,17 @@ describe('tag center endpoints', () => {
     });
     return { status: res.status, body: (await res.json()) as any };
   };
+  /** Runs a tag's rule: 202 with its job, then the job followed at /jobs/:id until it ends. */
+  const runRule = async (tagId: number) => {
+    const started = await call('POST', `/tags/${tagId}/run-rule`);
+    expect(started.status).toBe(202);
+    expect(started.body.data).toMatchObject({ kind: 'tags.rule', started: true });
+    for (;;) {
+      const job = await call('GET', `/jobs/${started.body.data.id}`);
+      if (!['queued', 'running'].includes(job.body.data.status)) return job.body.data;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
   const assignments = (tagId: number) =>
     app.strapi.db.connection('ci_customer_tags').where({ tag_id: tagId }).orderBy('customer_id').select('customer_id', 'source');
 
@@ -110,11 +121,12 @@ describe('tag center endpoints', () => {
   it('runs an auto rule: adds matches, removes rule-given tags of non-matches, leaves manual ones', async () => {
     const tag = (await call('POST', '/tags', { name: 'Signed', category: 'basic', rule: { '==': [{ var: 'customer.stage' }, 'signed'] } })).body.data;
     await call('POST', `/tags/${tag.id}/bulk`, { action: 'apply', customerIds: [ids.Chen] }); // manual
-    const first = await call('POST', `/tags/${tag.id}/run-rule`);
-    expect(first.body.data).toMatchObject({ matched: 2, added: 2, removed: 0 });
+    const first = await runRule(tag.id);
+    expect(first).toMatchObject({ status: 'success', phase: 'done', progress: 1 });
+    expect(first.result).toMatchObject({ matched: 2, added: 2, removed: 0 });
     await app.strapi.db.connection('customers').where({ id: ids.Wang }).update({ stage: 'in_service' });
-    const second = await call('POST', `/tags/${tag.id}/run-rule`);
-    expect(second.body.data).toMatchObject({ matched: 1, added: 0, removed: 1 });
+    const second = await runRule(tag.id);
+    expect(second.result).toMatchObject({ matched: 1, added: 0, removed: 1 });
     expect((await assignments(tag.id)).map((r: any) => [Number(r.customer_id), r.source])).toEqual(
       [
         [ids.Li, 'rule'],

@@ -32,6 +32,13 @@ export const TRACKER_PHASES = ['queued', 'starting', 'done'] as const;
 export const REFRESH_PHASES = ['rfm', 'clv', 'propensity', 'scores', 'publish'] as const;
 /** What a value-recalculation job's phase may be. */
 export const VALUE_JOB_PHASES = [...TRACKER_PHASES, ...REFRESH_PHASES] as const;
+/** Phases of a tag's auto-rule run (tags/rule-run.ts), in order. */
+export const TAG_RULE_PHASES = [...TRACKER_PHASES, 'matching', 'assigning'] as const;
+/** Phases of an export (exports/), in order: counting the rows, writing the file. */
+export const EXPORT_PHASES = [...TRACKER_PHASES, 'counting', 'writing'] as const;
+/** Kinds of tracked job (ci_jobs.kind). */
+export const JOB_KINDS = ['values.refresh', 'tags.rule', 'export'] as const;
+export type JobKind = (typeof JOB_KINDS)[number];
 
 /** A run's membership changes: who entered, who left, who stayed. */
 export const MEMBER_CHANGES = ['added', 'removed', 'kept'] as const;

@@ -13,6 +13,8 @@ export default async ({ strapi }: { strapi: Core.Strapi }) => {
   await getService(strapi, 'segments').start();
   // Value-model recalculation on its configured schedule.
   await getService(strapi, 'values').start();
+  // Written export files are deleted a day after they were written.
+  getService(strapi, 'exports').schedulePurge();
   // The OpenAPI document of every plugin route, once Strapi has registered them all (it did before bootstrap).
   getService(strapi, 'docs').build();
 };

@@ -4,5 +4,7 @@ export { overviewApi } from './overview';
 export { rulesApi } from './rules';
 export { segmentsApi } from './segments';
 export { tagsApi } from './tags';
+export { exportsApi } from './exports';
+export { jobsApi } from './jobs';
 export { valuesApi } from './values';
 export * from './http';

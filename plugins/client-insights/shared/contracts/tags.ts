@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { TAG_CATEGORIES, VISIBILITIES } from '../enums';
+import { TAG_CATEGORIES, TAG_RULE_PHASES, VISIBILITIES } from '../enums';
+import { jobSchemaOf } from './jobs';
 import { dataOf, dateTime, endpoint, id, idParams, noBody } from './http';
 
 /** Tag center: the four categories, merge, bulk apply and auto-tag rules. */
@@ -57,6 +58,9 @@ export const tagListQuerySchema = z.object({
 
 export const ruleRunSchema = z.object({ at: z.string(), matched: z.number(), added: z.number(), removed: z.number(), durationMs: z.number() });
 
+/** A run of a tag's auto rule, as a tracked job. */
+export const tagRuleJobSchema = jobSchemaOf(TAG_RULE_PHASES);
+
 export const tagSchema = z.object({
   id: z.number(),
   documentId: z.string(),
@@ -79,8 +83,17 @@ export const tagsApi = {
   get: endpoint({ method: 'GET', path: '/tags/:id', params: idParams, response: dataOf(tagSchema) }),
   update: endpoint({ method: 'PUT', path: '/tags/:id', params: idParams, body: updateTagSchema, response: dataOf(tagSchema) }),
   bulk: endpoint({ method: 'POST', path: '/tags/:id/bulk', params: idParams, body: bulkTagSchema, response: dataOf(z.object({ affected: z.number() })) }),
-  runRule: endpoint({ method: 'POST', path: '/tags/:id/run-rule', params: idParams, body: noBody, response: dataOf(ruleRunSchema) }),
+  /** 202 with the run's job (jobs.ts; its result a RuleRun once it succeeds); `started: false` when one was already going for this tag. */
+  runRule: endpoint({
+    method: 'POST',
+    path: '/tags/:id/run-rule',
+    params: idParams,
+    body: noBody,
+    response: dataOf(tagRuleJobSchema.extend({ started: z.boolean() })),
+    statuses: [202],
+  }),
 };
 
 export type Tag = z.infer<typeof tagSchema>;
 export type RuleRun = z.infer<typeof ruleRunSchema>;
+export type TagRuleJob = z.infer<typeof tagRuleJobSchema>;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { JOB_STATUSES, QUADRANTS, RFM_SEGMENTS, VALUE_JOB_PHASES } from '../enums';
+import { QUADRANTS, RFM_SEGMENTS, VALUE_JOB_PHASES } from '../enums';
+import { jobSchemaOf } from './jobs';
 import { dataOf, endpoint, idText, isoDate, MAX_ID, noBody, noQuery } from './http';
 import { labelsSchema } from './rules';
 
@@ -125,25 +126,8 @@ export type ValueConfig = z.infer<typeof valueConfigSchema>;
  */
 export const valueSettingsUpdateSchema = z.record(z.string(), z.unknown(), { invalid_type_error: 'settings must be a JSON object' });
 
-/** A value-recalculation job (ci_jobs), in the one job model (enums.ts). */
-export const jobSchema = z.object({
-  id: z.number(),
-  kind: z.string(),
-  status: z.enum(JOB_STATUSES),
-  /** The step under way: the tracker's phases around the refresh's own. */
-  phase: z.enum(VALUE_JOB_PHASES).nullable(),
-  /** Fraction done, 0..1. */
-  progress: z.number().min(0).max(1),
-  params: z.unknown(),
-  result: z.unknown(),
-  error: z.string().nullable(),
-  /** A cancel was requested (a running job ends `cancelled` at its next phase). */
-  cancelRequested: z.boolean(),
-  createdAt: isoDate.nullable(),
-  startedAt: isoDate.nullable(),
-  finishedAt: isoDate.nullable(),
-  heartbeatAt: isoDate.nullable(),
-});
+/** A value-recalculation job (ci_jobs), in the one job model (jobs.ts). */
+export const jobSchema = jobSchemaOf(VALUE_JOB_PHASES);
 
 /** A customer's latest value scores (null until scored), as the profile and the value-score endpoint show them. */
 export const scoreFields = {

@@ -97,7 +97,7 @@ export const downloadCsv = async <E extends Endpoint>(endpoint: E, input: Reques
     {
       method: endpoint.method,
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify(input.body ?? {}),
+      body: endpoint.method === 'GET' ? undefined : JSON.stringify(input.body ?? {}),
     }
   );
   if (!res.ok) {

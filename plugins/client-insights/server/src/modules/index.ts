@@ -2,6 +2,7 @@ import events from '../core/events';
 import jobs from '../core/jobs';
 import customers from './customers';
 import docs from './docs';
+import exportsModule from './exports';
 import metrics from './metrics';
 import overview from './overview';
 import rules from './rules';
@@ -10,7 +11,7 @@ import tags from './tags';
 import values from './values';
 
 /** Every capability of the plugin; the root registries spread them. */
-export const modules = { events, jobs, rules, metrics, customers, tags, segments, values, overview, docs };
+export const modules = { events, jobs, rules, metrics, customers, tags, segments, values, overview, exports: exportsModule, docs };
 
 const names = Object.keys(modules) as (keyof typeof modules)[];
 
@@ -25,6 +26,7 @@ export const services = {
   ...segments.services,
   ...values.services,
   ...overview.services,
+  ...exportsModule.services,
   ...docs.services,
 };
 export const controllers = Object.assign({}, ...names.map((name) => modules[name].controllers)) as Record<string, unknown>;

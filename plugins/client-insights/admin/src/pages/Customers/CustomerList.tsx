@@ -101,8 +101,7 @@ export const CustomerList = () => {
               <FollowUpTask filter={query} count={total} />
               {can.export && (
                 <CsvButton
-                  endpoint={customersApi.export}
-                  input={{ body: query }}
+                  request={{ source: 'customers', filter: query }}
                   filename={`customers${Object.entries(filters)
                     .map(([k, v]) => `-${k}-${v}`)
                     .join('')}.csv`}

@@ -35,13 +35,7 @@ const ChangeReport = ({ run, onClose }: { run: SegmentResult; onClose: () => voi
             {CHANGES.map((c) => (
               <Tabs.Content key={c} value={c}>
                 <Flex direction="column" alignItems="stretch" gap={3} paddingTop={3}>
-                  {can.export && (
-                    <CsvButton
-                      endpoint={segmentsApi.exportResult}
-                      input={{ params: { id: run.executionId }, body: { change: c } }}
-                      filename={`run-${run.runId}-${c}.csv`}
-                    />
-                  )}
+                  {can.export && <CsvButton request={{ source: 'segmentResult', result: run.executionId, change: c }} filename={`run-${run.runId}-${c}.csv`} />}
                   <MembersTable of={{ executionId: run.executionId, change: c }} emptyMessage={t('runs.noChange')} />
                 </Flex>
               </Tabs.Content>

@@ -98,11 +98,7 @@ export const SegmentDetailPage = () => {
             title={t('segment.members')}
             actions={
               can.export && s.currentResult ? (
-                <CsvButton
-                  endpoint={segmentsApi.exportResult}
-                  input={{ params: { id: s.currentResult.executionId }, body: {} }}
-                  filename={`${s.key}-members.csv`}
-                />
+                <CsvButton request={{ source: 'segmentResult', result: s.currentResult.executionId }} filename={`${s.key}-members.csv`} />
               ) : undefined
             }
           >

@@ -1,10 +1,10 @@
 import * as React from 'react';
 import { Badge, Box, Button, Flex, IconButton, Table, Tabs, Tbody, Td, Th, Thead, Tr, Typography } from '@strapi/design-system';
 import { ArrowsCounterClockwise, Pencil, Play, Plus, User } from '@strapi/icons';
-import { Layouts, Page, useNotification } from '@strapi/strapi/admin';
+import { Layouts, Page } from '@strapi/strapi/admin';
 import { tagsApi, type Tag } from '../../../../shared/contracts/tags';
 import { TAG_CATEGORIES as CATEGORIES } from '../../../../shared/enums';
-import { errorMessage, useApi, useApiClient } from '../../api/useApi';
+import { useApi } from '../../api/useApi';
 import { useDateTime } from '../../components/Dates';
 import { SectionEmpty, SectionError, SectionLoading } from '../../components/States';
 import { usePermissions } from '../../hooks/usePermissions';
@@ -12,6 +12,7 @@ import { useEnumLabel, useT } from '../../utils/translate';
 import { BulkDialog } from './BulkDialog';
 import { MergeDialog } from './MergeDialog';
 import { TagDialog } from './TagDialog';
+import { useRuleRun } from './useRuleRun';
 
 const TagTable = ({
   tags,
@@ -94,27 +95,13 @@ const TagTable = ({
 export const TagsPage = () => {
   const t = useT();
   const enumLabel = useEnumLabel();
-  const api = useApiClient();
-  const { toggleNotification } = useNotification();
   const { can } = usePermissions();
   const manage = can['tags.manage'];
   const tags = useApi(tagsApi.list, {});
   const [editing, setEditing] = React.useState<Tag | null | 'new'>(null);
   const [bulk, setBulk] = React.useState<Tag | null>(null);
   const [merging, setMerging] = React.useState(false);
-  const [running, setRunning] = React.useState<number | null>(null);
-  const runRule = async (tag: Tag) => {
-    setRunning(tag.id);
-    try {
-      const { data: r } = await api.request(tagsApi.runRule, { params: { id: tag.id }, body: {} });
-      toggleNotification({ type: 'success', message: t('tags.ran', { name: tag.name, matched: r.matched, added: r.added, removed: r.removed }) });
-      tags.reload();
-    } catch (e) {
-      toggleNotification({ type: 'danger', message: errorMessage(e) });
-    } finally {
-      setRunning(null);
-    }
-  };
+  const ruleRun = useRuleRun(() => tags.reload());
   let body: React.ReactNode;
   if (tags.isLoading && !tags.data) body = <SectionLoading />;
   else if (tags.error || !tags.data) body = <SectionError error={tags.error} onRetry={tags.reload} />;
@@ -137,8 +124,8 @@ export const TagsPage = () => {
                 manage={manage}
                 onEdit={setEditing}
                 onBulk={setBulk}
-                onRun={runRule}
-                running={running}
+                onRun={ruleRun.start}
+                running={ruleRun.running}
               />
             </Box>
           </Tabs.Content>
@@ -173,6 +160,7 @@ export const TagsPage = () => {
         }
       />
       <Layouts.Content>
+        {ruleRun.progress && <Box paddingBottom={4}>{ruleRun.progress}</Box>}
         <Box data-testid="ci-tag-center">{body}</Box>
         {editing && <TagDialog tag={editing === 'new' ? null : editing} onClose={() => setEditing(null)} onSaved={done} />}
         {bulk && <BulkDialog tag={bulk} onClose={() => setBulk(null)} onDone={done} />}

@@ -10,6 +10,8 @@ import { UID } from '../constants';
 export const TABLES = {
   migrations: 'ci_migrations',
   jobs: 'ci_jobs',
+  /** An export's file, in written order (exports/). */
+  exportChunks: 'ci_export_chunks',
   /** A customer's tags with source, confidence and expiry (tags/). */
   customerTags: 'ci_customer_tags',
   /** The metrics rollup: the `metrics.*` facts, one row per customer (metrics/rollup.ts). */

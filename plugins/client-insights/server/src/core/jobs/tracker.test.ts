@@ -62,12 +62,15 @@ describe('one job model on ci_jobs', () => {
     expect(Object.keys(await knex('ci_segment_runs').columnInfo())).not.toContain('percent');
   });
 
-  describe('after migration 204', () => {
-    beforeEach(async () => migrationById('204-one-job-model').up(knex));
+  describe('after migrations 204 and 205', () => {
+    beforeEach(async () => {
+      await migrationById('204-one-job-model').up(knex);
+      await migrationById('205-export-jobs').up(knex);
+    });
 
     it('reports queued → running → success with phase and progress as a fraction', async () => {
       const tracker = createJobTracker(knex, quiet);
-      const id = await tracker.create('demo', { a: 1 });
+      const id = await tracker.create('tags.rule', { a: 1 });
       expect(await tracker.get(id)).toMatchObject({ status: 'queued', phase: 'queued', progress: 0, cancelRequested: false });
       const seen: unknown[] = [];
       const result = await tracker.run(id, async (ctx) => {
@@ -87,7 +90,7 @@ describe('one job model on ci_jobs', () => {
 
     it('cancels a queued job at once: it never starts', async () => {
       const tracker = createJobTracker(knex, quiet);
-      const id = await tracker.create('demo');
+      const id = await tracker.create('tags.rule');
       expect(await tracker.cancel(id)).toMatchObject({ status: 'cancelled', cancelRequested: true });
       const work = jest.fn();
       expect(await tracker.run(id, work)).toBeNull();
@@ -99,7 +102,7 @@ describe('one job model on ci_jobs', () => {
       const tracker = createJobTracker(knex, quiet);
       const release = gate();
       const writes: string[] = [];
-      const id = await tracker.start('demo', null, async (ctx) => {
+      const id = await tracker.start('tags.rule', null, async (ctx) => {
         await ctx.progress(0.1, 'loading');
         writes.push('loaded');
         await release.opened;
@@ -119,7 +122,7 @@ describe('one job model on ci_jobs', () => {
 
     it('checkCancelled stops between batches; failures still end failed and reach the caller', async () => {
       const tracker = createJobTracker(knex, quiet);
-      const id = await tracker.create('demo');
+      const id = await tracker.create('tags.rule');
       let batches = 0;
       const outcome = await tracker.run(id, async (ctx) => {
         for (let i = 0; i < 10; i += 1) {
@@ -132,7 +135,7 @@ describe('one job model on ci_jobs', () => {
       expect(batches).toBe(3);
       expect((await tracker.get(id))!.status).toBe('cancelled');
 
-      const failing = await tracker.create('demo');
+      const failing = await tracker.create('tags.rule');
       await expect(tracker.run(failing, async () => Promise.reject(new Error('disk full')))).rejects.toThrow('disk full');
       expect(await tracker.get(failing)).toMatchObject({ status: 'failed', error: 'disk full' });
       expect(new JobCancelledError(null).message).toBe('cancelled');

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { bindDate, readDate } from '../db/dialect';
 import { TABLES } from '../db/tables';
+import type { JobKind } from '../../../../shared/enums';
 import { ACTIVE_STATUSES, clampProgress, isCancellation, JobCancelledError, type JobStatus } from './status';
 
 /**
@@ -13,7 +14,7 @@ import { ACTIVE_STATUSES, clampProgress, isCancellation, JobCancelledError, type
  */
 export type JobRecord = {
   id: number;
-  kind: string;
+  kind: JobKind;
   status: JobStatus;
   /** The step under way: TRACKER_PHASES around the words of the job's kind. */
   phase: string | null;
@@ -23,6 +24,8 @@ export type JobRecord = {
   result: unknown;
   error: string | null;
   cancelRequested: boolean;
+  /** The admin user who started it (null: a schedule, the system or an API token). */
+  requestedBy: number | null;
   createdAt: Date | null;
   startedAt: Date | null;
   finishedAt: Date | null;
@@ -51,6 +54,7 @@ export const createJobTracker = (knex: Knex, log: { error(msg: string): void } =
     result: parse(row.result),
     error: row.error ?? null,
     cancelRequested: row.cancel_requested_at !== null && row.cancel_requested_at !== undefined,
+    requestedBy: row.requested_by === null || row.requested_by === undefined ? null : Number(row.requested_by),
     createdAt: readDate(row.created_at),
     startedAt: readDate(row.started_at),
     finishedAt: readDate(row.finished_at),
@@ -62,9 +66,18 @@ export const createJobTracker = (knex: Knex, log: { error(msg: string): void } =
     return row ? toRecord(row) : null;
   };
 
-  const create = async (kind: string, params: unknown = null): Promise<number> => {
+  const create = async (kind: JobKind, params: unknown = null, requestedBy: number | null = null): Promise<number> => {
     const [inserted] = await knex(TABLE).insert(
-      { kind, status: 'queued', phase: 'queued', progress: 0, params: JSON.stringify(params), created_at: now(), heartbeat_at: now() },
+      {
+        kind,
+        status: 'queued',
+        phase: 'queued',
+        progress: 0,
+        params: JSON.stringify(params),
+        requested_by: requestedBy,
+        created_at: now(),
+        heartbeat_at: now(),
+      },
       ['id']
     );
     return Number(typeof inserted === 'object' ? inserted.id : inserted);
@@ -130,9 +143,9 @@ export const createJobTracker = (knex: Knex, log: { error(msg: string): void } =
     return get(id);
   };
 
-  /** The queued or running job of `kind` whose process is alive; stale ones are marked failed. */
-  const active = async (kind: string): Promise<JobRecord | null> => {
-    const rows = await knex(TABLE).where({ kind }).whereIn('status', ACTIVE_STATUSES).orderBy('id', 'desc');
+  /** The queued or running job of `kind` (narrowed by `where`) whose process is alive; stale ones are marked failed. */
+  const active = async (kind: JobKind, where: (q: Knex.QueryBuilder) => void = () => undefined): Promise<JobRecord | null> => {
+    const rows = await knex(TABLE).where({ kind }).whereIn('status', ACTIVE_STATUSES).where(where).orderBy('id', 'desc');
     let alive: JobRecord | null = null;
     for (const row of rows) {
       const job = toRecord(row);
@@ -147,15 +160,15 @@ export const createJobTracker = (knex: Knex, log: { error(msg: string): void } =
   };
 
   /** Creates job `kind` and runs `fn` in the background; the promise resolves with the job id. */
-  const start = async <T>(kind: string, params: unknown, fn: (ctx: JobContext) => Promise<T>): Promise<number> => {
-    const id = await create(kind, params);
+  const start = async <T>(kind: JobKind, params: unknown, fn: (ctx: JobContext) => Promise<T>, requestedBy: number | null = null): Promise<number> => {
+    const id = await create(kind, params, requestedBy);
     setImmediate(() => {
       run(id, fn).catch((error) => log.error(`[client-insights] job ${kind} #${id} failed: ${(error as Error).message}`));
     });
     return id;
   };
 
-  const latest = async (kind: string): Promise<JobRecord | null> => {
+  const latest = async (kind: JobKind): Promise<JobRecord | null> => {
     const row = await knex(TABLE).where({ kind }).orderBy('id', 'desc').first();
     return row ? toRecord(row) : null;
   };

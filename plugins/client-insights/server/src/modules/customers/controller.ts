@@ -5,6 +5,7 @@ import { ApiError } from '../../core/http/errors';
 import { respond } from '../../core/http/respond';
 import { seesContact } from '../../core/http/viewer';
 import { getService } from '../../get-service';
+import { exportFilename } from '../exports/filename';
 import { csvFormatOf } from '../segments/csv-locale';
 
 /**
@@ -22,9 +23,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     list: (ctx) => respond(ctx, customersApi.list, ({ query, viewer }) => customers().list(query, seesContact(viewer))),
     export: (ctx) =>
       respond(ctx, customersApi.export, async ({ query, body, viewer }) => {
-        const stream = await customers().exportCsv(body, seesContact(viewer), csvFormatOf(query, ctx.get('accept-language')));
+        const { stream } = await customers().exportCsv(body, seesContact(viewer), csvFormatOf(query, ctx.get('accept-language')));
         ctx.set('content-type', 'text/csv; charset=utf-8');
-        ctx.set('content-disposition', 'attachment; filename="customers.csv"');
+        ctx.set('content-disposition', `attachment; filename="${exportFilename({ source: 'customers', filter: body })}"`);
         return stream;
       }),
     followUpTasks: (ctx) =>

@@ -4,7 +4,7 @@ import { bindDate, readDate } from '../../core/db/dialect';
 import { hostTables, TABLES } from '../../core/db/tables';
 import type { Knex } from 'knex';
 import { whereRetention } from '../overview/retention';
-import { csvStream } from '../segments/csv';
+import { csvStream, type CsvExport } from '../segments/csv';
 import { csvFormatter, type CsvFormat } from '../segments/csv-locale';
 import { clvBasisOfVersion, latestRunId, migrationRuns } from '../values/reports';
 import { maskContact, searchableColumns } from './mask';
@@ -153,9 +153,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       };
     },
 
-    /** Every customer of the list as CSV, newest first like the list, streamed by id keyset. */
-    async exportCsv(filter: CustomerFilter, sensitive: boolean, format?: CsvFormat) {
+    /** Every customer of the list as CSV, newest first like the list, streamed by id keyset; `total` is their number. */
+    async exportCsv(filter: CustomerFilter, sensitive: boolean, format?: CsvFormat): Promise<CsvExport> {
       const { base } = await matching(filter, sensitive);
+      const total = Number((await base.clone().count({ n: '*' }).first())?.n ?? 0);
       async function* batches() {
         let before: number | null = null;
         for (;;) {
@@ -167,7 +168,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           before = Number(rows[rows.length - 1].id);
         }
       }
-      return csvStream(CUSTOMER_COLUMNS, batches(), format && csvFormatter(format));
+      return { total, stream: await csvStream(CUSTOMER_COLUMNS, batches(), format && csvFormatter(format)) };
     },
 
     /** One open follow-up task per customer of the list (at most FOLLOW_UP_MAX), in one transaction. */

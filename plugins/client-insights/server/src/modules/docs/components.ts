@@ -19,7 +19,9 @@ import {
   updateSegmentSchema,
 } from '../../../../shared/contracts/segments';
 import { createTagSchema, tagSchema, updateTagSchema } from '../../../../shared/contracts/tags';
-import { clvBasisSchema, customerValueScoreSchema, jobSchema, valueConfigSchema } from '../../../../shared/contracts/values';
+import { clvBasisSchema, customerValueScoreSchema, jobSchema as valueJobSchema, valueConfigSchema } from '../../../../shared/contracts/values';
+import { jobSchema } from '../../../../shared/contracts/jobs';
+import { exportJobSchema, exportRequestSchema } from '../../../../shared/contracts/exports';
 import { errorEnvelopeSchema } from '../../../../shared/errors';
 
 /**
@@ -47,6 +49,9 @@ export const NAMED: Record<string, ZodTypeAny> = {
   CreateTag: createTagSchema,
   UpdateTag: updateTagSchema,
   Job: jobSchema,
+  ValueJob: valueJobSchema,
+  ExportJob: exportJobSchema,
+  ExportRequest: exportRequestSchema,
   ValueConfig: valueConfigSchema,
   CustomerValueScore: customerValueScoreSchema,
   ClvBasis: clvBasisSchema,

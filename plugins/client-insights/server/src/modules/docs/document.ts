@@ -2,7 +2,9 @@ import { extendZodWithOpenApi, OpenApiGeneratorV31, OpenAPIRegistry, type Respon
 import { z, type ZodTypeAny } from 'zod';
 import { customersApi } from '../../../../shared/contracts/customers';
 import { docsApi, type OpenApiDocument } from '../../../../shared/contracts/docs';
+import { exportsApi } from '../../../../shared/contracts/exports';
 import { CSV, type Endpoint } from '../../../../shared/contracts/http';
+import { jobsApi } from '../../../../shared/contracts/jobs';
 import { overviewApi } from '../../../../shared/contracts/overview';
 import { rulesApi } from '../../../../shared/contracts/rules';
 import { segmentsApi } from '../../../../shared/contracts/segments';
@@ -36,6 +38,8 @@ export type DocRoute = {
 const CONTRACTS: Record<string, Record<string, Endpoint>> = {
   customers: customersApi,
   docs: docsApi,
+  exports: exportsApi,
+  jobs: jobsApi,
   overview: overviewApi,
   rules: rulesApi,
   segments: segmentsApi,

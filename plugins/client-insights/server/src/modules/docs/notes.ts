@@ -25,6 +25,25 @@ export const NOTES: Record<string, Note> = {
     description: 'Generated from the contracts at startup and cached; `docs/openapi.json` in the repository is the same document.',
   },
 
+  'exports.start': {
+    summary: 'Export the customer list under a filter, or the members of a segment result, as a CSV file written in the background',
+    description:
+      'Needs the `export` action besides `segments.read`. 202 with the job: follow it at `/jobs/{jobId}` (progress is rows written / rows counted; cancel there), then download `/exports/{jobId}/file`. The data is what the asking user may see when they ask. Labels and codes in `locale`, dates in `timeZone`, as the direct exports.',
+  },
+  'exports.file': {
+    summary: "The written file of one's own export",
+    description: `404 for another user's export; 409 until the job has succeeded; 410 once the file was deleted (24 hours after it was written).`,
+  },
+  'jobs.get': {
+    summary: 'A tracked job of any kind (tag-rule run, export, value refresh): status, phase, progress, result',
+    description: 'Answered to callers who may start its kind; an export only to the user who asked for it. Others get 404.',
+  },
+  'jobs.cancel': {
+    summary: 'Cancel a tracked job',
+    description:
+      '200 with the job `cancelled` (it was queued); 202 with it still `running` and `cancelRequested` (it stops at its next check); 409 once it has finished.',
+  },
+
   'overview.counts': { summary: 'Row counts: customers, segments, tags, orders, interactions' },
   'overview.kpis': { summary: 'The KPI board: each figure with its previous period, a monthly series and the rule behind it' },
   'overview.valueCharts': { summary: 'Value charts: the R×M scatter by quadrant, quadrant summaries and the CLV histogram' },
@@ -83,8 +102,9 @@ export const NOTES: Record<string, Note> = {
   'tags.update': { summary: 'Change a tag (not its slug)' },
   'tags.bulk': { summary: "Apply a tag to, or remove it from, a segment's members or listed customers" },
   'tags.runRule': {
-    summary: "Run a tag's rule now: tag the customers it matches, untag those it had tagged that no longer match",
-    description: '400 when the tag has no rule.',
+    summary: "Run a tag's rule: tag the customers it matches, untag those it had tagged that no longer match",
+    description:
+      '202 with the run as a job (poll `/jobs/{jobId}`; its `result` gives matched, added, removed); `started: false` when one was already going for this tag. 400 when the tag has no rule.',
   },
 
   'values.rfmMatrix': { summary: 'The latest R×F matrix with average M and quadrant counts' },

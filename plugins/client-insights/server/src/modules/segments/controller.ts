@@ -2,6 +2,7 @@ import type { Core } from '@strapi/strapi';
 import { segmentsApi } from '../../../../shared/contracts/segments';
 import { respond } from '../../core/http/respond';
 import { getService } from '../../get-service';
+import { exportFilename } from '../exports/filename';
 import { csvFormatOf } from './csv-locale';
 
 /** Admin users act as themselves (visibility applies); content-API callers act for no user. */
@@ -34,9 +35,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       respond(ctx, segmentsApi.resultCustomers, ({ viewer, params, query }) => segments().resultCustomers(viewer, params.id, query.change, query)),
     exportResult: (ctx) =>
       respond(ctx, segmentsApi.exportResult, async ({ viewer, params, query, body: { change } }) => {
-        const stream = await segments().exportCsv(viewer, params.id, change, csvFormatOf(query, ctx.get('accept-language')));
+        const { stream } = await segments().exportCsv(viewer, params.id, change, csvFormatOf(query, ctx.get('accept-language')));
         ctx.set('content-type', 'text/csv; charset=utf-8');
-        ctx.set('content-disposition', `attachment; filename="segment-result-${params.id.replace(/[^A-Za-z0-9-]/g, '')}${change ? `-${change}` : ''}.csv"`);
+        ctx.set('content-disposition', `attachment; filename="${exportFilename({ source: 'segmentResult', result: params.id, change })}"`);
         return stream;
       }),
     currentCustomers: (ctx) => respond(ctx, segmentsApi.currentCustomers, ({ viewer, params, query }) => segments().currentCustomers(viewer, params.id, query)),

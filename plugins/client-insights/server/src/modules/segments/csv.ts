@@ -1,6 +1,9 @@
 import { Readable } from 'stream';
 import type { CsvFormatter } from './csv-locale';
 
+/** A CSV file being streamed, and its number of data rows. */
+export type CsvExport = { total: number; stream: Readable };
+
 /** UTF-8 byte order mark: without it Excel reads a UTF-8 CSV as the system code page and garbles Chinese. */
 export const UTF8_BOM = '\uFEFF';
 

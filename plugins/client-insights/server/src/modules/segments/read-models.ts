@@ -2,12 +2,12 @@ import { TABLES } from '../../core/db/tables';
 import { maskedPage, maskedRows, type Access } from './access';
 import { ApiError } from '../../core/http/errors';
 import type { SegmentsContext } from './context';
-import { csvStream } from './csv';
+import { csvStream, type CsvExport } from './csv';
 import { csvFormatter, type CsvFormat } from './csv-locale';
 import { ancestorRules, buildTree } from './hierarchy';
 import { currentRunId } from './materialise';
 import type { SegmentRow } from './repository';
-import { getRun, listRuns, MEMBER_COLUMNS, memberBatches, membersPage, pagination, toResult, type MemberFilter, type Page } from './runs';
+import { countMembers, getRun, listRuns, MEMBER_COLUMNS, memberBatches, membersPage, pagination, toResult, type MemberFilter, type Page } from './runs';
 import type { Viewer } from './visibility';
 
 /** The segment as the API shows it. */
@@ -72,12 +72,16 @@ export const createReadModels = ({ knex, tables }: SegmentsContext, access: Acce
       return maskedPage(viewer, await membersPage(knex(), tables(), await readModels.snapshotOf(viewer, ref, filter), filter, page));
     },
 
-    async exportCsv(viewer: Viewer, ref: string, filter: MemberFilter, format?: CsvFormat) {
+    async exportCsv(viewer: Viewer, ref: string, filter: MemberFilter, format?: CsvFormat): Promise<CsvExport> {
       const run = await readModels.snapshotOf(viewer, ref, filter);
+      const total = await countMembers(knex(), tables(), run, filter);
       const batches = async function* () {
         for await (const rows of memberBatches(knex(), tables(), run, filter)) yield maskedRows(viewer, rows);
       };
-      return csvStream(MEMBER_COLUMNS as unknown as string[], batches() as AsyncIterable<Record<string, unknown>[]>, format && csvFormatter(format));
+      return {
+        total,
+        stream: await csvStream(MEMBER_COLUMNS as unknown as string[], batches() as AsyncIterable<Record<string, unknown>[]>, format && csvFormatter(format)),
+      };
     },
 
     async currentCustomers(viewer: Viewer, ref: string | number, page: Page) {

@@ -225,9 +225,13 @@ export const memberSelect = [
   'mt.last_order_at',
 ];
 
+/** The number of members (or of those who entered / left / stayed) of a run. */
+export const countMembers = async (knex: Knex, tables: HostTables, run: { id: number; segment_id: number }, filter: MemberFilter) =>
+  Number((await membersQuery(knex, tables, run, filter).count({ n: '*' }).first())?.n ?? 0);
+
 export const membersPage = async (knex: Knex, tables: HostTables, run: { id: number; segment_id: number }, filter: MemberFilter, page: Page) => {
   const q = membersQuery(knex, tables, run, filter);
-  const total = Number((await q.clone().count({ n: '*' }).first())?.n ?? 0);
+  const total = await countMembers(knex, tables, run, filter);
   const rows = await q
     .select(memberSelect)
     .orderBy('k.customer_id')

@@ -12,6 +12,15 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     update: (ctx) => respond(ctx, tagsApi.update, async ({ params, body }) => ({ data: await tags().update(params.id, body) })),
     merge: (ctx) => respond(ctx, tagsApi.merge, async ({ body }) => ({ data: await tags().merge(body.source, body.target) })),
     bulk: (ctx) => respond(ctx, tagsApi.bulk, async ({ params, body }) => ({ data: await tags().bulk(params.id, body) })),
-    runRule: (ctx) => respond(ctx, tagsApi.runRule, async ({ params }) => ({ data: await tags().runRule(params.id) })),
+    runRule: (ctx) =>
+      respond(
+        ctx,
+        tagsApi.runRule,
+        async ({ params, viewer }) => {
+          const { job, started } = await tags().startRuleRun(params.id, viewer.kind === 'admin' ? viewer.userId : null);
+          return { data: { ...job, started } };
+        },
+        202
+      ),
   };
 };

@@ -4,6 +4,7 @@ import { UID } from '../../core/constants';
 import { bindDate, readDate } from '../../core/db/dialect';
 import { hostTables, TABLES } from '../../core/db/tables';
 import type { EventPayloads } from '../../core/events/types';
+import { createJobTracker, type JobContext } from '../../core/jobs/tracker';
 import { getService } from '../../get-service';
 import { matchQuery } from '../rules/compile';
 import { validateRule } from '../rules/validate';
@@ -37,6 +38,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   const customerTable = () => hostTables(strapi).customers;
   const segmentTable = () => hostTables(strapi).segments;
   const store = () => strapi.store({ type: 'plugin', name: 'client-insights', key: 'tag-rule-runs' });
+  const tracker = () => createJobTracker(knex(), strapi.log);
 
   /**
    * `tags.changed` for each change that moved assignments: hooks inside `trx`, listeners once
@@ -81,6 +83,43 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     usage,
     lastRun: run ?? null,
   });
+
+  const ruleOf = (row: any) => {
+    const rule = parseJson(row.rule);
+    if (rule === null) throw ApiError.invalid([{ path: '/rule', message: 'this tag has no auto rule' }]);
+    checkRule(rule);
+    return rule;
+  };
+
+  /**
+   * Runs a tag's auto rule: customers matching it get the tag (source 'rule'); rule-given
+   * assignments of customers who no longer match are removed. Manual ones are never touched. A
+   * cancel request is seen before the one transaction that assigns; once it has begun the run
+   * finishes (nothing half-assigned).
+   */
+  const runRule = async (id: number, rule: unknown, now: Date, ctx?: JobContext): Promise<RuleRun> => {
+    const started = Date.now();
+    await ctx?.progress(0.05, 'matching');
+    const result = await changing(async (trx) => {
+      const matches = () => matchQuery(trx, rule, { now });
+      const removed = await trx(TABLES.customerTags).where({ tag_id: id, source: 'rule' }).whereNotIn('customer_id', matches()).delete();
+      const before = await trx(TABLES.customerTags).where('tag_id', id).count({ n: '*' }).first();
+      await trx.into(trx.raw('?? (customer_id, tag_id, source, confidence, created_at, expires_at)', [TABLES.customerTags])).insert(
+        trx
+          .from(matches().as('r'))
+          .whereNotExists(trx(`${TABLES.customerTags} as x`).select(trx.raw('1')).where('x.tag_id', id).andWhere('x.customer_id', trx.ref('r.customer_id')))
+          .select('r.customer_id', trx.raw('?', [id]), trx.raw('?', ['rule']), trx.raw('1'), trx.raw('?', [bindDate(trx, now)]), trx.raw('null'))
+      );
+      const after = await trx(TABLES.customerTags).where('tag_id', id).count({ n: '*' }).first();
+      const matched = await trx.from(matches().as('r')).count({ n: '*' }).first();
+      const counts = { matched: Number(matched?.n ?? 0), added: Number(after?.n ?? 0) - Number(before?.n ?? 0), removed: Number(removed) };
+      return { result: counts, changes: [{ tagId: id, customerIds: null, added: counts.added, removed: counts.removed }] };
+    });
+    const run: RuleRun = { at: now.toISOString(), ...result, durationMs: Date.now() - started };
+    const runs = await lastRuns();
+    await store().set({ value: { ...runs, [String(id)]: run } });
+    return run;
+  };
 
   const service = {
     /** Every tag with its number of customers (unexpired assignments), one aggregate. */
@@ -213,34 +252,17 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     /**
-     * Runs a tag's auto rule: customers matching it get the tag (source 'rule'); rule-given
-     * assignments of customers who no longer match are removed. Manual ones are never touched.
+     * Starts a run of the tag's auto rule as a tracked job ('tags.rule', read and cancelled at
+     * /jobs/:jobId), or answers the run already going for this tag (never two at once). 400 when
+     * the tag has no rule or its rule is invalid.
      */
-    async runRule(id: number, now = new Date()) {
-      const row = await getRow(id);
-      const rule = parseJson(row.rule);
-      if (rule === null) throw ApiError.invalid([{ path: '/rule', message: 'this tag has no auto rule' }]);
-      checkRule(rule);
-      const started = Date.now();
-      const result = await changing(async (trx) => {
-        const matches = () => matchQuery(trx, rule, { now });
-        const removed = await trx(TABLES.customerTags).where({ tag_id: id, source: 'rule' }).whereNotIn('customer_id', matches()).delete();
-        const before = await trx(TABLES.customerTags).where('tag_id', id).count({ n: '*' }).first();
-        await trx.into(trx.raw('?? (customer_id, tag_id, source, confidence, created_at, expires_at)', [TABLES.customerTags])).insert(
-          trx
-            .from(matches().as('r'))
-            .whereNotExists(trx(`${TABLES.customerTags} as x`).select(trx.raw('1')).where('x.tag_id', id).andWhere('x.customer_id', trx.ref('r.customer_id')))
-            .select('r.customer_id', trx.raw('?', [id]), trx.raw('?', ['rule']), trx.raw('1'), trx.raw('?', [bindDate(trx, now)]), trx.raw('null'))
-        );
-        const after = await trx(TABLES.customerTags).where('tag_id', id).count({ n: '*' }).first();
-        const matched = await trx.from(matches().as('r')).count({ n: '*' }).first();
-        const counts = { matched: Number(matched?.n ?? 0), added: Number(after?.n ?? 0) - Number(before?.n ?? 0), removed: Number(removed) };
-        return { result: counts, changes: [{ tagId: id, customerIds: null, added: counts.added, removed: counts.removed }] };
-      });
-      const run: RuleRun = { at: now.toISOString(), ...result, durationMs: Date.now() - started };
-      const runs = await lastRuns();
-      await store().set({ value: { ...runs, [String(id)]: run } });
-      return run;
+    async startRuleRun(id: number, requestedBy: number | null) {
+      const rule = ruleOf(await getRow(id));
+      const params = { tagId: id };
+      const going = await tracker().active('tags.rule', (q) => q.where('params', JSON.stringify(params)));
+      if (going) return { job: going, started: false };
+      const jobId = await tracker().start('tags.rule', params, (ctx) => runRule(id, rule, new Date(), ctx), requestedBy);
+      return { job: (await tracker().get(jobId))!, started: true };
     },
 
     /** For one customer: add (manual) or remove an assignment. */

@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { PLUGIN_ID } from '../../../../shared/permissions';
+import type { JobKind } from '../../../../shared/enums';
 import { withLock } from '../../core/db/dialect';
 import { hostTables } from '../../core/db/tables';
 import { createJobTracker, type JobContext } from '../../core/jobs/tracker';
@@ -8,7 +9,7 @@ import { defaultValueConfig, mergeValueConfig, valueConfigSchema, type ValueConf
 import { refreshValues, type RefreshInput } from './refresh';
 import { customerValueScore, fittedModels, quadrantMigration, rfmMatrix } from './reports';
 
-export const VALUES_JOB = 'values.refresh';
+export const VALUES_JOB: JobKind = 'values.refresh';
 const SCHEDULE_NAME = 'values.refresh';
 const STORE_KEY = 'value-models';
 

@@ -1,0 +1,25 @@
+import type { Core } from '@strapi/strapi';
+import { exportsApi } from '../../../../shared/contracts/exports';
+import { respond } from '../../core/http/respond';
+import { getService } from '../../get-service';
+import { csvFormatOf } from '../segments/csv-locale';
+
+export default ({ strapi }: { strapi: Core.Strapi }) => {
+  const exportsService = () => getService(strapi, 'exports');
+  return {
+    start: (ctx) =>
+      respond(
+        ctx,
+        exportsApi.start,
+        async ({ viewer, query, body }) => ({ data: await exportsService().start(viewer, body, csvFormatOf(query, ctx.get('accept-language'))) }),
+        202
+      ),
+    file: (ctx) =>
+      respond(ctx, exportsApi.file, async ({ viewer, params }) => {
+        const { filename, stream } = await exportsService().file(viewer, params.jobId);
+        ctx.set('content-type', 'text/csv; charset=utf-8');
+        ctx.set('content-disposition', `attachment; filename="${filename}"`);
+        return stream;
+      }),
+  };
+};

@@ -1,0 +1,115 @@
+import { Readable } from 'stream';
+import type { Core } from '@strapi/strapi';
+import type { ExportFile, ExportRequest } from '../../../../shared/contracts/exports';
+import { bindDate } from '../../core/db/dialect';
+import { TABLES } from '../../core/db/tables';
+import { ApiError } from '../../core/http/errors';
+import { seesContact, type Viewer } from '../../core/http/viewer';
+import { createJobTracker, type JobContext } from '../../core/jobs/tracker';
+import { getService } from '../../get-service';
+import type { CsvExport } from '../segments/csv';
+import type { CsvFormat } from '../segments/csv-locale';
+import { exportFilename } from './filename';
+
+/** How long a written export can be downloaded; then its file is deleted (the job row stays). */
+export const EXPORT_KEEP_HOURS = 24;
+/** Chunks read per query when a file is downloaded. */
+const CHUNKS_PER_READ = 20;
+const PURGE_SCHEDULE = 'exports.purge';
+
+/** Records in whole lines of CSV: line ends outside quoted cells (a cell may hold a line break). */
+const csvRecords = (text: string) => {
+  let records = 0;
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34) quoted = !quoted;
+    else if (c === 10 && !quoted) records++;
+  }
+  return records;
+};
+
+/**
+ * Exports as tracked jobs ('export'): the file is written in the background, batch by batch, into
+ * ci_export_chunks (any node can serve it), with progress as rows written / rows counted and a
+ * cancel seen between batches. Data is chosen with the rights of the user who asked, at the time
+ * they asked (masking, segment visibility), and only they can read the job and download the file.
+ */
+export default ({ strapi }: { strapi: Core.Strapi }) => {
+  const knex = () => strapi.db.connection;
+  const tracker = () => createJobTracker(knex(), strapi.log);
+
+  /** The CSV of a request, as the viewer may see it (the same as the direct export routes answer). */
+  const open = (viewer: Viewer, request: ExportRequest, format: CsvFormat): Promise<CsvExport> =>
+    request.source === 'customers'
+      ? getService(strapi, 'customers').exportCsv(request.filter, seesContact(viewer), format)
+      : getService(strapi, 'segments').exportCsv(viewer, request.result, request.change, format);
+
+  const write = async (jobId: number, request: ExportRequest, csv: CsvExport, ctx: JobContext): Promise<ExportFile> => {
+    let seq = 0;
+    let rows = 0;
+    let bytes = 0;
+    try {
+      await ctx.progress(0, 'writing');
+      for await (const chunk of csv.stream) {
+        const text = String(chunk);
+        await knex()(TABLES.exportChunks).insert({ job_id: jobId, seq: seq++, data: text });
+        bytes += Buffer.byteLength(text);
+        // The first chunk is the header (byte order mark and column names); then one record per row.
+        if (seq > 1) rows += csvRecords(text);
+        await ctx.progress(csv.total > 0 ? rows / csv.total : 1);
+      }
+    } catch (error) {
+      // Cancelled or failed: no partial file is left to download.
+      await knex()(TABLES.exportChunks).where({ job_id: jobId }).delete();
+      throw error;
+    }
+    return { rows, bytes, filename: exportFilename(request), expiresAt: new Date(Date.now() + EXPORT_KEEP_HOURS * 3_600_000).toISOString() };
+  };
+
+  /** Deletes the files of exports finished more than EXPORT_KEEP_HOURS ago; answers how many. */
+  const purge = async (now = new Date()) => {
+    const before = bindDate(knex(), new Date(now.getTime() - EXPORT_KEEP_HOURS * 3_600_000));
+    const expired = knex()(TABLES.jobs).where({ kind: 'export' }).where('finished_at', '<', before).select('id');
+    return Number(await knex()(TABLES.exportChunks).whereIn('job_id', expired).delete());
+  };
+
+  return {
+    /**
+     * Starts an export job for the viewer (an admin user). The request is checked now (unknown or
+     * hidden result, bad filter: 4xx, no job), and its rows counted for progress.
+     */
+    async start(viewer: Viewer, request: ExportRequest, format: CsvFormat) {
+      if (viewer.kind !== 'admin') throw ApiError.forbidden('exports are made for an admin user');
+      const csv = await open(viewer, request, format);
+      const id = await tracker().start('export', { ...request, format, rows: csv.total }, (ctx) => write(ctx.jobId, request, csv, ctx), viewer.userId);
+      return (await tracker().get(id))!;
+    },
+
+    /** The written file of export `jobId` of the viewer, streamed chunk by chunk. */
+    async file(viewer: Viewer, jobId: number) {
+      const job = await tracker().get(jobId);
+      if (!job || job.kind !== 'export' || viewer.kind !== 'admin' || job.requestedBy !== viewer.userId) throw ApiError.notFound(`export ${jobId} not found`);
+      if (job.status !== 'success') throw ApiError.conflict(`export ${jobId} is ${job.status}: there is no file to download`);
+      const file = job.result as ExportFile;
+      const first = await knex()(TABLES.exportChunks).where({ job_id: jobId }).first('seq');
+      if (!first) throw ApiError.gone(`the file of export ${jobId} was deleted ${EXPORT_KEEP_HOURS} hours after it was written; export again`);
+      const db = knex();
+      async function* chunks() {
+        for (let from = 0; ; from += CHUNKS_PER_READ) {
+          const rows = await db(TABLES.exportChunks).where({ job_id: jobId }).where('seq', '>=', from).orderBy('seq').limit(CHUNKS_PER_READ).select('data');
+          for (const row of rows) yield String(row.data);
+          if (rows.length < CHUNKS_PER_READ) return;
+        }
+      }
+      return { filename: file.filename, stream: Readable.from(chunks()) };
+    },
+
+    purge,
+
+    /** Bootstrap: expired files are deleted every hour. */
+    schedulePurge() {
+      getService(strapi, 'scheduler').schedule({ name: PURGE_SCHEDULE, cron: '17 * * * *', run: async () => void (await purge()) });
+    },
+  };
+};
