@@ -1,23 +1,25 @@
 import * as React from 'react';
-import { Box, Checkbox, Flex, NumberInput, SingleSelect, SingleSelectOption, Typography } from '@strapi/design-system';
+import { Box, Checkbox, Flex, SingleSelect, SingleSelectOption, Typography } from '@strapi/design-system';
 import { Drag } from '@strapi/icons';
 import { useIntl } from 'react-intl';
 import { label, useEnumLabel, useT } from '../../utils/translate';
-import { useBuilder } from './context';
+import { NO_MESSAGES, NO_WARNINGS, useBuilder, useBuilderStatus } from './context';
+import { NodeMessages } from './NodeMessages';
 import { NODE_MIME } from './dnd';
-import { operatorsFor, updateNode, type Condition, type Subject } from './model';
+import { operatorsFor, type Condition, type Subject } from './model';
+import { NumberField } from './NumberField';
 import { NodeToolbar, useRowKeys } from './NodeToolbar';
 import { ValueInput } from './ValueInput';
 
-const useSubjectText = () => {
+export const useSubjectText = () => {
   const t = useT();
   const { locale } = useIntl();
-  const { catalogue } = useBuilder();
+  const { fieldByPath } = useBuilder();
   return (s: Subject) => {
     switch (s.kind) {
       case 'field':
       case 'days_since': {
-        const f = catalogue.fields.find((x) => x.path === s.path);
+        const f = fieldByPath.get(s.path);
         const text = label(f?.labels, locale, s.path);
         return s.kind === 'days_since' ? t('builder.subject.days_since', { field: text }) : text;
       }
@@ -37,19 +39,45 @@ const valueType = (c: Condition, fieldType?: string) => {
   return 'number';
 };
 
-export const ConditionRow = ({ condition }: { condition: Condition }) => {
+/** "all time" or "in the last N days": the window of a behaviour count (null days: all time). */
+const WindowPicker = ({ id, days, onChange }: { id: string; days: number | null; onChange: (days: number | null) => void }) => {
+  const t = useT();
+  return (
+    <Flex gap={1} data-testid={`ci-window-${id}`}>
+      <SingleSelect
+        aria-label={t('builder.windowDays')}
+        size="S"
+        value={days === null ? 'all' : 'last'}
+        onChange={(v: string | number) => onChange(v === 'all' ? null : (days ?? 30))}
+      >
+        <SingleSelectOption value="all">{t('builder.window.all')}</SingleSelectOption>
+        <SingleSelectOption value="last">{t('builder.inLast')}</SingleSelectOption>
+      </SingleSelect>
+      {days !== null && (
+        <>
+          <NumberField aria-label={t('builder.windowDays')} name={`days-${id}`} value={days} onChange={onChange} />
+          <Typography>{t('builder.days')}</Typography>
+        </>
+      )}
+    </Flex>
+  );
+};
+
+/** One condition. Memoised: it renders again only when its own node or its messages change. */
+export const ConditionRow = React.memo(function ConditionRow({ condition }: { condition: Condition }) {
   const t = useT();
   const enumLabel = useEnumLabel();
-  const { root, setRoot, catalogue, errors, warnings } = useBuilder();
+  const { update, catalogue, fieldByPath } = useBuilder();
+  const { errors, warnings } = useBuilderStatus();
   const subjectText = useSubjectText();
   const onKeyDown = useRowKeys(condition.id);
   const { subject } = condition;
-  const field = subject.kind === 'field' ? catalogue.fields.find((f) => f.path === subject.path) : undefined;
+  const field = subject.kind === 'field' ? fieldByPath.get(subject.path) : undefined;
   const ops = operatorsFor(subject, field?.operators);
-  const set = (patch: Partial<Condition>) => setRoot(updateNode(root, condition.id, patch));
+  const set = (patch: Partial<Condition>) => update(condition.id, patch);
   const setSubject = (patch: Partial<Subject>) => set({ subject: { ...subject, ...patch } as Subject });
-  const myErrors = errors.get(condition.id) ?? [];
-  const myWarnings = warnings.get(condition.id) ?? [];
+  const myErrors = errors.get(condition.id) ?? NO_MESSAGES;
+  const myWarnings = warnings.get(condition.id) ?? NO_WARNINGS;
   const name = subjectText(subject);
   return (
     <Box
@@ -93,17 +121,7 @@ export const ConditionRow = ({ condition }: { condition: Condition }) => {
           </SingleSelect>
         )}
         {(subject.kind === 'event_count' || subject.kind === 'order_count' || subject.kind === 'order_total') && (
-          <Flex gap={1}>
-            <Typography>{t('builder.inLast')}</Typography>
-            <NumberInput
-              aria-label={t('builder.windowDays')}
-              name={`days-${condition.id}`}
-              value={subject.days ?? undefined}
-              onValueChange={(v: number | undefined) => setSubject({ days: v ?? null } as Partial<Subject>)}
-              placeholder={t('builder.allTime')}
-            />
-            <Typography>{t('builder.days')}</Typography>
-          </Flex>
+          <WindowPicker id={condition.id} days={subject.days} onChange={(days) => setSubject({ days } as Partial<Subject>)} />
         )}
         {ops.length > 1 ? (
           <Box data-testid={`ci-op-${condition.id}`}>
@@ -132,16 +150,7 @@ export const ConditionRow = ({ condition }: { condition: Condition }) => {
           <NodeToolbar id={condition.id} name={name} />
         </Box>
       </Flex>
-      {myErrors.map((m) => (
-        <Typography key={m} variant="pi" textColor="danger600" tag="p" role="alert" data-testid="ci-condition-error">
-          {m}
-        </Typography>
-      ))}
-      {myWarnings.map((m) => (
-        <Typography key={m} variant="pi" textColor="warning700" tag="p" data-testid="ci-condition-warning">
-          {m}
-        </Typography>
-      ))}
+      <NodeMessages errors={myErrors} warnings={myWarnings} />
     </Box>
   );
-};
+});

@@ -11,11 +11,9 @@ const refocus = (id: string, selector = '') =>
 /** Keyboard twins of drag and drop: move up/down, out of / into a group, wrap, remove. */
 export const NodeToolbar = ({ id, name }: { id: string; name: string }) => {
   const t = useT();
-  const { root, setRoot, announce } = useBuilder();
+  const { edit, announce } = useBuilder();
   const act = (fn: typeof moveUp, message: string) => () => {
-    const next = fn(root, id);
-    if (next !== root) {
-      setRoot(next);
+    if (edit((root) => fn(root, id))) {
       announce(message);
       refocus(id);
     }
@@ -51,7 +49,7 @@ export const NodeToolbar = ({ id, name }: { id: string; name: string }) => {
 
 /** Alt+Arrow shortcuts on a focused row. */
 export const useRowKeys = (id: string) => {
-  const { root, setRoot, announce } = useBuilder();
+  const { edit, announce } = useBuilder();
   const t = useT();
   return (e: React.KeyboardEvent) => {
     if (!e.altKey) return;
@@ -59,9 +57,7 @@ export const useRowKeys = (id: string) => {
     if (!fn) return;
     e.preventDefault();
     e.stopPropagation();
-    const next = fn(root, id);
-    if (next !== root) {
-      setRoot(next);
+    if (edit((root) => fn(root, id))) {
       announce(t('builder.moved'));
       refocus(id);
     }
