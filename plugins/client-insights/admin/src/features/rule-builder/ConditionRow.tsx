@@ -6,7 +6,7 @@ import { label, useEnumLabel, useT } from '../../utils/translate';
 import { NO_MESSAGES, NO_WARNINGS, useBuilder, useBuilderStatus } from './context';
 import { NodeMessages } from './NodeMessages';
 import { NODE_MIME } from './dnd';
-import { operatorsFor, type Condition, type Subject } from './model';
+import { findNode, operatorsFor, updateNode, type Condition, type Subject } from './model';
 import { NumberField } from './NumberField';
 import { NodeToolbar, useRowKeys } from './NodeToolbar';
 import { ValueInput } from './ValueInput';
@@ -39,9 +39,12 @@ const valueType = (c: Condition, fieldType?: string) => {
   return 'number';
 };
 
-/** "all time" or "in the last N days": the window of a behaviour count (null days: all time). */
-const WindowPicker = ({ id, days, onChange }: { id: string; days: number | null; onChange: (days: number | null) => void }) => {
+/** "at any time" or "in the last N days": the window of a behaviour count (null days: all time). Memoised like the pieces below: typing a value skips them. */
+const WindowPicker = React.memo(function WindowPicker({ id, subject }: { id: string; subject: Extract<Subject, { days: number | null }> }) {
   const t = useT();
+  const { update } = useBuilder();
+  const { days } = subject;
+  const onChange = (next: number | null) => update(id, { subject: { ...subject, days: next } as Subject });
   return (
     <Flex gap={1} data-testid={`ci-window-${id}`}>
       <SingleSelect
@@ -61,13 +64,74 @@ const WindowPicker = ({ id, days, onChange }: { id: string; days: number | null;
       )}
     </Flex>
   );
-};
+});
+
+const NotToggle = React.memo(function NotToggle({ id, not }: { id: string; not: boolean }) {
+  const t = useT();
+  const { update } = useBuilder();
+  return (
+    <Box data-testid={`ci-not-${id}`}>
+      <Checkbox checked={not} onCheckedChange={(checked: boolean) => update(id, { not: checked === true })}>
+        {t('builder.not')}
+      </Checkbox>
+    </Box>
+  );
+});
+
+const EventTypePicker = React.memo(function EventTypePicker({ id, subject }: { id: string; subject: Extract<Subject, { kind: 'event_count' }> }) {
+  const t = useT();
+  const enumLabel = useEnumLabel();
+  const { update, catalogue } = useBuilder();
+  return (
+    <SingleSelect
+      aria-label={t('builder.eventType')}
+      value={subject.eventType}
+      onChange={(v: string | number) => update(id, { subject: { ...subject, eventType: String(v) } })}
+    >
+      {catalogue.eventTypes.map((e) => (
+        <SingleSelectOption key={e} value={e}>
+          {enumLabel('event', e)}
+        </SingleSelectOption>
+      ))}
+    </SingleSelect>
+  );
+});
+
+/** The operator; a change between list and single operators resets the value (read from the current tree). */
+const OperatorPicker = React.memo(function OperatorPicker({ id, op, ops }: { id: string; op: string; ops: string }) {
+  const t = useT();
+  const { edit } = useBuilder();
+  const list = ops.split(' ');
+  if (list.length <= 1) return <Typography>{t(`op.${list[0]}` as any)}</Typography>;
+  return (
+    <Box data-testid={`ci-op-${id}`}>
+      <SingleSelect
+        aria-label={t('builder.operator')}
+        value={op}
+        onChange={(v: string | number) => {
+          const next = String(v);
+          edit((root) => {
+            const node = findNode(root, id);
+            if (node?.type !== 'condition') return root;
+            const wasList = node.op === 'in' || node.op.startsWith('between');
+            const isList = next === 'in' || next.startsWith('between');
+            return updateNode(root, id, { op: next, value: wasList === isList ? node.value : next === 'within_days' || next === 'before_days' ? 30 : null });
+          });
+        }}
+      >
+        {list.map((o) => (
+          <SingleSelectOption key={o} value={o}>
+            {t(`op.${o}` as any)}
+          </SingleSelectOption>
+        ))}
+      </SingleSelect>
+    </Box>
+  );
+});
 
 /** One condition. Memoised: it renders again only when its own node or its messages change. */
 export const ConditionRow = React.memo(function ConditionRow({ condition }: { condition: Condition }) {
-  const t = useT();
-  const enumLabel = useEnumLabel();
-  const { update, catalogue, fieldByPath } = useBuilder();
+  const { update, fieldByPath } = useBuilder();
   const { errors, warnings } = useBuilderStatus();
   const subjectText = useSubjectText();
   const onKeyDown = useRowKeys(condition.id);
@@ -75,7 +139,6 @@ export const ConditionRow = React.memo(function ConditionRow({ condition }: { co
   const field = subject.kind === 'field' ? fieldByPath.get(subject.path) : undefined;
   const ops = operatorsFor(subject, field?.operators);
   const set = (patch: Partial<Condition>) => update(condition.id, patch);
-  const setSubject = (patch: Partial<Subject>) => set({ subject: { ...subject, ...patch } as Subject });
   const myErrors = errors.get(condition.id) ?? NO_MESSAGES;
   const myWarnings = warnings.get(condition.id) ?? NO_WARNINGS;
   const name = subjectText(subject);
@@ -101,50 +164,13 @@ export const ConditionRow = React.memo(function ConditionRow({ condition }: { co
     >
       <Flex gap={2} wrap="wrap" alignItems="center">
         <Drag aria-hidden style={{ cursor: 'grab' }} />
-        <Box data-testid={`ci-not-${condition.id}`}>
-          <Checkbox checked={condition.not} onCheckedChange={(checked: boolean) => set({ not: checked === true })}>
-            {t('builder.not')}
-          </Checkbox>
-        </Box>
+        <NotToggle id={condition.id} not={condition.not} />
         <Typography fontWeight="bold">{name}</Typography>
-        {subject.kind === 'event_count' && (
-          <SingleSelect
-            aria-label={t('builder.eventType')}
-            value={subject.eventType}
-            onChange={(v: string | number) => setSubject({ eventType: String(v) } as Partial<Subject>)}
-          >
-            {catalogue.eventTypes.map((e) => (
-              <SingleSelectOption key={e} value={e}>
-                {enumLabel('event', e)}
-              </SingleSelectOption>
-            ))}
-          </SingleSelect>
-        )}
+        {subject.kind === 'event_count' && <EventTypePicker id={condition.id} subject={subject} />}
         {(subject.kind === 'event_count' || subject.kind === 'order_count' || subject.kind === 'order_total') && (
-          <WindowPicker id={condition.id} days={subject.days} onChange={(days) => setSubject({ days } as Partial<Subject>)} />
+          <WindowPicker id={condition.id} subject={subject} />
         )}
-        {ops.length > 1 ? (
-          <Box data-testid={`ci-op-${condition.id}`}>
-            <SingleSelect
-              aria-label={t('builder.operator')}
-              value={condition.op}
-              onChange={(v: string | number) => {
-                const op = String(v);
-                const wasList = condition.op === 'in' || condition.op.startsWith('between');
-                const isList = op === 'in' || op.startsWith('between');
-                set({ op, value: wasList === isList ? condition.value : op === 'within_days' || op === 'before_days' ? 30 : null });
-              }}
-            >
-              {ops.map((op) => (
-                <SingleSelectOption key={op} value={op}>
-                  {t(`op.${op}` as any)}
-                </SingleSelectOption>
-              ))}
-            </SingleSelect>
-          </Box>
-        ) : (
-          <Typography>{t(`op.${ops[0]}` as any)}</Typography>
-        )}
+        <OperatorPicker id={condition.id} op={condition.op} ops={ops.join(' ')} />
         <ValueInput condition={condition} fieldType={valueType(condition, field?.type)} onChange={(value) => set({ value })} />
         <Box marginLeft="auto">
           <NodeToolbar id={condition.id} name={name} />

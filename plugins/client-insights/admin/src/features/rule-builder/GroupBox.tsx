@@ -5,7 +5,7 @@ import { useT } from '../../utils/translate';
 import { NO_MESSAGES, NO_WARNINGS, useBuilder, useBuilderStatus } from './context';
 import { NodeMessages } from './NodeMessages';
 import { isBuilderDrag, NODE_MIME, readDrag } from './dnd';
-import { emptyGroup, insertNode, moveNode, type Group } from './model';
+import { emptyGroup, findNode, insertNode, moveNode, type Group } from './model';
 import { ConditionRow } from './ConditionRow';
 import { NodeToolbar, useRowKeys } from './NodeToolbar';
 
@@ -39,14 +39,69 @@ const DropZone = React.memo(function DropZone({ groupId, index }: { groupId: str
   );
 });
 
+/** The group's operator, negation, target toggle and tools; memoised, so typing in a child skips it. */
+const GroupHeader = React.memo(function GroupHeader({
+  id,
+  op,
+  not,
+  active,
+  isRoot,
+  name,
+}: {
+  id: string;
+  op: 'and' | 'or';
+  not: boolean;
+  active: boolean;
+  isRoot: boolean;
+  name: string;
+}) {
+  const t = useT();
+  const { edit, update, setActiveGroup } = useBuilder();
+  const set = (patch: Partial<Group>) => update(id, patch);
+  return (
+    <Flex gap={2} wrap="wrap" alignItems="center">
+      <SingleSelect aria-label={t('builder.group.combine')} value={op} onChange={(v: string | number) => set({ op: v as 'and' | 'or' })} size="S">
+        <SingleSelectOption value="and">{t('builder.group.and')}</SingleSelectOption>
+        <SingleSelectOption value="or">{t('builder.group.or')}</SingleSelectOption>
+      </SingleSelect>
+      <Checkbox checked={not} onCheckedChange={(checked: boolean) => set({ not: checked === true })}>
+        {t('builder.not')}
+      </Checkbox>
+      <Button variant={active ? 'secondary' : 'tertiary'} size="S" onClick={() => setActiveGroup(id)} aria-pressed={active} data-testid={`ci-target-${id}`}>
+        {active ? t('builder.group.target') : t('builder.group.makeTarget')}
+      </Button>
+      <Button
+        variant="tertiary"
+        size="S"
+        startIcon={<Plus />}
+        onClick={() => {
+          const child = emptyGroup('or');
+          edit((root) => {
+            const self = findNode(root, id);
+            return insertNode(root, id, self?.type === 'group' ? self.children.length : 0, child);
+          });
+          setActiveGroup(child.id);
+        }}
+        data-testid={`ci-add-group-${id}`}
+      >
+        {t('builder.group.add')}
+      </Button>
+      {!isRoot && (
+        <Box marginLeft="auto">
+          <NodeToolbar id={id} name={name} />
+        </Box>
+      )}
+    </Flex>
+  );
+});
+
 /** A group and its children. Memoised: an edit re-renders only the groups on the edited node's path. */
 export const GroupBox = React.memo(function GroupBox({ group, isRoot = false }: { group: Group; isRoot?: boolean }) {
   const t = useT();
-  const { edit, update, setActiveGroup, addSubject } = useBuilder();
+  const { edit, addSubject } = useBuilder();
   const { activeGroup, errors, warnings } = useBuilderStatus();
   const onKeyDown = useRowKeys(group.id);
   const active = activeGroup === group.id;
-  const set = (patch: Partial<Group>) => update(group.id, patch);
   const name = t(group.op === 'and' ? 'builder.group.and' : 'builder.group.or');
   const myErrors = errors.get(group.id) ?? NO_MESSAGES;
   const myWarnings = warnings.get(group.id) ?? NO_WARNINGS;
@@ -82,42 +137,7 @@ export const GroupBox = React.memo(function GroupBox({ group, isRoot = false }: 
       aria-label={name}
       role="group"
     >
-      <Flex gap={2} wrap="wrap" alignItems="center">
-        <SingleSelect aria-label={t('builder.group.combine')} value={group.op} onChange={(v: string | number) => set({ op: v as 'and' | 'or' })} size="S">
-          <SingleSelectOption value="and">{t('builder.group.and')}</SingleSelectOption>
-          <SingleSelectOption value="or">{t('builder.group.or')}</SingleSelectOption>
-        </SingleSelect>
-        <Checkbox checked={group.not} onCheckedChange={(checked: boolean) => set({ not: checked === true })}>
-          {t('builder.group.not')}
-        </Checkbox>
-        <Button
-          variant={active ? 'secondary' : 'tertiary'}
-          size="S"
-          onClick={() => setActiveGroup(group.id)}
-          aria-pressed={active}
-          data-testid={`ci-target-${group.id}`}
-        >
-          {active ? t('builder.group.target') : t('builder.group.makeTarget')}
-        </Button>
-        <Button
-          variant="tertiary"
-          size="S"
-          startIcon={<Plus />}
-          onClick={() => {
-            const child = emptyGroup('or');
-            edit((root) => insertNode(root, group.id, group.children.length, child));
-            setActiveGroup(child.id);
-          }}
-          data-testid={`ci-add-group-${group.id}`}
-        >
-          {t('builder.group.add')}
-        </Button>
-        {!isRoot && (
-          <Box marginLeft="auto">
-            <NodeToolbar id={group.id} name={name} />
-          </Box>
-        )}
-      </Flex>
+      <GroupHeader id={group.id} op={group.op} not={group.not} active={active} isRoot={isRoot} name={name} />
       <NodeMessages errors={myErrors} warnings={myWarnings} />
       <Flex direction="column" alignItems="stretch" gap={0} paddingTop={2}>
         {group.children.length === 0 && (

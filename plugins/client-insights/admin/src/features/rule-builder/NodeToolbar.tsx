@@ -1,3 +1,4 @@
+import * as React from 'react';
 import { Flex, IconButton } from '@strapi/design-system';
 import { ArrowDown, ArrowLeft, ArrowRight, ArrowUp, Stack, Trash } from '@strapi/icons';
 import { useT } from '../../utils/translate';
@@ -9,7 +10,7 @@ const refocus = (id: string, selector = '') =>
   requestAnimationFrame(() => (document.querySelector(`[data-node-id="${id}"]${selector}`) as HTMLElement | null)?.focus());
 
 /** Keyboard twins of drag and drop: move up/down, out of / into a group, wrap, remove. */
-export const NodeToolbar = ({ id, name }: { id: string; name: string }) => {
+export const NodeToolbar = React.memo(function NodeToolbar({ id, name }: { id: string; name: string }) {
   const t = useT();
   const { edit, announce } = useBuilder();
   const act = (fn: typeof moveUp, message: string) => () => {
@@ -45,7 +46,7 @@ export const NodeToolbar = ({ id, name }: { id: string; name: string }) => {
       </IconButton>
     </Flex>
   );
-};
+});
 
 /** Alt+Arrow shortcuts on a focused row. */
 export const useRowKeys = (id: string) => {
