@@ -5,7 +5,10 @@
  *   npm run build && node scripts/run-ts.js tests/e2e/run.ts
  *
  * Env: E2E_CUSTOMERS (demo customers on a new database, default 2000), E2E_DB (SQLite file;
- * default a fresh .tmp/e2e/data.db), E2E_PORT (default 1347), CHROMIUM (default /usr/bin/chromium).
+ * default a fresh .tmp/e2e/data.db), E2E_DATABASE_CLIENT=postgres or mysql (a fresh database on the
+ * TEST_PG_* / TEST_MYSQL_* server instead of SQLite, dropped at the end unless E2E_KEEP_DB=1),
+ * E2E_PORT (default 1347), CHROMIUM (default /usr/bin/chromium).
+ * For the builder's figures on PostgreSQL 100k: E2E_DATABASE_CLIENT=postgres E2E_CUSTOMERS=100000.
  * Screenshots of every page go to test-results/.
  */
 import fs from 'fs';
@@ -16,6 +19,7 @@ import { migrationSchema, rfmMatrixSchema } from '../../plugins/client-insights/
 import { adminCall, adminLogin, ensureRoleUser } from './api';
 import { median, runAll, screenshot, test } from './harness';
 import { ROOT, startServer, type Server } from './server';
+import { createFreshDatabase, type DbClient, type FreshDatabase } from '../helpers/databases';
 
 const ADMIN = { email: 'e2e-admin@client-insights.test', password: 'E2eAdmin12345!' };
 const SALES = { email: 'e2e-sales@client-insights.test', password: 'E2eSales12345!' };
@@ -31,6 +35,7 @@ let token: string;
 const shots: string[] = [];
 let segmentId: number | null = null;
 const VIP_MIN = 100000;
+let DB_LABEL = 'SQLite';
 
 const shot = async (p: Page, name: string) => shots.push(await screenshot(p, name));
 const api = (method: string, p: string, body?: unknown) => adminCall(server.url, token, method, p, body);
@@ -516,7 +521,7 @@ test('measures the builder live-preview round trip', async () => {
     roundTrips.push(Number(roundTrip));
   }
   const total = (await api('GET', '/client-insights/overview/counts')).body.data.customer;
-  console.log(`    live preview on ${total} customers (SQLite), 15 edits:`);
+  console.log(`    live preview on ${total} customers (${DB_LABEL}), 15 edits:`);
   console.log(
     `      request → answer shown: median ${median(roundTrips).toFixed(0)} ms (min ${Math.min(...roundTrips).toFixed(0)}, max ${Math.max(...roundTrips).toFixed(0)})`
   );
@@ -532,11 +537,252 @@ test('measures the builder live-preview round trip', async () => {
   );
 });
 
+// --- builder: keystroke time, number fields, wording, translated warnings (issue 12 items 5, 9, 15, 16) ---
+
+/** Sets the admin's interface language (Strapi keeps it in localStorage) and reloads. */
+const useLanguage = async (p: Page, locale: 'en' | 'zh-Hans') => {
+  await p.evaluate((l) => localStorage.setItem('strapi-admin-language', l), locale);
+  await p.reload();
+};
+
+const openBuilder = async (p: Page, rule: unknown) => {
+  await p.goto(`${server.url}${PLUGIN}/builder?rule=${encodeURIComponent(JSON.stringify(rule))}`);
+  await p.locator('[data-testid="ci-condition"]').first().waitFor({ timeout: 60_000 });
+};
+
+/** A viewport screenshot (what a person sees without scrolling), named in the report. */
+const viewShot = async (p: Page, name: string) => {
+  fs.mkdirSync(path.join(ROOT, 'test-results'), { recursive: true });
+  const file = path.join(ROOT, 'test-results', `${name}.png`);
+  await p.screenshot({ path: file });
+  shots.push(path.relative(ROOT, file));
+};
+
+/** Waits for the preview of the rule whose first condition compares with `first` (the value typed). */
+const previewOf = async (p: Page, first: number) => {
+  await p.waitForFunction(
+    (value) => {
+      const el = document.querySelector('[data-testid="ci-preview"]');
+      if (el?.getAttribute('data-status') !== 'ok') return false;
+      const rule = JSON.parse(el.getAttribute('data-rule') || 'null');
+      return rule?.and?.[0]?.['>=']?.[1] === value || rule?.and?.[0]?.['>']?.[1] === value;
+    },
+    first,
+    { timeout: 120_000 }
+  );
+  const el = p.locator('[data-testid="ci-preview"]');
+  return { count: Number(await el.getAttribute('data-count')), roundTrip: Number(await el.getAttribute('data-roundtrip-ms')) };
+};
+
+/** 30 conditions of every kind the builder draws: numbers, enums, text, dates, behaviour windows, two OR groups. */
+const v = (p: string) => ({ var: p });
+const THIRTY_CONDITIONS = {
+  and: [
+    { '>=': [v('metrics.total_spent'), 1] },
+    {
+      or: [
+        ...['metrics.gross_margin', 'metrics.avg_order_value', 'metrics.overdue_amount', 'score.rfm', 'score.churn_risk'].map((f, i) => ({
+          '>=': [v(f), i + 1],
+        })),
+        ...['metrics.order_count', 'metrics.renewal_count', 'metrics.referral_count', 'metrics.complaint_count', 'score.r'].map((f) => ({ '>=': [v(f), 1] })),
+        { '>=': [{ order_count: [365] }, 1] },
+        { '>=': [{ order_total: [null] }, 1000] },
+        { '>=': [{ event_count: ['email_open', 90] }, 1] },
+        { '<': [{ days_since: [v('metrics.last_order_at')] }, 365] },
+      ],
+    },
+    {
+      or: [
+        { '==': [v('customer.stage'), 'signed'] },
+        { '==': [v('customer.stage'), 'in_service'] },
+        { '==': [v('customer.lead_source'), 'referral'] },
+        { '==': [v('customer.education'), 'master'] },
+        { '==': [v('customer.language'), 'zh-CN'] },
+        { in: ['上海', v('customer.region')] },
+        { in: ['Business', v('customer.target_major')] },
+        { '<=': [1, v('score.f'), 5] },
+        { '>=': [v('score.m'), 2] },
+        { '<': [{ days_since: [v('metrics.last_interaction_at')] }, 180] },
+        { '>=': [{ days_since: [v('customer.created_at')] }, 30] },
+        { '>=': [{ event_count: ['meeting_attended', null] }, 1] },
+        { '>=': [{ order_count: [null] }, 1] },
+        { '>=': [v('metrics.gross_margin'), 10] },
+        { '<': [v('score.churn_risk'), 0.9] },
+      ],
+    },
+  ],
+};
+const countConditions = (r: any): number => (r.and || r.or ? (r.and ?? r.or).reduce((n: number, c: unknown) => n + countConditions(c), 0) : 1);
+
+test('builder: a keystroke with 30 conditions takes under 50 ms of script, and one preview goes out per pause', async () => {
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await useLanguage(page, 'en');
+  if (countConditions(THIRTY_CONDITIONS) !== 30) throw new Error(`the test rule has ${countConditions(THIRTY_CONDITIONS)} conditions`);
+  await openBuilder(page, THIRTY_CONDITIONS);
+  if ((await page.locator('[data-testid="ci-condition"]').count()) !== 30) throw new Error('the builder does not show 30 conditions');
+  await previewOf(page, 1);
+  const previews: string[] = [];
+  page.on('request', (r) => {
+    if (r.method() === 'POST' && r.url().includes('/client-insights/rules/preview')) previews.push(r.postData() ?? '');
+  });
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Performance.enable');
+  const scriptSeconds = async () => (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'ScriptDuration')!.value;
+  const firstId = await page.locator('[data-testid="ci-condition"]').first().getAttribute('data-node-id');
+  const input = page.locator(`[data-testid="ci-value-${firstId}"] input`);
+  await input.click();
+  await page.keyboard.press('End');
+  const script: number[] = [];
+  const frame: number[] = [];
+  let typed = '1';
+  for (const key of '23456789') {
+    typed += key;
+    const before = await scriptSeconds();
+    await page.evaluate(() => performance.mark('ci-key-start'));
+    await page.keyboard.press(key);
+    await page.waitForFunction((expected) => (document.activeElement as HTMLInputElement).value === expected, typed);
+    // The frame after React's commit.
+    await page.evaluate(
+      () =>
+        new Promise((resolve) =>
+          requestAnimationFrame(() =>
+            requestAnimationFrame(() => {
+              performance.measure('ci-keystroke', 'ci-key-start');
+              resolve(null);
+            })
+          )
+        )
+    );
+    script.push((await scriptSeconds()) - before);
+    frame.push(await page.evaluate(() => performance.getEntriesByName('ci-keystroke').pop()?.duration ?? NaN));
+  }
+  const scriptMs = script.map((s) => s * 1000);
+  const expected = Number(typed);
+  const { count, roundTrip } = await previewOf(page, expected);
+  // Nothing more goes out after the pause.
+  await page.waitForTimeout(1000);
+  const total = (await api('GET', '/client-insights/overview/counts')).body.data.customer;
+  console.log(`    builder with 30 conditions on ${total} customers (${DB_LABEL}), ${scriptMs.length} keystrokes in a number field:`);
+  console.log(`      script per keystroke: median ${median(scriptMs).toFixed(1)} ms, max ${Math.max(...scriptMs).toFixed(1)} ms`);
+  console.log(
+    `      keystroke → painted frame (incl. the driver's round trips): median ${median(frame).toFixed(1)} ms, max ${Math.max(...frame).toFixed(1)} ms`
+  );
+  console.log(`      preview requests after the typing pause: ${previews.length}; round trip ${roundTrip.toFixed(0)} ms (${count} customers match)`);
+  fs.mkdirSync(path.join(ROOT, 'test-results'), { recursive: true });
+  fs.writeFileSync(
+    path.join(ROOT, 'test-results', 'builder-keystroke.json'),
+    JSON.stringify(
+      { database: DB_LABEL, customers: total, conditions: 30, scriptMs, frameMs: frame, previewRequests: previews.length, roundTripMs: roundTrip },
+      null,
+      2
+    )
+  );
+  if (previews.length !== 1) throw new Error(`${previews.length} preview requests went out for one typing pause`);
+  if (!(JSON.parse(previews[0]).rule.and[0]['>='][1] === expected)) throw new Error(`the preview request carried ${previews[0].slice(0, 200)}`);
+  if (median(scriptMs) >= 50) throw new Error(`a keystroke takes ${median(scriptMs).toFixed(1)} ms of script (median), over 50 ms`);
+  await viewShot(page, '16a-builder-30-conditions-1440x900');
+});
+
+test('builder: a number field shows what is typed, and 50000 stays 50000', async () => {
+  await openBuilder(page, { and: [{ '>=': [v('metrics.total_spent'), 1] }] });
+  const id = await page.locator('[data-testid="ci-condition"]').first().getAttribute('data-node-id');
+  const input = page.locator(`[data-testid="ci-value-${id}"] input`);
+  await input.click();
+  await input.press('Control+a');
+  await input.press('Backspace');
+  const shown: string[] = [];
+  for (const key of '50000') {
+    await page.keyboard.press(key);
+    shown.push(await input.inputValue());
+  }
+  if (shown.join(' ') !== '5 50 500 5000 50000') throw new Error(`while typing 50000 the field showed: ${shown.join(' | ')}`);
+  await previewOf(page, 50000);
+  // Typed again into the focused field after the preview came back: still what was typed.
+  await input.press('End');
+  await page.keyboard.press('0');
+  if ((await input.inputValue()) !== '500000') throw new Error(`after one more 0 the field shows ${await input.inputValue()}`);
+  await page.keyboard.press('Backspace');
+  await page.locator('[data-testid="ci-catalogue"]').click();
+  if ((await input.inputValue()) !== '50000') throw new Error(`after blur the field shows ${await input.inputValue()}`);
+  const rule = await ruleInJsonView(page);
+  if (rule.and[0]['>='][1] !== 50000) throw new Error(`the rule holds ${JSON.stringify(rule)}`);
+});
+
+test('builder: distinct field labels, a readable window, a clear target, the preview in view at 1440×900, fixes that name the condition', async () => {
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await openBuilder(page, {
+    and: [
+      { '>=': [v('metrics.order_count'), 2] },
+      { '>=': [{ order_count: [null] }, 1] },
+      { '>': [v('metrics.total_spent'), VIP_MIN] },
+      { '<': [v('metrics.total_spent'), 5000] },
+    ],
+  });
+  const labels = await page.locator('[data-testid^="ci-field-"]').allInnerTexts();
+  const twice = labels.filter((l, i) => labels.indexOf(l) !== i);
+  if (twice.length) throw new Error(`the field list shows ${twice.join(', ')} more than once`);
+  const windowText = await page.locator('[data-testid^="ci-window-"]').first().innerText();
+  if (/in the last/i.test(windowText) || !/at any time/i.test(windowText)) throw new Error(`an all-time window reads "${windowText}"`);
+  const target = await page.locator('[data-testid^="ci-target-"]').first().innerText();
+  if (!/New fields are added to this group/.test(target)) throw new Error(`the target toggle reads "${target}"`);
+  await page.locator('[data-testid="ci-warning-contradiction"]').waitFor({ timeout: 60_000 });
+  const fixes = await page.locator('[data-testid="ci-warning-fix"]').allInnerTexts();
+  if (fixes.join(' | ') !== 'Remove “Total spent greater than 100,000” | Remove “Total spent less than 5,000”')
+    throw new Error(`the fixes read: ${fixes.join(' | ')}`);
+  const box = await page.locator('[data-testid="ci-preview-count"]').boundingBox();
+  if (!box || box.y + box.height > 900) throw new Error(`the preview count is at y=${box?.y}, below the fold of a 1440×900 window`);
+  await viewShot(page, '16b-builder-wording-1440x900');
+  // Scrolled down to the warnings, the preview is still in view.
+  await page.locator('[data-testid="ci-warnings"]').scrollIntoViewIfNeeded();
+  const after = await page.locator('[data-testid="ci-preview-count"]').boundingBox();
+  if (!after || after.y < 0 || after.y + after.height > 900) throw new Error(`scrolled to the warnings, the preview count is at y=${after?.y}`);
+  await viewShot(page, '16c-builder-warnings-scrolled-1440x900');
+});
+
+test('builder: in 中文 the warnings, their fixes and coded values are translated', async () => {
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await openBuilder(page, { and: [{ '>': [v('metrics.total_spent'), VIP_MIN] }, { '<': [v('metrics.total_spent'), 5000] }] });
+  await useLanguage(page, 'zh-Hans');
+  try {
+    await page.locator('[data-testid="ci-condition"]').first().waitFor({ timeout: 60_000 });
+    const warning = page.locator('[data-testid="ci-warning-contradiction"]');
+    await warning.waitFor({ timeout: 60_000 });
+    const message = await warning.locator('[data-testid="ci-warning-message"]').innerText();
+    const fix = await warning.locator('[data-testid="ci-warning-suggestion"]').innerText();
+    const expected = '“累计消费 大于 100,000”与“累计消费 小于 5,000”不可能同时成立，因此这一分支不会匹配任何客户。';
+    if (message !== expected) throw new Error(`the warning reads "${message}", expected "${expected}"`);
+    if (/[A-Za-z_]{3,}/.test(message + fix)) throw new Error(`English or a raw path in the Chinese warning: "${message}" / "${fix}"`);
+    await viewShot(page, '16d-builder-warning-zh-Hans');
+    // A language code reads as a language, not zh-CN.
+    await openBuilder(page, { and: [{ '==': [v('customer.language'), 'zh-CN'] }, { '!=': [v('customer.language'), 'zh-CN'] }] });
+    const lang = await page.locator('[data-testid="ci-warning-contradiction"] [data-testid="ci-warning-message"]').innerText({ timeout: 60_000 });
+    if (!lang.includes('简体中文') || lang.includes('zh-CN')) throw new Error(`the language warning reads "${lang}"`);
+  } finally {
+    await useLanguage(page, 'en');
+    await page.setViewportSize({ width: 1440, height: 1000 });
+  }
+});
+
 const main = async () => {
-  const dbFile = process.env.E2E_DB ? path.resolve(process.env.E2E_DB) : path.join(ROOT, '.tmp', 'e2e', 'data.db');
-  if (!process.env.E2E_DB) fs.rmSync(path.dirname(dbFile), { recursive: true, force: true });
-  console.log(`E2E: starting Strapi on ${dbFile} (${CUSTOMERS} demo customers on a new database)…`);
-  server = await startServer({ dbFile, port: PORT, customers: CUSTOMERS, admin: ADMIN });
+  const client = (process.env.E2E_DATABASE_CLIENT ?? 'sqlite') as DbClient;
+  let fresh: FreshDatabase | null = null;
+  let database: Record<string, string>;
+  if (client === 'sqlite') {
+    const dbFile = process.env.E2E_DB ? path.resolve(process.env.E2E_DB) : path.join(ROOT, '.tmp', 'e2e', 'data.db');
+    if (!process.env.E2E_DB) fs.rmSync(path.dirname(dbFile), { recursive: true, force: true });
+    database = { DATABASE_CLIENT: 'sqlite', DATABASE_FILENAME: dbFile };
+  } else {
+    fresh = await createFreshDatabase(client);
+    database = fresh.env;
+  }
+  DB_LABEL = client === 'sqlite' ? 'SQLite' : client === 'postgres' ? 'PostgreSQL' : 'MySQL';
+  console.log(`E2E: starting Strapi on ${DB_LABEL} ${database.DATABASE_FILENAME ?? database.DATABASE_NAME} (${CUSTOMERS} demo customers on a new database)…`);
+  try {
+    server = await startServer({ database, port: PORT, customers: CUSTOMERS, admin: ADMIN });
+  } catch (e) {
+    if (fresh && !process.env.E2E_KEEP_DB) await fresh.drop();
+    throw e;
+  }
   let failed = 1;
   try {
     token = await adminLogin(server.url, ADMIN.email, ADMIN.password);
@@ -561,6 +807,7 @@ const main = async () => {
   } finally {
     await browser?.close();
     await server.stop();
+    if (fresh && !process.env.E2E_KEEP_DB) await fresh.drop();
     if (failed && process.env.E2E_SERVER_LOG) console.log(server.log().slice(-6000));
   }
   process.exit(failed ? 1 : 0);

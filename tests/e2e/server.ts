@@ -25,17 +25,19 @@ const waitFor = async (url: string, child: ChildProcess, timeoutMs: number, log:
 };
 
 /**
- * `strapi start` (the built admin in dist/build and the compiled server) on its own SQLite file.
- * A new file is seeded by the first start (DEMO_CUSTOMERS) and the super admin comes from
- * ADMIN_EMAIL / ADMIN_PASSWORD; an existing file (E2E_DB) is reused as is.
+ * `strapi start` (the built admin in dist/build and the compiled server) on its own database:
+ * `database` is config/database.ts's environment (DATABASE_CLIENT and its connection: a SQLite
+ * file, or a fresh PostgreSQL / MySQL database). A new database is seeded by the first start
+ * (DEMO_CUSTOMERS) and the super admin comes from ADMIN_EMAIL / ADMIN_PASSWORD; an existing one
+ * (E2E_DB) is reused as is.
  */
 export const startServer = async ({
-  dbFile,
+  database,
   port,
   customers,
   admin,
 }: {
-  dbFile: string;
+  database: Record<string, string>;
   port: number;
   customers: number;
   admin: { email: string; password: string };
@@ -43,7 +45,7 @@ export const startServer = async ({
   if (!fs.existsSync(path.join(ROOT, 'dist', 'build', 'index.html'))) {
     throw new Error('The admin is not built: run `npm run build` first.');
   }
-  fs.mkdirSync(path.dirname(dbFile), { recursive: true });
+  if (database.DATABASE_FILENAME) fs.mkdirSync(path.dirname(database.DATABASE_FILENAME), { recursive: true });
   let output = '';
   const child = spawn(process.execPath, [path.join(ROOT, 'node_modules', '@strapi', 'strapi', 'bin', 'strapi.js'), 'start'], {
     cwd: ROOT,
@@ -53,8 +55,7 @@ export const startServer = async ({
       TZ: 'UTC',
       HOST: '127.0.0.1',
       PORT: String(port),
-      DATABASE_CLIENT: 'sqlite',
-      DATABASE_FILENAME: dbFile,
+      ...database,
       DEMO_CUSTOMERS: String(customers),
       ADMIN_EMAIL: admin.email,
       ADMIN_PASSWORD: admin.password,

@@ -49,6 +49,8 @@ export const QUADRANTS = ['high_value', 'potential', 'dormant', 'churn_risk'] as
 export const QUADRANTS_OR_NONE = [...QUADRANTS, 'none'] as const;
 
 export const WARNING_KINDS = ['contradiction', 'always_true', 'duplicate', 'empty'] as const;
+/** What a warning says, for the admin to word in the user's language from its `params` (`kind` is its family). */
+export const WARNING_CODES = ['contradiction.pair', 'contradiction.single', 'always_true.pair', 'always_true.single', 'duplicate', 'empty'] as const;
 export const RISK_LEVELS = ['low', 'medium', 'high'] as const;
 
 export type Stage = (typeof STAGES)[number];

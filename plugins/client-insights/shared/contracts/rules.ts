@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { WARNING_KINDS } from '../enums';
+import { WARNING_CODES, WARNING_KINDS } from '../enums';
 import { fieldErrorSchema } from '../errors';
 import { dataOf, dateTime, endpoint, id, noQuery, type ResponseOf } from './http';
 
@@ -42,10 +42,39 @@ export const catalogueSchema = z.object({
   limits: ruleLimitsSchema,
 });
 
-/** `path` is a JSON pointer into the rule (the endpoints answer it under `/rule`). */
+/**
+ * A condition named in a warning, as data (the admin words it with the catalogue's labels):
+ * what it reads (`subject`, with `path` for a field, `eventType`/`days` for a behaviour count),
+ * its operator and its literals (datetimes as ISO text); `group` stands for a whole and/or branch.
+ */
+export const warningConditionSchema = z.object({
+  subject: z.enum(['field', 'days_since', 'event_count', 'order_count', 'order_total', 'tag', 'segment', 'group']),
+  path: z.string().optional(),
+  eventType: z.string().optional(),
+  days: z.number().nullable().optional(),
+  /** A comparison operator, `has_tag`, `in_segment`, or `and`/`or` for a group. */
+  op: z.string(),
+  values: z.array(z.union([z.string(), z.number(), z.null()])),
+  not: z.boolean(),
+  /** Conditions in a group. */
+  size: z.number().optional(),
+});
+
+/**
+ * `path` is a JSON pointer into the rule (the endpoints answer it under `/rule`). `code` and
+ * `params` say what the warning is about for the admin to word in the user's language;
+ * `message` and `suggestion` are the same in English for API clients.
+ */
 export const ruleWarningSchema = z.object({
   path: z.string(),
   kind: z.enum(WARNING_KINDS),
+  code: z.enum(WARNING_CODES),
+  params: z.object({
+    /** The conditions concerned, in the order of `conditions`. */
+    conditions: z.array(warningConditionSchema).optional(),
+    /** The existing segment a `duplicate` repeats. */
+    segment: z.object({ key: z.string(), name: z.string() }).optional(),
+  }),
   message: z.string(),
   suggestion: z.string().optional(),
   conditions: z.array(z.string()).optional(),
@@ -120,6 +149,7 @@ export type OperatorDef = z.infer<typeof operatorDefSchema>;
 export type RuleLimits = z.infer<typeof ruleLimitsSchema>;
 export type Catalogue = z.infer<typeof catalogueSchema>;
 export type RuleWarning = z.infer<typeof ruleWarningSchema>;
+export type WarningCondition = z.infer<typeof warningConditionSchema>;
 export type PreviewResult = z.infer<typeof previewResultSchema>;
 export type PreviewSample = z.infer<typeof previewSampleSchema>;
 export type PreviewScope = z.infer<typeof previewScopeSchema>;

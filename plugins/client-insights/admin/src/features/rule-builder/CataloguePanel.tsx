@@ -36,7 +36,7 @@ const useSections = (catalogue: Catalogue): Section[] => {
  * The searchable field list. Drag an item onto a group, or press Enter / click to add it to the
  * group that is currently selected (the keyboard path).
  */
-export const CataloguePanel = ({ catalogue, onAdd }: { catalogue: Catalogue; onAdd: (drag: SubjectDrag) => void }) => {
+export const CataloguePanel = React.memo(function CataloguePanel({ catalogue, onAdd }: { catalogue: Catalogue; onAdd: (drag: SubjectDrag) => void }) {
   const t = useT();
   const [query, setQuery] = React.useState('');
   const sections = useSections(catalogue);
@@ -96,4 +96,4 @@ export const CataloguePanel = ({ catalogue, onAdd }: { catalogue: Catalogue; onA
       ))}
     </Flex>
   );
-};
+});

@@ -1,23 +1,25 @@
 import * as React from 'react';
-import { Box, Checkbox, Flex, NumberInput, SingleSelect, SingleSelectOption, Typography } from '@strapi/design-system';
+import { Box, Checkbox, Flex, SingleSelect, SingleSelectOption, Typography } from '@strapi/design-system';
 import { Drag } from '@strapi/icons';
 import { useIntl } from 'react-intl';
 import { label, useEnumLabel, useT } from '../../utils/translate';
-import { useBuilder } from './context';
+import { NO_MESSAGES, NO_WARNINGS, useBuilder, useBuilderStatus } from './context';
+import { NodeMessages } from './NodeMessages';
 import { NODE_MIME } from './dnd';
-import { operatorsFor, updateNode, type Condition, type Subject } from './model';
+import { findNode, operatorsFor, updateNode, type Condition, type Subject } from './model';
+import { NumberField } from './NumberField';
 import { NodeToolbar, useRowKeys } from './NodeToolbar';
 import { ValueInput } from './ValueInput';
 
-const useSubjectText = () => {
+export const useSubjectText = () => {
   const t = useT();
   const { locale } = useIntl();
-  const { catalogue } = useBuilder();
+  const { fieldByPath } = useBuilder();
   return (s: Subject) => {
     switch (s.kind) {
       case 'field':
       case 'days_since': {
-        const f = catalogue.fields.find((x) => x.path === s.path);
+        const f = fieldByPath.get(s.path);
         const text = label(f?.labels, locale, s.path);
         return s.kind === 'days_since' ? t('builder.subject.days_since', { field: text }) : text;
       }
@@ -37,19 +39,108 @@ const valueType = (c: Condition, fieldType?: string) => {
   return 'number';
 };
 
-export const ConditionRow = ({ condition }: { condition: Condition }) => {
+/** "at any time" or "in the last N days": the window of a behaviour count (null days: all time). Memoised like the pieces below: typing a value skips them. */
+const WindowPicker = React.memo(function WindowPicker({ id, subject }: { id: string; subject: Extract<Subject, { days: number | null }> }) {
+  const t = useT();
+  const { update } = useBuilder();
+  const { days } = subject;
+  const onChange = (next: number | null) => update(id, { subject: { ...subject, days: next } as Subject });
+  return (
+    <Flex gap={1} data-testid={`ci-window-${id}`}>
+      <SingleSelect
+        aria-label={t('builder.windowDays')}
+        size="S"
+        value={days === null ? 'all' : 'last'}
+        onChange={(v: string | number) => onChange(v === 'all' ? null : (days ?? 30))}
+      >
+        <SingleSelectOption value="all">{t('builder.window.all')}</SingleSelectOption>
+        <SingleSelectOption value="last">{t('builder.inLast')}</SingleSelectOption>
+      </SingleSelect>
+      {days !== null && (
+        <>
+          <NumberField aria-label={t('builder.windowDays')} name={`days-${id}`} value={days} onChange={onChange} />
+          <Typography>{t('builder.days')}</Typography>
+        </>
+      )}
+    </Flex>
+  );
+});
+
+const NotToggle = React.memo(function NotToggle({ id, not }: { id: string; not: boolean }) {
+  const t = useT();
+  const { update } = useBuilder();
+  return (
+    <Box data-testid={`ci-not-${id}`}>
+      <Checkbox checked={not} onCheckedChange={(checked: boolean) => update(id, { not: checked === true })}>
+        {t('builder.not')}
+      </Checkbox>
+    </Box>
+  );
+});
+
+const EventTypePicker = React.memo(function EventTypePicker({ id, subject }: { id: string; subject: Extract<Subject, { kind: 'event_count' }> }) {
   const t = useT();
   const enumLabel = useEnumLabel();
-  const { root, setRoot, catalogue, errors, warnings } = useBuilder();
+  const { update, catalogue } = useBuilder();
+  return (
+    <SingleSelect
+      aria-label={t('builder.eventType')}
+      value={subject.eventType}
+      onChange={(v: string | number) => update(id, { subject: { ...subject, eventType: String(v) } })}
+    >
+      {catalogue.eventTypes.map((e) => (
+        <SingleSelectOption key={e} value={e}>
+          {enumLabel('event', e)}
+        </SingleSelectOption>
+      ))}
+    </SingleSelect>
+  );
+});
+
+/** The operator; a change between list and single operators resets the value (read from the current tree). */
+const OperatorPicker = React.memo(function OperatorPicker({ id, op, ops }: { id: string; op: string; ops: string }) {
+  const t = useT();
+  const { edit } = useBuilder();
+  const list = ops.split(' ');
+  if (list.length <= 1) return <Typography>{t(`op.${list[0]}` as any)}</Typography>;
+  return (
+    <Box data-testid={`ci-op-${id}`}>
+      <SingleSelect
+        aria-label={t('builder.operator')}
+        value={op}
+        onChange={(v: string | number) => {
+          const next = String(v);
+          edit((root) => {
+            const node = findNode(root, id);
+            if (node?.type !== 'condition') return root;
+            const wasList = node.op === 'in' || node.op.startsWith('between');
+            const isList = next === 'in' || next.startsWith('between');
+            return updateNode(root, id, { op: next, value: wasList === isList ? node.value : next === 'within_days' || next === 'before_days' ? 30 : null });
+          });
+        }}
+      >
+        {list.map((o) => (
+          <SingleSelectOption key={o} value={o}>
+            {t(`op.${o}` as any)}
+          </SingleSelectOption>
+        ))}
+      </SingleSelect>
+    </Box>
+  );
+});
+
+/** One condition. Memoised: it renders again only when its own node or its messages change. */
+export const ConditionRow = React.memo(function ConditionRow({ condition }: { condition: Condition }) {
+  const { update, fieldByPath } = useBuilder();
+  const { errors, warnings } = useBuilderStatus();
   const subjectText = useSubjectText();
   const onKeyDown = useRowKeys(condition.id);
   const { subject } = condition;
-  const field = subject.kind === 'field' ? catalogue.fields.find((f) => f.path === subject.path) : undefined;
+  const field = subject.kind === 'field' ? fieldByPath.get(subject.path) : undefined;
   const ops = operatorsFor(subject, field?.operators);
-  const set = (patch: Partial<Condition>) => setRoot(updateNode(root, condition.id, patch));
-  const setSubject = (patch: Partial<Subject>) => set({ subject: { ...subject, ...patch } as Subject });
-  const myErrors = errors.get(condition.id) ?? [];
-  const myWarnings = warnings.get(condition.id) ?? [];
+  const set = (patch: Partial<Condition>) => update(condition.id, patch);
+  const myErrors = errors.get(condition.id) ?? NO_MESSAGES;
+  const myWarnings = warnings.get(condition.id) ?? NO_WARNINGS;
   const name = subjectText(subject);
   return (
     <Box
@@ -73,75 +164,19 @@ export const ConditionRow = ({ condition }: { condition: Condition }) => {
     >
       <Flex gap={2} wrap="wrap" alignItems="center">
         <Drag aria-hidden style={{ cursor: 'grab' }} />
-        <Box data-testid={`ci-not-${condition.id}`}>
-          <Checkbox checked={condition.not} onCheckedChange={(checked: boolean) => set({ not: checked === true })}>
-            {t('builder.not')}
-          </Checkbox>
-        </Box>
+        <NotToggle id={condition.id} not={condition.not} />
         <Typography fontWeight="bold">{name}</Typography>
-        {subject.kind === 'event_count' && (
-          <SingleSelect
-            aria-label={t('builder.eventType')}
-            value={subject.eventType}
-            onChange={(v: string | number) => setSubject({ eventType: String(v) } as Partial<Subject>)}
-          >
-            {catalogue.eventTypes.map((e) => (
-              <SingleSelectOption key={e} value={e}>
-                {enumLabel('event', e)}
-              </SingleSelectOption>
-            ))}
-          </SingleSelect>
-        )}
+        {subject.kind === 'event_count' && <EventTypePicker id={condition.id} subject={subject} />}
         {(subject.kind === 'event_count' || subject.kind === 'order_count' || subject.kind === 'order_total') && (
-          <Flex gap={1}>
-            <Typography>{t('builder.inLast')}</Typography>
-            <NumberInput
-              aria-label={t('builder.windowDays')}
-              name={`days-${condition.id}`}
-              value={subject.days ?? undefined}
-              onValueChange={(v: number | undefined) => setSubject({ days: v ?? null } as Partial<Subject>)}
-              placeholder={t('builder.allTime')}
-            />
-            <Typography>{t('builder.days')}</Typography>
-          </Flex>
+          <WindowPicker id={condition.id} subject={subject} />
         )}
-        {ops.length > 1 ? (
-          <Box data-testid={`ci-op-${condition.id}`}>
-            <SingleSelect
-              aria-label={t('builder.operator')}
-              value={condition.op}
-              onChange={(v: string | number) => {
-                const op = String(v);
-                const wasList = condition.op === 'in' || condition.op.startsWith('between');
-                const isList = op === 'in' || op.startsWith('between');
-                set({ op, value: wasList === isList ? condition.value : op === 'within_days' || op === 'before_days' ? 30 : null });
-              }}
-            >
-              {ops.map((op) => (
-                <SingleSelectOption key={op} value={op}>
-                  {t(`op.${op}` as any)}
-                </SingleSelectOption>
-              ))}
-            </SingleSelect>
-          </Box>
-        ) : (
-          <Typography>{t(`op.${ops[0]}` as any)}</Typography>
-        )}
+        <OperatorPicker id={condition.id} op={condition.op} ops={ops.join(' ')} />
         <ValueInput condition={condition} fieldType={valueType(condition, field?.type)} onChange={(value) => set({ value })} />
         <Box marginLeft="auto">
           <NodeToolbar id={condition.id} name={name} />
         </Box>
       </Flex>
-      {myErrors.map((m) => (
-        <Typography key={m} variant="pi" textColor="danger600" tag="p" role="alert" data-testid="ci-condition-error">
-          {m}
-        </Typography>
-      ))}
-      {myWarnings.map((m) => (
-        <Typography key={m} variant="pi" textColor="warning700" tag="p" data-testid="ci-condition-warning">
-          {m}
-        </Typography>
-      ))}
+      <NodeMessages errors={myErrors} warnings={myWarnings} />
     </Box>
   );
-};
+});

@@ -2,15 +2,16 @@ import * as React from 'react';
 import { Box, Button, Checkbox, Flex, SingleSelect, SingleSelectOption, Typography } from '@strapi/design-system';
 import { Plus } from '@strapi/icons';
 import { useT } from '../../utils/translate';
-import { useBuilder } from './context';
+import { NO_MESSAGES, NO_WARNINGS, useBuilder, useBuilderStatus } from './context';
+import { NodeMessages } from './NodeMessages';
 import { isBuilderDrag, NODE_MIME, readDrag } from './dnd';
-import { emptyGroup, insertNode, moveNode, updateNode, type Group } from './model';
+import { emptyGroup, findNode, insertNode, moveNode, type Group } from './model';
 import { ConditionRow } from './ConditionRow';
 import { NodeToolbar, useRowKeys } from './NodeToolbar';
 
 /** A slot between children that accepts a dragged field or node. */
-const DropZone = ({ groupId, index }: { groupId: string; index: number }) => {
-  const { root, setRoot, addSubject } = useBuilder();
+const DropZone = React.memo(function DropZone({ groupId, index }: { groupId: string; index: number }) {
+  const { edit, addSubject } = useBuilder();
   const [over, setOver] = React.useState(false);
   return (
     <Box
@@ -31,22 +32,79 @@ const DropZone = ({ groupId, index }: { groupId: string; index: number }) => {
         setOver(false);
         const { subject, nodeId } = readDrag(e);
         if (subject) addSubject(subject, groupId, index);
-        else if (nodeId) setRoot(moveNode(root, nodeId, groupId, index));
+        else if (nodeId) edit((root) => moveNode(root, nodeId, groupId, index));
       }}
       data-testid={`ci-drop-${groupId}-${index}`}
     />
   );
-};
+});
 
-export const GroupBox = ({ group, isRoot = false }: { group: Group; isRoot?: boolean }) => {
+/** The group's operator, negation, target toggle and tools; memoised, so typing in a child skips it. */
+const GroupHeader = React.memo(function GroupHeader({
+  id,
+  op,
+  not,
+  active,
+  isRoot,
+  name,
+}: {
+  id: string;
+  op: 'and' | 'or';
+  not: boolean;
+  active: boolean;
+  isRoot: boolean;
+  name: string;
+}) {
   const t = useT();
-  const { root, setRoot, activeGroup, setActiveGroup, errors, warnings, addSubject } = useBuilder();
+  const { edit, update, setActiveGroup } = useBuilder();
+  const set = (patch: Partial<Group>) => update(id, patch);
+  return (
+    <Flex gap={2} wrap="wrap" alignItems="center">
+      <SingleSelect aria-label={t('builder.group.combine')} value={op} onChange={(v: string | number) => set({ op: v as 'and' | 'or' })} size="S">
+        <SingleSelectOption value="and">{t('builder.group.and')}</SingleSelectOption>
+        <SingleSelectOption value="or">{t('builder.group.or')}</SingleSelectOption>
+      </SingleSelect>
+      <Checkbox checked={not} onCheckedChange={(checked: boolean) => set({ not: checked === true })}>
+        {t('builder.not')}
+      </Checkbox>
+      <Button variant={active ? 'secondary' : 'tertiary'} size="S" onClick={() => setActiveGroup(id)} aria-pressed={active} data-testid={`ci-target-${id}`}>
+        {active ? t('builder.group.target') : t('builder.group.makeTarget')}
+      </Button>
+      <Button
+        variant="tertiary"
+        size="S"
+        startIcon={<Plus />}
+        onClick={() => {
+          const child = emptyGroup('or');
+          edit((root) => {
+            const self = findNode(root, id);
+            return insertNode(root, id, self?.type === 'group' ? self.children.length : 0, child);
+          });
+          setActiveGroup(child.id);
+        }}
+        data-testid={`ci-add-group-${id}`}
+      >
+        {t('builder.group.add')}
+      </Button>
+      {!isRoot && (
+        <Box marginLeft="auto">
+          <NodeToolbar id={id} name={name} />
+        </Box>
+      )}
+    </Flex>
+  );
+});
+
+/** A group and its children. Memoised: an edit re-renders only the groups on the edited node's path. */
+export const GroupBox = React.memo(function GroupBox({ group, isRoot = false }: { group: Group; isRoot?: boolean }) {
+  const t = useT();
+  const { edit, addSubject } = useBuilder();
+  const { activeGroup, errors, warnings } = useBuilderStatus();
   const onKeyDown = useRowKeys(group.id);
   const active = activeGroup === group.id;
-  const set = (patch: Partial<Group>) => setRoot(updateNode(root, group.id, patch));
   const name = t(group.op === 'and' ? 'builder.group.and' : 'builder.group.or');
-  const myErrors = errors.get(group.id) ?? [];
-  const myWarnings = warnings.get(group.id) ?? [];
+  const myErrors = errors.get(group.id) ?? NO_MESSAGES;
+  const myWarnings = warnings.get(group.id) ?? NO_WARNINGS;
   return (
     <Box
       padding={3}
@@ -70,7 +128,7 @@ export const GroupBox = ({ group, isRoot = false }: { group: Group; isRoot?: boo
         e.stopPropagation();
         const { subject, nodeId } = readDrag(e);
         if (subject) addSubject(subject, group.id, group.children.length);
-        else if (nodeId) setRoot(moveNode(root, nodeId, group.id, group.children.length));
+        else if (nodeId) edit((root) => moveNode(root, nodeId, group.id, group.children.length));
       }}
       onKeyDown={isRoot ? undefined : onKeyDown}
       tabIndex={isRoot ? undefined : 0}
@@ -79,52 +137,8 @@ export const GroupBox = ({ group, isRoot = false }: { group: Group; isRoot?: boo
       aria-label={name}
       role="group"
     >
-      <Flex gap={2} wrap="wrap" alignItems="center">
-        <SingleSelect aria-label={t('builder.group.combine')} value={group.op} onChange={(v: string | number) => set({ op: v as 'and' | 'or' })} size="S">
-          <SingleSelectOption value="and">{t('builder.group.and')}</SingleSelectOption>
-          <SingleSelectOption value="or">{t('builder.group.or')}</SingleSelectOption>
-        </SingleSelect>
-        <Checkbox checked={group.not} onCheckedChange={(checked: boolean) => set({ not: checked === true })}>
-          {t('builder.group.not')}
-        </Checkbox>
-        <Button
-          variant={active ? 'secondary' : 'tertiary'}
-          size="S"
-          onClick={() => setActiveGroup(group.id)}
-          aria-pressed={active}
-          data-testid={`ci-target-${group.id}`}
-        >
-          {active ? t('builder.group.target') : t('builder.group.makeTarget')}
-        </Button>
-        <Button
-          variant="tertiary"
-          size="S"
-          startIcon={<Plus />}
-          onClick={() => {
-            const child = emptyGroup('or');
-            setRoot(insertNode(root, group.id, group.children.length, child));
-            setActiveGroup(child.id);
-          }}
-          data-testid={`ci-add-group-${group.id}`}
-        >
-          {t('builder.group.add')}
-        </Button>
-        {!isRoot && (
-          <Box marginLeft="auto">
-            <NodeToolbar id={group.id} name={name} />
-          </Box>
-        )}
-      </Flex>
-      {myErrors.map((m) => (
-        <Typography key={m} variant="pi" textColor="danger600" tag="p" role="alert" data-testid="ci-condition-error">
-          {m}
-        </Typography>
-      ))}
-      {myWarnings.map((m) => (
-        <Typography key={m} variant="pi" textColor="warning700" tag="p" data-testid="ci-condition-warning">
-          {m}
-        </Typography>
-      ))}
+      <GroupHeader id={group.id} op={group.op} not={group.not} active={active} isRoot={isRoot} name={name} />
+      <NodeMessages errors={myErrors} warnings={myWarnings} />
       <Flex direction="column" alignItems="stretch" gap={0} paddingTop={2}>
         {group.children.length === 0 && (
           <Typography variant="pi" textColor="neutral600" tag="p">
@@ -141,4 +155,4 @@ export const GroupBox = ({ group, isRoot = false }: { group: Group; isRoot?: boo
       </Flex>
     </Box>
   );
-};
+});

@@ -1,3 +1,4 @@
+import * as React from 'react';
 import { Flex, IconButton } from '@strapi/design-system';
 import { ArrowDown, ArrowLeft, ArrowRight, ArrowUp, Stack, Trash } from '@strapi/icons';
 import { useT } from '../../utils/translate';
@@ -9,13 +10,11 @@ const refocus = (id: string, selector = '') =>
   requestAnimationFrame(() => (document.querySelector(`[data-node-id="${id}"]${selector}`) as HTMLElement | null)?.focus());
 
 /** Keyboard twins of drag and drop: move up/down, out of / into a group, wrap, remove. */
-export const NodeToolbar = ({ id, name }: { id: string; name: string }) => {
+export const NodeToolbar = React.memo(function NodeToolbar({ id, name }: { id: string; name: string }) {
   const t = useT();
-  const { root, setRoot, announce } = useBuilder();
+  const { edit, announce } = useBuilder();
   const act = (fn: typeof moveUp, message: string) => () => {
-    const next = fn(root, id);
-    if (next !== root) {
-      setRoot(next);
+    if (edit((root) => fn(root, id))) {
       announce(message);
       refocus(id);
     }
@@ -47,11 +46,11 @@ export const NodeToolbar = ({ id, name }: { id: string; name: string }) => {
       </IconButton>
     </Flex>
   );
-};
+});
 
 /** Alt+Arrow shortcuts on a focused row. */
 export const useRowKeys = (id: string) => {
-  const { root, setRoot, announce } = useBuilder();
+  const { edit, announce } = useBuilder();
   const t = useT();
   return (e: React.KeyboardEvent) => {
     if (!e.altKey) return;
@@ -59,9 +58,7 @@ export const useRowKeys = (id: string) => {
     if (!fn) return;
     e.preventDefault();
     e.stopPropagation();
-    const next = fn(root, id);
-    if (next !== root) {
-      setRoot(next);
+    if (edit((root) => fn(root, id))) {
       announce(t('builder.moved'));
       refocus(id);
     }

@@ -1,3 +1,4 @@
+import * as React from 'react';
 import { Box, Flex, Grid, Loader, Table, Tbody, Td, Th, Thead, Tr, Typography } from '@strapi/design-system';
 import { Bar } from 'react-chartjs-2';
 import '../../components/charts/setup';
@@ -5,9 +6,13 @@ import { useEnumLabel, useT } from '../../utils/translate';
 import type { PreviewState } from './usePreview';
 
 const SAMPLE_COLUMNS = ['id', 'name', 'stage', 'region'];
+const SAMPLE_ROWS = 5;
 
-/** Live count, share, churn-risk distribution and sample of the rule being edited. */
-export const PreviewPanel = ({ state, incomplete }: { state: PreviewState; incomplete: boolean }) => {
+/**
+ * Live count, share, churn-risk distribution and sample of the rule being edited, stacked for the
+ * builder's side column. Memoised: typing does not redraw the chart, only a new answer does.
+ */
+export const PreviewPanel = React.memo(function PreviewPanel({ state, incomplete }: { state: PreviewState; incomplete: boolean }) {
   const t = useT();
   const enumLabel = useEnumLabel();
   const result = state.status === 'ok' ? state.result : state.status === 'loading' ? state.previous : undefined;
@@ -59,7 +64,7 @@ export const PreviewPanel = ({ state, incomplete }: { state: PreviewState; incom
       )}
       {result && (
         <Grid.Root gap={4}>
-          <Grid.Item col={3} s={6} xs={12} direction="column" alignItems="flex-start">
+          <Grid.Item col={12} direction="column" alignItems="flex-start">
             <Typography variant="sigma" textColor="neutral600">
               {t('preview.count')}
             </Typography>
@@ -76,7 +81,7 @@ export const PreviewPanel = ({ state, incomplete }: { state: PreviewState; incom
               {t('preview.ofTotal', { total: result.total.toLocaleString() })}
             </Typography>
           </Grid.Item>
-          <Grid.Item col={4} s={6} xs={12} direction="column" alignItems="stretch">
+          <Grid.Item col={12} direction="column" alignItems="stretch">
             <Typography variant="sigma" textColor="neutral600">
               {t('preview.risk')}
             </Typography>
@@ -96,7 +101,7 @@ export const PreviewPanel = ({ state, incomplete }: { state: PreviewState; incom
               </div>
             )}
           </Grid.Item>
-          <Grid.Item col={5} s={12} direction="column" alignItems="stretch">
+          <Grid.Item col={12} direction="column" alignItems="stretch">
             <Typography variant="sigma" textColor="neutral600">
               {t('preview.sample')}
             </Typography>
@@ -105,7 +110,7 @@ export const PreviewPanel = ({ state, incomplete }: { state: PreviewState; incom
                 {t('preview.sampleNone')}
               </Typography>
             ) : (
-              <Table colCount={SAMPLE_COLUMNS.length} rowCount={result.sample.length + 1}>
+              <Table colCount={SAMPLE_COLUMNS.length} rowCount={Math.min(result.sample.length, SAMPLE_ROWS) + 1}>
                 <Thead>
                   <Tr>
                     {SAMPLE_COLUMNS.map((c) => (
@@ -116,7 +121,7 @@ export const PreviewPanel = ({ state, incomplete }: { state: PreviewState; incom
                   </Tr>
                 </Thead>
                 <Tbody>
-                  {result.sample.slice(0, 10).map((row, i) => (
+                  {result.sample.slice(0, SAMPLE_ROWS).map((row, i) => (
                     <Tr key={String(row.id ?? i)}>
                       {SAMPLE_COLUMNS.map((c) => (
                         <Td key={c}>
@@ -133,4 +138,4 @@ export const PreviewPanel = ({ state, incomplete }: { state: PreviewState; incom
       )}
     </Box>
   );
-};
+});

@@ -1,20 +1,10 @@
 import * as React from 'react';
-import {
-  Box,
-  DatePicker,
-  Flex,
-  MultiSelect,
-  MultiSelectOption,
-  NumberInput,
-  SingleSelect,
-  SingleSelectOption,
-  TextInput,
-  Typography,
-} from '@strapi/design-system';
+import { Box, DatePicker, Flex, MultiSelect, MultiSelectOption, SingleSelect, SingleSelectOption, TextInput, Typography } from '@strapi/design-system';
 import { useIntl } from 'react-intl';
 import { useEnumLabel, useT } from '../../utils/translate';
 import { useBuilder } from './context';
 import type { Condition } from './model';
+import { NumberField } from './NumberField';
 
 const asDate = (v: unknown) => (typeof v === 'string' && v ? new Date(v) : undefined);
 const dateValue = (d: Date | undefined | null) => (d ? new Date(Date.UTC(d.getFullYear(), d.getMonth(), d.getDate())).toISOString() : null);
@@ -24,9 +14,9 @@ const ValueControl = ({ condition, fieldType, onChange }: { condition: Condition
   const t = useT();
   const { locale } = useIntl();
   const enumLabel = useEnumLabel();
-  const { catalogue, tags, segments } = useBuilder();
+  const { fieldByPath, tags, segments } = useBuilder();
   const { op, value, subject } = condition;
-  const field = subject.kind === 'field' ? catalogue.fields.find((f) => f.path === subject.path) : undefined;
+  const field = subject.kind === 'field' ? fieldByPath.get(subject.path) : undefined;
   const testid = `ci-value-${condition.id}`;
   const aria = t('builder.value');
 
@@ -51,14 +41,7 @@ const ValueControl = ({ condition, fieldType, onChange }: { condition: Condition
       return <DatePicker aria-label={aria} locale={locale} value={asDate(v)} onChange={(d: Date | undefined) => set(dateValue(d))} onClear={() => set(null)} />;
     }
     if (fieldType === 'number') {
-      return (
-        <NumberInput
-          aria-label={aria}
-          name={testid + suffix}
-          value={typeof v === 'number' ? v : undefined}
-          onValueChange={(x: number | undefined) => set(x ?? null)}
-        />
-      );
+      return <NumberField aria-label={aria} name={testid + suffix} value={typeof v === 'number' ? v : null} onChange={set} />;
     }
     return (
       <TextInput
@@ -105,12 +88,7 @@ const ValueControl = ({ condition, fieldType, onChange }: { condition: Condition
     case 'before_days':
       return (
         <Flex gap={2}>
-          <NumberInput
-            aria-label={t('builder.days')}
-            name={testid}
-            value={typeof value === 'number' ? value : undefined}
-            onValueChange={(x: number | undefined) => onChange(x ?? null)}
-          />
+          <NumberField aria-label={t('builder.days')} name={testid} value={typeof value === 'number' ? value : null} onChange={onChange} />
           <Typography>{t('builder.days')}</Typography>
         </Flex>
       );

@@ -1,4 +1,18 @@
-import { fromRule, indent, moveDown, moveNode, nodeForPointer, outdent, rootFromRule, toRule, wrapInGroup, type Group } from './model';
+import {
+  fromRule,
+  indent,
+  moveDown,
+  moveNode,
+  nodeForPointer,
+  outdent,
+  removeNode,
+  rootFromRule,
+  shapeKey,
+  toRule,
+  updateNode,
+  wrapInGroup,
+  type Group,
+} from './model';
 
 const VIP = {
   and: [
@@ -48,5 +62,29 @@ describe('builder model', () => {
 
   it('refuses shapes it cannot show', () => {
     expect(() => fromRule({ '+': [1, 2] })).toThrow();
+  });
+
+  it('an edit keeps every untouched node the same object (so memoised rows skip their render)', () => {
+    const root = rootFromRule(VIP);
+    const or = root.children[3] as Group;
+    const edited = updateNode(root, root.children[0].id, { value: 200000 });
+    expect(edited).not.toBe(root);
+    expect(edited.children[0]).not.toBe(root.children[0]);
+    root.children.slice(1).forEach((child, i) => expect(edited.children[i + 1]).toBe(child));
+    // Inside a nested group: only the groups on the path change.
+    const inner = updateNode(root, or.children[0].id, { value: 3 });
+    expect(inner.children[3]).not.toBe(or);
+    expect((inner.children[3] as Group).children[1]).toBe(or.children[1]);
+    expect(inner.children[0]).toBe(root.children[0]);
+    // No change, same tree.
+    expect(updateNode(root, root.children[0].id, { value: 100000 })).toBe(root);
+    expect(removeNode(root, 'no-such-node')).toBe(root);
+  });
+
+  it('the shape key ignores values and follows structure', () => {
+    const root = rootFromRule(VIP);
+    expect(shapeKey(updateNode(root, root.children[0].id, { value: 1 }))).toBe(shapeKey(root));
+    expect(shapeKey(updateNode(root, root.children[0].id, { not: true }))).not.toBe(shapeKey(root));
+    expect(shapeKey(moveDown(root, root.children[0].id))).not.toBe(shapeKey(root));
   });
 });

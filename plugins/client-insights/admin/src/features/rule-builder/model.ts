@@ -238,16 +238,23 @@ export const findParent = (root: Group, id: string): { parent: Group; index: num
   return undefined;
 };
 
+/**
+ * Applies `fn` bottom-up. A group whose children all come back unchanged is itself kept (same
+ * object), so an edit of one condition changes only the groups on its path: the memoised rows
+ * and groups of the rest of the tree skip their render.
+ */
 const mapTree = (node: Node, fn: (n: Node) => Node): Node => {
-  const mapped = node.type === 'group' ? { ...node, children: node.children.map((c) => mapTree(c, fn)) } : node;
-  return fn(mapped);
+  if (node.type !== 'group') return fn(node);
+  const children = node.children.map((c) => mapTree(c, fn));
+  const same = children.every((c, i) => c === node.children[i]);
+  return fn(same ? node : { ...node, children });
 };
 
 export const updateNode = (root: Group, id: string, patch: Partial<Condition> | Partial<Group>): Group =>
-  mapTree(root, (n) => (n.id === id ? ({ ...n, ...patch } as Node) : n)) as Group;
+  mapTree(root, (n) => (n.id === id && Object.entries(patch).some(([k, v]) => n[k as keyof Node] !== v) ? ({ ...n, ...patch } as Node) : n)) as Group;
 
 export const removeNode = (root: Group, id: string): Group =>
-  mapTree(root, (n) => (n.type === 'group' ? { ...n, children: n.children.filter((c) => c.id !== id) } : n)) as Group;
+  mapTree(root, (n) => (n.type === 'group' && n.children.some((c) => c.id === id) ? { ...n, children: n.children.filter((c) => c.id !== id) } : n)) as Group;
 
 export const insertNode = (root: Group, groupId: string, index: number, node: Node): Group =>
   mapTree(root, (n) => {
@@ -301,3 +308,7 @@ export const wrapInGroup = (root: Group, id: string, op: 'and' | 'or' = 'or'): G
 };
 
 export const countConditions = (node: Node): number => (node.type === 'group' ? node.children.reduce((sum, c) => sum + countConditions(c), 0) : 1);
+
+/** The tree's shape (ids, group operators, negations, order) without values: what the JSON pointers depend on. */
+export const shapeKey = (node: Node): string =>
+  `${node.id}${node.not ? '!' : ''}${node.type === 'group' ? `${node.op}(${node.children.map(shapeKey).join(',')})` : ''}`;

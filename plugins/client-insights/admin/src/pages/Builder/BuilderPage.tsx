@@ -30,6 +30,36 @@ const initialFromQuery = (search: string): Group => {
   }
 };
 
+/** The page header; memoised, as the builder reports every keystroke to this page. */
+const BuilderHeader = React.memo(function BuilderHeader({
+  title,
+  subtitle,
+  mayWrite,
+  valid,
+  onSave,
+}: {
+  title: string;
+  subtitle: string;
+  mayWrite: boolean;
+  valid: boolean;
+  onSave: () => void;
+}) {
+  const t = useT();
+  return (
+    <Layouts.Header
+      title={title}
+      subtitle={subtitle}
+      primaryAction={
+        mayWrite ? (
+          <Button startIcon={<Check />} onClick={onSave} disabled={!valid} data-testid="ci-save">
+            {t('action.save')}
+          </Button>
+        ) : undefined
+      }
+    />
+  );
+});
+
 /** The builder page: a new segment (optionally from ?rule=) or an existing one (/builder/:id). */
 export const BuilderPage = () => {
   const { id } = useParams();
@@ -115,19 +145,16 @@ const BuilderEditor = ({ segment }: { segment?: SegmentDetail }) => {
   // An existing child is previewed within its stored parent, as its runs materialise it.
   const previewScope = React.useMemo(() => (segment ? { segmentId: segment.id } : { parent: parentFromQuery(location.search) }), [segment, location.search]);
   const valid = change?.complete && change.preview.status === 'ok';
+  const openDialog = React.useCallback(() => setDialog(true), []);
   return (
     <Page.Main>
       <Page.Title>{t('nav.builder')}</Page.Title>
-      <Layouts.Header
+      <BuilderHeader
         title={segment ? t('builder.titleEdit', { name: segment.name }) : t('builder.titleNew')}
         subtitle={t('builder.subtitle')}
-        primaryAction={
-          mayWrite ? (
-            <Button startIcon={<Check />} onClick={() => setDialog(true)} disabled={!valid} data-testid="ci-save">
-              {t('action.save')}
-            </Button>
-          ) : undefined
-        }
+        mayWrite={mayWrite}
+        valid={Boolean(valid)}
+        onSave={openDialog}
       />
       <Layouts.Content>
         {unsupported && (

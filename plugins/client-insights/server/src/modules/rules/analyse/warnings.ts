@@ -3,7 +3,7 @@
  * each and/or group, `duplicate` from the canonical form, `empty` for a preview that matched nobody.
  */
 import type { Literal, Operand, RuleNode } from '../ast';
-import type { RuleWarning } from '../types';
+import type { RuleWarning, WarningCondition } from '../../../../../shared/contracts/rules';
 import { parseRule } from '../validate';
 import { canonicalOfNode, fingerprint, negateJson, stableStringify } from './canonical';
 import { compareSet, complement, domainOf, intersect, isDatetime, isEmpty, operandKey, type ValueSet } from './value-sets';
@@ -44,6 +44,28 @@ const describeNode = (node: RuleNode): string => {
   }
 };
 
+/** The condition as data for the warning's params (the admin words it in the user's language). */
+const conditionParam = (node: RuleNode, not = false): WarningCondition => {
+  switch (node.kind) {
+    case 'compare': {
+      const o = node.operand;
+      const values = node.literals.map((l) => (typeof l === 'number' && isDatetime(o) ? new Date(l).toISOString() : l));
+      const base = { op: node.op, values, not };
+      if (o.kind === 'field' || o.kind === 'days_since') return { subject: o.kind, path: o.field.path, ...base };
+      if (o.kind === 'event_count') return { subject: 'event_count', eventType: o.eventType, days: o.days, ...base };
+      return { subject: o.kind, days: o.days, ...base };
+    }
+    case 'has_tag':
+      return { subject: 'tag', op: 'has_tag', values: [node.slug], not };
+    case 'in_segment':
+      return { subject: 'segment', op: 'in_segment', values: [node.key], not };
+    case 'not':
+      return conditionParam(node.arg, !not);
+    default:
+      return { subject: 'group', op: node.kind, values: [], not, size: node.args.length };
+  }
+};
+
 type Atom = { node: RuleNode; operand?: Operand; set?: ValueSet; key: string; negKey: string };
 
 const atomOf = (node: RuleNode): Atom => {
@@ -67,6 +89,8 @@ const contradictionWarning = (group: RuleNode, a: Atom, b?: Atom): RuleWarning =
     ? {
         path: group.path,
         kind: 'contradiction',
+        code: 'contradiction.pair',
+        params: { conditions: [conditionParam(a.node), conditionParam(b.node)] },
         message: `"${describeNode(a.node)}" and "${describeNode(b.node)}" can never both be true, so this branch matches no customer`,
         suggestion: 'Remove or change one of the two conditions, or join them with "or" if either should match.',
         conditions: [a.node.path, b.node.path],
@@ -74,6 +98,8 @@ const contradictionWarning = (group: RuleNode, a: Atom, b?: Atom): RuleWarning =
     : {
         path: a.node.path,
         kind: 'contradiction',
+        code: 'contradiction.single',
+        params: { conditions: [conditionParam(a.node)] },
         message: `"${describeNode(a.node)}" can never be true`,
         suggestion: 'Check the bounds and the value: this condition matches no customer.',
         conditions: [a.node.path],
@@ -84,6 +110,8 @@ const alwaysTrueWarning = (group: RuleNode, a: Atom, b?: Atom): RuleWarning =>
     ? {
         path: group.path,
         kind: 'always_true',
+        code: 'always_true.pair',
+        params: { conditions: [conditionParam(a.node), conditionParam(b.node)] },
         message: `"${describeNode(a.node)}" or "${describeNode(b.node)}" holds for every customer, so this branch matches everyone`,
         suggestion: 'Remove this "or" (it filters nothing), or change one of the two conditions.',
         conditions: [a.node.path, b.node.path],
@@ -91,6 +119,8 @@ const alwaysTrueWarning = (group: RuleNode, a: Atom, b?: Atom): RuleWarning =>
     : {
         path: a.node.path,
         kind: 'always_true',
+        code: 'always_true.single',
+        params: { conditions: [conditionParam(a.node)] },
         message: `"${describeNode(a.node)}" holds for every customer`,
         suggestion: 'Remove this condition: it filters nothing.',
         conditions: [a.node.path],
@@ -198,6 +228,8 @@ export const duplicateWarnings = (rule: unknown, segments: SegmentRef[]): RuleWa
     .map((s) => ({
       path: '',
       kind: 'duplicate' as const,
+      code: 'duplicate' as const,
+      params: { segment: { key: s.key, name: s.name } },
       message: `Same rule as segment "${s.name}" (${s.key})`,
       suggestion: `Reuse that segment, e.g. {"in_segment": ["${s.key}"]}, or change this rule.`,
     }));
@@ -207,6 +239,8 @@ export const duplicateWarnings = (rule: unknown, segments: SegmentRef[]): RuleWa
 export const emptyWarning = (): RuleWarning => ({
   path: '',
   kind: 'empty',
+  code: 'empty',
+  params: {},
   message: 'No customer matches this rule now',
   suggestion: 'Loosen a condition (wider range, longer window, fewer required tags) and preview again.',
 });
