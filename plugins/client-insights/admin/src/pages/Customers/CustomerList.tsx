@@ -168,13 +168,11 @@ export const CustomerList = () => {
                     'customers.col.lastActivity',
                     'customers.quadrant',
                   ] as const
-                ).map(
-                  (c) => (
-                    <Th key={c}>
-                      <Typography variant="sigma">{t(c)}</Typography>
-                    </Th>
-                  )
-                )}
+                ).map((c) => (
+                  <Th key={c}>
+                    <Typography variant="sigma">{t(c)}</Typography>
+                  </Th>
+                ))}
               </Tr>
             </Thead>
             <Tbody>

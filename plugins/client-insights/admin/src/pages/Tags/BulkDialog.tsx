@@ -153,7 +153,13 @@ export const BulkDialog = ({
           <Modal.Close>
             <Button variant="tertiary">{t('action.cancel')}</Button>
           </Modal.Close>
-          <Button onClick={run} loading={busy} data-testid="ci-bulk-run" disabled={!tag || (target === 'segment' ? !segment : target === 'ids' ? !idsValid : false)} variant={action === 'remove' ? 'danger' : 'default'}>
+          <Button
+            onClick={run}
+            loading={busy}
+            data-testid="ci-bulk-run"
+            disabled={!tag || (target === 'segment' ? !segment : target === 'ids' ? !idsValid : false)}
+            variant={action === 'remove' ? 'danger' : 'default'}
+          >
             {action === 'apply' ? t('tags.bulk.apply') : t('tags.bulk.remove')}
           </Button>
         </Modal.Footer>

@@ -60,7 +60,11 @@ const TagTable = ({
             </Td>
             <Td>
               {/* The customers carrying it: the customer list filtered by this tag. */}
-              <Link to={`${pluginPath('customers')}?tag=${encodeURIComponent(tag.slug)}`} aria-label={t('tags.openCustomers', { name: tag.name })} data-testid="ci-tag-customers">
+              <Link
+                to={`${pluginPath('customers')}?tag=${encodeURIComponent(tag.slug)}`}
+                aria-label={t('tags.openCustomers', { name: tag.name })}
+                data-testid="ci-tag-customers"
+              >
                 <Typography data-testid="ci-tag-usage" textColor="primary600">
                   {tag.usage.toLocaleString()}
                 </Typography>
@@ -144,14 +148,7 @@ export const TagsPage = () => {
         {CATEGORIES.map((c) => (
           <Tabs.Content key={c} value={c}>
             <Box paddingTop={4}>
-              <TagTable
-                tags={shown.filter((x) => x.category === c)}
-                manage={manage}
-                onEdit={setEditing}
-                onBulk={setBulk}
-                onRun={runRule}
-                running={running}
-              />
+              <TagTable tags={shown.filter((x) => x.category === c)} manage={manage} onEdit={setEditing} onBulk={setBulk} onRun={runRule} running={running} />
             </Box>
           </Tabs.Content>
         ))}
