@@ -31,10 +31,10 @@ export const CustomerFilters = ({ value, onChange }: { value: FilterValues; onCh
     onChange(next);
   };
   const select = (key: PickedFilter, label: string, options: Array<[string, string]>) => (
-    <Box minWidth="180px">
+    <Box minWidth="180px" data-testid={`ci-filter-${key}`}>
       <Field.Root name={`filter-${key}`}>
         <Field.Label>{label}</Field.Label>
-        <SingleSelect value={value[key] ?? ANY} onChange={(v: string | number) => set(key, String(v))} data-testid={`ci-filter-${key}`}>
+        <SingleSelect value={value[key] ?? ANY} onChange={(v: string | number) => set(key, String(v))}>
           <SingleSelectOption value={ANY}>{t('customers.filter.any')}</SingleSelectOption>
           {options.map(([v, text]) => (
             <SingleSelectOption key={v} value={v}>

@@ -95,12 +95,11 @@ export const CustomerList = () => {
       </Searchbar>
       <Flex gap={3} wrap="wrap" alignItems="flex-end" justifyContent="space-between">
         <CustomerFilters value={picked} onChange={(next) => setParam(Object.fromEntries(PICKED_FILTERS.map((f) => [f, next[f]])))} />
-        <Box minWidth="240px">
+        <Box minWidth="240px" data-testid="ci-customer-sort">
           <SingleSelect
             aria-label={t('customers.sort')}
             value={sort ?? DEFAULT_SORT}
             onChange={(v: string | number) => setParam({ sort: v === DEFAULT_SORT ? undefined : String(v) })}
-            data-testid="ci-customer-sort"
           >
             <SingleSelectOption value={DEFAULT_SORT}>{t('customers.sort.default')}</SingleSelectOption>
             {SORTS.map((s) => (

@@ -1,5 +1,5 @@
 import * as React from 'react';
-import { Badge, Button, Field, Flex, Modal, Radio, SingleSelect, SingleSelectOption, Textarea, Typography } from '@strapi/design-system';
+import { Badge, Box, Button, Field, Flex, Modal, Radio, SingleSelect, SingleSelectOption, Textarea, Typography } from '@strapi/design-system';
 import { useNotification } from '@strapi/strapi/admin';
 import { tagsApi, type Tag } from '../../../../shared/contracts/tags';
 import { toApiError, type ApiError } from '../../api/client';
@@ -80,16 +80,19 @@ export const BulkDialog = ({
         </Modal.Header>
         <Modal.Body>
           {!givenTag && (
-            <Field.Root name="tag">
-              <Field.Label>{t('customers.filter.tag')}</Field.Label>
-              <SingleSelect value={tagId} onChange={(v: string | number) => setTagId(String(v))} placeholder={t('builder.value.tag')} data-testid="ci-bulk-tag">
-                {(tags.data ?? []).map((x) => (
-                  <SingleSelectOption key={x.id} value={String(x.id)}>
-                    {x.name}
-                  </SingleSelectOption>
-                ))}
-              </SingleSelect>
-            </Field.Root>
+            <Box data-testid="ci-bulk-tag">
+              {' '}
+              <Field.Root name="tag">
+                <Field.Label>{t('customers.filter.tag')}</Field.Label>
+                <SingleSelect value={tagId} onChange={(v: string | number) => setTagId(String(v))} placeholder={t('builder.value.tag')}>
+                  {(tags.data ?? []).map((x) => (
+                    <SingleSelectOption key={x.id} value={String(x.id)}>
+                      {x.name}
+                    </SingleSelectOption>
+                  ))}
+                </SingleSelect>
+              </Field.Root>
+            </Box>
           )}
           <Field.Root name="action">
             <Field.Label>{t('tags.bulk.action')}</Field.Label>
