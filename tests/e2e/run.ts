@@ -763,6 +763,166 @@ test('builder: in 中文 the warnings, their fixes and coded values are translat
   }
 });
 
+// --- pages: segment detail, customer list, tag center, profile (issue 12 items 17–19) ---
+
+/** Waits until the customer list shows `expected` customers (the list keeps its old rows while it reloads). */
+const listShows = async (p: Page, expected: number) => {
+  await p.locator('[data-testid="ci-customer-list"]').waitFor({ timeout: 60_000 });
+  await p.waitForFunction((n) => document.querySelector('[data-testid="ci-customer-total"]')?.getAttribute('data-value') === String(n), expected, {
+    timeout: 30_000,
+  });
+};
+const apiList = async (query: string) => (await api('GET', `/client-insights/customers?pageSize=100&${query}`)).body;
+/** Picks an option of a design-system select by its text. */
+const pick = async (p: Page, trigger: string, option: RegExp) => {
+  await p.locator(`${trigger} [role="combobox"]`).click();
+  await p.getByRole('option', { name: option }).first().click();
+};
+
+test('pages: segment detail reads the rule as sentences, keeps JSON behind a toggle, links back and charts members over runs', async () => {
+  const rule = { and: [{ '>=': [{ var: 'metrics.total_spent' }, VIP_MIN] }, { '!': [{ '==': [{ var: 'customer.stage' }, 'churned'] }] }] };
+  const created = await api('POST', '/client-insights/segments', { name: `E2E sentences ${Date.now()}`, rule, execute: true });
+  if (created.status !== 201) throw new Error(`segment not created: ${created.status} ${JSON.stringify(created.body)}`);
+  const id = created.body.data.id;
+  const again = await api('POST', `/client-insights/segments/${id}/execute`, {});
+  if (again.status >= 400) throw new Error(`second run refused: ${again.status}`);
+  for (let i = 0; ; i += 1) {
+    const runs = (await api('GET', `/client-insights/segments/results?segment=${id}`)).body.data as any[];
+    if (runs.filter((r) => r.status === 'success').length >= 2) break;
+    if (i > 120) throw new Error('the second run did not finish');
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  await page.goto(`${server.url}${PLUGIN}/segments/${id}`);
+  const sentences = page.locator('[data-testid="ci-rule-sentences"]');
+  await sentences.waitFor({ timeout: 60_000 });
+  const text = await sentences.innerText();
+  if (!/(Total spent|累计消费)/.test(text) || !/100,000/.test(text) || !/(Not: Stage is Churned|并非：阶段为 已流失)/.test(text))
+    throw new Error(`the rule does not read as sentences: ${text}`);
+  if ((await page.locator('[data-testid="ci-rule-json"]').count()) !== 0) throw new Error('the raw JSON is shown before the toggle');
+  await page.locator('[data-testid="ci-member-trend"] canvas').waitFor({ timeout: 60_000 });
+  await page.waitForFunction(
+    () => (document.querySelector('[data-testid="ci-member-trend"]')?.getAttribute('data-points') ?? '').split(',').length >= 2,
+    null,
+    {
+      timeout: 60_000,
+    }
+  );
+  const points = (await page.locator('[data-testid="ci-member-trend"]').getAttribute('data-points'))!.split(',').map(Number);
+  const members = (await api('GET', `/client-insights/segments/${id}`)).body.data.memberCount;
+  if (points[points.length - 1] !== members) throw new Error(`the chart ends at ${points[points.length - 1]} members, the segment has ${members}`);
+  await shot(page, '17-segment-detail-sentences-and-trend');
+  await page.click('[data-testid="ci-rule-json-toggle"]');
+  if (!(await page.locator('[data-testid="ci-rule-json"]').innerText()).includes('metrics.total_spent'))
+    throw new Error('the JSON toggle does not show the rule');
+  await shot(page, '17b-segment-detail-json-toggle');
+  await page.click('[data-testid="ci-segment-back"]');
+  await page.waitForURL((u) => u.pathname.endsWith('/segments'), { timeout: 30_000 });
+});
+
+test('pages: the customer list filters, sorts, shows amounts with currency and opens a profile from a row link', async () => {
+  await page.goto(`${server.url}${PLUGIN}/customers`);
+  await page.locator('[data-testid="ci-customer-list"]').waitFor({ timeout: 60_000 });
+  await pick(page, '[data-testid="ci-filter-stage"]', /^(Signed|已签约)$/);
+  await page.waitForURL((u) => u.searchParams.get('stage') === 'signed', { timeout: 30_000 });
+  const signed = await apiList('stage=signed');
+  await listShows(page, signed.meta.pagination.total);
+  await pick(page, '[data-testid="ci-customer-sort"]', /(Total spent, highest first|累计消费，从高到低)/);
+  await page.waitForURL((u) => u.searchParams.get('sort') === 'totalSpent:desc', { timeout: 30_000 });
+  const top = (await apiList('stage=signed&sort=totalSpent:desc')).data[0];
+  await page.waitForFunction((name) => document.querySelector('[data-testid="ci-customer-link"]')?.textContent?.trim() === name, top.name, { timeout: 30_000 });
+  const spent = await page.locator('[data-testid="ci-customer-spent"]').first().innerText();
+  const grouped = top.totalSpent >= 1000 ? /\d{1,3}(,\d{3})+/.test(spent) : true;
+  if (!/(CN¥|¥|CNY)/.test(spent) || !grouped) throw new Error(`amount shown as "${spent}" for ${top.totalSpent} CNY`);
+  await shot(page, '18-customer-list-filtered-sorted');
+  const link = page.locator('[data-testid="ci-customer-link"]').first();
+  if (!(await link.getAttribute('href'))?.endsWith(`/customers/${top.id}`)) throw new Error('the row is not a link to its profile');
+  await link.click();
+  await page.waitForURL((u) => u.pathname.endsWith(`/customers/${top.id}`), { timeout: 30_000 });
+  await page.locator('[data-testid="ci-profile"]').waitFor({ timeout: 60_000 });
+});
+
+test('pages: the tag center searches tags, opens the customers carrying one and bulk-applies a tag to a filtered list', async () => {
+  const tags = (await api('GET', '/client-insights/tags')).body.data as any[];
+  const used = tags.filter((t) => t.usage > 0).sort((a, b) => a.usage - b.usage)[0];
+  if (!used) throw new Error('no tag in use on the demo data');
+  await page.goto(`${server.url}${PLUGIN}/tags`);
+  await page.locator('[data-testid="ci-tag-center"]').waitFor({ timeout: 60_000 });
+  await page.locator('input[name="tag-search"]').fill(used.name);
+  const row = page.locator(`[data-testid="ci-tag-row-${used.slug}"]`);
+  await row.waitFor({ timeout: 30_000 });
+  const others = tags.filter(
+    (t) => t.category === used.category && !t.name.toLowerCase().includes(used.name.toLowerCase()) && !t.slug.includes(used.name.toLowerCase())
+  );
+  for (const t of others)
+    if ((await page.locator(`[data-testid="ci-tag-row-${t.slug}"]`).count()) > 0) throw new Error(`search "${used.name}" still shows ${t.slug}`);
+  await shot(page, '18b-tag-center-search');
+  await row.locator('[data-testid="ci-tag-customers"]').click();
+  await page.waitForURL((u) => u.pathname.endsWith('/customers') && u.searchParams.get('tag') === used.slug, { timeout: 30_000 });
+  await listShows(page, used.usage);
+
+  // Bulk: a new tag for the customers of a filtered list (stage and region), from the list itself.
+  const region = (await apiList('stage=signed')).data.find((c: any) => c.region)?.region as string;
+  const created = await api('POST', '/client-insights/tags', { name: `E2E bulk ${Date.now()}`, category: 'basic' });
+  const tag = created.body.data;
+  const expected = (await apiList(`stage=signed&region=${encodeURIComponent(region)}`)).meta.pagination.total;
+  await page.goto(`${server.url}${PLUGIN}/customers?stage=signed&region=${encodeURIComponent(region)}`);
+  await listShows(page, expected);
+  await page.click('[data-testid="ci-customers-tag"]');
+  await page.locator('[data-testid="ci-bulk-list-filter"]').waitFor();
+  await pick(page, '[data-testid="ci-bulk-tag"]', new RegExp(tag.name));
+  await shot(page, '18c-bulk-tag-filtered-list');
+  await page.click('[data-testid="ci-bulk-run"]');
+  await page.locator('[data-testid="ci-bulk-list-filter"]').waitFor({ state: 'detached', timeout: 30_000 });
+  const usage = (await api('GET', `/client-insights/tags/${tag.id}`)).body.data.usage;
+  if (usage !== expected) throw new Error(`bulk apply to the filtered list tagged ${usage} customers, the list has ${expected}`);
+});
+
+test('pages: a profile has its name once as the header, no "Referred 0 customers", and translated languages and channels', async () => {
+  // A customer with a language code and an interaction channel, without referrals.
+  const rows = (await apiList('sort=lastActivity:desc')).data as any[];
+  let chosen: any = null;
+  for (const r of rows.slice(0, 40)) {
+    const p = (await api('GET', `/client-insights/customers/${r.id}`)).body.data;
+    if (p.customer.language?.includes('-') && p.referrals.length === 0 && p.timeline.some((e: any) => e.channel)) {
+      chosen = p;
+      break;
+    }
+  }
+  if (!chosen) throw new Error('no demo customer with a language, a channel and no referrals among the 40 most active');
+  await page.goto(`${server.url}${PLUGIN}/customers/${chosen.customer.id}`);
+  await page.locator('[data-testid="ci-profile"]').waitFor({ timeout: 60_000 });
+  const headings = await page.locator('h1').allInnerTexts();
+  if (headings.length !== 1 || headings[0].trim() !== chosen.customer.name) throw new Error(`page headings: ${JSON.stringify(headings)}`);
+  const body = await page.locator('main').innerText();
+  if (new RegExp(`\\b${chosen.customer.language}\\b`).test(body)) throw new Error(`the raw language code ${chosen.customer.language} is shown`);
+  if (/Referred 0|推荐了 0|推薦了 0/.test(body) || !/(No referrals|暂无推荐)/.test(body)) throw new Error('the referrals read "Referred 0 customers"');
+  const channels = [...new Set(chosen.timeline.map((e: any) => e.channel).filter(Boolean))] as string[];
+  for (const c of channels) if (new RegExp(`· ${c}\\b`).test(body)) throw new Error(`the raw channel code "${c}" is shown`);
+  await shot(page, '19-profile-header-referrals-language');
+  await page.click('[data-testid="ci-profile-back"]');
+  await page.waitForURL((u) => u.pathname.endsWith('/customers'), { timeout: 30_000 });
+});
+
+test('pages: a Sales Manager filters and sorts the customer list, names readable and contact masked', async () => {
+  await ensureRoleUser(server.url, token, 'Sales Manager', SALES.email, SALES.password);
+  const context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
+  const sales = await context.newPage();
+  try {
+    await login(sales, SALES);
+    const expected = await apiList('stage=signed&sort=name:asc');
+    await sales.goto(`${server.url}${PLUGIN}/customers?stage=signed&sort=name:asc`);
+    await listShows(sales, expected.meta.pagination.total);
+    const first = expected.data[0];
+    const name = await sales.locator('[data-testid="ci-customer-link"]').first().innerText();
+    if (name.trim() !== first.name) throw new Error(`Sales Manager's first row is "${name}", expected ${first.name}`);
+    const row = await sales.locator('[data-testid="ci-customer-row"]').first().innerText();
+    if (first.email && row.includes(first.email)) throw new Error('a Sales Manager sees an unmasked email');
+    await shot(sales, '18d-sales-manager-filtered-sorted');
+  } finally {
+    await context.close();
+  }
+});
+
 const main = async () => {
   const client = (process.env.E2E_DATABASE_CLIENT ?? 'sqlite') as DbClient;
   let fresh: FreshDatabase | null = null;

@@ -64,7 +64,7 @@ describe('tag center endpoints', () => {
     const { body } = await call('POST', '/tags', { name: 'Follow up', slug: 'follow-up', category: 'behavior' });
     const tagId = body.data.id;
     const applied = await call('POST', `/tags/${tagId}/bulk`, { action: 'apply', customerIds: [ids.Li, ids.Wang, 999999] });
-    expect(applied.body.data.affected).toBe(2); // unknown ids are ignored
+    expect(applied.body.data).toEqual({ affected: 2, missing: [999999] }); // unknown ids are reported
     const again = await call('POST', `/tags/${tagId}/bulk`, { action: 'apply', customerIds: [ids.Li] });
     expect(again.body.data.affected).toBe(0);
 

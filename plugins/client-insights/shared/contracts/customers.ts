@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { QUADRANTS, QUADRANTS_OR_NONE, STAGES } from '../enums';
-import { CSV, dataOf, dateTime, endpoint, exportQuery, id, idParams, idText, isoDate, pageOf, pageQuery } from './http';
+import { CSV, dataOf, dateTime, endpoint, exportQuery, id, idParams, idText, isoDate, pageOf, pageQuery, refText } from './http';
 import { clvBasisSchema, scoreFields } from './values';
 
 /** Customer list, profile, CSV export, bulk follow-up tasks and manual tagging. */
@@ -10,14 +10,25 @@ const score = z.coerce.number().int().min(1).max(5);
 const flag = z.preprocess((v) => (v === 'true' ? true : v === 'false' ? false : v), z.boolean({ invalid_type_error: 'true or false' }));
 
 /**
- * Which customers a list, an export or a bulk task covers: search, stage, and the value-chart
- * drill-downs — a quadrant / R / F / M score (scatter point), buyers only (`hasOrders`, the
+ * Which customers a list, an export, a bulk task or a bulk tag covers: search; stage, region
+ * (exact), a tag they carry now (slug or id), their owner (admin user id) and a segment's current
+ * members (id or key, among the segments the caller may see); and the value-chart drill-downs — a quadrant / R / F / M score (scatter point), buyers only (`hasOrders`, the
  * heatmap counts buyers), and a migration-matrix cell (`movedFrom` → `movedTo` between two value
  * runs, by default the two latest), and the retention KPI's drill-down (`retained`).
  */
 const filterFields = z.object({
   q: z.string().trim().max(100).optional(),
   stage: z.enum(STAGES).optional(),
+  region: z.string().trim().min(1).max(100).optional(),
+  tag: z
+    .string()
+    .trim()
+    .min(1)
+    .max(100)
+    .regex(/^[a-z0-9][a-z0-9-_]*$/, 'a tag slug or id')
+    .optional(),
+  owner: idText.optional(),
+  segment: refText.optional(),
   quadrant: z.enum(QUADRANTS).optional(),
   r: score.optional(),
   f: score.optional(),
@@ -46,8 +57,20 @@ const checkFilter = (f: CustomerFilter, ctx: z.RefinementCtx) => {
   }
 };
 
-/** GET /customers: the filter plus a page (unknown query parameters are ignored). */
-export const customerListQuerySchema = filterFields.extend(pageQuery(100, 20)).superRefine(checkFilter);
+/** What the list sorts by (`sort=field:asc|desc`); ties go newest customer first. */
+export const CUSTOMER_SORTS = ['name', 'totalSpent', 'customerSince', 'lastActivity'] as const;
+export type CustomerSort = { field: (typeof CUSTOMER_SORTS)[number]; direction: 'asc' | 'desc' };
+const SORT_VALUES = CUSTOMER_SORTS.flatMap((f) => [`${f}:asc`, `${f}:desc`]);
+const sortSchema = z
+  .string()
+  .refine((v) => SORT_VALUES.includes(v), `sort must be one of ${CUSTOMER_SORTS.join(', ')}, followed by :asc or :desc`)
+  .transform((v): CustomerSort => {
+    const [field, direction] = v.split(':');
+    return { field: field as CustomerSort['field'], direction: direction as CustomerSort['direction'] };
+  });
+
+/** GET /customers: the filter, a sort and a page (unknown query parameters are ignored). */
+export const customerListQuerySchema = filterFields.extend({ ...pageQuery(100, 20), sort: sortSchema.optional() }).superRefine(checkFilter);
 
 /** POST /customers/export: exactly the list's filter (no page: every matching customer). */
 export const customerExportBodySchema = filterFields.strict().superRefine(checkFilter);
@@ -82,6 +105,8 @@ export const customerRowSchema = z.object({
   createdAt: isoDate.nullable(),
   totalSpent: z.number(),
   orderCount: z.number(),
+  /** The later of the last paid order and the last interaction. */
+  lastActivityAt: isoDate.nullable(),
   quadrant: z.string().nullable(),
   r: z.number().nullable(),
   f: z.number().nullable(),

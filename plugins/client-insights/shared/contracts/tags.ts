@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { TAG_CATEGORIES, TAG_RULE_PHASES, VISIBILITIES } from '../enums';
+import { customerExportBodySchema } from './customers';
 import { jobSchemaOf } from './jobs';
 import { dataOf, dateTime, endpoint, id, idParams, noBody } from './http';
 
@@ -45,11 +46,20 @@ export const bulkTagSchema = z
     action: z.enum(['apply', 'remove']),
     /** A segment (id or key): its current members. */
     segment: z.union([id, z.string().min(1).max(100)]).optional(),
+    /** Customer ids; ids that name no customer are answered in `missing` (the others are still tagged). */
     customerIds: z.array(id).min(1).max(100_000).optional(),
+    /** The customer list's filter (shared/contracts/customers.ts): every customer the list shows. */
+    filter: customerExportBodySchema.optional(),
     expiresAt: dateTime.nullable().optional(),
   })
   .strict()
-  .refine((b) => (b.segment === undefined) !== (b.customerIds === undefined), { message: 'give either segment or customerIds', path: ['segment'] });
+  .refine((b) => [b.segment, b.customerIds, b.filter].filter((x) => x !== undefined).length === 1, {
+    message: 'give exactly one of segment, customerIds or filter',
+    path: ['segment'],
+  });
+
+/** `affected`: assignments added or removed; `missing`: the given customer ids that name no customer (sorted; empty otherwise). */
+export const bulkResultSchema = z.object({ affected: z.number(), missing: z.array(z.number()) });
 
 export const tagListQuerySchema = z.object({
   category: z.enum(TAG_CATEGORIES).optional(),
@@ -82,7 +92,7 @@ export const tagsApi = {
   merge: endpoint({ method: 'POST', path: '/tags/merge', body: mergeTagsSchema, response: dataOf(z.object({ moved: z.number(), target: tagSchema })) }),
   get: endpoint({ method: 'GET', path: '/tags/:id', params: idParams, response: dataOf(tagSchema) }),
   update: endpoint({ method: 'PUT', path: '/tags/:id', params: idParams, body: updateTagSchema, response: dataOf(tagSchema) }),
-  bulk: endpoint({ method: 'POST', path: '/tags/:id/bulk', params: idParams, body: bulkTagSchema, response: dataOf(z.object({ affected: z.number() })) }),
+  bulk: endpoint({ method: 'POST', path: '/tags/:id/bulk', params: idParams, body: bulkTagSchema, response: dataOf(bulkResultSchema) }),
   /** 202 with the run's job (jobs.ts; its result a RuleRun once it succeeds); `started: false` when one was already going for this tag. */
   runRule: endpoint({
     method: 'POST',

@@ -1,8 +1,8 @@
 import * as React from 'react';
-import { Box, Button, Flex, Grid, Typography } from '@strapi/design-system';
-import { Pencil } from '@strapi/icons';
+import { Box, Button, Flex, Grid, Link as DSLink, Typography } from '@strapi/design-system';
+import { ArrowLeft, Pencil } from '@strapi/icons';
 import { Layouts, Page } from '@strapi/strapi/admin';
-import { useNavigate, useParams } from 'react-router-dom';
+import { NavLink, useNavigate, useParams } from 'react-router-dom';
 import { useApi } from '../../api/useApi';
 import { segmentsApi } from '../../../../shared/contracts/segments';
 import { CsvButton } from '../../components/CsvButton';
@@ -10,7 +10,9 @@ import { useDateTime } from '../../components/Dates';
 import { usePermissions } from '../../hooks/usePermissions';
 import { pluginPath } from '../../utils/paths';
 import { useT, type MessageKey } from '../../utils/translate';
+import { RuleSentences } from '../../components/RuleSentences';
 import { MembersTable } from './MembersTable';
+import { MemberTrend } from './MemberTrend';
 import { RunHistory } from './RunHistory';
 import { RunNow } from './RunNow';
 import { StatusBadge, useOwnerLabel } from './SegmentBadges';
@@ -36,6 +38,7 @@ export const SegmentDetailPage = () => {
   const owner = useOwnerLabel();
   const segment = useApi(segmentsApi.get, id ? { params: { id } } : null);
   const [version, setVersion] = React.useState(0);
+  const [showJson, setShowJson] = React.useState(false);
   if (segment.isLoading && !segment.data) return <Page.Loading />;
   if (segment.error || !segment.data) return <Page.Error />;
   const s = segment.data;
@@ -50,6 +53,11 @@ export const SegmentDetailPage = () => {
     ['save.visibility', t(`visibility.${s.visibility}`)],
     ['segments.col.owner', owner(s.ownerId)],
   ];
+  const json = (
+    <Box tag="pre" padding={3} background="neutral100" hasRadius style={{ overflowX: 'auto', fontSize: 12 }} data-testid="ci-rule-json">
+      {JSON.stringify(s.rule, null, 2)}
+    </Box>
+  );
   const refresh = () => {
     segment.reload();
     setVersion((v) => v + 1);
@@ -60,6 +68,11 @@ export const SegmentDetailPage = () => {
       <Layouts.Header
         title={s.name}
         subtitle={s.description ?? undefined}
+        navigationAction={
+          <DSLink tag={NavLink} to={pluginPath('segments')} startIcon={<ArrowLeft />} data-testid="ci-segment-back">
+            {t('segment.back')}
+          </DSLink>
+        }
         primaryAction={can['segments.run'] ? <RunNow segment={s} onDone={refresh} /> : undefined}
         secondaryAction={
           can['segments.update'] ? (
@@ -82,14 +95,37 @@ export const SegmentDetailPage = () => {
                 </Grid.Item>
               ))}
             </Grid.Root>
-            <Box paddingTop={4}>
-              <Typography variant="sigma" textColor="neutral600">
-                {t('json.label')}
-              </Typography>
-              <Box tag="pre" padding={3} background="neutral100" hasRadius style={{ overflowX: 'auto', fontSize: 12 }}>
-                {JSON.stringify(s.rule, null, 2)}
+          </Section>
+          <Section
+            title={t('segment.rule')}
+            actions={
+              <Button variant="tertiary" size="S" onClick={() => setShowJson((v) => !v)} aria-expanded={showJson} data-testid="ci-rule-json-toggle">
+                {t(showJson ? 'segment.hideJson' : 'segment.showJson')}
+              </Button>
+            }
+          >
+            <RuleSentences
+              rule={s.rule}
+              fallback={
+                !showJson && (
+                  <>
+                    <Typography textColor="neutral600">{t('segment.ruleUnsupported')}</Typography>
+                    {json}
+                  </>
+                )
+              }
+            />
+            {showJson && (
+              <Box paddingTop={3}>
+                <Typography variant="sigma" textColor="neutral600">
+                  {t('json.label')}
+                </Typography>
+                {json}
               </Box>
-            </Box>
+            )}
+          </Section>
+          <Section title={t('segment.trend')}>
+            <MemberTrend key={version} segmentId={s.id} />
           </Section>
           <Section title={t('runs.title')}>
             <RunHistory key={version} segmentId={s.id} />

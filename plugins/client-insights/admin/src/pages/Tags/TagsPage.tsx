@@ -1,6 +1,7 @@
 import * as React from 'react';
-import { Badge, Box, Button, Flex, IconButton, Table, Tabs, Tbody, Td, Th, Thead, Tr, Typography } from '@strapi/design-system';
+import { Badge, Box, Button, Flex, IconButton, Searchbar, Table, Tabs, Tbody, Td, Th, Thead, Tr, Typography } from '@strapi/design-system';
 import { ArrowsCounterClockwise, Pencil, Play, Plus, User } from '@strapi/icons';
+import { Link } from 'react-router-dom';
 import { Layouts, Page } from '@strapi/strapi/admin';
 import { tagsApi, type Tag } from '../../../../shared/contracts/tags';
 import { TAG_CATEGORIES as CATEGORIES } from '../../../../shared/enums';
@@ -8,6 +9,7 @@ import { useApi } from '../../api/useApi';
 import { useDateTime } from '../../components/Dates';
 import { SectionEmpty, SectionError, SectionLoading } from '../../components/States';
 import { usePermissions } from '../../hooks/usePermissions';
+import { pluginPath } from '../../utils/paths';
 import { useEnumLabel, useT } from '../../utils/translate';
 import { BulkDialog } from './BulkDialog';
 import { MergeDialog } from './MergeDialog';
@@ -58,7 +60,16 @@ const TagTable = ({
               </Flex>
             </Td>
             <Td>
-              <Typography data-testid="ci-tag-usage">{tag.usage.toLocaleString()}</Typography>
+              {/* The customers carrying it: the customer list filtered by this tag. */}
+              <Link
+                to={`${pluginPath('customers')}?tag=${encodeURIComponent(tag.slug)}`}
+                aria-label={t('tags.openCustomers', { name: tag.name })}
+                data-testid="ci-tag-customers"
+              >
+                <Typography data-testid="ci-tag-usage" textColor="primary600">
+                  {tag.usage.toLocaleString()}
+                </Typography>
+              </Link>
             </Td>
             <Td>{tag.rule ? <Badge>{t('tags.auto')}</Badge> : <Typography textColor="neutral500">{t('tags.manual')}</Typography>}</Td>
             <Td>
@@ -102,17 +113,22 @@ export const TagsPage = () => {
   const [bulk, setBulk] = React.useState<Tag | null>(null);
   const [merging, setMerging] = React.useState(false);
   const ruleRun = useRuleRun(() => tags.reload());
+  const [search, setSearch] = React.useState('');
+  const q = search.trim().toLowerCase();
+  const shown = (tags.data ?? []).filter((x) => !q || x.name.toLowerCase().includes(q) || x.slug.includes(q));
   let body: React.ReactNode;
   if (tags.isLoading && !tags.data) body = <SectionLoading />;
   else if (tags.error || !tags.data) body = <SectionError error={tags.error} onRetry={tags.reload} />;
   else if (tags.data.length === 0) body = <SectionEmpty message={t('tags.empty')} />;
+  else if (shown.length === 0) body = <SectionEmpty message={t('tags.noMatch', { q: search.trim() })} />;
   else
     body = (
-      <Tabs.Root defaultValue="basic">
+      // A search opens the first category with a match.
+      <Tabs.Root key={q} defaultValue={q ? (CATEGORIES.find((c) => shown.some((x) => x.category === c)) ?? 'basic') : 'basic'}>
         <Tabs.List aria-label={t('tags.category')}>
           {CATEGORIES.map((c) => (
             <Tabs.Trigger key={c} value={c}>
-              {enumLabel('tag.category', c)} ({tags.data!.filter((x) => x.category === c).length})
+              {enumLabel('tag.category', c)} ({shown.filter((x) => x.category === c).length})
             </Tabs.Trigger>
           ))}
         </Tabs.List>
@@ -120,7 +136,7 @@ export const TagsPage = () => {
           <Tabs.Content key={c} value={c}>
             <Box paddingTop={4}>
               <TagTable
-                tags={tags.data!.filter((x) => x.category === c)}
+                tags={shown.filter((x) => x.category === c)}
                 manage={manage}
                 onEdit={setEditing}
                 onBulk={setBulk}
@@ -161,6 +177,18 @@ export const TagsPage = () => {
       />
       <Layouts.Content>
         {ruleRun.progress && <Box paddingBottom={4}>{ruleRun.progress}</Box>}
+        <Box paddingBottom={4} maxWidth="420px">
+          <Searchbar
+            name="tag-search"
+            value={search}
+            onChange={(e: React.ChangeEvent<HTMLInputElement>) => setSearch(e.target.value)}
+            onClear={() => setSearch('')}
+            clearLabel={t('action.clear')}
+            placeholder={t('tags.search')}
+          >
+            {t('tags.search')}
+          </Searchbar>
+        </Box>
         <Box data-testid="ci-tag-center">{body}</Box>
         {editing && <TagDialog tag={editing === 'new' ? null : editing} onClose={() => setEditing(null)} onSaved={done} />}
         {bulk && <BulkDialog tag={bulk} onClose={() => setBulk(null)} onDone={done} />}

@@ -20,10 +20,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   const customers = () => getService(strapi, 'customers');
   const tags = () => getService(strapi, 'tags');
   return {
-    list: (ctx) => respond(ctx, customersApi.list, ({ query, viewer }) => customers().list(query, seesContact(viewer))),
+    list: (ctx) => respond(ctx, customersApi.list, ({ query, viewer }) => customers().list(query, viewer)),
     export: (ctx) =>
       respond(ctx, customersApi.export, async ({ query, body, viewer }) => {
-        const { stream } = await customers().exportCsv(body, seesContact(viewer), csvFormatOf(query, ctx.get('accept-language')));
+        const { stream } = await customers().exportCsv(body, viewer, csvFormatOf(query, ctx.get('accept-language')));
         ctx.set('content-type', 'text/csv; charset=utf-8');
         ctx.set('content-disposition', `attachment; filename="${exportFilename({ source: 'customers', filter: body })}"`);
         return stream;
@@ -31,7 +31,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     followUpTasks: (ctx) =>
       respond(ctx, customersApi.followUpTasks, async ({ body, viewer }) => {
         if (!canCreateTasks(ctx)) throw ApiError.forbidden('creating follow-up tasks needs the permission to create Tasks (content manager)');
-        return { data: await customers().createFollowUps(body.filter, seesContact(viewer), body) };
+        return { data: await customers().createFollowUps(body.filter, viewer, body) };
       }),
     profile: (ctx) => respond(ctx, customersApi.profile, async ({ params, viewer }) => ({ data: await customers().profile(params.id, seesContact(viewer)) })),
     addTag: (ctx) =>

@@ -8,11 +8,18 @@ import { csvStream, type CsvExport } from '../segments/csv';
 import { csvFormatter, type CsvFormat } from '../segments/csv-locale';
 import { clvBasisOfVersion, latestRunId, migrationRuns } from '../values/reports';
 import { maskContact, searchableColumns } from './mask';
-import { FOLLOW_UP_MAX, type CustomerFilter } from '../../../../shared/contracts/customers';
+import { FOLLOW_UP_MAX, type CustomerFilter, type CustomerSort } from '../../../../shared/contracts/customers';
 import { MAX_ID } from '../../../../shared/contracts/http';
 import { ApiError } from '../../core/http/errors';
+import { seesContact, type Viewer } from '../../core/http/viewer';
+import { getService } from '../../get-service';
 
 const iso = (v: unknown) => readDate(v)?.toISOString() ?? null;
+/** The later of two dates, as ISO text (null when neither is known). */
+const latest = (a: Date | null | undefined, b: Date | null | undefined) => {
+  const later = !a ? b : !b ? a : a > b ? a : b;
+  return later ? later.toISOString() : null;
+};
 const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
 const TIMELINE = 40;
 const EXPORT_BATCH = 1000;
@@ -41,13 +48,36 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   const tables = () => hostTables(strapi);
   const ownerLink = () => tables().customerOwner;
 
+  /** The tag a filter names (slug, or digits as an id); 400 at `/tag` when there is none. */
+  const tagIdOf = async (ref: string) => {
+    const row = await knex()(tables().tags)
+      .where((w) => {
+        w.where('slug', ref);
+        if (/^\d+$/.test(ref) && Number(ref) <= MAX_ID) w.orWhere('id', Number(ref));
+      })
+      .first('id');
+    if (!row) throw ApiError.invalid([{ path: '/tag', message: `tag "${ref}" does not exist` }]);
+    return Number(row.id);
+  };
+
+  /** A segment the viewer may see (one they may not see does not exist for them); 400 at `/segment` otherwise. */
+  const segmentIdOf = async (viewer: Viewer, ref: string) => {
+    try {
+      return (await getService(strapi, 'segments').get(viewer, ref)).id;
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 404) throw ApiError.invalid([{ path: '/segment', message: `segment "${ref}" does not exist` }]);
+      throw error;
+    }
+  };
+
   /**
    * Customers matching the filter, as a query on `c` (the customer table); see CustomerFilter.
    * Wrapped in an object: a knex builder is thenable, so returning it bare from an async
    * function would run it.
    */
-  const matching = async (filter: CustomerFilter, sensitive: boolean) => {
+  const matching = async (filter: CustomerFilter, viewer: Viewer, now = new Date()) => {
     const k = knex();
+    const sensitive = seesContact(viewer);
     const base = k(`${tables().customers} as c`);
     if (filter.q) {
       const like = `%${filter.q}%`;
@@ -59,6 +89,33 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       });
     }
     if (filter.stage) base.where('c.stage', filter.stage);
+    if (filter.region) base.where('c.region', filter.region);
+    if (filter.owner !== undefined) {
+      const link = ownerLink();
+      base.whereExists(k(`${link.table} as ow`).select(k.raw('1')).whereRaw(`ow.${link.customer} = c.id`).where(`ow.${link.user}`, filter.owner));
+    }
+    if (filter.tag) {
+      const tagId = await tagIdOf(filter.tag);
+      base.whereExists(
+        k(`${TABLES.customerTags} as ft`)
+          .select(k.raw('1'))
+          .whereRaw('ft.customer_id = c.id')
+          .where('ft.tag_id', tagId)
+          .andWhere((w) => w.whereNull('ft.expires_at').orWhere('ft.expires_at', '>', bindDate(k, now)))
+      );
+    }
+    if (filter.segment) {
+      const segmentId = await segmentIdOf(viewer, filter.segment);
+      base.whereExists(
+        k(`${TABLES.segmentMembers} as sm`)
+          .join(`${TABLES.segmentCurrent} as sc`, function () {
+            this.on('sc.segment_id', '=', 'sm.segment_id').andOn('sc.run_id', '=', 'sm.run_id');
+          })
+          .select(k.raw('1'))
+          .whereRaw('sm.customer_id = c.id')
+          .where('sm.segment_id', segmentId)
+      );
+    }
     if (filter.retained !== undefined) whereRetention(k, tables(), base, new Date(), filter.retained);
     const byScore = (['quadrant', 'r', 'f', 'm'] as const).filter((key) => filter[key] !== undefined);
     if (byScore.length) {
@@ -113,6 +170,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         'c.created_at',
         'mt.total_spent',
         'mt.order_count',
+        'mt.last_order_at',
+        'mt.last_interaction_at',
         's.quadrant',
         's.r',
         's.f',
@@ -131,6 +190,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         createdAt: iso(r.created_at),
         totalSpent: Number(r.total_spent ?? 0),
         orderCount: Number(r.order_count ?? 0),
+        lastActivityAt: latest(readDate(r.last_order_at), readDate(r.last_interaction_at)),
         quadrant: r.quadrant ?? null,
         r: num(r.r),
         f: num(r.f),
@@ -139,11 +199,37 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       sensitive
     );
 
+  /**
+   * The list's order (CUSTOMER_SORTS); customers without a value (no metrics, no activity) come
+   * last either way, the same on every database. Last activity: the later of the last paid order
+   * and the last interaction.
+   */
+  const orderBy = (q: Knex.QueryBuilder, sort: CustomerSort) => {
+    const expression = {
+      name: 'c.name',
+      totalSpent: 'coalesce(mt.total_spent, 0)',
+      customerSince: 'c.created_at',
+      lastActivity:
+        'case when mt.last_order_at is null then mt.last_interaction_at when mt.last_interaction_at is null then mt.last_order_at ' +
+        'when mt.last_order_at > mt.last_interaction_at then mt.last_order_at else mt.last_interaction_at end',
+    }[sort.field];
+    q.orderByRaw(`case when ${expression} is null then 1 else 0 end`).orderByRaw(`${expression} ${sort.direction}`);
+  };
+
   return {
-    async list(query: CustomerFilter & { page: number; pageSize: number }, sensitive: boolean) {
-      const { base } = await matching(query, sensitive);
+    /** The ids of the customers a filter covers, as a subquery (`customer_id`), for bulk writes of other modules. */
+    async matchingIds(filter: CustomerFilter, viewer: Viewer) {
+      const { base } = await matching(filter, viewer);
+      return { query: base.select('c.id as customer_id') };
+    },
+
+    async list(query: CustomerFilter & { page: number; pageSize: number; sort?: CustomerSort }, viewer: Viewer) {
+      const sensitive = seesContact(viewer);
+      const { base } = await matching(query, viewer);
       const total = Number((await base.clone().count({ n: '*' }).first())?.n ?? 0);
-      const rows = await withColumns(base)
+      const page = withColumns(base);
+      if (query.sort) orderBy(page, query.sort);
+      const rows = await page
         .orderBy('c.id', 'desc')
         .limit(query.pageSize)
         .offset((query.page - 1) * query.pageSize);
@@ -154,8 +240,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     /** Every customer of the list as CSV, newest first like the list, streamed by id keyset; `total` is their number. */
-    async exportCsv(filter: CustomerFilter, sensitive: boolean, format?: CsvFormat): Promise<CsvExport> {
-      const { base } = await matching(filter, sensitive);
+    async exportCsv(filter: CustomerFilter, viewer: Viewer, format?: CsvFormat): Promise<CsvExport> {
+      const sensitive = seesContact(viewer);
+      const { base } = await matching(filter, viewer);
       const total = Number((await base.clone().count({ n: '*' }).first())?.n ?? 0);
       async function* batches() {
         let before: number | null = null;
@@ -172,8 +259,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     /** One open follow-up task per customer of the list (at most FOLLOW_UP_MAX), in one transaction. */
-    async createFollowUps(filter: CustomerFilter, sensitive: boolean, task: { title: string; dueAt?: string | null }) {
-      const { base } = await matching(filter, sensitive);
+    async createFollowUps(filter: CustomerFilter, viewer: Viewer, task: { title: string; dueAt?: string | null }) {
+      const { base } = await matching(filter, viewer);
       const total = Number((await base.clone().count({ n: '*' }).first())?.n ?? 0);
       if (total > FOLLOW_UP_MAX) {
         throw ApiError.invalid([

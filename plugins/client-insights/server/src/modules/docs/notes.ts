@@ -6,7 +6,11 @@
 export type Note = { summary: string; description?: string };
 
 export const NOTES: Record<string, Note> = {
-  'customers.list': { summary: 'Customers, filtered and paginated', description: 'Contact fields are masked for admins without `sensitive.view`.' },
+  'customers.list': {
+    summary: 'Customers, filtered, sorted and paginated',
+    description:
+      'Filters: `q`, `stage`, `region`, `tag` (slug or id; unexpired assignments), `owner` (admin user id), `segment` (id or key of a segment the caller may see; others answer 400 at `/segment`) and the value-chart drill-downs. `sort` is one of `name`, `totalSpent`, `customerSince`, `lastActivity` with `:asc` or `:desc` (anything else: 400 at `/sort`); customers without a value come last. Contact fields are masked for admins without `sensitive.view`.',
+  },
   'customers.export': {
     summary: 'Every customer of the same filter, as a CSV file',
     description:
@@ -100,7 +104,11 @@ export const NOTES: Record<string, Note> = {
   },
   'tags.get': { summary: 'One tag with its usage and last rule run' },
   'tags.update': { summary: 'Change a tag (not its slug)' },
-  'tags.bulk': { summary: "Apply a tag to, or remove it from, a segment's members or listed customers" },
+  'tags.bulk': {
+    summary: "Apply a tag to, or remove it from, a segment's members, listed customers or the customer list's filter",
+    description:
+      "Exactly one of `segment`, `customerIds` or `filter` (the customer list's filter object). Listed ids that name no customer are not an error: the others are tagged and the unknown ones come back, sorted, in `missing`.",
+  },
   'tags.runRule': {
     summary: "Run a tag's rule: tag the customers it matches, untag those it had tagged that no longer match",
     description:

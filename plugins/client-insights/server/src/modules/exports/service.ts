@@ -4,7 +4,7 @@ import type { ExportFile, ExportRequest } from '../../../../shared/contracts/exp
 import { bindDate } from '../../core/db/dialect';
 import { TABLES } from '../../core/db/tables';
 import { ApiError } from '../../core/http/errors';
-import { seesContact, type Viewer } from '../../core/http/viewer';
+import type { Viewer } from '../../core/http/viewer';
 import { createJobTracker, type JobContext } from '../../core/jobs/tracker';
 import { getService } from '../../get-service';
 import type { CsvExport } from '../segments/csv';
@@ -42,7 +42,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   /** The CSV of a request, as the viewer may see it (the same as the direct export routes answer). */
   const open = (viewer: Viewer, request: ExportRequest, format: CsvFormat): Promise<CsvExport> =>
     request.source === 'customers'
-      ? getService(strapi, 'customers').exportCsv(request.filter, seesContact(viewer), format)
+      ? getService(strapi, 'customers').exportCsv(request.filter, viewer, format)
       : getService(strapi, 'segments').exportCsv(viewer, request.result, request.change, format);
 
   const write = async (jobId: number, request: ExportRequest, csv: CsvExport, ctx: JobContext): Promise<ExportFile> => {

@@ -11,7 +11,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     create: (ctx) => respond(ctx, tagsApi.create, async ({ body }) => ({ data: await tags().create(body) }), 201),
     update: (ctx) => respond(ctx, tagsApi.update, async ({ params, body }) => ({ data: await tags().update(params.id, body) })),
     merge: (ctx) => respond(ctx, tagsApi.merge, async ({ body }) => ({ data: await tags().merge(body.source, body.target) })),
-    bulk: (ctx) => respond(ctx, tagsApi.bulk, async ({ params, body }) => ({ data: await tags().bulk(params.id, body) })),
+    bulk: (ctx) => respond(ctx, tagsApi.bulk, async ({ params, body, viewer }) => ({ data: await tags().bulk(params.id, body, viewer) })),
     runRule: (ctx) =>
       respond(
         ctx,

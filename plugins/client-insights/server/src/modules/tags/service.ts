@@ -12,6 +12,7 @@ import type { z } from 'zod';
 import type { bulkTagSchema, createTagSchema, RuleRun, updateTagSchema } from '../../../../shared/contracts/tags';
 import { keyFromName } from '../../../../shared/keys';
 import { ApiError, prefixed } from '../../core/http/errors';
+import type { Viewer } from '../../core/http/viewer';
 
 const parseJson = (v: unknown) => {
   if (typeof v !== 'string') return v ?? null;
@@ -205,12 +206,16 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       return { moved, target: await service.get(Number(target.id)) };
     },
 
-    /** Apply or remove a tag for a segment's current members or a list of ids, in one statement. */
-    async bulk(id: number, input: z.infer<typeof bulkTagSchema>, now = new Date()) {
+    /**
+     * Apply or remove a tag for a segment's current members, a list of ids or the customer list's
+     * filter, in one statement. Listed ids that name no customer come back in `missing`.
+     */
+    async bulk(id: number, input: z.infer<typeof bulkTagSchema>, viewer: Viewer, now = new Date()) {
       await getRow(id);
       const k = knex();
-      const named = input.segment === undefined ? input.customerIds! : null;
+      const named = input.customerIds ?? null;
       let customers: (trx: Knex) => Knex.QueryBuilder;
+      let missing: number[] = [];
       if (input.segment !== undefined) {
         const seg = await k(segmentTable())
           .where(typeof input.segment === 'number' ? { id: input.segment } : { key: input.segment })
@@ -223,10 +228,24 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
             })
             .where('m.segment_id', seg.id)
             .select('m.customer_id');
+      } else if (input.filter !== undefined) {
+        const { query } = await getService(strapi, 'customers').matchingIds(input.filter, viewer);
+        // As a derived table: MySQL refuses a DELETE whose subquery reads the same table (a tag filter does).
+        customers = (trx) => trx.from(query.clone().as('f')).select('f.customer_id');
       } else {
+        const wanted = [...new Set(input.customerIds!)];
+        const found = new Set<number>();
+        // In chunks: databases cap the number of bound parameters.
+        for (let i = 0; i < wanted.length; i += 10_000) {
+          const rows = await k(customerTable())
+            .whereIn('id', wanted.slice(i, i + 10_000))
+            .pluck('id');
+          for (const r of rows) found.add(Number(r));
+        }
+        missing = wanted.filter((n) => !found.has(n)).sort((a, b) => a - b);
         customers = (trx) => trx(customerTable()).whereIn('id', input.customerIds!).select('id as customer_id');
       }
-      return changing(async (trx) => {
+      const result = await changing(async (trx) => {
         if (input.action === 'remove') {
           const removed = Number(await trx(TABLES.customerTags).where('tag_id', id).whereIn('customer_id', customers(trx)).delete());
           return { result: { affected: removed }, changes: [{ tagId: id, customerIds: named, added: 0, removed }] };
@@ -249,6 +268,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         const added = Number(after?.n ?? 0) - Number(before?.n ?? 0);
         return { result: { affected: added }, changes: [{ tagId: id, customerIds: named, added, removed: 0 }] };
       });
+      return { ...result, missing };
     },
 
     /**
