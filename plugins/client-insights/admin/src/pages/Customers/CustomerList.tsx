@@ -12,11 +12,11 @@ import { useEnumLabel, useT } from '../../utils/translate';
 import { FollowUpTask } from './FollowUpTask';
 
 /** URL filters the server understands (shared/contracts/customers.ts); fromRun / toRun go with movedFrom / movedTo. */
-const FILTERS = ['stage', 'quadrant', 'r', 'f', 'm', 'hasOrders', 'movedFrom', 'movedTo', 'fromRun', 'toRun', 'retained'] as const;
+const FILTERS = ['stage', 'quadrant', 'rfmSegment', 'r', 'f', 'm', 'hasOrders', 'movedFrom', 'movedTo', 'fromRun', 'toRun', 'retained'] as const;
 
 /**
  * Searchable, paginated customers. Value-chart drill-downs arrive as URL filters (a heatmap cell,
- * a scatter point, a migration cell); the listed customers can be exported or given follow-up tasks.
+ * a scatter point, a migration cell, a value card); the listed customers can be exported or given follow-up tasks.
  */
 export const CustomerList = () => {
   const t = useT();
@@ -31,7 +31,7 @@ export const CustomerList = () => {
   const list = usePaged(customersApi.list, { query }, 20);
   const quadrantOrNone = (v: string) => (v === 'none' ? t('values.notScored') : enumLabel('enum', v));
   const badges = [
-    ...(['stage', 'quadrant'] as const).filter((k) => filters[k]).map((k) => enumLabel('enum', filters[k])),
+    ...(['stage', 'quadrant', 'rfmSegment'] as const).filter((k) => filters[k]).map((k) => enumLabel('enum', filters[k])),
     ...(['r', 'f', 'm'] as const).filter((k) => filters[k]).map((k) => t('customers.filter.score', { letter: k.toUpperCase(), score: filters[k] })),
     ...(filters.hasOrders ? [t(filters.hasOrders === 'true' ? 'customers.filter.buyers' : 'customers.filter.nonBuyers')] : []),
     ...(filters.retained ? [t(filters.retained === 'true' ? 'customers.filter.retained' : 'customers.filter.lapsed')] : []),
