@@ -5,7 +5,16 @@ import { insertPeople, makePeople } from './dataset';
 
 const RFM_SEGMENTS = ['champions', 'loyal', 'potential', 'new', 'at_risk', 'lost'];
 const QUADRANTS = ['high_value', 'potential', 'dormant', 'churn_risk'];
-type Card = { kind: string; key: string; customers: number; share: number; previous: number | null; change: number | null; strategy: string; tasksToday: unknown };
+type Card = {
+  kind: string;
+  key: string;
+  customers: number;
+  share: number;
+  previous: number | null;
+  change: number | null;
+  strategy: string;
+  tasksToday: unknown;
+};
 
 /**
  * The value page's strategy cards (GET /values/cards), the chart hover details (GET

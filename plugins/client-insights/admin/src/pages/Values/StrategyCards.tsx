@@ -76,9 +76,14 @@ const StrategyCard = ({ card, data, onChanged }: { card: ValueCard; data: ValueC
           )}
           <CardTasks card={card} name={name} onDone={onChanged} />
           {/* No automation exists yet: the action is shown, disabled, and says so rather than pretending. */}
-          <Button size="S" variant="ghost" startIcon={<Play />} disabled title={t('values.card.automation.soon')} data-testid="ci-card-automation">
-            {t('values.card.automation')} · {t('values.card.automation.soon')}
-          </Button>
+          <Flex gap={2} alignItems="center">
+            <Button size="S" variant="ghost" startIcon={<Play />} disabled title={t('values.card.automation.soon')} data-testid="ci-card-automation">
+              {t('values.card.automation')}
+            </Button>
+            <Typography variant="pi" textColor="neutral500">
+              {t('values.card.automation.soon')}
+            </Typography>
+          </Flex>
         </Flex>
       </Flex>
     </Box>

@@ -103,11 +103,11 @@ export const NOTES: Record<string, Note> = {
   'values.cards': {
     summary: 'Strategy cards: one per RFM segment and per quadrant, with size, share, change since the previous calculation and a strategy code',
     description:
-      'Sizes count the latest scores of existing customers, as the customer list\'s `rfmSegment` / `quadrant` filters do; `previous` and `change` are null after the first calculation. Empty `cards` before any calculation.',
+      "Sizes count the latest scores of existing customers, as the customer list's `rfmSegment` / `quadrant` filters do; `previous` and `change` are null after the first calculation. Empty `cards` before any calculation.",
   },
   'values.groups': {
     summary: 'A group of the latest scores (heatmap cell, scatter bubble, card): size, average recency days, frequency, monetary and CLV, up to 5 customers',
-    description: 'Customers are shown under the caller\'s contact rules (names always, no contact fields). Zero and nulls before any calculation.',
+    description: "Customers are shown under the caller's contact rules (names always, no contact fields). Zero and nulls before any calculation.",
   },
   'values.cardTasks': {
     summary: "One open follow-up task per customer of a card, assigned to the customer's owner, in one transaction",

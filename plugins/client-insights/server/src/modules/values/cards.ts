@@ -31,10 +31,17 @@ export const valueCards = async (knex: Knex, tables: HostTables, now = new Date(
   const { to, from } = await migrationRuns(knex);
   if (to === undefined) return { runId: null, calculatedAt: null, previousRunId: null, previousCalculatedAt: null, scored: 0, cards: [] };
   const runs = new Map(
-    (await knex(TABLES.valueRuns).whereIn('id', from === undefined ? [to] : [to, from]).select('id', 'started_at')).map((r: any) => [Number(r.id), iso(r.started_at)])
+    (
+      await knex(TABLES.valueRuns)
+        .whereIn('id', from === undefined ? [to] : [to, from])
+        .select('id', 'started_at')
+    ).map((r: any) => [Number(r.id), iso(r.started_at)])
   );
   const scored = Number((await scoredCustomers(knex, tables).count({ n: '*' }).first())?.n ?? 0);
-  const sizes = { rfmSegment: await countsBy(scoredCustomers(knex, tables), 's.rfm_segment'), quadrant: await countsBy(scoredCustomers(knex, tables), 's.quadrant') };
+  const sizes = {
+    rfmSegment: await countsBy(scoredCustomers(knex, tables), 's.rfm_segment'),
+    quadrant: await countsBy(scoredCustomers(knex, tables), 's.quadrant'),
+  };
   // The previous calculation's sizes as it counted them (its history rows).
   const before =
     from === undefined
@@ -44,10 +51,11 @@ export const valueCards = async (knex: Knex, tables: HostTables, now = new Date(
           quadrant: await countsBy(knex(TABLES.valueHistory).where({ run_id: from }), 'quadrant'),
         };
   const tasks = new Map(
-    (await knex(TABLES.valueCardTasks).where({ day: utcDay(now) }).select('card_kind', 'card_key', 'tasks', 'created_at')).map((r: any) => [
-      `${r.card_kind}:${r.card_key}`,
-      { tasks: Number(r.tasks), at: iso(r.created_at) },
-    ])
+    (
+      await knex(TABLES.valueCardTasks)
+        .where({ day: utcDay(now) })
+        .select('card_kind', 'card_key', 'tasks', 'created_at')
+    ).map((r: any) => [`${r.card_kind}:${r.card_key}`, { tasks: Number(r.tasks), at: iso(r.created_at) }])
   );
   const card = (kind: ValueCardKind, key: string, strategy: ValueCard['strategy']): ValueCard => {
     const customers = sizes[kind].get(key) ?? 0;
@@ -81,7 +89,13 @@ export const valueCards = async (knex: Knex, tables: HostTables, now = new Date(
  * the latest calculation's R, F and M figures and of CLV, and its highest-CLV customers, shown
  * under the viewer's contact rules (customers/mask.ts: names are shown, contact data is not sent).
  */
-export const valueGroup = async (knex: Knex, tables: HostTables, latestRun: number | null, filter: ValueGroupQuery, sensitive: boolean): Promise<ValueGroup> => {
+export const valueGroup = async (
+  knex: Knex,
+  tables: HostTables,
+  latestRun: number | null,
+  filter: ValueGroupQuery,
+  sensitive: boolean
+): Promise<ValueGroup> => {
   if (latestRun === null) return { runId: null, customers: 0, avgRecencyDays: null, avgFrequency: null, avgMonetary: null, avgClv: null, representatives: [] };
   const base = scoredCustomers(knex, tables).leftJoin(`${TABLES.valueHistory} as h`, (j) =>
     j.on('h.customer_id', 's.customer_id').andOn('h.run_id', knex.raw('?', [latestRun]))
@@ -99,12 +113,7 @@ export const valueGroup = async (knex: Knex, tables: HostTables, latestRun: numb
         knex.raw('avg(h.monetary_capped) as monetary'),
         knex.raw('avg(s.clv) as clv')
       ),
-    base
-      .clone()
-      .orderByRaw('s.clv is null, s.clv desc')
-      .orderBy('s.customer_id')
-      .limit(GROUP_REPRESENTATIVES)
-      .select('c.id', 'c.name', 's.clv'),
+    base.clone().orderByRaw('s.clv is null, s.clv desc').orderBy('s.customer_id').limit(GROUP_REPRESENTATIVES).select('c.id', 'c.name', 's.clv'),
   ]);
   const t = totals as any;
   return {

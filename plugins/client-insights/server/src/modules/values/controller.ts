@@ -63,7 +63,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         ctx,
         valuesApi.cardTasks,
         async ({ body, viewer }) => {
-          if (!canCreateTasks(ctx, CARD_TASK_FIELDS)) throw ApiError.forbidden('creating follow-up tasks needs the permission to create Tasks (content manager)');
+          if (!canCreateTasks(ctx, CARD_TASK_FIELDS))
+            throw ApiError.forbidden('creating follow-up tasks needs the permission to create Tasks (content manager)');
           return { data: await values().createCardTasks(body, viewer.kind === 'admin' ? viewer.userId : null) };
         },
         (_, { data }) => (data.repeated ? 200 : 201)
