@@ -923,6 +923,79 @@ test('pages: a Sales Manager filters and sorts the customer list, names readable
   }
 });
 
+// --- value strategy cards ---
+
+test('value page: strategy cards, hover details of a heatmap cell and a bubble, follow-up tasks from a card', async () => {
+  type Card = { kind: string; key: string; customers: number; change: number | null; tasksToday: unknown };
+  const fromApi = async () => (await api('GET', '/client-insights/values/cards')).body.data as { runId: number | null; cards: Card[] };
+  let expected = await fromApi();
+  if (expected.runId === null) throw new Error('no value scores: the first start computes them');
+  await page.goto(`${server.url}${PLUGIN}/values`);
+  await page.locator('[data-testid="ci-strategy-cards"]').waitFor({ timeout: 60_000 });
+  const shown = await page
+    .locator('[data-testid^="ci-card-rfmSegment-"], [data-testid^="ci-card-quadrant-"]')
+    .evaluateAll((els) => els.map((e) => `${e.getAttribute('data-testid')}=${e.getAttribute('data-customers')}`));
+  const wanted = expected.cards.map((c) => `ci-card-${c.kind}-${c.key}=${c.customers}`);
+  if (JSON.stringify(shown) !== JSON.stringify(wanted)) throw new Error(`cards shown ${JSON.stringify(shown)}, the server counts ${JSON.stringify(wanted)}`);
+  await page.locator('[data-testid="ci-strategy-cards"]').scrollIntoViewIfNeeded();
+  await shot(page, '11a-value-strategy-cards');
+
+  // Hovering a heatmap cell shows its count, averages and a few customers below the chart.
+  const heatmap = page.locator('[data-testid="ci-rfm-heatmap"] canvas');
+  await heatmap.scrollIntoViewIfNeeded();
+  const cells = JSON.parse((await heatmap.getAttribute('data-targets'))!) as { x: number; y: number; r: number; f: number; customers: number }[];
+  const cell = [...cells].sort((a, b) => b.customers - a.customers)[0];
+  await heatmap.hover({ position: { x: cell.x, y: cell.y } });
+  const details = page.locator('[data-testid="ci-heatmap-details"]');
+  await page.waitForFunction(() => document.querySelector('[data-testid="ci-heatmap-details"]')?.getAttribute('data-state') === 'ready', undefined, {
+    timeout: 30_000,
+  });
+  if (Number(await details.getAttribute('data-customers')) !== cell.customers)
+    throw new Error(`hovered cell R${cell.r} F${cell.f} counts ${cell.customers}, its details say ${await details.getAttribute('data-customers')}`);
+  const examples = await details.locator('a').count();
+  if (examples < 1 || examples > 5) throw new Error(`the hovered cell shows ${examples} representative customers`);
+  await shot(page, '11b-heatmap-hover-details');
+
+  const scatter = page.locator('[data-testid="ci-quadrant-scatter"] canvas');
+  const bubbles = JSON.parse((await scatter.getAttribute('data-targets'))!) as { x: number; y: number; quadrant: string; customers: number }[];
+  const bubble = [...bubbles].sort((a, b) => b.customers - a.customers)[0];
+  await scatter.hover({ position: { x: bubble.x, y: bubble.y } });
+  await page.waitForFunction(() => document.querySelector('[data-testid="ci-quadrant-details"]')?.getAttribute('data-state') === 'ready', undefined, {
+    timeout: 30_000,
+  });
+  const bubbleCount = Number(await page.locator('[data-testid="ci-quadrant-details"]').getAttribute('data-customers'));
+  if (bubbleCount !== bubble.customers) throw new Error(`hovered ${bubble.quadrant} bubble counts ${bubble.customers}, its details say ${bubbleCount}`);
+  await shot(page, '11c-quadrant-hover-details');
+  await page.mouse.move(0, 0);
+
+  // Follow-up tasks for the smallest non-empty card without tasks today.
+  const card = expected.cards.filter((c) => c.customers > 0 && c.customers <= 500 && !c.tasksToday).sort((a, b) => a.customers - b.customers)[0];
+  if (!card) throw new Error(`no card to create tasks for in ${JSON.stringify(expected.cards)}`);
+  const button = page.locator(`[data-testid="ci-card-tasks-${card.kind}-${card.key}"]`);
+  await button.scrollIntoViewIfNeeded();
+  const before = await taskCount();
+  await button.click();
+  await page.locator('[data-testid="ci-card-tasks-save"]').waitFor();
+  await page.waitForFunction(() => getComputedStyle(document.querySelector('[role="dialog"]')!).opacity === '1');
+  await shot(page, '11d-card-tasks-dialog');
+  await page.click('[data-testid="ci-card-tasks-save"]');
+  await page.locator('[data-testid="ci-card-tasks-save"]').waitFor({ state: 'detached', timeout: 60_000 });
+  await page.locator(`[data-testid="ci-card-tasks-${card.kind}-${card.key}-blocked"]`).waitFor({ timeout: 30_000 });
+  const after = await taskCount();
+  if (after - before !== card.customers) throw new Error(`${after - before} tasks created for the ${card.key} card of ${card.customers} customers`);
+  if (!(await button.isDisabled())) throw new Error('the card still offers to create its tasks again today');
+  // A second request the same day (a double click that got through) creates nothing.
+  const again = await api('POST', '/client-insights/values/cards/tasks', { kind: card.kind, key: card.key, title: 'again' });
+  if (again.status !== 200 || !again.body.data.repeated || (await taskCount()) !== after) throw new Error(`second request: ${JSON.stringify(again)}`);
+  if (!(await page.locator('[data-testid="ci-card-automation"]').first().isDisabled()))
+    throw new Error('"Start automation" is enabled, but no automation exists');
+  await shot(page, '11e-card-tasks-created');
+  expected = await fromApi();
+  console.log(
+    `    ${expected.cards.length} cards; hovered R${cell.r} F${cell.f} (${cell.customers}) and a ${bubble.quadrant} bubble (${bubble.customers}); ${card.customers} tasks from the ${card.kind} ${card.key} card, once`
+  );
+});
+
 const main = async () => {
   const client = (process.env.E2E_DATABASE_CLIENT ?? 'sqlite') as DbClient;
   let fresh: FreshDatabase | null = null;

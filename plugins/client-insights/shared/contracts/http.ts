@@ -72,6 +72,9 @@ export const refText = z
   .refine((s) => !/^\d+$/.test(s) || (Number(s) >= 1 && Number(s) <= MAX_ID), `a numeric id must be between 1 and ${MAX_ID}`);
 export const refParams = z.object({ id: refText });
 
+/** A yes/no: query strings carry booleans as text; JSON bodies may send either. */
+export const flag = z.preprocess((v) => (v === 'true' ? true : v === 'false' ? false : v), z.boolean({ invalid_type_error: 'true or false' }));
+
 /** A date-time with an offset, as ISO-8601 text. */
 export const dateTime = z.string().datetime({ offset: true });
 

@@ -36,6 +36,8 @@ export const TABLES = {
   valueHistory: 'ci_value_score_history',
   valueModelScores: 'ci_value_model_scores',
   valueModels: 'ci_value_models',
+  /** Follow-up tasks created from a value card, one row per card and UTC day (values/card-tasks.ts). */
+  valueCardTasks: 'ci_value_card_tasks',
 } as const;
 
 /** Strapi's tables of the host content types, and the link tables of the relations the plugin reads. */
