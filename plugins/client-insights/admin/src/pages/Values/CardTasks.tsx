@@ -1,5 +1,5 @@
 import * as React from 'react';
-import { Box, Button, DatePicker, Field, Modal, TextInput, Typography } from '@strapi/design-system';
+import { Box, Button, Modal, Typography } from '@strapi/design-system';
 import { Plus } from '@strapi/icons';
 import { useNotification } from '@strapi/strapi/admin';
 import { valuesApi, type ValueCard } from '../../../../shared/contracts/values';
@@ -7,6 +7,7 @@ import { BULK_TASKS_MAX } from '../../../../shared/enums';
 import { toApiError, type ApiError } from '../../api/client';
 import { useApiClient } from '../../api/useApi';
 import { RefusalMessages } from '../../components/Refusal';
+import { TaskFields } from '../../components/TaskFields';
 import { useCanCreateTasks } from '../../hooks/usePermissions';
 import { useT } from '../../utils/translate';
 
@@ -94,16 +95,7 @@ export const CardTasks = ({ card, name, onDone }: { card: ValueCard; name: strin
               {t('values.card.tasks.oneEach', { n: card.customers })}
             </Typography>
           </Box>
-          <Field.Root name="title" required error={error?.at('/title')}>
-            <Field.Label>{t('task.title')}</Field.Label>
-            <TextInput value={title} onChange={(e: React.ChangeEvent<HTMLInputElement>) => setTitle(e.target.value)} />
-            <Field.Error />
-          </Field.Root>
-          <Field.Root name="due" error={error?.at('/dueAt')}>
-            <Field.Label>{t('task.due')}</Field.Label>
-            <DatePicker value={due} onChange={(d: Date | undefined) => setDue(d)} onClear={() => setDue(undefined)} />
-            <Field.Error />
-          </Field.Root>
+          <TaskFields title={title} onTitle={setTitle} due={due} onDue={setDue} error={error} />
           <RefusalMessages error={error} shownAt={['/title', '/dueAt']} />
         </Modal.Body>
         <Modal.Footer>
