@@ -431,13 +431,17 @@ test('customer profile and tag center open', async () => {
   await shot(page, '10-tag-center');
 });
 
+/** Sets the admin's interface language on the user's profile (which the admin prefers over local storage). */
+const setAdminLanguage = async (p: Page, locale: 'en' | 'zh-Hans') => {
+  await p.goto(`${server.url}/admin/me`);
+  await p.getByRole('combobox', { name: /界面语言|介面語言|Interface language/i }).click();
+  await p.getByRole('option', { name: locale === 'en' ? /^English/ : /简体/ }).click();
+  await p.getByRole('button', { name: /^(保存|儲存|Save)$/ }).click();
+  await p.waitForTimeout(1000);
+};
+
 test('switching the admin language to 中文 translates the plugin', async () => {
-  await page.goto(`${server.url}/admin/me`);
-  const select = page.getByRole('combobox', { name: /Interface language/i });
-  await select.click();
-  await page.getByRole('option', { name: /简体/ }).click();
-  await page.getByRole('button', { name: /^Save$/ }).click();
-  await page.waitForTimeout(1000);
+  await setAdminLanguage(page, 'zh-Hans');
   await page.goto(`${server.url}${PLUGIN}`);
   await page.getByRole('heading', { name: '客户洞察概览' }).waitFor({ timeout: 30_000 });
   await page.getByText('活跃客户').first().waitFor();
@@ -445,6 +449,8 @@ test('switching the admin language to 中文 translates the plugin', async () =>
   await page.goto(`${server.url}${PLUGIN}/builder`);
   await page.getByText('实时预览').first().waitFor();
   await shot(page, '12-builder-zh-Hans');
+  // Back to English for the steps after this one, which read English words.
+  await setAdminLanguage(page, 'en');
 });
 
 test('a Sales Manager sees no delete, run, save or approve controls', async () => {
@@ -539,10 +545,11 @@ test('measures the builder live-preview round trip', async () => {
 
 // --- builder: keystroke time, number fields, wording, translated warnings (issue 12 items 5, 9, 15, 16) ---
 
-/** Sets the admin's interface language (Strapi keeps it in localStorage) and reloads. */
+/** Sets the admin's interface language and comes back to the page. */
 const useLanguage = async (p: Page, locale: 'en' | 'zh-Hans') => {
-  await p.evaluate((l) => localStorage.setItem('strapi-admin-language', l), locale);
-  await p.reload();
+  const back = p.url();
+  await setAdminLanguage(p, locale);
+  await p.goto(back);
 };
 
 const openBuilder = async (p: Page, rule: unknown) => {
