@@ -1003,6 +1003,46 @@ test('value page: strategy cards, hover details of a heatmap cell and a bubble, 
   );
 });
 
+// --- refusals shown where the user acts (issue 12 item 2) ---
+
+test('refusals: a refused preview shows the server message and blocks Save; a taken key is named in the dialog; a Chinese-only tag saves', async () => {
+  // A rule the builder can show but the server refuses: the live preview says why, no count, Save stays off.
+  await openBuilder(page, { and: [{ '>=': [{ order_count: [1.5] }, 1] }] });
+  const refused = page.locator('[data-testid="ci-preview-refused"]');
+  await refused.waitFor({ timeout: 60_000 });
+  if (!/whole number of days/.test(await refused.innerText())) throw new Error(`the refused preview reads "${await refused.innerText()}"`);
+  if ((await page.locator('[data-testid="ci-preview-count"]').count()) > 0) throw new Error('a refused preview still shows a count');
+  if (!(await page.locator('[data-testid="ci-save"]').isDisabled())) throw new Error('Save is enabled for a refused rule');
+  await shot(page, '20a-refused-preview');
+
+  // A key already used: the dialog stays open, the key field says so, the URL stays on the builder.
+  const taken = `e2e-taken-${Date.now()}`;
+  const made = await api('POST', '/client-insights/segments', { data: { name: taken, key: taken, rule: { '>': [v('metrics.total_spent'), 1] } } });
+  if (made.status !== 201) throw new Error(`setup: creating ${taken} answered ${made.status}`);
+  await openBuilder(page, { and: [{ '>': [v('metrics.total_spent'), 2] }] });
+  await page.locator('[data-testid="ci-preview-count"]').waitFor({ timeout: 60_000 });
+  await page.click('[data-testid="ci-save"]');
+  await page.fill('[data-testid="ci-save-name"]', 'Second with a taken key');
+  await page.fill('[data-testid="ci-save-key"]', taken);
+  await page.click('[data-testid="ci-save-confirm"]');
+  await page.getByText(/already used|already taken|已被使用|已被占用|已被佔用/).first().waitFor({ timeout: 30_000 });
+  if (!/\/builder/.test(page.url())) throw new Error(`after a refused save the page moved to ${page.url()}`);
+  if ((await page.locator('[data-testid="ci-save-name"]').inputValue()) !== 'Second with a taken key') throw new Error('the refused dialog lost the name');
+  await shot(page, '20b-refused-save-key');
+  await page.keyboard.press('Escape');
+
+  // A tag named only in Chinese gets a generated key and exists afterwards.
+  await page.goto(`${server.url}${PLUGIN}/tags`);
+  await page.click('[data-testid="ci-tag-create"]');
+  await page.fill('[data-testid="ci-tag-name"]', '奖学金意向');
+  await page.click('[data-testid="ci-tag-save"]');
+  await page.getByText('奖学金意向').first().waitFor({ timeout: 30_000 });
+  const tags = (await api('GET', '/client-insights/tags')).body.data as Array<{ name: string; slug: string }>;
+  const tag = tags.find((t) => t.name === '奖学金意向');
+  if (!tag || !/^tag-[0-9a-z]+$/.test(tag.slug)) throw new Error(`the Chinese-only tag is ${JSON.stringify(tag)}`);
+  await shot(page, '20c-chinese-only-tag');
+});
+
 const main = async () => {
   const client = (process.env.E2E_DATABASE_CLIENT ?? 'sqlite') as DbClient;
   let fresh: FreshDatabase | null = null;
