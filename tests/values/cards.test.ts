@@ -56,7 +56,12 @@ describe('value strategy cards, hover details and card tasks', () => {
     const started = await call(admin, '/values/calculate', {});
     expect(started.status).toBe(202);
     for (let i = 0; i < 600; i += 1) {
-      const job = (await call(admin, `/values/calculate/${started.body.data.id}`)).body.data;
+      // A poll that fails at the network level is retried, as the admin's useJob does: on SQLite a
+      // refresh can hold the event loop past the server's keep-alive timeout, which then resets
+      // the pooled connection the poll went out on.
+      const polled = await call(admin, `/values/calculate/${started.body.data.id}`).catch(() => null);
+      if (!polled) continue;
+      const job = polled.body.data;
       if (job.status === 'success') return job.result.runId as number;
       if (job.status === 'failed') throw new Error(job.error);
       await new Promise((r) => setTimeout(r, 100));
