@@ -1025,7 +1025,10 @@ test('refusals: a refused preview shows the server message and blocks Save; a ta
   await page.fill('[data-testid="ci-save-name"]', 'Second with a taken key');
   await page.fill('[data-testid="ci-save-key"]', taken);
   await page.click('[data-testid="ci-save-confirm"]');
-  await page.getByText(/already used|already taken|已被使用|已被占用|已被佔用/).first().waitFor({ timeout: 30_000 });
+  await page
+    .getByText(/already used|already taken|已被使用|已被占用|已被佔用/)
+    .first()
+    .waitFor({ timeout: 30_000 });
   if (!/\/builder/.test(page.url())) throw new Error(`after a refused save the page moved to ${page.url()}`);
   if ((await page.locator('[data-testid="ci-save-name"]').inputValue()) !== 'Second with a taken key') throw new Error('the refused dialog lost the name');
   await shot(page, '20b-refused-save-key');
@@ -1041,6 +1044,46 @@ test('refusals: a refused preview shows the server message and blocks Save; a ta
   const tag = tags.find((t) => t.name === '奖学金意向');
   if (!tag || !/^tag-[0-9a-z]+$/.test(tag.slug)) throw new Error(`the Chinese-only tag is ${JSON.stringify(tag)}`);
   await shot(page, '20c-chinese-only-tag');
+});
+
+// --- audit log (issue 13) ---
+
+test('audit log: Management reads who did what and filters it; a Sales Manager has no audit page', async () => {
+  const MANAGEMENT = { email: 'e2e-management@client-insights.test', password: 'E2eManagement12345!' };
+  await ensureRoleUser(server.url, token, 'Management', MANAGEMENT.email, MANAGEMENT.password);
+  const context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
+  const p = await context.newPage();
+  try {
+    await login(p, MANAGEMENT);
+    await p.goto(`${server.url}${PLUGIN}/audit`);
+    await p.locator('[data-testid="ci-audit-row"]').first().waitFor({ timeout: 60_000 });
+    await p.fill('[data-testid="ci-audit-filter-targetType"]', 'tags');
+    await p.waitForFunction(
+      () => {
+        const rows = [...document.querySelectorAll('[data-testid="ci-audit-row"]')];
+        return rows.length > 0 && rows.every((r) => r.textContent?.includes('tags'));
+      },
+      undefined,
+      { timeout: 30_000 }
+    );
+    await shot(p, '21-audit-log-filtered');
+  } finally {
+    await context.close();
+  }
+  const salesContext = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
+  const sales = await salesContext.newPage();
+  try {
+    await login(sales, SALES);
+    await sales.goto(`${server.url}${PLUGIN}`);
+    await sales
+      .locator('nav')
+      .getByText(/^(Overview|概览|概覽)$/)
+      .first()
+      .waitFor({ timeout: 60_000 });
+    if ((await sales.getByRole('link', { name: /^(Audit log|审计日志|稽核日誌)$/ }).count()) > 0) throw new Error('a Sales Manager sees the audit log link');
+  } finally {
+    await salesContext.close();
+  }
 });
 
 const main = async () => {

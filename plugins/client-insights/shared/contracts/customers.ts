@@ -184,7 +184,7 @@ export const customersApi = {
     body: followUpBodySchema,
     response: dataOf(z.object({ created: z.number() })),
   }),
-  profile: endpoint({ method: 'GET', path: '/customers/:id', params: idParams, response: dataOf(profileSchema) }),
+  profile: endpoint({ method: 'GET', path: '/customers/:id', params: idParams, response: dataOf(profileSchema), audit: 'sensitive' }),
   addTag: endpoint({
     method: 'POST',
     path: '/customers/:id/tags',

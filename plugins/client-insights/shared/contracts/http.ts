@@ -21,6 +21,11 @@ export type Endpoint = {
   response: ZodTypeAny | typeof CSV;
   /** The statuses a success answers with, when not just 200 (under test any other fails). */
   statuses?: readonly number[];
+  /**
+   * Reads that go to the audit log (writes and file downloads always do): `sensitive`, when the
+   * caller sees contact data (who saw which customer's contact data).
+   */
+  audit?: 'sensitive';
 };
 
 /** Declares an endpoint, keeping its literal types. */

@@ -10,6 +10,8 @@ import { UID } from '../constants';
 export const TABLES = {
   migrations: 'ci_migrations',
   jobs: 'ci_jobs',
+  /** Who did what, when, from where (core/audit). */
+  auditLog: 'ci_audit_log',
   /** An export's file, in written order (exports/). */
   exportChunks: 'ci_export_chunks',
   /** A customer's tags with source, confidence and expiry (tags/). */

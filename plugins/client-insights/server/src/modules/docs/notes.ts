@@ -6,6 +6,13 @@
 export type Note = { summary: string; description?: string };
 
 export const NOTES: Record<string, Note> = {
+  'audit.list': {
+    summary: 'The audit log: who did what, when, from where; newest first',
+    description:
+      'Needs `audit.read`. Every write to the plugin (refusals included), every file download and every profile read by a caller who sees contact data. Entries are never changed through the API; they are kept `audit.keepDays` (default 90).',
+  },
+  'audit.export': { summary: 'The audit entries of a filter as CSV', description: 'Needs `audit.read`. The download itself is audited.' },
+
   'customers.list': {
     summary: 'Customers, filtered, sorted and paginated',
     description:
