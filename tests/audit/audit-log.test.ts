@@ -90,7 +90,26 @@ describe('the audit log', () => {
     expect(csv.status).toBe(200);
     expect(csv.text).toContain('PUT /tags/:id');
     const first = (await entries())[0];
-    for (const method of ['PUT', 'DELETE', 'POST']) expect((await call(management, method, `/audit/${first.id}`, method === 'DELETE' ? undefined : {})).status).toBe(405);
+    for (const method of ['PUT', 'DELETE', 'POST'])
+      expect((await call(management, method, `/audit/${first.id}`, method === 'DELETE' ? undefined : {})).status).toBe(405);
+  });
+
+  it('records a rule changed in the content manager with the segment before and after', async () => {
+    const segment = await call(admin, 'POST', '/segments', { data: { name: 'CM audited', rule: { '>': [{ var: 'metrics.total_spent' }, 1] } } });
+    expect(segment.status).toBe(201);
+    const documentId = segment.body.data.documentId;
+    const res = await fetch(`${app.url}/content-manager/collection-types/api::segment.segment/${documentId}`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ rule: { '>': [{ var: 'metrics.total_spent' }, 2] } }),
+    });
+    expect(res.status).toBe(200);
+    const [entry] = await entries(`&targetType=segments&targetId=${documentId}&action=update`);
+    expect(entry).toMatchObject({ actorType: 'admin', actorId: adminId, action: 'update api::segment.segment' });
+    expect(entry.details.before.rule).toEqual({ '>': [{ var: 'metrics.total_spent' }, 1] });
+    expect(entry.details.after.rule).toEqual({ '>': [{ var: 'metrics.total_spent' }, 2] });
+    // The plugin's own create was recorded once, by its route, not again by the document write inside it.
+    expect((await entries(`&targetType=segments`)).filter((e) => e.action.startsWith('create '))).toEqual([]);
   });
 
   it('purges entries older than the kept days (90 by default)', async () => {

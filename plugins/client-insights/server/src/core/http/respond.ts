@@ -1,6 +1,7 @@
 import { ZodError } from 'zod';
 import { CSV, responseProblems, type Endpoint, type Parsed, type ResponseOf } from '../../../../shared/contracts/http';
 import { ApiError, zodErrors } from './errors';
+import { markAudited } from '../audit/documents';
 import { auditRequest } from '../audit/requests';
 import { readRequest } from './request';
 import { viewerOf, type Viewer } from './viewer';
@@ -30,6 +31,7 @@ export const respond = async <E extends Endpoint>(
   status: number | ((input: Handled<E>, body: ResponseOf<E>) => number) = 200
 ) => {
   const viewer = viewerOf(ctx);
+  markAudited(ctx);
   // What the audit log records as asked: the parsed request, or the raw one when it was refused unparsed.
   let asked: { params?: unknown; query?: unknown; body?: unknown } = { params: ctx.params, query: ctx.query, body: ctx.request?.body };
   try {
