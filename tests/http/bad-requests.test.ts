@@ -24,6 +24,8 @@ const BAD: Record<string, Bad> = {
   'customers.removeTag': { params: { id: '1', tagId: '0' }, pointer: '/tagId' },
   'audit.list': { query: 'actorType=robot', pointer: '/actorType' },
   'audit.export': { query: 'from=yesterday', pointer: '/from' },
+  'privacy.exportData': { params: { id: '0' }, pointer: '/id' },
+  'privacy.erase': { params: { id: 'x' }, pointer: '/id' },
   'tags.list': { query: 'category=nope', pointer: '/category' },
   'tags.create': { body: { name: '', category: 'basic' }, pointer: '/name' },
   'tags.merge': { body: { source: 1, target: 1 }, pointer: '/target' },
@@ -81,8 +83,8 @@ describe("every plugin route refuses a bad request in Strapi's error envelope", 
 
   it('covers every route, each answering 400 with the field named by JSON pointer', async () => {
     const routes = pluginRoutes(app);
-    // 52 admin routes, 6 content-API routes of the plugin, 21 under /api/segments in the host.
-    expect(routes.filter((r) => r.as === 'admin')).toHaveLength(52);
+    // 54 admin routes, 6 content-API routes of the plugin, 21 under /api/segments in the host.
+    expect(routes.filter((r) => r.as === 'admin')).toHaveLength(54);
     expect(routes.filter((r) => r.as === 'api')).toHaveLength(27);
     const mounted = mountedPaths(app);
     const failures: string[] = [];

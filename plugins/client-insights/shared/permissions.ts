@@ -15,6 +15,7 @@ export const ACTIONS = [
   { uid: 'export.approve', displayName: 'Approve exports' },
   { uid: 'sensitive.view', displayName: 'View sensitive fields' },
   { uid: 'audit.read', displayName: 'Read the audit log' },
+  { uid: 'personal-data.erase', displayName: "Erase a customer's personal data" },
 ] as const;
 
 export type ActionUid = (typeof ACTIONS)[number]['uid'];

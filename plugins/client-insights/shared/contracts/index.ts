@@ -2,6 +2,7 @@
 export { auditApi } from './audit';
 export { customersApi } from './customers';
 export { overviewApi } from './overview';
+export { privacyApi } from './privacy';
 export { rulesApi } from './rules';
 export { segmentsApi } from './segments';
 export { tagsApi } from './tags';

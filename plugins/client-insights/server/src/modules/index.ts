@@ -6,13 +6,14 @@ import docs from './docs';
 import exportsModule from './exports';
 import metrics from './metrics';
 import overview from './overview';
+import privacy from './privacy';
 import rules from './rules';
 import segments from './segments';
 import tags from './tags';
 import values from './values';
 
 /** Every capability of the plugin; the root registries spread them. */
-export const modules = { events, jobs, rules, metrics, customers, tags, segments, values, overview, exports: exportsModule, audit, docs };
+export const modules = { events, jobs, rules, metrics, customers, tags, segments, values, overview, exports: exportsModule, audit, privacy, docs };
 
 const names = Object.keys(modules) as (keyof typeof modules)[];
 
@@ -29,6 +30,7 @@ export const services = {
   ...overview.services,
   ...exportsModule.services,
   ...audit.services,
+  ...privacy.services,
   ...docs.services,
 };
 export const controllers = Object.assign({}, ...names.map((name) => modules[name].controllers)) as Record<string, unknown>;

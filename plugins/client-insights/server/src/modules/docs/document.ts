@@ -7,6 +7,7 @@ import { exportsApi } from '../../../../shared/contracts/exports';
 import { CSV, type Endpoint } from '../../../../shared/contracts/http';
 import { jobsApi } from '../../../../shared/contracts/jobs';
 import { overviewApi } from '../../../../shared/contracts/overview';
+import { privacyApi } from '../../../../shared/contracts/privacy';
 import { rulesApi } from '../../../../shared/contracts/rules';
 import { segmentsApi } from '../../../../shared/contracts/segments';
 import { tagsApi } from '../../../../shared/contracts/tags';
@@ -43,6 +44,7 @@ const CONTRACTS: Record<string, Record<string, Endpoint>> = {
   exports: exportsApi,
   jobs: jobsApi,
   overview: overviewApi,
+  privacy: privacyApi,
   rules: rulesApi,
   segments: segmentsApi,
   tags: tagsApi,

@@ -55,6 +55,17 @@ export const NOTES: Record<string, Note> = {
       '200 with the job `cancelled` (it was queued); 202 with it still `running` and `cancelRequested` (it stops at its next check); 409 once it has finished.',
   },
 
+  'privacy.exportData': {
+    summary: 'Everything held about one customer, machine-readable (a data-protection access request)',
+    description:
+      'Needs `sensitive.view` and `export`; audited. The customer with every field, their orders, interactions and tasks, and every row the plugin derived from them.',
+  },
+  'privacy.erase': {
+    summary: "Erase one customer's personal data",
+    description:
+      'Needs `personal-data.erase` (the Super Admin only, by default). In one transaction: the customer, their interactions and tasks, and every plugin row derived from them (metrics, activity copies, tags, scores, memberships and snapshots, value history) are deleted; orders stay for the accounts, unlinked from the person; audit entries about them keep the fact and lose their details. Written export files are deleted. The erasure itself is audited.',
+  },
+
   'overview.counts': { summary: 'Row counts: customers, segments, tags, orders, interactions' },
   'overview.kpis': { summary: 'The KPI board: each figure with its previous period, a monthly series and the rule behind it' },
   'overview.valueCharts': { summary: 'Value charts: the R×M scatter by quadrant, quadrant summaries and the CLV histogram' },
