@@ -1051,6 +1051,9 @@ test('refusals: a refused preview shows the server message and blocks Save; a ta
 test('audit log: Management reads who did what and filters it; a Sales Manager has no audit page', async () => {
   const MANAGEMENT = { email: 'e2e-management@client-insights.test', password: 'E2eManagement12345!' };
   await ensureRoleUser(server.url, token, 'Management', MANAGEMENT.email, MANAGEMENT.password);
+  // A write to find in the log, whichever steps ran before.
+  const tag = await api('POST', '/client-insights/tags', { name: `Audited ${Date.now()}`, category: 'basic' });
+  if (tag.status !== 201) throw new Error(`setup: creating a tag answered ${tag.status}`);
   const context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
   const p = await context.newPage();
   try {
@@ -1067,9 +1070,13 @@ test('audit log: Management reads who did what and filters it; a Sales Manager h
       { timeout: 30_000 }
     );
     await shot(p, '21-audit-log-filtered');
+  } catch (error) {
+    await shot(p, 'failed-audit-log-page');
+    throw error;
   } finally {
     await context.close();
   }
+  await ensureRoleUser(server.url, token, 'Sales Manager', SALES.email, SALES.password);
   const salesContext = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
   const sales = await salesContext.newPage();
   try {
