@@ -13,8 +13,7 @@ export const guardGraphql = (strapi: Core.Strapi, modelOf: ModelOf, sees: () => 
   graphql.service('extension').use(() => {
     const typeName = (uid: string) => graphql.service('utils').naming.getTypeName(strapi.contentType(uid as any));
     const resolversConfig: Record<string, { middlewares: unknown[] }> = {};
-    const hidden = async (next: any, parent: unknown, args: unknown, context: unknown, info: unknown) =>
-      sees() ? next(parent, args, context, info) : null;
+    const hidden = async (next: any, parent: unknown, args: unknown, context: unknown, info: unknown) => (sees() ? next(parent, args, context, info) : null);
     for (const uid of Object.keys(strapi.contentTypes).filter((u) => u.startsWith('api::'))) {
       for (const name of sensitiveOf(uid)) resolversConfig[`${typeName(uid)}.${name}`] = { middlewares: [hidden] };
       for (const [name, attribute] of Object.entries<any>(strapi.contentType(uid as any).attributes)) {

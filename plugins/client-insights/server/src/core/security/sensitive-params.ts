@@ -96,7 +96,10 @@ export const checkSort = (modelOf: ModelOf, uid: string, sort: unknown): void =>
 export const searchWithout = (modelOf: ModelOf, uid: string, q: string) => {
   const attributes = modelOf(uid)?.attributes ?? {};
   const text = Object.entries(attributes)
-    .filter(([name, a]) => ['string', 'text', 'richtext', 'email', 'uid', 'enumeration'].includes(a.type) && a.searchable !== false && !sensitiveOf(uid).includes(name))
+    .filter(
+      ([name, a]) =>
+        ['string', 'text', 'richtext', 'email', 'uid', 'enumeration'].includes(a.type) && a.searchable !== false && !sensitiveOf(uid).includes(name)
+    )
     .map(([name]) => ({ [name]: { $containsi: q } }));
   const id = /^\d{1,15}$/.test(q.trim()) ? [{ id: Number(q.trim()) }] : [];
   return { $or: [...id, ...text] };
@@ -115,4 +118,3 @@ export const checkParams = (modelOf: ModelOf, uid: string, params: any): void =>
     }
   }
 };
-
