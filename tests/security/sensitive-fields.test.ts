@@ -1,4 +1,4 @@
-import { adminSession, apiToken, startStrapi, type TestApp } from '../helpers/strapi';
+import { adminSession, apiToken, restrictedSession, startStrapi, type TestApp } from '../helpers/strapi';
 
 /**
  * Sensitive fields (plugins/client-insights/shared/sensitive.ts) on every path, as each
@@ -252,6 +252,25 @@ describe('sensitive fields on every path', () => {
     expect(JSON.stringify(nested.body.data ?? null)).not.toContain('Client 1');
     const granted = await http(apiTokens.granted, 'GET', '/api/orders?filters[customer][email][$contains]=leak1');
     expect(granted.body.data).toHaveLength(1);
+  });
+
+  it('an edit by a role that may update customers but not see their contact data does not erase it', async () => {
+    const editor = await restrictedSession(app, [
+      { action: 'plugin::content-manager.explorer.read', subject: 'api::customer.customer', fields: ['name', 'email', 'phone', 'notes', 'stage'] },
+      { action: 'plugin::content-manager.explorer.update', subject: 'api::customer.customer', fields: ['name', 'email', 'phone', 'notes', 'stage'] },
+    ]);
+    const shown = await http(editor, 'GET', `${CM}/api::customer.customer/${documentIds[3]}`);
+    expect(count(shown.text)).toBe(0);
+    const saved = await http(editor, 'PUT', `${CM}/api::customer.customer/${documentIds[3]}`, {
+      name: 'Client 3 renamed',
+      email: null,
+      phone: '',
+      notes: null,
+    });
+    expect(saved.status).toBe(200);
+    const stored = await app.strapi.db.query('api::customer.customer').findOne({ where: { documentId: documentIds[3] } });
+    expect(stored).toMatchObject({ name: 'Client 3 renamed', email: email(3), phone: phone(3), notes: note(3) });
+    await app.strapi.db.query('api::customer.customer').update({ where: { documentId: documentIds[3] }, data: { name: 'Client 3' } });
   });
 
   it('refuses rules that read a sensitive field to callers without the permission, naming the field', async () => {

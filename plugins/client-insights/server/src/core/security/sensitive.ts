@@ -49,6 +49,17 @@ const unchangedRule = async (strapi: Core.Strapi, context: any) => {
   return stored !== null && JSON.stringify(stored.rule ?? null) === JSON.stringify(context.params.data.rule ?? null);
 };
 
+/**
+ * An update's data without the sensitive fields it would empty: a caller who cannot see them got
+ * them removed, and an edit form sends them back empty; that must not erase them. Setting a new
+ * value stays possible (writing is not reading).
+ */
+const withoutBlindClears = (uid: string, data: Record<string, unknown>) => {
+  const kept = { ...data };
+  for (const name of sensitiveOf(uid)) if (name in kept && (kept[name] === null || kept[name] === '')) delete kept[name];
+  return kept;
+};
+
 /** Whether the current request's caller may read sensitive fields; calls outside a request are the system's own. */
 export const systemOrSeeing = (strapi: Core.Strapi) => {
   const request = strapi.requestContext.get();
@@ -86,6 +97,7 @@ export const protectSensitiveFields = async (strapi: Core.Strapi) => {
         });
       }
     }
+    if (context.action === 'update' && params?.data) context.params = { ...context.params, data: withoutBlindClears(uid, params.data) };
     const result = await next();
     stripSensitive(modelOf, uid, result);
     return result;
