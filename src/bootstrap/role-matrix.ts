@@ -1,7 +1,10 @@
+import { SENSITIVE_ATTRIBUTES } from '../../plugins/client-insights/shared/sensitive';
+
 /**
  * The four back-office roles and what each may do (the README lists this table).
  * `plugin`: Client Insights actions; `content`: content-manager actions per content type;
- * `hiddenFields`: customer fields a role may not read in the content manager (contact data).
+ * `hiddenFields`: customer fields a role may not read in the content manager (the sensitive
+ * fields; the plugin's Document Service middleware hides them in populated relations too).
  */
 export type RoleSpec = {
   code: string;
@@ -12,7 +15,8 @@ export type RoleSpec = {
   hiddenFields?: Record<string, string[]>;
 };
 
-const CONTACT = { 'api::customer.customer': ['email', 'phone'] };
+/** Roles without `sensitive.view` get no content-manager field permission on the sensitive fields (shared/sensitive.ts). */
+const SENSITIVE = { 'api::customer.customer': [...SENSITIVE_ATTRIBUTES['api::customer.customer']] };
 const READ_ALL: RoleSpec['content'] = {
   'api::customer.customer': ['read'],
   'api::order.order': ['read'],
@@ -37,7 +41,7 @@ export const ROLE_MATRIX: RoleSpec[] = [
       'api::automation-rule.automation-rule': ['read', 'create', 'update'],
       'api::campaign.campaign': ['read', 'create', 'update'],
     },
-    hiddenFields: CONTACT,
+    hiddenFields: SENSITIVE,
   },
   {
     code: 'client-insights-sales-manager',
@@ -52,7 +56,7 @@ export const ROLE_MATRIX: RoleSpec[] = [
       'api::segment.segment': ['read'],
       'api::task.task': ['read', 'create', 'update'],
     },
-    hiddenFields: CONTACT,
+    hiddenFields: SENSITIVE,
   },
   {
     code: 'client-insights-data-team',

@@ -3,6 +3,7 @@ import { Box, Flex, Searchbar, Typography } from '@strapi/design-system';
 import { Drag } from '@strapi/icons';
 import { useIntl } from 'react-intl';
 import type { Catalogue } from '../../../../shared/contracts/rules';
+import { usePermissions } from '../../hooks/usePermissions';
 import { label, useT, type MessageKey } from '../../utils/translate';
 import { SUBJECT_MIME, type SubjectDrag } from './dnd';
 import type { Subject } from './model';
@@ -13,9 +14,11 @@ type Section = { key: string; title: MessageKey; items: Item[] };
 const useSections = (catalogue: Catalogue): Section[] => {
   const t = useT();
   const { locale } = useIntl();
+  // Sensitive fields are offered only to users who may read them: the server refuses such a rule from anyone else.
+  const { can } = usePermissions();
   const fieldItems = (group: string) =>
     catalogue.fields
-      .filter((f) => f.group === group)
+      .filter((f) => f.group === group && (!f.sensitive || can['sensitive.view']))
       .map((f) => ({ id: f.path, text: label(f.labels, locale, f.path), drag: { subject: { kind: 'field', path: f.path } as Subject, fieldType: f.type } }));
   const behaviour: Item[] = [
     { id: 'event_count', text: t('builder.subject.event_count'), drag: { subject: { kind: 'event_count', eventType: catalogue.eventTypes[0], days: 30 } } },

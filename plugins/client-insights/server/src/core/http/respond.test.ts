@@ -29,7 +29,7 @@ describe('respond: the one HTTP edge', () => {
     await respond(ctx, thing, ({ params, query, body, viewer }) => {
       expect(params.id).toBe(7);
       expect(query.page).toBe(2);
-      expect(viewer).toEqual({ kind: 'api' });
+      expect(viewer).toEqual({ kind: 'api', seesContact: false });
       return { data: { id: params.id, name: body.name } };
     });
     expect(ctx.status).toBe(200);

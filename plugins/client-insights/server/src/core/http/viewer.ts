@@ -1,11 +1,12 @@
 import { permission, type ActionUid } from '../../../../shared/permissions';
 import { UID } from '../constants';
+import { callerSeesSensitive } from '../security/sensitive';
 
 /**
  * Who is calling. An admin user acts as themselves (segment visibility, contact masking apply);
  * a content-API caller (API token, integration) acts for no user.
  */
-export type Viewer = { kind: 'admin'; userId: number; roleIds: number[]; seesContact: boolean } | { kind: 'api' };
+export type Viewer = { kind: 'admin'; userId: number; roleIds: number[]; seesContact: boolean } | { kind: 'api'; seesContact?: boolean };
 
 /** Whether the calling admin holds this plugin action (content-API callers hold none). */
 export const can = (ctx: any, action: ActionUid): boolean => Boolean(ctx.state?.userAbility?.can?.(permission(action)));
@@ -13,16 +14,17 @@ export const can = (ctx: any, action: ActionUid): boolean => Boolean(ctx.state?.
 export const viewerOf = (ctx: any): Viewer => {
   const user = ctx.state?.user;
   if (ctx.state?.auth?.strategy?.name === 'admin' && user?.id) {
-    return { kind: 'admin', userId: Number(user.id), roleIds: (user.roles ?? []).map((r: any) => Number(r.id)), seesContact: can(ctx, 'sensitive.view') };
+    return { kind: 'admin', userId: Number(user.id), roleIds: (user.roles ?? []).map((r: any) => Number(r.id)), seesContact: callerSeesSensitive(ctx) };
   }
-  return { kind: 'api' };
+  return { kind: 'api', seesContact: callerSeesSensitive(ctx) };
 };
 
 /**
- * Whether the viewer sees contact data unmasked: an admin needs `sensitive.view`; content-API
- * callers read customers through the content API anyway, so nothing is hidden from them.
+ * Whether the viewer sees sensitive fields (shared/sensitive.ts) unmasked: an admin needs
+ * `sensitive.view`; a content-API caller a custom token granted it explicitly (the same rule the
+ * content manager, REST and GraphQL follow: core/security/sensitive.ts).
  */
-export const seesContact = (viewer: Viewer) => viewer.kind === 'api' || viewer.seesContact;
+export const seesContact = (viewer: Viewer) => viewer.seesContact === true;
 
 /**
  * Whether the calling admin may create Tasks written with these fields: follow-up tasks (from a

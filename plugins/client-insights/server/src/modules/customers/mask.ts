@@ -1,9 +1,11 @@
+import { SENSITIVE_CUSTOMER_FIELDS, type SensitiveCustomerField } from '../../../../shared/sensitive';
+
 /**
- * What an admin without `sensitive.view` does not see of a customer, one rule for every place
+ * What a caller without `sensitive.view` does not see of a customer, one rule for every place
  * the plugin shows customers (list, search, profile, CSV, preview samples, segment members, value
- * charts): contact data, email and phone masked with a hint left, and the free-text notes left
- * out. Never the name: sales must find and read their clients by name (README, roles). Who sees
- * contact data unmasked: `seesContact` in core/http/viewer.ts.
+ * charts): the sensitive fields (shared/sensitive.ts), email and phone masked with a hint left,
+ * anything else (the free-text notes) left out. Never the name: sales must find and read their
+ * clients by name (README, roles). Who sees them unmasked: `seesContact` in core/http/viewer.ts.
  */
 export const maskEmail = (v: string | null) => {
   if (!v) return v;
@@ -12,17 +14,16 @@ export const maskEmail = (v: string | null) => {
 };
 export const maskPhone = (v: string | null) => (v ? `${'*'.repeat(Math.max(0, v.length - 4))}${v.slice(-4)}` : v);
 
-type Contact = { email?: string | null; phone?: string | null; notes?: string | null };
+/** How each sensitive field is shown masked; a field without a mask is left out (null). */
+const MASKS: Partial<Record<SensitiveCustomerField, (v: string | null) => string | null>> = { email: maskEmail, phone: maskPhone };
 
 export const maskContact = <T extends object>(row: T, sensitive: boolean): T => {
   if (sensitive) return row;
-  const contact = row as Contact;
-  return {
-    ...row,
-    ...('email' in contact ? { email: maskEmail(contact.email ?? null) } : {}),
-    ...('phone' in contact ? { phone: maskPhone(contact.phone ?? null) } : {}),
-    ...('notes' in contact ? { notes: null } : {}),
-  };
+  const masked = { ...row } as Record<string, unknown>;
+  for (const name of SENSITIVE_CUSTOMER_FIELDS) {
+    if (name in masked) masked[name] = MASKS[name]?.((masked[name] as string | null) ?? null) ?? null;
+  }
+  return masked as T;
 };
 
 /** Customer columns a search may match without the permission (masked ones cannot be probed). */

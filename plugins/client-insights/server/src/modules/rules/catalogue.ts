@@ -5,6 +5,7 @@
  */
 import type { Catalogue } from '../../../../shared/contracts/rules';
 import { EDUCATION_LEVELS, LEAD_SOURCES, QUADRANTS, RFM_SEGMENTS, STAGES } from '../../../../shared/enums';
+import { SENSITIVE_RULE_FIELDS } from '../../../../shared/sensitive';
 import { DEFAULT_LIMITS, type FieldDef, type Labels, type OperatorDef, type RuleLimits } from './types';
 
 export const INTERACTION_TYPES = [
@@ -37,17 +38,19 @@ const OPS_BY_TYPE = {
 
 const L = (en: string, zhHans: string, zh: string): Labels => ({ en, 'zh-Hans': zhHans, zh });
 
-type FieldSpec = Omit<FieldDef, 'operators' | 'group'>;
+type FieldSpec = Omit<FieldDef, 'operators' | 'group' | 'sensitive'>;
+/** A field of the catalogue; whether it is sensitive comes from the one list (shared/sensitive.ts). */
 const field = (spec: FieldSpec): FieldDef => ({
   ...spec,
   group: spec.path.split('.')[0] as FieldDef['group'],
   operators: OPS_BY_TYPE[spec.type],
+  ...(SENSITIVE_RULE_FIELDS.includes(spec.path) ? { sensitive: true } : {}),
 });
 
 export const FIELDS: FieldDef[] = [
   field({ path: 'customer.name', type: 'string', labels: L('Name', '姓名', '姓名') }),
-  field({ path: 'customer.email', type: 'string', labels: L('Email', '邮箱', '電郵'), sensitive: true }),
-  field({ path: 'customer.phone', type: 'string', labels: L('Phone', '电话', '電話'), sensitive: true }),
+  field({ path: 'customer.email', type: 'string', labels: L('Email', '邮箱', '電郵') }),
+  field({ path: 'customer.phone', type: 'string', labels: L('Phone', '电话', '電話') }),
   field({ path: 'customer.region', type: 'string', labels: L('Region / city', '地区 / 城市', '地區 / 城市') }),
   field({ path: 'customer.language', type: 'string', labels: L('Preferred language', '偏好语言', '偏好語言') }),
   field({

@@ -3,6 +3,7 @@ import { rulesApi } from '../../../../shared/contracts/rules';
 import { ApiError, prefixed } from '../../core/http/errors';
 import { respond } from '../../core/http/respond';
 import { seesContact } from '../../core/http/viewer';
+import { checkRuleReads } from '../../core/security/sensitive';
 import { getService } from '../../get-service';
 import { maskContact } from '../customers/mask';
 import { catalogue } from './catalogue';
@@ -20,6 +21,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   preview: (ctx) =>
     respond(ctx, rulesApi.preview, async ({ body, viewer }) => {
       checkRule(body.rule);
+      checkRuleReads(body.rule, seesContact(viewer));
       const scope = await getService(strapi, 'segments').previewScope(viewer, { parent: body.parent, segmentId: body.segmentId });
       const result = await getService(strapi, 'rules').preview({
         rule: body.rule,
@@ -33,8 +35,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     }),
 
   validate: (ctx) =>
-    respond(ctx, rulesApi.validate, async ({ body }) => {
+    respond(ctx, rulesApi.validate, async ({ body, viewer }) => {
       checkRule(body.rule);
+      checkRuleReads(body.rule, seesContact(viewer));
       return { data: await getService(strapi, 'rules').check(body.rule, { excludeSegmentId: body.segmentId }) };
     }),
 });

@@ -1,6 +1,8 @@
 import type { Core } from '@strapi/strapi';
 import { segmentsApi } from '../../../../shared/contracts/segments';
 import { respond } from '../../core/http/respond';
+import { seesContact } from '../../core/http/viewer';
+import { checkRuleReads } from '../../core/security/sensitive';
 import { getService } from '../../get-service';
 import { exportFilename } from '../exports/filename';
 import { csvFormatOf } from './csv-locale';
@@ -10,9 +12,22 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   const segments = () => getService(strapi, 'segments');
   return {
     list: (ctx) => respond(ctx, segmentsApi.list, ({ viewer, query }) => segments().list(viewer, query)),
-    create: (ctx) => respond(ctx, segmentsApi.create, async ({ viewer, body }) => ({ data: await segments().create(viewer, body) }), 201),
+    create: (ctx) =>
+      respond(
+        ctx,
+        segmentsApi.create,
+        async ({ viewer, body }) => {
+          checkRuleReads(body.rule, seesContact(viewer));
+          return { data: await segments().create(viewer, body) };
+        },
+        201
+      ),
     get: (ctx) => respond(ctx, segmentsApi.get, async ({ viewer, params }) => ({ data: await segments().get(viewer, params.id) })),
-    update: (ctx) => respond(ctx, segmentsApi.update, async ({ viewer, params, body }) => ({ data: await segments().update(viewer, params.id, body) })),
+    update: (ctx) =>
+      respond(ctx, segmentsApi.update, async ({ viewer, params, body }) => {
+        checkRuleReads(body.rule, seesContact(viewer));
+        return { data: await segments().update(viewer, params.id, body) };
+      }),
     remove: (ctx) => respond(ctx, segmentsApi.remove, async ({ viewer, params }) => ({ data: await segments().remove(viewer, params.id) })),
     execute: (ctx) =>
       respond(
