@@ -12,6 +12,15 @@ export type RoleSpec = {
   hiddenFields?: Record<string, string[]>;
 };
 
+/**
+ * Content-manager conditions the roles hold per type: segments and tags only where the user may
+ * see them (owner, team, global), the plugin's `visible-to-user` condition (core/security/visibility.ts).
+ */
+export const CONTENT_CONDITIONS: Record<string, string[]> = {
+  'api::segment.segment': ['plugin::client-insights.visible-to-user'],
+  'api::tag.tag': ['plugin::client-insights.visible-to-user'],
+};
+
 const CONTACT = { 'api::customer.customer': ['email', 'phone'] };
 const READ_ALL: RoleSpec['content'] = {
   'api::customer.customer': ['read'],

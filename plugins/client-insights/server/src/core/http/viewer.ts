@@ -1,10 +1,11 @@
 import { permission, type ActionUid } from '../../../../shared/permissions';
+import { tokenSeesRestricted } from '../security/visibility';
 
 /**
  * Who is calling. An admin user acts as themselves (segment visibility, contact masking apply);
  * a content-API caller (API token, integration) acts for no user.
  */
-export type Viewer = { kind: 'admin'; userId: number; roleIds: number[]; seesContact: boolean } | { kind: 'api' };
+export type Viewer = { kind: 'admin'; userId: number; roleIds: number[]; seesContact: boolean } | { kind: 'api'; seesRestricted?: boolean };
 
 /** Whether the calling admin holds this plugin action (content-API callers hold none). */
 export const can = (ctx: any, action: ActionUid): boolean => Boolean(ctx.state?.userAbility?.can?.(permission(action)));
@@ -14,7 +15,8 @@ export const viewerOf = (ctx: any): Viewer => {
   if (ctx.state?.auth?.strategy?.name === 'admin' && user?.id) {
     return { kind: 'admin', userId: Number(user.id), roleIds: (user.roles ?? []).map((r: any) => Number(r.id)), seesContact: can(ctx, 'sensitive.view') };
   }
-  return { kind: 'api' };
+  // Team and private segments and tags only for a token granted them (core/security/visibility.ts).
+  return tokenSeesRestricted(ctx.state?.auth) ? { kind: 'api', seesRestricted: true } : { kind: 'api' };
 };
 
 /**

@@ -35,7 +35,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       }),
     profile: (ctx) => respond(ctx, customersApi.profile, async ({ params, viewer }) => ({ data: await customers().profile(params.id, seesContact(viewer)) })),
     addTag: (ctx) =>
-      respond(ctx, customersApi.addTag, async ({ params, body }) => ({ data: await tags().assign(params.id, body.tagId, body.expiresAt ?? null) })),
-    removeTag: (ctx) => respond(ctx, customersApi.removeTag, async ({ params }) => ({ data: await tags().unassign(params.id, params.tagId) })),
+      respond(ctx, customersApi.addTag, async ({ viewer, params, body }) => ({ data: await tags().assign(viewer, params.id, body.tagId, body.expiresAt ?? null) })),
+    removeTag: (ctx) => respond(ctx, customersApi.removeTag, async ({ viewer, params }) => ({ data: await tags().unassign(viewer, params.id, params.tagId) })),
   };
 };

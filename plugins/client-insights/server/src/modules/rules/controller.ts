@@ -20,12 +20,14 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   preview: (ctx) =>
     respond(ctx, rulesApi.preview, async ({ body, viewer }) => {
       checkRule(body.rule);
+      await getService(strapi, 'rules').refuseUnseen(viewer, body.rule);
       const scope = await getService(strapi, 'segments').previewScope(viewer, { parent: body.parent, segmentId: body.segmentId });
       const result = await getService(strapi, 'rules').preview({
         rule: body.rule,
         now: body.now ? new Date(body.now) : undefined,
         sampleSize: body.sampleSize,
         excludeSegmentId: body.segmentId,
+        viewer,
         within: scope ?? undefined,
       });
       const sees = seesContact(viewer);
@@ -33,8 +35,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     }),
 
   validate: (ctx) =>
-    respond(ctx, rulesApi.validate, async ({ body }) => {
+    respond(ctx, rulesApi.validate, async ({ body, viewer }) => {
       checkRule(body.rule);
-      return { data: await getService(strapi, 'rules').check(body.rule, { excludeSegmentId: body.segmentId }) };
+      await getService(strapi, 'rules').refuseUnseen(viewer, body.rule);
+      return { data: await getService(strapi, 'rules').check(viewer, body.rule, { excludeSegmentId: body.segmentId }) };
     }),
 });
