@@ -16,7 +16,8 @@ import type { Viewer } from '../http/viewer';
  * - calls without a request (jobs, scripts) are the system and see everything.
  *
  * The content manager applies the rule through the RBAC condition registered here (the bootstrap
- * roles hold it on segments and tags); REST and GraphQL through the document-service middleware.
+ * roles hold it on segments and tags); REST and GraphQL through the document-service middleware,
+ * and GraphQL's relation resolvers (which bypass it) through resolver middlewares.
  */
 export type Visibility = 'private' | 'team' | 'global';
 export type Owned = { visibility: Visibility | string | null; ownerId: number | null };
@@ -47,12 +48,15 @@ export const visibleTo = async <T extends Owned>(strapi: Core.Strapi, viewer: Vi
   return items.filter((item) => canSee(viewer, item, roles));
 };
 
+/** Strapi's content-API token strategy (its name changed across 5.x). */
+const TOKEN_STRATEGIES = new Set(['content-api-token', 'api-token']);
+
 /** Names of the API tokens granted team and private items (plugin config, read at registration). */
 let grantedTokens: string[] = [];
 
 /** Whether a content-API caller (its `ctx.state.auth`) was granted team and private items explicitly. */
 export const tokenSeesRestricted = (auth: any): boolean =>
-  auth?.strategy?.name === 'api-token' && typeof auth.credentials?.name === 'string' && grantedTokens.includes(auth.credentials.name);
+  TOKEN_STRATEGIES.has(auth?.strategy?.name) && typeof auth.credentials?.name === 'string' && grantedTokens.includes(auth.credentials.name);
 
 /**
  * The current request's caller as far as visibility goes: `admin` (RBAC and the plugin decide),
@@ -62,7 +66,8 @@ const requestCaller = (strapi: Core.Strapi): { kind: 'admin' } | { kind: 'api'; 
   const ctx: any = strapi.requestContext.get();
   if (!ctx) return null;
   const auth = ctx.state?.auth;
-  if (auth?.strategy?.name === 'admin') return { kind: 'admin' };
+  // The admin panel's session and admin tokens: RBAC and the plugin's own checks apply.
+  if (String(auth?.strategy?.name ?? '').startsWith('admin')) return { kind: 'admin' };
   if (!auth && ctx.state?.route?.info?.type !== 'content-api' && !String(ctx.path ?? '').startsWith('/graphql')) return null;
   return { kind: 'api', seesRestricted: tokenSeesRestricted(auth) };
 };
@@ -118,6 +123,42 @@ const registerDocumentMiddleware = (strapi: Core.Strapi) => {
   });
 };
 
+/** The caller of a GraphQL resolver (its koa state), as requestCaller sees a request. */
+const restrictedGraphqlCaller = (context: any) => {
+  const auth = context?.state?.auth;
+  return !String(auth?.strategy?.name ?? '').startsWith('admin') && !tokenSeesRestricted(auth);
+};
+
+/**
+ * GraphQL loads a segment's `children` and `parent` with the query engine, past the document
+ * service: for restricted callers the children are filtered (counts included) and a hidden parent
+ * reads as none.
+ */
+const registerGraphqlRelations = (strapi: Core.Strapi) => {
+  const graphql = strapi.plugin('graphql');
+  if (!graphql) return;
+  const onlyGlobal = async (next: any, parent: any, args: any, context: any, info: any) => {
+    if (!restrictedGraphqlCaller(context)) return next(parent, args, context, info);
+    const visibility = { visibility: { eq: 'global' } };
+    return next(parent, { ...args, filters: args?.filters ? { and: [args.filters, visibility] } : visibility }, context, info);
+  };
+  const hiddenParent = async (next: any, parent: any, args: any, context: any, info: any) => {
+    const result = await next(parent, args, context, info);
+    if (!restrictedGraphqlCaller(context) || !result) return result;
+    // An entity response ({ value }) or, depending on the resolver, the row itself.
+    const row = 'value' in result ? result.value : result;
+    if (!row || row.visibility === 'global') return result;
+    return 'value' in result ? { ...result, value: null } : null;
+  };
+  graphql.service('extension').use(() => ({
+    resolversConfig: {
+      'Segment.children': { middlewares: [onlyGlobal] },
+      'Segment.children_connection': { middlewares: [onlyGlobal] },
+      'Segment.parent': { middlewares: [hiddenParent] },
+    },
+  }));
+};
+
 export const VISIBLE_CONDITION = `plugin::${PLUGIN_ID}.visible-to-user`;
 
 /**
@@ -152,4 +193,5 @@ export const registerVisibility = async (strapi: Core.Strapi) => {
   grantedTokens = Array.isArray(names) ? names.map(String).filter(Boolean) : [];
   await registerCondition(strapi);
   registerDocumentMiddleware(strapi);
+  registerGraphqlRelations(strapi);
 };
