@@ -29,7 +29,8 @@ const addMissingConditions = async (strapi: Core.Strapi, existing: Permission[])
   for (const have of existing) {
     const wanted = have.action.startsWith('plugin::content-manager.explorer.') && have.subject ? CONTENT_CONDITIONS[have.subject] : undefined;
     const lacking = (wanted ?? []).filter((c) => !(have.conditions ?? []).includes(c));
-    if (lacking.length > 0) await strapi.db.query('admin::permission').update({ where: { id: have.id }, data: { conditions: [...(have.conditions ?? []), ...lacking] } });
+    if (lacking.length > 0)
+      await strapi.db.query('admin::permission').update({ where: { id: have.id }, data: { conditions: [...(have.conditions ?? []), ...lacking] } });
   }
 };
 

@@ -128,7 +128,13 @@ describe('segment and tag visibility on every path', () => {
   });
 
   it('content manager: what a user creates there records them as owner and stays theirs', async () => {
-    const created = await bob('POST', `${CM}/api::segment.segment`, { name: 'Bob private', key: 'bob-private', type: 'dynamic', segment_status: 'draft', visibility: 'private' });
+    const created = await bob('POST', `${CM}/api::segment.segment`, {
+      name: 'Bob private',
+      key: 'bob-private',
+      type: 'dynamic',
+      segment_status: 'draft',
+      visibility: 'private',
+    });
     expect(created.status).toBe(201);
     const row = await app.strapi.db.query('api::segment.segment').findOne({ where: { key: 'bob-private' }, populate: ['owner'] });
     const bobs = await app.strapi.db.query('admin::user').findOne({ where: { email: 'bob@test.local' } });
@@ -168,7 +174,13 @@ describe('segment and tag visibility on every path', () => {
 
   it('related segments (parent, children) stay hidden in REST, GraphQL and the content manager', async () => {
     // A private child under a global segment, and a global child under the private segment.
-    const child = await alice('POST', '/client-insights/segments', { name: 'Hidden child', key: 'hidden-child', parent: shared.id, rule: SECRET_RULE, visibility: 'private' });
+    const child = await alice('POST', '/client-insights/segments', {
+      name: 'Hidden child',
+      key: 'hidden-child',
+      parent: shared.id,
+      rule: SECRET_RULE,
+      visibility: 'private',
+    });
     const orphan = await alice('POST', '/client-insights/segments', { name: 'Open child', key: 'open-child', parent: secret.id, rule: SECRET_RULE });
     expect([child.status, orphan.status]).toEqual([201, 201]);
     try {
@@ -177,7 +189,9 @@ describe('segment and tag visibility on every path', () => {
         ['everyone', [], null],
         ['open-child', [], null],
       ]);
-      const gql = await token('POST', '/graphql', { query: '{ segments(sort: "key") { key children { key } children_connection { nodes { key } } parent { key rule } } }' });
+      const gql = await token('POST', '/graphql', {
+        query: '{ segments(sort: "key") { key children { key } children_connection { nodes { key } } parent { key rule } } }',
+      });
       expect(gql.body.errors).toBeUndefined();
       expect(gql.body.data.segments).toEqual([
         { key: 'everyone', children: [], children_connection: { nodes: [] }, parent: null },
@@ -239,7 +253,12 @@ describe('segment and tag visibility on every path', () => {
   });
 
   it('the tag-merge 409 does not name private segments of others', async () => {
-    const hiddenUser = await alice('POST', '/client-insights/segments', { name: 'Alice gold secret', key: 'alice-gold', rule: { has_tag: ['gold'] }, visibility: 'private' });
+    const hiddenUser = await alice('POST', '/client-insights/segments', {
+      name: 'Alice gold secret',
+      key: 'alice-gold',
+      rule: { has_tag: ['gold'] },
+      visibility: 'private',
+    });
     expect(hiddenUser.status).toBe(201);
     const refused = await bob('POST', '/client-insights/tags/merge', { source: gold.id, target: silver.id });
     expect(refused.status).toBe(409);

@@ -159,8 +159,6 @@ const registerGraphqlRelations = (strapi: Core.Strapi) => {
   }));
 };
 
-export const VISIBLE_CONDITION = `plugin::${PLUGIN_ID}.visible-to-user`;
-
 /**
  * RBAC condition for the content manager: the segments and tags the user may see (the rule of
  * canSee as a query, matched in memory for one document and as SQL for lists).

@@ -35,7 +35,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       }),
     profile: (ctx) => respond(ctx, customersApi.profile, async ({ params, viewer }) => ({ data: await customers().profile(params.id, seesContact(viewer)) })),
     addTag: (ctx) =>
-      respond(ctx, customersApi.addTag, async ({ viewer, params, body }) => ({ data: await tags().assign(viewer, params.id, body.tagId, body.expiresAt ?? null) })),
+      respond(ctx, customersApi.addTag, async ({ viewer, params, body }) => ({
+        data: await tags().assign(viewer, params.id, body.tagId, body.expiresAt ?? null),
+      })),
     removeTag: (ctx) => respond(ctx, customersApi.removeTag, async ({ viewer, params }) => ({ data: await tags().unassign(viewer, params.id, params.tagId) })),
   };
 };

@@ -17,7 +17,9 @@ const ownerIdOf = (row: any) => (row.owner?.id === undefined || row.owner?.id ==
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   /** The segments and tags the viewer may see (core/security/visibility.ts): what a rule of theirs may name. */
   const visibleSegments = async (viewer: Viewer) => {
-    const rows = await strapi.db.query(UID.segment as any).findMany({ select: ['id', 'key', 'name', 'rule', 'visibility'], populate: { owner: { select: ['id'] } } });
+    const rows = await strapi.db
+      .query(UID.segment as any)
+      .findMany({ select: ['id', 'key', 'name', 'rule', 'visibility'], populate: { owner: { select: ['id'] } } });
     return visibleTo(
       strapi,
       viewer,

@@ -1,7 +1,6 @@
 import { maskContact } from '../customers/mask';
 import { ApiError } from '../../core/http/errors';
 import type { SegmentsContext } from './context';
-import type { SegmentRow } from './repository';
 import { getRun } from './runs';
 import { ownerRolesOf } from '../../core/security/visibility';
 import { canSee, viewerSeesContact, type Viewer } from './visibility';

@@ -35,7 +35,6 @@ const keyTaken = (error: unknown, key: string) => {
   return isUniqueViolation(error) || strapiUnique ? keyUnavailable(key) : error;
 };
 
-
 /**
  * The segments service: create, update, remove and execute here; what the viewer may see in
  * access.ts, what the API reads in read-models.ts, the executor, schedules and change trigger in

@@ -5,7 +5,7 @@ import { seesContact, type Viewer } from '../../core/http/viewer';
  * (canSee), enforced there for the content manager, REST and GraphQL as well.
  */
 export type { Viewer };
-export { canSee, type OwnerRoles } from '../../core/security/visibility';
+export { canSee } from '../../core/security/visibility';
 
 /** Whether member lists and exports show this viewer contact data unmasked (see customers/mask.ts). */
 export const viewerSeesContact = seesContact;
