@@ -281,6 +281,19 @@ describe('segment and tag visibility on every path', () => {
     expect((await alice('POST', `/client-insights/tags/${silver.id}/bulk`, { action: 'apply', segment: 'super-private' })).body.data.affected).toBe(2);
   });
 
+  it("a customer's private tags of others are not shown nor usable as a list filter", async () => {
+    const [customer] = await app.strapi.db.connection('customers').where('name', 'Hidden One').pluck('id');
+    expect((await alice('POST', `/client-insights/tags/${aliceTag.id}/bulk`, { action: 'apply', customerIds: [customer] })).status).toBe(200);
+    const slugs = async (user: ReturnType<typeof client>) =>
+      (await user('GET', `/client-insights/customers/${customer}`)).body.data.tags.map((t: any) => t.slug);
+    expect(await slugs(alice)).toContain('alice-secret');
+    expect(await slugs(sam)).not.toContain('alice-secret');
+    const hidden = await sam('GET', '/client-insights/customers?tag=alice-secret');
+    const unknown = await sam('GET', '/client-insights/customers?tag=no-such-tag');
+    expect([hidden.status, text(hidden.body).replaceAll('alice-secret', 'no-such-tag')]).toEqual([400, text(unknown.body)]);
+    expect((await alice('GET', '/client-insights/customers?tag=alice-secret')).body.data.map((c: any) => c.id)).toEqual([customer]);
+  });
+
   it('a key or slug collision answers without disclosing whose it is', async () => {
     const taken = await bob('POST', '/client-insights/segments', { name: 'Mine', key: 'super-private', rule: SECRET_RULE });
     expect(taken.status).toBe(400);

@@ -132,6 +132,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   };
 
   const service = {
+    visibleTagIds,
+
     /** Every tag with its number of customers (unexpired assignments), one aggregate. */
     async list(viewer: Viewer, query: { category?: string; q?: string } = {}, now = new Date()) {
       const k = knex();
