@@ -17,5 +17,9 @@ export default ({ env }) => ({
   'client-insights': {
     enabled: true,
     resolve: './plugins/client-insights',
+    config: {
+      // API tokens (by name) that see team and private segments and tags; every other content-API caller sees global ones only.
+      visibility: { restrictedTokens: env.array('CI_RESTRICTED_TOKENS', []) },
+    },
   },
 });

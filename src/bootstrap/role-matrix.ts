@@ -17,6 +17,16 @@ export type RoleSpec = {
 
 /** Roles without `sensitive.view` get no content-manager field permission on the sensitive fields (shared/sensitive.ts). */
 const SENSITIVE = { 'api::customer.customer': [...SENSITIVE_ATTRIBUTES['api::customer.customer']] };
+
+/**
+ * Content-manager conditions the roles hold per type: segments and tags only where the user may
+ * see them (owner, team, global), the plugin's `visible-to-user` condition (core/security/visibility.ts).
+ */
+export const CONTENT_CONDITIONS: Record<string, string[]> = {
+  'api::segment.segment': ['plugin::client-insights.visible-to-user'],
+  'api::tag.tag': ['plugin::client-insights.visible-to-user'],
+};
+
 const READ_ALL: RoleSpec['content'] = {
   'api::customer.customer': ['read'],
   'api::order.order': ['read'],

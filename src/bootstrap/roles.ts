@@ -1,7 +1,7 @@
 import type { Core } from '@strapi/strapi';
-import { ROLE_MATRIX, type RoleSpec } from './role-matrix';
+import { CONTENT_CONDITIONS, ROLE_MATRIX, type RoleSpec } from './role-matrix';
 
-type Permission = { action: string; subject: string | null; properties?: { fields?: string[] } };
+type Permission = { id?: number; action: string; subject: string | null; properties?: { fields?: string[] }; conditions?: string[] };
 
 /** Every readable field of a content type, as the admin's own permission editor lists them. */
 const fieldsOf = (strapi: Core.Strapi, uid: string, hidden: string[] = []) =>
@@ -17,11 +17,22 @@ export const permissionsOf = (strapi: Core.Strapi, spec: RoleSpec): Permission[]
       action: `plugin::content-manager.explorer.${action}`,
       subject: uid,
       properties: action === 'delete' ? {} : { fields: fieldsOf(strapi, uid, spec.hiddenFields?.[uid]) },
+      conditions: CONTENT_CONDITIONS[uid] ?? [],
     }))
   ),
 ];
 
 const samePermission = (a: Permission, b: Permission) => a.action === b.action && (a.subject ?? null) === (b.subject ?? null);
+
+/** Existing permissions on segments and tags get the visibility condition they lacked (roles made before it existed). */
+const addMissingConditions = async (strapi: Core.Strapi, existing: Permission[]) => {
+  for (const have of existing) {
+    const wanted = have.action.startsWith('plugin::content-manager.explorer.') && have.subject ? CONTENT_CONDITIONS[have.subject] : undefined;
+    const lacking = (wanted ?? []).filter((c) => !(have.conditions ?? []).includes(c));
+    if (lacking.length > 0)
+      await strapi.db.query('admin::permission').update({ where: { id: have.id }, data: { conditions: [...(have.conditions ?? []), ...lacking] } });
+  }
+};
 
 /**
  * Creates the four roles on first boot and, on later boots, adds any permission of the matrix a
@@ -35,5 +46,6 @@ export const ensureRoles = async (strapi: Core.Strapi) => {
     const existing: Permission[] = await strapi.service('admin::permission').findMany({ where: { role: { id: role.id } } });
     const missing = permissionsOf(strapi, spec).filter((wanted) => !existing.some((have) => samePermission(have, wanted)));
     if (missing.length > 0) await roles.addPermissions(role.id, missing);
+    await addMissingConditions(strapi, existing);
   }
 };

@@ -21,6 +21,8 @@ describe('rule warnings carry a code and parameters', () => {
     app = await startStrapi({ http: true });
     admin = client(app, await adminSession(app));
     await admin('POST', '/client-insights/segments', { name: '高消费客户', key: 'big-spenders', rule: { '>': [v('metrics.total_spent'), 100000] } });
+    // has_tag names an existing tag (a rule naming an unknown or hidden tag is refused).
+    await admin('POST', '/client-insights/tags', { name: 'VIP', slug: 'vip', category: 'value' });
   });
   afterAll(async () => app?.stop());
 

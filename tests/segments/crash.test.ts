@@ -29,7 +29,7 @@ onPostgres('crash safety (PostgreSQL)', () => {
     const rule = { and: [{ in: [{ var: 'customer.stage' }, ['signed', 'in_service']] }, { '!=': [{ var: 'customer.region' }, 'Shenzhen'] }] };
     const segment = await segmentsService(app.strapi).create(
       { kind: 'api' },
-      { name: 'Crash', rule, type: 'dynamic', status: 'active', priority: 100, visibility: 'team', execute: false }
+      { name: 'Crash', rule, type: 'dynamic', status: 'active', priority: 100, visibility: 'global', execute: false }
     );
     const expected = sorted(await knex('customers').whereIn('stage', ['signed', 'in_service']).whereNot('region', 'Shenzhen').pluck('id'));
 

@@ -193,9 +193,10 @@ describe('segment structure', () => {
     expect((await carol('GET', `/client-insights/segments/${team.id}/customers`)).status).toBe(404);
     expect((await bob('GET', `/client-insights/segments/results/${priv.currentResult.executionId}`)).status).toBe(404);
     expect((await alice('GET', `/client-insights/segments/results/${priv.currentResult.executionId}/customers`)).status).toBe(200);
-    // Integrations act for no user: no private segments.
+    // Integrations act for no user: global segments only, unless the token is granted more (tests/security/visibility.test.ts).
     expect((await call('GET', `/api/segments/rules/${priv.id}`)).status).toBe(404);
-    expect((await call('GET', `/api/segments/rules/${team.id}`)).status).toBe(200);
+    expect((await call('GET', `/api/segments/rules/${team.id}`)).status).toBe(404);
+    expect((await call('GET', `/api/segments/rules/${glob.id}`)).status).toBe(200);
     const admin = client(app, await adminSession(app));
     expect((await admin('GET', `/client-insights/segments/${priv.id}`)).status).toBe(404);
     // RBAC: without the run permission, execution is forbidden.

@@ -27,7 +27,7 @@ onServer(`scheduled runs across two nodes (${dbClient()})`, () => {
     // Every 2 seconds (node-cron's seconds field), so a short test sees several ticks.
     const segment = await service.create(
       { kind: 'api' },
-      { name: 'Ticking', rule: stage('signed'), type: 'dynamic', status: 'active', priority: 100, visibility: 'team', schedule: '*/2 * * * * *' }
+      { name: 'Ticking', rule: stage('signed'), type: 'dynamic', status: 'active', priority: 100, visibility: 'global', schedule: '*/2 * * * * *' }
     );
     const node = await startNode(app);
     const since = new Date();

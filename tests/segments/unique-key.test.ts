@@ -16,7 +16,7 @@ describe('segment key uniqueness', () => {
     const answers = await Promise.all([call('POST', '/api/segments/rules', body('First')), call('POST', '/api/segments/rules', body('Second'))]);
     expect(answers.map((a) => a.status).sort()).toEqual([201, 400]);
     const refused = answers.find((a) => a.status === 400)!;
-    expect(refused.body.error.details.errors).toEqual([{ path: '/key', message: 'key "same-key" is already used by another segment' }]);
+    expect(refused.body.error.details.errors).toEqual([{ path: '/key', message: 'key "same-key" is not available; choose another key' }]);
     const rows = await app.strapi.db.connection('segments').where('key', 'same-key').select('name');
     expect(rows).toHaveLength(1);
     expect(rows[0].name).toBe(answers.find((a) => a.status === 201)!.body.data.name);

@@ -1,12 +1,14 @@
 import { permission, type ActionUid } from '../../../../shared/permissions';
 import { UID } from '../constants';
 import { callerSeesSensitive } from '../security/sensitive';
+import { tokenSeesRestricted } from '../security/visibility';
 
 /**
  * Who is calling. An admin user acts as themselves (segment visibility, contact masking apply);
  * a content-API caller (API token, integration) acts for no user.
  */
-export type Viewer = { kind: 'admin'; userId: number; roleIds: number[]; seesContact: boolean } | { kind: 'api'; seesContact?: boolean };
+export type Viewer =
+  { kind: 'admin'; userId: number; roleIds: number[]; seesContact: boolean } | { kind: 'api'; seesContact?: boolean; seesRestricted?: boolean };
 
 /** Whether the calling admin holds this plugin action (content-API callers hold none). */
 export const can = (ctx: any, action: ActionUid): boolean => Boolean(ctx.state?.userAbility?.can?.(permission(action)));
@@ -16,7 +18,8 @@ export const viewerOf = (ctx: any): Viewer => {
   if (ctx.state?.auth?.strategy?.name === 'admin' && user?.id) {
     return { kind: 'admin', userId: Number(user.id), roleIds: (user.roles ?? []).map((r: any) => Number(r.id)), seesContact: callerSeesSensitive(ctx) };
   }
-  return { kind: 'api', seesContact: callerSeesSensitive(ctx) };
+  // Team and private segments and tags only for a token granted them (core/security/visibility.ts).
+  return { kind: 'api', seesContact: callerSeesSensitive(ctx), ...(tokenSeesRestricted(ctx.state?.auth) ? { seesRestricted: true } : {}) };
 };
 
 /**

@@ -27,9 +27,17 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         if (!canCreateTasks(ctx, TASK_FIELDS)) throw ApiError.forbidden('creating follow-up tasks needs the permission to create Tasks (content manager)');
         return { data: await customers().createFollowUps(body.filter, viewer, body) };
       }),
-    profile: (ctx) => respond(ctx, customersApi.profile, async ({ params, viewer }) => ({ data: await customers().profile(params.id, seesContact(viewer)) })),
+    profile: (ctx) =>
+      respond(ctx, customersApi.profile, async ({ params, viewer }) => {
+        const profile = await customers().profile(params.id, seesContact(viewer));
+        // Tags the viewer may not see (another user's private ones) are left out.
+        const visible = await tags().visibleTagIds(viewer);
+        return { data: { ...profile, tags: profile.tags.filter((t) => visible.has(t.id)) } };
+      }),
     addTag: (ctx) =>
-      respond(ctx, customersApi.addTag, async ({ params, body }) => ({ data: await tags().assign(params.id, body.tagId, body.expiresAt ?? null) })),
-    removeTag: (ctx) => respond(ctx, customersApi.removeTag, async ({ params }) => ({ data: await tags().unassign(params.id, params.tagId) })),
+      respond(ctx, customersApi.addTag, async ({ viewer, params, body }) => ({
+        data: await tags().assign(viewer, params.id, body.tagId, body.expiresAt ?? null),
+      })),
+    removeTag: (ctx) => respond(ctx, customersApi.removeTag, async ({ viewer, params }) => ({ data: await tags().unassign(viewer, params.id, params.tagId) })),
   };
 };

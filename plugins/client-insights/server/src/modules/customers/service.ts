@@ -48,15 +48,16 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   const tables = () => hostTables(strapi);
   const ownerLink = () => tables().customerOwner;
 
-  /** The tag a filter names (slug, or digits as an id); 400 at `/tag` when there is none. */
-  const tagIdOf = async (ref: string) => {
+  /** The tag a filter names (slug, or digits as an id); 400 at `/tag` when there is none the viewer may see. */
+  const tagIdOf = async (viewer: Viewer, ref: string) => {
     const row = await knex()(tables().tags)
       .where((w) => {
         w.where('slug', ref);
         if (/^\d+$/.test(ref) && Number(ref) <= MAX_ID) w.orWhere('id', Number(ref));
       })
       .first('id');
-    if (!row) throw ApiError.invalid([{ path: '/tag', message: `tag "${ref}" does not exist` }]);
+    if (!row || !(await getService(strapi, 'tags').visibleTagIds(viewer)).has(Number(row.id)))
+      throw ApiError.invalid([{ path: '/tag', message: `tag "${ref}" does not exist` }]);
     return Number(row.id);
   };
 
@@ -95,7 +96,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       base.whereExists(k(`${link.table} as ow`).select(k.raw('1')).whereRaw(`ow.${link.customer} = c.id`).where(`ow.${link.user}`, filter.owner));
     }
     if (filter.tag) {
-      const tagId = await tagIdOf(filter.tag);
+      const tagId = await tagIdOf(viewer, filter.tag);
       base.whereExists(
         k(`${TABLES.customerTags} as ft`)
           .select(k.raw('1'))

@@ -16,7 +16,7 @@ export const NOTES: Record<string, Note> = {
   'customers.list': {
     summary: 'Customers, filtered, sorted and paginated',
     description:
-      'Filters: `q`, `stage`, `region`, `tag` (slug or id; unexpired assignments), `owner` (admin user id), `segment` (id or key of a segment the caller may see; others answer 400 at `/segment`) and the value-chart drill-downs. `sort` is one of `name`, `totalSpent`, `customerSince`, `lastActivity` with `:asc` or `:desc` (anything else: 400 at `/sort`); customers without a value come last. Contact fields are masked for callers without `sensitive.view`.',
+      'Filters: `q`, `stage`, `region`, `tag` (slug or id of a tag the caller may see, others answer 400 at `/tag`; unexpired assignments), `owner` (admin user id), `segment` (id or key of a segment the caller may see; others answer 400 at `/segment`) and the value-chart drill-downs. `sort` is one of `name`, `totalSpent`, `customerSince`, `lastActivity` with `:asc` or `:desc` (anything else: 400 at `/sort`); customers without a value come last. Contact fields are masked for callers without `sensitive.view`.',
   },
   'customers.export': {
     summary: 'Every customer of the same filter, as a CSV file',

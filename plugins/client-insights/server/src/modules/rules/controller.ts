@@ -22,12 +22,14 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     respond(ctx, rulesApi.preview, async ({ body, viewer }) => {
       checkRule(body.rule);
       checkRuleReads(body.rule, seesContact(viewer));
+      await getService(strapi, 'rules').refuseUnseen(viewer, body.rule);
       const scope = await getService(strapi, 'segments').previewScope(viewer, { parent: body.parent, segmentId: body.segmentId });
       const result = await getService(strapi, 'rules').preview({
         rule: body.rule,
         now: body.now ? new Date(body.now) : undefined,
         sampleSize: body.sampleSize,
         excludeSegmentId: body.segmentId,
+        viewer,
         within: scope ?? undefined,
       });
       const sees = seesContact(viewer);
@@ -38,6 +40,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     respond(ctx, rulesApi.validate, async ({ body, viewer }) => {
       checkRule(body.rule);
       checkRuleReads(body.rule, seesContact(viewer));
-      return { data: await getService(strapi, 'rules').check(body.rule, { excludeSegmentId: body.segmentId }) };
+      await getService(strapi, 'rules').refuseUnseen(viewer, body.rule);
+      return { data: await getService(strapi, 'rules').check(viewer, body.rule, { excludeSegmentId: body.segmentId }) };
     }),
 });

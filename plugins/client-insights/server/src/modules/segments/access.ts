@@ -1,9 +1,9 @@
 import { maskContact } from '../customers/mask';
 import { ApiError } from '../../core/http/errors';
 import type { SegmentsContext } from './context';
-import type { SegmentRow } from './repository';
 import { getRun } from './runs';
-import { canSee, viewerSeesContact, type OwnerRoles, type Viewer } from './visibility';
+import { ownerRolesOf } from '../../core/security/visibility';
+import { canSee, viewerSeesContact, type Viewer } from './visibility';
 
 /**
  * Who may see which segment and its results, and what of a member they see. Segments and results
@@ -11,16 +11,9 @@ import { canSee, viewerSeesContact, type OwnerRoles, type Viewer } from './visib
  * without the permission (the rules themselves are in visibility.ts and customers/mask.ts).
  */
 export const createAccess = ({ strapi, knex, loadSegments }: SegmentsContext) => {
-  const ownerRoles = async (segments: SegmentRow[]): Promise<OwnerRoles> => {
-    const ids = [...new Set(segments.filter((s) => s.visibility === 'team' && s.ownerId !== null).map((s) => s.ownerId!))];
-    if (ids.length === 0) return new Map();
-    const users = await strapi.db.query('admin::user').findMany({ where: { id: { $in: ids } }, populate: ['roles'] });
-    return new Map(users.map((u: any) => [Number(u.id), (u.roles ?? []).map((r: any) => Number(r.id))]));
-  };
-
   const visibleSegments = async (viewer: Viewer) => {
     const all = await loadSegments();
-    const roles = await ownerRoles(all);
+    const roles = await ownerRolesOf(strapi, all);
     return { all, visible: all.filter((s) => canSee(viewer, s, roles)) };
   };
 

@@ -20,13 +20,19 @@ import { ApiError, prefixed } from '../../core/http/errors';
 import type { Viewer } from './visibility';
 
 /**
+ * Keys are unique across all segments, including those the caller may not see: a taken key gets
+ * one answer whoever holds it, naming neither the segment nor its owner (docs/architecture.md).
+ */
+const keyUnavailable = (key: string) => ApiError.invalid([{ path: '/key', message: `key "${key}" is not available; choose another key` }]);
+
+/**
  * The key is unique in the database (migration 304): a create that lost a race to another with the
  * same key fails there, or in Strapi's own uniqueness check of `uid` fields; either is a 400 on /key.
  */
 const keyTaken = (error: unknown, key: string) => {
   const e = error as { name?: string; details?: { errors?: Array<{ path?: string[]; message?: string }> } };
   const strapiUnique = e?.name === 'ValidationError' && (e.details?.errors ?? []).some((d) => d.path?.[0] === 'key' && /unique/i.test(d.message ?? ''));
-  return isUniqueViolation(error) || strapiUnique ? ApiError.invalid([{ path: '/key', message: `key "${key}" is already used by another segment` }]) : error;
+  return isUniqueViolation(error) || strapiUnique ? keyUnavailable(key) : error;
 };
 
 /**
@@ -70,16 +76,20 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   const reload = async (id: number) => (await findSegments(knex(), tables(), (q) => q.where('s.id', id)))[0];
 
   /** The saved rule's warnings (analysis, and segments with the same rule other than itself). */
-  const warningsFor = async (segment: SegmentRow) => (await getService(strapi, 'rules').check(segment.rule, { excludeSegmentId: segment.id })).warnings;
+  const warningsFor = async (viewer: Viewer, segment: SegmentRow) =>
+    (await getService(strapi, 'rules').check(viewer, segment.rule, { excludeSegmentId: segment.id })).warnings;
 
   return {
     ...readModels,
+    /** Every segment and those the viewer may see (other modules name only the latter). */
+    visibleSegments: access.visibleSegments,
 
     async create(viewer: Viewer, input: CreateSegmentInput) {
       validateRule(input.rule);
+      await getService(strapi, 'rules').refuseUnseen(viewer, input.rule);
       const { all, visible } = await access.visibleSegments(viewer);
       let key = input.key;
-      if (key && all.some((s) => s.key === key)) throw ApiError.invalid([{ path: '/key', message: `key "${key}" is already used by another segment` }]);
+      if (key && all.some((s) => s.key === key)) throw keyUnavailable(key);
       if (!key) {
         const base = keyFromName(input.name, 'segment');
         key = base;
@@ -118,12 +128,15 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         result = await runtime.executor().execute(created.id, { trigger: 'create', wait: true });
       }
       await runtime.resync();
-      return { ...view(await reload(created.id)), currentResult: result, warnings: await warningsFor(created) };
+      return { ...view(await reload(created.id)), currentResult: result, warnings: await warningsFor(viewer, created) };
     },
 
     async update(viewer: Viewer, ref: string | number, input: UpdateSegmentInput) {
       const { segment, all, visible } = await access.resolve(viewer, ref);
-      if (input.rule !== undefined) validateRule(input.rule);
+      if (input.rule !== undefined) {
+        validateRule(input.rule);
+        await getService(strapi, 'rules').refuseUnseen(viewer, input.rule);
+      }
       const type = input.type ?? segment.type;
       let parentId = segment.parentId;
       let parentDoc: string | null | undefined;
@@ -156,7 +169,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         await runtime.executor().execute(segment.id, { trigger: 'snapshot', wait: true });
       }
       await runtime.resync();
-      return { ...(await readModels.get(viewer, segment.id)), warnings: await warningsFor(await reload(segment.id)) };
+      return { ...(await readModels.get(viewer, segment.id)), warnings: await warningsFor(viewer, await reload(segment.id)) };
     },
 
     /**
@@ -164,16 +177,19 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
      * re-parenting would silently widen the children, so the caller moves or deletes them first.
      */
     async remove(viewer: Viewer, ref: string | number) {
-      const { segment, all } = await access.resolve(viewer, ref);
+      const { segment, all, visible } = await access.resolve(viewer, ref);
+      // Segments the viewer may not see are counted, never named.
+      const names = (found: SegmentRow[]) => {
+        const seen = found.filter((s) => visible.some((v) => v.id === s.id)).map((s) => s.key);
+        const hidden = found.length - seen.length;
+        return [...seen, ...(hidden ? [`${hidden} segment${hidden > 1 ? 's' : ''} you cannot see`] : [])].join(', ');
+      };
       const children = all.filter((s) => s.parentId === segment.id);
       if (children.length)
-        throw ApiError.conflict(
-          `segment "${segment.key}" has child segments (${children.map((c) => c.key).join(', ')}); delete them or move them to another parent first`
-        );
+        throw ApiError.conflict(`segment "${segment.key}" has child segments (${names(children)}); delete them or move them to another parent first`);
       const engine = ruleEngine();
       const dependents = all.filter((s) => s.id !== segment.id && engine.referencedSegmentKeys(s.rule).includes(segment.key));
-      if (dependents.length)
-        throw ApiError.conflict(`segment "${segment.key}" is used by in_segment in ${dependents.map((d) => d.key).join(', ')}; change those rules first`);
+      if (dependents.length) throw ApiError.conflict(`segment "${segment.key}" is used by in_segment in ${names(dependents)}; change those rules first`);
       // Its runs and the change trigger write its rows under the segment's lock, and primary segments
       // have one writer at a time: both locks are held from before the transaction until its commit.
       const k = knex();

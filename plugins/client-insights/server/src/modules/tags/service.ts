@@ -13,6 +13,7 @@ import type { bulkTagSchema, createTagSchema, RuleRun, updateTagSchema } from '.
 import { keyFromName } from '../../../../shared/keys';
 import { ApiError, prefixed } from '../../core/http/errors';
 import type { Viewer } from '../../core/http/viewer';
+import { visibleTo } from '../../core/security/visibility';
 
 const parseJson = (v: unknown) => {
   if (typeof v !== 'string') return v ?? null;
@@ -65,9 +66,17 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     if (!result.valid) throw ApiError.invalid(prefixed('/rule', result.errors));
   };
 
-  const getRow = async (id: number) => {
+  /** Ids of the tags the viewer may see (core/security/visibility.ts); tags are few. */
+  const visibleTagIds = async (viewer: Viewer) => {
+    const rows = await strapi.db.query(UID.tag as any).findMany({ select: ['id', 'visibility'], populate: { owner: { select: ['id'] } } });
+    const owned = rows.map((r: any) => ({ id: Number(r.id), visibility: r.visibility, ownerId: r.owner?.id ? Number(r.owner.id) : null }));
+    return new Set((await visibleTo(strapi, viewer, owned)).map((t) => t.id));
+  };
+
+  /** A tag the viewer may see; one they may not answers 404 exactly like a missing one. */
+  const getRow = async (viewer: Viewer, id: number) => {
     const row = await knex()(tagTable()).where({ id }).first();
-    if (!row) throw ApiError.notFound(`tag ${id} not found`);
+    if (!row || !(await visibleTagIds(viewer)).has(Number(row.id))) throw ApiError.notFound(`tag ${id} not found`);
     return row;
   };
 
@@ -123,8 +132,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   };
 
   const service = {
+    visibleTagIds,
+
     /** Every tag with its number of customers (unexpired assignments), one aggregate. */
-    async list(query: { category?: string; q?: string } = {}, now = new Date()) {
+    async list(viewer: Viewer, query: { category?: string; q?: string } = {}, now = new Date()) {
       const k = knex();
       const q = k(`${tagTable()} as t`)
         .leftJoin(`${TABLES.customerTags} as ct`, function () {
@@ -138,12 +149,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       if (query.q) q.where((w) => w.where('t.name', 'like', `%${query.q}%`).orWhere('t.slug', 'like', `%${query.q}%`));
       // PostgreSQL wants every selected column grouped; t.id is the key, so this changes nothing.
       q.groupBy('t.document_id', 't.name', 't.slug', 't.category', 't.description', 't.color', 't.rule', 't.visibility');
-      const [rows, runs] = await Promise.all([q, lastRuns()]);
-      return rows.map((r: any) => view(r, Number(r.usage), runs[String(r.id)]));
+      const [rows, runs, visible] = await Promise.all([q, lastRuns(), visibleTagIds(viewer)]);
+      return rows.filter((r: any) => visible.has(Number(r.id))).map((r: any) => view(r, Number(r.usage), runs[String(r.id)]));
     },
 
-    async get(id: number) {
-      const row = await getRow(id);
+    async get(viewer: Viewer, id: number) {
+      const row = await getRow(viewer, id);
       const usage = await knex()(`${TABLES.customerTags} as ct`)
         .where('ct.tag_id', id)
         .andWhere(live(knex(), 'ct', new Date()))
@@ -152,34 +163,43 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       return view(row, Number(usage?.n ?? 0), (await lastRuns())[String(id)]);
     },
 
-    async create(input: z.infer<typeof createTagSchema>) {
+    /** Records its owner (the calling admin); a taken slug gets one answer whoever's tag holds it. */
+    async create(viewer: Viewer, input: z.infer<typeof createTagSchema>) {
       checkRule(input.rule);
+      if (input.rule !== undefined && input.rule !== null) await getService(strapi, 'rules').refuseUnseen(viewer, input.rule);
       const slug = input.slug ?? keyFromName(input.name, 'tag');
       if (await knex()(tagTable()).where({ slug }).first()) {
-        throw ApiError.invalid([{ path: '/slug', message: `a tag with slug "${slug}" exists` }]);
+        throw ApiError.invalid([{ path: '/slug', message: `slug "${slug}" is not available; choose another slug` }]);
       }
-      const created = await strapi.documents(UID.tag as any).create({ data: { ...input, slug } as any });
-      return service.get(Number((created as any).id));
+      const owner = viewer.kind === 'admin' ? { owner: viewer.userId } : {};
+      const created = await strapi.documents(UID.tag as any).create({ data: { ...input, slug, ...owner } as any });
+      return service.get(viewer, Number((created as any).id));
     },
 
-    async update(id: number, input: z.infer<typeof updateTagSchema>) {
-      const row = await getRow(id);
+    async update(viewer: Viewer, id: number, input: z.infer<typeof updateTagSchema>) {
+      const row = await getRow(viewer, id);
       checkRule(input.rule);
+      if (input.rule !== undefined && input.rule !== null) await getService(strapi, 'rules').refuseUnseen(viewer, input.rule);
       await strapi.documents(UID.tag as any).update({ documentId: row.document_id, data: input as any });
-      return service.get(id);
+      return service.get(viewer, id);
     },
 
     /**
      * Moves every assignment of `source` to `target` (keeping the target's own where a customer had
      * both), then deletes `source`. Refused while a segment rule still names the source tag.
      */
-    async merge(sourceId: number, targetId: number) {
-      const [source, target] = await Promise.all([getRow(sourceId), getRow(targetId)]);
+    async merge(viewer: Viewer, sourceId: number, targetId: number) {
+      const [source, target] = await Promise.all([getRow(viewer, sourceId), getRow(viewer, targetId)]);
       // Segments are few (not customers): reading their rules here is fine and dialect-free.
-      const segments = await knex()(segmentTable()).select('name', 'rule');
+      const segments = await knex()(segmentTable()).select('id', 'name', 'rule');
       const referencing = segments.filter((seg: any) => usesTag(parseJson(seg.rule), source.slug));
       if (referencing.length) {
-        throw ApiError.conflict(`segments use tag "${source.slug}": ${referencing.map((s: any) => s.name).join(', ')}; change their rules first`);
+        // Segments the viewer may not see are counted, never named.
+        const seen = new Set((await getService(strapi, 'segments').visibleSegments(viewer)).visible.map((s) => s.id));
+        const named = referencing.filter((s: any) => seen.has(Number(s.id))).map((s: any) => s.name);
+        const hidden = referencing.length - named.length;
+        const list = [...named, ...(hidden ? [`${hidden} segment${hidden > 1 ? 's' : ''} you cannot see`] : [])].join(', ');
+        throw ApiError.conflict(`segments use tag "${source.slug}": ${list}; change their rules first`);
       }
       const moved = await changing(async (trx) => {
         const before = await trx(TABLES.customerTags).where('tag_id', targetId).count({ n: '*' }).first();
@@ -203,7 +223,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         };
       });
       await strapi.documents(UID.tag as any).delete({ documentId: source.document_id });
-      return { moved, target: await service.get(Number(target.id)) };
+      return { moved, target: await service.get(viewer, Number(target.id)) };
     },
 
     /**
@@ -211,15 +231,15 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
      * filter, in one statement. Listed ids that name no customer come back in `missing`.
      */
     async bulk(id: number, input: z.infer<typeof bulkTagSchema>, viewer: Viewer, now = new Date()) {
-      await getRow(id);
+      await getRow(viewer, id);
       const k = knex();
       const named = input.customerIds ?? null;
       let customers: (trx: Knex) => Knex.QueryBuilder;
       let missing: number[] = [];
       if (input.segment !== undefined) {
-        const seg = await k(segmentTable())
-          .where(typeof input.segment === 'number' ? { id: input.segment } : { key: input.segment })
-          .first('id');
+        // A segment the viewer may not see is refused exactly like a missing one.
+        const { visible } = await getService(strapi, 'segments').visibleSegments(viewer);
+        const seg = visible.find((s) => (typeof input.segment === 'number' ? s.id === input.segment : s.key === input.segment));
         if (!seg) throw ApiError.invalid([{ path: '/segment', message: `segment ${input.segment} does not exist` }]);
         customers = (trx) =>
           trx(`${TABLES.segmentMembers} as m`)
@@ -276,8 +296,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
      * /jobs/:jobId), or answers the run already going for this tag (never two at once). 400 when
      * the tag has no rule or its rule is invalid.
      */
-    async startRuleRun(id: number, requestedBy: number | null) {
-      const rule = ruleOf(await getRow(id));
+    async startRuleRun(viewer: Viewer, id: number) {
+      const requestedBy = viewer.kind === 'admin' ? viewer.userId : null;
+      const rule = ruleOf(await getRow(viewer, id));
       const params = { tagId: id };
       const going = await tracker().active('tags.rule', (q) => q.where('params', JSON.stringify(params)));
       if (going) return { job: going, started: false };
@@ -286,8 +307,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     /** For one customer: add (manual) or remove an assignment. */
-    async assign(customerId: number, tagId: number, expiresAt: string | null, now = new Date()) {
-      await getRow(tagId);
+    async assign(viewer: Viewer, customerId: number, tagId: number, expiresAt: string | null, now = new Date()) {
+      await getRow(viewer, tagId);
       const k = knex();
       if (!(await k(customerTable()).where({ id: customerId }).first('id'))) throw ApiError.notFound(`customer ${customerId} not found`);
       const expires = expiresAt ? bindDate(k, new Date(expiresAt)) : null;
@@ -308,7 +329,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       return { customerId, tagId, expiresAt: expires === null ? null : readDate(expires)?.toISOString() };
     },
 
-    async unassign(customerId: number, tagId: number) {
+    async unassign(viewer: Viewer, customerId: number, tagId: number) {
+      await getRow(viewer, tagId);
       return changing(async (trx) => {
         const removed = Number(await trx(TABLES.customerTags).where({ customer_id: customerId, tag_id: tagId }).delete());
         return { result: { removed }, changes: [{ tagId, customerIds: [customerId], added: 0, removed }] };
