@@ -1,9 +1,15 @@
 import type { Core } from '@strapi/strapi';
 import { ACTIONS, PLUGIN_ID } from '../../shared/permissions';
+import { UID } from './core/constants';
 import { renameStatusColumns } from './core/db/migrations/status-renames';
+import { guardDocumentWrites } from './core/security/validation';
+import { segmentWriteCheck } from './modules/segments/write-check';
+import { tagWriteCheck } from './modules/tags/write-check';
 
 export default async ({ strapi }: { strapi: Core.Strapi }) => {
   await strapi.service('admin::permission').actionProvider.registerMany(ACTIONS.map((a) => ({ ...a, section: 'plugins', pluginName: PLUGIN_ID })));
   // Before Strapi's schema sync drops the old `status` columns of the host types.
   strapi.hook('strapi::content-types.beforeSync').register(() => renameStatusColumns(strapi.db.connection));
+  // Every write of a rule or schedule, whichever path (plugin, content manager, REST, GraphQL), is checked alike.
+  guardDocumentWrites(strapi, { [UID.segment]: segmentWriteCheck(strapi), [UID.tag]: tagWriteCheck });
 };

@@ -346,5 +346,8 @@ const firstArguments = (rule: unknown, op: string): string[] => {
 /** Keys named by in_segment anywhere in the rule (for cycle checks); tolerant of invalid rules. */
 export const referencedSegmentKeys = (rule: unknown): string[] => firstArguments(rule, 'in_segment');
 
+/** Tag slugs the rule reads (`{ has_tag: [slug] }`). */
+export const referencedTagSlugs = (rule: unknown): string[] => firstArguments(rule, 'has_tag');
+
 /** Field paths the rule reads (`{ var: 'score.clv' }`), e.g. to find the rules a value refresh affects. */
 export const referencedFields = (rule: unknown): string[] => firstArguments(rule, 'var');

@@ -17,6 +17,7 @@ import { createRuntime } from './runtime';
 import { resolveSchedule } from './schedule';
 import type { CreateSegmentInput, UpdateSegmentInput } from '../../../../shared/contracts/segments';
 import { ApiError, prefixed } from '../../core/http/errors';
+import { securityConfig } from '../../core/security/config';
 import type { Viewer } from './visibility';
 
 /**
@@ -58,7 +59,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   const scheduleOf = (type: string, schedule: string | null | undefined, timezone: string | undefined) => {
     if (schedule === undefined || schedule === null) return { schedule_cron: null as string | null, schedule_timezone: timezone ?? 'UTC' };
     if (type === 'static') throw ApiError.invalid([{ path: '/schedule', message: 'static segments keep their frozen membership and cannot be scheduled' }]);
-    const resolved = resolveSchedule(schedule, timezone ?? 'UTC');
+    const resolved = resolveSchedule(schedule, timezone ?? 'UTC', securityConfig(strapi).minScheduleMinutes);
     if ('error' in resolved)
       throw ApiError.invalid([{ path: timezone && /time zone/.test(resolved.error) ? '/timezone' : '/schedule', message: resolved.error }]);
     return { schedule_cron: resolved.cron, schedule_timezone: timezone ?? 'UTC' };

@@ -6,7 +6,7 @@ import { hostTables, TABLES } from '../../core/db/tables';
 import type { EventPayloads } from '../../core/events/types';
 import { createJobTracker, type JobContext } from '../../core/jobs/tracker';
 import { getService } from '../../get-service';
-import { matchQuery } from '../rules/compile';
+import { matchQuery, referencedTagSlugs } from '../rules/compile';
 import { validateRule } from '../rules/validate';
 import type { z } from 'zod';
 import type { bulkTagSchema, createTagSchema, RuleRun, updateTagSchema } from '../../../../shared/contracts/tags';
@@ -23,12 +23,8 @@ const parseJson = (v: unknown) => {
   }
 };
 
-/** Whether a rule contains {"has_tag": [slug]} anywhere. */
-const usesTag = (rule: unknown, slug: string): boolean => {
-  if (Array.isArray(rule)) return rule.some((r) => usesTag(r, slug));
-  if (!rule || typeof rule !== 'object') return false;
-  return Object.entries(rule).some(([op, args]) => (op === 'has_tag' && Array.isArray(args) && args[0] === slug) || usesTag(args, slug));
-};
+/** Whether a rule contains {"has_tag": [slug]} (depth-bounded: a stored rule nested 2,500 levels cannot overflow the stack). */
+const usesTag = (rule: unknown, slug: string): boolean => referencedTagSlugs(rule).includes(slug);
 
 /** "Counts" assignments: unexpired ones. */
 const live = (knex: Knex, alias: string, now: Date) => knex.raw(`(${alias}.expires_at is null or ${alias}.expires_at > ?)`, [bindDate(knex, now)]);
