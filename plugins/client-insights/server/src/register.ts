@@ -2,6 +2,8 @@ import type { Core } from '@strapi/strapi';
 import { ACTIONS, PLUGIN_ID } from '../../shared/permissions';
 import { UID } from './core/constants';
 import { renameStatusColumns } from './core/db/migrations/status-renames';
+import { useRequestIds } from './core/http/request-id';
+import { letReadOnlyTokensRead } from './core/security/read-only-tokens';
 import { guardDocumentWrites } from './core/security/validation';
 import { segmentWriteCheck } from './modules/segments/write-check';
 import { tagWriteCheck } from './modules/tags/write-check';
@@ -11,5 +13,8 @@ export default async ({ strapi }: { strapi: Core.Strapi }) => {
   // Before Strapi's schema sync drops the old `status` columns of the host types.
   strapi.hook('strapi::content-types.beforeSync').register(() => renameStatusColumns(strapi.db.connection));
   // Every write of a rule or schedule, whichever path (plugin, content manager, REST, GraphQL), is checked alike.
+  // Request ids in answers and log lines (core/http/request-id.ts).
+  useRequestIds(strapi);
+  letReadOnlyTokensRead(strapi);
   guardDocumentWrites(strapi, { [UID.segment]: segmentWriteCheck(strapi), [UID.tag]: tagWriteCheck });
 };

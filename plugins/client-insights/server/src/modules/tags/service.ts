@@ -304,7 +304,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       return { customerId, tagId, expiresAt: expires === null ? null : readDate(expires)?.toISOString() };
     },
 
+    /** 404 for a customer or tag that does not exist; removing a tag the customer does not have removes 0. */
     async unassign(customerId: number, tagId: number) {
+      await getRow(tagId);
+      if (!(await knex()(customerTable()).where({ id: customerId }).first('id'))) throw ApiError.notFound(`customer ${customerId} not found`);
       return changing(async (trx) => {
         const removed = Number(await trx(TABLES.customerTags).where({ customer_id: customerId, tag_id: tagId }).delete());
         return { result: { removed }, changes: [{ tagId, customerIds: [customerId], added: 0, removed }] };
