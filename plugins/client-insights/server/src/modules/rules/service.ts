@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { UID } from '../../core/constants';
+import { storedJson } from '../../core/security/stored-json';
 import { analyseRule, duplicateWarnings, type SegmentRef } from './analyse';
 import type { RuleWarning } from './types';
 import { parseRuleOrThrow } from './validate';
@@ -14,7 +15,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     const segments = (await strapi.db.query(UID.segment as any).findMany({ select: ['id', 'key', 'name', 'rule'] })) as SegmentRef[];
     return duplicateWarnings(
       rule,
-      segments.filter((s) => s.id !== excludeSegmentId)
+      segments.filter((s) => s.id !== excludeSegmentId).map((s) => ({ ...s, rule: storedJson(s.rule) }))
     );
   };
 

@@ -12,15 +12,13 @@ import type { z } from 'zod';
 import type { bulkTagSchema, createTagSchema, RuleRun, updateTagSchema } from '../../../../shared/contracts/tags';
 import { keyFromName } from '../../../../shared/keys';
 import { ApiError, prefixed } from '../../core/http/errors';
+import { storedJson } from '../../core/security/stored-json';
 import type { Viewer } from '../../core/http/viewer';
 
+/** A stored rule (text or JSON), null when unreadable; too deep a one becomes a marker no reader accepts (core/security). */
 const parseJson = (v: unknown) => {
-  if (typeof v !== 'string') return v ?? null;
-  try {
-    return JSON.parse(v);
-  } catch {
-    return null;
-  }
+  const value = storedJson(v);
+  return typeof value === 'string' ? null : value;
 };
 
 /** Whether a rule contains {"has_tag": [slug]} (depth-bounded: a stored rule nested 2,500 levels cannot overflow the stack). */
