@@ -5,13 +5,13 @@ import { adminSession, apiToken, startStrapi, type TestApp } from '../helpers/st
 /**
  * Issue 13, "Done when": at least 1,000 generated hostile requests (text with NUL characters and
  * lone surrogates, ids far out of range, bodies nested thousands of levels, wrong types) across
- * every plugin route, with full rights. No answer may be a 5xx, the server must stay up, and the
- * data must be unchanged (every request carries something hostile, so none may write).
+ * every plugin route, with full rights. No answer may be a 5xx, no write may succeed (each
+ * carries something hostile), the server must stay up, and the data must be unchanged.
  * Deterministic: a seeded generator, so a failure replays with the same requests.
  */
 
 const SEED = Number(process.env.FUZZ_SEED ?? 13);
-const ROUNDS = Number(process.env.FUZZ_ROUNDS ?? 16);
+const ROUNDS = Number(process.env.FUZZ_ROUNDS ?? 14);
 
 /** mulberry32: a small seeded generator. */
 const generator = (seed: number) => {
@@ -132,7 +132,9 @@ describe('fuzz: hostile requests to every plugin route', () => {
             const text = await res.text();
             sent += 1;
             statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
-            if (res.status >= 500 || (res.status >= 200 && res.status < 300))
+            // A read may succeed (a query parameter its schema does not name is ignored); a write may not.
+            const wrote = r.method !== 'GET' && res.status >= 200 && res.status < 300;
+            if (res.status >= 500 || wrote)
               failures.push(`${r.method} ${r.url.slice(0, 120)} ${r.body ? `body ${r.body.slice(0, 120)}` : ''} → ${res.status} ${text.slice(0, 200)}`);
           })
         );
