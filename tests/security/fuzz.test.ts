@@ -30,7 +30,22 @@ const HOSTILE_TEXT = ['"a\\u0000b"', '"\\ud800"', '"x\\udfff"', '"\\u0000"', `"$
 const HOSTILE_NUMBERS = ['2147483648', '99999999999999999999', '-1', '0', '1e308', '-0', '1.5', '1e20'];
 const WRONG_TYPES = ['[]', '{}', 'null', 'true', '"text"', '[1,2,3]', '{"__proto__":{"polluted":1}}', '{"constructor":{"prototype":{"x":1}}}'];
 /** In a path: text no id, key or documentId can be. */
-const HOSTILE_PARAMS = ['2147483648', '99999999999999999999', '-1', '0', '1e20', '1.5', 'NaN', '%00', 'a%00b', '%ED%A0%80', '%C0%AF', 'k'.repeat(300), '..%2F..%2Fetc', 'a%20b'];
+const HOSTILE_PARAMS = [
+  '2147483648',
+  '99999999999999999999',
+  '-1',
+  '0',
+  '1e20',
+  '1.5',
+  'NaN',
+  '%00',
+  'a%00b',
+  '%ED%A0%80',
+  '%C0%AF',
+  'k'.repeat(300),
+  '..%2F..%2Fetc',
+  'a%20b',
+];
 const HOSTILE_QUERY = [
   'page=1e20',
   'pageSize=-1',
@@ -61,7 +76,26 @@ const hostileBody = (random: () => number): string => {
     if (kind === 3) return deep(100 + Math.floor(random() * 5000), '{"==":[{"var":"customer.name"},"x"]}');
     return deepArray(100 + Math.floor(random() * 3000));
   };
-  const field = pick(random, ['rule', 'name', 'description', 'schedule', 'slug', 'customerIds', 'source', 'target', 'tagId', 'segment', 'filter', 'data', 'x\\u0000', '\\ud800', 'q', 'now', 'sampleSize', 'change']);
+  const field = pick(random, [
+    'rule',
+    'name',
+    'description',
+    'schedule',
+    'slug',
+    'customerIds',
+    'source',
+    'target',
+    'tagId',
+    'segment',
+    'filter',
+    'data',
+    'x\\u0000',
+    '\\ud800',
+    'q',
+    'now',
+    'sampleSize',
+    'change',
+  ]);
   const shape = Math.floor(random() * 4);
   if (shape === 0) return `{"${field}":${hostile()}}`;
   if (shape === 1) return `{"data":{"${field}":${hostile()},"name":${pick(random, HOSTILE_TEXT)}}}`;
@@ -103,7 +137,11 @@ describe('fuzz: hostile requests to every plugin route', () => {
     const customers = app.strapi.documents('api::customer.customer');
     for (const name of ['Ann', 'Bob', 'Cy', 'Dee']) await customers.create({ data: { name, stage: 'consultation' } as any });
     const post = (path: string, body: unknown) =>
-      fetch(`${app.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      fetch(`${app.url}${path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
     await post('/client-insights/tags', { name: 'Fuzz A', category: 'basic' });
     await post('/client-insights/tags', { name: 'Fuzz B', category: 'basic' });
     await post('/client-insights/segments', { name: 'Fuzz seg', rule: { '==': [{ var: 'customer.stage' }, 'consultation'] }, execute: true });
@@ -147,7 +185,6 @@ describe('fuzz: hostile requests to every plugin route', () => {
     const alive = await fetch(`${app.url}/client-insights/segments`, { headers: { authorization: `Bearer ${admin}` } });
     expect(alive.status).toBe(200);
     expect(await checksum(app)).toBe(before);
-    // eslint-disable-next-line no-console
     console.info(`fuzz: ${sent} requests in ${elapsed} ms, statuses ${JSON.stringify(Object.fromEntries(statuses))}`);
   });
 });

@@ -1,5 +1,3 @@
-import { Writable } from 'stream';
-import winston from 'winston';
 import { adminSession, apiToken, startStrapi, type TestApp } from '../helpers/strapi';
 import { withStatementTimeout, isStatementTimeout } from '../../plugins/client-insights/server/src/core/db/dialect';
 
@@ -16,7 +14,14 @@ describe('hardening (issue 13 items 4–9, logging)', () => {
   let token: string;
   let readOnly: string;
 
-  const send = async (method: string, path: string, body?: unknown, as: 'admin' | 'api' | 'ro' = 'admin', raw?: string, headers: Record<string, string> = {}): Promise<Answer> => {
+  const send = async (
+    method: string,
+    path: string,
+    body?: unknown,
+    as: 'admin' | 'api' | 'ro' = 'admin',
+    raw?: string,
+    headers: Record<string, string> = {}
+  ): Promise<Answer> => {
     const bearer = as === 'admin' ? admin : as === 'api' ? token : readOnly;
     const res = await fetch(`${app.url}${path}`, {
       method,
@@ -90,12 +95,13 @@ describe('hardening (issue 13 items 4–9, logging)', () => {
         ['GET', '/client-insights/segments/primary?customerIds=2147483648', undefined, 'admin', '/customerIds'],
         ['GET', '/client-insights/segments/results/99999999999999999999', undefined, 'admin', '/id'],
         ['GET', '/api/crm/customers/99999999999999999999/value-score', undefined, 'api', '/id'],
-        ['POST', '/client-insights/tags/1/bulk', { action: 'apply', customerIds: [99999999999999999999] }, 'admin', '/customerIds/0'],
+        ['POST', '/client-insights/tags/1/bulk', '{"action":"apply","customerIds":[99999999999999999999]}', 'admin', '/customerIds/0'],
         ['POST', '/client-insights/tags/merge', { source: 2147483648, target: 1 }, 'admin', '/source'],
-        ['POST', '/client-insights/customers/1/tags', { tagId: 99999999999999999999 }, 'admin', '/tagId'],
+        ['POST', '/client-insights/customers/1/tags', '{"tagId":99999999999999999999}', 'admin', '/tagId'],
       ];
+      // Numbers past 2^53 only as JSON text (a JavaScript literal would lose them).
       for (const [method, path, body, as, pointer] of cases) {
-        const a = await send(method, path, body, as);
+        const a = typeof body === 'string' ? await send(method, path, undefined, as, body) : await send(method, path, body, as);
         expect([path, a.status, paths(a)]).toEqual([path, 400, [pointer]]);
       }
     });
@@ -151,7 +157,10 @@ describe('hardening (issue 13 items 4–9, logging)', () => {
     it('plugin: activating a segment re-checks the rule stored around the API', async () => {
       const created = await send('POST', '/client-insights/segments', { name: 'to break', rule, status: 'inactive' });
       expect(created.status).toBe(201);
-      await app.strapi.db.connection('segments').where({ id: created.body.data.id }).update({ rule: JSON.stringify(badRule) });
+      await app.strapi.db
+        .connection('segments')
+        .where({ id: created.body.data.id })
+        .update({ rule: JSON.stringify(badRule) });
       const a = await send('PUT', `/client-insights/segments/${created.body.data.id}`, { status: 'active' });
       expect(a.status).toBe(400);
       expect(paths(a)[0]).toMatch(/^\/rule/);
@@ -228,10 +237,13 @@ describe('hardening (issue 13 items 4–9, logging)', () => {
 
     it('the database stops a statement past the timeout', async () => {
       const knex = app.strapi.db.connection;
-      const slow = "with recursive c(x) as (select 1 union all select x + 1 from c where x < 2000000) select count(*) as n from c";
+      const slow = 'with recursive c(x) as (select 1 union all select x + 1 from c where x < 2000000) select count(*) as n from c';
       const error = await knex
         .transaction((trx) => withStatementTimeout(trx, 5, () => trx.raw(slow)))
-        .then(() => null, (e: unknown) => e);
+        .then(
+          () => null,
+          (e: unknown) => e
+        );
       expect(isStatementTimeout(error)).toBe(true);
       // The connection is usable afterwards (no timeout left on it).
       expect(await knex.raw('select 1 as one')).toBeTruthy();
@@ -273,7 +285,10 @@ describe('hardening (issue 13 items 4–9, logging)', () => {
     });
 
     it('does not reflect a foreign Origin', async () => {
-      const res = await fetch(`${app.url}/api/segments`, { method: 'OPTIONS', headers: { origin: 'https://evil.example', 'access-control-request-method': 'GET' } });
+      const res = await fetch(`${app.url}/api/segments`, {
+        method: 'OPTIONS',
+        headers: { origin: 'https://evil.example', 'access-control-request-method': 'GET' },
+      });
       expect(res.headers.get('access-control-allow-origin')).not.toBe('https://evil.example');
     });
 
@@ -289,7 +304,13 @@ describe('hardening (issue 13 items 4–9, logging)', () => {
     });
 
     it('a read-only token reads the plugin: catalogue, segments, results, value score', async () => {
-      for (const path of ['/api/segments/catalogue', '/api/segments/rules', '/api/segments/results', '/api/segments/tree', '/api/crm/customers/1/value-score']) {
+      for (const path of [
+        '/api/segments/catalogue',
+        '/api/segments/rules',
+        '/api/segments/results',
+        '/api/segments/tree',
+        '/api/crm/customers/1/value-score',
+      ]) {
         const a = await send('GET', path, undefined, 'ro');
         expect([path, a.status]).toEqual([path, a.status === 404 ? 404 : 200]);
         expect(a.status).not.toBe(403);
@@ -314,9 +335,9 @@ describe('hardening (issue 13 items 4–9, logging)', () => {
     it('prefixes warnings and errors logged during a request with its id', async () => {
       const lines: string[] = [];
       // What reaches the log's transports (after every wrapper), while a failing run logs its detail.
-      const sink = new Writable({ objectMode: true, write: (info: any, _enc, done) => (lines.push(String(info.message)), done()) });
-      const transport = new winston.transports.Stream({ stream: sink });
-      (app.strapi.log as any).add(transport);
+      // (Strapi's logger is a winston stream: every entry passes through it as 'data'.)
+      const listen = (info: any) => lines.push(String(info.message));
+      (app.strapi.log as any).on('data', listen);
       try {
         const created = await send('POST', '/client-insights/segments', { name: 'logs', rule: { '>': [{ var: 'metrics.total_spent' }, 1] } });
         await app.strapi.db.connection.schema.renameTable('ci_customer_metrics', 'ci_customer_metrics_away');
@@ -329,7 +350,7 @@ describe('hardening (issue 13 items 4–9, logging)', () => {
         const id = run.headers.get('x-request-id')!;
         expect(lines.some((l) => l.startsWith(`[request ${id}]`) && /reference/.test(l))).toBe(true);
       } finally {
-        (app.strapi.log as any).remove(transport);
+        (app.strapi.log as any).off('data', listen);
       }
     });
   });

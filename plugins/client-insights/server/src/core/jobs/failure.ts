@@ -13,12 +13,13 @@ const SAFE: Record<string, JobErrorCode> = {
 /**
  * What a failed run or job records for its readers: a stable code and a message for people,
  * stored as `code: message`. An unexpected error (a database error quoting its SQL, a bug) is
- * logged in full with a reference, and only the reference reaches the record.
+ * logged in full with a reference, and only the reference reaches the record (after `prefix`,
+ * e.g. the phase it failed in).
  */
 export const recordedFailure = (error: unknown, log: { error(msg: string): void }, what: string, prefix = ''): string => {
   const name = (error as Error)?.constructor?.name ?? '';
-  if (SAFE[name]) return `${SAFE[name]}: ${prefix}${(error as Error).message}`.slice(0, 2000);
-  if (error instanceof ApiError) return `refused: ${prefix}${error.message}`.slice(0, 2000);
+  if (SAFE[name]) return `${SAFE[name]}: ${(error as Error).message}`.slice(0, 2000);
+  if (error instanceof ApiError) return `refused: ${error.message}`.slice(0, 2000);
   if (isStatementTimeout(error)) return `timeout: ${prefix}the database cancelled a statement that ran too long`;
   const reference = randomUUID();
   log.error(`[client-insights] ${what} failed (reference ${reference}): ${(error as Error)?.stack ?? String(error)}`);

@@ -154,7 +154,9 @@ export const createJobTracker = (knex: Knex, log: { error(msg: string): void } =
       if (beat && Date.now() - beat.getTime() <= staleAfterMs) {
         alive = alive ?? job;
       } else {
-        await knex(TABLE).where({ id: job.id }).update({ status: 'failed', error: 'internal: abandoned, no heartbeat (its process stopped)', finished_at: now() });
+        await knex(TABLE)
+          .where({ id: job.id })
+          .update({ status: 'failed', error: 'internal: abandoned, no heartbeat (its process stopped)', finished_at: now() });
       }
     }
     return alive;

@@ -28,10 +28,9 @@ export const guardDocumentWrites = (strapi: Core.Strapi, checks: Record<string, 
       found.push(...(await check(data, stored)));
     }
     if (found.length) {
-      throw new errors.ValidationError(
-        found.map((e) => `${e.path}: ${e.message}`).join('; '),
-        { errors: found.map((e) => ({ path: pointerTokens(e.path), message: e.message, name: 'ValidationError' })) }
-      );
+      throw new errors.ValidationError(found.map((e) => `${e.path}: ${e.message}`).join('; '), {
+        errors: found.map((e) => ({ path: pointerTokens(e.path), message: e.message, name: 'ValidationError' })),
+      });
     }
     return next();
   });

@@ -25,7 +25,6 @@ export type SegmentRow = {
   lastCalculatedAt: Date | null;
 };
 
-
 const toRow = (r: any): SegmentRow => ({
   id: Number(r.id),
   documentId: r.document_id,
