@@ -64,8 +64,8 @@ export const ROLE_MATRIX: RoleSpec[] = [
   {
     code: 'client-insights-management',
     name: 'Management',
-    description: 'Sees all reports, configures strategic tags, approves high-risk automation and exports.',
-    plugin: ['segments.read', 'tags.manage', 'automation.approve', 'export', 'export.approve', 'sensitive.view'],
+    description: 'Sees all reports and the audit log, configures strategic tags, approves high-risk automation and exports.',
+    plugin: ['segments.read', 'tags.manage', 'automation.approve', 'export', 'export.approve', 'sensitive.view', 'audit.read'],
     content: { ...READ_ALL, 'api::tag.tag': ['read', 'create', 'update'] },
   },
 ];

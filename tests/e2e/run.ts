@@ -431,13 +431,17 @@ test('customer profile and tag center open', async () => {
   await shot(page, '10-tag-center');
 });
 
+/** Sets the admin's interface language on the user's profile (which the admin prefers over local storage). */
+const setAdminLanguage = async (p: Page, locale: 'en' | 'zh-Hans') => {
+  await p.goto(`${server.url}/admin/me`);
+  await p.getByRole('combobox', { name: /界面语言|介面語言|Interface language/i }).click();
+  await p.getByRole('option', { name: locale === 'en' ? /^English/ : /简体/ }).click();
+  await p.getByRole('button', { name: /^(保存|儲存|Save)$/ }).click();
+  await p.waitForTimeout(1000);
+};
+
 test('switching the admin language to 中文 translates the plugin', async () => {
-  await page.goto(`${server.url}/admin/me`);
-  const select = page.getByRole('combobox', { name: /Interface language/i });
-  await select.click();
-  await page.getByRole('option', { name: /简体/ }).click();
-  await page.getByRole('button', { name: /^Save$/ }).click();
-  await page.waitForTimeout(1000);
+  await setAdminLanguage(page, 'zh-Hans');
   await page.goto(`${server.url}${PLUGIN}`);
   await page.getByRole('heading', { name: '客户洞察概览' }).waitFor({ timeout: 30_000 });
   await page.getByText('活跃客户').first().waitFor();
@@ -445,6 +449,8 @@ test('switching the admin language to 中文 translates the plugin', async () =>
   await page.goto(`${server.url}${PLUGIN}/builder`);
   await page.getByText('实时预览').first().waitFor();
   await shot(page, '12-builder-zh-Hans');
+  // Back to English for the steps after this one, which read English words.
+  await setAdminLanguage(page, 'en');
 });
 
 test('a Sales Manager sees no delete, run, save or approve controls', async () => {
@@ -539,10 +545,11 @@ test('measures the builder live-preview round trip', async () => {
 
 // --- builder: keystroke time, number fields, wording, translated warnings (issue 12 items 5, 9, 15, 16) ---
 
-/** Sets the admin's interface language (Strapi keeps it in localStorage) and reloads. */
+/** Sets the admin's interface language and comes back to the page. */
 const useLanguage = async (p: Page, locale: 'en' | 'zh-Hans') => {
-  await p.evaluate((l) => localStorage.setItem('strapi-admin-language', l), locale);
-  await p.reload();
+  const back = p.url();
+  await setAdminLanguage(p, locale);
+  await p.goto(back);
 };
 
 const openBuilder = async (p: Page, rule: unknown) => {
@@ -920,6 +927,162 @@ test('pages: a Sales Manager filters and sorts the customer list, names readable
     await shot(sales, '18d-sales-manager-filtered-sorted');
   } finally {
     await context.close();
+  }
+});
+
+// --- value strategy cards ---
+
+test('value page: strategy cards, hover details of a heatmap cell and a bubble, follow-up tasks from a card', async () => {
+  type Card = { kind: string; key: string; customers: number; change: number | null; tasksToday: unknown };
+  const fromApi = async () => (await api('GET', '/client-insights/values/cards')).body.data as { runId: number | null; cards: Card[] };
+  let expected = await fromApi();
+  if (expected.runId === null) throw new Error('no value scores: the first start computes them');
+  await page.goto(`${server.url}${PLUGIN}/values`);
+  await page.locator('[data-testid="ci-strategy-cards"]').waitFor({ timeout: 60_000 });
+  const shown = await page
+    .locator('[data-testid^="ci-card-rfmSegment-"], [data-testid^="ci-card-quadrant-"]')
+    .evaluateAll((els) => els.map((e) => `${e.getAttribute('data-testid')}=${e.getAttribute('data-customers')}`));
+  const wanted = expected.cards.map((c) => `ci-card-${c.kind}-${c.key}=${c.customers}`);
+  if (JSON.stringify(shown) !== JSON.stringify(wanted)) throw new Error(`cards shown ${JSON.stringify(shown)}, the server counts ${JSON.stringify(wanted)}`);
+  await page.locator('[data-testid="ci-strategy-cards"]').scrollIntoViewIfNeeded();
+  await shot(page, '11a-value-strategy-cards');
+
+  // Hovering a heatmap cell shows its count, averages and a few customers below the chart.
+  const heatmap = page.locator('[data-testid="ci-rfm-heatmap"] canvas');
+  await heatmap.scrollIntoViewIfNeeded();
+  const cells = JSON.parse((await heatmap.getAttribute('data-targets'))!) as { x: number; y: number; r: number; f: number; customers: number }[];
+  const cell = [...cells].sort((a, b) => b.customers - a.customers)[0];
+  await heatmap.hover({ position: { x: cell.x, y: cell.y } });
+  const details = page.locator('[data-testid="ci-heatmap-details"]');
+  await page.waitForFunction(() => document.querySelector('[data-testid="ci-heatmap-details"]')?.getAttribute('data-state') === 'ready', undefined, {
+    timeout: 30_000,
+  });
+  if (Number(await details.getAttribute('data-customers')) !== cell.customers)
+    throw new Error(`hovered cell R${cell.r} F${cell.f} counts ${cell.customers}, its details say ${await details.getAttribute('data-customers')}`);
+  const examples = await details.locator('a').count();
+  if (examples < 1 || examples > 5) throw new Error(`the hovered cell shows ${examples} representative customers`);
+  await shot(page, '11b-heatmap-hover-details');
+
+  const scatter = page.locator('[data-testid="ci-quadrant-scatter"] canvas');
+  const bubbles = JSON.parse((await scatter.getAttribute('data-targets'))!) as { x: number; y: number; quadrant: string; customers: number }[];
+  const bubble = [...bubbles].sort((a, b) => b.customers - a.customers)[0];
+  await scatter.hover({ position: { x: bubble.x, y: bubble.y } });
+  await page.waitForFunction(() => document.querySelector('[data-testid="ci-quadrant-details"]')?.getAttribute('data-state') === 'ready', undefined, {
+    timeout: 30_000,
+  });
+  const bubbleCount = Number(await page.locator('[data-testid="ci-quadrant-details"]').getAttribute('data-customers'));
+  if (bubbleCount !== bubble.customers) throw new Error(`hovered ${bubble.quadrant} bubble counts ${bubble.customers}, its details say ${bubbleCount}`);
+  await shot(page, '11c-quadrant-hover-details');
+  await page.mouse.move(0, 0);
+
+  // Follow-up tasks for the smallest non-empty card without tasks today.
+  const card = expected.cards.filter((c) => c.customers > 0 && c.customers <= 500 && !c.tasksToday).sort((a, b) => a.customers - b.customers)[0];
+  if (!card) throw new Error(`no card to create tasks for in ${JSON.stringify(expected.cards)}`);
+  const button = page.locator(`[data-testid="ci-card-tasks-${card.kind}-${card.key}"]`);
+  await button.scrollIntoViewIfNeeded();
+  const before = await taskCount();
+  await button.click();
+  await page.locator('[data-testid="ci-card-tasks-save"]').waitFor();
+  await page.waitForFunction(() => getComputedStyle(document.querySelector('[role="dialog"]')!).opacity === '1');
+  await shot(page, '11d-card-tasks-dialog');
+  await page.click('[data-testid="ci-card-tasks-save"]');
+  await page.locator('[data-testid="ci-card-tasks-save"]').waitFor({ state: 'detached', timeout: 60_000 });
+  await page.locator(`[data-testid="ci-card-tasks-${card.kind}-${card.key}-blocked"]`).waitFor({ timeout: 30_000 });
+  const after = await taskCount();
+  if (after - before !== card.customers) throw new Error(`${after - before} tasks created for the ${card.key} card of ${card.customers} customers`);
+  if (!(await button.isDisabled())) throw new Error('the card still offers to create its tasks again today');
+  // A second request the same day (a double click that got through) creates nothing.
+  const again = await api('POST', '/client-insights/values/cards/tasks', { kind: card.kind, key: card.key, title: 'again' });
+  if (again.status !== 200 || !again.body.data.repeated || (await taskCount()) !== after) throw new Error(`second request: ${JSON.stringify(again)}`);
+  if (!(await page.locator('[data-testid="ci-card-automation"]').first().isDisabled()))
+    throw new Error('"Start automation" is enabled, but no automation exists');
+  await shot(page, '11e-card-tasks-created');
+  expected = await fromApi();
+  console.log(
+    `    ${expected.cards.length} cards; hovered R${cell.r} F${cell.f} (${cell.customers}) and a ${bubble.quadrant} bubble (${bubble.customers}); ${card.customers} tasks from the ${card.kind} ${card.key} card, once`
+  );
+});
+
+// --- refusals shown where the user acts (issue 12 item 2) ---
+
+test('refusals: a refused preview shows the server message and blocks Save; a taken key is named in the dialog; a Chinese-only tag saves', async () => {
+  // A rule the builder can show but the server refuses: the live preview says why, no count, Save stays off.
+  await openBuilder(page, { and: [{ '>=': [{ order_count: [1.5] }, 1] }] });
+  const refused = page.locator('[data-testid="ci-preview-refused"]');
+  await refused.waitFor({ timeout: 60_000 });
+  if (!/whole number of days/.test(await refused.innerText())) throw new Error(`the refused preview reads "${await refused.innerText()}"`);
+  if ((await page.locator('[data-testid="ci-preview-count"]').count()) > 0) throw new Error('a refused preview still shows a count');
+  if (!(await page.locator('[data-testid="ci-save"]').isDisabled())) throw new Error('Save is enabled for a refused rule');
+  await shot(page, '20a-refused-preview');
+
+  // A key already used: the dialog stays open, the key field says so, the URL stays on the builder.
+  const taken = `e2e-taken-${Date.now()}`;
+  const made = await api('POST', '/client-insights/segments', { data: { name: taken, key: taken, rule: { '>': [v('metrics.total_spent'), 1] } } });
+  if (made.status !== 201) throw new Error(`setup: creating ${taken} answered ${made.status}`);
+  await openBuilder(page, { and: [{ '>': [v('metrics.total_spent'), 2] }] });
+  await page.locator('[data-testid="ci-preview-count"]').waitFor({ timeout: 60_000 });
+  await page.click('[data-testid="ci-save"]');
+  await page.fill('[data-testid="ci-save-name"]', 'Second with a taken key');
+  await page.fill('[data-testid="ci-save-key"]', taken);
+  await page.click('[data-testid="ci-save-confirm"]');
+  await page
+    .getByText(/already used|already taken|已被使用|已被占用|已被佔用/)
+    .first()
+    .waitFor({ timeout: 30_000 });
+  if (!/\/builder/.test(page.url())) throw new Error(`after a refused save the page moved to ${page.url()}`);
+  if ((await page.locator('[data-testid="ci-save-name"]').inputValue()) !== 'Second with a taken key') throw new Error('the refused dialog lost the name');
+  await shot(page, '20b-refused-save-key');
+  await page.keyboard.press('Escape');
+
+  // A tag named only in Chinese gets a generated key and exists afterwards.
+  await page.goto(`${server.url}${PLUGIN}/tags`);
+  await page.click('[data-testid="ci-tag-create"]');
+  await page.fill('[data-testid="ci-tag-name"]', '奖学金意向');
+  await page.click('[data-testid="ci-tag-save"]');
+  await page.getByText('奖学金意向').first().waitFor({ timeout: 30_000 });
+  const tags = (await api('GET', '/client-insights/tags')).body.data as Array<{ name: string; slug: string }>;
+  const tag = tags.find((t) => t.name === '奖学金意向');
+  if (!tag || !/^tag-[0-9a-z]+$/.test(tag.slug)) throw new Error(`the Chinese-only tag is ${JSON.stringify(tag)}`);
+  await shot(page, '20c-chinese-only-tag');
+});
+
+// --- audit log (issue 13) ---
+
+test('audit log: Management reads who did what and filters it; a Sales Manager has no audit page', async () => {
+  const MANAGEMENT = { email: 'e2e-management@client-insights.test', password: 'E2eManagement12345!' };
+  await ensureRoleUser(server.url, token, 'Management', MANAGEMENT.email, MANAGEMENT.password);
+  const context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
+  const p = await context.newPage();
+  try {
+    await login(p, MANAGEMENT);
+    await p.goto(`${server.url}${PLUGIN}/audit`);
+    await p.locator('[data-testid="ci-audit-row"]').first().waitFor({ timeout: 60_000 });
+    await p.fill('[data-testid="ci-audit-filter-targetType"]', 'tags');
+    await p.waitForFunction(
+      () => {
+        const rows = [...document.querySelectorAll('[data-testid="ci-audit-row"]')];
+        return rows.length > 0 && rows.every((r) => r.textContent?.includes('tags'));
+      },
+      undefined,
+      { timeout: 30_000 }
+    );
+    await shot(p, '21-audit-log-filtered');
+  } finally {
+    await context.close();
+  }
+  const salesContext = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
+  const sales = await salesContext.newPage();
+  try {
+    await login(sales, SALES);
+    await sales.goto(`${server.url}${PLUGIN}`);
+    await sales
+      .locator('nav')
+      .getByText(/^(Overview|概览|概覽)$/)
+      .first()
+      .waitFor({ timeout: 60_000 });
+    if ((await sales.getByRole('link', { name: /^(Audit log|审计日志|稽核日誌)$/ }).count()) > 0) throw new Error('a Sales Manager sees the audit log link');
+  } finally {
+    await salesContext.close();
   }
 });
 

@@ -22,6 +22,8 @@ const BAD: Record<string, Bad> = {
   'customers.profile': { params: { id: 'abc' }, pointer: '/id' },
   'customers.addTag': { params: { id: '2147483648' }, body: { tagId: 1 }, pointer: '/id' },
   'customers.removeTag': { params: { id: '1', tagId: '0' }, pointer: '/tagId' },
+  'audit.list': { query: 'actorType=robot', pointer: '/actorType' },
+  'audit.export': { query: 'from=yesterday', pointer: '/from' },
   'tags.list': { query: 'category=nope', pointer: '/category' },
   'tags.create': { body: { name: '', category: 'basic' }, pointer: '/name' },
   'tags.merge': { body: { source: 1, target: 1 }, pointer: '/target' },
@@ -56,6 +58,9 @@ const BAD: Record<string, Bad> = {
   'values.getSettings': { query: 'x=1', pointer: '/x' },
   'values.updateSettings': { body: { rfm: { periodDays: -3 } }, pointer: '/rfm/periodDays' },
   'values.customerScore': { params: { id: 'bad-id!' }, pointer: '/id' },
+  'values.cards': { query: 'x=1', pointer: '/x' },
+  'values.groups': { query: 'f=0', pointer: '/f' },
+  'values.cardTasks': { body: { kind: 'rfmSegment', key: 'dormant', title: 'Call' }, pointer: '/key' },
   'overview.counts': { query: 'x=1', pointer: '/x' },
   'overview.kpis': { query: 'x=1', pointer: '/x' },
   'overview.valueCharts': { query: 'x=1', pointer: '/x' },
@@ -76,8 +81,8 @@ describe("every plugin route refuses a bad request in Strapi's error envelope", 
 
   it('covers every route, each answering 400 with the field named by JSON pointer', async () => {
     const routes = pluginRoutes(app);
-    // 47 admin routes, 6 content-API routes of the plugin, 21 under /api/segments in the host.
-    expect(routes.filter((r) => r.as === 'admin')).toHaveLength(47);
+    // 52 admin routes, 6 content-API routes of the plugin, 21 under /api/segments in the host.
+    expect(routes.filter((r) => r.as === 'admin')).toHaveLength(52);
     expect(routes.filter((r) => r.as === 'api')).toHaveLength(27);
     const mounted = mountedPaths(app);
     const failures: string[] = [];

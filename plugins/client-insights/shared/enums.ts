@@ -49,6 +49,28 @@ export const MEMBER_CHANGES = ['added', 'removed', 'kept'] as const;
 
 export const RFM_SEGMENTS = ['champions', 'loyal', 'potential', 'new', 'at_risk', 'lost'] as const;
 export const QUADRANTS = ['high_value', 'potential', 'dormant', 'churn_risk'] as const;
+/** Follow-up tasks are created in bulk (one per customer of a list or a value card) for at most this many customers at a time. */
+export const BULK_TASKS_MAX = 500;
+
+/**
+ * The value page's strategy cards: one per RFM segment and one per quadrant (values/cards.ts).
+ * Each card's suggested strategy is a code; its words live in the admin's translations
+ * (`values.strategy.<code>`) and, for the value-score endpoint, in values/suggestions.ts (a test
+ * keeps the two equal).
+ */
+export const VALUE_CARD_KINDS = ['rfmSegment', 'quadrant'] as const;
+export const VALUE_STRATEGIES = [
+  'premium_and_referral',
+  'renew_early',
+  'tailored_plan',
+  'onboard_for_second_purchase',
+  'personal_win_back',
+  'low_cost_reengagement',
+  'protect_relationship',
+  'nurture_frequency',
+  'low_cost_reactivation',
+  'resolve_then_win_back',
+] as const;
 /** A quadrant in one value run, or `none`: not scored in that run (the migration matrix). */
 export const QUADRANTS_OR_NONE = [...QUADRANTS, 'none'] as const;
 
@@ -63,3 +85,5 @@ export type Visibility = (typeof VISIBILITIES)[number];
 export type JobStatus = (typeof JOB_STATUSES)[number];
 export type Quadrant = (typeof QUADRANTS)[number];
 export type RfmSegment = (typeof RFM_SEGMENTS)[number];
+export type ValueCardKind = (typeof VALUE_CARD_KINDS)[number];
+export type ValueStrategy = (typeof VALUE_STRATEGIES)[number];

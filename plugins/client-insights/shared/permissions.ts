@@ -14,6 +14,7 @@ export const ACTIONS = [
   { uid: 'export', displayName: 'Export' },
   { uid: 'export.approve', displayName: 'Approve exports' },
   { uid: 'sensitive.view', displayName: 'View sensitive fields' },
+  { uid: 'audit.read', displayName: 'Read the audit log' },
 ] as const;
 
 export type ActionUid = (typeof ACTIONS)[number]['uid'];

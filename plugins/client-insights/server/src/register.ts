@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { ACTIONS, PLUGIN_ID } from '../../shared/permissions';
+import { auditDocumentWrites } from './core/audit/documents';
 import { UID } from './core/constants';
 import { renameStatusColumns } from './core/db/migrations/status-renames';
 import { useRequestIds } from './core/http/request-id';
@@ -12,9 +13,13 @@ export default async ({ strapi }: { strapi: Core.Strapi }) => {
   await strapi.service('admin::permission').actionProvider.registerMany(ACTIONS.map((a) => ({ ...a, section: 'plugins', pluginName: PLUGIN_ID })));
   // Before Strapi's schema sync drops the old `status` columns of the host types.
   strapi.hook('strapi::content-types.beforeSync').register(() => renameStatusColumns(strapi.db.connection));
-  // Every write of a rule or schedule, whichever path (plugin, content manager, REST, GraphQL), is checked alike.
   // Request ids in answers and log lines (core/http/request-id.ts).
   useRequestIds(strapi);
+  // Read-only API tokens may use the plugin's GET routes (core/security/read-only-tokens.ts).
   letReadOnlyTokensRead(strapi);
+  // Changes to segments, tags and automation rules from outside the plugin's routes, with before and after.
+  auditDocumentWrites(strapi);
+  // Every write of a rule or schedule, whichever path (plugin, content manager, REST, GraphQL), is checked alike
+  // (inside the audit, so a refused attempt is seen there too).
   guardDocumentWrites(strapi, { [UID.segment]: segmentWriteCheck(strapi), [UID.tag]: tagWriteCheck });
 };

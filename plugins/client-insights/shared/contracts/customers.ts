@@ -1,18 +1,16 @@
 import { z } from 'zod';
-import { QUADRANTS, QUADRANTS_OR_NONE, STAGES } from '../enums';
-import { CSV, dataOf, dateTime, endpoint, exportQuery, id, idParams, idText, isoDate, pageOf, pageQuery, refText } from './http';
+import { BULK_TASKS_MAX, QUADRANTS, QUADRANTS_OR_NONE, RFM_SEGMENTS, STAGES } from '../enums';
+import { CSV, dataOf, dateTime, endpoint, exportQuery, flag, id, idParams, idText, isoDate, pageOf, pageQuery, refText } from './http';
 import { clvBasisSchema, scoreFields } from './values';
 
 /** Customer list, profile, CSV export, bulk follow-up tasks and manual tagging. */
 
 const score = z.coerce.number().int().min(1).max(5);
-/** Query strings carry booleans as text; JSON bodies may send either. */
-const flag = z.preprocess((v) => (v === 'true' ? true : v === 'false' ? false : v), z.boolean({ invalid_type_error: 'true or false' }));
 
 /**
  * Which customers a list, an export, a bulk task or a bulk tag covers: search; stage, region
  * (exact), a tag they carry now (slug or id), their owner (admin user id) and a segment's current
- * members (id or key, among the segments the caller may see); and the value-chart drill-downs — a quadrant / R / F / M score (scatter point), buyers only (`hasOrders`, the
+ * members (id or key, among the segments the caller may see); and the value-chart drill-downs — a quadrant / RFM segment / R / F / M score (scatter point, value card), buyers only (`hasOrders`, the
  * heatmap counts buyers), and a migration-matrix cell (`movedFrom` → `movedTo` between two value
  * runs, by default the two latest), and the retention KPI's drill-down (`retained`).
  */
@@ -30,6 +28,7 @@ const filterFields = z.object({
   owner: idText.optional(),
   segment: refText.optional(),
   quadrant: z.enum(QUADRANTS).optional(),
+  rfmSegment: z.enum(RFM_SEGMENTS).optional(),
   r: score.optional(),
   f: score.optional(),
   m: score.optional(),
@@ -76,7 +75,7 @@ export const customerListQuerySchema = filterFields.extend({ ...pageQuery(100, 2
 export const customerExportBodySchema = filterFields.strict().superRefine(checkFilter);
 
 /** Bulk follow-up tasks are created one per customer, for lists up to this size. */
-export const FOLLOW_UP_MAX = 500;
+export const FOLLOW_UP_MAX = BULK_TASKS_MAX;
 
 /** POST /customers/follow-up-tasks: one open follow-up task per customer of the filtered list. */
 export const followUpBodySchema = z
@@ -185,7 +184,7 @@ export const customersApi = {
     body: followUpBodySchema,
     response: dataOf(z.object({ created: z.number() })),
   }),
-  profile: endpoint({ method: 'GET', path: '/customers/:id', params: idParams, response: dataOf(profileSchema) }),
+  profile: endpoint({ method: 'GET', path: '/customers/:id', params: idParams, response: dataOf(profileSchema), audit: 'sensitive' }),
   addTag: endpoint({
     method: 'POST',
     path: '/customers/:id/tags',

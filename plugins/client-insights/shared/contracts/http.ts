@@ -21,6 +21,11 @@ export type Endpoint = {
   response: ZodTypeAny | typeof CSV;
   /** The statuses a success answers with, when not just 200 (under test any other fails). */
   statuses?: readonly number[];
+  /**
+   * Reads that go to the audit log (writes and file downloads always do): `sensitive`, when the
+   * caller sees contact data (who saw which customer's contact data).
+   */
+  audit?: 'sensitive';
 };
 
 /** Declares an endpoint, keeping its literal types. */
@@ -71,6 +76,9 @@ export const refText = z
   .regex(/^[A-Za-z0-9._~-]+$/, 'an id, a documentId or a key')
   .refine((s) => !/^\d+$/.test(s) || (Number(s) >= 1 && Number(s) <= MAX_ID), `a numeric id must be between 1 and ${MAX_ID}`);
 export const refParams = z.object({ id: refText });
+
+/** A yes/no: query strings carry booleans as text; JSON bodies may send either. */
+export const flag = z.preprocess((v) => (v === 'true' ? true : v === 'false' ? false : v), z.boolean({ invalid_type_error: 'true or false' }));
 
 /** A date-time with an offset, as ISO-8601 text. */
 export const dateTime = z.string().datetime({ offset: true });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { QUADRANTS, RFM_SEGMENTS, VALUE_JOB_PHASES } from '../enums';
+import { QUADRANTS, RFM_SEGMENTS, VALUE_CARD_KINDS, VALUE_JOB_PHASES, VALUE_STRATEGIES } from '../enums';
 import { jobSchemaOf } from './jobs';
-import { dataOf, endpoint, idText, isoDate, MAX_ID, noBody, noQuery } from './http';
+import { dataOf, dateTime, endpoint, flag, idText, isoDate, MAX_ID, noBody, noQuery } from './http';
 import { labelsSchema } from './rules';
 
 /** Value models: RFM, CLV, propensities, quadrants; their settings and tracked recalculation. */
@@ -202,6 +202,103 @@ export const fittedModelsSchema = z.object({
   ),
 });
 
+/**
+ * One strategy card of the value page: the customers of an RFM segment or a quadrant now (the
+ * latest scores, exactly those the customer list's `rfmSegment` / `quadrant` filter lists), their
+ * share of the scored customers, the change since the previous calculation and the suggested
+ * strategy (a code the admin translates).
+ */
+export const valueCardSchema = z.object({
+  kind: z.enum(VALUE_CARD_KINDS),
+  /** An RFM segment (kind `rfmSegment`) or a quadrant (kind `quadrant`). */
+  key: z.string(),
+  customers: z.number(),
+  /** customers / scored customers, 0..1 (0 when nobody is scored). */
+  share: z.number().min(0).max(1),
+  /** The card's size in the previous successful calculation; null when there is none ("first calculation"). */
+  previous: z.number().nullable(),
+  /** customers − previous; null when there is no previous calculation. */
+  change: z.number().nullable(),
+  strategy: z.enum(VALUE_STRATEGIES),
+  /** Follow-up tasks already created from this card today (UTC day), or null. */
+  tasksToday: z.object({ tasks: z.number(), at: isoDate.nullable() }).nullable(),
+});
+
+export const valueCardsSchema = z.object({
+  /** The latest successful calculation; null before the first (then `cards` is empty). */
+  runId: z.number().nullable(),
+  calculatedAt: isoDate.nullable(),
+  /** The calculation the trends compare with; null when the latest is the first. */
+  previousRunId: z.number().nullable(),
+  previousCalculatedAt: isoDate.nullable(),
+  /** Customers with a score now (the shares' denominator). */
+  scored: z.number(),
+  cards: z.array(valueCardSchema),
+});
+
+/**
+ * GET /values/groups: a group of the latest scores, as a chart cell, bubble or card names it
+ * (any combination; none = every scored customer). `hasOrders` as the heatmap: whether the latest
+ * calculation saw a paid order.
+ */
+export const valueGroupQuerySchema = z
+  .object({
+    quadrant: z.enum(QUADRANTS).optional(),
+    rfmSegment: z.enum(RFM_SEGMENTS).optional(),
+    r: z.coerce.number().int().min(1).max(5).optional(),
+    f: z.coerce.number().int().min(1).max(5).optional(),
+    m: z.coerce.number().int().min(1).max(5).optional(),
+    hasOrders: flag.optional(),
+  })
+  .strict();
+
+/** Most representative customers a group's details list (highest CLV first). */
+export const GROUP_REPRESENTATIVES = 5;
+
+/** What hovering a heatmap cell or a quadrant bubble shows: size, averages and a few customers. */
+export const valueGroupSchema = z.object({
+  runId: z.number().nullable(),
+  customers: z.number(),
+  /** Days since the last activity R measures (customers with a value). */
+  avgRecencyDays: z.number().nullable(),
+  /** What F counts, in the period. */
+  avgFrequency: z.number().nullable(),
+  /** What M sums in the period, capped at the run's percentile as the heatmap (monetaryCapPercentile). */
+  avgMonetary: z.number().nullable(),
+  avgClv: z.number().nullable(),
+  /** Up to GROUP_REPRESENTATIVES customers, highest CLV first; contact rules as everywhere (names are shown). */
+  representatives: z.array(z.object({ id: z.number(), name: z.string().nullable(), clv: z.number().nullable() })).max(GROUP_REPRESENTATIVES),
+});
+
+/** The RFM segments or quadrants a card kind names. */
+export const CARD_KEYS = { rfmSegment: RFM_SEGMENTS, quadrant: QUADRANTS } as const;
+
+/** POST /values/cards/tasks: one open follow-up task per customer of a card, assigned to the customer's owner. */
+export const valueCardTasksBodySchema = z
+  .object({
+    kind: z.enum(VALUE_CARD_KINDS),
+    key: z.string(),
+    title: z.string().trim().min(1, 'a title is required').max(200),
+    dueAt: dateTime.nullable().optional(),
+  })
+  .strict()
+  .superRefine((b, ctx) => {
+    const keys: readonly string[] = CARD_KEYS[b.kind] ?? [];
+    if (keys.length && !keys.includes(b.key))
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['key'], message: `key must be one of ${keys.join(', ')} for a ${b.kind} card` });
+  });
+
+export const valueCardTasksSchema = z.object({
+  /** Tasks this request created (0 when the card already got its tasks today). */
+  created: z.number(),
+  /** The card already got its tasks today (UTC): nothing was created again. */
+  repeated: z.boolean(),
+  /** Tasks the card got today. */
+  tasks: z.number(),
+  /** The UTC day, YYYY-MM-DD. */
+  day: z.string(),
+});
+
 /** A customer by numeric id or Strapi documentId. */
 const customerRef = z
   .string()
@@ -240,6 +337,16 @@ export const valuesApi = {
   models: endpoint({ method: 'GET', path: '/values/models', query: z.object({ run: idText.optional() }).strict(), response: dataOf(fittedModelsSchema) }),
   getSettings: endpoint({ method: 'GET', path: '/values/settings', query: noQuery, response: dataOf(valueConfigSchema) }),
   updateSettings: endpoint({ method: 'PUT', path: '/values/settings', body: valueSettingsUpdateSchema, response: dataOf(valueConfigSchema) }),
+  cards: endpoint({ method: 'GET', path: '/values/cards', query: noQuery, response: dataOf(valueCardsSchema) }),
+  groups: endpoint({ method: 'GET', path: '/values/groups', query: valueGroupQuerySchema, response: dataOf(valueGroupSchema) }),
+  /** 201 when the tasks were created, 200 when the card already got them today (nothing created). */
+  cardTasks: endpoint({
+    method: 'POST',
+    path: '/values/cards/tasks',
+    body: valueCardTasksBodySchema,
+    response: dataOf(valueCardTasksSchema),
+    statuses: [200, 201],
+  }),
   /** A customer not yet scored answers every score field null (as score.* in rules): `data` is then null. */
   customerScore: endpoint({
     method: 'GET',
@@ -254,3 +361,8 @@ export type RfmMatrix = z.infer<typeof rfmMatrixSchema>;
 export type Migration = z.infer<typeof migrationSchema>;
 export type CustomerValueScore = z.infer<typeof customerValueScoreSchema>;
 export type ClvBasis = z.infer<typeof clvBasisSchema>;
+export type ValueCards = z.infer<typeof valueCardsSchema>;
+export type ValueCard = z.infer<typeof valueCardSchema>;
+export type ValueGroup = z.infer<typeof valueGroupSchema>;
+export type ValueGroupQuery = z.infer<typeof valueGroupQuerySchema>;
+export type ValueCardTasks = z.infer<typeof valueCardTasksSchema>;

@@ -10,23 +10,26 @@ import { CustomersPage } from './Customers/CustomersPage';
 import { TagsPage } from './Tags/TagsPage';
 import { SegmentsPage } from './Segments/SegmentsPage';
 import { SegmentDetailPage } from './Segments/SegmentDetailPage';
+import { AuditPage } from './Audit/AuditPage';
 
-const LINKS: { to: string; label: MessageKey }[] = [
+const LINKS: { to: string; label: MessageKey; needs?: 'audit.read' }[] = [
   { to: '', label: 'nav.overview' },
   { to: 'segments', label: 'nav.segments' },
   { to: 'builder', label: 'nav.builder' },
   { to: 'customers', label: 'nav.customers' },
   { to: 'tags', label: 'nav.tags' },
   { to: 'values', label: 'nav.values' },
+  { to: 'audit', label: 'nav.audit', needs: 'audit.read' },
 ];
 
 const Nav = () => {
   const t = useT();
+  const { can } = usePermissions();
   return (
     <SubNav.Main>
       <SubNav.Header label={t('plugin.name')} />
       <SubNav.Content>
-        {LINKS.map((link) => (
+        {LINKS.filter((link) => !link.needs || can[link.needs]).map((link) => (
           <SubNav.Link key={link.to} to={link.to} end label={t(link.label)} />
         ))}
       </SubNav.Content>
@@ -50,6 +53,7 @@ const App = () => {
         <Route path="customers" element={<CustomersPage />} />
         <Route path="customers/:id" element={<CustomersPage />} />
         <Route path="tags" element={<TagsPage />} />
+        <Route path="audit" element={can['audit.read'] ? <AuditPage /> : <Page.NoPermissions />} />
         <Route path="*" element={<Page.Error />} />
       </Routes>
     </Layouts.Root>

@@ -1,5 +1,6 @@
 import events from '../core/events';
 import jobs from '../core/jobs';
+import audit from './audit';
 import customers from './customers';
 import docs from './docs';
 import exportsModule from './exports';
@@ -11,7 +12,7 @@ import tags from './tags';
 import values from './values';
 
 /** Every capability of the plugin; the root registries spread them. */
-export const modules = { events, jobs, rules, metrics, customers, tags, segments, values, overview, exports: exportsModule, docs };
+export const modules = { events, jobs, rules, metrics, customers, tags, segments, values, overview, exports: exportsModule, audit, docs };
 
 const names = Object.keys(modules) as (keyof typeof modules)[];
 
@@ -27,6 +28,7 @@ export const services = {
   ...values.services,
   ...overview.services,
   ...exportsModule.services,
+  ...audit.services,
   ...docs.services,
 };
 export const controllers = Object.assign({}, ...names.map((name) => modules[name].controllers)) as Record<string, unknown>;

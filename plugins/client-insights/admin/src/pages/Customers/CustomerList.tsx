@@ -16,13 +16,13 @@ import { CustomerFilters, PICKED_FILTERS, usePickedFilterBadges, type FilterValu
 import { FollowUpTask } from './FollowUpTask';
 
 /** URL filters the server understands (shared/contracts/customers.ts); fromRun / toRun go with movedFrom / movedTo. */
-const FILTERS = [...PICKED_FILTERS, 'quadrant', 'r', 'f', 'm', 'hasOrders', 'movedFrom', 'movedTo', 'fromRun', 'toRun', 'retained'] as const;
+const FILTERS = [...PICKED_FILTERS, 'quadrant', 'rfmSegment', 'r', 'f', 'm', 'hasOrders', 'movedFrom', 'movedTo', 'fromRun', 'toRun', 'retained'] as const;
 const SORTS = CUSTOMER_SORTS.flatMap((f) => (f === 'name' ? [`${f}:asc`, `${f}:desc`] : [`${f}:desc`, `${f}:asc`]));
 const DEFAULT_SORT = 'default';
 
 /**
  * Searchable, paginated customers. Value-chart drill-downs arrive as URL filters (a heatmap cell,
- * a scatter point, a migration cell); the listed customers can be exported or given follow-up tasks.
+ * a scatter point, a migration cell, a value card); the listed customers can be exported or given follow-up tasks.
  */
 export const CustomerList = () => {
   const t = useT();
@@ -52,7 +52,7 @@ export const CustomerList = () => {
   const quadrantOrNone = (v: string) => (v === 'none' ? t('values.notScored') : enumLabel('enum', v));
   const badges = [
     ...pickedBadges(picked),
-    ...(['quadrant'] as const).filter((k) => filters[k]).map((k) => enumLabel('enum', filters[k])),
+    ...(['quadrant', 'rfmSegment'] as const).filter((k) => filters[k]).map((k) => enumLabel('enum', filters[k])),
     ...(['r', 'f', 'm'] as const).filter((k) => filters[k]).map((k) => t('customers.filter.score', { letter: k.toUpperCase(), score: filters[k] })),
     ...(filters.hasOrders ? [t(filters.hasOrders === 'true' ? 'customers.filter.buyers' : 'customers.filter.nonBuyers')] : []),
     ...(filters.retained ? [t(filters.retained === 'true' ? 'customers.filter.retained' : 'customers.filter.lapsed')] : []),

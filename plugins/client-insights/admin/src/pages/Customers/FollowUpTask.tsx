@@ -1,11 +1,12 @@
 import * as React from 'react';
-import { Box, Button, DatePicker, Field, Flex, Modal, TextInput, Typography } from '@strapi/design-system';
+import { Box, Button, Flex, Modal, Typography } from '@strapi/design-system';
 import { Plus } from '@strapi/icons';
 import { useFetchClient, useNotification } from '@strapi/strapi/admin';
 import { customersApi, FOLLOW_UP_MAX } from '../../../../shared/contracts/customers';
 import { toApiError, type ApiError } from '../../api/client';
 import { useApiClient } from '../../api/useApi';
 import { RefusalMessages } from '../../components/Refusal';
+import { TaskFields } from '../../components/TaskFields';
 import { useCanCreateTasks } from '../../hooks/usePermissions';
 import { useT } from '../../utils/translate';
 
@@ -98,16 +99,7 @@ export const FollowUpTask = (target: Target) => {
               </Typography>
             </Box>
           )}
-          <Field.Root name="title" required error={error?.at('/title')}>
-            <Field.Label>{t('task.title')}</Field.Label>
-            <TextInput value={title} onChange={(e: React.ChangeEvent<HTMLInputElement>) => setTitle(e.target.value)} />
-            <Field.Error />
-          </Field.Root>
-          <Field.Root name="due" error={error?.at(forList ? '/dueAt' : '/due_at')}>
-            <Field.Label>{t('task.due')}</Field.Label>
-            <DatePicker value={due} onChange={(d: Date | undefined) => setDue(d)} onClear={() => setDue(undefined)} />
-            <Field.Error />
-          </Field.Root>
+          <TaskFields title={title} onTitle={setTitle} due={due} onDue={setDue} error={error} dueAt={forList ? '/dueAt' : '/due_at'} />
           <RefusalMessages error={error} shownAt={['/title', forList ? '/dueAt' : '/due_at']} />
         </Modal.Body>
         <Modal.Footer>

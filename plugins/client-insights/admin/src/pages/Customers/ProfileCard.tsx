@@ -15,6 +15,20 @@ import { pluginPath } from '../../utils/paths';
 import { useEnumLabel, useT, type MessageKey } from '../../utils/translate';
 import { FollowUpTask } from './FollowUpTask';
 
+/** One section of the profile: a heading that folds its content, open at first. */
+const ProfileSection = ({ value, title, children }: { value: string; title: React.ReactNode; children: React.ReactNode }) => (
+  <Accordion.Root collapsible defaultValue={value}>
+    <Accordion.Item value={value}>
+      <Accordion.Header>
+        <Accordion.Trigger>{title}</Accordion.Trigger>
+      </Accordion.Header>
+      <Accordion.Content>
+        <Box padding={4}>{children}</Box>
+      </Accordion.Content>
+    </Accordion.Item>
+  </Accordion.Root>
+);
+
 const CATEGORIES = ['basic', 'behavior', 'value', 'risk'] as const;
 const pct = (v: number | null) => (v === null ? '—' : `${Math.round(v * 100)}%`);
 
@@ -116,224 +130,171 @@ export const ProfileCard = ({ id, back }: { id: string; back: React.ReactNode })
               </Typography>
             )}
           </Flex>
-          <Accordion.Root collapsible defaultValue="basic">
-            <Accordion.Item value="basic">
-              <Accordion.Header>
-                <Accordion.Trigger>{t('profile.basic')}</Accordion.Trigger>
-              </Accordion.Header>
-              <Accordion.Content>
-                <Box padding={4}>
-                  <Grid.Root gap={4}>
-                    <Fact label={t('customer.email')}>{c.email}</Fact>
-                    <Fact label={t('customer.phone')}>{c.phone}</Fact>
-                    <Fact label={t('customer.region')}>{c.region}</Fact>
-                    <Fact label={t('profile.language')}>{languageName(c.language)}</Fact>
-                    <Fact label={t('profile.education')}>{c.education ? enumLabel('enum', c.education) : null}</Fact>
-                    <Fact label={t('profile.targetMajor')}>{c.targetMajor}</Fact>
-                    <Fact label={t('profile.program')}>{c.program}</Fact>
-                    <Fact label={t('customer.stage')}>{c.stage ? enumLabel('enum', c.stage) : null}</Fact>
-                    <Fact label={t('profile.leadSource')}>{c.leadSource ? enumLabel('enum', c.leadSource) : null}</Fact>
-                    <Fact label={t('profile.createdAt')}>{when(c.createdAt)}</Fact>
-                    {!p.masked && <Fact label={t('profile.notes')}>{c.notes}</Fact>}
-                  </Grid.Root>
-                </Box>
-              </Accordion.Content>
-            </Accordion.Item>
-          </Accordion.Root>
-          <Accordion.Root collapsible defaultValue="network">
-            <Accordion.Item value="network">
-              <Accordion.Header>
-                <Accordion.Trigger>{t('profile.network')}</Accordion.Trigger>
-              </Accordion.Header>
-              <Accordion.Content>
-                <Box padding={4}>
-                  <Grid.Root gap={4}>
-                    <Fact label={t('profile.referrer')}>{p.referrer ? <PersonLink p={p.referrer} /> : t('profile.none')}</Fact>
-                    {p.referrals.length ? (
-                      <Fact label={t('profile.referrals', { n: p.referrals.length })}>
-                        <Flex gap={2} wrap="wrap">
-                          {p.referrals.map((r) => (
-                            <PersonLink key={r.id} p={r} />
-                          ))}
-                        </Flex>
-                      </Fact>
-                    ) : (
-                      <Fact label={t('profile.referredBy')}>{t('profile.noReferrals')}</Fact>
-                    )}
-                    <Fact label={t('profile.family')}>
-                      {p.family.length ? (
-                        <Flex gap={2} wrap="wrap">
-                          {p.family.map((r) => (
-                            <PersonLink key={r.id} p={r} />
-                          ))}
-                        </Flex>
-                      ) : (
-                        t('profile.none')
-                      )}
-                    </Fact>
-                  </Grid.Root>
-                </Box>
-              </Accordion.Content>
-            </Accordion.Item>
-          </Accordion.Root>
-          <Accordion.Root collapsible defaultValue="tags">
-            <Accordion.Item value="tags">
-              <Accordion.Header>
-                <Accordion.Trigger>{t('profile.tags', { n: p.tags.length })}</Accordion.Trigger>
-              </Accordion.Header>
-              <Accordion.Content>
-                <Box padding={4}>
-                  <Grid.Root gap={4}>
-                    {CATEGORIES.map((cat) => {
-                      const inCat = p.tags.filter((tag) => tag.category === cat);
-                      return (
-                        <Grid.Item key={cat} col={3} s={6} xs={12} direction="column" alignItems="flex-start" gap={2}>
-                          <Typography variant="sigma" textColor="neutral600">
-                            {enumLabel('tag.category', cat)}
-                          </Typography>
-                          {inCat.length === 0 && (
-                            <Typography variant="pi" textColor="neutral500">
-                              {t('profile.none')}
-                            </Typography>
-                          )}
-                          {inCat.map((tag) => (
-                            <Flex key={tag.id} gap={1}>
-                              <Badge backgroundColor="neutral150" style={tag.color ? { borderLeft: `4px solid ${tag.color}` } : undefined}>
-                                {tag.name}
-                              </Badge>
-                              <Typography variant="pi" textColor="neutral500">
-                                {enumLabel('source', tag.source)}
-                              </Typography>
-                              {can['tags.manage'] && (
-                                <IconButton
-                                  label={t('profile.removeTag', { name: tag.name })}
-                                  variant="ghost"
-                                  size="XS"
-                                  onClick={() => changeTag('remove', tag.id)}
-                                >
-                                  <Cross />
-                                </IconButton>
-                              )}
-                            </Flex>
-                          ))}
-                        </Grid.Item>
-                      );
-                    })}
-                  </Grid.Root>
-                  {can['tags.manage'] && allTags.data && (
-                    <Flex gap={2} paddingTop={4}>
-                      <Box minWidth="260px">
-                        <SingleSelect
-                          aria-label={t('profile.addTag')}
-                          placeholder={t('builder.value.tag')}
-                          value={adding}
-                          onChange={(v: string | number) => setAdding(String(v))}
-                        >
-                          {allTags.data
-                            .filter((tag) => !p.tags.some((x) => x.id === tag.id))
-                            .map((tag) => (
-                              <SingleSelectOption key={tag.id} value={String(tag.id)}>
-                                {`${tag.name} (${enumLabel('tag.category', tag.category)})`}
-                              </SingleSelectOption>
-                            ))}
-                        </SingleSelect>
-                      </Box>
-                      <Button
-                        startIcon={<Plus />}
-                        disabled={!adding}
-                        onClick={async () => {
-                          if (await changeTag('add', Number(adding))) setAdding(undefined);
-                        }}
-                      >
-                        {t('profile.addTag')}
-                      </Button>
-                    </Flex>
-                  )}
-                </Box>
-              </Accordion.Content>
-            </Accordion.Item>
-          </Accordion.Root>
-          <Accordion.Root collapsible defaultValue="journey">
-            <Accordion.Item value="journey">
-              <Accordion.Header>
-                <Accordion.Trigger>{t('profile.journey')}</Accordion.Trigger>
-              </Accordion.Header>
-              <Accordion.Content>
-                <Box padding={4}>
-                  {p.timeline.length === 0 ? (
-                    <Typography textColor="neutral600">{t('profile.noJourney')}</Typography>
-                  ) : (
-                    <Flex direction="column" alignItems="stretch" gap={2} tag="ol" style={{ listStyle: 'none', padding: 0 }}>
-                      {p.timeline.map((e) => (
-                        <Flex key={`${e.kind}-${e.id}`} gap={3} tag="li">
-                          <Box minWidth="160px">
-                            <Typography variant="pi" textColor="neutral600">
-                              {when(e.at)}
-                            </Typography>
-                          </Box>
-                          <Badge
-                            backgroundColor={e.kind === 'order' ? 'success100' : 'primary100'}
-                            textColor={e.kind === 'order' ? 'success700' : 'primary700'}
-                          >
-                            {t(e.kind === 'order' ? 'profile.order' : 'profile.interaction')}
-                          </Badge>
-                          {e.kind === 'order' ? (
-                            <Typography>
-                              {enumLabel('orderKind', e.type)} · {money(e.amount, e.currency)} · {enumLabel('orderStatus', e.status)}
-                            </Typography>
-                          ) : (
-                            <Typography>
-                              {enumLabel('event', e.type)}
-                              {e.channel ? ` · ${enumLabel('channel', e.channel)}` : ''}
-                            </Typography>
-                          )}
-                        </Flex>
-                      ))}
-                    </Flex>
-                  )}
-                </Box>
-              </Accordion.Content>
-            </Accordion.Item>
-          </Accordion.Root>
-          <Accordion.Root collapsible defaultValue="value">
-            <Accordion.Item value="value">
-              <Accordion.Header>
-                <Accordion.Trigger>{t('profile.value')}</Accordion.Trigger>
-              </Accordion.Header>
-              <Accordion.Content>
-                <Box padding={4}>
-                  <Grid.Root gap={4}>
-                    <Fact label={t('members.totalSpent')}>{money(p.metrics?.totalSpent ?? 0)}</Fact>
-                    <Fact label={t('members.orderCount')}>{p.metrics?.orderCount ?? 0}</Fact>
-                    <Fact label={t('profile.lastInteraction')}>{when(p.metrics?.lastInteractionAt)}</Fact>
-                    {p.scores ? (
-                      <>
-                        <Fact label="R · F · M">{`${p.scores.r ?? '—'} · ${p.scores.f ?? '—'} · ${p.scores.m ?? '—'}`}</Fact>
-                        <Fact label={t('profile.rfmSegment')}>{p.scores.rfmSegment ? enumLabel('enum', p.scores.rfmSegment) : null}</Fact>
-                        <Fact label={t('customers.quadrant')}>{quadrant ? enumLabel('enum', quadrant) : null}</Fact>
-                        <Fact label={t('profile.clv', { months: p.scores.clvBasis?.horizonMonths ?? '—' })}>
-                          {p.scores.clv === null ? null : Math.round(p.scores.clv).toLocaleString()}
-                        </Fact>
-                        <Fact label={t('profile.churnRisk')}>{pct(p.scores.churnRisk)}</Fact>
-                        <Fact label={t('profile.renewal')}>{pct(p.scores.renewalProbability)}</Fact>
-                        <Fact label={t('profile.upsell')}>{pct(p.scores.upsellProbability)}</Fact>
-                      </>
-                    ) : (
-                      <Fact label={t('profile.scores')}>{t('profile.notScored')}</Fact>
-                    )}
-                  </Grid.Root>
-                  {quadrant && (
-                    <Box paddingTop={4} data-testid="ci-suggestion">
-                      <Typography variant="sigma" textColor="neutral600">
-                        {t('profile.suggestion')}
+          <ProfileSection value="basic" title={t('profile.basic')}>
+            <Grid.Root gap={4}>
+              <Fact label={t('customer.email')}>{c.email}</Fact>
+              <Fact label={t('customer.phone')}>{c.phone}</Fact>
+              <Fact label={t('customer.region')}>{c.region}</Fact>
+              <Fact label={t('profile.language')}>{languageName(c.language)}</Fact>
+              <Fact label={t('profile.education')}>{c.education ? enumLabel('enum', c.education) : null}</Fact>
+              <Fact label={t('profile.targetMajor')}>{c.targetMajor}</Fact>
+              <Fact label={t('profile.program')}>{c.program}</Fact>
+              <Fact label={t('customer.stage')}>{c.stage ? enumLabel('enum', c.stage) : null}</Fact>
+              <Fact label={t('profile.leadSource')}>{c.leadSource ? enumLabel('enum', c.leadSource) : null}</Fact>
+              <Fact label={t('profile.createdAt')}>{when(c.createdAt)}</Fact>
+              {!p.masked && <Fact label={t('profile.notes')}>{c.notes}</Fact>}
+            </Grid.Root>
+          </ProfileSection>
+          <ProfileSection value="network" title={t('profile.network')}>
+            <Grid.Root gap={4}>
+              <Fact label={t('profile.referrer')}>{p.referrer ? <PersonLink p={p.referrer} /> : t('profile.none')}</Fact>
+              {p.referrals.length ? (
+                <Fact label={t('profile.referrals', { n: p.referrals.length })}>
+                  <Flex gap={2} wrap="wrap">
+                    {p.referrals.map((r) => (
+                      <PersonLink key={r.id} p={r} />
+                    ))}
+                  </Flex>
+                </Fact>
+              ) : (
+                <Fact label={t('profile.referredBy')}>{t('profile.noReferrals')}</Fact>
+              )}
+              <Fact label={t('profile.family')}>
+                {p.family.length ? (
+                  <Flex gap={2} wrap="wrap">
+                    {p.family.map((r) => (
+                      <PersonLink key={r.id} p={r} />
+                    ))}
+                  </Flex>
+                ) : (
+                  t('profile.none')
+                )}
+              </Fact>
+            </Grid.Root>
+          </ProfileSection>
+          <ProfileSection value="tags" title={t('profile.tags', { n: p.tags.length })}>
+            <Grid.Root gap={4}>
+              {CATEGORIES.map((cat) => {
+                const inCat = p.tags.filter((tag) => tag.category === cat);
+                return (
+                  <Grid.Item key={cat} col={3} s={6} xs={12} direction="column" alignItems="flex-start" gap={2}>
+                    <Typography variant="sigma" textColor="neutral600">
+                      {enumLabel('tag.category', cat)}
+                    </Typography>
+                    {inCat.length === 0 && (
+                      <Typography variant="pi" textColor="neutral500">
+                        {t('profile.none')}
                       </Typography>
-                      <Typography tag="p">{t(`suggestion.${quadrant}` as MessageKey)}</Typography>
-                    </Box>
-                  )}
+                    )}
+                    {inCat.map((tag) => (
+                      <Flex key={tag.id} gap={1}>
+                        <Badge backgroundColor="neutral150" style={tag.color ? { borderLeft: `4px solid ${tag.color}` } : undefined}>
+                          {tag.name}
+                        </Badge>
+                        <Typography variant="pi" textColor="neutral500">
+                          {enumLabel('source', tag.source)}
+                        </Typography>
+                        {can['tags.manage'] && (
+                          <IconButton label={t('profile.removeTag', { name: tag.name })} variant="ghost" size="XS" onClick={() => changeTag('remove', tag.id)}>
+                            <Cross />
+                          </IconButton>
+                        )}
+                      </Flex>
+                    ))}
+                  </Grid.Item>
+                );
+              })}
+            </Grid.Root>
+            {can['tags.manage'] && allTags.data && (
+              <Flex gap={2} paddingTop={4}>
+                <Box minWidth="260px">
+                  <SingleSelect
+                    aria-label={t('profile.addTag')}
+                    placeholder={t('builder.value.tag')}
+                    value={adding}
+                    onChange={(v: string | number) => setAdding(String(v))}
+                  >
+                    {allTags.data
+                      .filter((tag) => !p.tags.some((x) => x.id === tag.id))
+                      .map((tag) => (
+                        <SingleSelectOption key={tag.id} value={String(tag.id)}>
+                          {`${tag.name} (${enumLabel('tag.category', tag.category)})`}
+                        </SingleSelectOption>
+                      ))}
+                  </SingleSelect>
                 </Box>
-              </Accordion.Content>
-            </Accordion.Item>
-          </Accordion.Root>
+                <Button
+                  startIcon={<Plus />}
+                  disabled={!adding}
+                  onClick={async () => {
+                    if (await changeTag('add', Number(adding))) setAdding(undefined);
+                  }}
+                >
+                  {t('profile.addTag')}
+                </Button>
+              </Flex>
+            )}
+          </ProfileSection>
+          <ProfileSection value="journey" title={t('profile.journey')}>
+            {p.timeline.length === 0 ? (
+              <Typography textColor="neutral600">{t('profile.noJourney')}</Typography>
+            ) : (
+              <Flex direction="column" alignItems="stretch" gap={2} tag="ol" style={{ listStyle: 'none', padding: 0 }}>
+                {p.timeline.map((e) => (
+                  <Flex key={`${e.kind}-${e.id}`} gap={3} tag="li">
+                    <Box minWidth="160px">
+                      <Typography variant="pi" textColor="neutral600">
+                        {when(e.at)}
+                      </Typography>
+                    </Box>
+                    <Badge backgroundColor={e.kind === 'order' ? 'success100' : 'primary100'} textColor={e.kind === 'order' ? 'success700' : 'primary700'}>
+                      {t(e.kind === 'order' ? 'profile.order' : 'profile.interaction')}
+                    </Badge>
+                    {e.kind === 'order' ? (
+                      <Typography>
+                        {enumLabel('orderKind', e.type)} · {money(e.amount, e.currency)} · {enumLabel('orderStatus', e.status)}
+                      </Typography>
+                    ) : (
+                      <Typography>
+                        {enumLabel('event', e.type)}
+                        {e.channel ? ` · ${enumLabel('channel', e.channel)}` : ''}
+                      </Typography>
+                    )}
+                  </Flex>
+                ))}
+              </Flex>
+            )}
+          </ProfileSection>
+          <ProfileSection value="value" title={t('profile.value')}>
+            <Grid.Root gap={4}>
+              <Fact label={t('members.totalSpent')}>{money(p.metrics?.totalSpent ?? 0)}</Fact>
+              <Fact label={t('members.orderCount')}>{p.metrics?.orderCount ?? 0}</Fact>
+              <Fact label={t('profile.lastInteraction')}>{when(p.metrics?.lastInteractionAt)}</Fact>
+              {p.scores ? (
+                <>
+                  <Fact label="R · F · M">{`${p.scores.r ?? '—'} · ${p.scores.f ?? '—'} · ${p.scores.m ?? '—'}`}</Fact>
+                  <Fact label={t('profile.rfmSegment')}>{p.scores.rfmSegment ? enumLabel('enum', p.scores.rfmSegment) : null}</Fact>
+                  <Fact label={t('customers.quadrant')}>{quadrant ? enumLabel('enum', quadrant) : null}</Fact>
+                  <Fact label={t('profile.clv', { months: p.scores.clvBasis?.horizonMonths ?? '—' })}>
+                    {p.scores.clv === null ? null : Math.round(p.scores.clv).toLocaleString()}
+                  </Fact>
+                  <Fact label={t('profile.churnRisk')}>{pct(p.scores.churnRisk)}</Fact>
+                  <Fact label={t('profile.renewal')}>{pct(p.scores.renewalProbability)}</Fact>
+                  <Fact label={t('profile.upsell')}>{pct(p.scores.upsellProbability)}</Fact>
+                </>
+              ) : (
+                <Fact label={t('profile.scores')}>{t('profile.notScored')}</Fact>
+              )}
+            </Grid.Root>
+            {quadrant && (
+              <Box paddingTop={4} data-testid="ci-suggestion">
+                <Typography variant="sigma" textColor="neutral600">
+                  {t('profile.suggestion')}
+                </Typography>
+                <Typography tag="p">{t(`suggestion.${quadrant}` as MessageKey)}</Typography>
+              </Box>
+            )}
+          </ProfileSection>
         </Flex>
       </Layouts.Content>
     </>

@@ -8,6 +8,7 @@ import '../../components/charts/setup';
 import { useEnumLabel, useT } from '../../utils/translate';
 import { ChartCard } from './ChartCard';
 import { customersOf } from './drillDown';
+import { HoverDetails, useHoverDetails } from './HoverDetails';
 import type { ValueCharts } from '../../../../shared/contracts/overview';
 import { QUADRANTS } from '../../../../shared/enums';
 import { QUADRANT_COLORS } from './quadrantColors';
@@ -36,6 +37,7 @@ export const QuadrantScatter = ({ data }: { data: ValueCharts }) => {
   const enumLabel = useEnumLabel();
   const navigate = useNavigate();
   const max = Math.max(1, ...data.points.map((p) => p.customers));
+  const { hover, details } = useHoverDetails();
   const datasets = QUADRANTS.map((q) => {
     const points = data.points.filter((p) => p.quadrant === q);
     const offset = OFFSET[q];
@@ -85,9 +87,16 @@ export const QuadrantScatter = ({ data }: { data: ValueCharts }) => {
               const item = el && chart.data.datasets[el.datasetIndex]?.data[el.index];
               if (item) navigate(customersOf(pointFilter(item.point)));
             },
+            // The bubble's details (averages, customers) show below the chart, as its list counts them.
+            onHover: (_e: unknown, elements: any[], chart: any) => {
+              const el = elements[0];
+              const p = el && (chart.data.datasets[el.datasetIndex]?.data[el.index]?.point as Point | undefined);
+              if (p) hover({ title: t('values.hover.bubble', { quadrant: enumLabel('enum', p.quadrant), r: p.r, m: p.m }), query: pointFilter(p) });
+            },
           }}
         />
       </div>
+      <HoverDetails hovered={details} hint={t('values.hover.hintBubble')} testid="ci-quadrant-details" />
       <Flex direction="column" alignItems="stretch" gap={1} paddingTop={2} data-testid="ci-quadrant-summary">
         {QUADRANTS.map((q) => data.quadrants.find((s) => s.quadrant === q))
           .filter((s): s is ValueCharts['quadrants'][number] => Boolean(s))

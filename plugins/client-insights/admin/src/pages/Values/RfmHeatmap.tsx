@@ -9,6 +9,7 @@ import '../../components/charts/setup';
 import { useT } from '../../utils/translate';
 import { ChartCard } from './ChartCard';
 import { customersOf } from './drillDown';
+import { HoverDetails, useHoverDetails } from './HoverDetails';
 import type { RfmMatrix } from '../../../../shared/contracts/values';
 
 /** Colour from pale to strong blue by share of the maximum. */
@@ -33,6 +34,7 @@ export const RfmHeatmap = ({ data }: { data: RfmMatrix }) => {
     []
   );
   const byValue = data.stats?.scoredByValue ?? [];
+  const { hover, details } = useHoverDetails();
   return (
     <ChartCard
       title={t('values.heatmap')}
@@ -88,9 +90,16 @@ export const RfmHeatmap = ({ data }: { data: RfmMatrix }) => {
               const item = el && chart.data.datasets[el.datasetIndex]?.data[el.index];
               if (item) navigate(customersOf(cellFilter(item.cell)));
             },
+            // The cell's details (averages, customers) show below the chart, as its list counts them.
+            onHover: (_e: unknown, elements: any[], chart: any) => {
+              const el = elements[0];
+              const cell = el && (chart.data.datasets[el.datasetIndex]?.data[el.index]?.cell as Cell | undefined);
+              if (cell) hover({ title: t('values.cell', { r: cell.r, f: cell.f }), query: cellFilter(cell) });
+            },
           }}
         />
       </div>
+      <HoverDetails hovered={details} hint={t('values.hover.hint')} testid="ci-heatmap-details" />
     </ChartCard>
   );
 };

@@ -14,6 +14,7 @@ import { QuadrantScatter } from './QuadrantScatter';
 import { Recalculate } from './Recalculate';
 import { RfmHeatmap } from './RfmHeatmap';
 import { SettingsForm } from './SettingsForm';
+import { StrategyCards } from './StrategyCards';
 
 export const ValuesPage = () => {
   const t = useT();
@@ -22,16 +23,18 @@ export const ValuesPage = () => {
   const rfm = useApi(valuesApi.rfmMatrix, {});
   const charts = useApi(overviewApi.valueCharts, {});
   const migration = useApi(valuesApi.migration, {});
+  const cards = useApi(valuesApi.cards, {});
   const reload = () => {
     rfm.reload();
     charts.reload();
     migration.reload();
+    cards.reload();
   };
-  const loading = rfm.isLoading || charts.isLoading || migration.isLoading;
-  const error = rfm.error ?? charts.error ?? migration.error;
+  const loading = rfm.isLoading || charts.isLoading || migration.isLoading || cards.isLoading;
+  const error = rfm.error ?? charts.error ?? migration.error ?? cards.error;
   let body: React.ReactNode;
-  if (loading && !(rfm.data && charts.data && migration.data)) body = <SectionLoading />;
-  else if (error || !rfm.data || !charts.data || !migration.data) body = <SectionError error={error} onRetry={reload} />;
+  if (loading && !(rfm.data && charts.data && migration.data && cards.data)) body = <SectionLoading />;
+  else if (error || !rfm.data || !charts.data || !migration.data || !cards.data) body = <SectionError error={error} onRetry={reload} />;
   else if (rfm.data.runId === null)
     body = <SectionEmpty message={t('values.empty')} action={can['models.manage'] ? <Recalculate onDone={reload} /> : undefined} />;
   else
@@ -54,6 +57,7 @@ export const ValuesPage = () => {
             <MigrationMatrix data={migration.data} />
           </Grid.Item>
         </Grid.Root>
+        <StrategyCards data={cards.data} onChanged={cards.reload} />
         {can['models.manage'] && (
           <Box>
             <SettingsForm />

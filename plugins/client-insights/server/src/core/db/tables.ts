@@ -10,6 +10,8 @@ import { UID } from '../constants';
 export const TABLES = {
   migrations: 'ci_migrations',
   jobs: 'ci_jobs',
+  /** Who did what, when, from where (core/audit). */
+  auditLog: 'ci_audit_log',
   /** An export's file, in written order (exports/). */
   exportChunks: 'ci_export_chunks',
   /** A customer's tags with source, confidence and expiry (tags/). */
@@ -36,6 +38,8 @@ export const TABLES = {
   valueHistory: 'ci_value_score_history',
   valueModelScores: 'ci_value_model_scores',
   valueModels: 'ci_value_models',
+  /** Follow-up tasks created from a value card, one row per card and UTC day (values/card-tasks.ts). */
+  valueCardTasks: 'ci_value_card_tasks',
 } as const;
 
 /** Strapi's tables of the host content types, and the link tables of the relations the plugin reads. */

@@ -2,6 +2,8 @@ import { ZodError } from 'zod';
 import { CSV, responseProblems, type Endpoint, type Parsed, type ResponseOf } from '../../../../shared/contracts/http';
 import { pointer } from '../../../../shared/errors';
 import { ApiError, zodErrors } from './errors';
+import { markAudited } from '../audit/documents';
+import { auditRequest } from '../audit/requests';
 import { readRequest } from './request';
 import { viewerOf, type Viewer } from './viewer';
 
@@ -36,8 +38,13 @@ export const respond = async <E extends Endpoint>(
   handler: (input: Handled<E>) => unknown,
   status: number | ((input: Handled<E>, body: ResponseOf<E>) => number) = 200
 ) => {
+  const viewer = viewerOf(ctx);
+  markAudited(ctx);
+  // What the audit log records as asked: the parsed request, or the raw one when it was refused unparsed.
+  let asked: { params?: unknown; query?: unknown; body?: unknown } = { params: ctx.params, query: ctx.query, body: ctx.request?.body };
   try {
-    const input: Handled<E> = { ...readRequest(ctx, endpoint), viewer: viewerOf(ctx), ctx };
+    const input: Handled<E> = { ...readRequest(ctx, endpoint), viewer, ctx };
+    asked = input;
     const body = await handler(input);
     if (CHECK_RESPONSES && endpoint.response !== CSV) {
       const problems = responseProblems(endpoint, JSON.parse(JSON.stringify(body ?? null)), { strict: true });
@@ -55,4 +62,5 @@ export const respond = async <E extends Endpoint>(
     ctx.status = refusal.status;
     ctx.body = refusal.envelope();
   }
+  await auditRequest(ctx, endpoint, viewer, { params: asked.params, query: asked.query, body: asked.body }, ctx.status);
 };

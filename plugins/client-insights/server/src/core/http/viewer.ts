@@ -1,4 +1,5 @@
 import { permission, type ActionUid } from '../../../../shared/permissions';
+import { UID } from '../constants';
 
 /**
  * Who is calling. An admin user acts as themselves (segment visibility, contact masking apply);
@@ -22,3 +23,11 @@ export const viewerOf = (ctx: any): Viewer => {
  * callers read customers through the content API anyway, so nothing is hidden from them.
  */
 export const seesContact = (viewer: Viewer) => viewer.kind === 'api' || viewer.seesContact;
+
+/**
+ * Whether the calling admin may create Tasks written with these fields: follow-up tasks (from a
+ * customer list or a value card) are Task entries, so the Task content type's own
+ * content-manager permission decides, field by field.
+ */
+export const canCreateTasks = (ctx: any, fields: readonly string[]): boolean =>
+  fields.every((field) => Boolean(ctx.state?.userAbility?.can?.('plugin::content-manager.explorer.create', UID.task, field)));

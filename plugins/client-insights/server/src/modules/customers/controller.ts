@@ -1,20 +1,14 @@
 import type { Core } from '@strapi/strapi';
 import { customersApi } from '../../../../shared/contracts/customers';
-import { UID } from '../../core/constants';
 import { ApiError } from '../../core/http/errors';
 import { respond } from '../../core/http/respond';
-import { seesContact } from '../../core/http/viewer';
+import { canCreateTasks, seesContact } from '../../core/http/viewer';
 import { getService } from '../../get-service';
 import { exportFilename } from '../exports/filename';
 import { csvFormatOf } from '../segments/csv-locale';
 
-/**
- * Whether the calling admin may create the follow-up tasks: the Task content type's own
- * content-manager permission, on every field the tasks are written with.
- */
+/** The fields the follow-up tasks are written with (the caller needs the Task create permission on each). */
 const TASK_FIELDS = ['title', 'kind', 'task_status', 'due_at', 'customer'];
-const canCreateTasks = (ctx: any): boolean =>
-  TASK_FIELDS.every((field) => Boolean(ctx.state?.userAbility?.can?.('plugin::content-manager.explorer.create', UID.task, field)));
 
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   const customers = () => getService(strapi, 'customers');
@@ -30,7 +24,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       }),
     followUpTasks: (ctx) =>
       respond(ctx, customersApi.followUpTasks, async ({ body, viewer }) => {
-        if (!canCreateTasks(ctx)) throw ApiError.forbidden('creating follow-up tasks needs the permission to create Tasks (content manager)');
+        if (!canCreateTasks(ctx, TASK_FIELDS)) throw ApiError.forbidden('creating follow-up tasks needs the permission to create Tasks (content manager)');
         return { data: await customers().createFollowUps(body.filter, viewer, body) };
       }),
     profile: (ctx) => respond(ctx, customersApi.profile, async ({ params, viewer }) => ({ data: await customers().profile(params.id, seesContact(viewer)) })),

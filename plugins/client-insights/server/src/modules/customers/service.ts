@@ -117,13 +117,15 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       );
     }
     if (filter.retained !== undefined) whereRetention(k, tables(), base, new Date(), filter.retained);
-    const byScore = (['quadrant', 'r', 'f', 'm'] as const).filter((key) => filter[key] !== undefined);
+    // Filter key → ci_customer_scores column.
+    const scoreColumns = { quadrant: 'quadrant', rfmSegment: 'rfm_segment', r: 'r', f: 'f', m: 'm' } as const;
+    const byScore = (Object.keys(scoreColumns) as (keyof typeof scoreColumns)[]).filter((key) => filter[key] !== undefined);
     if (byScore.length) {
       base.whereExists(
         k(`${TABLES.scores} as fs`)
           .select(k.raw('1'))
           .whereRaw('fs.customer_id = c.id')
-          .where(Object.fromEntries(byScore.map((key) => [`fs.${key}`, filter[key]])))
+          .where(Object.fromEntries(byScore.map((key) => [`fs.${scoreColumns[key]}`, filter[key]])))
       );
     }
     // The score history of one run for this customer (`extra`: further conditions).

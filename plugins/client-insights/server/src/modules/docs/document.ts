@@ -1,5 +1,6 @@
 import { extendZodWithOpenApi, OpenApiGeneratorV31, OpenAPIRegistry, type ResponseConfig, type RouteConfig } from '@asteasolutions/zod-to-openapi';
 import { z, type ZodTypeAny } from 'zod';
+import { auditApi } from '../../../../shared/contracts/audit';
 import { customersApi } from '../../../../shared/contracts/customers';
 import { docsApi, type OpenApiDocument } from '../../../../shared/contracts/docs';
 import { exportsApi } from '../../../../shared/contracts/exports';
@@ -36,6 +37,7 @@ export type DocRoute = {
 
 /** The contracts by module, as handlers name them. */
 const CONTRACTS: Record<string, Record<string, Endpoint>> = {
+  audit: auditApi,
   customers: customersApi,
   docs: docsApi,
   exports: exportsApi,

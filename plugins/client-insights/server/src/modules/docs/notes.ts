@@ -6,6 +6,13 @@
 export type Note = { summary: string; description?: string };
 
 export const NOTES: Record<string, Note> = {
+  'audit.list': {
+    summary: 'The audit log: who did what, when, from where; newest first',
+    description:
+      'Needs `audit.read`. Every write to the plugin (refusals included), every file download and every profile read by a caller who sees contact data. Entries are never changed through the API; they are kept `audit.keepDays` (default 90).',
+  },
+  'audit.export': { summary: 'The audit entries of a filter as CSV', description: 'Needs `audit.read`. The download itself is audited.' },
+
   'customers.list': {
     summary: 'Customers, filtered, sorted and paginated',
     description:
@@ -128,6 +135,20 @@ export const NOTES: Record<string, Note> = {
   },
   'values.migration': { summary: 'Customers moving between quadrants from one value run to another (the two latest by default)' },
   'values.models': { summary: 'The models fitted by a value run (the latest by default)' },
+  'values.cards': {
+    summary: 'Strategy cards: one per RFM segment and per quadrant, with size, share, change since the previous calculation and a strategy code',
+    description:
+      "Sizes count the latest scores of existing customers, as the customer list's `rfmSegment` / `quadrant` filters do; `previous` and `change` are null after the first calculation. Empty `cards` before any calculation.",
+  },
+  'values.groups': {
+    summary: 'A group of the latest scores (heatmap cell, scatter bubble, card): size, average recency days, frequency, monetary and CLV, up to 5 customers',
+    description: "Customers are shown under the caller's contact rules (names always, no contact fields). Zero and nulls before any calculation.",
+  },
+  'values.cardTasks': {
+    summary: "One open follow-up task per customer of a card, assigned to the customer's owner, in one transaction",
+    description:
+      '201 with the tasks created; 200 with `repeated: true` when the card already got its tasks this UTC day (nothing is created twice). 400 naming the limit when the card has more than 500 customers; 403 without the Task create permission.',
+  },
   'values.getSettings': { summary: 'The value-model configuration' },
   'values.updateSettings': { summary: 'Change the value-model configuration: a partial update, merged one level deep per section and validated whole' },
   'values.customerScore': {

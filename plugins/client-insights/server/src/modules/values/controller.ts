@@ -2,7 +2,9 @@ import type { Core } from '@strapi/strapi';
 import { valuesApi } from '../../../../shared/contracts/values';
 import { ApiError } from '../../core/http/errors';
 import { respond } from '../../core/http/respond';
+import { canCreateTasks, seesContact } from '../../core/http/viewer';
 import { getService } from '../../get-service';
+import { CARD_TASK_FIELDS } from './card-tasks';
 
 /** Value-model endpoints; the same actions serve the content API and the admin routes. */
 export default ({ strapi }: { strapi: Core.Strapi }) => {
@@ -49,6 +51,23 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           return { data: job };
         },
         (_, { data }) => (data.status === 'running' ? 202 : 200)
+      ),
+
+    cards: (ctx) => respond(ctx, valuesApi.cards, async () => ({ data: await values().cards() })),
+
+    groups: (ctx) => respond(ctx, valuesApi.groups, async ({ query, viewer }) => ({ data: await values().group(query, seesContact(viewer)) })),
+
+    /** 201 with the tasks created, 200 when the card already got them today. */
+    cardTasks: (ctx) =>
+      respond(
+        ctx,
+        valuesApi.cardTasks,
+        async ({ body, viewer }) => {
+          if (!canCreateTasks(ctx, CARD_TASK_FIELDS))
+            throw ApiError.forbidden('creating follow-up tasks needs the permission to create Tasks (content manager)');
+          return { data: await values().createCardTasks(body, viewer.kind === 'admin' ? viewer.userId : null) };
+        },
+        (_, { data }) => (data.repeated ? 200 : 201)
       ),
 
     migration: (ctx) => respond(ctx, valuesApi.migration, async ({ query }) => ({ data: await values().migration(query.from, query.to) })),

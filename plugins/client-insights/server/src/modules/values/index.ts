@@ -11,6 +11,10 @@ const routes: ModuleRoutes = {
     route(valuesApi.calculationStatus, 'values.calculationStatus', guard('segments.read')),
     route(valuesApi.cancelCalculation, 'values.cancelCalculation', guard('models.manage')),
     route(valuesApi.migration, 'values.migration', guard('segments.read')),
+    route(valuesApi.cards, 'values.cards', guard('segments.read')),
+    route(valuesApi.groups, 'values.groups', guard('segments.read')),
+    // Task creation is checked against the Task content type's own permission in the controller.
+    route(valuesApi.cardTasks, 'values.cardTasks', guard('segments.read')),
     route(valuesApi.models, 'values.models', guard('segments.read')),
     route(valuesApi.getSettings, 'values.getSettings', guard('models.manage')),
     route(valuesApi.updateSettings, 'values.updateSettings', guard('models.manage')),

@@ -7,7 +7,10 @@ import { createJobTracker, type JobContext } from '../../core/jobs/tracker';
 import { getService } from '../../get-service';
 import { defaultValueConfig, mergeValueConfig, valueConfigSchema, type ValueConfig } from './config';
 import { refreshValues, type RefreshInput } from './refresh';
-import { customerValueScore, fittedModels, quadrantMigration, rfmMatrix } from './reports';
+import { createCardTasks, type CardTasksInput } from './card-tasks';
+import { valueCards, valueGroup } from './cards';
+import { customerValueScore, fittedModels, latestRunId, quadrantMigration, rfmMatrix } from './reports';
+import type { ValueGroupQuery } from '../../../../shared/contracts/values';
 
 export const VALUES_JOB: JobKind = 'values.refresh';
 const SCHEDULE_NAME = 'values.refresh';
@@ -107,6 +110,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     matrix: () => rfmMatrix(knex()),
     migration: (from?: number, to?: number) => quadrantMigration(knex(), from, to),
     models: (runId?: number) => fittedModels(knex(), runId),
+    /** The value page's strategy cards (cards.ts). */
+    cards: () => valueCards(knex(), hostTables(strapi)),
+    /** A chart cell's or bubble's size, averages and representatives; `sensitive`: the viewer sees contact data. */
+    group: async (filter: ValueGroupQuery, sensitive: boolean) => valueGroup(knex(), hostTables(strapi), await latestRunId(knex()), filter, sensitive),
+    /** One follow-up task per customer of a card, once per card and day (card-tasks.ts). */
+    createCardTasks: (input: CardTasksInput, userId: number | null) => createCardTasks(strapi, input, userId),
 
     /** Accepts a numeric id or a Strapi documentId. */
     async customerScore(idOrDocumentId: string) {

@@ -18,6 +18,8 @@ import m204 from './204-one-job-model';
 import m304 from './304-segment-key-unique';
 import m006 from './006-status-attributes-renamed';
 import m205 from './205-export-jobs';
+import m206 from './206-value-card-tasks';
+import m207 from './207-audit-log';
 import type { Migration } from './migration';
 
 /**
@@ -25,6 +27,29 @@ import type { Migration } from './migration';
  * stored in ci_migrations and databases of earlier releases applied theirs in this order: it is
  * history. Never reorder, rename or remove an entry; append new migrations at the end.
  */
-const migrations: Migration[] = [m001, m002, m003, m004, m005, m301, m101, m201, m202, m302, m303, m110, m120, m130, m140, m203, m204, m304, m006, m205];
+const migrations: Migration[] = [
+  m001,
+  m002,
+  m003,
+  m004,
+  m005,
+  m301,
+  m101,
+  m201,
+  m202,
+  m302,
+  m303,
+  m110,
+  m120,
+  m130,
+  m140,
+  m203,
+  m204,
+  m304,
+  m006,
+  m205,
+  m206,
+  m207,
+];
 
 export default migrations;

@@ -1,0 +1,80 @@
+import type { Knex } from 'knex';
+import { bindDate, readDate } from '../db/dialect';
+import { TABLES } from '../db/tables';
+
+/** Who did it: an admin user, an API token (content-API caller) or the system (schedules, recovery). */
+export type AuditActor = { type: 'admin'; id: number } | { type: 'api'; id: number | null } | { type: 'system' };
+
+export type AuditEntry = {
+  actor: AuditActor;
+  /** The route, e.g. `PUT /segments/:id`, or a system action's name. */
+  action: string;
+  targetType?: string | null;
+  targetId?: string | null;
+  /** The HTTP status it was answered with. */
+  status?: number | null;
+  ip?: string | null;
+  userAgent?: string | null;
+  /** What was asked for (a request's body and query) and, where known, the state before it. */
+  details?: unknown;
+};
+
+/** Days an entry is kept by default (plugin config `audit.keepDays`). */
+export const AUDIT_KEEP_DAYS = 90;
+
+const clip = (text: string | null | undefined, max: number) => (text ? text.slice(0, max) : null);
+
+/**
+ * Appends an entry. The application only ever inserts here: there is no route that updates or
+ * deletes entries; the retention purge (`purgeAudit`) deletes those older than the kept days.
+ */
+export const recordAudit = async (knex: Knex, entry: AuditEntry, now = new Date()) => {
+  await knex(TABLES.auditLog).insert({
+    at: bindDate(knex, now),
+    actor_type: entry.actor.type,
+    actor_id: entry.actor.type === 'system' ? null : entry.actor.id,
+    action: clip(entry.action, 160),
+    target_type: clip(entry.targetType, 40),
+    target_id: clip(entry.targetId, 64),
+    status: entry.status ?? null,
+    ip: clip(entry.ip, 64),
+    user_agent: clip(entry.userAgent, 255),
+    details: entry.details === undefined ? null : JSON.stringify(entry.details),
+  });
+};
+
+/** Deletes entries older than `keepDays`; answers how many. */
+export const purgeAudit = async (knex: Knex, keepDays: number, now = new Date()) =>
+  Number(
+    await knex(TABLES.auditLog)
+      .where('at', '<', bindDate(knex, new Date(now.getTime() - keepDays * 86_400_000)))
+      .delete()
+  );
+
+export type AuditRow = {
+  id: number;
+  at: string | null;
+  actorType: string;
+  actorId: number | null;
+  action: string;
+  targetType: string | null;
+  targetId: string | null;
+  status: number | null;
+  ip: string | null;
+  userAgent: string | null;
+  details: unknown;
+};
+
+export const toAuditRow = (r: any): AuditRow => ({
+  id: Number(r.id),
+  at: readDate(r.at)?.toISOString() ?? null,
+  actorType: r.actor_type,
+  actorId: r.actor_id === null || r.actor_id === undefined ? null : Number(r.actor_id),
+  action: r.action,
+  targetType: r.target_type ?? null,
+  targetId: r.target_id ?? null,
+  status: r.status === null || r.status === undefined ? null : Number(r.status),
+  ip: r.ip ?? null,
+  userAgent: r.user_agent ?? null,
+  details: r.details ? JSON.parse(String(r.details)) : null,
+});
