@@ -2,7 +2,7 @@
 export const MAX_STORED_DEPTH = 64;
 
 /** Whether `value` nests deeper than `limit` (walked without recursion). */
-const deeperThan = (value: unknown, limit: number): boolean => {
+export const deeperThan = (value: unknown, limit: number): boolean => {
   const stack: Array<[unknown, number]> = [[value, 0]];
   while (stack.length) {
     const [node, depth] = stack.pop()!;
