@@ -13,7 +13,7 @@ module.exports = {
     {
       ...common,
       displayName: 'unit',
-      testMatch: ['<rootDir>/plugins/client-insights/**/*.test.ts', '<rootDir>/scripts/**/*.test.ts'],
+      testMatch: ['<rootDir>/plugins/client-insights/**/*.test.ts', '<rootDir>/scripts/**/*.test.ts', '<rootDir>/src/**/*.test.ts'],
     },
     {
       ...common,

@@ -71,7 +71,7 @@ describe('tag center endpoints', () => {
     // A segment whose current run holds Zhang and Chen (an older run held Li).
     const segment = await app.strapi
       .documents('api::segment.segment')
-      .create({ data: { name: 'Seg', key: 'seg', type: 'dynamic', rule: { '==': [1, 1] } } as any });
+      .create({ data: { name: 'Seg', key: 'seg', type: 'dynamic', rule: { '==': [{ var: 'customer.stage' }, 'signed'] } } as any });
     const knex = app.strapi.db.connection;
     await knex('ci_segment_members').insert([
       { segment_id: segment.id, run_id: 1, customer_id: ids.Li },

@@ -17,6 +17,10 @@ export const SEGMENT_STATUSES = ['active', 'inactive', 'draft'] as const;
  */
 export const JOB_STATUSES = ['queued', 'running', 'success', 'partial', 'failed', 'cancelled'] as const;
 
+/** Why a run or job did not succeed, stable for API clients (its `error` says it in words). */
+export const JOB_ERROR_CODES = ['timeout', 'cancelled', 'invalid_rule', 'refused', 'internal'] as const;
+export type JobErrorCode = (typeof JOB_ERROR_CODES)[number];
+
 /** Statuses of a job still to finish (what recovery, "one at a time" and the admin's polling look at). */
 export const ACTIVE_JOB_STATUSES = ['queued', 'running'] as const satisfies readonly (typeof JOB_STATUSES)[number][];
 export const isActiveJob = (status: string) => (ACTIVE_JOB_STATUSES as readonly string[]).includes(status);

@@ -1,9 +1,15 @@
 import type { Core } from '@strapi/strapi';
 import { ACTIONS, PLUGIN_ID } from '../../shared/permissions';
 import { auditDocumentWrites } from './core/audit/documents';
+import { UID } from './core/constants';
 import { renameStatusColumns } from './core/db/migrations/status-renames';
 import { protectSensitiveFields } from './core/security/sensitive';
 import { registerVisibility } from './core/security/visibility';
+import { useRequestIds } from './core/http/request-id';
+import { letReadOnlyTokensRead } from './core/security/read-only-tokens';
+import { guardDocumentWrites } from './core/security/validation';
+import { segmentWriteCheck } from './modules/segments/write-check';
+import { tagWriteCheck } from './modules/tags/write-check';
 
 export default async ({ strapi }: { strapi: Core.Strapi }) => {
   await strapi.service('admin::permission').actionProvider.registerMany(ACTIONS.map((a) => ({ ...a, section: 'plugins', pluginName: PLUGIN_ID })));
@@ -13,6 +19,13 @@ export default async ({ strapi }: { strapi: Core.Strapi }) => {
   await registerVisibility(strapi);
   // Before Strapi's schema sync drops the old `status` columns of the host types.
   strapi.hook('strapi::content-types.beforeSync').register(() => renameStatusColumns(strapi.db.connection));
+  // Request ids in answers and log lines (core/http/request-id.ts).
+  useRequestIds(strapi);
+  // Read-only API tokens may use the plugin's GET routes (core/security/read-only-tokens.ts).
+  letReadOnlyTokensRead(strapi);
   // Changes to segments, tags and automation rules from outside the plugin's routes, with before and after.
   auditDocumentWrites(strapi);
+  // Every write of a rule or schedule, whichever path (plugin, content manager, REST, GraphQL), is checked alike
+  // (inside the audit, so a refused attempt is seen there too).
+  guardDocumentWrites(strapi, { [UID.segment]: segmentWriteCheck(strapi), [UID.tag]: tagWriteCheck });
 };

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { EXPORT_PHASES, JOB_KINDS, JOB_STATUSES, TAG_RULE_PHASES, VALUE_JOB_PHASES } from '../enums';
+import { EXPORT_PHASES, JOB_ERROR_CODES, JOB_KINDS, JOB_STATUSES, TAG_RULE_PHASES, VALUE_JOB_PHASES } from '../enums';
 import { dataOf, endpoint, idText, isoDate, noBody } from './http';
 
 /**
@@ -18,7 +18,9 @@ export const jobSchemaOf = <P extends readonly [string, ...string[]]>(phases: P)
     progress: z.number().min(0).max(1),
     params: z.unknown(),
     result: z.unknown(),
+    /** Why it failed, in words; never SQL or server detail (logged under a reference instead). */
     error: z.string().nullable(),
+    errorCode: z.enum(JOB_ERROR_CODES).nullable(),
     /** A cancel was requested (a running job ends `cancelled` at its next check). */
     cancelRequested: z.boolean(),
     /** The admin user who started it; null for a schedule, the system or an API token. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { JOB_STATUSES, MEMBER_CHANGES, RUN_PHASES, RUN_TRIGGERS, SEGMENT_STATUSES, SEGMENT_TYPES, VISIBILITIES } from '../enums';
+import { JOB_ERROR_CODES, JOB_STATUSES, MEMBER_CHANGES, RUN_PHASES, RUN_TRIGGERS, SEGMENT_STATUSES, SEGMENT_TYPES, VISIBILITIES } from '../enums';
 import { CSV, dataOf, endpoint, exportQuery, id, isoDate, MAX_ID, noBody, noQuery, pageOf, pageQuery, paginationSchema, refParams } from './http';
 import { ruleWarningSchema } from './rules';
 
@@ -108,7 +108,9 @@ export const segmentResultSchema = z.object({
   skipped: z.number().nullable(),
   changes: z.object({ added: z.number(), removed: z.number(), kept: z.number() }).nullable(),
   statistics: z.object({ avgOrderValue: z.number().nullable(), totalRevenue: z.number(), orderCount: z.number(), churnRate: z.number().nullable() }).nullable(),
+  /** Why the run failed, in words; never SQL or server detail (logged under a reference instead). */
   error: z.string().nullable(),
+  errorCode: z.enum(JOB_ERROR_CODES).nullable(),
   scheduleSlot: z.string().nullable(),
   /** host:pid of the process that executed it. */
   node: z.string().nullable(),

@@ -1,5 +1,6 @@
 import { CSV, type Endpoint } from '../../../../shared/contracts/http';
 import { seesContact, type Viewer } from '../http/viewer';
+import { deeperThan, MAX_STORED_DEPTH } from '../security/stored-json';
 import { recordAudit, type AuditActor } from './log';
 
 /** The largest request detail kept per entry (characters of JSON); longer ones are cut and marked. */
@@ -15,7 +16,8 @@ const actorOf = (ctx: any, viewer: Viewer): AuditActor =>
 const detailsOf = (input: { params?: unknown; query?: unknown; body?: unknown }) => {
   const details = { params: input.params ?? null, query: input.query ?? null, body: input.body ?? null };
   const text = JSON.stringify(details);
-  return text.length <= MAX_DETAILS ? details : { truncated: true, head: text.slice(0, MAX_DETAILS) };
+  // A hostile body nested thousands of levels is kept as text: as JSON it would overflow the stack of whoever reads the log.
+  return text.length <= MAX_DETAILS && !deeperThan(details, MAX_STORED_DEPTH) ? details : { truncated: true, head: text.slice(0, MAX_DETAILS) };
 };
 
 /**

@@ -2,6 +2,7 @@ import type { ZodTypeAny } from 'zod';
 import type { Endpoint, Parsed } from '../../../../shared/contracts/http';
 import { pointer, type FieldError } from '../../../../shared/errors';
 import { ApiError, zodErrors } from './errors';
+import { badText } from './text';
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -15,8 +16,12 @@ export const bodyOf = (ctx: any, wrapped = false): unknown => {
  * Path parameters, query and body parsed with the endpoint's schemas. Every problem is collected
  * (pointers into the part at fault: `/id`, `/pageSize`, `/rule/and/0`) and answered as one 400.
  * An endpoint that declares no query takes none: parameters sent anyway are refused, not ignored.
+ * Text holding a NUL character or a lone surrogate is refused anywhere in the request.
  */
 export const readRequest = <E extends Endpoint>(ctx: any, endpoint: E): Parsed<E> => {
+  // Text no database can store (NUL, lone surrogates) is refused for every route before its schema runs.
+  const unstorable = [...badText(ctx.params ?? {}), ...badText(ctx.query ?? {}), ...badText(bodyOf(ctx, endpoint.wrappedBody))];
+  if (unstorable.length) throw ApiError.invalid(unstorable);
   const errors: FieldError[] = [];
   const parse = (schema: ZodTypeAny | undefined, value: unknown) => {
     if (!schema) return undefined;

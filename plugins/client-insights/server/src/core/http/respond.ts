@@ -1,5 +1,6 @@
 import { ZodError } from 'zod';
 import { CSV, responseProblems, type Endpoint, type Parsed, type ResponseOf } from '../../../../shared/contracts/http';
+import { pointer } from '../../../../shared/errors';
 import { ApiError, zodErrors } from './errors';
 import { markAudited } from '../audit/documents';
 import { auditRequest } from '../audit/requests';
@@ -15,6 +16,13 @@ const CHECK_RESPONSES = process.env.NODE_ENV === 'test';
 const asApiError = (error: unknown): ApiError | null => {
   if (error instanceof ApiError) return error;
   if (error instanceof ZodError) return ApiError.invalid(zodErrors(error));
+  // Strapi's own ValidationError (e.g. the rule check on every document write, core/security).
+  const strapiError = error as { name?: string; message?: string; details?: { errors?: Array<{ path?: unknown; message?: string }> } };
+  if (strapiError?.name === 'ValidationError' && Array.isArray(strapiError.details?.errors)) {
+    return ApiError.invalid(
+      strapiError.details.errors.map((e) => ({ path: Array.isArray(e.path) ? pointer(e.path) : '', message: e.message ?? strapiError.message ?? 'invalid' }))
+    );
+  }
   return null;
 };
 

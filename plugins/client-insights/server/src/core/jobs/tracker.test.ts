@@ -135,9 +135,20 @@ describe('one job model on ci_jobs', () => {
       expect(batches).toBe(3);
       expect((await tracker.get(id))!.status).toBe('cancelled');
 
-      const failing = await tracker.create('tags.rule');
-      await expect(tracker.run(failing, async () => Promise.reject(new Error('disk full')))).rejects.toThrow('disk full');
-      expect(await tracker.get(failing)).toMatchObject({ status: 'failed', error: 'disk full' });
+      // The reader gets a code and a reference; the detail (it could be SQL) goes to the log only.
+      const logged: string[] = [];
+      const logging = createJobTracker(knex, { error: (msg: string) => void logged.push(msg) });
+      const failing = await logging.create('tags.rule');
+      await expect(logging.run(failing, async () => Promise.reject(new Error('disk full')))).rejects.toThrow('disk full');
+      const failed = (await logging.get(failing))!;
+      expect(failed).toMatchObject({
+        status: 'failed',
+        errorCode: 'internal',
+        error: expect.stringMatching(/^an internal error stopped it; .* reference [0-9a-f-]{36}$/),
+      });
+      expect(failed.error).not.toContain('disk full');
+      const reference = /reference ([0-9a-f-]{36})/.exec(failed.error!)![1];
+      expect(logged.some((line) => line.includes(reference) && line.includes('disk full'))).toBe(true);
       expect(new JobCancelledError(null).message).toBe('cancelled');
     });
   });

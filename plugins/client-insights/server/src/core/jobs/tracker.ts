@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import { bindDate, readDate } from '../db/dialect';
 import { TABLES } from '../db/tables';
 import type { JobKind } from '../../../../shared/enums';
+import { readFailure, recordedFailure } from './failure';
 import { ACTIVE_STATUSES, clampProgress, isCancellation, JobCancelledError, type JobStatus } from './status';
 
 /**
@@ -52,7 +53,7 @@ export const createJobTracker = (knex: Knex, log: { error(msg: string): void } =
     progress: clampProgress(Number(row.progress)),
     params: parse(row.params),
     result: parse(row.result),
-    error: row.error ?? null,
+    ...readFailure(row.error),
     cancelRequested: row.cancel_requested_at !== null && row.cancel_requested_at !== undefined,
     requestedBy: row.requested_by === null || row.requested_by === undefined ? null : Number(row.requested_by),
     createdAt: readDate(row.created_at),
@@ -123,7 +124,7 @@ export const createJobTracker = (knex: Knex, log: { error(msg: string): void } =
       const cancelled = isCancellation(error);
       await knex(TABLE)
         .where({ id })
-        .update({ status: cancelled ? 'cancelled' : 'failed', error: (error as Error).message ?? String(error), finished_at: now() })
+        .update({ status: cancelled ? 'cancelled' : 'failed', error: recordedFailure(error, log, `job #${id}`), finished_at: now() })
         .catch(() => undefined);
       if (cancelled) return null;
       throw error;
@@ -153,7 +154,9 @@ export const createJobTracker = (knex: Knex, log: { error(msg: string): void } =
       if (beat && Date.now() - beat.getTime() <= staleAfterMs) {
         alive = alive ?? job;
       } else {
-        await knex(TABLE).where({ id: job.id }).update({ status: 'failed', error: 'abandoned: no heartbeat (process stopped)', finished_at: now() });
+        await knex(TABLE)
+          .where({ id: job.id })
+          .update({ status: 'failed', error: 'internal: abandoned, no heartbeat (its process stopped)', finished_at: now() });
       }
     }
     return alive;

@@ -40,6 +40,8 @@ export type PreviewInput = {
    * satisfy, exactly as a run materialises the child. Warnings still analyse `rule` alone.
    */
   within?: PreviewScope & { rules: unknown[] };
+  /** Bounds the preview statement (the database cancels it; core/db/dialect withStatementTimeout). */
+  timeoutMs?: number;
 };
 
 /**
@@ -134,7 +136,7 @@ export const previewRule = async (knex: Knex, input: PreviewInput): Promise<Prev
   const { strategy } = choice;
   // The preview and the total side by side, each in its own connection and transaction.
   const [agg, totalRow] = await Promise.all([
-    wholeTableStatement(knex, (trx) => evaluate(trx, rule, now, size, choice), { strategy }),
+    wholeTableStatement(knex, (trx) => evaluate(trx, rule, now, size, choice), { strategy, timeoutMs: input.timeoutMs }),
     knex(H.customers).count({ n: '*' }).first(),
   ]);
   const total = Number(totalRow?.n ?? 0);

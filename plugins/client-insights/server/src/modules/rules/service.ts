@@ -3,6 +3,7 @@ import { UID } from '../../core/constants';
 import { ApiError } from '../../core/http/errors';
 import type { Viewer } from '../../core/http/viewer';
 import { visibleTo } from '../../core/security/visibility';
+import { storedJson } from '../../core/security/stored-json';
 import { analyseRule, duplicateWarnings, type SegmentRef } from './analyse';
 import { referencedSegmentKeys, referencedTagSlugs } from './compile';
 import type { RuleWarning } from './types';
@@ -41,7 +42,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     const segments = (await visibleSegments(viewer)) as SegmentRef[];
     return duplicateWarnings(
       rule,
-      segments.filter((s) => s.id !== excludeSegmentId)
+      segments.filter((s) => s.id !== excludeSegmentId).map((s) => ({ ...s, rule: storedJson(s.rule) }))
     );
   };
 

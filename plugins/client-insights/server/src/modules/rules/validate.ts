@@ -337,6 +337,23 @@ export const validateRule = (rule: unknown, options: ParseOptions = {}): Validat
   return result.ok ? { valid: true, errors: [] } : { valid: false, errors: result.errors };
 };
 
+/**
+ * A stored rule's problems under `/rule` (none for no rule): what every write path checks
+ * (core/security/validation.ts). JSON text, as some paths store it, is read as its JSON.
+ */
+export const storedRuleProblems = (rule: unknown): RuleError[] => {
+  if (rule === null || rule === undefined) return [];
+  let value = rule;
+  if (typeof rule === 'string') {
+    try {
+      value = JSON.parse(rule);
+    } catch {
+      return [{ path: '/rule', message: 'a rule must be JSON-Logic' }];
+    }
+  }
+  return validateRule(value).errors.map((e) => ({ ...e, path: `/rule${e.path}` }));
+};
+
 /** Parses or throws a RuleValidationError (for callers that validated already). */
 export class RuleValidationError extends Error {
   constructor(public errors: RuleError[]) {

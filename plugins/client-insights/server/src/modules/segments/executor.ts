@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { recordedFailure } from '../../core/jobs/failure';
 import { besideTransaction, isStatementTimeout, isTransientError, withLock } from '../../core/db/dialect';
 import type { EventBus } from '../../core/events/bus';
 import { isCancellation, JobCancelledError } from '../../core/jobs/status';
@@ -70,7 +71,7 @@ export const createExecutor = (deps: ExecutorDeps) => {
     if (!row) throw new Error(`run ${runId} disappeared`);
     if (row.status !== 'queued' && row.status !== 'running') return toResult(row);
     if (row.cancel_requested_at !== null && row.cancel_requested_at !== undefined) {
-      await markFailed(knex, runId, new JobCancelledError(row.phase).message, null, 'cancelled');
+      await markFailed(knex, runId, `cancelled: ${new JobCancelledError(row.phase).message}`, null, 'cancelled');
       return toResult(await getRun(knex, runId));
     }
     const segments = await deps.loadSegments();
@@ -78,7 +79,7 @@ export const createExecutor = (deps: ExecutorDeps) => {
     const segment = byId.get(Number(row.segment_id));
     const startedAt = new Date();
     if (!segment) {
-      await markFailed(knex, runId, 'segment no longer exists', null);
+      await markFailed(knex, runId, 'refused: the segment no longer exists', null);
       return toResult(await getRun(knex, runId));
     }
     const { timeoutMs, retries, retryBaseMs, retainRuns } = deps.config();
@@ -126,15 +127,12 @@ export const createExecutor = (deps: ExecutorDeps) => {
     } catch (error) {
       if (isCancellation(error)) {
         deps.log.info(`[client-insights] segment ${segment.key} run ${runId} ${error.message}; the previous membership is unchanged`);
-        await markFailed(knex, runId, error.message, startedAt, 'cancelled');
+        await markFailed(knex, runId, `cancelled: ${error.message}`, startedAt, 'cancelled');
         return toResult(await getRun(knex, runId));
       }
-      const message =
-        error instanceof RunTimeoutError
-          ? error.message
-          : isStatementTimeout(error)
-            ? new RunTimeoutError(timeoutMs, phase).message
-            : `failed during phase "${phase}": ${(error as Error).message}`;
+      // Readers get a code and words; SQL and stack go to the log only (core/jobs/failure.ts).
+      const failure = isStatementTimeout(error) ? new RunTimeoutError(timeoutMs, phase) : error;
+      const message = recordedFailure(failure, deps.log, `segment ${segment.key} run ${runId}`, `during phase "${phase}": `);
       deps.log.error(`[client-insights] segment ${segment.key} run ${runId} ${message}`);
       await markFailed(knex, runId, message, startedAt);
       return toResult(await getRun(knex, runId));

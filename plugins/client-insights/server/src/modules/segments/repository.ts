@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { readDate } from '../../core/db/dialect';
+import { storedJson } from '../../core/security/stored-json';
 import type { Rule } from '../rules/types';
 import { TABLES, type HostTables } from '../../core/db/tables';
 import { recomputePrimary } from './priority';
@@ -24,15 +25,6 @@ export type SegmentRow = {
   lastCalculatedAt: Date | null;
 };
 
-const parseJson = (value: unknown): unknown => {
-  if (typeof value !== 'string') return value ?? null;
-  try {
-    return JSON.parse(value);
-  } catch {
-    return value;
-  }
-};
-
 const toRow = (r: any): SegmentRow => ({
   id: Number(r.id),
   documentId: r.document_id,
@@ -40,7 +32,7 @@ const toRow = (r: any): SegmentRow => ({
   name: r.name,
   description: r.description ?? null,
   type: r.type === 'static' ? 'static' : 'dynamic',
-  rule: parseJson(r.rule),
+  rule: storedJson(r.rule),
   status: r.segment_status,
   priority: r.priority === null || r.priority === undefined ? 100 : Number(r.priority),
   parentId: r.parent_id === null || r.parent_id === undefined ? null : Number(r.parent_id),

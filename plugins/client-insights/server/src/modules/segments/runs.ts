@@ -2,6 +2,7 @@ import crypto from 'crypto';
 import os from 'os';
 import type { Knex } from 'knex';
 import { bindDate, isUniqueViolation, readDate } from '../../core/db/dialect';
+import { readFailure } from '../../core/jobs/failure';
 import { ACTIVE_STATUSES, clampProgress } from '../../core/jobs/status';
 import type { SegmentResult } from '../../../../shared/contracts/segments';
 import type { MaterialiseOutcome, Phase } from './materialise';
@@ -47,7 +48,7 @@ export const toResult = (r: any): SegmentResult => ({
           orderCount: Number(r.order_count),
           churnRate: numOrNull(r.churn_rate),
         },
-  error: r.error ?? null,
+  ...readFailure(r.error),
   scheduleSlot: r.schedule_slot ?? null,
   node: r.node ?? null,
 });

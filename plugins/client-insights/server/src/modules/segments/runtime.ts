@@ -1,3 +1,4 @@
+import { securityConfig } from '../../core/security/config';
 import { TABLES } from '../../core/db/tables';
 import { getService } from '../../get-service';
 import { createChangeQueue, recordPendingChanges, reevaluateCustomers } from './change-trigger';
@@ -99,10 +100,14 @@ export const createRuntime = ({ strapi, knex, tables, config, loadSegments, log 
 
     async start() {
       const scheduler = getService(strapi, 'scheduler');
-      syncSchedules = createScheduleSync(scheduler, async (segmentId, tick) => {
-        // Only records and starts the run: the job lock is released at once, the run holds its own.
-        await executor().execute(segmentId, { trigger: 'schedule', wait: false, scheduleSlot: scheduleSlot(tick) });
-      });
+      syncSchedules = createScheduleSync(
+        scheduler,
+        async (segmentId, tick) => {
+          // Only records and starts the run: the job lock is released at once, the run holds its own.
+          await executor().execute(segmentId, { trigger: 'schedule', wait: false, scheduleSlot: scheduleSlot(tick) });
+        },
+        () => securityConfig(strapi).minScheduleMinutes
+      );
       await resync();
       scheduler.schedule({ name: 'segments:recover', cron: '* * * * *', run: async () => void (await executor().recover()) });
       scheduler.schedule({ name: 'segments:pending-changes', cron: '* * * * *', run: () => changes.flush() });

@@ -17,6 +17,7 @@ import { createRuntime } from './runtime';
 import { resolveSchedule } from './schedule';
 import type { CreateSegmentInput, UpdateSegmentInput } from '../../../../shared/contracts/segments';
 import { ApiError, prefixed } from '../../core/http/errors';
+import { securityConfig } from '../../core/security/config';
 import type { Viewer } from './visibility';
 
 /**
@@ -64,7 +65,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   const scheduleOf = (type: string, schedule: string | null | undefined, timezone: string | undefined) => {
     if (schedule === undefined || schedule === null) return { schedule_cron: null as string | null, schedule_timezone: timezone ?? 'UTC' };
     if (type === 'static') throw ApiError.invalid([{ path: '/schedule', message: 'static segments keep their frozen membership and cannot be scheduled' }]);
-    const resolved = resolveSchedule(schedule, timezone ?? 'UTC');
+    const resolved = resolveSchedule(schedule, timezone ?? 'UTC', securityConfig(strapi).minScheduleMinutes);
     if ('error' in resolved)
       throw ApiError.invalid([{ path: timezone && /time zone/.test(resolved.error) ? '/timezone' : '/schedule', message: resolved.error }]);
     return { schedule_cron: resolved.cron, schedule_timezone: timezone ?? 'UTC' };
@@ -83,6 +84,16 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     ...readModels,
     /** Every segment and those the viewer may see (other modules name only the latter). */
     visibleSegments: access.visibleSegments,
+
+    /** Refuses a rule naming, by in_segment, a segment the viewer cannot see or that does not exist (as create does). */
+    async checkSegmentReferences(viewer: Viewer, rule: unknown) {
+      const keys = ruleEngine().referencedSegmentKeys(rule);
+      if (!keys.length) return;
+      const { visible } = await access.visibleSegments(viewer);
+      const known = new Set(visible.map((s) => s.key));
+      const unknown = keys.filter((k) => !known.has(k));
+      if (unknown.length) throw ApiError.invalid(unknown.map((key) => ({ path: '/rule', message: `in_segment refers to unknown segment "${key}"` })));
+    },
 
     async create(viewer: Viewer, input: CreateSegmentInput) {
       validateRule(input.rule);

@@ -6,30 +6,24 @@ import { hostTables, TABLES } from '../../core/db/tables';
 import type { EventPayloads } from '../../core/events/types';
 import { createJobTracker, type JobContext } from '../../core/jobs/tracker';
 import { getService } from '../../get-service';
-import { matchQuery } from '../rules/compile';
+import { matchQuery, referencedTagSlugs } from '../rules/compile';
 import { validateRule } from '../rules/validate';
 import type { z } from 'zod';
 import type { bulkTagSchema, createTagSchema, RuleRun, updateTagSchema } from '../../../../shared/contracts/tags';
 import { keyFromName } from '../../../../shared/keys';
 import { ApiError, prefixed } from '../../core/http/errors';
+import { storedJson } from '../../core/security/stored-json';
 import type { Viewer } from '../../core/http/viewer';
 import { visibleTo } from '../../core/security/visibility';
 
+/** A stored rule (text or JSON), null when unreadable; too deep a one becomes a marker no reader accepts (core/security). */
 const parseJson = (v: unknown) => {
-  if (typeof v !== 'string') return v ?? null;
-  try {
-    return JSON.parse(v);
-  } catch {
-    return null;
-  }
+  const value = storedJson(v);
+  return typeof value === 'string' ? null : value;
 };
 
-/** Whether a rule contains {"has_tag": [slug]} anywhere. */
-const usesTag = (rule: unknown, slug: string): boolean => {
-  if (Array.isArray(rule)) return rule.some((r) => usesTag(r, slug));
-  if (!rule || typeof rule !== 'object') return false;
-  return Object.entries(rule).some(([op, args]) => (op === 'has_tag' && Array.isArray(args) && args[0] === slug) || usesTag(args, slug));
-};
+/** Whether a rule contains {"has_tag": [slug]} (depth-bounded: a stored rule nested 2,500 levels cannot overflow the stack). */
+const usesTag = (rule: unknown, slug: string): boolean => referencedTagSlugs(rule).includes(slug);
 
 /** "Counts" assignments: unexpired ones. */
 const live = (knex: Knex, alias: string, now: Date) => knex.raw(`(${alias}.expires_at is null or ${alias}.expires_at > ?)`, [bindDate(knex, now)]);
@@ -329,8 +323,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       return { customerId, tagId, expiresAt: expires === null ? null : readDate(expires)?.toISOString() };
     },
 
+    /** 404 for a customer or tag that does not exist (or a tag the caller may not see); removing a tag the customer does not have removes 0. */
     async unassign(viewer: Viewer, customerId: number, tagId: number) {
       await getRow(viewer, tagId);
+      if (!(await knex()(customerTable()).where({ id: customerId }).first('id'))) throw ApiError.notFound(`customer ${customerId} not found`);
       return changing(async (trx) => {
         const removed = Number(await trx(TABLES.customerTags).where({ customer_id: customerId, tag_id: tagId }).delete());
         return { result: { removed }, changes: [{ tagId, customerIds: [customerId], added: 0, removed }] };

@@ -4,7 +4,13 @@ type DbError = { code?: string; errno?: number; message?: string };
 /** True when `error` is a statement cancelled by `setStatementTimeout` (transactions.ts). */
 export const isStatementTimeout = (error: unknown): boolean => {
   const e = error as DbError;
-  return e?.code === '57014' || e?.errno === 1969 || /max_statement_time|statement timeout/i.test(e?.message ?? '');
+  return (
+    e?.code === '57014' ||
+    e?.errno === 1969 ||
+    e?.errno === 3024 ||
+    (error as Error)?.name === 'StatementTimeoutError' ||
+    /max_statement_time|statement timeout/i.test(e?.message ?? '')
+  );
 };
 
 /** True when `error` is a unique-constraint violation (PostgreSQL, MySQL/MariaDB or SQLite). */

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { dialectOf, type Dialect } from './client';
+import { withStatementTimeout } from './transactions';
 
 /** Gives one transaction's big grouped queries memory to hash in (PostgreSQL `work_mem`, default 4 MB). */
 export const allowBigAggregates = async (trx: Knex, megabytes = 256): Promise<void> => {
@@ -7,7 +8,7 @@ export const allowBigAggregates = async (trx: Knex, megabytes = 256): Promise<vo
 };
 
 /** The rule compiler's strategy (rules/compile.ts) a whole-table statement was built with. */
-type WholeTableOptions = { strategy?: 'join' | 'probe' };
+type WholeTableOptions = { strategy?: 'join' | 'probe'; timeoutMs?: number };
 
 /**
  * Tunes the current transaction for statements over every customer (previews, segment runs):
@@ -35,7 +36,7 @@ export const tuneForWholeTable = async (trx: Knex.Transaction, { strategy = 'joi
 export const wholeTableStatement = async <T>(knex: Knex, fn: (trx: Knex.Transaction) => Promise<T>, options: WholeTableOptions = {}): Promise<T> =>
   knex.transaction(async (trx) => {
     await tuneForWholeTable(trx, options);
-    return fn(trx);
+    return options.timeoutMs ? withStatementTimeout(trx, options.timeoutMs, () => fn(trx)) : fn(trx);
   });
 
 /**
