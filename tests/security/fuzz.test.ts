@@ -100,7 +100,9 @@ const hostileBody = (random: () => number): string => {
   if (shape === 0) return `{"${field}":${hostile()}}`;
   if (shape === 1) return `{"data":{"${field}":${hostile()},"name":${pick(random, HOSTILE_TEXT)}}}`;
   if (shape === 2) return `{"rule":{"in":[{"var":"customer.region"},[${pick(random, HOSTILE_TEXT)}]]},"name":${pick(random, HOSTILE_TEXT)}}`;
-  return hostile();
+  // A whole body of `{}` is no attack (a route without a body takes it): the next wrong type instead.
+  const whole = hostile();
+  return whole === '{}' ? 'null' : whole;
 };
 
 type Sent = { method: string; url: string; body?: string; as: PluginRoute['as'] };
