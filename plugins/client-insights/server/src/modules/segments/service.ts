@@ -85,16 +85,6 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     /** Every segment and those the viewer may see (other modules name only the latter). */
     visibleSegments: access.visibleSegments,
 
-    /** Refuses a rule naming, by in_segment, a segment the viewer cannot see or that does not exist (as create does). */
-    async checkSegmentReferences(viewer: Viewer, rule: unknown) {
-      const keys = ruleEngine().referencedSegmentKeys(rule);
-      if (!keys.length) return;
-      const { visible } = await access.visibleSegments(viewer);
-      const known = new Set(visible.map((s) => s.key));
-      const unknown = keys.filter((k) => !known.has(k));
-      if (unknown.length) throw ApiError.invalid(unknown.map((key) => ({ path: '/rule', message: `in_segment refers to unknown segment "${key}"` })));
-    },
-
     async create(viewer: Viewer, input: CreateSegmentInput) {
       validateRule(input.rule);
       await getService(strapi, 'rules').refuseUnseen(viewer, input.rule);
