@@ -67,4 +67,38 @@ onPostgres('crash safety (PostgreSQL)', () => {
     const clean = await segmentsService(app.strapi).executor().execute(segment.id, { trigger: 'manual' });
     expect(clean).toMatchObject({ status: 'success', customerCount: expected.length, changes: { added: 0, removed: 0, kept: expected.length } });
   });
+
+  it('lets a run in progress finish when its node is stopped (SIGTERM): nothing left for recovery', async () => {
+    const knex = app.strapi.db.connection;
+    const segment = await segmentsService(app.strapi).create(
+      { kind: 'api' },
+      {
+        name: 'Graceful',
+        rule: { '==': [{ var: 'customer.region' }, 'Beijing'] },
+        type: 'dynamic',
+        status: 'active',
+        priority: 100,
+        visibility: 'global',
+        execute: false,
+      }
+    );
+    const blocker = app.db.connect();
+    const trx = await blocker.transaction();
+    await trx.raw('lock table ci_segment_events in access exclusive mode');
+    const node = await startNode(app, { NODE_ACTION: 'execute', SEGMENT_ID: String(segment.id) });
+    const run = await waitFor(
+      () => knex('ci_segment_runs').where({ segment_id: segment.id, status: 'running', phase: 'swapping' }).first(),
+      'the child to reach the swap'
+    );
+    node.child.kill('SIGTERM');
+    // The node is shutting down but waits for its run; release the table only after a while.
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(node.child.exitCode).toBeNull();
+    await trx.commit();
+    await blocker.destroy();
+    await node.exited;
+    const finished = await knex('ci_segment_runs').where('id', run.id).first();
+    expect(finished).toMatchObject({ status: 'success', attempts: 1 });
+    expect(await segmentsService(app.strapi).recover()).toEqual([]);
+  });
 });

@@ -2,7 +2,7 @@ import { hostname } from 'os';
 import { dbClient } from '../helpers/databases';
 import { startStrapi, type TestApp } from '../helpers/strapi';
 import { createCustomers, segmentsService, stage } from './helpers';
-import { startNode } from './nodes';
+import { startNode, waitFor } from './nodes';
 
 /**
  * Two Strapi processes on one database both schedule the same segment; every tick must run once
@@ -42,7 +42,11 @@ onServer(`scheduled runs across two nodes (${dbClient()})`, () => {
     node.child.kill('SIGTERM');
     await node.exited;
     await service.update({ kind: 'api' }, segment.id, { schedule: null });
-    await new Promise((r) => setTimeout(r, 1_500)); // let a run started by the last tick finish
+    // Let runs started or queued by the last ticks finish (under load they can trail the ticks).
+    await waitFor(
+      async () => !(await knex('ci_segment_runs').where({ segment_id: segment.id }).whereIn('status', ['queued', 'running']).first()),
+      'the last runs to finish'
+    );
 
     const runs = await knex('ci_segment_runs')
       .where({ segment_id: segment.id, trigger: 'schedule' })
@@ -53,7 +57,7 @@ onServer(`scheduled runs across two nodes (${dbClient()})`, () => {
     const slots = runs.map((r: any) => r.schedule_slot);
     expect(new Set(slots).size).toBe(slots.length);
     for (const slot of slots) expect(new Date(slot).getUTCSeconds() % 2).toBe(0);
-    expect(runs.every((r: any) => r.status === 'success')).toBe(true);
+    expect(runs.filter((r: any) => r.status !== 'success')).toEqual([]);
     const ownNode = `${hostname()}:${process.pid}`;
     const late = runs.filter((r: any) => new Date(r.schedule_slot) >= alone);
     expect(late.length).toBeGreaterThanOrEqual(2);

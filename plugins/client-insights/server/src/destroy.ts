@@ -2,6 +2,7 @@ import type { Core } from '@strapi/strapi';
 import { getService } from './get-service';
 
 export default async ({ strapi }: { strapi: Core.Strapi }) => {
-  getService(strapi, 'segments').stop();
+  // No new ticks first; then runs in progress finish before Strapi closes the database.
   getService(strapi, 'scheduler').stop();
+  await getService(strapi, 'segments').stop();
 };

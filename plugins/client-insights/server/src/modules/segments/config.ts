@@ -19,6 +19,8 @@ export type SegmentsConfig = {
   changeDebounceMs: number;
   /** How often each node reloads segment schedules and looks for interrupted runs. */
   syncIntervalMs: number;
+  /** On shutdown, runs in progress get this long to finish before the process stops (else recovery redoes them). */
+  shutdownGraceMs: number;
 };
 
 export const DEFAULTS: SegmentsConfig = {
@@ -29,6 +31,7 @@ export const DEFAULTS: SegmentsConfig = {
   maxConcurrent: 3,
   changeDebounceMs: 500,
   syncIntervalMs: 60_000,
+  shutdownGraceMs: 30_000,
 };
 
 export const segmentsConfig = (strapi: Core.Strapi): SegmentsConfig => ({

@@ -64,6 +64,8 @@ const announcement = (segmentId: number, runId: number, { added, removed }: Mate
 export const createExecutor = (deps: ExecutorDeps) => {
   const { knex } = deps;
   const limit = createSemaphore(() => deps.config().maxConcurrent);
+  /** Executions started by this process and not settled yet (a shutdown lets them finish). */
+  const inFlight = new Set<Promise<unknown>>();
 
   /** Executes run `runId` if it is still queued or running; we hold the segment's lock here. */
   const runLocked = async (runId: number): Promise<SegmentResult> => {
@@ -157,13 +159,34 @@ export const createExecutor = (deps: ExecutorDeps) => {
   };
 
   /** Null when `wait` is false and another node or task holds the segment. */
-  const process = (runId: number, segmentId: number, wait: boolean) =>
-    limit(async () => {
+  const process = (runId: number, segmentId: number, wait: boolean) => {
+    const job = limit(async () => {
       const outcome = await withLock(knex, segmentLockName(segmentId), () => runLocked(runId), { wait });
       return outcome.acquired ? outcome.result : null;
     });
+    inFlight.add(job);
+    const settled = () => inFlight.delete(job);
+    job.then(settled, settled);
+    return job;
+  };
 
   return {
+    /**
+     * Waits, at most `graceMs`, for the executions this process started: a graceful stop then
+     * leaves no run for recovery to redo. Whether they settled comes back.
+     */
+    async drain(graceMs: number): Promise<boolean> {
+      if (inFlight.size === 0) return true;
+      let timer: NodeJS.Timeout | undefined;
+      const expired = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), graceMs)));
+      const settled = Promise.allSettled([...inFlight]).then(() => true as const);
+      try {
+        return await Promise.race([settled, expired]);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+
     /**
      * Queues a run of `segment` and executes it. With `wait` the finished result comes back;
      * otherwise the queued record (poll it for phase and progress). Null when `scheduleSlot` was

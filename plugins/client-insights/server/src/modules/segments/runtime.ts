@@ -121,12 +121,17 @@ export const createRuntime = ({ strapi, knex, tables, config, loadSegments, log 
         .catch((e) => log.error(`[client-insights] recovering segment runs failed: ${e.message}`));
     },
 
-    stop() {
+    /** Stops the timers and listeners, then lets runs in progress finish (bounded by `shutdownGraceMs`). */
+    async stop() {
       if (interval) clearInterval(interval);
       interval = null;
       changes.stop();
       unsubscribe.forEach((off) => off());
       unsubscribe = [];
+      const graceMs = config().shutdownGraceMs;
+      if (executorCache && !(await executorCache.drain(graceMs))) {
+        log.warn(`[client-insights] segment runs still in progress after ${graceMs} ms at shutdown; recovery redoes them on the next start`);
+      }
     },
   };
 };
