@@ -16,16 +16,16 @@
  */
 import fs from 'fs';
 import path from 'path';
-import knexFactory, { type Knex } from 'knex';
+import type { Knex } from 'knex';
 import { migrate } from '../plugins/client-insights/server/src/core/db/migrate';
 import { compileEvaluator } from '../plugins/client-insights/server/src/modules/rules/evaluate';
 import { loadFactsMany } from '../plugins/client-insights/server/src/modules/rules/facts';
 import { reevaluateCustomers } from '../plugins/client-insights/server/src/modules/segments/change-trigger';
 import { DEFAULTS } from '../plugins/client-insights/server/src/modules/segments/config';
 import { createExecutor } from '../plugins/client-insights/server/src/modules/segments/executor';
-import type { SegmentRow } from '../plugins/client-insights/server/src/modules/segments/repository';
 import { ruleEngine } from '../plugins/client-insights/server/src/modules/segments/rule-engine';
 import { HOST_TABLES, TABLES } from '../plugins/client-insights/server/src/core/db/tables';
+import { benchSegment as segment, connect, databaseOf, fmt, median, ms, p95 } from './kit';
 
 const ROOT = path.resolve(__dirname, '..');
 const BASE_ID = 1_900_000_000;
@@ -65,46 +65,6 @@ const OTHER_RULES = [
   RULE_10,
 ];
 
-const segment = (id: number, rule: unknown): SegmentRow => ({
-  id,
-  documentId: `bench-${id}`,
-  key: `bench-${id}`,
-  name: `bench ${id}`,
-  description: null,
-  type: 'dynamic',
-  rule,
-  status: 'active',
-  priority: 100,
-  parentId: null,
-  ownerId: null,
-  visibility: 'team',
-  scheduleCron: null,
-  scheduleTimezone: null,
-  memberCount: 0,
-  lastCalculatedAt: null,
-});
-
-const ms = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e6;
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const p95 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * 0.95))];
-const fmt = (x: number | null) => (x === null ? 'n/a' : x >= 10_000 ? `${(x / 1000).toFixed(1)} s` : `${x.toFixed(x < 10 ? 2 : 0)} ms`);
-
-const connect = (): Knex => {
-  const client = process.env.DATABASE_CLIENT ?? 'postgres';
-  if (client !== 'postgres') throw new Error('bench:materialise runs on PostgreSQL (DATABASE_CLIENT=postgres)');
-  return knexFactory({
-    client: 'pg',
-    connection: {
-      host: process.env.DATABASE_HOST ?? '127.0.0.1',
-      port: Number(process.env.DATABASE_PORT ?? 5432),
-      database: process.env.DATABASE_NAME ?? 'ci_bench_100k',
-      user: process.env.DATABASE_USERNAME ?? 'postgres',
-      password: process.env.DATABASE_PASSWORD ?? '',
-    },
-    pool: { min: 0, max: 12 },
-  });
-};
-
 const naive = async (knex: Knex, rule: unknown, segmentId: number, total: number, budgetMs: number, now: Date) => {
   const evaluate = compileEvaluator(rule);
   const started = process.hrtime.bigint();
@@ -133,8 +93,8 @@ const naive = async (knex: Knex, rule: unknown, segmentId: number, total: number
 };
 
 const main = async () => {
-  const knex = connect();
-  const database = String((knex.client as any).config.connection.database);
+  const knex = connect('bench:materialise');
+  const database = databaseOf(knex);
   const budgetMs = Number(process.env.NAIVE_BUDGET_S ?? 120) * 1000;
   let peakRss = process.memoryUsage().rss;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 20);

@@ -1,5 +1,7 @@
 import { ACTIONS } from '../../plugins/client-insights/shared/permissions';
 import { adminSession, apiToken, startStrapi, type TestApp } from '../helpers/strapi';
+import { HOST_TABLES } from '../../plugins/client-insights/server/src/core/db/tables';
+import { recomputePrimary } from '../../plugins/client-insights/server/src/modules/segments/priority';
 import { client, createCustomers, currentMembers, region, segmentsService, sorted, stage } from './helpers';
 
 /** Priority, hierarchy, visibility, concurrency and the data-change trigger. */
@@ -39,6 +41,12 @@ describe('segment structure', () => {
       [ids[3]]: beijing.key,
       [ids[4]]: tie.key,
     });
+    // What the runs stored (by customer id, ranked in Node) equals the whole-table SQL ranking.
+    const knex = app.strapi.db.connection;
+    const stored = () => knex('ci_customer_primary_segment').orderBy('customer_id').select('customer_id', 'segment_id', 'priority');
+    const byRuns = await stored();
+    await recomputePrimary(knex, HOST_TABLES, 'all');
+    expect(await stored()).toEqual(byRuns);
     // Changing a priority recomputes the stored primary segments.
     await call('PUT', `/api/segments/rules/${tie.id}`, { priority: 1 });
     const after = await app.strapi.db.connection('ci_customer_primary_segment').where('customer_id', ids[2]).first();

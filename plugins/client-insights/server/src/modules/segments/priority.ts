@@ -6,7 +6,8 @@ import { TABLES, type HostTables } from '../../core/db/tables';
 /**
  * Each customer's primary segment: among the active segments whose current membership holds the
  * customer, the lowest priority number wins; ties go to the lowest segment id (deterministic).
- * Stored in ci_customer_primary_segment; recomputed in SQL for the customers a change touched.
+ * Stored in ci_customer_primary_segment; recomputed for the customers a change touched: in one
+ * SQL statement for a whole segment or table, by customer id lists for a run's changes.
  */
 export type PrimaryScope = 'all' | { runId: number } | { customerIds: number[] } | { segmentId: number };
 
@@ -14,6 +15,42 @@ const scopeQuery = (knex: Knex, scope: Exclude<PrimaryScope, 'all'>) => {
   if ('runId' in scope) return knex(TABLES.segmentChanges).select('customer_id').where('run_id', scope.runId);
   if ('segmentId' in scope) return knex(TABLES.segmentMembers).select('customer_id').where('segment_id', scope.segmentId);
   return null;
+};
+
+/** Up to this many changed customers, a run's primary segments are recomputed by id lists. */
+const BY_IDS_MAX = 20_000;
+
+/**
+ * The same ranking for a list of customers, done in Node over their membership rows. A read of
+ * the members table by customer id alone always takes its customer index; joined to the current
+ * runs in SQL, PostgreSQL instead walks each segment's primary key filtering on the ids (every
+ * member of every segment, and all their heap pages while the visibility map lags bulk writes).
+ */
+const recomputeForCustomers = async (knex: Knex, tables: HostTables, customerIds: number[], now: Date) => {
+  if (customerIds.length === 0) return;
+  const current = new Map<number, { runId: number; priority: number }>();
+  const rows = await knex(`${TABLES.segmentCurrent} as cur`)
+    .join(`${tables.segments} as s`, 's.id', 'cur.segment_id')
+    .where('s.segment_status', 'active')
+    .select('cur.segment_id', 'cur.run_id', knex.raw('coalesce(s.priority, 100) as priority'));
+  for (const r of rows) current.set(Number(r.segment_id), { runId: Number(r.run_id), priority: Number(r.priority) });
+  const updatedAt = bindDate(knex, now);
+  for (let i = 0; i < customerIds.length; i += 1000) {
+    const chunk = customerIds.slice(i, i + 1000);
+    const best = new Map<number, { segment_id: number; priority: number }>();
+    for (const m of await knex(TABLES.segmentMembers).whereIn('customer_id', chunk).select('segment_id', 'run_id', 'customer_id')) {
+      const segmentId = Number(m.segment_id);
+      const segment = current.get(segmentId);
+      if (!segment || segment.runId !== Number(m.run_id)) continue;
+      const customerId = Number(m.customer_id);
+      const held = best.get(customerId);
+      if (!held || segment.priority < held.priority || (segment.priority === held.priority && segmentId < held.segment_id))
+        best.set(customerId, { segment_id: segmentId, priority: segment.priority });
+    }
+    await knex(TABLES.primarySegment).whereIn('customer_id', chunk).delete();
+    const insert = [...best].map(([customer_id, b]) => ({ customer_id, ...b, updated_at: updatedAt }));
+    for (let j = 0; j < insert.length; j += 500) await knex(TABLES.primarySegment).insert(insert.slice(j, j + 500));
+  }
 };
 
 export const recomputePrimary = async (knex: Knex, tables: HostTables, scope: PrimaryScope, now = new Date()) => {
@@ -38,12 +75,13 @@ export const recomputePrimary = async (knex: Knex, tables: HostTables, scope: Pr
     await insertSelect(knex, TABLES.primarySegment, ['customer_id', 'segment_id', 'priority', 'updated_at'], firstRanked);
   };
   if (scope === 'all') return apply(() => undefined);
-  if ('customerIds' in scope) {
-    for (let i = 0; i < scope.customerIds.length; i += 1000) {
-      const chunk = scope.customerIds.slice(i, i + 1000);
-      await apply((q, column) => q.whereIn(column, chunk));
-    }
-    return;
+  if ('customerIds' in scope) return recomputeForCustomers(knex, tables, scope.customerIds, now);
+  if ('runId' in scope) {
+    // A run's changes are usually few: read by id, their cost does not depend on other segments.
+    // As a subquery the planner may walk every member of every segment to probe the changes
+    // instead (seconds at 1M, even for a run that changed nothing).
+    const changed = (await scopeQuery(knex, scope)!.limit(BY_IDS_MAX + 1)).map((r: { customer_id: number | string }) => Number(r.customer_id));
+    if (changed.length <= BY_IDS_MAX) return recomputeForCustomers(knex, tables, changed, now);
   }
   // The scope subquery reads other tables than the one written, so MySQL accepts it.
   await apply((q, column) => q.whereIn(column, scopeQuery(knex, scope)!));

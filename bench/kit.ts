@@ -1,0 +1,46 @@
+/** What the PostgreSQL benchmarks share: the connection from DATABASE_*, timers and formatting, synthetic segments. */
+import knexFactory, { type Knex } from 'knex';
+import type { SegmentRow } from '../plugins/client-insights/server/src/modules/segments/repository';
+
+export const ms = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e6;
+export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+export const p95 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * 0.95))];
+export const fmt = (x: number | null) => (x === null ? 'n/a' : x >= 10_000 ? `${(x / 1000).toFixed(1)} s` : `${x.toFixed(x < 10 ? 2 : 0)} ms`);
+
+export const connect = (script: string, poolMax = 12): Knex => {
+  const client = process.env.DATABASE_CLIENT ?? 'postgres';
+  if (client !== 'postgres') throw new Error(`${script} runs on PostgreSQL (DATABASE_CLIENT=postgres)`);
+  return knexFactory({
+    client: 'pg',
+    connection: {
+      host: process.env.DATABASE_HOST ?? '127.0.0.1',
+      port: Number(process.env.DATABASE_PORT ?? 5432),
+      database: process.env.DATABASE_NAME ?? 'ci_bench_100k',
+      user: process.env.DATABASE_USERNAME ?? 'postgres',
+      password: process.env.DATABASE_PASSWORD ?? '',
+    },
+    pool: { min: 0, max: poolMax },
+  });
+};
+
+export const databaseOf = (knex: Knex) => String((knex.client as any).config.connection.database);
+
+/** A segment as the executor loads it, under a synthetic id. */
+export const benchSegment = (id: number, rule: unknown, priority = 100): SegmentRow => ({
+  id,
+  documentId: `bench-${id}`,
+  key: `bench-${id}`,
+  name: `bench ${id}`,
+  description: null,
+  type: 'dynamic',
+  rule,
+  status: 'active',
+  priority,
+  parentId: null,
+  ownerId: null,
+  visibility: 'team',
+  scheduleCron: null,
+  scheduleTimezone: null,
+  memberCount: 0,
+  lastCalculatedAt: null,
+});
