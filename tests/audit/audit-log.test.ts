@@ -1,4 +1,4 @@
-import { adminSession, startStrapi, type TestApp } from '../helpers/strapi';
+import { adminSession, apiToken, restrictedSession, startStrapi, type TestApp } from '../helpers/strapi';
 
 /**
  * The audit log: every write to the plugin (refusals too), file downloads and profile reads by
@@ -92,6 +92,41 @@ describe('the audit log', () => {
     const first = (await entries())[0];
     for (const method of ['PUT', 'DELETE', 'POST'])
       expect((await call(management, method, `/audit/${first.id}`, method === 'DELETE' ? undefined : {})).status).toBe(405);
+  });
+
+  it('records policy refusals on every path: plugin reads, the content manager, the content API; never what was searched', async () => {
+    const salesId = Number((await app.strapi.db.query('admin::user').findOne({ where: { email: 'sales-audit@test.local' } })).id);
+    expect((await call(sales, 'GET', '/audit?targetType=tags')).status).toBe(403);
+    const exporter = await restrictedSession(app, ['export']);
+    const cm = await fetch(`${app.url}/content-manager/collection-types/api::customer.customer?_q=audit@example.com`, {
+      headers: { authorization: `Bearer ${exporter}`, 'user-agent': 'audit-test/1.0' },
+    });
+    expect(cm.status).toBe(403);
+    const readOnly = await apiToken(app, 'read-only');
+    const api = await fetch(`${app.url}/api/crm/segments`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${readOnly}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Not allowed', rule: { '==': [{ var: 'customer.stage' }, 'signed'] } }),
+    });
+    expect(api.status).toBe(403);
+    const refusals = (await entries()).filter((e) => e.status === 403);
+    expect(refusals.find((e) => e.action === 'GET /client-insights/audit')).toMatchObject({ actorType: 'admin', actorId: salesId, targetType: 'audit' });
+    const cmEntry = refusals.find((e) => e.targetType === 'api::customer.customer');
+    expect(cmEntry).toMatchObject({ actorType: 'admin', action: 'GET /content-manager/collection-types/api::customer.customer', userAgent: 'audit-test/1.0' });
+    expect(JSON.stringify(cmEntry)).not.toContain('audit@example.com');
+    expect(refusals.find((e) => e.action === 'POST /api/crm/segments')).toMatchObject({ actorType: 'api', targetType: 'segments' });
+  });
+
+  it('records the runs the system starts (schedules) with the system as actor, not the runs people start', async () => {
+    const created = await call(admin, 'POST', '/segments', { data: { name: 'System audited', rule: { '>': [{ var: 'metrics.total_spent' }, 1] } } });
+    expect(created.status).toBe(201);
+    const segmentId = created.body.data.id;
+    const executor = app.strapi.plugin('client-insights').service('segments').executor();
+    const run = await executor.execute(segmentId, { trigger: 'schedule', wait: true });
+    await executor.execute(segmentId, { trigger: 'manual', wait: true });
+    const runs = (await entries(`&targetType=segments&targetId=${segmentId}`)).filter((e) => e.actorType === 'system');
+    expect(runs).toHaveLength(1);
+    expect(runs[0]).toMatchObject({ actorId: null, action: 'segment run (schedule)', details: { runId: run.runId, status: 'success' } });
   });
 
   it('records a rule changed in the content manager with the segment before and after', async () => {

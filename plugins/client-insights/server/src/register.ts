@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { ACTIONS, PLUGIN_ID } from '../../shared/permissions';
 import { auditDocumentWrites } from './core/audit/documents';
+import { auditRefusals } from './core/audit/refusals';
 import { UID } from './core/constants';
 import { renameStatusColumns } from './core/db/migrations/status-renames';
 import { protectSensitiveFields } from './core/security/sensitive';
@@ -21,6 +22,8 @@ export default async ({ strapi }: { strapi: Core.Strapi }) => {
   strapi.hook('strapi::content-types.beforeSync').register(() => renameStatusColumns(strapi.db.connection));
   // Request ids in answers and log lines (core/http/request-id.ts).
   useRequestIds(strapi);
+  // Refusals by a permission policy (403) anywhere on the product's data, in the audit log.
+  auditRefusals(strapi);
   // Read-only API tokens may use the plugin's GET routes (core/security/read-only-tokens.ts).
   letReadOnlyTokensRead(strapi);
   // Changes to segments, tags and automation rules from outside the plugin's routes, with before and after.

@@ -11,7 +11,8 @@ export const markAudited = (ctx: any) => {
   if (ctx?.state) ctx.state.clientInsightsAudited = true;
 };
 
-const actorOf = (ctx: any): AuditActor => {
+/** Who made the request: the admin user, the API token, or nobody (a system job). */
+export const actorOf = (ctx: any): AuditActor => {
   const user = ctx?.state?.user;
   if (ctx?.state?.auth?.strategy?.name === 'admin' && user?.id) return { type: 'admin', id: Number(user.id) };
   if (ctx?.state?.auth) return { type: 'api', id: ctx.state.auth.credentials?.id ?? null };

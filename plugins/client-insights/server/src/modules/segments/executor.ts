@@ -42,6 +42,8 @@ export type ExecutorDeps = {
   log: { info(msg: string): void; warn(msg: string): void; error(msg: string): void };
   /** Where runs announce membership changes (hooks in the run's commit, listeners after it). */
   events?: Pick<EventBus, 'within' | 'publish'>;
+  /** Told of every run this process executed, once it ended (the audit of runs the system started). */
+  onFinished?: (result: SegmentResult) => Promise<void>;
 };
 
 export class RunTimeoutError extends Error {
@@ -162,7 +164,9 @@ export const createExecutor = (deps: ExecutorDeps) => {
   const process = (runId: number, segmentId: number, wait: boolean) => {
     const job = limit(async () => {
       const outcome = await withLock(knex, segmentLockName(segmentId), () => runLocked(runId), { wait });
-      return outcome.acquired ? outcome.result : null;
+      if (!outcome.acquired) return null;
+      await deps.onFinished?.(outcome.result);
+      return outcome.result;
     });
     inFlight.add(job);
     const settled = () => inFlight.delete(job);

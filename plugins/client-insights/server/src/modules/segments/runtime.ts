@@ -4,6 +4,8 @@ import { getService } from '../../get-service';
 import { createChangeQueue, recordPendingChanges, reevaluateCustomers } from './change-trigger';
 import type { SegmentsContext } from './context';
 import { createExecutor, type Executor } from './executor';
+import type { SegmentResult, Trigger } from './runs';
+import { recordSystemJob } from '../../core/audit/system';
 import type { SegmentRow } from './repository';
 import { ruleEngine } from './rule-engine';
 import { createScheduleSync, scheduleSlot } from './schedule';
@@ -15,11 +17,36 @@ import { segmentsReadingFields } from './value-trigger';
  * segments on every change and every `syncIntervalMs`), the data-change trigger and the recovery
  * of interrupted runs; started by the plugin's bootstrap, stopped by its destroy.
  */
+const SYSTEM_TRIGGERS = new Set<Trigger>(['schedule', 'values']);
+
 export const createRuntime = ({ strapi, knex, tables, config, loadSegments, log }: SegmentsContext) => {
   const events = () => getService(strapi, 'events');
+  /** Runs nobody asked for (schedules, re-runs after a value refresh) are audited with the system as actor. */
+  const auditSystemRun = async (run: SegmentResult) => {
+    if (!SYSTEM_TRIGGERS.has(run.trigger)) return;
+    await recordSystemJob(
+      knex(),
+      {
+        action: `segment run (${run.trigger})`,
+        targetType: 'segments',
+        targetId: String(run.segmentId),
+        details: { runId: run.runId, status: run.status, customerCount: run.customerCount, changes: run.changes, error: run.error },
+      },
+      log
+    );
+  };
   let executorCache: Executor | null = null;
   const executor = () =>
-    (executorCache ??= createExecutor({ knex: knex(), tables: tables(), engine: ruleEngine, config, loadSegments, log, events: events() }));
+    (executorCache ??= createExecutor({
+      knex: knex(),
+      tables: tables(),
+      engine: ruleEngine,
+      config,
+      loadSegments,
+      log,
+      events: events(),
+      onFinished: auditSystemRun,
+    }));
 
   const reevaluate = async (customerIds: number[]) =>
     reevaluateCustomers(knex(), tables(), ruleEngine(), await loadSegments(), customerIds, { events: events() });
