@@ -1,3 +1,4 @@
+import { AUDIT_EVENT, forwardAuditToStrapi } from '../../plugins/client-insights/server/src/core/audit/forward';
 import { adminSession, apiToken, restrictedSession, startStrapi, type TestApp } from '../helpers/strapi';
 
 /**
@@ -127,6 +128,30 @@ describe('the audit log', () => {
     const runs = (await entries(`&targetType=segments&targetId=${segmentId}`)).filter((e) => e.actorType === 'system');
     expect(runs).toHaveLength(1);
     expect(runs[0]).toMatchObject({ actorId: null, action: 'segment run (schedule)', details: { runId: run.runId, status: 'success' } });
+  });
+
+  it("emits each entry on Strapi's event hub and registers it with Enterprise's audit log where that exists", async () => {
+    const seen: any[] = [];
+    const off = app.strapi.eventHub.subscribe((name: string, entry: any) => void (name === AUDIT_EVENT && seen.push(entry)));
+    try {
+      expect((await call(admin, 'POST', '/tags', { name: 'Forwarded', category: 'basic' })).status).toBe(201);
+      await new Promise((r) => setTimeout(r, 50));
+      expect(seen).toEqual([expect.objectContaining({ action: 'POST /tags', targetType: 'tags', status: 201, actor: { type: 'admin', id: adminId } })]);
+    } finally {
+      off();
+    }
+    // Community edition: no lifecycle service, nothing registered.
+    expect(forwardAuditToStrapi(app.strapi)).toBe(false);
+    // Enterprise's service (strapi.get('audit-logs-lifecycle')) receives the event and its transform.
+    const registered: Array<[string, (entry: any) => any]> = [];
+    (app.strapi as any).add('audit-logs-lifecycle', { registerEvent: (name: string, transform: any) => registered.push([name, transform]) });
+    expect(forwardAuditToStrapi(app.strapi)).toBe(true);
+    expect(registered.map(([name]) => name)).toEqual([AUDIT_EVENT]);
+    expect(registered[0][1]({ actor: { type: 'admin', id: 1 }, action: 'DELETE /tags/:id', targetType: 'tags', targetId: '7', status: 409 })).toEqual({
+      resource: { type: 'tags', id: '7' },
+      details: { action: 'DELETE /tags/:id', status: 409 },
+      outcome: 'failure',
+    });
   });
 
   it('records a rule changed in the content manager with the segment before and after', async () => {

@@ -1,4 +1,5 @@
 import type { Core } from '@strapi/strapi';
+import { forwardAuditToStrapi } from './core/audit/forward';
 import { migrate } from './core/db/migrate';
 import { getService } from './get-service';
 
@@ -17,6 +18,8 @@ export default async ({ strapi }: { strapi: Core.Strapi }) => {
   getService(strapi, 'exports').schedulePurge();
   // Audit entries are kept `audit.keepDays` (default 90).
   getService(strapi, 'audit').schedulePurge();
+  // Strapi Enterprise's audit log, where there is one, receives the plugin's entries as well.
+  forwardAuditToStrapi(strapi);
   // The OpenAPI document of every plugin route, once Strapi has registered them all (it did before bootstrap).
   getService(strapi, 'docs').build();
 };

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { bindDate, readDate } from '../db/dialect';
 import { TABLES } from '../db/tables';
+import { emitAudit } from './forward';
 
 /** Who did it: an admin user, an API token (content-API caller) or the system (schedules, recovery). */
 export type AuditActor = { type: 'admin'; id: number } | { type: 'api'; id: number | null } | { type: 'system' };
@@ -41,6 +42,7 @@ export const recordAudit = async (knex: Knex, entry: AuditEntry, now = new Date(
     user_agent: clip(entry.userAgent, 255),
     details: entry.details === undefined ? null : JSON.stringify(entry.details),
   });
+  emitAudit(entry);
 };
 
 /** Deletes entries older than `keepDays`; answers how many. */
