@@ -11,10 +11,13 @@ import { validateRule } from '../rules/validate';
 import type { z } from 'zod';
 import type { bulkTagSchema, createTagSchema, RuleRun, updateTagSchema } from '../../../../shared/contracts/tags';
 import { keyFromName } from '../../../../shared/keys';
+import type { TAG_SOURCES } from '../../../../shared/enums';
 import { ApiError, prefixed } from '../../core/http/errors';
 import { storedJson } from '../../core/security/stored-json';
 import type { Viewer } from '../../core/http/viewer';
 import { visibleTo } from '../../core/security/visibility';
+
+type TagSource = (typeof TAG_SOURCES)[number];
 
 /** A stored rule (text or JSON), null when unreadable; too deep a one becomes a marker no reader accepts (core/security). */
 const parseJson = (v: unknown) => {
@@ -125,6 +128,22 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     return run;
   };
 
+  /**
+   * 409 while a segment rule names the tag (`has_tag`): removing it would silently change what the
+   * segment matches. Segments the viewer may not see are counted, never named.
+   */
+  const refuseWhileUsed = async (viewer: Viewer, slug: string) => {
+    // Segments are few (not customers): reading their rules here is fine and dialect-free.
+    const segments = await knex()(segmentTable()).select('id', 'name', 'rule');
+    const referencing = segments.filter((seg: any) => usesTag(parseJson(seg.rule), slug));
+    if (!referencing.length) return;
+    const seen = new Set((await getService(strapi, 'segments').visibleSegments(viewer)).visible.map((s) => s.id));
+    const named = referencing.filter((s: any) => seen.has(Number(s.id))).map((s: any) => s.name);
+    const hidden = referencing.length - named.length;
+    const list = [...named, ...(hidden ? [`${hidden} segment${hidden > 1 ? 's' : ''} you cannot see`] : [])].join(', ');
+    throw ApiError.conflict(`segments use tag "${slug}": ${list}; change their rules first`);
+  };
+
   const service = {
     visibleTagIds,
 
@@ -159,15 +178,36 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
     /** Records its owner (the calling admin); a taken slug gets one answer whoever's tag holds it. */
     async create(viewer: Viewer, input: z.infer<typeof createTagSchema>) {
-      checkRule(input.rule);
-      if (input.rule !== undefined && input.rule !== null) await getService(strapi, 'rules').refuseUnseen(viewer, input.rule);
-      const slug = input.slug ?? keyFromName(input.name, 'tag');
-      if (await knex()(tagTable()).where({ slug }).first()) {
-        throw ApiError.invalid([{ path: '/slug', message: `slug "${slug}" is not available; choose another slug` }]);
-      }
+      return (await service.createMany(viewer, [input], () => ''))[0];
+    },
+
+    /**
+     * Creates every tag or none: each is checked first (rule, the tags and segments it names,
+     * slug), a refusal naming the item by `at(i)` (`/3/slug`); then all are written in one
+     * transaction.
+     */
+    async createMany(viewer: Viewer, inputs: z.infer<typeof createTagSchema>[], at: (i: number) => string = (i) => `/${i}`) {
       const owner = viewer.kind === 'admin' ? { owner: viewer.userId } : {};
-      const created = await strapi.documents(UID.tag as any).create({ data: { ...input, slug, ...owner } as any });
-      return service.get(viewer, Number((created as any).id));
+      const data: Record<string, unknown>[] = [];
+      for (const [i, input] of inputs.entries()) {
+        try {
+          checkRule(input.rule);
+          if (input.rule !== undefined && input.rule !== null) await getService(strapi, 'rules').refuseUnseen(viewer, input.rule);
+          const slug = input.slug ?? keyFromName(input.name, 'tag');
+          const taken = (await knex()(tagTable()).where({ slug }).first('id')) || data.some((d) => d.slug === slug);
+          if (taken) throw ApiError.invalid([{ path: '/slug', message: `slug "${slug}" is not available; choose another slug` }]);
+          data.push({ ...input, slug, ...owner });
+        } catch (error) {
+          if (error instanceof ApiError && error.status === 400 && at(i)) throw ApiError.invalid(prefixed(at(i), error.errors));
+          throw error;
+        }
+      }
+      const ids = await strapi.db.transaction(async () => {
+        const created: number[] = [];
+        for (const item of data) created.push(Number(((await strapi.documents(UID.tag as any).create({ data: item as any })) as any).id));
+        return created;
+      });
+      return Promise.all(ids.map((id) => service.get(viewer, id)));
     },
 
     async update(viewer: Viewer, id: number, input: z.infer<typeof updateTagSchema>) {
@@ -184,17 +224,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
      */
     async merge(viewer: Viewer, sourceId: number, targetId: number) {
       const [source, target] = await Promise.all([getRow(viewer, sourceId), getRow(viewer, targetId)]);
-      // Segments are few (not customers): reading their rules here is fine and dialect-free.
-      const segments = await knex()(segmentTable()).select('id', 'name', 'rule');
-      const referencing = segments.filter((seg: any) => usesTag(parseJson(seg.rule), source.slug));
-      if (referencing.length) {
-        // Segments the viewer may not see are counted, never named.
-        const seen = new Set((await getService(strapi, 'segments').visibleSegments(viewer)).visible.map((s) => s.id));
-        const named = referencing.filter((s: any) => seen.has(Number(s.id))).map((s: any) => s.name);
-        const hidden = referencing.length - named.length;
-        const list = [...named, ...(hidden ? [`${hidden} segment${hidden > 1 ? 's' : ''} you cannot see`] : [])].join(', ');
-        throw ApiError.conflict(`segments use tag "${source.slug}": ${list}; change their rules first`);
-      }
+      await refuseWhileUsed(viewer, source.slug);
       const moved = await changing(async (trx) => {
         const before = await trx(TABLES.customerTags).where('tag_id', targetId).count({ n: '*' }).first();
         await trx.into(trx.raw('?? (customer_id, tag_id, source, confidence, created_at, expires_at)', [TABLES.customerTags])).insert(
@@ -220,12 +250,37 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       return { moved, target: await service.get(viewer, Number(target.id)) };
     },
 
+    /** Deletes a tag with its assignments (refused with 409 while a segment rule names it). */
+    async remove(viewer: Viewer, id: number) {
+      const row = await getRow(viewer, id);
+      await refuseWhileUsed(viewer, row.slug);
+      const removedAssignments = await changing(async (trx) => {
+        const removed = Number(await trx(TABLES.customerTags).where('tag_id', id).delete());
+        return { result: removed, changes: [{ tagId: id, customerIds: null, added: 0, removed }] };
+      });
+      await strapi.documents(UID.tag as any).delete({ documentId: row.document_id });
+      return { id, removedAssignments };
+    },
+
     /**
      * Apply or remove a tag for a segment's current members, a list of ids or the customer list's
      * filter, in one statement. Listed ids that name no customer come back in `missing`.
+     * `strict` (the integrator API) refuses instead, writing nothing: an unknown or hidden tag and
+     * listed ids that name no customer are a 400 at the pointers it gives. New assignments record
+     * `source` (default `manual`).
      */
-    async bulk(id: number, input: z.infer<typeof bulkTagSchema>, viewer: Viewer, now = new Date()) {
-      await getRow(viewer, id);
+    async bulk(
+      id: number,
+      input: z.infer<typeof bulkTagSchema>,
+      viewer: Viewer,
+      { now = new Date(), source = 'manual', strict }: { now?: Date; source?: TagSource; strict?: { tag: string; customers: string } } = {}
+    ) {
+      try {
+        await getRow(viewer, id);
+      } catch (error) {
+        if (strict && error instanceof ApiError && error.status === 404) throw ApiError.invalid([{ path: strict.tag, message: `tag ${id} does not exist` }]);
+        throw error;
+      }
       const k = knex();
       const named = input.customerIds ?? null;
       let customers: (trx: Knex) => Knex.QueryBuilder;
@@ -257,6 +312,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           for (const r of rows) found.add(Number(r));
         }
         missing = wanted.filter((n) => !found.has(n)).sort((a, b) => a - b);
+        if (strict && missing.length) {
+          const shown = missing.slice(0, 20).join(', ');
+          throw ApiError.invalid([
+            { path: strict.customers, message: `${missing.length} customer id${missing.length > 1 ? 's name' : ' names'} no customer: ${shown}${missing.length > 20 ? ', …' : ''}` },
+          ]);
+        }
         customers = (trx) => trx(customerTable()).whereIn('id', input.customerIds!).select('id as customer_id');
       }
       const result = await changing(async (trx) => {
@@ -271,7 +332,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           .select(
             'src.customer_id',
             trx.raw('?', [id]),
-            trx.raw('?', ['manual']),
+            trx.raw('?', [source]),
             trx.raw('null'),
             trx.raw('?', [bindDate(trx, now)]),
             trx.raw('?', [expires])
