@@ -17,7 +17,8 @@ const N = 3;
 const email = (i: number) => `crm${i}.person@secret-mail.test`;
 const phone = (i: number) => `+86 1377 00${i}${i}`;
 /** Contact values a text holds. */
-const contacts = (text: string) => Array.from({ length: N }, (_, i) => [email(i), phone(i)]).reduce((n, pair) => n + pair.filter((s) => text.includes(s)).length, 0);
+const contacts = (text: string) =>
+  Array.from({ length: N }, (_, i) => [email(i), phone(i)]).reduce((n, pair) => n + pair.filter((s) => text.includes(s)).length, 0);
 
 describe('integrator API (/api/crm, GraphQL, /documentation)', () => {
   let app: TestApp;
@@ -25,8 +26,6 @@ describe('integrator API (/api/crm, GraphQL, /documentation)', () => {
   const customers: number[] = [];
   let globalTag: any;
   let privateTag: any;
-  let shared: any;
-  let secret: any;
 
   /** A custom API token holding these scopes, as the admin's token editor would save it. */
   const custom = async (permissions: string[], name = `crm-${crypto.randomBytes(4).toString('hex')}`) => {
@@ -61,10 +60,11 @@ describe('integrator API (/api/crm, GraphQL, /documentation)', () => {
     };
     globalTag = await made('/client-insights/tags', { name: 'Open tag', slug: 'open-tag', category: 'basic' });
     privateTag = await made('/client-insights/tags', { name: 'Hidden tag', slug: 'hidden-tag', category: 'risk', visibility: 'private' });
-    for (const tag of [globalTag, privateTag]) expect((await admin('POST', `/client-insights/customers/${customers[0]}/tags`, { tagId: tag.id })).status).toBe(200);
+    for (const tag of [globalTag, privateTag])
+      expect((await admin('POST', `/client-insights/customers/${customers[0]}/tags`, { tagId: tag.id })).status).toBe(200);
     const everyone = { '==': [{ var: 'customer.region' }, 'Shanghai'] };
-    shared = await made('/client-insights/segments', { name: 'Shared seg', key: 'crm-shared', rule: everyone, status: 'active', execute: true });
-    secret = await made('/client-insights/segments', {
+    await made('/client-insights/segments', { name: 'Shared seg', key: 'crm-shared', rule: everyone, status: 'active', execute: true });
+    await made('/client-insights/segments', {
       name: 'Secret seg',
       key: 'crm-secret',
       rule: everyone,
@@ -177,9 +177,15 @@ describe('integrator API (/api/crm, GraphQL, /documentation)', () => {
       expect([one.status, one.body.data.map((t: any) => t.slug)]).toEqual([201, ['single']]);
       expect(await tagCount()).toBe(before + 3);
 
-      const tooMany = await writer.call('POST', '/api/crm/tags', Array.from({ length: 101 }, (_, i) => ({ name: `T${i}`, category: 'basic' })));
+      const tooMany = await writer.call(
+        'POST',
+        '/api/crm/tags',
+        Array.from({ length: 101 }, (_, i) => ({ name: `T${i}`, category: 'basic' }))
+      );
       expect([tooMany.status, pathsOf(tooMany.body)]).toEqual([400, ['']]);
-      const sensitiveRule = await writer.call('POST', '/api/crm/tags', [{ name: 'Mail rule', category: 'basic', rule: { '==': [{ var: 'customer.email' }, 'x'] } }]);
+      const sensitiveRule = await writer.call('POST', '/api/crm/tags', [
+        { name: 'Mail rule', category: 'basic', rule: { '==': [{ var: 'customer.email' }, 'x'] } },
+      ]);
       expect([sensitiveRule.status, pathsOf(sensitiveRule.body)]).toEqual([400, ['/0/rule/==/0/var']]);
     });
 
@@ -214,11 +220,18 @@ describe('integrator API (/api/crm, GraphQL, /documentation)', () => {
       const unknownTag = await applier.call('POST', '/api/crm/tags/apply', { tag_id: 999999, customer_ids: [customers[1]] });
       expect([unknownTag.status, pathsOf(unknownTag.body)]).toEqual([400, ['/tag_id']]);
       const hiddenTag = await applier.call('POST', '/api/crm/tags/apply', { tag_id: privateTag.id, customer_ids: [customers[1]] });
-      expect([hiddenTag.status, pathsOf(hiddenTag.body), hiddenTag.body.error.message]).toEqual([400, ['/tag_id'], unknownTag.body.error.message.replace('999999', String(privateTag.id))]);
+      expect([hiddenTag.status, pathsOf(hiddenTag.body), hiddenTag.body.error.message]).toEqual([
+        400,
+        ['/tag_id'],
+        unknownTag.body.error.message.replace('999999', String(privateTag.id)),
+      ]);
       const unknownCustomers = await applier.call('POST', '/api/crm/tags/apply', { tag_id: globalTag.id, customer_ids: [customers[1], 999998, 999999] });
       expect([unknownCustomers.status, pathsOf(unknownCustomers.body)]).toEqual([400, ['/customer_ids']]);
       expect(unknownCustomers.body.error.message).toContain('999998, 999999');
-      const tooMany = await applier.call('POST', '/api/crm/tags/apply', { tag_id: globalTag.id, customer_ids: Array.from({ length: 10_001 }, (_, i) => i + 1) });
+      const tooMany = await applier.call('POST', '/api/crm/tags/apply', {
+        tag_id: globalTag.id,
+        customer_ids: Array.from({ length: 10_001 }, (_, i) => i + 1),
+      });
       expect([tooMany.status, pathsOf(tooMany.body)]).toEqual([400, ['/customer_ids']]);
       const badSource = await applier.call('POST', '/api/crm/tags/apply', { tag_id: globalTag.id, customer_ids: [customers[1]], source: 'rule' });
       expect([badSource.status, pathsOf(badSource.body)]).toEqual([400, ['/source']]);
@@ -282,7 +295,10 @@ describe('integrator API (/api/crm, GraphQL, /documentation)', () => {
       const tag = made.data.crmCreateTags[0];
       expect(tag).toMatchObject({ slug: 'gql-a', visibility: 'global' });
 
-      const updated = await graphql(writer.key, 'mutation($id: Int!, $data: JSON!) { crmUpdateTag(id: $id, data: $data) }', { id: tag.id, data: { color: '#aabbcc' } });
+      const updated = await graphql(writer.key, 'mutation($id: Int!, $data: JSON!) { crmUpdateTag(id: $id, data: $data) }', {
+        id: tag.id,
+        data: { color: '#aabbcc' },
+      });
       expect(updated.data.crmUpdateTag.color).toBe('#aabbcc');
       const hidden = await graphql(writer.key, 'mutation($id: Int!) { crmDeleteTag(id: $id) }', { id: privateTag.id });
       expect(hidden.errors?.[0]?.extensions?.code).toBe('STRAPI_NOT_FOUND_ERROR');

@@ -68,7 +68,13 @@ const BAD: Record<string, Bad> = {
   'overview.valueCharts': { query: 'x=1', pointer: '/x' },
   'docs.openapi': { query: 'x=1', pointer: '/x' },
   'crm.customerProfile': { params: { id: '2147483648' }, pointer: '/id' },
-  'crm.createTags': { body: [{ name: 'Fine', category: 'basic' }, { name: 'Bad', category: 'gold' }], pointer: '/1/category' },
+  'crm.createTags': {
+    body: [
+      { name: 'Fine', category: 'basic' },
+      { name: 'Bad', category: 'gold' },
+    ],
+    pointer: '/1/category',
+  },
   'crm.applyTag': { body: { tag_id: 1, customer_ids: [] }, pointer: '/customer_ids' },
   'crm.updateTag': { params: { id: '1' }, body: { visibility: 'public' }, pointer: '/visibility' },
   'crm.deleteTag': { params: { id: '0' }, pointer: '/id' },

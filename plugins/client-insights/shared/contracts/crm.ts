@@ -31,7 +31,8 @@ export const createTagsBodySchema = z.preprocess(
       const seen = new Map<string, number>();
       tags.forEach((tag, i) => {
         if (!tag.slug) return;
-        if (seen.has(tag.slug)) ctx.addIssue({ code: z.ZodIssueCode.custom, path: [i, 'slug'], message: `slug "${tag.slug}" is also item ${seen.get(tag.slug)}` });
+        if (seen.has(tag.slug))
+          ctx.addIssue({ code: z.ZodIssueCode.custom, path: [i, 'slug'], message: `slug "${tag.slug}" is also item ${seen.get(tag.slug)}` });
         else seen.set(tag.slug, i);
       });
     })
@@ -41,10 +42,7 @@ export const createTagsBodySchema = z.preprocess(
 export const applyTagBodySchema = z
   .object({
     tag_id: id,
-    customer_ids: z
-      .array(id)
-      .min(1, 'give at least one customer id')
-      .max(CRM_APPLY_MAX, `at most ${CRM_APPLY_MAX} customer ids per request`),
+    customer_ids: z.array(id).min(1, 'give at least one customer id').max(CRM_APPLY_MAX, `at most ${CRM_APPLY_MAX} customer ids per request`),
     /** Recorded on each new assignment (`rule` is the auto rules' own: a rule run would remove it). */
     source: z.enum(TAG_APPLY_SOURCES).default('api'),
   })

@@ -27,8 +27,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         if (!canCreateTasks(ctx, TASK_FIELDS)) throw ApiError.forbidden('creating follow-up tasks needs the permission to create Tasks (content manager)');
         return { data: await customers().createFollowUps(body.filter, viewer, body) };
       }),
-    profile: (ctx) =>
-      respond(ctx, customersApi.profile, async ({ params, viewer }) => ({ data: await customers().visibleProfile(viewer, params.id) })),
+    profile: (ctx) => respond(ctx, customersApi.profile, async ({ params, viewer }) => ({ data: await customers().visibleProfile(viewer, params.id) })),
     addTag: (ctx) =>
       respond(ctx, customersApi.addTag, async ({ viewer, params, body }) => ({
         data: await tags().assign(viewer, params.id, body.tagId, body.expiresAt ?? null),

@@ -16,12 +16,12 @@ export const NOTES: Record<string, Note> = {
   'crm.customerProfile': {
     summary: "A customer's profile for an integrator: basic info, tags, segments, value scores and latest behaviour",
     description:
-      "The admin profile card (contact, relations, tags, the latest orders and interactions, metrics, value scores) plus the segments holding the customer now. Email, phone and notes are masked unless the token is a custom one granted `plugin::client-insights.sensitive.view`; tags and segments are those the token may see (`global`, or every one for a token named in `CI_RESTRICTED_TOKENS`). Also the GraphQL query `crmCustomerProfile(id)`.",
+      'The admin profile card (contact, relations, tags, the latest orders and interactions, metrics, value scores) plus the segments holding the customer now. Email, phone and notes are masked unless the token is a custom one granted `plugin::client-insights.sensitive.view`; tags and segments are those the token may see (`global`, or every one for a token named in `CI_RESTRICTED_TOKENS`). Also the GraphQL query `crmCustomerProfile(id)`.',
   },
   'crm.createTags': {
     summary: 'Create one tag or a list of them, all or none',
     description:
-      'The body is one tag or a list of at most 100 (the admin API\'s tag fields: name, slug, category of `basic`, `behavior`, `value`, `risk`, description, color, rule, visibility). Every item is checked before any is written and all are written in one transaction: a refusal names the item (`/2/slug`) and creates nothing. The answer lists the created tags in order. Also the GraphQL mutation `crmCreateTags(data)`.',
+      "The body is one tag or a list of at most 100 (the admin API's tag fields: name, slug, category of `basic`, `behavior`, `value`, `risk`, description, color, rule, visibility). Every item is checked before any is written and all are written in one transaction: a refusal names the item (`/2/slug`) and creates nothing. The answer lists the created tags in order. Also the GraphQL mutation `crmCreateTags(data)`.",
   },
   'crm.applyTag': {
     summary: 'Give a tag to listed customers',

@@ -37,7 +37,11 @@ export const addToStrapiDocumentation = (strapi: Core.Strapi, document: OpenApiD
       .filter(([path]) => path.startsWith(`${prefix}/`))
       .map(([path, item]) => [path.slice(prefix.length), renamed(item)])
   );
-  const components = document.components as { schemas?: Record<string, unknown>; responses?: Record<string, unknown>; securitySchemes?: Record<string, unknown> };
+  const components = document.components as {
+    schemas?: Record<string, unknown>;
+    responses?: Record<string, unknown>;
+    securitySchemes?: Record<string, unknown>;
+  };
   documentation.service('override').registerOverride({
     paths,
     components: {

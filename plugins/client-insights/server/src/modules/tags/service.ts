@@ -315,7 +315,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         if (strict && missing.length) {
           const shown = missing.slice(0, 20).join(', ');
           throw ApiError.invalid([
-            { path: strict.customers, message: `${missing.length} customer id${missing.length > 1 ? 's name' : ' names'} no customer: ${shown}${missing.length > 20 ? ', …' : ''}` },
+            {
+              path: strict.customers,
+              message: `${missing.length} customer id${missing.length > 1 ? 's name' : ' names'} no customer: ${shown}${missing.length > 20 ? ', …' : ''}`,
+            },
           ]);
         }
         customers = (trx) => trx(customerTable()).whereIn('id', input.customerIds!).select('id as customer_id');
@@ -329,14 +332,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         const candidates = trx
           .from(customers(trx).as('src'))
           .whereNotExists(trx(`${TABLES.customerTags} as x`).select(trx.raw('1')).where('x.tag_id', id).andWhere('x.customer_id', trx.ref('src.customer_id')))
-          .select(
-            'src.customer_id',
-            trx.raw('?', [id]),
-            trx.raw('?', [source]),
-            trx.raw('null'),
-            trx.raw('?', [bindDate(trx, now)]),
-            trx.raw('?', [expires])
-          );
+          .select('src.customer_id', trx.raw('?', [id]), trx.raw('?', [source]), trx.raw('null'), trx.raw('?', [bindDate(trx, now)]), trx.raw('?', [expires]));
         const before = await trx(TABLES.customerTags).where('tag_id', id).count({ n: '*' }).first();
         await trx.into(trx.raw('?? (customer_id, tag_id, source, confidence, created_at, expires_at)', [TABLES.customerTags])).insert(candidates);
         const after = await trx(TABLES.customerTags).where('tag_id', id).count({ n: '*' }).first();
