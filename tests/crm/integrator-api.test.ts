@@ -86,6 +86,11 @@ describe('integrator API (/api/crm, GraphQL, /documentation)', () => {
       expect(res.body.data).toEqual(
         expect.objectContaining({ tags: expect.any(Array), segments: expect.any(Array), timeline: expect.any(Array), scores: null, masked: true })
       );
+      // A read-only token reads the profile (REST and GraphQL) and writes nothing.
+      const readOnly = await apiToken(app, 'read-only');
+      expect((await client(app, readOnly)('GET', `/api/crm/customers/${customers[0]}/profile`)).status).toBe(200);
+      expect((await graphql(readOnly, 'query($id: Int!) { crmCustomerProfile(id: $id) }', { id: customers[0] })).errors).toBeUndefined();
+      expect((await client(app, readOnly)('POST', '/api/crm/tags/apply', { tag_id: globalTag.id, customer_ids: [customers[0]] })).status).toBe(403);
     });
 
     it('masks email and phone unless the token is granted sensitive.view (0 contacts seen without it)', async () => {
@@ -177,6 +182,17 @@ describe('integrator API (/api/crm, GraphQL, /documentation)', () => {
       expect([one.status, one.body.data.map((t: any) => t.slug)]).toEqual([201, ['single']]);
       expect(await tagCount()).toBe(before + 3);
 
+      // A token that sees global tags only cannot make one it would no longer see; a granted one can.
+      const hidden = await writer.call('POST', '/api/crm/tags', [
+        { name: 'Fine', category: 'basic' },
+        { name: 'Mine', category: 'basic', visibility: 'private' },
+      ]);
+      expect([hidden.status, pathsOf(hidden.body)]).toEqual([400, ['/1/visibility']]);
+      const grantedWriter = await custom([SCOPE('createTags')], GRANTED);
+      const privately = await grantedWriter.call('POST', '/api/crm/tags', { name: 'Granted private', category: 'basic', visibility: 'private' });
+      expect([privately.status, privately.body.data[0].visibility]).toEqual([201, 'private']);
+      expect(await tagCount()).toBe(before + 4);
+
       const tooMany = await writer.call(
         'POST',
         '/api/crm/tags',
@@ -195,6 +211,8 @@ describe('integrator API (/api/crm, GraphQL, /documentation)', () => {
       expect((await writer.call('DELETE', `/api/crm/tags/${privateTag.id}`)).status).toBe(404);
       const bad = await writer.call('PUT', `/api/crm/tags/${globalTag.id}`, { category: 'gold' });
       expect([bad.status, pathsOf(bad.body)]).toEqual([400, ['/category']]);
+      const hide = await writer.call('PUT', `/api/crm/tags/${globalTag.id}`, { visibility: 'team' });
+      expect([hide.status, pathsOf(hide.body)]).toEqual([400, ['/visibility']]);
       const renamed = await writer.call('PUT', `/api/crm/tags/${globalTag.id}`, { name: 'Open tag renamed' });
       expect([renamed.status, renamed.body.data.name]).toEqual([200, 'Open tag renamed']);
 

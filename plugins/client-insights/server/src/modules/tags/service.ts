@@ -144,6 +144,15 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     throw ApiError.conflict(`segments use tag "${slug}": ${list}; change their rules first`);
   };
 
+  /**
+   * A content-API caller that sees only `global` tags may not make one `team` or `private`: it
+   * would vanish for them the moment it was written (and, with no owner, for every admin too).
+   */
+  const checkVisibility = (viewer: Viewer, visibility: string | undefined) => {
+    if (visibility === undefined || visibility === 'global' || viewer.kind === 'admin' || viewer.seesRestricted) return;
+    throw ApiError.invalid([{ path: '/visibility', message: `this API token sees global tags only: it cannot make a tag ${visibility}` }]);
+  };
+
   const service = {
     visibleTagIds,
 
@@ -191,6 +200,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const data: Record<string, unknown>[] = [];
       for (const [i, input] of inputs.entries()) {
         try {
+          checkVisibility(viewer, input.visibility);
           checkRule(input.rule);
           if (input.rule !== undefined && input.rule !== null) await getService(strapi, 'rules').refuseUnseen(viewer, input.rule);
           const slug = input.slug ?? keyFromName(input.name, 'tag');
@@ -212,6 +222,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
     async update(viewer: Viewer, id: number, input: z.infer<typeof updateTagSchema>) {
       const row = await getRow(viewer, id);
+      checkVisibility(viewer, input.visibility);
       checkRule(input.rule);
       if (input.rule !== undefined && input.rule !== null) await getService(strapi, 'rules').refuseUnseen(viewer, input.rule);
       await strapi.documents(UID.tag as any).update({ documentId: row.document_id, data: input as any });
