@@ -1,4 +1,5 @@
 import crypto from 'crypto';
+import { errors } from '@strapi/utils';
 import { adminSession, apiToken, startStrapi, type TestApp } from '../helpers/strapi';
 import { client } from '../segments/helpers';
 
@@ -181,6 +182,21 @@ describe('integrator API (/api/crm, GraphQL, /documentation)', () => {
       const one = await writer.call('POST', '/api/crm/tags', { name: 'Single', category: 'value' });
       expect([one.status, one.body.data.map((t: any) => t.slug)]).toEqual([201, ['single']]);
       expect(await tagCount()).toBe(before + 3);
+
+      // A write refused inside the transaction (here a Document Service middleware refusing the second
+      // item, as the rule checks on every document write do) rolls the first one back.
+      app.strapi.documents.use(async (context: any, next: () => Promise<unknown>) => {
+        if (context.uid === 'api::tag.tag' && context.action === 'create' && context.params?.data?.name === 'Explode')
+          throw new errors.ValidationError('refused late', { errors: [{ path: ['name'], message: 'refused late' }] });
+        return next();
+      });
+      const late = await writer.call('POST', '/api/crm/tags', [
+        { name: 'Early', slug: 'early', category: 'basic' },
+        { name: 'Explode', category: 'basic' },
+      ]);
+      expect([late.status, pathsOf(late.body)]).toEqual([400, ['/1/name']]);
+      expect(await tagCount()).toBe(before + 3);
+      expect(await app.strapi.db.connection('tags').where({ slug: 'early' }).first()).toBeUndefined();
 
       // A token that sees global tags only cannot make one it would no longer see; a granted one can.
       const hidden = await writer.call('POST', '/api/crm/tags', [

@@ -13,6 +13,7 @@ import type { bulkTagSchema, createTagSchema, RuleRun, updateTagSchema } from '.
 import { keyFromName } from '../../../../shared/keys';
 import type { TAG_SOURCES } from '../../../../shared/enums';
 import { ApiError, prefixed } from '../../core/http/errors';
+import { asApiError } from '../../core/http/respond';
 import { storedJson } from '../../core/security/stored-json';
 import type { Viewer } from '../../core/http/viewer';
 import { visibleTo } from '../../core/security/visibility';
@@ -197,6 +198,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
      */
     async createMany(viewer: Viewer, inputs: z.infer<typeof createTagSchema>[], at: (i: number) => string = (i) => `/${i}`) {
       const owner = viewer.kind === 'admin' ? { owner: viewer.userId } : {};
+      // A refusal of item i, its pointers moved under at(i).
+      const ofItem = (error: unknown, i: number) => {
+        const refusal = asApiError(error);
+        return refusal?.status === 400 && at(i) ? ApiError.invalid(prefixed(at(i), refusal.errors)) : error;
+      };
       const data: Record<string, unknown>[] = [];
       for (const [i, input] of inputs.entries()) {
         try {
@@ -208,13 +214,19 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           if (taken) throw ApiError.invalid([{ path: '/slug', message: `slug "${slug}" is not available; choose another slug` }]);
           data.push({ ...input, slug, ...owner });
         } catch (error) {
-          if (error instanceof ApiError && error.status === 400 && at(i)) throw ApiError.invalid(prefixed(at(i), error.errors));
-          throw error;
+          throw ofItem(error, i);
         }
       }
+      // The checks on every document write (core/security/validation.ts) run again here; one refusing rolls all back.
       const ids = await strapi.db.transaction(async () => {
         const created: number[] = [];
-        for (const item of data) created.push(Number(((await strapi.documents(UID.tag as any).create({ data: item as any })) as any).id));
+        for (const [i, item] of data.entries()) {
+          try {
+            created.push(Number(((await strapi.documents(UID.tag as any).create({ data: item as any })) as any).id));
+          } catch (error) {
+            throw ofItem(error, i);
+          }
+        }
         return created;
       });
       return Promise.all(ids.map((id) => service.get(viewer, id)));
