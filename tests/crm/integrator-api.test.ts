@@ -90,7 +90,7 @@ describe('integrator API (/api/crm, GraphQL, /documentation)', () => {
       // A read-only token reads the profile (REST and GraphQL) and writes nothing.
       const readOnly = await apiToken(app, 'read-only');
       expect((await client(app, readOnly)('GET', `/api/crm/customers/${customers[0]}/profile`)).status).toBe(200);
-      expect((await graphql(readOnly, 'query($id: Int!) { crmCustomerProfile(id: $id) }', { id: customers[0] })).errors).toBeUndefined();
+      expect((await graphql(readOnly, 'query($id: Int!) { crmCustomerProfile(id: $id) { masked } }', { id: customers[0] })).errors).toBeUndefined();
       expect((await client(app, readOnly)('POST', '/api/crm/tags/apply', { tag_id: globalTag.id, customer_ids: [customers[0]] })).status).toBe(403);
     });
 
@@ -290,7 +290,7 @@ describe('integrator API (/api/crm, GraphQL, /documentation)', () => {
   });
 
   describe('GraphQL', () => {
-    const PROFILE = 'query($id: Int!) { crmCustomerProfile(id: $id) }';
+    const PROFILE = 'query($id: Int!) { crmCustomerProfile(id: $id) { customer masked tags segments timeline scores } }';
 
     it('checks the same scopes, masks without sensitive.view and hides private tags and segments', async () => {
       const none = await custom([SCOPE('createTags')]);
@@ -312,7 +312,7 @@ describe('integrator API (/api/crm, GraphQL, /documentation)', () => {
     it('mutations: batch create all or none, update, apply and delete, each with its scope and the REST refusals', async () => {
       const writer = await custom(['createTags', 'updateTag', 'deleteTag', 'applyTag'].map(SCOPE));
       const reader = await custom([SCOPE('customerProfile')]);
-      const CREATE = 'mutation($data: [JSON!]!) { crmCreateTags(data: $data) }';
+      const CREATE = 'mutation($data: [JSON!]!) { crmCreateTags(data: $data) { id slug visibility category usage } }';
       expect((await graphql(reader.key, CREATE, { data: [{ name: 'Gql', category: 'basic' }] })).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
       const before = await tagCount();
       const bad = await graphql(writer.key, CREATE, {
@@ -327,24 +327,24 @@ describe('integrator API (/api/crm, GraphQL, /documentation)', () => {
       const made = await graphql(writer.key, CREATE, { data: [{ name: 'Gql A', slug: 'gql-a', category: 'basic' }] });
       expect(made.errors).toBeUndefined();
       const tag = made.data.crmCreateTags[0];
-      expect(tag).toMatchObject({ slug: 'gql-a', visibility: 'global' });
+      expect(tag).toEqual({ id: expect.any(Number), slug: 'gql-a', visibility: 'global', category: 'basic', usage: 0 });
 
-      const updated = await graphql(writer.key, 'mutation($id: Int!, $data: JSON!) { crmUpdateTag(id: $id, data: $data) }', {
+      const updated = await graphql(writer.key, 'mutation($id: Int!, $data: JSON!) { crmUpdateTag(id: $id, data: $data) { id color } }', {
         id: tag.id,
         data: { color: '#aabbcc' },
       });
       expect(updated.data.crmUpdateTag.color).toBe('#aabbcc');
-      const hidden = await graphql(writer.key, 'mutation($id: Int!) { crmDeleteTag(id: $id) }', { id: privateTag.id });
+      const hidden = await graphql(writer.key, 'mutation($id: Int!) { crmDeleteTag(id: $id) { id } }', { id: privateTag.id });
       expect(hidden.errors?.[0]?.extensions?.code).toBe('STRAPI_NOT_FOUND_ERROR');
 
-      const APPLY = 'mutation($tagId: Int!, $ids: [Int!]!) { crmApplyTag(tagId: $tagId, customerIds: $ids) }';
+      const APPLY = 'mutation($tagId: Int!, $ids: [Int!]!) { crmApplyTag(tagId: $tagId, customerIds: $ids) { tagId applied alreadyTagged } }';
       const unknown = await graphql(writer.key, APPLY, { tagId: tag.id, ids: [customers[0], 999999] });
       expect(unknown.errors?.[0]?.extensions?.error?.details?.errors?.map((e: any) => e.path)).toEqual(['/customer_ids']);
       const applied = await graphql(writer.key, APPLY, { tagId: tag.id, ids: customers });
       expect(applied.data.crmApplyTag).toEqual({ tagId: tag.id, applied: N, alreadyTagged: 0 });
       const sources = await app.strapi.db.connection('ci_customer_tags').where({ tag_id: tag.id }).pluck('source');
       expect(new Set(sources)).toEqual(new Set(['api']));
-      const deleted = await graphql(writer.key, 'mutation($id: Int!) { crmDeleteTag(id: $id) }', { id: tag.id });
+      const deleted = await graphql(writer.key, 'mutation($id: Int!) { crmDeleteTag(id: $id) { id removedAssignments } }', { id: tag.id });
       expect(deleted.data.crmDeleteTag).toEqual({ id: tag.id, removedAssignments: N });
 
       // Every GraphQL write (refusals too) is in the audit log under the token, as the REST routes are.

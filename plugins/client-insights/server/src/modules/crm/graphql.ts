@@ -41,8 +41,9 @@ const run = async (ops: ReturnType<typeof crmOperations>, operation: Operation, 
 
 /**
  * The integrator API in GraphQL: `crmCustomerProfile` (query), `crmCreateTags`, `crmUpdateTag`,
- * `crmDeleteTag` and `crmApplyTag` (mutations). Answers are JSON shaped as the REST routes'
- * `data` (docs/openapi.json describes them); each field needs the same token scope as its route.
+ * `crmDeleteTag` and `crmApplyTag` (mutations). Answers are the REST routes' `data` as object
+ * types (the profile's nested parts, and inputs, as JSON: the contract checks them); each field
+ * needs the same token scope as its route.
  */
 export const registerCrmGraphql = (strapi: Core.Strapi) => {
   const graphql = strapi.plugin('graphql');
@@ -51,13 +52,56 @@ export const registerCrmGraphql = (strapi: Core.Strapi) => {
   graphql.service('extension').use(({ nexus }: any) => {
     const { nonNull, list, intArg, stringArg, arg } = nexus;
     const json = (description: string) => arg({ type: 'JSON', description });
+    /** An object type whose fields are [name, GraphQL type, required]; nested structures stay JSON. */
+    const object = (name: string, description: string, fields: [string, string, boolean][]) =>
+      nexus.objectType({
+        name,
+        description,
+        definition(t: any) {
+          for (const [field, type, required] of fields) (required ? t.nonNull : t).field(field, { type });
+        },
+      });
     return {
       types: [
+        object('CrmTag', 'A tag (as GET /client-insights/tags/:id answers it).', [
+          ['id', 'Int', true],
+          ['documentId', 'String', true],
+          ['name', 'String', true],
+          ['slug', 'String', true],
+          ['category', 'String', true],
+          ['description', 'String', false],
+          ['color', 'String', false],
+          ['rule', 'JSON', false],
+          ['visibility', 'String', true],
+          ['usage', 'Int', true],
+          ['lastRun', 'JSON', false],
+        ]),
+        object('CrmTagApplied', 'Customers newly tagged, and those who already carried the tag.', [
+          ['tagId', 'Int', true],
+          ['applied', 'Int', true],
+          ['alreadyTagged', 'Int', true],
+        ]),
+        object('CrmTagDeleted', 'The deleted tag and how many customers carried it.', [
+          ['id', 'Int', true],
+          ['removedAssignments', 'Int', true],
+        ]),
+        object('CrmCustomerProfile', "A customer's profile; its parts are JSON shaped as in docs/openapi.json (CustomerProfile).", [
+          ['customer', 'JSON', true],
+          ['masked', 'Boolean', true],
+          ['referrer', 'JSON', false],
+          ['referrals', 'JSON', true],
+          ['family', 'JSON', true],
+          ['tags', 'JSON', true],
+          ['segments', 'JSON', true],
+          ['timeline', 'JSON', true],
+          ['metrics', 'JSON', false],
+          ['scores', 'JSON', false],
+        ]),
         nexus.extendType({
           type: 'Query',
           definition(t: any) {
             t.field('crmCustomerProfile', {
-              type: 'JSON',
+              type: 'CrmCustomerProfile',
               description: "A customer's profile: basic info, tags, segments, value scores, latest behaviour (GET /api/crm/customers/:id/profile).",
               args: { id: nonNull(intArg()) },
               resolve: (_: unknown, args: any, context: any) => run(ops, 'customerProfile', context.koaContext, { params: { id: args.id } }),
@@ -68,25 +112,25 @@ export const registerCrmGraphql = (strapi: Core.Strapi) => {
           type: 'Mutation',
           definition(t: any) {
             t.field('crmCreateTags', {
-              type: 'JSON',
+              type: nonNull(list(nonNull('CrmTag'))),
               description: 'Create tags, all or none (POST /api/crm/tags).',
               args: { data: nonNull(list(nonNull(json('A tag, as the REST body item')))) },
               resolve: (_: unknown, args: any, context: any) => run(ops, 'createTags', context.koaContext, { body: args.data }),
             });
             t.field('crmUpdateTag', {
-              type: 'JSON',
+              type: 'CrmTag',
               description: 'Change a tag (PUT /api/crm/tags/:id).',
               args: { id: nonNull(intArg()), data: nonNull(json('The fields to change')) },
               resolve: (_: unknown, args: any, context: any) => run(ops, 'updateTag', context.koaContext, { params: { id: args.id }, body: args.data }),
             });
             t.field('crmDeleteTag', {
-              type: 'JSON',
+              type: 'CrmTagDeleted',
               description: 'Delete a tag with its assignments (DELETE /api/crm/tags/:id).',
               args: { id: nonNull(intArg()) },
               resolve: (_: unknown, args: any, context: any) => run(ops, 'deleteTag', context.koaContext, { params: { id: args.id } }),
             });
             t.field('crmApplyTag', {
-              type: 'JSON',
+              type: 'CrmTagApplied',
               description: 'Give a tag to listed customers (POST /api/crm/tags/apply).',
               args: { tagId: nonNull(intArg()), customerIds: nonNull(list(nonNull(intArg()))), source: stringArg() },
               resolve: (_: unknown, args: any, context: any) =>
