@@ -1,4 +1,6 @@
 import crypto from 'crypto';
+import fs from 'fs';
+import path from 'path';
 import { errors } from '@strapi/utils';
 import { adminSession, apiToken, startStrapi, type TestApp } from '../helpers/strapi';
 import { client } from '../segments/helpers';
@@ -369,6 +371,18 @@ describe('integrator API (/api/crm, GraphQL, /documentation)', () => {
       for (const path of ['/crm/customers/{id}/profile', '/crm/tags', '/crm/tags/{id}', '/crm/tags/apply', '/customers', '/segments/rules/{id}'])
         expect([path, html.includes(`"${path}"`)]).toEqual([path, true]);
       expect(html).toContain('plugin::client-insights.crm.applyTag');
+      // The document it serves (written at startup): every reference resolves, Strapi's components and the plugin's alike.
+      const file = path.join(app.strapi.plugin('documentation').service('documentation').getFullDocumentationPath(), '1.0.0', 'full_documentation.json');
+      const doc = JSON.parse(fs.readFileSync(file, 'utf8'));
+      const refs = [...JSON.stringify(doc).matchAll(/"\$ref":"#\/components\/(\w+)\/([^"]+)"/g)].map((m) => [m[1], m[2]]);
+      expect(refs.filter(([kind]) => kind === 'schemas').some(([, name]) => name.startsWith('ClientInsights.'))).toBe(true);
+      expect(refs.filter(([kind, name]) => !doc.components?.[kind]?.[name])).toEqual([]);
+      expect(doc.paths['/crm/tags/apply'].post['x-strapi-handler']).toBe('plugin::client-insights.crm.applyTag');
+    });
+
+    it('the content API does not take an admin session', async () => {
+      expect([401, 403]).toContain((await admin('GET', `/api/crm/customers/${customers[0]}/profile`)).status);
+      expect([401, 403]).toContain((await admin('POST', '/api/crm/tags/apply', { tag_id: globalTag.id, customer_ids: [customers[0]] })).status);
     });
 
     it("the plugin's own document lists them with their scopes", async () => {
