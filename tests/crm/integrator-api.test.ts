@@ -181,8 +181,15 @@ describe('integrator API (/api/crm, GraphQL, /documentation)', () => {
         ['batch-a', 'basic', 'global', 0],
         ['batch-b', 'risk', 'global', 0],
       ]);
-      const one = await writer.call('POST', '/api/crm/tags', { name: 'Single', category: 'value' });
+      const one = await writer.call('POST', '/api/crm/tags', { data: { name: 'Single', category: 'value' } });
       expect([one.status, one.body.data.map((t: any) => t.slug)]).toEqual([201, ['single']]);
+      const wrappedBad = await writer.call('POST', '/api/crm/tags', {
+        data: [
+          { name: 'W', category: 'basic' },
+          { name: '', category: 'basic' },
+        ],
+      });
+      expect([wrappedBad.status, pathsOf(wrappedBad.body)]).toEqual([400, ['/1/name']]);
       expect(await tagCount()).toBe(before + 3);
 
       // A write refused inside the transaction (here a Document Service middleware refusing the second
@@ -231,7 +238,7 @@ describe('integrator API (/api/crm, GraphQL, /documentation)', () => {
       expect([bad.status, pathsOf(bad.body)]).toEqual([400, ['/category']]);
       const hide = await writer.call('PUT', `/api/crm/tags/${globalTag.id}`, { visibility: 'team' });
       expect([hide.status, pathsOf(hide.body)]).toEqual([400, ['/visibility']]);
-      const renamed = await writer.call('PUT', `/api/crm/tags/${globalTag.id}`, { name: 'Open tag renamed' });
+      const renamed = await writer.call('PUT', `/api/crm/tags/${globalTag.id}`, { data: { name: 'Open tag renamed' } });
       expect([renamed.status, renamed.body.data.name]).toEqual([200, 'Open tag renamed']);
 
       const [doomed] = (await writer.call('POST', '/api/crm/tags', { name: 'Doomed', category: 'basic' })).body.data;

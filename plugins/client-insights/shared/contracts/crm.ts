@@ -16,12 +16,20 @@ export const CRM_TAG_BATCH_MAX = 100;
 /** Customers one apply request names at most. */
 export const CRM_APPLY_MAX = 10_000;
 
+/** `{ "data": x }` with nothing else, the Strapi content-API form, is read as `x`. */
+const unwrapped = (v: unknown) =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length === 1 && 'data' in v ? (v as { data: unknown }).data : v;
+
 /**
- * One tag, or a list of them (1..CRM_TAG_BATCH_MAX). A single object is read as a list of one,
- * so a refusal always names the item: `/0/name`, `/3/slug`.
+ * One tag, or a list of them (1..CRM_TAG_BATCH_MAX), either also wrapped Strapi-style
+ * (`{ "data": … }`). A single object is read as a list of one, so a refusal always names the
+ * item: `/0/name`, `/3/slug`.
  */
 export const createTagsBodySchema = z.preprocess(
-  (v) => (Array.isArray(v) ? v : [v]),
+  (v) => {
+    const body = unwrapped(v);
+    return Array.isArray(body) ? body : [body];
+  },
   z
     .array(createTagSchema)
     .min(1, 'give at least one tag')
@@ -67,10 +75,11 @@ export const crmApi = {
     method: 'POST',
     path: '/crm/tags/apply',
     body: applyTagBodySchema,
+    wrappedBody: true,
     /** `applied`: customers newly tagged; `alreadyTagged`: the others (they kept their assignment as it was). */
     response: dataOf(z.object({ tagId: z.number(), applied: z.number(), alreadyTagged: z.number() })),
   }),
-  updateTag: endpoint({ method: 'PUT', path: '/crm/tags/:id', params: idParams, body: updateTagSchema, response: dataOf(tagSchema) }),
+  updateTag: endpoint({ method: 'PUT', path: '/crm/tags/:id', params: idParams, body: updateTagSchema, wrappedBody: true, response: dataOf(tagSchema) }),
   /** `removedAssignments`: customers who carried it. */
   deleteTag: endpoint({
     method: 'DELETE',
