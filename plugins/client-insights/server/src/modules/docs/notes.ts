@@ -21,7 +21,7 @@ export const NOTES: Record<string, Note> = {
   'crm.createTags': {
     summary: 'Create one tag or a list of them, all or none',
     description:
-      "The body is one tag or a list of at most 100, either also wrapped as `{ "data": … }` (the admin API's tag fields: name, slug, category of `basic`, `behavior`, `value`, `risk`, description, color, rule, visibility). Every item is checked before any is written and all are written in one transaction: a refusal names the item (`/2/slug`) and creates nothing. The answer lists the created tags in order. Also the GraphQL mutation `crmCreateTags(data)`.",
+      'The body is one tag or a list of at most 100, either also wrapped as `{ "data": … }` (the admin API\'s tag fields: name, slug, category of `basic`, `behavior`, `value`, `risk`, description, color, rule, visibility). Every item is checked before any is written and all are written in one transaction: a refusal names the item (`/2/slug`) and creates nothing. The answer lists the created tags in order. Also the GraphQL mutation `crmCreateTags(data)`.',
   },
   'crm.applyTag': {
     summary: 'Give a tag to listed customers',
