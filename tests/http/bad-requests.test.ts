@@ -67,6 +67,17 @@ const BAD: Record<string, Bad> = {
   'overview.kpis': { query: 'x=1', pointer: '/x' },
   'overview.valueCharts': { query: 'x=1', pointer: '/x' },
   'docs.openapi': { query: 'x=1', pointer: '/x' },
+  'crm.customerProfile': { params: { id: '2147483648' }, pointer: '/id' },
+  'crm.createTags': {
+    body: [
+      { name: 'Fine', category: 'basic' },
+      { name: 'Bad', category: 'gold' },
+    ],
+    pointer: '/1/category',
+  },
+  'crm.applyTag': { body: { tag_id: 1, customer_ids: [] }, pointer: '/customer_ids' },
+  'crm.updateTag': { params: { id: '1' }, body: { visibility: 'public' }, pointer: '/visibility' },
+  'crm.deleteTag': { params: { id: '0' }, pointer: '/id' },
 };
 
 describe("every plugin route refuses a bad request in Strapi's error envelope", () => {
@@ -83,9 +94,9 @@ describe("every plugin route refuses a bad request in Strapi's error envelope", 
 
   it('covers every route, each answering 400 with the field named by JSON pointer', async () => {
     const routes = pluginRoutes(app);
-    // 54 admin routes, 6 content-API routes of the plugin, 21 under /api/segments in the host.
+    // 54 admin routes, 11 content-API routes of the plugin (5 of them the integrator API, /api/crm), 21 under /api/segments in the host.
     expect(routes.filter((r) => r.as === 'admin')).toHaveLength(54);
-    expect(routes.filter((r) => r.as === 'api')).toHaveLength(27);
+    expect(routes.filter((r) => r.as === 'api')).toHaveLength(32);
     const mounted = mountedPaths(app);
     const failures: string[] = [];
     for (const route of routes) {

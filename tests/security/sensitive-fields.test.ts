@@ -109,7 +109,13 @@ describe('sensitive fields on every path', () => {
 
     apiTokens.fullAccess = await apiToken(app, 'full-access');
     apiTokens.readOnly = await apiToken(app, 'read-only');
-    const reads = ['api::customer.customer.find', 'api::customer.customer.findOne', 'api::order.order.find', 'api::interaction.interaction.find'];
+    const reads = [
+      'api::customer.customer.find',
+      'api::customer.customer.findOne',
+      'api::order.order.find',
+      'api::interaction.interaction.find',
+      'plugin::client-insights.crm.customerProfile',
+    ];
     apiTokens.custom = await customToken(reads);
     apiTokens.granted = await customToken([...reads, 'plugin::client-insights.sensitive.view']);
   }, 180_000);
@@ -168,6 +174,12 @@ describe('sensitive fields on every path', () => {
       query: '{ customers { name email phone notes referrer { email phone notes } } orders { customer { email phone notes referrer { email } } } }',
     });
     await get('api preview', '/api/segments/rules/preview', 'POST', { rule: { '==': [{ var: 'customer.region' }, 'Hangzhou'] } });
+    // The integrator API's profile, REST and GraphQL, for every customer (referrer and referrals included).
+    const ids = (await app.strapi.db.connection('customers').pluck('id')).map(Number);
+    for (const id of ids) {
+      await get(`crm profile ${id}`, `/api/crm/customers/${id}/profile`);
+      await get(`crm graphql ${id}`, '/graphql', 'POST', { query: `{ crmCustomerProfile(id: ${id}) { customer referrer referrals family } }` });
+    }
     return texts;
   };
 
@@ -206,6 +218,7 @@ describe('sensitive fields on every path', () => {
   it.each(['fullAccess', 'readOnly', 'custom'])('a %s API token reads 0 sensitive values over REST, GraphQL and the plugin preview', async (kind) => {
     const texts = await apiPaths(apiTokens[kind]);
     expect(texts['rest customers']).toContain('Client 1');
+    expect(Object.keys(texts).filter((k) => k.startsWith('crm ') && texts[k].includes('"customer"'))).toHaveLength(2 * N);
     expect(leaks(texts)).toEqual({});
   });
 
@@ -214,6 +227,7 @@ describe('sensitive fields on every path', () => {
     expect(count(texts['rest customers'])).toBeGreaterThan(0);
     expect(count(texts['rest orders'])).toBeGreaterThan(0);
     expect(count(texts.graphql)).toBeGreaterThan(0);
+    expect(count(texts[`crm profile ${(await app.strapi.db.connection('customers').first('id')).id}`])).toBeGreaterThan(0);
   });
 
   it('the content manager searches (_q) and filters without the hidden fields for masked roles', async () => {

@@ -5,7 +5,9 @@ export const LEAD_SOURCES = ['website', 'referral', 'event', 'advertising', 'par
 
 export const TAG_CATEGORIES = ['basic', 'behavior', 'value', 'risk'] as const;
 /** How a customer got a tag. */
-export const TAG_SOURCES = ['manual', 'rule'] as const;
+export const TAG_SOURCES = ['manual', 'rule', 'api', 'import'] as const;
+/** The sources an integrator may record when it applies a tag (`rule` belongs to auto rules, whose runs remove what no longer matches). */
+export const TAG_APPLY_SOURCES = ['api', 'import', 'manual'] as const;
 export const VISIBILITIES = ['private', 'team', 'global'] as const;
 
 export const SEGMENT_TYPES = ['dynamic', 'static'] as const;

@@ -2,6 +2,7 @@ import type { Core } from '@strapi/strapi';
 import { forwardAuditToStrapi } from './core/audit/forward';
 import { migrate } from './core/db/migrate';
 import { getService } from './get-service';
+import { generateStrapiDocumentationInProduction } from './modules/docs/strapi-documentation';
 
 export default async ({ strapi }: { strapi: Core.Strapi }) => {
   // Plugin tables (knex) come after Strapi's own schema sync, before anything reads them.
@@ -22,4 +23,6 @@ export default async ({ strapi }: { strapi: Core.Strapi }) => {
   forwardAuditToStrapi(strapi);
   // The OpenAPI document of every plugin route, once Strapi has registered them all (it did before bootstrap).
   getService(strapi, 'docs').build();
+  // /documentation (Strapi's document of the content API, with the plugin's routes): written at every start.
+  await generateStrapiDocumentationInProduction(strapi);
 };

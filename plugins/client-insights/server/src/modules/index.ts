@@ -1,6 +1,7 @@
 import events from '../core/events';
 import jobs from '../core/jobs';
 import audit from './audit';
+import crm from './crm';
 import customers from './customers';
 import docs from './docs';
 import exportsModule from './exports';
@@ -13,7 +14,7 @@ import tags from './tags';
 import values from './values';
 
 /** Every capability of the plugin; the root registries spread them. */
-export const modules = { events, jobs, rules, metrics, customers, tags, segments, values, overview, exports: exportsModule, audit, privacy, docs };
+export const modules = { events, jobs, rules, metrics, customers, tags, segments, values, overview, exports: exportsModule, audit, privacy, docs, crm };
 
 const names = Object.keys(modules) as (keyof typeof modules)[];
 

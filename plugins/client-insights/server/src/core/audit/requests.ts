@@ -6,9 +6,12 @@ import { recordAudit, type AuditActor } from './log';
 /** The largest request detail kept per entry (characters of JSON); longer ones are cut and marked. */
 const MAX_DETAILS = 20_000;
 
-/** Whether an answered request goes to the audit log: every write, every file, sensitive reads by those who see them. */
+/**
+ * Whether an answered request goes to the audit log: every write, every file, sensitive reads by
+ * those who see them (an admin with `sensitive.view`, or an API token granted it).
+ */
 const audited = (endpoint: Endpoint, viewer: Viewer) =>
-  endpoint.method !== 'GET' || endpoint.response === CSV || (endpoint.audit === 'sensitive' && viewer.kind === 'admin' && seesContact(viewer));
+  endpoint.method !== 'GET' || endpoint.response === CSV || (endpoint.audit === 'sensitive' && seesContact(viewer));
 
 const actorOf = (ctx: any, viewer: Viewer): AuditActor =>
   viewer.kind === 'admin' ? { type: 'admin', id: viewer.userId } : { type: 'api', id: ctx.state?.auth?.credentials?.id ?? null };

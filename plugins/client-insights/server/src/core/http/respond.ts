@@ -12,8 +12,8 @@ export type Handled<E extends Endpoint> = Parsed<E> & { viewer: Viewer; ctx: any
 /** Under test every answer is checked against its contract, fields it does not declare and its status included. */
 const CHECK_RESPONSES = process.env.NODE_ENV === 'test';
 
-/** A refusal as an ApiError: ours, or a zod error a service threw (pointers into what it parsed). */
-const asApiError = (error: unknown): ApiError | null => {
+/** A refusal as an ApiError: ours, or a zod error a service threw (pointers into what it parsed); null for anything else (a bug). */
+export const asApiError = (error: unknown): ApiError | null => {
   if (error instanceof ApiError) return error;
   if (error instanceof ZodError) return ApiError.invalid(zodErrors(error));
   // Strapi's own ValidationError (e.g. the rule check on every document write, core/security).

@@ -2,7 +2,7 @@ import type { Core } from '@strapi/strapi';
 import { customersApi } from '../../../../shared/contracts/customers';
 import { ApiError } from '../../core/http/errors';
 import { respond } from '../../core/http/respond';
-import { canCreateTasks, seesContact } from '../../core/http/viewer';
+import { canCreateTasks } from '../../core/http/viewer';
 import { getService } from '../../get-service';
 import { exportFilename } from '../exports/filename';
 import { csvFormatOf } from '../segments/csv-locale';
@@ -27,13 +27,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         if (!canCreateTasks(ctx, TASK_FIELDS)) throw ApiError.forbidden('creating follow-up tasks needs the permission to create Tasks (content manager)');
         return { data: await customers().createFollowUps(body.filter, viewer, body) };
       }),
-    profile: (ctx) =>
-      respond(ctx, customersApi.profile, async ({ params, viewer }) => {
-        const profile = await customers().profile(params.id, seesContact(viewer));
-        // Tags the viewer may not see (another user's private ones) are left out.
-        const visible = await tags().visibleTagIds(viewer);
-        return { data: { ...profile, tags: profile.tags.filter((t) => visible.has(t.id)) } };
-      }),
+    profile: (ctx) => respond(ctx, customersApi.profile, async ({ params, viewer }) => ({ data: await customers().visibleProfile(viewer, params.id) })),
     addTag: (ctx) =>
       respond(ctx, customersApi.addTag, async ({ viewer, params, body }) => ({
         data: await tags().assign(viewer, params.id, body.tagId, body.expiresAt ?? null),

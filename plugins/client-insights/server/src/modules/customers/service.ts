@@ -219,7 +219,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     q.orderByRaw(`case when ${expression} is null then 1 else 0 end`).orderByRaw(`${expression} ${sort.direction}`);
   };
 
-  return {
+  const service = {
     /** The ids of the customers a filter covers, as a subquery (`customer_id`), for bulk writes of other modules. */
     async matchingIds(filter: CustomerFilter, viewer: Viewer) {
       const { base } = await matching(filter, viewer);
@@ -414,5 +414,27 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           : null,
       };
     },
+
+    /** The profile as `viewer` may see it: contact masked without the permission, tags they may not see (another user's private ones) left out. */
+    async visibleProfile(viewer: Viewer, id: number) {
+      const profile = await service.profile(id, seesContact(viewer));
+      const visible = await getService(strapi, 'tags').visibleTagIds(viewer);
+      return { ...profile, tags: profile.tags.filter((t) => visible.has(t.id)) };
+    },
+
+    /** The segments holding the customer now (their current run), among those the viewer may see. */
+    async segmentsOf(viewer: Viewer, id: number) {
+      const held = new Set(
+        (
+          await knex()(`${TABLES.segmentMembers} as m`)
+            .join(`${TABLES.segmentCurrent} as cur`, (j) => j.on('cur.segment_id', 'm.segment_id').andOn('cur.run_id', 'm.run_id'))
+            .where('m.customer_id', id)
+            .pluck('m.segment_id')
+        ).map(Number)
+      );
+      const { visible } = await getService(strapi, 'segments').visibleSegments(viewer);
+      return visible.filter((s) => held.has(s.id)).map((s) => ({ id: s.id, key: s.key, name: s.name }));
+    },
   };
+  return service;
 };

@@ -1,6 +1,7 @@
 import { extendZodWithOpenApi, OpenApiGeneratorV31, OpenAPIRegistry, type ResponseConfig, type RouteConfig } from '@asteasolutions/zod-to-openapi';
 import { z, type ZodTypeAny } from 'zod';
 import { auditApi } from '../../../../shared/contracts/audit';
+import { crmApi } from '../../../../shared/contracts/crm';
 import { customersApi } from '../../../../shared/contracts/customers';
 import { docsApi, type OpenApiDocument } from '../../../../shared/contracts/docs';
 import { exportsApi } from '../../../../shared/contracts/exports';
@@ -39,6 +40,7 @@ export type DocRoute = {
 /** The contracts by module, as handlers name them. */
 const CONTRACTS: Record<string, Record<string, Endpoint>> = {
   audit: auditApi,
+  crm: crmApi,
   customers: customersApi,
   docs: docsApi,
   exports: exportsApi,

@@ -13,6 +13,31 @@ export const NOTES: Record<string, Note> = {
   },
   'audit.export': { summary: 'The audit entries of a filter as CSV', description: 'Needs `audit.read`. The download itself is audited.' },
 
+  'crm.customerProfile': {
+    summary: "A customer's profile for an integrator: basic info, tags, segments, value scores and latest behaviour",
+    description:
+      'The admin profile card (contact, relations, tags, the latest orders and interactions, metrics, value scores) plus the segments holding the customer now. Email, phone and notes are masked unless the token is a custom one granted `plugin::client-insights.sensitive.view`; tags and segments are those the token may see (`global`, or every one for a token named in `CI_RESTRICTED_TOKENS`). Also the GraphQL query `crmCustomerProfile(id)`.',
+  },
+  'crm.createTags': {
+    summary: 'Create one tag or a list of them, all or none',
+    description:
+      'The body is one tag or a list of at most 100, either also wrapped as `{ "data": … }` (the admin API\'s tag fields: name, slug, category of `basic`, `behavior`, `value`, `risk`, description, color, rule, visibility). Every item is checked before any is written and all are written in one transaction: a refusal names the item (`/2/slug`) and creates nothing. The answer lists the created tags in order. Also the GraphQL mutation `crmCreateTags(data)`.',
+  },
+  'crm.applyTag': {
+    summary: 'Give a tag to listed customers',
+    description:
+      '`customer_ids` (1 to 10,000), `tag_id` and `source` (`api`, the default, `import` or `manual`, recorded on each new assignment). A tag the token may not see, or ids that name no customer, are refused (400 at `/tag_id` or `/customer_ids`, the unknown ids listed) and nothing is tagged. Customers who already carry the tag keep their assignment as it was. Also the GraphQL mutation `crmApplyTag(tagId, customerIds, source)`.',
+  },
+  'crm.updateTag': {
+    summary: 'Change a tag (not its slug)',
+    description: 'A tag the token may not see answers 404. Also the GraphQL mutation `crmUpdateTag(id, data)`.',
+  },
+  'crm.deleteTag': {
+    summary: 'Delete a tag with its assignments',
+    description:
+      'Refused (409) while a segment rule names the tag in `has_tag`; a tag the token may not see answers 404. Also the GraphQL mutation `crmDeleteTag(id)`.',
+  },
+
   'customers.list': {
     summary: 'Customers, filtered, sorted and paginated',
     description:

@@ -11,10 +11,14 @@ import { validateRule } from '../rules/validate';
 import type { z } from 'zod';
 import type { bulkTagSchema, createTagSchema, RuleRun, updateTagSchema } from '../../../../shared/contracts/tags';
 import { keyFromName } from '../../../../shared/keys';
+import type { TAG_SOURCES } from '../../../../shared/enums';
 import { ApiError, prefixed } from '../../core/http/errors';
+import { asApiError } from '../../core/http/respond';
 import { storedJson } from '../../core/security/stored-json';
 import type { Viewer } from '../../core/http/viewer';
 import { visibleTo } from '../../core/security/visibility';
+
+type TagSource = (typeof TAG_SOURCES)[number];
 
 /** A stored rule (text or JSON), null when unreadable; too deep a one becomes a marker no reader accepts (core/security). */
 const parseJson = (v: unknown) => {
@@ -125,6 +129,31 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     return run;
   };
 
+  /**
+   * 409 while a segment rule names the tag (`has_tag`): removing it would silently change what the
+   * segment matches. Segments the viewer may not see are counted, never named.
+   */
+  const refuseWhileUsed = async (viewer: Viewer, slug: string) => {
+    // Segments are few (not customers): reading their rules here is fine and dialect-free.
+    const segments = await knex()(segmentTable()).select('id', 'name', 'rule');
+    const referencing = segments.filter((seg: any) => usesTag(parseJson(seg.rule), slug));
+    if (!referencing.length) return;
+    const seen = new Set((await getService(strapi, 'segments').visibleSegments(viewer)).visible.map((s) => s.id));
+    const named = referencing.filter((s: any) => seen.has(Number(s.id))).map((s: any) => s.name);
+    const hidden = referencing.length - named.length;
+    const list = [...named, ...(hidden ? [`${hidden} segment${hidden > 1 ? 's' : ''} you cannot see`] : [])].join(', ');
+    throw ApiError.conflict(`segments use tag "${slug}": ${list}; change their rules first`);
+  };
+
+  /**
+   * A content-API caller that sees only `global` tags may not make one `team` or `private`: it
+   * would vanish for them the moment it was written (and, with no owner, for every admin too).
+   */
+  const checkVisibility = (viewer: Viewer, visibility: string | undefined) => {
+    if (visibility === undefined || visibility === 'global' || viewer.kind === 'admin' || viewer.seesRestricted) return;
+    throw ApiError.invalid([{ path: '/visibility', message: `this API token sees global tags only: it cannot make a tag ${visibility}` }]);
+  };
+
   const service = {
     visibleTagIds,
 
@@ -159,19 +188,53 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
     /** Records its owner (the calling admin); a taken slug gets one answer whoever's tag holds it. */
     async create(viewer: Viewer, input: z.infer<typeof createTagSchema>) {
-      checkRule(input.rule);
-      if (input.rule !== undefined && input.rule !== null) await getService(strapi, 'rules').refuseUnseen(viewer, input.rule);
-      const slug = input.slug ?? keyFromName(input.name, 'tag');
-      if (await knex()(tagTable()).where({ slug }).first()) {
-        throw ApiError.invalid([{ path: '/slug', message: `slug "${slug}" is not available; choose another slug` }]);
-      }
+      return (await service.createMany(viewer, [input], () => ''))[0];
+    },
+
+    /**
+     * Creates every tag or none: each is checked first (rule, the tags and segments it names,
+     * slug), a refusal naming the item by `at(i)` (`/3/slug`); then all are written in one
+     * transaction.
+     */
+    async createMany(viewer: Viewer, inputs: z.infer<typeof createTagSchema>[], at: (i: number) => string = (i) => `/${i}`) {
       const owner = viewer.kind === 'admin' ? { owner: viewer.userId } : {};
-      const created = await strapi.documents(UID.tag as any).create({ data: { ...input, slug, ...owner } as any });
-      return service.get(viewer, Number((created as any).id));
+      // A refusal of item i, its pointers moved under at(i).
+      const ofItem = (error: unknown, i: number) => {
+        const refusal = asApiError(error);
+        return refusal?.status === 400 && at(i) ? ApiError.invalid(prefixed(at(i), refusal.errors)) : error;
+      };
+      const data: Record<string, unknown>[] = [];
+      for (const [i, input] of inputs.entries()) {
+        try {
+          checkVisibility(viewer, input.visibility);
+          checkRule(input.rule);
+          if (input.rule !== undefined && input.rule !== null) await getService(strapi, 'rules').refuseUnseen(viewer, input.rule);
+          const slug = input.slug ?? keyFromName(input.name, 'tag');
+          const taken = (await knex()(tagTable()).where({ slug }).first('id')) || data.some((d) => d.slug === slug);
+          if (taken) throw ApiError.invalid([{ path: '/slug', message: `slug "${slug}" is not available; choose another slug` }]);
+          data.push({ ...input, slug, ...owner });
+        } catch (error) {
+          throw ofItem(error, i);
+        }
+      }
+      // The checks on every document write (core/security/validation.ts) run again here; one refusing rolls all back.
+      const ids = await strapi.db.transaction(async () => {
+        const created: number[] = [];
+        for (const [i, item] of data.entries()) {
+          try {
+            created.push(Number(((await strapi.documents(UID.tag as any).create({ data: item as any })) as any).id));
+          } catch (error) {
+            throw ofItem(error, i);
+          }
+        }
+        return created;
+      });
+      return Promise.all(ids.map((id) => service.get(viewer, id)));
     },
 
     async update(viewer: Viewer, id: number, input: z.infer<typeof updateTagSchema>) {
       const row = await getRow(viewer, id);
+      checkVisibility(viewer, input.visibility);
       checkRule(input.rule);
       if (input.rule !== undefined && input.rule !== null) await getService(strapi, 'rules').refuseUnseen(viewer, input.rule);
       await strapi.documents(UID.tag as any).update({ documentId: row.document_id, data: input as any });
@@ -184,17 +247,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
      */
     async merge(viewer: Viewer, sourceId: number, targetId: number) {
       const [source, target] = await Promise.all([getRow(viewer, sourceId), getRow(viewer, targetId)]);
-      // Segments are few (not customers): reading their rules here is fine and dialect-free.
-      const segments = await knex()(segmentTable()).select('id', 'name', 'rule');
-      const referencing = segments.filter((seg: any) => usesTag(parseJson(seg.rule), source.slug));
-      if (referencing.length) {
-        // Segments the viewer may not see are counted, never named.
-        const seen = new Set((await getService(strapi, 'segments').visibleSegments(viewer)).visible.map((s) => s.id));
-        const named = referencing.filter((s: any) => seen.has(Number(s.id))).map((s: any) => s.name);
-        const hidden = referencing.length - named.length;
-        const list = [...named, ...(hidden ? [`${hidden} segment${hidden > 1 ? 's' : ''} you cannot see`] : [])].join(', ');
-        throw ApiError.conflict(`segments use tag "${source.slug}": ${list}; change their rules first`);
-      }
+      await refuseWhileUsed(viewer, source.slug);
       const moved = await changing(async (trx) => {
         const before = await trx(TABLES.customerTags).where('tag_id', targetId).count({ n: '*' }).first();
         await trx.into(trx.raw('?? (customer_id, tag_id, source, confidence, created_at, expires_at)', [TABLES.customerTags])).insert(
@@ -220,12 +273,37 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       return { moved, target: await service.get(viewer, Number(target.id)) };
     },
 
+    /** Deletes a tag with its assignments (refused with 409 while a segment rule names it). */
+    async remove(viewer: Viewer, id: number) {
+      const row = await getRow(viewer, id);
+      await refuseWhileUsed(viewer, row.slug);
+      const removedAssignments = await changing(async (trx) => {
+        const removed = Number(await trx(TABLES.customerTags).where('tag_id', id).delete());
+        return { result: removed, changes: [{ tagId: id, customerIds: null, added: 0, removed }] };
+      });
+      await strapi.documents(UID.tag as any).delete({ documentId: row.document_id });
+      return { id, removedAssignments };
+    },
+
     /**
      * Apply or remove a tag for a segment's current members, a list of ids or the customer list's
      * filter, in one statement. Listed ids that name no customer come back in `missing`.
+     * `strict` (the integrator API) refuses instead, writing nothing: an unknown or hidden tag and
+     * listed ids that name no customer are a 400 at the pointers it gives. New assignments record
+     * `source` (default `manual`).
      */
-    async bulk(id: number, input: z.infer<typeof bulkTagSchema>, viewer: Viewer, now = new Date()) {
-      await getRow(viewer, id);
+    async bulk(
+      id: number,
+      input: z.infer<typeof bulkTagSchema>,
+      viewer: Viewer,
+      { now = new Date(), source = 'manual', strict }: { now?: Date; source?: TagSource; strict?: { tag: string; customers: string } } = {}
+    ) {
+      try {
+        await getRow(viewer, id);
+      } catch (error) {
+        if (strict && error instanceof ApiError && error.status === 404) throw ApiError.invalid([{ path: strict.tag, message: `tag ${id} does not exist` }]);
+        throw error;
+      }
       const k = knex();
       const named = input.customerIds ?? null;
       let customers: (trx: Knex) => Knex.QueryBuilder;
@@ -257,6 +335,15 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           for (const r of rows) found.add(Number(r));
         }
         missing = wanted.filter((n) => !found.has(n)).sort((a, b) => a - b);
+        if (strict && missing.length) {
+          const shown = missing.slice(0, 20).join(', ');
+          throw ApiError.invalid([
+            {
+              path: strict.customers,
+              message: `${missing.length} customer id${missing.length > 1 ? 's name' : ' names'} no customer: ${shown}${missing.length > 20 ? ', …' : ''}`,
+            },
+          ]);
+        }
         customers = (trx) => trx(customerTable()).whereIn('id', input.customerIds!).select('id as customer_id');
       }
       const result = await changing(async (trx) => {
@@ -268,14 +355,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         const candidates = trx
           .from(customers(trx).as('src'))
           .whereNotExists(trx(`${TABLES.customerTags} as x`).select(trx.raw('1')).where('x.tag_id', id).andWhere('x.customer_id', trx.ref('src.customer_id')))
-          .select(
-            'src.customer_id',
-            trx.raw('?', [id]),
-            trx.raw('?', ['manual']),
-            trx.raw('null'),
-            trx.raw('?', [bindDate(trx, now)]),
-            trx.raw('?', [expires])
-          );
+          .select('src.customer_id', trx.raw('?', [id]), trx.raw('?', [source]), trx.raw('null'), trx.raw('?', [bindDate(trx, now)]), trx.raw('?', [expires]));
         const before = await trx(TABLES.customerTags).where('tag_id', id).count({ n: '*' }).first();
         await trx.into(trx.raw('?? (customer_id, tag_id, source, confidence, created_at, expires_at)', [TABLES.customerTags])).insert(candidates);
         const after = await trx(TABLES.customerTags).where('tag_id', id).count({ n: '*' }).first();
