@@ -72,6 +72,18 @@ describe('the audit log', () => {
     expect(refused).toMatchObject({ actorId: adminId, details: { body: { name: 'Bad', category: 'gold' } } });
   });
 
+  it('records a hostile deeply nested write without keeping its body', async () => {
+    const deep = `{"name":"Deep","category":"basic","description":${'['.repeat(50_000)}${']'.repeat(50_000)}}`;
+    const res = await fetch(`${app.url}/client-insights/tags`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+      body: deep,
+    });
+    expect(res.status).toBe(400);
+    const refused = (await entries('&action=POST%20%2Ftags')).find((e) => e.details?.truncated);
+    expect(refused).toMatchObject({ status: 400, details: { truncated: true, reason: expect.stringContaining('nested deeper') } });
+  });
+
   it('records who saw a customer with contact data, and not readers who see it masked', async () => {
     expect((await call(admin, 'GET', `/customers/${customerId}`)).status).toBe(200);
     expect((await call(sales, 'GET', `/customers/${customerId}`)).status).toBe(200);

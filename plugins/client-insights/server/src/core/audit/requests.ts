@@ -18,9 +18,11 @@ const actorOf = (ctx: any, viewer: Viewer): AuditActor =>
 
 const detailsOf = (input: { params?: unknown; query?: unknown; body?: unknown }) => {
   const details = { params: input.params ?? null, query: input.query ?? null, body: input.body ?? null };
+  // A hostile body nested thousands of levels is not kept: serialising it would overflow the stack
+  // here, and stored it would overflow the stack of whoever reads the log.
+  if (deeperThan(details, MAX_STORED_DEPTH)) return { truncated: true, reason: `nested deeper than ${MAX_STORED_DEPTH} levels` };
   const text = JSON.stringify(details);
-  // A hostile body nested thousands of levels is kept as text: as JSON it would overflow the stack of whoever reads the log.
-  return text.length <= MAX_DETAILS && !deeperThan(details, MAX_STORED_DEPTH) ? details : { truncated: true, head: text.slice(0, MAX_DETAILS) };
+  return text.length <= MAX_DETAILS ? details : { truncated: true, head: text.slice(0, MAX_DETAILS) };
 };
 
 /**
