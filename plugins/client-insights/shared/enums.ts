@@ -87,3 +87,15 @@ export type Quadrant = (typeof QUADRANTS)[number];
 export type RfmSegment = (typeof RFM_SEGMENTS)[number];
 export type ValueCardKind = (typeof VALUE_CARD_KINDS)[number];
 export type ValueStrategy = (typeof VALUE_STRATEGIES)[number];
+
+/**
+ * Maker-checker approvals (server: modules/approvals): what kind of work waits for a second user.
+ * `export` now; automation adds its kind here, an approve action (permissions.ts) and an executor.
+ */
+export const APPROVAL_KINDS = ['export'] as const;
+export type ApprovalKind = (typeof APPROVAL_KINDS)[number];
+/** pending → approved → executed (or failed: the approved work could not start) | rejected | expired | cancelled. */
+export const APPROVAL_STATUSES = ['pending', 'approved', 'executed', 'failed', 'rejected', 'expired', 'cancelled'] as const;
+export type ApprovalStatus = (typeof APPROVAL_STATUSES)[number];
+/** The longest reason or decision comment kept (characters). */
+export const APPROVAL_TEXT_MAX = 1000;

@@ -1,5 +1,6 @@
 import events from '../core/events';
 import jobs from '../core/jobs';
+import approvals from './approvals';
 import audit from './audit';
 import customers from './customers';
 import docs from './docs';
@@ -13,7 +14,7 @@ import tags from './tags';
 import values from './values';
 
 /** Every capability of the plugin; the root registries spread them. */
-export const modules = { events, jobs, rules, metrics, customers, tags, segments, values, overview, exports: exportsModule, audit, privacy, docs };
+export const modules = { events, jobs, rules, metrics, customers, tags, segments, values, overview, exports: exportsModule, approvals, audit, privacy, docs };
 
 const names = Object.keys(modules) as (keyof typeof modules)[];
 
@@ -29,6 +30,7 @@ export const services = {
   ...values.services,
   ...overview.services,
   ...exportsModule.services,
+  ...approvals.services,
   ...audit.services,
   ...privacy.services,
   ...docs.services,

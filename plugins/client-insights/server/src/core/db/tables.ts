@@ -12,6 +12,8 @@ export const TABLES = {
   jobs: 'ci_jobs',
   /** Who did what, when, from where (core/audit). */
   auditLog: 'ci_audit_log',
+  /** Maker-checker requests: who asked for what and why, who decided, the work's job (approvals/). */
+  approvals: 'ci_approvals',
   /** An export's file, in written order (exports/). */
   exportChunks: 'ci_export_chunks',
   /** A customer's tags with source, confidence and expiry (tags/). */

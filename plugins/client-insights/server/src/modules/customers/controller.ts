@@ -17,10 +17,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     list: (ctx) => respond(ctx, customersApi.list, ({ query, viewer }) => customers().list(query, viewer)),
     export: (ctx) =>
       respond(ctx, customersApi.export, async ({ query, body, viewer }) => {
-        const { stream } = await customers().exportCsv(body, viewer, csvFormatOf(query, ctx.get('accept-language')));
+        const csv = await customers().exportCsv(body, viewer, csvFormatOf(query, ctx.get('accept-language')));
+        getService(strapi, 'exports').refuseUnapproved(csv);
         ctx.set('content-type', 'text/csv; charset=utf-8');
         ctx.set('content-disposition', `attachment; filename="${exportFilename({ source: 'customers', filter: body })}"`);
-        return stream;
+        return csv.stream;
       }),
     followUpTasks: (ctx) =>
       respond(ctx, customersApi.followUpTasks, async ({ body, viewer }) => {

@@ -13,6 +13,7 @@ import { MAX_ID } from '../../../../shared/contracts/http';
 import { ApiError } from '../../core/http/errors';
 import { seesContact, type Viewer } from '../../core/http/viewer';
 import { getService } from '../../get-service';
+import { SENSITIVE_CUSTOMER_FIELDS } from '../../../../shared/sensitive';
 
 const iso = (v: unknown) => readDate(v)?.toISOString() ?? null;
 /** The later of two dates, as ISO text (null when neither is known). */
@@ -258,7 +259,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           before = Number(rows[rows.length - 1].id);
         }
       }
-      return { total, stream: await csvStream(CUSTOMER_COLUMNS, batches(), format && csvFormatter(format)) };
+      return {
+        total,
+        columns: CUSTOMER_COLUMNS,
+        sensitive: sensitive ? CUSTOMER_COLUMNS.filter((c) => (SENSITIVE_CUSTOMER_FIELDS as readonly string[]).includes(c)) : [],
+        stream: await csvStream(CUSTOMER_COLUMNS, batches(), format && csvFormatter(format)),
+      };
     },
 
     /** One open follow-up task per customer of the list (at most FOLLOW_UP_MAX), in one transaction. */
