@@ -30,8 +30,14 @@ describe('export approvals', () => {
   };
   const login = async (code: string, email: string) => {
     const role = await app.strapi.db.query('admin::role').findOne({ where: { code } });
-    await app.strapi.service('admin::user').create({ email, firstname: 'Role', lastname: code.split('-').pop(), password: 'Role12345!', isActive: true, roles: [role.id] });
-    const res = await fetch(`${app.url}/admin/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: 'Role12345!' }) });
+    await app.strapi
+      .service('admin::user')
+      .create({ email, firstname: 'Role', lastname: code.split('-').pop(), password: 'Role12345!', isActive: true, roles: [role.id] });
+    const res = await fetch(`${app.url}/admin/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email, password: 'Role12345!' }),
+    });
     return ((await res.json()) as any).data.token as string;
   };
   const knex = () => app.strapi.db.connection;

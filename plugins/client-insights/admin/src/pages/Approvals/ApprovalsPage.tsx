@@ -109,11 +109,13 @@ export const ApprovalsPage = () => {
         <Table colCount={6} rowCount={list.data.data.length + 1} data-testid="ci-approvals-table">
           <Thead>
             <Tr>
-              {(['approvals.requested', 'approvals.requester', 'approvals.reason', 'approvals.preview', 'approvals.status', 'approvals.actions'] as const).map((k) => (
-                <Th key={k}>
-                  <Typography variant="sigma">{t(k)}</Typography>
-                </Th>
-              ))}
+              {(['approvals.requested', 'approvals.requester', 'approvals.reason', 'approvals.preview', 'approvals.status', 'approvals.actions'] as const).map(
+                (k) => (
+                  <Th key={k}>
+                    <Typography variant="sigma">{t(k)}</Typography>
+                  </Th>
+                )
+              )}
             </Tr>
           </Thead>
           <Tbody>
@@ -158,7 +160,11 @@ export const ApprovalsPage = () => {
                     <Flex gap={2}>
                       {pending && !mine && can[APPROVE_ACTIONS[a.kind]] && (
                         <>
-                          <Button size="S" onClick={() => (setComment(''), setError(null), setDecision({ approval: a, verdict: 'approve' }))} data-testid="ci-approve">
+                          <Button
+                            size="S"
+                            onClick={() => (setComment(''), setError(null), setDecision({ approval: a, verdict: 'approve' }))}
+                            data-testid="ci-approve"
+                          >
                             {t('approvals.approve')}
                           </Button>
                           <Button

@@ -22,7 +22,5 @@ export const userNames = async (strapi: Core.Strapi, ids: number[]): Promise<Map
   const unique = [...new Set(ids)];
   if (unique.length === 0) return new Map();
   const users = await strapi.db.query('admin::user').findMany({ where: { id: { $in: unique } }, select: ['id', 'firstname', 'lastname', 'username'] });
-  return new Map(
-    users.map((u: any) => [Number(u.id), [u.firstname, u.lastname].filter(Boolean).join(' ') || u.username || `#${u.id}`] as [number, string])
-  );
+  return new Map(users.map((u: any) => [Number(u.id), [u.firstname, u.lastname].filter(Boolean).join(' ') || u.username || `#${u.id}`] as [number, string]));
 };

@@ -114,10 +114,13 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   /** Checks for approve and reject: an approver of the kind, not the user who asked. */
   const decidable = async (who: Approver, id: number) => {
     // Like a route guard: answered before the request is looked up, so it discloses nothing.
-    if (who.approves.length === 0) throw ApiError.forbidden(`deciding approval requests needs an approve permission (${APPROVAL_KINDS.map(actionName).join(', ')})`);
+    if (who.approves.length === 0)
+      throw ApiError.forbidden(`deciding approval requests needs an approve permission (${APPROVAL_KINDS.map(actionName).join(', ')})`);
     const r = await visible(who, id);
     if (r.requestedBy === who.userId) {
-      throw ApiError.forbidden(`approval request ${id} was made by you: another user holding "${actionName(r.kind)}" must decide it (a requester may cancel it)`);
+      throw ApiError.forbidden(
+        `approval request ${id} was made by you: another user holding "${actionName(r.kind)}" must decide it (a requester may cancel it)`
+      );
     }
     if (!who.approves.includes(r.kind)) throw ApiError.forbidden(`deciding ${r.kind} requests needs "${actionName(r.kind)}"`);
     await stillPending(r);
@@ -133,8 +136,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       if (!requester) throw ApiError.conflict(`the user who asked (#${r.requestedBy}) is no longer an active admin user`);
       outcome = { status: 'executed', ...(await EXECUTORS[r.kind](strapi, approved, requester)) };
     } catch (error) {
-      if (!(error instanceof ApiError)) strapi.log.error(`[client-insights] approval #${r.id}: the approved ${r.kind} could not start: ${(error as Error).message}`);
-      outcome = { status: 'failed', error: error instanceof ApiError ? error.message.slice(0, 500) : 'internal: the approved work could not start (see the server log)' };
+      if (!(error instanceof ApiError))
+        strapi.log.error(`[client-insights] approval #${r.id}: the approved ${r.kind} could not start: ${(error as Error).message}`);
+      outcome = {
+        status: 'failed',
+        error: error instanceof ApiError ? error.message.slice(0, 500) : 'internal: the approved work could not start (see the server log)',
+      };
     }
     await move(
       r.id,

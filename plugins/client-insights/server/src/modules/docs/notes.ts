@@ -13,7 +13,7 @@ export const NOTES: Record<string, Note> = {
   'approvals.list': {
     summary: 'Maker-checker requests the caller may see, newest first',
     description:
-      "Any admin user: their own requests, and every request of the kinds whose approve action they hold (`export.approve`). Filter by `status` and `kind`. A pending request past its expiry is answered `expired`.",
+      'Any admin user: their own requests, and every request of the kinds whose approve action they hold (`export.approve`). Filter by `status` and `kind`. A pending request past its expiry is answered `expired`.',
   },
   'approvals.get': { summary: 'One request (404 when the caller may not see it)' },
   'approvals.approve': {
@@ -21,7 +21,10 @@ export const NOTES: Record<string, Note> = {
     description: `${DECIDING} Of concurrent approvals exactly one succeeds (the others 409). For an export the answer is \`executed\` with the \`jobId\` whose file the requester downloads at \`/exports/{jobId}/file\`; \`failed\` with \`error\` when it could not start (e.g. the requester lost the export permission).`,
   },
   'approvals.reject': { summary: 'Reject a pending request, with a required comment', description: DECIDING },
-  'approvals.cancel': { summary: 'The requester withdraws their pending request', description: 'Only the requester (403 otherwise); only while pending (409).' },
+  'approvals.cancel': {
+    summary: 'The requester withdraws their pending request',
+    description: 'Only the requester (403 otherwise); only while pending (409).',
+  },
 
   'audit.list': {
     summary: 'The audit log: who did what, when, from where; newest first',

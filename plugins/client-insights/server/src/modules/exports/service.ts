@@ -101,7 +101,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       if (!preview) return { job: await run(viewer, what, format, csv) };
       csv.stream.destroy();
       if (!reason) {
-        throw ApiError.invalid([{ path: '/reason', message: `this export needs approval (${whyApproval(preview)}): give a reason and it is sent to an approver` }]);
+        throw ApiError.invalid([
+          { path: '/reason', message: `this export needs approval (${whyApproval(preview)}): give a reason and it is sent to an approver` },
+        ]);
       }
       const payload: ApprovedExport = { request: what, format, seesContact: viewer.seesContact };
       return { approval: await getService(strapi, 'approvals').request(approver!, 'export', payload, reason, preview) };
