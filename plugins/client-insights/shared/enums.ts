@@ -99,3 +99,11 @@ export const APPROVAL_STATUSES = ['pending', 'approved', 'executed', 'failed', '
 export type ApprovalStatus = (typeof APPROVAL_STATUSES)[number];
 /** The longest reason or decision comment kept (characters). */
 export const APPROVAL_TEXT_MAX = 1000;
+
+/**
+ * Channels a customer consents to be contacted on (kept per customer: modules/customers/consent.ts;
+ * automation asks `mayContact` before it sends). The delivery channels of the design document
+ * (email, SMS) plus phone calls and push messages; a channel without a recorded grant is not allowed.
+ */
+export const CONSENT_CHANNELS = ['email', 'sms', 'phone', 'push'] as const;
+export type ConsentChannel = (typeof CONSENT_CHANNELS)[number];

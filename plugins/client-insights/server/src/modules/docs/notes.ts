@@ -47,8 +47,13 @@ export const NOTES: Record<string, Note> = {
     summary: 'One open follow-up task per customer of the filtered list',
     description: "Also checked against the Task content type's own create permission. At most 500 customers.",
   },
-  'customers.profile': { summary: "A customer's profile: contact, relations, tags, timeline, metrics and value scores" },
+  'customers.profile': { summary: "A customer's profile: contact, consent per channel, relations, tags, timeline, metrics and value scores" },
   'customers.addTag': { summary: 'Tag a customer by hand (optionally until `expiresAt`)' },
+  'customers.setConsent': {
+    summary: "Record a customer's consent on one channel (granted or withdrawn, with its source)",
+    description:
+      'Channels: `email`, `sms`, `phone`, `push`. Answers every channel; a channel never recorded is `granted: null` and, like a withdrawn one, does not allow contact (automation checks before it sends). Audited with the consent before and after.',
+  },
   'customers.removeTag': { summary: 'Remove a tag from a customer' },
 
   'docs.openapi': {
