@@ -94,7 +94,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
      * viewer's reason (400 on /reason without one); `approver` is the viewer as approvals know them.
      */
     async start(viewer: Viewer, request: ExportRequest, format: CsvFormat, approver: Approver | null = null) {
-      if (viewer.kind !== 'admin') throw ApiError.forbidden('exports are made for an admin user');
+      if (viewer.kind !== 'admin' || !approver) throw ApiError.forbidden('exports are made for an admin user');
       const { reason, ...what } = request;
       const csv = await open(viewer, what, format);
       const preview = exportApprovalNeed(csv, exportApprovalRows(strapi));
@@ -106,7 +106,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         ]);
       }
       const payload: ApprovedExport = { request: what, format, seesContact: viewer.seesContact };
-      return { approval: await getService(strapi, 'approvals').request(approver!, 'export', payload, reason, preview) };
+      return { approval: await getService(strapi, 'approvals').request(approver, 'export', payload, reason, preview) };
     },
 
     /**
