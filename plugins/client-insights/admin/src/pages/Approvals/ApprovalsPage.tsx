@@ -125,12 +125,14 @@ export const ApprovalsPage = () => {
               return (
                 <Tr key={a.id} data-testid="ci-approval-row">
                   <Td>
-                    <Typography>{when(a.createdAt)}</Typography>
-                    <Typography variant="pi" textColor="neutral600">
+                    <Typography display="block">{when(a.createdAt)}</Typography>
+                    <Typography variant="pi" textColor="neutral600" display="block">
                       {t(`approvals.kind.${a.kind}`)}
                     </Typography>
                   </Td>
-                  <Td>{a.requesterName ?? `#${a.requestedBy}`}</Td>
+                  <Td>
+                    <Typography>{a.requesterName ?? `#${a.requestedBy}`}</Typography>
+                  </Td>
                   <Td>
                     <Typography>{a.reason}</Typography>
                   </Td>
