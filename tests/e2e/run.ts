@@ -1086,6 +1086,23 @@ test('refusals: a refused preview shows the server message and blocks Save; a ta
 
 // --- audit log (issue 13) ---
 
+test('consent: a profile shows consent per channel and records a grant and a withdrawal with their source', async () => {
+  const customer = ((await apiList('sort=name:asc')).data as any[])[0];
+  await page.goto(`${server.url}${PLUGIN}/customers/${customer.id}`);
+  await page.locator('[data-testid="ci-consent"]').waitFor({ timeout: 60_000 });
+  const state = async (channel: string) => (await page.locator(`[data-testid="ci-consent-${channel}"]`).innerText()).replace(/\s+/g, ' ');
+  // The toggle waits for a source.
+  if (!(await page.locator('[data-testid="ci-consent-toggle-email"]').isDisabled())) throw new Error('the consent toggle is enabled without a source');
+  await page.fill('[data-testid="ci-consent-source"]', 'Signed form');
+  const before = await state('email');
+  await page.click('[data-testid="ci-consent-toggle-email"]');
+  await page.waitForFunction((old) => document.querySelector('[data-testid="ci-consent-email"]')?.textContent !== old, before, { timeout: 30_000 });
+  const granted = (await api('GET', `/client-insights/customers/${customer.id}`)).body.data.consent.find((c: any) => c.channel === 'email');
+  if (granted.granted !== !/Granted/.test(before) || granted.source !== 'Signed form') throw new Error(`consent after the click: ${JSON.stringify(granted)}`);
+  if (!(await state('email')).includes('Signed form')) throw new Error(`the row reads ${await state('email')}`);
+  await shot(page, '20b-profile-consent');
+});
+
 test('audit log: Management reads who did what and filters it; a Sales Manager has no audit page', async () => {
   const MANAGEMENT = { email: 'e2e-management@client-insights.test', password: 'E2eManagement12345!' };
   await ensureRoleUser(server.url, token, 'Management', MANAGEMENT.email, MANAGEMENT.password);
