@@ -1096,11 +1096,24 @@ test('consent: a profile shows consent per channel and records a grant and a wit
   await page.fill('[data-testid="ci-consent-source"]', 'Signed form');
   const before = await state('email');
   await page.click('[data-testid="ci-consent-toggle-email"]');
-  await page.waitForFunction((old) => document.querySelector('[data-testid="ci-consent-email"]')?.textContent !== old, before, { timeout: 30_000 });
+  // The row shows the new decision once the profile has been read again.
+  await page.waitForFunction(() => document.querySelector('[data-testid="ci-consent-email"]')?.textContent?.includes('Signed form'), undefined, {
+    timeout: 30_000,
+  });
   const granted = (await api('GET', `/client-insights/customers/${customer.id}`)).body.data.consent.find((c: any) => c.channel === 'email');
   if (granted.granted !== !/Granted/.test(before) || granted.source !== 'Signed form') throw new Error(`consent after the click: ${JSON.stringify(granted)}`);
-  if (!(await state('email')).includes('Signed form')) throw new Error(`the row reads ${await state('email')}`);
+  if (!/Granted/i.test(await state('email'))) throw new Error(`the row reads ${await state('email')}`);
   await shot(page, '20b-profile-consent');
+  // And withdrawn again, from a phone call.
+  await page.fill('[data-testid="ci-consent-source"]', 'Phone call');
+  await page.click('[data-testid="ci-consent-toggle-email"]');
+  await page.waitForFunction(
+    () => /Withdrawn[\s\S]*Phone call/i.test(document.querySelector('[data-testid="ci-consent-email"]')?.textContent ?? ''),
+    undefined,
+    {
+      timeout: 30_000,
+    }
+  );
 });
 
 test('audit log: Management reads who did what and filters it; a Sales Manager has no audit page', async () => {

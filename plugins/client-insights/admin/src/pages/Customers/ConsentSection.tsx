@@ -44,7 +44,9 @@ export const ConsentSection = ({ customerId, consent, onChanged }: { customerId:
         <Tbody>
           {consent.map((c) => (
             <Tr key={c.channel} data-testid={`ci-consent-${c.channel}`}>
-              <Td>{t(`consent.channel.${c.channel}`)}</Td>
+              <Td>
+                <Typography>{t(`consent.channel.${c.channel}`)}</Typography>
+              </Td>
               <Td>
                 <Badge active={c.granted === true}>{t(c.granted === null ? 'consent.none' : c.granted ? 'consent.granted' : 'consent.withdrawn')}</Badge>
                 {c.at && (
@@ -53,7 +55,9 @@ export const ConsentSection = ({ customerId, consent, onChanged }: { customerId:
                   </Typography>
                 )}
               </Td>
-              <Td>{c.source ?? '—'}</Td>
+              <Td>
+                <Typography>{c.source ?? '—'}</Typography>
+              </Td>
               <Td>
                 <Button
                   size="S"
