@@ -40,6 +40,10 @@ export default ({ env }) => ({
     config: {
       // API tokens (by name) that see team and private segments and tags; every other content-API caller sees global ones only.
       visibility: { restrictedTokens: env.array('CI_RESTRICTED_TOKENS', []) },
+      // Maker-checker approvals (plugin modules/approvals): hours a request waits for a decision.
+      approvals: { expiresHours: env.int('CI_APPROVAL_EXPIRES_HOURS', 72) },
+      // Exports with more rows than this (or with contact data unmasked) need a second user's approval.
+      exports: { approvalRows: env.int('CI_EXPORT_APPROVAL_ROWS', 10_000) },
       // Limits that protect the server from its callers (plugin core/security/config.ts).
       security: {
         minScheduleMinutes: env.int('CI_MIN_SCHEDULE_MINUTES', 15),

@@ -379,7 +379,39 @@ test('clicking a heatmap cell opens its customers; they export as CSV and get fo
   await page.locator('[data-testid="ci-customer-filters"]').waitFor();
   await shot(page, '08b-value-cell-customers');
 
-  const [download] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), page.click('[data-testid="ci-export-csv"]')]);
+  const cellList = page.url();
+  // The super admin's file carries contact data: the export asks for a reason and goes to an approver (maker-checker).
+  await page.click('[data-testid="ci-export-csv"]');
+  await page.locator('[data-testid="ci-export-reason"]').waitFor({ timeout: 60_000 });
+  await page.fill('[data-testid="ci-export-reason"]', 'Follow-up calls for this RFM cell');
+  await shot(page, '08b2-export-approval-reason');
+  await page.click('[data-testid="ci-export-request-approval"]');
+  await page.locator('[data-testid="ci-export-approval-requested"]').waitFor({ timeout: 60_000 });
+  // Another user holding export.approve (Management) approves it; the admin downloads the file from the Approvals page.
+  const approver = { email: 'e2e-approver@client-insights.test', password: 'E2eApprover12345!' };
+  await ensureRoleUser(server.url, token, 'Management', approver.email, approver.password);
+  const approverToken = await adminLogin(server.url, approver.email, approver.password);
+  const pending = await adminCall(server.url, approverToken, 'GET', '/client-insights/approvals?status=pending');
+  const request = (pending.body.data as any[]).find((a) => a.reason === 'Follow-up calls for this RFM cell');
+  if (!request) throw new Error(`the approver does not see the request: ${JSON.stringify(pending.body)}`);
+  const approved = await adminCall(server.url, approverToken, 'POST', `/client-insights/approvals/${request.id}/approve`, { comment: 'ok' });
+  if (approved.body?.data?.status !== 'executed') throw new Error(`approval: ${approved.status} ${JSON.stringify(approved.body)}`);
+  for (let i = 0; i < 600; i++) {
+    const job = await api('GET', `/client-insights/jobs/${approved.body.data.jobId}`);
+    if (job.body.data.status === 'success') break;
+    if (!['queued', 'running'].includes(job.body.data.status)) throw new Error(`approved export ${JSON.stringify(job.body.data)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  await page.goto(`${server.url}${PLUGIN}/approvals`);
+  const statusFilter = page.getByRole('combobox', { name: /status|状态|狀態/i }).first();
+  await statusFilter.click();
+  await page.getByRole('option', { name: /running|执行中|執行中/i }).click();
+  await page.locator('[data-testid="ci-approval-download"]').first().waitFor({ timeout: 60_000 });
+  await shot(page, '08b3-approvals');
+  const [download] = await Promise.all([
+    page.waitForEvent('download', { timeout: 60_000 }),
+    page.locator('[data-testid="ci-approval-download"]').first().click(),
+  ]);
   const file = await download.path();
   if (!file) throw new Error(`download failed: ${await download.failure()}`);
   const bytes = fs.readFileSync(file);
@@ -388,7 +420,9 @@ test('clicking a heatmap cell opens its customers; they export as CSV and get fo
   const records = csvRecords(bytes.subarray(3).toString('utf8'));
   if (records[0] !== CUSTOMER_CSV_HEADER) throw new Error(`CSV header: ${records[0]}`);
   if (records.length - 1 !== total) throw new Error(`CSV has ${records.length - 1} customers, the list says ${total}`);
-  console.log(`    heatmap cell R${cell.r} F${cell.f}: ${total} customers listed and exported (${download.suggestedFilename()})`);
+  console.log(`    heatmap cell R${cell.r} F${cell.f}: ${total} customers listed, exported after approval (${download.suggestedFilename()})`);
+  await page.goto(cellList);
+  await page.locator('[data-testid="ci-customer-filters"]').waitFor();
 
   const before = await taskCount();
   await page.click('[data-testid="ci-follow-up"]');
@@ -1051,6 +1085,36 @@ test('refusals: a refused preview shows the server message and blocks Save; a ta
 });
 
 // --- audit log (issue 13) ---
+
+test('consent: a profile shows consent per channel and records a grant and a withdrawal with their source', async () => {
+  const customer = ((await apiList('sort=name:asc')).data as any[])[0];
+  await page.goto(`${server.url}${PLUGIN}/customers/${customer.id}`);
+  await page.locator('[data-testid="ci-consent"]').waitFor({ timeout: 60_000 });
+  const state = async (channel: string) => (await page.locator(`[data-testid="ci-consent-${channel}"]`).innerText()).replace(/\s+/g, ' ');
+  // The toggle waits for a source.
+  if (!(await page.locator('[data-testid="ci-consent-toggle-email"]').isDisabled())) throw new Error('the consent toggle is enabled without a source');
+  await page.fill('[data-testid="ci-consent-source"]', 'Signed form');
+  const before = await state('email');
+  await page.click('[data-testid="ci-consent-toggle-email"]');
+  // The row shows the new decision once the profile has been read again.
+  await page.waitForFunction(() => document.querySelector('[data-testid="ci-consent-email"]')?.textContent?.includes('Signed form'), undefined, {
+    timeout: 30_000,
+  });
+  const granted = (await api('GET', `/client-insights/customers/${customer.id}`)).body.data.consent.find((c: any) => c.channel === 'email');
+  if (granted.granted !== !/Granted/.test(before) || granted.source !== 'Signed form') throw new Error(`consent after the click: ${JSON.stringify(granted)}`);
+  if (!/Granted/i.test(await state('email'))) throw new Error(`the row reads ${await state('email')}`);
+  await shot(page, '20b-profile-consent');
+  // And withdrawn again, from a phone call.
+  await page.fill('[data-testid="ci-consent-source"]', 'Phone call');
+  await page.click('[data-testid="ci-consent-toggle-email"]');
+  await page.waitForFunction(
+    () => /Withdrawn[\s\S]*Phone call/i.test(document.querySelector('[data-testid="ci-consent-email"]')?.textContent ?? ''),
+    undefined,
+    {
+      timeout: 30_000,
+    }
+  );
+});
 
 test('audit log: Management reads who did what and filters it; a Sales Manager has no audit page', async () => {
   const MANAGEMENT = { email: 'e2e-management@client-insights.test', password: 'E2eManagement12345!' };

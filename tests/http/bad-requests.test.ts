@@ -21,7 +21,13 @@ const BAD: Record<string, Bad> = {
   'customers.followUpTasks': { body: { title: ' ' }, pointer: '/title' },
   'customers.profile': { params: { id: 'abc' }, pointer: '/id' },
   'customers.addTag': { params: { id: '2147483648' }, body: { tagId: 1 }, pointer: '/id' },
+  'customers.setConsent': { params: { id: '1', channel: 'email' }, body: { granted: true }, pointer: '/source' },
   'customers.removeTag': { params: { id: '1', tagId: '0' }, pointer: '/tagId' },
+  'approvals.list': { query: 'status=done', pointer: '/status' },
+  'approvals.get': { params: { id: '0' }, pointer: '/id' },
+  'approvals.approve': { params: { id: '1' }, body: { comment: '' }, pointer: '/comment' },
+  'approvals.reject': { params: { id: '1' }, body: {}, pointer: '/comment' },
+  'approvals.cancel': { params: { id: 'x' }, pointer: '/id' },
   'audit.list': { query: 'actorType=robot', pointer: '/actorType' },
   'audit.export': { query: 'from=yesterday', pointer: '/from' },
   'privacy.exportData': { params: { id: '0' }, pointer: '/id' },
@@ -94,8 +100,8 @@ describe("every plugin route refuses a bad request in Strapi's error envelope", 
 
   it('covers every route, each answering 400 with the field named by JSON pointer', async () => {
     const routes = pluginRoutes(app);
-    // 54 admin routes, 11 content-API routes of the plugin (5 of them the integrator API, /api/crm), 21 under /api/segments in the host.
-    expect(routes.filter((r) => r.as === 'admin')).toHaveLength(54);
+    // 60 admin routes, 11 content-API routes of the plugin (5 of them the integrator API, /api/crm), 21 under /api/segments in the host.
+    expect(routes.filter((r) => r.as === 'admin')).toHaveLength(60);
     expect(routes.filter((r) => r.as === 'api')).toHaveLength(32);
     const mounted = mountedPaths(app);
     const failures: string[] = [];

@@ -124,7 +124,7 @@ describe('sensitive fields on every path', () => {
   const CM = '/content-manager/collection-types';
 
   /** Every admin path that shows customers, as one role: plugin routes and exports, then the content manager. */
-  const adminPaths = async (token: string) => {
+  const adminPaths = async (token: string, seesContact = false) => {
     const texts: Record<string, string> = {};
     const get = async (name: string, path: string, method = 'GET', body?: unknown) => {
       const res = await http(token, method, path, body);
@@ -136,21 +136,31 @@ describe('sensitive fields on every path', () => {
     await get('plugin search', `/client-insights/customers?q=${encodeURIComponent('leak1')}`);
     const ids = ((await http(token, 'GET', '/client-insights/customers?pageSize=100')).body?.data ?? []).map((c: any) => c.id);
     for (const id of ids) await get(`plugin profile ${id}`, `/client-insights/customers/${id}`);
-    await get('plugin export', '/client-insights/customers/export', 'POST', {});
+    if (seesContact) {
+      // A customer file with contact data needs a second user's approval (tests/approvals): the direct route refuses it.
+      const direct = await http(token, 'POST', '/client-insights/customers/export', {});
+      expect([direct.status, direct.body?.error?.name]).toEqual([403, 'ApprovalRequiredError']);
+      texts['plugin export'] = direct.text;
+    } else await get('plugin export', '/client-insights/customers/export', 'POST', {});
     await get('plugin preview', '/client-insights/rules/preview', 'POST', { rule: { '==': [{ var: 'customer.region' }, 'Hangzhou'] } });
     await get('plugin members', `/client-insights/segments/${segmentId}/customers?pageSize=100`);
     const results = (await http(token, 'GET', `/client-insights/segments/results?segment=${segmentId}`)).body.data;
     expect(results.length).toBeGreaterThan(0);
     await get('plugin result members', `/client-insights/segments/results/${results[0].runId}/customers?pageSize=100`);
     await get('plugin result export', `/client-insights/segments/results/${results[0].runId}/export`, 'POST', {});
-    // The export as a tracked job: its file.
-    const job = await http(token, 'POST', '/client-insights/exports', { source: 'customers', filter: {} });
+    // The export as a tracked job: its file (with contact data: a pending approval request instead).
+    const job = await http(token, 'POST', '/client-insights/exports', { source: 'customers', filter: {}, reason: 'the sensitive-field walk' });
     expect(job.status).toBe(202);
-    for (let state = job.body.data; ; await new Promise((r) => setTimeout(r, 50))) {
-      state = (await http(token, 'GET', `/client-insights/jobs/${job.body.data.id}`)).body.data;
-      if (!['queued', 'running'].includes(state.status)) break;
+    if (seesContact) {
+      expect(job.body.meta).toEqual({ approval: true });
+      texts['plugin export request'] = job.text;
+    } else {
+      for (let state = job.body.data; ; await new Promise((r) => setTimeout(r, 50))) {
+        state = (await http(token, 'GET', `/client-insights/jobs/${job.body.data.id}`)).body.data;
+        if (!['queued', 'running'].includes(state.status)) break;
+      }
+      await get('plugin export file', `/client-insights/exports/${job.body.data.id}/file`);
     }
-    await get('plugin export file', `/client-insights/exports/${job.body.data.id}/file`);
     for (const uid of ['api::customer.customer', 'api::order.order', 'api::interaction.interaction', 'api::task.task']) {
       await get(`cm list ${uid}`, `${CM}/${uid}?page=1&pageSize=100`);
     }
@@ -200,7 +210,7 @@ describe('sensitive fields on every path', () => {
   });
 
   it.each(SEEING_ROLES)('%s (sensitive.view) reads them', async (role) => {
-    const texts = await adminPaths(roleToken[role]);
+    const texts = await adminPaths(roleToken[role], true);
     expect(
       count(
         texts[

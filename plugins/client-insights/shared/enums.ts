@@ -89,3 +89,23 @@ export type Quadrant = (typeof QUADRANTS)[number];
 export type RfmSegment = (typeof RFM_SEGMENTS)[number];
 export type ValueCardKind = (typeof VALUE_CARD_KINDS)[number];
 export type ValueStrategy = (typeof VALUE_STRATEGIES)[number];
+
+/**
+ * Maker-checker approvals (server: modules/approvals): what kind of work waits for a second user.
+ * `export` now; automation adds its kind here, an approve action (permissions.ts) and an executor.
+ */
+export const APPROVAL_KINDS = ['export'] as const;
+export type ApprovalKind = (typeof APPROVAL_KINDS)[number];
+/** pending → approved → executed (or failed: the approved work could not start) | rejected | expired | cancelled. */
+export const APPROVAL_STATUSES = ['pending', 'approved', 'executed', 'failed', 'rejected', 'expired', 'cancelled'] as const;
+export type ApprovalStatus = (typeof APPROVAL_STATUSES)[number];
+/** The longest reason or decision comment kept (characters). */
+export const APPROVAL_TEXT_MAX = 1000;
+
+/**
+ * Channels a customer consents to be contacted on (kept per customer: modules/customers/consent.ts;
+ * automation asks `mayContact` before it sends). The delivery channels of the design document
+ * (email, SMS) plus phone calls and push messages; a channel without a recorded grant is not allowed.
+ */
+export const CONSENT_CHANNELS = ['email', 'sms', 'phone', 'push'] as const;
+export type ConsentChannel = (typeof CONSENT_CHANNELS)[number];

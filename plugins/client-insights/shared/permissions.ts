@@ -1,3 +1,5 @@
+import type { ApprovalKind } from './enums';
+
 /** The plugin id and its RBAC actions, declared once for the server (registration, route guards) and the admin (menus, buttons). */
 export const PLUGIN_ID = 'client-insights';
 
@@ -19,6 +21,9 @@ export const ACTIONS = [
 ] as const;
 
 export type ActionUid = (typeof ACTIONS)[number]['uid'];
+
+/** Who may approve each kind of maker-checker request (never the user who asked). */
+export const APPROVE_ACTIONS = { export: 'export.approve' } as const satisfies Record<ApprovalKind, ActionUid>;
 
 /** The action's full name as Strapi's permission engine knows it, e.g. `plugin::client-insights.segments.read`. */
 export const permission = (action: ActionUid) => `plugin::${PLUGIN_ID}.${action}`;

@@ -17,6 +17,8 @@ export default async ({ strapi }: { strapi: Core.Strapi }) => {
   await getService(strapi, 'values').start();
   // Written export files are deleted a day after they were written.
   getService(strapi, 'exports').schedulePurge();
+  // Approval requests not decided in time expire.
+  getService(strapi, 'approvals').scheduleExpiry();
   // Audit entries are kept `audit.keepDays` (default 90).
   getService(strapi, 'audit').schedulePurge();
   // Strapi Enterprise's audit log, where there is one, receives the plugin's entries as well.

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BULK_TASKS_MAX, QUADRANTS, QUADRANTS_OR_NONE, RFM_SEGMENTS, STAGES } from '../enums';
+import { BULK_TASKS_MAX, CONSENT_CHANNELS, QUADRANTS, QUADRANTS_OR_NONE, RFM_SEGMENTS, STAGES } from '../enums';
 import { CSV, dataOf, dateTime, endpoint, exportQuery, flag, id, idParams, idText, isoDate, pageOf, pageQuery, refText } from './http';
 import { clvBasisSchema, scoreFields } from './values';
 
@@ -112,6 +112,21 @@ export const customerRowSchema = z.object({
   m: z.number().nullable(),
 });
 
+/** One channel's consent: granted or withdrawn (null: never recorded, which does not allow contact), when and from what source. */
+export const consentSchema = z.object({
+  channel: z.enum(CONSENT_CHANNELS),
+  granted: z.boolean().nullable(),
+  at: isoDate.nullable(),
+  source: z.string().nullable(),
+  /** The admin user who recorded it (null: imported or never recorded). */
+  recordedBy: z.number().nullable(),
+});
+
+/** Recording a customer's consent on one channel: granted or withdrawn, and where it came from (a form, a call, an email). */
+export const setConsentBodySchema = z
+  .object({ granted: z.boolean({ invalid_type_error: 'true or false' }), source: z.string().trim().min(1, 'must not be empty').max(100) })
+  .strict();
+
 const personSchema = z.object({ id: z.number(), name: z.string().nullable(), stage: z.string().nullable() });
 
 export const profileSchema = z.object({
@@ -171,6 +186,8 @@ export const profileSchema = z.object({
       complaintCount: z.number(),
     })
     .nullable(),
+  /** Consent per channel (every channel of CONSENT_CHANNELS, in that order). */
+  consent: z.array(consentSchema),
   /** `clvBasis`: what `clv` measures (the scoring run's horizon, margin rate, discount). */
   scores: z.object({ ...scoreFields, clvBasis: clvBasisSchema.nullable(), calculatedAt: isoDate.nullable() }).nullable(),
 });
@@ -192,6 +209,14 @@ export const customersApi = {
     body: assignTagBodySchema,
     response: dataOf(z.object({ customerId: z.number(), tagId: z.number(), expiresAt: isoDate.nullable().optional() })),
   }),
+  /** Records consent on one channel; answers every channel's consent. */
+  setConsent: endpoint({
+    method: 'PUT',
+    path: '/customers/:id/consent/:channel',
+    params: z.object({ id: idText, channel: z.enum(CONSENT_CHANNELS) }),
+    body: setConsentBodySchema,
+    response: dataOf(z.array(consentSchema)),
+  }),
   removeTag: endpoint({
     method: 'DELETE',
     path: '/customers/:id/tags/:tagId',
@@ -202,3 +227,4 @@ export const customersApi = {
 
 export type CustomerRow = z.infer<typeof customerRowSchema>;
 export type Profile = z.infer<typeof profileSchema>;
+export type Consent = z.infer<typeof consentSchema>;

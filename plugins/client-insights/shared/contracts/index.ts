@@ -1,4 +1,5 @@
 /** Every endpoint of the plugin, by module (admin routes under /client-insights; content-API twins share them). */
+export { approvalsApi } from './approvals';
 export { auditApi } from './audit';
 export { customersApi } from './customers';
 export { overviewApi } from './overview';

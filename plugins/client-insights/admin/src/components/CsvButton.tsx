@@ -1,12 +1,12 @@
 import * as React from 'react';
-import { Button, Flex } from '@strapi/design-system';
+import { Button, Flex, Modal, Textarea, Typography } from '@strapi/design-system';
 import { Download } from '@strapi/icons';
 import { useAuth, useNotification } from '@strapi/strapi/admin';
 import { useIntl } from 'react-intl';
 import { exportFileSchema, exportsApi, type ExportRequest } from '../../../shared/contracts/exports';
 import { jobsApi, type Job } from '../../../shared/contracts/jobs';
 import { LOCALES } from '../../../shared/labels';
-import { downloadCsv } from '../api/client';
+import { downloadCsv, toApiError } from '../api/client';
 import { errorMessage, useApiClient } from '../api/useApi';
 import { useJob } from '../hooks/useJob';
 import { useT } from '../utils/translate';
@@ -25,7 +25,9 @@ const save = (blob: Blob, filename: string) => {
 /**
  * Exports as a job (exports/ on the server): the file is written in the background while the
  * button shows its progress (with cancel), then downloaded. It is written in the admin's language
- * and the browser's time zone (labels, codes, dates). A refusal shows the server's message.
+ * and the browser's time zone (labels, codes, dates). A refusal shows the server's message. An
+ * export that needs approval (contact data, many rows) asks for a reason and sends the request to
+ * an approver; the button then says so (the file is downloaded from the Approvals page later).
  */
 export const CsvButton = ({ request, filename, label }: { request: ExportRequest; filename: string; label?: string }) => {
   const t = useT();
@@ -34,6 +36,10 @@ export const CsvButton = ({ request, filename, label }: { request: ExportRequest
   const { toggleNotification } = useNotification();
   const { locale } = useIntl();
   const [asking, setAsking] = React.useState(false);
+  /** The server's words on why this export needs approval, while the reason dialog is open. */
+  const [needs, setNeeds] = React.useState<string | null>(null);
+  const [reason, setReason] = React.useState('');
+  const [requested, setRequested] = React.useState(false);
   const job = useJob<Job>({
     intervalMs: 500,
     onFinished: async (done) => {
@@ -49,7 +55,7 @@ export const CsvButton = ({ request, filename, label }: { request: ExportRequest
     },
     onRefused: (error) => toggleNotification({ type: 'danger', message: error.message }),
   });
-  const start = async () => {
+  const start = async (why?: string) => {
     setAsking(true);
     try {
       // Languages the exports have (en, zh-Hans, zh); another admin language falls back to Accept-Language.
@@ -57,10 +63,17 @@ export const CsvButton = ({ request, filename, label }: { request: ExportRequest
         locale: (LOCALES as readonly string[]).includes(locale) ? (locale as (typeof LOCALES)[number]) : undefined,
         timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC',
       };
-      const { data } = await api.request(exportsApi.start, { query, body: request });
-      job.follow(data, { status: jobsApi.get, cancel: jobsApi.cancel, params: { jobId: data.id } });
+      const answer = await api.request(exportsApi.start, { query, body: why ? { ...request, reason: why } : request });
+      if ('meta' in answer) {
+        setNeeds(null);
+        setRequested(true);
+        toggleNotification({ type: 'info', message: t('export.approvalRequested') });
+      } else job.follow(answer.data, { status: jobsApi.get, cancel: jobsApi.cancel, params: { jobId: answer.data.id } });
     } catch (e) {
-      toggleNotification({ type: 'danger', message: errorMessage(e) });
+      const refusal = toApiError(e);
+      const needsReason = refusal.at('/reason');
+      if (needsReason) setNeeds(needsReason);
+      else toggleNotification({ type: 'danger', message: errorMessage(e) });
     } finally {
       setAsking(false);
     }
@@ -68,9 +81,41 @@ export const CsvButton = ({ request, filename, label }: { request: ExportRequest
   return (
     <Flex gap={2}>
       {job.active && job.job && <JobProgress job={job.job} onCancel={job.cancel} testId="ci-export-progress" />}
-      <Button variant="secondary" startIcon={<Download />} onClick={start} loading={asking || job.active} data-testid="ci-export-csv">
+      {requested && (
+        <Typography variant="pi" textColor="neutral600" data-testid="ci-export-approval-requested">
+          {t('export.approvalRequestedShort')}
+        </Typography>
+      )}
+      <Button variant="secondary" startIcon={<Download />} onClick={() => start()} loading={asking || job.active} data-testid="ci-export-csv">
         {label ?? t('action.exportCsv')}
       </Button>
+      <Modal.Root open={needs !== null} onOpenChange={(open: boolean) => !open && setNeeds(null)}>
+        <Modal.Content>
+          <Modal.Header>
+            <Modal.Title>{t('export.approvalNeeded')}</Modal.Title>
+          </Modal.Header>
+          <Modal.Body>
+            <Flex direction="column" alignItems="stretch" gap={3}>
+              <Typography>{needs}</Typography>
+              <Textarea
+                aria-label={t('export.reason')}
+                placeholder={t('export.reason')}
+                value={reason}
+                onChange={(e: React.ChangeEvent<HTMLTextAreaElement>) => setReason(e.target.value)}
+                data-testid="ci-export-reason"
+              />
+            </Flex>
+          </Modal.Body>
+          <Modal.Footer>
+            <Modal.Close>
+              <Button variant="tertiary">{t('action.cancel')}</Button>
+            </Modal.Close>
+            <Button onClick={() => start(reason.trim())} loading={asking} disabled={!reason.trim()} data-testid="ci-export-request-approval">
+              {t('export.requestApproval')}
+            </Button>
+          </Modal.Footer>
+        </Modal.Content>
+      </Modal.Root>
     </Flex>
   );
 };

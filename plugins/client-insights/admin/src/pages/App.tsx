@@ -10,16 +10,22 @@ import { CustomersPage } from './Customers/CustomersPage';
 import { TagsPage } from './Tags/TagsPage';
 import { SegmentsPage } from './Segments/SegmentsPage';
 import { SegmentDetailPage } from './Segments/SegmentDetailPage';
+import { ApprovalsPage } from './Approvals/ApprovalsPage';
 import { AuditPage } from './Audit/AuditPage';
 
-const LINKS: { to: string; label: MessageKey; needs?: 'audit.read' }[] = [
+type Can = ReturnType<typeof usePermissions>['can'];
+/** Approvals: for approvers, and for whoever may ask for work that needs approval (their own requests). */
+const seesApprovals = (can: Can) => can['export.approve'] || can['automation.approve'] || can.export;
+
+const LINKS: { to: string; label: MessageKey; shown?: (can: Can) => boolean }[] = [
   { to: '', label: 'nav.overview' },
   { to: 'segments', label: 'nav.segments' },
   { to: 'builder', label: 'nav.builder' },
   { to: 'customers', label: 'nav.customers' },
   { to: 'tags', label: 'nav.tags' },
   { to: 'values', label: 'nav.values' },
-  { to: 'audit', label: 'nav.audit', needs: 'audit.read' },
+  { to: 'approvals', label: 'nav.approvals', shown: seesApprovals },
+  { to: 'audit', label: 'nav.audit', shown: (can) => can['audit.read'] },
 ];
 
 const Nav = () => {
@@ -29,7 +35,7 @@ const Nav = () => {
     <SubNav.Main>
       <SubNav.Header label={t('plugin.name')} />
       <SubNav.Content>
-        {LINKS.filter((link) => !link.needs || can[link.needs]).map((link) => (
+        {LINKS.filter((link) => !link.shown || link.shown(can)).map((link) => (
           <SubNav.Link key={link.to} to={link.to} end label={t(link.label)} />
         ))}
       </SubNav.Content>
@@ -53,6 +59,7 @@ const App = () => {
         <Route path="customers" element={<CustomersPage />} />
         <Route path="customers/:id" element={<CustomersPage />} />
         <Route path="tags" element={<TagsPage />} />
+        <Route path="approvals" element={seesApprovals(can) ? <ApprovalsPage /> : <Page.NoPermissions />} />
         <Route path="audit" element={can['audit.read'] ? <AuditPage /> : <Page.NoPermissions />} />
         <Route path="*" element={<Page.Error />} />
       </Routes>

@@ -1,5 +1,6 @@
 import events from '../core/events';
 import jobs from '../core/jobs';
+import approvals from './approvals';
 import audit from './audit';
 import crm from './crm';
 import customers from './customers';
@@ -14,7 +15,7 @@ import tags from './tags';
 import values from './values';
 
 /** Every capability of the plugin; the root registries spread them. */
-export const modules = { events, jobs, rules, metrics, customers, tags, segments, values, overview, exports: exportsModule, audit, privacy, docs, crm };
+export const modules = { events, jobs, rules, metrics, customers, tags, segments, values, overview, exports: exportsModule, approvals, audit, privacy, docs, crm };
 
 const names = Object.keys(modules) as (keyof typeof modules)[];
 
@@ -30,6 +31,7 @@ export const services = {
   ...values.services,
   ...overview.services,
   ...exportsModule.services,
+  ...approvals.services,
   ...audit.services,
   ...privacy.services,
   ...docs.services,

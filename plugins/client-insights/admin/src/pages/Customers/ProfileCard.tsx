@@ -13,6 +13,7 @@ import { SectionError, SectionLoading } from '../../components/States';
 import { usePermissions } from '../../hooks/usePermissions';
 import { pluginPath } from '../../utils/paths';
 import { useEnumLabel, useT, type MessageKey } from '../../utils/translate';
+import { ConsentSection } from './ConsentSection';
 import { FollowUpTask } from './FollowUpTask';
 
 /** One section of the profile: a heading that folds its content, open at first. */
@@ -144,6 +145,9 @@ export const ProfileCard = ({ id, back }: { id: string; back: React.ReactNode })
               <Fact label={t('profile.createdAt')}>{when(c.createdAt)}</Fact>
               {!p.masked && <Fact label={t('profile.notes')}>{c.notes}</Fact>}
             </Grid.Root>
+          </ProfileSection>
+          <ProfileSection value="consent" title={t('profile.consent')}>
+            <ConsentSection customerId={c.id} consent={p.consent} onChanged={profile.reload} />
           </ProfileSection>
           <ProfileSection value="network" title={t('profile.network')}>
             <Grid.Root gap={4}>

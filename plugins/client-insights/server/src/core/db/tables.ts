@@ -12,8 +12,12 @@ export const TABLES = {
   jobs: 'ci_jobs',
   /** Who did what, when, from where (core/audit). */
   auditLog: 'ci_audit_log',
+  /** Maker-checker requests: who asked for what and why, who decided, the work's job (approvals/). */
+  approvals: 'ci_approvals',
   /** An export's file, in written order (exports/). */
   exportChunks: 'ci_export_chunks',
+  /** A customer's consent per channel: granted or withdrawn, when, source (customers/consent.ts). */
+  customerConsent: 'ci_customer_consent',
   /** A customer's tags with source, confidence and expiry (tags/). */
   customerTags: 'ci_customer_tags',
   /** The metrics rollup: the `metrics.*` facts, one row per customer (metrics/rollup.ts). */

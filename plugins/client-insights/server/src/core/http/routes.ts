@@ -24,5 +24,11 @@ export const guard = (...actions: ActionUid[]) => ({
   policies: ['admin::isAuthenticatedAdmin', { name: 'admin::hasPermissions', config: { actions: actions.map(permission) } }],
 });
 
+/**
+ * Admin route config: any logged-in admin; the handler decides by the caller's actions (a route
+ * open to holders of any one of several actions, e.g. approvals: the requester or an approver).
+ */
+export const signedIn = { policies: ['admin::isAuthenticatedAdmin'] };
+
 /** Content-API route config for a path outside /api/client-insights (`/api/crm/…`). */
 export const atApiRoot = { prefix: '' };

@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { customersApi } from '../../../../shared/contracts/customers';
+import { recordAudit } from '../../core/audit/log';
 import { ApiError } from '../../core/http/errors';
 import { respond } from '../../core/http/respond';
 import { canCreateTasks } from '../../core/http/viewer';
@@ -17,10 +18,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     list: (ctx) => respond(ctx, customersApi.list, ({ query, viewer }) => customers().list(query, viewer)),
     export: (ctx) =>
       respond(ctx, customersApi.export, async ({ query, body, viewer }) => {
-        const { stream } = await customers().exportCsv(body, viewer, csvFormatOf(query, ctx.get('accept-language')));
+        const csv = await customers().exportCsv(body, viewer, csvFormatOf(query, ctx.get('accept-language')));
+        getService(strapi, 'exports').refuseUnapproved(csv);
         ctx.set('content-type', 'text/csv; charset=utf-8');
         ctx.set('content-disposition', `attachment; filename="${exportFilename({ source: 'customers', filter: body })}"`);
-        return stream;
+        return csv.stream;
       }),
     followUpTasks: (ctx) =>
       respond(ctx, customersApi.followUpTasks, async ({ body, viewer }) => {
@@ -32,6 +34,26 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       respond(ctx, customersApi.addTag, async ({ viewer, params, body }) => ({
         data: await tags().assign(viewer, params.id, body.tagId, body.expiresAt ?? null),
       })),
+    setConsent: (ctx) =>
+      respond(ctx, customersApi.setConsent, async ({ viewer, params, body }) => {
+        const by = viewer.kind === 'admin' ? viewer.userId : null;
+        const { before, after } = await customers().setConsent(params.id, params.channel, { ...body, by });
+        // The route entry has what was asked; this one the consent before and after.
+        await recordAudit(strapi.db.connection, {
+          actor: by === null ? { type: 'api', id: ctx.state?.auth?.credentials?.id ?? null } : { type: 'admin', id: by },
+          action: 'consent.change',
+          targetType: 'customers',
+          targetId: String(params.id),
+          ip: ctx.request?.ip ?? null,
+          userAgent: ctx.get('user-agent') || null,
+          details: {
+            channel: params.channel,
+            before: before.find((c) => c.channel === params.channel),
+            after: after.find((c) => c.channel === params.channel),
+          },
+        });
+        return { data: after };
+      }),
     removeTag: (ctx) => respond(ctx, customersApi.removeTag, async ({ viewer, params }) => ({ data: await tags().unassign(viewer, params.id, params.tagId) })),
   };
 };

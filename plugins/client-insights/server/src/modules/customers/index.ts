@@ -11,6 +11,8 @@ const routes: ModuleRoutes = {
     // Task creation is checked against the Task content type's own permission in the controller.
     route(customersApi.followUpTasks, 'customers.followUpTasks', guard('segments.read')),
     route(customersApi.profile, 'customers.profile', guard('segments.read')),
+    // Recording what a customer said about being contacted: whoever reads customers (audited).
+    route(customersApi.setConsent, 'customers.setConsent', guard('segments.read')),
     route(customersApi.addTag, 'customers.addTag', guard('tags.manage')),
     route(customersApi.removeTag, 'customers.removeTag', guard('tags.manage')),
   ],

@@ -7,12 +7,15 @@ import { whereRetention } from '../overview/retention';
 import { csvStream, type CsvExport } from '../segments/csv';
 import { csvFormatter, type CsvFormat } from '../segments/csv-locale';
 import { clvBasisOfVersion, latestRunId, migrationRuns } from '../values/reports';
+import { consentOf, mayContact, mayContactMany, recordConsent } from './consent';
 import { maskContact, searchableColumns } from './mask';
 import { FOLLOW_UP_MAX, type CustomerFilter, type CustomerSort } from '../../../../shared/contracts/customers';
 import { MAX_ID } from '../../../../shared/contracts/http';
 import { ApiError } from '../../core/http/errors';
 import { seesContact, type Viewer } from '../../core/http/viewer';
 import { getService } from '../../get-service';
+import type { ConsentChannel } from '../../../../shared/enums';
+import { SENSITIVE_CUSTOMER_FIELDS } from '../../../../shared/sensitive';
 
 const iso = (v: unknown) => readDate(v)?.toISOString() ?? null;
 /** The later of two dates, as ISO text (null when neither is known). */
@@ -258,7 +261,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           before = Number(rows[rows.length - 1].id);
         }
       }
-      return { total, stream: await csvStream(CUSTOMER_COLUMNS, batches(), format && csvFormatter(format)) };
+      return {
+        total,
+        columns: CUSTOMER_COLUMNS,
+        sensitive: sensitive ? CUSTOMER_COLUMNS.filter((c) => (SENSITIVE_CUSTOMER_FIELDS as readonly string[]).includes(c)) : [],
+        stream: await csvStream(CUSTOMER_COLUMNS, batches(), format && csvFormatter(format)),
+      };
     },
 
     /** One open follow-up task per customer of the list (at most FOLLOW_UP_MAX), in one transaction. */
@@ -281,6 +289,20 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       });
       return { created: documentIds.length };
     },
+
+    /**
+     * Records customer `id`'s consent on `channel` (404 for an unknown customer); answers every
+     * channel's consent before and after (the controller audits both).
+     */
+    async setConsent(id: number, channel: ConsentChannel, decision: { granted: boolean; source: string; by: number | null }) {
+      if (!(await knex()(tables().customers).where({ id }).first('id'))) throw ApiError.notFound(`customer ${id} not found`);
+      return recordConsent(knex(), id, channel, decision);
+    },
+
+    /** Whether customer `id` may be contacted on `channel` (a recorded grant): what automation asks before it sends. */
+    mayContact: (id: number, channel: ConsentChannel) => mayContact(knex(), id, channel),
+    /** The same for many customers at once: the ids that may be contacted. */
+    mayContactMany: (ids: readonly number[], channel: ConsentChannel) => mayContactMany(knex(), ids, channel),
 
     async profile(id: number, sensitive: boolean, now = new Date()) {
       const k = knex();
@@ -369,6 +391,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           sensitive
         ),
         masked: !sensitive,
+        consent: await consentOf(k, id),
         referrer: referrer ? person(referrer) : null,
         referrals: referrals.map(person),
         family: [...familyAll.values()],

@@ -21,6 +21,7 @@ import {
 import { createTagSchema, tagSchema, updateTagSchema } from '../../../../shared/contracts/tags';
 import { clvBasisSchema, customerValueScoreSchema, jobSchema as valueJobSchema, valueConfigSchema } from '../../../../shared/contracts/values';
 import { jobSchema } from '../../../../shared/contracts/jobs';
+import { approvalSchema } from '../../../../shared/contracts/approvals';
 import { exportJobSchema, exportRequestSchema } from '../../../../shared/contracts/exports';
 import { errorEnvelopeSchema } from '../../../../shared/errors';
 
@@ -52,6 +53,7 @@ export const NAMED: Record<string, ZodTypeAny> = {
   ValueJob: valueJobSchema,
   ExportJob: exportJobSchema,
   ExportRequest: exportRequestSchema,
+  Approval: approvalSchema,
   ValueConfig: valueConfigSchema,
   CustomerValueScore: customerValueScoreSchema,
   ClvBasis: clvBasisSchema,

@@ -1,5 +1,6 @@
 import { extendZodWithOpenApi, OpenApiGeneratorV31, OpenAPIRegistry, type ResponseConfig, type RouteConfig } from '@asteasolutions/zod-to-openapi';
 import { z, type ZodTypeAny } from 'zod';
+import { approvalsApi } from '../../../../shared/contracts/approvals';
 import { auditApi } from '../../../../shared/contracts/audit';
 import { crmApi } from '../../../../shared/contracts/crm';
 import { customersApi } from '../../../../shared/contracts/customers';
@@ -39,6 +40,7 @@ export type DocRoute = {
 
 /** The contracts by module, as handlers name them. */
 const CONTRACTS: Record<string, Record<string, Endpoint>> = {
+  approvals: approvalsApi,
   audit: auditApi,
   crm: crmApi,
   customers: customersApi,

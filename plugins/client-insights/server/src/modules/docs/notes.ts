@@ -5,7 +5,27 @@
  */
 export type Note = { summary: string; description?: string };
 
+/** Who may approve or reject a maker-checker request. */
+const DECIDING =
+  "The caller must hold the kind's approve action (`export.approve`; 403 otherwise) and must not be the requester (403 naming why). Only a pending, unexpired request is decided (409 otherwise; an expired one is marked `expired`).";
+
 export const NOTES: Record<string, Note> = {
+  'approvals.list': {
+    summary: 'Maker-checker requests the caller may see, newest first',
+    description:
+      'Any admin user: their own requests, and every request of the kinds whose approve action they hold (`export.approve`). Filter by `status` and `kind`. A pending request past its expiry is answered `expired`.',
+  },
+  'approvals.get': { summary: 'One request (404 when the caller may not see it)' },
+  'approvals.approve': {
+    summary: 'Approve a pending request: its work runs once, on behalf of the requester',
+    description: `${DECIDING} Of concurrent approvals exactly one succeeds (the others 409). For an export the answer is \`executed\` with the \`jobId\` whose file the requester downloads at \`/exports/{jobId}/file\`; \`failed\` with \`error\` when it could not start (e.g. the requester lost the export permission).`,
+  },
+  'approvals.reject': { summary: 'Reject a pending request, with a required comment', description: DECIDING },
+  'approvals.cancel': {
+    summary: 'The requester withdraws their pending request',
+    description: 'Only the requester (403 otherwise); only while pending (409).',
+  },
+
   'audit.list': {
     summary: 'The audit log: who did what, when, from where; newest first',
     description:
@@ -46,14 +66,19 @@ export const NOTES: Record<string, Note> = {
   'customers.export': {
     summary: 'Every customer of the same filter, as a CSV file',
     description:
-      'Needs the `export` action besides `segments.read`. Labels and codes in `locale` (else Accept-Language, else en), dates in `timeZone` (default UTC); UTF-8 with a byte order mark.',
+      'Needs the `export` action besides `segments.read`. Labels and codes in `locale` (else Accept-Language, else en), dates in `timeZone` (default UTC); UTF-8 with a byte order mark. An export that needs approval (contact data unmasked, or more rows than `exports.approvalRows`) is refused here with 403 `ApprovalRequiredError`: request it with `POST /exports` and a reason.',
   },
   'customers.followUpTasks': {
     summary: 'One open follow-up task per customer of the filtered list',
     description: "Also checked against the Task content type's own create permission. At most 500 customers.",
   },
-  'customers.profile': { summary: "A customer's profile: contact, relations, tags, timeline, metrics and value scores" },
+  'customers.profile': { summary: "A customer's profile: contact, consent per channel, relations, tags, timeline, metrics and value scores" },
   'customers.addTag': { summary: 'Tag a customer by hand (optionally until `expiresAt`)' },
+  'customers.setConsent': {
+    summary: "Record a customer's consent on one channel (granted or withdrawn, with its source)",
+    description:
+      'Channels: `email`, `sms`, `phone`, `push`. Answers every channel; a channel never recorded is `granted: null` and, like a withdrawn one, does not allow contact (automation checks before it sends). Audited with the consent before and after.',
+  },
   'customers.removeTag': { summary: 'Remove a tag from a customer' },
 
   'docs.openapi': {
@@ -64,7 +89,7 @@ export const NOTES: Record<string, Note> = {
   'exports.start': {
     summary: 'Export the customer list under a filter, or the members of a segment result, as a CSV file written in the background',
     description:
-      'Needs the `export` action besides `segments.read`. 202 with the job: follow it at `/jobs/{jobId}` (progress is rows written / rows counted; cancel there), then download `/exports/{jobId}/file`. The data is what the asking user may see when they ask. Labels and codes in `locale`, dates in `timeZone`, as the direct exports.',
+      'Needs the `export` action besides `segments.read`. 202 with the job: follow it at `/jobs/{jobId}` (progress is rows written / rows counted; cancel there), then download `/exports/{jobId}/file`. The data is what the asking user may see when they ask. Labels and codes in `locale`, dates in `timeZone`, as the direct exports. An export that needs approval (it would carry contact data unmasked, or more rows than `exports.approvalRows`, default 10000) answers 400 at `/reason` without a `reason`, and with one 202 with the pending approval request (`meta.approval: true`) instead of a job: once another user approves it (`/approvals/{id}/approve`), its job runs for the requester.',
   },
   'exports.file': {
     summary: "The written file of one's own export",
@@ -124,7 +149,7 @@ export const NOTES: Record<string, Note> = {
   'segments.exportResult': {
     summary: "A run's members (or one `change`) as a streamed CSV file",
     description:
-      'Contact fields are not exported. Needs the `export` action besides `segments.read`. Labels and codes in `locale` (else Accept-Language, else en), dates in `timeZone` (default UTC); UTF-8 with a byte order mark.',
+      'Contact fields are not exported. Needs the `export` action besides `segments.read`. Labels and codes in `locale` (else Accept-Language, else en), dates in `timeZone` (default UTC); UTF-8 with a byte order mark. More members than `exports.approvalRows` (default 10000): 403 `ApprovalRequiredError`; an admin user requests it with `POST /exports` and a reason.',
   },
   'segments.get': { summary: 'One segment (by id, documentId or key) with its current run' },
   'segments.update': { summary: "Change any subset of a segment's fields" },

@@ -2,6 +2,7 @@ import type { Core } from '@strapi/strapi';
 import { exportsApi } from '../../../../shared/contracts/exports';
 import { respond } from '../../core/http/respond';
 import { getService } from '../../get-service';
+import { approverOf } from '../approvals/service';
 import { csvFormatOf } from '../segments/csv-locale';
 
 export default ({ strapi }: { strapi: Core.Strapi }) => {
@@ -11,7 +12,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       respond(
         ctx,
         exportsApi.start,
-        async ({ viewer, query, body }) => ({ data: await exportsService().start(viewer, body, csvFormatOf(query, ctx.get('accept-language'))) }),
+        async ({ viewer, query, body }) => {
+          const approver = viewer.kind === 'admin' ? approverOf(ctx, viewer.userId) : null;
+          const started = await exportsService().start(viewer, body, csvFormatOf(query, ctx.get('accept-language')), approver);
+          return 'job' in started ? { data: started.job } : { data: started.approval, meta: { approval: true as const } };
+        },
         202
       ),
     file: (ctx) =>

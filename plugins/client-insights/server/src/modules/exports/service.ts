@@ -9,7 +9,13 @@ import { createJobTracker, type JobContext } from '../../core/jobs/tracker';
 import { getService } from '../../get-service';
 import type { CsvExport } from '../segments/csv';
 import type { CsvFormat } from '../segments/csv-locale';
+import type { Approver } from '../approvals/service';
+import type { Requester } from '../approvals/requester';
+import { exportApprovalNeed, exportApprovalRows, refuseUnapproved, whyApproval } from './approval-need';
 import { exportFilename } from './filename';
+
+/** What an export's approval request keeps to run later: the request, its format, and whether the requester saw contact data then. */
+type ApprovedExport = { request: ExportRequest; format: CsvFormat; seesContact: boolean };
 
 /** How long a written export can be downloaded; then its file is deleted (the job row stays). */
 export const EXPORT_KEEP_HOURS = 24;
@@ -74,17 +80,49 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     return Number(await knex()(TABLES.exportChunks).whereIn('job_id', expired).delete());
   };
 
+  /** Starts the tracked job writing `csv` for `viewer`; answers the job. */
+  const run = async (viewer: Extract<Viewer, { kind: 'admin' }>, request: ExportRequest, format: CsvFormat, csv: CsvExport) => {
+    const id = await tracker().start('export', { ...request, format, rows: csv.total }, (ctx) => write(ctx.jobId, request, csv, ctx), viewer.userId);
+    return (await tracker().get(id))!;
+  };
+
   return {
     /**
      * Starts an export job for the viewer (an admin user). The request is checked now (unknown or
-     * hidden result, bad filter: 4xx, no job), and its rows counted for progress.
+     * hidden result, bad filter: 4xx, no job), and its rows counted for progress. An export that
+     * needs approval (approval-need.ts) becomes a pending approval request instead, with the
+     * viewer's reason (400 on /reason without one); `approver` is the viewer as approvals know them.
      */
-    async start(viewer: Viewer, request: ExportRequest, format: CsvFormat) {
-      if (viewer.kind !== 'admin') throw ApiError.forbidden('exports are made for an admin user');
-      const csv = await open(viewer, request, format);
-      const id = await tracker().start('export', { ...request, format, rows: csv.total }, (ctx) => write(ctx.jobId, request, csv, ctx), viewer.userId);
-      return (await tracker().get(id))!;
+    async start(viewer: Viewer, request: ExportRequest, format: CsvFormat, approver: Approver | null = null) {
+      if (viewer.kind !== 'admin' || !approver) throw ApiError.forbidden('exports are made for an admin user');
+      const { reason, ...what } = request;
+      const csv = await open(viewer, what, format);
+      const preview = exportApprovalNeed(csv, exportApprovalRows(strapi));
+      if (!preview) return { job: await run(viewer, what, format, csv) };
+      csv.stream.destroy();
+      if (!reason) {
+        throw ApiError.invalid([
+          { path: '/reason', message: `this export needs approval (${whyApproval(preview)}): give a reason and it is sent to an approver` },
+        ]);
+      }
+      const payload: ApprovedExport = { request: what, format, seesContact: viewer.seesContact };
+      return { approval: await getService(strapi, 'approvals').request(approver, 'export', payload, reason, preview) };
     },
+
+    /**
+     * Runs an approved export (approvals/kinds.ts) as the requester's job, with their rights now and
+     * never more contact data than the approver saw in the preview; answers the job id.
+     */
+    async startApproved(payload: unknown, requester: Requester) {
+      const { request, format, seesContact } = payload as ApprovedExport;
+      if (!requester.can('export') || !requester.can('segments.read')) throw ApiError.conflict('the user who asked no longer holds the export permission');
+      const viewer = { ...requester.viewer, seesContact: seesContact && requester.viewer.seesContact };
+      const csv = await open(viewer, request, format);
+      return { jobId: (await run(viewer, request, format, csv)).id };
+    },
+
+    /** Refuses (403) a direct CSV export that would need approval; see approval-need.ts. */
+    refuseUnapproved: (csv: CsvExport) => refuseUnapproved(csv, exportApprovalRows(strapi)),
 
     /** The written file of export `jobId` of the viewer, streamed chunk by chunk. */
     async file(viewer: Viewer, jobId: number) {

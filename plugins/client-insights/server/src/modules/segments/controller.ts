@@ -50,10 +50,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       respond(ctx, segmentsApi.resultCustomers, ({ viewer, params, query }) => segments().resultCustomers(viewer, params.id, query.change, query)),
     exportResult: (ctx) =>
       respond(ctx, segmentsApi.exportResult, async ({ viewer, params, query, body: { change } }) => {
-        const { stream } = await segments().exportCsv(viewer, params.id, change, csvFormatOf(query, ctx.get('accept-language')));
+        const csv = await segments().exportCsv(viewer, params.id, change, csvFormatOf(query, ctx.get('accept-language')));
+        getService(strapi, 'exports').refuseUnapproved(csv);
         ctx.set('content-type', 'text/csv; charset=utf-8');
         ctx.set('content-disposition', `attachment; filename="${exportFilename({ source: 'segmentResult', result: params.id, change })}"`);
-        return stream;
+        return csv.stream;
       }),
     currentCustomers: (ctx) => respond(ctx, segmentsApi.currentCustomers, ({ viewer, params, query }) => segments().currentCustomers(viewer, params.id, query)),
     tree: (ctx) => respond(ctx, segmentsApi.tree, async ({ viewer }) => ({ data: await segments().tree(viewer) })),

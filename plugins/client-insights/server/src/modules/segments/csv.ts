@@ -1,8 +1,11 @@
 import { Readable } from 'stream';
 import type { CsvFormatter } from './csv-locale';
 
-/** A CSV file being streamed, and its number of data rows. */
-export type CsvExport = { total: number; stream: Readable };
+/**
+ * A CSV file being streamed: its number of data rows, its columns, and those of its columns that
+ * carry sensitive data unmasked (shared/sensitive.ts; what makes an export need approval).
+ */
+export type CsvExport = { total: number; stream: Readable; columns: readonly string[]; sensitive: readonly string[] };
 
 /** UTF-8 byte order mark: without it Excel reads a UTF-8 CSV as the system code page and garbles Chinese. */
 export const UTF8_BOM = '\uFEFF';

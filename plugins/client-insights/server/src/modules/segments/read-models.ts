@@ -78,8 +78,11 @@ export const createReadModels = ({ knex, tables }: SegmentsContext, access: Acce
       const batches = async function* () {
         for await (const rows of memberBatches(knex(), tables(), run, filter)) yield maskedRows(viewer, rows);
       };
+      // Member exports carry no contact data (MEMBER_COLUMNS), whoever asks.
       return {
         total,
+        columns: MEMBER_COLUMNS,
+        sensitive: [],
         stream: await csvStream(MEMBER_COLUMNS as unknown as string[], batches() as AsyncIterable<Record<string, unknown>[]>, format && csvFormatter(format)),
       };
     },

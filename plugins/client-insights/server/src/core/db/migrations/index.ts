@@ -20,6 +20,8 @@ import m006 from './006-status-attributes-renamed';
 import m205 from './205-export-jobs';
 import m206 from './206-value-card-tasks';
 import m207 from './207-audit-log';
+import m208 from './208-approvals';
+import m211 from './211-customer-consent';
 import type { Migration } from './migration';
 
 /**
@@ -50,6 +52,8 @@ const migrations: Migration[] = [
   m205,
   m206,
   m207,
+  m208,
+  m211,
 ];
 
 export default migrations;
