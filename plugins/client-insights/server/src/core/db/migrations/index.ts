@@ -20,6 +20,7 @@ import m006 from './006-status-attributes-renamed';
 import m205 from './205-export-jobs';
 import m206 from './206-value-card-tasks';
 import m207 from './207-audit-log';
+import m210 from './210-customer-contact-hashes';
 import type { Migration } from './migration';
 
 /**
@@ -50,6 +51,7 @@ const migrations: Migration[] = [
   m205,
   m206,
   m207,
+  m210,
 ];
 
 export default migrations;
