@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { migrate } from './core/db/migrate';
+import { reencryptIfNeeded } from './core/security/reencrypt';
 import { getService } from './get-service';
 
 export default async ({ strapi }: { strapi: Core.Strapi }) => {
@@ -17,6 +18,8 @@ export default async ({ strapi }: { strapi: Core.Strapi }) => {
   getService(strapi, 'exports').schedulePurge();
   // Audit entries are kept `audit.keepDays` (default 90).
   getService(strapi, 'audit').schedulePurge();
+  // Contact data written before encryption or under an older key: re-encrypted by a background job.
+  await reencryptIfNeeded(strapi);
   // The OpenAPI document of every plugin route, once Strapi has registered them all (it did before bootstrap).
   getService(strapi, 'docs').build();
 };

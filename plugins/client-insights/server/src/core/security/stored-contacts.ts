@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { HOST_TABLES as H } from '../db/tables';
-import { decryptValue, ENCRYPTED_FIELDS, encryptValue, HASH_COLUMNS, HASHED_FIELDS, hashValue, isCurrent, keyring, type HashedField } from './field-crypto';
+import { decryptValue, ENCRYPTED_FIELDS, encryptText, HASH_COLUMNS, HASHED_FIELDS, hashValue, keyIdOf, keyring, type HashedField } from './field-crypto';
 
 /**
  * The customers table's encrypted columns as knex sees them (field-crypto.ts has the format):
@@ -11,19 +11,32 @@ import { decryptValue, ENCRYPTED_FIELDS, encryptValue, HASH_COLUMNS, HASHED_FIEL
 
 const COLUMNS = ['id', ...ENCRYPTED_FIELDS, ...Object.values(HASH_COLUMNS)];
 
-/** The stored form of one row: each value under the current key and hashes matching the plaintext; null when nothing changes. */
+/**
+ * The stored form of one row: each value under the current key (judged by the key id it names, as
+ * the SQL of `whereNeedsWork` does; its integrity is checked when it is read) and hashes matching
+ * the plaintext; null when nothing changes.
+ */
 const restored = (row: Record<string, unknown>): Record<string, unknown> | null => {
   const ring = keyring();
   const update: Record<string, unknown> = {};
   for (const field of ENCRYPTED_FIELDS) {
     const value = row[field];
-    if (value !== null && value !== undefined && !isCurrent(value, ring)) update[field] = encryptValue(value, ring);
+    if (value !== null && value !== undefined && keyIdOf(String(value)) !== ring.current) update[field] = encryptText(decryptValue(value, ring)!, ring);
   }
   for (const field of HASHED_FIELDS) {
     const hash = hashValue(field, decryptValue(row[field], ring), ring);
     if (hash !== (row[HASH_COLUMNS[field]] ?? null)) update[HASH_COLUMNS[field]] = hash;
   }
   return Object.keys(update).length > 0 ? update : null;
+};
+
+/** Rows with a value not under the current key (plain, or an older key) or a value without its hash. */
+const whereNeedsWork = (query: Knex.QueryBuilder) => {
+  const prefix = `enc:v1:${keyring().current}:%`;
+  return query.where((w) => {
+    for (const field of ENCRYPTED_FIELDS) w.orWhere((f) => f.whereNotNull(field).andWhereNot(field, 'like', prefix));
+    for (const field of HASHED_FIELDS) w.orWhere((f) => f.whereNotNull(field).whereNull(HASH_COLUMNS[field]));
+  });
 };
 
 const rewrite = async (knex: Knex, rows: Record<string, unknown>[], table: string) => {
@@ -49,32 +62,23 @@ export const syncStoredContacts = async (knex: Knex, ids: number[], table = H.cu
 };
 
 /**
- * One batch of re-encryption: the next `size` customers after id `afterId`, rewritten where a
- * value is plain, under an older key, or its hash is stale. Returns the last id read (null when
- * done) and how many rows changed, so a job can resume from the last id it recorded.
+ * One batch of re-encryption: up to `size` customers after id `afterId` that need work
+ * (whereNeedsWork), rewritten in one transaction. Rows already done are skipped by the query, so
+ * a stopped pass resumes where it stopped. Returns the last id read (null when none is left).
  */
 export const reencryptBatch = async (knex: Knex, afterId: number, size: number, table = H.customers): Promise<{ lastId: number | null; changed: number }> => {
-  const rows = await knex(table).select(COLUMNS).where('id', '>', afterId).orderBy('id').limit(size);
+  const rows = await whereNeedsWork(knex(table).select(COLUMNS).where('id', '>', afterId)).orderBy('id').limit(size);
   if (rows.length === 0) return { lastId: null, changed: 0 };
   const changed = await knex.transaction((trx) => rewrite(trx, rows, table));
   return { lastId: Number(rows[rows.length - 1].id), changed };
 };
 
-/**
- * Whether some stored value is not under the current key or some hash is missing (checked in SQL
- * by the key id in the value's prefix; one pass over the table, stopping at the first such row).
- */
-export const needsReencryption = async (knex: Knex, table = H.customers): Promise<boolean> => {
-  const prefix = `enc:v1:${keyring().current}:%`;
-  const row = await knex(table)
-    .select('id')
-    .where((w) => {
-      for (const field of ENCRYPTED_FIELDS) w.orWhere((f) => f.whereNotNull(field).andWhereNot(field, 'like', prefix));
-      for (const field of HASHED_FIELDS) w.orWhere((f) => f.whereNotNull(field).whereNull(HASH_COLUMNS[field]));
-    })
-    .first();
-  return Boolean(row);
-};
+/** How many customers need re-encryption (0: every value is under the current key, with its hash). */
+export const countNeedingReencryption = async (knex: Knex, table = H.customers): Promise<number> =>
+  Number((await whereNeedsWork(knex(table)).count({ n: '*' }).first())?.n ?? 0);
+
+/** Whether any customer needs re-encryption (stops at the first one). */
+export const needsReencryption = async (knex: Knex, table = H.customers): Promise<boolean> => Boolean(await whereNeedsWork(knex(table).select('id')).first());
 
 /** Customers with a value but no hash beside it (rows written around Strapi's lifecycles). */
 export const idsMissingHashes = async (knex: Knex, table = H.customers): Promise<number[]> =>
