@@ -2,8 +2,9 @@ import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
 import { UID } from '../constants';
 import { hostTables } from '../db/tables';
-import { decryptRow, ENCRYPTED_FIELDS, encryptValue, HASH_COLUMNS, HASHED_FIELDS, hashValue, keyring } from './field-crypto';
-import { eachDocument, searchWithout, type ModelOf } from './sensitive-params';
+import { decryptRow, ENCRYPTED_FIELDS, encryptValue, HASH_COLUMNS, HASHED_FIELDS, hashValue, isHashedField, keyring, type HashedField } from './field-crypto';
+import { errors } from '@strapi/utils';
+import { eachDocument, searchWithout, targetOf, type ModelOf } from './sensitive-params';
 import { systemOrSeeing } from './sensitive';
 import { idsMissingHashes, syncStoredContacts } from './stored-contacts';
 
@@ -56,6 +57,63 @@ const exactContactSearch = (strapi: Core.Strapi, modelOf: ModelOf) => async (con
   return next();
 };
 
+const LOGICAL = ['$and', '$or', '$not', 'and', 'or', 'not'];
+/** Whole-value filter operators (REST's `$eq`, GraphQL's `eq`), answered by hash; presence ones read the column itself. */
+const WHOLE = ['$eq', '$eqi', 'eq', 'eqi', '$in', 'in'];
+const PRESENCE = ['$null', '$notNull', 'null', 'notNull'];
+
+/**
+ * Filters on an encrypted email or phone (on customers, or through a relation: an order's
+ * `customer.email`) for callers who may read them: a whole value (`$eq`, `$eqi`, `$in`) becomes
+ * the customers whose hash matches (`id $in …`), `$null`/`$notNull` stay as they are, and any other
+ * operator (`$contains`, `$startsWith`, ordering…) is refused with a 400 naming the field: it
+ * could only compare ciphertext. Notes are never filtered.
+ */
+const hashedFilters = (strapi: Core.Strapi, modelOf: ModelOf) => {
+  const idsOf = async (field: HashedField, values: unknown[]): Promise<number[]> => {
+    const hashes = values.filter((v) => typeof v === 'string' || typeof v === 'number').map((v) => hashValue(field, String(v))!);
+    if (hashes.length === 0) return [];
+    return strapi.db.connection(hostTables(strapi).customers).whereIn(HASH_COLUMNS[field], hashes).pluck('id');
+  };
+  const refuse = (field: string, op: string) =>
+    new errors.ValidationError(`"${field}" of ${UID.customer} is encrypted at rest: filter it by the whole value ($eq, $in) or $null, not with ${op}`, {
+      key: field,
+      source: 'query',
+    });
+  const condition = async (field: HashedField, inner: unknown): Promise<Record<string, unknown>> => {
+    if (inner === null || typeof inner !== 'object' || Array.isArray(inner)) return { id: { $in: await idsOf(field, Array.isArray(inner) ? inner : [inner]) } };
+    const parts: Record<string, unknown>[] = [];
+    for (const [op, value] of Object.entries(inner)) {
+      if (PRESENCE.includes(op)) parts.push({ [field]: { [op]: value } });
+      else if (WHOLE.includes(op)) parts.push({ id: { $in: await idsOf(field, Array.isArray(value) ? value : [value]) } });
+      else throw refuse(field, op);
+    }
+    return { $and: parts };
+  };
+  const rewrite = async (uid: string, filters: unknown): Promise<unknown> => {
+    if (Array.isArray(filters)) return Promise.all(filters.map((f) => rewrite(uid, f)));
+    if (!filters || typeof filters !== 'object') return filters;
+    const attributes = modelOf(uid)?.attributes ?? {};
+    const out: Record<string, unknown> = {};
+    const byHash: Record<string, unknown>[] = [];
+    for (const [key, inner] of Object.entries(filters)) {
+      const target = targetOf(attributes[key]);
+      if (uid === UID.customer && isHashedField(key)) byHash.push(await condition(key, inner));
+      else if (LOGICAL.includes(key) && !attributes[key]) out[key] = await rewrite(uid, inner);
+      else if (uid === UID.customer && key === 'notes' && inner && typeof inner === 'object' && Object.keys(inner).some((op) => !PRESENCE.includes(op)))
+        throw refuse(key, Object.keys(inner).find((op) => !PRESENCE.includes(op))!);
+      else out[key] = target ? await rewrite(target, inner) : inner;
+    }
+    if (byHash.length > 0) out.$and = [...(Array.isArray(out.$and) ? out.$and : out.$and ? [out.$and] : []), ...byHash];
+    return out;
+  };
+  return async (context: any, next: () => Promise<any>) => {
+    if (context.params?.filters && !String(context.uid).startsWith('admin::') && systemOrSeeing(strapi))
+      context.params = { ...context.params, filters: await rewrite(context.uid, context.params.filters) };
+    return next();
+  };
+};
+
 export const encryptCustomerFields = (strapi: Core.Strapi) => {
   // Fails the start with a clear message when CI_ENCRYPTION_KEYS or CI_HASH_KEY is malformed.
   keyring();
@@ -106,4 +164,5 @@ export const encryptCustomerFields = (strapi: Core.Strapi) => {
   } as any);
 
   strapi.documents.use(exactContactSearch(strapi, modelOf));
+  strapi.documents.use(hashedFilters(strapi, modelOf));
 };

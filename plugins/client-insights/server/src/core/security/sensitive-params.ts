@@ -12,7 +12,7 @@ export type ModelOf = (uid: string) => Model | undefined;
 export const sensitiveOf = (uid: string) => SENSITIVE_ATTRIBUTES[uid] ?? [];
 
 /** The model a nested attribute leads to (relations and components), if any. */
-const targetOf = (attribute: any): string | undefined =>
+export const targetOf = (attribute: any): string | undefined =>
   attribute?.type === 'relation' ? attribute.target : attribute?.type === 'component' ? attribute.component : undefined;
 
 /**
