@@ -1,5 +1,6 @@
 import { CSV, type Endpoint } from '../../../../shared/contracts/http';
 import { seesContact, type Viewer } from '../http/viewer';
+import { redactContacts } from '../security/field-crypto';
 import { deeperThan, MAX_STORED_DEPTH } from '../security/stored-json';
 import { recordAudit, type AuditActor } from './log';
 
@@ -15,9 +16,10 @@ const actorOf = (ctx: any, viewer: Viewer): AuditActor =>
 
 const detailsOf = (input: { params?: unknown; query?: unknown; body?: unknown }) => {
   const details = { params: input.params ?? null, query: input.query ?? null, body: input.body ?? null };
-  const text = JSON.stringify(details);
+  // Contact data asked for (a rule's literals, a search) is kept as keyed hashes: the log stays free of plaintext contact data.
+  const text = redactContacts(JSON.stringify(details));
   // A hostile body nested thousands of levels is kept as text: as JSON it would overflow the stack of whoever reads the log.
-  return text.length <= MAX_DETAILS && !deeperThan(details, MAX_STORED_DEPTH) ? details : { truncated: true, head: text.slice(0, MAX_DETAILS) };
+  return text.length <= MAX_DETAILS && !deeperThan(details, MAX_STORED_DEPTH) ? JSON.parse(text) : { truncated: true, head: text.slice(0, MAX_DETAILS) };
 };
 
 /**

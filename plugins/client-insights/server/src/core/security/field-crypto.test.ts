@@ -12,6 +12,7 @@ import {
   keyring,
   keyringOf,
   parseKeys,
+  redactContacts,
 } from './field-crypto';
 
 const key = () => crypto.randomBytes(32).toString('base64');
@@ -103,5 +104,23 @@ describe('field encryption format', () => {
     const fromEnv = keyring({ CI_ENCRYPTION_KEYS: `${k2},${k1}`, CI_HASH_KEY: hashKey });
     expect(fromEnv.current).toBe('k2');
     expect(keyring({}).current).toBe('dev');
+  });
+});
+
+describe('redactContacts', () => {
+  it('replaces emails and phone-like strings in JSON text by keyed hashes, leaving dates, ids and other text', () => {
+    const text = JSON.stringify({
+      rule: { in: [{ var: 'customer.phone' }, ['+86 139 5550 0003', '13800001234']] },
+      q: 'Li.Wei@Example.com',
+      at: '2026-12-02',
+      id: '2147483648',
+      name: 'Client 1',
+    });
+    const redacted = redactContacts(text, ring);
+    const parsed = JSON.parse(redacted);
+    expect(redacted).not.toMatch(/Example|5550|13800001234/);
+    expect(parsed.q).toBe(`hmac:${hashValue('email', 'li.wei@example.com', ring)!.slice(0, 16)}`);
+    expect(parsed.rule.in[1]).toEqual([`hmac:${hashValue('phone', '8613955500003', ring)!.slice(0, 16)}`, expect.stringMatching(/^hmac:/)]);
+    expect(parsed).toMatchObject({ at: '2026-12-02', id: '2147483648', name: 'Client 1' });
   });
 });

@@ -162,3 +162,22 @@ export const decryptRow = <T extends Record<string, unknown> | null | undefined>
   for (const field of ENCRYPTED_FIELDS) if (typeof record[field] === 'string') record[field] = decryptText(record[field] as string, ring);
   return row;
 };
+
+const EMAIL_IN_TEXT = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
+/** A whole JSON string that reads as a phone number: 11+ digits, or 7+ digits written with +, spaces, dashes or brackets (not a date). */
+const PHONE_STRING = /"(\+?[\d ()-]{7,})"/g;
+const phoneLike = (s: string) => {
+  const digits = s.replace(/\D/g, '').length;
+  if (/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
+  return /^\d+$/.test(s) ? digits >= 11 : digits >= 7;
+};
+
+/**
+ * JSON text with every email and phone-like string replaced by `hmac:` and the start of its keyed
+ * hash: what the audit log keeps of requests (a rule's literals, a search), so it holds no contact
+ * data in plaintext while an auditor can still tell which value was asked for by hashing it.
+ */
+export const redactContacts = (jsonText: string, ring: Keyring = keyring()): string =>
+  jsonText
+    .replace(EMAIL_IN_TEXT, (email) => `hmac:${hashValue('email', email, ring)!.slice(0, 16)}`)
+    .replace(PHONE_STRING, (whole, phone: string) => (phoneLike(phone) ? `"hmac:${hashValue('phone', phone, ring)!.slice(0, 16)}"` : whole));
