@@ -310,7 +310,11 @@ export const buildDataset = async (
   }
 
   // Contact data stored as the app stores it: encrypted, with the hashes equality rules compare.
-  await insertBatches(knex, 'customers', customerRows.map((row) => encryptRow(row)));
+  await insertBatches(
+    knex,
+    'customers',
+    customerRows.map((row) => encryptRow(row))
+  );
   await insertBatches(knex, 'customers_owner_lnk', owners);
   await insertBatches(knex, 'customers_referrer_lnk', referrers);
   await insertBatches(knex, 'orders', orders);

@@ -82,7 +82,8 @@ describe('field encryption at rest', () => {
     for (const plain of PLAINTEXTS) expect(text).not.toContain(plain);
     expect(text).not.toMatch(/@[a-z-]+\.(test|com|cn|net)/);
     for (const row of rows) {
-      for (const field of ['email', 'phone', 'notes'] as const) if (row[field] !== null) expect([row.id, field, keyIdOf(row[field])]).toEqual([row.id, field, 't1']);
+      for (const field of ['email', 'phone', 'notes'] as const)
+        if (row[field] !== null) expect([row.id, field, keyIdOf(row[field])]).toEqual([row.id, field, 't1']);
       expect(row.email_hash === null).toBe(row.email === null);
       expect(row.phone_hash === null).toBe(row.phone === null);
     }
@@ -144,7 +145,9 @@ describe('field encryption at rest', () => {
     for (const rule of [{ in: ['plain-mail', email] }, { in: ['5550', phone] }]) {
       const refused = await preview(rule);
       expect(refused.status).toBe(400);
-      expect(refused.body.error.details.errors[0].message).toMatch(/is encrypted at rest: it can be compared whole \(==, !=, in a list\), not searched for text/);
+      expect(refused.body.error.details.errors[0].message).toMatch(
+        /is encrypted at rest: it can be compared whole \(==, !=, in a list\), not searched for text/
+      );
     }
     const segment = await http(admin, 'POST', '/client-insights/segments', { name: 'By email text', rule: { in: ['@', email] } });
     expect(segment.status).toBe(400);

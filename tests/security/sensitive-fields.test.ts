@@ -241,7 +241,9 @@ describe('sensitive fields on every path', () => {
     }
     expect((await http(roleToken.sales, 'GET', probes[1][0])).status).toBe(400);
     // With the permission: whole values by hash; a part of an encrypted value is refused with a 400 saying why.
-    expect((await http(roleToken.data, 'GET', `${CM}/api::customer.customer?filters[$and][0][email][$eq]=${encodeURIComponent(email(1))}`)).body.results).toHaveLength(1);
+    expect(
+      (await http(roleToken.data, 'GET', `${CM}/api::customer.customer?filters[$and][0][email][$eq]=${encodeURIComponent(email(1))}`)).body.results
+    ).toHaveLength(1);
     const part = await http(roleToken.data, 'GET', `${CM}/api::customer.customer?filters[$and][0][email][$contains]=leak1`);
     expect([part.status, part.body.error?.message]).toEqual([400, expect.stringContaining('"email" of api::customer.customer is encrypted at rest')]);
   });
@@ -337,6 +339,9 @@ describe('sensitive fields on every path', () => {
       400,
       { path: '/rule/in/1', message: expect.stringContaining('"customer.phone" is encrypted at rest') },
     ]);
-    expect((await http(roleToken.data, 'POST', '/client-insights/rules/preview', { rule: { in: [{ var: 'customer.phone' }, [phone(1), phone(2)]] } })).body.data.count).toBe(2);
+    expect(
+      (await http(roleToken.data, 'POST', '/client-insights/rules/preview', { rule: { in: [{ var: 'customer.phone' }, [phone(1), phone(2)]] } })).body.data
+        .count
+    ).toBe(2);
   });
 });

@@ -101,7 +101,10 @@ const hashedFilters = (strapi: Core.Strapi, modelOf: ModelOf) => {
       if (uid === UID.customer && isHashedField(key)) byHash.push(await condition(key, inner));
       else if (LOGICAL.includes(key) && !attributes[key]) out[key] = await rewrite(uid, inner);
       else if (uid === UID.customer && key === 'notes' && inner && typeof inner === 'object' && Object.keys(inner).some((op) => !PRESENCE.includes(op)))
-        throw refuse(key, Object.keys(inner).find((op) => !PRESENCE.includes(op))!);
+        throw refuse(
+          key,
+          Object.keys(inner).find((op) => !PRESENCE.includes(op))!
+        );
       else out[key] = target ? await rewrite(target, inner) : inner;
     }
     if (byHash.length > 0) out.$and = [...(Array.isArray(out.$and) ? out.$and : out.$and ? [out.$and] : []), ...byHash];

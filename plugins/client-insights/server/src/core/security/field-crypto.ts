@@ -51,7 +51,8 @@ export const parseKeys = (text: string): { current: string; keys: Map<string, Bu
     const colon = entry.indexOf(':');
     const id = entry.slice(0, colon);
     const key = Buffer.from(entry.slice(colon + 1), 'base64');
-    if (colon < 1 || !KEY_ID.test(id)) throw new FieldCryptoError(`CI_ENCRYPTION_KEYS entry ${i + 1} must be "id:base64key" with an id of 1-16 letters, digits, - or _`);
+    if (colon < 1 || !KEY_ID.test(id))
+      throw new FieldCryptoError(`CI_ENCRYPTION_KEYS entry ${i + 1} must be "id:base64key" with an id of 1-16 letters, digits, - or _`);
     if (key.length !== 32) throw new FieldCryptoError(`CI_ENCRYPTION_KEYS key "${id}" must be 32 bytes in base64 (openssl rand -base64 32)`);
     if (keys.has(id)) throw new FieldCryptoError(`CI_ENCRYPTION_KEYS names key "${id}" twice`);
     keys.set(id, key);
@@ -128,7 +129,9 @@ export const decryptValue = (value: unknown, ring: Keyring = keyring()): string 
 
 /** Whether a stored value is encrypted under the current key (nothing for rotation to do). */
 export const isCurrent = (value: unknown, ring: Keyring = keyring()): boolean =>
-  isEncrypted(value) && keyIdOf(value) === ring.current && (() => {
+  isEncrypted(value) &&
+  keyIdOf(value) === ring.current &&
+  (() => {
     try {
       decryptText(value, ring);
       return true;
@@ -142,7 +145,12 @@ export const normalise = (field: HashedField, value: string): string => (field =
 
 /** The keyed hash of a plaintext value (hex), null for null. */
 export const hashValue = (field: HashedField, value: string | null | undefined, ring: Keyring = keyring()): string | null =>
-  value === null || value === undefined ? null : crypto.createHmac('sha256', ring.hashKey).update(`${field}:${normalise(field, value)}`).digest('hex');
+  value === null || value === undefined
+    ? null
+    : crypto
+        .createHmac('sha256', ring.hashKey)
+        .update(`${field}:${normalise(field, value)}`)
+        .digest('hex');
 
 /**
  * The stored columns of a customer row given in plaintext: each present sensitive field encrypted,

@@ -20,25 +20,27 @@ const BATCH = 500;
 
 export type ReencryptResult = { keyId: string; rewritten: number };
 
-const work = (strapi: Core.Strapi) => async (ctx: JobContext): Promise<ReencryptResult> => {
-  const knex = strapi.db.connection;
-  const table = hostTables(strapi).customers;
-  const keyId = keyring().current;
-  const total = await countNeedingReencryption(knex, table);
-  await ctx.progress(0, 'encrypting');
-  let rewritten = 0;
-  let read = 0;
-  let afterId = 0;
-  for (;;) {
-    const { lastId, changed } = await reencryptBatch(knex, afterId, BATCH, table);
-    if (lastId === null) break;
-    afterId = lastId;
-    rewritten += changed;
-    read += BATCH;
-    await ctx.progress(total > 0 ? Math.min(read / total, 0.99) : 0.99);
-  }
-  return { keyId, rewritten };
-};
+const work =
+  (strapi: Core.Strapi) =>
+  async (ctx: JobContext): Promise<ReencryptResult> => {
+    const knex = strapi.db.connection;
+    const table = hostTables(strapi).customers;
+    const keyId = keyring().current;
+    const total = await countNeedingReencryption(knex, table);
+    await ctx.progress(0, 'encrypting');
+    let rewritten = 0;
+    let read = 0;
+    let afterId = 0;
+    for (;;) {
+      const { lastId, changed } = await reencryptBatch(knex, afterId, BATCH, table);
+      if (lastId === null) break;
+      afterId = lastId;
+      rewritten += changed;
+      read += BATCH;
+      await ctx.progress(total > 0 ? Math.min(read / total, 0.99) : 0.99);
+    }
+    return { keyId, rewritten };
+  };
 
 /** Starts the job in the background (or answers the one already running) and returns its id. */
 export const startReencryption = async (strapi: Core.Strapi, requestedBy: number | null = null): Promise<number> => {

@@ -57,7 +57,14 @@ const rewrite = async (knex: Knex, rows: Record<string, unknown>[], table: strin
  */
 export const syncStoredContacts = async (knex: Knex, ids: number[], table = H.customers): Promise<number> => {
   let changed = 0;
-  for (let i = 0; i < ids.length; i += 500) changed += await rewrite(knex, await knex(table).select(COLUMNS).whereIn('id', ids.slice(i, i + 500)), table);
+  for (let i = 0; i < ids.length; i += 500)
+    changed += await rewrite(
+      knex,
+      await knex(table)
+        .select(COLUMNS)
+        .whereIn('id', ids.slice(i, i + 500)),
+      table
+    );
   return changed;
 };
 
@@ -67,7 +74,9 @@ export const syncStoredContacts = async (knex: Knex, ids: number[], table = H.cu
  * a stopped pass resumes where it stopped. Returns the last id read (null when none is left).
  */
 export const reencryptBatch = async (knex: Knex, afterId: number, size: number, table = H.customers): Promise<{ lastId: number | null; changed: number }> => {
-  const rows = await whereNeedsWork(knex(table).select(COLUMNS).where('id', '>', afterId)).orderBy('id').limit(size);
+  const rows = await whereNeedsWork(knex(table).select(COLUMNS).where('id', '>', afterId))
+    .orderBy('id')
+    .limit(size);
   if (rows.length === 0) return { lastId: null, changed: 0 };
   const changed = await knex.transaction((trx) => rewrite(trx, rows, table));
   return { lastId: Number(rows[rows.length - 1].id), changed };

@@ -26,5 +26,4 @@ export const hashedLiterals = (field: HashedField, literals: Literal[]): Literal
 export const hashSql = (field: HashedField) => `coalesce(c.${HASH_COLUMNS[field]}, '')`;
 
 /** What facts hold for a hashed field: null without a value, else its stored hash ('' if none was stored). */
-export const hashFact = (value: unknown, hash: unknown): string | null =>
-  value === null || value === undefined ? null : typeof hash === 'string' ? hash : '';
+export const hashFact = (value: unknown, hash: unknown): string | null => (value === null || value === undefined ? null : typeof hash === 'string' ? hash : '');

@@ -31,7 +31,9 @@ const is = (rule: unknown, f = facts()) => evaluateRule(rule, f, { now: NOW });
 
 describe('evaluateRule: fields encrypted at rest', () => {
   // Facts hold an encrypted field's keyed hash (facts.ts), never its plaintext.
-  const withEmail = facts({ customer: { ...facts().customer, email: hashValue('email', 'li.wei@example.com'), phone: hashValue('phone', '+86 138 0000 0000') } });
+  const withEmail = facts({
+    customer: { ...facts().customer, email: hashValue('email', 'li.wei@example.com'), phone: hashValue('phone', '+86 138 0000 0000') },
+  });
   it('compares whole values by hash, ignoring case, spaces and punctuation as the SQL does', () => {
     expect(is({ '==': [v('customer.email'), ' Li.Wei@Example.com'] }, withEmail)).toBe(true);
     expect(is({ '==': [v('customer.email'), 'li.wei@example.cn'] }, withEmail)).toBe(false);
