@@ -19,7 +19,6 @@ import { SENSITIVE_CUSTOMER_FIELDS } from '../../../../shared/sensitive';
  */
 
 export const ENCRYPTED_FIELDS = SENSITIVE_CUSTOMER_FIELDS;
-export type EncryptedField = (typeof ENCRYPTED_FIELDS)[number];
 
 /** Fields with a keyed hash column beside them, and that column. */
 export const HASH_COLUMNS = { email: 'email_hash', phone: 'phone_hash' } as const;
