@@ -25,5 +25,8 @@ export const hashedLiterals = (field: HashedField, literals: Literal[]): Literal
 /** The SQL value compared: the hash, '' for a value written without one (matches no literal, as in facts.ts). */
 export const hashSql = (field: HashedField) => `coalesce(c.${HASH_COLUMNS[field]}, '')`;
 
+/** The hash column beside an encrypted catalogue field (on `c`, the customers table). */
+export const hashColumnOf = (field: FieldDef): string => HASH_COLUMNS[nameOf(field) as HashedField];
+
 /** What facts hold for a hashed field: null without a value, else its stored hash ('' if none was stored). */
 export const hashFact = (value: unknown, hash: unknown): string | null => (value === null || value === undefined ? null : typeof hash === 'string' ? hash : '');
