@@ -27,7 +27,8 @@ export const HASHED_FIELDS = Object.keys(HASH_COLUMNS) as HashedField[];
 export const isHashedField = (name: string): name is HashedField => name in HASH_COLUMNS;
 
 const PREFIX = 'enc:v1:';
-const KEY_ID = /^[A-Za-z0-9_-]{1,16}$/;
+/** Key ids: no `_` or `%`, so a key id is also a literal LIKE prefix (stored-contacts.ts finds values under other keys by it). */
+const KEY_ID = /^[A-Za-z0-9-]{1,16}$/;
 
 /** A stored value that cannot be read: tampered, truncated, or under a key no longer configured. */
 export class FieldCryptoError extends Error {
@@ -51,7 +52,7 @@ export const parseKeys = (text: string): { current: string; keys: Map<string, Bu
     const id = entry.slice(0, colon);
     const key = Buffer.from(entry.slice(colon + 1), 'base64');
     if (colon < 1 || !KEY_ID.test(id))
-      throw new FieldCryptoError(`CI_ENCRYPTION_KEYS entry ${i + 1} must be "id:base64key" with an id of 1-16 letters, digits, - or _`);
+      throw new FieldCryptoError(`CI_ENCRYPTION_KEYS entry ${i + 1} must be "id:base64key" with an id of 1-16 letters, digits or -`);
     if (key.length !== 32) throw new FieldCryptoError(`CI_ENCRYPTION_KEYS key "${id}" must be 32 bytes in base64 (openssl rand -base64 32)`);
     if (keys.has(id)) throw new FieldCryptoError(`CI_ENCRYPTION_KEYS names key "${id}" twice`);
     keys.set(id, key);
