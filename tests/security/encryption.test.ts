@@ -171,6 +171,13 @@ describe('field encryption at rest', () => {
 
   it('re-encrypts every value under a new current key in a tracked job; reads are unchanged and nothing names the old key', async () => {
     const before = (await http(admin, 'GET', `/client-insights/customers/${ids.cm}`)).body.data.customer;
+    // A row from before encryption (plaintext, no hashes): the same job encrypts it.
+    const [legacy] = await knex('customers').insert(
+      { document_id: 'legacy-plaintext-row-0001', name: 'Legacy', email: 'legacy@plain-mail.test', phone: '+86 139 0000 1111', stage: 'signed' },
+      ['id']
+    );
+    const legacyId = Number(typeof legacy === 'object' ? legacy.id : legacy);
+    expect((await http(admin, 'GET', `/client-insights/customers/${legacyId}`)).body.data.customer.email).toBe('legacy@plain-mail.test');
     process.env.CI_ENCRYPTION_KEYS = `t2:${crypto.randomBytes(32).toString('base64')},${process.env.CI_ENCRYPTION_KEYS}`;
     const jobId = await startReencryption(app.strapi);
     const tracker = createJobTracker(knex);
@@ -180,10 +187,16 @@ describe('field encryption at rest', () => {
       job = await tracker.get(jobId);
     }
     expect(job).toMatchObject({ kind: 'fields.reencrypt', status: 'success', result: { keyId: 't2' } });
-    expect((job!.result as { rewritten: number }).rewritten).toBe(43);
+    expect((job!.result as { rewritten: number }).rewritten).toBe(44);
     const rows = await stored();
     const keyIds = new Set(rows.flatMap((r: any) => ['email', 'phone', 'notes'].map((f) => (r[f] === null ? null : keyIdOf(r[f])))).filter(Boolean));
     expect([...keyIds]).toEqual(['t2']);
+    expect(JSON.stringify(rows)).not.toContain('legacy@plain-mail.test');
+    expect((await http(admin, 'GET', `/client-insights/customers/${legacyId}`)).body.data.customer).toMatchObject({
+      email: 'legacy@plain-mail.test',
+      phone: '+86 139 0000 1111',
+    });
+    expect((await preview({ '==': [{ var: 'customer.phone' }, '8613900001111'] })).body.data.count).toBe(1);
     expect((await http(admin, 'GET', `/client-insights/customers/${ids.cm}`)).body.data.customer).toEqual(before);
     expect((await preview({ '==': [{ var: 'customer.email' }, person('cm').email] })).body.data.count).toBe(1);
     // A second pass finds nothing left to do.
