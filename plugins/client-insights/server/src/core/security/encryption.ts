@@ -2,11 +2,11 @@ import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
 import { UID } from '../constants';
 import { hostTables } from '../db/tables';
-import { decryptRow, ENCRYPTED_FIELDS, encryptValue, HASH_COLUMNS, HASHED_FIELDS, hashValue, isHashedField, keyring, type HashedField } from './field-crypto';
+import { decryptRow, ENCRYPTED_FIELDS, encryptValue, HASHED_FIELDS, isHashedField, keyring, type HashedField } from './field-crypto';
 import { errors } from '@strapi/utils';
 import { eachDocument, searchWithout, targetOf, type ModelOf } from './sensitive-params';
 import { systemOrSeeing } from './sensitive';
-import { idsMissingHashes, syncStoredContacts } from './stored-contacts';
+import { idsByHash, idsMissingHashes, syncStoredContacts } from './stored-contacts';
 
 /**
  * Encryption at rest of the customer's sensitive fields, at the one layer every write and read of
@@ -43,13 +43,7 @@ const encryptData = (data: unknown) => {
 const exactContactSearch = (strapi: Core.Strapi, modelOf: ModelOf) => async (context: any, next: () => Promise<any>) => {
   const q = context.params?._q;
   if (context.uid !== UID.customer || typeof q !== 'string' || q.trim() === '' || !systemOrSeeing(strapi)) return next();
-  const table = hostTables(strapi).customers;
-  const ids: number[] = await strapi.db
-    .connection(table)
-    .where((w) => {
-      for (const field of HASHED_FIELDS) w.orWhere(HASH_COLUMNS[field], hashValue(field, q)!);
-    })
-    .pluck('id');
+  const ids = await idsByHash(strapi.db.connection, HASHED_FIELDS, [q], hostTables(strapi).customers);
   const search = searchWithout(modelOf, context.uid, q);
   if (ids.length > 0) search.$or.push({ id: { $in: ids } } as any);
   const { _q, ...rest } = context.params;
@@ -70,11 +64,7 @@ const PRESENCE = ['$null', '$notNull', 'null', 'notNull'];
  * could only compare ciphertext. Notes are never filtered.
  */
 const hashedFilters = (strapi: Core.Strapi, modelOf: ModelOf) => {
-  const idsOf = async (field: HashedField, values: unknown[]): Promise<number[]> => {
-    const hashes = values.filter((v) => typeof v === 'string' || typeof v === 'number').map((v) => hashValue(field, String(v))!);
-    if (hashes.length === 0) return [];
-    return strapi.db.connection(hostTables(strapi).customers).whereIn(HASH_COLUMNS[field], hashes).pluck('id');
-  };
+  const idsOf = (field: HashedField, values: unknown[]) => idsByHash(strapi.db.connection, [field], values, hostTables(strapi).customers);
   const refuse = (field: string, op: string) =>
     new errors.ValidationError(`"${field}" of ${UID.customer} is encrypted at rest: filter it by the whole value ($eq, $in) or $null, not with ${op}`, {
       key: field,

@@ -99,6 +99,22 @@ export const idsMissingHashes = async (knex: Knex, table = H.customers): Promise
       })
   ).map((r: { id: unknown }) => Number(r.id));
 
+/** Ids of the customers whose `fields` equal one of `values` after normalisation (exact, by hash; indexed). */
+export const idsByHash = async (knex: Knex, fields: HashedField[], values: unknown[], table = H.customers): Promise<number[]> => {
+  const texts = values.filter((v) => typeof v === 'string' || typeof v === 'number').map(String);
+  if (texts.length === 0 || fields.length === 0) return [];
+  const rows = await knex(table)
+    .select('id')
+    .where((w) => {
+      for (const field of fields)
+        w.orWhereIn(
+          HASH_COLUMNS[field],
+          texts.map((t) => hashValue(field, t)!)
+        );
+    });
+  return rows.map((r: { id: unknown }) => Number(r.id));
+};
+
 /** A query's condition: customers whose `field` equals `value` after normalisation (exact, by hash). */
 export const whereHashEquals = (query: Knex.QueryBuilder, field: HashedField, value: string, alias = 'c') =>
   query.orWhere(`${alias}.${HASH_COLUMNS[field]}`, hashValue(field, value)!);
