@@ -19,7 +19,14 @@ const detailsOf = (input: { params?: unknown; query?: unknown; body?: unknown })
   // Contact data asked for (a rule's literals, a search) is kept as keyed hashes: the log stays free of plaintext contact data.
   const text = redactContacts(JSON.stringify(details));
   // A hostile body nested thousands of levels is kept as text: as JSON it would overflow the stack of whoever reads the log.
-  return text.length <= MAX_DETAILS && !deeperThan(details, MAX_STORED_DEPTH) ? JSON.parse(text) : { truncated: true, head: text.slice(0, MAX_DETAILS) };
+  const asText = { truncated: true, head: text.slice(0, MAX_DETAILS) };
+  if (text.length > MAX_DETAILS || deeperThan(details, MAX_STORED_DEPTH)) return asText;
+  try {
+    return JSON.parse(text);
+  } catch {
+    // A redaction next to an escape (`\nli@x.cn`) can leave text that is no longer JSON: kept as text.
+    return asText;
+  }
 };
 
 /**

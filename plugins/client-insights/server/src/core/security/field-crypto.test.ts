@@ -124,3 +124,10 @@ describe('redactContacts', () => {
     expect(parsed).toMatchObject({ at: '2026-12-02', id: '2147483648', name: 'Client 1' });
   });
 });
+
+describe('redactContacts next to JSON escapes', () => {
+  it('never leaves the plaintext, even when the result is no longer JSON', () => {
+    const text = JSON.stringify({ q: '\nli@example.cn' });
+    expect(redactContacts(text, ring)).not.toContain('example.cn');
+  });
+});
