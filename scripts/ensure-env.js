@@ -9,6 +9,8 @@ const path = require('path');
 
 const file = path.resolve(__dirname, '..', '.env');
 const secret = () => crypto.randomBytes(16).toString('base64');
+/** A 256-bit key for the field encryption (plugin core/security/field-crypto.ts). */
+const key256 = () => crypto.randomBytes(32).toString('base64');
 
 const wanted = {
   HOST: () => '0.0.0.0',
@@ -19,6 +21,10 @@ const wanted = {
   TRANSFER_TOKEN_SALT: secret,
   JWT_SECRET: secret,
   ENCRYPTION_KEY: secret,
+  // Customer email, phone and notes are encrypted at rest: "id:key,…", the first encrypts, all decrypt.
+  CI_ENCRYPTION_KEYS: () => `k${Date.now().toString(36)}:${key256()}`,
+  // The keyed hash beside encrypted email and phone (equality rules compare it).
+  CI_HASH_KEY: key256,
   DATABASE_CLIENT: () => 'sqlite',
   DATABASE_FILENAME: () => '.tmp/data.db',
 };

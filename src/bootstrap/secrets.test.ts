@@ -1,6 +1,15 @@
 import { placeholderSecrets, refusePlaceholderSecrets } from './secrets';
 
-const fresh = { APP_KEYS: 'k1x,k2x', API_TOKEN_SALT: 's', ADMIN_JWT_SECRET: 'a', TRANSFER_TOKEN_SALT: 't', JWT_SECRET: 'j', ENCRYPTION_KEY: 'e' };
+const fresh = {
+  APP_KEYS: 'k1x,k2x',
+  API_TOKEN_SALT: 's',
+  ADMIN_JWT_SECRET: 'a',
+  TRANSFER_TOKEN_SALT: 't',
+  JWT_SECRET: 'j',
+  ENCRYPTION_KEY: 'e',
+  CI_ENCRYPTION_KEYS: 'k2:b,k1:a',
+  CI_HASH_KEY: 'h',
+};
 
 describe('placeholder secrets', () => {
   it('names the secrets still copied from .env.example, never their values', () => {
@@ -10,6 +19,11 @@ describe('placeholder secrets', () => {
       'JWT_SECRET',
       'ENCRYPTION_KEY',
     ]);
+  });
+
+  it('counts the field-encryption keys among them: missing or a placeholder in any entry', () => {
+    const { CI_HASH_KEY: _, ...withoutHashKey } = fresh;
+    expect(placeholderSecrets({ ...withoutHashKey, CI_ENCRYPTION_KEYS: 'k2:b,change-me' })).toEqual(['CI_ENCRYPTION_KEYS', 'CI_HASH_KEY']);
   });
 
   it('refuses to start in production, warns elsewhere', () => {

@@ -1,5 +1,15 @@
 /** The secrets Strapi signs and encrypts with (see .env.example). */
-export const SECRET_NAMES = ['APP_KEYS', 'API_TOKEN_SALT', 'ADMIN_JWT_SECRET', 'TRANSFER_TOKEN_SALT', 'JWT_SECRET', 'ENCRYPTION_KEY'] as const;
+export const SECRET_NAMES = [
+  'APP_KEYS',
+  'API_TOKEN_SALT',
+  'ADMIN_JWT_SECRET',
+  'TRANSFER_TOKEN_SALT',
+  'JWT_SECRET',
+  'ENCRYPTION_KEY',
+  // Customer contact data at rest (plugins/client-insights/server/src/core/security/field-crypto.ts).
+  'CI_ENCRYPTION_KEYS',
+  'CI_HASH_KEY',
+] as const;
 
 /** The placeholders .env.example and Strapi's templates ship with. */
 const PLACEHOLDER = /change-?me|tobemodified|toBeModified|^$/i;

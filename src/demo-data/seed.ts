@@ -6,6 +6,7 @@ import { CAMPAIGNS, TAGS } from './vocabulary';
 import { analyzeTables } from '../../plugins/client-insights/server/src/core/db/dialect';
 import { withDeferredIndexes } from '../../plugins/client-insights/server/src/core/db/deferred-indexes';
 import { dialectOf, resetSequence, writeRows } from './write';
+import { encryptRow } from '../../plugins/client-insights/server/src/core/security/field-crypto';
 
 export type SeedOptions = {
   customers: number;
@@ -165,25 +166,33 @@ const writeBatch = async (knex: Knex, b: Batch, freeze: boolean) => {
       'created_at',
       'updated_at',
       'published_at',
+      'email_hash',
+      'phone_hash',
     ],
-    b.customers.map((c) => [
-      c.id,
-      c.document_id,
-      c.name,
-      c.email,
-      c.phone,
-      c.region,
-      c.language,
-      c.education,
-      c.target_major,
-      c.program,
-      c.stage,
-      c.lead_source,
-      c.notes,
-      c.created_at,
-      c.updated_at,
-      c.published_at,
-    ])
+    // Contact data encrypted and hashed as the app's own writes store it (the COPY bypasses Strapi).
+    b.customers.map((raw) => {
+      const c = encryptRow(raw);
+      return [
+        c.id,
+        c.document_id,
+        c.name,
+        c.email,
+        c.phone,
+        c.region,
+        c.language,
+        c.education,
+        c.target_major,
+        c.program,
+        c.stage,
+        c.lead_source,
+        c.notes,
+        c.created_at,
+        c.updated_at,
+        c.published_at,
+        c.email_hash,
+        c.phone_hash,
+      ];
+    })
   );
   await w(
     'orders',

@@ -112,12 +112,20 @@ export const pluginSchema = async (knex: Knex, client: DbClient): Promise<Plugin
   };
 };
 
-/** Drops everything the plugin created: its `ci_*` tables and the `ci_*` indexes on Strapi's tables. */
+/** Columns the plugin adds to Strapi's tables (migration 210: the hashes beside encrypted contact data). */
+export const PLUGIN_HOST_COLUMNS: Array<[string, string]> = [
+  ['customers', 'email_hash'],
+  ['customers', 'phone_hash'],
+];
+
+/** Drops everything the plugin created: its `ci_*` tables, the `ci_*` indexes and the columns it added on Strapi's tables. */
 export const dropPluginSchema = async (knex: Knex, client: DbClient): Promise<void> => {
   const { indexes } = await pluginSchema(knex, client);
   const onHostTables = new Map<string, string>();
   for (const i of indexes) if (!isPlugin(String(i.table_name)) && isPlugin(String(i.index_name))) onHostTables.set(String(i.index_name), String(i.table_name));
   for (const [name, table] of onHostTables) await knex.schema.alterTable(table, (t) => t.dropIndex([], name));
+  for (const [table, column] of PLUGIN_HOST_COLUMNS)
+    if (await knex.schema.hasColumn(table, column)) await knex.schema.alterTable(table, (t) => t.dropColumn(column));
   const tables = [...new Set((await pluginSchema(knex, client)).columns.map((c) => String(c.table_name)))];
   for (const table of tables) await knex.schema.dropTable(table);
 };

@@ -6,7 +6,7 @@ import { renameStatusColumns, STATUS_RENAMES } from '../../plugins/client-insigh
 import { HOST_TABLES, hostTables } from '../../plugins/client-insights/server/src/core/db/tables';
 import { dbClient } from '../helpers/databases';
 import { startStrapi, type TestApp } from '../helpers/strapi';
-import { dropPluginSchema, pluginSchema, replay, type PluginSchema } from './plugin-schema';
+import { dropPluginSchema, PLUGIN_HOST_COLUMNS, pluginSchema, replay, type PluginSchema } from './plugin-schema';
 import { readReleaseFixture, RELEASE, releaseHostColumns } from './release';
 
 /**
@@ -75,6 +75,7 @@ describe(`upgrade from release ${RELEASE}`, () => {
     expect(applied).toEqual(migrations.slice(release!.migrations.length).map((m) => m.id));
 
     expect(await pluginSchema(knex, client)).toEqual(fresh);
+    for (const [table, column] of PLUGIN_HOST_COLUMNS) expect([table, column, await knex.schema.hasColumn(table, column)]).toEqual([table, column, true]);
     for (const { table, to } of STATUS_RENAMES) {
       expect([table, await knex.schema.hasColumn(table, 'status'), await knex.schema.hasColumn(table, to)]).toEqual([table, false, true]);
     }

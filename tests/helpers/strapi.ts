@@ -14,6 +14,12 @@ export type TestApp = {
 };
 
 const secret = () => crypto.randomBytes(16).toString('base64');
+/**
+ * Field-encryption keys of the test process: one set per process, so test code that writes rows
+ * directly (datasets, through field-crypto) and the app it boots read and write the same values.
+ */
+const FIELD_KEYS = `t1:${crypto.randomBytes(32).toString('base64')}`;
+const HASH_KEY = crypto.randomBytes(32).toString('base64');
 
 /** Environment a Strapi process needs besides the database: fresh secrets, no demo data, no admin UI. */
 export const testEnv = (db: FreshDatabase, extra: Record<string, string> = {}): Record<string, string> => ({
@@ -24,6 +30,8 @@ export const testEnv = (db: FreshDatabase, extra: Record<string, string> = {}): 
   TRANSFER_TOKEN_SALT: secret(),
   JWT_SECRET: secret(),
   ENCRYPTION_KEY: secret(),
+  CI_ENCRYPTION_KEYS: FIELD_KEYS,
+  CI_HASH_KEY: HASH_KEY,
   SERVE_ADMIN: 'false',
   DEMO_CUSTOMERS: '0',
   STRAPI_TELEMETRY_DISABLED: 'true',

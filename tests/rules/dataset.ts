@@ -8,6 +8,7 @@
 import crypto from 'crypto';
 import type { Knex } from 'knex';
 import { copyActivity } from '../../plugins/client-insights/server/src/modules/metrics/activity';
+import { encryptRow } from '../../plugins/client-insights/server/src/core/security/field-crypto';
 
 export const DAY = 86_400_000;
 
@@ -308,7 +309,12 @@ export const buildDataset = async (
     }
   }
 
-  await insertBatches(knex, 'customers', customerRows);
+  // Contact data stored as the app stores it: encrypted, with the hashes equality rules compare.
+  await insertBatches(
+    knex,
+    'customers',
+    customerRows.map((row) => encryptRow(row))
+  );
   await insertBatches(knex, 'customers_owner_lnk', owners);
   await insertBatches(knex, 'customers_referrer_lnk', referrers);
   await insertBatches(knex, 'orders', orders);

@@ -43,7 +43,10 @@ export const TAG_RULE_PHASES = [...TRACKER_PHASES, 'matching', 'assigning'] as c
 /** Phases of an export (exports/), in order: counting the rows, writing the file. */
 export const EXPORT_PHASES = [...TRACKER_PHASES, 'counting', 'writing'] as const;
 /** Kinds of tracked job (ci_jobs.kind). */
-export const JOB_KINDS = ['values.refresh', 'tags.rule', 'export'] as const;
+/** Re-encryption of customer contact data under the current key (server core/security/reencrypt.ts). */
+export const REENCRYPT_PHASES = [...TRACKER_PHASES, 'encrypting'] as const;
+
+export const JOB_KINDS = ['values.refresh', 'tags.rule', 'export', 'fields.reencrypt'] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
 
 /** A run's membership changes: who entered, who left, who stayed. */

@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { forwardAuditToStrapi } from './core/audit/forward';
 import { migrate } from './core/db/migrate';
+import { reencryptIfNeeded } from './core/security/reencrypt';
 import { getService } from './get-service';
 import { generateStrapiDocumentationInProduction } from './modules/docs/strapi-documentation';
 
@@ -23,6 +24,8 @@ export default async ({ strapi }: { strapi: Core.Strapi }) => {
   getService(strapi, 'audit').schedulePurge();
   // Strapi Enterprise's audit log, where there is one, receives the plugin's entries as well.
   forwardAuditToStrapi(strapi);
+  // Contact data written before encryption or under an older key: re-encrypted by a background job.
+  await reencryptIfNeeded(strapi);
   // The OpenAPI document of every plugin route, once Strapi has registered them all (it did before bootstrap).
   getService(strapi, 'docs').build();
   // /documentation (Strapi's document of the content API, with the plugin's routes): written at every start.

@@ -4,6 +4,7 @@ import { auditDocumentWrites } from './core/audit/documents';
 import { auditRefusals } from './core/audit/refusals';
 import { UID } from './core/constants';
 import { renameStatusColumns } from './core/db/migrations/status-renames';
+import { encryptCustomerFields } from './core/security/encryption';
 import { protectSensitiveFields } from './core/security/sensitive';
 import { registerVisibility } from './core/security/visibility';
 import { useRequestIds } from './core/http/request-id';
@@ -19,6 +20,8 @@ export default async ({ strapi }: { strapi: Core.Strapi }) => {
   await strapi.service('admin::permission').actionProvider.registerMany(ACTIONS.map((a) => ({ ...a, section: 'plugins', pluginName: PLUGIN_ID })));
   // Sensitive fields hidden from callers without `sensitive.view` on the content manager, REST and GraphQL.
   await protectSensitiveFields(strapi);
+  // ... and encrypted at rest: encrypted on every write, decrypted on every read of the entity manager.
+  encryptCustomerFields(strapi);
   // Segment and tag visibility in the content manager, REST and GraphQL.
   await registerVisibility(strapi);
   // Before Strapi's schema sync drops the old `status` columns of the host types.

@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { EXPORT_PHASES, JOB_ERROR_CODES, JOB_KINDS, JOB_STATUSES, TAG_RULE_PHASES, VALUE_JOB_PHASES } from '../enums';
+import { EXPORT_PHASES, JOB_ERROR_CODES, JOB_KINDS, JOB_STATUSES, REENCRYPT_PHASES, TAG_RULE_PHASES, VALUE_JOB_PHASES } from '../enums';
 import { dataOf, endpoint, idText, isoDate, noBody } from './http';
 
 /**
- * Tracked jobs (ci_jobs) in the one job model (enums.ts): value refreshes, tag-rule runs and
- * exports. Each kind starts at its own route; every kind is read and cancelled at /jobs/:jobId,
+ * Tracked jobs (ci_jobs) in the one job model (enums.ts): value refreshes, tag-rule runs,
+ * exports and re-encryption of contact data. Each kind starts at its own route; every kind is read and cancelled at /jobs/:jobId,
  * by whoever may start it (an export: only by the user who asked for it).
  */
 export const jobSchemaOf = <P extends readonly [string, ...string[]]>(phases: P) =>
@@ -31,7 +31,7 @@ export const jobSchemaOf = <P extends readonly [string, ...string[]]>(phases: P)
     heartbeatAt: isoDate.nullable(),
   });
 
-const ALL_PHASES = [...new Set([...VALUE_JOB_PHASES, ...TAG_RULE_PHASES, ...EXPORT_PHASES])] as unknown as readonly [string, ...string[]];
+const ALL_PHASES = [...new Set([...VALUE_JOB_PHASES, ...TAG_RULE_PHASES, ...EXPORT_PHASES, ...REENCRYPT_PHASES])] as unknown as readonly [string, ...string[]];
 
 /** A tracked job of any kind. */
 export const jobSchema = jobSchemaOf(ALL_PHASES);

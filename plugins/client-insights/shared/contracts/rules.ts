@@ -17,6 +17,8 @@ export const fieldDefSchema = z.object({
   enumValues: z.array(z.string()).optional(),
   /** Contact data: masked for roles without the sensitive-view permission. */
   sensitive: z.boolean().optional(),
+  /** Encrypted at rest: compared whole through a keyed hash (==, !=, in a list; case and punctuation ignored), never searched for text. */
+  encrypted: z.boolean().optional(),
   /** Whole numbers only (literals must be integers too). */
   integer: z.boolean().optional(),
   /** A count or sum: 0, never null, when there is nothing to count (no metrics row). */

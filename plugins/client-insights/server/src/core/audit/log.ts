@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { bindDate, readDate } from '../db/dialect';
 import { TABLES } from '../db/tables';
+import { redactContacts } from '../security/field-crypto';
 import { emitAudit } from './forward';
 
 /** Who did it: an admin user, an API token (content-API caller) or the system (schedules, recovery). */
@@ -26,10 +27,28 @@ export const AUDIT_KEEP_DAYS = 90;
 const clip = (text: string | null | undefined, max: number) => (text ? text.slice(0, max) : null);
 
 /**
+ * What an entry keeps of its details: JSON with every email and phone-like string replaced by a
+ * keyed hash (a rule's literals, a search, a document before and after), so the log holds no
+ * contact data in plaintext. A redaction next to an escape can leave text that is no longer JSON:
+ * then it is kept as text.
+ */
+const storedDetails = (details: unknown): string | null => {
+  if (details === undefined) return null;
+  const text = redactContacts(JSON.stringify(details));
+  try {
+    JSON.parse(text);
+    return text;
+  } catch {
+    return JSON.stringify({ truncated: true, head: text });
+  }
+};
+
+/**
  * Appends an entry. The application only ever inserts here: there is no route that updates or
  * deletes entries; the retention purge (`purgeAudit`) deletes those older than the kept days.
  */
 export const recordAudit = async (knex: Knex, entry: AuditEntry, now = new Date()) => {
+  const details = storedDetails(entry.details);
   await knex(TABLES.auditLog).insert({
     at: bindDate(knex, now),
     actor_type: entry.actor.type,
@@ -40,9 +59,9 @@ export const recordAudit = async (knex: Knex, entry: AuditEntry, now = new Date(
     status: entry.status ?? null,
     ip: clip(entry.ip, 64),
     user_agent: clip(entry.userAgent, 255),
-    details: entry.details === undefined ? null : JSON.stringify(entry.details),
+    details,
   });
-  emitAudit(entry);
+  emitAudit({ ...entry, details: details === null ? undefined : JSON.parse(details) });
 };
 
 /** Deletes entries older than `keepDays`; answers how many. */

@@ -21,6 +21,7 @@ const detailsOf = (input: { params?: unknown; query?: unknown; body?: unknown })
   // A hostile body nested thousands of levels is not kept: serialising it would overflow the stack
   // here, and stored it would overflow the stack of whoever reads the log.
   if (deeperThan(details, MAX_STORED_DEPTH)) return { truncated: true, reason: `nested deeper than ${MAX_STORED_DEPTH} levels` };
+  // Contact data in it is replaced by keyed hashes when it is recorded (log.ts).
   const text = JSON.stringify(details);
   return text.length <= MAX_DETAILS ? details : { truncated: true, head: text.slice(0, MAX_DETAILS) };
 };

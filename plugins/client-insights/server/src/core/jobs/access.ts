@@ -4,7 +4,13 @@ import { can, type Viewer } from '../http/viewer';
 import type { JobRecord } from './tracker';
 
 /** The action that starts each kind of job; reading or cancelling one needs the same. */
-const START_ACTION: Record<JobKind, ActionUid> = { 'values.refresh': 'models.manage', 'tags.rule': 'tags.manage', export: 'export' };
+const START_ACTION: Record<JobKind, ActionUid> = {
+  'values.refresh': 'models.manage',
+  'tags.rule': 'tags.manage',
+  export: 'export',
+  // Started by the system or `npm run crypto:reencrypt`; its progress shows counts only, to those who may read contact data.
+  'fields.reencrypt': 'sensitive.view',
+};
 
 /** Kinds whose jobs belong to the user who asked: an export holds data chosen under that user's rights. */
 const PERSONAL: ReadonlySet<JobKind> = new Set(['export']);

@@ -12,32 +12,41 @@ export type ModelOf = (uid: string) => Model | undefined;
 export const sensitiveOf = (uid: string) => SENSITIVE_ATTRIBUTES[uid] ?? [];
 
 /** The model a nested attribute leads to (relations and components), if any. */
-const targetOf = (attribute: any): string | undefined =>
+export const targetOf = (attribute: any): string | undefined =>
   attribute?.type === 'relation' ? attribute.target : attribute?.type === 'component' ? attribute.component : undefined;
 
-/** Removes sensitive attributes from documents of `uid` and from every document populated inside them. */
-export const stripSensitive = (modelOf: ModelOf, uid: string, value: unknown): void => {
+/**
+ * Calls `visit` on every document of `value` (one, a list, or a delete's `{ entries }`) and on every
+ * document populated inside them at any depth, with the type each one is of.
+ */
+export const eachDocument = (modelOf: ModelOf, uid: string, value: unknown, visit: (uid: string, doc: Record<string, unknown>) => void): void => {
   if (Array.isArray(value)) {
-    for (const item of value) stripSensitive(modelOf, uid, item);
+    for (const item of value) eachDocument(modelOf, uid, item, visit);
     return;
   }
   if (!value || typeof value !== 'object') return;
   const doc = value as Record<string, unknown>;
-  for (const name of sensitiveOf(uid)) delete doc[name];
+  visit(uid, doc);
   // A delete answers { documentId, entries: [documents] }.
-  if (Array.isArray(doc.entries)) stripSensitive(modelOf, uid, doc.entries);
+  if (Array.isArray(doc.entries)) eachDocument(modelOf, uid, doc.entries, visit);
   const attributes = modelOf(uid)?.attributes ?? {};
   for (const [name, inner] of Object.entries(doc)) {
     if (!inner || typeof inner !== 'object') continue;
     const attribute = attributes[name];
     if (attribute?.type === 'dynamiczone') {
-      for (const item of inner as any[]) if (item?.__component) stripSensitive(modelOf, item.__component, item);
+      for (const item of inner as any[]) if (item?.__component) eachDocument(modelOf, item.__component, item, visit);
       continue;
     }
     const target = targetOf(attribute);
-    if (target) stripSensitive(modelOf, target, inner);
+    if (target) eachDocument(modelOf, target, inner, visit);
   }
 };
+
+/** Removes sensitive attributes from documents of `uid` and from every document populated inside them. */
+export const stripSensitive = (modelOf: ModelOf, uid: string, value: unknown): void =>
+  eachDocument(modelOf, uid, value, (type, doc) => {
+    for (const name of sensitiveOf(type)) delete doc[name];
+  });
 
 const refuse = (uid: string, field: string, what: string) =>
   new errors.ValidationError(`"${field}" of ${uid} is a sensitive field: ${what} on it needs the "View sensitive fields" permission`, {

@@ -26,5 +26,9 @@ export const maskContact = <T extends object>(row: T, sensitive: boolean): T => 
   return masked as T;
 };
 
-/** Customer columns a search may match without the permission (masked ones cannot be probed). */
-export const searchableColumns = (sensitive: boolean) => ['name', 'region', 'target_major', 'program', ...(sensitive ? ['email', 'phone'] : [])];
+/**
+ * Customer columns a search matches by substring. Email and phone are encrypted at rest, so they
+ * are matched only whole (normalised, by their hash: core/security/stored-contacts.ts), and only
+ * for callers with the permission (masked ones cannot be probed).
+ */
+export const SEARCHABLE_COLUMNS = ['name', 'region', 'target_major', 'program'] as const;

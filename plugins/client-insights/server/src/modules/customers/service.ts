@@ -8,7 +8,9 @@ import { csvStream, type CsvExport } from '../segments/csv';
 import { csvFormatter, type CsvFormat } from '../segments/csv-locale';
 import { clvBasisOfVersion, latestRunId, migrationRuns } from '../values/reports';
 import { consentOf, mayContact, mayContactMany, recordConsent } from './consent';
-import { maskContact, searchableColumns } from './mask';
+import { maskContact, SEARCHABLE_COLUMNS } from './mask';
+import { decryptRow, HASHED_FIELDS } from '../../core/security/field-crypto';
+import { whereHashEquals } from '../../core/security/stored-contacts';
 import { FOLLOW_UP_MAX, type CustomerFilter, type CustomerSort } from '../../../../shared/contracts/customers';
 import { MAX_ID } from '../../../../shared/contracts/http';
 import { ApiError } from '../../core/http/errors';
@@ -88,7 +90,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       // Digits also search by id, when they can be one.
       const asId = /^\d+$/.test(filter.q) && Number(filter.q) <= MAX_ID ? Number(filter.q) : null;
       base.where((w) => {
-        for (const column of searchableColumns(sensitive)) w.orWhere(`c.${column}`, 'like', like);
+        for (const column of SEARCHABLE_COLUMNS) w.orWhere(`c.${column}`, 'like', like);
+        if (sensitive) for (const field of HASHED_FIELDS) whereHashEquals(w, field, filter.q!);
         if (asId !== null) w.orWhere('c.id', asId);
       });
     }
@@ -183,8 +186,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         's.f',
         's.m'
       );
-  const toRow = (r: any, sensitive: boolean) =>
-    maskContact(
+  const toRow = (r: any, sensitive: boolean) => {
+    decryptRow(r);
+    return maskContact(
       {
         id: Number(r.id),
         documentId: r.document_id as string,
@@ -204,6 +208,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       },
       sensitive
     );
+  };
 
   /**
    * The list's order (CUSTOMER_SORTS); customers without a value (no metrics, no activity) come
@@ -307,7 +312,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     async profile(id: number, sensitive: boolean, now = new Date()) {
       const k = knex();
       const t = tables();
-      const c = await k(t.customers).where({ id }).first();
+      const c = decryptRow(await k(t.customers).where({ id }).first());
       if (!c) throw ApiError.notFound(`customer ${id} not found`);
       const person = (r: any) => maskContact({ id: Number(r.id), name: r.name as string | null, stage: r.stage as string | null }, sensitive);
       const [referrer, referrals, family, familyOf, tags, interactions, orders, metrics, scores, owner] = await Promise.all([

@@ -6,6 +6,7 @@
 import type { Catalogue } from '../../../../shared/contracts/rules';
 import { EDUCATION_LEVELS, LEAD_SOURCES, QUADRANTS, RFM_SEGMENTS, STAGES } from '../../../../shared/enums';
 import { SENSITIVE_RULE_FIELDS } from '../../../../shared/sensitive';
+import { isHashedField } from '../../core/security/field-crypto';
 import { DEFAULT_LIMITS, type FieldDef, type Labels, type OperatorDef, type RuleLimits } from './types';
 
 export const INTERACTION_TYPES = [
@@ -38,13 +39,19 @@ const OPS_BY_TYPE = {
 
 const L = (en: string, zhHans: string, zh: string): Labels => ({ en, 'zh-Hans': zhHans, zh });
 
-type FieldSpec = Omit<FieldDef, 'operators' | 'group' | 'sensitive'>;
+type FieldSpec = Omit<FieldDef, 'operators' | 'group' | 'sensitive' | 'encrypted'>;
 /** A field of the catalogue; whether it is sensitive comes from the one list (shared/sensitive.ts). */
+/**
+ * A customer field encrypted at rest with a hash beside it (core/security/field-crypto.ts): SQL
+ * compares hashes, so only whole-value operators; text search inside it is impossible.
+ */
+const encrypted = (path: string) => path.startsWith('customer.') && isHashedField(path.slice('customer.'.length));
 const field = (spec: FieldSpec): FieldDef => ({
   ...spec,
   group: spec.path.split('.')[0] as FieldDef['group'],
-  operators: OPS_BY_TYPE[spec.type],
+  operators: encrypted(spec.path) ? [...EQUALITY, 'in'] : OPS_BY_TYPE[spec.type],
   ...(SENSITIVE_RULE_FIELDS.includes(spec.path) ? { sensitive: true } : {}),
+  ...(encrypted(spec.path) ? { encrypted: true } : {}),
 });
 
 export const FIELDS: FieldDef[] = [

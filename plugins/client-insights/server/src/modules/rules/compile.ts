@@ -10,6 +10,7 @@ import { HOST_TABLES as H, TABLES } from '../../core/db/tables';
 import { isPlain, operandIsInteger, operandMissingValue, operandType, type Operand, type RuleNode } from './ast';
 import { FIELDS } from './catalogue';
 import { AGGREGATE, COMPARE, DAYS_SINCE, LOGIC, MEMBERSHIP, type ParamContext, type SqlContext } from './operators';
+import { encryptedFieldOf, hashedLiterals, hashSql } from './encrypted';
 import { QUOTIENT, QUOTIENT_FIELDS } from './quotient';
 import type { RuleLimits } from './types';
 import { parseRuleOrThrow } from './validate';
@@ -246,7 +247,13 @@ class Compiler {
       return row.js(null, ...literals) ? sql`(not (${present}) or ${holds})` : sql`(${present} and ${holds})`;
     }
     const { value, nullable } = this.value(operand);
-    const present = operand.kind === 'days_since' ? DAYS_SINCE.sql(this.ctx, value, op, literals) : row.sql(value, literals, p);
+    const encrypted = encryptedFieldOf(operand);
+    const present =
+      operand.kind === 'days_since'
+        ? DAYS_SINCE.sql(this.ctx, value, op, literals)
+        : encrypted
+          ? row.sql(raw(hashSql(encrypted)), hashedLiterals(encrypted, literals), p)
+          : row.sql(value, literals, p);
     if (!nullable) return present;
     // What the rule says when the value is missing (no row, or a null column): the row's own JS
     // decides, so `!(x > 5)` is true for a null x and `count < 2` is true without rows.

@@ -29,8 +29,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
 
   preview: (ctx) =>
     respond(ctx, rulesApi.preview, async ({ body, viewer }) => {
-      checkRule(body.rule);
+      // The permission first: a caller who may not read a field learns nothing else about rules on it.
       checkRuleReads(body.rule, seesContact(viewer));
+      checkRule(body.rule);
       await getService(strapi, 'rules').refuseUnseen(viewer, body.rule);
       // A preview reads every customer: bounded in time and in how many one caller runs at once.
       const { previewTimeoutMs, previewsPerCaller } = securityConfig(strapi);
@@ -66,8 +67,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
 
   validate: (ctx) =>
     respond(ctx, rulesApi.validate, async ({ body, viewer }) => {
-      checkRule(body.rule);
+      // The permission first: a caller who may not read a field learns nothing else about rules on it.
       checkRuleReads(body.rule, seesContact(viewer));
+      checkRule(body.rule);
       await getService(strapi, 'rules').refuseUnseen(viewer, body.rule);
       return { data: await getService(strapi, 'rules').check(viewer, body.rule, { excludeSegmentId: body.segmentId }) };
     }),

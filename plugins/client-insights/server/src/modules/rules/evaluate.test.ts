@@ -1,4 +1,6 @@
+import { hashValue } from '../../core/security/field-crypto';
 import { compileEvaluator, evaluateRule } from './evaluate';
+import { RuleValidationError } from './validate';
 import type { CustomerFacts } from './types';
 
 const NOW = new Date('2026-01-15T12:00:00Z');
@@ -27,6 +29,24 @@ const facts = (over: Partial<CustomerFacts> = {}): CustomerFacts => ({
 });
 const is = (rule: unknown, f = facts()) => evaluateRule(rule, f, { now: NOW });
 
+describe('evaluateRule: fields encrypted at rest', () => {
+  // Facts hold an encrypted field's keyed hash (facts.ts), never its plaintext.
+  const withEmail = facts({
+    customer: { ...facts().customer, email: hashValue('email', 'li.wei@example.com'), phone: hashValue('phone', '+86 138 0000 0000') },
+  });
+  it('compares whole values by hash, ignoring case, spaces and punctuation as the SQL does', () => {
+    expect(is({ '==': [v('customer.email'), ' Li.Wei@Example.com'] }, withEmail)).toBe(true);
+    expect(is({ '==': [v('customer.email'), 'li.wei@example.cn'] }, withEmail)).toBe(false);
+    expect(is({ '!=': [v('customer.email'), 'li.wei@example.cn'] }, withEmail)).toBe(true);
+    expect(is({ in: [v('customer.phone'), ['13800000000', '8613800000000']] }, withEmail)).toBe(true);
+    expect(is({ '!=': [v('customer.phone'), null] }, withEmail)).toBe(true);
+  });
+  it('refuses text search inside them, naming why', () => {
+    expect(() => is({ in: ['@example', v('customer.email')] }, withEmail)).toThrow(RuleValidationError);
+    expect(() => is({ in: ['138', v('customer.phone')] }, withEmail)).toThrow(/customer\.phone" is encrypted at rest: it can be compared whole/);
+  });
+});
+
 describe('evaluateRule: null semantics (two-valued)', () => {
   it('== is null-safe and != is its negation', () => {
     expect(is({ '==': [v('customer.email'), null] })).toBe(true);
@@ -40,7 +60,7 @@ describe('evaluateRule: null semantics (two-valued)', () => {
     expect(is({ '<=': [v('metrics.avg_order_value'), 1e9] })).toBe(false);
     expect(is({ '<=': [0, v('score.churn_risk'), 1] })).toBe(false);
     expect(is({ in: [v('customer.email'), ['x']] })).toBe(false);
-    expect(is({ in: ['@', v('customer.email')] })).toBe(false);
+    expect(is({ in: ['@', v('customer.program')] })).toBe(false);
     expect(is({ '!': [{ '>': [v('metrics.avg_order_value'), 5] }] })).toBe(true);
     expect(is({ '!': { '<': [v('metrics.avg_order_value'), 5] } })).toBe(true);
   });

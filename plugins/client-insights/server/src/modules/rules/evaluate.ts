@@ -10,6 +10,7 @@ import jsonLogic from 'json-logic-js';
 import { operandToLogic, type CompareOp, type Literal, type RuleNode } from './ast';
 import { AGGREGATE, COMPARE, DAYS_SINCE, LOGIC, MEMBERSHIP, type EvalData, type Value } from './operators';
 import { FIELDS } from './catalogue';
+import { encryptedFieldOf, hashedLiterals } from './encrypted';
 import { QUOTIENT, QUOTIENT_FIELDS } from './quotient';
 import type { CustomerFacts, EvalContext, FieldDef, RuleLimits } from './types';
 import { parseRuleOrThrow } from './validate';
@@ -71,7 +72,9 @@ export const toLogic = (node: RuleNode): unknown => {
     case 'compare': {
       if (node.operand.kind === 'field' && QUOTIENT_FIELDS[node.operand.field.path]) return { quotient: [node.op, node.operand.field.path, ...node.literals] };
       const value = operandToLogic(node.operand);
-      const lits: Literal[] = node.literals;
+      const encrypted = encryptedFieldOf(node.operand);
+      // Facts hold an encrypted field's hash (facts.ts), so the literals are hashed alike.
+      const lits: Literal[] = encrypted ? hashedLiterals(encrypted, node.literals) : node.literals;
       switch (node.op) {
         case 'between':
           return { '<=': [lits[0], value, lits[1]] };

@@ -6,6 +6,7 @@ import type { Knex } from 'knex';
 import { bindDate, readDate } from '../../core/db/dialect';
 import { HOST_TABLES as H, TABLES } from '../../core/db/tables';
 import { FIELDS } from './catalogue';
+import { hashColumnOf, hashFact } from './encrypted';
 import type { CustomerFacts, FieldDef } from './types';
 
 export type LoadFactsOptions = { now: Date };
@@ -22,8 +23,9 @@ const asValue = (field: FieldDef, value: unknown): unknown => {
   return String(value);
 };
 
+/** A group's facts; an encrypted field's fact is its hash (rules/encrypted.ts), never the plaintext. */
 const record = (group: FieldDef['group'], row: Record<string, unknown> | undefined) =>
-  Object.fromEntries(fieldsOf(group).map((f) => [nameOf(f), asValue(f, row?.[nameOf(f)])]));
+  Object.fromEntries(fieldsOf(group).map((f) => [nameOf(f), f.encrypted ? hashFact(row?.[nameOf(f)], row?.[hashColumnOf(f)]) : asValue(f, row?.[nameOf(f)])]));
 
 const byCustomer = <T>(rows: Array<{ customer_id: unknown } & T>) => {
   const map = new Map<number, T[]>();
@@ -38,7 +40,7 @@ const byCustomer = <T>(rows: Array<{ customer_id: unknown } & T>) => {
 const loadPage = async (knex: Knex, ids: number[], now: Date, into: Map<number, CustomerFacts>) => {
   const customerColumns = fieldsOf('customer')
     .filter((f) => f.path !== 'customer.owner')
-    .map((f) => `c.${nameOf(f)}`);
+    .flatMap((f) => (f.encrypted ? [`c.${nameOf(f)}`, `c.${hashColumnOf(f)}`] : [`c.${nameOf(f)}`]));
   const [customers, owners, metrics, scores, tags, segments, events, orders] = await Promise.all([
     knex
       .select('c.id', ...customerColumns)

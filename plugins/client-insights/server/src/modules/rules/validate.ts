@@ -215,6 +215,10 @@ class Parser {
       return ok;
     }
     if (operand.field.operators.includes(id)) return true;
+    if (operand.field.encrypted && id === 'contains') {
+      this.fail(path, `field "${operand.field.path}" is encrypted at rest: it can be compared whole (==, !=, in a list), not searched for text`);
+      return false;
+    }
     this.fail(path, `field "${operand.field.path}" (${operand.field.type}) cannot be used with "${id === 'contains' ? 'in (text)' : id}"`);
     return false;
   }

@@ -21,6 +21,7 @@ import m205 from './205-export-jobs';
 import m206 from './206-value-card-tasks';
 import m207 from './207-audit-log';
 import m208 from './208-approvals';
+import m210 from './210-customer-contact-hashes';
 import m211 from './211-customer-consent';
 import type { Migration } from './migration';
 
@@ -53,6 +54,7 @@ const migrations: Migration[] = [
   m206,
   m207,
   m208,
+  m210,
   m211,
 ];
 
