@@ -15,7 +15,23 @@ import tags from './tags';
 import values from './values';
 
 /** Every capability of the plugin; the root registries spread them. */
-export const modules = { events, jobs, rules, metrics, customers, tags, segments, values, overview, exports: exportsModule, approvals, audit, privacy, docs, crm };
+export const modules = {
+  events,
+  jobs,
+  rules,
+  metrics,
+  customers,
+  tags,
+  segments,
+  values,
+  overview,
+  exports: exportsModule,
+  approvals,
+  audit,
+  privacy,
+  docs,
+  crm,
+};
 
 const names = Object.keys(modules) as (keyof typeof modules)[];
 
