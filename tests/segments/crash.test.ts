@@ -24,6 +24,26 @@ onPostgres('crash safety (PostgreSQL)', () => {
   });
   afterAll(async () => app?.stop());
 
+  /**
+   * Starts another node running the segment while this test holds the events table, so the run
+   * stops inside its transaction, at the swap; `release` lets it go on.
+   */
+  const runHeldAtSwap = async (segmentId: number) => {
+    const blocker = app.db.connect();
+    const trx = await blocker.transaction();
+    await trx.raw('lock table ci_segment_events in access exclusive mode');
+    const node = await startNode(app, { NODE_ACTION: 'execute', SEGMENT_ID: String(segmentId) });
+    const run = await waitFor(
+      () => app.strapi.db.connection('ci_segment_runs').where({ segment_id: segmentId, status: 'running', phase: 'swapping' }).first(),
+      'the other node to reach the swap'
+    );
+    const release = async () => {
+      await trx.commit();
+      await blocker.destroy();
+    };
+    return { node, run, release };
+  };
+
   it('redoes a run killed mid-way: same record, clean membership, no duplicates', async () => {
     const knex = app.strapi.db.connection;
     const rule = { and: [{ in: [{ var: 'customer.stage' }, ['signed', 'in_service']] }, { '!=': [{ var: 'customer.region' }, 'Shenzhen'] }] };
@@ -33,19 +53,10 @@ onPostgres('crash safety (PostgreSQL)', () => {
     );
     const expected = sorted(await knex('customers').whereIn('stage', ['signed', 'in_service']).whereNot('region', 'Shenzhen').pluck('id'));
 
-    // Hold the events table so the child's run stops inside its transaction, at the swap.
-    const blocker = app.db.connect();
-    const trx = await blocker.transaction();
-    await trx.raw('lock table ci_segment_events in access exclusive mode');
-    const node = await startNode(app, { NODE_ACTION: 'execute', SEGMENT_ID: String(segment.id) });
-    const run = await waitFor(
-      () => knex('ci_segment_runs').where({ segment_id: segment.id, status: 'running', phase: 'swapping' }).first(),
-      'the child to reach the swap'
-    );
+    const { node, run, release } = await runHeldAtSwap(segment.id);
     node.child.kill('SIGKILL');
     await node.exited.catch(() => undefined);
-    await trx.commit();
-    await blocker.destroy();
+    await release();
     expect(node.messages.some((m) => m.done)).toBe(false);
 
     // Nothing of the killed run is visible: no current membership, its record still running.
@@ -82,20 +93,12 @@ onPostgres('crash safety (PostgreSQL)', () => {
         execute: false,
       }
     );
-    const blocker = app.db.connect();
-    const trx = await blocker.transaction();
-    await trx.raw('lock table ci_segment_events in access exclusive mode');
-    const node = await startNode(app, { NODE_ACTION: 'execute', SEGMENT_ID: String(segment.id) });
-    const run = await waitFor(
-      () => knex('ci_segment_runs').where({ segment_id: segment.id, status: 'running', phase: 'swapping' }).first(),
-      'the child to reach the swap'
-    );
+    const { node, run, release } = await runHeldAtSwap(segment.id);
     node.child.kill('SIGTERM');
     // The node is shutting down but waits for its run; release the table only after a while.
     await new Promise((r) => setTimeout(r, 1_000));
     expect(node.child.exitCode).toBeNull();
-    await trx.commit();
-    await blocker.destroy();
+    await release();
     await node.exited;
     const finished = await knex('ci_segment_runs').where('id', run.id).first();
     expect(finished).toMatchObject({ status: 'success', attempts: 1 });

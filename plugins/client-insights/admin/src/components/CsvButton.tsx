@@ -9,18 +9,9 @@ import { LOCALES } from '../../../shared/labels';
 import { downloadCsv, toApiError } from '../api/client';
 import { errorMessage, useApiClient } from '../api/useApi';
 import { useJob } from '../hooks/useJob';
+import { saveFile } from '../utils/save-file';
 import { useT } from '../utils/translate';
 import { JobProgress } from './JobProgress';
-
-/** Saves a downloaded file under `filename`. */
-const save = (blob: Blob, filename: string) => {
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = filename;
-  a.click();
-  URL.revokeObjectURL(url);
-};
 
 /**
  * Exports as a job (exports/ on the server): the file is written in the background while the
@@ -47,7 +38,7 @@ export const CsvButton = ({ request, filename, label }: { request: ExportRequest
       if (done.status !== 'success') return toggleNotification({ type: 'danger', message: t('export.failed', { error: done.error ?? done.status }) });
       try {
         const file = exportFileSchema.parse(done.result);
-        save(await downloadCsv(exportsApi.file, { params: { jobId: done.id } }, token, window.strapi?.backendURL ?? ''), filename);
+        saveFile(await downloadCsv(exportsApi.file, { params: { jobId: done.id } }, token, window.strapi?.backendURL ?? ''), filename);
         toggleNotification({ type: 'success', message: t('export.ready', { filename, rows: file.rows }) });
       } catch (e) {
         toggleNotification({ type: 'danger', message: errorMessage(e) });

@@ -13,6 +13,7 @@ import { RefusalMessages } from '../../components/Refusal';
 import { SectionEmpty, SectionError, SectionLoading } from '../../components/States';
 import { usePaged } from '../../hooks/usePaged';
 import { usePermissions } from '../../hooks/usePermissions';
+import { saveFile } from '../../utils/save-file';
 import { useT } from '../../utils/translate';
 
 type Decision = { approval: Approval; verdict: 'approve' | 'reject' };
@@ -88,12 +89,7 @@ export const ApprovalsPage = () => {
   const download = async (approval: Approval) => {
     try {
       const blob = await downloadCsv(exportsApi.file, { params: { jobId: approval.jobId! } }, token, window.strapi?.backendURL ?? '');
-      const url = URL.createObjectURL(blob);
-      const a = document.createElement('a');
-      a.href = url;
-      a.download = `export-${approval.jobId}.csv`;
-      a.click();
-      URL.revokeObjectURL(url);
+      saveFile(blob, `export-${approval.jobId}.csv`);
     } catch (e) {
       toggleNotification({ type: 'danger', message: errorMessage(e) });
     }

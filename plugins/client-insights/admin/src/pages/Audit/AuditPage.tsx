@@ -9,6 +9,7 @@ import { useDateTime } from '../../components/Dates';
 import { Pager } from '../../components/Pager';
 import { SectionEmpty, SectionError, SectionLoading } from '../../components/States';
 import { usePaged } from '../../hooks/usePaged';
+import { saveFile } from '../../utils/save-file';
 import { useT } from '../../utils/translate';
 
 const ACTORS = ['admin', 'api', 'system'] as const;
@@ -25,12 +26,7 @@ export const AuditPage = () => {
   const download = async () => {
     try {
       const blob = await downloadCsv(auditApi.export, { query: filter }, token, window.strapi?.backendURL ?? '');
-      const url = URL.createObjectURL(blob);
-      const a = document.createElement('a');
-      a.href = url;
-      a.download = 'audit-log.csv';
-      a.click();
-      URL.revokeObjectURL(url);
+      saveFile(blob, 'audit-log.csv');
     } catch (e) {
       toggleNotification({ type: 'danger', message: errorMessage(e) });
     }
