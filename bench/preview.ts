@@ -15,11 +15,14 @@
  * The preview picks its compile strategy per rule (rules/strategy.ts); each strategy is also timed
  * forced (STRATEGY_RUNS, default 3) so the table shows what the choice won or lost.
  *
+ * Then the cost of encryption at rest and masking (bench/preview-encryption.ts).
+ *
  * Env: PREVIEW_RUNS (default 9, after 1 warm-up), QE_RUNS (5), NAIVE_RUNS (1),
  * NAIVE_BUDGET_S (default 120 per rule: past it the naive time is extrapolated from the customers
  * evaluated so far, and marked so), ANALYZE=0 to skip ANALYZE of never-analysed tables.
  */
 import fs from 'fs';
+import os from 'os';
 import path from 'path';
 import type { Knex } from 'knex';
 import { bootStrapi, ROOT } from '../scripts/lib/boot';
@@ -30,6 +33,7 @@ import { loadFactsMany } from '../plugins/client-insights/server/src/modules/rul
 import { parseRuleOrThrow } from '../plugins/client-insights/server/src/modules/rules/validate';
 import { previewRule } from '../plugins/client-insights/server/src/modules/rules/preview';
 
+import { measureEncryption, printEncryption } from './preview-encryption';
 import { RULES, now } from './preview-rules';
 
 const DAY = 86_400_000;
@@ -192,7 +196,8 @@ const main = async () => {
     if (rollup !== total) console.warn('warning: the metrics rollup is not complete; run npm run metrics:rebuild');
 
     const results = [];
-    for (const { name, rule } of RULES) {
+    // ENCRYPTION_ONLY=1: only the encryption and masking section (bench/preview-encryption.ts).
+    for (const { name, rule } of process.env.ENCRYPTION_ONLY === '1' ? [] : RULES) {
       const ast = parseRuleOrThrow(rule);
       const n = conditions(ast);
       await previewRule(knex, { rule, now }); // warm-up
@@ -292,17 +297,26 @@ const main = async () => {
         `\ntarget: 10-condition preview median ≤ ${target} ms on ${total} customers: ${fmt(ten.sql.median)} → ${ten.sql.median <= target ? 'met' : 'NOT met'}`
       );
 
+    const encryption = await measureEncryption(strapi, knex, runs, now);
+    printEncryption(encryption);
+
     const file = path.join(ROOT, 'bench', 'results', 'preview.json');
     const existing = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : {};
-    existing[database] = {
-      generatedAt: new Date().toISOString(),
-      now: now.toISOString(),
-      dialect,
-      customers: total,
-      runs: { preview: runs, queryEngine: qeRuns, naive: naiveRuns, naiveBudgetS: budgetMs / 1000 },
-      target: target && ten ? { conditions: 10, medianMs: target, actualMs: ten.sql.median, met: ten.sql.median <= target } : null,
-      results,
-    };
+    const encryptionEntry = { measuredAt: new Date().toISOString(), load: os.loadavg(), ...encryption };
+    existing[database] =
+      process.env.ENCRYPTION_ONLY === '1'
+        ? { ...existing[database], encryption: encryptionEntry }
+        : {
+            load: os.loadavg(),
+            encryption: encryptionEntry,
+            generatedAt: new Date().toISOString(),
+            now: now.toISOString(),
+            dialect,
+            customers: total,
+            runs: { preview: runs, queryEngine: qeRuns, naive: naiveRuns, naiveBudgetS: budgetMs / 1000 },
+            target: target && ten ? { conditions: 10, medianMs: target, actualMs: ten.sql.median, met: ten.sql.median <= target } : null,
+            results,
+          };
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, `${JSON.stringify(existing, null, 2)}\n`);
     console.log(`\nwrote ${path.relative(ROOT, file)} [${database}]`);
