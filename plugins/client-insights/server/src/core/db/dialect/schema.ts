@@ -36,3 +36,14 @@ export const makeCaseSensitive = async (knex: Knex, table: string, column: strin
   const { type, nullable } = rows[0] as { type: string; nullable: string };
   await knex.raw(`alter table ?? modify ?? ${type} character set utf8mb4 collate utf8mb4_bin ${nullable === 'YES' ? 'null' : 'not null'}`, [table, column]);
 };
+
+/**
+ * Creates index `name` on an expression of `table` (SQL text, e.g. `coalesce(email_hash, '')`)
+ * where the database has expression indexes (PostgreSQL, SQLite); answers whether it did.
+ * MariaDB has none (only on generated columns).
+ */
+export const createExpressionIndex = async (knex: Knex, table: string, name: string, expression: string): Promise<boolean> => {
+  if (dialectOf(knex) === 'mysql') return false;
+  await knex.raw(`create index ?? on ?? ((${expression}))`, [name, table]);
+  return true;
+};
