@@ -112,3 +112,97 @@ export const APPROVAL_TEXT_MAX = 1000;
  */
 export const CONSENT_CHANNELS = ['email', 'sms', 'phone', 'push'] as const;
 export type ConsentChannel = (typeof CONSENT_CHANNELS)[number];
+
+/**
+ * Automation (server: modules/automation). A rule is authored as a draft, sent for approval when
+ * it is high-risk, then runs while `active`; `paused` stops new occurrences and holds waiting steps.
+ */
+export const AUTOMATION_STATUSES = ['draft', 'pending_approval', 'active', 'paused'] as const;
+export type AutomationStatus = (typeof AUTOMATION_STATUSES)[number];
+
+/** The interaction types customers generate (the host's Interaction.type, docs/rules.md). */
+export const INTERACTION_TYPES = [
+  'email_sent',
+  'email_open',
+  'email_click',
+  'event_signup',
+  'event_checkin',
+  'meeting_scheduled',
+  'meeting_attended',
+  'form_submitted',
+  'website_visit',
+  'complaint',
+  'referral',
+  'negative_feedback',
+  'follow_up',
+] as const;
+export type InteractionType = (typeof INTERACTION_TYPES)[number];
+
+/** Events the system itself records about a customer. */
+export const SYSTEM_EVENTS = ['segment.enter', 'segment.exit', 'tag.applied', 'tag.removed', 'stage.changed', 'order.paid', 'quadrant.changed'] as const;
+export type SystemEvent = (typeof SYSTEM_EVENTS)[number];
+
+/** Every event an automation trigger can listen to: `interaction.<type>` or a system event. */
+export const AUTOMATION_EVENTS = [
+  'interaction.email_sent',
+  'interaction.email_open',
+  'interaction.email_click',
+  'interaction.event_signup',
+  'interaction.event_checkin',
+  'interaction.meeting_scheduled',
+  'interaction.meeting_attended',
+  'interaction.form_submitted',
+  'interaction.website_visit',
+  'interaction.complaint',
+  'interaction.referral',
+  'interaction.negative_feedback',
+  'interaction.follow_up',
+  'segment.enter',
+  'segment.exit',
+  'tag.applied',
+  'tag.removed',
+  'stage.changed',
+  'order.paid',
+  'quadrant.changed',
+] as const;
+export type AutomationEvent = (typeof AUTOMATION_EVENTS)[number];
+
+export const TRIGGER_TYPES = ['event', 'absence', 'date', 'inactivity', 'schedule', 'manual'] as const;
+export type TriggerType = (typeof TRIGGER_TYPES)[number];
+
+export const ACTION_TYPES = ['email', 'sms', 'push', 'webhook', 'task', 'notify', 'tag', 'stage', 'segment'] as const;
+export type ActionType = (typeof ACTION_TYPES)[number];
+
+/** Channels whose sends are capped per customer per day and need consent. */
+export const DELIVERY_CHANNELS = ['email', 'sms', 'push'] as const satisfies readonly ConsentChannel[];
+export type DeliveryChannel = (typeof DELIVERY_CHANNELS)[number];
+
+/**
+ * An outbox row: `pending` (due at due_at), `claimed` by a worker until claimed_until, then
+ * `done`, `skipped` (a guard rail said no; the reason is logged), `dead` (attempts exhausted or a
+ * permanent failure; retryable by hand) or `cancelled` (exit/goal reached, rule deleted).
+ */
+export const OUTBOX_STATUSES = ['pending', 'claimed', 'done', 'skipped', 'dead', 'cancelled'] as const;
+export type OutboxStatus = (typeof OUTBOX_STATUSES)[number];
+
+/** What one automation log line says happened to one step for one customer. */
+export const AUTOMATION_LOG_STATUSES = ['triggered', 'sent', 'done', 'skipped', 'retrying', 'failed', 'dead', 'test', 'exited'] as const;
+export type AutomationLogStatus = (typeof AUTOMATION_LOG_STATUSES)[number];
+
+/** Why a step did not run: logged, never silent. */
+export const SKIP_REASONS = [
+  'condition_false',
+  'reentry',
+  'frequency_cap',
+  'no_consent',
+  'unsubscribed',
+  'churned',
+  'no_address',
+  'exit_condition',
+  'goal_reached',
+  'rule_paused',
+  'rule_deleted',
+  'circuit_open',
+  'customer_missing',
+] as const;
+export type SkipReason = (typeof SKIP_REASONS)[number];

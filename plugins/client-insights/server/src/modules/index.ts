@@ -2,6 +2,7 @@ import events from '../core/events';
 import jobs from '../core/jobs';
 import approvals from './approvals';
 import audit from './audit';
+import automation from './automation';
 import crm from './crm';
 import customers from './customers';
 import docs from './docs';
@@ -31,6 +32,7 @@ export const modules = {
   privacy,
   docs,
   crm,
+  automation,
 };
 
 const names = Object.keys(modules) as (keyof typeof modules)[];
@@ -51,6 +53,7 @@ export const services = {
   ...audit.services,
   ...privacy.services,
   ...docs.services,
+  ...automation.services,
 };
 export const controllers = Object.assign({}, ...names.map((name) => modules[name].controllers)) as Record<string, unknown>;
 export const routes = {

@@ -44,6 +44,12 @@ export const TABLES = {
   valueModels: 'ci_value_models',
   /** Follow-up tasks created from a value card, one row per card and UTC day (values/card-tasks.ts). */
   valueCardTasks: 'ci_value_card_tasks',
+  /** Automation (automation/): definitions as activated, events waiting for the engine, trigger firings, steps to run, what happened. */
+  automationVersions: 'ci_automation_versions',
+  automationInbox: 'ci_automation_inbox',
+  automationOccurrences: 'ci_automation_occurrences',
+  automationOutbox: 'ci_automation_outbox',
+  automationLogs: 'ci_automation_logs',
 } as const;
 
 /** Strapi's tables of the host content types, and the link tables of the relations the plugin reads. */

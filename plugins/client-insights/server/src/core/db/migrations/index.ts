@@ -23,6 +23,7 @@ import m207 from './207-audit-log';
 import m208 from './208-approvals';
 import m210 from './210-customer-contact-hashes';
 import m211 from './211-customer-consent';
+import m212 from './212-automation';
 import type { Migration } from './migration';
 
 /**
@@ -56,6 +57,7 @@ const migrations: Migration[] = [
   m208,
   m210,
   m211,
+  m212,
 ];
 
 export default migrations;
