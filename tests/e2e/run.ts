@@ -51,19 +51,6 @@ const login = async (p: Page, who: { email: string; password: string }) => {
   if (await skip.isVisible({ timeout: 2000 }).catch(() => false)) await skip.click().catch(() => undefined);
 };
 
-const previewSettled = async (p: Page, previousRoundTrip?: string) => {
-  await p.waitForFunction(
-    (prev) => {
-      const el = document.querySelector('[data-testid="ci-preview"]');
-      return el?.getAttribute('data-status') === 'ok' && el.getAttribute('data-roundtrip-ms') !== prev;
-    },
-    previousRoundTrip ?? '__none__',
-    { timeout: 60_000 }
-  );
-  const el = p.locator('[data-testid="ci-preview"]');
-  return { count: Number(await el.getAttribute('data-count')), roundTrip: (await el.getAttribute('data-roundtrip-ms'))! };
-};
-
 const ruleInJsonView = async (p: Page) => {
   await p.click('[data-testid="ci-tab-json"]');
   const text = await p.locator('[data-testid="ci-json"]').inputValue();
@@ -134,14 +121,31 @@ test('builds the VIP rule with mouse and keyboard; the live count equals the API
   const secondId = await second.getAttribute('data-node-id');
   await chooseWithKeyboard(page, `[data-testid="ci-value-${secondId}"] [role="combobox"]`, /^(Signed|已签约|已簽約)$/);
   // Keyboard reorder: Alt+ArrowUp moves the stage condition first, and back.
-  const focused = () => page.waitForFunction((nodeId) => document.activeElement?.getAttribute('data-node-id') === nodeId, secondId);
+  // The closed list hands the focus back to its trigger a moment later: wait until the condition
+  // itself holds the focus before pressing, then for the order each move makes, and the focus
+  // must stay on the moved condition.
+  const holdsFocus = (nodeId: string | null) =>
+    page.waitForFunction((id) => document.activeElement?.getAttribute('data-node-id') === id, nodeId, { timeout: 10_000 });
+  const firstIs = (nodeId: string | null) =>
+    page.waitForFunction((id) => document.querySelector('[data-testid="ci-condition"]')?.getAttribute('data-node-id') === id, nodeId, { timeout: 30_000 });
+  const firstId = await first.getAttribute('data-node-id');
   await second.focus();
+  await holdsFocus(secondId).catch(async () => {
+    await second.focus();
+    await holdsFocus(secondId);
+  });
   await page.keyboard.press('Alt+ArrowUp');
-  await focused();
-  const firstNow = await page.locator('[data-testid="ci-condition"]').first().getAttribute('data-node-id');
-  if (firstNow !== secondId) throw new Error('Alt+ArrowUp did not move the condition up');
+  await firstIs(secondId).catch(() => {
+    throw new Error('Alt+ArrowUp did not move the condition up');
+  });
+  await holdsFocus(secondId).catch(() => {
+    throw new Error('Alt+ArrowUp moved the condition but it lost the focus');
+  });
   await page.keyboard.press('Alt+ArrowDown');
-  await focused();
+  await firstIs(firstId).catch(() => {
+    throw new Error('Alt+ArrowDown did not move the condition back');
+  });
+  await holdsFocus(secondId);
   const expected = { and: [{ '>=': [{ var: 'metrics.total_spent' }, VIP_MIN] }, { '==': [{ var: 'customer.stage' }, 'signed'] }] };
   // The preview shown is the one of this very rule (not an earlier, debounced state).
   await page.waitForFunction(
@@ -552,17 +556,18 @@ test('the customer list offers follow-up tasks only to roles that may create tas
 
 test('measures the builder live-preview round trip', async () => {
   await page.goto(`${server.url}${PLUGIN}/builder?rule=${encodeURIComponent(JSON.stringify({ and: [{ '>=': [{ var: 'metrics.total_spent' }, VIP_MIN] }] }))}`);
-  let { roundTrip } = await previewSettled(page);
+  // Each wait is for the preview of the value just typed (not for a different round-trip figure,
+  // which hung whenever two previews took the same number of milliseconds).
+  await previewOf(page, VIP_MIN);
   const input = page.locator('[data-testid="ci-condition"]').first().locator('input').last();
   const roundTrips: number[] = [];
   const perceived: number[] = [];
   for (let i = 0; i < 15; i += 1) {
     const started = Date.now();
     await input.fill(String(VIP_MIN + (i + 1) * 1000));
-    const settled = await previewSettled(page, roundTrip);
+    const { roundTrip } = await previewOf(page, VIP_MIN + (i + 1) * 1000);
     perceived.push(Date.now() - started);
-    roundTrip = settled.roundTrip;
-    roundTrips.push(Number(roundTrip));
+    roundTrips.push(roundTrip);
   }
   const total = (await api('GET', '/client-insights/overview/counts')).body.data.customer;
   console.log(`    live preview on ${total} customers (${DB_LABEL}), 15 edits:`);
