@@ -33,7 +33,12 @@ export const createCustomer = async (
 let step = 0;
 
 /** A real ActionContext as the worker builds it (the worker lands in another branch). */
-export const contextFor = <A extends Action>(strapi: Core.Strapi, customer: ActionCustomer, action: A, over: Partial<ActionContext<A>> = {}): ActionContext<A> => ({
+export const contextFor = <A extends Action>(
+  strapi: Core.Strapi,
+  customer: ActionCustomer,
+  action: A,
+  over: Partial<ActionContext<A>> = {}
+): ActionContext<A> => ({
   strapi,
   knex: strapi.db.connection,
   action,

@@ -65,7 +65,9 @@ describe('webhook endpoints, the webhook action, SMS and push gateways', () => {
       expect(res.status).toBe(400);
       expect(res.body.error.details.errors.map((e: any) => e.path)).toContain('/url');
     }
-    expect((await call(admin, 'POST', '/automation/webhook-endpoints', { name: ' ', url: 'https://example.com' })).body.error.details.errors[0].path).toBe('/name');
+    expect((await call(admin, 'POST', '/automation/webhook-endpoints', { name: ' ', url: 'https://example.com' })).body.error.details.errors[0].path).toBe(
+      '/name'
+    );
     const reader = await restrictedSession(app, ['segments.read']);
     expect((await call(reader, 'GET', '/automation/webhook-endpoints')).status).toBe(403);
     expect((await call(reader, 'POST', '/automation/webhook-endpoints', { name: 'X', url: 'https://example.com' })).status).toBe(403);
@@ -195,13 +197,16 @@ describe('webhook endpoints, the webhook action, SMS and push gateways', () => {
     const held = await failure(perform(endpoint.id, { now: minute }));
     expect(held).toMatchObject({ transient: true, retryAfterMs: 45_000 });
     expect(receiver.received).toHaveLength(2);
-    const counter = await app.strapi.db.connection('ci_automation_rate').where({ channel: 'webhook', minute: Math.floor(minute.getTime() / 60_000) }).first();
+    const counter = await app.strapi.db
+      .connection('ci_automation_rate')
+      .where({ channel: 'webhook', minute: Math.floor(minute.getTime() / 60_000) })
+      .first();
     expect(Number(counter.sends)).toBe(2);
     await expect(perform(endpoint.id, { now: new Date(minute.getTime() + 60_000) })).resolves.toMatchObject({ status: 'sent' });
     setConfig('rateLimits', {});
   });
 
-  it('sends an SMS through the configured gateway: rendered in the customer\'s language, idempotency key as header', async () => {
+  it("sends an SMS through the configured gateway: rendered in the customer's language, idempotency key as header", async () => {
     const action = {
       type: 'sms' as const,
       text: { en: 'Hi {{name}}, your {{amount}} renewal', 'zh-Hans': '{{name}}，您好：续约 {{amount}} 元' },
@@ -223,7 +228,11 @@ describe('webhook endpoints, the webhook action, SMS and push gateways', () => {
 
     // A zh-Hans customer reads zh-Hans; a form-encoded template of the deployment's own.
     setConfig('gateways', {
-      sms: { url: `${receiver.url}/form`, bodyTemplate: 'mobile={{to}}&content={{text}}&ref={{idempotency_key}}', contentType: 'application/x-www-form-urlencoded' },
+      sms: {
+        url: `${receiver.url}/form`,
+        bodyTemplate: 'mobile={{to}}&content={{text}}&ref={{idempotency_key}}',
+        contentType: 'application/x-www-form-urlencoded',
+      },
     });
     const li = await createCustomer(app.strapi, { name: '李雷', phone: '13900005678' }, 'zh-Hans');
     const zhCtx = contextFor(app.strapi, li, action);
@@ -261,7 +270,12 @@ describe('webhook endpoints, the webhook action, SMS and push gateways', () => {
     const now = new Date(Math.floor(Date.now() / 60_000) * 60_000);
     const ctx = contextFor(app.strapi, customer, action, { now });
     await expect(pushAction.perform(ctx)).resolves.toMatchObject({ status: 'sent' });
-    expect(JSON.parse(receiver.received[0].body)).toEqual({ to: customer.documentId, title: 'For Zhu "Xiao" Ming', text: 'Campaign Spring', idempotencyKey: ctx.idemKey });
+    expect(JSON.parse(receiver.received[0].body)).toEqual({
+      to: customer.documentId,
+      title: 'For Zhu "Xiao" Ming',
+      text: 'Campaign Spring',
+      idempotencyKey: ctx.idemKey,
+    });
     expect(await failure(pushAction.perform(contextFor(app.strapi, customer, action, { now })))).toMatchObject({ transient: true, retryAfterMs: 60_000 });
     expect(receiver.received).toHaveLength(1);
     setConfig('rateLimits', {});

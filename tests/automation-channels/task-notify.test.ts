@@ -28,7 +28,11 @@ describe('task and notify actions, notifications routes', () => {
     const user = await app.strapi
       .service('admin::user')
       .create({ email, firstname: name, lastname: 'T', password, isActive: true, roles, ...(preferedLanguage ? { preferedLanguage } : {}) });
-    const res = await fetch(`${app.url}/admin/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
+    const res = await fetch(`${app.url}/admin/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email, password }),
+    });
     users[name] = { id: Number(user.id), token: ((await res.json()) as any).data.token };
   };
   const tasksOf = (customerDoc: string) =>
@@ -61,7 +65,12 @@ describe('task and notify actions, notifications routes', () => {
     expect(outcome).toMatchObject({ status: 'done' });
     const tasks = await tasksOf(customer.documentId);
     expect(tasks).toHaveLength(1);
-    expect(tasks[0]).toMatchObject({ title: '为王芳续约（1200）', kind: 'renewal', task_status: 'open', assignee: expect.objectContaining({ id: users.owner.id }) });
+    expect(tasks[0]).toMatchObject({
+      title: '为王芳续约（1200）',
+      kind: 'renewal',
+      task_status: 'open',
+      assignee: expect.objectContaining({ id: users.owner.id }),
+    });
     expect(new Date(tasks[0].due_at as any).toISOString()).toBe('2026-03-31T02:00:00.000Z');
     // Test mode creates nothing.
     await taskAction.perform(contextFor(app.strapi, customer, action, { test: true }));
@@ -72,16 +81,30 @@ describe('task and notify actions, notifications routes', () => {
     const other = await createCustomer(app.strapi, { name: 'Busy load' });
     for (let i = 0; i < 2; i++) {
       await app.strapi.documents('api::task.task').create({
-        data: { title: `Open ${i}`, kind: 'follow_up', task_status: 'open', customer: { connect: [{ documentId: other.documentId }] }, assignee: { connect: [{ id: users.busy.id }] } } as any,
+        data: {
+          title: `Open ${i}`,
+          kind: 'follow_up',
+          task_status: 'open',
+          customer: { connect: [{ documentId: other.documentId }] },
+          assignee: { connect: [{ id: users.busy.id }] },
+        } as any,
       });
     }
     // free's only task is done: it does not count.
     await app.strapi.documents('api::task.task').create({
-      data: { title: 'Closed', kind: 'follow_up', task_status: 'done', customer: { connect: [{ documentId: other.documentId }] }, assignee: { connect: [{ id: users.free.id }] } } as any,
+      data: {
+        title: 'Closed',
+        kind: 'follow_up',
+        task_status: 'done',
+        customer: { connect: [{ documentId: other.documentId }] },
+        assignee: { connect: [{ id: users.free.id }] },
+      } as any,
     });
     const customer = await createCustomer(app.strapi, { name: 'Role customer' });
     const base = { type: 'task' as const, kind: 'follow_up' as const, title: { en: 'Call {{name}}' }, dueInDays: 1 };
-    await expect(taskAction.perform(contextFor(app.strapi, customer, { ...base, assignee: { to: 'role', roleId } }))).resolves.toMatchObject({ status: 'done' });
+    await expect(taskAction.perform(contextFor(app.strapi, customer, { ...base, assignee: { to: 'role', roleId } }))).resolves.toMatchObject({
+      status: 'done',
+    });
     await expect(taskAction.perform(contextFor(app.strapi, customer, { ...base, assignee: { to: 'user', userId: users.other.id } }))).resolves.toMatchObject({
       status: 'done',
     });
@@ -98,7 +121,9 @@ describe('task and notify actions, notifications routes', () => {
       status: 'skipped',
       reason: 'no_assignee',
     });
-    await expect(notifyAction.perform(contextFor(app.strapi, orphan, { type: 'notify', to: { to: 'owner' }, message: { en: 'x' }, email: false }))).resolves.toMatchObject({
+    await expect(
+      notifyAction.perform(contextFor(app.strapi, orphan, { type: 'notify', to: { to: 'owner' }, message: { en: 'x' }, email: false }))
+    ).resolves.toMatchObject({
       status: 'skipped',
       reason: 'no_assignee',
     });
@@ -156,7 +181,9 @@ describe('task and notify actions, notifications routes', () => {
 
   it('keeps the in-app notification when the email cannot be sent, and says so', async () => {
     const customer = await createCustomer(app.strapi, { name: 'Mail test', ownerId: users.other.id });
-    const outcome = await notifyAction.perform(contextFor(app.strapi, customer, { type: 'notify', to: { to: 'owner' }, message: { en: 'Hello {{name}}' }, email: true }));
+    const outcome = await notifyAction.perform(
+      contextFor(app.strapi, customer, { type: 'notify', to: { to: 'owner' }, message: { en: 'Hello {{name}}' }, email: true })
+    );
     expect(outcome.status).toBe('done');
     // This test app has no mail server configured: the email fails, the notification stands.
     expect(outcome).toMatchObject({ detail: expect.stringMatching(/^1 notified in-app; (1 emailed|0 emailed; email to admin user \d+ failed: .+)$/) });
