@@ -72,6 +72,9 @@ describe('task and notify actions, notifications routes', () => {
       assignee: expect.objectContaining({ id: users.owner.id }),
     });
     expect(new Date(tasks[0].due_at as any).toISOString()).toBe('2026-03-31T02:00:00.000Z');
+    // A retry of the same step (a crash after the task was created) finds it: still one task.
+    await expect(taskAction.perform(ctx)).resolves.toMatchObject({ status: 'done', externalId: tasks[0].documentId });
+    expect(await tasksOf(customer.documentId)).toHaveLength(1);
     // Test mode creates nothing.
     await taskAction.perform(contextFor(app.strapi, customer, action, { test: true }));
     expect(await tasksOf(customer.documentId)).toHaveLength(1);

@@ -54,6 +54,8 @@ export const TABLES = {
   automationEndpoints: 'ci_automation_endpoints',
   /** Sends per channel and minute, the rate limit every node counts against (automation/actions/rate-limit.ts). */
   automationRate: 'ci_automation_rate',
+  /** The Task each task action created, by idempotency key (automation/actions/task.ts). */
+  automationTaskKeys: 'ci_automation_task_keys',
   /** In-app notifications for admin users (notifications/). */
   notifications: 'ci_notifications',
 } as const;

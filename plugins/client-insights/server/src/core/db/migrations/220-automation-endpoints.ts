@@ -10,6 +10,8 @@ import { datetime, type Migration } from './migration';
  *   conditional increment under the channel's budget succeeded.
  * - notifications: one row per admin user; `idem_key` + `user_id` unique so a retried notify
  *   action never notifies twice.
+ * - task keys: the idempotency key of each Task an action created, written in the Task's
+ *   transaction, so a retried task action (after a crash) finds its task instead of making another.
  */
 const migration: Migration = {
   id: '220-automation-endpoints',
@@ -45,6 +47,11 @@ const migration: Migration = {
       datetime(t, 'read_at').nullable();
       t.unique(['idem_key', 'user_id'], { indexName: 'ci_notifications_key' });
       t.index(['user_id', 'read_at', 'created_at'], 'ci_notifications_user_idx');
+    });
+    await knex.schema.createTable('ci_automation_task_keys', (t) => {
+      t.string('idem_key', 255).primary();
+      t.string('task_doc', 64).notNullable();
+      datetime(t, 'created_at').notNullable();
     });
   },
 };

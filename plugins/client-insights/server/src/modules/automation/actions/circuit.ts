@@ -1,7 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
 import { PLUGIN_ID } from '../../../../../shared/permissions';
-import { bindDate, readDate } from '../../../core/db/dialect';
+import { bindDate } from '../../../core/db/dialect';
 import { TABLES } from '../../../core/db/tables';
 import { DeliveryError } from './types';
 
@@ -30,10 +30,11 @@ export const circuitState = (openUntil: Date | null, now: Date): CircuitState =>
 const refuse = (openUntil: Date, now: Date) =>
   new DeliveryError('the endpoint circuit is open after repeated failures', true, Math.max(1, openUntil.getTime() - now.getTime()));
 
-/** Before a delivery: passes when closed or when this caller won the half-open trial; throws while open. */
-export const enterCircuit = async (knex: Knex, endpointId: number, settings: CircuitSettings, now: Date): Promise<void> => {
-  const row = await knex(TABLES.automationEndpoints).where({ id: endpointId }).first('open_until');
-  const openUntil = readDate(row?.open_until ?? null);
+/**
+ * Before a delivery, with the endpoint's circuit as just read (`openUntil`): passes when closed
+ * or when this caller won the half-open trial; throws while open.
+ */
+export const enterCircuit = async (knex: Knex, endpointId: number, openUntil: Date | null, settings: CircuitSettings, now: Date): Promise<void> => {
   if (openUntil === null) return;
   if (openUntil > now) throw refuse(openUntil, now);
   const rearmed = new Date(now.getTime() + settings.cooldownMs);
@@ -44,9 +45,15 @@ export const enterCircuit = async (knex: Knex, endpointId: number, settings: Cir
   if (!won) throw refuse(rearmed, now);
 };
 
-/** The endpoint answered (2xx, or a 4xx: it is up, the request was wrong): the circuit closes. */
+/**
+ * The endpoint answered (2xx, or a 4xx: it is up, the request was wrong): the circuit closes.
+ * Only a row with something to reset is written, so healthy deliveries do not all update one row.
+ */
 export const closeCircuit = async (knex: Knex, endpointId: number): Promise<void> => {
-  await knex(TABLES.automationEndpoints).where({ id: endpointId }).update({ consecutive_failures: 0, open_until: null });
+  await knex(TABLES.automationEndpoints)
+    .where({ id: endpointId })
+    .where((q) => q.where('consecutive_failures', '>', 0).orWhereNotNull('open_until'))
+    .update({ consecutive_failures: 0, open_until: null });
 };
 
 /** A transient failure: one more in a row; the `failures`-th (and a failed trial) opens the circuit for a cool-down. */

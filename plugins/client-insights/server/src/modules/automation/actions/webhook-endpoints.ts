@@ -34,12 +34,21 @@ const toEndpoint = (row: any, now = new Date()): WebhookEndpoint => {
   };
 };
 
-/** What the webhook action needs: the URL and the secret in clear (never answered by a route). */
-export type EndpointForDelivery = { id: number; name: string; url: string; secret: string; enabled: boolean };
+/** What the webhook action needs: the URL, the secret in clear (never answered by a route) and the circuit's state. */
+export type EndpointForDelivery = { id: number; name: string; url: string; secret: string; enabled: boolean; failures: number; openUntil: Date | null };
 
 export const loadEndpointForDelivery = async (knex: Knex, id: number): Promise<EndpointForDelivery | null> => {
-  const row = await knex(TABLES.automationEndpoints).where({ id }).first('id', 'name', 'url', 'secret', 'enabled');
-  return row ? { id: Number(row.id), name: row.name, url: row.url, secret: decryptText(row.secret), enabled: Boolean(row.enabled) } : null;
+  const row = await knex(TABLES.automationEndpoints).where({ id }).first('id', 'name', 'url', 'secret', 'enabled', 'consecutive_failures', 'open_until');
+  if (!row) return null;
+  return {
+    id: Number(row.id),
+    name: row.name,
+    url: row.url,
+    secret: decryptText(row.secret),
+    enabled: Boolean(row.enabled),
+    failures: Number(row.consecutive_failures),
+    openUntil: readDate(row.open_until),
+  };
 };
 
 export default ({ strapi }: { strapi: Core.Strapi }) => {

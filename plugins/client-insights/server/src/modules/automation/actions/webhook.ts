@@ -51,18 +51,18 @@ export const webhookAction: ActionHandler<'webhook'> = {
     if (!endpoint.enabled) throw new DeliveryError(`webhook endpoint "${endpoint.name}" is disabled`, true);
     if (ctx.test) return { status: 'done', detail: 'test: rendered, not delivered' };
     const settings = circuitSettings(ctx.strapi);
-    await enterCircuit(ctx.knex, endpoint.id, settings, ctx.now);
+    await enterCircuit(ctx.knex, endpoint.id, endpoint.openUntil, settings, ctx.now);
     await takeRateToken(ctx.knex, 'webhook', rateBudget(ctx.strapi, 'webhook'), ctx.now);
     const payload = JSON.stringify(webhookBody(ctx));
     // Signed at send time: a retry carries the same webhook-id with a fresh timestamp.
     const headers = signedHeaders(endpoint.secret, ctx.idemKey, new Date(), payload);
     try {
       const { status } = await deliverHttp({ url: endpoint.url, method: 'POST', headers, body: payload }, ctx.now);
-      await closeCircuit(ctx.knex, endpoint.id);
+      if (endpoint.failures > 0 || endpoint.openUntil !== null) await closeCircuit(ctx.knex, endpoint.id);
       return { status: 'sent', detail: `answered ${status}`, externalId: ctx.idemKey };
     } catch (error) {
       if (error instanceof DeliveryError && error.transient) await recordFailure(ctx.knex, endpoint.id, settings, ctx.now);
-      else await closeCircuit(ctx.knex, endpoint.id);
+      else if (endpoint.failures > 0 || endpoint.openUntil !== null) await closeCircuit(ctx.knex, endpoint.id);
       throw error;
     }
   },
