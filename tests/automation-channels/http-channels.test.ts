@@ -85,6 +85,10 @@ describe('webhook endpoints, the webhook action, SMS and push gateways', () => {
     const stored = await app.strapi.db.connection('ci_automation_endpoints').where({ id: endpoint.id }).first('secret');
     expect(stored.secret).toMatch(/^enc:v1:/);
     expect(stored.secret).not.toContain(endpoint.secret.slice(6, 20));
+    // The audit log records the creation, never the secret it answered.
+    const audit = await app.strapi.db.connection('ci_audit_log').select();
+    expect(JSON.stringify(audit)).toContain('webhook-endpoints');
+    expect(JSON.stringify(audit)).not.toContain(endpoint.secret.slice(6));
 
     const ctx = contextFor(app.strapi, customer, { type: 'webhook', endpointId: endpoint.id });
     await expect(webhookAction.perform(ctx)).resolves.toMatchObject({ status: 'sent' });
@@ -203,6 +207,12 @@ describe('webhook endpoints, the webhook action, SMS and push gateways', () => {
       .first();
     expect(Number(counter.sends)).toBe(2);
     await expect(perform(endpoint.id, { now: new Date(minute.getTime() + 60_000) })).resolves.toMatchObject({ status: 'sent' });
+    // Ten at once against a budget of two (as workers on several nodes would): exactly two pass.
+    receiver.reset();
+    const next = new Date(minute.getTime() + 120_000);
+    const results = await Promise.allSettled(Array.from({ length: 10 }, () => perform(endpoint.id, { now: next })));
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(2);
+    expect(receiver.received).toHaveLength(2);
     setConfig('rateLimits', {});
   });
 
