@@ -1,7 +1,13 @@
+import net from 'net';
+import { simpleParser } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
 import { notifyAction } from '../../plugins/client-insights/server/src/modules/automation/actions/notify';
 import { taskAction } from '../../plugins/client-insights/server/src/modules/automation/actions/task';
 import { startStrapi, type TestApp } from '../helpers/strapi';
 import { contextFor, createCustomer } from './context';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const nodemailerProvider = require('@strapi/provider-email-nodemailer');
 
 /**
  * The task and notify actions with a real ActionContext: a Task through the Document Service for
@@ -182,14 +188,51 @@ describe('task and notify actions, notifications routes', () => {
     expect((await call(users.owner.token, 'POST', '/notifications/abc/read', {})).body.error.details.errors[0].path).toBe('/id');
   });
 
-  it('keeps the in-app notification when the email cannot be sent, and says so', async () => {
-    const customer = await createCustomer(app.strapi, { name: 'Mail test', ownerId: users.other.id });
-    const outcome = await notifyAction.perform(
-      contextFor(app.strapi, customer, { type: 'notify', to: { to: 'owner' }, message: { en: 'Hello {{name}}' }, email: true })
-    );
-    expect(outcome.status).toBe('done');
-    // This test app has no mail server configured: the email fails, the notification stands.
-    expect(outcome).toMatchObject({ detail: expect.stringMatching(/^1 notified in-app; (1 emailed|0 emailed; email to admin user \d+ failed: .+)$/) });
-    expect((await call(users.other.token, 'GET', '/notifications')).body.data.map((n: any) => n.body)).toEqual(['Hello Mail test']);
+  it('emails each recipient through the email plugin (a real SMTP server); a failed email leaves the notification and says so', async () => {
+    const mails: { to: string; subject: string; text: string }[] = [];
+    const smtp = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS'],
+      onData(stream, _session, done) {
+        simpleParser(stream)
+          .then((m) => mails.push({ to: (m.to as any)?.text ?? '', subject: m.subject ?? '', text: (m.text ?? '').trim() }))
+          .then(() => done(), done);
+      },
+    });
+    await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', () => resolve()));
+    const port = (smtp.server.address() as { port: number }).port;
+    const emailPlugin = app.strapi.plugin('email') as any;
+    const configured = emailPlugin.provider;
+    // The deployment's provider (config/plugins.ts) pointed at the test's SMTP server.
+    const useSmtp = (smtpPort: number) => {
+      emailPlugin.provider = nodemailerProvider.init({ host: '127.0.0.1', port: smtpPort, secure: false, ignoreTLS: true }, { defaultFrom: 'crm@test.local' });
+    };
+    try {
+      useSmtp(port);
+      const customer = await createCustomer(app.strapi, { name: '周杰', ownerId: users.owner.id });
+      const action = { type: 'notify' as const, to: { to: 'owner' as const }, message: { en: 'Call {{name}}', 'zh-Hans': '请致电{{name}}' }, email: true };
+      await expect(notifyAction.perform(contextFor(app.strapi, customer, action))).resolves.toEqual({ status: 'done', detail: '1 notified in-app; 1 emailed' });
+      expect(mails).toEqual([{ to: 'owner@test.local', subject: 'Renewal care', text: '请致电周杰' }]);
+
+      // Nobody listening: the email fails, the in-app notification stands.
+      const closed = await new Promise<number>((resolve) => {
+        const probe = net.createServer().listen(0, '127.0.0.1', () => {
+          const p = (probe.address() as { port: number }).port;
+          probe.close(() => resolve(p));
+        });
+      });
+      useSmtp(closed);
+      const other = await createCustomer(app.strapi, { name: 'Mail test', ownerId: users.other.id });
+      const outcome = await notifyAction.perform(contextFor(app.strapi, other, { ...action, message: { en: 'Hello {{name}}' } }));
+      expect(outcome).toMatchObject({
+        status: 'done',
+        detail: expect.stringMatching(new RegExp(`^1 notified in-app; 0 emailed; email to admin user ${users.other.id} failed: `)),
+      });
+      expect((await call(users.other.token, 'GET', '/notifications')).body.data.map((n: any) => n.body)).toEqual(['Hello Mail test']);
+      expect(mails).toHaveLength(1);
+    } finally {
+      emailPlugin.provider = configured;
+      await new Promise<void>((resolve) => smtp.close(() => resolve()));
+    }
   });
 });
