@@ -44,6 +44,33 @@ export default ({ env }) => ({
       approvals: { expiresHours: env.int('CI_APPROVAL_EXPIRES_HOURS', 72) },
       // Exports with more rows than this (or with contact data unmasked) need a second user's approval.
       exports: { approvalRows: env.int('CI_EXPORT_APPROVAL_ROWS', 10_000) },
+      // Automation's HTTP channels (plugin modules/automation/actions): the SMS and push gateways
+      // (none configured: those actions fail permanently, 'sms gateway is not configured'), the
+      // webhook circuit breaker, and sends per channel and minute across all nodes (0: unlimited).
+      automation: {
+        gateways: {
+          sms: {
+            url: env('CI_SMS_GATEWAY_URL', ''),
+            method: env('CI_SMS_GATEWAY_METHOD', 'POST'),
+            authorization: env('CI_SMS_GATEWAY_AUTHORIZATION', ''),
+            bodyTemplate: env('CI_SMS_GATEWAY_BODY', ''),
+            contentType: env('CI_SMS_GATEWAY_CONTENT_TYPE', 'application/json'),
+          },
+          push: {
+            url: env('CI_PUSH_GATEWAY_URL', ''),
+            method: env('CI_PUSH_GATEWAY_METHOD', 'POST'),
+            authorization: env('CI_PUSH_GATEWAY_AUTHORIZATION', ''),
+            bodyTemplate: env('CI_PUSH_GATEWAY_BODY', ''),
+            contentType: env('CI_PUSH_GATEWAY_CONTENT_TYPE', 'application/json'),
+          },
+        },
+        circuit: { failures: env.int('CI_WEBHOOK_CIRCUIT_FAILURES', 5), cooldownMs: env.int('CI_WEBHOOK_CIRCUIT_COOLDOWN_MS', 60_000) },
+        rateLimits: {
+          webhook: env.int('CI_RATE_WEBHOOK_PER_MINUTE', 0),
+          sms: env.int('CI_RATE_SMS_PER_MINUTE', 0),
+          push: env.int('CI_RATE_PUSH_PER_MINUTE', 0),
+        },
+      },
       // Limits that protect the server from its callers (plugin core/security/config.ts).
       security: {
         minScheduleMinutes: env.int('CI_MIN_SCHEDULE_MINUTES', 15),

@@ -29,6 +29,14 @@ const BAD: Record<string, Bad> = {
   'approvals.reject': { params: { id: '1' }, body: {}, pointer: '/comment' },
   'approvals.cancel': { params: { id: 'x' }, pointer: '/id' },
   'audit.list': { query: 'actorType=robot', pointer: '/actorType' },
+  'webhookEndpoints.list': { query: 'x=1', pointer: '/x' },
+  'webhookEndpoints.create': { body: { name: 'Hook', url: 'ftp://example.com' }, pointer: '/url' },
+  'webhookEndpoints.update': { params: { id: '1' }, body: { url: 'http://user:secret@example.com' }, pointer: '/url' },
+  'webhookEndpoints.remove': { params: { id: '0' }, pointer: '/id' },
+  'webhookEndpoints.rotateSecret': { params: { id: 'x' }, pointer: '/id' },
+  'notifications.list': { query: 'unread=maybe', pointer: '/unread' },
+  'notifications.read': { params: { id: '0' }, pointer: '/id' },
+  'notifications.readAll': { body: { all: true }, pointer: '/all' },
   'audit.export': { query: 'from=yesterday', pointer: '/from' },
   'privacy.exportData': { params: { id: '0' }, pointer: '/id' },
   'privacy.erase': { params: { id: 'x' }, pointer: '/id' },
@@ -100,8 +108,8 @@ describe("every plugin route refuses a bad request in Strapi's error envelope", 
 
   it('covers every route, each answering 400 with the field named by JSON pointer', async () => {
     const routes = pluginRoutes(app);
-    // 60 admin routes, 11 content-API routes of the plugin (5 of them the integrator API, /api/crm), 21 under /api/segments in the host.
-    expect(routes.filter((r) => r.as === 'admin')).toHaveLength(60);
+    // 68 admin routes, 11 content-API routes of the plugin (5 of them the integrator API, /api/crm), 21 under /api/segments in the host.
+    expect(routes.filter((r) => r.as === 'admin')).toHaveLength(68);
     expect(routes.filter((r) => r.as === 'api')).toHaveLength(32);
     const mounted = mountedPaths(app);
     const failures: string[] = [];

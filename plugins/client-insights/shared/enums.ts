@@ -204,5 +204,7 @@ export const SKIP_REASONS = [
   'rule_deleted',
   'circuit_open',
   'customer_missing',
+  /** A task's assignee could not be found: the customer has no owner, the named user or every member of the role is gone or inactive. */
+  'no_assignee',
 ] as const;
 export type SkipReason = (typeof SKIP_REASONS)[number];

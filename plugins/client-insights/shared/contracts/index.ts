@@ -1,6 +1,7 @@
 /** Every endpoint of the plugin, by module (admin routes under /client-insights; content-API twins share them). */
 export { approvalsApi } from './approvals';
 export { auditApi } from './audit';
+export { webhookEndpointsApi } from './automation-endpoints';
 export { customersApi } from './customers';
 export { overviewApi } from './overview';
 export { privacyApi } from './privacy';
@@ -9,5 +10,6 @@ export { segmentsApi } from './segments';
 export { tagsApi } from './tags';
 export { exportsApi } from './exports';
 export { jobsApi } from './jobs';
+export { notificationsApi } from './notifications';
 export { valuesApi } from './values';
 export * from './http';

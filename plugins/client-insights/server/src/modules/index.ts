@@ -13,6 +13,7 @@ import privacy from './privacy';
 import rules from './rules';
 import segments from './segments';
 import tags from './tags';
+import notifications from './notifications';
 import values from './values';
 
 /** Every capability of the plugin; the root registries spread them. */
@@ -33,6 +34,7 @@ export const modules = {
   docs,
   crm,
   automation,
+  notifications,
 };
 
 const names = Object.keys(modules) as (keyof typeof modules)[];
@@ -54,6 +56,7 @@ export const services = {
   ...privacy.services,
   ...docs.services,
   ...automation.services,
+  ...notifications.services,
 };
 export const controllers = Object.assign({}, ...names.map((name) => modules[name].controllers)) as Record<string, unknown>;
 export const routes = {

@@ -50,6 +50,14 @@ export const TABLES = {
   automationOccurrences: 'ci_automation_occurrences',
   automationOutbox: 'ci_automation_outbox',
   automationLogs: 'ci_automation_logs',
+  /** Webhook endpoints (secret encrypted) and their circuit breaker state (automation/actions/webhook-endpoints.ts, circuit.ts). */
+  automationEndpoints: 'ci_automation_endpoints',
+  /** Sends per channel and minute, the rate limit every node counts against (automation/actions/rate-limit.ts). */
+  automationRate: 'ci_automation_rate',
+  /** The Task each task action created, by idempotency key (automation/actions/task.ts). */
+  automationTaskKeys: 'ci_automation_task_keys',
+  /** In-app notifications for admin users (notifications/). */
+  notifications: 'ci_notifications',
 } as const;
 
 /** Strapi's tables of the host content types, and the link tables of the relations the plugin reads. */

@@ -2,12 +2,14 @@ import { extendZodWithOpenApi, OpenApiGeneratorV31, OpenAPIRegistry, type Respon
 import { z, type ZodTypeAny } from 'zod';
 import { approvalsApi } from '../../../../shared/contracts/approvals';
 import { auditApi } from '../../../../shared/contracts/audit';
+import { webhookEndpointsApi } from '../../../../shared/contracts/automation-endpoints';
 import { crmApi } from '../../../../shared/contracts/crm';
 import { customersApi } from '../../../../shared/contracts/customers';
 import { docsApi, type OpenApiDocument } from '../../../../shared/contracts/docs';
 import { exportsApi } from '../../../../shared/contracts/exports';
 import { CSV, type Endpoint } from '../../../../shared/contracts/http';
 import { jobsApi } from '../../../../shared/contracts/jobs';
+import { notificationsApi } from '../../../../shared/contracts/notifications';
 import { overviewApi } from '../../../../shared/contracts/overview';
 import { privacyApi } from '../../../../shared/contracts/privacy';
 import { rulesApi } from '../../../../shared/contracts/rules';
@@ -47,12 +49,14 @@ const CONTRACTS: Record<string, Record<string, Endpoint>> = {
   docs: docsApi,
   exports: exportsApi,
   jobs: jobsApi,
+  notifications: notificationsApi,
   overview: overviewApi,
   privacy: privacyApi,
   rules: rulesApi,
   segments: segmentsApi,
   tags: tagsApi,
   values: valuesApi,
+  webhookEndpoints: webhookEndpointsApi,
 };
 
 /** Every endpoint of the contracts, by handler. */

@@ -216,4 +216,35 @@ export const NOTES: Record<string, Note> = {
     summary: "A customer's latest value scores (by id or documentId) with strategy suggestions",
     description: '`data` is null for a customer not yet scored; 404 for an unknown customer.',
   },
+
+  'notifications.list': {
+    summary: "The caller's in-app notifications, newest first, with the unread count",
+    description:
+      'Any signed-in admin user, only their own (written by automation notify actions). `unread=true` lists only unread ones; `meta.unread` counts all unread.',
+  },
+  'notifications.read': { summary: "Mark one of the caller's notifications read", description: "404 for another user's notification, as for a missing one." },
+  'notifications.readAll': { summary: "Mark all the caller's unread notifications read", description: '`updated`: how many were unread.' },
+
+  'webhookEndpoints.list': {
+    summary: 'Webhook endpoints of automation, with their circuit breaker state (never their secrets)',
+    description:
+      'Needs `automation.manage`. `circuit` is `open` until `openUntil` after repeated transient failures, then `half_open` (the next delivery is a trial).',
+  },
+  'webhookEndpoints.create': {
+    summary: 'Add a webhook endpoint; answers its signing secret once',
+    description:
+      'Needs `automation.manage`. The URL must be http(s) with no user name or password in it (400 at `/url`). The answer carries `secret` (`whsec_…`, Standard Webhooks): it is stored encrypted and never answered again; rotate it to get a new one.',
+  },
+  'webhookEndpoints.update': {
+    summary: 'Rename, re-point, enable or disable a webhook endpoint',
+    description: 'Needs `automation.manage`. A disabled endpoint holds its deliveries (retried later).',
+  },
+  'webhookEndpoints.remove': {
+    summary: 'Delete a webhook endpoint',
+    description: 'Needs `automation.manage`. Webhook actions still naming it fail permanently (dead letter).',
+  },
+  'webhookEndpoints.rotateSecret': {
+    summary: "Replace a webhook endpoint's signing secret; answers the new one once",
+    description: 'Needs `automation.manage`. The old secret stops signing at once.',
+  },
 };
