@@ -130,10 +130,10 @@ describe('automation rules API', () => {
       { kind: 'wait_until', time: '09:00' },
       { kind: 'action', action: { type: 'notify', to: { to: 'owner' }, message: { en: 'Tagged' } } },
     ];
-    const edited = await call(maker, 'PATCH', `/automation/rules/${doc}`, { steps });
+    const edited = await call(maker, 'PUT', `/automation/rules/${doc}`, { steps });
     expect([edited.status, edited.body.data.status, edited.body.data.runningVersion, edited.body.meta.version]).toEqual([200, 'active', 2, 2]);
     // A name change alone is no new version.
-    expect((await call(maker, 'PATCH', `/automation/rules/${doc}`, { name: 'Renamed' })).body.data).toMatchObject({ name: 'Renamed', runningVersion: 2 });
+    expect((await call(maker, 'PUT', `/automation/rules/${doc}`, { name: 'Renamed' })).body.data).toMatchObject({ name: 'Renamed', runningVersion: 2 });
 
     const paused = await call(maker, 'POST', `/automation/rules/${doc}/pause`, {});
     expect(paused.body.data).toMatchObject({ status: 'paused', runningVersion: null, latestVersion: 2 });
@@ -181,7 +181,7 @@ describe('automation rules API', () => {
     expect([Boolean(v1.high_risk), v1.created_by, v1.approved_by]).toEqual([true, makerId, checkerId]);
 
     // Editing it sends it back for approval; version 1 keeps running meanwhile.
-    const edited = await call(maker, 'PATCH', `/automation/rules/${doc}`, { steps: emailRule('Welcome aboard').steps });
+    const edited = await call(maker, 'PUT', `/automation/rules/${doc}`, { steps: emailRule('Welcome aboard').steps });
     expect(edited.status).toBe(200);
     expect(edited.body.data).toMatchObject({ status: 'pending_approval', runningVersion: 1, latestVersion: 1 });
     expect(edited.body.meta.approval).toMatchObject({ kind: 'automation', status: 'pending' });
@@ -196,7 +196,7 @@ describe('automation rules API', () => {
     // A request approved after the rule changed again fails and activates nothing.
     await call(maker, 'POST', `/automation/rules/${doc}/pause`, {});
     const third = await call(maker, 'POST', `/automation/rules/${doc}/submit`, { reason: 'again' });
-    await call(maker, 'PATCH', `/automation/rules/${doc}`, { steps: emailRule('Changed after submit').steps });
+    await call(maker, 'PUT', `/automation/rules/${doc}`, { steps: emailRule('Changed after submit').steps });
     const stale = await call(checker, 'POST', `/approvals/${third.body.meta.approval.id}/approve`, {});
     expect(stale.body.data).toMatchObject({ status: 'failed' });
     expect(stale.body.data.error).toMatch(/edited after it was submitted/);

@@ -34,6 +34,7 @@ const BAD: Record<string, Bad> = {
   'automation.create': { body: { name: 'Bad', trigger: { type: 'event', event: 'nope' }, steps: [] }, pointer: '/trigger/event' },
   'automation.get': { params: { id: 'bad!' }, pointer: '/id' },
   'automation.update': { params: { id: 'some-rule' }, body: { nope: 1 }, pointer: '/nope' },
+  'automation.patch': { params: { id: 'some-rule' }, body: { guard: 1, extra: true }, pointer: '/extra' },
   'automation.remove': { params: { id: 'r'.repeat(65) }, pointer: '/id' },
   'automation.activate': { params: { id: 'some-rule' }, body: { now: true }, pointer: '/now' },
   'automation.pause': { params: { id: 'some-rule' }, body: { force: true }, pointer: '/force' },

@@ -216,9 +216,19 @@ export const automationApi = {
     statuses: [201],
   }),
   get: endpoint({ method: 'GET', path: '/automation/rules/:id', params: ruleParams, response: dataOf(ruleDetailSchema) }),
+  /** A partial change (the admin's client has no PATCH; the integrator API's twin is `patch`). */
   update: endpoint({
-    method: 'PATCH',
+    method: 'PUT',
     path: '/automation/rules/:id',
+    params: ruleParams,
+    body: updateRuleSchema,
+    wrappedBody: true,
+    response: transitionSchema,
+  }),
+  /** The integrator API's PATCH /api/crm/automation-rules/:id: the same change as `update`. */
+  patch: endpoint({
+    method: 'PATCH',
+    path: '/crm/automation-rules/:id',
     params: ruleParams,
     body: updateRuleSchema,
     wrappedBody: true,

@@ -23,6 +23,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     get: (ctx) => respond(ctx, automationApi.get, async ({ params }) => ({ data: await automation().get(params.id) })),
     update: (ctx) =>
       respond(ctx, automationApi.update, ({ viewer, params, body }) => automation().update(viewer, params.id, body, requesterOf(ctx, viewer), tokenOf(ctx))),
+    patch: (ctx) =>
+      respond(ctx, automationApi.patch, ({ viewer, params, body }) => automation().update(viewer, params.id, body, requesterOf(ctx, viewer), tokenOf(ctx))),
     remove: (ctx) => respond(ctx, automationApi.remove, async ({ params }) => ({ data: await automation().remove(params.id) })),
     activate: (ctx) => respond(ctx, automationApi.activate, ({ viewer, params }) => automation().activate(viewer, params.id, tokenOf(ctx))),
     resume: (ctx) => respond(ctx, automationApi.resume, ({ viewer, params }) => automation().resume(viewer, params.id)),

@@ -32,7 +32,7 @@ const routes: ModuleRoutes = {
     route(automationApi.list, 'automation.list', atApiRoot, '/crm/automation-rules'),
     route(automationApi.create, 'automation.create', atApiRoot, '/crm/automation-rules'),
     route(automationApi.get, 'automation.get', atApiRoot, '/crm/automation-rules/:id'),
-    route(automationApi.update, 'automation.update', atApiRoot, '/crm/automation-rules/:id'),
+    route(automationApi.patch, 'automation.patch', atApiRoot),
     route(automationApi.remove, 'automation.remove', atApiRoot, '/crm/automation-rules/:id'),
     route(automationApi.test, 'automation.test', atApiRoot, '/crm/automation-rules/:id/test'),
     route(automationApi.activate, 'automation.activate', atApiRoot, '/crm/automation-rules/:id/activate'),

@@ -7,7 +7,7 @@ export type Note = { summary: string; description?: string };
 
 /** Who may approve or reject a maker-checker request. */
 const DECIDING =
-  "The caller must hold the kind's approve action (`export.approve`; 403 otherwise) and must not be the requester (403 naming why). Only a pending, unexpired request is decided (409 otherwise; an expired one is marked `expired`).";
+  "The caller must hold the kind's approve action (`export.approve`, `automation.approve`; 403 otherwise) and must not be the requester (403 naming why). Only a pending, unexpired request is decided (409 otherwise; an expired one is marked `expired`).";
 
 export const NOTES: Record<string, Note> = {
   'approvals.list': {
@@ -55,6 +55,7 @@ export const NOTES: Record<string, Note> = {
     description:
       'The merged definition is validated as on create. A draft, paused or pending rule just changes (a pending request for the old definition then fails when approved: submit again). An active rule keeps running: a low-risk change becomes a new version at once (`meta.version`); a high-risk one sends the rule back to `pending_approval` while its previous version keeps running, and (for an admin) asks for approval (`meta.approval`).',
   },
+  'automation.patch': { summary: 'Change an automation rule (the integrator API; as PUT /client-insights/automation/rules/{id})' },
   'automation.remove': {
     summary: 'Delete an automation rule; its steps still waiting in the outbox are cancelled',
     description: 'The outbox rows still `pending` become `cancelled` in the same transaction as the delete (`cancelledSteps`).',
