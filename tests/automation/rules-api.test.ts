@@ -65,9 +65,8 @@ describe('automation rules API', () => {
     [makerId, checkerId] = [await userId(maker), await userId(checker)];
     tagId = Number((await app.strapi.documents('api::tag.tag').create({ data: { name: 'Engaged', slug: 'engaged', category: 'behavior' } as any })).id);
     const now = new Date();
-    [{ id: customerId }] = await knex()('customers').insert({ document_id: 'auto-c1', name: 'Client 1', created_at: now, updated_at: now, published_at: now }, [
-      'id',
-    ]);
+    await knex()('customers').insert({ document_id: 'auto-c1', name: 'Client 1', created_at: now, updated_at: now, published_at: now });
+    customerId = Number((await knex()('customers').where({ document_id: 'auto-c1' }).first('id')).id);
   });
   afterAll(async () => {
     await app?.stop();
@@ -201,6 +200,25 @@ describe('automation rules API', () => {
     expect(stale.body.data).toMatchObject({ status: 'failed' });
     expect(stale.body.data.error).toMatch(/edited after it was submitted/);
     expect(await versions(doc)).toHaveLength(2);
+  });
+
+  it('counts a stage change and a webhook endpoint no approved rule has called as high-risk', async () => {
+    const webhook = (name: string) => ({
+      name,
+      trigger: { type: 'event', event: 'tag.applied', filters: { tagId } },
+      steps: [{ kind: 'action', action: { type: 'webhook', endpointId: 7 } }],
+    });
+    const stage = await call(maker, 'POST', '/automation/rules', {
+      ...tagRule('Stage'),
+      steps: [{ kind: 'action', action: { type: 'stage', stage: 'signed' } }],
+    });
+    expect(stage.body.data.risk).toMatchObject({ highRisk: true, reasons: ['stage_change'], reachEstimate: 1, reachLimit: 1000 });
+    const first = await call(maker, 'POST', '/automation/rules', webhook('First webhook'));
+    expect(first.body.data.risk.reasons).toEqual(['external_send', 'new_webhook_endpoint']);
+    const submitted = await call(maker, 'POST', `/automation/rules/${first.body.data.documentId}/submit`, { reason: 'CRM sync' });
+    expect((await call(checker, 'POST', `/approvals/${submitted.body.meta.approval.id}/approve`, {})).body.data.status).toBe('executed');
+    const second = await call(maker, 'POST', '/automation/rules', webhook('Second webhook'));
+    expect(second.body.data.risk.reasons).toEqual(['external_send']);
   });
 
   it('keeps the content manager (and every document write) from activating or changing a running rule', async () => {
