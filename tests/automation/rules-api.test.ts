@@ -242,6 +242,18 @@ describe('automation rules API', () => {
     });
     expect(change.status).toBe(400);
     expect(pointers(change)).toContain('/actions');
+    // Renaming it there is fine, also when the unchanged definition is sent along (as the edit view does).
+    const stored = await app.strapi.db.query(RULE as any).findOne({ where: { documentId: doc } });
+    const renamed = await call(admin, 'PUT', `/content-manager/collection-types/${RULE}/${doc}`, {
+      name: 'Fine, renamed',
+      trigger: stored.trigger,
+      conditions: stored.conditions,
+      actions: stored.actions,
+      guard: stored.guard,
+      rule_status: 'active',
+      running_version: stored.running_version,
+    });
+    expect([renamed.status, renamed.body.data?.name]).toEqual([200, 'Fine, renamed']);
     expect(await count('automation_rules')).toBe(before + 1);
     expect((await app.strapi.db.query(RULE as any).findOne({ where: { documentId: doc } })).actions).toEqual(tagRule().steps);
   });
