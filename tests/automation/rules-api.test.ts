@@ -294,6 +294,14 @@ describe('automation rules API', () => {
     const statuses = await knex()('ci_automation_outbox').orderBy('occurrence_id').pluck('status');
     expect(statuses).toEqual(['cancelled', 'cancelled', 'done', 'pending']);
     expect((await call(token, 'GET', `/api/crm/automation-rules/${doc}`)).status).toBe(404);
+
+    // The same through the content manager.
+    const other = (
+      await call(admin, 'POST', `/content-manager/collection-types/${RULE}`, { name: 'CM', trigger: { type: 'manual' }, actions: tagRule().steps })
+    ).body.data.documentId;
+    await knex()('ci_automation_outbox').insert({ ...row(5, 'pending'), rule_doc: other, idem_key: `${other}:5` });
+    expect((await call(admin, 'DELETE', `/content-manager/collection-types/${RULE}/${other}`)).status).toBe(200);
+    expect(await knex()('ci_automation_outbox').where({ rule_doc: other }).pluck('status')).toEqual(['cancelled']);
   });
 
   it('filters the logs and computes per-rule figures that match the rows', async () => {

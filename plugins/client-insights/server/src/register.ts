@@ -13,6 +13,7 @@ import { guardDocumentWrites } from './core/security/validation';
 import { segmentWriteCheck } from './modules/segments/write-check';
 import { tagWriteCheck } from './modules/tags/write-check';
 import { automationWriteCheck } from './modules/automation/write-check';
+import { cancelStepsOnDelete } from './modules/automation/lifecycle';
 import { registerCrmGraphql } from './modules/crm/graphql';
 import { addToStrapiDocumentation } from './modules/docs/strapi-documentation';
 import { getService } from './get-service';
@@ -42,6 +43,8 @@ export default async ({ strapi }: { strapi: Core.Strapi }) => {
     [UID.tag]: tagWriteCheck,
     [UID.automationRule]: automationWriteCheck(strapi),
   });
+  // Deleting an automation rule by any path cancels its steps still waiting in the outbox, in the same transaction.
+  cancelStepsOnDelete(strapi);
   // The integrator API's GraphQL queries and mutations (the /api/crm routes' operations and scopes).
   registerCrmGraphql(strapi);
   // The plugin's content-API routes in the document Strapi's documentation plugin serves at /documentation.

@@ -99,3 +99,26 @@ export const move = async (strapi: Core.Strapi, trx: Knex, m: Move) => {
   });
   return { from, to: m.to };
 };
+
+/** Cancels a rule's steps still waiting in the outbox; answers how many. */
+export const cancelWaitingSteps = async (trx: Knex, ruleDoc: string) =>
+  Number(
+    await trx(TABLES.automationOutbox)
+      .where({ rule_doc: ruleDoc, status: 'pending' })
+      .update({ status: 'cancelled', updated_at: bindDate(trx, new Date()) })
+  );
+
+/**
+ * A rule deleted by any path (the plugin's routes, the content manager, REST, GraphQL): its steps
+ * still waiting in the outbox are cancelled in the delete's own transaction (the document
+ * service joins the one opened here).
+ */
+export const cancelStepsOnDelete = (strapi: Core.Strapi) => {
+  strapi.documents.use(async (context: any, next: any) => {
+    if (context.action !== 'delete' || context.uid !== UID.automationRule || !context.params?.documentId) return next();
+    return strapi.db.transaction(async ({ trx }) => {
+      await cancelWaitingSteps(trx, context.params.documentId);
+      return next();
+    });
+  });
+};

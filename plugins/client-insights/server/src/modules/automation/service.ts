@@ -18,7 +18,7 @@ import { getService } from '../../get-service';
 import type { Approver } from '../approvals/service';
 import type { ApprovalRecord } from '../approvals/record';
 import { automationCatalogue } from './catalogue';
-import { latestVersion, move, MOVES, sameDefinition, writeVersion } from './lifecycle';
+import { cancelWaitingSteps, latestVersion, move, MOVES, sameDefinition, writeVersion } from './lifecycle';
 import { listLogs, ruleFigures } from './metrics';
 import { assessRisk } from './risk';
 import { asLifecycle, checkDefinition, definitionFields, storedDefinition } from './write-check';
@@ -239,9 +239,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const row = await load(ruleDoc);
       const latest = (await latestVersions([ruleDoc])).get(ruleDoc) ?? null;
       const cancelled = await strapi.db.transaction(async ({ trx }) => {
-        const n = await trx(TABLES.automationOutbox).where({ rule_doc: ruleDoc, status: 'pending' }).update({ status: 'cancelled' });
+        const n = await cancelWaitingSteps(trx, ruleDoc);
         await asLifecycle(() => strapi.documents(UID.automationRule as any).delete({ documentId: ruleDoc }));
-        return Number(n);
+        return n;
       });
       return { ...toRule(row, latest), cancelledSteps: cancelled };
     },
