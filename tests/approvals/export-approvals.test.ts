@@ -207,7 +207,7 @@ describe('export approvals', () => {
       await call(checker, 'POST', '/approvals/abc/approve', {}),
       await call(checker, 'POST', '/approvals/2147483648/approve', {}),
       await call(checker, 'GET', '/approvals?status=done'),
-      await call(checker, 'GET', '/approvals?kind=automation'),
+      await call(checker, 'GET', '/approvals?kind=payroll'),
     ];
     expect(bad.map((r) => r.status)).toEqual([400, 400, 400, 400, 400, 400, 400, 400]);
     expect(bad.map((r) => r.body.error.details.errors[0].path)).toEqual(['/jobId', '/comment', '/comment', '/comment', '/id', '/id', '/status', '/kind']);

@@ -28,6 +28,20 @@ const BAD: Record<string, Bad> = {
   'approvals.approve': { params: { id: '1' }, body: { comment: '' }, pointer: '/comment' },
   'approvals.reject': { params: { id: '1' }, body: {}, pointer: '/comment' },
   'approvals.cancel': { params: { id: 'x' }, pointer: '/id' },
+  'automation.catalogue': { query: 'x=1', pointer: '/x' },
+  'automation.logs': { query: 'status=nope', pointer: '/status' },
+  'automation.list': { query: 'pageSize=0', pointer: '/pageSize' },
+  'automation.create': { body: { name: 'Bad', trigger: { type: 'event', event: 'nope' }, steps: [] }, pointer: '/trigger/event' },
+  'automation.get': { params: { id: 'bad!' }, pointer: '/id' },
+  'automation.update': { params: { id: 'some-rule' }, body: { nope: 1 }, pointer: '/nope' },
+  'automation.patch': { params: { id: 'some-rule' }, body: { guard: 1, extra: true }, pointer: '/extra' },
+  'automation.remove': { params: { id: 'r'.repeat(65) }, pointer: '/id' },
+  'automation.activate': { params: { id: 'some-rule' }, body: { now: true }, pointer: '/now' },
+  'automation.pause': { params: { id: 'some-rule' }, body: { force: true }, pointer: '/force' },
+  'automation.resume': { params: { id: 'bad ref' }, pointer: '/id' },
+  'automation.submit': { params: { id: 'some-rule' }, body: { reason: ' ' }, pointer: '/reason' },
+  'automation.test': { params: { id: 'some-rule' }, body: { customerId: 0 }, pointer: '/customerId' },
+  'automation.figures': { params: { id: 'some-rule' }, query: 'from=yesterday', pointer: '/from' },
   'audit.list': { query: 'actorType=robot', pointer: '/actorType' },
   'webhookEndpoints.list': { query: 'x=1', pointer: '/x' },
   'webhookEndpoints.create': { body: { name: 'Hook', url: 'ftp://example.com' }, pointer: '/url' },
@@ -108,9 +122,9 @@ describe("every plugin route refuses a bad request in Strapi's error envelope", 
 
   it('covers every route, each answering 400 with the field named by JSON pointer', async () => {
     const routes = pluginRoutes(app);
-    // 68 admin routes, 11 content-API routes of the plugin (5 of them the integrator API, /api/crm), 21 under /api/segments in the host.
-    expect(routes.filter((r) => r.as === 'admin')).toHaveLength(68);
-    expect(routes.filter((r) => r.as === 'api')).toHaveLength(32);
+    // 81 admin routes, 41 content-API routes of the plugin (14 of them the integrator API, /api/crm), 21 under /api/segments in the host.
+    expect(routes.filter((r) => r.as === 'admin')).toHaveLength(81);
+    expect(routes.filter((r) => r.as === 'api')).toHaveLength(41);
     const mounted = mountedPaths(app);
     const failures: string[] = [];
     for (const route of routes) {

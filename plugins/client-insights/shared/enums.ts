@@ -97,7 +97,7 @@ export type ValueStrategy = (typeof VALUE_STRATEGIES)[number];
  * Maker-checker approvals (server: modules/approvals): what kind of work waits for a second user.
  * `export` now; automation adds its kind here, an approve action (permissions.ts) and an executor.
  */
-export const APPROVAL_KINDS = ['export'] as const;
+export const APPROVAL_KINDS = ['export', 'automation'] as const;
 export type ApprovalKind = (typeof APPROVAL_KINDS)[number];
 /** pending → approved → executed (or failed: the approved work could not start) | rejected | expired | cancelled. */
 export const APPROVAL_STATUSES = ['pending', 'approved', 'executed', 'failed', 'rejected', 'expired', 'cancelled'] as const;

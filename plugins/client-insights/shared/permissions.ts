@@ -23,7 +23,7 @@ export const ACTIONS = [
 export type ActionUid = (typeof ACTIONS)[number]['uid'];
 
 /** Who may approve each kind of maker-checker request (never the user who asked). */
-export const APPROVE_ACTIONS = { export: 'export.approve' } as const satisfies Record<ApprovalKind, ActionUid>;
+export const APPROVE_ACTIONS = { export: 'export.approve', automation: 'automation.approve' } as const satisfies Record<ApprovalKind, ActionUid>;
 
 /** The action's full name as Strapi's permission engine knows it, e.g. `plugin::client-insights.segments.read`. */
 export const permission = (action: ActionUid) => `plugin::${PLUGIN_ID}.${action}`;

@@ -11,7 +11,7 @@ import { isTimeZone, LOCALES } from '../labels';
 export const CSV = 'text/csv' as const;
 
 export type Endpoint = {
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   path: string;
   params?: ZodTypeAny;
   query?: ZodTypeAny;

@@ -1,6 +1,7 @@
 /** Every endpoint of the plugin, by module (admin routes under /client-insights; content-API twins share them). */
 export { approvalsApi } from './approvals';
 export { auditApi } from './audit';
+export { automationApi } from './automation';
 export { webhookEndpointsApi } from './automation-endpoints';
 export { customersApi } from './customers';
 export { overviewApi } from './overview';

@@ -13,4 +13,6 @@ export type ApprovalExecutor = (strapi: Core.Strapi, approval: ApprovalRecord, r
 
 export const EXECUTORS: Record<ApprovalKind, ApprovalExecutor> = {
   export: (strapi, approval, requester) => getService(strapi, 'exports').startApproved(approval.payload, requester),
+  // Activates exactly the definition that was approved, as a version approved by the decider.
+  automation: async (strapi, approval) => ({ jobId: (await getService(strapi, 'automation').activateApproved(approval)).jobId }),
 };

@@ -23,6 +23,7 @@ import { clvBasisSchema, customerValueScoreSchema, jobSchema as valueJobSchema, 
 import { jobSchema } from '../../../../shared/contracts/jobs';
 import { approvalSchema } from '../../../../shared/contracts/approvals';
 import { exportJobSchema, exportRequestSchema } from '../../../../shared/contracts/exports';
+import { stepSchema } from '../../../../shared/contracts/automation-definition';
 import { errorEnvelopeSchema } from '../../../../shared/errors';
 
 /**
@@ -66,6 +67,7 @@ export const NAMED: Record<string, ZodTypeAny> = {
  */
 export const RECURSIVE: Record<string, ZodLazy<ZodTypeAny>> = {
   SegmentTreeNode: treeNodeSchema as unknown as ZodLazy<ZodTypeAny>,
+  AutomationStep: stepSchema as unknown as ZodLazy<ZodTypeAny>,
 };
 
 for (const [name, lazy] of Object.entries(RECURSIVE)) lazy._def.openapi = { _internal: { refId: name }, metadata: { type: 'object' } };

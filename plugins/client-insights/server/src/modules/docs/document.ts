@@ -3,6 +3,7 @@ import { z, type ZodTypeAny } from 'zod';
 import { approvalsApi } from '../../../../shared/contracts/approvals';
 import { auditApi } from '../../../../shared/contracts/audit';
 import { webhookEndpointsApi } from '../../../../shared/contracts/automation-endpoints';
+import { automationApi } from '../../../../shared/contracts/automation';
 import { crmApi } from '../../../../shared/contracts/crm';
 import { customersApi } from '../../../../shared/contracts/customers';
 import { docsApi, type OpenApiDocument } from '../../../../shared/contracts/docs';
@@ -44,6 +45,7 @@ export type DocRoute = {
 const CONTRACTS: Record<string, Record<string, Endpoint>> = {
   approvals: approvalsApi,
   audit: auditApi,
+  automation: automationApi,
   crm: crmApi,
   customers: customersApi,
   docs: docsApi,
@@ -73,7 +75,7 @@ const contractOf = (handler: string): Endpoint => {
 const SCHEMAS = '#/components/schemas/';
 const RESPONSES = '#/components/responses/';
 const SUCCESS: Record<number, string> = { 200: 'OK', 201: 'Created', 202: 'Accepted: the work goes on after the answer' };
-const METHOD_ORDER = ['GET', 'POST', 'PUT', 'DELETE'];
+const METHOD_ORDER = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
 const json = <S>(schema: S) => ({ 'application/json': { schema } });
 const errorContent = json({ $ref: `${SCHEMAS}ErrorEnvelope` });
 

@@ -7,7 +7,7 @@ export type Note = { summary: string; description?: string };
 
 /** Who may approve or reject a maker-checker request. */
 const DECIDING =
-  "The caller must hold the kind's approve action (`export.approve`; 403 otherwise) and must not be the requester (403 naming why). Only a pending, unexpired request is decided (409 otherwise; an expired one is marked `expired`).";
+  "The caller must hold the kind's approve action (`export.approve`, `automation.approve`; 403 otherwise) and must not be the requester (403 naming why). Only a pending, unexpired request is decided (409 otherwise; an expired one is marked `expired`).";
 
 export const NOTES: Record<string, Note> = {
   'approvals.list': {
@@ -32,6 +32,59 @@ export const NOTES: Record<string, Note> = {
       'Needs `audit.read`. Every write to the plugin (refusals included), every file download and every profile read by a caller who sees contact data. Entries are never changed through the API; they are kept `audit.keepDays` (default 90).',
   },
   'audit.export': { summary: 'The audit entries of a filter as CSV', description: 'Needs `audit.read`. The download itself is audited.' },
+
+  'automation.catalogue': {
+    summary: 'The event library of automation triggers, with labels in en / zh-Hans / zh',
+    description:
+      'Needs `automation.manage`. Every event a trigger can listen to (interaction types and system events) with the filters a trigger on it accepts; the trigger types and action types, each action marked `external` when it sends outside the system (which makes a rule high-risk).',
+  },
+  'automation.logs': {
+    summary: 'Automation log lines, newest first, filterable and paginated',
+    description:
+      'One line per step for one customer: triggered, sent, done, skipped (with its reason), retrying, failed, dead, exited. Filter by `rule` (documentId), `customerId`, `status`, `reason`, `action` and the period [`from`, `to`); test-mode lines only with `test=true`. Also `GET /api/crm/automation-logs`.',
+  },
+  'automation.list': { summary: 'Automation rules, newest first, with status, the running and the latest version' },
+  'automation.create': {
+    summary: 'Create an automation rule (a draft) from its name and definition',
+    description:
+      "The definition (trigger, conditions, steps, guard) is validated whole: errors name the JSON pointer (`/trigger/cron`, `/conditions/and/0`, `/steps/2/rule`, `/steps/0/action/tagId` …) and nothing is written. Conditions, branches and the goal are rules of the rule language; a schedule trigger follows the segment schedules' minimum interval; referenced tags, segments (a static one for a segment action), admin users, roles and campaigns must exist. The same checks apply to writes through the content manager, REST and GraphQL of AutomationRule, which may not set `rule_status` to active or pending_approval.",
+  },
+  'automation.get': { summary: 'One automation rule with its risk assessment (why it needs approval, its reach estimate)' },
+  'automation.update': {
+    summary: 'Change an automation rule (any of name, trigger, conditions, steps, guard)',
+    description:
+      'The merged definition is validated as on create. A draft, paused or pending rule just changes (a pending request for the old definition then fails when approved: submit again). An active rule keeps running: a low-risk change becomes a new version at once (`meta.version`); a high-risk one sends the rule back to `pending_approval` while its previous version keeps running, and (for an admin) asks for approval (`meta.approval`).',
+  },
+  'automation.patch': { summary: 'Change an automation rule (the integrator API; as PUT /client-insights/automation/rules/{id})' },
+  'automation.remove': {
+    summary: 'Delete an automation rule; its steps still waiting in the outbox are cancelled',
+    description: 'The outbox rows still `pending` become `cancelled` in the same transaction as the delete (`cancelledSteps`).',
+  },
+  'automation.activate': {
+    summary: 'Activate a draft or paused rule (low-risk only; a high-risk one is submitted for approval)',
+    description:
+      'Writes the definition as a new version (previous + 1) that the engine runs, or runs the latest version again when the definition is unchanged. A high-risk rule (external sends, a stage change, a webhook endpoint no approved rule used before, or a reach estimate above `automation.approvalReachPerDay`, default 1000) answers 409 `ApprovalRequiredError` unless this exact definition was approved before.',
+  },
+  'automation.pause': {
+    summary: 'Pause an active (or pending) rule: the engine stops running it',
+    description: 'Its running version is cleared; resume runs it again (the latest version when the definition is unchanged).',
+  },
+  'automation.resume': { summary: 'Resume a paused rule (as activate, from paused only)' },
+  'automation.submit': {
+    summary: 'Submit a rule for approval by another user holding automation.approve',
+    description:
+      'Admin users only. The rule moves to `pending_approval` (a running version keeps running) and an approval request of kind `automation` carries the exact definition stored now; when another user holding `automation.approve` approves it (`/approvals/{id}/approve`; never the requester), that definition becomes the next version and the rule `active`. If the rule was edited meanwhile, the request fails and must be submitted again.',
+  },
+  'automation.test': {
+    summary: 'Test a rule against one customer without sending anything',
+    description:
+      'Checks that the rule and the customer exist (400 at `/customerId` otherwise) and that the stored definition is valid; the answer is whether the trigger matches, each condition with its facts, the guard rails that would stop it and each step rendered with the time it would run. `now` sets the instant to test at (default now). 409 while the automation engine is not installed on the server.',
+  },
+  'automation.figures': {
+    summary: "A rule's figures over a period: triggered, sent, skipped by reason, failed, dead, success rate, median latency",
+    description:
+      'From the automation log in SQL, test lines left out; the period is [`from`, `to`), by default the 7 days up to now. Success rate is (sent + done) / (sent + done + failed + dead), null when nothing finished.',
+  },
 
   'crm.customerProfile': {
     summary: "A customer's profile for an integrator: basic info, tags, segments, value scores and latest behaviour",
