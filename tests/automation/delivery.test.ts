@@ -117,6 +117,9 @@ describe('automation delivery', () => {
     };
     const [a, b] = await Promise.all([drain('node-a'), drain('node-b')]);
     expect(a + b).toBe(30);
+    // Both nodes took part (batches of 5 with a 5 ms step: they interleave).
+    expect(a).toBeGreaterThan(0);
+    expect(b).toBeGreaterThan(0);
     expect(probe.performs).toBe(30);
     expect(probe.effects.size).toBe(30);
     expect([...probe.effects.values()].every((n) => n === 1)).toBe(true);

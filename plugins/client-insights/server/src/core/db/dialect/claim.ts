@@ -9,3 +9,12 @@ import { dialectOf } from './client';
  */
 export const skipLockedClaim = <T extends Knex.QueryBuilder>(knex: Knex, query: T): T =>
   dialectOf(knex) === 'sqlite' ? query : (query.forUpdate().skipLocked() as T);
+
+/**
+ * The claim's transaction options: on MariaDB/MySQL READ COMMITTED, where InnoDB unlocks a
+ * scanned row that does not match at once (REPEATABLE READ keeps every scanned row locked to the
+ * end, and a concurrent claimer would skip rows it could take). PostgreSQL reads committed
+ * already; SQLite has no isolation levels.
+ */
+export const claimTransaction = (knex: Knex): Knex.TransactionConfig | undefined =>
+  dialectOf(knex) === 'mysql' ? { isolationLevel: 'read committed' } : undefined;

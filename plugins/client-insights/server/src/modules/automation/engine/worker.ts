@@ -4,7 +4,7 @@ import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
 import type { AutomationDefinition } from '../../../../../shared/contracts/automation-definition';
 import type { OutboxStatus, SkipReason } from '../../../../../shared/enums';
-import { bindDate, skipLockedClaim } from '../../../core/db/dialect';
+import { bindDate, claimTransaction, skipLockedClaim } from '../../../core/db/dialect';
 import { TABLES } from '../../../core/db/tables';
 import { handlerFor } from '../actions/registry';
 import type { ActionContext, ActionCustomer, ActionHandler } from '../actions/types';
@@ -50,23 +50,25 @@ const toRow = (r: any): OutboxRow => ({
   test: Boolean(r.test),
 });
 
-/** Claims up to `batch` due rows (pending and due, or claimed by a node whose lease has passed) for `workerId`. */
+/**
+ * Claims up to `batch` due rows for `workerId`: rows pending and due, then rows claimed by a node
+ * whose lease has passed. Two statements, each a range of one index read in order, so a locking
+ * read (MariaDB locks what it scans) touches only the rows it takes and claimers do not skip past
+ * each other's whole scan.
+ */
 export const claimDue = async (knex: Knex, { workerId, now, leaseMs, batch }: { workerId: string; now: Date; leaseMs: number; batch: number }): Promise<OutboxRow[]> =>
   knex.transaction(async (trx) => {
     const at = bindDate(trx, now) as any;
-    const due = trx(TABLES.automationOutbox)
-      .select('id')
-      .where((w) => w.where('status', 'pending').andWhere('due_at', '<=', at))
-      .orWhere((w) => w.where('status', 'claimed').andWhere('claimed_until', '<', at))
-      .orderBy('due_at')
-      .limit(batch);
-    const ids = (await skipLockedClaim(trx, due)).map((r: any) => Number(r.id));
+    const pick = (status: 'pending' | 'claimed', column: 'due_at' | 'claimed_until', limit: number) =>
+      skipLockedClaim(trx, trx(TABLES.automationOutbox).select('id').where('status', status).andWhere(column, status === 'pending' ? '<=' : '<', at).orderBy(column).limit(limit));
+    const ids = (await pick('pending', 'due_at', batch)).map((r: any) => Number(r.id));
+    if (ids.length < batch) ids.push(...(await pick('claimed', 'claimed_until', batch - ids.length)).map((r: any) => Number(r.id)));
     if (ids.length === 0) return [];
     await trx(TABLES.automationOutbox)
       .whereIn('id', ids)
       .update({ status: 'claimed', claimed_by: workerId, claimed_until: bindDate(trx, new Date(now.getTime() + leaseMs)), updated_at: at });
     return (await trx(TABLES.automationOutbox).whereIn('id', ids).orderBy('due_at')).map(toRow);
-  });
+  }, claimTransaction(knex));
 
 type Env = { strapi: Core.Strapi; knex: Knex; workerId: string; now: Date; settings: AutomationSettings; definitions: Map<string, Promise<AutomationDefinition | null>> };
 
