@@ -335,6 +335,57 @@ describe('automation delivery', () => {
     expect((await logsOf(knex, ruleDoc)).at(-1)).toEqual(expect.objectContaining({ status: 'skipped', reason: 'rule_deleted' }));
   });
 
+  it('internal actions: the stage through the Document Service, a static segment gains the customer, a dynamic one is refused', async () => {
+    const sqlite = knex.client.config.client.includes('sqlite');
+    const segment = (key: string, type: string) =>
+      app.strapi.documents('api::segment.segment').create({ data: { name: key, key, type, segment_status: 'active', visibility: 'global', rule: { has_tag: ['welcome'] } } as any });
+    const fixed = await segment('fixed-list', 'static');
+    const moving = await segment('moving-list', 'dynamic');
+    for (const s of [fixed, moving]) await knex('ci_segment_current').insert({ segment_id: s.id, run_id: 501, updated_at: sqlite ? Date.now() : new Date() });
+    const ruleDoc = await createRule(app.strapi, {
+      trigger: manual,
+      steps: [
+        { kind: 'action', action: { type: 'stage', stage: 'in_service' } },
+        { kind: 'action', action: { type: 'segment', segmentId: Number(fixed.id) } },
+        { kind: 'action', action: { type: 'segment', segmentId: Number(moving.id) } },
+      ],
+      guard: noQuiet,
+    });
+    const id = await customer('Mover');
+    await fire(knex, ruleDoc, id, 'manual:internal', T0);
+    for (let i = 0; i < 3; i += 1) await tick(app.strapi, T0);
+    expect((await knex('customers').where({ id }).first()).stage).toBe('in_service');
+    expect(await knex('ci_segment_members').where({ segment_id: fixed.id, run_id: 501 }).pluck('customer_id')).toEqual([id]);
+    expect(await knex('ci_segment_events').where({ segment_id: fixed.id, customer_id: id }).pluck('kind')).toEqual(['enter']);
+    expect(await knex('ci_segment_members').where({ segment_id: moving.id })).toEqual([]);
+    expect((await logsOf(knex, ruleDoc)).slice(1).map((l) => [l.step, l.status])).toEqual([
+      ['0', 'done'],
+      ['1', 'done'],
+      ['2', 'dead'],
+    ]);
+    expect((await logsOf(knex, ruleDoc)).at(-1)!.error).toContain('dynamic');
+  });
+
+  it('checks the conditions again before a step that follows a wait', async () => {
+    const tag = await app.strapi.documents('api::tag.tag').create({ data: { name: 'Lead', slug: 'hot-lead', category: 'behavior', visibility: 'global' } as any });
+    const ruleDoc = await createRule(app.strapi, {
+      trigger: manual,
+      conditions: { has_tag: ['hot-lead'] },
+      steps: [sms, { kind: 'wait', duration: { amount: 3, unit: 'hours' } }, sms],
+      guard: noQuiet,
+    });
+    app.strapi.config.set('plugin::client-insights.automation', { dailyCap: { sms: 5 } });
+    const id = await customer('Cooling');
+    await consent(id);
+    await app.strapi.plugin('client-insights').service('tags').applyForAutomation(id, Number(tag.id), 'add', T0);
+    await fire(knex, ruleDoc, id, 'manual:cond', T0);
+    await tick(app.strapi, T0);
+    await app.strapi.plugin('client-insights').service('tags').applyForAutomation(id, Number(tag.id), 'remove', T0);
+    await tick(app.strapi, plus(T0, 3 * HOUR));
+    expect(probe.performs).toBe(1);
+    expect((await logsOf(knex, ruleDoc)).at(-1)).toEqual(expect.objectContaining({ status: 'exited', reason: 'condition_false', step: '2' }));
+  });
+
   it('dry run: the times steps would run (waits, quiet hours), branches and renders, writing nothing', async () => {
     const id = await customer('Tested');
     const before = await knex('ci_automation_outbox').count({ n: '*' }).first();
