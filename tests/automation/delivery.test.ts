@@ -37,7 +37,9 @@ describe('automation delivery', () => {
   afterAll(async () => app?.stop());
 
   it('runs tag add → wait 1 day → if has the tag: remove it, each step once, the wait as a later due time', async () => {
-    const tag = await app.strapi.documents('api::tag.tag').create({ data: { name: 'Welcome', slug: 'welcome', category: 'behavior', visibility: 'global' } as any });
+    const tag = await app.strapi
+      .documents('api::tag.tag')
+      .create({ data: { name: 'Welcome', slug: 'welcome', category: 'behavior', visibility: 'global' } as any });
     const tagId = Number(tag.id);
     const id = await customer('Sequence');
     const ruleDoc = await createRule(app.strapi, {
@@ -236,7 +238,9 @@ describe('automation delivery', () => {
   });
 
   it('skips over the daily cap and without consent, logged with the reason, and goes on', async () => {
-    const tag = await app.strapi.documents('api::tag.tag').create({ data: { name: 'Reached', slug: 'reached', category: 'behavior', visibility: 'global' } as any });
+    const tag = await app.strapi
+      .documents('api::tag.tag')
+      .create({ data: { name: 'Reached', slug: 'reached', category: 'behavior', visibility: 'global' } as any });
     const ruleDoc = await createRule(app.strapi, {
       trigger: manual,
       steps: [sms, sms, { kind: 'action', action: { type: 'tag', op: 'add', tagId: Number(tag.id) } }],
@@ -280,7 +284,9 @@ describe('automation delivery', () => {
   });
 
   it('exit (left the segment) and goal (its rule holds) cancel the rest of a sequence', async () => {
-    const tag = await app.strapi.documents('api::tag.tag').create({ data: { name: 'Goal', slug: 'goal-met', category: 'behavior', visibility: 'global' } as any });
+    const tag = await app.strapi
+      .documents('api::tag.tag')
+      .create({ data: { name: 'Goal', slug: 'goal-met', category: 'behavior', visibility: 'global' } as any });
     const wait = { kind: 'wait', duration: { amount: 2, unit: 'hours' } };
     const goalRule = await createRule(app.strapi, {
       trigger: manual,
@@ -293,7 +299,11 @@ describe('automation delivery', () => {
     await consent(g);
     await consent(e);
     app.strapi.config.set('plugin::client-insights.automation', { dailyCap: { sms: 5 } });
-    await knex('ci_segment_current').insert({ segment_id: segmentId, run_id: 77, updated_at: knex.client.config.client.includes('sqlite') ? Date.now() : new Date() });
+    await knex('ci_segment_current').insert({
+      segment_id: segmentId,
+      run_id: 77,
+      updated_at: knex.client.config.client.includes('sqlite') ? Date.now() : new Date(),
+    });
     await knex('ci_segment_members').insert({ segment_id: segmentId, run_id: 77, customer_id: e });
 
     await fire(knex, goalRule, g, 'manual:goal', T0);
@@ -338,7 +348,9 @@ describe('automation delivery', () => {
   it('internal actions: the stage through the Document Service, a static segment gains the customer, a dynamic one is refused', async () => {
     const sqlite = knex.client.config.client.includes('sqlite');
     const segment = (key: string, type: string) =>
-      app.strapi.documents('api::segment.segment').create({ data: { name: key, key, type, segment_status: 'active', visibility: 'global', rule: { has_tag: ['welcome'] } } as any });
+      app.strapi
+        .documents('api::segment.segment')
+        .create({ data: { name: key, key, type, segment_status: 'active', visibility: 'global', rule: { has_tag: ['welcome'] } } as any });
     const fixed = await segment('fixed-list', 'static');
     const moving = await segment('moving-list', 'dynamic');
     for (const s of [fixed, moving]) await knex('ci_segment_current').insert({ segment_id: s.id, run_id: 501, updated_at: sqlite ? Date.now() : new Date() });
@@ -367,7 +379,9 @@ describe('automation delivery', () => {
   });
 
   it('checks the conditions again before a step that follows a wait', async () => {
-    const tag = await app.strapi.documents('api::tag.tag').create({ data: { name: 'Lead', slug: 'hot-lead', category: 'behavior', visibility: 'global' } as any });
+    const tag = await app.strapi
+      .documents('api::tag.tag')
+      .create({ data: { name: 'Lead', slug: 'hot-lead', category: 'behavior', visibility: 'global' } as any });
     const ruleDoc = await createRule(app.strapi, {
       trigger: manual,
       conditions: { has_tag: ['hot-lead'] },

@@ -70,7 +70,13 @@ export const createProbe = () => {
 /** Writes an active rule the way automation-api will: the host document and its version 1 snapshot. */
 export const createRule = async (strapi: Core.Strapi, definition: Record<string, any>, status = 'active'): Promise<string> => {
   const doc = await strapi.documents('api::automation-rule.automation-rule').create({
-    data: { name: `Rule ${Math.random().toString(36).slice(2, 8)}`, trigger: definition.trigger, conditions: definition.conditions ?? null, actions: definition.steps, rule_status: status } as any,
+    data: {
+      name: `Rule ${Math.random().toString(36).slice(2, 8)}`,
+      trigger: definition.trigger,
+      conditions: definition.conditions ?? null,
+      actions: definition.steps,
+      rule_status: status,
+    } as any,
   });
   const knex = strapi.db.connection;
   await knex('ci_automation_versions').insert({

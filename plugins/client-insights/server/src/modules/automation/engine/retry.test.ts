@@ -12,8 +12,16 @@ describe('retry decisions', () => {
   });
 
   it('transient: retrying (Retry-After wins); permanent or the last attempt: dead', () => {
-    expect(failureDecision(new DeliveryError('503', true), 1, policy, now, () => 0.5)).toEqual({ status: 'retrying', dueAt: new Date(now.getTime() + 500), message: '503' });
-    expect(failureDecision(new DeliveryError('429', true, 7000), 2, policy, now)).toEqual({ status: 'retrying', dueAt: new Date(now.getTime() + 7000), message: '429' });
+    expect(failureDecision(new DeliveryError('503', true), 1, policy, now, () => 0.5)).toEqual({
+      status: 'retrying',
+      dueAt: new Date(now.getTime() + 500),
+      message: '503',
+    });
+    expect(failureDecision(new DeliveryError('429', true, 7000), 2, policy, now)).toEqual({
+      status: 'retrying',
+      dueAt: new Date(now.getTime() + 7000),
+      message: '429',
+    });
     expect(failureDecision(new DeliveryError('400', false), 1, policy, now)).toEqual({ status: 'dead', message: '400' });
     expect(failureDecision(new DeliveryError('503', true), 5, policy, now)).toEqual({ status: 'dead', message: '503 (after 5 attempts)' });
     // Not a DeliveryError (a bug, a lost connection): retried.

@@ -8,12 +8,19 @@ import { automationSettings } from './settings';
 import { afterDuration, branchPath, nextClockTime, nextPath, quietHoursEnd, stepAt } from './steps';
 
 /** What fired, as the test mode pretends it: the occurrence key, the event and its data. */
-export type DryRunContext = { triggerKey?: string; event?: string | null; data?: Record<string, unknown>; rule?: { doc: string; version: number; name: string } };
+export type DryRunContext = {
+  triggerKey?: string;
+  event?: string | null;
+  data?: Record<string, unknown>;
+  rule?: { doc: string; version: number; name: string };
+};
 
 /**
  * The test mode's walk over a rule's steps for one customer, writing nothing: when each step
  * would run (waits and quiet hours applied), which branch each if takes now, which guard rail
  * would skip an action, and what each action would send (its render()).
+ *
+ * @public Agreed interface (AUTOMATION.md), wired by the lead at merge; the tests call it.
  */
 export const dryRunSteps = async (
   strapi: Core.Strapi,

@@ -52,6 +52,9 @@ describe('step walker', () => {
   });
 
   it("a customer's calendar day in their zone", () => {
-    expect(localDay(new Date('2031-03-10T17:00:00Z'), 'Asia/Shanghai')).toEqual({ start: new Date('2031-03-10T16:00:00Z'), end: new Date('2031-03-11T16:00:00Z') });
+    expect(localDay(new Date('2031-03-10T17:00:00Z'), 'Asia/Shanghai')).toEqual({
+      start: new Date('2031-03-10T16:00:00Z'),
+      end: new Date('2031-03-11T16:00:00Z'),
+    });
   });
 });

@@ -7,7 +7,7 @@ import type { OutboxStatus, SkipReason } from '../../../../../shared/enums';
 import { bindDate, claimTransaction, skipLockedClaim } from '../../../core/db/dialect';
 import { TABLES } from '../../../core/db/tables';
 import { handlerFor } from '../actions/registry';
-import type { ActionContext, ActionCustomer, ActionHandler } from '../actions/types';
+import type { ActionContext, ActionHandler } from '../actions/types';
 import { loadActionCustomer } from './customer';
 import { actionBlock, factsJudge, ruleState, sequenceStop, versionDefinition } from './guards';
 import { writeLog, type LogEntry } from './logs';
@@ -56,11 +56,22 @@ const toRow = (r: any): OutboxRow => ({
  * read (MariaDB locks what it scans) touches only the rows it takes and claimers do not skip past
  * each other's whole scan.
  */
-export const claimDue = async (knex: Knex, { workerId, now, leaseMs, batch }: { workerId: string; now: Date; leaseMs: number; batch: number }): Promise<OutboxRow[]> =>
+export const claimDue = async (
+  knex: Knex,
+  { workerId, now, leaseMs, batch }: { workerId: string; now: Date; leaseMs: number; batch: number }
+): Promise<OutboxRow[]> =>
   knex.transaction(async (trx) => {
     const at = bindDate(trx, now) as any;
     const pick = (status: 'pending' | 'claimed', column: 'due_at' | 'claimed_until', limit: number) =>
-      skipLockedClaim(trx, trx(TABLES.automationOutbox).select('id').where('status', status).andWhere(column, status === 'pending' ? '<=' : '<', at).orderBy(column).limit(limit));
+      skipLockedClaim(
+        trx,
+        trx(TABLES.automationOutbox)
+          .select('id')
+          .where('status', status)
+          .andWhere(column, status === 'pending' ? '<=' : '<', at)
+          .orderBy(column)
+          .limit(limit)
+      );
     const ids = (await pick('pending', 'due_at', batch)).map((r: any) => Number(r.id));
     if (ids.length < batch) ids.push(...(await pick('claimed', 'claimed_until', batch - ids.length)).map((r: any) => Number(r.id)));
     if (ids.length === 0) return [];
@@ -70,7 +81,14 @@ export const claimDue = async (knex: Knex, { workerId, now, leaseMs, batch }: { 
     return (await trx(TABLES.automationOutbox).whereIn('id', ids).orderBy('due_at')).map(toRow);
   }, claimTransaction(knex));
 
-type Env = { strapi: Core.Strapi; knex: Knex; workerId: string; now: Date; settings: AutomationSettings; definitions: Map<string, Promise<AutomationDefinition | null>> };
+type Env = {
+  strapi: Core.Strapi;
+  knex: Knex;
+  workerId: string;
+  now: Date;
+  settings: AutomationSettings;
+  definitions: Map<string, Promise<AutomationDefinition | null>>;
+};
 
 type Finish = {
   status: Exclude<OutboxStatus, 'pending' | 'claimed'>;
@@ -149,7 +167,8 @@ const runRow = async (env: Env, row: OutboxRow): Promise<boolean> => {
   const customer = await loadActionCustomer(strapi, knex, row.customer_id);
   if (!customer) return stopSequence('customer_missing', 'skipped');
   const step = stepAt(definition.steps, row.step_path);
-  if (!step) return finish({ status: 'dead', set: { last_error: `no step at ${row.step_path}` }, log: { status: 'dead', error: `no step at ${row.step_path}` } });
+  if (!step)
+    return finish({ status: 'dead', set: { last_error: `no step at ${row.step_path}` }, log: { status: 'dead', error: `no step at ${row.step_path}` } });
 
   const context = contextOf(row.context);
   const judge = factsJudge(knex, customer.id, now);
@@ -216,7 +235,12 @@ const runRow = async (env: Env, row: OutboxRow): Promise<boolean> => {
     const outcome = await handler.perform(actionContext as any);
     const latencyMs = performance.now() - started;
     if (outcome.status === 'skipped')
-      return finish({ status: 'skipped', set: { attempts }, next: after, log: { ...actionLog, status: 'skipped', reason: outcome.reason, attempts, latencyMs } });
+      return finish({
+        status: 'skipped',
+        set: { attempts },
+        next: after,
+        log: { ...actionLog, status: 'skipped', reason: outcome.reason, attempts, latencyMs },
+      });
     return finish({ status: 'done', set: { attempts }, next: after, log: { ...actionLog, status: outcome.status, attempts, latencyMs } });
   } catch (error) {
     const latencyMs = performance.now() - started;
@@ -253,7 +277,9 @@ export const runDue = async (strapi: Core.Strapi, { workerId, now = new Date() }
       if (!(await runRow(env, row))) lost += 1;
     } catch (error) {
       lost += 1;
-      strapi.log.warn(`[client-insights] automation step ${row.id} (${row.idem_key}) failed in the engine; re-claimed after its lease: ${(error as Error).message}`);
+      strapi.log.warn(
+        `[client-insights] automation step ${row.id} (${row.idem_key}) failed in the engine; re-claimed after its lease: ${(error as Error).message}`
+      );
     }
   });
   return { claimed: rows.length, lost };
@@ -304,8 +330,11 @@ export const startWorker = (strapi: Core.Strapi): Worker => {
       stopped = true;
       if (timer) clearTimeout(timer);
       const graceMs = automationSettings(strapi).shutdownGraceMs;
-      const finished = running ? await Promise.race([running.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), graceMs).unref?.())]) : true;
-      if (!finished) strapi.log.warn(`[client-insights] automation steps still running after ${graceMs} ms at shutdown; their lease hands them to the next worker`);
+      const finished = running
+        ? await Promise.race([running.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), graceMs).unref?.())])
+        : true;
+      if (!finished)
+        strapi.log.warn(`[client-insights] automation steps still running after ${graceMs} ms at shutdown; their lease hands them to the next worker`);
       workers.delete(strapi);
     },
   };
@@ -314,7 +343,11 @@ export const startWorker = (strapi: Core.Strapi): Worker => {
   return worker;
 };
 
-/** After a commit that wrote outbox rows due now: run them without waiting for the next tick. */
+/**
+ * After a commit that wrote outbox rows due now: run them without waiting for the next tick.
+ *
+ * @public Agreed interface (AUTOMATION.md), wired by the lead at merge; the tests call it.
+ */
 export const nudgeWorker = (strapi: Core.Strapi) => workers.get(strapi)?.nudge();
 
 /** Shutdown: no new ticks, the one in progress finishes (bounded by `shutdownGraceMs`). */
