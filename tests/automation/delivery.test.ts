@@ -400,6 +400,15 @@ describe('automation delivery', () => {
     expect((await logsOf(knex, ruleDoc)).at(-1)).toEqual(expect.objectContaining({ status: 'exited', reason: 'condition_false', step: '2' }));
   });
 
+  it('purges log lines older than the retention', async () => {
+    const ruleDoc = await createRule(app.strapi, { trigger: manual, steps: [sms], guard: noQuiet });
+    const id = await customer('Old');
+    await fire(knex, ruleDoc, id, 'manual:old', plus(T0, -100 * DAY));
+    await fire(knex, ruleDoc, id, 'manual:new', plus(T0, -10 * DAY));
+    expect(await engine.logs.purgeLogs(knex, 90, T0)).toBeGreaterThanOrEqual(1);
+    expect((await logsOf(knex, ruleDoc)).map((l) => l.status)).toEqual(['triggered']);
+  });
+
   it('dry run: the times steps would run (waits, quiet hours), branches and renders, writing nothing', async () => {
     const id = await customer('Tested');
     const before = await knex('ci_automation_outbox').count({ n: '*' }).first();

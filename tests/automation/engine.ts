@@ -15,6 +15,7 @@ export const engine = {
   worker: dist('engine/worker') as typeof import('../../plugins/client-insights/server/src/modules/automation/engine/worker'),
   retry: dist('engine/retry') as typeof import('../../plugins/client-insights/server/src/modules/automation/engine/retry'),
   dryRun: dist('engine/steps-dry-run') as typeof import('../../plugins/client-insights/server/src/modules/automation/engine/steps-dry-run'),
+  logs: dist('engine/logs') as typeof import('../../plugins/client-insights/server/src/modules/automation/engine/logs'),
   customer: dist('engine/customer') as typeof import('../../plugins/client-insights/server/src/modules/automation/engine/customer'),
   registry: dist('actions/registry') as typeof import('../../plugins/client-insights/server/src/modules/automation/actions/registry'),
   types: dist('actions/types') as typeof import('../../plugins/client-insights/server/src/modules/automation/actions/types'),

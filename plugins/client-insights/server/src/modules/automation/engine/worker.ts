@@ -9,7 +9,7 @@ import { TABLES } from '../../../core/db/tables';
 import { handlerFor } from '../actions/registry';
 import type { ActionContext, ActionHandler } from '../actions/types';
 import { loadActionCustomer } from './customer';
-import { actionBlock, factsJudge, ruleState, sequenceStop, versionDefinition } from './guards';
+import { actionBlock, factsJudge, ruleState, sequenceStop, versionDefinition, type RuleState } from './guards';
 import { writeLog, type LogEntry } from './logs';
 import { failureDecision } from './retry';
 import { contextOf, insertStep, type StepRow } from './sequence';
@@ -87,7 +87,11 @@ type Env = {
   workerId: string;
   now: Date;
   settings: AutomationSettings;
+  /** Read once per tick: a batch's rows share few rules. */
   definitions: Map<string, Promise<AutomationDefinition | null>>;
+  rules: Map<string, Promise<RuleState>>;
+  /** The claimed rows' occurrences, read in one statement. */
+  occurrences: Map<number, { trigger_key: string; state: string }>;
 };
 
 type Finish = {
@@ -106,7 +110,7 @@ const runRow = async (env: Env, row: OutboxRow): Promise<boolean> => {
   const { strapi, knex, workerId, now, settings } = env;
   const mine = (q: Knex.QueryBuilder) => q.where({ id: row.id, status: 'claimed', claimed_by: workerId });
   const logBase = { ruleDoc: row.rule_doc, version: row.version, occurrenceId: row.occurrence_id, customerId: row.customer_id, at: now };
-  const occurrence = await knex(TABLES.automationOccurrences).where({ id: row.occurrence_id }).first('trigger_key', 'state');
+  const occurrence = env.occurrences.get(row.occurrence_id);
   const common = { triggerKey: occurrence?.trigger_key ?? null, stepPath: row.step_path, idemKey: row.idem_key, test: row.test };
 
   /** Ends this row (and maybe the sequence) in one transaction; false when the claim was lost meanwhile. */
@@ -149,8 +153,11 @@ const runRow = async (env: Env, row: OutboxRow): Promise<boolean> => {
   const stopSequence = (reason: SkipReason, status: 'skipped' | 'exited' = 'exited') =>
     finish({ status: 'cancelled', occurrence: 'exited', cancelRest: true, log: { status, reason } });
 
-  if (!occurrence || occurrence.state !== 'running') return stopSequence('rule_deleted', 'skipped');
-  const rule = await ruleState(strapi, knex, row.rule_doc);
+  // The sequence already ended (exited, or its occurrence was erased with the customer): nothing more runs.
+  if (!occurrence || occurrence.state !== 'running')
+    return finish({ status: 'cancelled', cancelRest: true, log: { status: 'exited', error: 'the sequence had already ended' } });
+  if (!env.rules.has(row.rule_doc)) env.rules.set(row.rule_doc, ruleState(strapi, knex, row.rule_doc));
+  const rule = await env.rules.get(row.rule_doc)!;
   const key = `${row.rule_doc}:${row.version}`;
   if (!env.definitions.has(key)) env.definitions.set(key, versionDefinition(knex, row.rule_doc, row.version));
   const definition = await env.definitions.get(key)!;
@@ -270,7 +277,17 @@ export const runDue = async (strapi: Core.Strapi, { workerId, now = new Date() }
   const knex = strapi.db.connection;
   const settings = automationSettings(strapi);
   const rows = await claimDue(knex, { workerId, now, leaseMs: settings.leaseMs, batch: settings.batch });
-  const env: Env = { strapi, knex, workerId, now, settings, definitions: new Map() };
+  const occurrences = new Map<number, { trigger_key: string; state: string }>();
+  for (let i = 0; i < rows.length; i += 500) {
+    const found = await knex(TABLES.automationOccurrences)
+      .whereIn(
+        'id',
+        rows.slice(i, i + 500).map((r) => r.occurrence_id)
+      )
+      .select('id', 'trigger_key', 'state');
+    for (const o of found) occurrences.set(Number(o.id), { trigger_key: o.trigger_key, state: o.state });
+  }
+  const env: Env = { strapi, knex, workerId, now, settings, definitions: new Map(), rules: new Map(), occurrences };
   let lost = 0;
   await pool(rows, settings.concurrency, async (row) => {
     try {
