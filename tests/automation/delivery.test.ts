@@ -270,6 +270,16 @@ describe('automation delivery', () => {
     expect(probe.performs).toBe(2);
   });
 
+  it('two sequences of one customer in one batch still respect the cap', async () => {
+    const ruleDoc = await createRule(app.strapi, { trigger: manual, steps: [sms], guard: noQuiet });
+    const id = await customer('Busy');
+    await consent(id);
+    for (const key of ['a', 'b', 'c']) await fire(knex, ruleDoc, id, `manual:busy-${key}`, T0);
+    expect((await tick(app.strapi, T0)).claimed).toBe(3);
+    expect(probe.performs).toBe(1);
+    expect((await logsOf(knex, ruleDoc)).filter((l) => l.reason === 'frequency_cap')).toHaveLength(2);
+  });
+
   it('suppresses churned customers unless the rule includes them', async () => {
     const ruleDoc = await createRule(app.strapi, { trigger: manual, steps: [sms], guard: noQuiet });
     const included = await createRule(app.strapi, { trigger: manual, steps: [sms], guard: { ...noQuiet, includeChurned: true } });

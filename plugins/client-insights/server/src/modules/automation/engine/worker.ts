@@ -289,14 +289,20 @@ export const runDue = async (strapi: Core.Strapi, { workerId, now = new Date() }
   }
   const env: Env = { strapi, knex, workerId, now, settings, definitions: new Map(), rules: new Map(), occurrences };
   let lost = 0;
-  await pool(rows, settings.concurrency, async (row) => {
-    try {
-      if (!(await runRow(env, row))) lost += 1;
-    } catch (error) {
-      lost += 1;
-      strapi.log.warn(
-        `[client-insights] automation step ${row.id} (${row.idem_key}) failed in the engine; re-claimed after its lease: ${(error as Error).message}`
-      );
+  // One customer's steps run one after another (in due order), so the daily cap counts each send
+  // before the next is decided; different customers run side by side.
+  const byCustomer = new Map<number, OutboxRow[]>();
+  for (const row of rows) byCustomer.set(row.customer_id, [...(byCustomer.get(row.customer_id) ?? []), row]);
+  await pool([...byCustomer.values()], settings.concurrency, async (customerRows) => {
+    for (const row of customerRows) {
+      try {
+        if (!(await runRow(env, row))) lost += 1;
+      } catch (error) {
+        lost += 1;
+        strapi.log.warn(
+          `[client-insights] automation step ${row.id} (${row.idem_key}) failed in the engine; re-claimed after its lease: ${(error as Error).message}`
+        );
+      }
     }
   });
   return { claimed: rows.length, lost };
