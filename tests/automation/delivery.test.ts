@@ -447,4 +447,23 @@ describe('automation delivery', () => {
     expect(steps[2].rendered).toEqual(expect.objectContaining({ summary: `SMS to customer ${id}` }));
     expect(await knex('ci_automation_outbox').count({ n: '*' }).first()).toEqual(before);
   });
+  // Last: it stops this app's own worker (the one bootstrap started, ticking on the clock).
+  it("the node's worker runs a step at once when nudged, and on stop lets the step in progress finish", async () => {
+    const ruleDoc = await createRule(app.strapi, { trigger: manual, steps: [sms], guard: noQuiet });
+    const id = await customer('Live');
+    await consent(id);
+    let release!: () => void;
+    probe.gate = new Promise<void>((r) => (release = r));
+    await fire(knex, ruleDoc, id, 'manual:live', new Date());
+    engine.worker.nudgeWorker(app.strapi);
+    while (probe.entered < 1) await new Promise((r) => setTimeout(r, 20));
+    let stopped = false;
+    const stopping = engine.worker.stopWorker(app.strapi)!.then(() => (stopped = true));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(stopped).toBe(false);
+    release();
+    await stopping;
+    expect((await outboxOf(knex, ruleDoc))[0].status).toBe('done');
+    expect((await logsOf(knex, ruleDoc)).at(-1)).toEqual(expect.objectContaining({ status: 'sent' }));
+  });
 });
