@@ -3,6 +3,8 @@ import { forwardAuditToStrapi } from './core/audit/forward';
 import { migrate } from './core/db/migrate';
 import { reencryptIfNeeded } from './core/security/reencrypt';
 import { getService } from './get-service';
+import { scheduleLogPurge } from './modules/automation/engine/retention';
+import { startWorker } from './modules/automation/engine/worker';
 import { generateStrapiDocumentationInProduction } from './modules/docs/strapi-documentation';
 
 export default async ({ strapi }: { strapi: Core.Strapi }) => {
@@ -22,6 +24,9 @@ export default async ({ strapi }: { strapi: Core.Strapi }) => {
   getService(strapi, 'approvals').scheduleExpiry();
   // Audit entries are kept `audit.keepDays` (default 90).
   getService(strapi, 'audit').schedulePurge();
+  // Automation's outbox worker on every node, and its log retention.
+  startWorker(strapi);
+  scheduleLogPurge(strapi);
   // Strapi Enterprise's audit log, where there is one, receives the plugin's entries as well.
   forwardAuditToStrapi(strapi);
   // Contact data written before encryption or under an older key: re-encrypted by a background job.

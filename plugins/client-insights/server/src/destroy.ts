@@ -1,8 +1,10 @@
 import type { Core } from '@strapi/strapi';
 import { getService } from './get-service';
+import { stopWorker } from './modules/automation/engine/worker';
 
 export default async ({ strapi }: { strapi: Core.Strapi }) => {
   // No new ticks first; then runs in progress finish before Strapi closes the database.
   getService(strapi, 'scheduler').stop();
   await getService(strapi, 'segments').stop();
+  await stopWorker(strapi);
 };

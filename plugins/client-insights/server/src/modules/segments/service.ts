@@ -14,6 +14,7 @@ import { deleteSegmentData, findSegments, type SegmentRow } from './repository';
 import { ruleEngine } from './rule-engine';
 import { getRun, requestCancel, toResult } from './runs';
 import { createRuntime } from './runtime';
+import { addToStatic } from './static-members';
 import { resolveSchedule } from './schedule';
 import type { CreateSegmentInput, UpdateSegmentInput } from '../../../../shared/contracts/segments';
 import { ApiError, prefixed } from '../../core/http/errors';
@@ -222,6 +223,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       if (result.status !== 'cancelled' && result.status !== 'running') throw ApiError.conflict(`result "${ref}" has already finished (${result.status})`);
       return result;
     },
+
+    /** An automation step: one customer into a static segment (static-members.ts); no viewer, the rule's approval stands for it. */
+    addToStatic: (segmentId: number, customerId: number, now = new Date()) =>
+      addToStatic(knex(), tables(), segmentId, customerId, { now, events: getService(strapi, 'events') }),
 
     // The runtime's (see runtime.ts).
     reevaluate: runtime.reevaluate,

@@ -403,6 +403,30 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       return { customerId, tagId, expiresAt: expires === null ? null : readDate(expires)?.toISOString() };
     },
 
+    /**
+     * An automation step's tag change for one customer (source 'rule'; an existing assignment,
+     * manual or not, is kept as it is). Idempotent: adding a tag the customer has, or removing one
+     * they do not, changes nothing. Answers null when the tag or customer no longer exists.
+     */
+    async applyForAutomation(customerId: number, tagId: number, op: 'add' | 'remove', now = new Date()) {
+      const k = knex();
+      if (!(await k(tagTable()).where({ id: tagId }).first('id')) || !(await k(customerTable()).where({ id: customerId }).first('id'))) return null;
+      return changing(async (trx) => {
+        if (op === 'remove') {
+          const removed = Number(await trx(TABLES.customerTags).where({ customer_id: customerId, tag_id: tagId }).delete());
+          return { result: { changed: removed > 0 }, changes: [{ tagId, customerIds: [customerId], added: 0, removed }] };
+        }
+        const exists = await trx(TABLES.customerTags).where({ customer_id: customerId, tag_id: tagId }).first('tag_id');
+        if (!exists)
+          await trx(TABLES.customerTags)
+            .insert({ customer_id: customerId, tag_id: tagId, source: 'rule', confidence: null, created_at: bindDate(trx, now), expires_at: null })
+            .onConflict(['customer_id', 'tag_id'])
+            .ignore();
+        const added = exists ? 0 : 1;
+        return { result: { changed: added > 0 }, changes: [{ tagId, customerIds: [customerId], added, removed: 0 }] };
+      });
+    },
+
     /** 404 for a customer or tag that does not exist (or a tag the caller may not see); removing a tag the customer does not have removes 0. */
     async unassign(viewer: Viewer, customerId: number, tagId: number) {
       await getRow(viewer, tagId);

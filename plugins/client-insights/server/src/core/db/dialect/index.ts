@@ -10,6 +10,7 @@ export * from './text';
 export * from './errors';
 export * from './transactions';
 export * from './locks';
+export * from './claim';
 export * from './planner';
 export * from './bulk';
 export * from './schema';

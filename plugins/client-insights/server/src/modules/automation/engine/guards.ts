@@ -1,0 +1,94 @@
+import type { Core } from '@strapi/strapi';
+import type { Knex } from 'knex';
+import { automationDefinitionSchema, type AutomationDefinition, type Guard } from '../../../../../shared/contracts/automation-definition';
+import type { DeliveryChannel, SkipReason } from '../../../../../shared/enums';
+import { UID } from '../../../core/constants';
+import { bindDate } from '../../../core/db/dialect';
+import { TABLES } from '../../../core/db/tables';
+import { getService } from '../../../get-service';
+// The slice of the rule engine automation decides with (as segments/rule-engine.ts does for segments).
+import { compileEvaluator } from '../../rules/evaluate';
+import { loadFacts } from '../../rules/facts';
+import type { CustomerFacts } from '../../rules/types';
+import type { ActionCustomer, ActionHandler } from '../actions/types';
+import { automationSettings } from './settings';
+import { localDay } from './steps';
+
+/**
+ * The guard rails checked when a step runs (the worker) or would run (the test mode). Sequence
+ * rails (rule deleted, conditions after a wait, exit, goal) stop what is left of a sequence;
+ * action rails (churned, consent, frequency cap) skip one action and the sequence goes on.
+ */
+
+export type RuleState = { state: 'active' | 'paused' | 'deleted'; name: string };
+
+/** The host AutomationRule behind `ruleDoc`: only `active` runs; draft / pending approval hold like paused. */
+export const ruleState = async (strapi: Core.Strapi, knex: Knex, ruleDoc: string): Promise<RuleState> => {
+  const table = (strapi.db.metadata.get(UID.automationRule as any) as any).tableName as string;
+  const row = await knex(table).where({ document_id: ruleDoc }).first('name', 'rule_status');
+  if (!row) return { state: 'deleted', name: '' };
+  return { state: row.rule_status === 'active' ? 'active' : 'paused', name: String(row.name ?? '') };
+};
+
+/** The definition a sequence runs with: its version's snapshot (running sequences keep their version). */
+export const versionDefinition = async (knex: Knex, ruleDoc: string, version: number): Promise<AutomationDefinition | null> => {
+  const row = await knex(TABLES.automationVersions).where({ rule_doc: ruleDoc, version }).first('definition');
+  if (!row) return null;
+  const parsed = automationDefinitionSchema.safeParse(typeof row.definition === 'string' ? JSON.parse(row.definition) : row.definition);
+  return parsed.success ? parsed.data : null;
+};
+
+/** Decides rules of the rule language for one customer, loading the facts once, only when a rule is asked. */
+export const factsJudge = (knex: Knex, customerId: number, now: Date) => {
+  let facts: Promise<CustomerFacts | null> | null = null;
+  return async (rule: unknown): Promise<boolean> => {
+    facts ??= loadFacts(knex, customerId, { now });
+    const loaded = await facts;
+    return loaded ? compileEvaluator(rule)(loaded, { now }) : false;
+  };
+};
+
+/** Is the customer in the segment's current membership (the run ci_segment_current points to)? */
+export const inSegment = async (knex: Knex, segmentId: number, customerId: number): Promise<boolean> =>
+  Boolean(
+    await knex(`${TABLES.segmentMembers} as sm`)
+      .join(`${TABLES.segmentCurrent} as cur`, (j) => j.on('cur.segment_id', 'sm.segment_id').andOn('cur.run_id', 'sm.run_id'))
+      .where({ 'sm.segment_id': segmentId, 'sm.customer_id': customerId })
+      .first('sm.customer_id')
+  );
+
+/** A sequence rail that stops what is left: exit (left the segment) or goal (its rule holds). */
+export const sequenceStop = async (knex: Knex, guard: Guard, customerId: number, judge: (rule: unknown) => Promise<boolean>): Promise<SkipReason | null> => {
+  if (guard.exitOnLeaveSegment !== undefined && !(await inSegment(knex, guard.exitOnLeaveSegment, customerId))) return 'exit_condition';
+  if (guard.goal !== undefined && (await judge(guard.goal))) return 'goal_reached';
+  return null;
+};
+
+/** Real sends on `channel` in the customer's calendar day around `now` (test runs do not count). */
+export const sentToday = async (knex: Knex, customerId: number, channel: DeliveryChannel, zone: string, now: Date): Promise<number> => {
+  const day = localDay(now, zone);
+  const row = await knex(TABLES.automationLogs)
+    .where({ customer_id: customerId, channel, status: 'sent', test: false })
+    .andWhere('created_at', '>=', bindDate(knex, day.start) as any)
+    .andWhere('created_at', '<', bindDate(knex, day.end) as any)
+    .count({ n: '*' })
+    .first();
+  return Number(row?.n ?? 0);
+};
+
+/** An action rail that skips this action: churned (unless the rule includes them), no consent on its channel, the day's cap reached. */
+export const actionBlock = async (
+  strapi: Core.Strapi,
+  knex: Knex,
+  handler: Pick<ActionHandler, 'channel'>,
+  guard: Guard,
+  customer: ActionCustomer,
+  now: Date
+): Promise<SkipReason | null> => {
+  if (customer.stage === 'churned' && !guard.includeChurned) return 'churned';
+  if (!handler.channel) return null;
+  if (!(await getService(strapi, 'customers').mayContact(customer.id, handler.channel))) return 'no_consent';
+  const cap = automationSettings(strapi).dailyCap[handler.channel];
+  if ((await sentToday(knex, customer.id, handler.channel, customer.timezone, now)) >= cap) return 'frequency_cap';
+  return null;
+};
