@@ -1,4 +1,31 @@
+/**
+ * Email through SMTP (@strapi/provider-email-nodemailer) when SMTP_HOST is set; without it the email
+ * plugin keeps its default and automation's email action answers "email is not configured".
+ * Timeouts are short so a dead server fails the attempt (retried later) rather than holding a worker.
+ */
+const smtp = (env) =>
+  env('SMTP_HOST')
+    ? {
+        email: {
+          config: {
+            provider: 'nodemailer',
+            providerOptions: {
+              host: env('SMTP_HOST'),
+              port: env.int('SMTP_PORT', 587),
+              secure: env.bool('SMTP_SECURE', false),
+              ...(env('SMTP_USER') ? { auth: { user: env('SMTP_USER'), pass: env('SMTP_PASSWORD') } } : {}),
+              connectionTimeout: env.int('SMTP_TIMEOUT_MS', 10_000),
+              greetingTimeout: env.int('SMTP_TIMEOUT_MS', 10_000),
+              socketTimeout: env.int('SMTP_TIMEOUT_MS', 10_000) * 3,
+            },
+            settings: { defaultFrom: env('SMTP_FROM', 'Client Insights <no-reply@localhost>'), defaultReplyTo: env('SMTP_REPLY_TO', env('SMTP_FROM')) },
+          },
+        },
+      }
+    : {};
+
 export default ({ env }) => ({
+  ...smtp(env),
   'users-permissions': {
     config: {
       jwtSecret: env('JWT_SECRET'),
@@ -44,6 +71,8 @@ export default ({ env }) => ({
       approvals: { expiresHours: env.int('CI_APPROVAL_EXPIRES_HOURS', 72) },
       // Exports with more rows than this (or with contact data unmasked) need a second user's approval.
       exports: { approvalRows: env.int('CI_EXPORT_APPROVAL_ROWS', 10_000) },
+      // Automation email: the address its links (unsubscribe, pixel, tracked links) point at, as mail clients reach the app.
+      email: { publicUrl: env('CI_PUBLIC_URL', '') },
       // Limits that protect the server from its callers (plugin core/security/config.ts).
       security: {
         minScheduleMinutes: env.int('CI_MIN_SCHEDULE_MINUTES', 15),

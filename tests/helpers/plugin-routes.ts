@@ -31,7 +31,7 @@ export const pluginRoutes = (app: TestApp): PluginRoute[] => {
     path: `/api${r.config?.prefix ?? '/client-insights'}${r.path}`,
     handler: r.handler,
     as: 'api' as const,
-    permissions: r.config.auth.scope,
+    permissions: r.config.auth === false ? [] : r.config.auth.scope,
   }));
   const hostRouters = Object.values((app.strapi as any).api('segment').routes) as { routes: any[] }[];
   const host = hostRouters
