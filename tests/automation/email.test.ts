@@ -71,7 +71,9 @@ describe('automation email', () => {
   });
 
   const interactions = async (type: string) =>
-    (await app.strapi.documents('api::interaction.interaction').findMany({ filters: { customer: { id: customer.id }, type } as any, fields: ['properties'] as any })) as any[];
+    (await app.strapi
+      .documents('api::interaction.interaction')
+      .findMany({ filters: { customer: { id: customer.id }, type } as any, fields: ['properties'] as any })) as any[];
   const consent = async () => app.strapi.db.connection('ci_customer_consent').where({ customer_id: customer.id, channel: 'email' }).first();
   const relative = (url: string) => url.replace(/^https?:\/\/[^/]+/, '');
   const get = (url: string) => fetch(`${app.url}${relative(url)}`, { redirect: 'manual' });
@@ -105,7 +107,13 @@ describe('automation email', () => {
       .documents('api::customer.customer')
       .create({ data: { name: 'Li & <Co>', email: 'li@example.com', stage: 'signed', language: 'zh-Hans', owner: ownerId } as any });
     await app.strapi.documents('api::order.order').create({
-      data: { customer: { connect: [{ documentId: created.documentId }] }, amount: 1234.5, kind: 'new', payment_status: 'paid', ordered_at: '2026-01-05T00:00:00.000Z' } as any,
+      data: {
+        customer: { connect: [{ documentId: created.documentId }] },
+        amount: 1234.5,
+        kind: 'new',
+        payment_status: 'paid',
+        ordered_at: '2026-01-05T00:00:00.000Z',
+      } as any,
     });
     await app.strapi.plugin('client-insights').service('metrics').drain();
     customer = {
@@ -189,7 +197,11 @@ describe('automation email', () => {
       const res = await get(pixel);
       expect(res.status).toBe(200);
       expect(res.headers.get('content-type')).toBe('image/gif');
-      expect(Buffer.from(await res.arrayBuffer()).subarray(0, 6).toString()).toBe('GIF89a');
+      expect(
+        Buffer.from(await res.arrayBuffer())
+          .subarray(0, 6)
+          .toString()
+      ).toBe('GIF89a');
     }
     const opens = (await interactions('email_open')).filter((i) => i.properties.messageId === lastMail().messageId);
     expect(opens).toHaveLength(1);
@@ -201,7 +213,10 @@ describe('automation email', () => {
     expect(click.headers.get('location')).toBe('https://files.example.com/brochure.pdf');
     const body = await get(links[0]);
     expect(body.headers.get('location')).toBe('https://example.com/renew?a=1&b=2');
-    expect((await interactions('email_click')).map((i) => i.properties.url).sort()).toEqual(['https://example.com/renew?a=1&b=2', 'https://files.example.com/brochure.pdf']);
+    expect((await interactions('email_click')).map((i) => i.properties.url).sort()).toEqual([
+      'https://example.com/renew?a=1&b=2',
+      'https://files.example.com/brochure.pdf',
+    ]);
 
     // Another destination in a re-encoded payload, without the key to sign it: refused, nothing recorded, no redirect.
     const token = links[1].split('/click/')[1];
@@ -245,7 +260,11 @@ describe('automation email', () => {
     expect(await done.text()).toContain('已退订');
     expect(await consent()).toMatchObject({ source: 'unsubscribe' });
     expect(Boolean((await consent()).granted)).toBe(false);
-    const audit = await app.strapi.db.connection('ci_audit_log').where({ action: 'consent.change', target_id: String(customer.id) }).orderBy('id', 'desc').first();
+    const audit = await app.strapi.db
+      .connection('ci_audit_log')
+      .where({ action: 'consent.change', target_id: String(customer.id) })
+      .orderBy('id', 'desc')
+      .first();
     expect(JSON.parse(audit.details)).toMatchObject({ channel: 'email', before: { granted: true }, after: { granted: false, source: 'unsubscribe' } });
   });
 

@@ -55,7 +55,11 @@ export const validateTemplates = (action: Action): FieldError[] => {
     for (const [locale, template] of Object.entries(text)) {
       if (typeof template !== 'string') continue;
       for (const match of template.matchAll(PLACEHOLDER)) {
-        if (!isKnown(match[1])) errors.push({ path: `/${field}/${locale}`, message: `unknown variable {{${match[1]}}}; use one of ${TEMPLATE_VARIABLES.slice(0, 4).join(', ')}, metrics.*, score.*, trigger.*` });
+        if (!isKnown(match[1]))
+          errors.push({
+            path: `/${field}/${locale}`,
+            message: `unknown variable {{${match[1]}}}; use one of ${TEMPLATE_VARIABLES.slice(0, 4).join(', ')}, metrics.*, score.*, trigger.*`,
+          });
       }
     }
   }
@@ -88,13 +92,15 @@ export const templateValues = async (
     const raw = metrics?.[m];
     values[`metrics.${m}`] = m.endsWith('_at') ? show(readDate(raw)) : show(raw === null || raw === undefined ? null : Number(raw));
   }
-  for (const s of SCORES) values[`score.${s}`] = show(scores?.[s] === undefined || scores?.[s] === null ? null : typeof scores[s] === 'string' && !/^-?[\d.]+$/.test(scores[s]) ? scores[s] : Number(scores[s]));
+  for (const s of SCORES)
+    values[`score.${s}`] = show(
+      scores?.[s] === undefined || scores?.[s] === null ? null : typeof scores[s] === 'string' && !/^-?[\d.]+$/.test(scores[s]) ? scores[s] : Number(scores[s])
+    );
   for (const [key, value] of Object.entries(trigger)) if (/^[A-Za-z0-9_]{1,64}$/.test(key)) values[`trigger.${key}`] = show(value);
   return values;
 };
 
-export const escapeHtml = (text: string) =>
-  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+export const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 /** Fills the placeholders; `escape` applies to the values (HTML), never to the template around them. A variable with no value renders empty. */
 export const fill = (template: string, values: TemplateValues, escape: (s: string) => string = (s) => s) =>
