@@ -75,6 +75,9 @@ const show = (value: unknown): string => {
   return String(value);
 };
 
+/** A decimal column as a number (PostgreSQL answers `1234.50` as text); words (a quadrant) as they are. */
+const numeric = (raw: unknown) => (typeof raw === 'string' && /^-?\d+(\.\d+)?$/.test(raw) ? Number(raw) : raw);
+
 /** The values of every variable for `customer` (read from the rollup and the scores), the trigger's data and the unsubscribe link. */
 export const templateValues = async (
   knex: Knex,
@@ -88,14 +91,8 @@ export const templateValues = async (
     knex(TABLES.scores).where({ customer_id: customer.id }).first(),
   ]);
   const values: TemplateValues = { name: customer.name, stage: customer.stage ?? '', 'owner.name': ownerName ?? '', unsubscribe_url: unsubscribeUrl };
-  for (const m of METRICS) {
-    const raw = metrics?.[m];
-    values[`metrics.${m}`] = m.endsWith('_at') ? show(readDate(raw)) : show(raw === null || raw === undefined ? null : Number(raw));
-  }
-  for (const s of SCORES)
-    values[`score.${s}`] = show(
-      scores?.[s] === undefined || scores?.[s] === null ? null : typeof scores[s] === 'string' && !/^-?[\d.]+$/.test(scores[s]) ? scores[s] : Number(scores[s])
-    );
+  for (const m of METRICS) values[`metrics.${m}`] = m.endsWith('_at') ? show(readDate(metrics?.[m])) : show(numeric(metrics?.[m]));
+  for (const s of SCORES) values[`score.${s}`] = show(numeric(scores?.[s]));
   for (const [key, value] of Object.entries(trigger)) if (/^[A-Za-z0-9_]{1,64}$/.test(key)) values[`trigger.${key}`] = show(value);
   return values;
 };
