@@ -13,6 +13,9 @@ const smtp = (env) =>
               host: env('SMTP_HOST'),
               port: env.int('SMTP_PORT', 587),
               secure: env.bool('SMTP_SECURE', false),
+              // Reuses connections (a new one per message costs a handshake, TLS and login each time).
+              pool: env.bool('SMTP_POOL', true),
+              maxConnections: env.int('SMTP_MAX_CONNECTIONS', 5),
               ...(env('SMTP_USER') ? { auth: { user: env('SMTP_USER'), pass: env('SMTP_PASSWORD') } } : {}),
               connectionTimeout: env.int('SMTP_TIMEOUT_MS', 10_000),
               greetingTimeout: env.int('SMTP_TIMEOUT_MS', 10_000),

@@ -29,6 +29,9 @@ describe('automation email', () => {
       smtp = new SMTPServer({
         authOptional: true,
         disabledCommands: ['STARTTLS'],
+        disableReverseLookup: true,
+        // The app pools connections: closing ("SMTP down") ends them after a second rather than waiting for them.
+        closeTimeout: 1000,
         logger: false,
         onRcptTo(address, _session, callback) {
           if (address.address.startsWith('reject')) return callback(Object.assign(new Error('5.1.1 mailbox unavailable'), { responseCode: 550 }));
