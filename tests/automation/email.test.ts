@@ -172,12 +172,14 @@ describe('automation email', () => {
     expect(received).toHaveLength(before);
   });
 
-  it('classifies refusals: 5xx permanent, 4xx transient, no address skipped, no SMTP configured permanent', async () => {
+  it('classifies refusals: 5xx and an invalid address permanent, 4xx transient, no address skipped, no SMTP configured permanent', async () => {
     const rejected = await performError(contextFor({ email: 'reject@example.com' }));
     expect(rejected).toBeInstanceOf(DeliveryError);
     expect(rejected.transient).toBe(false);
     expect(rejected.message).toMatch(/^SMTP 550/);
     expect(rejected.message).not.toContain('reject@example.com');
+    const invalid = await performError(contextFor({ email: 'no address at all' }));
+    expect(invalid.transient).toBe(false);
     const busy = await performError(contextFor({ email: 'busy@example.com' }));
     expect(busy.transient).toBe(true);
     expect(busy.message).toMatch(/^SMTP 451/);
