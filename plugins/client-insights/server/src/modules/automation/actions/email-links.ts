@@ -1,11 +1,13 @@
 import type { Core } from '@strapi/strapi';
 import { emailLinksApi, type ProviderEvent } from '../../../../../shared/contracts/email-links';
 import { recordSystemJob } from '../../../core/audit/system';
+import { UID } from '../../../core/constants';
 import { atApiRoot, route, type Route } from '../../../core/http/routes';
 import { ApiError } from '../../../core/http/errors';
 import { respond } from '../../../core/http/respond';
 import { customerOfMessageId, isWebhookSecret, verifyToken, type LinkClaims } from './email-signing';
 import { recordEmailInteraction } from './tracking';
+import { escapeHtml } from './templates';
 import { confirmationPage, unsubscribedPage, withdrawEmailConsent } from './unsubscribe';
 
 /**
@@ -41,6 +43,10 @@ const html = (ctx: any, page: string) => {
   return page;
 };
 
+/** The person still gets the pixel or their page when recording fails (logged): tracking is not worth an error to them. */
+const recorded = (strapi: Core.Strapi, write: Promise<unknown>) =>
+  write.catch((error) => strapi.log.error(`[client-insights] email: an open or click was not recorded: ${(error as Error).message}`));
+
 const from = (ctx: any) => ({ ip: ctx.request?.ip ?? null, userAgent: ctx.get('user-agent') || null });
 
 /** What a provider's event does: every one is audited on the customer; a complaint also counts as one and withdraws email consent. */
@@ -65,7 +71,7 @@ export const emailLinksController = ({ strapi }: { strapi: Core.Strapi }) => ({
     respond(ctx, emailLinksApi.unsubscribe, async ({ params }) => {
       const claims = claimsOf(params.token, 'unsubscribe');
       // A customer erased since the email was sent: nothing left to withdraw.
-      const exists = await strapi.db.query('api::customer.customer').findOne({ where: { id: claims.c }, select: ['id'] });
+      const exists = await strapi.db.query(UID.customer as any).findOne({ where: { id: claims.c }, select: ['id'] });
       if (exists) await withdrawEmailConsent(strapi, claims.c, 'unsubscribe', { type: 'api', id: null }, from(ctx));
       return html(ctx, unsubscribedPage(claims.l));
     }),
@@ -73,7 +79,7 @@ export const emailLinksController = ({ strapi }: { strapi: Core.Strapi }) => ({
   open: (ctx) =>
     respond(ctx, emailLinksApi.open, async ({ params }) => {
       const claims = claimsOf(params.token, 'open');
-      await recordEmailInteraction(strapi, claims.c, 'email_open', { messageId: claims.m }, { dedupe: true });
+      await recorded(strapi, recordEmailInteraction(strapi, claims.c, 'email_open', { messageId: claims.m }, { dedupe: true }));
       ctx.type = 'image/gif';
       ctx.set('cache-control', 'no-store, private');
       return PIXEL;
@@ -87,9 +93,9 @@ export const emailLinksController = ({ strapi }: { strapi: Core.Strapi }) => ({
         const claims = claimsOf(params.token, 'click');
         // Only where the token says, and only to the web: no open redirect, no javascript: links.
         if (!/^https?:\/\//i.test(claims.u)) throw ApiError.invalid([{ path: '/token', message: 'the link is not a web address' }]);
-        await recordEmailInteraction(strapi, claims.c, 'email_click', { messageId: claims.m, url: claims.u }, { dedupe: true });
+        await recorded(strapi, recordEmailInteraction(strapi, claims.c, 'email_click', { messageId: claims.m, url: claims.u }, { dedupe: true }));
         ctx.set('location', claims.u);
-        return html(ctx, `<a href="${claims.u.replace(/"/g, '%22')}">${claims.u.replace(/[<>&"]/g, '')}</a>`);
+        return html(ctx, `<a href="${escapeHtml(claims.u)}">${escapeHtml(claims.u)}</a>`);
       },
       302
     ),
@@ -99,7 +105,7 @@ export const emailLinksController = ({ strapi }: { strapi: Core.Strapi }) => ({
       if (!isWebhookSecret(ctx.get('x-webhook-secret') || undefined)) throw new ApiError(401, 'a valid x-webhook-secret header is required');
       const customerId = customerOfMessageId(body.messageId);
       if (customerId === null) throw ApiError.notFound('no email of ours has this Message-ID');
-      const exists = await strapi.db.query('api::customer.customer').findOne({ where: { id: customerId }, select: ['id'] });
+      const exists = await strapi.db.query(UID.customer as any).findOne({ where: { id: customerId }, select: ['id'] });
       if (!exists) throw ApiError.notFound('the customer of this Message-ID no longer exists');
       await applyProviderEvent(strapi, customerId, body, ctx);
       return { data: { recorded: true, customerId } };
