@@ -2,6 +2,7 @@ import type { AddressInfo } from 'net';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { emailAction } from '../../plugins/client-insights/server/src/modules/automation/actions/email';
+import { signToken } from '../../plugins/client-insights/server/src/modules/automation/actions/email-signing';
 import { DeliveryError, type ActionContext, type ActionCustomer } from '../../plugins/client-insights/server/src/modules/automation/actions/types';
 import { startStrapi, type TestApp } from '../helpers/strapi';
 
@@ -271,6 +272,21 @@ describe('automation email', () => {
       .orderBy('id', 'desc')
       .first();
     expect(JSON.parse(audit.details)).toMatchObject({ channel: 'email', before: { granted: true }, after: { granted: false, source: 'unsubscribe' } });
+  });
+
+  it('a link of a customer who no longer exists answers as usual and writes nothing', async () => {
+    const gone = 2_000_000;
+    const count = async (table: string) => Number((await app.strapi.db.connection(table).count({ n: '*' }))[0].n);
+    const [consents, interactionRows] = [await count('ci_customer_consent'), await count('interactions')];
+    const unsubscribe = await fetch(`${app.url}/api/email/unsubscribe/${signToken({ k: 'unsubscribe', c: gone, ch: 'email', l: 'en' })}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'List-Unsubscribe=One-Click',
+    });
+    expect(unsubscribe.status).toBe(200);
+    expect((await get(`/api/email/open/${signToken({ k: 'open', c: gone, m: '<x@y>' })}`)).status).toBe(200);
+    expect((await get(`/api/email/click/${signToken({ k: 'click', c: gone, m: '<x@y>', u: 'https://example.com/' })}`)).status).toBe(302);
+    expect([await count('ci_customer_consent'), await count('interactions')]).toEqual([consents, interactionRows]);
   });
 
   it('accepts provider events only with the shared secret: a bounce is marked, a complaint withdraws consent', async () => {
