@@ -1,4 +1,34 @@
+/**
+ * Email through SMTP (@strapi/provider-email-nodemailer) when SMTP_HOST is set; without it the email
+ * plugin keeps its default and automation's email action answers "email is not configured".
+ * Timeouts are short so a dead server fails the attempt (retried later) rather than holding a worker.
+ */
+const smtp = (env) =>
+  env('SMTP_HOST')
+    ? {
+        email: {
+          config: {
+            provider: 'nodemailer',
+            providerOptions: {
+              host: env('SMTP_HOST'),
+              port: env.int('SMTP_PORT', 587),
+              secure: env.bool('SMTP_SECURE', false),
+              // Reuses connections (a new one per message costs a handshake, TLS and login each time).
+              pool: env.bool('SMTP_POOL', true),
+              maxConnections: env.int('SMTP_MAX_CONNECTIONS', 5),
+              ...(env('SMTP_USER') ? { auth: { user: env('SMTP_USER'), pass: env('SMTP_PASSWORD') } } : {}),
+              connectionTimeout: env.int('SMTP_TIMEOUT_MS', 10_000),
+              greetingTimeout: env.int('SMTP_TIMEOUT_MS', 10_000),
+              socketTimeout: env.int('SMTP_TIMEOUT_MS', 10_000) * 3,
+            },
+            settings: { defaultFrom: env('SMTP_FROM', 'Client Insights <no-reply@localhost>'), defaultReplyTo: env('SMTP_REPLY_TO', env('SMTP_FROM')) },
+          },
+        },
+      }
+    : {};
+
 export default ({ env }) => ({
+  ...smtp(env),
   'users-permissions': {
     config: {
       jwtSecret: env('JWT_SECRET'),
@@ -71,6 +101,8 @@ export default ({ env }) => ({
           push: env.int('CI_RATE_PUSH_PER_MINUTE', 0),
         },
       },
+      // Automation email: the address its links (unsubscribe, pixel, tracked links) point at, as mail clients reach the app.
+      email: { publicUrl: env('CI_PUBLIC_URL', '') },
       // Limits that protect the server from its callers (plugin core/security/config.ts).
       security: {
         minScheduleMinutes: env.int('CI_MIN_SCHEDULE_MINUTES', 15),

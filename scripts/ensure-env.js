@@ -25,6 +25,10 @@ const wanted = {
   CI_ENCRYPTION_KEYS: () => `k${Date.now().toString(36)}:${key256()}`,
   // The keyed hash beside encrypted email and phone (equality rules compare it).
   CI_HASH_KEY: key256,
+  // Signs automation email's unsubscribe links, tracking pixel, tracked links and Message-IDs.
+  CI_LINK_KEY: key256,
+  // The shared secret an email provider's delivery/bounce/complaint webhook sends (x-webhook-secret).
+  CI_EMAIL_WEBHOOK_SECRET: key256,
   DATABASE_CLIENT: () => 'sqlite',
   DATABASE_FILENAME: () => '.tmp/data.db',
 };

@@ -9,6 +9,7 @@ const fresh = {
   ENCRYPTION_KEY: 'e',
   CI_ENCRYPTION_KEYS: 'k2:b,k1:a',
   CI_HASH_KEY: 'h',
+  CI_LINK_KEY: 'l',
 };
 
 describe('placeholder secrets', () => {

@@ -9,6 +9,8 @@ export const SECRET_NAMES = [
   // Customer contact data at rest (plugins/client-insights/server/src/core/security/field-crypto.ts).
   'CI_ENCRYPTION_KEYS',
   'CI_HASH_KEY',
+  // Signs automation email's links and Message-IDs (plugins/client-insights/server/src/modules/automation/actions/email-signing.ts).
+  'CI_LINK_KEY',
 ] as const;
 
 /** The placeholders .env.example and Strapi's templates ship with. */

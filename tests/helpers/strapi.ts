@@ -32,6 +32,7 @@ export const testEnv = (db: FreshDatabase, extra: Record<string, string> = {}): 
   ENCRYPTION_KEY: secret(),
   CI_ENCRYPTION_KEYS: FIELD_KEYS,
   CI_HASH_KEY: HASH_KEY,
+  CI_LINK_KEY: HASH_KEY,
   SERVE_ADMIN: 'false',
   DEMO_CUSTOMERS: '0',
   STRAPI_TELEMETRY_DISABLED: 'true',

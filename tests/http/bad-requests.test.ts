@@ -106,6 +106,12 @@ const BAD: Record<string, Bad> = {
   'crm.applyTag': { body: { tag_id: 1, customer_ids: [] }, pointer: '/customer_ids' },
   'crm.updateTag': { params: { id: '1' }, body: { visibility: 'public' }, pointer: '/visibility' },
   'crm.deleteTag': { params: { id: '0' }, pointer: '/id' },
+  // The public email links: a token that is not one (format), or one not signed by the app.
+  'emailLinks.unsubscribePage': { params: { token: 'not-a-token' }, pointer: '/token' },
+  'emailLinks.unsubscribe': { params: { token: 'eyJrIjoidW5zdWJzY3JpYmUifQ.forged' }, pointer: '/token' },
+  'emailLinks.open': { params: { token: 'a.b.c' }, pointer: '/token' },
+  'emailLinks.click': { params: { token: 'eyJrIjoiY2xpY2sifQ.forged' }, pointer: '/token' },
+  'emailLinks.providerEvent': { body: { event: 'opened', messageId: '<x@y>' }, pointer: '/event' },
 };
 
 describe("every plugin route refuses a bad request in Strapi's error envelope", () => {
@@ -122,9 +128,9 @@ describe("every plugin route refuses a bad request in Strapi's error envelope", 
 
   it('covers every route, each answering 400 with the field named by JSON pointer', async () => {
     const routes = pluginRoutes(app);
-    // 81 admin routes, 41 content-API routes of the plugin (14 of them the integrator API, /api/crm), 21 under /api/segments in the host.
+    // 81 admin routes, 46 content-API routes of the plugin (14 of them the integrator API, /api/crm; 5 the public email links, /api/email), 21 under /api/segments in the host.
     expect(routes.filter((r) => r.as === 'admin')).toHaveLength(81);
-    expect(routes.filter((r) => r.as === 'api')).toHaveLength(41);
+    expect(routes.filter((r) => r.as === 'api')).toHaveLength(46);
     const mounted = mountedPaths(app);
     const failures: string[] = [];
     for (const route of routes) {

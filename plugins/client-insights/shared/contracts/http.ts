@@ -6,9 +6,16 @@ import { isTimeZone, LOCALES } from '../labels';
  * One endpoint of the plugin, declared once: its admin route (`/client-insights` + path), the zod
  * schemas its controller parses the request with, and the schema of a successful answer, which
  * the admin's client checks in development and tests (and the server checks in its tests).
- * A response of `CSV` is a file stream.
+ * A response of `CSV` is a file stream; `HTML` and `GIF` are what a person's browser or mail
+ * client loads (the email write-back pages, pixel and redirect), not JSON.
  */
 export const CSV = 'text/csv' as const;
+export const HTML = 'text/html' as const;
+export const GIF = 'image/gif' as const;
+/** A response that is not JSON: its media type. */
+export type MediaResponse = typeof CSV | typeof HTML | typeof GIF;
+/** Whether the endpoint answers a file or page rather than JSON. */
+export const answersMedia = (e: { response: unknown }): e is { response: MediaResponse } => typeof e.response === 'string';
 
 export type Endpoint = {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -18,7 +25,7 @@ export type Endpoint = {
   body?: ZodTypeAny;
   /** The body may also come wrapped Strapi-style, `{ "data": { … } }` (the content-API form). */
   wrappedBody?: boolean;
-  response: ZodTypeAny | typeof CSV;
+  response: ZodTypeAny | MediaResponse;
   /** The statuses a success answers with, when not just 200 (under test any other fails). */
   statuses?: readonly number[];
   /**
@@ -138,8 +145,8 @@ const undeclared = (sent: unknown, kept: unknown, path: (string | number)[] = []
  * `strict` also reports fields the contract does not declare.
  */
 export const responseProblems = (e: Endpoint, body: unknown, { strict = false } = {}): string[] => {
-  if (e.response === CSV) return [];
-  const result = e.response.safeParse(body);
+  if (answersMedia(e)) return [];
+  const result = (e.response as ZodTypeAny).safeParse(body);
   if (!result.success) return result.error.issues.map((i) => `${pointer(i.path) || '/'}: ${i.message}`);
   return strict ? undeclared(body, result.data) : [];
 };

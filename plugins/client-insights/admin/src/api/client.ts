@@ -1,4 +1,4 @@
-import { CSV, responseProblems, type Endpoint, type RequestOf, type ResponseOf } from '../../../shared/contracts/http';
+import { answersMedia, responseProblems, type Endpoint, type RequestOf, type ResponseOf } from '../../../shared/contracts/http';
 import { ApiError, pointer } from '../../../shared/errors';
 import { PLUGIN_ID } from '../../../shared/permissions';
 
@@ -64,7 +64,7 @@ export const isAbort = (error: unknown) => (error as { name?: string })?.name ==
 export const createClient = (fetch: FetchClient, { check = CHECK_RESPONSES } = {}) => ({
   /** Calls the endpoint; resolves with its answer's body, or throws an ApiError. */
   async request<E extends Endpoint>(endpoint: E, input: RequestOf<E>, { signal }: { signal?: AbortSignal } = {}): Promise<ResponseOf<E>> {
-    if (endpoint.response === CSV) throw new Error(`${endpoint.path} answers a file: use downloadCsv`);
+    if (answersMedia(endpoint)) throw new Error(`${endpoint.path} answers a file: use downloadCsv`);
     const url = urlOf(endpoint, input.params as Record<string, string | number> | undefined);
     const options = { params: queryString(input.query as Record<string, unknown> | undefined), signal };
     let res: { data: unknown };

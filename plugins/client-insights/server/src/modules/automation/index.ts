@@ -5,6 +5,7 @@ import webhookEndpointsController from './actions/webhook-endpoints-controller';
 import webhookEndpoints from './actions/webhook-endpoints';
 import controller from './controller';
 import service from './service';
+import { emailLinkRoutes, emailLinksController } from './actions/email-links';
 
 /**
  * Automation: behaviour triggers → conditions → steps (actions, waits, branches), delivered once
@@ -37,6 +38,8 @@ const routes: ModuleRoutes = {
   ],
   // The integrator API (seed 000 §5), each route its own token scope.
   contentApi: [
+    // Public links in automation emails (unsubscribe, pixel, clicks) and the provider's events.
+    ...emailLinkRoutes,
     route(automationApi.list, 'automation.list', atApiRoot, '/crm/automation-rules'),
     route(automationApi.create, 'automation.create', atApiRoot, '/crm/automation-rules'),
     route(automationApi.get, 'automation.get', atApiRoot, '/crm/automation-rules/:id'),
@@ -51,6 +54,6 @@ const routes: ModuleRoutes = {
 
 export default {
   routes,
-  controllers: { automation: controller, webhookEndpoints: webhookEndpointsController },
+  controllers: { automation: controller, webhookEndpoints: webhookEndpointsController, emailLinks: emailLinksController },
   services: { automation: service, webhookEndpoints },
 };

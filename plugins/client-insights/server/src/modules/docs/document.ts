@@ -7,8 +7,9 @@ import { automationApi } from '../../../../shared/contracts/automation';
 import { crmApi } from '../../../../shared/contracts/crm';
 import { customersApi } from '../../../../shared/contracts/customers';
 import { docsApi, type OpenApiDocument } from '../../../../shared/contracts/docs';
+import { emailLinksApi } from '../../../../shared/contracts/email-links';
 import { exportsApi } from '../../../../shared/contracts/exports';
-import { CSV, type Endpoint } from '../../../../shared/contracts/http';
+import { answersMedia, type Endpoint } from '../../../../shared/contracts/http';
 import { jobsApi } from '../../../../shared/contracts/jobs';
 import { notificationsApi } from '../../../../shared/contracts/notifications';
 import { overviewApi } from '../../../../shared/contracts/overview';
@@ -49,6 +50,7 @@ const CONTRACTS: Record<string, Record<string, Endpoint>> = {
   crm: crmApi,
   customers: customersApi,
   docs: docsApi,
+  emailLinks: emailLinksApi,
   exports: exportsApi,
   jobs: jobsApi,
   notifications: notificationsApi,
@@ -74,7 +76,7 @@ const contractOf = (handler: string): Endpoint => {
 
 const SCHEMAS = '#/components/schemas/';
 const RESPONSES = '#/components/responses/';
-const SUCCESS: Record<number, string> = { 200: 'OK', 201: 'Created', 202: 'Accepted: the work goes on after the answer' };
+const SUCCESS: Record<number, string> = { 200: 'OK', 201: 'Created', 202: 'Accepted: the work goes on after the answer', 302: 'Found: redirected (Location)' };
 const METHOD_ORDER = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
 const json = <S>(schema: S) => ({ 'application/json': { schema } });
 const errorContent = json({ $ref: `${SCHEMAS}ErrorEnvelope` });
@@ -140,7 +142,7 @@ const operation = (route: DocRoute, operationId: string, twinOf: DocRoute | unde
     throw new Error(`${route.method} ${route.path}: its path parameters differ from ${route.handler}'s contract (${declared || 'none'})`);
   const note = NOTES[route.handler];
   const body = e.body && (e.wrappedBody ? z.union([e.body, z.object({ data: e.body }).strict()]) : e.body);
-  const answer = e.response === CSV ? { 'text/csv': { schema: { type: 'string' } } } : json(e.response);
+  const answer = answersMedia(e) ? { [e.response]: { schema: { type: 'string' } } } : json(e.response);
   const twin = twinOf ? `The content-API twin of \`${twinOf.method} ${openApiPath(twinOf.path)}\`: the same request and answer.` : '';
   return {
     method: route.method.toLowerCase() as RouteConfig['method'],

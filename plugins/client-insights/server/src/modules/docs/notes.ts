@@ -10,6 +10,30 @@ const DECIDING =
   "The caller must hold the kind's approve action (`export.approve`, `automation.approve`; 403 otherwise) and must not be the requester (403 naming why). Only a pending, unexpired request is decided (409 otherwise; an expired one is marked `expired`).";
 
 export const NOTES: Record<string, Note> = {
+  'emailLinks.unsubscribePage': {
+    summary: "An automation email's unsubscribe link: a confirmation page",
+    description:
+      "Public: the signed token in the link is the permission (400 naming `/token` when it does not verify). Shows a page in the customer's language with a button that POSTs to the same link; a GET changes nothing, since mail scanners follow links.",
+  },
+  'emailLinks.unsubscribe': {
+    summary: "Unsubscribe: withdraws the customer's email consent",
+    description:
+      "Public, by signed token. The confirmation page's form and RFC 8058 one-click (the `List-Unsubscribe-Post` header: `List-Unsubscribe=One-Click`, form-encoded) both land here. Email consent is withdrawn with source `unsubscribe` and audited (`consent.change`, before and after); a repeat answers the same page. A tampered token is refused (400) and changes nothing.",
+  },
+  'emailLinks.open': {
+    summary: 'The tracking pixel of an automation email (a 1×1 GIF)',
+    description: 'Public, by signed token. Records an `email_open` interaction on the customer, once per message per hour.',
+  },
+  'emailLinks.click': {
+    summary: 'A tracked link of an automation email: records the click and redirects',
+    description:
+      'Public, by signed token. Records an `email_click` interaction (once per message and link per hour) and answers 302 to the web address signed into the token, never to any other (no open redirect).',
+  },
+  'emailLinks.providerEvent': {
+    summary: "An email provider's report: delivered, bounce or complaint, for a Message-ID",
+    description:
+      'Authenticated by the shared secret `CI_EMAIL_WEBHOOK_SECRET` in the `x-webhook-secret` header (401 otherwise, also when none is configured). The Message-ID must be one the app generated (signed; 404 otherwise). Every event is audited on the customer (`email.delivered`, `email.bounce`, `email.complaint`); a bounce withdraws nothing; a complaint is recorded as a `complaint` interaction and withdraws email consent (source `complaint`).',
+  },
   'approvals.list': {
     summary: 'Maker-checker requests the caller may see, newest first',
     description:
