@@ -22,12 +22,19 @@ import { localDay } from './steps';
 
 export type RuleState = { state: 'active' | 'paused' | 'deleted'; name: string };
 
-/** The host AutomationRule behind `ruleDoc`: only `active` runs; draft / pending approval hold like paused. */
+/**
+ * The host AutomationRule behind `ruleDoc`. It runs while `active`, and while `pending_approval`
+ * with a running version (an edit of a high-risk rule waits for approval while the approved
+ * version keeps running, lifecycle.ts); draft, paused and pending without one hold like paused.
+ */
+export const isRunning = (row: { rule_status?: unknown; running_version?: unknown }) =>
+  row.rule_status === 'active' || (row.rule_status === 'pending_approval' && row.running_version !== null && row.running_version !== undefined);
+
 export const ruleState = async (strapi: Core.Strapi, knex: Knex, ruleDoc: string): Promise<RuleState> => {
   const table = (strapi.db.metadata.get(UID.automationRule as any) as any).tableName as string;
-  const row = await knex(table).where({ document_id: ruleDoc }).first('name', 'rule_status');
+  const row = await knex(table).where({ document_id: ruleDoc }).first('name', 'rule_status', 'running_version');
   if (!row) return { state: 'deleted', name: '' };
-  return { state: row.rule_status === 'active' ? 'active' : 'paused', name: String(row.name ?? '') };
+  return { state: isRunning(row) ? 'active' : 'paused', name: String(row.name ?? '') };
 };
 
 /** The definition a sequence runs with: its version's snapshot (running sequences keep their version). */
