@@ -25,6 +25,8 @@ const wanted = {
   CI_ENCRYPTION_KEYS: () => `k${Date.now().toString(36)}:${key256()}`,
   // The keyed hash beside encrypted email and phone (equality rules compare it).
   CI_HASH_KEY: key256,
+  // The bearer token Prometheus scrapes /api/client-insights/metrics with (plugin modules/monitoring).
+  CI_METRICS_TOKEN: () => crypto.randomBytes(24).toString('base64url'),
   DATABASE_CLIENT: () => 'sqlite',
   DATABASE_FILENAME: () => '.tmp/data.db',
 };

@@ -73,6 +73,7 @@ const BAD: Record<string, Bad> = {
   'overview.kpis': { query: 'x=1', pointer: '/x' },
   'overview.valueCharts': { query: 'x=1', pointer: '/x' },
   'docs.openapi': { query: 'x=1', pointer: '/x' },
+  'monitoring.metrics': { query: 'x=1', pointer: '/x' },
   'crm.customerProfile': { params: { id: '2147483648' }, pointer: '/id' },
   'crm.createTags': {
     body: [
@@ -100,9 +101,9 @@ describe("every plugin route refuses a bad request in Strapi's error envelope", 
 
   it('covers every route, each answering 400 with the field named by JSON pointer', async () => {
     const routes = pluginRoutes(app);
-    // 60 admin routes, 11 content-API routes of the plugin (5 of them the integrator API, /api/crm), 21 under /api/segments in the host.
+    // 60 admin routes, 12 content-API routes of the plugin (5 of them the integrator API, /api/crm; 1 the Prometheus metrics), 21 under /api/segments in the host.
     expect(routes.filter((r) => r.as === 'admin')).toHaveLength(60);
-    expect(routes.filter((r) => r.as === 'api')).toHaveLength(32);
+    expect(routes.filter((r) => r.as === 'api')).toHaveLength(33);
     const mounted = mountedPaths(app);
     const failures: string[] = [];
     for (const route of routes) {

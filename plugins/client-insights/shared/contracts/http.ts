@@ -9,6 +9,8 @@ import { isTimeZone, LOCALES } from '../labels';
  * A response of `CSV` is a file stream.
  */
 export const CSV = 'text/csv' as const;
+/** A response of `TEXT` is plain text (the Prometheus exposition format). */
+export const TEXT = 'text/plain' as const;
 
 export type Endpoint = {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -18,7 +20,7 @@ export type Endpoint = {
   body?: ZodTypeAny;
   /** The body may also come wrapped Strapi-style, `{ "data": { … } }` (the content-API form). */
   wrappedBody?: boolean;
-  response: ZodTypeAny | typeof CSV;
+  response: ZodTypeAny | typeof CSV | typeof TEXT;
   /** The statuses a success answers with, when not just 200 (under test any other fails). */
   statuses?: readonly number[];
   /**
@@ -26,6 +28,8 @@ export type Endpoint = {
    * caller sees contact data (who saw which customer's contact data).
    */
   audit?: 'sensitive';
+  /** Authenticated by its own bearer token, read from this environment variable, not by Strapi (the route is `auth: false`). */
+  bearer?: string;
 };
 
 /** Declares an endpoint, keeping its literal types. */
@@ -138,7 +142,7 @@ const undeclared = (sent: unknown, kept: unknown, path: (string | number)[] = []
  * `strict` also reports fields the contract does not declare.
  */
 export const responseProblems = (e: Endpoint, body: unknown, { strict = false } = {}): string[] => {
-  if (e.response === CSV) return [];
+  if (typeof e.response === 'string') return [];
   const result = e.response.safeParse(body);
   if (!result.success) return result.error.issues.map((i) => `${pointer(i.path) || '/'}: ${i.message}`);
   return strict ? undeclared(body, result.data) : [];

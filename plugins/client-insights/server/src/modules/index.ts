@@ -8,6 +8,7 @@ import customers from './customers';
 import docs from './docs';
 import exportsModule from './exports';
 import metrics from './metrics';
+import monitoring from './monitoring';
 import overview from './overview';
 import privacy from './privacy';
 import rules from './rules';
@@ -33,6 +34,7 @@ export const modules = {
   docs,
   crm,
   automation,
+  monitoring,
 };
 
 const names = Object.keys(modules) as (keyof typeof modules)[];
@@ -54,6 +56,7 @@ export const services = {
   ...privacy.services,
   ...docs.services,
   ...automation.services,
+  ...monitoring.services,
 };
 export const controllers = Object.assign({}, ...names.map((name) => modules[name].controllers)) as Record<string, unknown>;
 export const routes = {

@@ -1,5 +1,5 @@
 import { ZodError } from 'zod';
-import { CSV, responseProblems, type Endpoint, type Parsed, type ResponseOf } from '../../../../shared/contracts/http';
+import { responseProblems, type Endpoint, type Parsed, type ResponseOf } from '../../../../shared/contracts/http';
 import { pointer } from '../../../../shared/errors';
 import { ApiError, zodErrors } from './errors';
 import { markAudited } from '../audit/documents';
@@ -46,7 +46,7 @@ export const respond = async <E extends Endpoint>(
     const input: Handled<E> = { ...readRequest(ctx, endpoint), viewer, ctx };
     asked = input;
     const body = await handler(input);
-    if (CHECK_RESPONSES && endpoint.response !== CSV) {
+    if (CHECK_RESPONSES && typeof endpoint.response !== 'string') {
       const problems = responseProblems(endpoint, JSON.parse(JSON.stringify(body ?? null)), { strict: true });
       if (problems.length) throw new Error(`${endpoint.method} ${endpoint.path} answered outside its contract: ${problems.slice(0, 5).join('; ')}`);
     }

@@ -6,7 +6,8 @@ import { crmApi } from '../../../../shared/contracts/crm';
 import { customersApi } from '../../../../shared/contracts/customers';
 import { docsApi, type OpenApiDocument } from '../../../../shared/contracts/docs';
 import { exportsApi } from '../../../../shared/contracts/exports';
-import { CSV, type Endpoint } from '../../../../shared/contracts/http';
+import { CSV, TEXT, type Endpoint } from '../../../../shared/contracts/http';
+import { monitoringApi } from '../../../../shared/contracts/monitoring';
 import { jobsApi } from '../../../../shared/contracts/jobs';
 import { overviewApi } from '../../../../shared/contracts/overview';
 import { privacyApi } from '../../../../shared/contracts/privacy';
@@ -47,6 +48,7 @@ const CONTRACTS: Record<string, Record<string, Endpoint>> = {
   docs: docsApi,
   exports: exportsApi,
   jobs: jobsApi,
+  monitoring: monitoringApi,
   overview: overviewApi,
   privacy: privacyApi,
   rules: rulesApi,
@@ -119,7 +121,8 @@ const shapeKeys = (schema: ZodTypeAny | undefined): string[] => {
   return s?._def?.typeName === 'ZodObject' ? Object.keys(s.shape) : [];
 };
 
-const access = (route: DocRoute) => {
+const access = (route: DocRoute, e: Endpoint) => {
+  if (e.bearer) return `No Strapi credentials: its own bearer token, \`Authorization: Bearer <${e.bearer}>\` (the value of that environment variable).`;
   if (route.public) return 'Public: no credentials.';
   const list = route.permissions.map((p) => `\`${p}\``).join(', ');
   return route.audience === 'admin' ? `Admin API: an admin JWT whose roles hold ${list}.` : `Content API: an API token, full access or with the scope ${list}.`;
@@ -134,7 +137,8 @@ const operation = (route: DocRoute, operationId: string, twinOf: DocRoute | unde
     throw new Error(`${route.method} ${route.path}: its path parameters differ from ${route.handler}'s contract (${declared || 'none'})`);
   const note = NOTES[route.handler];
   const body = e.body && (e.wrappedBody ? z.union([e.body, z.object({ data: e.body }).strict()]) : e.body);
-  const answer = e.response === CSV ? { 'text/csv': { schema: { type: 'string' } } } : json(e.response);
+  const answer =
+    e.response === CSV ? { 'text/csv': { schema: { type: 'string' } } } : e.response === TEXT ? { 'text/plain': { schema: { type: 'string' } } } : json(e.response);
   const twin = twinOf ? `The content-API twin of \`${twinOf.method} ${openApiPath(twinOf.path)}\`: the same request and answer.` : '';
   return {
     method: route.method.toLowerCase() as RouteConfig['method'],
@@ -142,10 +146,10 @@ const operation = (route: DocRoute, operationId: string, twinOf: DocRoute | unde
     operationId,
     tags: [route.handler.split('.')[0]],
     summary: note?.summary,
-    description: [note?.description, twin, access(route), e.wrappedBody ? 'The body may also be sent wrapped, `{ "data": { … } }`.' : '']
+    description: [note?.description, twin, access(route, e), e.wrappedBody ? 'The body may also be sent wrapped, `{ "data": { … } }`.' : '']
       .filter(Boolean)
       .join('\n\n'),
-    security: route.public ? [] : [{ [route.audience === 'admin' ? 'adminJwt' : 'apiToken']: route.permissions }],
+    security: route.public || e.bearer ? [] : [{ [route.audience === 'admin' ? 'adminJwt' : 'apiToken']: route.permissions }],
     'x-strapi-handler': `plugin::${PLUGIN_ID}.${route.handler}`,
     // Params and query are zod objects (or refinements of one); zod-to-openapi's types want exactly that.
     request: { params: e.params as any, query: e.query as any, body: body && { required: !body.safeParse({}).success, content: json(body) } },
