@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import { EXPORT_FIELD_LABELS, type ExportField } from '../../../../shared/export-fields';
 import { EXPORT_CODE_LABELS } from '../../../../shared/labels';
 import { SENSITIVE_CUSTOMER_FIELDS } from '../../../../shared/sensitive';
+import { readDate } from '../../core/db/dialect';
 import { TABLES } from '../../core/db/tables';
 import { decryptRow } from '../../core/security/field-crypto';
 import { maskEmail, maskPhone } from '../customers/mask';
@@ -64,7 +65,7 @@ export const chosenFields = (knex: Knex, customersTable: string, fields: readonl
     if (sensitive && !seesContact) return MASKS[sensitive]((raw as string | null) ?? null);
     if (raw === null || raw === undefined) return null;
     if (column.kind === 'number') return Number(raw);
-    if (column.kind === 'datetime') return date(raw);
+    if (column.kind === 'datetime') return date(readDate(raw));
     if (column.codes) return EXPORT_CODE_LABELS[column.codes][String(raw)]?.[format.locale] ?? raw;
     return raw;
   };
