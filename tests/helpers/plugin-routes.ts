@@ -9,6 +9,8 @@ export type PluginRoute = {
   as: 'admin' | 'api';
   /** Admin: the RBAC actions its policy requires; API: the token scope Strapi checks. */
   permissions: string[];
+  /** Strapi checks no credentials (`auth: false`): the handler checks its own (the metrics token). */
+  ownAuth?: boolean;
 };
 
 const HANDLER = 'plugin::client-insights.';
@@ -31,7 +33,8 @@ export const pluginRoutes = (app: TestApp): PluginRoute[] => {
     path: `/api${r.config?.prefix ?? '/client-insights'}${r.path}`,
     handler: r.handler,
     as: 'api' as const,
-    permissions: r.config.auth.scope,
+    permissions: r.config.auth === false ? [] : r.config.auth.scope,
+    ...(r.config.auth === false ? { ownAuth: true } : {}),
   }));
   const hostRouters = Object.values((app.strapi as any).api('segment').routes) as { routes: any[] }[];
   const host = hostRouters

@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import { EXPORT_FIELD_LABELS, type ExportField } from '../../../../shared/export-fields';
 import { EXPORT_CODE_LABELS } from '../../../../shared/labels';
 import { SENSITIVE_CUSTOMER_FIELDS } from '../../../../shared/sensitive';
-import { readDate } from '../../core/db/dialect';
+import { bindDate, readDate } from '../../core/db/dialect';
 import { TABLES } from '../../core/db/tables';
 import { decryptRow } from '../../core/security/field-crypto';
 import { maskEmail, maskPhone } from '../customers/mask';
@@ -100,5 +100,49 @@ export const chosenFields = (knex: Knex, customersTable: string, fields: readonl
         after = Number(rows[rows.length - 1].__id);
       }
     },
+  };
+};
+
+/** Names by customer, each customer's sorted (the same order on every database). */
+const grouped = (rows: { customer_id: unknown; name: unknown }[]) => {
+  const by = new Map<number, string[]>();
+  for (const r of rows) {
+    const id = Number(r.customer_id);
+    by.set(id, [...(by.get(id) ?? []), String(r.name)]);
+  }
+  for (const names of by.values()) names.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return by;
+};
+
+/**
+ * Reads the `tags` (unexpired) and `segments` (current membership) of a batch's customers, keeping
+ * only the tags and segments `visible` answers (read once, on the first batch).
+ */
+export const listReader = (
+  knex: Knex,
+  tagsTable: string,
+  fields: readonly ExportField[],
+  visible: () => Promise<{ tags: Set<number>; segments: Map<number, string> }>
+): ListsOf => {
+  let seen: ReturnType<typeof visible> | null = null;
+  return async (ids) => {
+    const { tags, segments } = await (seen ??= visible());
+    const out: Awaited<ReturnType<ListsOf>> = {};
+    if (fields.includes('tags')) {
+      const rows = await knex(`${TABLES.customerTags} as ct`)
+        .join(`${tagsTable} as t`, 't.id', 'ct.tag_id')
+        .whereIn('ct.customer_id', ids)
+        .where((w) => w.whereNull('ct.expires_at').orWhere('ct.expires_at', '>', bindDate(knex, new Date())))
+        .select('ct.customer_id', 't.id', 't.name');
+      out.tags = grouped(rows.filter((r: any) => tags.has(Number(r.id))));
+    }
+    if (fields.includes('segments')) {
+      const rows = await knex(`${TABLES.segmentCurrent} as cur`)
+        .join(`${TABLES.segmentMembers} as m`, (j) => j.on('m.segment_id', 'cur.segment_id').andOn('m.run_id', 'cur.run_id'))
+        .whereIn('m.customer_id', ids)
+        .select('m.customer_id', 'm.segment_id');
+      out.segments = grouped(rows.filter((r: any) => segments.has(Number(r.segment_id))).map((r: any) => ({ customer_id: r.customer_id, name: segments.get(Number(r.segment_id)) })));
+    }
+    return out;
   };
 };

@@ -9,15 +9,16 @@ import { ApiError } from '../../core/http/errors';
 import type { Viewer } from '../../core/http/viewer';
 import { createJobTracker, type JobContext } from '../../core/jobs/tracker';
 import { getService } from '../../get-service';
-import { csvCell, UTF8_BOM, type CsvExport } from '../segments/csv';
+import type { CsvExport } from '../segments/csv';
 import type { CsvFormat } from '../segments/csv-locale';
 import type { Approver } from '../approvals/service';
 import type { Requester } from '../approvals/requester';
 import { exportApprovalNeed, exportApprovalRows, refuseUnapproved, whyApproval } from './approval-need';
-import { binaryChunkSink, decodeChunk } from './chunks';
-import { chosenFields } from './fields';
+import { decodeChunk } from './chunks';
+import { chosenFields, listReader } from './fields';
 import { exportFilename } from './filename';
-import { writeXlsx, XLSX_MAX_ROWS } from './xlsx';
+import { csvText, storeCsv, storeXlsx } from './store';
+import { XLSX_MAX_ROWS } from './xlsx';
 
 /** What an export's approval request keeps to run later: the request, its format, and whether the requester saw contact data then. */
 type ApprovedExport = { request: ExportRequest; format: CsvFormat; seesContact: boolean };
@@ -27,24 +28,6 @@ export const EXPORT_KEEP_HOURS = 24;
 /** Chunks read per query when a file is downloaded. */
 const CHUNKS_PER_READ = 20;
 const PURGE_SCHEDULE = 'exports.purge';
-
-/** Records in whole lines of CSV: line ends outside quoted cells (a cell may hold a line break). */
-const csvRecords = (text: string) => {
-  let records = 0;
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 34) quoted = !quoted;
-    else if (c === 10 && !quoted) records++;
-  }
-  return records;
-};
-
-/** The CSV text of a chosen-fields export: byte order mark and labels, then one chunk per batch. */
-async function* csvText(labels: readonly string[], batches: AsyncIterable<unknown[][]>) {
-  yield `${UTF8_BOM}${labels.map(csvCell).join(',')}\n`;
-  for await (const rows of batches) yield rows.map((r) => r.map(csvCell).join(',')).join('\n') + '\n';
-}
 
 /** What an export writes, counted and checked before its job starts. */
 type Prepared = {
@@ -75,42 +58,6 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   };
   const expiry = () => new Date(Date.now() + EXPORT_KEEP_HOURS * 3_600_000).toISOString();
 
-  /** Text chunks stored one row each; a cancelled or failed export leaves none. */
-  const storeText = async (jobId: number, chunks: AsyncIterable<string>, total: number, ctx: JobContext) => {
-    let seq = 0;
-    let rows = 0;
-    let bytes = 0;
-    try {
-      await ctx.progress(0, 'writing');
-      for await (const chunk of chunks) {
-        const text = String(chunk);
-        await knex()(TABLES.exportChunks).insert({ job_id: jobId, seq: seq++, data: text });
-        bytes += Buffer.byteLength(text);
-        // The first chunk is the header (byte order mark and column names); then one record per row.
-        if (seq > 1) rows += csvRecords(text);
-        await ctx.progress(total > 0 ? rows / total : 1);
-      }
-    } catch (error) {
-      await knex()(TABLES.exportChunks).where({ job_id: jobId }).delete();
-      throw error;
-    }
-    return { rows, bytes, format: 'csv' as const };
-  };
-
-  const storeXlsx = async (jobId: number, labels: readonly string[], batches: AsyncIterable<unknown[][]>, total: number, ctx: JobContext) => {
-    const { sink, written, stop } = binaryChunkSink(knex(), jobId);
-    const maxRows = xlsxMaxRows();
-    try {
-      await ctx.progress(0, 'writing');
-      const { rows, sheets } = await writeXlsx(sink, labels, batches, { maxRows, afterBatch: (n) => ctx.progress(total > 0 ? n / total : 1) });
-      return { rows, bytes: written(), format: 'xlsx' as const, sheets, rowsPerSheet: maxRows - 1 };
-    } catch (error) {
-      await stop();
-      await knex()(TABLES.exportChunks).where({ job_id: jobId }).delete();
-      throw error;
-    }
-  };
-
   /** The customers a request covers, as the viewer may see them: an id subquery and its count. */
   const customerIds = async (viewer: Viewer, request: ExportRequest) => {
     if (request.source === 'segmentResult') return getService(strapi, 'segments').memberIds(viewer, request.result, request.change);
@@ -119,44 +66,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   };
 
   /** Tag and segment names of a batch's customers: unexpired tags and current segments the viewer sees. */
-  const listsOf = (viewer: Viewer, fields: readonly ExportField[]) => {
-    let seen: Promise<{ tags: Set<number>; segments: Map<number, string> }> | null = null;
-    const visible = () =>
-      (seen ??= (async () => ({
-        tags: new Set(fields.includes('tags') ? await getService(strapi, 'tags').visibleTagIds(viewer) : []),
-        segments: new Map(fields.includes('segments') ? (await getService(strapi, 'segments').visibleSegments(viewer)).visible.map((s) => [s.id, s.name] as const) : []),
-      }))());
-    const group = (rows: { customer_id: unknown; name: unknown }[]) => {
-      const by = new Map<number, string[]>();
-      for (const r of rows) by.set(Number(r.customer_id), [...(by.get(Number(r.customer_id)) ?? []), String(r.name)]);
-      return by;
-    };
-    return async (ids: number[]) => {
-      const { tags, segments } = await visible();
-      const k = knex();
-      const out: { tags?: Map<number, string[]>; segments?: Map<number, string[]> } = {};
-      if (fields.includes('tags')) {
-        const rows = await k(`${TABLES.customerTags} as ct`)
-          .join(`${hostTables(strapi).tags} as t`, 't.id', 'ct.tag_id')
-          .whereIn('ct.customer_id', ids)
-          .where((w) => w.whereNull('ct.expires_at').orWhere('ct.expires_at', '>', bindDate(k, new Date())))
-          .orderBy(['ct.customer_id', 't.name'])
-          .select('ct.customer_id', 't.id', 't.name');
-        out.tags = group(rows.filter((r: any) => tags.has(Number(r.id))));
-      }
-      if (fields.includes('segments')) {
-        const rows = await k(`${TABLES.segmentCurrent} as cur`)
-          .join(`${TABLES.segmentMembers} as m`, (j) => j.on('m.segment_id', 'cur.segment_id').andOn('m.run_id', 'cur.run_id'))
-          .whereIn('m.customer_id', ids)
-          .orderBy(['m.customer_id', 'm.segment_id'])
-          .select('m.customer_id', 'm.segment_id');
-        out.segments = group(
-          rows.filter((r: any) => segments.has(Number(r.segment_id))).map((r: any) => ({ customer_id: r.customer_id, name: segments.get(Number(r.segment_id)) }))
-        );
-      }
-      return out;
-    };
-  };
+  const listsOf = (viewer: Viewer, fields: readonly ExportField[]) =>
+    listReader(knex(), hostTables(strapi).tags, fields, async () => ({
+      tags: fields.includes('tags') ? await getService(strapi, 'tags').visibleTagIds(viewer) : new Set<number>(),
+      segments: new Map(fields.includes('segments') ? (await getService(strapi, 'segments').visibleSegments(viewer)).visible.map((s) => [s.id, s.name] as const) : []),
+    }));
 
   /** What a request writes, as the viewer may see it. */
   const open = async (viewer: Viewer, request: ExportRequest, format: CsvFormat): Promise<Prepared> => {
@@ -166,7 +80,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         request.source === 'customers'
           ? await getService(strapi, 'customers').exportCsv(request.filter, viewer, format)
           : await getService(strapi, 'segments').exportCsv(viewer, request.result, request.change, format);
-      return { ...csv, write: (jobId, ctx) => storeText(jobId, csv.stream, csv.total, ctx), close: () => csv.stream.destroy() };
+      return { ...csv, write: (jobId, ctx) => storeCsv(knex(), jobId, csv.stream, csv.total, ctx), close: () => csv.stream.destroy() };
     }
     const fields = request.fields ?? DEFAULT_EXPORT_FIELDS[request.source];
     const { query, total } = await customerIds(viewer, request);
@@ -177,7 +91,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       columns: fields,
       sensitive: table.sensitive,
       write: (jobId, ctx) =>
-        request.format === 'xlsx' ? storeXlsx(jobId, table.labels, batches(), total, ctx) : storeText(jobId, csvText(table.labels, batches()), total, ctx),
+        request.format === 'xlsx'
+          ? storeXlsx(knex(), jobId, { labels: table.labels, batches: batches(), total, maxRows: xlsxMaxRows() }, ctx)
+          : storeCsv(knex(), jobId, csvText(table.labels, batches()), total, ctx),
       close: () => undefined,
     };
   };
