@@ -4,7 +4,11 @@
  * the code the export job runs (exports/fields.ts reading pages of 1000 by id, store.ts writing
  * into ci_export_chunks, xlsx.ts through exceljs' streaming writer). Each format runs in a child
  * process of its own, so its peak RSS (sampled every 20 ms) is its own. The chunks are written
- * under a synthetic job id and deleted at the end. Results: bench/results/exports.json.
+ * under a synthetic job id and deleted at the end. The customers are read from a scratch copy of
+ * the first N (`ci_bench_export_customers`, dropped at the end) whose email and phone are
+ * synthetic and encrypted with this process's key (the development key unless CI_ENCRYPTION_KEYS
+ * is set), so decrypting contact data is part of the cost whatever key seeded the database.
+ * Results: bench/results/exports.json.
  */
 import { spawnSync } from 'child_process';
 import fs from 'fs';
@@ -17,9 +21,12 @@ import { chosenFields, listReader } from '../plugins/client-insights/server/src/
 import { csvText, storeCsv, storeXlsx } from '../plugins/client-insights/server/src/modules/exports/store';
 import { XLSX_MAX_ROWS } from '../plugins/client-insights/server/src/modules/exports/xlsx';
 import { connect, databaseOf, ms } from './kit';
+import type { Knex } from 'knex';
+import { encryptRow } from '../plugins/client-insights/server/src/core/security/field-crypto';
 
 const ROWS = Number(process.env.BENCH_EXPORT_ROWS ?? 100_000);
 const JOB_ID = 1_900_000_001;
+const SCRATCH = 'ci_bench_export_customers';
 /** 20 fields: contact data (decrypted), codes translated, dates formatted, metrics, scores, tags. */
 const FIELDS: ExportField[] = [
   'customer.id',
@@ -52,10 +59,10 @@ const runOne = async (format: 'csv' | 'xlsx') => {
   try {
     await migrate(knex);
     await knex(TABLES.exportChunks).where({ job_id: JOB_ID }).delete();
-    const ids = knex(HOST_TABLES.customers).select('id as customer_id').orderBy('id').limit(ROWS);
+    const ids = knex(SCRATCH).select('id as customer_id');
     const total = Number((await knex.from(ids.clone().as('m')).count({ n: '*' }).first())?.n ?? 0);
     const tags = new Set<number>((await knex(HOST_TABLES.tags).pluck('id')).map(Number));
-    const table = chosenFields(knex, HOST_TABLES.customers, FIELDS, { locale: 'zh-Hans', timeZone: 'Asia/Shanghai' }, true);
+    const table = chosenFields(knex, SCRATCH, FIELDS, { locale: 'zh-Hans', timeZone: 'Asia/Shanghai' }, true);
     const batches = table.batches(ids, listReader(knex, HOST_TABLES.tags, FIELDS, async () => ({ tags, segments: new Map() })));
     const ctx = { progress: async () => undefined };
     const baseline = process.memoryUsage().rss;
@@ -74,6 +81,23 @@ const runOne = async (format: 'csv' | 'xlsx') => {
   }
 };
 
+/** The first ROWS customers, copied, with synthetic contact data encrypted by this process's key. */
+const prepareScratch = async (knex: Knex) => {
+  await knex.schema.dropTableIfExists(SCRATCH);
+  await knex.raw(`create table ?? as select * from ?? order by id limit ?`, [SCRATCH, HOST_TABLES.customers, ROWS]);
+  await knex.raw('alter table ?? add primary key (id)', [SCRATCH]);
+  const ids: number[] = (await knex(SCRATCH).orderBy('id').pluck('id')).map(Number);
+  for (let i = 0; i < ids.length; i += 1000) {
+    const rows = ids.slice(i, i + 1000).map((id) => encryptRow({ email: `given.surname${id}@example.com`, phone: `+86 1${String(id).padStart(10, '0')}` }));
+    const values = rows.map(() => '(?::int, ?, ?)').join(', ');
+    await knex.raw(`update ?? as c set email = v.email, phone = v.phone from (values ${values}) as v(id, email, phone) where c.id = v.id`, [
+      SCRATCH,
+      ...rows.flatMap((r, j) => [ids[i + j], r.email, r.phone]),
+    ]);
+  }
+  await knex.raw('analyze ??', [SCRATCH]);
+};
+
 const mb = (bytes: number) => Math.round(bytes / 1048576);
 
 const main = async () => {
@@ -86,8 +110,9 @@ const main = async () => {
   const knex = connect('bench:exports', 1);
   const database = databaseOf(knex);
   const customers = Number((await knex(HOST_TABLES.customers).count({ n: '*' }).first())?.n ?? 0);
-  await knex.destroy();
   if (customers < ROWS) throw new Error(`${database} has ${customers} customers, fewer than BENCH_EXPORT_ROWS=${ROWS}`);
+  await prepareScratch(knex);
+  await knex.destroy();
   const results = (['csv', 'xlsx'] as const).map((format) => {
     const run = spawnSync(process.execPath, [path.resolve(__dirname, '..', 'scripts', 'run-ts.js'), __filename], {
       env: { ...process.env, BENCH_EXPORT_CHILD: format },
@@ -97,6 +122,9 @@ const main = async () => {
     if (run.status !== 0) throw new Error(`${format} run failed: ${run.stderr}`);
     return JSON.parse(run.stdout.trim().split('\n').pop()!);
   });
+  const cleanup = connect('bench:exports', 1);
+  await cleanup.schema.dropTableIfExists(SCRATCH);
+  await cleanup.destroy();
   const load = os.loadavg().map((x) => Number(x.toFixed(2)));
   console.log(`bench:exports on ${database}: ${ROWS} rows × ${FIELDS.length} fields (load ${load.join(' / ')})`);
   for (const r of results)
