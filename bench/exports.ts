@@ -63,7 +63,10 @@ const runOne = async (format: 'csv' | 'xlsx') => {
     const total = Number((await knex.from(ids.clone().as('m')).count({ n: '*' }).first())?.n ?? 0);
     const tags = new Set<number>((await knex(HOST_TABLES.tags).pluck('id')).map(Number));
     const table = chosenFields(knex, SCRATCH, FIELDS, { locale: 'zh-Hans', timeZone: 'Asia/Shanghai' }, true);
-    const batches = table.batches(ids, listReader(knex, HOST_TABLES.tags, FIELDS, async () => ({ tags, segments: new Map() })));
+    const batches = table.batches(
+      ids,
+      listReader(knex, HOST_TABLES.tags, FIELDS, async () => ({ tags, segments: new Map() }))
+    );
     const ctx = { progress: async () => undefined };
     const baseline = process.memoryUsage().rss;
     const started = process.hrtime.bigint();
@@ -73,7 +76,15 @@ const runOne = async (format: 'csv' | 'xlsx') => {
         : await storeXlsx(knex, JOB_ID, { labels: table.labels, batches, total, maxRows: XLSX_MAX_ROWS }, ctx);
     const elapsed = ms(started);
     clearInterval(sampler);
-    return { format, rows: file.rows, bytes: file.bytes, ms: Math.round(elapsed), rowsPerSecond: Math.round(file.rows / (elapsed / 1000)), baselineRssMb: mb(baseline), peakRssMb: mb(peak) };
+    return {
+      format,
+      rows: file.rows,
+      bytes: file.bytes,
+      ms: Math.round(elapsed),
+      rowsPerSecond: Math.round(file.rows / (elapsed / 1000)),
+      baselineRssMb: mb(baseline),
+      peakRssMb: mb(peak),
+    };
   } finally {
     clearInterval(sampler);
     await knex(TABLES.exportChunks).where({ job_id: JOB_ID }).delete();
@@ -128,11 +139,17 @@ const main = async () => {
   const load = os.loadavg().map((x) => Number(x.toFixed(2)));
   console.log(`bench:exports on ${database}: ${ROWS} rows × ${FIELDS.length} fields (load ${load.join(' / ')})`);
   for (const r of results)
-    console.log(`  ${r.format.padEnd(5)} ${String(r.ms).padStart(7)} ms  ${String(r.rowsPerSecond).padStart(7)} rows/s  ${(r.bytes / 1048576).toFixed(1).padStart(6)} MB  peak RSS ${r.peakRssMb} MB (before writing ${r.baselineRssMb} MB)`);
+    console.log(
+      `  ${r.format.padEnd(5)} ${String(r.ms).padStart(7)} ms  ${String(r.rowsPerSecond).padStart(7)} rows/s  ${(r.bytes / 1048576).toFixed(1).padStart(6)} MB  peak RSS ${r.peakRssMb} MB (before writing ${r.baselineRssMb} MB)`
+    );
   const out = path.join(__dirname, 'results', 'exports.json');
   fs.writeFileSync(
     out,
-    JSON.stringify({ at: new Date().toISOString(), node: process.version, cpus: os.cpus().length, load, database, rows: ROWS, fields: FIELDS, results }, null, 2) + '\n'
+    JSON.stringify(
+      { at: new Date().toISOString(), node: process.version, cpus: os.cpus().length, load, database, rows: ROWS, fields: FIELDS, results },
+      null,
+      2
+    ) + '\n'
   );
   console.log(`wrote ${path.relative(process.cwd(), out)}`);
 };

@@ -57,13 +57,21 @@ describe('exports of chosen fields', () => {
     for (let i = 0; i < text.length; i++) {
       const c = text[i];
       if (quoted) {
-        if (c === '"' && text[i + 1] === '"') (cell += '"'), i++;
-        else if (c === '"') quoted = false;
+        if (c === '"' && text[i + 1] === '"') {
+          cell += '"';
+          i++;
+        } else if (c === '"') quoted = false;
         else cell += c;
       } else if (c === '"') quoted = true;
-      else if (c === ',') row.push(cell), (cell = '');
-      else if (c === '\n') row.push(cell), rows.push(row), (row = []), (cell = '');
-      else cell += c;
+      else if (c === ',') {
+        row.push(cell);
+        cell = '';
+      } else if (c === '\n') {
+        row.push(cell);
+        rows.push(row);
+        row = [];
+        cell = '';
+      } else cell += c;
     }
     return rows;
   };
@@ -82,7 +90,15 @@ describe('exports of chosen fields', () => {
       .join('ci_segment_members as sm', (j) => j.on('sm.segment_id', 'cur.segment_id').andOn('sm.run_id', 'cur.run_id'))
       .join('segments as s', 's.id', 'sm.segment_id')
       .select('sm.customer_id', 's.name');
-    const dates = new Intl.DateTimeFormat('zh-CN', { timeZone: ZONE, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    const dates = new Intl.DateTimeFormat('zh-CN', {
+      timeZone: ZONE,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    });
     const namesOf = (list: any[], id: number) =>
       list
         .filter((x) => Number(x.customer_id) === id)
@@ -121,7 +137,10 @@ describe('exports of chosen fields', () => {
     await k('customers').insert(rows);
     await app.strapi.plugin('client-insights').service('metrics').rebuild();
     const ids: number[] = (await k('customers').where('document_id', 'like', 'chosen-%').orderBy('id').pluck('id')).map(Number);
-    for (const [i, id] of ids.entries()) await k('ci_customer_metrics').where({ customer_id: id }).update({ total_spent: i * 100.25 });
+    for (const [i, id] of ids.entries())
+      await k('ci_customer_metrics')
+        .where({ customer_id: id })
+        .update({ total_spent: i * 100.25 });
     await k('ci_customer_scores').insert(ids.slice(0, 10).map((id, i) => ({ customer_id: id, quadrant: i % 2 ? 'dormant' : 'high_value', r: 1 + (i % 5) })));
     const tag = await call(admin, 'POST', '/tags', { name: 'VIP 客户', category: 'basic' });
     const other = await call(admin, 'POST', '/tags', { name: 'Alumni', category: 'basic' });
@@ -185,7 +204,12 @@ describe('exports of chosen fields', () => {
 
     const results = await call(admin, 'GET', '/segments/results?pageSize=50');
     const signed = results.body.data.find((r: any) => r.status === 'success' && r.customerCount === Math.floor(N / 2));
-    const members = await exported(exporter, { source: 'segmentResult', result: signed.executionId, fields: ['customer.stage', 'customer.id'], format: 'xlsx' });
+    const members = await exported(exporter, {
+      source: 'segmentResult',
+      result: signed.executionId,
+      fields: ['customer.stage', 'customer.id'],
+      format: 'xlsx',
+    });
     expect(members.job.result).toMatchObject({ rows: Math.floor(N / 2), filename: `segment-result-${signed.executionId}.xlsx` });
   });
 
@@ -229,7 +253,7 @@ describe('exports of chosen fields', () => {
     }
   });
 
-  it('keeps today\'s requests: no fields and no format is the fixed-column CSV; xlsx without fields has the same columns', async () => {
+  it("keeps today's requests: no fields and no format is the fixed-column CSV; xlsx without fields has the same columns", async () => {
     const csv = await exported(exporter, { source: 'customers', filter: { stage: 'signed' } });
     expect(csv.job.result).toMatchObject({ rows: 12, filename: 'customers.csv' });
     expect(csv.file.bytes.toString('utf8')).toContain('累计消费（元）');

@@ -2,7 +2,14 @@ import * as React from 'react';
 import { Box, Button, Checkbox, Flex, IconButton, Modal, SingleSelect, SingleSelectOption, Typography } from '@strapi/design-system';
 import { ArrowDown, ArrowUp } from '@strapi/icons';
 import { useIntl } from 'react-intl';
-import { DEFAULT_EXPORT_FIELDS, EXPORT_FIELD_KEYS, EXPORT_FIELD_LABELS, EXPORT_FORMATS, type ExportField, type ExportFormat } from '../../../shared/export-fields';
+import {
+  DEFAULT_EXPORT_FIELDS,
+  EXPORT_FIELD_KEYS,
+  EXPORT_FIELD_LABELS,
+  EXPORT_FORMATS,
+  type ExportField,
+  type ExportFormat,
+} from '../../../shared/export-fields';
 import { useCatalogue } from '../api/useCatalogue';
 import { label, useT } from '../utils/translate';
 
@@ -51,7 +58,12 @@ export const ExportChooser = ({
         </Modal.Header>
         <Modal.Body>
           <Flex direction="column" alignItems="stretch" gap={3}>
-            <SingleSelect aria-label={t('export.choose.format')} value={format} onChange={(v: string | number) => setFormat(String(v) as ExportFormat)} data-testid="ci-export-format">
+            <SingleSelect
+              aria-label={t('export.choose.format')}
+              value={format}
+              onChange={(v: string | number) => setFormat(String(v) as ExportFormat)}
+              data-testid="ci-export-format"
+            >
               {EXPORT_FORMATS.map((f) => (
                 <SingleSelectOption key={f} value={f}>
                   {t(f === 'csv' ? 'export.format.csv' : 'export.format.xlsx')}

@@ -138,7 +138,11 @@ const operation = (route: DocRoute, operationId: string, twinOf: DocRoute | unde
   const note = NOTES[route.handler];
   const body = e.body && (e.wrappedBody ? z.union([e.body, z.object({ data: e.body }).strict()]) : e.body);
   const answer =
-    e.response === CSV ? { 'text/csv': { schema: { type: 'string' } } } : e.response === TEXT ? { 'text/plain': { schema: { type: 'string' } } } : json(e.response);
+    e.response === CSV
+      ? { 'text/csv': { schema: { type: 'string' } } }
+      : e.response === TEXT
+        ? { 'text/plain': { schema: { type: 'string' } } }
+        : json(e.response);
   const twin = twinOf ? `The content-API twin of \`${twinOf.method} ${openApiPath(twinOf.path)}\`: the same request and answer.` : '';
   return {
     method: route.method.toLowerCase() as RouteConfig['method'],

@@ -44,7 +44,6 @@ const MASKS = { email: maskEmail, phone: maskPhone, notes: () => null } as const
 export const fieldLabel = (field: ExportField, locale: CsvFormat['locale']) =>
   EXPORT_FIELD_LABELS[field]?.[locale] ?? CATALOGUE.get(field)?.labels[locale] ?? field;
 
-export type Batch = { ids: number[]; rows: Record<string, unknown>[] };
 /** Names of the tags and segments (those the user sees) of a batch's customers, by customer id. */
 export type ListsOf = (ids: number[]) => Promise<{ tags?: Map<number, string[]>; segments?: Map<number, string[]> }>;
 
@@ -141,7 +140,9 @@ export const listReader = (
         .join(`${TABLES.segmentMembers} as m`, (j) => j.on('m.segment_id', 'cur.segment_id').andOn('m.run_id', 'cur.run_id'))
         .whereIn('m.customer_id', ids)
         .select('m.customer_id', 'm.segment_id');
-      out.segments = grouped(rows.filter((r: any) => segments.has(Number(r.segment_id))).map((r: any) => ({ customer_id: r.customer_id, name: segments.get(Number(r.segment_id)) })));
+      out.segments = grouped(
+        rows.filter((r: any) => segments.has(Number(r.segment_id))).map((r: any) => ({ customer_id: r.customer_id, name: segments.get(Number(r.segment_id)) }))
+      );
     }
     return out;
   };

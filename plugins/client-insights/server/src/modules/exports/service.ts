@@ -69,7 +69,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   const listsOf = (viewer: Viewer, fields: readonly ExportField[]) =>
     listReader(knex(), hostTables(strapi).tags, fields, async () => ({
       tags: fields.includes('tags') ? await getService(strapi, 'tags').visibleTagIds(viewer) : new Set<number>(),
-      segments: new Map(fields.includes('segments') ? (await getService(strapi, 'segments').visibleSegments(viewer)).visible.map((s) => [s.id, s.name] as const) : []),
+      segments: new Map(
+        fields.includes('segments') ? (await getService(strapi, 'segments').visibleSegments(viewer)).visible.map((s) => [s.id, s.name] as const) : []
+      ),
     }));
 
   /** What a request writes, as the viewer may see it. */

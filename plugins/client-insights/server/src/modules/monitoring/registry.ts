@@ -23,7 +23,12 @@ export const createMetrics = (knex: () => Knex) => {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const registers = [registry];
-  const preview = new Histogram({ name: 'ci_preview_duration_seconds', help: 'Rule preview latency (count, share, sample).', buckets: PREVIEW_BUCKETS, registers });
+  const preview = new Histogram({
+    name: 'ci_preview_duration_seconds',
+    help: 'Rule preview latency (count, share, sample).',
+    buckets: PREVIEW_BUCKETS,
+    registers,
+  });
   const run = new Histogram({
     name: 'ci_segment_run_duration_seconds',
     help: 'Segment run latency, by outcome.',
