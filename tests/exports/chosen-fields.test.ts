@@ -174,6 +174,16 @@ describe('exports of chosen fields', () => {
     const { job, file } = await exported(exporter, { source: 'customers', filter: {}, fields: FIELDS, format: 'xlsx' });
     expect(job.result).toMatchObject({ rows: N, format: 'xlsx', sheets: 1, filename: 'customers.xlsx', bytes: file.bytes.length });
     expect(file.type).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+    // Audited as every export: the request (with its fields and format) and the download.
+    const audit = app.strapi.db.connection('ci_audit_log');
+    const asked = await audit.clone().where({ action: 'POST /exports', status: 202 }).orderBy('id', 'desc').first('details');
+    expect(String(asked.details)).toContain('"format":"xlsx"');
+    expect(
+      await audit
+        .clone()
+        .where({ action: 'GET /exports/:jobId/file', status: 200, target_id: String(job.id) })
+        .first('id')
+    ).toBeTruthy();
     const book = new ExcelJS.Workbook();
     await book.xlsx.load(file.bytes as any);
     expect(book.worksheets).toHaveLength(1);
