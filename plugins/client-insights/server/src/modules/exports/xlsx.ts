@@ -13,12 +13,35 @@ export const XLSX_MAX_ROWS = 1_048_576;
 export const sheetOf = (row: number, maxRows: number) => Math.floor(row / (maxRows - 1));
 export const sheetsFor = (rows: number, maxRows: number) => Math.max(1, Math.ceil(rows / (maxRows - 1)));
 
+/** exceljs' sheet stream (its StreamBuf): the zip entry streams it pushes into, and its own 64 KB buffers. */
+type SheetStream = { pipes?: Pipe[]; buffers?: unknown[] };
+/** archiver's PassThrough comes from readable-stream 2/3, which has no `writableNeedDrain`: its state says it. */
+type Pipe = Writable & { _writableState?: { needDrain?: boolean } };
+const needsDrain = (p: Pipe) => Boolean(p.writableNeedDrain ?? p._writableState?.needDrain);
+const tick = () => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * Waits until the zip has taken what a sheet wrote. exceljs' StreamBuf pushes rows into the zip
+ * entry without waiting for it (no backpressure) and buffers them itself while the entry is not
+ * open yet, so a producer faster than deflate would pile the sheet's XML up in memory.
+ */
+const zipCaughtUp = async (sheet: ExcelJS.Worksheet) => {
+  const stream = (sheet as unknown as { stream: SheetStream }).stream;
+  for (;;) {
+    const pipes = stream.pipes ?? [];
+    const waiting = pipes.find(needsDrain);
+    if (waiting) await once(waiting, 'drain');
+    else if (pipes.length === 0 && (stream.buffers?.length ?? 0) > 16) await tick();
+    else return;
+  }
+};
+
 /**
  * Writes an .xlsx with exceljs' streaming WorkbookWriter (no shared strings, no styles: neither is
  * kept in memory) into `sink`, one sheet after another, a sheet committed (flushed to the zip)
- * before the next opens. Batches are awaited one at a time and the writer waits for the sink to
- * drain between them, so memory holds about one batch and the zip's buffers. Answers the number of
- * data rows and sheets.
+ * before the next opens. Batches are awaited one at a time and the writer waits for the zip and
+ * the sink to take them between batches, so memory holds about one batch and the zip's buffers.
+ * Answers the number of data rows and sheets.
  */
 export const writeXlsx = async (
   sink: Writable,
@@ -44,6 +67,7 @@ export const writeXlsx = async (
       sheet!.addRow(cells.map((v) => (v === null || v === undefined ? null : v))).commit();
       rows++;
     }
+    await zipCaughtUp(sheet!);
     if (sink.writableNeedDrain) await once(sink, 'drain');
     await afterBatch(rows);
   }
