@@ -29,6 +29,8 @@ const wanted = {
   CI_LINK_KEY: key256,
   // The shared secret an email provider's delivery/bounce/complaint webhook sends (x-webhook-secret).
   CI_EMAIL_WEBHOOK_SECRET: key256,
+  // The bearer token Prometheus scrapes /api/client-insights/metrics with (plugin modules/monitoring).
+  CI_METRICS_TOKEN: () => crypto.randomBytes(24).toString('base64url'),
   DATABASE_CLIENT: () => 'sqlite',
   DATABASE_FILENAME: () => '.tmp/data.db',
 };

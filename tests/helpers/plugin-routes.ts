@@ -9,7 +9,7 @@ export type PluginRoute = {
   as: 'admin' | 'api';
   /** Admin: the RBAC actions its policy requires; API: the token scope Strapi checks. */
   permissions: string[];
-  /** Open to anyone (`auth: false`): the public email links, which check a signed token or a shared secret themselves. */
+  /** Strapi checks no credentials (`auth: false`): the handler checks its own (a signed token, a shared secret, the metrics token). */
   public?: true;
 };
 

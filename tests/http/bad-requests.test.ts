@@ -95,6 +95,7 @@ const BAD: Record<string, Bad> = {
   'overview.kpis': { query: 'x=1', pointer: '/x' },
   'overview.valueCharts': { query: 'x=1', pointer: '/x' },
   'docs.openapi': { query: 'x=1', pointer: '/x' },
+  'monitoring.metrics': { query: 'x=1', pointer: '/x' },
   'crm.customerProfile': { params: { id: '2147483648' }, pointer: '/id' },
   'crm.createTags': {
     body: [
@@ -128,9 +129,9 @@ describe("every plugin route refuses a bad request in Strapi's error envelope", 
 
   it('covers every route, each answering 400 with the field named by JSON pointer', async () => {
     const routes = pluginRoutes(app);
-    // 81 admin routes, 46 content-API routes of the plugin (14 of them the integrator API, /api/crm; 5 the public email links, /api/email), 21 under /api/segments in the host.
+    // 81 admin routes, 47 content-API routes of the plugin (14 of them the integrator API, /api/crm; 5 the public email links, /api/email; 1 the Prometheus metrics), 21 under /api/segments in the host.
     expect(routes.filter((r) => r.as === 'admin')).toHaveLength(81);
-    expect(routes.filter((r) => r.as === 'api')).toHaveLength(46);
+    expect(routes.filter((r) => r.as === 'api')).toHaveLength(47);
     const mounted = mountedPaths(app);
     const failures: string[] = [];
     for (const route of routes) {

@@ -10,6 +10,8 @@ import { generateStrapiDocumentationInProduction } from './modules/docs/strapi-d
 export default async ({ strapi }: { strapi: Core.Strapi }) => {
   // Plugin tables (knex) come after Strapi's own schema sync, before anything reads them.
   await migrate(strapi.db.connection);
+  // Prometheus metrics: previews and runs are recorded from here on (GET /api/client-insights/metrics).
+  getService(strapi, 'monitoring').start();
   // Subscriptions to the events seam before any writer runs (the metrics drain below is one).
   getService(strapi, 'segments').subscribe();
   // Keep the metrics rollup current on every write, and drain marks a crash left behind.

@@ -7,4 +7,5 @@ export default async ({ strapi }: { strapi: Core.Strapi }) => {
   getService(strapi, 'scheduler').stop();
   await getService(strapi, 'segments').stop();
   await stopWorker(strapi);
+  getService(strapi, 'monitoring').stop();
 };

@@ -17,6 +17,7 @@ import { cancelStepsOnDelete } from './modules/automation/lifecycle';
 import { registerCrmGraphql } from './modules/crm/graphql';
 import { addToStrapiDocumentation } from './modules/docs/strapi-documentation';
 import { getService } from './get-service';
+import { measureHttp } from './modules/monitoring/http-latency';
 
 export default async ({ strapi }: { strapi: Core.Strapi }) => {
   await strapi.service('admin::permission').actionProvider.registerMany(ACTIONS.map((a) => ({ ...a, section: 'plugins', pluginName: PLUGIN_ID })));
@@ -30,6 +31,8 @@ export default async ({ strapi }: { strapi: Core.Strapi }) => {
   strapi.hook('strapi::content-types.beforeSync').register(() => renameStatusColumns(strapi.db.connection));
   // Request ids in answers and log lines (core/http/request-id.ts).
   useRequestIds(strapi);
+  // HTTP API latency by route for Prometheus (modules/monitoring), outermost like the request ids.
+  measureHttp(strapi, () => getService(strapi, 'monitoring').started());
   // Refusals by a permission policy (403) anywhere on the product's data, in the audit log.
   auditRefusals(strapi);
   // Read-only API tokens may use the plugin's GET routes (core/security/read-only-tokens.ts).

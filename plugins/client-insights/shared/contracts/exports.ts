@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { EXPORT_PHASES, MEMBER_CHANGES } from '../enums';
+import { EXPORT_FIELD_KEYS, EXPORT_FORMATS } from '../export-fields';
 import { approvalSchema, approvalText } from './approvals';
 import { customerExportBodySchema } from './customers';
 import { CSV, dataOf, endpoint, exportQuery, idText } from './http';
@@ -17,15 +18,41 @@ import { jobSchemaOf } from './jobs';
  */
 const reason = { reason: approvalText.optional() };
 
+/**
+ * The fields the file carries, in this order (shared/export-fields.ts); each at most once. Without
+ * them a CSV has the source's fixed columns as before, an .xlsx the same fields (DEFAULT_EXPORT_FIELDS).
+ */
+const exportFields = z
+  .array(z.enum(EXPORT_FIELD_KEYS, { errorMap: () => ({ message: 'not an exportable field (see the list in docs/api.md, Exports)' }) }))
+  .min(1, 'choose at least one field')
+  .max(EXPORT_FIELD_KEYS.length)
+  .superRefine((fields, ctx) => {
+    fields.forEach((f, i) => {
+      if (fields.indexOf(f) !== i) ctx.addIssue({ code: z.ZodIssueCode.custom, path: [i], message: `"${f}" is chosen twice` });
+    });
+  });
+/** What the file is and carries: format csv (default) or xlsx, and the chosen fields. */
+const choice = { format: z.enum(EXPORT_FORMATS).optional(), fields: exportFields.optional() };
+
 /** What to export: the customer list under a filter, or the members of a segment result (optionally only who entered / left / stayed). */
 export const exportRequestSchema = z.discriminatedUnion('source', [
-  z.object({ source: z.literal('customers'), filter: customerExportBodySchema, ...reason }).strict(),
-  z.object({ source: z.literal('segmentResult'), result: z.string().min(1).max(64), change: z.enum(MEMBER_CHANGES).optional(), ...reason }).strict(),
+  z.object({ source: z.literal('customers'), filter: customerExportBodySchema, ...choice, ...reason }).strict(),
+  z.object({ source: z.literal('segmentResult'), result: z.string().min(1).max(64), change: z.enum(MEMBER_CHANGES).optional(), ...choice, ...reason }).strict(),
 ]);
 
 /** An export's job; once it succeeds, its `result` is an ExportFile. */
 export const exportJobSchema = jobSchemaOf(EXPORT_PHASES);
-export const exportFileSchema = z.object({ rows: z.number(), bytes: z.number(), filename: z.string(), expiresAt: z.string() });
+export const exportFileSchema = z.object({
+  rows: z.number(),
+  bytes: z.number(),
+  filename: z.string(),
+  expiresAt: z.string(),
+  /** Older jobs (before xlsx) have neither: they are CSV. */
+  format: z.enum(EXPORT_FORMATS).optional(),
+  /** An .xlsx's sheets: more than one when the rows passed Excel's 1,048,576 rows a sheet (header included), `rowsPerSheet` data rows each. */
+  sheets: z.number().optional(),
+  rowsPerSheet: z.number().optional(),
+});
 
 export const exportsApi = {
   /**

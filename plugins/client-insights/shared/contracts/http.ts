@@ -12,8 +12,10 @@ import { isTimeZone, LOCALES } from '../labels';
 export const CSV = 'text/csv' as const;
 export const HTML = 'text/html' as const;
 export const GIF = 'image/gif' as const;
+/** Plain text (the Prometheus exposition format). */
+export const TEXT = 'text/plain' as const;
 /** A response that is not JSON: its media type. */
-export type MediaResponse = typeof CSV | typeof HTML | typeof GIF;
+export type MediaResponse = typeof CSV | typeof HTML | typeof GIF | typeof TEXT;
 /** Whether the endpoint answers a file or page rather than JSON. */
 export const answersMedia = (e: { response: unknown }): e is { response: MediaResponse } => typeof e.response === 'string';
 
@@ -33,6 +35,8 @@ export type Endpoint = {
    * caller sees contact data (who saw which customer's contact data).
    */
   audit?: 'sensitive';
+  /** Authenticated by its own bearer token, read from this environment variable, not by Strapi (the route is `auth: false`). */
+  bearer?: string;
 };
 
 /** Declares an endpoint, keeping its literal types. */

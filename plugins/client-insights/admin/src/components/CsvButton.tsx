@@ -11,6 +11,7 @@ import { errorMessage, useApiClient } from '../api/useApi';
 import { useJob } from '../hooks/useJob';
 import { saveFile } from '../utils/save-file';
 import { useT } from '../utils/translate';
+import { ExportChooser, type ExportChoice } from './ExportChooser';
 import { JobProgress } from './JobProgress';
 
 /**
@@ -19,6 +20,7 @@ import { JobProgress } from './JobProgress';
  * and the browser's time zone (labels, codes, dates). A refusal shows the server's message. An
  * export that needs approval (contact data, many rows) asks for a reason and sends the request to
  * an approver; the button then says so (the file is downloaded from the Approvals page later).
+ * "Export…" opens the dialog choosing the format (CSV or Excel) and the fields in order.
  */
 export const CsvButton = ({ request, filename, label }: { request: ExportRequest; filename: string; label?: string }) => {
   const t = useT();
@@ -31,6 +33,10 @@ export const CsvButton = ({ request, filename, label }: { request: ExportRequest
   const [needs, setNeeds] = React.useState<string | null>(null);
   const [reason, setReason] = React.useState('');
   const [requested, setRequested] = React.useState(false);
+  const [choosing, setChoosing] = React.useState(false);
+  /** The format and fields of the export under way (none: the fixed-column CSV). */
+  const [choice, setChoice] = React.useState<ExportChoice | null>(null);
+  const savedAs = (format: string | undefined) => (format === 'xlsx' ? filename.replace(/\.csv$/, '') + '.xlsx' : filename);
   const job = useJob<Job>({
     intervalMs: 500,
     onFinished: async (done) => {
@@ -38,23 +44,32 @@ export const CsvButton = ({ request, filename, label }: { request: ExportRequest
       if (done.status !== 'success') return toggleNotification({ type: 'danger', message: t('export.failed', { error: done.error ?? done.status }) });
       try {
         const file = exportFileSchema.parse(done.result);
-        saveFile(await downloadCsv(exportsApi.file, { params: { jobId: done.id } }, token, window.strapi?.backendURL ?? ''), filename);
-        toggleNotification({ type: 'success', message: t('export.ready', { filename, rows: file.rows }) });
+        const name = savedAs(file.format);
+        saveFile(await downloadCsv(exportsApi.file, { params: { jobId: done.id } }, token, window.strapi?.backendURL ?? ''), name);
+        const split = (file.sheets ?? 1) > 1;
+        toggleNotification({
+          type: 'success',
+          message: split
+            ? t('export.sheets', { filename: name, rows: file.rows, sheets: file.sheets, perSheet: file.rowsPerSheet })
+            : t('export.ready', { filename: name, rows: file.rows }),
+        });
       } catch (e) {
         toggleNotification({ type: 'danger', message: errorMessage(e) });
       }
     },
     onRefused: (error) => toggleNotification({ type: 'danger', message: error.message }),
   });
-  const start = async (why?: string) => {
+  const start = async (why?: string, chosen: ExportChoice | null = choice) => {
     setAsking(true);
+    setChoice(chosen);
     try {
       // Languages the exports have (en, zh-Hans, zh); another admin language falls back to Accept-Language.
       const query = {
         locale: (LOCALES as readonly string[]).includes(locale) ? (locale as (typeof LOCALES)[number]) : undefined,
         timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC',
       };
-      const answer = await api.request(exportsApi.start, { query, body: why ? { ...request, reason: why } : request });
+      const body = { ...request, ...(chosen ?? {}), ...(why ? { reason: why } : {}) };
+      const answer = await api.request(exportsApi.start, { query, body });
       if ('meta' in answer) {
         setNeeds(null);
         setRequested(true);
@@ -77,9 +92,23 @@ export const CsvButton = ({ request, filename, label }: { request: ExportRequest
           {t('export.approvalRequestedShort')}
         </Typography>
       )}
-      <Button variant="secondary" startIcon={<Download />} onClick={() => start()} loading={asking || job.active} data-testid="ci-export-csv">
+      <Button variant="secondary" startIcon={<Download />} onClick={() => start(undefined, null)} loading={asking || job.active} data-testid="ci-export-csv">
         {label ?? t('action.exportCsv')}
       </Button>
+      <Button variant="tertiary" onClick={() => setChoosing(true)} disabled={asking || job.active} data-testid="ci-export-choose">
+        {t('export.choose.open')}
+      </Button>
+      {choosing && (
+        <ExportChooser
+          source={request.source}
+          open={choosing}
+          onClose={() => setChoosing(false)}
+          onExport={(chosen) => {
+            setChoosing(false);
+            void start(undefined, chosen);
+          }}
+        />
+      )}
       <Modal.Root open={needs !== null} onOpenChange={(open: boolean) => !open && setNeeds(null)}>
         <Modal.Content>
           <Modal.Header>

@@ -8,6 +8,7 @@ import customers from './customers';
 import docs from './docs';
 import exportsModule from './exports';
 import metrics from './metrics';
+import monitoring from './monitoring';
 import overview from './overview';
 import privacy from './privacy';
 import rules from './rules';
@@ -35,6 +36,7 @@ export const modules = {
   crm,
   automation,
   notifications,
+  monitoring,
 };
 
 const names = Object.keys(modules) as (keyof typeof modules)[];
@@ -57,6 +59,7 @@ export const services = {
   ...docs.services,
   ...automation.services,
   ...notifications.services,
+  ...monitoring.services,
 };
 export const controllers = Object.assign({}, ...names.map((name) => modules[name].controllers)) as Record<string, unknown>;
 export const routes = {

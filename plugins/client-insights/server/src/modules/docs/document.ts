@@ -10,6 +10,7 @@ import { docsApi, type OpenApiDocument } from '../../../../shared/contracts/docs
 import { emailLinksApi } from '../../../../shared/contracts/email-links';
 import { exportsApi } from '../../../../shared/contracts/exports';
 import { answersMedia, type Endpoint } from '../../../../shared/contracts/http';
+import { monitoringApi } from '../../../../shared/contracts/monitoring';
 import { jobsApi } from '../../../../shared/contracts/jobs';
 import { notificationsApi } from '../../../../shared/contracts/notifications';
 import { overviewApi } from '../../../../shared/contracts/overview';
@@ -54,6 +55,7 @@ const CONTRACTS: Record<string, Record<string, Endpoint>> = {
   exports: exportsApi,
   jobs: jobsApi,
   notifications: notificationsApi,
+  monitoring: monitoringApi,
   overview: overviewApi,
   privacy: privacyApi,
   rules: rulesApi,
@@ -127,7 +129,8 @@ const shapeKeys = (schema: ZodTypeAny | undefined): string[] => {
   return s?._def?.typeName === 'ZodObject' ? Object.keys(s.shape) : [];
 };
 
-const access = (route: DocRoute) => {
+const access = (route: DocRoute, e: Endpoint) => {
+  if (e.bearer) return `No Strapi credentials: its own bearer token, \`Authorization: Bearer <${e.bearer}>\` (the value of that environment variable).`;
   if (route.public) return 'Public: no credentials.';
   const list = route.permissions.map((p) => `\`${p}\``).join(', ');
   return route.audience === 'admin' ? `Admin API: an admin JWT whose roles hold ${list}.` : `Content API: an API token, full access or with the scope ${list}.`;
@@ -150,10 +153,10 @@ const operation = (route: DocRoute, operationId: string, twinOf: DocRoute | unde
     operationId,
     tags: [route.handler.split('.')[0]],
     summary: note?.summary,
-    description: [note?.description, twin, access(route), e.wrappedBody ? 'The body may also be sent wrapped, `{ "data": { … } }`.' : '']
+    description: [note?.description, twin, access(route, e), e.wrappedBody ? 'The body may also be sent wrapped, `{ "data": { … } }`.' : '']
       .filter(Boolean)
       .join('\n\n'),
-    security: route.public ? [] : [{ [route.audience === 'admin' ? 'adminJwt' : 'apiToken']: route.permissions }],
+    security: route.public || e.bearer ? [] : [{ [route.audience === 'admin' ? 'adminJwt' : 'apiToken']: route.permissions }],
     'x-strapi-handler': `plugin::${PLUGIN_ID}.${route.handler}`,
     // Params and query are zod objects (or refinements of one); zod-to-openapi's types want exactly that.
     request: { params: e.params as any, query: e.query as any, body: body && { required: !body.safeParse({}).success, content: json(body) } },

@@ -164,13 +164,18 @@ export const NOTES: Record<string, Note> = {
   },
 
   'exports.start': {
-    summary: 'Export the customer list under a filter, or the members of a segment result, as a CSV file written in the background',
+    summary: 'Export the customer list under a filter, or the members of a segment result, as a CSV or Excel file written in the background',
     description:
-      'Needs the `export` action besides `segments.read`. 202 with the job: follow it at `/jobs/{jobId}` (progress is rows written / rows counted; cancel there), then download `/exports/{jobId}/file`. The data is what the asking user may see when they ask. Labels and codes in `locale`, dates in `timeZone`, as the direct exports. An export that needs approval (it would carry contact data unmasked, or more rows than `exports.approvalRows`, default 10000) answers 400 at `/reason` without a `reason`, and with one 202 with the pending approval request (`meta.approval: true`) instead of a job: once another user approves it (`/approvals/{id}/approve`), its job runs for the requester.',
+      "Needs the `export` action besides `segments.read`. `fields` chooses the columns and their order (customer fields, `metrics.*`, `score.*`, `tags`, `segments`: the list in docs/api.md); each at most once, an unknown or repeated one is a 400 naming it (`/fields/2`). `format` is `csv` (default, UTF-8 with a byte order mark) or `xlsx` (Excel; past 1,048,576 rows a sheet, the rows go on to a new sheet with the header, and the job result says how many sheets). Without `fields`, a CSV has the source's fixed columns as before and an xlsx the same fields. Contact fields are masked unless the user holds `sensitive.view`, and then the export needs approval. 202 with the job: follow it at `/jobs/{jobId}` (progress is rows written / rows counted; cancel there), then download `/exports/{jobId}/file`. The data is what the asking user may see when they ask. Labels and codes in `locale`, dates in `timeZone`, as the direct exports. An export that needs approval (it would carry contact data unmasked, or more rows than `exports.approvalRows`, default 10000) answers 400 at `/reason` without a `reason`, and with one 202 with the pending approval request (`meta.approval: true`) instead of a job: once another user approves it (`/approvals/{id}/approve`), its job runs for the requester.",
   },
   'exports.file': {
     summary: "The written file of one's own export",
-    description: `404 for another user's export; 409 until the job has succeeded; 410 once the file was deleted (24 hours after it was written).`,
+    description: `A CSV (text/csv) or an .xlsx (application/vnd.openxmlformats-officedocument.spreadsheetml.sheet), as the export asked. 404 for another user's export; 409 until the job has succeeded; 410 once the file was deleted (24 hours after it was written).`,
+  },
+  'monitoring.metrics': {
+    summary: 'Prometheus metrics: preview and segment-run latency, run outcomes, queue depths, HTTP latency by route, Node process',
+    description:
+      "Text exposition format (prom-client). 401 without the token or with a wrong one. Metrics: `ci_preview_duration_seconds`, `ci_segment_run_duration_seconds{status}`, `ci_segment_runs_total{status}`, `ci_queue_depth{queue,status}` (segment_runs and jobs queued/running, automation_outbox pending/claimed/dead, counted on each scrape), `ci_http_request_duration_seconds{method,route,status}`, and Node's default metrics (`process_*`, `nodejs_*`).",
   },
   'jobs.get': {
     summary: 'A tracked job of any kind (tag-rule run, export, value refresh): status, phase, progress, result',

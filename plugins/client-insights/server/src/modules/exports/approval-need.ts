@@ -17,7 +17,7 @@ export const exportApprovalRows = (strapi: Core.Strapi): number => {
  * sensitive fields unmasked (the caller holds sensitive.view and the file has contact columns) or
  * more rows than the limit. Answers the preview the approver sees, or null when none is needed.
  */
-export const exportApprovalNeed = (csv: CsvExport, rowLimit: number): ApprovalPreview | null => {
+export const exportApprovalNeed = (csv: Pick<CsvExport, 'total' | 'columns' | 'sensitive'>, rowLimit: number): ApprovalPreview | null => {
   const overLimit = csv.total > rowLimit;
   if (!overLimit && csv.sensitive.length === 0) return null;
   return { rows: csv.total, fields: [...csv.columns], sensitiveFields: [...csv.sensitive], recipients: null, rowLimit: overLimit ? rowLimit : null };

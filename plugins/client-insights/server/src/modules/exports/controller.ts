@@ -21,8 +21,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       ),
     file: (ctx) =>
       respond(ctx, exportsApi.file, async ({ viewer, params }) => {
-        const { filename, stream } = await exportsService().file(viewer, params.jobId);
-        ctx.set('content-type', 'text/csv; charset=utf-8');
+        const { filename, format, stream } = await exportsService().file(viewer, params.jobId);
+        ctx.set('content-type', format === 'xlsx' ? 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' : 'text/csv; charset=utf-8');
         ctx.set('content-disposition', `attachment; filename="${filename}"`);
         return stream;
       }),

@@ -9,6 +9,7 @@ import { referencedSegmentKeys, referencedTagSlugs } from './compile';
 import type { RuleWarning } from './types';
 import { parseRuleOrThrow } from './validate';
 import { previewRule, type PreviewInput, type PreviewResult } from './preview';
+import { observe } from '../../core/observe';
 
 export type PreviewOptions = Omit<PreviewInput, 'extraWarnings'> & { excludeSegmentId?: number; viewer: Viewer };
 
@@ -82,7 +83,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     /** Count, share, sample and risk split of a valid rule (throws RuleValidationError otherwise). */
     async preview({ excludeSegmentId, viewer, ...input }: PreviewOptions): Promise<PreviewResult> {
       const extraWarnings = await duplicates(viewer, input.rule, excludeSegmentId);
-      return previewRule(strapi.db.connection, { ...input, extraWarnings });
+      const result = await previewRule(strapi.db.connection, { ...input, extraWarnings });
+      observe({ kind: 'preview', seconds: result.durationMs / 1000 });
+      return result;
     },
   };
 };

@@ -48,8 +48,8 @@ export const csvFormatOf = (query: { locale?: Locale; timeZone?: string }, accep
   timeZone: query.timeZone ?? 'UTC',
 });
 
-/** Header labels and cell values of an export in one language and time zone. */
-export const csvFormatter = ({ locale, timeZone }: CsvFormat) => {
+/** A datetime as text in one language and time zone, the way that language's spreadsheets read it. */
+export const localDate = ({ locale, timeZone }: CsvFormat) => {
   const dates = new Intl.DateTimeFormat(INTL_LOCALE[locale], {
     timeZone,
     year: 'numeric',
@@ -59,15 +59,22 @@ export const csvFormatter = ({ locale, timeZone }: CsvFormat) => {
     minute: '2-digit',
     hourCycle: 'h23',
   });
+  return (value: unknown): unknown => {
+    const date = value instanceof Date ? value : new Date(String(value));
+    // ICU puts thin / narrow no-break spaces in some patterns (zh-TW); spreadsheets parse plain ones.
+    return Number.isNaN(date.getTime()) ? value : dates.format(date).replace(/[\u00a0\u2000-\u200b\u202f]/g, ' ');
+  };
+};
+
+/** Header labels and cell values of an export in one language and time zone. */
+export const csvFormatter = (format: CsvFormat) => {
+  const date = localDate(format);
+  const { locale } = format;
   return {
     label: (column: string) => EXPORT_COLUMN_LABELS[column]?.[locale] ?? column,
     value: (column: string, value: unknown): unknown => {
       if (value === null || value === undefined) return value;
-      if (DATE_COLUMNS.has(column)) {
-        const date = value instanceof Date ? value : new Date(String(value));
-        // ICU puts thin / narrow no-break spaces in some patterns (zh-TW); spreadsheets parse plain ones.
-        return Number.isNaN(date.getTime()) ? value : dates.format(date).replace(/[\u00a0\u2000-\u200b\u202f]/g, ' ');
-      }
+      if (DATE_COLUMNS.has(column)) return date(value);
       const codes = EXPORT_CODE_LABELS[column];
       return codes ? (codes[String(value)]?.[locale] ?? value) : value;
     },

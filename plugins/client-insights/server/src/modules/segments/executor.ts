@@ -3,6 +3,7 @@ import { recordedFailure } from '../../core/jobs/failure';
 import { besideTransaction, isStatementTimeout, isTransientError, withLock } from '../../core/db/dialect';
 import type { EventBus } from '../../core/events/bus';
 import { isCancellation, JobCancelledError } from '../../core/jobs/status';
+import { observe } from '../../core/observe';
 import type { SegmentsConfig } from './config';
 import { effectiveRule } from './hierarchy';
 import { currentRunId, materialise, type MaterialiseOutcome, type Phase } from './materialise';
@@ -163,8 +164,11 @@ export const createExecutor = (deps: ExecutorDeps) => {
   /** Null when `wait` is false and another node or task holds the segment. */
   const process = (runId: number, segmentId: number, wait: boolean) => {
     const job = limit(async () => {
+      const started = performance.now();
       const outcome = await withLock(knex, segmentLockName(segmentId), () => runLocked(runId), { wait });
       if (!outcome.acquired) return null;
+      const { status, executionTime } = outcome.result;
+      observe({ kind: 'segment.run', status, seconds: (executionTime ?? performance.now() - started) / 1000 });
       await deps.onFinished?.(outcome.result);
       return outcome.result;
     });

@@ -7,7 +7,19 @@ import { csvFormatter, type CsvFormat } from './csv-locale';
 import { ancestorRules, buildTree } from './hierarchy';
 import { currentRunId } from './materialise';
 import type { SegmentRow } from './repository';
-import { countMembers, getRun, listRuns, MEMBER_COLUMNS, memberBatches, membersPage, pagination, toResult, type MemberFilter, type Page } from './runs';
+import {
+  countMembers,
+  getRun,
+  listRuns,
+  MEMBER_COLUMNS,
+  memberBatches,
+  membersPage,
+  membersQuery,
+  pagination,
+  toResult,
+  type MemberFilter,
+  type Page,
+} from './runs';
 import type { Viewer } from './visibility';
 
 /** The segment as the API shows it. */
@@ -84,6 +96,15 @@ export const createReadModels = ({ knex, tables }: SegmentsContext, access: Acce
         columns: MEMBER_COLUMNS,
         sensitive: [],
         stream: await csvStream(MEMBER_COLUMNS as unknown as string[], batches() as AsyncIterable<Record<string, unknown>[]>, format && csvFormatter(format)),
+      };
+    },
+
+    /** The customer ids (`customer_id`) of a result's members (or changes) as a subquery, and their number: for chosen-field exports. */
+    async memberIds(viewer: Viewer, ref: string, filter: MemberFilter) {
+      const run = await readModels.snapshotOf(viewer, ref, filter);
+      return {
+        query: membersQuery(knex(), tables(), run, filter).select('k.customer_id as customer_id'),
+        total: await countMembers(knex(), tables(), run, filter),
       };
     },
 
