@@ -72,6 +72,8 @@ const BAD: Record<string, Bad> = {
   'overview.counts': { query: 'x=1', pointer: '/x' },
   'overview.kpis': { query: 'x=1', pointer: '/x' },
   'overview.valueCharts': { query: 'x=1', pointer: '/x' },
+  'reports.analytics': { params: { segmentId: 'some-key' }, query: 'from=2026-02-01&to=2026-01-01', pointer: '/to' },
+  'reports.trends': { params: { segmentId: 'some-key' }, query: 'from=2026-01-01&to=2026-02-01&timeZone=Mars/Base', pointer: '/timeZone' },
   'docs.openapi': { query: 'x=1', pointer: '/x' },
   'crm.customerProfile': { params: { id: '2147483648' }, pointer: '/id' },
   'crm.createTags': {
@@ -100,9 +102,9 @@ describe("every plugin route refuses a bad request in Strapi's error envelope", 
 
   it('covers every route, each answering 400 with the field named by JSON pointer', async () => {
     const routes = pluginRoutes(app);
-    // 60 admin routes, 11 content-API routes of the plugin (5 of them the integrator API, /api/crm), 21 under /api/segments in the host.
-    expect(routes.filter((r) => r.as === 'admin')).toHaveLength(60);
-    expect(routes.filter((r) => r.as === 'api')).toHaveLength(32);
+    // 62 admin routes, 11 content-API routes of the plugin (5 of them the integrator API, /api/crm), 23 under /api/segments in the host.
+    expect(routes.filter((r) => r.as === 'admin')).toHaveLength(62);
+    expect(routes.filter((r) => r.as === 'api')).toHaveLength(34);
     const mounted = mountedPaths(app);
     const failures: string[] = [];
     for (const route of routes) {

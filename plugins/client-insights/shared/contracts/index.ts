@@ -4,6 +4,7 @@ export { auditApi } from './audit';
 export { customersApi } from './customers';
 export { overviewApi } from './overview';
 export { privacyApi } from './privacy';
+export { reportsApi } from './reports';
 export { rulesApi } from './rules';
 export { segmentsApi } from './segments';
 export { tagsApi } from './tags';

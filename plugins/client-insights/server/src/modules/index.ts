@@ -10,6 +10,7 @@ import exportsModule from './exports';
 import metrics from './metrics';
 import overview from './overview';
 import privacy from './privacy';
+import reports from './reports';
 import rules from './rules';
 import segments from './segments';
 import tags from './tags';
@@ -26,6 +27,7 @@ export const modules = {
   segments,
   values,
   overview,
+  reports,
   exports: exportsModule,
   approvals,
   audit,
@@ -48,6 +50,7 @@ export const services = {
   ...segments.services,
   ...values.services,
   ...overview.services,
+  ...reports.services,
   ...exportsModule.services,
   ...approvals.services,
   ...audit.services,

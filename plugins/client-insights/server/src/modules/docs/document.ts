@@ -10,6 +10,7 @@ import { CSV, type Endpoint } from '../../../../shared/contracts/http';
 import { jobsApi } from '../../../../shared/contracts/jobs';
 import { overviewApi } from '../../../../shared/contracts/overview';
 import { privacyApi } from '../../../../shared/contracts/privacy';
+import { reportsApi } from '../../../../shared/contracts/reports';
 import { rulesApi } from '../../../../shared/contracts/rules';
 import { segmentsApi } from '../../../../shared/contracts/segments';
 import { tagsApi } from '../../../../shared/contracts/tags';
@@ -49,6 +50,7 @@ const CONTRACTS: Record<string, Record<string, Endpoint>> = {
   jobs: jobsApi,
   overview: overviewApi,
   privacy: privacyApi,
+  reports: reportsApi,
   rules: rulesApi,
   segments: segmentsApi,
   tags: tagsApi,

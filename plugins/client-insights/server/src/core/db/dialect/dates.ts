@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { sql, type Sql } from '../sql-fragment';
+import { raw, sql, type Sql } from '../sql-fragment';
 import { dialectOf } from './client';
 
 /** Binds a datetime as the column stores it: SQLite keeps Strapi datetimes as epoch milliseconds. */
@@ -34,4 +34,22 @@ export const elapsedDays = (knex: Knex, from: Sql, to: Sql): Sql => {
   if (dialect === 'sqlite') return sql`((${to} - ${from}) / 86400000.0)`;
   if (dialect === 'postgres') return sql`(extract(epoch from (cast(${to} as timestamp) - cast(${from} as timestamp))) / 86400.0)`;
   return sql`(timestampdiff(microsecond, ${from}, ${to}) / 86400000000.0)`;
+};
+
+/** UTC wall time as text, the form the zone-less datetime columns hold (whatever the process's zone). */
+const utcText = (d: Date) => d.toISOString().replace('T', ' ').replace('Z', '');
+
+/**
+ * Numbered stretches of time as the body of a CTE `p(idx, s, e)`: `values (0, s₀, e₀), …`, each
+ * instant bound as the datetime columns store it and typed so it compares with them (PostgreSQL
+ * types bound values in VALUES as text). Reports bucket by local day, week or month this way: the
+ * zone's midnights are computed in Node, so every database buckets alike, with or without time-zone
+ * tables (MariaDB) or zone support at all (SQLite).
+ */
+export const periodRows = (knex: Knex, rows: Array<{ start: Date; end: Date }>): Sql => {
+  const dialect = dialectOf(knex);
+  const at = (d: Date): Sql =>
+    dialect === 'sqlite' ? sql`${d.getTime()}` : sql`cast(${utcText(d)} as ${raw(dialect === 'postgres' ? 'timestamp' : 'datetime(6)')})`;
+  const parts = rows.map((r, i) => sql`(${raw(String(i))}, ${at(r.start)}, ${at(r.end)})`);
+  return { sql: `values ${parts.map((p) => p.sql).join(', ')}`, bindings: parts.flatMap((p) => p.bindings) };
 };
