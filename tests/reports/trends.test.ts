@@ -27,6 +27,18 @@ describe('segment trends', () => {
     data = makeDataset(777);
     const ids = await insertActivity(knex, data);
     spec = data.segments[0];
+    // A customer who leaves and comes back within one week and one month, three times: counted once per bucket.
+    const free = [...Array(data.customers).keys()].find((c) => !spec.current.includes(c) && !spec.events.some((e) => e.customer === c))!;
+    const march = (d: number, h = 12) => Date.UTC(2025, 2, d, h);
+    spec.events.push(
+      { customer: free, at: march(3), kind: 'enter' },
+      { customer: free, at: march(4), kind: 'exit' },
+      { customer: free, at: march(5), kind: 'enter' },
+      { customer: free, at: march(6), kind: 'exit' },
+      { customer: free, at: march(20), kind: 'enter' }
+    );
+    spec.events.sort((a, b) => a.at - b.at);
+    spec.current.push(free);
     const res = await client(app, admin)('POST', '/client-insights/segments', { name: 'Trend', key: 'trend', rule: { '==': [{ var: 'customer.name' }, 'nobody'] } });
     segmentId = res.body.data.id;
     await writeMembership(knex, segmentId, spec, ids);

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
-import { dateParam, rowsOf } from '../../core/db/dialect';
-import { raw, sql } from '../../core/db/sql-fragment';
+import { dateParam, rowsOf, withWorkMem } from '../../core/db/dialect';
+import { joinSql, raw, sql, type Sql } from '../../core/db/sql-fragment';
 import { TABLES, type HostTables } from '../../core/db/tables';
 import { membershipIntervals, overlaps } from './membership';
 import { windowBefore, type Period } from './periods';
@@ -21,49 +21,76 @@ export type Figures = {
 export const ALL_CUSTOMERS = 0;
 
 const num = (v: unknown) => Number(v ?? 0);
+const each = (periods: Period[], part: (p: Period, k: number) => Sql, separator = ',\n    ') => joinSql(periods.map(part), separator);
 
 /**
- * One statement per period: the members of each segment during the period (membership.ts) and,
- * as segment 0, every customer created before its end; joined to each customer's paid orders in
- * the period (ci_customer_orders) and their activity (a paid order or an interaction) in the window
- * before it and in it. Everything is summed in the database: one row per segment comes back.
+ * One statement for all the periods (the period and its comparison): the members of each segment
+ * during each period (membership.ts) and, as segment 0, every customer created before its end;
+ * joined to each customer's paid orders per period (ci_customer_orders) and activity flags (a paid
+ * order or an interaction) in each period and the window before it, each customer's rows read once
+ * for all periods. Everything is summed in the database: one row per period and segment comes back.
  */
-export const periodFigures = async (knex: Knex, t: HostTables, segmentIds: number[], period: Period): Promise<Map<number, Figures>> => {
-  const start = dateParam(knex, period.start);
-  const end = dateParam(knex, period.end);
-  const before = dateParam(knex, windowBefore(period).start);
+export const periodFigures = async (knex: Knex, t: HostTables, segmentIds: number[], periods: Period[]): Promise<Array<Map<number, Figures>>> => {
+  const d = (x: Date) => dateParam(knex, x);
   const orders = raw(TABLES.customerOrders);
+  const earliest = new Date(Math.min(...periods.map((p) => windowBefore(p).start.getTime())));
+  const latest = new Date(Math.max(...periods.map((p) => p.end.getTime())));
+  const inPeriod = (col: string, p: Period) => sql`${raw(col)} >= ${d(p.start)} and ${raw(col)} < ${d(p.end)}`;
+  /** A per-period column (`po.revenue_0`, `po.revenue_1`, …) of the row's period. */
+  const ofK = (column: string) => raw(`case mem.k ${periods.map((_, k) => `when ${k} then ${column}_${k}`).join(' ')} end`);
   const statement = sql`with iv as (${membershipIntervals(segmentIds)}),
   mem as (
-    select distinct iv.segment_id, iv.customer_id from iv where ${overlaps(start, end)}
+    ${each(
+      periods,
+      (p, k) => sql`select distinct ${raw(String(k))} as k, iv.segment_id, iv.customer_id from iv where ${overlaps(d(p.start), d(p.end))}
     union all
-    select ${ALL_CUSTOMERS} as segment_id, c.id as customer_id from ${raw(t.customers)} c where c.created_at < ${end}
+    select ${raw(String(k))} as k, ${ALL_CUSTOMERS} as segment_id, c.id as customer_id from ${raw(t.customers)} c where c.created_at < ${d(p.end)}`,
+      '\n    union all\n    '
+    )}
   ),
   po as (
-    select o.customer_id, sum(o.amount) as revenue, count(*) as orders, sum(o.gross_margin) as margin, count(o.gross_margin) as margin_orders
-    from ${orders} o where o.status = 'paid' and o.ordered_at >= ${start} and o.ordered_at < ${end}
+    select o.customer_id,
+    ${each(
+      periods,
+      (p, k) => sql`sum(case when ${inPeriod('o.ordered_at', p)} then o.amount else 0 end) as revenue_${raw(String(k))},
+    sum(case when ${inPeriod('o.ordered_at', p)} then 1 else 0 end) as orders_${raw(String(k))},
+    sum(case when ${inPeriod('o.ordered_at', p)} then o.gross_margin end) as margin_${raw(String(k))},
+    sum(case when ${inPeriod('o.ordered_at', p)} and o.gross_margin is not null then 1 else 0 end) as margin_orders_${raw(String(k))}`
+    )}
+    from ${orders} o where o.status = 'paid' and o.ordered_at >= ${d(earliest)} and o.ordered_at < ${d(latest)}
     group by o.customer_id
   ),
   act as (
-    select a.customer_id, max(case when a.at >= ${start} then 1 else 0 end) as cur, max(case when a.at < ${start} then 1 else 0 end) as prev
+    select a.customer_id,
+    ${each(
+      periods,
+      (p, k) => sql`max(case when ${inPeriod('a.at', p)} then 1 else 0 end) as cur_${raw(String(k))},
+    max(case when ${inPeriod('a.at', { ...p, ...windowBefore(p) })} then 1 else 0 end) as prev_${raw(String(k))}`
+    )}
     from (
-      select o.customer_id, o.ordered_at as at from ${orders} o where o.status = 'paid' and o.ordered_at >= ${before} and o.ordered_at < ${end}
+      select o.customer_id, o.ordered_at as at from ${orders} o where o.status = 'paid' and o.ordered_at >= ${d(earliest)} and o.ordered_at < ${d(latest)}
       union all
-      select e.customer_id, e.occurred_at as at from ${raw(TABLES.customerEvents)} e where e.occurred_at >= ${before} and e.occurred_at < ${end}
+      select e.customer_id, e.occurred_at as at from ${raw(TABLES.customerEvents)} e where e.occurred_at >= ${d(earliest)} and e.occurred_at < ${d(latest)}
     ) a
     group by a.customer_id
   )
-  select mem.segment_id, count(*) as customers, coalesce(sum(po.revenue), 0) as revenue, coalesce(sum(po.orders), 0) as orders,
-    sum(case when po.orders > 0 then 1 else 0 end) as buyers, sum(po.margin) as margin, coalesce(sum(po.margin_orders), 0) as margin_orders,
-    sum(case when act.prev = 1 then 1 else 0 end) as base, sum(case when act.prev = 1 and act.cur = 1 then 1 else 0 end) as kept
+  select mem.k, mem.segment_id, count(*) as customers,
+    coalesce(sum(${ofK('po.revenue')}), 0) as revenue,
+    coalesce(sum(${ofK('po.orders')}), 0) as orders,
+    sum(case when ${ofK('po.orders')} > 0 then 1 else 0 end) as buyers,
+    sum(${ofK('po.margin')}) as margin,
+    coalesce(sum(${ofK('po.margin_orders')}), 0) as margin_orders,
+    sum(case when ${ofK('act.prev')} = 1 then 1 else 0 end) as base,
+    sum(case when ${ofK('act.prev')} = 1 and ${ofK('act.cur')} = 1 then 1 else 0 end) as kept
   from mem
   left join po on po.customer_id = mem.customer_id
   left join act on act.customer_id = mem.customer_id
-  group by mem.segment_id`;
-  const rows = rowsOf(await knex.raw(statement.sql, statement.bindings as Knex.RawBinding[]));
-  const out = new Map<number, Figures>();
+  group by mem.k, mem.segment_id`;
+  // Hashes in memory and no JIT: the planner prices this statement high and would compile it for seconds (dialect withWorkMem).
+  const rows = rowsOf(await withWorkMem(knex, 64, (trx) => trx.raw(statement.sql, statement.bindings as Knex.RawBinding[])));
+  const out = periods.map(() => new Map<number, Figures>());
   for (const r of rows) {
-    out.set(Number(r.segment_id), {
+    out[Number(r.k)].set(Number(r.segment_id), {
       customers: num(r.customers),
       revenue: num(r.revenue),
       orders: num(r.orders),

@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import type { AnalyticsQuery, TrendsQuery } from '../../../../shared/contracts/reports';
+import { hostTables } from '../../core/db/tables';
 import { ApiError } from '../../core/http/errors';
 import { getService } from '../../get-service';
 import type { Viewer } from '../segments/visibility';
@@ -17,11 +18,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   return {
     async analytics(viewer: Viewer, ref: string, q: AnalyticsQuery) {
       const { segment, visible } = await visibleWith(viewer, ref);
-      return segmentAnalytics(strapi, segment, visible, q);
+      return segmentAnalytics(strapi.db.connection, hostTables(strapi), segment, visible, q);
     },
     async trends(viewer: Viewer, ref: string, q: TrendsQuery) {
       const { segment } = await visibleWith(viewer, ref);
-      return segmentTrends(strapi, segment, q);
+      return segmentTrends(strapi.db.connection, segment, q);
     },
   };
 };

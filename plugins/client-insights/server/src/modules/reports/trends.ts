@@ -1,11 +1,10 @@
-import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
 import type { Forecast, Granularity, SegmentTrends, TrendsQuery } from '../../../../shared/contracts/reports';
-import { periodRows, rowsOf } from '../../core/db/dialect';
+import { bucketIndex, dateParam, rowsOf, withWorkMem } from '../../core/db/dialect';
 import { raw, sql } from '../../core/db/sql-fragment';
 import { TABLES } from '../../core/db/tables';
 import { backtest, bestFit, forecastPoints } from './forecast';
-import { membershipIntervals, overlaps } from './membership';
+import { membershipIntervals } from './membership';
 import { bucketsOf, nextLabels, type Bucket } from './periods';
 
 /** A season's length in periods (a week of days, a year of weeks or of months). */
@@ -13,24 +12,55 @@ export const SEASON: Record<Granularity, number> = { day: 7, week: 52, month: 12
 
 /**
  * Per bucket: the customers who were members during it, and the paid orders they placed in it
- * (count, amount). One statement: the buckets as a VALUES table (dialect periodRows), the
- * membership intervals joined to the buckets they overlap, then to the orders in each bucket.
+ * (count, amount). One statement, no range joins:
+ * - each membership interval gets the first and last bucket it overlaps (dialect bucketIndex);
+ *   a customer's intervals are disjoint and ordered, so two of them share at most one bucket
+ *   (where one ends and the next begins): members per bucket = intervals begun by then − intervals
+ *   ended before it − such shared buckets, a running sum over the buckets;
+ * - each paid order in the range gets its bucket, and counts when its customer has an interval
+ *   covering that bucket (a semi-join, so a shared bucket does not count an order twice).
  */
 export const bucketFigures = async (knex: Knex, segmentId: number, buckets: Bucket[]) => {
-  const statement = sql`with p(idx, s, e) as (${periodRows(knex, buckets)}),
+  const starts = buckets.map((b) => b.start);
+  const first = buckets[0].start;
+  const end = buckets[buckets.length - 1].end;
+  const last = buckets.length - 1;
+  const at = (expr: string, closedEnd = false) => bucketIndex(knex, raw(expr), starts, end, closedEnd);
+  const statement = sql`with p(idx) as (values ${raw(buckets.map((_, i) => `(${i})`).join(', '))}),
   iv as (${membershipIntervals([segmentId])}),
-  mp as (select distinct p.idx, iv.customer_id from p join iv on ${overlaps(raw('p.s'), raw('p.e'))}),
-  mc as (select mp.idx, count(*) as n from mp group by mp.idx),
+  span as (
+    select iv.customer_id, iv.start_at,
+      case when iv.start_at is null or iv.start_at < ${dateParam(knex, first)} then 0 else ${at('iv.start_at')} end as fb,
+      case when iv.end_at is null or iv.end_at >= ${dateParam(knex, end)} then ${last} else ${at('iv.end_at', true)} end as lb
+    from iv
+  ),
+  ivb as (
+    select s.customer_id, s.fb, s.lb, lag(s.lb) over (partition by s.customer_id order by s.start_at) as prev_lb
+    from span s where s.fb <= s.lb
+  ),
+  began as (select ivb.fb as idx, count(*) as n from ivb group by ivb.fb),
+  ended as (select ivb.lb + 1 as idx, count(*) as n from ivb group by ivb.lb),
+  shared as (select ivb.fb as idx, count(*) as n from ivb where ivb.prev_lb = ivb.fb group by ivb.fb),
   oc as (
-    select mp.idx, sum(o.amount) as revenue, count(*) as orders
-    from mp join p on p.idx = mp.idx
-    join ${raw(TABLES.customerOrders)} o on o.customer_id = mp.customer_id and o.status = 'paid' and o.ordered_at >= p.s and o.ordered_at < p.e
-    group by mp.idx
+    select x.idx, sum(x.amount) as revenue, count(*) as orders
+    from (
+      select o.customer_id, o.amount, ${at('o.ordered_at')} as idx
+      from ${raw(TABLES.customerOrders)} o
+      where o.status = 'paid' and o.ordered_at >= ${dateParam(knex, first)} and o.ordered_at < ${dateParam(knex, end)}
+    ) x
+    where exists (select 1 from ivb where ivb.customer_id = x.customer_id and ivb.fb <= x.idx and ivb.lb >= x.idx)
+    group by x.idx
   )
-  select p.idx, coalesce(mc.n, 0) as members, coalesce(oc.revenue, 0) as revenue, coalesce(oc.orders, 0) as orders
-  from p left join mc on mc.idx = p.idx left join oc on oc.idx = p.idx
+  select p.idx, sum(coalesce(b.n, 0) - coalesce(e.n, 0)) over (order by p.idx) - coalesce(d.n, 0) as members,
+    coalesce(oc.revenue, 0) as revenue, coalesce(oc.orders, 0) as orders
+  from p
+  left join began b on b.idx = p.idx
+  left join ended e on e.idx = p.idx
+  left join shared d on d.idx = p.idx
+  left join oc on oc.idx = p.idx
   order by p.idx`;
-  const rows = rowsOf(await knex.raw(statement.sql, statement.bindings as Knex.RawBinding[]));
+  // Hashes in memory and no JIT: the planner prices these statements high and would compile them for seconds (dialect withWorkMem).
+  const rows = rowsOf(await withWorkMem(knex, 64, (trx) => trx.raw(statement.sql, statement.bindings as Knex.RawBinding[])));
   return rows.map((r) => ({ members: Number(r.members), revenue: Number(r.revenue), orders: Number(r.orders) }));
 };
 
@@ -51,9 +81,9 @@ export const forecastOf = (y: number[], season: number, labels: string[]): Forec
 };
 
 /** A segment's members, revenue, orders and AOV per bucket, each with a forecast of `horizon` buckets. */
-export const segmentTrends = async (strapi: Core.Strapi, segment: { id: number; key: string; name: string }, q: TrendsQuery): Promise<SegmentTrends> => {
+export const segmentTrends = async (knex: Knex, segment: { id: number; key: string; name: string }, q: TrendsQuery): Promise<SegmentTrends> => {
   const buckets = bucketsOf(q.from, q.to, q.timeZone, q.granularity);
-  const figures = await bucketFigures(strapi.db.connection, segment.id, buckets);
+  const figures = await bucketFigures(knex, segment.id, buckets);
   const series = buckets.map((b, i) => ({
     period: b.label,
     start: b.start.toISOString(),

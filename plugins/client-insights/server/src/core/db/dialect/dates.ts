@@ -36,20 +36,23 @@ export const elapsedDays = (knex: Knex, from: Sql, to: Sql): Sql => {
   return sql`(timestampdiff(microsecond, ${from}, ${to}) / 86400000000.0)`;
 };
 
-/** UTC wall time as text, the form the zone-less datetime columns hold (whatever the process's zone). */
-const utcText = (d: Date) => d.toISOString().replace('T', ' ').replace('Z', '');
-
 /**
- * Numbered stretches of time as the body of a CTE `p(idx, s, e)`: `values (0, s₀, e₀), …`, each
- * instant bound as the datetime columns store it and typed so it compares with them (PostgreSQL
- * types bound values in VALUES as text). Reports bucket by local day, week or month this way: the
- * zone's midnights are computed in Node, so every database buckets alike, with or without time-zone
- * tables (MariaDB) or zone support at all (SQLite).
+ * The index of the bucket holding datetime `expr`, buckets [starts[i], starts[i + 1]) with the last
+ * ending at `end`: −1 before the first, starts.length from `end` on (null: −1). A balanced tree of
+ * CASE comparisons (log₂ of the buckets per row), so it is the same portable SQL on every database
+ * and a grouping key instead of a range join; the zone's local midnights are computed in Node
+ * (reports/periods.ts), so no database needs time-zone support (SQLite has none, MariaDB only
+ * with its zone tables loaded). `closedEnd`: the bucket of the last instant before `expr` (an
+ * exclusive end: an exit at a bucket's first instant leaves the bucket before).
  */
-export const periodRows = (knex: Knex, rows: Array<{ start: Date; end: Date }>): Sql => {
-  const dialect = dialectOf(knex);
-  const at = (d: Date): Sql =>
-    dialect === 'sqlite' ? sql`${d.getTime()}` : sql`cast(${utcText(d)} as ${raw(dialect === 'postgres' ? 'timestamp' : 'datetime(6)')})`;
-  const parts = rows.map((r, i) => sql`(${raw(String(i))}, ${at(r.start)}, ${at(r.end)})`);
-  return { sql: `values ${parts.map((p) => p.sql).join(', ')}`, bindings: parts.flatMap((p) => p.bindings) };
+export const bucketIndex = (knex: Knex, expr: Sql, starts: Date[], end: Date, closedEnd = false): Sql => {
+  const bounds = [...starts, end].map((d) => bindDate(knex, d));
+  const op = raw(closedEnd ? '>' : '>=');
+  // count = how many bounds are ≤ expr (< for closedEnd); the answer is count − 1.
+  const tree = (lo: number, hi: number): Sql => {
+    if (lo === hi) return raw(String(lo - 1));
+    const mid = (lo + hi + 1) >> 1;
+    return sql`case when ${expr} ${op} ${bounds[mid - 1]} then ${tree(mid, hi)} else ${tree(lo, mid - 1)} end`;
+  };
+  return tree(0, bounds.length);
 };
