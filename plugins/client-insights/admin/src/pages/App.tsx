@@ -12,6 +12,7 @@ import { SegmentsPage } from './Segments/SegmentsPage';
 import { SegmentDetailPage } from './Segments/SegmentDetailPage';
 import { ApprovalsPage } from './Approvals/ApprovalsPage';
 import { AuditPage } from './Audit/AuditPage';
+import { ReportsPage } from './Reports/ReportsPage';
 
 type Can = ReturnType<typeof usePermissions>['can'];
 /** Approvals: for approvers, and for whoever may ask for work that needs approval (their own requests). */
@@ -24,6 +25,7 @@ const LINKS: { to: string; label: MessageKey; shown?: (can: Can) => boolean }[] 
   { to: 'customers', label: 'nav.customers' },
   { to: 'tags', label: 'nav.tags' },
   { to: 'values', label: 'nav.values' },
+  { to: 'reports', label: 'nav.reports', shown: (can) => can['reports.read'] },
   { to: 'approvals', label: 'nav.approvals', shown: seesApprovals },
   { to: 'audit', label: 'nav.audit', shown: (can) => can['audit.read'] },
 ];
@@ -60,6 +62,7 @@ const App = () => {
         <Route path="customers/:id" element={<CustomersPage />} />
         <Route path="tags" element={<TagsPage />} />
         <Route path="approvals" element={seesApprovals(can) ? <ApprovalsPage /> : <Page.NoPermissions />} />
+        <Route path="reports" element={can['reports.read'] ? <ReportsPage /> : <Page.NoPermissions />} />
         <Route path="audit" element={can['audit.read'] ? <AuditPage /> : <Page.NoPermissions />} />
         <Route path="*" element={<Page.Error />} />
       </Routes>

@@ -26,9 +26,10 @@ const each = (periods: Period[], part: (p: Period, k: number) => Sql, separator 
 /**
  * One statement for all the periods (the period and its comparison): the members of each segment
  * during each period (membership.ts) and, as segment 0, every customer created before its end;
- * joined to each customer's paid orders per period (ci_customer_orders) and activity flags (a paid
- * order or an interaction) in each period and the window before it, each customer's rows read once
- * for all periods. Everything is summed in the database: one row per period and segment comes back.
+ * joined to one row per customer holding, for each period, their paid orders' sums
+ * (ci_customer_orders) and whether they were active (a paid order or an interaction) in the period
+ * and in the window before it: the orders and interactions are read once for all periods.
+ * Everything is summed in the database: one row per period and segment comes back.
  */
 export const periodFigures = async (knex: Knex, t: HostTables, segmentIds: number[], periods: Period[]): Promise<Array<Map<number, Figures>>> => {
   const d = (x: Date) => dateParam(knex, x);
@@ -36,7 +37,7 @@ export const periodFigures = async (knex: Knex, t: HostTables, segmentIds: numbe
   const earliest = new Date(Math.min(...periods.map((p) => windowBefore(p).start.getTime())));
   const latest = new Date(Math.max(...periods.map((p) => p.end.getTime())));
   const inPeriod = (col: string, p: Period) => sql`${raw(col)} >= ${d(p.start)} and ${raw(col)} < ${d(p.end)}`;
-  /** A per-period column (`po.revenue_0`, `po.revenue_1`, …) of the row's period. */
+  /** A per-period column (`cust.revenue_0`, `cust.revenue_1`, …) of the row's period. */
   const ofK = (column: string) => raw(`case mem.k ${periods.map((_, k) => `when ${k} then ${column}_${k}`).join(' ')} end`);
   const statement = sql`with iv as (${membershipIntervals(segmentIds)}),
   mem as (
@@ -48,43 +49,35 @@ export const periodFigures = async (knex: Knex, t: HostTables, segmentIds: numbe
       '\n    union all\n    '
     )}
   ),
-  po as (
-    select o.customer_id,
-    ${each(
-      periods,
-      (p, k) => sql`sum(case when ${inPeriod('o.ordered_at', p)} then o.amount else 0 end) as revenue_${raw(String(k))},
-    sum(case when ${inPeriod('o.ordered_at', p)} then 1 else 0 end) as orders_${raw(String(k))},
-    sum(case when ${inPeriod('o.ordered_at', p)} then o.gross_margin end) as margin_${raw(String(k))},
-    sum(case when ${inPeriod('o.ordered_at', p)} and o.gross_margin is not null then 1 else 0 end) as margin_orders_${raw(String(k))}`
-    )}
-    from ${orders} o where o.status = 'paid' and o.ordered_at >= ${d(earliest)} and o.ordered_at < ${d(latest)}
-    group by o.customer_id
-  ),
-  act as (
+  cust as (
     select a.customer_id,
     ${each(
       periods,
-      (p, k) => sql`max(case when ${inPeriod('a.at', p)} then 1 else 0 end) as cur_${raw(String(k))},
+      (p, k) => sql`sum(case when a.paid = 1 and ${inPeriod('a.at', p)} then a.amount else 0 end) as revenue_${raw(String(k))},
+    sum(case when a.paid = 1 and ${inPeriod('a.at', p)} then 1 else 0 end) as orders_${raw(String(k))},
+    sum(case when a.paid = 1 and ${inPeriod('a.at', p)} then a.margin end) as margin_${raw(String(k))},
+    sum(case when a.paid = 1 and ${inPeriod('a.at', p)} and a.margin is not null then 1 else 0 end) as margin_orders_${raw(String(k))},
+    max(case when ${inPeriod('a.at', p)} then 1 else 0 end) as cur_${raw(String(k))},
     max(case when ${inPeriod('a.at', { ...p, ...windowBefore(p) })} then 1 else 0 end) as prev_${raw(String(k))}`
     )}
     from (
-      select o.customer_id, o.ordered_at as at from ${orders} o where o.status = 'paid' and o.ordered_at >= ${d(earliest)} and o.ordered_at < ${d(latest)}
+      select o.customer_id, o.ordered_at as at, o.amount, o.gross_margin as margin, 1 as paid
+      from ${orders} o where o.status = 'paid' and o.ordered_at >= ${d(earliest)} and o.ordered_at < ${d(latest)}
       union all
-      select e.customer_id, e.occurred_at as at from ${raw(TABLES.customerEvents)} e where e.occurred_at >= ${d(earliest)} and e.occurred_at < ${d(latest)}
+      select e.customer_id, e.occurred_at as at, null, null, 0 from ${raw(TABLES.customerEvents)} e where e.occurred_at >= ${d(earliest)} and e.occurred_at < ${d(latest)}
     ) a
     group by a.customer_id
   )
   select mem.k, mem.segment_id, count(*) as customers,
-    coalesce(sum(${ofK('po.revenue')}), 0) as revenue,
-    coalesce(sum(${ofK('po.orders')}), 0) as orders,
-    sum(case when ${ofK('po.orders')} > 0 then 1 else 0 end) as buyers,
-    sum(${ofK('po.margin')}) as margin,
-    coalesce(sum(${ofK('po.margin_orders')}), 0) as margin_orders,
-    sum(case when ${ofK('act.prev')} = 1 then 1 else 0 end) as base,
-    sum(case when ${ofK('act.prev')} = 1 and ${ofK('act.cur')} = 1 then 1 else 0 end) as kept
+    coalesce(sum(${ofK('cust.revenue')}), 0) as revenue,
+    coalesce(sum(${ofK('cust.orders')}), 0) as orders,
+    sum(case when ${ofK('cust.orders')} > 0 then 1 else 0 end) as buyers,
+    sum(${ofK('cust.margin')}) as margin,
+    coalesce(sum(${ofK('cust.margin_orders')}), 0) as margin_orders,
+    sum(case when ${ofK('cust.prev')} = 1 then 1 else 0 end) as base,
+    sum(case when ${ofK('cust.prev')} = 1 and ${ofK('cust.cur')} = 1 then 1 else 0 end) as kept
   from mem
-  left join po on po.customer_id = mem.customer_id
-  left join act on act.customer_id = mem.customer_id
+  left join cust on cust.customer_id = mem.customer_id
   group by mem.k, mem.segment_id`;
   // Hashes in memory and no JIT: the planner prices this statement high and would compile it for seconds (dialect withWorkMem).
   const rows = rowsOf(await withWorkMem(knex, 64, (trx) => trx.raw(statement.sql, statement.bindings as Knex.RawBinding[])));
