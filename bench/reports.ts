@@ -33,7 +33,6 @@ const SEGMENTS = 10;
 const RUNS = Number(process.env.RUNS ?? 5);
 const NAIVE_RUNS = Number(process.env.NAIVE_RUNS ?? 3);
 const ZONE = 'Asia/Shanghai';
-const DAY = 86_400_000;
 
 const ids = Array.from({ length: SEGMENTS }, (_, k) => BASE_ID + k);
 const segments = ids.map((id, k) => ({ id, key: `bench-report-${k}`, name: `bench report ${k}` }));
@@ -76,7 +75,10 @@ type Iv = { customer: number; start: number; end: number };
 
 /** Membership intervals per segment from every event and current member, loaded. */
 const loadIntervals = async (knex: Knex, segmentIds: number[]) => {
-  const events = await knex(TABLES.segmentEvents).whereIn('segment_id', segmentIds).orderBy(['segment_id', 'customer_id', 'occurred_at', 'id']).select('segment_id', 'customer_id', 'kind', 'occurred_at');
+  const events = await knex(TABLES.segmentEvents)
+    .whereIn('segment_id', segmentIds)
+    .orderBy(['segment_id', 'customer_id', 'occurred_at', 'id'])
+    .select('segment_id', 'customer_id', 'kind', 'occurred_at');
   const members = await knex(`${TABLES.segmentMembers} as m`)
     .join(`${TABLES.segmentCurrent} as c`, (j) => j.on('c.segment_id', 'm.segment_id').andOn('c.run_id', 'm.run_id'))
     .whereIn('m.segment_id', segmentIds)
@@ -88,9 +90,13 @@ const loadIntervals = async (knex: Knex, segmentIds: number[]) => {
     if (e.kind !== 'enter') return;
     const next: any = events[i + 1];
     const same = next && next.segment_id === e.segment_id && next.customer_id === e.customer_id;
-    out.get(Number(e.segment_id))!.push({ customer: Number(e.customer_id), start: new Date(e.occurred_at).getTime(), end: same ? new Date(next.occurred_at).getTime() : Infinity });
+    out
+      .get(Number(e.segment_id))!
+      .push({ customer: Number(e.customer_id), start: new Date(e.occurred_at).getTime(), end: same ? new Date(next.occurred_at).getTime() : Infinity });
   });
-  for (const m of members as any[]) if (!withEvents.has(`${m.segment_id}:${m.customer_id}`)) out.get(Number(m.segment_id))!.push({ customer: Number(m.customer_id), start: -Infinity, end: Infinity });
+  for (const m of members as any[])
+    if (!withEvents.has(`${m.segment_id}:${m.customer_id}`))
+      out.get(Number(m.segment_id))!.push({ customer: Number(m.customer_id), start: -Infinity, end: Infinity });
   return out;
 };
 
@@ -98,21 +104,39 @@ const naiveAnalytics = async (knex: Knex, now: Period, then: Period) => {
   const intervals = await loadIntervals(knex, ids);
   const earliest = Math.min(windowBefore(now).start.getTime(), windowBefore(then).start.getTime());
   const latest = Math.max(now.end.getTime(), then.end.getTime());
-  const orders = (await knex(TABLES.customerOrders).where('status', 'paid').where('ordered_at', '>=', new Date(earliest)).where('ordered_at', '<', new Date(latest)).select('customer_id', 'ordered_at', 'amount', 'gross_margin')).map(
-    (o: any) => ({ c: Number(o.customer_id), at: new Date(o.ordered_at).getTime(), amount: Number(o.amount), margin: o.gross_margin === null ? null : Number(o.gross_margin) })
-  );
-  const events = (await knex(TABLES.customerEvents).where('occurred_at', '>=', new Date(earliest)).where('occurred_at', '<', new Date(latest)).select('customer_id', 'occurred_at')).map((e: any) => ({
+  const orders = (
+    await knex(TABLES.customerOrders)
+      .where('status', 'paid')
+      .where('ordered_at', '>=', new Date(earliest))
+      .where('ordered_at', '<', new Date(latest))
+      .select('customer_id', 'ordered_at', 'amount', 'gross_margin')
+  ).map((o: any) => ({
+    c: Number(o.customer_id),
+    at: new Date(o.ordered_at).getTime(),
+    amount: Number(o.amount),
+    margin: o.gross_margin === null ? null : Number(o.gross_margin),
+  }));
+  const events = (
+    await knex(TABLES.customerEvents)
+      .where('occurred_at', '>=', new Date(earliest))
+      .where('occurred_at', '<', new Date(latest))
+      .select('customer_id', 'occurred_at')
+  ).map((e: any) => ({
     c: Number(e.customer_id),
     at: new Date(e.occurred_at).getTime(),
   }));
-  const customers = (await knex(HOST_TABLES.customers).select('id', 'created_at')).map((c: any) => ({ id: Number(c.id), created: new Date(c.created_at).getTime() }));
+  const customers = (await knex(HOST_TABLES.customers).select('id', 'created_at')).map((c: any) => ({
+    id: Number(c.id),
+    created: new Date(c.created_at).getTime(),
+  }));
   const figures = (p: Period) => {
     const [s, e] = [p.start.getTime(), p.end.getTime()];
     const b = windowBefore(p).start.getTime();
     const per = new Map<number, { revenue: number; orders: number; margin: number; cur: boolean; prev: boolean }>();
     const at = (c: number) => per.get(c) ?? (per.set(c, { revenue: 0, orders: 0, margin: 0, cur: false, prev: false }), per.get(c)!);
     for (const o of orders) {
-      if (o.at >= s && o.at < e) Object.assign(at(o.c), { revenue: at(o.c).revenue + o.amount, orders: at(o.c).orders + 1, margin: at(o.c).margin + (o.margin ?? 0) });
+      if (o.at >= s && o.at < e)
+        Object.assign(at(o.c), { revenue: at(o.c).revenue + o.amount, orders: at(o.c).orders + 1, margin: at(o.c).margin + (o.margin ?? 0) });
       if (o.at >= b && o.at < e) at(o.c)[o.at >= s ? 'cur' : 'prev'] = true;
     }
     for (const ev of events) if (ev.at >= b && ev.at < e) at(ev.c)[ev.at >= s ? 'cur' : 'prev'] = true;
@@ -130,7 +154,19 @@ const naiveAnalytics = async (knex: Knex, now: Period, then: Period) => {
       }
       return f;
     };
-    const bySegment = new Map(ids.map((id) => [id, sum(new Set(intervals.get(id)!.filter((iv) => iv.start < e && iv.end > s).map((iv) => iv.customer)))]));
+    const bySegment = new Map(
+      ids.map((id) => [
+        id,
+        sum(
+          new Set(
+            intervals
+              .get(id)!
+              .filter((iv) => iv.start < e && iv.end > s)
+              .map((iv) => iv.customer)
+          )
+        ),
+      ])
+    );
     const all = sum(customers.filter((c) => c.created < e).map((c) => c.id));
     return { bySegment, all };
   };
@@ -162,7 +198,11 @@ const naiveTrends = async (knex: Knex, from: string, to: string) => {
   }
   const revenue = buckets.map(() => 0);
   const orders = buckets.map(() => 0);
-  const rows = await knex(TABLES.customerOrders).where('status', 'paid').where('ordered_at', '>=', buckets[0].start).where('ordered_at', '<', new Date(end)).select('customer_id', 'ordered_at', 'amount');
+  const rows = await knex(TABLES.customerOrders)
+    .where('status', 'paid')
+    .where('ordered_at', '>=', buckets[0].start)
+    .where('ordered_at', '<', new Date(end))
+    .select('customer_id', 'ordered_at', 'amount');
   for (const o of rows as any[]) {
     const i = bucketOf(new Date(o.ordered_at).getTime());
     if (i >= 0 && members[i].has(Number(o.customer_id))) {
@@ -195,7 +235,12 @@ const main = async () => {
     const counts = await knex(TABLES.segmentMembers).whereIn('segment_id', ids).groupBy('segment_id').select('segment_id').count({ n: '*' });
     const customers = Number((await knex(HOST_TABLES.customers).count({ n: '*' }).first())!.n);
     const largest = Number(counts.find((c: any) => Number(c.segment_id) === ids[0])!.n);
-    console.log(`${database}: ${customers} customers; ${SEGMENTS} bench segments, the largest with ${largest} current members; load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+    console.log(
+      `${database}: ${customers} customers; ${SEGMENTS} bench segments, the largest with ${largest} current members; load ${os
+        .loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}`
+    );
 
     // The last 12 whole months (local days in Shanghai) and the 12 before them.
     const today = DateTime.fromJSDate(now, { zone: ZONE }).startOf('day');
@@ -229,7 +274,9 @@ const main = async () => {
     const naiveT = await timed(NAIVE_RUNS, () => naiveTrends(knex, tq.from, tq.to));
     const trendsMatch =
       sqlTrends.value.series.length === naiveT.value.length &&
-      sqlTrends.value.series.every((p, i) => p.members === naiveT.value[i].members && p.orders === naiveT.value[i].orders && Math.abs(p.revenue - naiveT.value[i].revenue) < 0.01);
+      sqlTrends.value.series.every(
+        (p, i) => p.members === naiveT.value[i].members && p.orders === naiveT.value[i].orders && Math.abs(p.revenue - naiveT.value[i].revenue) < 0.01
+      );
     const f = sqlTrends.value.forecast.revenue;
     console.log(
       `trends, 24 months by week + 8-week forecast: SQL ${fmt(sqlTrends.median)} (runs ${sqlTrends.times.map((t) => t.toFixed(0)).join(', ')}), ` +

@@ -106,7 +106,8 @@ describe('segment analytics', () => {
     const keys = [...specs.keys()];
     expect(a.segments.map((s: any) => s.key).sort()).toEqual([...keys].sort());
     const all = keys.map((key) => ({ key, m: expectedFor(key, period.from, period.to).segment as any }));
-    for (const row of a.segments) for (const [k, v] of Object.entries(all.find((x) => x.key === row.key)!.m)) closeTo(row.metrics[k], v as number | null, `${row.key}.${k}`);
+    for (const row of a.segments)
+      for (const [k, v] of Object.entries(all.find((x) => x.key === row.key)!.m)) closeTo(row.metrics[k], v as number | null, `${row.key}.${k}`);
     const big = all.find((x) => x.key === 'big')!.m;
     for (const k of METRIC_KEYS) {
       const values = all.map((x) => x.m[k]).filter((v: number | null) => v !== null) as number[];

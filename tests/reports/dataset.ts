@@ -28,7 +28,13 @@ export const makeDataset = (seed: number, n = 40): Dataset => {
   const interactions: Dataset['interactions'] = [];
   for (let c = 0; c < n; c += 1) {
     for (let k = Math.floor(rnd() * 6); k > 0; k -= 1)
-      orders.push({ customer: c, at: at(), amount: [100, 250, 999.5, 4000][Math.floor(rnd() * 4)], margin: rnd() < 0.2 ? null : [10, 60.25][Math.floor(rnd() * 2)], paid: rnd() < 0.85 });
+      orders.push({
+        customer: c,
+        at: at(),
+        amount: [100, 250, 999.5, 4000][Math.floor(rnd() * 4)],
+        margin: rnd() < 0.2 ? null : [10, 60.25][Math.floor(rnd() * 2)],
+        paid: rnd() < 0.85,
+      });
     for (let k = Math.floor(rnd() * 5); k > 0; k -= 1) interactions.push({ customer: c, at: at() });
   }
   const segment = (key: string, share: number): SegmentSpec => {
@@ -47,7 +53,12 @@ export const makeDataset = (seed: number, n = 40): Dataset => {
     }
     return { key, events: events.sort((a, b) => a.at - b.at), current };
   };
-  return { customers: n, orders, interactions, segments: [segment('big', 0.8), segment('mid', 0.5), segment('small', 0.3), segment('tiny', 0.15), segment('half', 0.5)] };
+  return {
+    customers: n,
+    orders,
+    interactions,
+    segments: [segment('big', 0.8), segment('mid', 0.5), segment('small', 0.3), segment('tiny', 0.15), segment('half', 0.5)],
+  };
 };
 
 const docId = () => crypto.randomBytes(12).toString('hex');
@@ -81,7 +92,14 @@ export const insertActivity = async (knex: Knex, data: Dataset): Promise<number[
   }
   for (const i of data.interactions) {
     const doc = docId();
-    await knex('interactions').insert({ document_id: doc, type: 'email_open', occurred_at: d(i.at), created_at: created, updated_at: created, published_at: created });
+    await knex('interactions').insert({
+      document_id: doc,
+      type: 'email_open',
+      occurred_at: d(i.at),
+      created_at: created,
+      updated_at: created,
+      published_at: created,
+    });
     const row = await knex('interactions').where({ document_id: doc }).first();
     await knex('interactions_customer_lnk').insert({ interaction_id: row.id, customer_id: ids[i.customer], interaction_ord: 1 });
   }
@@ -96,7 +114,13 @@ export const writeMembership = async (knex: Knex, segmentId: number, spec: Segme
   await knex('ci_segment_members').where({ segment_id: segmentId }).delete();
   await knex('ci_segment_current').where({ segment_id: segmentId }).delete();
   for (const e of spec.events)
-    await knex('ci_segment_events').insert({ segment_id: segmentId, customer_id: ids[e.customer], kind: e.kind, occurred_at: bindDate(knex, new Date(e.at)), run_id: runId });
+    await knex('ci_segment_events').insert({
+      segment_id: segmentId,
+      customer_id: ids[e.customer],
+      kind: e.kind,
+      occurred_at: bindDate(knex, new Date(e.at)),
+      run_id: runId,
+    });
   await knex('ci_segment_current').insert({ segment_id: segmentId, run_id: runId, updated_at: bindDate(knex, new Date()) });
   for (const c of spec.current) await knex('ci_segment_members').insert({ segment_id: segmentId, run_id: runId, customer_id: ids[c] });
 };
@@ -153,7 +177,8 @@ export const expectedMetrics = (data: Dataset, members: Set<number>, start: numb
 };
 
 /** The local calendar of an instant in a zone, from Intl (not luxon): `yyyy-MM-dd`. */
-export const localDay = (ms: number, timeZone: string) => new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(ms));
+export const localDay = (ms: number, timeZone: string) =>
+  new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(ms));
 
 /** ISO week label `YYYY-Www` of a local day `yyyy-MM-dd` (Thursday rule). */
 export const isoWeek = (day: string) => {

@@ -39,7 +39,11 @@ describe('segment trends', () => {
     );
     spec.events.sort((a, b) => a.at - b.at);
     spec.current.push(free);
-    const res = await client(app, admin)('POST', '/client-insights/segments', { name: 'Trend', key: 'trend', rule: { '==': [{ var: 'customer.name' }, 'nobody'] } });
+    const res = await client(app, admin)('POST', '/client-insights/segments', {
+      name: 'Trend',
+      key: 'trend',
+      rule: { '==': [{ var: 'customer.name' }, 'nobody'] },
+    });
     segmentId = res.body.data.id;
     await writeMembership(knex, segmentId, spec, ids);
   });
@@ -80,7 +84,9 @@ describe('segment trends', () => {
       if (e.aov === null) expect(point.aov).toBeNull();
       else expect(point.aov).toBeCloseTo(e.aov, 6);
       // Each bucket starts at a local midnight of the zone.
-      expect(new Intl.DateTimeFormat('en-GB', { timeZone: ZONE, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(point.start))).toBe('00:00');
+      expect(new Intl.DateTimeFormat('en-GB', { timeZone: ZONE, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(point.start))).toBe(
+        '00:00'
+      );
     }
     expect(t.series.some((p: any) => p.members > 0)).toBe(true);
   });

@@ -30,7 +30,8 @@ const checkPeriod = (from: string | undefined, to: string | undefined, ctx: z.Re
   if (from === undefined || to === undefined) return;
   const days = dayNumber(to) - dayNumber(from) + 1;
   if (days < 1) ctx.addIssue({ code: z.ZodIssueCode.custom, path: [toKey], message: 'must not be before the start of the period' });
-  else if (days > MAX_PERIOD_DAYS) ctx.addIssue({ code: z.ZodIssueCode.custom, path: [toKey], message: `a period of at most 5 years (${MAX_PERIOD_DAYS} days)` });
+  else if (days > MAX_PERIOD_DAYS)
+    ctx.addIssue({ code: z.ZodIssueCode.custom, path: [toKey], message: `a period of at most 5 years (${MAX_PERIOD_DAYS} days)` });
 };
 
 export const analyticsQuery = z
@@ -47,7 +48,11 @@ export const analyticsQuery = z
   .superRefine((q, ctx) => {
     checkPeriod(q.from, q.to, ctx, 'to');
     if ((q.compareFrom === undefined) !== (q.compareTo === undefined)) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, path: [q.compareFrom === undefined ? 'compareFrom' : 'compareTo'], message: 'give both compareFrom and compareTo, or neither' });
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: [q.compareFrom === undefined ? 'compareFrom' : 'compareTo'],
+        message: 'give both compareFrom and compareTo, or neither',
+      });
     }
     checkPeriod(q.compareFrom, q.compareTo, ctx, 'compareTo');
   });
@@ -125,7 +130,14 @@ export const segmentAnalyticsSchema = z.object({
   segments: z.array(z.object({ id: z.number(), key: z.string(), name: z.string(), metrics: metricsSchema, outliers: byMetric(outlier) })),
 });
 
-const pointSchema = z.object({ period: z.string(), start: z.string(), members: z.number(), revenue: z.number(), orders: z.number(), aov: z.number().nullable() });
+const pointSchema = z.object({
+  period: z.string(),
+  start: z.string(),
+  members: z.number(),
+  revenue: z.number(),
+  orders: z.number(),
+  aov: z.number().nullable(),
+});
 const forecastSchema = z.object({
   method: z.enum(['holt', 'holt-winters-additive', 'none']),
   /** Smoothing parameters chosen by the least one-step squared error over a grid. */
@@ -146,7 +158,13 @@ export const segmentTrendsSchema = z.object({
 });
 
 export const reportsApi = {
-  analytics: endpoint({ method: 'GET', path: '/segments/analytics/:segmentId', params: segmentParams, query: analyticsQuery, response: dataOf(segmentAnalyticsSchema) }),
+  analytics: endpoint({
+    method: 'GET',
+    path: '/segments/analytics/:segmentId',
+    params: segmentParams,
+    query: analyticsQuery,
+    response: dataOf(segmentAnalyticsSchema),
+  }),
   trends: endpoint({ method: 'GET', path: '/segments/trends/:segmentId', params: segmentParams, query: trendsQuery, response: dataOf(segmentTrendsSchema) }),
 };
 

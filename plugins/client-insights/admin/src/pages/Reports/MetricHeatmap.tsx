@@ -17,8 +17,13 @@ const shade = (m: MetricKey, v: number | null, values: number[]) => {
 export const MetricHeatmap = ({ analytics }: { analytics: SegmentAnalytics }) => {
   const t = useT();
   const format = useMetricFormat();
-  const rows = [...analytics.segments].sort((a, b) => (a.id === analytics.segment.id ? -1 : b.id === analytics.segment.id ? 1 : b.metrics.revenue - a.metrics.revenue));
-  const columns = Object.fromEntries(METRICS.map((m) => [m, rows.map((r) => r.metrics[m]).filter((v): v is number => v !== null)])) as Record<MetricKey, number[]>;
+  const rows = [...analytics.segments].sort((a, b) =>
+    a.id === analytics.segment.id ? -1 : b.id === analytics.segment.id ? 1 : b.metrics.revenue - a.metrics.revenue
+  );
+  const columns = Object.fromEntries(METRICS.map((m) => [m, rows.map((r) => r.metrics[m]).filter((v): v is number => v !== null)])) as Record<
+    MetricKey,
+    number[]
+  >;
   return (
     <Box>
       <Typography variant="pi" textColor="neutral600">
@@ -44,7 +49,11 @@ export const MetricHeatmap = ({ analytics }: { analytics: SegmentAnalytics }) =>
                 <Typography fontWeight={r.id === analytics.segment.id ? 'bold' : undefined}>{r.name}</Typography>
               </Td>
               {METRICS.map((m) => (
-                <Td key={m} style={{ background: shade(m, r.metrics[m], columns[m]) }} title={r.outliers[m] ? t(r.outliers[m] === 'high' ? 'reports.outlier.high' : 'reports.outlier.low') : undefined}>
+                <Td
+                  key={m}
+                  style={{ background: shade(m, r.metrics[m], columns[m]) }}
+                  title={r.outliers[m] ? t(r.outliers[m] === 'high' ? 'reports.outlier.high' : 'reports.outlier.low') : undefined}
+                >
                   <Typography>
                     {format(m, r.metrics[m])}
                     {r.outliers[m] ? ' !' : ''}

@@ -28,7 +28,11 @@ export const ReportKpis = ({ analytics }: { analytics: SegmentAnalytics }) => {
                   <Typography variant="alpha">{format(m, analytics.metrics[m])}</Typography>
                   {change !== null && (
                     <Flex gap={1} alignItems="center" title={t('reports.vsComparison')}>
-                      {change > 0 ? <ArrowUp fill={good ? 'success600' : 'danger600'} /> : change < 0 ? <ArrowDown fill={good ? 'success600' : 'danger600'} /> : null}
+                      {change > 0 ? (
+                        <ArrowUp fill={good ? 'success600' : 'danger600'} />
+                      ) : change < 0 ? (
+                        <ArrowDown fill={good ? 'success600' : 'danger600'} />
+                      ) : null}
                       <Typography variant="pi" textColor={good === null ? 'neutral600' : good ? 'success600' : 'danger600'}>
                         {formatNumber(change, { style: 'percent', maximumFractionDigits: 1, signDisplay: 'exceptZero' })}
                       </Typography>

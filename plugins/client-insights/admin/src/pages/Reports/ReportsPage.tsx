@@ -37,7 +37,12 @@ export const ReportsPage = () => {
     <Box minWidth="170px">
       <Field.Root name={`report-${field}`} error={fieldError(field) || undefined}>
         <Field.Label>{t(`reports.${field}` as MessageKey)}</Field.Label>
-        <TextInput type="date" value={period[field]} onChange={(e: React.ChangeEvent<HTMLInputElement>) => e.target.value && setPeriod((p) => ({ ...p, [field]: e.target.value }))} data-testid={`ci-report-${field}`} />
+        <TextInput
+          type="date"
+          value={period[field]}
+          onChange={(e: React.ChangeEvent<HTMLInputElement>) => e.target.value && setPeriod((p) => ({ ...p, [field]: e.target.value }))}
+          data-testid={`ci-report-${field}`}
+        />
         <Field.Error />
       </Field.Root>
     </Box>
@@ -48,7 +53,8 @@ export const ReportsPage = () => {
   else if (segments.error || !segments.data) body = <SectionError error={segments.error} onRetry={segments.reload} />;
   else if (segments.data.length === 0) body = <SectionEmpty message={t('reports.noSegments')} />;
   else if (analytics.isLoading && !analytics.data) body = <SectionLoading />;
-  else if (analytics.error || !analytics.data) body = fieldError('from') || fieldError('to') ? null : <SectionError error={analytics.error} onRetry={analytics.reload} />;
+  else if (analytics.error || !analytics.data)
+    body = fieldError('from') || fieldError('to') ? null : <SectionError error={analytics.error} onRetry={analytics.reload} />;
   else {
     const a = analytics.data;
     body = (
@@ -88,7 +94,12 @@ export const ReportsPage = () => {
           <Box minWidth="240px">
             <Field.Root name="report-segment">
               <Field.Label>{t('reports.segment')}</Field.Label>
-              <SingleSelect value={chosen ?? undefined} onChange={(v: string | number) => setSegmentId(Number(v))} disabled={!segments.data?.length} data-testid="ci-report-segment">
+              <SingleSelect
+                value={chosen ?? undefined}
+                onChange={(v: string | number) => setSegmentId(Number(v))}
+                disabled={!segments.data?.length}
+                data-testid="ci-report-segment"
+              >
                 {(segments.data ?? []).map((s) => (
                   <SingleSelectOption key={s.id} value={s.id}>
                     {s.name}

@@ -10,7 +10,12 @@ import { useT, type MessageKey } from '../../utils/translate';
 
 const SERIES = ['members', 'revenue', 'orders', 'aov'] as const;
 type Series = (typeof SERIES)[number];
-const LABEL: Record<Series, MessageKey> = { members: 'reports.trend.members', revenue: 'reports.metric.revenue', orders: 'reports.metric.orders', aov: 'reports.metric.aov' };
+const LABEL: Record<Series, MessageKey> = {
+  members: 'reports.trend.members',
+  revenue: 'reports.metric.revenue',
+  orders: 'reports.metric.orders',
+  aov: 'reports.metric.aov',
+};
 const HORIZON = 8;
 
 /** The segment's series per day/week/month with the forecast, its 95 % band and the backtest error. */
@@ -42,11 +47,29 @@ export const TrendChart = ({ segmentId, from, to, timeZone }: { segmentId: numbe
       </Box>
     </Flex>
   );
-  if (trends.isLoading && !trends.data) return <>{controls}<SectionLoading /></>;
-  if (trends.error || !trends.data) return <>{controls}<SectionError error={trends.error} onRetry={trends.reload} /></>;
+  if (trends.isLoading && !trends.data)
+    return (
+      <>
+        {controls}
+        <SectionLoading />
+      </>
+    );
+  if (trends.error || !trends.data)
+    return (
+      <>
+        {controls}
+        <SectionError error={trends.error} onRetry={trends.reload} />
+      </>
+    );
   const data = trends.data;
   const forecast = data.forecast[series];
-  if (data.series.every((p) => p.members === 0 && p.orders === 0)) return <>{controls}<SectionEmpty message={t('reports.trend.empty')} /></>;
+  if (data.series.every((p) => p.members === 0 && p.orders === 0))
+    return (
+      <>
+        {controls}
+        <SectionEmpty message={t('reports.trend.empty')} />
+      </>
+    );
   const actual = data.series.map((p) => p[series]);
   const labels = [...data.series.map((p) => p.period), ...forecast.points.map((p) => p.period)];
   const pad = (values: (number | null)[], before: number) => [...Array(before).fill(null), ...values];
@@ -64,10 +87,39 @@ export const TrendChart = ({ segmentId, from, to, timeZone }: { segmentId: numbe
           data={{
             labels,
             datasets: [
-              { label: t('reports.trend.actual'), data: actual, borderColor: '#4945ff', backgroundColor: '#4945ff', tension: 0.2, pointRadius: 2, spanGaps: false },
-              { label: t('reports.trend.forecast'), data: joined((p) => p.value), borderColor: '#ee5e52', borderDash: [6, 4], pointRadius: 2, backgroundColor: '#ee5e52' },
-              { label: t('reports.trend.upper'), data: joined((p) => p.upper), borderColor: 'transparent', backgroundColor: '#ee5e5222', pointRadius: 0, fill: '+1' },
-              { label: t('reports.trend.lower'), data: joined((p) => p.lower), borderColor: 'transparent', backgroundColor: '#ee5e5222', pointRadius: 0, fill: false },
+              {
+                label: t('reports.trend.actual'),
+                data: actual,
+                borderColor: '#4945ff',
+                backgroundColor: '#4945ff',
+                tension: 0.2,
+                pointRadius: 2,
+                spanGaps: false,
+              },
+              {
+                label: t('reports.trend.forecast'),
+                data: joined((p) => p.value),
+                borderColor: '#ee5e52',
+                borderDash: [6, 4],
+                pointRadius: 2,
+                backgroundColor: '#ee5e52',
+              },
+              {
+                label: t('reports.trend.upper'),
+                data: joined((p) => p.upper),
+                borderColor: 'transparent',
+                backgroundColor: '#ee5e5222',
+                pointRadius: 0,
+                fill: '+1',
+              },
+              {
+                label: t('reports.trend.lower'),
+                data: joined((p) => p.lower),
+                borderColor: 'transparent',
+                backgroundColor: '#ee5e5222',
+                pointRadius: 0,
+                fill: false,
+              },
             ],
           }}
           options={{

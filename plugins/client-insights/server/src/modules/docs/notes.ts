@@ -123,7 +123,7 @@ export const NOTES: Record<string, Note> = {
   'reports.analytics': {
     summary: "A segment's revenue, orders, customers, AOV, conversion, retention, churn and margin over a period, with change, benchmark, ranks and outliers",
     description:
-      'Needs `reports.read`. Members are those who were members at any time in the period (enter/exit events), not only today\'s. Figures come from paid orders; `flags` says when data is insufficient; `segments` holds every segment the caller may see (ranks, outliers, the heatmap).',
+      "Needs `reports.read`. Members are those who were members at any time in the period (enter/exit events), not only today's. Figures come from paid orders; `flags` says when data is insufficient; `segments` holds every segment the caller may see (ranks, outliers, the heatmap).",
   },
   'reports.trends': {
     summary: "A segment's members, revenue, orders and AOV per day, week or month, with a forecast and its backtest error",

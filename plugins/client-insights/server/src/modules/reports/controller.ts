@@ -9,5 +9,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
       data: await getService(strapi, 'reports').analytics(viewer, params.segmentId, query),
     })),
   trends: (ctx) =>
-    respond(ctx, reportsApi.trends, async ({ viewer, params, query }) => ({ data: await getService(strapi, 'reports').trends(viewer, params.segmentId, query) })),
+    respond(ctx, reportsApi.trends, async ({ viewer, params, query }) => ({
+      data: await getService(strapi, 'reports').trends(viewer, params.segmentId, query),
+    })),
 });

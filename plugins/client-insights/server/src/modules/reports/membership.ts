@@ -1,7 +1,11 @@
 import { TABLES } from '../../core/db/tables';
 import { joinSql, raw, sql, type Sql } from '../../core/db/sql-fragment';
 
-const inList = (ids: number[]): Sql => joinSql(ids.map((id) => sql`${id}`), ', ');
+const inList = (ids: number[]): Sql =>
+  joinSql(
+    ids.map((id) => sql`${id}`),
+    ', '
+  );
 
 /**
  * Membership over time, as intervals `(segment_id, customer_id, start_at, end_at)`: each enter

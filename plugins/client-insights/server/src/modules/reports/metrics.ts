@@ -53,7 +53,8 @@ export const fences = (values: number[]): { low: number; high: number } | null =
   return { low: q1 - 1.5 * (q3 - q1), high: q3 + 1.5 * (q3 - q1) };
 };
 
-export const outlierOf = (v: number | null, f: { low: number; high: number } | null) => (v === null || !f ? null : v < f.low ? 'low' : v > f.high ? 'high' : null);
+export const outlierOf = (v: number | null, f: { low: number; high: number } | null) =>
+  v === null || !f ? null : v < f.low ? 'low' : v > f.high ? 'high' : null;
 
 /** Competition rank (1 = best, ties share, "1224") of `v` among `values`; higher is better unless the metric says otherwise. */
 export const rankOf = (metric: MetricKey, v: number | null, values: number[]) => {
@@ -66,8 +67,7 @@ export const rankOf = (metric: MetricKey, v: number | null, values: number[]) =>
 export const compareSegments = (all: Array<{ id: number; metrics: SegmentMetrics }>) => {
   const valuesOf = (m: MetricKey) => all.map((s) => s.metrics[m]).filter((v): v is number => v !== null);
   const fencesBy = Object.fromEntries(METRICS.map((m) => [m, fences(valuesOf(m))])) as Record<MetricKey, ReturnType<typeof fences>>;
-  const outliers = (metrics: SegmentMetrics) =>
-    Object.fromEntries(METRICS.map((m) => [m, outlierOf(metrics[m], fencesBy[m])])) as SegmentAnalytics['outliers'];
+  const outliers = (metrics: SegmentMetrics) => Object.fromEntries(METRICS.map((m) => [m, outlierOf(metrics[m], fencesBy[m])])) as SegmentAnalytics['outliers'];
   const ranking = (metrics: SegmentMetrics) => Object.fromEntries(METRICS.map((m) => [m, rankOf(m, metrics[m], valuesOf(m))])) as SegmentAnalytics['ranking'];
   return { outliers, ranking, enough: METRICS.some((m) => fencesBy[m] !== null) };
 };

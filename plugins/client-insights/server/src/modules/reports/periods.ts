@@ -32,7 +32,7 @@ export const bucketsOf = (from: string, to: string, timeZone: string, granularit
   const unit = UNIT[granularity];
   const last = DateTime.fromISO(to, { zone: timeZone }).startOf(unit);
   const buckets: Bucket[] = [];
-  for (let at = DateTime.fromISO(from, { zone: timeZone }).startOf(unit); at <= last; ) {
+  for (let at = DateTime.fromISO(from, { zone: timeZone }).startOf(unit); at <= last;) {
     const next = at.plus({ [`${unit}s`]: 1 }).startOf(unit);
     buckets.push({ label: at.toFormat(LABEL[granularity]), start: at.toJSDate(), end: next.toJSDate() });
     at = next;

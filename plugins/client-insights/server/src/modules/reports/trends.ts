@@ -101,9 +101,21 @@ export const segmentTrends = async (knex: Knex, segment: { id: number; key: stri
     granularity: q.granularity,
     series,
     forecast: {
-      members: forecastOf(series.map((s) => s.members), season, labels),
-      revenue: forecastOf(series.map((s) => s.revenue), season, labels),
-      orders: forecastOf(series.map((s) => s.orders), season, labels),
+      members: forecastOf(
+        series.map((s) => s.members),
+        season,
+        labels
+      ),
+      revenue: forecastOf(
+        series.map((s) => s.revenue),
+        season,
+        labels
+      ),
+      orders: forecastOf(
+        series.map((s) => s.orders),
+        season,
+        labels
+      ),
       aov: forecastOf(aov, season, labels),
     },
   };
