@@ -165,6 +165,10 @@ describe('segment analytics', () => {
     expect(res.body.data.segment.key).toBe('big');
     expect(res.body.data.segments.map((s: any) => s.key)).not.toContain('tiny');
     expect((await client(app, token)('GET', `/api/segments/analytics/tiny?${q}`)).status).toBe(404);
+    // A read-only token reaches it too (a GET route), and the trends twin answers.
+    const readOnly = await apiToken(app, 'read-only');
+    expect((await client(app, readOnly)('GET', `/api/segments/analytics/big?${q}`)).status).toBe(200);
+    expect((await client(app, readOnly)('GET', `/api/segments/trends/big?from=2026-01-01&to=2026-03-31&granularity=month`)).status).toBe(200);
   });
 
   it.each([
