@@ -43,7 +43,7 @@ export const ROLE_MATRIX: RoleSpec[] = [
     code: 'client-insights-marketing-operations',
     name: 'Marketing Operations',
     description: 'Creates and edits tags and segments, runs automation.',
-    plugin: ['segments.read', 'segments.create', 'segments.update', 'segments.run', 'tags.manage', 'automation.manage', 'export'],
+    plugin: ['segments.read', 'segments.create', 'segments.update', 'segments.run', 'tags.manage', 'automation.manage', 'export', 'reports.read'],
     content: {
       ...READ_ALL,
       'api::tag.tag': ['read', 'create', 'update'],
@@ -57,7 +57,7 @@ export const ROLE_MATRIX: RoleSpec[] = [
     code: 'client-insights-sales-manager',
     name: 'Sales Manager',
     description: 'Views and uses shared segments, creates reminders and tasks; cannot change core tags.',
-    plugin: ['segments.read', 'export'],
+    plugin: ['segments.read', 'export', 'reports.read'],
     content: {
       'api::customer.customer': ['read'],
       'api::order.order': ['read'],
@@ -72,14 +72,14 @@ export const ROLE_MATRIX: RoleSpec[] = [
     code: 'client-insights-data-team',
     name: 'Data Team',
     description: 'Maintains value models, checks data quality, sees all fields.',
-    plugin: ['segments.read', 'segments.run', 'models.manage', 'sensitive.view', 'export'],
+    plugin: ['segments.read', 'segments.run', 'models.manage', 'sensitive.view', 'export', 'reports.read'],
     content: { ...READ_ALL },
   },
   {
     code: 'client-insights-management',
     name: 'Management',
     description: 'Sees all reports and the audit log, configures strategic tags, approves high-risk automation and exports.',
-    plugin: ['segments.read', 'tags.manage', 'automation.approve', 'export', 'export.approve', 'sensitive.view', 'audit.read'],
+    plugin: ['segments.read', 'tags.manage', 'automation.approve', 'export', 'export.approve', 'sensitive.view', 'audit.read', 'reports.read'],
     content: { ...READ_ALL, 'api::tag.tag': ['read', 'create', 'update'] },
   },
 ];

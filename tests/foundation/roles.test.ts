@@ -49,6 +49,8 @@ describe('admin roles', () => {
     expect(management).toEqual(
       expect.arrayContaining(['plugin::client-insights.automation.approve', 'plugin::client-insights.export.approve', 'plugin::client-insights.tags.manage'])
     );
+    // Every bootstrap role reads the segment reports (analytics, trends).
+    for (const role of [marketing, sales, data, management]) expect(role).toContain('plugin::client-insights.reports.read');
   });
 
   it('hides contact fields from roles without the sensitive-field permission', async () => {

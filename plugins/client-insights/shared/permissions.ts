@@ -17,6 +17,7 @@ export const ACTIONS = [
   { uid: 'export.approve', displayName: 'Approve exports' },
   { uid: 'sensitive.view', displayName: 'View sensitive fields' },
   { uid: 'audit.read', displayName: 'Read the audit log' },
+  { uid: 'reports.read', displayName: 'Read reports' },
   { uid: 'personal-data.erase', displayName: "Erase a customer's personal data" },
 ] as const;
 

@@ -6,6 +6,7 @@ export { webhookEndpointsApi } from './automation-endpoints';
 export { customersApi } from './customers';
 export { overviewApi } from './overview';
 export { privacyApi } from './privacy';
+export { reportsApi } from './reports';
 export { rulesApi } from './rules';
 export { segmentsApi } from './segments';
 export { tagsApi } from './tags';

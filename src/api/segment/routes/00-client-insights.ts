@@ -19,7 +19,7 @@ export default {
       handler: `plugin::client-insights.rules.${action}`,
       config: { auth: { scope: [`plugin::client-insights.rules.${action}`] } },
     })),
-    // Segment execution (plugin segments/). `rules`, `results` and `tree` are fixed words that no
+    // Segment execution (plugin segments/). `rules`, `results`, `tree`, `analytics` and `trends` are fixed words that no
     // Segment documentId can be, so the core `/api/segments/:id` routes keep working for documents.
     ...(
       [
@@ -43,6 +43,18 @@ export default {
       path,
       handler: `plugin::client-insights.segments.${action}`,
       config: { auth: { scope: [`plugin::client-insights.segments.${action}`] } },
+    })),
+    // Reports (plugin reports/): a segment's analytics over a period, its trends with a forecast.
+    ...(
+      [
+        ['GET', '/segments/analytics/:segmentId', 'analytics'],
+        ['GET', '/segments/trends/:segmentId', 'trends'],
+      ] as const
+    ).map(([method, path, action]) => ({
+      method,
+      path,
+      handler: `plugin::client-insights.reports.${action}`,
+      config: { auth: { scope: [`plugin::client-insights.reports.${action}`] } },
     })),
     // Value models (plugin values/): R×F matrix with quadrant counts, tracked recalculation.
     ...(

@@ -11,6 +11,7 @@ import metrics from './metrics';
 import monitoring from './monitoring';
 import overview from './overview';
 import privacy from './privacy';
+import reports from './reports';
 import rules from './rules';
 import segments from './segments';
 import tags from './tags';
@@ -28,6 +29,7 @@ export const modules = {
   segments,
   values,
   overview,
+  reports,
   exports: exportsModule,
   approvals,
   audit,
@@ -52,6 +54,7 @@ export const services = {
   ...segments.services,
   ...values.services,
   ...overview.services,
+  ...reports.services,
   ...exportsModule.services,
   ...approvals.services,
   ...audit.services,

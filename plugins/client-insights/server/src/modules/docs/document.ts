@@ -15,6 +15,7 @@ import { jobsApi } from '../../../../shared/contracts/jobs';
 import { notificationsApi } from '../../../../shared/contracts/notifications';
 import { overviewApi } from '../../../../shared/contracts/overview';
 import { privacyApi } from '../../../../shared/contracts/privacy';
+import { reportsApi } from '../../../../shared/contracts/reports';
 import { rulesApi } from '../../../../shared/contracts/rules';
 import { segmentsApi } from '../../../../shared/contracts/segments';
 import { tagsApi } from '../../../../shared/contracts/tags';
@@ -58,6 +59,7 @@ const CONTRACTS: Record<string, Record<string, Endpoint>> = {
   monitoring: monitoringApi,
   overview: overviewApi,
   privacy: privacyApi,
+  reports: reportsApi,
   rules: rulesApi,
   segments: segmentsApi,
   tags: tagsApi,

@@ -202,6 +202,17 @@ export const NOTES: Record<string, Note> = {
   'overview.kpis': { summary: 'The KPI board: each figure with its previous period, a monthly series and the rule behind it' },
   'overview.valueCharts': { summary: 'Value charts: the R×M scatter by quadrant, quadrant summaries and the CLV histogram' },
 
+  'reports.analytics': {
+    summary: "A segment's revenue, orders, customers, AOV, conversion, retention, churn and margin over a period, with change, benchmark, ranks and outliers",
+    description:
+      "Needs `reports.read`. Members are those who were members at any time in the period (enter/exit events), not only today's. Figures come from paid orders; `flags` says when data is insufficient; `segments` holds every segment the caller may see (ranks, outliers, the heatmap).",
+  },
+  'reports.trends': {
+    summary: "A segment's members, revenue, orders and AOV per day, week or month, with a forecast and its backtest error",
+    description:
+      'Needs `reports.read`. Buckets are local days, ISO weeks or months of `timeZone`. Forecast: Holt, or Holt-Winters additive from two seasons on, parameters by least one-step SSE over a grid; band ±1.96 σ √h; MAE/MAPE on the last periods held out.',
+  },
+
   'rules.catalogue': { summary: 'The rule language: fields, operators, event types, order kinds and statuses, limits' },
   'rules.preview': {
     summary: 'Match a rule against the customers now, storing nothing',

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { sql, type Sql } from '../sql-fragment';
+import { raw, sql, type Sql } from '../sql-fragment';
 import { dialectOf } from './client';
 
 /** Binds a datetime as the column stores it: SQLite keeps Strapi datetimes as epoch milliseconds. */
@@ -34,4 +34,25 @@ export const elapsedDays = (knex: Knex, from: Sql, to: Sql): Sql => {
   if (dialect === 'sqlite') return sql`((${to} - ${from}) / 86400000.0)`;
   if (dialect === 'postgres') return sql`(extract(epoch from (cast(${to} as timestamp) - cast(${from} as timestamp))) / 86400.0)`;
   return sql`(timestampdiff(microsecond, ${from}, ${to}) / 86400000000.0)`;
+};
+
+/**
+ * The index of the bucket holding datetime `expr`, buckets [starts[i], starts[i + 1]) with the last
+ * ending at `end`: −1 before the first, starts.length from `end` on (null: −1). A balanced tree of
+ * CASE comparisons (log₂ of the buckets per row), so it is the same portable SQL on every database
+ * and a grouping key instead of a range join; the zone's local midnights are computed in Node
+ * (reports/periods.ts), so no database needs time-zone support (SQLite has none, MariaDB only
+ * with its zone tables loaded). `closedEnd`: the bucket of the last instant before `expr` (an
+ * exclusive end: an exit at a bucket's first instant leaves the bucket before).
+ */
+export const bucketIndex = (knex: Knex, expr: Sql, starts: Date[], end: Date, closedEnd = false): Sql => {
+  const bounds = [...starts, end].map((d) => bindDate(knex, d));
+  const op = raw(closedEnd ? '>' : '>=');
+  // count = how many bounds are ≤ expr (< for closedEnd); the answer is count − 1.
+  const tree = (lo: number, hi: number): Sql => {
+    if (lo === hi) return raw(String(lo - 1));
+    const mid = (lo + hi + 1) >> 1;
+    return sql`case when ${expr} ${op} ${bounds[mid - 1]} then ${tree(mid, hi)} else ${tree(lo, mid - 1)} end`;
+  };
+  return tree(0, bounds.length);
 };

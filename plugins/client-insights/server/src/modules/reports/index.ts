@@ -1,0 +1,15 @@
+import { reportsApi } from '../../../../shared/contracts/reports';
+import { guard, route, type ModuleRoutes } from '../../core/http/routes';
+import controller from './controller';
+import service from './service';
+
+/**
+ * Reports: a segment's analytics over a period and its trends with a forecast. The content-API
+ * twins (/api/segments/analytics/:segmentId, /api/segments/trends/:segmentId) are declared in the
+ * host's Segment API, like the other /api/segments/* routes (docs/api.md, Path clashes).
+ */
+const routes: ModuleRoutes = {
+  admin: [route(reportsApi.analytics, 'reports.analytics', guard('reports.read')), route(reportsApi.trends, 'reports.trends', guard('reports.read'))],
+};
+
+export default { routes, controllers: { reports: controller }, services: { reports: service } };

@@ -1,0 +1,48 @@
+import { DateTime } from 'luxon';
+import type { Granularity } from '../../../../shared/contracts/reports';
+
+/** A stretch of time [start, end) as instants, with the local days it was asked as. */
+export type Period = { from: string; to: string; timeZone: string; start: Date; end: Date };
+
+/** Local days `from`..`to` (both included) in `timeZone`: from the first day's midnight to the midnight after the last. */
+export const periodOf = (from: string, to: string, timeZone: string): Period => {
+  const start = DateTime.fromISO(from, { zone: timeZone }).startOf('day');
+  const end = DateTime.fromISO(to, { zone: timeZone }).startOf('day').plus({ days: 1 });
+  return { from, to, timeZone, start: start.toJSDate(), end: end.toJSDate() };
+};
+
+/** The window of the same length just before a period (retention's "previous period"). */
+export const windowBefore = (p: Period) => ({ start: new Date(2 * p.start.getTime() - p.end.getTime()), end: p.start });
+
+export const periodJson = (p: Period) => ({ from: p.from, to: p.to, timeZone: p.timeZone, start: p.start.toISOString(), end: p.end.toISOString() });
+
+/** One bucket of a trend: its label (local), and [start, end) as instants. */
+export type Bucket = { label: string; start: Date; end: Date };
+
+const UNIT = { day: 'day', week: 'week', month: 'month' } as const;
+const LABEL = { day: 'yyyy-MM-dd', week: "kkkk-'W'WW", month: 'yyyy-MM' } as const;
+
+/**
+ * The days, ISO weeks (Monday first) or months of `timeZone` that cover `from`..`to`: the first
+ * bucket starts at the start of the one holding `from` (so it may begin before `from`), the last
+ * is the one holding `to`. Local midnights are found by the zone's rules (luxon), so a day around a
+ * daylight-saving change lasts 23 or 25 hours, and the database only compares instants.
+ */
+export const bucketsOf = (from: string, to: string, timeZone: string, granularity: Granularity): Bucket[] => {
+  const unit = UNIT[granularity];
+  const last = DateTime.fromISO(to, { zone: timeZone }).startOf(unit);
+  const buckets: Bucket[] = [];
+  for (let at = DateTime.fromISO(from, { zone: timeZone }).startOf(unit); at <= last;) {
+    const next = at.plus({ [`${unit}s`]: 1 }).startOf(unit);
+    buckets.push({ label: at.toFormat(LABEL[granularity]), start: at.toJSDate(), end: next.toJSDate() });
+    at = next;
+  }
+  return buckets;
+};
+
+/** The labels of the `k` buckets after the last (the forecast's periods). */
+export const nextLabels = (lastStart: Date, timeZone: string, granularity: Granularity, k: number): string[] => {
+  const unit = UNIT[granularity];
+  const base = DateTime.fromJSDate(lastStart, { zone: timeZone });
+  return Array.from({ length: k }, (_, i) => base.plus({ [`${unit}s`]: i + 1 }).toFormat(LABEL[granularity]));
+};

@@ -1,0 +1,177 @@
+import { z } from 'zod';
+import { isTimeZone } from '../labels';
+import { dataOf, endpoint, refText } from './http';
+
+/** Reports: a segment's analytics over a period, and its trends with a forecast. */
+
+/** The longest period a report covers (from its first to its last day). */
+export const MAX_PERIOD_DAYS = 5 * 366;
+/** Below this many members a segment's figures are flagged as insufficient data. */
+export const MIN_MEMBERS = 30;
+/** The most periods a forecast looks ahead. */
+export const MAX_HORIZON = 52;
+
+/** A calendar day `YYYY-MM-DD` that exists. */
+const day = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date like 2026-01-31')
+  .refine((s) => {
+    const [y, m, d] = s.split('-').map(Number);
+    const t = new Date(Date.UTC(y, m - 1, d));
+    return y >= 1970 && y <= 9999 && t.getUTCMonth() === m - 1 && t.getUTCDate() === d;
+  }, 'a date that exists, from 1970');
+
+const timeZone = z.string().max(64).refine(isTimeZone, 'an IANA time zone such as Asia/Shanghai').default('UTC');
+
+const dayNumber = (s: string) => Date.UTC(Number(s.slice(0, 4)), Number(s.slice(5, 7)) - 1, Number(s.slice(8, 10))) / 86_400_000;
+
+/** `to` on or after `from`, at most MAX_PERIOD_DAYS days long; the error names `to`. */
+const checkPeriod = (from: string | undefined, to: string | undefined, ctx: z.RefinementCtx, toKey: string) => {
+  if (from === undefined || to === undefined) return;
+  const days = dayNumber(to) - dayNumber(from) + 1;
+  if (days < 1) ctx.addIssue({ code: z.ZodIssueCode.custom, path: [toKey], message: 'must not be before the start of the period' });
+  else if (days > MAX_PERIOD_DAYS)
+    ctx.addIssue({ code: z.ZodIssueCode.custom, path: [toKey], message: `a period of at most 5 years (${MAX_PERIOD_DAYS} days)` });
+};
+
+export const analyticsQuery = z
+  .object({
+    /** First and last day of the period (both included), in `timeZone`. */
+    from: day,
+    to: day,
+    timeZone,
+    /** An optional comparison period: both days or neither. */
+    compareFrom: day.optional(),
+    compareTo: day.optional(),
+  })
+  .strict()
+  .superRefine((q, ctx) => {
+    checkPeriod(q.from, q.to, ctx, 'to');
+    if ((q.compareFrom === undefined) !== (q.compareTo === undefined)) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: [q.compareFrom === undefined ? 'compareFrom' : 'compareTo'],
+        message: 'give both compareFrom and compareTo, or neither',
+      });
+    }
+    checkPeriod(q.compareFrom, q.compareTo, ctx, 'compareTo');
+  });
+
+export const GRANULARITIES = ['day', 'week', 'month'] as const;
+
+export const trendsQuery = z
+  .object({
+    from: day,
+    to: day,
+    timeZone,
+    /** Days, ISO weeks (Monday first) or calendar months, in `timeZone`. */
+    granularity: z.enum(GRANULARITIES).default('week'),
+    /** Periods to forecast after the last one (0: none). */
+    horizon: z.coerce.number().int().min(0).max(MAX_HORIZON).default(8),
+  })
+  .strict()
+  .superRefine((q, ctx) => checkPeriod(q.from, q.to, ctx, 'to'));
+
+export const segmentParams = z.object({ segmentId: refText });
+
+export const METRICS = ['customers', 'revenue', 'orders', 'aov', 'conversionRate', 'retentionRate', 'churnRate', 'margin', 'revenueShare'] as const;
+export type MetricKey = (typeof METRICS)[number];
+/** Metrics where less is better (ranked ascending). */
+export const LOWER_IS_BETTER: readonly MetricKey[] = ['churnRate'];
+
+export const FLAGS = ['empty', 'few_members', 'no_orders', 'no_margin', 'partial_margin', 'no_retention_base', 'too_few_segments_for_outliers'] as const;
+
+const metricsSchema = z.object({
+  /** Customers who were members at any time during the period. */
+  customers: z.number(),
+  /** Paid orders of those customers placed in the period: their amount, count and distinct buyers. */
+  revenue: z.number(),
+  orders: z.number(),
+  buyers: z.number(),
+  /** revenue / orders; null without orders. */
+  aov: z.number().nullable(),
+  /** buyers / customers; null without customers. */
+  conversionRate: z.number().nullable(),
+  /** Of the members active (a paid order or an interaction) in the window of equal length before the period, the share active again in it. */
+  retentionRate: z.number().nullable(),
+  /** 1 − retentionRate: the same base, not active again. */
+  churnRate: z.number().nullable(),
+  /** Sum of the orders' gross margin; null when no order carries one. */
+  margin: z.number().nullable(),
+  marginRate: z.number().nullable(),
+  /** Share of the orders that carry a margin. */
+  marginCoverage: z.number().nullable(),
+  retentionBase: z.number(),
+  /** revenue / all customers' revenue in the period. */
+  revenueShare: z.number().nullable(),
+});
+
+const periodSchema = z.object({ from: z.string(), to: z.string(), timeZone: z.string(), start: z.string(), end: z.string() });
+const outlier = z.enum(['high', 'low']).nullable();
+const byMetric = <S extends z.ZodTypeAny>(s: S) => z.object(Object.fromEntries(METRICS.map((m) => [m, s])) as Record<MetricKey, S>);
+
+export const segmentAnalyticsSchema = z.object({
+  segment: z.object({ id: z.number(), key: z.string(), name: z.string() }),
+  period: periodSchema,
+  comparison: periodSchema.nullable(),
+  metrics: metricsSchema,
+  comparisonMetrics: metricsSchema.nullable(),
+  /** Relative change vs the comparison period, (now − then) / then; null when `then` is 0 or missing. */
+  change: byMetric(z.number().nullable()).nullable(),
+  /** The same figures over all customers created before the period's end. */
+  benchmark: metricsSchema,
+  /** 1 = best among the segments the caller may see (ties share a rank); null when the metric has no value. */
+  ranking: byMetric(z.object({ rank: z.number(), of: z.number() }).nullable()),
+  /** Beyond 1.5 IQR of the visible segments' values (at least 4 segments with a value). */
+  outliers: byMetric(outlier),
+  flags: z.array(z.enum(FLAGS)),
+  minMembers: z.number(),
+  /** Every segment the caller may see over the same period: the heatmap rows. */
+  segments: z.array(z.object({ id: z.number(), key: z.string(), name: z.string(), metrics: metricsSchema, outliers: byMetric(outlier) })),
+});
+
+const pointSchema = z.object({
+  period: z.string(),
+  start: z.string(),
+  members: z.number(),
+  revenue: z.number(),
+  orders: z.number(),
+  aov: z.number().nullable(),
+});
+const forecastSchema = z.object({
+  method: z.enum(['holt', 'holt-winters-additive', 'none']),
+  /** Smoothing parameters chosen by the least one-step squared error over a grid. */
+  params: z.object({ alpha: z.number(), beta: z.number(), gamma: z.number().nullable(), season: z.number().nullable() }).nullable(),
+  points: z.array(z.object({ period: z.string(), value: z.number(), lower: z.number(), upper: z.number() })),
+  /** Fitted on all but the last `heldOut` periods, scored on them; MAPE skips actual zeros (null when all are). */
+  backtest: z.object({ heldOut: z.number(), mae: z.number(), mape: z.number().nullable() }).nullable(),
+  /** Why there is no forecast or backtest (too few periods). */
+  note: z.string().nullable(),
+});
+
+export const segmentTrendsSchema = z.object({
+  segment: z.object({ id: z.number(), key: z.string(), name: z.string() }),
+  timeZone: z.string(),
+  granularity: z.enum(GRANULARITIES),
+  series: z.array(pointSchema),
+  forecast: z.object({ members: forecastSchema, revenue: forecastSchema, orders: forecastSchema, aov: forecastSchema }),
+});
+
+export const reportsApi = {
+  analytics: endpoint({
+    method: 'GET',
+    path: '/segments/analytics/:segmentId',
+    params: segmentParams,
+    query: analyticsQuery,
+    response: dataOf(segmentAnalyticsSchema),
+  }),
+  trends: endpoint({ method: 'GET', path: '/segments/trends/:segmentId', params: segmentParams, query: trendsQuery, response: dataOf(segmentTrendsSchema) }),
+};
+
+export type SegmentMetrics = z.infer<typeof metricsSchema>;
+export type SegmentAnalytics = z.infer<typeof segmentAnalyticsSchema>;
+export type SegmentTrends = z.infer<typeof segmentTrendsSchema>;
+export type Forecast = z.infer<typeof forecastSchema>;
+export type Granularity = (typeof GRANULARITIES)[number];
+export type AnalyticsQuery = z.output<typeof analyticsQuery>;
+export type TrendsQuery = z.output<typeof trendsQuery>;
