@@ -6,6 +6,7 @@ export { overviewApi } from './overview';
 export { privacyApi } from './privacy';
 export { rulesApi } from './rules';
 export { segmentsApi } from './segments';
+export { segmentHistoryApi } from './segment-history';
 export { tagsApi } from './tags';
 export { exportsApi } from './exports';
 export { jobsApi } from './jobs';

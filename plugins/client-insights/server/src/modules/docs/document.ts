@@ -12,6 +12,7 @@ import { overviewApi } from '../../../../shared/contracts/overview';
 import { privacyApi } from '../../../../shared/contracts/privacy';
 import { rulesApi } from '../../../../shared/contracts/rules';
 import { segmentsApi } from '../../../../shared/contracts/segments';
+import { segmentHistoryApi } from '../../../../shared/contracts/segment-history';
 import { tagsApi } from '../../../../shared/contracts/tags';
 import { valuesApi } from '../../../../shared/contracts/values';
 import { PLUGIN_ID } from '../../../../shared/permissions';
@@ -51,6 +52,7 @@ const CONTRACTS: Record<string, Record<string, Endpoint>> = {
   privacy: privacyApi,
   rules: rulesApi,
   segments: segmentsApi,
+  segmentHistory: segmentHistoryApi,
   tags: tagsApi,
   values: valuesApi,
 };

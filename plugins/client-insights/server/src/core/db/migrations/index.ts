@@ -24,6 +24,7 @@ import m208 from './208-approvals';
 import m210 from './210-customer-contact-hashes';
 import m211 from './211-customer-consent';
 import m212 from './212-automation';
+import m240 from './240-segment-versions';
 import type { Migration } from './migration';
 
 /**
@@ -58,6 +59,7 @@ const migrations: Migration[] = [
   m210,
   m211,
   m212,
+  m240,
 ];
 
 export default migrations;
