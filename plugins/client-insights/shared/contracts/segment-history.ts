@@ -76,7 +76,7 @@ const membershipMeta = z.object({
   runId: z.number(),
   /** `events`: replayed from the enter/exit events up to the run; `snapshot`: its retained member rows. */
   source: z.enum(['events', 'snapshot']),
-  /** The members found equal the count the run recorded (false: older runs whose events are incomplete, or erased customers). */
+  /** The members found equal the count the run recorded (false: a customer since erased, whose rows erasure deleted). */
   complete: z.boolean(),
   customerCount: z.number().nullable(),
 });

@@ -55,7 +55,7 @@ export type Membership = {
 
 /**
  * The run's membership: replayed from the events when they account for every member it recorded;
- * otherwise (runs from before events were kept for full runs, erased customers) its retained
+ * otherwise (an erased customer: erasure deletes their events and snapshot rows) its retained
  * snapshot if there is one, else the replay marked incomplete.
  */
 export const membershipOf = async (knex: Knex, run: RunRef): Promise<Membership> => {
