@@ -46,12 +46,14 @@ describe('segment history', () => {
     const created = await admin('POST', '/client-insights/segments', { name: 'Signed Beijing', rule: { and: [stage('signed'), region('Beijing')] } });
     expect(created.status).toBe(201);
     segment = created.body.data;
-    let v = await versions(segment.id);
+    const v = await versions(segment.id);
     expect(v).toHaveLength(1);
     expect(v[0]).toMatchObject({ version: 1, source: 'plugin', actor: { type: 'admin', id: adminId, name: 'Test Admin' }, changed: [] });
 
     // The plugin's route.
-    expect((await admin('PUT', `/client-insights/segments/${segment.id}`, { name: 'Signed buyers', rule: { and: [stage('signed'), ordered] } })).status).toBe(200);
+    expect((await admin('PUT', `/client-insights/segments/${segment.id}`, { name: 'Signed buyers', rule: { and: [stage('signed'), ordered] } })).status).toBe(
+      200
+    );
     expect(await latest(segment.id)).toMatchObject({ version: 2, source: 'plugin', actor: { type: 'admin', id: adminId }, changed: ['name', 'rule'] });
     // The same values again: no version.
     expect((await admin('PUT', `/client-insights/segments/${segment.id}`, { name: 'Signed buyers' })).status).toBe(200);
@@ -114,7 +116,10 @@ describe('segment history', () => {
     const stored = await app.strapi.db.query('api::segment.segment').findOne({ where: { id: segment.id } });
     expect(stored).toMatchObject({ name: 'Signed Beijing', rule: { and: [stage('signed'), region('Beijing')] }, priority: 100, visibility: 'global' });
     // The restore went through the plugin's route: audited as a write.
-    const audited = await app.strapi.db.connection('ci_audit_log').where({ action: 'POST /segments/:id/versions/:version/restore', target_id: String(segment.id) }).first();
+    const audited = await app.strapi.db
+      .connection('ci_audit_log')
+      .where({ action: 'POST /segments/:id/versions/:version/restore', target_id: String(segment.id) })
+      .first();
     expect(audited).toBeDefined();
     // Restoring the current state again: 409, nothing written.
     expect((await admin('POST', `/client-insights/segments/${segment.id}/versions/6/restore`, {})).status).toBe(409);
@@ -180,7 +185,10 @@ describe('segment history', () => {
       await setStage(3, i % 2 === 0 ? 'signed' : 'consultation');
     }
     // The change trigger did correct memberships in place between runs: more events than the runs' own.
-    const own = await knex('ci_segment_runs').where('segment_id', segment.id).sum({ n: knex.raw('added_count + removed_count') }).first();
+    const own = await knex('ci_segment_runs')
+      .where('segment_id', segment.id)
+      .sum({ n: knex.raw('added_count + removed_count') })
+      .first();
     const all = await knex('ci_segment_events').where('segment_id', segment.id).count({ n: '*' }).first();
     expect(Number(all!.n)).toBeGreaterThan(Number(own!.n));
     // Retention (5 runs) has removed the oldest snapshots.
@@ -191,7 +199,9 @@ describe('segment history', () => {
       const pages = res.body.meta.pagination.pageCount;
       const found = res.body.data.map((m: any) => m.id);
       for (let page = 2; page <= pages; page += 1) {
-        found.push(...(await admin('GET', `/client-insights/segments/${segment.id}/runs/${runId}/members?pageSize=2&page=${page}`)).body.data.map((m: any) => m.id));
+        found.push(
+          ...(await admin('GET', `/client-insights/segments/${segment.id}/runs/${runId}/members?pageSize=2&page=${page}`)).body.data.map((m: any) => m.id)
+        );
       }
       expect([runId, sorted(found)]).toEqual([runId, sorted(stored.get(runId)!)]);
       expect(res.body.meta.membership).toMatchObject({ runId, source: 'events', complete: true, customerCount: stored.get(runId)!.length });
@@ -218,7 +228,10 @@ describe('segment history', () => {
     expect(entries.filter((e: any) => e.kind === 'version')).toHaveLength(6);
     const times = entries.map((e: any) => Date.parse(e.at));
     expect(times).toEqual([...times].sort((x, y) => y - x));
-    expect(entries.find((e: any) => e.kind === 'run')).toMatchObject({ requestedBy: { type: 'admin', id: adminId, name: 'Test Admin' }, run: { trigger: 'manual' } });
+    expect(entries.find((e: any) => e.kind === 'run')).toMatchObject({
+      requestedBy: { type: 'admin', id: adminId, name: 'Test Admin' },
+      run: { trigger: 'manual' },
+    });
     const page2 = await admin('GET', `/client-insights/segments/${segment.id}/history?pageSize=5&page=2`);
     expect(page2.body.data).toEqual(entries.slice(5, 10));
     expect(page2.body.meta.pagination).toEqual({ page: 2, pageSize: 5, pageCount: 3, total: 14 });

@@ -17,7 +17,9 @@ describe('segment version diff', () => {
 
   it('sees no change in reordered and/or operands, and a whole-rule change when the operator differs', () => {
     expect(diffRules({ and: [stage('a'), region('b')] }, { and: [region('b'), stage('a')] })).toEqual([]);
-    expect(diffRules({ and: [stage('a')] }, { or: [stage('a')] })).toEqual([{ kind: 'changed', path: '', before: { and: [stage('a')] }, after: { or: [stage('a')] } }]);
+    expect(diffRules({ and: [stage('a')] }, { or: [stage('a')] })).toEqual([
+      { kind: 'changed', path: '', before: { and: [stage('a')] }, after: { or: [stage('a')] } },
+    ]);
   });
 
   it('lists changed settings, the parent by id', () => {

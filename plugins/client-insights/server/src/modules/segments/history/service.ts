@@ -1,4 +1,3 @@
-import type { Core } from '@strapi/strapi';
 import type { HistoryEntry, SegmentVersion, VersionDiff } from '../../../../../shared/contracts/segment-history';
 import type { Member, UpdateSegmentInput } from '../../../../../shared/contracts/segments';
 import { ApiError } from '../../../core/http/errors';
@@ -57,7 +56,8 @@ export const createHistory = ({ strapi, knex, tables }: SegmentsContext, access:
   const runOf = async (segment: { id: number; key: string }, ref: string, path: string): Promise<RunRef> => {
     const run = await getRun(knex(), ref);
     if (!run || Number(run.segment_id) !== segment.id) throw ApiError.notFound(`result "${ref}" is not a run of segment "${segment.key}"`);
-    if (run.status !== 'success' && run.status !== 'partial') throw ApiError.conflict(`result "${ref}" (${path.slice(1)}) is ${run.status}: it has no membership`);
+    if (run.status !== 'success' && run.status !== 'partial')
+      throw ApiError.conflict(`result "${ref}" (${path.slice(1)}) is ${run.status}: it has no membership`);
     return { ...run, id: Number(run.id), segment_id: Number(run.segment_id) };
   };
 
@@ -91,7 +91,9 @@ export const createHistory = ({ strapi, knex, tables }: SegmentsContext, access:
       const versionRows = ids('version').length ? await k(TABLES.segmentVersions).whereIn('id', ids('version')) : [];
       const runRows = ids('run').length ? await k(TABLES.segmentRuns).whereIn('id', ids('run')) : [];
       const versions = new Map((await readVersions(versionRows, names)).map((v, i) => [Number(versionRows[i].id), v]));
-      const requesters = await names(runRows.filter((r: any) => r.requested_by_type === 'admin' && r.requested_by_id !== null).map((r: any) => Number(r.requested_by_id)));
+      const requesters = await names(
+        runRows.filter((r: any) => r.requested_by_type === 'admin' && r.requested_by_id !== null).map((r: any) => Number(r.requested_by_id))
+      );
       const runs = new Map(runRows.map((r: any) => [Number(r.id), r]));
       const data = rows.map((r: any): HistoryEntry => {
         const at = readDate(r.at)!.toISOString();
@@ -139,7 +141,7 @@ export const createHistory = ({ strapi, knex, tables }: SegmentsContext, access:
           name: state.name,
           description: state.description,
           type: state.type,
-          rule: state.rule as UpdateSegmentInput["rule"],
+          rule: state.rule as UpdateSegmentInput['rule'],
           status: state.status,
           priority: state.priority,
           parent: state.parent?.id ?? null,

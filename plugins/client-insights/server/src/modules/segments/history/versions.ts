@@ -33,7 +33,7 @@ export const stateOf = (s: SegmentRow, parentKey: string | null): VersionState =
 export const currentState = async (knex: Knex, tables: HostTables, where: { id: number } | { documentId: string }) => {
   const [row] = await findSegments(knex, tables, (q) => ('id' in where ? q.where('s.id', where.id) : q.where('s.document_id', where.documentId)));
   if (!row) return null;
-  const parent = row.parentId === null ? null : (await knex(tables.segments).where('id', row.parentId).first('key'))?.key ?? null;
+  const parent = row.parentId === null ? null : ((await knex(tables.segments).where('id', row.parentId).first('key'))?.key ?? null);
   return { segmentId: row.id, state: stateOf(row, parent) };
 };
 
@@ -81,17 +81,19 @@ export const recordVersion = async (knex: Knex, segmentId: number, state: Versio
     const version = (latest?.version ?? 0) + 1;
     try {
       // In a savepoint: on PostgreSQL a refused insert would otherwise abort the writer's transaction.
-      await knex.transaction((sp) => sp(TABLES.segmentVersions).insert({
-        segment_id: segmentId,
-        version,
-        created_at: bindDate(knex, now),
-        actor_type: write.actor.type,
-        actor_id: write.actor.type === 'system' ? null : write.actor.id,
-        source: write.source,
-        restored_from: write.restoredFrom ?? null,
-        state: JSON.stringify(state),
-        changed: JSON.stringify(changed),
-      }));
+      await knex.transaction((sp) =>
+        sp(TABLES.segmentVersions).insert({
+          segment_id: segmentId,
+          version,
+          created_at: bindDate(knex, now),
+          actor_type: write.actor.type,
+          actor_id: write.actor.type === 'system' ? null : write.actor.id,
+          source: write.source,
+          restored_from: write.restoredFrom ?? null,
+          state: JSON.stringify(state),
+          changed: JSON.stringify(changed),
+        })
+      );
       return version;
     } catch (error) {
       if (!isUniqueViolation(error) || attempt >= 3) throw error;
