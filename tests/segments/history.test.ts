@@ -156,6 +156,9 @@ describe('segment history', () => {
     expect((await admin('GET', `/client-insights/segments/${segment.id}/runs/${otherRun}/members`)).status).toBe(404);
     expect((await admin('GET', `/client-insights/segments/${segment.id}/runs/compare?from=${otherRun}&to=${otherRun}`)).status).toBe(404);
     expect((await admin('GET', `/client-insights/segments/${segment.id}/runs/999999/members`)).status).toBe(404);
+    // A deleted segment's versions go with it.
+    expect((await admin('DELETE', `/client-insights/segments/${other.id}`)).status).toBe(200);
+    expect(await app.strapi.db.connection('ci_segment_versions').where('segment_id', other.id).first()).toBeUndefined();
   });
 
   it('lists the members of every past run as the run stored them, past retention and in-place corrections, and compares runs', async () => {
