@@ -50,6 +50,8 @@ const countOf = async (q: Knex.QueryBuilder) => Number((await q.clone().clearSel
 export type Membership = {
   /** A query yielding `customer_id`, one row per member. */
   ids: Knex.QueryBuilder;
+  /** How many rows `ids` yields (counted once here: at 300k members a count is a replay). */
+  count: number;
   meta: { runId: number; source: 'events' | 'snapshot'; complete: boolean; customerCount: number | null };
 };
 
@@ -63,17 +65,17 @@ export const membershipOf = async (knex: Knex, run: RunRef): Promise<Membership>
   const replay = replayQuery(knex, run.segment_id, await boundaryOf(knex, run));
   const replayed = await countOf(knex.from(replay.as('r')));
   const meta = { runId: run.id, customerCount: recorded };
-  if (recorded === null || replayed === recorded) return { ids: replay, meta: { ...meta, source: 'events', complete: true } };
+  if (recorded === null || replayed === recorded) return { ids: replay, count: replayed, meta: { ...meta, source: 'events', complete: true } };
   const snapshot = snapshotQuery(knex, run);
   const kept = await countOf(snapshot);
-  if (kept > 0) return { ids: snapshot, meta: { ...meta, source: 'snapshot', complete: kept === recorded } };
-  return { ids: replay, meta: { ...meta, source: 'events', complete: false } };
+  if (kept > 0) return { ids: snapshot, count: kept, meta: { ...meta, source: 'snapshot', complete: kept === recorded } };
+  return { ids: replay, count: replayed, meta: { ...meta, source: 'events', complete: false } };
 };
 
-/** A page of customers, ordered by id, from a query of their ids (customer columns as a run's member pages). */
-export const customersPage = async (knex: Knex, tables: HostTables, ids: Knex.QueryBuilder, page: Page) => {
+/** A page of customers, ordered by id, from a query of their ids (customer columns as a run's member pages); `total` when already counted. */
+export const customersPage = async (knex: Knex, tables: HostTables, ids: Knex.QueryBuilder, page: Page, counted?: number) => {
   const base = () => knex(ids.clone().as('k'));
-  const total = Number((await base().count({ n: '*' }).first())?.n ?? 0);
+  const total = counted ?? Number((await base().count({ n: '*' }).first())?.n ?? 0);
   const rows = await base()
     .leftJoin(`${tables.customers} as c`, 'c.id', 'k.customer_id')
     .leftJoin(`${TABLES.metrics} as mt`, 'mt.customer_id', 'k.customer_id')

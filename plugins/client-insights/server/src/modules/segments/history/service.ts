@@ -159,7 +159,7 @@ export const createHistory = ({ strapi, knex, tables }: SegmentsContext, access:
     async runMembers(viewer: Viewer, ref: string, runRef: string, page: Page) {
       const segment = await segmentOf(viewer, ref);
       const membership = await membershipOf(knex(), await runOf(segment, runRef, '/run'));
-      const found = maskedPage(viewer, await customersPage(knex(), tables(), membership.ids, page));
+      const found = maskedPage(viewer, await customersPage(knex(), tables(), membership.ids, page, membership.count));
       return { data: found.data as Member[], meta: { pagination: found.meta.pagination, membership: membership.meta } };
     },
 
@@ -171,11 +171,13 @@ export const createHistory = ({ strapi, knex, tables }: SegmentsContext, access:
       const to = await membershipOf(k, await runOf(segment, query.to, '/to'));
       const added = minus(k, to.ids, from.ids);
       const removed = minus(k, from.ids, to.ids);
-      const fromCount = await countIds(k, from.ids);
-      const toCount = await countIds(k, to.ids);
+      const [fromCount, toCount] = [from.count, to.count];
       const addedCount = await countIds(k, added);
       const removedCount = await countIds(k, removed);
-      const found = maskedPage(viewer, await customersPage(k, tables(), query.change === 'added' ? added : removed, query));
+      const found = maskedPage(
+        viewer,
+        await customersPage(k, tables(), query.change === 'added' ? added : removed, query, query.change === 'added' ? addedCount : removedCount)
+      );
       return {
         data: found.data as Member[],
         meta: {
