@@ -126,6 +126,18 @@ describe('segment history', () => {
     expect(await versions(segment.id)).toHaveLength(6);
   });
 
+  it('validates a restore as an update: a parent deleted since is a 400 at /parent, and nothing is written', async () => {
+    const parent = (await admin('POST', '/client-insights/segments', { name: 'Parent gone', rule: stage('signed') })).body.data;
+    const child = (await admin('POST', '/client-insights/segments', { name: 'Child left', rule: region('Beijing'), parent: parent.id })).body.data;
+    expect((await admin('PUT', `/client-insights/segments/${child.id}`, { parent: null })).status).toBe(200);
+    expect((await admin('DELETE', `/client-insights/segments/${parent.id}`)).status).toBe(200);
+    expect((await versions(child.id))[1].state.parent).toEqual({ id: parent.id, key: parent.key });
+    const res = await admin('POST', `/client-insights/segments/${child.id}/versions/1/restore`, {});
+    expect(res.status).toBe(400);
+    expect(res.body.error.details.errors[0].path).toBe('/parent');
+    expect(await versions(child.id)).toHaveLength(2);
+  });
+
   it('refuses a restore without segments.update (403) and hides a segment the user cannot see (404)', async () => {
     const reader = client(app, await restrictedSession(app, ['segments.read']));
     expect((await reader('GET', `/client-insights/segments/${segment.id}/history`)).status).toBe(200);
