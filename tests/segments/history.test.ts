@@ -157,6 +157,30 @@ describe('segment history', () => {
     expect(await versions(secret.id)).toHaveLength(2);
   });
 
+  it('answers an API token on /api/segments/rules/:id/…: global segments only, a restore by the token recorded as its own', async () => {
+    const res = await token('GET', `/api/segments/rules/${segment.id}/history?pageSize=100`);
+    expect(res.status).toBe(200);
+    expect(res.body.data.filter((e: any) => e.kind === 'version')).toHaveLength(6);
+    // Version 5 is `team`: restored, the segment would vanish for the token. Refused, nothing written.
+    const hiding = await token('POST', `/api/segments/rules/${segment.id}/versions/5/restore`, {});
+    expect(hiding.status).toBe(400);
+    expect(hiding.body.error.message).toMatch(/would hide the segment/);
+    expect(await versions(segment.id)).toHaveLength(6);
+    const restored = await token('POST', `/api/segments/rules/${segment.id}/versions/4/restore`, {});
+    expect(restored.status).toBe(200);
+    expect(restored.body.meta.version).toMatchObject({ version: 7, source: 'restore', restoredFrom: 4, actor: { type: 'api', id: tokenId } });
+    expect(restored.body.data).toMatchObject({ priority: 7, description: 'via REST', visibility: 'global' });
+    expect((await token('GET', `/api/segments/rules/${segment.id}/versions/diff?from=6&to=7`)).body.data.settings.map((c: any) => c.field)).toEqual([
+      'name',
+      'description',
+      'priority',
+    ]);
+    const hidden = (await admin('POST', '/client-insights/segments', { name: 'Team only', rule: stage('signed'), visibility: 'team' })).body.data;
+    expect((await token('GET', `/api/segments/rules/${hidden.id}/history`)).status).toBe(404);
+    // Back to version 1's state for the runs below.
+    expect((await admin('POST', `/client-insights/segments/${segment.id}/versions/6/restore`, {})).status).toBe(200);
+  });
+
   it('answers 4xx for an unknown version, a bad query, and a run of another segment', async () => {
     expect((await admin('GET', `/client-insights/segments/${segment.id}/versions/99`)).status).toBe(404);
     expect((await admin('POST', `/client-insights/segments/${segment.id}/versions/99/restore`, {})).status).toBe(404);
@@ -240,7 +264,7 @@ describe('segment history', () => {
     const res = await admin('GET', `/client-insights/segments/${segment.id}/history?pageSize=100`);
     const entries = res.body.data;
     expect(entries.filter((e: any) => e.kind === 'run')).toHaveLength(8);
-    expect(entries.filter((e: any) => e.kind === 'version')).toHaveLength(6);
+    expect(entries.filter((e: any) => e.kind === 'version')).toHaveLength(8);
     const times = entries.map((e: any) => Date.parse(e.at));
     expect(times).toEqual([...times].sort((x, y) => y - x));
     expect(entries.find((e: any) => e.kind === 'run')).toMatchObject({
@@ -249,6 +273,6 @@ describe('segment history', () => {
     });
     const page2 = await admin('GET', `/client-insights/segments/${segment.id}/history?pageSize=5&page=2`);
     expect(page2.body.data).toEqual(entries.slice(5, 10));
-    expect(page2.body.meta.pagination).toEqual({ page: 2, pageSize: 5, pageCount: 3, total: 14 });
+    expect(page2.body.meta.pagination).toEqual({ page: 2, pageSize: 5, pageCount: 4, total: 16 });
   });
 });

@@ -178,7 +178,7 @@ export const NOTES: Record<string, Note> = {
   'segmentHistory.restore': {
     summary: 'Restore a version: a new version equal to it',
     description:
-      'Needs `segments.update`. Runs as an update of every field the version holds but the key (validation, parent and hierarchy checks, duplicate-rule warnings, audit); the new version names the restored one in `restoredFrom`. 409 when the version is the current state; 400 naming `/parent` when its parent segment no longer exists.',
+      'Needs `segments.update`. Runs as an update of every field the version holds but the key (validation, parent and hierarchy checks, duplicate-rule warnings, audit); the new version names the restored one in `restoredFrom`. 409 when the version is the current state; 400 naming `/parent` when its parent segment no longer exists, and 400 when its visibility would hide the segment from the caller (a token restoring a `team` or `private` version).',
   },
   'segmentHistory.runMembers': {
     summary: 'The members of a past run of a segment, paginated',

@@ -9,7 +9,8 @@ import { maskedPage, type Access } from '../access';
 import type { SegmentsContext } from '../context';
 import { ruleEngine } from '../rule-engine';
 import { getRun, pagination, toResult, type Page } from '../runs';
-import type { Viewer } from '../visibility';
+import { canSee, type Viewer } from '../visibility';
+import { ownerRolesOf } from '../../../core/security/visibility';
 import { changedFields, changedSettings, diffRules } from './diff';
 import { countIds, customersPage, membershipOf, minus, type RunRef } from './membership';
 import { RESTORING } from './record';
@@ -134,6 +135,11 @@ export const createHistory = ({ strapi, knex, tables }: SegmentsContext, access:
       if (changedFields(latest.state, state).filter((f) => f !== 'key').length === 0)
         throw ApiError.conflict(`version ${n} is the current state of segment "${segment.key}"; nothing to restore`);
       checkRuleReads(state.rule, seesContact(viewer));
+      // The visibility it would restore must leave the segment visible to the caller (a token sees `global` only):
+      // otherwise the write would succeed and its answer be a 404.
+      const restored = { visibility: state.visibility, ownerId: segment.ownerId };
+      if (!canSee(viewer, restored, await ownerRolesOf(strapi, [restored])))
+        throw ApiError.invalid([{ path: '', message: `version ${n} is ${state.visibility}: restoring it would hide the segment from you` }]);
       const ctx: any = strapi.requestContext.get();
       if (ctx?.state) ctx.state[RESTORING] = n;
       try {
