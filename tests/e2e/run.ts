@@ -869,6 +869,77 @@ test('pages: segment detail reads the rule as sentences, keeps JSON behind a tog
   await page.waitForURL((u) => u.pathname.endsWith('/segments'), { timeout: 30_000 });
 });
 
+test("history: a segment's History tab lists versions and runs, shows a diff as sentences, restores a version and compares two runs", async () => {
+  const v1 = { and: [{ '>=': [{ var: 'metrics.total_spent' }, VIP_MIN] }, { '==': [{ var: 'customer.stage' }, 'signed'] }] };
+  const v2 = { and: [{ '>=': [{ var: 'metrics.total_spent' }, VIP_MIN / 2] }, { '==': [{ var: 'customer.stage' }, 'signed'] }] };
+  const created = await api('POST', '/client-insights/segments', { name: `E2E history ${Date.now()}`, rule: v1, execute: true });
+  if (created.status !== 201) throw new Error(`segment not created: ${created.status} ${JSON.stringify(created.body)}`);
+  const id = created.body.data.id;
+  if ((await api('PUT', `/client-insights/segments/${id}`, { rule: v2 })).status !== 200) throw new Error('edit refused');
+  if ((await api('POST', `/client-insights/segments/${id}/execute`, {})).status !== 200) throw new Error('second run refused');
+  await page.goto(`${server.url}${PLUGIN}/segments/${id}`);
+  await page.click('[data-testid="ci-tab-history"]');
+  await page.locator('[data-testid="ci-history"]').waitFor({ timeout: 60_000 });
+  if ((await page.locator('[data-testid="ci-history-version"]').count()) !== 2) throw new Error('the timeline does not show two versions');
+  if ((await page.locator('[data-testid="ci-history-run"]').count()) !== 2) throw new Error('the timeline does not show two runs');
+  await shot(page, '24-segment-history-timeline');
+  // The diff of version 2 names the changed condition in words.
+  await page.locator('[data-testid="ci-version-diff"]').first().click();
+  const changed = page.locator('[data-testid="ci-diff-condition"][data-kind="changed"]');
+  await changed.waitFor({ timeout: 30_000 });
+  // Each side's sentences appear once the catalogue has loaded for it.
+  await page.waitForFunction(
+    () => (document.querySelector('[data-testid="ci-diff-condition"][data-kind="changed"]')?.textContent ?? '').includes('50,000'),
+    null,
+    {
+      timeout: 30_000,
+    }
+  );
+  const words = await changed.innerText();
+  if (!/(Total spent|累计消费)/.test(words) || !/100,000/.test(words) || !/50,000/.test(words))
+    throw new Error(`the diff does not read as sentences: ${words}`);
+  await shot(page, '25-segment-history-diff');
+  await page.keyboard.press('Escape');
+  // Two runs compared: the counts the API answers.
+  const ticks = page.locator('[data-testid="ci-run-tick"]');
+  await ticks.nth(0).click();
+  await ticks.nth(1).click();
+  await page.click('[data-testid="ci-compare-runs"]');
+  const counts = page.locator('[data-testid="ci-compare-counts"]').first();
+  await counts.waitFor({ timeout: 30_000 });
+  const runs = (await api('GET', `/client-insights/segments/results?segment=${id}`)).body.data as any[];
+  const [older, newer] = runs.map((r) => r.runId).sort((a: number, b: number) => a - b);
+  const expected = (await api('GET', `/client-insights/segments/${id}/runs/compare?from=${older}&to=${newer}`)).body.meta.counts;
+  const shown = (await counts.innerText()).replace(/,/g, '');
+  for (const n of [expected.from, expected.to, expected.added, expected.removed])
+    if (!shown.includes(String(n))) throw new Error(`compare shows "${shown}", expected ${JSON.stringify(expected)}`);
+  await shot(page, '26-segment-history-compare');
+  await page.keyboard.press('Escape');
+  // Restore version 1: a third version, and the rule is v1 again.
+  await page.locator('[data-testid="ci-version-restore"]').first().click();
+  await page
+    .getByRole('alertdialog')
+    .getByRole('button', { name: /confirm|确认|確認/i })
+    .click();
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="ci-history-version"]').length === 3, null, { timeout: 30_000 });
+  const segment = (await api('GET', `/client-insights/segments/${id}`)).body.data;
+  if (JSON.stringify(segment.rule) !== JSON.stringify(v1)) throw new Error(`restore left the rule ${JSON.stringify(segment.rule)}`);
+  await shot(page, '27-segment-history-restored');
+  // A Sales Manager reads the history but has no restore control.
+  await ensureRoleUser(server.url, token, 'Sales Manager', SALES.email, SALES.password);
+  const context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
+  const sales = await context.newPage();
+  try {
+    await login(sales, SALES);
+    await sales.goto(`${server.url}${PLUGIN}/segments/${id}`);
+    await sales.click('[data-testid="ci-tab-history"]');
+    await sales.locator('[data-testid="ci-history-version"]').first().waitFor({ timeout: 60_000 });
+    if ((await sales.locator('[data-testid="ci-version-restore"]').count()) !== 0) throw new Error('restore shown to a Sales Manager');
+  } finally {
+    await context.close();
+  }
+});
+
 test('pages: the customer list filters, sorts, shows amounts with currency and opens a profile from a row link', async () => {
   await page.goto(`${server.url}${PLUGIN}/customers`);
   await page.locator('[data-testid="ci-customer-list"]').waitFor({ timeout: 60_000 });

@@ -75,6 +75,12 @@ const BAD: Record<string, Bad> = {
   'segments.remove': { params: { id: '0' }, pointer: '/id' },
   'segments.execute': { params: { id: 'some-key' }, body: { wait: 'yes' }, pointer: '/wait' },
   'segments.currentCustomers': { params: { id: 'some-key' }, query: 'pageSize=abc', pointer: '/pageSize' },
+  'segmentHistory.history': { params: { id: 'some-key' }, query: 'pageSize=101', pointer: '/pageSize' },
+  'segmentHistory.diff': { params: { id: 'some-key' }, query: 'from=0', pointer: '/from' },
+  'segmentHistory.version': { params: { id: 'some-key', version: 'latest' }, pointer: '/version' },
+  'segmentHistory.restore': { params: { id: 'some-key', version: '1' }, body: { force: true }, pointer: '/force' },
+  'segmentHistory.runMembers': { params: { id: 'some-key', run: 'bad!run' }, pointer: '/run' },
+  'segmentHistory.compareRuns': { params: { id: 'some-key' }, query: 'from=1&to=2&change=kept', pointer: '/change' },
   'values.rfmMatrix': { query: 'x=1', pointer: '/x' },
   'jobs.get': { params: { jobId: 'abc' }, pointer: '/jobId' },
   'jobs.cancel': { params: { jobId: '0' }, pointer: '/jobId' },
@@ -131,9 +137,9 @@ describe("every plugin route refuses a bad request in Strapi's error envelope", 
 
   it('covers every route, each answering 400 with the field named by JSON pointer', async () => {
     const routes = pluginRoutes(app);
-    // 83 admin routes; 49 content-API routes: the plugin's (14 the integrator API, /api/crm; 5 the public email links, /api/email; 1 the Prometheus metrics) and 23 under /api/segments in the host.
-    expect(routes.filter((r) => r.as === 'admin')).toHaveLength(83);
-    expect(routes.filter((r) => r.as === 'api')).toHaveLength(49);
+    // 89 admin routes; 55 content-API routes: the plugin's (14 the integrator API, /api/crm; 5 the public email links, /api/email; 1 the Prometheus metrics) and 29 under /api/segments in the host.
+    expect(routes.filter((r) => r.as === 'admin')).toHaveLength(89);
+    expect(routes.filter((r) => r.as === 'api')).toHaveLength(55);
     const mounted = mountedPaths(app);
     const failures: string[] = [];
     for (const route of routes) {

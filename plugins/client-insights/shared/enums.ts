@@ -208,3 +208,8 @@ export const SKIP_REASONS = [
   'no_assignee',
 ] as const;
 export type SkipReason = (typeof SKIP_REASONS)[number];
+
+/** How a segment version was written (segment history): the plugin's routes, the content manager, REST, GraphQL, a restore, the system (no request), or the state found before any version was kept. */
+export const VERSION_SOURCES = ['plugin', 'content-manager', 'rest', 'graphql', 'restore', 'system', 'backfill', 'other'] as const;
+/** The settings a segment version compares (its rule is compared apart, condition by condition). */
+export const VERSION_FIELDS = ['name', 'key', 'description', 'type', 'status', 'priority', 'parent', 'schedule', 'timezone', 'visibility'] as const;

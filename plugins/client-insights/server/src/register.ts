@@ -11,6 +11,7 @@ import { useRequestIds } from './core/http/request-id';
 import { letReadOnlyTokensRead } from './core/security/read-only-tokens';
 import { guardDocumentWrites } from './core/security/validation';
 import { segmentWriteCheck } from './modules/segments/write-check';
+import { recordSegmentVersions } from './modules/segments/history/record';
 import { tagWriteCheck } from './modules/tags/write-check';
 import { automationWriteCheck } from './modules/automation/write-check';
 import { cancelStepsOnDelete } from './modules/automation/lifecycle';
@@ -48,6 +49,9 @@ export default async ({ strapi }: { strapi: Core.Strapi }) => {
   });
   // Deleting an automation rule by any path cancels its steps still waiting in the outbox, in the same transaction.
   cancelStepsOnDelete(strapi);
+  // Every committed change of a segment's rule, settings or parent, whichever path, is a version (segment history).
+  // Registered after every other document middleware: the innermost, in the write's transaction.
+  recordSegmentVersions(strapi);
   // The integrator API's GraphQL queries and mutations (the /api/crm routes' operations and scopes).
   registerCrmGraphql(strapi);
   // The plugin's content-API routes in the document Strapi's documentation plugin serves at /documentation.

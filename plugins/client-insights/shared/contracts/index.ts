@@ -9,6 +9,7 @@ export { privacyApi } from './privacy';
 export { reportsApi } from './reports';
 export { rulesApi } from './rules';
 export { segmentsApi } from './segments';
+export { segmentHistoryApi } from './segment-history';
 export { tagsApi } from './tags';
 export { exportsApi } from './exports';
 export { jobsApi } from './jobs';

@@ -56,6 +56,22 @@ export default {
       handler: `plugin::client-insights.reports.${action}`,
       config: { auth: { scope: [`plugin::client-insights.reports.${action}`] } },
     })),
+    // Segment history (plugin segments/history/): versions, their diff and restore, past runs' membership.
+    ...(
+      [
+        ['GET', '/segments/rules/:id/history', 'history'],
+        ['GET', '/segments/rules/:id/versions/diff', 'diff'],
+        ['GET', '/segments/rules/:id/versions/:version', 'version'],
+        ['POST', '/segments/rules/:id/versions/:version/restore', 'restore'],
+        ['GET', '/segments/rules/:id/runs/compare', 'compareRuns'],
+        ['GET', '/segments/rules/:id/runs/:run/members', 'runMembers'],
+      ] as const
+    ).map(([method, path, action]) => ({
+      method,
+      path,
+      handler: `plugin::client-insights.segmentHistory.${action}`,
+      config: { auth: { scope: [`plugin::client-insights.segmentHistory.${action}`] } },
+    })),
     // Value models (plugin values/): R×F matrix with quadrant counts, tracked recalculation.
     ...(
       [

@@ -4,18 +4,17 @@ import { Link } from 'react-router-dom';
 import { Pager } from '../../components/Pager';
 import { SectionEmpty, SectionError, SectionLoading } from '../../components/States';
 import { useDateTime } from '../../components/Dates';
-import { segmentsApi } from '../../../../shared/contracts/segments';
+import { segmentsApi, type Member } from '../../../../shared/contracts/segments';
 import { usePaged } from '../../hooks/usePaged';
 import { useEnumLabel, useT } from '../../utils/translate';
 
 /** Whose members: a segment's current ones, or one run's snapshot or its added / removed / kept customers. */
+type MembersBody = { data: Member[]; meta: { pagination: { pageCount: number; total: number } } };
+
 export type MembersOf = { segmentId: number } | { executionId: string; change?: 'added' | 'removed' | 'kept' };
 
 /** A paginated customer list from a members endpoint (current members or a run's change report). */
 export const MembersTable = ({ of, emptyMessage }: { of: MembersOf; emptyMessage: string }) => {
-  const t = useT();
-  const enumLabel = useEnumLabel();
-  const when = useDateTime();
   const ofRun = usePaged(
     segmentsApi.resultCustomers,
     'executionId' in of ? { params: { id: of.executionId }, query: of.change ? { change: of.change } : {} } : null,
@@ -25,7 +24,15 @@ export const MembersTable = ({ of, emptyMessage }: { of: MembersOf; emptyMessage
   const members = 'executionId' in of ? ofRun : current;
   if (members.isLoading && !members.data) return <SectionLoading />;
   if (members.error || !members.data) return <SectionError error={members.error} onRetry={members.reload} />;
-  const rows = members.data.data;
+  return <MemberRows page={members.page} body={members.data} onPage={members.setPage} emptyMessage={emptyMessage} />;
+};
+
+/** One page of members with its pager (any members endpoint's answer). */
+export const MemberRows = ({ body, page, onPage, emptyMessage }: { body: MembersBody; page: number; onPage: (p: number) => void; emptyMessage: string }) => {
+  const t = useT();
+  const enumLabel = useEnumLabel();
+  const when = useDateTime();
+  const rows = body.data;
   if (rows.length === 0) return <SectionEmpty message={emptyMessage} />;
   const cols = ['customer.name', 'customer.region', 'customer.stage', 'members.totalSpent', 'members.orderCount', 'members.lastOrderAt'] as const;
   return (
@@ -67,7 +74,7 @@ export const MembersTable = ({ of, emptyMessage }: { of: MembersOf; emptyMessage
           ))}
         </Tbody>
       </Table>
-      <Pager page={members.page} pageCount={members.data.meta.pagination.pageCount} total={members.data.meta.pagination.total} onPage={members.setPage} />
+      <Pager page={page} pageCount={body.meta.pagination.pageCount} total={body.meta.pagination.total} onPage={onPage} />
     </>
   );
 };

@@ -1,5 +1,5 @@
 import * as React from 'react';
-import { Box, Button, Flex, Grid, Link as DSLink, Typography } from '@strapi/design-system';
+import { Box, Button, Flex, Grid, Link as DSLink, Tabs, Typography } from '@strapi/design-system';
 import { ArrowLeft, Pencil } from '@strapi/icons';
 import { Layouts, Page } from '@strapi/strapi/admin';
 import { NavLink, useNavigate, useParams } from 'react-router-dom';
@@ -15,6 +15,7 @@ import { MembersTable } from './MembersTable';
 import { MemberTrend } from './MemberTrend';
 import { RunHistory } from './RunHistory';
 import { RunNow } from './RunNow';
+import { SegmentHistory } from './SegmentHistory';
 import { StatusBadge, useOwnerLabel } from './SegmentBadges';
 
 const Section = ({ title, children, actions }: { title: string; children: React.ReactNode; actions?: React.ReactNode }) => (
@@ -83,64 +84,83 @@ export const SegmentDetailPage = () => {
         }
       />
       <Layouts.Content>
-        <Flex direction="column" alignItems="stretch" gap={5}>
-          <Section title={t('segment.details')}>
-            <Grid.Root gap={4}>
-              {facts.map(([label, value]) => (
-                <Grid.Item key={label} col={4} s={6} xs={12} direction="column" alignItems="flex-start">
-                  <Typography variant="sigma" textColor="neutral600">
-                    {t(label)}
-                  </Typography>
-                  <Typography>{value}</Typography>
-                </Grid.Item>
-              ))}
-            </Grid.Root>
-          </Section>
-          <Section
-            title={t('segment.rule')}
-            actions={
-              <Button variant="tertiary" size="S" onClick={() => setShowJson((v) => !v)} aria-expanded={showJson} data-testid="ci-rule-json-toggle">
-                {t(showJson ? 'segment.hideJson' : 'segment.showJson')}
-              </Button>
-            }
-          >
-            <RuleSentences
-              rule={s.rule}
-              fallback={
-                !showJson && (
-                  <>
-                    <Typography textColor="neutral600">{t('segment.ruleUnsupported')}</Typography>
+        <Tabs.Root defaultValue="overview">
+          <Tabs.List aria-label={t('segment.tabs')}>
+            <Tabs.Trigger value="overview" data-testid="ci-tab-overview">
+              {t('segment.tab.overview')}
+            </Tabs.Trigger>
+            <Tabs.Trigger value="history" data-testid="ci-tab-history">
+              {t('segment.tab.history')}
+            </Tabs.Trigger>
+          </Tabs.List>
+          <Tabs.Content value="overview">
+            <Flex direction="column" alignItems="stretch" gap={5} paddingTop={5}>
+              <Section title={t('segment.details')}>
+                <Grid.Root gap={4}>
+                  {facts.map(([label, value]) => (
+                    <Grid.Item key={label} col={4} s={6} xs={12} direction="column" alignItems="flex-start">
+                      <Typography variant="sigma" textColor="neutral600">
+                        {t(label)}
+                      </Typography>
+                      <Typography>{value}</Typography>
+                    </Grid.Item>
+                  ))}
+                </Grid.Root>
+              </Section>
+              <Section
+                title={t('segment.rule')}
+                actions={
+                  <Button variant="tertiary" size="S" onClick={() => setShowJson((v) => !v)} aria-expanded={showJson} data-testid="ci-rule-json-toggle">
+                    {t(showJson ? 'segment.hideJson' : 'segment.showJson')}
+                  </Button>
+                }
+              >
+                <RuleSentences
+                  rule={s.rule}
+                  fallback={
+                    !showJson && (
+                      <>
+                        <Typography textColor="neutral600">{t('segment.ruleUnsupported')}</Typography>
+                        {json}
+                      </>
+                    )
+                  }
+                />
+                {showJson && (
+                  <Box paddingTop={3}>
+                    <Typography variant="sigma" textColor="neutral600">
+                      {t('json.label')}
+                    </Typography>
                     {json}
-                  </>
-                )
-              }
-            />
-            {showJson && (
-              <Box paddingTop={3}>
-                <Typography variant="sigma" textColor="neutral600">
-                  {t('json.label')}
-                </Typography>
-                {json}
-              </Box>
-            )}
-          </Section>
-          <Section title={t('segment.trend')}>
-            <MemberTrend key={version} segmentId={s.id} />
-          </Section>
-          <Section title={t('runs.title')}>
-            <RunHistory key={version} segmentId={s.id} />
-          </Section>
-          <Section
-            title={t('segment.members')}
-            actions={
-              can.export && s.currentResult ? (
-                <CsvButton request={{ source: 'segmentResult', result: s.currentResult.executionId }} filename={`${s.key}-members.csv`} />
-              ) : undefined
-            }
-          >
-            <MembersTable key={version} of={{ segmentId: s.id }} emptyMessage={t('segment.noMembers')} />
-          </Section>
-        </Flex>
+                  </Box>
+                )}
+              </Section>
+              <Section title={t('segment.trend')}>
+                <MemberTrend key={version} segmentId={s.id} />
+              </Section>
+              <Section title={t('runs.title')}>
+                <RunHistory key={version} segmentId={s.id} />
+              </Section>
+              <Section
+                title={t('segment.members')}
+                actions={
+                  can.export && s.currentResult ? (
+                    <CsvButton request={{ source: 'segmentResult', result: s.currentResult.executionId }} filename={`${s.key}-members.csv`} />
+                  ) : undefined
+                }
+              >
+                <MembersTable key={version} of={{ segmentId: s.id }} emptyMessage={t('segment.noMembers')} />
+              </Section>
+            </Flex>
+          </Tabs.Content>
+          <Tabs.Content value="history">
+            <Box paddingTop={5}>
+              <Section title={t('segment.tab.history')}>
+                <SegmentHistory key={version} segmentId={s.id} latestVersionChanged={refresh} />
+              </Section>
+            </Box>
+          </Tabs.Content>
+        </Tabs.Root>
       </Layouts.Content>
     </Page.Main>
   );

@@ -35,6 +35,8 @@ export const TABLES = {
   segmentRuns: 'ci_segment_runs',
   segmentChanges: 'ci_segment_changes',
   segmentEvents: 'ci_segment_events',
+  /** Every change of a segment's rule, settings or parent, numbered per segment (segments/history/). */
+  segmentVersions: 'ci_segment_versions',
   /** Customers whose segment membership is to be re-evaluated (segments/change-trigger.ts). */
   segmentPending: 'ci_segment_pending',
   primarySegment: 'ci_customer_primary_segment',

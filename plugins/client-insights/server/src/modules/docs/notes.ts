@@ -257,6 +257,32 @@ export const NOTES: Record<string, Note> = {
   },
   'segments.currentCustomers': { summary: "A segment's current members, paginated", description: '`meta.calculated` is false before its first run.' },
 
+  'segmentHistory.history': {
+    summary: "A segment's history: its versions and runs in one timeline, newest first",
+    description:
+      'Each version: its number, when, who (admin user, API token or the system), by which path (`plugin`, `content-manager`, `rest`, `graphql`, `restore`, `system`, `backfill`), the fields it changed and the state it left. Each run: its result and who asked for it (`system` for schedules and value refreshes). A segment without versions gets version 1 from its current state (`backfill`) on first read.',
+  },
+  'segmentHistory.diff': {
+    summary: 'What changed between two versions of a segment',
+    description:
+      '`from` and `to` (default: the latest) are version numbers; an unknown one answers 404. `settings`: each changed setting before and after; `rule`: the conditions added, removed or changed, each at a JSON pointer into the canonical form of the rule it belongs to (`ruleBefore` for removed ones, `ruleAfter` for the others).',
+  },
+  'segmentHistory.version': { summary: 'One version of a segment, with the state it left' },
+  'segmentHistory.restore': {
+    summary: 'Restore a version: a new version equal to it',
+    description:
+      'Needs `segments.update`. Runs as an update of every field the version holds but the key (validation, parent and hierarchy checks, duplicate-rule warnings, audit); the new version names the restored one in `restoredFrom`. 409 when the version is the current state; 400 naming `/parent` when its parent segment no longer exists, and 400 when its visibility would hide the segment from the caller (a token restoring a `team` or `private` version).',
+  },
+  'segmentHistory.runMembers': {
+    summary: 'The members of a past run of a segment, paginated',
+    description:
+      'Rebuilt from the enter/exit events up to the run (kept for as long as the segment exists), or from its member snapshot when the events do not account for every member it counted; `meta.membership` says which and whether the list is `complete`. A run of another segment answers 404, a run without membership (failed, cancelled, queued) 409.',
+  },
+  'segmentHistory.compareRuns': {
+    summary: 'Two runs of a segment compared: member counts, and who was added (or removed) from one to the other',
+    description: '`from` and `to` are runs of this segment (run id or execution id); `change` picks the list (`added` by default), paginated.',
+  },
+
   'tags.list': { summary: 'Tags, by category or text' },
   'tags.create': { summary: 'Create a tag (manual, or automatic with a rule)' },
   'tags.merge': {

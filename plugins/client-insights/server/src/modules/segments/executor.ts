@@ -12,6 +12,7 @@ import type { RuleEngine } from './rule-engine';
 import {
   cancelRequested,
   createRun,
+  type RunRequester,
   getRun,
   markFailed,
   markFinished,
@@ -202,9 +203,14 @@ export const createExecutor = (deps: ExecutorDeps) => {
      */
     async execute(
       segmentId: number,
-      { trigger, wait = true, scheduleSlot = null }: { trigger: Trigger; wait?: boolean; scheduleSlot?: string | null }
+      {
+        trigger,
+        wait = true,
+        scheduleSlot = null,
+        requestedBy = null,
+      }: { trigger: Trigger; wait?: boolean; scheduleSlot?: string | null; requestedBy?: RunRequester }
     ): Promise<SegmentResult | null> {
-      const run = await createRun(knex, segmentId, trigger, scheduleSlot);
+      const run = await createRun(knex, segmentId, trigger, scheduleSlot, requestedBy);
       if (!run) return null;
       const job = process(Number(run.id), segmentId, true);
       if (wait) return (await job) ?? toResult(await getRun(knex, run.id));

@@ -1,6 +1,8 @@
 import { segmentsApi } from '../../../../shared/contracts/segments';
 import { atApiRoot, guard, route, type ModuleRoutes } from '../../core/http/routes';
 import controller from './controller';
+import historyController from './history/controller';
+import { segmentHistoryApi } from '../../../../shared/contracts/segment-history';
 import service from './service';
 
 /** Segments: CRUD, execution (runs, members, exports), hierarchy and primary segments. */
@@ -21,6 +23,13 @@ const routes: ModuleRoutes = {
     route(segmentsApi.remove, 'segments.remove', guard('segments.delete')),
     route(segmentsApi.execute, 'segments.execute', guard('segments.run')),
     route(segmentsApi.currentCustomers, 'segments.currentCustomers', guard('segments.read')),
+    // Segment history (history/): the diff before /versions/:version.
+    route(segmentHistoryApi.history, 'segmentHistory.history', guard('segments.read')),
+    route(segmentHistoryApi.diff, 'segmentHistory.diff', guard('segments.read')),
+    route(segmentHistoryApi.version, 'segmentHistory.version', guard('segments.read')),
+    route(segmentHistoryApi.restore, 'segmentHistory.restore', guard('segments.update')),
+    route(segmentHistoryApi.compareRuns, 'segmentHistory.compareRuns', guard('segments.read')),
+    route(segmentHistoryApi.runMembers, 'segmentHistory.runMembers', guard('segments.read')),
   ],
   // /api/crm/segments…; the /api/segments/* twins are declared in the host's Segment API.
   contentApi: [
@@ -30,4 +39,4 @@ const routes: ModuleRoutes = {
   ],
 };
 
-export default { routes, controllers: { segments: controller }, services: { segments: service } };
+export default { routes, controllers: { segments: controller, segmentHistory: historyController }, services: { segments: service } };

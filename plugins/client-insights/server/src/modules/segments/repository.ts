@@ -58,8 +58,8 @@ export const findSegments = async (knex: Knex, t: HostTables, where?: (q: Knex.Q
 
 /**
  * Deletes every plugin row of a segment whose Strapi row is deleted in the same transaction: its
- * current pointer, member snapshots, runs with their change lists, enter/exit events, and the
- * primary segments it held (its members get their next one). The caller holds the segment's lock
+ * current pointer, member snapshots, runs with their change lists, enter/exit events, its versions
+ * (the audit log keeps the deleted state), and the primary segments it held (its members get their next one). The caller holds the segment's lock
  * and the primary-segments lock (see service.ts `remove`).
  */
 export const deleteSegmentData = async (trx: Knex, tables: HostTables, segmentId: number) => {
@@ -71,4 +71,5 @@ export const deleteSegmentData = async (trx: Knex, tables: HostTables, segmentId
   await trx(TABLES.segmentEvents).where('segment_id', segmentId).delete();
   await trx(TABLES.segmentMembers).where('segment_id', segmentId).delete();
   await trx(TABLES.segmentRuns).where('segment_id', segmentId).delete();
+  await trx(TABLES.segmentVersions).where('segment_id', segmentId).delete();
 };

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { matchQuery, referencedFields, referencedSegmentKeys, type CompileOptions } from '../rules/compile';
 import { chooseStrategy, type StrategyChoice } from '../rules/strategy';
+import { canonicalForm } from '../rules/analyse';
 import type { Rule, RuleError } from '../rules/types';
 import { validateRule } from '../rules/validate';
 
@@ -14,8 +15,10 @@ export type RuleEngine = {
   referencedSegmentKeys(rule: Rule): string[];
   /** Field paths the rule reads (`customer.stage`, `score.clv`, …). */
   referencedFields(rule: Rule): string[];
+  /** Equivalent rules written differently give the same JSON (rules/analyse/canonical.ts); throws for an invalid rule. */
+  canonicalForm(rule: Rule): unknown;
 };
 
-const engine: RuleEngine = { validateRule, matchQuery, chooseStrategy, referencedSegmentKeys, referencedFields };
+const engine: RuleEngine = { validateRule, matchQuery, chooseStrategy, referencedSegmentKeys, referencedFields, canonicalForm };
 
 export const ruleEngine = (): RuleEngine => engine;

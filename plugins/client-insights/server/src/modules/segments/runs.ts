@@ -57,7 +57,10 @@ export const toResult = (r: any): SegmentResult => ({
 export const NODE = `${os.hostname()}:${process.pid}`.slice(0, 100);
 
 /** Creates a queued run; null when a run for the same schedule slot already exists (another node took the tick). */
-export const createRun = async (knex: Knex, segmentId: number, trigger: Trigger, scheduleSlot: string | null = null) => {
+/** Who asked for a run (segment history shows it); none for the system's own runs (schedules, value refreshes). */
+export type RunRequester = { type: 'admin' | 'api'; id: number | null } | null;
+
+export const createRun = async (knex: Knex, segmentId: number, trigger: Trigger, scheduleSlot: string | null = null, requestedBy: RunRequester = null) => {
   const executionId = crypto.randomUUID();
   try {
     await knex(TABLES.segmentRuns).insert({
@@ -68,6 +71,8 @@ export const createRun = async (knex: Knex, segmentId: number, trigger: Trigger,
       phase: 'queued',
       progress: 0,
       schedule_slot: scheduleSlot,
+      requested_by_type: requestedBy?.type ?? null,
+      requested_by_id: requestedBy?.id ?? null,
       attempts: 0,
       created_at: bindDate(knex, new Date()),
     });

@@ -12,7 +12,9 @@ import { PRIMARY_LOCK, refreshPrimary } from './priority';
 import { createReadModels, view } from './read-models';
 import { deleteSegmentData, findSegments, type SegmentRow } from './repository';
 import { ruleEngine } from './rule-engine';
-import { getRun, requestCancel, toResult } from './runs';
+import { getRun, requestCancel, toResult, type RunRequester } from './runs';
+import { createHistory } from './history/service';
+import { actorOf } from '../../core/audit/documents';
 import { createRuntime } from './runtime';
 import { addToStatic } from './static-members';
 import { resolveSchedule } from './schedule';
@@ -81,7 +83,13 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   const warningsFor = async (viewer: Viewer, segment: SegmentRow) =>
     (await getService(strapi, 'rules').check(viewer, segment.rule, { excludeSegmentId: segment.id })).warnings;
 
-  return {
+  /** Who asked for a run started by this request (none outside a request: the system). */
+  const requester = (): RunRequester => {
+    const actor = actorOf(strapi.requestContext.get());
+    return actor.type === 'system' ? null : actor;
+  };
+
+  const api = {
     ...readModels,
     /** Every segment and those the viewer may see (other modules name only the latter). */
     visibleSegments: access.visibleSegments,
@@ -127,7 +135,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const created = (await findSegments(knex(), tables(), (q) => q.where('s.document_id', doc.documentId)))[0];
       let result: Awaited<ReturnType<Executor['execute']>> = null;
       if (created.type === 'static' || input.execute) {
-        result = await runtime.executor().execute(created.id, { trigger: 'create', wait: true });
+        result = await runtime.executor().execute(created.id, { trigger: 'create', wait: true, requestedBy: requester() });
       }
       await runtime.resync();
       return { ...view(await reload(created.id)), currentResult: result, warnings: await warningsFor(viewer, created) };
@@ -168,7 +176,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       await strapi.documents(UID.segment as any).update({ documentId: segment.documentId, data: data as any });
       if (input.priority !== undefined || input.status !== undefined) await refreshPrimary(knex(), tables(), { segmentId: segment.id });
       if (type === 'static' && segment.type === 'dynamic' && (await currentRunId(knex(), segment.id)) === null) {
-        await runtime.executor().execute(segment.id, { trigger: 'snapshot', wait: true });
+        await runtime.executor().execute(segment.id, { trigger: 'snapshot', wait: true, requestedBy: requester() });
       }
       await runtime.resync();
       return { ...(await readModels.get(viewer, segment.id)), warnings: await warningsFor(viewer, await reload(segment.id)) };
@@ -212,7 +220,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       if (segment.type === 'static' && !snapshot) {
         throw ApiError.conflict(`segment "${segment.key}" is static: its membership is frozen; send { "snapshot": true } to freeze it again from its rule`);
       }
-      return runtime.executor().execute(segment.id, { trigger: segment.type === 'static' ? 'snapshot' : 'manual', wait });
+      return runtime.executor().execute(segment.id, { trigger: segment.type === 'static' ? 'snapshot' : 'manual', wait, requestedBy: requester() });
     },
 
     /** Cancels a queued or running run (see runs.ts requestCancel); 409 when it has already finished. */
@@ -238,4 +246,6 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     start: runtime.start,
     stop: runtime.stop,
   };
+  // Versions, the timeline, diffs and restores, past runs' membership (history/); a restore is an update.
+  return { ...api, history: createHistory(context, access, (viewer, id, input) => api.update(viewer, id, input)) };
 };

@@ -11,5 +11,5 @@
  * value-sets.ts: the set algebra · canonical.ts: canonical form and fingerprint ·
  * warnings.ts: contradiction, always_true, duplicate and empty warnings.
  */
-export { canonicalForm, canonicalOfNode, fingerprint } from './canonical';
+export { canonicalForm, canonicalOfNode, fingerprint, stableStringify } from './canonical';
 export { analyseRule, duplicateWarnings, emptyWarning, type SegmentRef } from './warnings';
