@@ -54,7 +54,8 @@ describe('the OpenAPI document of the plugin', () => {
       if (op['x-strapi-handler'] !== `plugin::client-insights.${route.handler}`) problems.push(`${label}: documented as ${op['x-strapi-handler']}`);
       const security = route.public ? [] : [{ [route.as === 'admin' ? 'adminJwt' : 'apiToken']: route.permissions }];
       // The Prometheus metrics route checks its own bearer token: it says so in words, with no Strapi scheme.
-      if (route.public && route.handler.startsWith('monitoring.') && !/its own bearer token/.test(op.description)) problems.push(`${label}: does not say which token it needs`);
+      if (route.public && route.handler.startsWith('monitoring.') && !/its own bearer token/.test(op.description))
+        problems.push(`${label}: does not say which token it needs`);
       if (JSON.stringify(op.security) !== JSON.stringify(security))
         problems.push(`${label}: security ${JSON.stringify(op.security)}, needs ${JSON.stringify(security)}`);
     }
