@@ -12,6 +12,7 @@ import { letReadOnlyTokensRead } from './core/security/read-only-tokens';
 import { guardDocumentWrites } from './core/security/validation';
 import { segmentWriteCheck } from './modules/segments/write-check';
 import { tagWriteCheck } from './modules/tags/write-check';
+import { customerWriteCheck } from './modules/customers/write-check';
 import { registerCrmGraphql } from './modules/crm/graphql';
 import { addToStrapiDocumentation } from './modules/docs/strapi-documentation';
 import { getService } from './get-service';
@@ -36,7 +37,7 @@ export default async ({ strapi }: { strapi: Core.Strapi }) => {
   auditDocumentWrites(strapi);
   // Every write of a rule or schedule, whichever path (plugin, content manager, REST, GraphQL), is checked alike
   // (inside the audit, so a refused attempt is seen there too).
-  guardDocumentWrites(strapi, { [UID.segment]: segmentWriteCheck(strapi), [UID.tag]: tagWriteCheck });
+  guardDocumentWrites(strapi, { [UID.segment]: segmentWriteCheck(strapi), [UID.tag]: tagWriteCheck, [UID.customer]: customerWriteCheck });
   // The integrator API's GraphQL queries and mutations (the /api/crm routes' operations and scopes).
   registerCrmGraphql(strapi);
   // The plugin's content-API routes in the document Strapi's documentation plugin serves at /documentation.

@@ -59,6 +59,7 @@ export type HostTables = {
   segments: string;
   orders: string;
   interactions: string;
+  automationRules: string;
   /** orders_customer_lnk(order_id, customer_id) */
   orderCustomer: { table: string; order: string; customer: string };
   /** interactions_customer_lnk(interaction_id, customer_id) */
@@ -83,6 +84,7 @@ export const HOST_TABLES: HostTables = {
   segments: 'segments',
   orders: 'orders',
   interactions: 'interactions',
+  automationRules: 'automation_rules',
   orderCustomer: { table: 'orders_customer_lnk', order: 'order_id', customer: 'customer_id' },
   interactionCustomer: { table: 'interactions_customer_lnk', interaction: 'interaction_id', customer: 'customer_id' },
   referrer: { table: 'customers_referrer_lnk', customer: 'customer_id', referrer: 'inv_customer_id' },
@@ -112,6 +114,7 @@ export const hostTables = (strapi: Core.Strapi): HostTables => {
     segments: meta(UID.segment).tableName,
     orders: meta(UID.order).tableName,
     interactions: meta(UID.interaction).tableName,
+    automationRules: meta(UID.automationRule).tableName,
     orderCustomer: { table: order.table, order: order.col, customer: order.other },
     interactionCustomer: { table: interaction.table, interaction: interaction.col, customer: interaction.other },
     referrer: { table: referrer.table, customer: referrer.col, referrer: referrer.other },

@@ -1,4 +1,5 @@
 import type { ModuleRoutes } from '../../core/http/routes';
+import automationTriggers from './engine/triggers-service';
 
 /**
  * Automation: behaviour triggers → conditions → steps (actions, waits, branches), delivered once
@@ -8,4 +9,4 @@ import type { ModuleRoutes } from '../../core/http/routes';
  */
 const routes: ModuleRoutes = { admin: [], contentApi: [] };
 
-export default { routes, controllers: {}, services: {} };
+export default { routes, controllers: {}, services: { automationTriggers } };
