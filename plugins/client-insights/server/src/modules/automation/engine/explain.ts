@@ -70,7 +70,10 @@ const explainEvent = async (strapi: Core.Strapi, trigger: Extract<Trigger, { typ
     if (trigger.filters?.tagId !== undefined) q.where('tag_id', trigger.filters.tagId);
     const holds = Boolean(await q.first('tag_id'));
     const matches = trigger.event === 'tag.applied' ? holds : !holds;
-    return { matches, explanation: `${on}; the customer ${holds ? 'holds' : 'does not hold'} ${trigger.filters?.tagId !== undefined ? 'the tag' : 'a tag'} now.` };
+    return {
+      matches,
+      explanation: `${on}; the customer ${holds ? 'holds' : 'does not hold'} ${trigger.filters?.tagId !== undefined ? 'the tag' : 'a tag'} now.`,
+    };
   }
   if (trigger.event === 'stage.changed') {
     const row = await knex(hostTables(strapi).customers).where('id', customerId).first('stage');
@@ -89,7 +92,8 @@ const explainEvent = async (strapi: Core.Strapi, trigger: Extract<Trigger, { typ
 export const explainTrigger = async (strapi: Core.Strapi, definition: AutomationDefinition, customerId: number, now: Date): Promise<TriggerExplanation> => {
   const knex = knexOf(strapi);
   const trigger = definition.trigger;
-  if (!(await knex(hostTables(strapi).customers).where('id', customerId).first('id'))) return { matches: false, explanation: `There is no customer ${customerId}.` };
+  if (!(await knex(hostTables(strapi).customers).where('id', customerId).first('id')))
+    return { matches: false, explanation: `There is no customer ${customerId}.` };
   switch (trigger.type) {
     case 'event':
       return explainEvent(strapi, trigger, customerId);
@@ -114,7 +118,11 @@ export const explainTrigger = async (strapi: Core.Strapi, definition: Automation
       const answered = followed !== null && followed > last;
       const closed = last.getTime() + within <= now.getTime();
       const matches = !answered && closed;
-      const why = answered ? `${trigger.missing} followed at ${iso(followed)}` : closed ? 'nothing followed and the window has closed' : `the window closes at ${new Date(last.getTime() + within).toISOString()}`;
+      const why = answered
+        ? `${trigger.missing} followed at ${iso(followed)}`
+        : closed
+          ? 'nothing followed and the window has closed'
+          : `the window closes at ${new Date(last.getTime() + within).toISOString()}`;
       return { matches, explanation: `${head}; their latest ${trigger.event} was at ${iso(last)}: ${why}.` };
     }
     case 'inactivity': {
@@ -123,7 +131,11 @@ export const explainTrigger = async (strapi: Core.Strapi, definition: Automation
       const last = readDate((await q.first())?.last ?? null);
       const days = last ? Math.floor((now.getTime() - last.getTime()) / DAY_MS) : null;
       const what = trigger.event ?? 'interaction';
-      if (days === null) return { matches: false, explanation: `Fires after ${trigger.days} days without ${what}; the customer has none yet, so there is no quiet spell to count.` };
+      if (days === null)
+        return {
+          matches: false,
+          explanation: `Fires after ${trigger.days} days without ${what}; the customer has none yet, so there is no quiet spell to count.`,
+        };
       return { matches: days >= trigger.days, explanation: `Fires after ${trigger.days} days without ${what}; the last was ${days} days ago (${iso(last)}).` };
     }
     case 'date': {

@@ -37,7 +37,11 @@ const count = async (q: Knex.QueryBuilder): Promise<number> => Number(((await q.
  * candidates who already had today's (UTC day) sends on a channel the rule uses; the holdout is
  * its share of those left (the exact split is per customer and reproducible, holdout in occurrences.ts).
  */
-export const forecast = async (strapi: Core.Strapi, definition: AutomationDefinition, options: { segmentId?: number; ruleDoc?: string; now?: Date } = {}): Promise<AutomationForecast> => {
+export const forecast = async (
+  strapi: Core.Strapi,
+  definition: AutomationDefinition,
+  options: { segmentId?: number; ruleDoc?: string; now?: Date } = {}
+): Promise<AutomationForecast> => {
   const knex = strapi.db.connection as unknown as Knex;
   const now = options.now ?? new Date();
   const customers = hostTables(strapi).customers;

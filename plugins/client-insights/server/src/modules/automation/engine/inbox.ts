@@ -47,7 +47,12 @@ const interactionEvents = async (strapi: Core.Strapi, trx: Knex, ids: number[]):
       event: `interaction.${r.type}`,
       customerId: Number(r.customer_id),
       ref: String(r.id),
-      payload: { type: r.type, channel: r.channel ?? null, campaignId: r.campaign_id == null ? null : Number(r.campaign_id), occurredAt: occurredAt.toISOString() },
+      payload: {
+        type: r.type,
+        channel: r.channel ?? null,
+        campaignId: r.campaign_id == null ? null : Number(r.campaign_id),
+        occurredAt: occurredAt.toISOString(),
+      },
       occurredAt,
     };
   });
@@ -119,7 +124,8 @@ export const registerInboxWriters = (strapi: Core.Strapi, bus: EventBus) => {
         }))
       );
     });
-  const becamePaid = async (event: any, ids: number[]) => ordersPaid((await changedRows(event, 'payment_status', ids)).filter((m) => m.to === 'paid').map((m) => m.id));
+  const becamePaid = async (event: any, ids: number[]) =>
+    ordersPaid((await changedRows(event, 'payment_status', ids)).filter((m) => m.to === 'paid').map((m) => m.id));
 
   strapi.db.lifecycles.subscribe({
     models: [UID.interaction],
@@ -177,7 +183,10 @@ export const registerInboxWriters = (strapi: Core.Strapi, bus: EventBus) => {
           .max({ id: 'id' }))
       );
     }
-    const wanted = new Set([...(Array.isArray(entered) ? entered.map((id) => `${id}:enter`) : []), ...(Array.isArray(exited) ? exited.map((id) => `${id}:exit`) : [])]);
+    const wanted = new Set([
+      ...(Array.isArray(entered) ? entered.map((id) => `${id}:enter`) : []),
+      ...(Array.isArray(exited) ? exited.map((id) => `${id}:exit`) : []),
+    ]);
     await recordEvents(
       trx,
       rows

@@ -62,7 +62,9 @@ export const absencePager =
       .select('e.customer_id', 'e.occurred_at');
     if (after)
       q.where((w) =>
-        w.where('e.customer_id', '>', after.customerId).orWhere((x) => x.where('e.customer_id', after.customerId).where('e.occurred_at', '>', bindDate(knex, after.at)))
+        w
+          .where('e.customer_id', '>', after.customerId)
+          .orWhere((x) => x.where('e.customer_id', after.customerId).where('e.occurred_at', '>', bindDate(knex, after.at)))
       );
     const rows = (await q) as any[];
     const candidates = rows.map((r) => {
@@ -105,7 +107,11 @@ export const inactivityPager =
     const type = trigger.event ?? 'any';
     const candidates = rows.map((r) => {
       const at = readDate(r.last_at)!;
-      return { customerId: Number(r.customer_id), triggerKey: `inactivity:${type}:${at.toISOString()}`, context: { event: type, lastAt: at.toISOString(), days: trigger.days } };
+      return {
+        customerId: Number(r.customer_id),
+        triggerKey: `inactivity:${type}:${at.toISOString()}`,
+        context: { event: type, lastAt: at.toISOString(), days: trigger.days },
+      };
     });
     return { candidates, next: rows.length === PAGE ? Number(rows[rows.length - 1].customer_id) : null };
   };
@@ -186,7 +192,11 @@ export const schedulePager =
       .where('m.customer_id', '>', Number(cursor ?? 0))
       .orderBy('m.customer_id')
       .limit(PAGE)) as any[];
-    const candidates = rows.map((r) => ({ customerId: Number(r.customer_id), triggerKey: `schedule:${slot}`, context: { segmentId: trigger.segmentId, tick: slot } }));
+    const candidates = rows.map((r) => ({
+      customerId: Number(r.customer_id),
+      triggerKey: `schedule:${slot}`,
+      context: { segmentId: trigger.segmentId, tick: slot },
+    }));
     return { candidates, next: rows.length === PAGE ? Number(rows[rows.length - 1].customer_id) : null };
   };
 
@@ -218,4 +228,3 @@ export const runTimeTriggers = async (knex: Knex, versions: ActiveVersion[], now
 /** One tick of a schedule trigger (idempotent per tick). */
 export const runScheduleTick = (knex: Knex, version: ActiveVersion, tick: Date, now = new Date()): Promise<FireCounts> =>
   firePages(knex, version, schedulePager(version, tick), now);
-

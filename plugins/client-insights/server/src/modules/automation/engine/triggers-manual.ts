@@ -13,7 +13,13 @@ const PAGE = 1_000;
  * members, under `manual:<requestKey>`: the same request repeated (a retried call) fires nothing
  * more. Null when the rule is not active. Any trigger type may be fired this way.
  */
-export const fireManual = async (strapi: Core.Strapi, ruleDoc: string, target: ManualTarget, requestKey: string, now = new Date()): Promise<FireCounts | null> => {
+export const fireManual = async (
+  strapi: Core.Strapi,
+  ruleDoc: string,
+  target: ManualTarget,
+  requestKey: string,
+  now = new Date()
+): Promise<FireCounts | null> => {
   const knex = strapi.db.connection as unknown as Knex;
   const version = (await activeVersions(knex)).find((v) => v.ruleDoc === ruleDoc);
   if (!version) return null;
@@ -45,4 +51,3 @@ export const fireManual = async (strapi: Core.Strapi, ruleDoc: string, target: M
   }
   return total;
 };
-

@@ -15,7 +15,8 @@ const SCHEDULE_PREFIX = 'automation:schedule:';
 /** The trigger side of the automation engine as a service: inbox writers, the inbox loop, time triggers. */
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   const knex = () => strapi.db.connection as unknown as Knex;
-  const config = () => (strapi.config.get(`plugin::${PLUGIN_ID}.automation`, {}) ?? {}) as { defaultTimezone?: string; triggerIntervalMs?: number; minScheduleMinutes?: number };
+  const config = () =>
+    (strapi.config.get(`plugin::${PLUGIN_ID}.automation`, {}) ?? {}) as { defaultTimezone?: string; triggerIntervalMs?: number; minScheduleMinutes?: number };
   const scheduler = () => getService(strapi, 'scheduler');
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<unknown> | null = null;
@@ -60,11 +61,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     }
   };
 
-  const timeTick = async (now = new Date()) => {
-    const versions = await activeVersions(knex());
-    syncSchedules(versions);
-    return runTimeTriggers(knex(), versions, now, config().defaultTimezone ?? 'Asia/Shanghai');
-  };
+  const timeTriggers = async (now = new Date()) => runTimeTriggers(knex(), await activeVersions(knex()), now, config().defaultTimezone ?? 'Asia/Shanghai');
 
   return {
     /** From bootstrap, before any writer runs: the inbox writers (lifecycles and event hooks). */
@@ -75,17 +72,27 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     start() {
       timer = setInterval(tick, config().triggerIntervalMs ?? 1_000);
       timer.unref?.();
-      scheduler().schedule({ name: 'automation:time-triggers', cron: '* * * * *', run: async (at) => void (await timeTick(at)) });
+      scheduler().schedule({
+        name: 'automation:time-triggers',
+        cron: '* * * * *',
+        run: async (at) => {
+          syncSchedules(await activeVersions(knex()));
+          await timeTriggers(at);
+        },
+      });
     },
+    /** No more passes or ticks on this node; waits for a pass in progress. */
     async stop() {
       if (timer) clearInterval(timer);
       timer = null;
+      for (const name of scheduler().names()) if (name === 'automation:time-triggers' || name.startsWith(SCHEDULE_PREFIX)) scheduler().unschedule(name);
+      signatures.clear();
       await running;
     },
-    /** Processes the inbox now (tests, after a bulk import). */
-    drainInbox: drain,
+    /** Processes the whole inbox now, waiting for a pass in progress elsewhere (tests, after a bulk import). */
+    drainInbox: () => drainInbox(knex(), { wait: true }),
     /** One pass of the absence, date and inactivity triggers at `now` (tests; the minute job calls it). */
-    runTimeTriggers: timeTick,
+    runTimeTriggers: timeTriggers,
     /** One tick of a rule's schedule trigger. */
     async runScheduleTick(ruleDoc: string, at: Date, now = new Date()) {
       const version = (await versionsOfType(knex(), 'schedule')).find((v) => v.ruleDoc === ruleDoc);

@@ -63,7 +63,10 @@ const expandRun = async (trx: Knex, payload: Record<string, unknown>, occurredAt
 };
 
 /** One batch in one transaction: how many inbox rows it handled (0: the inbox is empty). */
-export const processInboxBatch = async (knex: Knex, { batch = 200, now = new Date() }: { batch?: number; now?: Date } = {}): Promise<{ rows: number; counts: FireCounts }> => {
+export const processInboxBatch = async (
+  knex: Knex,
+  { batch = 200, now = new Date() }: { batch?: number; now?: Date } = {}
+): Promise<{ rows: number; counts: FireCounts }> => {
   const versions = (await activeVersions(knex)).filter((v) => v.definition.trigger.type === 'event');
   return knex.transaction(async (trx) => {
     const rows = await trx(TABLES.automationInbox).orderBy('id').limit(batch).select('*');
@@ -79,7 +82,10 @@ export const processInboxBatch = async (knex: Knex, { batch = 200, now = new Dat
         const page = await expandRun(trx, payload, occurredAt, Number(payload.cursor ?? 0));
         events.push(...page.events);
         if (page.done) handled.push(Number(row.id));
-        else await trx(TABLES.automationInbox).where('id', row.id).update({ payload: JSON.stringify({ ...payload, cursor: page.last }) });
+        else
+          await trx(TABLES.automationInbox)
+            .where('id', row.id)
+            .update({ payload: JSON.stringify({ ...payload, cursor: page.last }) });
         if (!page.done) break;
         continue;
       }
@@ -89,16 +95,23 @@ export const processInboxBatch = async (knex: Knex, { batch = 200, now = new Dat
     for (const version of versions) {
       const candidates: Candidate[] = events
         .filter((e) => eventMatches(version.definition.trigger, e))
-        .map((e) => ({ customerId: e.customerId, triggerKey: triggerKeyOf(e), context: { event: e.event, ref: e.ref, occurredAt: e.occurredAt.toISOString(), ...e.payload } }));
+        .map((e) => ({
+          customerId: e.customerId,
+          triggerKey: triggerKeyOf(e),
+          context: { event: e.event, ref: e.ref, occurredAt: e.occurredAt.toISOString(), ...e.payload },
+        }));
       if (candidates.length) addCounts(counts, await fireCandidates(trx, version, candidates, now));
     }
-    for (let i = 0; i < handled.length; i += 500) await trx(TABLES.automationInbox).whereIn('id', handled.slice(i, i + 500)).delete();
+    for (let i = 0; i < handled.length; i += 500)
+      await trx(TABLES.automationInbox)
+        .whereIn('id', handled.slice(i, i + 500))
+        .delete();
     return { rows: rows.length, counts };
   });
 };
 
-/** Drains the inbox under a cross-node lock (another node draining: this one skips the pass). */
-export const drainInbox = async (knex: Knex, options: { batch?: number; maxBatches?: number } = {}): Promise<FireCounts> => {
+/** Drains the inbox under a cross-node lock (another node draining: this one skips the pass, unless `wait`). */
+export const drainInbox = async (knex: Knex, options: { batch?: number; maxBatches?: number; wait?: boolean } = {}): Promise<FireCounts> => {
   const total = emptyCounts();
   await withLock(
     knex,
@@ -110,7 +123,7 @@ export const drainInbox = async (knex: Knex, options: { batch?: number; maxBatch
         if (!rows) break;
       }
     },
-    { wait: false }
+    { wait: options.wait ?? false }
   );
   return total;
 };
