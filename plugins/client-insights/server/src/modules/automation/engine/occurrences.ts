@@ -90,9 +90,11 @@ const logSkip = async (trx: Knex, version: ActiveVersion, c: Candidate, reason: 
 
 /**
  * Decides and records every candidate of one rule version, in `trx` (the caller's transaction:
- * the inbox rows or the tick it came from commit with what it caused).
+ * the inbox rows or the tick it came from commit with what it caused). `reader` loads the
+ * conditions' facts (several queries at once): the pool beside the transaction where the database
+ * has one (dialect besideTransaction), so a PostgreSQL connection never gets overlapping queries.
  */
-export const fireCandidates = async (trx: Knex, version: ActiveVersion, candidates: Candidate[], now: Date): Promise<FireCounts> => {
+export const fireCandidates = async (trx: Knex, version: ActiveVersion, candidates: Candidate[], now: Date, reader: Knex = trx): Promise<FireCounts> => {
   const counts = emptyCounts();
   const { guard } = version.definition;
   const evaluate = conditionsOf(version);
@@ -119,7 +121,7 @@ export const fireCandidates = async (trx: Knex, version: ActiveVersion, candidat
       ids.length ? (await trx(H.customers).whereIn('id', ids).select('id', 'stage')).map((r: any) => [Number(r.id), String(r.stage)]) : []
     );
     const blocked = await reentryBlocked(trx, version, ids, now);
-    const facts = evaluate ? await loadFactsMany(trx, ids, { now }) : null;
+    const facts = evaluate ? await loadFactsMany(reader, ids, { now }) : null;
     const skip = async (c: Candidate, reason: SkipReason) => {
       if (await logSkip(trx, version, c, reason, now)) counts.skipped[reason] = (counts.skipped[reason] ?? 0) + 1;
       else counts.duplicate += 1;

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { DateTime } from 'luxon';
 import type { Trigger } from '../../../../../shared/contracts/automation-definition';
-import { bindDate, elapsedDays, readDate } from '../../../core/db/dialect';
+import { besideTransaction, bindDate, elapsedDays, readDate } from '../../../core/db/dialect';
 import { raw } from '../../../core/db/sql-fragment';
 import { HOST_TABLES as H, TABLES } from '../../../core/db/tables';
 import { FIELDS } from '../../rules/catalogue';
@@ -28,7 +28,8 @@ const firePages = async (knex: Knex, version: ActiveVersion, pager: Pager, now: 
   let cursor: unknown | null = null;
   do {
     const page = await pager(knex, cursor);
-    if (page.candidates.length) addCounts(total, await knex.transaction((trx) => fireCandidates(trx, version, page.candidates, now)));
+    if (page.candidates.length)
+      addCounts(total, await knex.transaction((trx) => fireCandidates(trx, version, page.candidates, now, besideTransaction(knex, trx))));
     cursor = page.next;
   } while (cursor !== null);
   return total;

@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
+import { besideTransaction } from '../../../core/db/dialect';
 import { addCounts, emptyCounts, fireCandidates, type FireCounts } from './occurrences';
 import { currentMembers } from './time-triggers';
 import { activeVersions } from './versions';
@@ -32,7 +33,8 @@ export const fireManual = async (
         trx,
         version,
         ids.map((customerId) => ({ customerId, triggerKey, context })),
-        now
+        now,
+        besideTransaction(knex, trx)
       )
     );
   if ('customerIds' in target) {

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { EventFilters, Trigger } from '../../../../../shared/contracts/automation-definition';
-import { readDate, withLock } from '../../../core/db/dialect';
+import { besideTransaction, readDate, withLock } from '../../../core/db/dialect';
 import { TABLES } from '../../../core/db/tables';
 import { addCounts, emptyCounts, fireCandidates, type Candidate, type FireCounts } from './occurrences';
 import { activeVersions, type ActiveVersion } from './versions';
@@ -100,7 +100,7 @@ export const processInboxBatch = async (
           triggerKey: triggerKeyOf(e),
           context: { event: e.event, ref: e.ref, occurredAt: e.occurredAt.toISOString(), ...e.payload },
         }));
-      if (candidates.length) addCounts(counts, await fireCandidates(trx, version, candidates, now));
+      if (candidates.length) addCounts(counts, await fireCandidates(trx, version, candidates, now, besideTransaction(knex, trx)));
     }
     for (let i = 0; i < handled.length; i += 500)
       await trx(TABLES.automationInbox)
