@@ -17,6 +17,7 @@ export const isIanaZone = (zone: string): boolean => {
 export const customerWriteCheck: WriteCheck = (data) => {
   const zone = data.timezone;
   if (zone === undefined || zone === null || zone === '') return [];
-  if (typeof zone !== 'string' || zone.length > 64 || !isIanaZone(zone)) return [{ path: '/timezone', message: 'must be an IANA time zone such as Asia/Shanghai' }];
+  if (typeof zone !== 'string' || zone.length > 64 || !isIanaZone(zone))
+    return [{ path: '/timezone', message: 'must be an IANA time zone such as Asia/Shanghai' }];
   return [];
 };
