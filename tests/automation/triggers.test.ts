@@ -271,6 +271,27 @@ describe('automation triggers', () => {
     expect(occ.map((o: any) => [o.customer_id, o.trigger_key])).toEqual([[missed.id, `absence:event_signup:${t.toISOString()}`]]);
   });
 
+  it('absence with a channel filter reads the interactions themselves', async () => {
+    const rule = await activate({
+      trigger: {
+        type: 'absence',
+        event: 'meeting_scheduled',
+        missing: 'meeting_attended',
+        within: { amount: 2, unit: 'hours' },
+        filters: { channel: 'wechat' },
+      },
+    });
+    const t = new Date(Date.now() - DAY);
+    const wechat = await customer();
+    const web = await customer();
+    await interact(wechat, 'meeting_scheduled', { occurred_at: t.toISOString(), channel: 'wechat' });
+    await interact(web, 'meeting_scheduled', { occurred_at: t.toISOString(), channel: 'web' });
+    await app.strapi.plugin('client-insights').service('metrics').drain();
+    await engine().runTimeTriggers(new Date());
+    await engine().runTimeTriggers(new Date());
+    expect((await occurrences(rule)).map((o: any) => o.customer_id)).toEqual([wechat.id]);
+  });
+
   it('inactivity: 7 days without a follow-up, once per quiet spell', async () => {
     const rule = await activate({ trigger: { type: 'inactivity', event: 'follow_up', days: 7 } });
     const quiet = await customer();

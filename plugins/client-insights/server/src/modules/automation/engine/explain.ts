@@ -31,16 +31,15 @@ const describeFilters = (filters: EventFilters | undefined) => {
 const latestInteraction = async (strapi: Core.Strapi, customerId: number, type: string, filters?: EventFilters, before?: Date) => {
   const knex = knexOf(strapi);
   const t = hostTables(strapi);
-  const campaign = (strapi.db.metadata.get('api::interaction.interaction' as any) as any).attributes.campaign.joinTable;
   const q = knex(`${t.interactions} as i`)
     .join(`${t.interactionCustomer.table} as il`, `il.${t.interactionCustomer.interaction}`, 'i.id')
-    .leftJoin(`${campaign.name} as cl`, `cl.${campaign.joinColumn.name}`, 'i.id')
+    .leftJoin(`${t.interactionCampaign.table} as cl`, `cl.${t.interactionCampaign.interaction}`, 'i.id')
     .where(`il.${t.interactionCustomer.customer}`, customerId)
     .where('i.type', type)
     .orderBy('i.occurred_at', 'desc')
     .first('i.occurred_at');
   if (filters?.channel !== undefined) q.where('i.channel', filters.channel);
-  if (filters?.campaignId !== undefined) q.where(`cl.${campaign.inverseJoinColumn.name}`, filters.campaignId);
+  if (filters?.campaignId !== undefined) q.where(`cl.${t.interactionCampaign.campaign}`, filters.campaignId);
   if (before) q.where('i.occurred_at', '<=', bindDate(knex, before));
   const row = await q;
   return row ? readDate(row.occurred_at) : null;

@@ -26,21 +26,22 @@ export const recordEvents = async (trx: Knex, events: InboxEvent[]): Promise<voi
   for (let i = 0; i < rows.length; i += 500) await trx(TABLES.automationInbox).insert(rows.slice(i, i + 500));
 };
 
-const linkOf = (strapi: Core.Strapi, uid: string, attribute: string) => {
-  const join = (strapi.db.metadata.get(uid as any) as any).attributes[attribute].joinTable;
-  return { table: join.name as string, row: join.joinColumn.name as string, other: join.inverseJoinColumn.name as string };
-};
-
 /** `interaction.<type>` for interactions just created (ref = interaction id). */
 const interactionEvents = async (strapi: Core.Strapi, trx: Knex, ids: number[]): Promise<InboxEvent[]> => {
   if (!ids.length) return [];
   const t = hostTables(strapi);
-  const campaign = linkOf(strapi, UID.interaction, 'campaign');
   const rows = await trx(`${t.interactions} as i`)
     .join(`${t.interactionCustomer.table} as il`, `il.${t.interactionCustomer.interaction}`, 'i.id')
-    .leftJoin(`${campaign.table} as cl`, `cl.${campaign.row}`, 'i.id')
+    .leftJoin(`${t.interactionCampaign.table} as cl`, `cl.${t.interactionCampaign.interaction}`, 'i.id')
     .whereIn('i.id', ids)
-    .select('i.id', 'i.type', 'i.channel', 'i.occurred_at', { customer_id: `il.${t.interactionCustomer.customer}` }, { campaign_id: `cl.${campaign.other}` });
+    .select(
+      'i.id',
+      'i.type',
+      'i.channel',
+      'i.occurred_at',
+      { customer_id: `il.${t.interactionCustomer.customer}` },
+      { campaign_id: `cl.${t.interactionCampaign.campaign}` }
+    );
   return rows.map((r: any) => {
     const occurredAt = readDate(r.occurred_at) ?? new Date();
     return {

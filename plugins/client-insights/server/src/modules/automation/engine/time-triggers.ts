@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { DateTime } from 'luxon';
-import type { Trigger } from '../../../../../shared/contracts/automation-definition';
+import type { EventFilters, Trigger } from '../../../../../shared/contracts/automation-definition';
 import { besideTransaction, bindDate, elapsedDays, readDate } from '../../../core/db/dialect';
 import { raw } from '../../../core/db/sql-fragment';
 import { HOST_TABLES as H, TABLES } from '../../../core/db/tables';
@@ -37,6 +37,28 @@ const firePages = async (knex: Knex, version: ActiveVersion, pager: Pager, now: 
 
 const durationMs = (d: { amount: number; unit: 'minutes' | 'hours' | 'days' }) => d.amount * { minutes: 60_000, hours: 3_600_000, days: DAY_MS }[d.unit];
 
+/**
+ * The events that open an absence window, as `e(customer_id, type, occurred_at)`: the activity
+ * copy, or the interactions themselves when the trigger filters on channel or campaign (the copy
+ * has neither).
+ */
+const firstEvents = (knex: Knex, type: string, filters: EventFilters | undefined) => {
+  if (filters?.channel === undefined && filters?.campaignId === undefined) return `${TABLES.customerEvents} as e`;
+  const q = knex(`${H.interactions} as i`)
+    .join(`${H.interactionCustomer.table} as il`, `il.${H.interactionCustomer.interaction}`, 'i.id')
+    .where('i.type', type)
+    .select({ customer_id: `il.${H.interactionCustomer.customer}` }, 'i.type', 'i.occurred_at');
+  if (filters.channel !== undefined) q.where('i.channel', filters.channel);
+  if (filters.campaignId !== undefined)
+    q.whereExists(
+      knex(`${H.interactionCampaign.table} as cl`)
+        .select(knex.raw('1'))
+        .whereRaw(`cl.${H.interactionCampaign.interaction} = i.id`)
+        .where(`cl.${H.interactionCampaign.campaign}`, filters.campaignId)
+    );
+  return q.as('e');
+};
+
 /** Event `event` at t and no `missing` in (t, t + within], for windows that closed since activation (and within the lookback). */
 export const absencePager =
   (version: ActiveVersion, now: Date): Pager =>
@@ -46,7 +68,8 @@ export const absencePager =
     const closedAfter = Math.max(version.activatedAt.getTime(), now.getTime() - LOOKBACK_MS);
     const after = cursor as { customerId: number; at: Date } | null;
     const followed = elapsedDays(knex, raw('e.occurred_at'), raw('b.occurred_at'));
-    const q = knex(`${TABLES.customerEvents} as e`)
+    const q = knex
+      .from(firstEvents(knex, trigger.event, trigger.filters))
       .where('e.type', trigger.event)
       .where('e.occurred_at', '>', bindDate(knex, new Date(closedAfter - within)))
       .where('e.occurred_at', '<=', bindDate(knex, new Date(now.getTime() - within)))
