@@ -113,8 +113,13 @@ describe('automation triggers', () => {
       [beijing.id, 'running'],
       [shanghai.id, 'skipped'],
     ]);
-    expect((await skips(rule)).map((l: any) => [l.customer_id, l.reason])).toEqual([[shanghai.id, 'condition_false']]);
+    expect((await skips(rule)).map((l: any) => [l.customer_id, l.reason, Number(l.occurrence_id)])).toEqual([
+      [shanghai.id, 'condition_false', Number(occ[1].id)],
+    ]);
     expect(await outbox(rule)).toHaveLength(1);
+    // The next pass has nothing left, and logs nothing again.
+    await engine().drainInbox();
+    expect(await skips(rule)).toHaveLength(1);
   });
 
   it('re-entry: once, cooldown N days, every', async () => {

@@ -66,26 +66,63 @@ export const reentryBlocked = async (knex: Knex, version: ActiveVersion, ids: nu
   return new Set((await q).map((r: any) => Number(r.customer_id)));
 };
 
-const logSkip = async (trx: Knex, version: ActiveVersion, c: Candidate, reason: SkipReason, now: Date): Promise<boolean> => {
-  const key = { rule_doc: version.ruleDoc, customer_id: c.customerId, trigger_key: c.triggerKey };
-  // The skip is an occurrence too, so the same key is decided once (a second tick logs nothing).
-  if (await trx(TABLES.automationOccurrences).where(key).first('id')) return false;
+const INSERT_ROWS = 100;
+const insertAll = async (trx: Knex, table: string, rows: Record<string, unknown>[]) => {
+  for (let i = 0; i < rows.length; i += INSERT_ROWS) await trx(table).insert(rows.slice(i, i + INSERT_ROWS));
+};
+const pairKey = (customerId: number, triggerKey: string) => `${customerId}\u0000${triggerKey}`;
+
+/**
+ * Records a chunk's skips in bulk: each an occurrence of state `skipped` (so the same key is
+ * decided once: a second tick logs nothing) and a log line with the reason; plus the chunk's
+ * `triggered` log lines.
+ */
+const recordChunk = async (
+  trx: Knex,
+  version: ActiveVersion,
+  skips: Array<{ c: Candidate; reason: SkipReason }>,
+  started: Array<{ c: Candidate; occurrenceId: number }>,
+  now: Date
+) => {
   const at = bindDate(trx, now);
-  await trx(TABLES.automationOccurrences).insert({ ...key, version: version.version, state: 'skipped', test: false, fired_at: at });
-  const occurrence = await trx(TABLES.automationOccurrences).where(key).first('id');
-  await trx(TABLES.automationLogs).insert({
+  const line = (c: Candidate, occurrenceId: number | null, status: string, reason: SkipReason | null) => ({
     rule_doc: version.ruleDoc,
     version: version.version,
-    occurrence_id: occurrence?.id ?? null,
+    occurrence_id: occurrenceId,
     customer_id: c.customerId,
     trigger_key: c.triggerKey.slice(0, 200),
-    status: 'skipped',
+    status,
     reason,
     attempts: 0,
     test: false,
     created_at: at,
   });
-  return true;
+  const ids = new Map<string, number>();
+  if (skips.length) {
+    await insertAll(
+      trx,
+      TABLES.automationOccurrences,
+      skips.map(({ c }) => ({
+        rule_doc: version.ruleDoc,
+        version: version.version,
+        customer_id: c.customerId,
+        trigger_key: c.triggerKey,
+        state: 'skipped',
+        test: false,
+        fired_at: at,
+      }))
+    );
+    const rows = await trx(TABLES.automationOccurrences)
+      .where({ rule_doc: version.ruleDoc, state: 'skipped' })
+      .whereIn('trigger_key', [...new Set(skips.map(({ c }) => c.triggerKey))])
+      .whereIn('customer_id', [...new Set(skips.map(({ c }) => c.customerId))])
+      .select('id', 'customer_id', 'trigger_key');
+    for (const r of rows as any[]) ids.set(pairKey(Number(r.customer_id), r.trigger_key), Number(r.id));
+  }
+  await insertAll(trx, TABLES.automationLogs, [
+    ...skips.map(({ c, reason }) => line(c, ids.get(pairKey(c.customerId, c.triggerKey)) ?? null, 'skipped', reason)),
+    ...started.map(({ c, occurrenceId }) => line(c, occurrenceId, 'triggered', null)),
+  ]);
 };
 
 /**
@@ -107,14 +144,11 @@ export const fireCandidates = async (trx: Knex, version: ActiveVersion, candidat
         await trx(TABLES.automationOccurrences)
           .where('rule_doc', version.ruleDoc)
           .whereIn('trigger_key', keys)
-          .whereIn(
-            'customer_id',
-            chunk.map((c) => c.customerId)
-          )
+          .whereIn('customer_id', [...new Set(chunk.map((c) => c.customerId))])
           .select('customer_id', 'trigger_key')
-      ).map((r: any) => `${Number(r.customer_id)}\u0000${r.trigger_key}`)
+      ).map((r: any) => pairKey(Number(r.customer_id), r.trigger_key))
     );
-    const fresh = chunk.filter((c) => !seen.has(`${c.customerId}\u0000${c.triggerKey}`));
+    const fresh = chunk.filter((c) => !seen.has(pairKey(c.customerId, c.triggerKey)));
     counts.duplicate += chunk.length - fresh.length;
     const ids = [...new Set(fresh.map((c) => c.customerId))];
     const stageOf = new Map<number, string>(
@@ -122,18 +156,27 @@ export const fireCandidates = async (trx: Knex, version: ActiveVersion, candidat
     );
     const blocked = await reentryBlocked(trx, version, ids, now);
     const facts = evaluate ? await loadFactsMany(reader, ids, { now }) : null;
-    const skip = async (c: Candidate, reason: SkipReason) => {
-      if (await logSkip(trx, version, c, reason, now)) counts.skipped[reason] = (counts.skipped[reason] ?? 0) + 1;
-      else counts.duplicate += 1;
+    const skips: Array<{ c: Candidate; reason: SkipReason }> = [];
+    const started: Array<{ c: Candidate; occurrenceId: number }> = [];
+    const decided = new Set<string>();
+    const skip = (c: Candidate, reason: SkipReason) => {
+      skips.push({ c, reason });
+      counts.skipped[reason] = (counts.skipped[reason] ?? 0) + 1;
     };
     for (const c of fresh) {
-      if (!stageOf.has(c.customerId)) await skip(c, 'customer_missing');
-      else if (stageOf.get(c.customerId) === 'churned' && !guard.includeChurned) await skip(c, 'churned');
-      else if (blocked.has(c.customerId)) await skip(c, 'reentry');
-      else if (evaluate && !evaluate(facts!.get(c.customerId)!, { now })) await skip(c, 'condition_false');
+      // The same key twice in one chunk is decided once.
+      if (decided.has(pairKey(c.customerId, c.triggerKey))) {
+        counts.duplicate += 1;
+        continue;
+      }
+      decided.add(pairKey(c.customerId, c.triggerKey));
+      if (!stageOf.has(c.customerId)) skip(c, 'customer_missing');
+      else if (stageOf.get(c.customerId) === 'churned' && !guard.includeChurned) skip(c, 'churned');
+      else if (blocked.has(c.customerId)) skip(c, 'reentry');
+      else if (evaluate && !evaluate(facts!.get(c.customerId)!, { now })) skip(c, 'condition_false');
       else {
         const holdout = inHoldout(version.ruleDoc, c.customerId, guard.holdoutPercent);
-        const started = await startSequence(trx, {
+        const result = await startSequence(trx, {
           ruleDoc: version.ruleDoc,
           version: version.version,
           customerId: c.customerId,
@@ -142,28 +185,18 @@ export const fireCandidates = async (trx: Knex, version: ActiveVersion, candidat
           now,
           holdout,
         });
-        if (!started) {
+        if (!result) {
           counts.duplicate += 1;
           continue;
         }
         if (holdout) counts.holdout += 1;
         else counts.fired += 1;
+        started.push({ c, occurrenceId: result.occurrenceId });
         // Two events of one batch for one customer: the second meets the first's occurrence.
         if (guard.reentry.mode !== 'every') blocked.add(c.customerId);
-        await trx(TABLES.automationLogs).insert({
-          rule_doc: version.ruleDoc,
-          version: version.version,
-          occurrence_id: started.occurrenceId,
-          customer_id: c.customerId,
-          trigger_key: c.triggerKey.slice(0, 200),
-          status: 'triggered',
-          reason: null,
-          attempts: 0,
-          test: false,
-          created_at: bindDate(trx, now),
-        });
       }
     }
+    await recordChunk(trx, version, skips, started, now);
   }
   return counts;
 };
