@@ -203,8 +203,15 @@ describe('automation triggers', () => {
     });
     await docs(O).update({ documentId: order.documentId, data: { payment_status: 'paid' } as any });
     await docs(O).update({ documentId: order.documentId, data: { amount: 120 } as any });
+    // Created paid: an event too (re-entry `once` skips it for this customer, with a log line).
+    const paidAtOnce = await docs(O).create({
+      data: { customer: c.documentId, amount: 50, kind: 'upsell', payment_status: 'paid', ordered_at: new Date().toISOString() } as any,
+    });
     await engine().drainInbox();
-    expect((await occurrences(paidRule)).map((o: any) => o.trigger_key)).toEqual([`order.paid:${order.id}`]);
+    expect((await occurrences(paidRule)).map((o: any) => [o.trigger_key, o.state])).toEqual([
+      [`order.paid:${order.id}`, 'running'],
+      [`order.paid:${paidAtOnce.id}`, 'skipped'],
+    ]);
 
     const tag = await docs('api::tag.tag').create({
       data: { name: `VIP ${Math.random()}`, slug: `vip-${Date.now()}`, category: 'basic', visibility: 'global' } as any,
