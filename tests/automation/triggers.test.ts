@@ -3,7 +3,7 @@ import { inHoldout } from '../../plugins/client-insights/server/src/modules/auto
 import { explainConditions, explainTrigger } from '../../plugins/client-insights/server/src/modules/automation/engine/explain';
 import { forecast } from '../../plugins/client-insights/server/src/modules/automation/engine/forecast';
 import { automationDefinitionSchema } from '../../plugins/client-insights/shared/contracts/automation-definition';
-import { startStrapi, type TestApp } from '../helpers/strapi';
+import { apiToken, startStrapi, type TestApp } from '../helpers/strapi';
 
 /**
  * The trigger side of the automation engine against a real database: events written in the
@@ -24,7 +24,7 @@ describe('automation triggers', () => {
   const docs = (uid: string) => app.strapi.documents(uid as any);
 
   beforeAll(async () => {
-    app = await startStrapi();
+    app = await startStrapi({ http: true });
     // The test drives the inbox and the ticks itself (the lifecycles and hooks stay on).
     await engine().stop();
   });
@@ -396,12 +396,85 @@ describe('automation triggers', () => {
     ]);
     const missing = await explainTrigger(app.strapi, definition, 99_999_999, new Date());
     expect(missing.matches).toBe(false);
+    const explain = (trigger: unknown, now = new Date()) => explainTrigger(app.strapi, automationDefinitionSchema.parse({ trigger, steps: [STEP] }), c.id, now);
+    expect(await explain({ type: 'inactivity', event: 'email_open', days: 7 })).toMatchObject({
+      matches: false,
+      explanation: expect.stringContaining('0 days ago'),
+    });
+    expect(await explain({ type: 'inactivity', event: 'email_open', days: 7 }, new Date(Date.now() + 8 * DAY))).toMatchObject({ matches: true });
+    expect(await explain({ type: 'inactivity', event: 'follow_up', days: 7 })).toMatchObject({
+      matches: false,
+      explanation: expect.stringContaining('none yet'),
+    });
+    const absence = { type: 'absence', event: 'email_open', missing: 'email_click', within: { amount: 3, unit: 'days' } };
+    expect(await explain(absence)).toMatchObject({ matches: false, explanation: expect.stringContaining('window closes') });
+    expect(await explain(absence, new Date(Date.now() + 4 * DAY))).toMatchObject({ matches: true, explanation: expect.stringContaining('window has closed') });
+    expect(await explain({ type: 'manual' })).toMatchObject({ matches: true });
+    expect(await explain({ type: 'date', field: 'metrics.contract_end_at', days: -30 })).toMatchObject({
+      matches: false,
+      explanation: expect.stringContaining('no metrics.contract_end_at'),
+    });
 
     const all = Number((await knex()('customers').count({ n: '*' }).first()).n);
     const churned = Number((await knex()('customers').where('stage', 'churned').count({ n: '*' }).first()).n);
     const chengdu = Number((await knex()('customers').where('region', 'Chengdu').whereNot('stage', 'churned').count({ n: '*' }).first()).n);
     const result = await forecast(app.strapi, { ...definition, conditions: definition.conditions!.and[0] } as any, {});
-    expect(result).toMatchObject({ candidates: all, holdout: 0, wouldFire: chengdu, suppressed: { churned, condition_false: all - churned - chengdu } });
+    // Reasons that hold nobody back are left out.
+    const suppressed = Object.fromEntries(Object.entries({ churned, condition_false: all - churned - chengdu }).filter(([, n]) => n > 0));
+    expect(result).toEqual({ candidates: all, holdout: 0, wouldFire: chengdu, suppressed });
+  });
+
+  it('forecasts re-entry, the frequency cap and the holdout over a segment', async () => {
+    const region = `F${Date.now()}`;
+    const [a, b] = [await customer({ region }), await customer({ region })];
+    await customer({ region });
+    await customer({ region });
+    await app.strapi.plugin('client-insights').service('metrics').drain();
+    const segments = app.strapi.plugin('client-insights').service('segments');
+    const segment = await segments.create(
+      { kind: 'api' },
+      {
+        name: `Fc ${region}`,
+        rule: { '==': [{ var: 'customer.region' }, region] },
+        type: 'dynamic',
+        status: 'active',
+        priority: 100,
+        visibility: 'global',
+        execute: false,
+      }
+    );
+    await segments.executor().execute(segment.id, { trigger: 'manual' });
+    const now = new Date();
+    const at = bindDate(knex(), now);
+    // a ran the rule already (re-entry once); b had today's two emails (the default cap).
+    await knex()('ci_automation_occurrences').insert({
+      rule_doc: 'forecast-doc',
+      version: 1,
+      customer_id: a.id,
+      trigger_key: 'manual:x',
+      state: 'done',
+      test: false,
+      fired_at: at,
+    });
+    for (let i = 0; i < 2; i += 1)
+      await knex()('ci_automation_logs').insert({
+        rule_doc: 'other',
+        version: 1,
+        customer_id: b.id,
+        action: 'email',
+        channel: 'email',
+        status: 'sent',
+        attempts: 1,
+        test: false,
+        created_at: at,
+      });
+    const definition = automationDefinitionSchema.parse({
+      trigger: { type: 'manual' },
+      steps: [{ kind: 'action', action: { type: 'email', subject: { en: 'Hi' }, body: { en: 'Hello' } } }],
+      guard: { holdoutPercent: 50 },
+    });
+    const result = await forecast(app.strapi, definition, { segmentId: segment.id, ruleDoc: 'forecast-doc', now });
+    expect(result).toEqual({ candidates: 4, wouldFire: 1, holdout: 1, suppressed: { reentry: 1, frequency_cap: 1 } });
   });
 
   it('refuses a customer time zone that is not IANA, on every path', async () => {
@@ -409,5 +482,24 @@ describe('automation triggers', () => {
     const ok = await customer({ timezone: 'Europe/Berlin' });
     await expect(docs(C).update({ documentId: ok.documentId, data: { timezone: 'not a zone' } as any })).rejects.toThrow(/timezone/);
     expect((await knex()('customers').where('id', ok.id).first()).timezone).toBe('Europe/Berlin');
+
+    // REST: 400 in Strapi's envelope naming the field; nothing stored.
+    const token = await apiToken(app);
+    const before = Number((await knex()('customers').count({ n: '*' }).first()).n);
+    const refused = await fetch(`${app.url}/api/customers`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ data: { name: 'Zoned', stage: 'consultation', timezone: 'Asia/Nowhere' } }),
+    });
+    expect(refused.status).toBe(400);
+    const body = (await refused.json()) as any;
+    expect(body.error.details.errors).toEqual([expect.objectContaining({ path: ['timezone'] })]);
+    expect(Number((await knex()('customers').count({ n: '*' }).first()).n)).toBe(before);
+    const created = await fetch(`${app.url}/api/customers`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ data: { name: 'Zoned', stage: 'consultation', timezone: 'America/New_York' } }),
+    });
+    expect(created.status).toBe(201);
   });
 });
