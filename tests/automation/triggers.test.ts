@@ -245,6 +245,16 @@ describe('automation triggers', () => {
     await engine().drainInbox();
     expect((await occurrences(rule).whereNot('state', 'skipped')).map((o: any) => o.customer_id).sort()).toEqual([...members].sort());
     expect(await inboxCount()).toBe(0);
+
+    // Between runs, a re-evaluation writes one row per customer who moved (ref: the segment event).
+    const late = await customer({ region });
+    await app.strapi.plugin('client-insights').service('metrics').drain();
+    await segments.applyPendingChanges();
+    const [row] = await knex()('ci_automation_inbox').where({ event: 'segment.enter', customer_id: late.id });
+    const [entered] = await knex()('ci_segment_events').where({ segment_id: segment.id, customer_id: late.id, kind: 'enter' });
+    expect(row.ref).toBe(String(entered.id));
+    await engine().drainInbox();
+    expect((await occurrences(rule).where('customer_id', late.id)).map((o: any) => o.trigger_key)).toEqual([`segment.enter:${entered.id}`]);
   });
 
   it('a failure between reading the inbox and the commit loses nothing: the rows stay and fire on the next pass', async () => {
