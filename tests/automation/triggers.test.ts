@@ -512,4 +512,19 @@ describe('automation triggers', () => {
     });
     expect(created.status).toBe(201);
   });
+
+  it('the loop started at bootstrap turns an event into its occurrence within seconds', async () => {
+    const rule = await activate({ trigger: { type: 'event', event: 'interaction.meeting_attended' } });
+    const c = await customer();
+    engine().start();
+    try {
+      const started = Date.now();
+      await interact(c, 'meeting_attended');
+      while (!(await occurrences(rule)).length && Date.now() - started < 10_000) await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(await occurrences(rule)).toHaveLength(1);
+      expect(Date.now() - started).toBeLessThan(5_000);
+    } finally {
+      await engine().stop();
+    }
+  });
 });
