@@ -17,6 +17,7 @@ describe('data model', () => {
         'phone',
         'region',
         'language',
+        'timezone',
         'education',
         'target_major',
         'program',
@@ -55,7 +56,7 @@ describe('data model', () => {
       ])
     );
     expect(attributes('api::automation-rule.automation-rule')).toEqual(
-      expect.arrayContaining(['name', 'trigger', 'conditions', 'actions', 'rule_status', 'last_run_at'])
+      expect.arrayContaining(['name', 'trigger', 'conditions', 'actions', 'guard', 'rule_status', 'last_run_at'])
     );
     expect(attributes('api::task.task')).toEqual(expect.arrayContaining(['title', 'customer', 'assignee', 'due_at', 'kind', 'task_status']));
     expect(attributes('api::campaign.campaign')).toEqual(expect.arrayContaining(['name', 'channel', 'started_at', 'ended_at', 'budget']));

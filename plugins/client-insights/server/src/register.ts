@@ -15,6 +15,7 @@ import { recordSegmentVersions } from './modules/segments/history/record';
 import { tagWriteCheck } from './modules/tags/write-check';
 import { automationWriteCheck } from './modules/automation/write-check';
 import { cancelStepsOnDelete } from './modules/automation/lifecycle';
+import { customerWriteCheck } from './modules/customers/write-check';
 import { registerCrmGraphql } from './modules/crm/graphql';
 import { addToStrapiDocumentation } from './modules/docs/strapi-documentation';
 import { getService } from './get-service';
@@ -46,6 +47,7 @@ export default async ({ strapi }: { strapi: Core.Strapi }) => {
     [UID.segment]: segmentWriteCheck(strapi),
     [UID.tag]: tagWriteCheck,
     [UID.automationRule]: automationWriteCheck(strapi),
+    [UID.customer]: customerWriteCheck,
   });
   // Deleting an automation rule by any path cancels its steps still waiting in the outbox, in the same transaction.
   cancelStepsOnDelete(strapi);

@@ -69,10 +69,13 @@ export type HostTables = {
   segments: string;
   orders: string;
   interactions: string;
+  automationRules: string;
   /** orders_customer_lnk(order_id, customer_id) */
   orderCustomer: { table: string; order: string; customer: string };
   /** interactions_customer_lnk(interaction_id, customer_id) */
   interactionCustomer: { table: string; interaction: string; customer: string };
+  /** interactions_campaign_lnk(interaction_id, campaign_id) */
+  interactionCampaign: { table: string; interaction: string; campaign: string };
   /** customers_referrer_lnk(customer_id, inv_customer_id): customer_id's referrer is inv_customer_id */
   referrer: { table: string; customer: string; referrer: string };
   family: { table: string; customer: string; member: string };
@@ -93,8 +96,10 @@ export const HOST_TABLES: HostTables = {
   segments: 'segments',
   orders: 'orders',
   interactions: 'interactions',
+  automationRules: 'automation_rules',
   orderCustomer: { table: 'orders_customer_lnk', order: 'order_id', customer: 'customer_id' },
   interactionCustomer: { table: 'interactions_customer_lnk', interaction: 'interaction_id', customer: 'customer_id' },
+  interactionCampaign: { table: 'interactions_campaign_lnk', interaction: 'interaction_id', campaign: 'campaign_id' },
   referrer: { table: 'customers_referrer_lnk', customer: 'customer_id', referrer: 'inv_customer_id' },
   family: { table: 'customers_family_members_lnk', customer: 'customer_id', member: 'inv_customer_id' },
   customerOwner: { table: 'customers_owner_lnk', customer: 'customer_id', user: 'user_id' },
@@ -111,6 +116,7 @@ export const hostTables = (strapi: Core.Strapi): HostTables => {
   };
   const order = link(UID.order, 'customer');
   const interaction = link(UID.interaction, 'customer');
+  const interactionCampaign = link(UID.interaction, 'campaign');
   const referrer = link(UID.customer, 'referrer');
   const family = link(UID.customer, 'family_members');
   const customerOwner = link(UID.customer, 'owner');
@@ -122,8 +128,10 @@ export const hostTables = (strapi: Core.Strapi): HostTables => {
     segments: meta(UID.segment).tableName,
     orders: meta(UID.order).tableName,
     interactions: meta(UID.interaction).tableName,
+    automationRules: meta(UID.automationRule).tableName,
     orderCustomer: { table: order.table, order: order.col, customer: order.other },
     interactionCustomer: { table: interaction.table, interaction: interaction.col, customer: interaction.other },
+    interactionCampaign: { table: interactionCampaign.table, interaction: interactionCampaign.col, campaign: interactionCampaign.other },
     referrer: { table: referrer.table, customer: referrer.col, referrer: referrer.other },
     family: { table: family.table, customer: family.col, member: family.other },
     customerOwner: { table: customerOwner.table, customer: customerOwner.col, user: customerOwner.other },

@@ -6,6 +6,7 @@ import webhookEndpoints from './actions/webhook-endpoints';
 import controller from './controller';
 import service from './service';
 import { emailLinkRoutes, emailLinksController } from './actions/email-links';
+import automationTriggers from './engine/triggers-service';
 
 /**
  * Automation: behaviour triggers → conditions → steps (actions, waits, branches), delivered once
@@ -55,5 +56,5 @@ const routes: ModuleRoutes = {
 export default {
   routes,
   controllers: { automation: controller, webhookEndpoints: webhookEndpointsController, emailLinks: emailLinksController },
-  services: { automation: service, webhookEndpoints },
+  services: { automation: service, automationTriggers, webhookEndpoints },
 };

@@ -1,0 +1,133 @@
+import type { Knex } from 'knex';
+import type { EventFilters, Trigger } from '../../../../../shared/contracts/automation-definition';
+import { besideTransaction, readDate, withLock } from '../../../core/db/dialect';
+import { TABLES } from '../../../core/db/tables';
+import { addCounts, emptyCounts, fireCandidates, type Candidate, type FireCounts } from './occurrences';
+import { activeVersions, type ActiveVersion } from './versions';
+
+/**
+ * Processing the inbox: a batch of rows in id order, matched against the active rules' event
+ * triggers, decided (occurrences.ts) and deleted, all in one transaction. A crash before the
+ * commit leaves the rows for the next pass; a row processed twice meets its own occurrence keys
+ * (`<event>:<ref>`, unique per rule and customer) and fires nothing more.
+ */
+export type EventRow = { event: string; customerId: number; ref: string; payload: Record<string, unknown>; occurredAt: Date };
+
+/** Segment-run rows expand into their ci_segment_events rows this many at a time. */
+const RUN_PAGE = 2_000;
+
+const json = (text: unknown): Record<string, unknown> => {
+  if (text === null || text === undefined) return {};
+  try {
+    const value = typeof text === 'string' ? JSON.parse(text) : text;
+    return value && typeof value === 'object' ? (value as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+};
+
+const FILTER_FIELDS: Record<keyof EventFilters, string> = {
+  channel: 'channel',
+  campaignId: 'campaignId',
+  segmentId: 'segmentId',
+  tagId: 'tagId',
+  toStage: 'to',
+};
+
+/** Every filter given must equal the event's property (absent property: no match). */
+export const filtersMatch = (filters: EventFilters | undefined, payload: Record<string, unknown>): boolean =>
+  Object.entries(filters ?? {}).every(([name, wanted]) => wanted === undefined || payload[FILTER_FIELDS[name as keyof EventFilters]] === wanted);
+
+export const eventMatches = (trigger: Trigger, event: EventRow): boolean =>
+  trigger.type === 'event' && trigger.event === event.event && filtersMatch(trigger.filters, event.payload);
+
+export const triggerKeyOf = (event: EventRow) => `${event.event}:${event.ref}`;
+
+/** The rows a segment-run inbox row stands for, after `cursor`; `done` when the page was the last. */
+const expandRun = async (trx: Knex, payload: Record<string, unknown>, occurredAt: Date, cursor: number) => {
+  const rows = await trx(TABLES.segmentEvents)
+    .where({ segment_id: Number(payload.segmentId), run_id: Number(payload.runId) })
+    .where('id', '>', cursor)
+    .where('id', '<=', Number(payload.lastEventId ?? 0))
+    .orderBy('id')
+    .limit(RUN_PAGE)
+    .select('id', 'customer_id', 'kind');
+  const events: EventRow[] = rows.map((r: any) => ({
+    event: `segment.${r.kind}`,
+    customerId: Number(r.customer_id),
+    ref: String(r.id),
+    payload: { segmentId: Number(payload.segmentId) },
+    occurredAt,
+  }));
+  return { events, last: rows.length ? Number(rows[rows.length - 1].id) : cursor, done: rows.length < RUN_PAGE };
+};
+
+/** One batch in one transaction: how many inbox rows it handled (0: the inbox is empty). */
+export const processInboxBatch = async (
+  knex: Knex,
+  { batch = 200, now = new Date() }: { batch?: number; now?: Date } = {}
+): Promise<{ rows: number; counts: FireCounts }> => {
+  const versions = (await activeVersions(knex)).filter((v) => v.definition.trigger.type === 'event');
+  return knex.transaction(async (trx) => {
+    const rows = await trx(TABLES.automationInbox).orderBy('id').limit(batch).select('*');
+    const counts = emptyCounts();
+    if (!rows.length) return { rows: 0, counts };
+    const events: EventRow[] = [];
+    const handled: number[] = [];
+    for (const row of rows as any[]) {
+      const payload = json(row.payload);
+      const occurredAt = readDate(row.occurred_at) ?? now;
+      if (row.event === 'segment.run') {
+        // A big run is expanded a page per batch; its cursor commits with the page's occurrences.
+        const page = await expandRun(trx, payload, occurredAt, Number(payload.cursor ?? 0));
+        events.push(...page.events);
+        if (page.done) handled.push(Number(row.id));
+        else
+          await trx(TABLES.automationInbox)
+            .where('id', row.id)
+            .update({ payload: JSON.stringify({ ...payload, cursor: page.last }) });
+        if (!page.done) break;
+        continue;
+      }
+      handled.push(Number(row.id));
+      if (row.customer_id !== null) events.push({ event: row.event, customerId: Number(row.customer_id), ref: String(row.ref), payload, occurredAt });
+    }
+    for (const version of versions) {
+      const candidates: Candidate[] = events
+        .filter((e) => eventMatches(version.definition.trigger, e))
+        .map((e) => ({
+          customerId: e.customerId,
+          triggerKey: triggerKeyOf(e),
+          context: { event: e.event, ref: e.ref, occurredAt: e.occurredAt.toISOString(), ...e.payload },
+        }));
+      if (candidates.length) addCounts(counts, await fireCandidates(trx, version, candidates, now, besideTransaction(knex, trx)));
+    }
+    for (let i = 0; i < handled.length; i += 500)
+      await trx(TABLES.automationInbox)
+        .whereIn('id', handled.slice(i, i + 500))
+        .delete();
+    return { rows: rows.length, counts };
+  });
+};
+
+/** Drains the inbox under a cross-node lock (another node draining: this one skips the pass, unless `wait`). */
+export const drainInbox = async (knex: Knex, options: { batch?: number; maxBatches?: number; wait?: boolean } = {}): Promise<FireCounts> => {
+  const total = emptyCounts();
+  await withLock(
+    knex,
+    'automation:inbox',
+    async () => {
+      for (let i = 0; i < (options.maxBatches ?? 1_000); i += 1) {
+        const { rows, counts } = await processInboxBatch(knex, { batch: options.batch });
+        addCounts(total, counts);
+        if (!rows) break;
+      }
+    },
+    { wait: options.wait ?? false }
+  );
+  return total;
+};
+
+/** Versions whose trigger is of `type` (time triggers and manual fires reuse the cache). */
+export const versionsOfType = async (knex: Knex, type: Trigger['type']): Promise<ActiveVersion[]> =>
+  (await activeVersions(knex)).filter((v) => v.definition.trigger.type === type);

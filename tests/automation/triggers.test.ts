@@ -1,0 +1,530 @@
+import { bindDate } from '../../plugins/client-insights/server/src/core/db/dialect';
+import { inHoldout } from '../../plugins/client-insights/server/src/modules/automation/engine/occurrences';
+import { explainConditions, explainTrigger } from '../../plugins/client-insights/server/src/modules/automation/engine/explain';
+import { forecast } from '../../plugins/client-insights/server/src/modules/automation/engine/forecast';
+import { automationDefinitionSchema } from '../../plugins/client-insights/shared/contracts/automation-definition';
+import { apiToken, startStrapi, type TestApp } from '../helpers/strapi';
+
+/**
+ * The trigger side of the automation engine against a real database: events written in the
+ * writer's transaction, the inbox turned into exactly one occurrence (and outbox row) per rule,
+ * customer and key, guard rails logged when they skip, time triggers once per key across ticks.
+ */
+const RULE = 'api::automation-rule.automation-rule';
+const C = 'api::customer.customer';
+const I = 'api::interaction.interaction';
+const O = 'api::order.order';
+const DAY = 86_400_000;
+const STEP = { kind: 'action', action: { type: 'tag', op: 'add', tagId: 1 } };
+
+describe('automation triggers', () => {
+  let app: TestApp;
+  const knex = () => app.strapi.db.connection;
+  const engine = () => app.strapi.plugin('client-insights').service('automationTriggers');
+  const docs = (uid: string) => app.strapi.documents(uid as any);
+
+  beforeAll(async () => {
+    app = await startStrapi({ http: true });
+    // The test drives the inbox and the ticks itself (the lifecycles and hooks stay on).
+    await engine().stop();
+  });
+  afterAll(async () => app?.stop());
+
+  /** An active rule: the host row, version 1 of its definition (activated in 2020), rule_status active. Other rules paused. */
+  const activate = async (definition: Record<string, unknown>, activatedAt = new Date('2020-01-01T00:00:00Z')) => {
+    const def = automationDefinitionSchema.parse({ steps: [STEP], ...definition });
+    await app.strapi.db.query(RULE).updateMany({ where: {}, data: { rule_status: 'paused' } });
+    const rule = await docs(RULE).create({
+      data: { name: `rule ${Math.random()}`, trigger: def.trigger, conditions: def.conditions, actions: def.steps, rule_status: 'draft' } as any,
+    });
+    await knex()('ci_automation_versions').insert({
+      rule_doc: rule.documentId,
+      version: 1,
+      definition: JSON.stringify(def),
+      high_risk: false,
+      created_at: bindDate(knex(), activatedAt),
+    });
+    await app.strapi.db.query(RULE).update({ where: { documentId: rule.documentId }, data: { rule_status: 'active' } });
+    return rule.documentId as string;
+  };
+  const customer = async (data: Record<string, unknown> = {}) => {
+    const c = await docs(C).create({ data: { name: `c${Math.random()}`, stage: 'consultation', ...data } as any });
+    return { id: Number(c.id), documentId: c.documentId as string };
+  };
+  const interact = (c: { documentId: string }, type: string, data: Record<string, unknown> = {}) =>
+    docs(I).create({ data: { customer: c.documentId, type, occurred_at: new Date().toISOString(), ...data } as any });
+  const occurrences = (ruleDoc: string) => knex()('ci_automation_occurrences').where('rule_doc', ruleDoc).orderBy('id');
+  const outbox = (ruleDoc: string) => knex()('ci_automation_outbox').where('rule_doc', ruleDoc).orderBy('id');
+  const skips = (ruleDoc: string) => knex()('ci_automation_logs').where({ rule_doc: ruleDoc, status: 'skipped' }).orderBy('id');
+  const inboxCount = async () => Number((await knex()('ci_automation_inbox').count({ n: '*' }).first()).n);
+
+  it('an interaction created through the Document Service gives exactly one occurrence and outbox row; a re-delivered inbox row fires nothing more', async () => {
+    const rule = await activate({ trigger: { type: 'event', event: 'interaction.email_click' } });
+    const c = await customer();
+    await interact(c, 'email_click', { channel: 'email' });
+    const [row] = await knex()('ci_automation_inbox').where({ event: 'interaction.email_click', customer_id: c.id });
+    expect(row).toBeDefined();
+
+    await engine().drainInbox();
+    expect(await inboxCount()).toBe(0);
+    const occ = await occurrences(rule);
+    expect(occ).toHaveLength(1);
+    expect(occ[0]).toMatchObject({ customer_id: c.id, trigger_key: `interaction.email_click:${row.ref}`, state: 'running' });
+    const out = await outbox(rule);
+    expect(out).toHaveLength(1);
+    expect(out[0]).toMatchObject({ step_path: '0', status: 'pending', customer_id: c.id });
+    expect(JSON.parse(out[0].context)).toMatchObject({ event: 'interaction.email_click', channel: 'email', type: 'email_click' });
+
+    // The same inbox row again (a crash after the effects but before the delete would do this).
+    const { id: _id, ...copy } = row;
+    await knex()('ci_automation_inbox').insert(copy);
+    await engine().drainInbox();
+    expect(await occurrences(rule)).toHaveLength(1);
+    expect(await outbox(rule)).toHaveLength(1);
+    expect(await inboxCount()).toBe(0);
+  });
+
+  it('a rolled-back write leaves no inbox row (the event commits with the change)', async () => {
+    const c = await customer();
+    const before = await inboxCount();
+    await expect(
+      app.strapi.db.transaction(async () => {
+        await interact(c, 'website_visit');
+        throw new Error('roll back');
+      })
+    ).rejects.toThrow('roll back');
+    expect(await inboxCount()).toBe(before);
+  });
+
+  it('applies filters and conditions; a false condition is logged as skipped', async () => {
+    const rule = await activate({
+      trigger: { type: 'event', event: 'interaction.form_submitted', filters: { channel: 'web' } },
+      conditions: { '==': [{ var: 'customer.region' }, 'Beijing'] },
+      guard: { reentry: { mode: 'every' } },
+    });
+    const beijing = await customer({ region: 'Beijing' });
+    const shanghai = await customer({ region: 'Shanghai' });
+    await interact(beijing, 'form_submitted', { channel: 'web' });
+    await interact(beijing, 'form_submitted', { channel: 'wechat' });
+    await interact(shanghai, 'form_submitted', { channel: 'web' });
+    await engine().drainInbox();
+    const occ = await occurrences(rule);
+    expect(occ.map((o: any) => [o.customer_id, o.state])).toEqual([
+      [beijing.id, 'running'],
+      [shanghai.id, 'skipped'],
+    ]);
+    expect((await skips(rule)).map((l: any) => [l.customer_id, l.reason, Number(l.occurrence_id)])).toEqual([
+      [shanghai.id, 'condition_false', Number(occ[1].id)],
+    ]);
+    expect(await outbox(rule)).toHaveLength(1);
+    // The next pass has nothing left, and logs nothing again.
+    await engine().drainInbox();
+    expect(await skips(rule)).toHaveLength(1);
+  });
+
+  it('re-entry: once, cooldown N days, every', async () => {
+    const once = await activate({ trigger: { type: 'event', event: 'interaction.website_visit' } });
+    const c = await customer();
+    await interact(c, 'website_visit');
+    await interact(c, 'website_visit');
+    await engine().drainInbox();
+    expect((await occurrences(once)).map((o: any) => o.state)).toEqual(['running', 'skipped']);
+    expect((await skips(once)).map((l: any) => l.reason)).toEqual(['reentry']);
+
+    const cooldown = await activate({ trigger: { type: 'event', event: 'interaction.website_visit' }, guard: { reentry: { mode: 'cooldown', days: 3 } } });
+    await interact(c, 'website_visit');
+    await engine().drainInbox();
+    await interact(c, 'website_visit');
+    await engine().drainInbox();
+    expect((await occurrences(cooldown)).map((o: any) => o.state)).toEqual(['running', 'skipped']);
+    // Four days later the cooldown is over.
+    await knex()('ci_automation_occurrences')
+      .where('rule_doc', cooldown)
+      .update({ fired_at: bindDate(knex(), new Date(Date.now() - 4 * DAY)) });
+    await interact(c, 'website_visit');
+    await engine().drainInbox();
+    expect((await occurrences(cooldown)).map((o: any) => o.state)).toEqual(['running', 'skipped', 'running']);
+
+    const every = await activate({ trigger: { type: 'event', event: 'interaction.website_visit' }, guard: { reentry: { mode: 'every' } } });
+    await interact(c, 'website_visit');
+    await interact(c, 'website_visit');
+    await engine().drainInbox();
+    expect((await occurrences(every)).map((o: any) => o.state)).toEqual(['running', 'running']);
+  });
+
+  it('suppresses churned customers unless the rule includes them', async () => {
+    const churned = await customer({ stage: 'churned' });
+    const suppressed = await activate({ trigger: { type: 'event', event: 'interaction.complaint' } });
+    await interact(churned, 'complaint');
+    await engine().drainInbox();
+    expect((await skips(suppressed)).map((l: any) => l.reason)).toEqual(['churned']);
+
+    const included = await activate({ trigger: { type: 'event', event: 'interaction.complaint' }, guard: { includeChurned: true } });
+    await interact(churned, 'complaint');
+    await engine().drainInbox();
+    expect((await occurrences(included)).map((o: any) => o.state)).toEqual(['running']);
+  });
+
+  it('holdout is reproducible: the same customers, fire after fire, and no outbox row for them', async () => {
+    const rule = await activate({ trigger: { type: 'manual' }, guard: { reentry: { mode: 'every' }, holdoutPercent: 50 } });
+    const ids: number[] = [];
+    for (let i = 0; i < 12; i += 1) ids.push((await customer()).id);
+    const first = await engine().fireManual(rule, { customerIds: ids }, 'req-1');
+    const second = await engine().fireManual(rule, { customerIds: ids }, 'req-2');
+    const expected = ids.filter((id) => inHoldout(rule, id, 50));
+    expect(first.holdout).toBe(expected.length);
+    expect(second.holdout).toBe(expected.length);
+    expect(first.fired + first.holdout).toBe(12);
+    const held = await occurrences(rule).where('state', 'holdout');
+    expect(held.map((o: any) => o.customer_id).sort((a: number, b: number) => a - b)).toEqual([...expected, ...expected].sort((a, b) => a - b));
+    expect(await outbox(rule).whereIn('customer_id', expected)).toHaveLength(0);
+    // The same request again fires nothing.
+    const again = await engine().fireManual(rule, { customerIds: ids }, 'req-1');
+    expect(again).toMatchObject({ fired: 0, holdout: 0, duplicate: 12 });
+  });
+
+  it('stage changes, paid orders and tag assignments reach the inbox and fire their rules', async () => {
+    const stageRule = await activate({ trigger: { type: 'event', event: 'stage.changed', filters: { toStage: 'signed' } } });
+    const c = await customer();
+    await docs(C).update({ documentId: c.documentId, data: { stage: 'application' } as any });
+    await docs(C).update({ documentId: c.documentId, data: { stage: 'signed' } as any });
+    await docs(C).update({ documentId: c.documentId, data: { region: 'Hangzhou' } as any });
+    const stageRows = await knex()('ci_automation_inbox').where({ event: 'stage.changed', customer_id: c.id });
+    expect(stageRows.map((r: any) => JSON.parse(r.payload))).toEqual([
+      { from: 'consultation', to: 'application' },
+      { from: 'application', to: 'signed' },
+    ]);
+    await engine().drainInbox();
+    expect(await occurrences(stageRule)).toHaveLength(1);
+
+    const paidRule = await activate({ trigger: { type: 'event', event: 'order.paid' } });
+    const order = await docs(O).create({
+      data: { customer: c.documentId, amount: 100, kind: 'new', payment_status: 'pending', ordered_at: new Date().toISOString() } as any,
+    });
+    await docs(O).update({ documentId: order.documentId, data: { payment_status: 'paid' } as any });
+    await docs(O).update({ documentId: order.documentId, data: { amount: 120 } as any });
+    // Created paid: an event too (re-entry `once` skips it for this customer, with a log line).
+    const paidAtOnce = await docs(O).create({
+      data: { customer: c.documentId, amount: 50, kind: 'upsell', payment_status: 'paid', ordered_at: new Date().toISOString() } as any,
+    });
+    await engine().drainInbox();
+    expect((await occurrences(paidRule)).map((o: any) => [o.trigger_key, o.state])).toEqual([
+      [`order.paid:${order.id}`, 'running'],
+      [`order.paid:${paidAtOnce.id}`, 'skipped'],
+    ]);
+
+    const tag = await docs('api::tag.tag').create({
+      data: { name: `VIP ${Math.random()}`, slug: `vip-${Date.now()}`, category: 'basic', visibility: 'global' } as any,
+    });
+    const tagRule = await activate({ trigger: { type: 'event', event: 'tag.applied', filters: { tagId: Number(tag.id) } } });
+    await app.strapi.plugin('client-insights').service('tags').assign({ kind: 'system' }, c.id, Number(tag.id), null);
+    await engine().drainInbox();
+    expect(await occurrences(tagRule)).toHaveLength(1);
+  });
+
+  it('a segment run writes one inbox row, expanded into segment.enter occurrences', async () => {
+    const region = `R${Date.now()}`;
+    const members = [(await customer({ region })).id, (await customer({ region })).id, (await customer({ region })).id];
+    await app.strapi.plugin('client-insights').service('metrics').drain();
+    const segments = app.strapi.plugin('client-insights').service('segments');
+    const segment = await segments.create(
+      { kind: 'api' },
+      {
+        name: `Seg ${region}`,
+        rule: { '==': [{ var: 'customer.region' }, region] },
+        type: 'dynamic',
+        status: 'active',
+        priority: 100,
+        visibility: 'global',
+        execute: false,
+      }
+    );
+    const rule = await activate({ trigger: { type: 'event', event: 'segment.enter', filters: { segmentId: segment.id } } });
+    await segments.executor().execute(segment.id, { trigger: 'manual' });
+    expect(await knex()('ci_automation_inbox').where('event', 'segment.run')).toHaveLength(1);
+    await engine().drainInbox();
+    expect((await occurrences(rule).whereNot('state', 'skipped')).map((o: any) => o.customer_id).sort()).toEqual([...members].sort());
+    expect(await inboxCount()).toBe(0);
+
+    // Between runs, a re-evaluation writes one row per customer who moved (ref: the segment event).
+    const late = await customer({ region });
+    await app.strapi.plugin('client-insights').service('metrics').drain();
+    await segments.applyPendingChanges();
+    const [row] = await knex()('ci_automation_inbox').where({ event: 'segment.enter', customer_id: late.id });
+    const [entered] = await knex()('ci_segment_events').where({ segment_id: segment.id, customer_id: late.id, kind: 'enter' });
+    expect(row.ref).toBe(String(entered.id));
+    await engine().drainInbox();
+    expect((await occurrences(rule).where('customer_id', late.id)).map((o: any) => o.trigger_key)).toEqual([`segment.enter:${entered.id}`]);
+  });
+
+  it('a failure between reading the inbox and the commit loses nothing: the rows stay and fire on the next pass', async () => {
+    const rule = await activate({ trigger: { type: 'event', event: 'interaction.referral' } });
+    const c = await customer();
+    await interact(c, 'referral');
+    // The outbox insert fails inside the batch's transaction (after the occurrence was written).
+    await knex().schema.renameTable('ci_automation_outbox', 'ci_automation_outbox_away');
+    try {
+      await expect(engine().drainInbox()).rejects.toThrow();
+    } finally {
+      await knex().schema.renameTable('ci_automation_outbox_away', 'ci_automation_outbox');
+    }
+    expect(await knex()('ci_automation_inbox').where({ event: 'interaction.referral', customer_id: c.id })).toHaveLength(1);
+    expect(await occurrences(rule)).toHaveLength(0);
+    await engine().drainInbox();
+    expect(await occurrences(rule)).toHaveLength(1);
+    expect(await outbox(rule)).toHaveLength(1);
+  });
+
+  it('absence: signed up, no check-in within a day: fires once the window closed, once across two ticks', async () => {
+    const rule = await activate({ trigger: { type: 'absence', event: 'event_signup', missing: 'event_checkin', within: { amount: 1, unit: 'days' } } });
+    const t = new Date(Date.now() - 3 * DAY);
+    const missed = await customer();
+    const came = await customer();
+    await interact(missed, 'event_signup', { occurred_at: t.toISOString() });
+    await interact(came, 'event_signup', { occurred_at: t.toISOString() });
+    await interact(came, 'event_checkin', { occurred_at: new Date(t.getTime() + 3_600_000).toISOString() });
+    await app.strapi.plugin('client-insights').service('metrics').drain();
+    // Before the window closes: nothing.
+    await engine().runTimeTriggers(new Date(t.getTime() + DAY / 2));
+    expect(await occurrences(rule)).toHaveLength(0);
+    await engine().runTimeTriggers(new Date());
+    await engine().runTimeTriggers(new Date(Date.now() + 60_000));
+    const occ = await occurrences(rule);
+    expect(occ.map((o: any) => [o.customer_id, o.trigger_key])).toEqual([[missed.id, `absence:event_signup:${t.toISOString()}`]]);
+  });
+
+  it('absence with a channel filter reads the interactions themselves', async () => {
+    const rule = await activate({
+      trigger: {
+        type: 'absence',
+        event: 'meeting_scheduled',
+        missing: 'meeting_attended',
+        within: { amount: 2, unit: 'hours' },
+        filters: { channel: 'wechat' },
+      },
+    });
+    const t = new Date(Date.now() - DAY);
+    const wechat = await customer();
+    const web = await customer();
+    await interact(wechat, 'meeting_scheduled', { occurred_at: t.toISOString(), channel: 'wechat' });
+    await interact(web, 'meeting_scheduled', { occurred_at: t.toISOString(), channel: 'web' });
+    await app.strapi.plugin('client-insights').service('metrics').drain();
+    await engine().runTimeTriggers(new Date());
+    await engine().runTimeTriggers(new Date());
+    expect((await occurrences(rule)).map((o: any) => o.customer_id)).toEqual([wechat.id]);
+  });
+
+  it('inactivity: 7 days without a follow-up, once per quiet spell', async () => {
+    const rule = await activate({ trigger: { type: 'inactivity', event: 'follow_up', days: 7 } });
+    const quiet = await customer();
+    const busy = await customer();
+    await interact(quiet, 'follow_up', { occurred_at: new Date(Date.now() - 10 * DAY).toISOString() });
+    await interact(busy, 'follow_up', { occurred_at: new Date(Date.now() - 2 * DAY).toISOString() });
+    await app.strapi.plugin('client-insights').service('metrics').drain();
+    await engine().runTimeTriggers(new Date());
+    await engine().runTimeTriggers(new Date(Date.now() + 60_000));
+    expect((await occurrences(rule)).map((o: any) => o.customer_id)).toEqual([quiet.id]);
+    // A new follow-up ends the spell; 8 days later a new spell fires again.
+    await interact(quiet, 'follow_up', { occurred_at: new Date().toISOString() });
+    await app.strapi.plugin('client-insights').service('metrics').drain();
+    await engine().runTimeTriggers(new Date(Date.now() + 8 * DAY));
+    const keys = (await occurrences(rule).where('customer_id', quiet.id)).map((o: any) => o.trigger_key);
+    expect(keys).toHaveLength(2);
+  });
+
+  it("date: 30 days before the contract ends, at 09:00 in the customer's time zone, once per day", async () => {
+    const rule = await activate({ trigger: { type: 'date', field: 'metrics.contract_end_at', days: -30, at: '09:00' } });
+    const c = await customer({ timezone: 'Asia/Shanghai' });
+    // Contract ends 2026-03-31 00:30 in Shanghai (2026-03-30 16:30 UTC): fires 2026-03-01 09:00 Shanghai (01:00 UTC).
+    await docs(O).create({
+      data: {
+        customer: c.documentId,
+        amount: 100,
+        kind: 'new',
+        payment_status: 'paid',
+        ordered_at: '2025-03-01T00:00:00Z',
+        contract_end_at: '2026-03-30T16:30:00Z',
+      } as any,
+    });
+    await app.strapi.plugin('client-insights').service('metrics').drain();
+    await engine().runTimeTriggers(new Date('2026-03-01T00:59:00Z'));
+    expect(await occurrences(rule)).toHaveLength(0);
+    await engine().runTimeTriggers(new Date('2026-03-01T01:01:00Z'));
+    await engine().runTimeTriggers(new Date('2026-03-01T05:00:00Z'));
+    expect((await occurrences(rule)).map((o: any) => [o.customer_id, o.trigger_key])).toEqual([[c.id, 'date:metrics.contract_end_at:2026-03-01']]);
+  });
+
+  it('schedule: every member of the segment, once per tick', async () => {
+    const region = `S${Date.now()}`;
+    const a = await customer({ region });
+    const b = await customer({ region });
+    await app.strapi.plugin('client-insights').service('metrics').drain();
+    const segments = app.strapi.plugin('client-insights').service('segments');
+    const segment = await segments.create(
+      { kind: 'api' },
+      {
+        name: `Sched ${region}`,
+        rule: { '==': [{ var: 'customer.region' }, region] },
+        type: 'dynamic',
+        status: 'active',
+        priority: 100,
+        visibility: 'global',
+        execute: false,
+      }
+    );
+    await segments.executor().execute(segment.id, { trigger: 'manual' });
+    const rule = await activate({
+      trigger: { type: 'schedule', cron: '0 9 * * 1', timezone: 'Asia/Shanghai', segmentId: segment.id },
+      guard: { reentry: { mode: 'every' } },
+    });
+    const tick = new Date('2026-03-02T01:00:00Z');
+    await engine().runScheduleTick(rule, tick);
+    await engine().runScheduleTick(rule, tick);
+    expect((await occurrences(rule)).map((o: any) => o.customer_id).sort()).toEqual([a.id, b.id].sort());
+    await engine().runScheduleTick(rule, new Date('2026-03-09T01:00:00Z'));
+    expect(await occurrences(rule)).toHaveLength(4);
+    await engine().drainInbox();
+  });
+
+  it('explains the trigger and the conditions, and forecasts over a segment in SQL', async () => {
+    const c = await customer({ region: 'Chengdu' });
+    await interact(c, 'email_open');
+    await app.strapi.plugin('client-insights').service('metrics').drain();
+    const definition = automationDefinitionSchema.parse({
+      trigger: { type: 'event', event: 'interaction.email_open' },
+      conditions: { and: [{ '==': [{ var: 'customer.region' }, 'Chengdu'] }, { '==': [{ var: 'customer.stage' }, 'signed'] }] },
+      steps: [STEP],
+    });
+    const trigger = await explainTrigger(app.strapi, definition, c.id, new Date());
+    expect(trigger.matches).toBe(true);
+    expect(trigger.explanation).toContain('interaction.email_open');
+    const conditions = await explainConditions(app.strapi, definition.conditions, c.id, new Date());
+    expect(conditions.pass).toBe(false);
+    expect(conditions.conditions).toEqual([
+      expect.objectContaining({ pointer: '/and/0', value: true, facts: { 'customer.region': 'Chengdu' } }),
+      expect.objectContaining({ pointer: '/and/1', value: false, facts: { 'customer.stage': 'consultation' } }),
+    ]);
+    const missing = await explainTrigger(app.strapi, definition, 99_999_999, new Date());
+    expect(missing.matches).toBe(false);
+    const explain = (trigger: unknown, now = new Date()) => explainTrigger(app.strapi, automationDefinitionSchema.parse({ trigger, steps: [STEP] }), c.id, now);
+    expect(await explain({ type: 'inactivity', event: 'email_open', days: 7 })).toMatchObject({
+      matches: false,
+      explanation: expect.stringContaining('0 days ago'),
+    });
+    expect(await explain({ type: 'inactivity', event: 'email_open', days: 7 }, new Date(Date.now() + 8 * DAY))).toMatchObject({ matches: true });
+    expect(await explain({ type: 'inactivity', event: 'follow_up', days: 7 })).toMatchObject({
+      matches: false,
+      explanation: expect.stringContaining('none yet'),
+    });
+    const absence = { type: 'absence', event: 'email_open', missing: 'email_click', within: { amount: 3, unit: 'days' } };
+    expect(await explain(absence)).toMatchObject({ matches: false, explanation: expect.stringContaining('window closes') });
+    expect(await explain(absence, new Date(Date.now() + 4 * DAY))).toMatchObject({ matches: true, explanation: expect.stringContaining('window has closed') });
+    expect(await explain({ type: 'manual' })).toMatchObject({ matches: true });
+    expect(await explain({ type: 'date', field: 'metrics.contract_end_at', days: -30 })).toMatchObject({
+      matches: false,
+      explanation: expect.stringContaining('no metrics.contract_end_at'),
+    });
+
+    const all = Number((await knex()('customers').count({ n: '*' }).first()).n);
+    const churned = Number((await knex()('customers').where('stage', 'churned').count({ n: '*' }).first()).n);
+    const chengdu = Number((await knex()('customers').where('region', 'Chengdu').whereNot('stage', 'churned').count({ n: '*' }).first()).n);
+    const result = await forecast(app.strapi, { ...definition, conditions: definition.conditions!.and[0] } as any, {});
+    // Reasons that hold nobody back are left out.
+    const suppressed = Object.fromEntries(Object.entries({ churned, condition_false: all - churned - chengdu }).filter(([, n]) => n > 0));
+    expect(result).toEqual({ candidates: all, holdout: 0, wouldFire: chengdu, suppressed });
+  });
+
+  it('forecasts re-entry, the frequency cap and the holdout over a segment', async () => {
+    const region = `F${Date.now()}`;
+    const [a, b] = [await customer({ region }), await customer({ region })];
+    await customer({ region });
+    await customer({ region });
+    await app.strapi.plugin('client-insights').service('metrics').drain();
+    const segments = app.strapi.plugin('client-insights').service('segments');
+    const segment = await segments.create(
+      { kind: 'api' },
+      {
+        name: `Fc ${region}`,
+        rule: { '==': [{ var: 'customer.region' }, region] },
+        type: 'dynamic',
+        status: 'active',
+        priority: 100,
+        visibility: 'global',
+        execute: false,
+      }
+    );
+    await segments.executor().execute(segment.id, { trigger: 'manual' });
+    const now = new Date();
+    const at = bindDate(knex(), now);
+    // a ran the rule already (re-entry once); b had today's two emails (the default cap).
+    await knex()('ci_automation_occurrences').insert({
+      rule_doc: 'forecast-doc',
+      version: 1,
+      customer_id: a.id,
+      trigger_key: 'manual:x',
+      state: 'done',
+      test: false,
+      fired_at: at,
+    });
+    for (let i = 0; i < 2; i += 1)
+      await knex()('ci_automation_logs').insert({
+        rule_doc: 'other',
+        version: 1,
+        customer_id: b.id,
+        action: 'email',
+        channel: 'email',
+        status: 'sent',
+        attempts: 1,
+        test: false,
+        created_at: at,
+      });
+    const definition = automationDefinitionSchema.parse({
+      trigger: { type: 'manual' },
+      steps: [{ kind: 'action', action: { type: 'email', subject: { en: 'Hi' }, body: { en: 'Hello' } } }],
+      guard: { holdoutPercent: 50 },
+    });
+    const result = await forecast(app.strapi, definition, { segmentId: segment.id, ruleDoc: 'forecast-doc', now });
+    expect(result).toEqual({ candidates: 4, wouldFire: 1, holdout: 1, suppressed: { reentry: 1, frequency_cap: 1 } });
+  });
+
+  it('refuses a customer time zone that is not IANA, on every path', async () => {
+    await expect(customer({ timezone: 'Mars/Olympus' })).rejects.toThrow(/timezone/);
+    const ok = await customer({ timezone: 'Europe/Berlin' });
+    await expect(docs(C).update({ documentId: ok.documentId, data: { timezone: 'not a zone' } as any })).rejects.toThrow(/timezone/);
+    expect((await knex()('customers').where('id', ok.id).first()).timezone).toBe('Europe/Berlin');
+
+    // REST: 400 in Strapi's envelope naming the field; nothing stored.
+    const token = await apiToken(app);
+    const before = Number((await knex()('customers').count({ n: '*' }).first()).n);
+    const refused = await fetch(`${app.url}/api/customers`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ data: { name: 'Zoned', stage: 'consultation', timezone: 'Asia/Nowhere' } }),
+    });
+    expect(refused.status).toBe(400);
+    const body = (await refused.json()) as any;
+    expect(body.error.details.errors).toEqual([expect.objectContaining({ path: ['timezone'] })]);
+    expect(Number((await knex()('customers').count({ n: '*' }).first()).n)).toBe(before);
+    const created = await fetch(`${app.url}/api/customers`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ data: { name: 'Zoned', stage: 'consultation', timezone: 'America/New_York' } }),
+    });
+    expect(created.status).toBe(201);
+  });
+
+  it('the loop started at bootstrap turns an event into its occurrence within seconds', async () => {
+    const rule = await activate({ trigger: { type: 'event', event: 'interaction.meeting_attended' } });
+    const c = await customer();
+    engine().start();
+    try {
+      const started = Date.now();
+      await interact(c, 'meeting_attended');
+      while (!(await occurrences(rule)).length && Date.now() - started < 10_000) await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(await occurrences(rule)).toHaveLength(1);
+      expect(Date.now() - started).toBeLessThan(5_000);
+    } finally {
+      await engine().stop();
+    }
+  });
+});
