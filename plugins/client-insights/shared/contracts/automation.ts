@@ -259,6 +259,13 @@ export const automationApi = {
     query: figuresQuerySchema,
     response: dataOf(ruleFiguresSchema),
   }),
+  /** Puts a dead-lettered step (named by the idempotency key its log lines carry) back in the queue, due now. */
+  retryDeadLetter: endpoint({
+    method: 'POST',
+    path: '/automation/dead-letters/retry',
+    body: z.object({ idemKey: z.string().trim().min(1).max(255) }).strict(),
+    response: dataOf(z.object({ idemKey: z.string(), retried: z.literal(true) })),
+  }),
 };
 
 export type AutomationRule = z.infer<typeof ruleSchema>;

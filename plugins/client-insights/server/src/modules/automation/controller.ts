@@ -37,5 +37,6 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       }),
     test: (ctx) => respond(ctx, automationApi.test, async ({ params, body }) => ({ data: await automation().test(params.id, body) })),
     figures: (ctx) => respond(ctx, automationApi.figures, async ({ params, query }) => ({ data: await automation().figures(params.id, query) })),
+    retryDeadLetter: (ctx) => respond(ctx, automationApi.retryDeadLetter, async ({ body }) => ({ data: await automation().retryDeadLetter(body.idemKey) })),
   };
 };

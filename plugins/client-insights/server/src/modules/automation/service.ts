@@ -18,24 +18,13 @@ import { getService } from '../../get-service';
 import type { Approver } from '../approvals/service';
 import type { ApprovalRecord } from '../approvals/record';
 import { automationCatalogue } from './catalogue';
+import { retryDead } from './engine/retry';
+import { testRule } from './engine/test-mode';
+import { nudgeWorker } from './engine/worker';
 import { cancelWaitingSteps, latestVersion, move, MOVES, sameDefinition, writeVersion } from './lifecycle';
 import { listLogs, ruleFigures } from './metrics';
 import { assessRisk } from './risk';
 import { asLifecycle, checkDefinition, definitionFields, storedDefinition } from './write-check';
-
-/**
- * THE SEAM OF TEST MODE (filled by the lead at merge time): composes the engine's explainTrigger,
- * explainConditions and dryRunSteps into the answer. Until it is installed (`useTestEngine`), the
- * test endpoint checks what it can itself (the rule, the customer, the stored definition) and then
- * answers 409 saying test mode is not available on this server.
- */
-export type TestEngine = (input: {
-  strapi: Core.Strapi;
-  ruleDoc: string;
-  definition: AutomationDefinition;
-  customerId: number;
-  now: Date;
-}) => Promise<AutomationTestResult>;
 
 const actorOf = (viewer: Viewer, tokenId: number | null = null): AuditActor =>
   viewer.kind === 'admin' ? { type: 'admin', id: viewer.userId } : { type: 'api', id: tokenId };
@@ -46,7 +35,6 @@ const iso = (v: unknown) => (v ? new Date(v as string).toISOString() : null);
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   const knex = () => strapi.db.connection;
   const rules = () => strapi.db.query(UID.automationRule as any);
-  let testEngine: TestEngine | null = null;
 
   const load = async (ruleDoc: string) => {
     const row = await rules().findOne({ where: { documentId: ruleDoc } });
@@ -302,18 +290,24 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       return { jobId: null, version };
     },
 
-    /** Installs test mode's composition of the engine (see TestEngine). */
-    useTestEngine(engine: TestEngine) {
-      testEngine = engine;
-    },
-
     async test(ruleDoc: string, input: TestRuleInput): Promise<AutomationTestResult> {
       const row = await load(ruleDoc);
       const customer = await knex()(hostTables(strapi).customers).where({ id: input.customerId }).first('id');
       if (!customer) throw ApiError.invalid([{ path: '/customerId', message: `no customer has id ${input.customerId}` }]);
       const definition = await validStored(row);
-      if (!testEngine) throw ApiError.conflict('test mode is not available on this server: the automation engine is not installed');
-      return testEngine({ strapi, ruleDoc, definition, customerId: input.customerId, now: input.now ? new Date(input.now) : new Date() });
+      // The rule as stored now (a draft's definition too), under the version it runs or would run as.
+      const version = row.running_version ?? (await latestVersions([ruleDoc])).get(ruleDoc) ?? 0;
+      const now = input.now ? new Date(input.now) : new Date();
+      return testRule({ strapi, ruleDoc, version: Number(version), name: String(row.name ?? ''), definition, customerId: input.customerId, now });
+    },
+
+    /** A dead-lettered step back in the queue (by hand, from the logs): 404 unknown, 409 when it is not dead. */
+    async retryDeadLetter(idemKey: string) {
+      const row = await knex()(TABLES.automationOutbox).where({ idem_key: idemKey }).first('id', 'status');
+      if (!row) throw ApiError.notFound(`no automation step has the idempotency key ${idemKey}`);
+      if (!(await retryDead(knex(), Number(row.id)))) throw ApiError.conflict(`the step is ${row.status}, not dead: only a dead-lettered step is retried`);
+      nudgeWorker(strapi);
+      return { idemKey, retried: true as const };
     },
 
     logs: (query: LogListQuery & { page: number; pageSize: number }) => listLogs(knex(), query),

@@ -102,12 +102,17 @@ export const NOTES: Record<string, Note> = {
   'automation.test': {
     summary: 'Test a rule against one customer without sending anything',
     description:
-      'Checks that the rule and the customer exist (400 at `/customerId` otherwise) and that the stored definition is valid; the answer is whether the trigger matches, each condition with its facts, the guard rails that would stop it and each step rendered with the time it would run. `now` sets the instant to test at (default now). 409 while the automation engine is not installed on the server.',
+      'Checks that the rule and the customer exist (400 at `/customerId` otherwise) and that the stored definition is valid; the answer is whether the trigger matches, each condition with its facts, the guard rails that would stop it and each step rendered with the time it would run. `now` sets the instant to test at (default now). Nothing is written and nothing is sent.',
   },
   'automation.figures': {
     summary: "A rule's figures over a period: triggered, sent, skipped by reason, failed, dead, success rate, median latency",
     description:
       'From the automation log in SQL, test lines left out; the period is [`from`, `to`), by default the 7 days up to now. Success rate is (sent + done) / (sent + done + failed + dead), null when nothing finished.',
+  },
+  'automation.retryDeadLetter': {
+    summary: 'Retry a dead-lettered step by hand',
+    description:
+      'The step is named by the idempotency key its log lines carry (`GET /automation/logs?status=dead`). It goes back in the queue due now with its attempts reset, under the same key, so a receiver that already saw it can deduplicate. 404 for an unknown key, 409 when the step is not dead.',
   },
 
   'crm.customerProfile': {

@@ -2,7 +2,6 @@ import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
 import { DateTime } from 'luxon';
 import type { AutomationDefinition, EventFilters, Trigger } from '../../../../../shared/contracts/automation-definition';
-import { PLUGIN_ID } from '../../../../../shared/permissions';
 import { bindDate, readDate } from '../../../core/db/dialect';
 import { hostTables, TABLES } from '../../../core/db/tables';
 import { referencedFields, referencedSegmentKeys, referencedTagSlugs } from '../../rules/compile';
@@ -10,6 +9,7 @@ import { compileEvaluator } from '../../rules/evaluate';
 import { loadFacts } from '../../rules/facts';
 import type { CustomerFacts } from '../../rules/types';
 import { dateColumnOf, isTimeZone } from './time-triggers';
+import { automationSettings } from './settings';
 
 /**
  * Test mode, the trigger side: would this rule's trigger match this customer now, and what do its
@@ -20,7 +20,6 @@ export type ConditionExplanation = { pointer: string; text: string; value: boole
 
 const DAY_MS = 86_400_000;
 const knexOf = (strapi: Core.Strapi) => strapi.db.connection as unknown as Knex;
-const defaultZone = (strapi: Core.Strapi) => String(strapi.config.get(`plugin::${PLUGIN_ID}.automation.defaultTimezone`, 'Asia/Shanghai'));
 const iso = (d: Date | null) => (d ? d.toISOString() : 'never');
 const describeFilters = (filters: EventFilters | undefined) => {
   const parts = Object.entries(filters ?? {}).map(([k, v]) => `${k} ${v}`);
@@ -47,7 +46,7 @@ const latestInteraction = async (strapi: Core.Strapi, customerId: number, type: 
 
 const customerZone = async (strapi: Core.Strapi, customerId: number) => {
   const row = await knexOf(strapi)(hostTables(strapi).customers).where('id', customerId).first('timezone');
-  return isTimeZone(row?.timezone) ? (row!.timezone as string) : defaultZone(strapi);
+  return isTimeZone(row?.timezone) ? (row!.timezone as string) : automationSettings(strapi).defaultTimezone;
 };
 
 const explainEvent = async (strapi: Core.Strapi, trigger: Extract<Trigger, { type: 'event' }>, customerId: number): Promise<TriggerExplanation> => {

@@ -3,14 +3,13 @@ import type { Knex } from 'knex';
 import type { AutomationDefinition, Step } from '../../../../../shared/contracts/automation-definition';
 import type { AutomationForecast } from '../../../../../shared/contracts/automation';
 import { DELIVERY_CHANNELS, type DeliveryChannel, type SkipReason } from '../../../../../shared/enums';
-import { PLUGIN_ID } from '../../../../../shared/permissions';
 import { bindDate } from '../../../core/db/dialect';
 import { hostTables, TABLES } from '../../../core/db/tables';
 import { matchQuery } from '../../rules/compile';
 import { currentMembers } from './time-triggers';
+import { automationSettings } from './settings';
 
 /** Daily sends per customer and channel (engine/settings.ts's defaults; the configured values win). */
-const DEFAULT_CAPS: Record<DeliveryChannel, number> = { email: 2, sms: 1, push: 3 };
 
 /** The delivery channels the rule's steps may send on (branches included). */
 const channelsOf = (steps: Step[]): DeliveryChannel[] => {
@@ -74,7 +73,7 @@ export const forecast = async (
   const notBlocked = options.ruleDoc && guard.reentry.mode !== 'every' ? await count(entering()) : notChurned;
   const pass = definition.conditions === null ? notBlocked : await count(passing());
 
-  const caps = { ...DEFAULT_CAPS, ...((strapi.config.get(`plugin::${PLUGIN_ID}.automation.dailyCap`, {}) ?? {}) as Partial<Record<DeliveryChannel, number>>) };
+  const caps = automationSettings(strapi).dailyCap;
   const channels = channelsOf(definition.steps);
   let capped = 0;
   if (channels.length && pass > 0) {

@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
-import { automationDefinitionSchema, type AutomationDefinition, type Guard } from '../../../../../shared/contracts/automation-definition';
+import type { Guard } from '../../../../../shared/contracts/automation-definition';
 import type { DeliveryChannel, SkipReason } from '../../../../../shared/enums';
 import { UID } from '../../../core/constants';
 import { bindDate } from '../../../core/db/dialect';
@@ -35,14 +35,6 @@ export const ruleState = async (strapi: Core.Strapi, knex: Knex, ruleDoc: string
   const row = await knex(table).where({ document_id: ruleDoc }).first('name', 'rule_status', 'running_version');
   if (!row) return { state: 'deleted', name: '' };
   return { state: isRunning(row) ? 'active' : 'paused', name: String(row.name ?? '') };
-};
-
-/** The definition a sequence runs with: its version's snapshot (running sequences keep their version). */
-export const versionDefinition = async (knex: Knex, ruleDoc: string, version: number): Promise<AutomationDefinition | null> => {
-  const row = await knex(TABLES.automationVersions).where({ rule_doc: ruleDoc, version }).first('definition');
-  if (!row) return null;
-  const parsed = automationDefinitionSchema.safeParse(typeof row.definition === 'string' ? JSON.parse(row.definition) : row.definition);
-  return parsed.success ? parsed.data : null;
 };
 
 /** Decides rules of the rule language for one customer, loading the facts once, only when a rule is asked. */

@@ -74,16 +74,11 @@ const pairKey = (customerId: number, triggerKey: string) => `${customerId}\u0000
 
 /**
  * Records a chunk's skips in bulk: each an occurrence of state `skipped` (so the same key is
- * decided once: a second tick logs nothing) and a log line with the reason; plus the chunk's
- * `triggered` log lines.
+ * decided once: a second tick logs nothing) and a log line with the reason. (A started
+ * occurrence's `triggered` line is startSequence's, whatever started it.)
  */
-const recordChunk = async (
-  trx: Knex,
-  version: ActiveVersion,
-  skips: Array<{ c: Candidate; reason: SkipReason }>,
-  started: Array<{ c: Candidate; occurrenceId: number }>,
-  now: Date
-) => {
+const recordChunk = async (trx: Knex, version: ActiveVersion, skips: Array<{ c: Candidate; reason: SkipReason }>, now: Date) => {
+  if (!skips.length) return;
   const at = bindDate(trx, now);
   const line = (c: Candidate, occurrenceId: number | null, status: string, reason: SkipReason | null) => ({
     rule_doc: version.ruleDoc,
@@ -119,10 +114,11 @@ const recordChunk = async (
       .select('id', 'customer_id', 'trigger_key');
     for (const r of rows as any[]) ids.set(pairKey(Number(r.customer_id), r.trigger_key), Number(r.id));
   }
-  await insertAll(trx, TABLES.automationLogs, [
-    ...skips.map(({ c, reason }) => line(c, ids.get(pairKey(c.customerId, c.triggerKey)) ?? null, 'skipped', reason)),
-    ...started.map(({ c, occurrenceId }) => line(c, occurrenceId, 'triggered', null)),
-  ]);
+  await insertAll(
+    trx,
+    TABLES.automationLogs,
+    skips.map(({ c, reason }) => line(c, ids.get(pairKey(c.customerId, c.triggerKey)) ?? null, 'skipped', reason))
+  );
 };
 
 /**
@@ -157,7 +153,6 @@ export const fireCandidates = async (trx: Knex, version: ActiveVersion, candidat
     const blocked = await reentryBlocked(trx, version, ids, now);
     const facts = evaluate ? await loadFactsMany(reader, ids, { now }) : null;
     const skips: Array<{ c: Candidate; reason: SkipReason }> = [];
-    const started: Array<{ c: Candidate; occurrenceId: number }> = [];
     const decided = new Set<string>();
     const skip = (c: Candidate, reason: SkipReason) => {
       skips.push({ c, reason });
@@ -191,12 +186,11 @@ export const fireCandidates = async (trx: Knex, version: ActiveVersion, candidat
         }
         if (holdout) counts.holdout += 1;
         else counts.fired += 1;
-        started.push({ c, occurrenceId: result.occurrenceId });
         // Two events of one batch for one customer: the second meets the first's occurrence.
         if (guard.reentry.mode !== 'every') blocked.add(c.customerId);
       }
     }
-    await recordChunk(trx, version, skips, started, now);
+    await recordChunk(trx, version, skips, now);
   }
   return counts;
 };

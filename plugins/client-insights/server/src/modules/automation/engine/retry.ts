@@ -38,8 +38,7 @@ export const failureDecision = (
 /**
  * Puts a dead row back in the queue, due now, with its attempts reset (by hand, from the admin's
  * log). Answers false when the row is not dead.
- *
- * @public Agreed interface (AUTOMATION.md), wired by the lead at merge; the tests call it.
+
  */
 export const retryDead = async (knex: Knex, outboxId: number, now = new Date()): Promise<boolean> =>
   Number(

@@ -64,8 +64,7 @@ export type StartInput = {
  * key: null when it already exists) and the row of step "0" due now (none for a holdout), in the
  * caller's transaction, so the trigger's write and what it causes commit together. Waits at the
  * start are passed over by the worker when it runs step "0".
- *
- * @public Agreed interface (AUTOMATION.md), wired by the lead at merge; the tests call it.
+
  */
 export const startSequence = async (trx: Knex, input: StartInput): Promise<{ occurrenceId: number } | null> => {
   const key = { rule_doc: input.ruleDoc, customer_id: input.customerId, trigger_key: input.triggerKey };

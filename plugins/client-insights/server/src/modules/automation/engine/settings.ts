@@ -9,6 +9,10 @@ import { PLUGIN_ID } from '../../../../../shared/permissions';
 export type AutomationSettings = {
   /** The time zone of a customer who has none. */
   defaultTimezone: string;
+  /** How often each node looks at the trigger inbox. */
+  triggerIntervalMs: number;
+  /** A schedule trigger may not fire more often than this (as segment schedules). */
+  minScheduleMinutes: number;
   /** External sends wait until `end` when the customer's local time is in [start, end) (may wrap midnight). */
   quietHours: { start: string; end: string };
   /** Sends per customer per channel per calendar day of the customer. */
@@ -34,6 +38,8 @@ export type AutomationSettings = {
 
 export const DEFAULTS: AutomationSettings = {
   defaultTimezone: 'Asia/Shanghai',
+  triggerIntervalMs: 1_000,
+  minScheduleMinutes: 15,
   quietHours: { start: '21:00', end: '08:00' },
   dailyCap: { email: 2, sms: 1, push: 3 },
   maxAttempts: 8,

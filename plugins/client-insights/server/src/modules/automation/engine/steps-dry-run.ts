@@ -19,8 +19,7 @@ export type DryRunContext = {
  * The test mode's walk over a rule's steps for one customer, writing nothing: when each step
  * would run (waits and quiet hours applied), which branch each if takes now, which guard rail
  * would skip an action, and what each action would send (its render()).
- *
- * @public Agreed interface (AUTOMATION.md), wired by the lead at merge; the tests call it.
+
  */
 export const dryRunSteps = async (
   strapi: Core.Strapi,

@@ -1,28 +1,33 @@
 import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
-import { PLUGIN_ID } from '../../../../../shared/permissions';
 import { tooFrequent } from '../../../core/jobs/cron-interval';
 import { validateCron } from '../../../core/jobs/scheduler';
 import { getService } from '../../../get-service';
 import { registerInboxWriters } from './inbox';
+import { automationSettings } from './settings';
 import { fireManual, type ManualTarget } from './triggers-manual';
 import { drainInbox, versionsOfType } from './triggers';
 import { runScheduleTick, runTimeTriggers } from './time-triggers';
 import { activeVersions, type ActiveVersion } from './versions';
+import { nudgeWorker } from './worker';
 
 const SCHEDULE_PREFIX = 'automation:schedule:';
 
 /** The trigger side of the automation engine as a service: inbox writers, the inbox loop, time triggers. */
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   const knex = () => strapi.db.connection as unknown as Knex;
-  const config = () =>
-    (strapi.config.get(`plugin::${PLUGIN_ID}.automation`, {}) ?? {}) as { defaultTimezone?: string; triggerIntervalMs?: number; minScheduleMinutes?: number };
+  const settings = () => automationSettings(strapi);
   const scheduler = () => getService(strapi, 'scheduler');
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<unknown> | null = null;
   const signatures = new Map<string, string>();
 
-  const drain = () => drainInbox(knex());
+  /** A pass of the inbox; sequences it started are due now, so this node's worker looks at once. */
+  const drain = async (options: { wait?: boolean } = {}) => {
+    const counts = await drainInbox(knex(), options);
+    if (counts.fired) nudgeWorker(strapi);
+    return counts;
+  };
 
   /** One pass of the inbox, never two at once in this process (the lock keeps other nodes out). */
   const tick = () => {
@@ -44,7 +49,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const trigger = version.definition.trigger as { cron: string; timezone: string };
       const signature = `${version.version}|${trigger.cron}|${trigger.timezone}`;
       if (signatures.get(name) === signature) continue;
-      if (validateCron(trigger.cron, trigger.timezone) || tooFrequent(trigger.cron, config().minScheduleMinutes ?? 15)) {
+      if (validateCron(trigger.cron, trigger.timezone) || tooFrequent(trigger.cron, settings().minScheduleMinutes)) {
         strapi.log.warn(`[client-insights] automation ${version.ruleDoc}: schedule "${trigger.cron}" refused, not run`);
         continue;
       }
@@ -61,7 +66,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     }
   };
 
-  const timeTriggers = async (now = new Date()) => runTimeTriggers(knex(), await activeVersions(knex()), now, config().defaultTimezone ?? 'Asia/Shanghai');
+  const timeTriggers = async (now = new Date()) => runTimeTriggers(knex(), await activeVersions(knex()), now, settings().defaultTimezone);
 
   return {
     /** From bootstrap, before any writer runs: the inbox writers (lifecycles and event hooks). */
@@ -70,7 +75,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     },
     /** The inbox loop (every `triggerIntervalMs`, 1 s by default) and the minute job of the time triggers. */
     start() {
-      timer = setInterval(tick, config().triggerIntervalMs ?? 1_000);
+      timer = setInterval(tick, settings().triggerIntervalMs);
       timer.unref?.();
       scheduler().schedule({
         name: 'automation:time-triggers',
@@ -90,7 +95,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       await running;
     },
     /** Processes the whole inbox now, waiting for a pass in progress elsewhere (tests, after a bulk import). */
-    drainInbox: () => drainInbox(knex(), { wait: true }),
+    drainInbox: () => drain({ wait: true }),
     /** One pass of the absence, date and inactivity triggers at `now` (tests; the minute job calls it). */
     runTimeTriggers: timeTriggers,
     /** One tick of a rule's schedule trigger. */

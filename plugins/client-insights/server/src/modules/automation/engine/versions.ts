@@ -33,20 +33,26 @@ const parse = (row: any): ActiveVersion | null => {
   };
 };
 
-const latest = (knex: Knex) =>
+/**
+ * Each running rule's version: its `running_version` (set by activation, kept while an edit of a
+ * high-risk rule waits for approval), else its latest version (rows activated by hand in tests
+ * and by releases before running_version). Running means what guards.isRunning says: active, or
+ * pending approval of an edit with a running version.
+ */
+const running = (knex: Knex) =>
   knex(`${TABLES.automationVersions} as v`)
     .join(`${HOST_TABLES.automationRules} as r`, 'r.document_id', 'v.rule_doc')
-    .whereRaw('v.version = (select max(v2.version) from ?? as v2 where v2.rule_doc = v.rule_doc)', [TABLES.automationVersions])
+    .whereRaw('v.version = coalesce(r.running_version, (select max(v2.version) from ?? as v2 where v2.rule_doc = v.rule_doc))', [TABLES.automationVersions])
+    .where((w) => w.where('r.rule_status', 'active').orWhere((p) => p.where('r.rule_status', 'pending_approval').whereNotNull('r.running_version')))
     .select('v.rule_doc', 'v.version', 'v.definition', 'v.created_at', 'r.name');
 
 /**
- * The active rules (host row rule_status 'active') with their latest version's definition.
- * A stored definition that no longer parses is left out (the API refuses such writes).
+ * The running rules with the definition of their running version. A stored definition that no
+ * longer parses is left out (the API refuses such writes).
  */
 export const activeVersions = (knex: Knex): Promise<ActiveVersion[]> => {
   if (cache && cache.knex === knex && Date.now() - cache.at < TTL_MS) return cache.versions;
-  const versions = latest(knex)
-    .where('r.rule_status', 'active')
+  const versions = running(knex)
     .orderBy('v.rule_doc')
     .then((rows: any[]) => rows.map(parse).filter((v): v is ActiveVersion => v !== null));
   cache = { at: Date.now(), knex, versions };

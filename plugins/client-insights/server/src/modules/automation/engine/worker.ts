@@ -9,7 +9,8 @@ import { TABLES } from '../../../core/db/tables';
 import { handlerFor } from '../actions/registry';
 import type { ActionContext, ActionHandler } from '../actions/types';
 import { loadActionCustomer } from './customer';
-import { actionBlock, factsJudge, ruleState, sequenceStop, versionDefinition, type RuleState } from './guards';
+import { loadVersion } from './versions';
+import { actionBlock, factsJudge, ruleState, sequenceStop, type RuleState } from './guards';
 import { writeLog, type LogEntry } from './logs';
 import { failureDecision } from './retry';
 import { contextOf, insertStep, type StepRow } from './sequence';
@@ -159,7 +160,7 @@ const runRow = async (env: Env, row: OutboxRow): Promise<boolean> => {
   if (!env.rules.has(row.rule_doc)) env.rules.set(row.rule_doc, ruleState(strapi, knex, row.rule_doc));
   const rule = await env.rules.get(row.rule_doc)!;
   const key = `${row.rule_doc}:${row.version}`;
-  if (!env.definitions.has(key)) env.definitions.set(key, versionDefinition(knex, row.rule_doc, row.version));
+  if (!env.definitions.has(key)) env.definitions.set(key, loadVersion(knex, row.rule_doc, row.version).then((v) => v?.definition ?? null));
   const definition = await env.definitions.get(key)!;
   if (rule.state === 'deleted' || !definition) return stopSequence('rule_deleted', 'skipped');
   if (rule.state === 'paused') {
@@ -368,8 +369,7 @@ export const startWorker = (strapi: Core.Strapi): Worker => {
 
 /**
  * After a commit that wrote outbox rows due now: run them without waiting for the next tick.
- *
- * @public Agreed interface (AUTOMATION.md), wired by the lead at merge; the tests call it.
+
  */
 export const nudgeWorker = (strapi: Core.Strapi) => workers.get(strapi)?.nudge();
 
