@@ -346,13 +346,22 @@ describe('automation delivery', () => {
     await tick(app.strapi, plus(T0, 20 * 60_000));
     expect(probe.performs).toBe(1);
 
+    // Deleted through the Document Service: its waiting steps are cancelled in the delete's transaction.
     const other = await customer('Deleted');
     await consent(other);
     await fire(knex, ruleDoc, other, 'manual:deleted', T0);
     await app.strapi.documents('api::automation-rule.automation-rule').delete({ documentId: ruleDoc });
+    expect((await outboxOf(knex, ruleDoc)).at(-1).status).toBe('cancelled');
     await tick(app.strapi, T0);
     expect(probe.performs).toBe(1);
-    expect((await logsOf(knex, ruleDoc)).at(-1)).toEqual(expect.objectContaining({ status: 'skipped', reason: 'rule_deleted' }));
+
+    // Deleted below it (raw SQL): the worker finds no rule and skips the step, logged.
+    const rawDoc = await createRule(app.strapi, { trigger: manual, steps: [sms], guard: noQuiet });
+    await fire(knex, rawDoc, other, 'manual:raw-delete', T0);
+    await knex('automation_rules').where({ document_id: rawDoc }).delete();
+    await tick(app.strapi, T0);
+    expect(probe.performs).toBe(1);
+    expect((await logsOf(knex, rawDoc)).at(-1)).toEqual(expect.objectContaining({ status: 'skipped', reason: 'rule_deleted' }));
   });
 
   it('internal actions: the stage through the Document Service, a static segment gains the customer, a dynamic one is refused', async () => {

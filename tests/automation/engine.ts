@@ -70,15 +70,18 @@ export const createProbe = () => {
 
 /** Writes an active rule the way automation-api will: the host document and its version 1 snapshot. */
 export const createRule = async (strapi: Core.Strapi, definition: Record<string, any>, status = 'active'): Promise<string> => {
+  // The engine runs the version row; the host row names the rule and holds its status. Only the
+  // lifecycle may make a rule active (the write check refuses it elsewhere), so the status is set
+  // below the Document Service, and the host row holds a placeholder definition.
   const doc = await strapi.documents('api::automation-rule.automation-rule').create({
     data: {
       name: `Rule ${Math.random().toString(36).slice(2, 8)}`,
-      trigger: definition.trigger,
-      conditions: definition.conditions ?? null,
-      actions: definition.steps,
-      rule_status: status,
+      trigger: { type: 'manual' },
+      actions: [{ kind: 'wait', duration: { amount: 1, unit: 'minutes' } }],
+      rule_status: 'draft',
     } as any,
   });
+  await strapi.db.query('api::automation-rule.automation-rule').update({ where: { documentId: doc.documentId }, data: { rule_status: status } });
   const knex = strapi.db.connection;
   await knex('ci_automation_versions').insert({
     rule_doc: doc.documentId,
