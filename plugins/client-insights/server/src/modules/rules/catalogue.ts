@@ -4,26 +4,13 @@
  * SQL column mapping lives in compile.ts, so this stays safe to serve as is.
  */
 import type { Catalogue } from '../../../../shared/contracts/rules';
-import { EDUCATION_LEVELS, LEAD_SOURCES, QUADRANTS, RFM_SEGMENTS, STAGES } from '../../../../shared/enums';
+import { EDUCATION_LEVELS, INTERACTION_TYPES, LEAD_SOURCES, QUADRANTS, RFM_SEGMENTS, STAGES } from '../../../../shared/enums';
 import { SENSITIVE_RULE_FIELDS } from '../../../../shared/sensitive';
 import { isHashedField } from '../../core/security/field-crypto';
 import { DEFAULT_LIMITS, type FieldDef, type Labels, type OperatorDef, type RuleLimits } from './types';
 
-export const INTERACTION_TYPES = [
-  'email_sent',
-  'email_open',
-  'email_click',
-  'event_signup',
-  'event_checkin',
-  'meeting_scheduled',
-  'meeting_attended',
-  'form_submitted',
-  'website_visit',
-  'complaint',
-  'referral',
-  'negative_feedback',
-  'follow_up',
-] as const;
+/** The host Interaction's types (declared once in shared/enums.ts, also automation's events). */
+export { INTERACTION_TYPES };
 
 export const ORDER_KINDS = ['new', 'renewal', 'upsell'] as const;
 export const ORDER_STATUSES = ['paid', 'pending', 'overdue', 'refunded'] as const;

@@ -4,6 +4,8 @@ import type { FieldError } from '../../../../../shared/errors';
 import { readDate } from '../../../core/db/dialect';
 import { TABLES } from '../../../core/db/tables';
 import type { ActionCustomer } from './types';
+// The rule catalogue names the fields a template may use (the same names as in rules).
+import { FIELDS } from '../../rules/catalogue';
 
 /**
  * Message templates: text with `{{variable}}` placeholders, written per locale (en always, zh-Hans
@@ -13,24 +15,10 @@ import type { ActionCustomer } from './types';
  * a customer as an empty gap.
  */
 
-/** The rollup's metrics a template may name as `metrics.<name>` (ci_customer_metrics). */
-const METRICS = [
-  'order_count',
-  'total_spent',
-  'gross_margin',
-  'avg_order_value',
-  'first_order_at',
-  'last_order_at',
-  'renewal_count',
-  'overdue_amount',
-  'contract_end_at',
-  'last_interaction_at',
-  'referral_count',
-  'complaint_count',
-] as const;
-/** The value scores as `score.<name>` (ci_customer_scores); empty for a customer not scored yet. */
-const SCORES = ['r', 'f', 'm', 'rfm', 'rfm_segment', 'quadrant', 'clv', 'churn_risk', 'renewal_probability', 'upsell_probability'] as const;
-
+/** The rollup's metrics and the value scores a template may name: the rule language's `metrics.*` and `score.*` fields, same names. */
+const namesUnder = (prefix: string) => FIELDS.filter((f) => f.path.startsWith(`${prefix}.`)).map((f) => f.path.slice(prefix.length + 1));
+const METRICS = namesUnder('metrics');
+const SCORES = namesUnder('score');
 export const TEMPLATE_VARIABLES = ['name', 'stage', 'owner.name', 'unsubscribe_url', ...METRICS.map((m) => `metrics.${m}`), ...SCORES.map((s) => `score.${s}`)];
 const KNOWN = new Set(TEMPLATE_VARIABLES);
 /** `trigger.<key>`: a property of the event that fired (its keys depend on the event, so any name is allowed). */
