@@ -3,7 +3,7 @@ import { DeliveryError } from '../../plugins/client-insights/server/src/modules/
 import { pushAction } from '../../plugins/client-insights/server/src/modules/automation/actions/push';
 import { smsAction } from '../../plugins/client-insights/server/src/modules/automation/actions/sms';
 import { webhookAction } from '../../plugins/client-insights/server/src/modules/automation/actions/webhook';
-import { adminSession, restrictedSession, startStrapi, type TestApp } from '../helpers/strapi';
+import { adminSession, pluginCall, restrictedSession, startStrapi, type TestApp } from '../helpers/strapi';
 import { contextFor, createCustomer } from './context';
 import { startReceiver } from './receiver';
 
@@ -19,15 +19,7 @@ describe('webhook endpoints, the webhook action, SMS and push gateways', () => {
   let receiver: Awaited<ReturnType<typeof startReceiver>>;
   let customer: Awaited<ReturnType<typeof createCustomer>>;
 
-  const call = async (token: string, method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${app.url}/client-insights${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : null };
-  };
+  const call = (token: string, method: string, path: string, body?: unknown) => pluginCall(app, token, method, path, body);
   const newEndpoint = async (name: string) => {
     const created = await call(admin, 'POST', '/automation/webhook-endpoints', { name, url: `${receiver.url}/hooks/${name}` });
     expect(created.status).toBe(201);

@@ -3,7 +3,7 @@ import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { notifyAction } from '../../plugins/client-insights/server/src/modules/automation/actions/notify';
 import { taskAction } from '../../plugins/client-insights/server/src/modules/automation/actions/task';
-import { startStrapi, type TestApp } from '../helpers/strapi';
+import { pluginCall, startStrapi, type TestApp } from '../helpers/strapi';
 import { contextFor, createCustomer } from './context';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -19,15 +19,7 @@ describe('task and notify actions, notifications routes', () => {
   let roleId: number;
   const users: Record<string, { id: number; token: string }> = {};
 
-  const call = async (token: string, method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${app.url}/client-insights${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : null };
-  };
+  const call = (token: string, method: string, path: string, body?: unknown) => pluginCall(app, token, method, path, body);
   const addUser = async (name: string, roles: number[], preferedLanguage?: string) => {
     const email = `${name}@test.local`;
     const password = 'Passw0rd12345!';

@@ -3,7 +3,7 @@ import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { Webhook } from 'standardwebhooks';
 import { startReceiver } from '../automation-channels/receiver';
-import { adminSession, restrictedSession, startStrapi, type TestApp } from '../helpers/strapi';
+import { adminSession, pluginCall, restrictedSession, startStrapi, type TestApp } from '../helpers/strapi';
 
 /**
  * Automation from end to end, through the pieces a user meets (issue 14): a rule written and
@@ -29,15 +29,7 @@ describe('automation end to end: interaction → rule → email and webhook, onc
   let customerId: number;
 
   const knex = () => app.strapi.db.connection;
-  const call = async (token: string, method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${app.url}/client-insights${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : null };
-  };
+  const call = (token: string, method: string, path: string, body?: unknown) => pluginCall(app, token, method, path, body);
   /** Polls until `done` holds (the app's own loops do the work), failing with `what` after 60 s. */
   const until = async (what: string, done: () => boolean | Promise<boolean>) => {
     const deadline = Date.now() + 60_000;

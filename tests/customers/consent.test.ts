@@ -1,4 +1,4 @@
-import { adminSession, restrictedSession, startStrapi, type TestApp } from '../helpers/strapi';
+import { adminSession, pluginCall, restrictedSession, startStrapi, type TestApp } from '../helpers/strapi';
 
 /**
  * Consent per channel (issue 13, item 6): kept on the customer, granted or withdrawn with when and
@@ -12,15 +12,7 @@ describe('consent per channel', () => {
   let customerId: number;
   let otherId: number;
 
-  const call = async (token: string, method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${app.url}/client-insights${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : null };
-  };
+  const call = (token: string, method: string, path: string, body?: unknown) => pluginCall(app, token, method, path, body);
   const customers = () => app.strapi.plugin('client-insights').service('customers');
   const rows = async () =>
     app.strapi.db.connection('ci_customer_consent').orderBy(['customer_id', 'channel']).select('customer_id', 'channel', 'granted', 'source');

@@ -157,3 +157,14 @@ export const restrictedSession = async (app: TestApp, grants: Grant[]) => {
   if (!res.ok) throw new Error(`login of ${email} failed: ${res.status} ${await res.text()}`);
   return ((await res.json()) as any).data.token as string;
 };
+
+/** Calls a plugin admin route (`/client-insights…`) with an admin JWT; the JSON answer parsed (null when empty). */
+export const pluginCall = async (app: TestApp, token: string, method: string, path: string, body?: unknown) => {
+  const res = await fetch(`${app.url}/client-insights${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : null };
+};
