@@ -199,7 +199,24 @@ describe('automation end to end: interaction → rule → email and webhook, onc
     await settle();
     expect([mails.length, receiver.received.length]).toEqual(before);
 
+    // A forecast counts who it would reach now (this customer: the only one).
+    const forecast = await call(maker, 'POST', `/automation/rules/${ruleDoc}/forecast`, {});
+    expect([forecast.status, forecast.body.data.candidates, forecast.body.data.wouldFire]).toEqual([200, 1, 1]);
+
+    // "Send a test to me": to the caller's address, with no live link of the customer's in it.
+    const sent = await call(maker, 'POST', `/automation/rules/${ruleDoc}/send-test`, { customerId });
+    expect(sent.status).toBe(200);
+    expect(sent.body.data.emails).toEqual([{ path: '0', status: 'sent', detail: null }]);
+    await until('the test email', () => mails.length === before[0] + 1);
+    const test = mails.at(-1)!;
+    expect([(test.to as any).value[0].address, test.subject]).toEqual([sent.body.data.to, 'Thanks, Zhang Wei']);
+    expect(String(test.html)).not.toContain('/api/email/open/');
+    expect((await fetch(`${app.url}/api/email/unsubscribe/test`, { method: 'POST' })).status).toBe(400);
+    const consent = await knex()('ci_customer_consent').where({ customer_id: customerId, channel: 'email' }).first();
+    expect(Boolean(consent.granted)).toBe(true);
+
     expect((await call(outsider, 'POST', `/automation/rules/${ruleDoc}/test`, { customerId })).status).toBe(403);
+    expect((await call(outsider, 'POST', `/automation/rules/${ruleDoc}/send-test`, { customerId })).status).toBe(403);
     expect((await call(outsider, 'POST', '/automation/dead-letters/retry', { idemKey: 'x' })).status).toBe(403);
     expect((await call(maker, 'POST', `/automation/rules/${ruleDoc}/test`, { customerId: 999_999 })).status).toBe(400);
   });

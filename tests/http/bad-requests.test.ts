@@ -42,6 +42,8 @@ const BAD: Record<string, Bad> = {
   'automation.submit': { params: { id: 'some-rule' }, body: { reason: ' ' }, pointer: '/reason' },
   'automation.test': { params: { id: 'some-rule' }, body: { customerId: 0 }, pointer: '/customerId' },
   'automation.figures': { params: { id: 'some-rule' }, query: 'from=yesterday', pointer: '/from' },
+  'automation.forecast': { params: { id: 'some-rule' }, body: { segmentId: 0 }, pointer: '/segmentId' },
+  'automation.sendTest': { params: { id: 'some-rule' }, body: {}, pointer: '/customerId' },
   'automation.retryDeadLetter': { body: { idemKey: ' ' }, pointer: '/idemKey' },
   'audit.list': { query: 'actorType=robot', pointer: '/actorType' },
   'webhookEndpoints.list': { query: 'x=1', pointer: '/x' },
@@ -138,8 +140,8 @@ describe("every plugin route refuses a bad request in Strapi's error envelope", 
 
   it('covers every route, each answering 400 with the field named by JSON pointer', async () => {
     const routes = pluginRoutes(app);
-    // 90 admin routes; 55 content-API routes: the plugin's (14 the integrator API, /api/crm; 5 the public email links, /api/email; 1 the Prometheus metrics) and 29 under /api/segments in the host.
-    expect(routes.filter((r) => r.as === 'admin')).toHaveLength(90);
+    // 92 admin routes; 55 content-API routes: the plugin's (14 the integrator API, /api/crm; 5 the public email links, /api/email; 1 the Prometheus metrics) and 29 under /api/segments in the host.
+    expect(routes.filter((r) => r.as === 'admin')).toHaveLength(92);
     expect(routes.filter((r) => r.as === 'api')).toHaveLength(55);
     const mounted = mountedPaths(app);
     const failures: string[] = [];

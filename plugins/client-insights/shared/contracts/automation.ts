@@ -114,6 +114,14 @@ export const ruleListQuerySchema = z.object({ status: z.enum(AUTOMATION_STATUSES
 export const submitRuleSchema = z.object({ reason: approvalText }).strict();
 
 export const testRuleSchema = z.object({ customerId: id, now: dateTime.optional() }).strict();
+/** Forecast over a segment (a schedule trigger's own segment wins; none: every customer). */
+export const forecastRuleSchema = z.object({ segmentId: id.optional() }).strict();
+/** "Send a test to me": the rule's emails rendered with this customer's data, sent to the caller. */
+export const sendTestSchema = z.object({ customerId: id }).strict();
+export const sendTestResultSchema = z.object({
+  to: z.string(),
+  emails: z.array(z.object({ path: z.string(), status: z.enum(['sent', 'failed']), detail: z.string().nullable() })),
+});
 
 /** Why a rule needs approval to run (empty: low risk, an automation.manage holder activates it). */
 export const RISK_REASONS = ['external_send', 'stage_change', 'new_webhook_endpoint', 'reach'] as const;
@@ -258,6 +266,20 @@ export const automationApi = {
     params: ruleParams,
     query: figuresQuerySchema,
     response: dataOf(ruleFiguresSchema),
+  }),
+  forecast: endpoint({
+    method: 'POST',
+    path: '/automation/rules/:id/forecast',
+    params: ruleParams,
+    body: forecastRuleSchema,
+    response: dataOf(automationForecastSchema),
+  }),
+  sendTest: endpoint({
+    method: 'POST',
+    path: '/automation/rules/:id/send-test',
+    params: ruleParams,
+    body: sendTestSchema,
+    response: dataOf(sendTestResultSchema),
   }),
   /** Puts a dead-lettered step (named by the idempotency key its log lines carry) back in the queue, due now. */
   retryDeadLetter: endpoint({

@@ -37,6 +37,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       }),
     test: (ctx) => respond(ctx, automationApi.test, async ({ params, body }) => ({ data: await automation().test(params.id, body) })),
     figures: (ctx) => respond(ctx, automationApi.figures, async ({ params, query }) => ({ data: await automation().figures(params.id, query) })),
+    forecast: (ctx) => respond(ctx, automationApi.forecast, async ({ params, body }) => ({ data: await automation().forecast(params.id, body) })),
+    sendTest: (ctx) =>
+      respond(ctx, automationApi.sendTest, async ({ viewer, params, body }) => ({ data: await automation().sendTest(viewer, params.id, body) })),
     retryDeadLetter: (ctx) => respond(ctx, automationApi.retryDeadLetter, async ({ body }) => ({ data: await automation().retryDeadLetter(body.idemKey) })),
   };
 };

@@ -31,6 +31,8 @@ const routes: ModuleRoutes = {
     route(automationApi.submit, 'automation.submit', manage),
     route(automationApi.test, 'automation.test', manage),
     route(automationApi.figures, 'automation.figures', manage),
+    route(automationApi.forecast, 'automation.forecast', manage),
+    route(automationApi.sendTest, 'automation.sendTest', manage),
     route(automationApi.retryDeadLetter, 'automation.retryDeadLetter', manage),
     route(webhookEndpointsApi.list, 'webhookEndpoints.list', manage),
     route(webhookEndpointsApi.create, 'webhookEndpoints.create', manage),

@@ -19,7 +19,8 @@ import type { Approver } from '../approvals/service';
 import type { ApprovalRecord } from '../approvals/record';
 import { automationCatalogue } from './catalogue';
 import { retryDead } from './engine/retry';
-import { testRule } from './engine/test-mode';
+import { forecast } from './engine/forecast';
+import { sendTestEmails, testRule } from './engine/test-mode';
 import { nudgeWorker } from './engine/worker';
 import { cancelWaitingSteps, latestVersion, move, MOVES, sameDefinition, writeVersion } from './lifecycle';
 import { listLogs, ruleFigures } from './metrics';
@@ -299,6 +300,35 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const version = row.running_version ?? (await latestVersions([ruleDoc])).get(ruleDoc) ?? 0;
       const now = input.now ? new Date(input.now) : new Date();
       return testRule({ strapi, ruleDoc, version: Number(version), name: String(row.name ?? ''), definition, customerId: input.customerId, now });
+    },
+
+    /** Who the rule would reach today over a segment, and how many its guard rails would hold back (estimates in SQL). */
+    async forecast(ruleDoc: string, input: { segmentId?: number }) {
+      const definition = await validStored(await load(ruleDoc));
+      if (input.segmentId !== undefined && !(await knex()(hostTables(strapi).segments).where({ id: input.segmentId }).first('id')))
+        throw ApiError.invalid([{ path: '/segmentId', message: `no segment has id ${input.segmentId}` }]);
+      return forecast(strapi, definition, { segmentId: input.segmentId, ruleDoc });
+    },
+
+    /** "Send a test to me": the rule's emails with this customer's data, to the calling admin's own address only. */
+    async sendTest(viewer: Viewer, ruleDoc: string, input: { customerId: number }) {
+      if (viewer.kind !== 'admin') throw ApiError.forbidden('a test is sent to an admin user: sign in to the admin to send one to yourself');
+      const row = await load(ruleDoc);
+      const definition = await validStored(row);
+      const me = await strapi.db.query('admin::user').findOne({ where: { id: viewer.userId }, select: ['email'] });
+      if (!me?.email) throw ApiError.conflict('your admin user has no email address to send the test to');
+      const version = Number(row.running_version ?? (await latestVersions([ruleDoc])).get(ruleDoc) ?? 0);
+      const emails = await sendTestEmails(strapi, {
+        ruleDoc,
+        version,
+        name: String(row.name ?? ''),
+        definition,
+        customerId: input.customerId,
+        to: { userId: viewer.userId, email: me.email },
+      });
+      if (emails === null) throw ApiError.invalid([{ path: '/customerId', message: `no customer has id ${input.customerId}` }]);
+      if (!emails.length) throw ApiError.conflict('the rule sends no email: there is nothing to send a test of');
+      return { to: String(me.email), emails };
     },
 
     /** A dead-lettered step back in the queue (by hand, from the logs): 404 unknown, 409 when it is not dead. */

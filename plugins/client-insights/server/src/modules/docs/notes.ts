@@ -109,6 +109,16 @@ export const NOTES: Record<string, Note> = {
     description:
       'From the automation log in SQL, test lines left out; the period is [`from`, `to`), by default the 7 days up to now. Success rate is (sent + done) / (sent + done + failed + dead), null when nothing finished.',
   },
+  'automation.forecast': {
+    summary: 'Forecast: who a rule would reach today over a segment, and how many its guard rails would hold back',
+    description:
+      "Counted in SQL over the set: candidates (the segment given, a schedule trigger's own segment, or every customer), then churned, re-entry and conditions, an estimate of the daily cap (customers already at it today on a channel the rule uses) and of the holdout share. 400 at `/segmentId` for an unknown segment.",
+  },
+  'automation.sendTest': {
+    summary: "Send a test to me: the rule's emails rendered with a customer's data, to the calling admin",
+    description:
+      "Every email step (branches included) is rendered with the customer's data and sent to the caller's own address only; nothing is recorded against the customer and its links carry no live token (no open pixel, no tracked links, an inert unsubscribe link). 400 at `/customerId` for an unknown customer; 409 when the rule has no email step or the caller has no address.",
+  },
   'automation.retryDeadLetter': {
     summary: 'Retry a dead-lettered step by hand',
     description:

@@ -66,8 +66,12 @@ export const composeEmail = async (ctx: ActionContext<EmailAction>): Promise<Ema
   const { strapi, knex, action, customer } = ctx;
   const base = `${publicUrl(strapi)}/api/email`;
   const messageId = messageIdFor(ctx.idemKey, customer.id, senderDomain(strapi));
-  const unsubscribeUrl = `${base}/unsubscribe/${signToken({ k: 'unsubscribe', c: customer.id, ch: 'email', l: customer.locale })}`;
-  const tracked = (url: string) => `${base}/click/${signToken({ k: 'click', c: customer.id, m: messageId, u: url })}`;
+  // A test (rendered, or sent to a staff member) carries no live token: opening it, clicking in it
+  // or unsubscribing from it must not be recorded against the customer (the test link answers 400).
+  const unsubscribeUrl = ctx.test
+    ? `${base}/unsubscribe/test`
+    : `${base}/unsubscribe/${signToken({ k: 'unsubscribe', c: customer.id, ch: 'email', l: customer.locale })}`;
+  const tracked = (url: string) => (ctx.test ? url : `${base}/click/${signToken({ k: 'click', c: customer.id, m: messageId, u: url })}`);
   const values = await templateValues(knex, customer, await ownerNameOf(strapi, customer.ownerId), ctx.trigger.data, unsubscribeUrl);
   const words = WORDS[customer.locale];
   const body = inLocale(action.body, customer.locale);
@@ -87,7 +91,7 @@ export const composeEmail = async (ctx: ActionContext<EmailAction>): Promise<Ema
       ? `<p>${escapeHtml(words.materials)}:</p><ul>${attachments.map((a) => `<li><a href="${escapeHtml(tracked(a.url))}">${escapeHtml(a.name)}</a></li>`).join('')}</ul>`
       : '',
     `<p style="font-size:12px;color:#666"><a href="${escapeHtml(unsubscribeUrl)}">${escapeHtml(words.unsubscribe)}</a></p>`,
-    `<img src="${escapeHtml(pixel)}" width="1" height="1" alt="" style="display:block;border:0">`,
+    ctx.test ? '' : `<img src="${escapeHtml(pixel)}" width="1" height="1" alt="" style="display:block;border:0">`,
   ]
     .filter(Boolean)
     .join('\n');

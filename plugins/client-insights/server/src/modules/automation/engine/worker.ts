@@ -160,7 +160,11 @@ const runRow = async (env: Env, row: OutboxRow): Promise<boolean> => {
   if (!env.rules.has(row.rule_doc)) env.rules.set(row.rule_doc, ruleState(strapi, knex, row.rule_doc));
   const rule = await env.rules.get(row.rule_doc)!;
   const key = `${row.rule_doc}:${row.version}`;
-  if (!env.definitions.has(key)) env.definitions.set(key, loadVersion(knex, row.rule_doc, row.version).then((v) => v?.definition ?? null));
+  if (!env.definitions.has(key))
+    env.definitions.set(
+      key,
+      loadVersion(knex, row.rule_doc, row.version).then((v) => v?.definition ?? null)
+    );
   const definition = await env.definitions.get(key)!;
   if (rule.state === 'deleted' || !definition) return stopSequence('rule_deleted', 'skipped');
   if (rule.state === 'paused') {
