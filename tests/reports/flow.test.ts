@@ -57,6 +57,8 @@ describe('customer flow', () => {
       });
       expect(res.status).toBe(201);
       segmentIds.set(spec.key, res.body.data.id);
+      // The customers' creation queued their re-evaluation against the segments: let it pass before writing the history.
+      await app.strapi.plugin('client-insights').service('segments').idle();
       await writeMembership(knex, res.body.data.id, spec, ids);
     }
     for (const quadrants of [runA, runB]) {
