@@ -238,6 +238,27 @@ describe('monitoring report', () => {
     });
   });
 
+  const kpi = (board: any, key: string) => board.kpis.find((k: any) => k.key === key).value;
+
+  it("gives the overview's KPI board as of the period's end, by the same definitions", async () => {
+    const m = (await get(admin, PERIOD)).body.data;
+    expect(m.board.asOf).toBe(new Date(END).toISOString());
+    // Worked out by hand: interactions of customers 1 (7 Feb) and 2 (8 Feb) in the 30 days to 1 March; 1 was active in the 30 before too;
+    // 0, 4 and 6 have paid orders and no interaction in 90 days.
+    expect(kpi(m.board, 'total')).toBe(m.segments.customers);
+    expect(kpi(m.board, 'active')).toBe(2);
+    expect(kpi(m.board, 'retention')).toBe(1);
+    expect(kpi(m.board, 'churn_risk')).toBe(3);
+  });
+
+  it('equals GET /overview/kpis card for card for a period that reaches today (the cards link here)', async () => {
+    const today = new Date().toISOString().slice(0, 10);
+    const from = new Date(Date.now() - 29 * 86_400_000).toISOString().slice(0, 10);
+    const report = (await get(admin, `from=${from}&to=${today}`)).body.data.board;
+    const overview = (await client(app, admin)('GET', '/client-insights/overview/kpis')).body.data;
+    expect(report.kpis.map((k: any) => [k.key, k.value, k.previous])).toEqual(overview.kpis.map((k: any) => [k.key, k.value, k.previous]));
+  });
+
   it('answers an empty period with zeros and nulls, not errors', async () => {
     const res = await get(admin, 'from=1990-01-01&to=1990-01-31');
     expect(res.status).toBe(200);

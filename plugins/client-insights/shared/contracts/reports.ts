@@ -3,6 +3,7 @@ import { isTimeZone } from '../labels';
 import { QUADRANTS_OR_NONE } from '../enums';
 import { customerRowSchema } from './customers';
 import { dataOf, endpoint, pageOf, pageQuery, refText } from './http';
+import { kpiSchema } from './overview';
 
 /** Reports: a segment's analytics over a period, and its trends with a forecast. */
 
@@ -295,6 +296,11 @@ export const monitoringSchema = z.object({
     complainants: z.number(),
     complaintRate: rate,
   }),
+  /**
+   * The overview's KPI board by the same function (overview/kpis.ts), as of the period's end, or
+   * now when the period reaches past it: then it equals GET /overview/kpis.
+   */
+  board: z.object({ asOf: z.string(), kpis: z.array(kpiSchema) }),
 });
 
 const flowApi = {

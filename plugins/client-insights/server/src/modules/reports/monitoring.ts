@@ -35,6 +35,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     const [all] = await periodFigures(knex, t, [], [p]);
     const { base, kept } = all.get(ALL_CUSTOMERS) ?? { base: 0, kept: 0 };
     const life = await lifecycleFigures(knex, t, p);
+    // The board as of the end, closed (no later rows) for a period in the past; the overview's own figures when it reaches now.
+    const now = new Date();
+    const board = p.end <= now ? await getService(strapi, 'overview').kpis(p.end, true) : await getService(strapi, 'overview').kpis(now);
     return {
       period: periodJson(p),
       segments: {
@@ -71,6 +74,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
         referralRate: ratio(life.referred, life.newCustomers),
         complaintRate: ratio(life.complainants, life.activeCustomers),
       },
+      board,
     };
   },
 });
