@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { isTimeZone } from '../labels';
-import { dataOf, endpoint, refText } from './http';
+import { QUADRANTS_OR_NONE } from '../enums';
+import { customerRowSchema } from './customers';
+import { dataOf, endpoint, pageOf, pageQuery, refText } from './http';
+import { kpiSchema } from './overview';
 
 /** Reports: a segment's analytics over a period, and its trends with a forecast. */
 
@@ -157,7 +160,157 @@ export const segmentTrendsSchema = z.object({
   forecast: z.object({ members: forecastSchema, revenue: forecastSchema, orders: forecastSchema, aov: forecastSchema }),
 });
 
+// ---- customer flow and monitoring (reports/flow*.ts, reports/monitoring*.ts) --------------------
+
+/** A node of the segment flow: a segment's id, or `none` (in no segment the caller may see). */
+export const FLOW_NONE = 'none';
+const runRef = z.coerce.number({ invalid_type_error: 'a value run id' }).int().positive().max(2_147_483_647);
+
+const flowBase = {
+  /** The flow compares the membership at the start of `from` with that at the end of `to` (local days). */
+  from: day,
+  to: day,
+  timeZone,
+  /** The value runs whose quadrants are compared (default: the two latest successful ones). */
+  runA: runRef.optional(),
+  runB: runRef.optional(),
+};
+
+export const flowQuery = z
+  .object(flowBase)
+  .strict()
+  .superRefine((q, ctx) => checkPeriod(q.from, q.to, ctx, 'to'));
+
+export const FLOW_KINDS = ['segment', 'quadrant'] as const;
+export const flowCustomersQuery = z
+  .object({
+    ...flowBase,
+    kind: z.enum(FLOW_KINDS).default('segment'),
+    /** Where the customers were at the start and at the end: a segment id or `none` (segment), a quadrant or `none` (quadrant). */
+    source: z.string().max(20),
+    target: z.string().max(20),
+    ...pageQuery(100, 20),
+  })
+  .strict()
+  .superRefine((q, ctx) => {
+    checkPeriod(q.from, q.to, ctx, 'to');
+    const valid = (v: string) => (q.kind === 'segment' ? /^(none|[1-9]\d{0,9})$/.test(v) : (QUADRANTS_OR_NONE as readonly string[]).includes(v));
+    for (const key of ['source', 'target'] as const)
+      if (!valid(q[key]))
+        ctx.addIssue({ code: z.ZodIssueCode.custom, path: [key], message: q.kind === 'segment' ? 'a segment id or none' : 'a quadrant or none' });
+  });
+
+export const flowSchema = z.object({
+  period: periodSchema,
+  /** Membership is taken just before `period.start` and just before `period.end` (every event before the instant applied). */
+  segments: z.object({
+    nodes: z.array(z.object({ id: z.string(), key: z.string().nullable(), name: z.string().nullable() })),
+    /** A customer in several segments counts once in each: a link is a (segment at the start, segment at the end) pair. */
+    links: z.array(z.object({ source: z.string(), target: z.string(), customers: z.number() })),
+    /** Customers who existed at the end (created before it): each appears in one or more links. */
+    customers: z.number(),
+  }),
+  /** The value quadrants' migration between two runs (values' migration matrix). */
+  quadrants: z.object({
+    fromRun: z.number().nullable(),
+    toRun: z.number().nullable(),
+    cells: z.array(z.object({ from: z.string(), to: z.string(), customers: z.number() })),
+  }),
+});
+
+export const monitoringQuery = z
+  .object({
+    from: day,
+    to: day,
+    timeZone,
+    /** Churn accuracy: scores from the last run at least this many days before the period's end. */ horizonDays: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(365)
+      .default(90),
+  })
+  .strict()
+  .superRefine((q, ctx) => checkPeriod(q.from, q.to, ctx, 'to'));
+
+const rate = z.number().nullable();
+export const monitoringSchema = z.object({
+  period: periodSchema,
+  segments: z.object({
+    /** Customers created before the end; of them, those in at least one segment at the end (any segment, current membership as of the end). */
+    customers: z.number(),
+    covered: z.number(),
+    coverage: rate,
+    /** Successful runs finished in the period, per day; failed ones; mean members per run over all customers (hit rate). */
+    runs: z.number(),
+    failedRuns: z.number(),
+    runsPerDay: z.number(),
+    avgMembers: z.number().nullable(),
+    hitRate: rate,
+    avgDurationMs: z.number().nullable(),
+  }),
+  automation: z.object({
+    triggers: z.number(),
+    succeeded: z.number(),
+    failed: z.number(),
+    skipped: z.number(),
+    /** succeeded / (succeeded + failed); failed / (succeeded + failed). */
+    successRate: rate,
+    errorRate: rate,
+    avgLatencyMs: z.number().nullable(),
+  }),
+  values: z.object({
+    fromRun: z.number().nullable(),
+    toRun: z.number().nullable(),
+    /** Customers scored in both runs, those whose quadrant changed, their share. */
+    compared: z.number(),
+    moved: z.number(),
+    transitionRate: rate,
+    churn: z
+      .object({
+        run: z.number(),
+        scoredAt: z.string(),
+        threshold: z.number(),
+        scored: z.number(),
+        churned: z.number(),
+        predicted: z.number(),
+        truePositives: z.number(),
+        precision: rate,
+        recall: rate,
+        auc: rate,
+      })
+      .nullable(),
+  }),
+  tags: z.object({ newTags: z.number(), assignments: z.number(), taggedCustomers: z.number(), expired: z.number() }),
+  lifecycle: z.object({
+    retentionBase: z.number(),
+    retained: z.number(),
+    retentionRate: rate,
+    buyers: z.number(),
+    repeatBuyers: z.number(),
+    repurchaseRate: rate,
+    newCustomers: z.number(),
+    referred: z.number(),
+    referralRate: rate,
+    activeCustomers: z.number(),
+    complainants: z.number(),
+    complaintRate: rate,
+  }),
+  /**
+   * The overview's KPI board by the same function (overview/kpis.ts), as of the period's end, or
+   * now when the period reaches past it: then it equals GET /overview/kpis.
+   */
+  board: z.object({ asOf: z.string(), kpis: z.array(kpiSchema) }),
+});
+
+const flowApi = {
+  flow: endpoint({ method: 'GET', path: '/reports/flow', query: flowQuery, response: dataOf(flowSchema) }),
+  flowCustomers: endpoint({ method: 'GET', path: '/reports/flow/customers', query: flowCustomersQuery, response: pageOf(customerRowSchema) }),
+  monitoring: endpoint({ method: 'GET', path: '/reports/monitoring', query: monitoringQuery, response: dataOf(monitoringSchema) }),
+};
+
 export const reportsApi = {
+  ...flowApi,
   analytics: endpoint({
     method: 'GET',
     path: '/segments/analytics/:segmentId',
@@ -175,3 +328,8 @@ export type Forecast = z.infer<typeof forecastSchema>;
 export type Granularity = (typeof GRANULARITIES)[number];
 export type AnalyticsQuery = z.output<typeof analyticsQuery>;
 export type TrendsQuery = z.output<typeof trendsQuery>;
+export type FlowQuery = z.output<typeof flowQuery>;
+export type FlowCustomersQuery = z.output<typeof flowCustomersQuery>;
+export type Flow = z.infer<typeof flowSchema>;
+export type MonitoringQuery = z.output<typeof monitoringQuery>;
+export type Monitoring = z.infer<typeof monitoringSchema>;

@@ -1,9 +1,10 @@
 import { pluginPath } from '../../utils/paths';
-import { Box, Flex, Grid, Typography } from '@strapi/design-system';
+import { Box, Flex, Grid, TextButton, Typography } from '@strapi/design-system';
 import { ArrowDown, ArrowUp } from '@strapi/icons';
 import { useNavigate } from 'react-router-dom';
 import { overviewApi, type Kpi } from '../../../../shared/contracts/overview';
 import { useApi } from '../../api/useApi';
+import { usePermissions } from '../../hooks/usePermissions';
 import { Sparkline } from '../../components/charts/Sparkline';
 import { SectionError, SectionLoading } from '../../components/States';
 import { useT, type MessageKey } from '../../utils/translate';
@@ -77,7 +78,22 @@ const KpiCard = ({ kpi }: { kpi: Kpi }) => {
 };
 
 /** The six KPI cards of GET /overview/kpis, each with its trend. */
+/** Each card's report: the monitoring page's board, which shows the same figure by the same server function (overview/kpis.ts). */
+const ReportLink = ({ kpi }: { kpi: Kpi }) => {
+  const t = useT();
+  const navigate = useNavigate();
+  const today = new Date();
+  const day = (d: Date) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+  const from = day(new Date(today.getFullYear(), today.getMonth(), today.getDate() - 29));
+  return (
+    <TextButton onClick={() => navigate(pluginPath(`monitoring?from=${from}&to=${day(today)}#kpi-${kpi.key}`))} data-testid={`ci-kpi-report-${kpi.key}`}>
+      {t('kpi.report')}
+    </TextButton>
+  );
+};
+
 export const KpiCards = () => {
+  const { can } = usePermissions();
   const { data, error, isLoading, reload } = useApi(overviewApi.kpis, {});
   if (isLoading) return <SectionLoading />;
   if (error || !data) return <SectionError error={error} onRetry={reload} />;
@@ -86,6 +102,7 @@ export const KpiCards = () => {
       {data.kpis.map((kpi) => (
         <Grid.Item key={kpi.key} col={4} s={6} xs={12} direction="column" alignItems="stretch">
           <KpiCard kpi={kpi} />
+          {can['reports.read'] && <ReportLink kpi={kpi} />}
         </Grid.Item>
       ))}
     </Grid.Root>

@@ -250,6 +250,23 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       };
     },
 
+    /**
+     * A page of the customers whose ids a subquery gives (`customer_id`; a report's drill-down), as
+     * list rows: masked for the viewer like the list, newest first.
+     */
+    async listIn(ids: Knex.QueryBuilder | Knex.Raw, page: { page: number; pageSize: number }, viewer: Viewer) {
+      const base = knex()(`${tables().customers} as c`).whereRaw('c.id in (?)', [ids]);
+      const total = Number((await base.clone().count({ n: '*' }).first())?.n ?? 0);
+      const rows = await withColumns(base)
+        .orderBy('c.id', 'desc')
+        .limit(page.pageSize)
+        .offset((page.page - 1) * page.pageSize);
+      return {
+        data: rows.map((r: any) => toRow(r, seesContact(viewer))),
+        meta: { pagination: { page: page.page, pageSize: page.pageSize, pageCount: Math.ceil(total / page.pageSize), total } },
+      };
+    },
+
     /** Every customer of the list as CSV, newest first like the list, streamed by id keyset; `total` is their number. */
     async exportCsv(filter: CustomerFilter, viewer: Viewer, format?: CsvFormat): Promise<CsvExport> {
       const sensitive = seesContact(viewer);

@@ -228,6 +228,23 @@ export const NOTES: Record<string, Note> = {
       'Needs `reports.read`. Buckets are local days, ISO weeks or months of `timeZone`. Forecast: Holt, or Holt-Winters additive from two seasons on, parameters by least one-step SSE over a grid; band ±1.96 σ √h; MAE/MAPE on the last periods held out.',
   },
 
+  'reports.flow': {
+    summary: 'Customer flow between two dates: segment to segment (Sankey links) and value quadrant to quadrant between two value runs',
+    description:
+      "Needs `reports.read`. Membership is taken just before the first day's start and just before the end of the last day (every enter/exit event before the instant applied), over the segments the caller may see; `none` is no such segment. A customer in several segments counts once per (start, end) pair, so a start node's links sum to its members then. Quadrants: the values module's migration matrix between `runA` and `runB` (default the two latest successful runs); an unknown run is a 400 naming it.",
+  },
+  'reports.flowCustomers': {
+    summary: "A page of one flow's customers (segment or quadrant), contact data masked as in the customer list",
+    description:
+      'Needs `reports.read`. `kind=segment`: `source`/`target` a segment id the caller may see, or `none`; `kind=quadrant`: a quadrant or `none` (not scored in that run). Same definitions as GET /reports/flow; newest customers first.',
+  },
+  'reports.monitoring': {
+    summary:
+      'Monitoring over a period: segment coverage and runs, automation outcomes, value-model quality (transition rate, churn precision/recall/AUC), tag activity, lifecycle rates and the KPI board',
+    description:
+      "Needs `reports.read`. Every figure is an SQL aggregate; definitions in docs/api.md (Monitoring). Churn accuracy scores the latest value run finished at least `horizonDays` before the end against what happened since (stage churned, or no paid order and no interaction). `board` is the overview's KPI board computed by the same function as of the end (now, when the period reaches it).",
+  },
+
   'rules.catalogue': { summary: 'The rule language: fields, operators, event types, order kinds and statuses, limits' },
   'rules.preview': {
     summary: 'Match a rule against the customers now, storing nothing',

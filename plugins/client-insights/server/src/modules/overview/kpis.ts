@@ -39,7 +39,8 @@ const num = (v: unknown) => Number(v ?? 0);
  * interaction, so rows dated after now count there too. Earlier points see the rows up to that
  * point only: `upTo` is that bound (`and column <= p`) for point i of `count`, none for the last.
  */
-const upTo = (i: number, count: number, column: string, p: unknown): [string, unknown[]] => (i < count - 1 ? [` and ${column} <= ?`, [p]] : ['', []]);
+const upTo = (i: number, count: number, column: string, p: unknown, closed = false): [string, unknown[]] =>
+  closed || i < count - 1 ? [` and ${column} <= ?`, [p]] : ['', []];
 
 /** Rolling points: now, now - 30 d, … (oldest first). */
 const rollingPoints = (now: Date) => Array.from({ length: POINTS }, (_, i) => new Date(now.getTime() - (POINTS - 1 - i) * WINDOW));
@@ -64,8 +65,13 @@ const monthWindows = (now: Date) => {
 const sumCase = (knex: Knex, condition: string, bindings: unknown[], alias: string) =>
   knex.raw(`sum(case when ${condition} then 1 else 0 end) as ??`, [...bindings, alias] as any);
 
-/** The six KPI cards, each an SQL aggregate over all customers (one statement per KPI). */
-export const computeKpis = async (strapi: Core.Strapi, now = new Date()): Promise<{ asOf: string; kpis: Kpi[] }> => {
+/**
+ * The six KPI cards, each an SQL aggregate over all customers (one statement per KPI): the one
+ * definition of the board, used by the overview (now) and by the monitoring report (as of its
+ * period's end). `closed`: the last point too sees only rows up to `now` (a report of a past
+ * period), where the overview's current point counts rows dated after now as its rules do.
+ */
+export const computeKpis = async (strapi: Core.Strapi, now = new Date(), closed = false): Promise<{ asOf: string; kpis: Kpi[] }> => {
   const knex = strapi.db.connection;
   const t = hostTables(strapi);
   const d = (date: Date) => bindDate(knex, date);
@@ -77,7 +83,7 @@ export const computeKpis = async (strapi: Core.Strapi, now = new Date()): Promis
   const totalRow = await knex(t.customers)
     .select(
       points.map((p, i) => {
-        const [bound, bindings] = upTo(i, POINTS, 'created_at', d(p));
+        const [bound, bindings] = upTo(i, POINTS, 'created_at', d(p), closed);
         return sumCase(knex, `1 = 1${bound}`, bindings, `p${i}`);
       })
     )
@@ -95,10 +101,10 @@ export const computeKpis = async (strapi: Core.Strapi, now = new Date()): Promis
   const since = (alias: string, from: Date, [bound, bindings]: [string, unknown[]]) =>
     knex.raw(`max(case when i.occurred_at > ?${bound} then 1 else 0 end) as ??`, [d(from), ...bindings, alias]);
   activeWindows.forEach((p, i) => {
-    perCustomer.select(since(`a${i}`, new Date(p.getTime() - WINDOW), upTo(i, activeWindows.length, 'i.occurred_at', d(p))));
+    perCustomer.select(since(`a${i}`, new Date(p.getTime() - WINDOW), upTo(i, activeWindows.length, 'i.occurred_at', d(p), closed)));
   });
   points.forEach((p, i) => {
-    perCustomer.select(since(`q${i}`, new Date(p.getTime() - CHURN_QUIET), upTo(i, POINTS, 'i.occurred_at', d(p))));
+    perCustomer.select(since(`q${i}`, new Date(p.getTime() - CHURN_QUIET), upTo(i, POINTS, 'i.occurred_at', d(p), closed)));
   });
   const activity = await knex
     .from(perCustomer.as('x'))
@@ -123,7 +129,7 @@ export const computeKpis = async (strapi: Core.Strapi, now = new Date()): Promis
     .leftJoin(perCustomer.clone().as('x'), 'x.customer_id', 'f.customer_id')
     .select(
       points.map((p, i) => {
-        const [bound, bindings] = upTo(i, POINTS, 'f.first_paid', d(p));
+        const [bound, bindings] = upTo(i, POINTS, 'f.first_paid', d(p), closed);
         return sumCase(knex, `coalesce(x.q${i}, 0) = 0${bound}`, bindings, `p${i}`);
       })
     )
@@ -132,7 +138,7 @@ export const computeKpis = async (strapi: Core.Strapi, now = new Date()): Promis
   // New customers and paid deals per calendar window; the current month's has no end (see upTo).
   const calendar = [...windows, prevToDate];
   const inMonth = (column: string, w: (typeof calendar)[number], i: number) =>
-    (i === POINTS - 1 ? [`${column} >= ?`, [d(w.start)]] : [`${column} >= ? and ${column} < ?`, [d(w.start), d(w.end)]]) as [string, unknown[]];
+    (i === POINTS - 1 && !closed ? [`${column} >= ?`, [d(w.start)]] : [`${column} >= ? and ${column} < ?`, [d(w.start), d(w.end)]]) as [string, unknown[]];
   const newRow = await knex(t.customers)
     .select(calendar.map((w, i) => sumCase(knex, ...inMonth('created_at', w, i), `w${i}`)))
     .first();

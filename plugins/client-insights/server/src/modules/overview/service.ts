@@ -31,6 +31,6 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     );
     return Object.fromEntries(entries) as OverviewCounts;
   },
-  kpis: (now?: Date) => computeKpis(strapi, now),
+  kpis: (now?: Date, closed?: boolean) => computeKpis(strapi, now, closed),
   valueCharts: () => valueCharts(strapi),
 });

@@ -1,7 +1,17 @@
 import { reportsApi } from '../../../../shared/contracts/reports';
 import { guard, route, type ModuleRoutes } from '../../core/http/routes';
 import controller from './controller';
+import flowController from './flow-controller';
+import flowService from './flow';
+import monitoringService from './monitoring';
 import service from './service';
+
+/** Customer flow and monitoring (flow*.ts, monitoring*.ts). */
+const flowRoutes = [
+  route(reportsApi.flow, 'reports.flow', guard('reports.read')),
+  route(reportsApi.flowCustomers, 'reports.flowCustomers', guard('reports.read')),
+  route(reportsApi.monitoring, 'reports.monitoring', guard('reports.read')),
+];
 
 /**
  * Reports: a segment's analytics over a period and its trends with a forecast. The content-API
@@ -9,7 +19,15 @@ import service from './service';
  * host's Segment API, like the other /api/segments/* routes (docs/api.md, Path clashes).
  */
 const routes: ModuleRoutes = {
-  admin: [route(reportsApi.analytics, 'reports.analytics', guard('reports.read')), route(reportsApi.trends, 'reports.trends', guard('reports.read'))],
+  admin: [
+    route(reportsApi.analytics, 'reports.analytics', guard('reports.read')),
+    route(reportsApi.trends, 'reports.trends', guard('reports.read')),
+    ...flowRoutes,
+  ],
 };
 
-export default { routes, controllers: { reports: controller }, services: { reports: service } };
+export default {
+  routes,
+  controllers: { reports: (deps: Parameters<typeof controller>[0]) => ({ ...controller(deps), ...flowController(deps) }) },
+  services: { reports: service, reportsFlow: flowService, reportsMonitoring: monitoringService },
+};
