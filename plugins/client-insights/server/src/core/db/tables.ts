@@ -67,6 +67,9 @@ export type HostTables = {
   segments: string;
   orders: string;
   interactions: string;
+  campaigns: string;
+  /** interactions_campaign_lnk(interaction_id, campaign_id) */
+  interactionCampaign: { table: string; interaction: string; campaign: string };
   /** orders_customer_lnk(order_id, customer_id) */
   orderCustomer: { table: string; order: string; customer: string };
   /** interactions_customer_lnk(interaction_id, customer_id) */
@@ -91,6 +94,8 @@ export const HOST_TABLES: HostTables = {
   segments: 'segments',
   orders: 'orders',
   interactions: 'interactions',
+  campaigns: 'campaigns',
+  interactionCampaign: { table: 'interactions_campaign_lnk', interaction: 'interaction_id', campaign: 'campaign_id' },
   orderCustomer: { table: 'orders_customer_lnk', order: 'order_id', customer: 'customer_id' },
   interactionCustomer: { table: 'interactions_customer_lnk', interaction: 'interaction_id', customer: 'customer_id' },
   referrer: { table: 'customers_referrer_lnk', customer: 'customer_id', referrer: 'inv_customer_id' },
@@ -109,6 +114,7 @@ export const hostTables = (strapi: Core.Strapi): HostTables => {
   };
   const order = link(UID.order, 'customer');
   const interaction = link(UID.interaction, 'customer');
+  const interactionCampaign = link(UID.interaction, 'campaign');
   const referrer = link(UID.customer, 'referrer');
   const family = link(UID.customer, 'family_members');
   const customerOwner = link(UID.customer, 'owner');
@@ -120,6 +126,8 @@ export const hostTables = (strapi: Core.Strapi): HostTables => {
     segments: meta(UID.segment).tableName,
     orders: meta(UID.order).tableName,
     interactions: meta(UID.interaction).tableName,
+    campaigns: meta(UID.campaign).tableName,
+    interactionCampaign: { table: interactionCampaign.table, interaction: interactionCampaign.col, campaign: interactionCampaign.other },
     orderCustomer: { table: order.table, order: order.col, customer: order.other },
     interactionCustomer: { table: interaction.table, interaction: interaction.col, customer: interaction.other },
     referrer: { table: referrer.table, customer: referrer.col, referrer: referrer.other },
