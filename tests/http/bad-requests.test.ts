@@ -96,6 +96,7 @@ const BAD: Record<string, Bad> = {
   'overview.valueCharts': { query: 'x=1', pointer: '/x' },
   'reports.analytics': { params: { segmentId: 'some-key' }, query: 'from=2026-02-01&to=2026-01-01', pointer: '/to' },
   'reports.trends': { params: { segmentId: 'some-key' }, query: 'from=2026-01-01&to=2026-02-01&timeZone=Mars/Base', pointer: '/timeZone' },
+  'reports.attribution': { params: { id: '1' }, query: 'window=0', pointer: '/window' },
   'docs.openapi': { query: 'x=1', pointer: '/x' },
   'monitoring.metrics': { query: 'x=1', pointer: '/x' },
   'crm.customerProfile': { params: { id: '2147483648' }, pointer: '/id' },
@@ -132,8 +133,8 @@ describe("every plugin route refuses a bad request in Strapi's error envelope", 
   it('covers every route, each answering 400 with the field named by JSON pointer', async () => {
     const routes = pluginRoutes(app);
     // 83 admin routes; 49 content-API routes: the plugin's (14 the integrator API, /api/crm; 5 the public email links, /api/email; 1 the Prometheus metrics) and 23 under /api/segments in the host.
-    expect(routes.filter((r) => r.as === 'admin')).toHaveLength(83);
-    expect(routes.filter((r) => r.as === 'api')).toHaveLength(49);
+    expect(routes.filter((r) => r.as === 'admin')).toHaveLength(84);
+    expect(routes.filter((r) => r.as === 'api')).toHaveLength(50);
     const mounted = mountedPaths(app);
     const failures: string[] = [];
     for (const route of routes) {

@@ -40,8 +40,8 @@ const taggedRows = (knex: Knex, steps: TaggedStep[]): Sql =>
 /**
  * Every touch of every campaign as `(customer_id, campaign_id, at, src, ref)`: interactions linked
  * to a campaign (src 0) and automation sends of a step tagged with one (src 1). `only`: the
- * campaign's touches alone; otherwise those of the campaign's touched customers (`xcust`), so the
- * path holds the other campaigns' touches too, and credit is split across them.
+ * campaign's touches alone; otherwise every campaign's touches of the converting customers
+ * (`ccust`), so the path holds the other campaigns' touches too, and credit is split across them.
  */
 const touchesOf = (knex: Knex, t: HostTables, input: AttributionInput, only: boolean): Sql => {
   const ic = t.interactionCustomer;
@@ -50,7 +50,7 @@ const touchesOf = (knex: Knex, t: HostTables, input: AttributionInput, only: boo
     from ${raw(t.interactions)} i
     join ${raw(ic.table)} il on il.${raw(ic.interaction)} = i.id
     join ${raw(cc.table)} cl on cl.${raw(cc.interaction)} = i.id
-    where ${only ? sql`cl.${raw(cc.campaign)} = ${input.campaignId}` : sql`il.${raw(ic.customer)} in (select customer_id from xcust)`}`;
+    where ${only ? sql`cl.${raw(cc.campaign)} = ${input.campaignId}` : sql`il.${raw(ic.customer)} in (select customer_id from ccust)`}`;
   const steps = only ? input.steps.filter((s) => s.campaignId === input.campaignId) : input.steps;
   if (!steps.length) return interactions;
   return sql`${interactions}
@@ -58,13 +58,14 @@ const touchesOf = (knex: Knex, t: HostTables, input: AttributionInput, only: boo
     select l.customer_id, m.campaign_id, l.created_at, 1, l.id
     from ${raw(TABLES.automationLogs)} l
     join (${taggedRows(knex, steps)}) m on m.rule_doc = l.rule_doc and m.version = l.version and m.step_path = l.step_path
-    where l.status = 'sent' and not l.test and l.customer_id is not null${only ? raw('') : sql` and l.customer_id in (select customer_id from xcust)`}`;
+    where l.status = 'sent' and not l.test and l.customer_id is not null${only ? raw('') : sql` and l.customer_id in (select customer_id from ccust)`}`;
 };
 
 /**
  * The campaign's touches, its conversions and every model's credit, in one statement. A
- * conversion is a paid order (ci_customer_orders) of a touched customer with at least one of the
- * campaign's touches in the `window` days before it; its path is every campaign's touches of that
+ * conversion is a paid order (ci_customer_orders) with at least one of the campaign's touches in
+ * the `window` days before it (found first, so the other campaigns' touches are read only for
+ * the converting customers: index probes for a few thousand customers, not all touched ones); its path is every campaign's touches of that
  * customer in those days, ordered by time (interactions before sends at the same instant, then by
  * row id). Window functions give each touch its position `pos` of `n` and its age, and the
  * credits are:
@@ -90,13 +91,14 @@ export const attributionFigures = async (knex: Knex, t: HostTables, input: Attri
   const credit = (model: AttributionModel) => raw(`case when campaign_id = ${Number(x)} then m_${model} else 0 end`);
   const statement = sql`with ${seg?.membership === 'during' ? sql`iv as (${membershipIntervals([seg.id])}),` : raw('')}
   xtouch as (${touchesOf(knex, t, input, true)}),
-  xcust as (select distinct customer_id from xtouch),
-  touches as (${touchesOf(knex, t, input, false)}),
   conv as (
     select o.order_id, o.customer_id, o.ordered_at as at, o.amount, o.gross_margin as margin
     from ${raw(TABLES.customerOrders)} o
-    where o.status = 'paid' and o.customer_id in (select customer_id from xcust)${periodFilter}${segmentFilter}
+    where o.status = 'paid'${periodFilter}${segmentFilter}
+      and exists (select 1 from xtouch t where t.customer_id = o.customer_id and t.at <= o.ordered_at and ${elapsedDays(knex, raw('t.at'), raw('o.ordered_at'))} <= ${input.window})
   ),
+  ccust as (select distinct customer_id from conv),
+  touches as (${touchesOf(knex, t, input, false)}),
   path as (
     select c.order_id, c.amount, c.margin, t.campaign_id, ${age} as age,
       row_number() over (partition by c.order_id order by t.at, t.src, t.ref) as pos,
@@ -118,6 +120,9 @@ export const attributionFigures = async (knex: Knex, t: HostTables, input: Attri
     sum(case when pos = 1 then amount else 0 end) as revenue,
     sum(case when pos = 1 then coalesce(margin, 0) else 0 end) as margin,
     sum(case when pos = 1 and margin is not null then 1 else 0 end) as margin_orders,
+    (select count(*) from xtouch where src = 0) as t_interactions,
+    (select count(*) from xtouch where src = 1) as t_automation,
+    (select count(distinct customer_id) from xtouch) as t_customers,
     ${joinSql(
       MODELS.map(
         (m) =>
@@ -126,15 +131,12 @@ export const attributionFigures = async (knex: Knex, t: HostTables, input: Attri
       ',\n    '
     )}
   from w`;
-  const counts = sql`with xtouch as (${touchesOf(knex, t, input, true)})
-  select sum(case when src = 0 then 1 else 0 end) as interactions, sum(case when src = 1 then 1 else 0 end) as automation, count(distinct customer_id) as customers from xtouch`;
-  const run = (s: Sql) => withWorkMem(knex, 64, (trx) => trx.raw(s.sql, s.bindings as Knex.RawBinding[])).then((r) => rowsOf(r)[0] ?? {});
-  const [row, touch] = [await run(statement), await run(counts)];
+  const row = rowsOf(await withWorkMem(knex, 64, (trx) => trx.raw(statement.sql, statement.bindings as Knex.RawBinding[])))[0] ?? {};
   const credits = Object.fromEntries(
     MODELS.map((m) => [m, { conversions: num(row[`${m}_n`]), revenue: num(row[`${m}_r`]), margin: num(row[`${m}_m`]) }])
   ) as Credits;
   return {
-    touches: { interactions: num(touch.interactions), automation: num(touch.automation), customers: num(touch.customers) },
+    touches: { interactions: num(row.t_interactions), automation: num(row.t_automation), customers: num(row.t_customers) },
     conversions: { orders: num(row.orders), revenue: num(row.revenue), margin: num(row.margin), marginOrders: num(row.margin_orders) },
     credits,
   };
