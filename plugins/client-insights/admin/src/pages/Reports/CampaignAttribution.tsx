@@ -16,8 +16,9 @@ type Controls = { campaign: string; window: string; halfLife: string; inSegment:
 export const CampaignAttribution = ({ segmentId }: { segmentId: number | null }) => {
   const t = useT();
   const [c, setC] = React.useState<Controls>({ campaign: '', window: '30', halfLife: '7', inSegment: false });
-  const query = { window: c.window, halfLife: c.halfLife, ...(c.inSegment && segmentId !== null ? { segmentId: String(segmentId) } : {}) };
-  const attribution = useApi(reportsApi.attribution, c.campaign.trim() ? ({ params: { id: c.campaign.trim() }, query } as any) : null);
+  const query = { window: Number(c.window), halfLife: Number(c.halfLife), ...(c.inSegment && segmentId !== null ? { segmentId: String(segmentId) } : {}) };
+  const campaign = c.campaign.trim();
+  const attribution = useApi(reportsApi.attribution, campaign ? { params: { id: campaign }, query } : null);
   // A refused field (JSON pointer) is shown under its input; an unknown campaign is a 404 shown under the campaign.
   const apiError = attribution.error ? toApiError(attribution.error) : null;
   const fieldError = (field: string) =>
