@@ -64,10 +64,10 @@ const touchesOf = (knex: Knex, t: HostTables, input: AttributionInput, only: boo
 /**
  * The campaign's touches, its conversions and every model's credit, in one statement. A
  * conversion is a paid order (ci_customer_orders) with at least one of the campaign's touches in
- * the `window` days before it (found first, so the other campaigns' touches are read only for
- * the converting customers: index probes for a few thousand customers, not all touched ones); its path is every campaign's touches of that
- * customer in those days, ordered by time (interactions before sends at the same instant, then by
- * row id). Window functions give each touch its position `pos` of `n` and its age, and the
+ * the `window` days before it. Conversions come first, so the other campaigns' touches are read
+ * only for the converting customers (index probes for a few thousand, not every touched one). A
+ * conversion's path is every campaign's touches of that customer in those days, ordered by time
+ * (interactions before sends at the same instant, then by row id). Window functions give each touch its position `pos` of `n` and its age, and the
  * credits are:
  * - first_touch / last_touch: 1 to pos 1 / pos n;
  * - linear: 1/n;
