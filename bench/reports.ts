@@ -12,7 +12,8 @@
  *
  * Cases: analytics of the largest segment over the last 12 months with the 12 months before as
  * comparison (ranks and heatmap over all bench segments); trends of it over 24 months by week in
- * Asia/Shanghai with an 8-week forecast. RUNS (default 5) timed runs after a warm-up, NAIVE_RUNS
+ * Asia/Shanghai with an 8-week forecast; attribution of a campaign with 100 000 touches, all five
+ * models (bench/reports-attribution.ts). RUNS (default 5) timed runs after a warm-up, NAIVE_RUNS
  * (default 3). Results: bench/results/reports.json, keyed by database.
  */
 import fs from 'fs';
@@ -26,6 +27,7 @@ import { segmentAnalytics } from '../plugins/client-insights/server/src/modules/
 import { segmentTrends } from '../plugins/client-insights/server/src/modules/reports/trends';
 import { bucketsOf, periodOf, windowBefore, type Period } from '../plugins/client-insights/server/src/modules/reports/periods';
 import { connect, databaseOf, fmt, median, ms } from './kit';
+import { cleanupAttribution, naiveAttribution, sameAttribution, setUpAttribution, sqlAttribution } from './reports-attribution';
 
 const ROOT = path.resolve(__dirname, '..');
 const BASE_ID = 1_960_000_000;
@@ -284,6 +286,16 @@ const main = async () => {
         `(backtest MAE ${f.backtest?.mae.toFixed(0)}, MAPE ${f.backtest?.mape === null || !f.backtest ? 'n/a' : (100 * f.backtest.mape).toFixed(1) + ' %'}); answers ${trendsMatch ? 'equal' : 'DIFFER'}`
     );
 
+    const touches = await setUpAttribution(knex, now, customers);
+    const sqlAttr = await timed(RUNS, () => sqlAttribution(knex));
+    const naiveAttr = await timed(NAIVE_RUNS, () => naiveAttribution(knex));
+    const attributionMatch = sameAttribution(sqlAttr.value, naiveAttr.value);
+    console.log(
+      `attribution, ${touches} touches, five models: SQL ${fmt(sqlAttr.median)} (runs ${sqlAttr.times.map((t) => t.toFixed(0)).join(', ')}), ` +
+        `naive ${fmt(naiveAttr.median)}, ${(naiveAttr.median / sqlAttr.median).toFixed(1)}×; ${sqlAttr.value.touches.customers} customers touched, ` +
+        `${sqlAttr.value.conversions.orders} conversions; answers ${attributionMatch ? 'equal' : 'DIFFER'}`
+    );
+
     const load = os.loadavg();
     console.log(`load ${load.map((l) => l.toFixed(2)).join(' ')}`);
     const file = path.join(ROOT, 'bench', 'results', 'reports.json');
@@ -319,10 +331,25 @@ const main = async () => {
         equal: trendsMatch,
         targetMs: 1000,
       },
+      attribution: {
+        touches,
+        customersTouched: sqlAttr.value.touches.customers,
+        conversions: sqlAttr.value.conversions.orders,
+        models: 5,
+        windowDays: 30,
+        sqlMs: sqlAttr.times,
+        sqlMedianMs: sqlAttr.median,
+        naiveMs: naiveAttr.times,
+        naiveMedianMs: naiveAttr.median,
+        ratio: naiveAttr.median / sqlAttr.median,
+        equal: attributionMatch,
+        targetMs: 3000,
+      },
     };
     fs.writeFileSync(file, `${JSON.stringify(existing, null, 2)}\n`);
   } finally {
     await cleanup(knex);
+    await cleanupAttribution(knex);
     await knex.destroy();
   }
 };

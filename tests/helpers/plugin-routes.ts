@@ -36,7 +36,8 @@ export const pluginRoutes = (app: TestApp): PluginRoute[] => {
     permissions: r.config.auth === false ? [] : r.config.auth.scope,
     ...(r.config.auth === false ? { public: true as const } : {}),
   }));
-  const hostRouters = Object.values((app.strapi as any).api('segment').routes) as { routes: any[] }[];
+  // The host APIs that declare plugin routes: /api/segments/* and /api/campaigns/:id/attribution.
+  const hostRouters = ['segment', 'campaign'].flatMap((api) => Object.values((app.strapi as any).api(api).routes)) as { routes: any[] }[];
   const host = hostRouters
     .flatMap((router) => router.routes)
     .filter((r) => typeof r.handler === 'string' && r.handler.startsWith(HANDLER))

@@ -108,6 +108,7 @@ const BAD: Record<string, Bad> = {
   'reports.flow': { query: 'from=2026-02-01&to=2026-01-01', pointer: '/to' },
   'reports.flowCustomers': { query: 'from=2026-01-01&to=2026-02-01&source=x&target=none', pointer: '/source' },
   'reports.monitoring': { query: 'from=2026-01-01&to=2026-02-01&horizonDays=0', pointer: '/horizonDays' },
+  'reports.attribution': { params: { id: '1' }, query: 'window=0', pointer: '/window' },
   'docs.openapi': { query: 'x=1', pointer: '/x' },
   'monitoring.metrics': { query: 'x=1', pointer: '/x' },
   'crm.customerProfile': { params: { id: '2147483648' }, pointer: '/id' },
@@ -143,9 +144,9 @@ describe("every plugin route refuses a bad request in Strapi's error envelope", 
 
   it('covers every route, each answering 400 with the field named by JSON pointer', async () => {
     const routes = pluginRoutes(app);
-    // 95 admin routes; 55 content-API routes: the plugin's (14 the integrator API, /api/crm; 5 the public email links, /api/email; 1 the Prometheus metrics) and 29 under /api/segments in the host.
-    expect(routes.filter((r) => r.as === 'admin')).toHaveLength(95);
-    expect(routes.filter((r) => r.as === 'api')).toHaveLength(55);
+    // 96 admin routes; 56 content-API routes: the plugin's (14 the integrator API, /api/crm; 5 the public email links, /api/email; 1 the Prometheus metrics), 29 under /api/segments and 1 under /api/campaigns in the host.
+    expect(routes.filter((r) => r.as === 'admin')).toHaveLength(96);
+    expect(routes.filter((r) => r.as === 'api')).toHaveLength(56);
     const mounted = mountedPaths(app);
     const failures: string[] = [];
     for (const route of routes) {

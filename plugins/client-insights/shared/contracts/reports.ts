@@ -309,6 +309,105 @@ const flowApi = {
   monitoring: endpoint({ method: 'GET', path: '/reports/monitoring', query: monitoringQuery, response: dataOf(monitoringSchema) }),
 };
 
+// ---------------------------------------------------------------------------------------------
+// Campaign attribution with holdouts
+// ---------------------------------------------------------------------------------------------
+
+export const ATTRIBUTION_MODELS = ['first_touch', 'last_touch', 'linear', 'time_decay', 'position'] as const;
+export type AttributionModel = (typeof ATTRIBUTION_MODELS)[number];
+/** Below this many customers in either group (or fewer than 5 expected conversions or non-conversions) a lift is flagged as too small. */
+export const MIN_HOLDOUT_GROUP = 30;
+
+/** `a,b,c` of the models; every one when absent. The error names `models`. */
+const modelList = z
+  .string()
+  .max(200)
+  .transform((s, ctx) => {
+    const names = [
+      ...new Set(
+        s
+          .split(',')
+          .map((x) => x.trim())
+          .filter(Boolean)
+      ),
+    ];
+    const unknown = names.filter((n) => !(ATTRIBUTION_MODELS as readonly string[]).includes(n));
+    if (unknown.length || names.length === 0) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: `unknown model "${unknown[0] ?? s}": one of ${ATTRIBUTION_MODELS.join(', ')}` });
+      return z.NEVER;
+    }
+    return names as AttributionModel[];
+  });
+
+export const attributionQuery = z
+  .object({
+    /** Days after a touch in which a conversion is credited to it. */
+    window: z.coerce.number().int().min(1).max(365).default(30),
+    models: modelList.default(ATTRIBUTION_MODELS.join(',')),
+    /** Time decay: a touch `halfLife` days before the conversion weighs half as much as one at it. */
+    halfLife: z.coerce.number().min(0.5).max(365).default(7),
+    /** Only conversions of this segment's members: `now` (current members) or `during` (members at any time in the window before the conversion). */
+    segmentId: refText.optional(),
+    membership: z.enum(['now', 'during']).default('during'),
+    /** Conversions (paid orders) placed from `from` to `to` (local days of `timeZone`, both included); the holdout period too. */
+    from: day.optional(),
+    to: day.optional(),
+    timeZone,
+  })
+  .strict()
+  .superRefine((q, ctx) => {
+    if ((q.from === undefined) !== (q.to === undefined))
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: [q.from === undefined ? 'from' : 'to'], message: 'give both from and to, or neither' });
+    checkPeriod(q.from, q.to, ctx, 'to');
+  });
+
+export const campaignParams = z.object({ id: refText });
+
+const creditSchema = z.object({
+  model: z.enum(ATTRIBUTION_MODELS),
+  /** Credited conversions (fractions of orders), their amount and gross margin. */
+  conversions: z.number(),
+  revenue: z.number(),
+  margin: z.number(),
+  /** (margin − budget) / budget; null without a budget above 0. */
+  roi: z.number().nullable(),
+});
+
+const groupSchema = z.object({ customers: z.number(), converted: z.number(), rate: z.number().nullable() });
+const holdoutSchema = z.object({
+  /** The campaign's own holdout (hash of campaign and customer over its audience), or an automation rule's (occurrences in state holdout). */
+  source: z.enum(['campaign', 'rule']),
+  ruleDoc: z.string().nullable(),
+  name: z.string(),
+  percent: z.number(),
+  treated: groupSchema,
+  holdout: groupSchema,
+  /** treated.rate − holdout.rate, with its 95 % interval (Newcombe's hybrid Wilson score method). */
+  lift: z.number().nullable(),
+  ci: z.tuple([z.number(), z.number()]).nullable(),
+  /** lift / holdout.rate; null when the holdout did not convert. */
+  relativeLift: z.number().nullable(),
+  tooSmall: z.boolean(),
+});
+
+export const ATTRIBUTION_FLAGS = ['no_touches', 'no_conversions', 'no_budget', 'partial_margin', 'no_holdout'] as const;
+
+export const campaignAttributionSchema = z.object({
+  campaign: z.object({ id: z.number(), documentId: z.string(), name: z.string(), budget: z.number().nullable(), holdoutPercent: z.number() }),
+  window: z.number(),
+  halfLife: z.number(),
+  segment: z.object({ id: z.number(), key: z.string(), name: z.string(), membership: z.enum(['now', 'during']) }).nullable(),
+  /** The conversions' period (null: all time), as instants. */
+  period: z.object({ start: z.string(), end: z.string() }).nullable(),
+  touches: z.object({ interactions: z.number(), automation: z.number(), customers: z.number() }),
+  /** Paid orders with at least one of the campaign's touches in the window before them (before any credit split). */
+  conversions: z.object({ orders: z.number(), revenue: z.number(), margin: z.number(), marginOrders: z.number() }),
+  models: z.array(creditSchema),
+  holdouts: z.array(holdoutSchema),
+  minGroup: z.number(),
+  flags: z.array(z.enum(ATTRIBUTION_FLAGS)),
+});
+
 export const reportsApi = {
   ...flowApi,
   analytics: endpoint({
@@ -319,6 +418,13 @@ export const reportsApi = {
     response: dataOf(segmentAnalyticsSchema),
   }),
   trends: endpoint({ method: 'GET', path: '/segments/trends/:segmentId', params: segmentParams, query: trendsQuery, response: dataOf(segmentTrendsSchema) }),
+  attribution: endpoint({
+    method: 'GET',
+    path: '/campaigns/:id/attribution',
+    params: campaignParams,
+    query: attributionQuery,
+    response: dataOf(campaignAttributionSchema),
+  }),
 };
 
 export type SegmentMetrics = z.infer<typeof metricsSchema>;
@@ -333,3 +439,8 @@ export type FlowCustomersQuery = z.output<typeof flowCustomersQuery>;
 export type Flow = z.infer<typeof flowSchema>;
 export type MonitoringQuery = z.output<typeof monitoringQuery>;
 export type Monitoring = z.infer<typeof monitoringSchema>;
+
+export type AttributionQuery = z.output<typeof attributionQuery>;
+export type CampaignAttribution = z.infer<typeof campaignAttributionSchema>;
+export type HoldoutResult = z.infer<typeof holdoutSchema>;
+export type AttributionCredit = z.infer<typeof creditSchema>;

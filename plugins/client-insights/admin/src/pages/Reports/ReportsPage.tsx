@@ -7,6 +7,7 @@ import { useApi } from '../../api/useApi';
 import { toApiError } from '../../api/client';
 import { SectionEmpty, SectionError, SectionLoading } from '../../components/States';
 import { useT, type MessageKey } from '../../utils/translate';
+import { CampaignAttribution } from './CampaignAttribution';
 import { isoDay, previousPeriod } from './format';
 import { MetricHeatmap } from './MetricHeatmap';
 import { ReportKpis } from './ReportKpis';
@@ -20,7 +21,7 @@ const defaultPeriod = () => {
   return { from: isoDay(from), to: isoDay(today) };
 };
 
-/** Reports → Segment analytics: a segment over a period (and the one before), its trend with a forecast, and all segments side by side. */
+/** Reports → Segment analytics: a segment over a period (and the one before), its trend with a forecast, and all segments side by side; below, campaign attribution. */
 export const ReportsPage = () => {
   const t = useT();
   const segments = useApi(segmentsApi.list, { query: { pageSize: 500 } });
@@ -117,6 +118,9 @@ export const ReportsPage = () => {
           </Box>
         </Flex>
         {body}
+        <Box paddingTop={6}>
+          <CampaignAttribution segmentId={chosen} />
+        </Box>
       </Layouts.Content>
     </Page.Main>
   );

@@ -70,6 +70,7 @@ export type HostTables = {
   orders: string;
   interactions: string;
   automationRules: string;
+  campaigns: string;
   /** orders_customer_lnk(order_id, customer_id) */
   orderCustomer: { table: string; order: string; customer: string };
   /** interactions_customer_lnk(interaction_id, customer_id) */
@@ -97,6 +98,7 @@ export const HOST_TABLES: HostTables = {
   orders: 'orders',
   interactions: 'interactions',
   automationRules: 'automation_rules',
+  campaigns: 'campaigns',
   orderCustomer: { table: 'orders_customer_lnk', order: 'order_id', customer: 'customer_id' },
   interactionCustomer: { table: 'interactions_customer_lnk', interaction: 'interaction_id', customer: 'customer_id' },
   interactionCampaign: { table: 'interactions_campaign_lnk', interaction: 'interaction_id', campaign: 'campaign_id' },
@@ -129,6 +131,7 @@ export const hostTables = (strapi: Core.Strapi): HostTables => {
     orders: meta(UID.order).tableName,
     interactions: meta(UID.interaction).tableName,
     automationRules: meta(UID.automationRule).tableName,
+    campaigns: meta(UID.campaign).tableName,
     orderCustomer: { table: order.table, order: order.col, customer: order.other },
     interactionCustomer: { table: interaction.table, interaction: interaction.col, customer: interaction.other },
     interactionCampaign: { table: interactionCampaign.table, interaction: interactionCampaign.col, campaign: interactionCampaign.other },

@@ -5,7 +5,9 @@ const HANDLER = /^(plugin::)?client-insights\./;
 /** The scopes of the content-API routes that only read (GET) and run a plugin handler. */
 const readScopes = (strapi: Core.Strapi): Set<string> => {
   const plugin = (strapi.plugin('client-insights').routes as any)?.['content-api']?.routes ?? [];
-  const host = Object.values(((strapi as any).api?.('segment')?.routes ?? {}) as Record<string, { routes?: any[] }>).flatMap((r) => r.routes ?? []);
+  const host = ['segment', 'campaign'].flatMap((api) =>
+    Object.values(((strapi as any).api?.(api)?.routes ?? {}) as Record<string, { routes?: any[] }>).flatMap((r) => r.routes ?? [])
+  );
   return new Set(
     [...plugin, ...host]
       .filter((r: any) => r.method === 'GET' && (plugin.includes(r) || (typeof r.handler === 'string' && HANDLER.test(r.handler))))

@@ -227,6 +227,11 @@ export const NOTES: Record<string, Note> = {
     description:
       'Needs `reports.read`. Buckets are local days, ISO weeks or months of `timeZone`. Forecast: Holt, or Holt-Winters additive from two seasons on, parameters by least one-step SSE over a grid; band ±1.96 σ √h; MAE/MAPE on the last periods held out.',
   },
+  'reports.attribution': {
+    summary: "A campaign's conversions credited by first touch, last touch, linear, time decay and position-based (40/20/40) models, with ROI and holdout lift",
+    description:
+      "Needs `reports.read`. Touches are interactions linked to any campaign and automation sends of steps tagged with one; a conversion is a paid order within `window` days after a touch of this campaign, its credit split over every campaign's touches on the customer's path. ROI = (attributed margin − budget) / budget. Holdouts: the campaign's own (a reproducible hash of campaign and customer over its audience) and its automation rules' (occurrences held out); lift = treated − holdout conversion rate with a 95 % Newcombe (Wilson) interval, `tooSmall` below 30 customers or 5 (non-)conversions per group. Stage changes are not conversions (no stage history is kept).",
+  },
 
   'reports.flow': {
     summary: 'Customer flow between two dates: segment to segment (Sankey links) and value quadrant to quadrant between two value runs',

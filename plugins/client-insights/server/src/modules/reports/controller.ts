@@ -12,4 +12,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     respond(ctx, reportsApi.trends, async ({ viewer, params, query }) => ({
       data: await getService(strapi, 'reports').trends(viewer, params.segmentId, query),
     })),
+  attribution: (ctx) =>
+    respond(ctx, reportsApi.attribution, async ({ viewer, params, query }) => ({
+      data: await getService(strapi, 'reports').attribution(viewer, params.id, query),
+    })),
 });

@@ -14,15 +14,18 @@ const flowRoutes = [
 ];
 
 /**
- * Reports: a segment's analytics over a period and its trends with a forecast. The content-API
- * twins (/api/segments/analytics/:segmentId, /api/segments/trends/:segmentId) are declared in the
- * host's Segment API, like the other /api/segments/* routes (docs/api.md, Path clashes).
+ * Reports: a segment's analytics over a period and its trends with a forecast; a campaign's
+ * attribution with holdouts. The content-API twins (/api/segments/analytics/:segmentId,
+ * /api/segments/trends/:segmentId) are declared in the host's Segment API, like the other
+ * /api/segments/* routes (docs/api.md, Path clashes); /api/campaigns/:id/attribution in the
+ * host's Campaign API.
  */
 const routes: ModuleRoutes = {
   admin: [
     route(reportsApi.analytics, 'reports.analytics', guard('reports.read')),
     route(reportsApi.trends, 'reports.trends', guard('reports.read')),
     ...flowRoutes,
+    route(reportsApi.attribution, 'reports.attribution', guard('reports.read')),
   ],
 };
 

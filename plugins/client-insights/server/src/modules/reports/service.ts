@@ -1,10 +1,12 @@
 import type { Core } from '@strapi/strapi';
-import type { AnalyticsQuery, TrendsQuery } from '../../../../shared/contracts/reports';
+import type { AnalyticsQuery, AttributionQuery, TrendsQuery } from '../../../../shared/contracts/reports';
+import { UID } from '../../core/constants';
 import { hostTables } from '../../core/db/tables';
 import { ApiError } from '../../core/http/errors';
 import { getService } from '../../get-service';
 import type { Viewer } from '../segments/visibility';
 import { segmentAnalytics } from './analytics';
+import { campaignAttribution, type CampaignRow } from './attribution';
 import { segmentTrends } from './trends';
 
 export default ({ strapi }: { strapi: Core.Strapi }) => {
@@ -15,6 +17,27 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     if (!segment) throw ApiError.notFound(`segment "${ref}" not found`);
     return { segment, visible };
   };
+  /** A campaign by id or documentId; 404 otherwise. */
+  const campaignOf = async (ref: string): Promise<CampaignRow> => {
+    const where = /^\d+$/.test(ref) ? { id: Number(ref) } : { documentId: ref };
+    const row = await strapi.db.query(UID.campaign).findOne({ where });
+    if (!row) throw ApiError.notFound(`campaign "${ref}" not found`);
+    const date = (v: unknown) => (v ? new Date(v as string) : null);
+    return {
+      id: row.id,
+      documentId: row.documentId,
+      name: row.name,
+      budget: row.budget === null || row.budget === undefined ? null : Number(row.budget),
+      holdoutPercent: Number(row.holdout_percent ?? 0),
+      startedAt: date(row.started_at),
+      endedAt: date(row.ended_at),
+    };
+  };
+  const ruleNames = async (docs: string[]) => {
+    if (!docs.length) return new Map<string, string>();
+    const rows = await strapi.db.query(UID.automationRule).findMany({ where: { documentId: { $in: docs } }, select: ['documentId', 'name'] });
+    return new Map<string, string>(rows.map((r: any) => [r.documentId, r.name]));
+  };
   return {
     async analytics(viewer: Viewer, ref: string, q: AnalyticsQuery) {
       const { segment, visible } = await visibleWith(viewer, ref);
@@ -23,6 +46,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     async trends(viewer: Viewer, ref: string, q: TrendsQuery) {
       const { segment } = await visibleWith(viewer, ref);
       return segmentTrends(strapi.db.connection, segment, q);
+    },
+    async attribution(viewer: Viewer, ref: string, q: AttributionQuery) {
+      const campaign = await campaignOf(ref);
+      const found = q.segmentId ? (await visibleWith(viewer, q.segmentId)).segment : null;
+      const segment = found ? { id: found.id, key: found.key, name: found.name } : null;
+      return campaignAttribution(strapi.db.connection, hostTables(strapi), campaign, segment, q, ruleNames);
     },
   };
 };
