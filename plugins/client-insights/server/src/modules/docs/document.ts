@@ -18,6 +18,7 @@ import { privacyApi } from '../../../../shared/contracts/privacy';
 import { reportsApi } from '../../../../shared/contracts/reports';
 import { rulesApi } from '../../../../shared/contracts/rules';
 import { segmentsApi } from '../../../../shared/contracts/segments';
+import { syncApi } from '../../../../shared/contracts/sync';
 import { tagsApi } from '../../../../shared/contracts/tags';
 import { valuesApi } from '../../../../shared/contracts/values';
 import { PLUGIN_ID } from '../../../../shared/permissions';
@@ -62,6 +63,7 @@ const CONTRACTS: Record<string, Record<string, Endpoint>> = {
   reports: reportsApi,
   rules: rulesApi,
   segments: segmentsApi,
+  sync: syncApi,
   tags: tagsApi,
   values: valuesApi,
   webhookEndpoints: webhookEndpointsApi,

@@ -25,6 +25,7 @@ import m210 from './210-customer-contact-hashes';
 import m211 from './211-customer-consent';
 import m212 from './212-automation';
 import m220 from './220-automation-endpoints';
+import m270 from './270-sync';
 import type { Migration } from './migration';
 
 /**
@@ -60,6 +61,7 @@ const migrations: Migration[] = [
   m211,
   m212,
   m220,
+  m270,
 ];
 
 export default migrations;
