@@ -26,6 +26,7 @@ import { segmentAnalytics } from '../plugins/client-insights/server/src/modules/
 import { segmentTrends } from '../plugins/client-insights/server/src/modules/reports/trends';
 import { bucketsOf, periodOf, windowBefore, type Period } from '../plugins/client-insights/server/src/modules/reports/periods';
 import { connect, databaseOf, fmt, median, ms } from './kit';
+import { benchSync } from './sync-case';
 
 const ROOT = path.resolve(__dirname, '..');
 const BASE_ID = 1_960_000_000;
@@ -284,6 +285,14 @@ const main = async () => {
         `(backtest MAE ${f.backtest?.mae.toFixed(0)}, MAPE ${f.backtest?.mape === null || !f.backtest ? 'n/a' : (100 * f.backtest.mape).toFixed(1) + ' %'}); answers ${trendsMatch ? 'equal' : 'DIFFER'}`
     );
 
+    const sync = process.env.SKIP_SYNC ? null : await benchSync(knex);
+    if (sync) {
+      console.log(
+        `warehouse sync of ${sync.customers} customers' scores: full ${fmt(sync.full.ms)} (${sync.full.sent} rows, ${sync.full.batches} batches), naive row by row ${fmt(sync.naive.fullMs)}, ${sync.ratio.full.toFixed(1)}×; ` +
+          `incremental after ${sync.changed} changed (1 %) ${fmt(sync.incremental.ms)} (${sync.incremental.sent} rows sent), naive ${fmt(sync.naive.incrementalMs)} (all rows again), ${sync.ratio.incremental.toFixed(1)}×; destination ${sync.equal ? 'equals' : 'DIFFERS FROM'} the source`
+      );
+    }
+
     const load = os.loadavg();
     console.log(`load ${load.map((l) => l.toFixed(2)).join(' ')}`);
     const file = path.join(ROOT, 'bench', 'results', 'reports.json');
@@ -319,6 +328,7 @@ const main = async () => {
         equal: trendsMatch,
         targetMs: 1000,
       },
+      ...(sync ? { sync } : {}),
     };
     fs.writeFileSync(file, `${JSON.stringify(existing, null, 2)}\n`);
   } finally {

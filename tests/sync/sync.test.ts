@@ -91,15 +91,26 @@ describe('sync to a warehouse, a webhook and a file drop', () => {
       await k('customers').insert({ document_id: `c${i}`, name: `Customer ${i}`, created_at: stamp(t0), updated_at: stamp(t0), published_at: stamp(t0) });
     }
     const ids: number[] = (await k('customers').orderBy('id').select('id')).map((r: any) => Number(r.id));
-    for (const name of ['vip', 'new', 'risk']) await k('tags').insert({ document_id: name, name, created_at: stamp(t0), updated_at: stamp(t0), published_at: stamp(t0) });
+    for (const name of ['vip', 'new', 'risk'])
+      await k('tags').insert({ document_id: name, name, created_at: stamp(t0), updated_at: stamp(t0), published_at: stamp(t0) });
     const tagIds: number[] = (await k('tags').orderBy('id').select('id')).map((r: any) => Number(r.id));
     await k('ci_segment_current').insert([
       { segment_id: 1, run_id: 11, updated_at: stamp(t0) },
       { segment_id: 2, run_id: 21, updated_at: stamp(t0) },
     ]);
     for (const [n, id] of ids.entries()) {
-      await k('ci_customer_scores').insert({ customer_id: id, r: 1 + (n % 5), f: 2, m: 3, rfm: 1.5, clv: 100 + n, quadrant: n % 2 ? 'potential' : 'high_value', calculated_at: stamp(t0) });
-      for (const tag of tagIds.slice(0, n % 3)) await k('ci_customer_tags').insert({ customer_id: id, tag_id: tag, source: 'manual', created_at: stamp(t0 + n) });
+      await k('ci_customer_scores').insert({
+        customer_id: id,
+        r: 1 + (n % 5),
+        f: 2,
+        m: 3,
+        rfm: 1.5,
+        clv: 100 + n,
+        quadrant: n % 2 ? 'potential' : 'high_value',
+        calculated_at: stamp(t0),
+      });
+      for (const tag of tagIds.slice(0, n % 3))
+        await k('ci_customer_tags').insert({ customer_id: id, tag_id: tag, source: 'manual', created_at: stamp(t0 + n) });
       if (n % 2 === 0) await k('ci_segment_members').insert({ segment_id: 1, run_id: 11, customer_id: id });
       if (n % 3 === 0) await k('ci_segment_members').insert({ segment_id: 2, run_id: 21, customer_id: id });
       // An old run's members: not current, never synced.
@@ -231,7 +242,11 @@ describe('sync to a warehouse, a webhook and a file drop', () => {
     const names = fs.readdirSync(folder).sort((a, b) => fs.statSync(path.join(folder, a)).mtimeMs - fs.statSync(path.join(folder, b)).mtimeMs);
     expect(names.filter((n) => n.endsWith('.tmp'))).toEqual([]);
     const batches = names.map((name) => {
-      const lines = fs.readFileSync(path.join(folder, name), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+      const lines = fs
+        .readFileSync(path.join(folder, name), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
       const kind = /-(scores|tags|members)-/.exec(name)![1];
       return { kind, upserts: lines.filter((l) => l.op === 'upsert'), deletes: lines.filter((l) => l.op === 'delete') };
     });

@@ -61,7 +61,7 @@ const warehouseConfig = z
     ssl: z.boolean().optional(),
   })
   .strict();
-const webhookConfig = z.object({ url: endpointUrl, batchSize: z.number().int().min(1).max(10_000).optional() }).strict();
+const webhookConfig = z.object({ url: endpointUrl }).strict();
 const fileConfig = z.object({ folder, format: z.enum(['jsonl', 'csv']) }).strict();
 
 export const createDestinationSchema = z.discriminatedUnion(
@@ -126,7 +126,13 @@ export const syncJobSchema = jobSchemaOf(SYNC_PHASES);
 
 export const syncApi = {
   list: endpoint({ method: 'GET', path: '/sync/destinations', query: noQuery, response: dataOf(z.array(destinationSchema)) }),
-  create: endpoint({ method: 'POST', path: '/sync/destinations', body: createDestinationSchema, response: dataOf(destinationWithSecretSchema), statuses: [201] }),
+  create: endpoint({
+    method: 'POST',
+    path: '/sync/destinations',
+    body: createDestinationSchema,
+    response: dataOf(destinationWithSecretSchema),
+    statuses: [201],
+  }),
   update: endpoint({ method: 'PUT', path: '/sync/destinations/:id', params: idParams, body: updateDestinationSchema, response: dataOf(destinationSchema) }),
   remove: endpoint({ method: 'DELETE', path: '/sync/destinations/:id', params: idParams, response: dataOf(z.object({ id: z.number() })) }),
   /**

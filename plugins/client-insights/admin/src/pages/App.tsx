@@ -14,6 +14,7 @@ import { ApprovalsPage } from './Approvals/ApprovalsPage';
 import { AuditPage } from './Audit/AuditPage';
 import { AutomationPage } from './Automation/AutomationPage';
 import { ReportsPage } from './Reports/ReportsPage';
+import { SyncPage } from './Sync/SyncPage';
 
 type Can = ReturnType<typeof usePermissions>['can'];
 /** Approvals: for approvers, and for whoever may ask for work that needs approval (their own requests). */
@@ -28,6 +29,7 @@ const LINKS: { to: string; label: MessageKey; shown?: (can: Can) => boolean }[] 
   { to: 'values', label: 'nav.values' },
   { to: 'automation', label: 'nav.automation', shown: (can) => can['automation.manage'] },
   { to: 'reports', label: 'nav.reports', shown: (can) => can['reports.read'] },
+  { to: 'sync', label: 'nav.sync', shown: (can) => can['sync.manage'] },
   { to: 'approvals', label: 'nav.approvals', shown: seesApprovals },
   { to: 'audit', label: 'nav.audit', shown: (can) => can['audit.read'] },
 ];
@@ -66,6 +68,7 @@ const App = () => {
         <Route path="automation" element={can['automation.manage'] ? <AutomationPage /> : <Page.NoPermissions />} />
         <Route path="approvals" element={seesApprovals(can) ? <ApprovalsPage /> : <Page.NoPermissions />} />
         <Route path="reports" element={can['reports.read'] ? <ReportsPage /> : <Page.NoPermissions />} />
+        <Route path="sync" element={can['sync.manage'] ? <SyncPage /> : <Page.NoPermissions />} />
         <Route path="audit" element={can['audit.read'] ? <AuditPage /> : <Page.NoPermissions />} />
         <Route path="*" element={<Page.Error />} />
       </Routes>

@@ -183,20 +183,23 @@ export const NOTES: Record<string, Note> = {
   },
   'sync.update': {
     summary: 'Change a sync destination',
-    description: '`config` replaces the settings of the destination\'s type and is checked against them (400 under `/config/…`); `password` replaces the stored one (empty removes it). The type cannot change.',
+    description:
+      "`config` replaces the settings of the destination's type and is checked against them (400 under `/config/…`); `password` replaces the stored one (empty removes it). The type cannot change.",
   },
   'sync.remove': {
     summary: 'Remove a sync destination',
-    description: "Removes it from the schedule and forgets what it was sent (the next destination starts from nothing); its run history stays. The destination's own data is left as it is.",
+    description:
+      "Removes it from the schedule and forgets what it was sent (the next destination starts from nothing); its run history stays. The destination's own data is left as it is.",
   },
   'sync.run': {
     summary: 'Run a sync now: incremental, or a full reload',
     description:
-      "202 with the `sync` job: follow it at `/jobs/{jobId}`. An incremental run sends the scores, tags and current segment memberships that changed since what the destination was last sent, and deletes what disappeared; `mode: full` empties the destination and sends everything. A run that failed or was interrupted is resumed by this call from its last committed batch (same batch ids). 409 while a run of this destination is under way.",
+      '202 with the `sync` job: follow it at `/jobs/{jobId}`. An incremental run sends the scores, tags and current segment memberships that changed since what the destination was last sent, and deletes what disappeared; `mode: full` empties the destination and sends everything. A run that failed or was interrupted is resumed by this call from its last committed batch (same batch ids). 409 while a run of this destination is under way.',
   },
   'sync.runs': {
     summary: "A sync destination's runs, newest first",
-    description: 'The last 50: mode, trigger, status, batches committed, rows sent, deleted and rejected (with the first reasons), the error in words, and how many times the run was started (more than 1: resumed).',
+    description:
+      'The last 50: mode, trigger, status, batches committed, rows sent, deleted and rejected (with the first reasons), the error in words, and how many times the run was started (more than 1: resumed).',
   },
   'monitoring.metrics': {
     summary: 'Prometheus metrics: preview and segment-run latency, run outcomes, queue depths, HTTP latency by route, Node process',

@@ -13,7 +13,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     update: (ctx: any) => respond(ctx, syncApi.update, async ({ params, body }) => ({ data: await sync().update(params.id, body) })),
     remove: (ctx: any) => respond(ctx, syncApi.remove, async ({ params }) => ({ data: await sync().remove(params.id) })),
     run: (ctx: any) =>
-      respond(ctx, syncApi.run, async ({ params, body, viewer }) => ({ data: (await sync().start(params.id, { mode: body.mode, userId: userOf(viewer as any) })) as any }), 202),
+      respond(
+        ctx,
+        syncApi.run,
+        async ({ params, body, viewer }) => ({ data: (await sync().start(params.id, { mode: body.mode, userId: userOf(viewer as any) })) as any }),
+        202
+      ),
     runs: (ctx: any) => respond(ctx, syncApi.runs, async ({ params }) => ({ data: await sync().runs(params.id) })),
   };
 };

@@ -1,11 +1,5 @@
 import type { Knex } from 'knex';
-import {
-  DESTINATION_CONFIGS,
-  type CreateDestination,
-  type SyncDestination,
-  type SyncType,
-  type UpdateDestination,
-} from '../../../../shared/contracts/sync';
+import { DESTINATION_CONFIGS, type CreateDestination, type SyncDestination, type SyncType, type UpdateDestination } from '../../../../shared/contracts/sync';
 import { bindDate, readDate } from '../../core/db/dialect';
 import { TABLES } from '../../core/db/tables';
 import { ApiError, prefixed, zodErrors } from '../../core/http/errors';
@@ -91,7 +85,8 @@ export const destinationStore = (knex: () => Knex) => {
 
     async update(id: number, body: UpdateDestination): Promise<SyncDestination> {
       const current = toDestination(await row(id));
-      if (body.password !== undefined && current.type !== 'warehouse') throw ApiError.invalid([{ path: '/password', message: 'only a warehouse has a password' }]);
+      if (body.password !== undefined && current.type !== 'warehouse')
+        throw ApiError.invalid([{ path: '/password', message: 'only a warehouse has a password' }]);
       const cron = body.cron ?? current.cron;
       const timezone = body.timezone ?? current.timezone;
       checkCron(cron, timezone);

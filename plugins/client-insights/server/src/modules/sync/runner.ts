@@ -13,6 +13,8 @@ export type RunOptions = {
   pageSize: number;
   /** Tests: fail the run after this many batches were committed, as a crash would (the next start resumes it). */
   failAfterBatches?: number;
+  /** Benchmarks: only these kinds (default all). */
+  kinds?: readonly SyncKind[];
 };
 
 export class InjectedFailure extends Error {}
@@ -38,14 +40,7 @@ const chunks = <T>(items: T[], size: number) => Array.from({ length: Math.ceil(i
  * batch idempotently (upsert and delete by natural key; the same batch id; the same file name).
  * A full reload forgets the ledger first (so everything is sent) and has the target empty itself.
  */
-export const runSync = async (
-  knex: Knex,
-  host: HostTables,
-  runId: number,
-  target: SyncTarget,
-  ctx: Pick<JobContext, 'progress'>,
-  options: RunOptions
-) => {
+export const runSync = async (knex: Knex, host: HostTables, runId: number, target: SyncTarget, ctx: Pick<JobContext, 'progress'>, options: RunOptions) => {
   const run: RunRow = await knex(TABLES.syncRuns).where({ id: runId }).first();
   const destinationId = Number(run.destination_id);
   await ctx.progress(0, 'preparing');
@@ -60,9 +55,10 @@ export const runSync = async (
   let committed = 0;
   for (let k = Number(run.kind_index); k < SYNC_KINDS.length; k++) {
     const kind = SYNC_KINDS[k];
+    if (options.kinds && !options.kinds.includes(kind)) continue;
     let after = k === Number(run.kind_index) && run.last_customer_id !== null ? Number(run.last_customer_id) : 0;
     let pages = 0;
-    await ctx.progress(k / SYNC_KINDS.length, kind);
+    await ctx.progress(k / SYNC_KINDS.length, `sending_${kind}`);
     for (;;) {
       const upTo = await pageEnd(knex, host, after, options.pageSize);
       const { upserts, deletes } = diffPage(await readPage(knex, host, kind, after, upTo), await ledgerPage(knex, destinationId, kind, after, upTo));
@@ -103,7 +99,8 @@ export const runSync = async (
           });
       });
       if (upserts.length || deletes.length) committed++;
-      if (options.failAfterBatches !== undefined && committed >= options.failAfterBatches) throw new InjectedFailure(`stopped after ${committed} batches (test)`);
+      if (options.failAfterBatches !== undefined && committed >= options.failAfterBatches)
+        throw new InjectedFailure(`stopped after ${committed} batches (test)`);
       pages++;
       if (upTo === null) break;
       after = upTo;

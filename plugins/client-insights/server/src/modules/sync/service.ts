@@ -81,14 +81,18 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     }
     // A full reload asked while an incremental run is unfinished starts afresh; anything else continues.
     if (mode === 'full' && last.mode !== 'full') {
-      await knex()(TABLES.syncRuns).where({ id: last.id }).update({ status: 'cancelled', error: last.error ?? 'superseded by a full reload', finished_at: bindDate(knex(), new Date()) });
+      await knex()(TABLES.syncRuns)
+        .where({ id: last.id })
+        .update({ status: 'cancelled', error: last.error ?? 'superseded by a full reload', finished_at: bindDate(knex(), new Date()) });
       return null;
     }
     return last;
   };
 
   const finish = (runId: number, status: string, error: string | null) =>
-    knex()(TABLES.syncRuns).where({ id: runId }).update({ status, error, finished_at: bindDate(knex(), new Date()) });
+    knex()(TABLES.syncRuns)
+      .where({ id: runId })
+      .update({ status, error, finished_at: bindDate(knex(), new Date()) });
 
   /** The job's work: run `runId` against the destination, under the destination's lock. */
   const work = (destination: DestinationForRun, runId: number, options: RunOptions) => async (ctx: JobContext) => {
@@ -128,7 +132,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     let runId: number;
     if (resumed) {
       runId = Number(resumed.id);
-      await knex()(TABLES.syncRuns).where({ id: runId }).update({ status: 'running', error: null, finished_at: null, attempts: knex().raw('attempts + 1') });
+      await knex()(TABLES.syncRuns)
+        .where({ id: runId })
+        .update({ status: 'running', error: null, finished_at: null, attempts: knex().raw('attempts + 1') });
     } else {
       const [inserted] = await knex()(TABLES.syncRuns).insert(
         { destination_id: destinationId, mode, trigger: options.trigger ?? 'manual', status: 'running', watermark: now, started_at: now },

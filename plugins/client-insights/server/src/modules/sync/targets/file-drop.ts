@@ -9,7 +9,10 @@ export const batchFileName = (batch: SyncBatch, format: 'jsonl' | 'csv') => `ci-
 
 /** The file's text: one line per row, `op` first (upsert or delete; a delete carries the key only). */
 const fileText = (batch: SyncBatch, format: 'jsonl' | 'csv') => {
-  const lines = [...batch.upserts.map((row) => ({ op: 'upsert', mode: batch.mode, ...row })), ...batch.deletes.map((row) => ({ op: 'delete', mode: batch.mode, ...row }))];
+  const lines = [
+    ...batch.upserts.map((row) => ({ op: 'upsert', mode: batch.mode, ...row })),
+    ...batch.deletes.map((row) => ({ op: 'delete', mode: batch.mode, ...row })),
+  ];
   if (format === 'jsonl') return lines.map((line) => JSON.stringify(line)).join('\n') + '\n';
   const columns = ['op', 'mode', ...COLUMNS[batch.kind]];
   const rows = lines.map((line) => columns.map((c) => csvCell((line as Record<string, unknown>)[c] ?? '')).join(','));

@@ -125,7 +125,12 @@ export const warehouseTarget = (settings: WarehouseSettings, password: string | 
 };
 
 /** The database's words without the statement knex puts before them (`insert into … - value too long …`). */
-const databaseWords = (error: unknown) => String((error as Error).message).split('\n')[0].split(' - ').pop()!.slice(0, 200);
+const databaseWords = (error: unknown) =>
+  String((error as Error).message)
+    .split('\n')[0]
+    .split(' - ')
+    .pop()!
+    .slice(0, 200);
 
 /** A refusal of the data (out of range, too long, bad value: SQLSTATE class 22 or 23; MySQL's 1264, 1366, 1406), not of the connection. */
 const isDataError = (error: unknown) => {
