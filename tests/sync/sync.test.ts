@@ -9,7 +9,7 @@ import { SERVER } from '../helpers/databases';
 import { adminSession, restrictedSession, startStrapi, type TestApp } from '../helpers/strapi';
 
 /**
- * Sync to a second real PostgreSQL database, a local HTTP receiver (signatures verified) and a
+ * Sync to a second real PostgreSQL database (and a MariaDB one), a local HTTP receiver (signatures verified) and a
  * file drop. Each run is killed mid-way (after k batches, or by the receiver refusing a batch),
  * resumed, and the destination compared with the source by querying both independently; then 1%
  * of the source changes and only that is sent, and removed tags and memberships are deleted there.
@@ -186,6 +186,38 @@ describe('sync to a warehouse, a webhook and a file drop', () => {
     const expected = await source();
     expect(run).toMatchObject({ status: 'success', mode: 'full', sent: N + expected.tags.length + expected.members.length });
     expect(await warehouse()).toEqual(expected);
+  }, 60_000);
+
+  it('a MariaDB warehouse gets the same tables and rows', async () => {
+    const mysqlName = `ci_sync_target_${process.pid}`;
+    const mysqlServer = knexFactory({ client: 'mysql2', connection: { ...SERVER.mysql } });
+    await mysqlServer.raw(`drop database if exists ${mysqlName}`);
+    await mysqlServer.raw(`create database ${mysqlName}`);
+    const mysqlTarget = knexFactory({ client: 'mysql2', connection: { ...SERVER.mysql, database: mysqlName } });
+    try {
+      const created = await call(admin, 'POST', '/sync/destinations', {
+        type: 'warehouse',
+        name: 'MariaDB',
+        config: { client: 'mysql', host: SERVER.mysql.host, port: SERVER.mysql.port, database: mysqlName, user: SERVER.mysql.user },
+      });
+      expect(created.status).toBe(201);
+      expect(created.body.data.hasSecret).toBe(false);
+      const run = await sync().runNow(created.body.data.id, { pageSize: 40 });
+      expect(run.status).toBe('success');
+      const expected = await source();
+      const scores = await mysqlTarget('ci_sync_customer_scores').select('customer_id', 'clv', 'quadrant');
+      expect(Object.fromEntries(scores.map((r: any) => [r.customer_id, [Number(r.clv), r.quadrant]]))).toEqual(expected.scores);
+      const members = await mysqlTarget('ci_sync_segment_members').select('segment_id', 'customer_id');
+      expect(members.map((r: any) => `${r.segment_id}:${r.customer_id}`).sort()).toEqual(expected.members);
+      expect(Number((await mysqlTarget('ci_sync_customer_tags').count({ n: '*' }).first())!.n)).toBe(expected.tags.length);
+      // Applied twice (a full reload over the same rows), nothing doubles.
+      expect((await sync().runNow(created.body.data.id, { mode: 'full', pageSize: 40 })).status).toBe('success');
+      expect(Number((await mysqlTarget('ci_sync_customer_tags').count({ n: '*' }).first())!.n)).toBe(expected.tags.length);
+    } finally {
+      await mysqlTarget.destroy();
+      await mysqlServer.raw(`drop database if exists ${mysqlName}`);
+      await mysqlServer.destroy();
+    }
   }, 60_000);
 
   it('a webhook receives signed batches; refused mid-way, the resumed run sends the same batch id again; replayed, it equals the source', async () => {
