@@ -28,6 +28,7 @@ import { segmentTrends } from '../plugins/client-insights/server/src/modules/rep
 import { bucketsOf, periodOf, windowBefore, type Period } from '../plugins/client-insights/server/src/modules/reports/periods';
 import { connect, databaseOf, fmt, median, ms } from './kit';
 import { cleanupAttribution, naiveAttribution, sameAttribution, setUpAttribution, sqlAttribution } from './reports-attribution';
+import { benchSync } from './sync-case';
 
 const ROOT = path.resolve(__dirname, '..');
 const BASE_ID = 1_960_000_000;
@@ -295,6 +296,13 @@ const main = async () => {
         `naive ${fmt(naiveAttr.median)}, ${(naiveAttr.median / sqlAttr.median).toFixed(1)}×; ${sqlAttr.value.touches.customers} customers touched, ` +
         `${sqlAttr.value.conversions.orders} conversions; answers ${attributionMatch ? 'equal' : 'DIFFER'}`
     );
+    const sync = process.env.SKIP_SYNC ? null : await benchSync(knex);
+    if (sync) {
+      console.log(
+        `warehouse sync of ${sync.customers} customers' scores: full ${fmt(sync.full.ms)} (${sync.full.sent} rows, ${sync.full.batches} batches), naive row by row ${fmt(sync.naive.fullMs)}, ${sync.ratio.full.toFixed(1)}×; ` +
+          `incremental after ${sync.changed} changed (1 %) ${fmt(sync.incremental.ms)} (${sync.incremental.sent} rows sent), naive ${fmt(sync.naive.incrementalMs)} (all rows again), ${sync.ratio.incremental.toFixed(1)}×; destination ${sync.equal ? 'equals' : 'DIFFERS FROM'} the source`
+      );
+    }
 
     const load = os.loadavg();
     console.log(`load ${load.map((l) => l.toFixed(2)).join(' ')}`);
@@ -345,6 +353,7 @@ const main = async () => {
         equal: attributionMatch,
         targetMs: 3000,
       },
+      ...(sync ? { sync } : {}),
     };
     fs.writeFileSync(file, `${JSON.stringify(existing, null, 2)}\n`);
   } finally {

@@ -72,7 +72,7 @@ export const ROLE_MATRIX: RoleSpec[] = [
     code: 'client-insights-data-team',
     name: 'Data Team',
     description: 'Maintains value models, checks data quality, sees all fields.',
-    plugin: ['segments.read', 'segments.run', 'models.manage', 'sensitive.view', 'export', 'reports.read'],
+    plugin: ['segments.read', 'segments.run', 'models.manage', 'sensitive.view', 'export', 'reports.read', 'sync.manage'],
     content: { ...READ_ALL },
   },
   {

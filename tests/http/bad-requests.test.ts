@@ -89,6 +89,12 @@ const BAD: Record<string, Bad> = {
   'jobs.cancel': { params: { jobId: '0' }, pointer: '/jobId' },
   'exports.start': { body: { source: 'customers', filter: { stage: 'gold' } }, pointer: '/filter/stage' },
   'exports.file': { params: { jobId: '1.5' }, pointer: '/jobId' },
+  'sync.list': { query: 'x=1', pointer: '/x' },
+  'sync.create': { body: { type: 'webhook', name: 'Hook', config: { url: 'ftp://example.com' } }, pointer: '/config/url' },
+  'sync.update': { params: { id: '1' }, body: { timezone: 'Mars/Base' }, pointer: '/timezone' },
+  'sync.remove': { params: { id: '0' }, pointer: '/id' },
+  'sync.run': { params: { id: '1' }, body: { mode: 'partial' }, pointer: '/mode' },
+  'sync.runs': { params: { id: 'x' }, pointer: '/id' },
   'values.calculate': { body: { now: true }, pointer: '/now' },
   'values.calculationStatus': { params: { jobId: 'abc' }, pointer: '/jobId' },
   'values.cancelCalculation': { params: { jobId: '0' }, pointer: '/jobId' },
@@ -144,8 +150,8 @@ describe("every plugin route refuses a bad request in Strapi's error envelope", 
 
   it('covers every route, each answering 400 with the field named by JSON pointer', async () => {
     const routes = pluginRoutes(app);
-    // 96 admin routes; 56 content-API routes: the plugin's (14 the integrator API, /api/crm; 5 the public email links, /api/email; 1 the Prometheus metrics), 29 under /api/segments and 1 under /api/campaigns in the host.
-    expect(routes.filter((r) => r.as === 'admin')).toHaveLength(96);
+    // 102 admin routes; 56 content-API routes: the plugin's (14 the integrator API, /api/crm; 5 the public email links, /api/email; 1 the Prometheus metrics), 29 under /api/segments and 1 under /api/campaigns in the host.
+    expect(routes.filter((r) => r.as === 'admin')).toHaveLength(102);
     expect(routes.filter((r) => r.as === 'api')).toHaveLength(56);
     const mounted = mountedPaths(app);
     const failures: string[] = [];

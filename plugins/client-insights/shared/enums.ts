@@ -45,8 +45,10 @@ export const EXPORT_PHASES = [...TRACKER_PHASES, 'counting', 'writing'] as const
 /** Kinds of tracked job (ci_jobs.kind). */
 /** Re-encryption of customer contact data under the current key (server core/security/reencrypt.ts). */
 export const REENCRYPT_PHASES = [...TRACKER_PHASES, 'encrypting'] as const;
+/** A sync run's phases: preparing the destination, then one per kind of rows (modules/sync). */
+export const SYNC_PHASES = [...TRACKER_PHASES, 'preparing', 'sending_scores', 'sending_tags', 'sending_members'] as const;
 
-export const JOB_KINDS = ['values.refresh', 'tags.rule', 'export', 'fields.reencrypt'] as const;
+export const JOB_KINDS = ['values.refresh', 'tags.rule', 'export', 'fields.reencrypt', 'sync'] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
 
 /** A run's membership changes: who entered, who left, who stayed. */

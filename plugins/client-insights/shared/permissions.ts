@@ -18,6 +18,7 @@ export const ACTIONS = [
   { uid: 'sensitive.view', displayName: 'View sensitive fields' },
   { uid: 'audit.read', displayName: 'Read the audit log' },
   { uid: 'reports.read', displayName: 'Read reports' },
+  { uid: 'sync.manage', displayName: 'Manage warehouse sync' },
   { uid: 'personal-data.erase', displayName: "Erase a customer's personal data" },
 ] as const;
 

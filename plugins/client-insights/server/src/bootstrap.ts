@@ -30,6 +30,8 @@ export default async ({ strapi }: { strapi: Core.Strapi }) => {
   getService(strapi, 'approvals').scheduleExpiry();
   // Audit entries are kept `audit.keepDays` (default 90).
   getService(strapi, 'audit').schedulePurge();
+  // Sync destinations on their schedules (daily by default).
+  await getService(strapi, 'sync').scheduleAll();
   // Automation's outbox worker on every node, and its log retention.
   startWorker(strapi);
   scheduleLogPurge(strapi);

@@ -15,4 +15,5 @@ export { exportsApi } from './exports';
 export { jobsApi } from './jobs';
 export { notificationsApi } from './notifications';
 export { valuesApi } from './values';
+export { syncApi } from './sync';
 export * from './http';

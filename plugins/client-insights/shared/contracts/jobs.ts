@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { EXPORT_PHASES, JOB_ERROR_CODES, JOB_KINDS, JOB_STATUSES, REENCRYPT_PHASES, TAG_RULE_PHASES, VALUE_JOB_PHASES } from '../enums';
+import { EXPORT_PHASES, JOB_ERROR_CODES, JOB_KINDS, JOB_STATUSES, REENCRYPT_PHASES, SYNC_PHASES, TAG_RULE_PHASES, VALUE_JOB_PHASES } from '../enums';
 import { dataOf, endpoint, idText, isoDate, noBody } from './http';
 
 /**
@@ -31,7 +31,10 @@ export const jobSchemaOf = <P extends readonly [string, ...string[]]>(phases: P)
     heartbeatAt: isoDate.nullable(),
   });
 
-const ALL_PHASES = [...new Set([...VALUE_JOB_PHASES, ...TAG_RULE_PHASES, ...EXPORT_PHASES, ...REENCRYPT_PHASES])] as unknown as readonly [string, ...string[]];
+const ALL_PHASES = [...new Set([...VALUE_JOB_PHASES, ...TAG_RULE_PHASES, ...EXPORT_PHASES, ...REENCRYPT_PHASES, ...SYNC_PHASES])] as unknown as readonly [
+  string,
+  ...string[],
+];
 
 /** A tracked job of any kind. */
 export const jobSchema = jobSchemaOf(ALL_PHASES);

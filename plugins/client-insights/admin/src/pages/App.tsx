@@ -16,6 +16,7 @@ import { AutomationPage } from './Automation/AutomationPage';
 import { ReportsPage } from './Reports/ReportsPage';
 import { FlowPage } from './Reports/FlowPage';
 import { MonitoringPage } from './Monitoring/MonitoringPage';
+import { SyncPage } from './Sync/SyncPage';
 
 type Can = ReturnType<typeof usePermissions>['can'];
 /** Approvals: for approvers, and for whoever may ask for work that needs approval (their own requests). */
@@ -32,6 +33,7 @@ const LINKS: { to: string; label: MessageKey; shown?: (can: Can) => boolean }[] 
   { to: 'reports', label: 'nav.reports', shown: (can) => can['reports.read'] },
   { to: 'reports/flow', label: 'nav.flow', shown: (can) => can['reports.read'] },
   { to: 'monitoring', label: 'nav.monitoring', shown: (can) => can['reports.read'] },
+  { to: 'sync', label: 'nav.sync', shown: (can) => can['sync.manage'] },
   { to: 'approvals', label: 'nav.approvals', shown: seesApprovals },
   { to: 'audit', label: 'nav.audit', shown: (can) => can['audit.read'] },
 ];
@@ -72,6 +74,7 @@ const App = () => {
         <Route path="reports" element={can['reports.read'] ? <ReportsPage /> : <Page.NoPermissions />} />
         <Route path="reports/flow" element={can['reports.read'] ? <FlowPage /> : <Page.NoPermissions />} />
         <Route path="monitoring" element={can['reports.read'] ? <MonitoringPage /> : <Page.NoPermissions />} />
+        <Route path="sync" element={can['sync.manage'] ? <SyncPage /> : <Page.NoPermissions />} />
         <Route path="audit" element={can['audit.read'] ? <AuditPage /> : <Page.NoPermissions />} />
         <Route path="*" element={<Page.Error />} />
       </Routes>

@@ -14,6 +14,7 @@ import privacy from './privacy';
 import reports from './reports';
 import rules from './rules';
 import segments from './segments';
+import sync from './sync';
 import tags from './tags';
 import notifications from './notifications';
 import values from './values';
@@ -39,6 +40,7 @@ export const modules = {
   automation,
   notifications,
   monitoring,
+  sync,
 };
 
 const names = Object.keys(modules) as (keyof typeof modules)[];
@@ -63,6 +65,7 @@ export const services = {
   ...automation.services,
   ...notifications.services,
   ...monitoring.services,
+  ...sync.services,
 };
 export const controllers = Object.assign({}, ...names.map((name) => modules[name].controllers)) as Record<string, unknown>;
 export const routes = {

@@ -16,8 +16,16 @@ const audited = (endpoint: Endpoint, viewer: Viewer) =>
 const actorOf = (ctx: any, viewer: Viewer): AuditActor =>
   viewer.kind === 'admin' ? { type: 'admin', id: viewer.userId } : { type: 'api', id: ctx.state?.auth?.credentials?.id ?? null };
 
+/** Keys whose values are secrets (a sync warehouse's password, a signing secret): never recorded. */
+const SECRET_KEYS = /^(password|secret)$/i;
+const withoutSecrets = (value: unknown, depth = 0): unknown => {
+  if (depth > MAX_STORED_DEPTH || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((v) => withoutSecrets(v, depth + 1));
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, SECRET_KEYS.test(k) ? '[redacted]' : withoutSecrets(v, depth + 1)]));
+};
+
 const detailsOf = (input: { params?: unknown; query?: unknown; body?: unknown }) => {
-  const details = { params: input.params ?? null, query: input.query ?? null, body: input.body ?? null };
+  const details = { params: input.params ?? null, query: input.query ?? null, body: withoutSecrets(input.body ?? null) };
   // A hostile body nested thousands of levels is not kept: serialising it would overflow the stack
   // here, and stored it would overflow the stack of whoever reads the log.
   if (deeperThan(details, MAX_STORED_DEPTH)) return { truncated: true, reason: `nested deeper than ${MAX_STORED_DEPTH} levels` };

@@ -60,6 +60,17 @@ export const TABLES = {
   automationTaskKeys: 'ci_automation_task_keys',
   /** In-app notifications for admin users (notifications/). */
   notifications: 'ci_notifications',
+  /** Sync destinations (warehouse, webhook, file drop; secrets encrypted), their runs, and what each was last sent (modules/sync). */
+  syncDestinations: 'ci_sync_destinations',
+  syncRuns: 'ci_sync_runs',
+  syncLedger: 'ci_sync_ledger',
+} as const;
+
+/** The tables a warehouse destination holds (created there when missing, modules/sync/targets/warehouse.ts). */
+export const SYNC_TARGET_TABLES = {
+  scores: 'ci_sync_customer_scores',
+  tags: 'ci_sync_customer_tags',
+  members: 'ci_sync_segment_members',
 } as const;
 
 /** Strapi's tables of the host content types, and the link tables of the relations the plugin reads. */

@@ -10,6 +10,7 @@ const START_ACTION: Record<JobKind, ActionUid> = {
   export: 'export',
   // Started by the system or `npm run crypto:reencrypt`; its progress shows counts only, to those who may read contact data.
   'fields.reencrypt': 'sensitive.view',
+  sync: 'sync.manage',
 };
 
 /** Kinds whose jobs belong to the user who asked: an export holds data chosen under that user's rights. */

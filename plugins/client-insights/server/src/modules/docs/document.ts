@@ -19,6 +19,7 @@ import { reportsApi } from '../../../../shared/contracts/reports';
 import { rulesApi } from '../../../../shared/contracts/rules';
 import { segmentsApi } from '../../../../shared/contracts/segments';
 import { segmentHistoryApi } from '../../../../shared/contracts/segment-history';
+import { syncApi } from '../../../../shared/contracts/sync';
 import { tagsApi } from '../../../../shared/contracts/tags';
 import { valuesApi } from '../../../../shared/contracts/values';
 import { PLUGIN_ID } from '../../../../shared/permissions';
@@ -64,6 +65,7 @@ const CONTRACTS: Record<string, Record<string, Endpoint>> = {
   rules: rulesApi,
   segments: segmentsApi,
   segmentHistory: segmentHistoryApi,
+  sync: syncApi,
   tags: tagsApi,
   values: valuesApi,
   webhookEndpoints: webhookEndpointsApi,

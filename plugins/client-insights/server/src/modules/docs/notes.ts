@@ -187,6 +187,35 @@ export const NOTES: Record<string, Note> = {
     summary: "The written file of one's own export",
     description: `A CSV (text/csv) or an .xlsx (application/vnd.openxmlformats-officedocument.spreadsheetml.sheet), as the export asked. 404 for another user's export; 409 until the job has succeeded; 410 once the file was deleted (24 hours after it was written).`,
   },
+  'sync.list': {
+    summary: 'Sync destinations: warehouses, webhooks and file drops, with their schedules',
+    description: 'Needs `sync.manage`. Settings only: `hasSecret` says whether a password or signing secret is stored; its value is never answered.',
+  },
+  'sync.create': {
+    summary: 'Add a sync destination',
+    description:
+      "Needs `sync.manage`. `type` is `warehouse` (`config`: `client` postgres or mysql, `host`, `port`, `database`, `user`, `ssl`; `password` beside it, stored encrypted and never answered), `webhook` (`config.url`; a signing secret `whsec_…` is generated and answered here once) or `file` (`config.folder` below the server's `sync.fileRoot`, `config.format` jsonl or csv). `cron` and `timezone` schedule it (daily at 03:00 UTC by default); `enabled: false` keeps it off the schedule. Bad settings: 400 naming the field (`/type`, `/config/url`, `/config/database`, `/cron`).",
+  },
+  'sync.update': {
+    summary: 'Change a sync destination',
+    description:
+      "`config` replaces the settings of the destination's type and is checked against them (400 under `/config/…`); `password` replaces the stored one (empty removes it). The type cannot change.",
+  },
+  'sync.remove': {
+    summary: 'Remove a sync destination',
+    description:
+      "Removes it from the schedule and forgets what it was sent (the next destination starts from nothing); its run history stays. The destination's own data is left as it is.",
+  },
+  'sync.run': {
+    summary: 'Run a sync now: incremental, or a full reload',
+    description:
+      '202 with the `sync` job: follow it at `/jobs/{jobId}`. An incremental run sends the scores, tags and current segment memberships that changed since what the destination was last sent, and deletes what disappeared; `mode: full` empties the destination and sends everything. A run that failed or was interrupted is resumed by this call from its last committed batch (same batch ids). 409 while a run of this destination is under way.',
+  },
+  'sync.runs': {
+    summary: "A sync destination's runs, newest first",
+    description:
+      'The last 50: mode, trigger, status, batches committed, rows sent, deleted and rejected (with the first reasons), the error in words, and how many times the run was started (more than 1: resumed).',
+  },
   'monitoring.metrics': {
     summary: 'Prometheus metrics: preview and segment-run latency, run outcomes, queue depths, HTTP latency by route, Node process',
     description:

@@ -26,6 +26,7 @@ import m211 from './211-customer-consent';
 import m212 from './212-automation';
 import m220 from './220-automation-endpoints';
 import m240 from './240-segment-versions';
+import m270 from './270-sync';
 import type { Migration } from './migration';
 
 /**
@@ -62,6 +63,7 @@ const migrations: Migration[] = [
   m212,
   m220,
   m240,
+  m270,
 ];
 
 export default migrations;

@@ -14,7 +14,7 @@ import { circuitState } from './circuit';
  * Webhooks form), stored encrypted and answered only by create and rotate.
  */
 
-const newSecret = () => `whsec_${crypto.randomBytes(24).toString('base64')}`;
+export const newSecret = () => `whsec_${crypto.randomBytes(24).toString('base64')}`;
 
 const iso = (value: unknown) => readDate(value)?.toISOString() ?? null;
 
