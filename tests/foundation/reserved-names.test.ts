@@ -30,7 +30,12 @@ const RENAMED = [
     table: 'automation_rules',
     column: 'rule_status',
     value: 'paused',
-    data: { name: 'Welcome', trigger: { event: 'signup' }, actions: [], rule_status: 'draft' },
+    data: {
+      name: 'Welcome',
+      trigger: { type: 'event', event: 'interaction.form_submitted' },
+      actions: [{ kind: 'wait', duration: { amount: 1, unit: 'days' } }],
+      rule_status: 'draft',
+    },
   },
 ] as const;
 
