@@ -46,25 +46,28 @@ export type PreviewInput = {
   timeoutMs?: number;
 };
 
+type RiskColumns = { churn: string; overdue: string; complaints: string };
+
 /**
- * `lvl`: risk level (0 low, 1 medium, 2 high) of the match `mm`, from `s` (scores), `m` (metrics)
+ * `lvl`: risk level (0 low, 1 medium, 2 high) of the match `mm`, from the scores and metrics columns `cols`
  * and its unexpired tags among `riskTagIds` (the tags of category `risk`, read just before: bound
  * ids let the planner read their slice of the (tag_id, expires_at, customer_id) index, hashed
  * once for many matches or probed per match for a few, instead of a pass over every assignment).
  */
-const riskLevelSql = (knex: Knex, now: Date, riskTagIds: number[]) => {
+
+const riskLevelSql = (knex: Knex, now: Date, riskTagIds: number[], { churn, overdue, complaints }: RiskColumns) => {
   const tagged = riskTagIds.length
     ? `exists (select 1 from ${TABLES.customerTags} ct where ct.customer_id = mm.customer_id
                  and ct.tag_id in (${riskTagIds.map(() => '?').join(', ')}) and (ct.expires_at is null or ct.expires_at > ?))`
     : '1 = 0';
   return knex.raw(
-    `case when s.churn_risk is not null then
-       (case when s.churn_risk >= ? then 2 when s.churn_risk >= ? then 1 else 0 end)
+    `case when ${churn} is not null then
+       (case when ${churn} >= ? then 2 when ${churn} >= ? then 1 else 0 end)
      else
        (case when ((case when ${tagged} then 2 else 0 end)
-                 + (case when coalesce(m.overdue_amount, 0) > 0 then 1 else 0 end)
-                 + (case when coalesce(m.complaint_count, 0) > 0 then 1 else 0 end)) >= 2 then 2
-             when coalesce(m.overdue_amount, 0) > 0 or coalesce(m.complaint_count, 0) > 0 then 1
+                 + (case when coalesce(${overdue}, 0) > 0 then 1 else 0 end)
+                 + (case when coalesce(${complaints}, 0) > 0 then 1 else 0 end)) >= 2 then 2
+             when coalesce(${overdue}, 0) > 0 or coalesce(${complaints}, 0) > 0 then 1
              else 0 end)
      end as lvl`,
     [RISK_THRESHOLDS.high, RISK_THRESHOLDS.medium, ...(riskTagIds.length ? [...riskTagIds, bindDate(knex, now)] : [])]
@@ -76,8 +79,9 @@ const FIGURES = ['lvl', 'count', 'scored'] as const;
 
 /**
  * How the risk split reads the scores and metrics rows of the matches: `lookup` one index probe per
- * match (few matches), `hash` one pass over each rollup hashed and joined once (many matches: 800k
- * per-row probes cost several times the match itself at 1M customers).
+ * match (few matches); `hash` the match itself joins both rollups (compile.ts joinRollups) and
+ * carries their columns, which the planner hashes once for many matches, in the joins the rule
+ * makes anyway (800k per-row probes cost several times the match itself at 1M customers).
  */
 export type RiskRead = 'lookup' | 'hash';
 
@@ -95,13 +99,15 @@ const previewStatement = (knex: Knex, rule: unknown, now: Date, size: number, ch
   // Per match, by key (joinRowByKey): under the join strategy's `enable_nestloop = off` plain joins
   // hashed the whole metrics and customers tables to find the matches' rows.
   const lookup = (query: Knex.QueryBuilder, table: string, alias: string, key: string, on: string) => joinRowByKey(knex, query, table, alias, key, on);
-  const hashed = (query: Knex.QueryBuilder, table: string, alias: string, key: string, on: string) =>
-    query.leftJoin(`${table} as ${alias}`, `${alias}.${key}`, on);
-  const read = extras.riskRead === 'hash' ? hashed : lookup;
-  const levels = read(read(knex.from('mm'), TABLES.scores, 's', 'customer_id', 'mm.customer_id'), TABLES.metrics, 'm', 'customer_id', 'mm.customer_id').select(
-    riskLevelSql(knex, now, extras.riskTagIds),
-    knex.raw('case when s.churn_risk is not null then 1 else 0 end as scored')
-  );
+  // Hashed: the match carries the rollup columns from the joins it makes anyway (joinRollups).
+  const hashed = extras.riskRead === 'hash';
+  const cols: RiskColumns = hashed
+    ? { churn: 'mm.churn_risk', overdue: 'mm.overdue_amount', complaints: 'mm.complaint_count' }
+    : { churn: 's.churn_risk', overdue: 'm.overdue_amount', complaints: 'm.complaint_count' };
+  const rows: Knex.QueryBuilder = hashed
+    ? knex.from('mm')
+    : lookup(lookup(knex.from('mm'), TABLES.scores, 's', 'customer_id', 'mm.customer_id'), TABLES.metrics, 'm', 'customer_id', 'mm.customer_id');
+  const levels = rows.select(riskLevelSql(knex, now, extras.riskTagIds, cols), knex.raw(`case when ${cols.churn} is not null then 1 else 0 end as scored`));
   const none = (columns: readonly string[]) => columns.map((c) => knex.raw(`null as ${c}`));
   // One row per risk level: the level is computed once per match. Three sums of
   // `case when lvl = …` made PostgreSQL inline it, and its risk-tag lookup, three times.
@@ -119,7 +125,12 @@ const previewStatement = (knex: Knex, rule: unknown, now: Date, size: number, ch
     'first.customer_id'
   ).select(knex.raw("'sample' as part"), 'c.id', 'c.document_id', 'c.name', 'c.region', 'c.stage', 'm.total_spent', 'm.last_order_at', ...none(FIGURES));
   return knex
-    .with('mm', matchQuery(knex, rule, { now, ...choice }))
+    .with(
+      'mm',
+      hashed
+        ? matchQuery(knex, rule, { now, ...choice, joinRollups: true }).select('s.churn_risk', 'm.overdue_amount', 'm.complaint_count')
+        : matchQuery(knex, rule, { now, ...choice })
+    )
     .select('*')
     .from(figures.unionAll(size > 0 ? [sample] : []).as('preview'));
 };
