@@ -15,11 +15,14 @@
  * The preview picks its compile strategy per rule (rules/strategy.ts); each strategy is also timed
  * forced (STRATEGY_RUNS, default 3) so the table shows what the choice won or lost.
  *
- * Then the cost of encryption at rest and masking (bench/preview-encryption.ts).
+ * Then the cost of encryption at rest and masking (bench/preview-encryption.ts), and rules of each
+ * kind of issue 16 against hand-written SQL, interleaved (bench/preview-hand.ts), written to
+ * bench/results/preview-rules.json.
  *
  * Env: PREVIEW_RUNS (default 9, after 1 warm-up), QE_RUNS (5), NAIVE_RUNS (1),
  * NAIVE_BUDGET_S (default 120 per rule: past it the naive time is extrapolated from the customers
- * evaluated so far, and marked so), ANALYZE=0 to skip ANALYZE of never-analysed tables.
+ * evaluated so far, and marked so), ANALYZE=0 to skip ANALYZE of never-analysed tables,
+ * HAND_RUNS (default 7) and HAND_ONLY=1 (only the hand-SQL comparison).
  */
 import fs from 'fs';
 import os from 'os';
@@ -34,6 +37,7 @@ import { parseRuleOrThrow } from '../plugins/client-insights/server/src/modules/
 import { previewRule } from '../plugins/client-insights/server/src/modules/rules/preview';
 
 import { measureEncryption, printEncryption } from './preview-encryption';
+import { measureHand, printHand } from './preview-hand';
 import { RULES, now } from './preview-rules';
 
 const DAY = 86_400_000;
@@ -197,6 +201,11 @@ const main = async () => {
 
     const results = [];
     // ENCRYPTION_ONLY=1: only the encryption and masking section (bench/preview-encryption.ts).
+    if (process.env.HAND_ONLY === '1') {
+      const hand = await measureHand(knex, now, Number(process.env.HAND_RUNS ?? 7));
+      printHand(hand, database, total);
+      return;
+    }
     for (const { name, rule } of process.env.ENCRYPTION_ONLY === '1' ? [] : RULES) {
       const ast = parseRuleOrThrow(rule);
       const n = conditions(ast);
@@ -296,6 +305,8 @@ const main = async () => {
       console.log(
         `\ntarget: 10-condition preview median ≤ ${target} ms on ${total} customers: ${fmt(ten.sql.median)} → ${ten.sql.median <= target ? 'met' : 'NOT met'}`
       );
+
+    if (process.env.ENCRYPTION_ONLY !== '1') printHand(await measureHand(knex, now, Number(process.env.HAND_RUNS ?? 7)), database, total);
 
     const encryption = await measureEncryption(strapi, knex, runs, now);
     printEncryption(encryption);

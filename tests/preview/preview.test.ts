@@ -1,3 +1,4 @@
+import { previewRule } from '../../plugins/client-insights/server/src/modules/rules/preview';
 import { adminSession, apiToken, startStrapi, type TestApp } from '../helpers/strapi';
 
 /**
@@ -145,6 +146,33 @@ describe('rule catalogue and preview', () => {
     expect(body.data.riskDistribution).toEqual({ low: 3, medium: 2, high: 2 });
     expect(body.data.riskBasis).toMatchObject({ basis: 'mixed', scored: 1, fallback: 6 });
     expect(body.data.riskBasis.method).toContain('risk-category tag');
+  });
+
+  it('gives the same risk split and sample whether it looks the rollups up per match or hashes them', async () => {
+    const knex = app.strapi.db.connection;
+    const dialectDate = (d: Date) => (app.db.client === 'sqlite' ? d.getTime() : d);
+    // G gets an expired risk tag (no effect) and D a second one (still one customer, still high).
+    const expired = await app.strapi
+      .documents('api::tag.tag')
+      .create({ data: { name: 'Old risk', slug: 'old-risk', category: 'risk', visibility: 'global' } as any });
+    await knex('ci_customer_tags').insert([
+      { customer_id: ids.G, tag_id: expired.id, source: 'manual', created_at: dialectDate(new Date(NOW)), expires_at: dialectDate(new Date(daysBefore(1))) },
+      { customer_id: ids.D, tag_id: expired.id, source: 'manual', created_at: dialectDate(new Date(NOW)) },
+    ]);
+    try {
+      for (const rule of [{ '>=': [v('metrics.order_count'), 0] }, VIP, { '!=': [v('customer.stage'), 'signed'] }]) {
+        const [lookup, hash] = await Promise.all(
+          (['lookup', 'hash'] as const).map((riskRead) => previewRule(knex, { rule, now: new Date(NOW), sampleSize: 3, riskRead }))
+        );
+        const answer = (p: typeof lookup) => ({ count: p.count, total: p.total, sample: p.sample, risk: p.riskDistribution, basis: p.riskBasis });
+        expect(answer(hash)).toEqual(answer(lookup));
+      }
+      const all = await previewRule(knex, { rule: { '>=': [v('metrics.order_count'), 0] }, now: new Date(NOW), riskRead: 'hash' });
+      expect(all.riskDistribution).toEqual({ low: 3, medium: 2, high: 2 });
+    } finally {
+      await knex('ci_customer_tags').where('tag_id', expired.id).delete();
+      await app.strapi.documents('api::tag.tag').delete({ documentId: expired.documentId });
+    }
   });
 
   it('answers 400 with JSON pointers for an invalid rule or body, and runs nothing', async () => {

@@ -44,6 +44,12 @@ export type CompileOptions = {
   /** Ids of the rule's tag slugs, read just before (strategy.ts); has_tag reads them by subquery otherwise. */
   tagIds?: Record<string, number[]>;
   limits?: Partial<RuleLimits>;
+  /**
+   * Also join the metrics and scores rows (`m`, `s`) to the matches, so that the caller can select
+   * their columns from the same joins the rule reads (the preview's risk split): joined once
+   * instead of a second time over the matches. Does not change which customers match.
+   */
+  joinRollups?: boolean;
 };
 
 type Join = 'metrics' | 'scores';
@@ -272,11 +278,11 @@ const ROLLUPS: Record<Join, { table: string; alias: string }> = {
  * joins and the condition itself. `lateral`: the rollups are looked up per row by key
  * (joinRowByKey), for a few candidates.
  */
-const filter = (query: Knex.QueryBuilder, node: RuleNode, ctx: SqlContext, probe: boolean, lateral = false): Knex.QueryBuilder => {
+const filter = (query: Knex.QueryBuilder, node: RuleNode, ctx: SqlContext, probe: boolean, lateral = false, rollups = false): Knex.QueryBuilder => {
   const joins = joinsOf(node);
   const compiler = new Compiler(ctx, probe ? probeKey(joins) : null);
   const predicate = compiler.node(node, true);
-  for (const join of joins) {
+  for (const join of rollups ? new Set<Join>([...joins, 'metrics', 'scores']) : joins) {
     const { table, alias } = ROLLUPS[join];
     if (lateral) joinRowByKey(ctx.knex, query, table, alias, 'customer_id', 'c.id');
     else query.leftJoin(`${table} as ${alias}`, `${alias}.customer_id`, 'c.id');
@@ -305,9 +311,9 @@ const astQuery = (knex: Knex, ast: RuleNode, options: CompileOptions): Knex.Quer
   if (probe && !options.customerIds && probesNeedFence(ctx.dialect) && probed.length && joined.some((n) => existenceJoin(n))) {
     const first = filter(base, allOf(joined, ast.path), ctx, true).select('c.*').toSQL();
     const candidates = knex.from(knex.raw(`(${first.sql} offset 0) as c`, first.bindings as any[]));
-    return filter(candidates, allOf(probed, ast.path), ctx, true, true);
+    return filter(candidates, allOf(probed, ast.path), ctx, true, true, options.joinRollups);
   }
-  const query = filter(base, ast, ctx, probe);
+  const query = filter(base, ast, ctx, probe, false, options.joinRollups);
   if (options.customerIds) query.whereIn('c.id', options.customerIds);
   return query;
 };

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { PREVIEW_MAX_SAMPLE_SIZE as MAX_SAMPLE_SIZE, type PreviewResult, type PreviewSample, type PreviewScope } from '../../../../shared/contracts/rules';
-import { bindDate, joinRowByKey, readDate, wholeTableStatement } from '../../core/db/dialect';
+import { bindDate, estimatedRows, estimatedTableRows, hasPlanEstimates, joinRowByKey, readDate, wholeTableStatement } from '../../core/db/dialect';
 import { HOST_TABLES as H, TABLES } from '../../core/db/tables';
 import { analyseRule, emptyWarning } from './analyse';
 import { matchQuery, type Strategy } from './compile';
@@ -35,6 +35,8 @@ export type PreviewInput = {
   extraWarnings?: RuleWarning[];
   /** Forces a compile strategy (benchmarks); chosen per rule otherwise. */
   strategy?: Strategy;
+  /** Forces how the risk split reads the rollups (tests, benchmarks); chosen per rule otherwise. */
+  riskRead?: RiskRead;
   /**
    * A child segment's preview: its ancestors' rules (root first), which the match must also
    * satisfy, exactly as a run materialises the child. Warnings still analyse `rule` alone.
@@ -44,46 +46,68 @@ export type PreviewInput = {
   timeoutMs?: number;
 };
 
+type RiskColumns = { churn: string; overdue: string; complaints: string };
+
 /**
- * `lvl`: risk level (0 low, 1 medium, 2 high) of the match `mm`, from `s` (scores), `m` (metrics)
- * and its unexpired tags of category `risk` (one index probe per match, not a pass over every
- * risk assignment).
+ * `lvl`: risk level (0 low, 1 medium, 2 high) of the match `mm`, from the scores and metrics columns `cols`
+ * and its unexpired tags among `riskTagIds` (the tags of category `risk`, read just before: bound
+ * ids let the planner read their slice of the (tag_id, expires_at, customer_id) index, hashed
+ * once for many matches or probed per match for a few, instead of a pass over every assignment).
  */
-const riskLevelSql = (knex: Knex, now: Date) =>
-  knex.raw(
-    `case when s.churn_risk is not null then
-       (case when s.churn_risk >= ? then 2 when s.churn_risk >= ? then 1 else 0 end)
+
+const riskLevelSql = (knex: Knex, now: Date, riskTagIds: number[], { churn, overdue, complaints }: RiskColumns) => {
+  const tagged = riskTagIds.length
+    ? `exists (select 1 from ${TABLES.customerTags} ct where ct.customer_id = mm.customer_id
+                 and ct.tag_id in (${riskTagIds.map(() => '?').join(', ')}) and (ct.expires_at is null or ct.expires_at > ?))`
+    : '1 = 0';
+  return knex.raw(
+    `case when ${churn} is not null then
+       (case when ${churn} >= ? then 2 when ${churn} >= ? then 1 else 0 end)
      else
-       (case when ((case when exists (select 1 from ${TABLES.customerTags} ct join ${H.tags} t on t.id = ct.tag_id
-                                      where ct.customer_id = mm.customer_id and t.category = 'risk'
-                                        and (ct.expires_at is null or ct.expires_at > ?)) then 2 else 0 end)
-                 + (case when coalesce(m.overdue_amount, 0) > 0 then 1 else 0 end)
-                 + (case when coalesce(m.complaint_count, 0) > 0 then 1 else 0 end)) >= 2 then 2
-             when coalesce(m.overdue_amount, 0) > 0 or coalesce(m.complaint_count, 0) > 0 then 1
+       (case when ((case when ${tagged} then 2 else 0 end)
+                 + (case when coalesce(${overdue}, 0) > 0 then 1 else 0 end)
+                 + (case when coalesce(${complaints}, 0) > 0 then 1 else 0 end)) >= 2 then 2
+             when coalesce(${overdue}, 0) > 0 or coalesce(${complaints}, 0) > 0 then 1
              else 0 end)
      end as lvl`,
-    [RISK_THRESHOLDS.high, RISK_THRESHOLDS.medium, bindDate(knex, now)]
+    [RISK_THRESHOLDS.high, RISK_THRESHOLDS.medium, ...(riskTagIds.length ? [...riskTagIds, bindDate(knex, now)] : [])]
   );
+};
 
 const SAMPLE_COLUMNS = ['id', 'document_id', 'name', 'region', 'stage', 'total_spent', 'last_order_at'] as const;
 const FIGURES = ['lvl', 'count', 'scored'] as const;
+
+/**
+ * How the risk split reads the scores and metrics rows of the matches: `lookup` one index probe per
+ * match (few matches); `hash` the match itself joins both rollups (compile.ts joinRollups) and
+ * carries their columns, which the planner hashes once for many matches, in the joins the rule
+ * makes anyway (800k per-row probes cost several times the match itself at 1M customers).
+ */
+export type RiskRead = 'lookup' | 'hash';
+
+/** Above this estimated share of the customers, the risk split hashes the rollups (RiskRead). */
+export const RISK_HASH_MIN_SHARE = 0.1;
+
+type Extras = { riskTagIds: number[]; riskRead: RiskRead };
 
 /**
  * The whole preview in one statement: the rule is evaluated once (`mm`, a common table expression
  * read twice), then the `figures` rows (matches per risk level) and the `sample` rows (the matches
  * with the lowest ids) come back together. Two statements evaluated the rule twice, doubling the work.
  */
-const previewStatement = (knex: Knex, rule: unknown, now: Date, size: number, choice: StrategyChoice) => {
+const previewStatement = (knex: Knex, rule: unknown, now: Date, size: number, choice: StrategyChoice, extras: Extras) => {
   // Per match, by key (joinRowByKey): under the join strategy's `enable_nestloop = off` plain joins
   // hashed the whole metrics and customers tables to find the matches' rows.
   const lookup = (query: Knex.QueryBuilder, table: string, alias: string, key: string, on: string) => joinRowByKey(knex, query, table, alias, key, on);
-  const levels = lookup(
-    lookup(knex.from('mm'), TABLES.scores, 's', 'customer_id', 'mm.customer_id'),
-    TABLES.metrics,
-    'm',
-    'customer_id',
-    'mm.customer_id'
-  ).select(riskLevelSql(knex, now), knex.raw('case when s.churn_risk is not null then 1 else 0 end as scored'));
+  // Hashed: the match carries the rollup columns from the joins it makes anyway (joinRollups).
+  const hashed = extras.riskRead === 'hash';
+  const cols: RiskColumns = hashed
+    ? { churn: 'mm.churn_risk', overdue: 'mm.overdue_amount', complaints: 'mm.complaint_count' }
+    : { churn: 's.churn_risk', overdue: 'm.overdue_amount', complaints: 'm.complaint_count' };
+  const rows: Knex.QueryBuilder = hashed
+    ? knex.from('mm')
+    : lookup(lookup(knex.from('mm'), TABLES.scores, 's', 'customer_id', 'mm.customer_id'), TABLES.metrics, 'm', 'customer_id', 'mm.customer_id');
+  const levels = rows.select(riskLevelSql(knex, now, extras.riskTagIds, cols), knex.raw(`case when ${cols.churn} is not null then 1 else 0 end as scored`));
   const none = (columns: readonly string[]) => columns.map((c) => knex.raw(`null as ${c}`));
   // One row per risk level: the level is computed once per match. Three sums of
   // `case when lvl = …` made PostgreSQL inline it, and its risk-tag lookup, three times.
@@ -91,6 +115,7 @@ const previewStatement = (knex: Knex, rule: unknown, now: Date, size: number, ch
   // Wrapped (knex would put the group by after the union), with the union's null columns out here
   // where the union types them.
   const figures = knex.from(perLevel.as('f')).select(knex.raw("'figures' as part"), ...none(SAMPLE_COLUMNS), 'f.lvl', 'f.count', 'f.scored');
+  // The lowest ids: a bounded top-N over the matches (memory of `size` rows, one pass), never a sort of them all.
   const lowest = knex.from('mm').select('mm.customer_id').orderBy('mm.customer_id').limit(Math.max(size, 1));
   const sample = lookup(
     lookup(knex.from(lowest.as('first')), H.customers, 'c', 'id', 'first.customer_id'),
@@ -100,13 +125,31 @@ const previewStatement = (knex: Knex, rule: unknown, now: Date, size: number, ch
     'first.customer_id'
   ).select(knex.raw("'sample' as part"), 'c.id', 'c.document_id', 'c.name', 'c.region', 'c.stage', 'm.total_spent', 'm.last_order_at', ...none(FIGURES));
   return knex
-    .with('mm', matchQuery(knex, rule, { now, ...choice }))
+    .with(
+      'mm',
+      hashed
+        ? matchQuery(knex, rule, { now, ...choice, joinRollups: true }).select('s.churn_risk', 'm.overdue_amount', 'm.complaint_count')
+        : matchQuery(knex, rule, { now, ...choice })
+    )
     .select('*')
     .from(figures.unionAll(size > 0 ? [sample] : []).as('preview'));
 };
 
-const evaluate = async (knex: Knex, rule: unknown, now: Date, size: number, choice: StrategyChoice) => {
-  const rows: Array<Record<string, unknown>> = await previewStatement(knex, rule, now, size, choice);
+/**
+ * How the risk split reads the rollups: hashed when the database estimates the matches above
+ * RISK_HASH_MIN_SHARE of the customers (PostgreSQL's plan estimate, one EXPLAIN of the rule);
+ * SQLite and MySQL look up by index as their planners choose.
+ */
+const chooseRiskRead = async (knex: Knex, rule: unknown, now: Date, choice: StrategyChoice): Promise<RiskRead> => {
+  if (!hasPlanEstimates(knex)) return 'lookup';
+  const customers = await estimatedTableRows(knex, H.customers);
+  if (!customers) return 'lookup';
+  const matches = await estimatedRows(knex, matchQuery(knex, rule, { now, ...choice }).toSQL());
+  return matches > customers * RISK_HASH_MIN_SHARE ? 'hash' : 'lookup';
+};
+
+const evaluate = async (knex: Knex, rule: unknown, now: Date, size: number, choice: StrategyChoice, extras: Extras) => {
+  const rows: Array<Record<string, unknown>> = await previewStatement(knex, rule, now, size, choice, extras);
   const n = (v: unknown) => Number(v ?? 0);
   const figures = rows.filter((r) => r.part === 'figures');
   const sum = (column: string, level?: number) => figures.reduce((total, r) => (level === undefined || n(r.lvl) === level ? total + n(r[column]) : total), 0);
@@ -134,9 +177,16 @@ export const previewRule = async (knex: Knex, input: PreviewInput): Promise<Prev
   const rule = within ? { and: [...within.rules, input.rule] } : input.rule;
   const choice = await chooseStrategy(knex, rule, now, input.strategy);
   const { strategy } = choice;
+  const [riskTagIds, riskRead] = await Promise.all([
+    knex(H.tags)
+      .where('category', 'risk')
+      .pluck('id')
+      .then((ids) => ids.map(Number)),
+    input.riskRead ?? chooseRiskRead(knex, rule, now, choice),
+  ]);
   // The preview and the total side by side, each in its own connection and transaction.
   const [agg, totalRow] = await Promise.all([
-    wholeTableStatement(knex, (trx) => evaluate(trx, rule, now, size, choice), { strategy, timeoutMs: input.timeoutMs }),
+    wholeTableStatement(knex, (trx) => evaluate(trx, rule, now, size, choice, { riskTagIds, riskRead }), { strategy, timeoutMs: input.timeoutMs }),
     knex(H.customers).count({ n: '*' }).first(),
   ]);
   const total = Number(totalRow?.n ?? 0);
