@@ -17,39 +17,21 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { valueChartsSchema } from '../../plugins/client-insights/shared/contracts/overview';
 import { migrationSchema, rfmMatrixSchema } from '../../plugins/client-insights/shared/contracts/values';
 import { adminCall, adminLogin, ensureRoleUser } from './api';
-import { median, runAll, screenshot, test } from './harness';
+import { median, runAll, test } from './harness';
+import { ADMIN, api, e2e, login, MARKETING, PLUGIN, SALES, shot } from './context';
 import { ROOT, startServer, type Server } from './server';
 import { createFreshDatabase, type DbClient, type FreshDatabase } from '../helpers/databases';
 
-const ADMIN = { email: 'e2e-admin@client-insights.test', password: 'E2eAdmin12345!' };
-const SALES = { email: 'e2e-sales@client-insights.test', password: 'E2eSales12345!' };
-const MARKETING = { email: 'e2e-marketing@client-insights.test', password: 'E2eMarketing12345!' };
 const CUSTOMERS = Number(process.env.E2E_CUSTOMERS ?? 2000);
 const PORT = Number(process.env.E2E_PORT ?? 1347);
-const PLUGIN = '/admin/plugins/client-insights';
 
 let server: Server;
 let browser: Browser;
 let page: Page;
 let token: string;
-const shots: string[] = [];
 let segmentId: number | null = null;
 const VIP_MIN = 100000;
 let DB_LABEL = 'SQLite';
-
-const shot = async (p: Page, name: string) => shots.push(await screenshot(p, name));
-const api = (method: string, p: string, body?: unknown) => adminCall(server.url, token, method, p, body);
-
-const login = async (p: Page, who: { email: string; password: string }) => {
-  await p.goto(`${server.url}/admin/auth/login`);
-  await p.fill('input[name="email"]', who.email);
-  await p.fill('input[name="password"]', who.password);
-  await p.click('button[type="submit"]');
-  await p.waitForURL((u) => !u.pathname.includes('/auth/'), { timeout: 60_000 });
-  // First logins may show the guided tour; it is not what we test.
-  const skip = p.getByRole('button', { name: /skip|跳过|略過|close/i }).first();
-  if (await skip.isVisible({ timeout: 2000 }).catch(() => false)) await skip.click().catch(() => undefined);
-};
 
 const ruleInJsonView = async (p: Page) => {
   await p.click('[data-testid="ci-tab-json"]');
@@ -605,7 +587,7 @@ const viewShot = async (p: Page, name: string) => {
   fs.mkdirSync(path.join(ROOT, 'test-results'), { recursive: true });
   const file = path.join(ROOT, 'test-results', `${name}.png`);
   await p.screenshot({ path: file });
-  shots.push(path.relative(ROOT, file));
+  e2e.shots.push(path.relative(ROOT, file));
 };
 
 /** Waits for the preview of the rule whose first condition compares with `first` (the value typed). */
@@ -1237,6 +1219,8 @@ test('audit log: Management reads who did what and filters it; a Sales Manager h
   }
 });
 
+// Steps of other modules, after this file's own (they may rely on the segment saved above).
+
 const main = async () => {
   const client = (process.env.E2E_DATABASE_CLIENT ?? 'sqlite') as DbClient;
   let fresh: FreshDatabase | null = null;
@@ -1274,10 +1258,11 @@ const main = async () => {
     });
     const context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
     page = await context.newPage();
+    Object.assign(e2e, { server, browser, page, token });
     failed = await runAll(async (name) => {
       await shot(page, `failed-${name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}`);
     });
-    console.log(`screenshots:\n${shots.map((s) => `  ${s}`).join('\n')}`);
+    console.log(`screenshots:\n${e2e.shots.map((s) => `  ${s}`).join('\n')}`);
   } finally {
     await browser?.close();
     await server.stop();
