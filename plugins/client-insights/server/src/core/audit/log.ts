@@ -1,11 +1,16 @@
 import type { Knex } from 'knex';
 import { bindDate, readDate } from '../db/dialect';
 import { TABLES } from '../db/tables';
+import type { Viewer } from '../http/viewer';
 import { redactContacts } from '../security/field-crypto';
 import { emitAudit } from './forward';
 
 /** Who did it: an admin user, an API token (content-API caller) or the system (schedules, recovery). */
 export type AuditActor = { type: 'admin'; id: number } | { type: 'api'; id: number | null } | { type: 'system' };
+
+/** The actor of a request made by a viewer: the admin user, or the API token (its id when known). */
+export const viewerActor = (viewer: Viewer, tokenId: number | null = null): AuditActor =>
+  viewer.kind === 'admin' ? { type: 'admin', id: viewer.userId } : { type: 'api', id: tokenId };
 
 export type AuditEntry = {
   actor: AuditActor;

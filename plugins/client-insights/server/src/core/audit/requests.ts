@@ -1,7 +1,7 @@
 import { CSV, type Endpoint } from '../../../../shared/contracts/http';
 import { seesContact, type Viewer } from '../http/viewer';
 import { deeperThan, MAX_STORED_DEPTH } from '../security/stored-json';
-import { recordAudit, type AuditActor } from './log';
+import { recordAudit, viewerActor } from './log';
 
 /** The largest request detail kept per entry (characters of JSON); longer ones are cut and marked. */
 const MAX_DETAILS = 20_000;
@@ -12,9 +12,6 @@ const MAX_DETAILS = 20_000;
  */
 const audited = (endpoint: Endpoint, viewer: Viewer) =>
   endpoint.method !== 'GET' || endpoint.response === CSV || (endpoint.audit === 'sensitive' && seesContact(viewer));
-
-const actorOf = (ctx: any, viewer: Viewer): AuditActor =>
-  viewer.kind === 'admin' ? { type: 'admin', id: viewer.userId } : { type: 'api', id: ctx.state?.auth?.credentials?.id ?? null };
 
 /** Keys whose values are secrets (a sync warehouse's password, a signing secret): never recorded. */
 const SECRET_KEYS = /^(password|secret)$/i;
@@ -47,7 +44,7 @@ export const auditRequest = async (ctx: any, endpoint: Endpoint, viewer: Viewer,
   const id = input.params?.id ?? input.params?.jobId;
   try {
     await recordAudit(strapi.db.connection, {
-      actor: actorOf(ctx, viewer),
+      actor: viewerActor(viewer, ctx.state?.auth?.credentials?.id ?? null),
       action: `${endpoint.method} ${endpoint.path}`,
       targetType: endpoint.path.split('/')[1] ?? null,
       targetId: id === undefined || id === null ? null : String(id),

@@ -9,7 +9,7 @@ import type {
   UpdateRuleInput,
 } from '../../../../shared/contracts/automation';
 import { automationDefinitionSchema, type AutomationDefinition } from '../../../../shared/contracts/automation-definition';
-import type { AuditActor } from '../../core/audit/log';
+import { viewerActor, type AuditActor } from '../../core/audit/log';
 import { UID } from '../../core/constants';
 import { hostTables, TABLES } from '../../core/db/tables';
 import { ApiError } from '../../core/http/errors';
@@ -27,8 +27,6 @@ import { listLogs, ruleFigures } from './metrics';
 import { assessRisk } from './risk';
 import { asLifecycle, checkDefinition, definitionFields, storedDefinition } from './write-check';
 
-const actorOf = (viewer: Viewer, tokenId: number | null = null): AuditActor =>
-  viewer.kind === 'admin' ? { type: 'admin', id: viewer.userId } : { type: 'api', id: tokenId };
 const userOf = (viewer: Viewer) => (viewer.kind === 'admin' ? viewer.userId : null);
 const iso = (v: unknown) => (v ? new Date(v as string).toISOString() : null);
 
@@ -147,7 +145,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       'active',
       definition,
       risk.highRisk,
-      actorOf(viewer, tokenId),
+      viewerActor(viewer, tokenId),
       userOf(viewer),
       approvedBefore ? latest!.approvedBy : null
     );
@@ -205,7 +203,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         return answer(ruleDoc);
       }
       const risk = await assessRisk(strapi, definition);
-      const actor = actorOf(viewer, tokenId);
+      const actor = viewerActor(viewer, tokenId);
       if (!risk.highRisk) {
         const version = await strapi.db.transaction(async ({ trx }) => {
           await write();
@@ -241,7 +239,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     async pause(viewer: Viewer, ruleDoc: string, tokenId: number | null = null) {
       await load(ruleDoc);
       await strapi.db.transaction(({ trx }) =>
-        move(strapi, trx, { ruleDoc, from: MOVES.pause, to: 'paused', runningVersion: null, actor: actorOf(viewer, tokenId) })
+        move(strapi, trx, { ruleDoc, from: MOVES.pause, to: 'paused', runningVersion: null, actor: viewerActor(viewer, tokenId) })
       );
       return answer(ruleDoc);
     },
