@@ -1,17 +1,15 @@
-import { Box, Field, Flex, Grid, TextInput, Typography } from '@strapi/design-system';
+import { Box, Flex, Grid, Typography } from '@strapi/design-system';
 import { Layouts, Page } from '@strapi/strapi/admin';
 import * as React from 'react';
 import { useIntl } from 'react-intl';
 import { useSearchParams } from 'react-router-dom';
 import { reportsApi, type Monitoring } from '../../../../shared/contracts/reports';
 import { useApi } from '../../api/useApi';
-import { toApiError } from '../../api/client';
+import { PeriodFields, periodError, usePeriod } from '../../components/PeriodFields';
+import { TIME_ZONE } from '../../components/Dates';
 import { Sparkline } from '../../components/charts/Sparkline';
 import { SectionError, SectionLoading } from '../../components/States';
 import { useT, type MessageKey } from '../../utils/translate';
-import { isoDay } from '../Reports/format';
-
-const TIME_ZONE = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 
 type Stat = { key: MessageKey; value: number | null; kind?: 'rate' | 'ms' | 'decimal'; detail?: string };
 
@@ -88,30 +86,13 @@ const Board = ({ board }: { board: Monitoring['board'] }) => {
 export const MonitoringPage = () => {
   const t = useT();
   const [search] = useSearchParams();
-  const [period, setPeriod] = React.useState(() => {
-    const today = new Date();
-    return { from: search.get('from') ?? isoDay(new Date(today.getFullYear(), today.getMonth(), today.getDate() - 29)), to: search.get('to') ?? isoDay(today) };
-  });
+  const [period, setPeriod] = usePeriod(30, search);
   const report = useApi(reportsApi.monitoring, { query: { ...period, timeZone: TIME_ZONE } });
-  const fieldError = (field: 'from' | 'to') => report.error && toApiError(report.error).errors.find((e) => e.path === `/${field}`)?.message;
-  const dateField = (field: 'from' | 'to') => (
-    <Box minWidth="170px">
-      <Field.Root name={`monitoring-${field}`} error={fieldError(field) || undefined}>
-        <Field.Label>{t(`reports.${field}` as MessageKey)}</Field.Label>
-        <TextInput
-          type="date"
-          value={period[field]}
-          onChange={(e: React.ChangeEvent<HTMLInputElement>) => e.target.value && setPeriod((p) => ({ ...p, [field]: e.target.value }))}
-          data-testid={`ci-monitoring-${field}`}
-        />
-        <Field.Error />
-      </Field.Root>
-    </Box>
-  );
 
   let body: React.ReactNode;
   if (report.isLoading && !report.data) body = <SectionLoading />;
-  else if (report.error || !report.data) body = fieldError('from') || fieldError('to') ? null : <SectionError error={report.error} onRetry={report.reload} />;
+  else if (report.error || !report.data)
+    body = periodError(report.error, 'from') || periodError(report.error, 'to') ? null : <SectionError error={report.error} onRetry={report.reload} />;
   else {
     const m = report.data;
     const churn = m.values.churn;
@@ -193,8 +174,7 @@ export const MonitoringPage = () => {
       <Layouts.Header title={t('monitoring.title')} subtitle={t('monitoring.subtitle', { zone: TIME_ZONE })} />
       <Layouts.Content>
         <Flex gap={4} paddingBottom={4} wrap="wrap" alignItems="flex-end">
-          {dateField('from')}
-          {dateField('to')}
+          <PeriodFields name="monitoring" period={period} onChange={setPeriod} error={report.error} />
         </Flex>
         {body}
       </Layouts.Content>

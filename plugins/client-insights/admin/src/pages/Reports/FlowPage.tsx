@@ -1,17 +1,15 @@
-import { Box, Field, Flex, Table, Tbody, Td, Th, Thead, Tr, TextInput, Typography } from '@strapi/design-system';
+import { Box, Flex, Table, Tbody, Td, Th, Thead, Tr, Typography } from '@strapi/design-system';
 import { Layouts, Page } from '@strapi/strapi/admin';
 import * as React from 'react';
 import { QUADRANTS_OR_NONE } from '../../../../shared/enums';
 import { reportsApi } from '../../../../shared/contracts/reports';
 import { useApi } from '../../api/useApi';
-import { toApiError } from '../../api/client';
+import { PeriodFields, periodError, usePeriod } from '../../components/PeriodFields';
+import { TIME_ZONE } from '../../components/Dates';
 import { SectionEmpty, SectionError, SectionLoading } from '../../components/States';
-import { useEnumLabel, useT, type MessageKey } from '../../utils/translate';
-import { isoDay } from './format';
+import { useEnumLabel, useT } from '../../utils/translate';
 import { FlowCustomers } from './FlowCustomers';
 import { FlowSankey, type SankeyLink } from './FlowSankey';
-
-const TIME_ZONE = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 
 type Picked = { kind: 'segment' | 'quadrant'; source: string; target: string };
 
@@ -19,33 +17,15 @@ type Picked = { kind: 'segment' | 'quadrant'; source: string; target: string };
 export const FlowPage = () => {
   const t = useT();
   const enumLabel = useEnumLabel();
-  const [period, setPeriod] = React.useState(() => {
-    const today = new Date();
-    return { from: isoDay(new Date(today.getFullYear(), today.getMonth() - 1, today.getDate())), to: isoDay(today) };
-  });
+  const [period, setPeriod] = usePeriod(31);
   const [picked, setPicked] = React.useState<Picked | null>(null);
   const query = { ...period, timeZone: TIME_ZONE };
   const flow = useApi(reportsApi.flow, { query });
-  const fieldError = (field: 'from' | 'to') => flow.error && toApiError(flow.error).errors.find((e) => e.path === `/${field}`)?.message;
-
-  const dateField = (field: 'from' | 'to') => (
-    <Box minWidth="170px">
-      <Field.Root name={`flow-${field}`} error={fieldError(field) || undefined}>
-        <Field.Label>{t(`reports.${field}` as MessageKey)}</Field.Label>
-        <TextInput
-          type="date"
-          value={period[field]}
-          onChange={(e: React.ChangeEvent<HTMLInputElement>) => e.target.value && setPeriod((p) => ({ ...p, [field]: e.target.value }))}
-          data-testid={`ci-flow-${field}`}
-        />
-        <Field.Error />
-      </Field.Root>
-    </Box>
-  );
 
   let body: React.ReactNode;
   if (flow.isLoading && !flow.data) body = <SectionLoading />;
-  else if (flow.error || !flow.data) body = fieldError('from') || fieldError('to') ? null : <SectionError error={flow.error} onRetry={flow.reload} />;
+  else if (flow.error || !flow.data)
+    body = periodError(flow.error, 'from') || periodError(flow.error, 'to') ? null : <SectionError error={flow.error} onRetry={flow.reload} />;
   else {
     const f = flow.data;
     const names = new Map(f.segments.nodes.map((n) => [n.id, n.name ?? t('flow.none')]));
@@ -151,8 +131,7 @@ export const FlowPage = () => {
       <Layouts.Header title={t('flow.title')} subtitle={t('flow.subtitle', { zone: TIME_ZONE })} />
       <Layouts.Content>
         <Flex gap={4} paddingBottom={4} wrap="wrap" alignItems="flex-end">
-          {dateField('from')}
-          {dateField('to')}
+          <PeriodFields name="flow" period={period} onChange={setPeriod} error={flow.error} />
         </Flex>
         {body}
       </Layouts.Content>

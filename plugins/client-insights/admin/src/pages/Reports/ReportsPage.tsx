@@ -5,6 +5,7 @@ import { reportsApi } from '../../../../shared/contracts/reports';
 import { segmentsApi } from '../../../../shared/contracts/segments';
 import { useApi } from '../../api/useApi';
 import { toApiError } from '../../api/client';
+import { TIME_ZONE } from '../../components/Dates';
 import { SectionEmpty, SectionError, SectionLoading } from '../../components/States';
 import { useT, type MessageKey } from '../../utils/translate';
 import { CampaignAttribution } from './CampaignAttribution';
@@ -12,8 +13,6 @@ import { isoDay, previousPeriod } from './format';
 import { MetricHeatmap } from './MetricHeatmap';
 import { ReportKpis } from './ReportKpis';
 import { TrendChart } from './TrendChart';
-
-const TIME_ZONE = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 
 const defaultPeriod = () => {
   const today = new Date();
