@@ -5,10 +5,12 @@ export const ROOT = path.resolve(__dirname, '..', '..');
 
 /**
  * Boots the compiled app for a command-line script (seed, rebuilds, benchmarks): the database
- * from .env / the environment, no HTTP server, no demo data of its own.
+ * from .env / the environment, no HTTP server, no demo data of its own, and no background jobs
+ * (cron jobs, the automation inbox loop and outbox worker) unless `jobs` asks for them.
  */
-export const bootStrapi = async (): Promise<Core.Strapi> => {
+export const bootStrapi = async ({ jobs = false }: { jobs?: boolean } = {}): Promise<Core.Strapi> => {
   process.env.DEMO_CUSTOMERS = '0';
+  if (!jobs) process.env.CI_BACKGROUND_JOBS = 'off';
   process.env.LOG_LEVEL = process.env.LOG_LEVEL ?? 'warn';
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { createStrapi } = require('@strapi/strapi');

@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { forwardAuditToStrapi } from './core/audit/forward';
 import { migrate } from './core/db/migrate';
+import { backgroundJobsOff } from './core/jobs/scheduler';
 import { reencryptIfNeeded } from './core/security/reencrypt';
 import { getService } from './get-service';
 import { scheduleLogPurge } from './modules/automation/engine/retention';
@@ -21,7 +22,7 @@ export default async ({ strapi }: { strapi: Core.Strapi }) => {
   // Segment schedules, data-change re-evaluation, and redoing runs a crash interrupted.
   await getService(strapi, 'segments').start();
   // Automation triggers: the inbox loop and the time triggers' minute job.
-  getService(strapi, 'automationTriggers').start();
+  if (!backgroundJobsOff()) getService(strapi, 'automationTriggers').start();
   // Value-model recalculation on its configured schedule.
   await getService(strapi, 'values').start();
   // Written export files are deleted a day after they were written.
@@ -33,12 +34,12 @@ export default async ({ strapi }: { strapi: Core.Strapi }) => {
   // Sync destinations on their schedules (daily by default).
   await getService(strapi, 'sync').scheduleAll();
   // Automation's outbox worker on every node, and its log retention.
-  startWorker(strapi);
+  if (!backgroundJobsOff()) startWorker(strapi);
   scheduleLogPurge(strapi);
   // Strapi Enterprise's audit log, where there is one, receives the plugin's entries as well.
   forwardAuditToStrapi(strapi);
   // Contact data written before encryption or under an older key: re-encrypted by a background job.
-  await reencryptIfNeeded(strapi);
+  if (!backgroundJobsOff()) await reencryptIfNeeded(strapi);
   // The OpenAPI document of every plugin route, once Strapi has registered them all (it did before bootstrap).
   getService(strapi, 'docs').build();
   // /documentation (Strapi's document of the content API, with the plugin's routes): written at every start.

@@ -34,6 +34,14 @@ export const validateCron = (expression: string, timezone = 'UTC'): string | nul
   return null;
 };
 
+/**
+ * Command-line scripts (seed, rollup rebuild, re-encryption, benchmarks) boot the app with
+ * CI_BACKGROUND_JOBS=off: no cron job, inbox loop or outbox worker of theirs may run beside the
+ * script's own work (a seed holding the connections made every minute job time out, and a bench's
+ * node must not deliver the outbox of the database it reads).
+ */
+export const backgroundJobsOff = () => process.env.CI_BACKGROUND_JOBS === 'off';
+
 export const createScheduler = (knex: Knex, log: { warn(msg: string): void; error(msg: string): void }): Scheduler => {
   const tasks = new Map<string, ScheduledTask>();
   const runOnce = async (spec: JobSpec, tick: Date) => {
@@ -48,6 +56,7 @@ export const createScheduler = (knex: Knex, log: { warn(msg: string): void; erro
     schedule(spec) {
       const problem = validateCron(spec.cron, spec.timezone);
       if (problem) throw new Error(problem);
+      if (backgroundJobsOff()) return;
       tasks.get(spec.name)?.stop();
       tasks.set(
         spec.name,
