@@ -1,4 +1,6 @@
 import type { Knex } from 'knex';
+import { explainTrigger } from '../../plugins/client-insights/server/src/modules/automation/engine/explain';
+import { automationDefinitionSchema } from '../../plugins/client-insights/shared/contracts/automation-definition';
 import { startStrapi, type TestApp } from '../helpers/strapi';
 import { at, createProbe, createRule, fire, outboxOf, tick } from './engine';
 
@@ -201,10 +203,8 @@ describe('automation in the customer time zone', () => {
         } as any,
       });
     await app.strapi.plugin('client-insights').service('metrics').drain();
-    const ruleDoc = await createRule(app.strapi, {
-      trigger: { type: 'date', field: 'metrics.contract_end_at', days: -30, at: '09:00' },
-      steps: [sms],
-    });
+    const definition = automationDefinitionSchema.parse({ trigger: { type: 'date', field: 'metrics.contract_end_at', days: -30, at: '09:00' }, steps: [sms] });
+    const ruleDoc = await createRule(app.strapi, definition);
     const run = (iso: string) => app.strapi.plugin('client-insights').service('automationTriggers').runTimeTriggers(at(iso));
     const occurrences = async () =>
       (await knex('ci_automation_occurrences').where({ rule_doc: ruleDoc }).orderBy('id')).map((o: any) => [Number(o.customer_id), o.trigger_key]);
@@ -221,6 +221,16 @@ describe('automation in the customer time zone', () => {
     // Later ticks, including the UTC day a naive reading would pick, fire nothing more.
     for (const iso of ['2031-06-01T19:01:00Z', '2031-06-02T09:00:00Z', '2031-06-02T19:00:00Z', '2031-06-03T19:00:00Z']) await run(iso);
     expect(await occurrences()).toHaveLength(2);
+    // The test mode reads the same day in the customer's zone.
+    for (const [c, day] of [
+      [kiritimati, '2031-06-02'],
+      [honolulu, '2031-06-01'],
+    ] as const)
+      expect(await explainTrigger(app.strapi, definition, c.id, at('2031-06-01T19:00:00Z'))).toMatchObject({
+        matches: true,
+        explanation: expect.stringContaining(`so it fires on ${day}`),
+      });
+    expect((await explainTrigger(app.strapi, definition, kiritimati.id, at('2031-06-01T09:00:00Z'))).matches).toBe(false);
     // Each SMS goes out at 09:00 of the customer's day (outside their quiet hours), once.
     expect((await tick(app.strapi, at('2031-06-01T19:00:00Z'))).claimed).toBe(2);
     expect(probe.performs).toBe(2);
