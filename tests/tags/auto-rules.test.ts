@@ -11,6 +11,8 @@ describe('auto-tag rules', () => {
   let token: string;
   const ids: Record<string, number> = {};
   const tags: Record<string, number> = {};
+  /** Every tags.changed announced after commit (the automation inbox's hook sees the same payloads inside the transaction). */
+  const announced: Array<{ tagId: number; customerIds: number[] | null; added: number; removed: number }> = [];
   const call = (method: string, path: string, body?: unknown) => pluginCall(app, token, method, path, body);
   const knex = () => app.strapi.db.connection;
   const tagRules = () => app.strapi.plugin('client-insights').service('tagRules');
@@ -35,6 +37,7 @@ describe('auto-tag rules', () => {
   beforeAll(async () => {
     app = await startStrapi({ http: true });
     token = await adminSession(app);
+    app.strapi.plugin('client-insights').service('events').on('tags.changed', (change: any) => void announced.push(change));
     for (const [name, stage] of [
       ['Ann', 'signed'],
       ['Bo', 'consultation'],
@@ -66,9 +69,10 @@ describe('auto-tag rules', () => {
     expect(signed[ids.Ann]).toBeUndefined();
     expect(signed[ids.Cai]).toBe('manual');
     expect(signed[ids.Dai]).toBe('manual');
-    // Automation sees the customers named: tag.applied for Bo, for both tags.
-    const inbox = await knex()('ci_automation_inbox').where({ event: 'tag.applied', customer_id: ids.Bo }).select('payload');
-    expect(inbox.map((r: any) => JSON.parse(r.payload).tagId).sort()).toEqual([tags.signed, tags.follow].sort());
+    // Automation sees the customers named (tag.applied): one announcement per tag, naming Bo.
+    const added = announced.filter((c) => c.added > 0 && c.customerIds?.includes(ids.Bo));
+    expect(added.map((c) => c.tagId).sort()).toEqual([tags.signed, tags.follow].sort());
+    expect(added.every((c) => c.customerIds!.length === 1)).toBe(true);
     const [line] = await log(tags.signed);
     expect(line).toMatchObject({ trigger: 'data-change', customers: 1, matched: 1, added: 1, removed: 0 });
     expect(line.durationMs).toBeGreaterThanOrEqual(0);
@@ -81,8 +85,9 @@ describe('auto-tag rules', () => {
     const signed = await assignments(tags.signed);
     expect(signed[ids.Bo]).toBeUndefined();
     expect(signed[ids.Dai]).toBe('manual');
-    const removedEvents = await knex()('ci_automation_inbox').where({ event: 'tag.removed', customer_id: ids.Bo }).count({ n: '*' }).first();
-    expect(Number(removedEvents!.n)).toBe(2);
+    const removed = announced.filter((c) => c.removed > 0);
+    expect(removed.map((c) => [c.tagId, c.customerIds])).toEqual(expect.arrayContaining([[tags.signed, [ids.Bo]]]));
+    expect(removed.map((c) => c.tagId).sort()).toEqual([tags.signed, tags.follow].sort());
     expect((await log(tags.signed))[0]).toMatchObject({ trigger: 'data-change', matched: 0, added: 0, removed: 1 });
     const audit = await knex()('ci_audit_log').where('action', 'tag rules (data-change)').count({ n: '*' }).first();
     expect(Number(audit!.n)).toBeGreaterThanOrEqual(2);
