@@ -70,7 +70,9 @@ export const applyDiff = async (trx: Knex.Transaction, tagId: number, diff: Diff
     await trx(TABLES.customerTags).insert(
       diff.add.map((customer_id) => ({ customer_id, tag_id: tagId, source: 'rule', confidence: 1, created_at: bindDate(trx, now), expires_at: null }))
     );
-  const removed = diff.remove.length ? Number(await trx(TABLES.customerTags).where({ tag_id: tagId, source: 'rule' }).whereIn('customer_id', diff.remove).delete()) : 0;
+  const removed = diff.remove.length
+    ? Number(await trx(TABLES.customerTags).where({ tag_id: tagId, source: 'rule' }).whereIn('customer_id', diff.remove).delete())
+    : 0;
   const result = { matched: diff.matched, added: diff.add.length, removed };
   return {
     result,

@@ -95,7 +95,13 @@ export const createAutoTagRuntime = (strapi: Core.Strapi) => {
     return lines;
   };
 
-  const summary = ({ tagId, matched, added, removed, durationMs }: Applied & { tagId: number; durationMs: number }) => ({ tagId, matched, added, removed, durationMs });
+  const summary = ({ tagId, matched, added, removed, durationMs }: Applied & { tagId: number; durationMs: number }) => ({
+    tagId,
+    matched,
+    added,
+    removed,
+    durationMs,
+  });
   const audit = (trigger: RuleTrigger, details: Record<string, unknown>) =>
     recordSystemJob(knex(), { action: `tag rules (${trigger})`, targetType: 'tags', targetId: null, details }, strapi.log);
 
