@@ -74,6 +74,11 @@ export default ({ env }) => ({
       approvals: { expiresHours: env.int('CI_APPROVAL_EXPIRES_HOURS', 72) },
       // Exports with more rows than this (or with contact data unmasked) need a second user's approval.
       exports: { approvalRows: env.int('CI_EXPORT_APPROVAL_ROWS', 10_000) },
+      // Every auto-tag rule re-run over all customers: a preset (daily, weekly, monthly at 03:00) or cron, checked like a segment schedule; 'off' turns it off.
+      tags: {
+        ruleSchedule: env('CI_TAG_RULE_SCHEDULE', 'daily') === 'off' ? false : env('CI_TAG_RULE_SCHEDULE', 'daily'),
+        ruleTimezone: env('CI_TAG_RULE_TIMEZONE', 'UTC'),
+      },
       // Automation's HTTP channels (plugin modules/automation/actions): the SMS and push gateways
       // (none configured: those actions fail permanently, 'sms gateway is not configured'), the
       // webhook circuit breaker, and sends per channel and minute across all nodes (0: unlimited).

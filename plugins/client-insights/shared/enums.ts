@@ -40,6 +40,8 @@ export const REFRESH_PHASES = ['rfm', 'clv', 'propensity', 'scores', 'publish'] 
 export const VALUE_JOB_PHASES = [...TRACKER_PHASES, ...REFRESH_PHASES] as const;
 /** Phases of a tag's auto-rule run (tags/rule-run.ts), in order. */
 export const TAG_RULE_PHASES = [...TRACKER_PHASES, 'matching', 'assigning'] as const;
+/** What started an application of a tag's auto rule (tags/auto-log.ts): customers' data changed, the schedule, a user. */
+export const TAG_RULE_TRIGGERS = ['data-change', 'schedule', 'manual'] as const;
 /** Phases of an export (exports/), in order: counting the rows, writing the file. */
 export const EXPORT_PHASES = [...TRACKER_PHASES, 'counting', 'writing'] as const;
 /** Kinds of tracked job (ci_jobs.kind). */

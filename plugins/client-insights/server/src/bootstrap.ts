@@ -15,12 +15,16 @@ export default async ({ strapi }: { strapi: Core.Strapi }) => {
   getService(strapi, 'monitoring').start();
   // Subscriptions to the events seam before any writer runs (the metrics drain below is one).
   getService(strapi, 'segments').subscribe();
+  // Auto-tag rules: customers whose data changed are recorded for re-evaluation with their facts.
+  getService(strapi, 'tagRules').subscribe();
   // Automation's inbox: events written in the writers' transactions (lifecycles, event hooks).
   getService(strapi, 'automationTriggers').subscribe();
   // Keep the metrics rollup current on every write, and drain marks a crash left behind.
   await getService(strapi, 'metrics').start();
   // Segment schedules, data-change re-evaluation, and redoing runs a crash interrupted.
   await getService(strapi, 'segments').start();
+  // Auto-tag rules on data change (debounced) and on their schedule (daily by default).
+  getService(strapi, 'tagRules').start();
   // Automation triggers: the inbox loop and the time triggers' minute job.
   if (!backgroundJobsOff()) getService(strapi, 'automationTriggers').start();
   // Value-model recalculation on its configured schedule.

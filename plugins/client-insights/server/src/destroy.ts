@@ -6,6 +6,7 @@ export default async ({ strapi }: { strapi: Core.Strapi }) => {
   // No new ticks first; then runs in progress finish before Strapi closes the database.
   getService(strapi, 'scheduler').stop();
   await getService(strapi, 'segments').stop();
+  getService(strapi, 'tagRules').stop();
   await getService(strapi, 'automationTriggers').stop();
   await stopWorker(strapi);
   getService(strapi, 'monitoring').stop();

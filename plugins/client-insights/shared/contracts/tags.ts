@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { TAG_CATEGORIES, TAG_RULE_PHASES, VISIBILITIES } from '../enums';
+import { TAG_CATEGORIES, TAG_RULE_PHASES, TAG_RULE_TRIGGERS, VISIBILITIES } from '../enums';
 import { customerExportBodySchema } from './customers';
 import { jobSchemaOf } from './jobs';
 import { dataOf, dateTime, endpoint, id, idParams, noBody } from './http';
@@ -68,6 +68,25 @@ export const tagListQuerySchema = z.object({
 
 export const ruleRunSchema = z.object({ at: z.string(), matched: z.number(), added: z.number(), removed: z.number(), durationMs: z.number() });
 
+/** One application of a tag's auto rule, as its log keeps it (newest first). `customers`: how many were re-evaluated (null: all). */
+export const ruleLogEntrySchema = z.object({
+  id: z.number(),
+  at: z.string(),
+  trigger: z.enum(TAG_RULE_TRIGGERS),
+  customers: z.number().nullable(),
+  matched: z.number(),
+  added: z.number(),
+  removed: z.number(),
+  durationMs: z.number(),
+});
+
+export const ruleLogQuerySchema = z
+  .object({
+    limit: z.coerce.number({ invalid_type_error: 'a number from 1 to 200' }).int('a whole number').min(1).max(200).optional(),
+    trigger: z.enum(TAG_RULE_TRIGGERS).optional(),
+  })
+  .strict();
+
 /** A run of a tag's auto rule, as a tracked job. */
 export const tagRuleJobSchema = jobSchemaOf(TAG_RULE_PHASES);
 
@@ -102,8 +121,11 @@ export const tagsApi = {
     response: dataOf(tagRuleJobSchema.extend({ started: z.boolean() })),
     statuses: [202],
   }),
+  /** The tag's auto-rule log: its latest applications (data change, schedule, manual), newest first. */
+  ruleLog: endpoint({ method: 'GET', path: '/tags/:id/rule-log', params: idParams, query: ruleLogQuerySchema, response: dataOf(z.array(ruleLogEntrySchema)) }),
 };
 
 export type Tag = z.infer<typeof tagSchema>;
 export type RuleRun = z.infer<typeof ruleRunSchema>;
 export type TagRuleJob = z.infer<typeof tagRuleJobSchema>;
+export type RuleLogEntry = z.infer<typeof ruleLogEntrySchema>;

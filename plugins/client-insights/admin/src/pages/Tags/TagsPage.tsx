@@ -1,6 +1,6 @@
 import * as React from 'react';
 import { Badge, Box, Button, Flex, IconButton, Searchbar, Table, Tabs, Tbody, Td, Th, Thead, Tr, Typography } from '@strapi/design-system';
-import { ArrowsCounterClockwise, Pencil, Play, Plus, User } from '@strapi/icons';
+import { ArrowsCounterClockwise, ClockCounterClockwise, Pencil, Play, Plus, User } from '@strapi/icons';
 import { Link } from 'react-router-dom';
 import { Layouts, Page } from '@strapi/strapi/admin';
 import { tagsApi, type Tag } from '../../../../shared/contracts/tags';
@@ -13,6 +13,7 @@ import { pluginPath } from '../../utils/paths';
 import { useEnumLabel, useT } from '../../utils/translate';
 import { BulkDialog } from './BulkDialog';
 import { MergeDialog } from './MergeDialog';
+import { RuleLogDialog } from './RuleLogDialog';
 import { TagDialog } from './TagDialog';
 import { useRuleRun } from './useRuleRun';
 
@@ -22,6 +23,7 @@ const TagTable = ({
   onEdit,
   onBulk,
   onRun,
+  onLog,
   running,
 }: {
   tags: Tag[];
@@ -29,6 +31,7 @@ const TagTable = ({
   onEdit: (t: Tag) => void;
   onBulk: (t: Tag) => void;
   onRun: (t: Tag) => void;
+  onLog: (t: Tag) => void;
   running: number | null;
 }) => {
   const t = useT();
@@ -80,21 +83,28 @@ const TagTable = ({
               </Typography>
             </Td>
             <Td>
-              {manage && (
-                <Flex gap={1}>
-                  <IconButton label={t('tags.edit', { name: tag.name })} variant="ghost" onClick={() => onEdit(tag)}>
-                    <Pencil />
-                  </IconButton>
-                  <IconButton label={t('tags.bulk.title', { name: tag.name })} variant="ghost" onClick={() => onBulk(tag)}>
-                    <User />
-                  </IconButton>
-                  {tag.rule !== null && (
-                    <IconButton label={t('tags.runNow', { name: tag.name })} variant="ghost" onClick={() => onRun(tag)} disabled={running === tag.id}>
-                      {running === tag.id ? <ArrowsCounterClockwise /> : <Play />}
+              <Flex gap={1}>
+                {manage && (
+                  <>
+                    <IconButton label={t('tags.edit', { name: tag.name })} variant="ghost" onClick={() => onEdit(tag)}>
+                      <Pencil />
                     </IconButton>
-                  )}
-                </Flex>
-              )}
+                    <IconButton label={t('tags.bulk.title', { name: tag.name })} variant="ghost" onClick={() => onBulk(tag)}>
+                      <User />
+                    </IconButton>
+                  </>
+                )}
+                {manage && tag.rule !== null && (
+                  <IconButton label={t('tags.runNow', { name: tag.name })} variant="ghost" onClick={() => onRun(tag)} disabled={running === tag.id}>
+                    {running === tag.id ? <ArrowsCounterClockwise /> : <Play />}
+                  </IconButton>
+                )}
+                {tag.rule !== null && (
+                  <IconButton label={t('tags.log.title', { name: tag.name })} variant="ghost" onClick={() => onLog(tag)} data-testid="ci-tag-log-open">
+                    <ClockCounterClockwise />
+                  </IconButton>
+                )}
+              </Flex>
             </Td>
           </Tr>
         ))}
@@ -112,6 +122,7 @@ export const TagsPage = () => {
   const [editing, setEditing] = React.useState<Tag | null | 'new'>(null);
   const [bulk, setBulk] = React.useState<Tag | null>(null);
   const [merging, setMerging] = React.useState(false);
+  const [logOf, setLogOf] = React.useState<Tag | null>(null);
   const ruleRun = useRuleRun(() => tags.reload());
   const [search, setSearch] = React.useState('');
   const q = search.trim().toLowerCase();
@@ -141,6 +152,7 @@ export const TagsPage = () => {
                 onEdit={setEditing}
                 onBulk={setBulk}
                 onRun={ruleRun.start}
+                onLog={setLogOf}
                 running={ruleRun.running}
               />
             </Box>
@@ -192,6 +204,7 @@ export const TagsPage = () => {
         <Box data-testid="ci-tag-center">{body}</Box>
         {editing && <TagDialog tag={editing === 'new' ? null : editing} onClose={() => setEditing(null)} onSaved={done} />}
         {bulk && <BulkDialog tag={bulk} onClose={() => setBulk(null)} onDone={done} />}
+        {logOf && <RuleLogDialog tag={logOf} onClose={() => setLogOf(null)} />}
         {merging && tags.data && <MergeDialog tags={tags.data} onClose={() => setMerging(false)} onDone={done} />}
       </Layouts.Content>
     </Page.Main>

@@ -20,6 +20,10 @@ export const TABLES = {
   customerConsent: 'ci_customer_consent',
   /** A customer's tags with source, confidence and expiry (tags/). */
   customerTags: 'ci_customer_tags',
+  /** Customers whose auto-rule tags are still to be re-evaluated after a data change (tags/auto-runtime.ts). */
+  tagRulePending: 'ci_tag_rule_pending',
+  /** Every application of a tag's auto rule: trigger, counts, duration (tags/auto-log.ts). */
+  tagRuleLog: 'ci_tag_rule_log',
   /** The metrics rollup: the `metrics.*` facts, one row per customer (metrics/rollup.ts). */
   metrics: 'ci_customer_metrics',
   /** Customers whose rollup is to be recomputed (metrics/queue.ts). */

@@ -368,6 +368,12 @@ export const NOTES: Record<string, Note> = {
       '202 with the run as a job (poll `/jobs/{jobId}`; its `result` gives matched, added, removed); `started: false` when one was already going for this tag. 400 when the tag has no rule.',
   },
 
+  'tags.ruleLog': {
+    summary: "A tag's auto-rule log: its latest applications, newest first",
+    description:
+      'Each line: when, the trigger (`data-change`, `schedule`, `manual`), customers re-evaluated (null: all), matched, added, removed, duration. `limit` 1–200 (default 20), `trigger` narrows to one kind. Data-change lines are written only when the rule moved someone.',
+  },
+
   'values.rfmMatrix': { summary: 'The latest R×F matrix with average M and quadrant counts' },
   'values.calculate': {
     summary: 'Recalculate every value model',

@@ -145,28 +145,35 @@ const membershipDiff = async (knex: Knex, engine: RuleEngine, segmentId: number,
  */
 const PENDING_BATCH = 5000;
 
-export const recordPendingChanges = async (trx: Knex, customerIds: number[]): Promise<void> => {
+export const recordPendingChanges = async (trx: Knex, customerIds: number[], table: string = TABLES.segmentPending): Promise<void> => {
   for (let i = 0; i < customerIds.length; i += CHUNK) {
-    await trx(TABLES.segmentPending).insert(customerIds.slice(i, i + CHUNK).map((customer_id) => ({ customer_id })));
+    await trx(table).insert(customerIds.slice(i, i + CHUNK).map((customer_id) => ({ customer_id })));
   }
 };
 
 /**
  * Re-evaluates the pending customers `debounceMs` after the last change notice (at most one pass
  * at a time; a notice during a pass starts another). Rows are deleted only after their pass
- * applied; a failed pass leaves them for the next one.
+ * applied; a failed pass leaves them for the next one. `table` holds the pending rows (the auto-tag
+ * rules keep their own, tags/auto-runtime.ts).
  */
-export const createChangeQueue = (knex: Knex, debounceMs: () => number, apply: (ids: number[]) => Promise<unknown>, onError: (error: Error) => void) => {
+export const createChangeQueue = (
+  knex: Knex,
+  debounceMs: () => number,
+  apply: (ids: number[]) => Promise<unknown>,
+  onError: (error: Error) => void,
+  table: string = TABLES.segmentPending
+) => {
   let timer: NodeJS.Timeout | null = null;
 
   const pass = async () => {
     for (;;) {
-      const rows: Array<{ id: number; customer_id: number }> = await knex(TABLES.segmentPending).select('id', 'customer_id').orderBy('id').limit(PENDING_BATCH);
+      const rows: Array<{ id: number; customer_id: number }> = await knex(table).select('id', 'customer_id').orderBy('id').limit(PENDING_BATCH);
       if (rows.length === 0) return;
       await apply([...new Set(rows.map((r) => Number(r.customer_id)))]);
       const ids = rows.map((r) => r.id);
       for (let i = 0; i < ids.length; i += CHUNK)
-        await knex(TABLES.segmentPending)
+        await knex(table)
           .whereIn('id', ids.slice(i, i + CHUNK))
           .delete();
     }

@@ -37,5 +37,6 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         },
         202
       ),
+    ruleLog: (ctx) => respond(ctx, tagsApi.ruleLog, async ({ params, query, viewer }) => ({ data: await tags().ruleLog(viewer, params.id, query) })),
   };
 };

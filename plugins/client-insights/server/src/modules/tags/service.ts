@@ -3,10 +3,11 @@ import type { Knex } from 'knex';
 import { UID } from '../../core/constants';
 import { bindDate, readDate } from '../../core/db/dialect';
 import { hostTables, TABLES } from '../../core/db/tables';
-import type { EventPayloads } from '../../core/events/types';
 import { createJobTracker, type JobContext } from '../../core/jobs/tracker';
 import { getService } from '../../get-service';
-import { matchQuery, referencedTagSlugs } from '../rules/compile';
+import { referencedTagSlugs } from '../rules/compile';
+import { latestRuleRuns, listRuleRuns, type RuleTrigger } from './auto-log';
+import { changingTags } from './changing';
 import { validateRule } from '../rules/validate';
 import type { z } from 'zod';
 import type { bulkTagSchema, createTagSchema, RuleRun, updateTagSchema } from '../../../../shared/contracts/tags';
@@ -37,26 +38,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   const tagTable = () => hostTables(strapi).tags;
   const customerTable = () => hostTables(strapi).customers;
   const segmentTable = () => hostTables(strapi).segments;
-  const store = () => strapi.store({ type: 'plugin', name: 'client-insights', key: 'tag-rule-runs' });
   const tracker = () => createJobTracker(knex(), strapi.log);
 
-  /**
-   * `tags.changed` for each change that moved assignments: hooks inside `trx`, listeners once
-   * `write` has committed. `write` returns its result and the changes it made.
-   */
-  const changing = async <R>(write: (trx: Knex.Transaction) => Promise<{ result: R; changes: Array<EventPayloads['tags.changed']> }>): Promise<R> => {
-    const events = getService(strapi, 'events');
-    const { result, changes } = await knex().transaction(async (trx) => {
-      const done = await write(trx);
-      const moved = done.changes.filter((c) => c.added || c.removed);
-      for (const change of moved) await events.within(trx, 'tags.changed', change);
-      return { result: done.result, changes: moved };
-    });
-    for (const change of changes) void events.publish('tags.changed', change);
-    return result;
-  };
+  /** `tags.changed` for each change `write` made (changing.ts). */
+  const changing = <R>(write: Parameters<typeof changingTags<R>>[2]) => changingTags(knex(), getService(strapi, 'events'), write);
 
-  const lastRuns = async (): Promise<Record<string, RuleRun>> => ((await store().get({})) as Record<string, RuleRun>) ?? {};
+  const lastRuns = (): Promise<Record<string, RuleRun>> => latestRuleRuns(knex());
 
   const checkRule = (rule: unknown) => {
     if (rule === null || rule === undefined) return;
@@ -100,33 +87,14 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   };
 
   /**
-   * Runs a tag's auto rule: customers matching it get the tag (source 'rule'); rule-given
-   * assignments of customers who no longer match are removed. Manual ones are never touched. A
-   * cancel request is seen before the one transaction that assigns; once it has begun the run
-   * finishes (nothing half-assigned).
+   * Runs a tag's auto rule by hand (auto-apply.ts through the auto-tag runtime: the tag's lock, the
+   * log). A cancel request is seen before the one transaction that assigns; once it has begun the
+   * run finishes (nothing half-assigned).
    */
-  const runRule = async (id: number, rule: unknown, now: Date, ctx?: JobContext): Promise<RuleRun> => {
-    const started = Date.now();
+  const runRule = async (id: number, rule: unknown, ctx?: JobContext): Promise<RuleRun> => {
     await ctx?.progress(0.05, 'matching');
-    const result = await changing(async (trx) => {
-      const matches = () => matchQuery(trx, rule, { now });
-      const removed = await trx(TABLES.customerTags).where({ tag_id: id, source: 'rule' }).whereNotIn('customer_id', matches()).delete();
-      const before = await trx(TABLES.customerTags).where('tag_id', id).count({ n: '*' }).first();
-      await trx.into(trx.raw('?? (customer_id, tag_id, source, confidence, created_at, expires_at)', [TABLES.customerTags])).insert(
-        trx
-          .from(matches().as('r'))
-          .whereNotExists(trx(`${TABLES.customerTags} as x`).select(trx.raw('1')).where('x.tag_id', id).andWhere('x.customer_id', trx.ref('r.customer_id')))
-          .select('r.customer_id', trx.raw('?', [id]), trx.raw('?', ['rule']), trx.raw('1'), trx.raw('?', [bindDate(trx, now)]), trx.raw('null'))
-      );
-      const after = await trx(TABLES.customerTags).where('tag_id', id).count({ n: '*' }).first();
-      const matched = await trx.from(matches().as('r')).count({ n: '*' }).first();
-      const counts = { matched: Number(matched?.n ?? 0), added: Number(after?.n ?? 0) - Number(before?.n ?? 0), removed: Number(removed) };
-      return { result: counts, changes: [{ tagId: id, customerIds: null, added: counts.added, removed: counts.removed }] };
-    });
-    const run: RuleRun = { at: now.toISOString(), ...result, durationMs: Date.now() - started };
-    const runs = await lastRuns();
-    await store().set({ value: { ...runs, [String(id)]: run } });
-    return run;
+    const { at, matched, added, removed, durationMs } = await getService(strapi, 'tagRules').applyEverywhere(id, rule, 'manual');
+    return { at: at.toISOString(), matched, added, removed, durationMs };
   };
 
   /**
@@ -376,8 +344,14 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const params = { tagId: id };
       const going = await tracker().active('tags.rule', (q) => q.where('params', JSON.stringify(params)));
       if (going) return { job: going, started: false };
-      const jobId = await tracker().start('tags.rule', params, (ctx) => runRule(id, rule, new Date(), ctx), requestedBy);
+      const jobId = await tracker().start('tags.rule', params, (ctx) => runRule(id, rule, ctx), requestedBy);
       return { job: (await tracker().get(jobId))!, started: true };
+    },
+
+    /** The tag's auto-rule log, newest first (404 for a tag the viewer may not see). */
+    async ruleLog(viewer: Viewer, id: number, query: { limit?: number; trigger?: RuleTrigger } = {}) {
+      await getRow(viewer, id);
+      return listRuleRuns(knex(), id, query);
     },
 
     /** For one customer: add (manual) or remove an assignment. */

@@ -24,6 +24,7 @@ import m208 from './208-approvals';
 import m210 from './210-customer-contact-hashes';
 import m211 from './211-customer-consent';
 import m212 from './212-automation';
+import m213 from './213-tag-auto-rules';
 import m220 from './220-automation-endpoints';
 import m240 from './240-segment-versions';
 import m270 from './270-sync';
@@ -64,6 +65,7 @@ const migrations: Migration[] = [
   m220,
   m240,
   m270,
+  m213,
 ];
 
 export default migrations;
