@@ -21,24 +21,47 @@ export type Figures = {
 export const ALL_CUSTOMERS = 0;
 
 const num = (v: unknown) => Number(v ?? 0);
-const each = (periods: Period[], part: (p: Period, k: number) => Sql, separator = ',\n    ') => joinSql(periods.map(part), separator);
+const each = <T>(items: T[], part: (x: T, k: number) => Sql, separator = ',\n    ') => joinSql(items.map(part), separator);
+
+type Range = { start: Date; end: Date };
 
 /**
- * One statement for all the periods (the period and its comparison): the members of each segment
- * during each period (membership.ts) and, as segment 0, every customer created before its end;
- * joined to one row per customer holding, for each period, their paid orders' sums
- * (ci_customer_orders) and whether they were active (a paid order or an interaction) in the period
- * and in the window before it: the orders and interactions are read once for all periods.
- * Everything is summed in the database: one row per period and segment comes back.
+ * The distinct ranges a customer's activity flags are read for: each period and the window before
+ * it. A comparison that is the year before the period is also the period's window: one flag, not two.
+ */
+const activityRanges = (periods: Period[]) => {
+  const ranges: Range[] = [];
+  const indexOf = (r: Range) => {
+    const i = ranges.findIndex((x) => x.start.getTime() === r.start.getTime() && x.end.getTime() === r.end.getTime());
+    return i >= 0 ? i : ranges.push(r) - 1;
+  };
+  const flags = periods.map((p) => ({ cur: indexOf(p), prev: indexOf(windowBefore(p)) }));
+  return { ranges, flags };
+};
+
+/**
+ * One statement for all the periods (the period and its comparison), summed in the database: one
+ * row per period and segment comes back. Its parts, each read once for all periods:
+ * - `mem`: the members of each segment during each period (membership.ts) and, as segment 0,
+ *   every customer created before the period's end;
+ * - `ord`: per customer and period, the sums of their paid orders in it (a row only for buyers);
+ * - `act`: per customer, one flag per distinct range (a period, the window before it): active
+ *   (a paid order or an interaction) in it. Only these flags are computed over the interactions,
+ *   the largest table; order sums would cost a numeric addition per interaction row too.
  */
 export const periodFigures = async (knex: Knex, t: HostTables, segmentIds: number[], periods: Period[]): Promise<Array<Map<number, Figures>>> => {
   const d = (x: Date) => dateParam(knex, x);
   const orders = raw(TABLES.customerOrders);
-  const earliest = new Date(Math.min(...periods.map((p) => windowBefore(p).start.getTime())));
-  const latest = new Date(Math.max(...periods.map((p) => p.end.getTime())));
-  const inPeriod = (col: string, p: Period) => sql`${raw(col)} >= ${d(p.start)} and ${raw(col)} < ${d(p.end)}`;
-  /** A per-period column (`cust.revenue_0`, `cust.revenue_1`, …) of the row's period. */
-  const ofK = (column: string) => raw(`case mem.k ${periods.map((_, k) => `when ${k} then ${column}_${k}`).join(' ')} end`);
+  const { ranges, flags } = activityRanges(periods);
+  const earliest = new Date(Math.min(...ranges.map((r) => r.start.getTime())));
+  const latest = new Date(Math.max(...ranges.map((r) => r.end.getTime())));
+  const firstStart = new Date(Math.min(...periods.map((p) => p.start.getTime())));
+  const lastEnd = new Date(Math.max(...periods.map((p) => p.end.getTime())));
+  const within = (col: string, r: Range) => sql`${raw(col)} >= ${d(r.start)} and ${raw(col)} < ${d(r.end)}`;
+  /** A per-period column of the row's period (`cust.revenue_0`, `cust.revenue_1`, …). */
+  const ofK = (column: string) => raw(`case mem.k ${periods.map((_, k) => `when ${k} then cust.${column}_${k}`).join(' ')} end`);
+  /** The activity flag of the row's period (`cur`) or of the window before it (`prev`). */
+  const flagOf = (which: 'cur' | 'prev') => raw(`case mem.k ${flags.map((f, k) => `when ${k} then cust.a_${f[which]}`).join(' ')} end`);
   const statement = sql`with iv as (${membershipIntervals(segmentIds)}),
   mem as (
     ${each(
@@ -49,33 +72,40 @@ export const periodFigures = async (knex: Knex, t: HostTables, segmentIds: numbe
       '\n    union all\n    '
     )}
   ),
-  cust as (
-    select a.customer_id,
+  ord as (
+    select o.customer_id,
     ${each(
       periods,
-      (p, k) => sql`sum(case when a.paid = 1 and ${inPeriod('a.at', p)} then a.amount else 0 end) as revenue_${raw(String(k))},
-    sum(case when a.paid = 1 and ${inPeriod('a.at', p)} then 1 else 0 end) as orders_${raw(String(k))},
-    sum(case when a.paid = 1 and ${inPeriod('a.at', p)} then a.margin end) as margin_${raw(String(k))},
-    sum(case when a.paid = 1 and ${inPeriod('a.at', p)} and a.margin is not null then 1 else 0 end) as margin_orders_${raw(String(k))},
-    max(case when ${inPeriod('a.at', p)} then 1 else 0 end) as cur_${raw(String(k))},
-    max(case when ${inPeriod('a.at', { ...p, ...windowBefore(p) })} then 1 else 0 end) as prev_${raw(String(k))}`
+      (p, k) => sql`sum(case when ${within('o.ordered_at', p)} then o.amount else 0 end) as revenue_${raw(String(k))},
+    sum(case when ${within('o.ordered_at', p)} then 1 else 0 end) as orders_${raw(String(k))},
+    sum(case when ${within('o.ordered_at', p)} then o.gross_margin end) as margin_${raw(String(k))},
+    sum(case when ${within('o.ordered_at', p)} and o.gross_margin is not null then 1 else 0 end) as margin_orders_${raw(String(k))}`
     )}
+    from ${orders} o where o.status = 'paid' and ${within('o.ordered_at', { start: firstStart, end: lastEnd })}
+    group by o.customer_id
+  ),
+  act as (
+    select a.customer_id,
+    ${each(ranges, (r, j) => sql`max(case when ${within('a.at', r)} then 1 else 0 end) as a_${raw(String(j))}`)}
     from (
-      select o.customer_id, o.ordered_at as at, o.amount, o.gross_margin as margin, 1 as paid
-      from ${orders} o where o.status = 'paid' and o.ordered_at >= ${d(earliest)} and o.ordered_at < ${d(latest)}
+      select o.customer_id, o.ordered_at as at from ${orders} o where o.status = 'paid' and ${within('o.ordered_at', { start: earliest, end: latest })}
       union all
-      select e.customer_id, e.occurred_at as at, null, null, 0 from ${raw(TABLES.customerEvents)} e where e.occurred_at >= ${d(earliest)} and e.occurred_at < ${d(latest)}
+      select e.customer_id, e.occurred_at as at from ${raw(TABLES.customerEvents)} e where ${within('e.occurred_at', { start: earliest, end: latest })}
     ) a
     group by a.customer_id
+  ),
+  cust as (
+    select act.*, ${each(periods, (_, k) => raw(['revenue', 'orders', 'margin', 'margin_orders'].map((c) => `ord.${c}_${k}`).join(', ')))}
+    from act left join ord on ord.customer_id = act.customer_id
   )
   select mem.k, mem.segment_id, count(*) as customers,
-    coalesce(sum(${ofK('cust.revenue')}), 0) as revenue,
-    coalesce(sum(${ofK('cust.orders')}), 0) as orders,
-    sum(case when ${ofK('cust.orders')} > 0 then 1 else 0 end) as buyers,
-    sum(${ofK('cust.margin')}) as margin,
-    coalesce(sum(${ofK('cust.margin_orders')}), 0) as margin_orders,
-    sum(case when ${ofK('cust.prev')} = 1 then 1 else 0 end) as base,
-    sum(case when ${ofK('cust.prev')} = 1 and ${ofK('cust.cur')} = 1 then 1 else 0 end) as kept
+    coalesce(sum(${ofK('revenue')}), 0) as revenue,
+    coalesce(sum(${ofK('orders')}), 0) as orders,
+    sum(case when ${ofK('orders')} > 0 then 1 else 0 end) as buyers,
+    sum(${ofK('margin')}) as margin,
+    coalesce(sum(${ofK('margin_orders')}), 0) as margin_orders,
+    sum(case when ${flagOf('prev')} = 1 then 1 else 0 end) as base,
+    sum(case when ${flagOf('prev')} = 1 and ${flagOf('cur')} = 1 then 1 else 0 end) as kept
   from mem
   left join cust on cust.customer_id = mem.customer_id
   group by mem.k, mem.segment_id`;
