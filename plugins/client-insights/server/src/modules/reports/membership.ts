@@ -12,9 +12,7 @@ const inList = (ids: number[]): Sql =>
  * event of ci_segment_events runs to the customer's next event in that segment (its exit), or is
  * open (end_at null) when none followed. A current member with no event at all (membership from
  * before events were recorded) is a member throughout (start_at and end_at null).
- * The body of a CTE; one window pass over the segments' events, never rows in Node. Members
- * without events are found by one set of the segments' (segment, customer) pairs (PostgreSQL
- * hashes it), not one index probe per current member: 123k probes took 0.2-0.6 s at 100k.
+ * The body of a CTE; one window pass over the segments' events, never rows in Node.
  */
 export const membershipIntervals = (segmentIds: number[]): Sql => {
   const ids = inList(segmentIds.length ? segmentIds : [0]);
@@ -28,7 +26,7 @@ export const membershipIntervals = (segmentIds: number[]): Sql => {
   from ${raw(TABLES.segmentMembers)} m
   join ${raw(TABLES.segmentCurrent)} c on c.segment_id = m.segment_id and c.run_id = m.run_id
   where m.segment_id in (${ids})
-    and (m.segment_id, m.customer_id) not in (select x.segment_id, x.customer_id from ${raw(TABLES.segmentEvents)} x where x.segment_id in (${ids}))`;
+    and not exists (select 1 from ${raw(TABLES.segmentEvents)} x where x.customer_id = m.customer_id and x.segment_id = m.segment_id)`;
 };
 
 /** An interval `iv` overlaps [start, end) (SQL; the bounds are fragments: bound dates or columns). */
