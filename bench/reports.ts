@@ -46,7 +46,7 @@ const setUp = async (knex: Knex, now: Date) => {
     // Entered within the last 900 days (30 months), spread by a hash of the id.
     await knex.raw(
       `insert into ${TABLES.segmentEvents} (segment_id, customer_id, kind, occurred_at, run_id)
-       select ?, c.id, 'enter', ?::timestamp - make_interval(secs => ((c.id * 7919 + ?) % 77760000)::float8), ?
+       select ?, c.id, 'enter', ?::timestamp - make_interval(secs => ((c.id::bigint * 7919 + ?) % 77760000)::float8), ?
        from ${HOST_TABLES.customers} c where ${memberCondition(k)}`,
       [id, now, k * 104729, id]
     );

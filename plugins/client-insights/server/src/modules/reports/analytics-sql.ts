@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { dateParam, rowsOf, withWorkMem } from '../../core/db/dialect';
+import { dateParam, rowsOf, wholeTableStatement } from '../../core/db/dialect';
 import { joinSql, raw, sql, type Sql } from '../../core/db/sql-fragment';
 import { TABLES, type HostTables } from '../../core/db/tables';
 import { membershipIntervals, overlaps } from './membership';
@@ -21,66 +21,112 @@ export type Figures = {
 export const ALL_CUSTOMERS = 0;
 
 const num = (v: unknown) => Number(v ?? 0);
-const each = (periods: Period[], part: (p: Period, k: number) => Sql, separator = ',\n    ') => joinSql(periods.map(part), separator);
+const each = <T>(items: T[], part: (x: T, k: number) => Sql, separator = ',\n    ') => joinSql(items.map(part), separator);
+
+type Range = { start: Date; end: Date };
 
 /**
- * One statement for all the periods (the period and its comparison): the members of each segment
- * during each period (membership.ts) and, as segment 0, every customer created before its end;
- * joined to one row per customer holding, for each period, their paid orders' sums
- * (ci_customer_orders) and whether they were active (a paid order or an interaction) in the period
- * and in the window before it: the orders and interactions are read once for all periods.
- * Everything is summed in the database: one row per period and segment comes back.
+ * The distinct ranges a customer's activity flags are read for: each period and the window before
+ * it. A comparison that is the year before the period is also the period's window: one flag, not two.
+ */
+const activityRanges = (periods: Period[]) => {
+  const ranges: Range[] = [];
+  const indexOf = (r: Range) => {
+    const i = ranges.findIndex((x) => x.start.getTime() === r.start.getTime() && x.end.getTime() === r.end.getTime());
+    return i >= 0 ? i : ranges.push(r) - 1;
+  };
+  const flags = periods.map((p) => ({ cur: indexOf(p), prev: indexOf(windowBefore(p)) }));
+  return { ranges, flags };
+};
+
+/**
+ * One statement for all the periods (the period and its comparison), summed in the database: one
+ * row per period and segment comes back. Its parts, each read once for all periods:
+ * - `mem`: the members of each segment during each period (membership.ts);
+ * - `ord`: per customer, the sums of their paid orders in each period and whether they had one in
+ *   each range (a period, the window before it);
+ * - `evt`: per customer, whether they had an interaction in each range. Only these flags are
+ *   computed over the interactions, the largest table: sums there cost a numeric addition per row;
+ * - `cust`: one row per customer with any of these, with their creation: active in a range = a
+ *   paid order or an interaction in it. Reached from the customers table, so the planner knows
+ *   its size and hashes it (a group-by over a union is guessed at 200 rows and probed by index).
+ * Each segment's figures are its members joined to `cust`. All customers (segment 0) need no
+ * join: their count is a count of the customers created before the period's end, their sums
+ * those of the `cust` rows created before it (a customer without activity adds nothing else).
  */
 export const periodFigures = async (knex: Knex, t: HostTables, segmentIds: number[], periods: Period[]): Promise<Array<Map<number, Figures>>> => {
   const d = (x: Date) => dateParam(knex, x);
   const orders = raw(TABLES.customerOrders);
-  const earliest = new Date(Math.min(...periods.map((p) => windowBefore(p).start.getTime())));
-  const latest = new Date(Math.max(...periods.map((p) => p.end.getTime())));
-  const inPeriod = (col: string, p: Period) => sql`${raw(col)} >= ${d(p.start)} and ${raw(col)} < ${d(p.end)}`;
-  /** A per-period column (`cust.revenue_0`, `cust.revenue_1`, …) of the row's period. */
-  const ofK = (column: string) => raw(`case mem.k ${periods.map((_, k) => `when ${k} then ${column}_${k}`).join(' ')} end`);
+  const { ranges, flags } = activityRanges(periods);
+  const span = { start: new Date(Math.min(...ranges.map((r) => r.start.getTime()))), end: new Date(Math.max(...ranges.map((r) => r.end.getTime()))) };
+  const within = (col: string, r: Range) => sql`${raw(col)} >= ${d(r.start)} and ${raw(col)} < ${d(r.end)}`;
+  /** One 0/1 activity flag per range, `a_0`, `a_1`, …, over rows timed by `col`. */
+  const activeIn = (col: string) => each(ranges, (r, j) => sql`max(case when ${within(col, r)} then 1 else 0 end) as a_${raw(String(j))}`);
+  /** A per-period column of the member row's period (`cust.revenue_0`, `cust.revenue_1`, …). */
+  const ofK = (column: string) => raw(`case mem.k ${periods.map((_, k) => `when ${k} then cust.${column}_${k}`).join(' ')} end`);
+  /** The activity flag of the member row's period (`cur`) or of the window before it (`prev`). */
+  const flagOf = (which: 'cur' | 'prev') => raw(`case mem.k ${flags.map((f, k) => `when ${k} then cust.a_${f[which]}`).join(' ')} end`);
+  /** The sums of a group of customers, from a period's columns and flags of `cust`. */
+  const sums = (col: (column: string) => Sql, flag: (which: 'cur' | 'prev') => Sql) => sql`coalesce(sum(${col('revenue')}), 0) as revenue,
+    coalesce(sum(${col('orders')}), 0) as orders,
+    sum(case when ${col('orders')} > 0 then 1 else 0 end) as buyers,
+    sum(${col('margin')}) as margin,
+    coalesce(sum(${col('margin_orders')}), 0) as margin_orders,
+    sum(case when ${flag('prev')} = 1 then 1 else 0 end) as base,
+    sum(case when ${flag('prev')} = 1 and ${flag('cur')} = 1 then 1 else 0 end) as kept`;
   const statement = sql`with iv as (${membershipIntervals(segmentIds)}),
   mem as (
     ${each(
       periods,
-      (p, k) => sql`select distinct ${raw(String(k))} as k, iv.segment_id, iv.customer_id from iv where ${overlaps(d(p.start), d(p.end))}
-    union all
-    select ${raw(String(k))} as k, ${ALL_CUSTOMERS} as segment_id, c.id as customer_id from ${raw(t.customers)} c where c.created_at < ${d(p.end)}`,
+      (p, k) => sql`select distinct ${raw(String(k))} as k, iv.segment_id, iv.customer_id from iv where ${overlaps(d(p.start), d(p.end))}`,
       '\n    union all\n    '
     )}
   ),
-  cust as (
-    select a.customer_id,
+  ord as (
+    select o.customer_id,
     ${each(
       periods,
-      (p, k) => sql`sum(case when a.paid = 1 and ${inPeriod('a.at', p)} then a.amount else 0 end) as revenue_${raw(String(k))},
-    sum(case when a.paid = 1 and ${inPeriod('a.at', p)} then 1 else 0 end) as orders_${raw(String(k))},
-    sum(case when a.paid = 1 and ${inPeriod('a.at', p)} then a.margin end) as margin_${raw(String(k))},
-    sum(case when a.paid = 1 and ${inPeriod('a.at', p)} and a.margin is not null then 1 else 0 end) as margin_orders_${raw(String(k))},
-    max(case when ${inPeriod('a.at', p)} then 1 else 0 end) as cur_${raw(String(k))},
-    max(case when ${inPeriod('a.at', { ...p, ...windowBefore(p) })} then 1 else 0 end) as prev_${raw(String(k))}`
-    )}
-    from (
-      select o.customer_id, o.ordered_at as at, o.amount, o.gross_margin as margin, 1 as paid
-      from ${orders} o where o.status = 'paid' and o.ordered_at >= ${d(earliest)} and o.ordered_at < ${d(latest)}
-      union all
-      select e.customer_id, e.occurred_at as at, null, null, 0 from ${raw(TABLES.customerEvents)} e where e.occurred_at >= ${d(earliest)} and e.occurred_at < ${d(latest)}
-    ) a
-    group by a.customer_id
+      (p, k) => sql`sum(case when ${within('o.ordered_at', p)} then o.amount else 0 end) as revenue_${raw(String(k))},
+    sum(case when ${within('o.ordered_at', p)} then 1 else 0 end) as orders_${raw(String(k))},
+    sum(case when ${within('o.ordered_at', p)} then o.gross_margin end) as margin_${raw(String(k))},
+    sum(case when ${within('o.ordered_at', p)} and o.gross_margin is not null then 1 else 0 end) as margin_orders_${raw(String(k))}`
+    )},
+    ${activeIn('o.ordered_at')}
+    from ${orders} o where o.status = 'paid' and ${within('o.ordered_at', span)}
+    group by o.customer_id
+  ),
+  evt as (
+    select e.customer_id, ${activeIn('e.occurred_at')}
+    from ${raw(TABLES.customerEvents)} e where ${within('e.occurred_at', span)}
+    group by e.customer_id
+  ),
+  cust as (
+    select c.id as customer_id, c.created_at,
+    ${each(ranges, (_, j) => raw(`case when evt.a_${j} = 1 or ord.a_${j} = 1 then 1 else 0 end as a_${j}`))},
+    ${each(periods, (_, k) => raw(['revenue', 'orders', 'margin', 'margin_orders'].map((x) => `ord.${x}_${k}`).join(', ')))}
+    from ${raw(t.customers)} c
+    left join evt on evt.customer_id = c.id
+    left join ord on ord.customer_id = c.id
+    where evt.customer_id is not null or ord.customer_id is not null
   )
-  select mem.k, mem.segment_id, count(*) as customers,
-    coalesce(sum(${ofK('cust.revenue')}), 0) as revenue,
-    coalesce(sum(${ofK('cust.orders')}), 0) as orders,
-    sum(case when ${ofK('cust.orders')} > 0 then 1 else 0 end) as buyers,
-    sum(${ofK('cust.margin')}) as margin,
-    coalesce(sum(${ofK('cust.margin_orders')}), 0) as margin_orders,
-    sum(case when ${ofK('cust.prev')} = 1 then 1 else 0 end) as base,
-    sum(case when ${ofK('cust.prev')} = 1 and ${ofK('cust.cur')} = 1 then 1 else 0 end) as kept
+  select mem.k, mem.segment_id, count(*) as customers, ${sums(ofK, flagOf)}
   from mem
   left join cust on cust.customer_id = mem.customer_id
-  group by mem.k, mem.segment_id`;
-  // Hashes in memory and no JIT: the planner prices this statement high and would compile it for seconds (dialect withWorkMem).
-  const rows = rowsOf(await withWorkMem(knex, 64, (trx) => trx.raw(statement.sql, statement.bindings as Knex.RawBinding[])));
+  group by mem.k, mem.segment_id
+  ${each(
+    periods,
+    (p, k) => sql`union all
+  select ${raw(String(k))}, ${ALL_CUSTOMERS}, (select count(*) from ${raw(t.customers)} c where c.created_at < ${d(p.end)}), ${sums(
+    (column) => raw(`cust.${column}_${k}`),
+    (which) => raw(`cust.a_${flags[k][which]}`)
+  )}
+  from cust where cust.created_at < ${d(p.end)}`,
+    '\n  '
+  )}`;
+  // Over every customer, as a segment run (dialect tuneForWholeTable): hashes in memory, no JIT, no
+  // nested loops: the members' intervals and groups are estimated at a tenth of their size, and the
+  // planner then probed the events per current member and sorted for merge joins (3x the work).
+  const rows = rowsOf(await wholeTableStatement(knex, (trx) => trx.raw(statement.sql, statement.bindings as Knex.RawBinding[])));
   const out = periods.map(() => new Map<number, Figures>());
   for (const r of rows) {
     out[Number(r.k)].set(Number(r.segment_id), {
