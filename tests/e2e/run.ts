@@ -20,6 +20,8 @@ import { adminCall, adminLogin, ensureRoleUser } from './api';
 import { median, runAll, test } from './harness';
 import { ADMIN, api, e2e, login, MARKETING, PLUGIN, SALES, shot } from './context';
 import { ROOT, startServer, type Server } from './server';
+import { registerAutomationSteps } from './automation';
+import { chooseWithKeyboard, setAdminLanguage } from './ui';
 import { createFreshDatabase, type DbClient, type FreshDatabase } from '../helpers/databases';
 
 const CUSTOMERS = Number(process.env.E2E_CUSTOMERS ?? 2000);
@@ -38,28 +40,6 @@ const ruleInJsonView = async (p: Page) => {
   const text = await p.locator('[data-testid="ci-json"]').inputValue();
   await p.click('[data-testid="ci-tab-visual"]');
   return JSON.parse(text);
-};
-
-/** Chooses an option of a design-system select from the keyboard only (Enter, arrows, Enter). */
-const chooseWithKeyboard = async (p: Page, trigger: string, optionText: RegExp) => {
-  await p.focus(trigger);
-  await p.keyboard.press('Enter');
-  // The open list moves focus to its highlighted option.
-  await p.waitForFunction(() => document.activeElement?.getAttribute('role') === 'option');
-  const count = await p.getByRole('option').count();
-  for (let i = 0; i <= count; i += 1) {
-    const current = await p.evaluate(() => (document.activeElement as HTMLElement | null)?.innerText?.trim() ?? '');
-    if (optionText.test(current)) {
-      await p.keyboard.press('Enter');
-      await p.getByRole('option').first().waitFor({ state: 'detached' });
-      return;
-    }
-    await p.keyboard.press('ArrowDown');
-    await p
-      .waitForFunction((prev) => (document.activeElement as HTMLElement | null)?.innerText?.trim() !== prev, current, { timeout: 2000 })
-      .catch(() => undefined);
-  }
-  throw new Error(`no option ${optionText} reachable from the keyboard`);
 };
 
 test('logs in to the admin', async () => {
@@ -450,19 +430,6 @@ test('customer profile and tag center open', async () => {
   if (shown !== tags.find((t) => t.slug === slug).usage) throw new Error(`tag ${slug}: page shows ${shown} customers`);
   await shot(page, '10-tag-center');
 });
-
-/** Sets the admin's interface language on the user's profile (which the admin prefers over local storage). */
-const setAdminLanguage = async (p: Page, locale: 'en' | 'zh-Hans') => {
-  await p.goto(`${server.url}/admin/me`);
-  await p.getByRole('combobox', { name: /界面语言|介面語言|Interface language/i }).click();
-  await p.getByRole('option', { name: locale === 'en' ? /^English/ : /简体/ }).click();
-  // Save stays disabled when the language was already the chosen one: nothing to save then.
-  const save = p.getByRole('button', { name: /^(保存|儲存|Save)$/ });
-  if (await save.isEnabled()) {
-    await save.click();
-    await p.waitForTimeout(1000);
-  }
-};
 
 test('switching the admin language to 中文 translates the plugin', async () => {
   await setAdminLanguage(page, 'zh-Hans');
@@ -1220,6 +1187,7 @@ test('audit log: Management reads who did what and filters it; a Sales Manager h
 });
 
 // Steps of other modules, after this file's own (they may rely on the segment saved above).
+registerAutomationSteps();
 
 const main = async () => {
   const client = (process.env.E2E_DATABASE_CLIENT ?? 'sqlite') as DbClient;

@@ -19,8 +19,8 @@ import { MonitoringPage } from './Monitoring/MonitoringPage';
 import { SyncPage } from './Sync/SyncPage';
 
 type Can = ReturnType<typeof usePermissions>['can'];
-/** Approvals: for approvers, and for whoever may ask for work that needs approval (their own requests). */
-const seesApprovals = (can: Can) => can['export.approve'] || can['automation.approve'] || can.export;
+/** Approvals: for approvers, and for whoever may ask for work that needs approval (exports, high-risk automation: their own requests). */
+const seesApprovals = (can: Can) => can['export.approve'] || can['automation.approve'] || can.export || can['automation.manage'];
 
 const LINKS: { to: string; label: MessageKey; shown?: (can: Can) => boolean }[] = [
   { to: '', label: 'nav.overview' },

@@ -10,6 +10,7 @@ import { Pager } from '../../components/Pager';
 import { useT } from '../../utils/translate';
 import { LogsTable } from './LogsTable';
 import { RuleEditor } from './RuleEditor';
+import { TestPanel } from './TestPanel';
 
 /** A rule's last 7 days: triggered, sent + done, success rate. */
 const Figures = ({ rule }: { rule: AutomationRule }) => {
@@ -42,6 +43,7 @@ export const AutomationPage = () => {
   const catalogue = useApi(automationApi.catalogue, {});
   const [editing, setEditing] = React.useState<AutomationRule | 'new' | null>(null);
   const [submitting, setSubmitting] = React.useState<AutomationRule | null>(null);
+  const [testing, setTesting] = React.useState<AutomationRule | null>(null);
   const [reason, setReason] = React.useState('');
   const [busy, setBusy] = React.useState<string | null>(null);
 
@@ -98,7 +100,9 @@ export const AutomationPage = () => {
                   <Typography fontWeight="bold">{rule.name}</Typography>
                 </Td>
                 <Td>
-                  <Badge variant={STATUS_VARIANT[rule.status]}>{t(`automation.status.${rule.status}`)}</Badge>
+                  <Badge variant={STATUS_VARIANT[rule.status]} data-testid="ci-automation-status" data-status={rule.status}>
+                    {t(`automation.status.${rule.status}`)}
+                  </Badge>
                 </Td>
                 <Td>
                   <Typography>
@@ -114,6 +118,9 @@ export const AutomationPage = () => {
                     <IconButton label={t('automation.edit', { name: rule.name })} variant="ghost" onClick={() => setEditing(rule)}>
                       <Pencil />
                     </IconButton>
+                    <Button variant="tertiary" size="S" onClick={() => setTesting(rule)} data-testid="ci-automation-test">
+                      {t('automation.test')}
+                    </Button>
                     {(rule.status === 'draft' || rule.status === 'paused') && (
                       <IconButton
                         label={t('automation.activate')}
@@ -125,7 +132,7 @@ export const AutomationPage = () => {
                       </IconButton>
                     )}
                     {rule.status !== 'active' && rule.status !== 'pending_approval' && (
-                      <Button variant="tertiary" size="S" onClick={() => setSubmitting(rule)}>
+                      <Button variant="tertiary" size="S" onClick={() => setSubmitting(rule)} data-testid="ci-automation-submit">
                         {t('automation.submit')}
                       </Button>
                     )}
@@ -175,7 +182,7 @@ export const AutomationPage = () => {
           </Tabs.Content>
           <Tabs.Content value="logs">
             <Box paddingTop={4}>
-              <LogsTable rules={rules.body?.data ?? []} />
+              <LogsTable rules={rules.body?.data ?? []} catalogue={catalogue.data} />
             </Box>
           </Tabs.Content>
         </Tabs.Root>
@@ -191,13 +198,18 @@ export const AutomationPage = () => {
           }}
         />
       )}
+      {testing && <TestPanel rule={testing} catalogue={catalogue.data} onClose={() => setTesting(null)} />}
       <Dialog.Root open={submitting !== null} onOpenChange={(o: boolean) => !o && setSubmitting(null)}>
         <Dialog.Content>
           <Dialog.Header>{t('automation.submitTitle', { name: submitting?.name ?? '' })}</Dialog.Header>
           <Dialog.Body>
             <Field.Root name="reason" required hint={t('automation.submitHint')}>
               <Field.Label>{t('automation.reason')}</Field.Label>
-              <Textarea value={reason} onChange={(e: React.ChangeEvent<HTMLTextAreaElement>) => setReason(e.target.value)} />
+              <Textarea
+                value={reason}
+                onChange={(e: React.ChangeEvent<HTMLTextAreaElement>) => setReason(e.target.value)}
+                data-testid="ci-automation-submit-reason"
+              />
               <Field.Hint />
             </Field.Root>
           </Dialog.Body>
@@ -205,7 +217,7 @@ export const AutomationPage = () => {
             <Dialog.Cancel>
               <Button variant="tertiary">{t('action.cancel')}</Button>
             </Dialog.Cancel>
-            <Button onClick={submit} disabled={!reason.trim()}>
+            <Button onClick={submit} disabled={!reason.trim()} data-testid="ci-automation-submit-confirm">
               {t('automation.submit')}
             </Button>
           </Dialog.Footer>

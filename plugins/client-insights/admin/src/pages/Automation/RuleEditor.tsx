@@ -11,7 +11,7 @@ import { RefusalMessages } from '../../components/Refusal';
 import { emptyGroup, rootFromRule, type Group } from '../../features/rule-builder/model';
 import { RuleBuilder, type RuleBuilderChange } from '../../features/rule-builder/RuleBuilder';
 import { label, useT } from '../../utils/translate';
-import { StepsEditor } from './StepsEditor';
+import { StepsEditor, TEXT_LOCALES, TextLocaleContext, type TextLocale } from './StepsEditor';
 
 const newTrigger = (type: TriggerType): Trigger => {
   switch (type) {
@@ -70,6 +70,7 @@ export const RuleEditor = ({
   const [guard, setGuard] = React.useState<Guard>(start.guard);
   const [refusal, setRefusal] = React.useState<ApiError | null>(null);
   const [saving, setSaving] = React.useState(false);
+  const [textLocale, setTextLocale] = React.useState<TextLocale>('en');
   const err = (p: string) => refusal?.at(p);
   const setT = (patch: Record<string, unknown>) => setTrigger({ ...trigger, ...patch } as Trigger);
 
@@ -96,7 +97,7 @@ export const RuleEditor = ({
   return (
     <Modal.Root open onOpenChange={(o: boolean) => !o && onClose()}>
       <Modal.Content style={{ width: 'min(1200px, 95vw)', maxWidth: '95vw' }}>
-        <Modal.Header>
+        <Modal.Header closeLabel={t('action.close')}>
           <Modal.Title>{rule ? t('automation.edit', { name: rule.name }) : t('automation.create')}</Modal.Title>
         </Modal.Header>
         <Modal.Body>
@@ -115,7 +116,11 @@ export const RuleEditor = ({
                 <Grid.Item col={4} s={12} direction="column" alignItems="stretch">
                   <Field.Root name="trigger" error={err('/trigger/type')}>
                     <Field.Label>{t('automation.field.trigger')}</Field.Label>
-                    <SingleSelect value={trigger.type} onChange={(v: string | number) => setTrigger(newTrigger(v as TriggerType))}>
+                    <SingleSelect
+                      value={trigger.type}
+                      onChange={(v: string | number) => setTrigger(newTrigger(v as TriggerType))}
+                      data-testid="ci-automation-trigger"
+                    >
                       {TRIGGER_TYPES.map((type) => (
                         <SingleSelectOption key={type} value={type}>
                           {label(catalogue?.triggers.find((x) => x.type === type)?.labels, locale, type)}
@@ -129,7 +134,11 @@ export const RuleEditor = ({
                   <Grid.Item col={4} s={12} direction="column" alignItems="stretch">
                     <Field.Root name="event" error={err('/trigger/event')}>
                       <Field.Label>{t('automation.field.event')}</Field.Label>
-                      <SingleSelect value={trigger.event} onChange={(v: string | number) => setTrigger({ type: 'event', event: v as typeof trigger.event })}>
+                      <SingleSelect
+                        value={trigger.event}
+                        onChange={(v: string | number) => setTrigger({ type: 'event', event: v as typeof trigger.event })}
+                        data-testid="ci-automation-event"
+                      >
                         {(catalogue?.events ?? []).map((e) => (
                           <SingleSelectOption key={e.event} value={e.event}>
                             {eventLabel(e.event)}
@@ -233,7 +242,11 @@ export const RuleEditor = ({
                 )}
               </Grid.Root>
               <Box paddingTop={3}>
-                <Checkbox checked={withConditions} onCheckedChange={(c: boolean | 'indeterminate') => setWithConditions(c === true)}>
+                <Checkbox
+                  checked={withConditions}
+                  onCheckedChange={(c: boolean | 'indeterminate') => setWithConditions(c === true)}
+                  data-testid="ci-automation-with-conditions"
+                >
                   {t('automation.withConditions')}
                 </Checkbox>
                 {withConditions && (
@@ -245,11 +258,26 @@ export const RuleEditor = ({
             </Box>
 
             <Box>
-              <Typography variant="delta" tag="h3">
-                {t('automation.then')}
-              </Typography>
+              <Flex justifyContent="space-between" alignItems="flex-end" gap={4}>
+                <Typography variant="delta" tag="h3">
+                  {t('automation.then')}
+                </Typography>
+                <Field.Root name="textLocale" hint={t('automation.textsInHint')}>
+                  <Field.Label>{t('automation.textsIn')}</Field.Label>
+                  <SingleSelect value={textLocale} onChange={(v: string | number) => setTextLocale(v as TextLocale)} data-testid="ci-automation-text-locale">
+                    {TEXT_LOCALES.map((l) => (
+                      <SingleSelectOption key={l} value={l}>
+                        {t(`automation.lang.${l}`)}
+                      </SingleSelectOption>
+                    ))}
+                  </SingleSelect>
+                  <Field.Hint />
+                </Field.Root>
+              </Flex>
               <Box paddingTop={2}>
-                <StepsEditor steps={steps} onChange={setSteps} catalogue={catalogue} refusal={refusal} at="/steps" />
+                <TextLocaleContext.Provider value={textLocale}>
+                  <StepsEditor steps={steps} onChange={setSteps} catalogue={catalogue} refusal={refusal} at="/steps" />
+                </TextLocaleContext.Provider>
               </Box>
             </Box>
 
@@ -288,7 +316,11 @@ export const RuleEditor = ({
                   <NumberInput value={guard.holdoutPercent} onValueChange={(v: number | undefined) => setGuard({ ...guard, holdoutPercent: v ?? 0 })} />
                   <Field.Error />
                 </Field.Root>
-                <Checkbox checked={guard.quietHours} onCheckedChange={(c: boolean | 'indeterminate') => setGuard({ ...guard, quietHours: c === true })}>
+                <Checkbox
+                  checked={guard.quietHours}
+                  onCheckedChange={(c: boolean | 'indeterminate') => setGuard({ ...guard, quietHours: c === true })}
+                  data-testid="ci-automation-quiet-hours"
+                >
                   {t('automation.guard.quietHours')}
                 </Checkbox>
                 <Checkbox checked={guard.includeChurned} onCheckedChange={(c: boolean | 'indeterminate') => setGuard({ ...guard, includeChurned: c === true })}>

@@ -3,9 +3,12 @@ import { Box, Button, Field, Flex, IconButton, NumberInput, SingleSelect, Single
 import { Plus, Trash } from '@strapi/icons';
 import { useIntl } from 'react-intl';
 import type { AutomationCatalogue } from '../../../../shared/contracts/automation';
+import { webhookEndpointsApi } from '../../../../shared/contracts/automation-endpoints';
+import { tagsApi } from '../../../../shared/contracts/tags';
 import type { Action, Step } from '../../../../shared/contracts/automation-definition';
 import { ACTION_TYPES, STAGES, type ActionType } from '../../../../shared/enums';
 import type { ApiError } from '../../api/client';
+import { useApi } from '../../api/useApi';
 import { label, useEnumLabel, useT } from '../../utils/translate';
 
 /** A new action of `type` with its required fields filled with something the user then edits. */
@@ -18,13 +21,14 @@ const newAction = (type: ActionType): Action => {
     case 'push':
       return { type, title: { en: '' }, body: { en: '' } };
     case 'webhook':
-      return { type, endpointId: 1 };
+      // 0 names no endpoint: the picker shows its placeholder until one is chosen.
+      return { type, endpointId: 0 };
     case 'task':
       return { type, kind: 'follow_up', title: { en: '' }, assignee: { to: 'owner' }, dueInDays: 1 };
     case 'notify':
       return { type, to: { to: 'owner' }, message: { en: '' }, email: true };
     case 'tag':
-      return { type, op: 'add', tagId: 1 };
+      return { type, op: 'add', tagId: 0 };
     case 'stage':
       return { type, stage: 'signed' };
     case 'segment':
@@ -32,20 +36,42 @@ const newAction = (type: ActionType): Action => {
   }
 };
 
+/** An action's name in the admin's language, from the server's catalogue (the type itself until it has loaded). */
+export const actionLabel = (catalogue: AutomationCatalogue | undefined, locale: string, type: ActionType) =>
+  label(catalogue?.actions.find((a) => a.type === type)?.labels, locale, type);
+
 type Props = { steps: Step[]; onChange: (steps: Step[]) => void; catalogue: AutomationCatalogue | undefined; refusal: ApiError | null; at: string };
 
-/** One text of an action in English (the other languages fall back to it; the API takes them too). */
-const Text = ({ name, value, onChange, error, long }: { name: string; value: string; onChange: (v: string) => void; error?: string; long?: boolean }) => (
-  <Field.Root name={name} error={error} required>
-    <Field.Label>{name}</Field.Label>
-    {long ? (
-      <Textarea value={value} onChange={(e: React.ChangeEvent<HTMLTextAreaElement>) => onChange(e.target.value)} />
-    ) : (
-      <TextInput value={value} onChange={(e: React.ChangeEvent<HTMLInputElement>) => onChange(e.target.value)} />
-    )}
-    <Field.Error />
-  </Field.Root>
-);
+/** The customer languages an action's texts are written in: English always, Chinese when written (falling back to English). */
+export const TEXT_LOCALES = ['en', 'zh-Hans', 'zh'] as const;
+export type TextLocale = (typeof TEXT_LOCALES)[number];
+/** Which language the text fields edit now (chosen once for the whole rule, above the steps). */
+export const TextLocaleContext = React.createContext<TextLocale>('en');
+
+type LocalText = Partial<Record<TextLocale, string>> & { en: string };
+
+/** One text of an action in the chosen language; an emptied Chinese text is left out (English stands in). */
+const Text = ({ name, value, onChange, error, long }: { name: string; value: LocalText; onChange: (v: LocalText) => void; error?: string; long?: boolean }) => {
+  const t = useT();
+  const locale = React.useContext(TextLocaleContext);
+  const change = (text: string) => {
+    const next: LocalText = { ...value, [locale]: text };
+    if (locale !== 'en' && text === '') delete next[locale];
+    onChange(next);
+  };
+  return (
+    <Field.Root name={`${name}-${locale}`} error={error} required={locale === 'en'} hint={locale === 'en' ? undefined : t('automation.field.fallbackHint')}>
+      <Field.Label>{t('automation.field.inLang', { field: name, lang: t(`automation.lang.${locale}`) })}</Field.Label>
+      {long ? (
+        <Textarea value={value[locale] ?? ''} placeholder={value.en} onChange={(e: React.ChangeEvent<HTMLTextAreaElement>) => change(e.target.value)} />
+      ) : (
+        <TextInput value={value[locale] ?? ''} placeholder={value.en} onChange={(e: React.ChangeEvent<HTMLInputElement>) => change(e.target.value)} />
+      )}
+      <Field.Hint />
+      <Field.Error />
+    </Field.Root>
+  );
+};
 
 const Id = ({ name, value, onChange, error }: { name: string; value: number; onChange: (v: number) => void; error?: string }) => (
   <Field.Root name={name} error={error} required>
@@ -55,53 +81,117 @@ const Id = ({ name, value, onChange, error }: { name: string; value: number; onC
   </Field.Root>
 );
 
-/** The fields of one action (English texts; ids of tags, segments, endpoints by number). */
+/** A choice among named things (endpoints, tags) stored by id: picked by name, never typed as a number. */
+const NamedSelect = ({
+  name,
+  label: fieldLabel,
+  placeholder,
+  empty,
+  options,
+  value,
+  onChange,
+  error,
+}: {
+  name: string;
+  label: string;
+  placeholder: string;
+  /** Said when the list loaded empty. */
+  empty: string;
+  options: { id: number; label: string }[] | undefined;
+  value: number;
+  onChange: (v: number) => void;
+  error?: string;
+}) => (
+  <Field.Root name={name} error={error ?? (options && options.length === 0 ? empty : undefined)} required>
+    <Field.Label>{fieldLabel}</Field.Label>
+    <SingleSelect
+      placeholder={placeholder}
+      value={options?.some((o) => o.id === value) ? String(value) : ''}
+      onChange={(v: string | number) => onChange(Number(v))}
+      data-testid={`ci-automation-${name}`}
+    >
+      {(options ?? []).map((o) => (
+        <SingleSelectOption key={o.id} value={String(o.id)}>
+          {o.label}
+        </SingleSelectOption>
+      ))}
+    </SingleSelect>
+    <Field.Error />
+  </Field.Root>
+);
+
+/** The webhook endpoints by name, the URL beside it. */
+const EndpointSelect = ({ value, onChange, error }: { value: number; onChange: (v: number) => void; error?: string }) => {
+  const t = useT();
+  const endpoints = useApi(webhookEndpointsApi.list, {});
+  const options = endpoints.data?.map((e) => ({ id: e.id, label: `${e.name} · ${e.url}${e.enabled ? '' : ` (${t('automation.field.endpointDisabled')})`}` }));
+  return (
+    <NamedSelect
+      name="endpoint"
+      label={t('automation.field.endpoint')}
+      placeholder={t('automation.field.chooseEndpoint')}
+      empty={t('automation.field.noEndpoints')}
+      options={options}
+      value={value}
+      onChange={onChange}
+      error={error}
+    />
+  );
+};
+
+/** The tags by name. */
+const TagSelect = ({ value, onChange, error }: { value: number; onChange: (v: number) => void; error?: string }) => {
+  const t = useT();
+  const tags = useApi(tagsApi.list, { query: {} });
+  return (
+    <NamedSelect
+      name="tag"
+      label={t('automation.field.tag')}
+      placeholder={t('automation.field.chooseTag')}
+      empty={t('automation.field.noTags')}
+      options={tags.data?.map((tag) => ({ id: tag.id, label: tag.name }))}
+      value={value}
+      onChange={onChange}
+      error={error}
+    />
+  );
+};
+
+/** The fields of one action (texts in the chosen language; the webhook endpoint and the tag by name; a static segment still by id). */
 const ActionFields = ({ action, onChange, refusal, at }: { action: Action; onChange: (a: Action) => void; refusal: ApiError | null; at: string }) => {
   const t = useT();
   const enumLabel = useEnumLabel();
-  const err = (p: string) => refusal?.at(`${at}/${p}`) ?? refusal?.at(`${at}/${p}/en`);
+  const locale = React.useContext(TextLocaleContext);
+  const err = (p: string) => refusal?.at(`${at}/${p}`) ?? refusal?.at(`${at}/${p}/${locale}`) ?? refusal?.at(`${at}/${p}/en`);
   const set = (patch: Record<string, unknown>) => onChange({ ...action, ...patch } as Action);
   switch (action.type) {
     case 'email':
       return (
         <>
-          <Text
-            name={t('automation.field.subject')}
-            value={action.subject.en}
-            onChange={(v) => set({ subject: { ...action.subject, en: v } })}
-            error={err('subject')}
-          />
-          <Text name={t('automation.field.body')} long value={action.body.en} onChange={(v) => set({ body: { ...action.body, en: v } })} error={err('body')} />
+          <Text name={t('automation.field.subject')} value={action.subject} onChange={(subject) => set({ subject })} error={err('subject')} />
+          <Text name={t('automation.field.body')} long value={action.body} onChange={(body) => set({ body })} error={err('body')} />
         </>
       );
     case 'sms':
-      return <Text name={t('automation.field.text')} long value={action.text.en} onChange={(v) => set({ text: { en: v } })} error={err('text')} />;
+      return <Text name={t('automation.field.text')} long value={action.text} onChange={(text) => set({ text })} error={err('text')} />;
     case 'push':
       return (
         <>
-          <Text name={t('automation.field.title')} value={action.title.en} onChange={(v) => set({ title: { ...action.title, en: v } })} error={err('title')} />
-          <Text name={t('automation.field.body')} value={action.body.en} onChange={(v) => set({ body: { ...action.body, en: v } })} error={err('body')} />
+          <Text name={t('automation.field.title')} value={action.title} onChange={(title) => set({ title })} error={err('title')} />
+          <Text name={t('automation.field.body')} value={action.body} onChange={(body) => set({ body })} error={err('body')} />
         </>
       );
     case 'webhook':
-      return <Id name={t('automation.field.endpointId')} value={action.endpointId} onChange={(v) => set({ endpointId: v })} error={err('endpointId')} />;
+      return <EndpointSelect value={action.endpointId} onChange={(endpointId) => set({ endpointId })} error={err('endpointId')} />;
     case 'task':
       return (
         <>
-          <Text name={t('automation.field.title')} value={action.title.en} onChange={(v) => set({ title: { ...action.title, en: v } })} error={err('title')} />
+          <Text name={t('automation.field.title')} value={action.title} onChange={(title) => set({ title })} error={err('title')} />
           <Id name={t('automation.field.dueInDays')} value={action.dueInDays} onChange={(v) => set({ dueInDays: v })} error={err('dueInDays')} />
         </>
       );
     case 'notify':
-      return (
-        <Text
-          name={t('automation.field.message')}
-          long
-          value={action.message.en}
-          onChange={(v) => set({ message: { ...action.message, en: v } })}
-          error={err('message')}
-        />
-      );
+      return <Text name={t('automation.field.message')} long value={action.message} onChange={(message) => set({ message })} error={err('message')} />;
     case 'tag':
       return (
         <>
@@ -109,7 +199,7 @@ const ActionFields = ({ action, onChange, refusal, at }: { action: Action; onCha
             <SingleSelectOption value="add">{t('automation.op.add')}</SingleSelectOption>
             <SingleSelectOption value="remove">{t('automation.op.remove')}</SingleSelectOption>
           </SingleSelect>
-          <Id name={t('automation.field.tagId')} value={action.tagId} onChange={(v) => set({ tagId: v })} error={err('tagId')} />
+          <TagSelect value={action.tagId} onChange={(tagId) => set({ tagId })} error={err('tagId')} />
         </>
       );
     case 'stage':
@@ -132,7 +222,6 @@ export const StepsEditor = ({ steps, onChange, catalogue, refusal, at }: Props) 
   const t = useT();
   const { locale } = useIntl();
   const replace = (i: number, step: Step) => onChange(steps.map((s, j) => (j === i ? step : s)));
-  const actionLabel = (type: ActionType) => label(catalogue?.actions.find((a) => a.type === type)?.labels, locale, type);
   return (
     <Flex direction="column" alignItems="stretch" gap={2}>
       {steps.map((step, i) => (
@@ -150,12 +239,13 @@ export const StepsEditor = ({ steps, onChange, catalogue, refusal, at }: Props) 
               <>
                 <SingleSelect
                   aria-label={t('automation.field.action')}
+                  data-testid="ci-step-action-type"
                   value={step.action.type}
                   onChange={(v: string | number) => replace(i, { kind: 'action', action: newAction(v as ActionType) })}
                 >
                   {ACTION_TYPES.map((type) => (
                     <SingleSelectOption key={type} value={type}>
-                      {actionLabel(type)}
+                      {actionLabel(catalogue, locale, type)}
                     </SingleSelectOption>
                   ))}
                 </SingleSelect>
@@ -194,16 +284,32 @@ export const StepsEditor = ({ steps, onChange, catalogue, refusal, at }: Props) 
         </Box>
       ))}
       <Flex gap={2} wrap="wrap">
-        <Button variant="secondary" startIcon={<Plus />} onClick={() => onChange([...steps, { kind: 'action', action: newAction('notify') }])}>
+        <Button
+          data-testid="ci-step-add-action"
+          variant="secondary"
+          startIcon={<Plus />}
+          onClick={() => onChange([...steps, { kind: 'action', action: newAction('notify') }])}
+        >
           {t('automation.step.addAction')}
         </Button>
-        <Button variant="secondary" startIcon={<Plus />} onClick={() => onChange([...steps, { kind: 'wait', duration: { amount: 1, unit: 'days' } }])}>
+        <Button
+          data-testid="ci-step-add-wait"
+          variant="secondary"
+          startIcon={<Plus />}
+          onClick={() => onChange([...steps, { kind: 'wait', duration: { amount: 1, unit: 'days' } }])}
+        >
           {t('automation.step.addWait')}
         </Button>
-        <Button variant="secondary" startIcon={<Plus />} onClick={() => onChange([...steps, { kind: 'wait_until', time: '09:00' }])}>
+        <Button
+          data-testid="ci-step-add-wait_until"
+          variant="secondary"
+          startIcon={<Plus />}
+          onClick={() => onChange([...steps, { kind: 'wait_until', time: '09:00' }])}
+        >
           {t('automation.step.addWaitUntil')}
         </Button>
         <Button
+          data-testid="ci-step-add-if"
           variant="secondary"
           startIcon={<Plus />}
           onClick={() => onChange([...steps, { kind: 'if', rule: { '>=': [{ var: 'metrics.order_count' }, 1] }, then: [], else: [] }])}
