@@ -34,3 +34,16 @@ export const login = async (p: Page, who: { email: string; password: string }) =
   const skip = p.getByRole('button', { name: /skip|跳过|略過|close/i }).first();
   if (await skip.isVisible({ timeout: 2000 }).catch(() => false)) await skip.click().catch(() => undefined);
 };
+
+/** Sets the signed-in user's admin language on their profile page (the plugin follows it). */
+export const setAdminLanguage = async (p: Page, locale: 'en' | 'zh-Hans') => {
+  await p.goto(`${e2e.server.url}/admin/me`);
+  await p.getByRole('combobox', { name: /界面语言|介面語言|Interface language/i }).click();
+  await p.getByRole('option', { name: locale === 'en' ? /^English/ : /简体/ }).click();
+  // Save stays disabled when the language was already the chosen one: nothing to save then.
+  const save = p.getByRole('button', { name: /^(保存|儲存|Save)$/ });
+  if (await save.isEnabled()) {
+    await save.click();
+    await p.waitForTimeout(1000);
+  }
+};

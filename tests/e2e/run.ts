@@ -18,7 +18,8 @@ import { valueChartsSchema } from '../../plugins/client-insights/shared/contract
 import { migrationSchema, rfmMatrixSchema } from '../../plugins/client-insights/shared/contracts/values';
 import { adminCall, adminLogin, ensureRoleUser } from './api';
 import { median, runAll, test } from './harness';
-import { ADMIN, api, e2e, login, MARKETING, PLUGIN, SALES, shot } from './context';
+import { ADMIN, api, e2e, login, MARKETING, PLUGIN, SALES, setAdminLanguage, shot } from './context';
+import { registerReportSteps } from './reports';
 import { ROOT, startServer, type Server } from './server';
 import { createFreshDatabase, type DbClient, type FreshDatabase } from '../helpers/databases';
 
@@ -452,18 +453,6 @@ test('customer profile and tag center open', async () => {
 });
 
 /** Sets the admin's interface language on the user's profile (which the admin prefers over local storage). */
-const setAdminLanguage = async (p: Page, locale: 'en' | 'zh-Hans') => {
-  await p.goto(`${server.url}/admin/me`);
-  await p.getByRole('combobox', { name: /界面语言|介面語言|Interface language/i }).click();
-  await p.getByRole('option', { name: locale === 'en' ? /^English/ : /简体/ }).click();
-  // Save stays disabled when the language was already the chosen one: nothing to save then.
-  const save = p.getByRole('button', { name: /^(保存|儲存|Save)$/ });
-  if (await save.isEnabled()) {
-    await save.click();
-    await p.waitForTimeout(1000);
-  }
-};
-
 test('switching the admin language to 中文 translates the plugin', async () => {
   await setAdminLanguage(page, 'zh-Hans');
   await page.goto(`${server.url}${PLUGIN}`);
@@ -1220,6 +1209,7 @@ test('audit log: Management reads who did what and filters it; a Sales Manager h
 });
 
 // Steps of other modules, after this file's own (they may rely on the segment saved above).
+registerReportSteps();
 
 const main = async () => {
   const client = (process.env.E2E_DATABASE_CLIENT ?? 'sqlite') as DbClient;

@@ -1,6 +1,7 @@
 import { Box, Field, Flex, Table, Tbody, Td, Th, Thead, Tr, TextInput, Typography } from '@strapi/design-system';
 import { Layouts, Page } from '@strapi/strapi/admin';
 import * as React from 'react';
+import { useIntl } from 'react-intl';
 import { QUADRANTS_OR_NONE } from '../../../../shared/enums';
 import { reportsApi } from '../../../../shared/contracts/reports';
 import { useApi } from '../../api/useApi';
@@ -19,6 +20,7 @@ type Picked = { kind: 'segment' | 'quadrant'; source: string; target: string };
 export const FlowPage = () => {
   const t = useT();
   const enumLabel = useEnumLabel();
+  const { formatNumber } = useIntl();
   const [period, setPeriod] = React.useState(() => {
     const today = new Date();
     return { from: isoDay(new Date(today.getFullYear(), today.getMonth() - 1, today.getDate())), to: isoDay(today) };
@@ -112,8 +114,9 @@ export const FlowPage = () => {
                                 type="button"
                                 onClick={() => setPicked({ kind: 'quadrant', source: from, target: to })}
                                 style={{ cursor: 'pointer', border: 'none', background: 'none', color: '#4945ff' }}
+                                data-testid={`ci-flow-cell-${from}-${to}`}
                               >
-                                {n.toLocaleString()}
+                                {formatNumber(n)}
                               </button>
                             ) : (
                               '0'
