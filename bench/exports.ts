@@ -62,7 +62,7 @@ const runOne = async (format: 'csv' | 'xlsx') => {
     const ids = knex(SCRATCH).select('id as customer_id');
     const total = Number((await knex.from(ids.clone().as('m')).count({ n: '*' }).first())?.n ?? 0);
     const tags = new Set<number>((await knex(HOST_TABLES.tags).pluck('id')).map(Number));
-    const table = chosenFields(knex, SCRATCH, FIELDS, { locale: 'zh-Hans', timeZone: 'Asia/Shanghai' }, true);
+    const table = chosenFields(knex, SCRATCH, FIELDS, { locale: 'zh-Hans', timeZone: 'Asia/Shanghai' }, true, format === 'xlsx' ? 'excel' : 'text');
     const batches = table.batches(
       ids,
       listReader(knex, HOST_TABLES.tags, FIELDS, async () => ({ tags, segments: new Map() }))

@@ -19,6 +19,7 @@ import { migrationSchema, rfmMatrixSchema } from '../../plugins/client-insights/
 import { adminCall, adminLogin, ensureRoleUser } from './api';
 import { median, runAll, test } from './harness';
 import { ADMIN, api, e2e, login, MARKETING, PLUGIN, SALES, shot } from './context';
+import { registerReportSteps } from './reports';
 import { ROOT, startServer, type Server } from './server';
 import { registerAutomationSteps } from './automation';
 import { chooseWithKeyboard, setAdminLanguage } from './ui';
@@ -1188,6 +1189,7 @@ test('audit log: Management reads who did what and filters it; a Sales Manager h
 
 // Steps of other modules, after this file's own (they may rely on the segment saved above).
 registerAutomationSteps();
+registerReportSteps();
 
 const main = async () => {
   const client = (process.env.E2E_DATABASE_CLIENT ?? 'sqlite') as DbClient;

@@ -76,8 +76,11 @@ describe('exports of chosen fields', () => {
     return rows;
   };
 
-  /** The expected rows, read from the database independently of the export's code. */
-  const expectedRows = async () => {
+  /**
+   * The expected rows, read from the database independently of the export's code. Dates are the
+   * CSV's local text, or for an .xlsx a real date of the Shanghai wall-clock time (UTC+8 all year).
+   */
+  const expectedRows = async (dates: 'text' | 'excel' = 'text') => {
     const k = app.strapi.db.connection;
     const rows = await k('customers as c')
       .leftJoin('ci_customer_metrics as m', 'm.customer_id', 'c.id')
@@ -90,7 +93,7 @@ describe('exports of chosen fields', () => {
       .join('ci_segment_members as sm', (j) => j.on('sm.segment_id', 'cur.segment_id').andOn('sm.run_id', 'cur.run_id'))
       .join('segments as s', 's.id', 'sm.segment_id')
       .select('sm.customer_id', 's.name');
-    const dates = new Intl.DateTimeFormat('zh-CN', {
+    const text = new Intl.DateTimeFormat('zh-CN', {
       timeZone: ZONE,
       year: 'numeric',
       month: '2-digit',
@@ -114,7 +117,9 @@ describe('exports of chosen fields', () => {
       namesOf(tags, Number(r.id)),
       namesOf(members, Number(r.id)),
       // SQLite keeps Strapi datetimes as epoch milliseconds.
-      dates.format(new Date(/^\d+$/.test(String(r.created_at)) ? Number(r.created_at) : r.created_at)),
+      ((at: Date) => (dates === 'excel' ? new Date(at.getTime() + 8 * 3_600_000) : text.format(at)))(
+        new Date(/^\d+$/.test(String(r.created_at)) ? Number(r.created_at) : r.created_at)
+      ),
     ]);
   };
 
@@ -170,7 +175,7 @@ describe('exports of chosen fields', () => {
     expect(data.some((r) => r[5] === 'Alumni, VIP 客户')).toBe(true);
   });
 
-  it('writes the same as .xlsx, read back cell by cell: numbers as numbers, text as text', async () => {
+  it('writes the same as .xlsx, read back cell by cell: numbers as numbers, text as text, dates as Excel dates', async () => {
     const { job, file } = await exported(exporter, { source: 'customers', filter: {}, fields: FIELDS, format: 'xlsx' });
     expect(job.result).toMatchObject({ rows: N, format: 'xlsx', sheets: 1, filename: 'customers.xlsx', bytes: file.bytes.length });
     expect(file.type).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
@@ -191,8 +196,12 @@ describe('exports of chosen fields', () => {
     book.worksheets[0].eachRow({ includeEmpty: true }, (row) => cells.push(FIELDS.map((_, i) => row.getCell(i + 1).value ?? null)));
     expect(cells[0]).toEqual(HEADER);
     // An empty list is an empty text in the CSV and no value in the sheet.
-    const expected = (await expectedRows()).map((r) => r.map((v) => (v === '' ? null : v)));
+    const expected = (await expectedRows('excel')).map((r) => r.map((v) => (v === '' ? null : v)));
     expect(cells.slice(1)).toEqual(expected);
+    // The creation date is a date cell with a date format (sortable and filterable in Excel), not text.
+    const created = book.worksheets[0].getRow(2).getCell(FIELDS.indexOf('customer.created_at') + 1);
+    expect(created.type).toBe(ExcelJS.ValueType.Date);
+    expect(created.numFmt).toBe('yyyy-mm-dd hh:mm');
   });
 
   it('masks contact fields for a user without sensitive.view, and exports a segment result by chosen fields', async () => {

@@ -2,7 +2,8 @@ import * as React from 'react';
 import { Badge, Button, Flex, Modal, SingleSelect, SingleSelectOption, Table, Tbody, Td, Textarea, Th, Thead, Tr, Typography } from '@strapi/design-system';
 import { Layouts, Page, useAuth, useNotification } from '@strapi/strapi/admin';
 import { approvalsApi, type Approval } from '../../../../shared/contracts/approvals';
-import { exportsApi } from '../../../../shared/contracts/exports';
+import { exportFileSchema, exportsApi } from '../../../../shared/contracts/exports';
+import { jobsApi } from '../../../../shared/contracts/jobs';
 import { APPROVAL_STATUSES, type ApprovalStatus } from '../../../../shared/enums';
 import { APPROVE_ACTIONS } from '../../../../shared/permissions';
 import { downloadCsv, toApiError, type ApiError } from '../../api/client';
@@ -88,8 +89,11 @@ export const ApprovalsPage = () => {
   };
   const download = async (approval: Approval) => {
     try {
+      // The job knows the file's name and format (an .xlsx must not be saved as .csv).
+      const job = await api.request(jobsApi.get, { params: { jobId: approval.jobId! } });
+      const file = exportFileSchema.safeParse(job.data.result);
       const blob = await downloadCsv(exportsApi.file, { params: { jobId: approval.jobId! } }, token, window.strapi?.backendURL ?? '');
-      saveFile(blob, `export-${approval.jobId}.csv`);
+      saveFile(blob, file.success ? file.data.filename : `export-${approval.jobId}.csv`);
     } catch (e) {
       toggleNotification({ type: 'danger', message: errorMessage(e) });
     }

@@ -8,6 +8,7 @@ import { useApi } from '../../api/useApi';
 import { PeriodFields, periodError, usePeriod } from '../../components/PeriodFields';
 import { TIME_ZONE } from '../../components/Dates';
 import { Sparkline } from '../../components/charts/Sparkline';
+import { useDateTime } from '../../components/Dates';
 import { SectionError, SectionLoading } from '../../components/States';
 import { useT, type MessageKey } from '../../utils/translate';
 
@@ -55,6 +56,7 @@ const Section = ({ title, stats }: { title: MessageKey; stats: Stat[] }) => {
 /** The overview's KPI board as of the period's end, each with its series: the cards of the overview link here. */
 const Board = ({ board }: { board: Monitoring['board'] }) => {
   const t = useT();
+  const when = useDateTime();
   const format = useFormat();
   return (
     <Box background="neutral0" shadow="tableShadow" hasRadius padding={4} id="board" data-testid="ci-monitoring-board">
@@ -62,7 +64,7 @@ const Board = ({ board }: { board: Monitoring['board'] }) => {
         {t('monitoring.board')}
       </Typography>
       <Typography tag="p" variant="pi" textColor="neutral600">
-        {t('monitoring.board.help', { at: new Date(board.asOf).toLocaleString() })}
+        {t('monitoring.board.help', { at: when(board.asOf) })}
       </Typography>
       <Grid.Root gap={3} paddingTop={3}>
         {board.kpis.map((k) => (

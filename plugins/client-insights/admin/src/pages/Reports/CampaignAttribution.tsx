@@ -169,7 +169,7 @@ const AttributionBody = ({ a }: { a: Attribution }) => {
           </Thead>
           <Tbody>
             {a.holdouts.map((h) => (
-              <Tr key={`${h.source}:${h.ruleDoc ?? ''}`}>
+              <Tr key={`${h.source}:${h.ruleDoc ?? ''}`} data-testid={`ci-attribution-holdout-${h.source}`}>
                 <Td>
                   <Typography>{t(`reports.attribution.source.${h.source}` as MessageKey, { name: h.name, percent: h.percent })}</Typography>
                 </Td>
@@ -180,12 +180,19 @@ const AttributionBody = ({ a }: { a: Attribution }) => {
                   <Typography>{`${pct(h.holdout.rate)} (${h.holdout.converted}/${h.holdout.customers})`}</Typography>
                 </Td>
                 <Td>
-                  <Typography>{h.lift === null ? '—' : formatNumber(h.lift * 100, { maximumFractionDigits: 1, signDisplay: 'exceptZero' }) + ' pp'}</Typography>
+                  <Typography>
+                    {h.lift === null
+                      ? '—'
+                      : t('reports.attribution.pp', { value: formatNumber(h.lift * 100, { maximumFractionDigits: 1, signDisplay: 'exceptZero' }) })}
+                  </Typography>
                 </Td>
                 <Td>
                   <Typography textColor={h.tooSmall ? 'warning700' : undefined}>
                     {h.ci
-                      ? `[${formatNumber(h.ci[0] * 100, { maximumFractionDigits: 1 })}, ${formatNumber(h.ci[1] * 100, { maximumFractionDigits: 1 })}] pp`
+                      ? t('reports.attribution.ppRange', {
+                          low: formatNumber(h.ci[0] * 100, { maximumFractionDigits: 1 }),
+                          high: formatNumber(h.ci[1] * 100, { maximumFractionDigits: 1 }),
+                        })
                       : '—'}
                     {h.tooSmall ? ` · ${t('reports.attribution.tooSmall', { n: a.minGroup })}` : ''}
                   </Typography>

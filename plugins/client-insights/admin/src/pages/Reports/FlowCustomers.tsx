@@ -4,13 +4,14 @@ import { reportsApi, type FlowCustomersQuery } from '../../../../shared/contract
 import { useApi } from '../../api/useApi';
 import { Pager } from '../../components/Pager';
 import { SectionEmpty, SectionError, SectionLoading } from '../../components/States';
-import { useT } from '../../utils/translate';
+import { useEnumLabel, useT } from '../../utils/translate';
 
 type Pick = Omit<FlowCustomersQuery, 'page' | 'pageSize' | 'kind' | 'timeZone'> & { kind: 'segment' | 'quadrant'; timeZone: string };
 
 /** The customers of one flow, a page at a time; contact data masked by the server as in the customer list. */
 export const FlowCustomers = ({ pick, title }: { pick: Pick; title: string }) => {
   const t = useT();
+  const enumLabel = useEnumLabel();
   const [page, setPage] = React.useState(1);
   React.useEffect(() => setPage(1), [JSON.stringify(pick)]); // eslint-disable-line react-hooks/exhaustive-deps
   const list = useApi(reportsApi.flowCustomers, { query: { ...pick, page, pageSize: 20 } });
@@ -40,11 +41,11 @@ export const FlowCustomers = ({ pick, title }: { pick: Pick; title: string }) =>
           </Thead>
           <Tbody>
             {list.body.data.map((c) => (
-              <Tr key={c.id}>
+              <Tr key={c.id} data-testid="ci-flow-customer">
                 <Td>{c.name ?? '—'}</Td>
                 <Td>{c.email ?? '—'}</Td>
                 <Td>{c.phone ?? '—'}</Td>
-                <Td>{c.stage ?? '—'}</Td>
+                <Td>{c.stage ? enumLabel('enum', c.stage) : '—'}</Td>
               </Tr>
             ))}
           </Tbody>

@@ -1,6 +1,7 @@
 import { Box, Flex, Table, Tbody, Td, Th, Thead, Tr, Typography } from '@strapi/design-system';
 import { Layouts, Page } from '@strapi/strapi/admin';
 import * as React from 'react';
+import { useIntl } from 'react-intl';
 import { QUADRANTS_OR_NONE } from '../../../../shared/enums';
 import { reportsApi } from '../../../../shared/contracts/reports';
 import { useApi } from '../../api/useApi';
@@ -17,6 +18,7 @@ type Picked = { kind: 'segment' | 'quadrant'; source: string; target: string };
 export const FlowPage = () => {
   const t = useT();
   const enumLabel = useEnumLabel();
+  const { formatNumber } = useIntl();
   const [period, setPeriod] = usePeriod(31);
   const [picked, setPicked] = React.useState<Picked | null>(null);
   const query = { ...period, timeZone: TIME_ZONE };
@@ -92,8 +94,9 @@ export const FlowPage = () => {
                                 type="button"
                                 onClick={() => setPicked({ kind: 'quadrant', source: from, target: to })}
                                 style={{ cursor: 'pointer', border: 'none', background: 'none', color: '#4945ff' }}
+                                data-testid={`ci-flow-cell-${from}-${to}`}
                               >
-                                {n.toLocaleString()}
+                                {formatNumber(n)}
                               </button>
                             ) : (
                               '0'

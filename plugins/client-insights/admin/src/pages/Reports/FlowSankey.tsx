@@ -1,4 +1,6 @@
 import { Box, Typography } from '@strapi/design-system';
+import { useIntl } from 'react-intl';
+import { useT } from '../../utils/translate';
 
 export type SankeyLink = { source: string; target: string; customers: number };
 
@@ -24,6 +26,8 @@ export const FlowSankey = ({
   onPick: (l: SankeyLink) => void;
   picked?: SankeyLink | null;
 }) => {
+  const t = useT();
+  const { formatNumber } = useIntl();
   const shown = links.filter((l) => l.customers > 0);
   const total = shown.reduce((s, l) => s + l.customers, 0);
   if (total === 0) return null;
@@ -97,8 +101,8 @@ export const FlowSankey = ({
           </g>
         ))}
       </svg>
-      <Typography variant="pi" textColor="neutral600">
-        {total.toLocaleString()}
+      <Typography variant="pi" textColor="neutral600" data-testid="ci-flow-total" data-total={total}>
+        {t('flow.total', { n: formatNumber(total) })}
       </Typography>
     </Box>
   );

@@ -25,7 +25,9 @@ export const ReportKpis = ({ analytics }: { analytics: SegmentAnalytics }) => {
                   {t(metricLabel(m))}
                 </Typography>
                 <Flex gap={2} alignItems="baseline">
-                  <Typography variant="alpha">{format(m, analytics.metrics[m])}</Typography>
+                  <Typography variant="alpha" data-value={analytics.metrics[m] ?? ''}>
+                    {format(m, analytics.metrics[m])}
+                  </Typography>
                   {change !== null && (
                     <Flex gap={1} alignItems="center" title={t('reports.vsComparison')}>
                       {change > 0 ? (
@@ -33,7 +35,7 @@ export const ReportKpis = ({ analytics }: { analytics: SegmentAnalytics }) => {
                       ) : change < 0 ? (
                         <ArrowDown fill={good ? 'success600' : 'danger600'} />
                       ) : null}
-                      <Typography variant="pi" textColor={good === null ? 'neutral600' : good ? 'success600' : 'danger600'}>
+                      <Typography variant="pi" textColor={good === null ? 'neutral600' : good ? 'success600' : 'danger600'} data-change={change}>
                         {formatNumber(change, { style: 'percent', maximumFractionDigits: 1, signDisplay: 'exceptZero' })}
                       </Typography>
                     </Flex>

@@ -78,7 +78,7 @@ export const TrendChart = ({ segmentId, from, to, timeZone }: { segmentId: numbe
   const joined = (pick: (p: (typeof forecast.points)[number]) => number) => [...pad([actual[last]], last), ...forecast.points.map(pick)];
   const backtest = forecast.backtest;
   return (
-    <Box data-testid="ci-report-trend" data-points={actual.join(',')}>
+    <Box data-testid="ci-report-trend" data-points={actual.join(',')} data-forecast={forecast.points.length}>
       {controls}
       <div style={{ height: 280 }}>
         <Line

@@ -7,7 +7,7 @@ import { TABLES } from '../../core/db/tables';
 import { decryptRow } from '../../core/security/field-crypto';
 import { maskEmail, maskPhone } from '../customers/mask';
 import { FIELDS } from '../rules/catalogue';
-import { localDate, type CsvFormat } from '../segments/csv-locale';
+import { localDate, wallClock, type CsvFormat } from '../segments/csv-locale';
 
 /**
  * The chosen-fields export's columns: where each field is read (c = customers, mt = the metrics
@@ -15,6 +15,9 @@ import { localDate, type CsvFormat } from '../segments/csv-locale';
  * how its cells are written (codes translated, dates local, numbers as numbers, contact data
  * masked for a user without sensitive.view).
  */
+
+/** How a datetime cell is written: local text (CSV) or a spreadsheet date of the local wall-clock time (.xlsx, xlsx.ts). */
+export type DateCells = 'text' | 'excel';
 
 type Kind = 'text' | 'number' | 'datetime' | 'list';
 type Column = { field: ExportField; kind: Kind; select?: string; codes?: string };
@@ -51,9 +54,16 @@ export type ListsOf = (ids: number[]) => Promise<{ tags?: Map<number, string[]>;
  * The export of `fields` over the customers `ids` (a subquery with `customer_id`): pages of 1000
  * by id, each read in one statement with the rollup and scores joined, written as arrays of cells.
  */
-export const chosenFields = (knex: Knex, customersTable: string, fields: readonly ExportField[], format: CsvFormat, seesContact: boolean) => {
+export const chosenFields = (
+  knex: Knex,
+  customersTable: string,
+  fields: readonly ExportField[],
+  format: CsvFormat,
+  seesContact: boolean,
+  dates: DateCells = 'text'
+) => {
   const columns = fields.map(columnOf);
-  const date = localDate(format);
+  const date = dates === 'excel' ? wallClock(format.timeZone) : localDate(format);
   const selects = columns.filter((c) => c.select).map((c) => `${c.select} as ${c.field.replace('.', '__')}`);
   const needs = (alias: string) => columns.some((c) => c.select?.startsWith(`${alias}.`));
 

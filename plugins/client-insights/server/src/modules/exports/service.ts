@@ -86,7 +86,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     }
     const fields = request.fields ?? DEFAULT_EXPORT_FIELDS[request.source];
     const { query, total } = await customerIds(viewer, request);
-    const table = chosenFields(knex(), hostTables(strapi).customers, fields, format, Boolean(viewer.seesContact));
+    const table = chosenFields(knex(), hostTables(strapi).customers, fields, format, Boolean(viewer.seesContact), request.format === 'xlsx' ? 'excel' : 'text');
     const batches = () => table.batches(query, listsOf(viewer, fields));
     return {
       total,

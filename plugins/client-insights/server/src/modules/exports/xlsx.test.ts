@@ -1,10 +1,13 @@
 import { PassThrough } from 'stream';
 import ExcelJS from 'exceljs';
-import { sheetOf, sheetsFor, writeXlsx } from './xlsx';
+import { wallClock } from '../segments/csv-locale';
+import { sheetOf, sheetsFor, writeXlsx, XLSX_DATE_FORMAT } from './xlsx';
 
 async function* batchesOf(rows: unknown[][], size: number) {
   for (let i = 0; i < rows.length; i += size) yield rows.slice(i, i + size);
 }
+
+const cellsOf = new Map<string, ExcelJS.Worksheet>();
 
 /** Writes an .xlsx into memory and reads it back with exceljs' reader. */
 const roundTrip = async (labels: string[], rows: unknown[][], maxRows: number) => {
@@ -15,6 +18,7 @@ const roundTrip = async (labels: string[], rows: unknown[][], maxRows: number) =
   const book = new ExcelJS.Workbook();
   await book.xlsx.load(Buffer.concat(parts) as any);
   const sheets = book.worksheets.map((ws) => {
+    cellsOf.set(ws.name, ws);
     const out: unknown[][] = [];
     ws.eachRow((row) => out.push((row.values as unknown[]).slice(1)));
     return { name: ws.name, rows: out };
@@ -49,5 +53,31 @@ describe('xlsx sheets', () => {
     const full = await roundTrip(['ID'], [[1], [2]], 3);
     expect(full.written.sheets).toBe(1);
     await expect(writeXlsx(new PassThrough(), ['ID'], batchesOf([], 1), { maxRows: 1 })).rejects.toThrow(/at least one row/);
+  });
+
+  it('writes a Date as an Excel date with a date format, and text stays text', async () => {
+    const when = new Date(Date.UTC(2026, 2, 5, 21, 45, 0));
+    const { sheets } = await roundTrip(['ID', 'Created', 'Note'], [[1, when, '2026-03-05 21:45']], 3);
+    const sheet = cellsOf.get(sheets[0].name)!;
+    const date = sheet.getRow(2).getCell(2);
+    expect(date.type).toBe(ExcelJS.ValueType.Date);
+    expect(date.value).toEqual(when);
+    expect(date.numFmt).toBe(XLSX_DATE_FORMAT);
+    expect(sheet.getRow(2).getCell(3).type).toBe(ExcelJS.ValueType.String);
+    expect(sheet.getRow(1).getCell(2).value).toBe('Created');
+  });
+});
+
+describe('wallClock', () => {
+  it('carries the local time of the zone in the UTC fields, across a daylight-saving change', () => {
+    // 20:30 UTC is 04:30 the next day in Shanghai (UTC+8, no DST).
+    expect(wallClock('Asia/Shanghai')(new Date(Date.UTC(2026, 0, 1, 20, 30)))).toEqual(new Date(Date.UTC(2026, 0, 2, 4, 30)));
+    // New York: UTC−5 in January, UTC−4 in July.
+    const ny = wallClock('America/New_York');
+    expect(ny(new Date(Date.UTC(2026, 0, 15, 12, 0, 7)))).toEqual(new Date(Date.UTC(2026, 0, 15, 7, 0, 7)));
+    expect(ny('2026-07-15T12:00:00.250Z')).toEqual(new Date(Date.UTC(2026, 6, 15, 8, 0, 0, 250)));
+    // Midnight is hour 0, not 24.
+    expect(wallClock('UTC')(new Date(Date.UTC(2026, 4, 1, 0, 0)))).toEqual(new Date(Date.UTC(2026, 4, 1, 0, 0)));
+    expect(wallClock('UTC')('not a date')).toBeNull();
   });
 });

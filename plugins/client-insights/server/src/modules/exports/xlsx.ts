@@ -13,6 +13,9 @@ export const XLSX_MAX_ROWS = 1_048_576;
 export const sheetOf = (row: number, maxRows: number) => Math.floor(row / (maxRows - 1));
 export const sheetsFor = (rows: number, maxRows: number) => Math.max(1, Math.ceil(rows / (maxRows - 1)));
 
+/** How a date cell shows: ISO day and minutes, read the same way in every language's Excel. */
+export const XLSX_DATE_FORMAT = 'yyyy-mm-dd hh:mm';
+
 /** exceljs' sheet stream (its StreamBuf): the zip entry streams it pushes into, and its own 64 KB buffers. */
 type SheetStream = { pipes?: Pipe[]; buffers?: unknown[] };
 /** archiver's PassThrough comes from readable-stream 2/3, which has no `writableNeedDrain`: its state says it. */
@@ -37,8 +40,8 @@ const zipCaughtUp = async (sheet: ExcelJS.Worksheet) => {
 };
 
 /**
- * Writes an .xlsx with exceljs' streaming WorkbookWriter (no shared strings, no styles: neither is
- * kept in memory) into `sink`, one sheet after another, a sheet committed (flushed to the zip)
+ * Writes an .xlsx with exceljs' streaming WorkbookWriter (no shared strings, kept in memory; styles
+ * on, for the one date format Date cells carry: Excel dates, not text) into `sink`, one sheet after another, a sheet committed (flushed to the zip)
  * before the next opens. Batches are awaited one at a time and the writer waits for the zip and
  * the sink to take them between batches, so memory holds about one batch and the zip's buffers.
  * Answers the number of data rows and sheets.
@@ -50,7 +53,7 @@ export const writeXlsx = async (
   { maxRows = XLSX_MAX_ROWS, sheetName = (i: number) => `Sheet${i + 1}`, afterBatch = async (_rows: number) => {} } = {}
 ) => {
   if (maxRows < 2) throw new Error('a sheet holds a header and at least one row');
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: sink, useStyles: false, useSharedStrings: false });
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: sink, useStyles: true, useSharedStrings: false });
   let sheet: ExcelJS.Worksheet | null = null;
   let sheetIndex = -1;
   let rows = 0;
@@ -64,7 +67,11 @@ export const writeXlsx = async (
   for await (const batch of batches) {
     for (const cells of batch) {
       if (sheetOf(rows, maxRows) !== sheetIndex) open();
-      sheet!.addRow(cells.map((v) => (v === null || v === undefined ? null : v))).commit();
+      const row = sheet!.addRow(cells.map((v) => (v === null || v === undefined ? null : v)));
+      cells.forEach((v, i) => {
+        if (v instanceof Date) row.getCell(i + 1).numFmt = XLSX_DATE_FORMAT;
+      });
+      row.commit();
       rows++;
     }
     await zipCaughtUp(sheet!);
