@@ -155,7 +155,11 @@ export const ruleGenerator = (r: Random, data: Dataset, now: Date) => {
    * conjuncts; an `or` of `and`s whose plain conditions are pushed down before it; cheap and
    * costly parts in any order.
    */
-  const shuffle = <T>(items: T[]): T[] => items.map((item) => ({ item, key: r.next() })).sort((a, b) => a.key - b.key).map((x) => x.item);
+  const shuffle = <T>(items: T[]): T[] =>
+    items
+      .map((item) => ({ item, key: r.next() }))
+      .sort((a, b) => a.key - b.key)
+      .map((x) => x.item);
 
   const shaped = (): Generated => {
     const g = generate(1);

@@ -15,12 +15,16 @@ export const TOTAL_MAX_AGE_MS = 60_000;
 
 type State = { value: number | null; countedAt: number; generation: number };
 
-const states = new WeakMap<Knex, State>();
+/**
+ * Kept on the connection itself under a registered symbol, not in a module variable: scripts and
+ * tests that load these sources beside the compiled plugin then still share the one the
+ * lifecycles update.
+ */
+const STATE = Symbol.for('client-insights.customer-total');
 
 const stateOf = (knex: Knex): State => {
-  let state = states.get(knex);
-  if (!state) states.set(knex, (state = { value: null, countedAt: 0, generation: 0 }));
-  return state;
+  const holder = knex as unknown as { [STATE]?: State };
+  return (holder[STATE] ??= { value: null, countedAt: 0, generation: 0 });
 };
 
 export const customerTotal = async (knex: Knex): Promise<number> => {
