@@ -149,5 +149,54 @@ export const ruleGenerator = (r: Random, data: Dataset, now: Date) => {
     return { rule: node(0), operators, fields };
   };
 
-  return { generate };
+  /**
+   * Rules of the shapes the compiler plans apart (compile.ts): an `or` of "has a row" conditions
+   * (tags, segments, counts at least 1, nested ors of them) alone, negated or among other
+   * conjuncts; an `or` of `and`s whose plain conditions are pushed down before it; cheap and
+   * costly parts in any order.
+   */
+  const shuffle = <T>(items: T[]): T[] =>
+    items
+      .map((item) => ({ item, key: r.next() }))
+      .sort((a, b) => a.key - b.key)
+      .map((x) => x.item);
+
+  const shaped = (): Generated => {
+    const g = generate(1);
+    const operators = new Set<string>(['or']);
+    const fields = new Set<string>();
+    const fresh = () => {
+      const leaf = generate(0);
+      leaf.operators.forEach((o) => operators.add(o));
+      leaf.fields.forEach((f) => fields.add(f));
+      return leaf.rule;
+    };
+    const hasRow = (): unknown => {
+      const kind = r.pick(['tag', 'segment', 'events', 'events', 'orders']);
+      const op = kind === 'tag' ? 'has_tag' : kind === 'segment' ? 'in_segment' : r.pick(['>=', '>', '!=', '>']);
+      operators.add(op);
+      if (kind === 'tag') return { has_tag: [r.chance(0.9) ? r.pick(data.tagSlugs) : 'no-such-tag'] };
+      if (kind === 'segment') return { in_segment: [r.chance(0.9) ? r.pick(data.segmentKeys) : 'no-such-segment'] };
+      // Each holds exactly when the count is at least 1.
+      const literal = op === '>=' ? 1 : 0;
+      const days = r.chance(0.2) ? null : r.pick(WINDOWS);
+      operators.add(kind === 'orders' ? 'order_count' : 'event_count');
+      const operand = kind === 'orders' ? { order_count: [days] } : { event_count: [r.pick(INTERACTION_TYPES.slice(0, 12)), days] };
+      return { [op]: [operand, literal] };
+    };
+    const rowsOr = (): unknown => ({ or: Array.from({ length: r.int(2, 5) }, () => (r.chance(0.15) ? rowsOr() : hasRow())) });
+    const mixed = (): unknown => (r.chance(0.5) ? rowsOr() : r.chance(0.5) ? { '!': [rowsOr()] } : fresh());
+    const branch = (): unknown => ({ and: shuffle([fresh(), ...Array.from({ length: r.int(0, 2) }, fresh), r.chance(0.5) ? hasRow() : fresh()]) });
+    const shapes = [
+      () => rowsOr(),
+      () => ({ '!': [rowsOr()] }),
+      () => ({ and: shuffle([rowsOr(), ...Array.from({ length: r.int(1, 4) }, mixed)]) }),
+      () => ({ and: shuffle([...Array.from({ length: r.int(0, 2) }, mixed), { or: Array.from({ length: r.int(2, 3) }, branch) }]) }),
+      () => ({ or: [rowsOr(), { and: [fresh(), rowsOr()] }, fresh()] }),
+      () => g.rule,
+    ];
+    return { rule: r.pick(shapes)(), operators, fields };
+  };
+
+  return { generate, shaped };
 };

@@ -6,6 +6,7 @@ import { reencryptIfNeeded } from './core/security/reencrypt';
 import { getService } from './get-service';
 import { scheduleLogPurge } from './modules/automation/engine/retention';
 import { startWorker } from './modules/automation/engine/worker';
+import { trackCustomerTotal } from './modules/customers/total';
 import { generateStrapiDocumentationInProduction } from './modules/docs/strapi-documentation';
 
 export default async ({ strapi }: { strapi: Core.Strapi }) => {
@@ -19,6 +20,8 @@ export default async ({ strapi }: { strapi: Core.Strapi }) => {
   getService(strapi, 'tagRules').subscribe();
   // Automation's inbox: events written in the writers' transactions (lifecycles, event hooks).
   getService(strapi, 'automationTriggers').subscribe();
+  // The customer count the previews' share divides by, forgotten on every create and delete.
+  trackCustomerTotal(strapi);
   // Keep the metrics rollup current on every write, and drain marks a crash left behind.
   await getService(strapi, 'metrics').start();
   // Segment schedules, data-change re-evaluation, and redoing runs a crash interrupted.

@@ -65,3 +65,21 @@ export const isPlain = (node: RuleNode): boolean => {
       return false;
   }
 };
+
+/**
+ * A rule of plain conditions only that every customer of `node` satisfies (a relaxation), or null
+ * when none narrower than "everyone" follows from it: custom operators drop out of an `and`; an
+ * `or` or `not` over one keeps nothing.
+ */
+export const plainRelaxation = (node: RuleNode): RuleNode | null => {
+  if (isPlain(node)) return node;
+  if (node.kind === 'and') {
+    const kept = node.args.map(plainRelaxation).filter((n): n is RuleNode => n !== null);
+    return kept.length === 0 ? null : kept.length === 1 ? kept[0] : { ...node, args: kept };
+  }
+  if (node.kind === 'or') {
+    const relaxed = node.args.map(plainRelaxation);
+    return relaxed.every((n): n is RuleNode => n !== null) ? { ...node, args: relaxed } : null;
+  }
+  return null;
+};

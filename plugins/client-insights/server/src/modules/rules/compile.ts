@@ -7,7 +7,7 @@ import type { Knex } from 'knex';
 import { dialectOf, joinRowByKey, probesNeedFence } from '../../core/db/dialect';
 import { joinSql, raw, sql, type Sql } from '../../core/db/sql-fragment';
 import { HOST_TABLES as H, TABLES } from '../../core/db/tables';
-import { isPlain, operandIsInteger, operandMissingValue, operandType, type Operand, type RuleNode } from './ast';
+import { isPlain, operandIsInteger, plainRelaxation, operandMissingValue, operandType, type Operand, type RuleNode } from './ast';
 import { FIELDS } from './catalogue';
 import { AGGREGATE, COMPARE, DAYS_SINCE, LOGIC, MEMBERSHIP, type ParamContext, type SqlContext } from './operators';
 import { encryptedFieldOf, hashedLiterals, hashSql } from './encrypted';
@@ -119,6 +119,47 @@ const countExistence = (node: Extract<RuleNode, { kind: 'compare' }>): 'some' | 
 };
 
 /**
+ * The customers with a row that makes `node` true, exactly, as `select … as customer_id` parts
+ * (UNIONed by the caller), or null when `node` is not a "has a row" condition: has_tag,
+ * in_segment, an event or order count that holds exactly when it is at least 1, or an `or` of
+ * those. Such an `or` reads as one set of customers: one pass over the union of its rows.
+ */
+const rowSetsOf = (ctx: SqlContext, node: RuleNode): Sql[] | null => {
+  switch (node.kind) {
+    case 'has_tag':
+    case 'in_segment': {
+      const { from, customer } = MEMBERSHIP[node.kind].sql(ctx, node.kind === 'has_tag' ? node.slug : node.key);
+      return [sql`select ${customer} as customer_id from ${from}`];
+    }
+    case 'compare': {
+      const { operand } = node;
+      if (countExistence(node) !== 'some' || operand.kind === 'field' || operand.kind === 'days_since') return null;
+      const { from, customer } = AGGREGATE[operand.kind].sql(ctx, aggregateArgs(operand));
+      return [sql`select ${customer} as customer_id from ${from}`];
+    }
+    case 'or': {
+      const parts = node.args.map((a) => rowSetsOf(ctx, a));
+      return parts.every((p): p is Sql[] => p !== null) ? parts.flat() : null;
+    }
+    default:
+      return null;
+  }
+};
+
+/** An `or` of two or more "has a row" branches (rowSetsOf), which compiles to one union of customers. */
+export const isOrOfRows = (node: RuleNode): boolean => {
+  if (node.kind !== 'or') return false;
+  const rows = (n: RuleNode): number | null => {
+    if (n.kind === 'has_tag' || n.kind === 'in_segment') return 1;
+    if (n.kind === 'compare') return countExistence(n) === 'some' ? 1 : null;
+    if (n.kind !== 'or') return null;
+    const counts = n.args.map(rows);
+    return counts.every((c): c is number => c !== null) ? counts.reduce((a, b) => a + b, 0) : null;
+  };
+  return (rows(node) ?? 0) >= 2;
+};
+
+/**
  * `exists (… where customer = c.id)`, for top-level conjuncts. Correlated with `c.id` alone,
  * PostgreSQL turns it into a semi-join (or `not exists` into an anti-join) and chooses, from its
  * estimates, between hashing the rows once and probing the index per candidate; workers can share
@@ -127,17 +168,19 @@ const countExistence = (node: Extract<RuleNode, { kind: 'compare' }>): 'some' | 
  */
 const existsFor = (from: Sql, customer: Sql): Sql => sql`exists (select 1 from ${from} and ${customer} = c.id)`;
 
+const isLeaf = (node: RuleNode) => node.kind !== 'and' && node.kind !== 'or' && node.kind !== 'not';
+
 /**
  * How the probe strategy writes a top-level conjunct that reads other tables: 'semi' for EXISTS
  * (a semi-join), 'anti' for NOT EXISTS (an anti-join), null for a per-candidate probe.
  */
 export const existenceJoin = (node: RuleNode): 'semi' | 'anti' | null => {
-  if (node.kind === 'has_tag' || node.kind === 'in_segment') return 'semi';
+  if (node.kind === 'has_tag' || node.kind === 'in_segment' || isOrOfRows(node)) return 'semi';
   if (node.kind === 'compare') {
     const existence = countExistence(node);
     return existence === 'some' ? 'semi' : existence === 'none' ? 'anti' : null;
   }
-  if (node.kind === 'not' && node.arg.kind !== 'and' && node.arg.kind !== 'or' && node.arg.kind !== 'not') {
+  if (node.kind === 'not' && (isLeaf(node.arg) || isOrOfRows(node.arg))) {
     const inner = existenceJoin(node.arg);
     return inner === 'semi' ? 'anti' : inner === 'anti' ? 'semi' : null;
   }
@@ -169,6 +212,32 @@ const probeKey = (joins: Set<Join>): Sql => {
   return raw(ids.length === 1 ? ids[0] : `coalesce(${ids.join(', ')})`);
 };
 
+/** `select customer, agg … group by customer`: one row per customer of `from`. */
+const grouped = (from: Sql, customer: Sql, value?: Sql): Sql =>
+  value
+    ? sql`select ${customer} as customer_id, ${value} as agg_value from ${from} group by ${customer}`
+    : sql`select ${customer} as customer_id from ${from} group by ${customer}`;
+
+/**
+ * The parts of an `and` / `or` with the cheap ones first: plain conditions (columns of rows at
+ * hand), then membership and "has a row" tests, then counts and sums. SQL's `and` / `or` mean the
+ * same in any order; inside an expression the database evaluates them left to right and stops at
+ * the first that decides, so a plain condition that fails (or, in an `or`, holds) spares the
+ * probes after it.
+ */
+const costRank = (node: RuleNode): number => {
+  if (isPlain(node)) return 0;
+  if (node.kind === 'has_tag' || node.kind === 'in_segment' || existenceJoin(node)) return 1;
+  if (node.kind === 'not') return costRank(node.arg);
+  if (node.kind === 'and' || node.kind === 'or') return Math.max(...node.args.map(costRank));
+  return 2;
+};
+const byCost = (nodes: RuleNode[]): RuleNode[] =>
+  nodes
+    .map((node, i) => ({ node, i, rank: costRank(node) }))
+    .sort((a, b) => a.rank - b.rank || a.i - b.i)
+    .map((x) => x.node);
+
 class Compiler {
   derived: Derived[] = [];
 
@@ -182,19 +251,26 @@ class Compiler {
   node(node: RuleNode, top = false): Sql {
     switch (node.kind) {
       case 'and':
-        return LOGIC.and.sql(node.args.map((a) => this.node(a, top)));
-      case 'or':
-        // Not one semi-join over the union of the branches' rows: PostgreSQL cannot estimate the
-        // union's distinct customers (it assumes 200) and looked each of 550k rows up by index.
-        return LOGIC.or.sql(node.args.map((a) => this.node(a)));
+        return LOGIC.and.sql(byCost(node.args).map((a) => this.node(a, top)));
+      case 'or': {
+        // An `or` of "has a row" branches: one left join of the UNION of their customers (distinct,
+        // so at most one row per customer), instead of a grouped join or a probe per branch. It is
+        // a join, not `c.id in (union)`: PostgreSQL cannot estimate the union's distinct customers
+        // for a semi-join (it assumes 200) and looked each of 550k rows up by index; as a join that
+        // its `is not null` makes inner, it hashes the union once. Under the probe strategy only at
+        // the top: deeper, the candidates are few and probing each costs less than the whole union.
+        const sets = !this.probe || top ? rowSetsOf(this.ctx, node) : null;
+        if (sets && sets.length >= 2) return sql`${raw(this.derive(joinSql(sets, ' union ')))}.customer_id is not null`;
+        return LOGIC.or.sql(byCost(node.args).map((a) => this.node(a)));
+      }
       case 'not':
-        return LOGIC['!'].sql([this.node(node.arg, top && !['and', 'or', 'not'].includes(node.arg.kind))]);
+        return LOGIC['!'].sql([this.node(node.arg, top && (isLeaf(node.arg) || isOrOfRows(node.arg)))]);
       case 'has_tag':
       case 'in_segment': {
         const { from, customer } = MEMBERSHIP[node.kind].sql(this.ctx, node.kind === 'has_tag' ? node.slug : node.key);
         if (this.probe && top) return existsFor(from, customer);
         if (this.probe) return sql`(select 1 from ${from} and ${customer} = ${this.probe} limit 1) is not null`;
-        return sql`${raw(this.derive(from, customer))}.customer_id is not null`;
+        return sql`${raw(this.derive(grouped(from, customer)))}.customer_id is not null`;
       }
       case 'compare':
         return this.compare(node, top);
@@ -207,10 +283,7 @@ class Compiler {
    * under any and/or/not. (An `IN (subquery)` under OR or NOT becomes a per-row subplan in
    * PostgreSQL once the set outgrows work_mem.) Identical subqueries share one join.
    */
-  private derive(from: Sql, customer: Sql, value?: Sql): string {
-    const select = value
-      ? sql`select ${customer} as customer_id, ${value} as agg_value from ${from} group by ${customer}`
-      : sql`select ${customer} as customer_id from ${from} group by ${customer}`;
+  private derive(select: Sql): string {
     const key = JSON.stringify([select.sql, select.bindings]);
     const existing = this.derived.find((d) => JSON.stringify([d.sql.sql, d.sql.bindings]) === key);
     if (existing) return existing.alias;
@@ -227,7 +300,7 @@ class Compiler {
     if (operand.kind === 'field' || operand.kind === 'days_since') return { value: raw(FIELD_SQL[operand.field.path].column), nullable: true };
     const { from, customer, value } = AGGREGATE[operand.kind].sql(this.ctx, aggregateArgs(operand));
     if (this.probe) return { value: sql`(select ${value} from ${from} and ${customer} = ${this.probe})`, nullable: false };
-    return { value: raw(`${this.derive(from, customer, value)}.agg_value`), nullable: true };
+    return { value: raw(`${this.derive(grouped(from, customer, value))}.agg_value`), nullable: true };
   }
 
   private compare(node: Extract<RuleNode, { kind: 'compare' }>, top: boolean): Sql {
@@ -295,10 +368,22 @@ const filter = (query: Knex.QueryBuilder, node: RuleNode, ctx: SqlContext, probe
 
 const allOf = (nodes: RuleNode[], path: string): RuleNode => (nodes.length === 1 ? nodes[0] : { kind: 'and', path, args: nodes });
 
-const astQuery = (knex: Knex, ast: RuleNode, options: CompileOptions): Knex.QueryBuilder => {
+/**
+ * The rule's conjuncts, each `or` that reads other tables preceded by the plain conditions every
+ * one of its branches implies (plainRelaxation): redundant, so the meaning is unchanged, but the
+ * database applies them in the scan, before any probe or join of the `or`'s branches.
+ */
+const narrowedConjuncts = (ast: RuleNode): RuleNode[] => {
+  const conjuncts = conjunctsOf(ast);
+  const implied = conjuncts.filter((n) => n.kind === 'or' && !isPlain(n)).map(plainRelaxation);
+  return [...implied.filter((n): n is RuleNode => n !== null).flatMap(conjunctsOf), ...conjuncts];
+};
+
+const astQuery = (knex: Knex, parsed: RuleNode, options: CompileOptions): Knex.QueryBuilder => {
   const ctx: SqlContext = { knex, dialect: dialectOf(knex), now: options.now, tagIds: options.tagIds };
   const probe = Boolean(options.customerIds) || options.strategy === 'probe';
-  const conjuncts = conjunctsOf(ast);
+  const conjuncts = narrowedConjuncts(parsed);
+  const ast = allOf(conjuncts, parsed.path);
   const drivingSets = conjuncts.filter((n) => options.drivers?.includes(n.path)).map((n) => impliedCustomers(ctx, n));
   const base = knex.from(`${H.customers} as c`);
   for (const set of drivingSets) if (set) whereIn(base, set);

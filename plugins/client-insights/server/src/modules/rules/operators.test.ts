@@ -65,13 +65,45 @@ describe('compiler output', () => {
     const { sql } = matchQuery(knex, rule, { now }).toSQL();
     expect(sql.match(/left join \(select/g)).toHaveLength(2);
     expect(sql).toMatch(
-      /left join \(select e\.customer_id as customer_id, count\(\*\) as agg_value from ci_customer_events e .* group by e\.customer_id\) j1 on j1\.customer_id = c\.id/
+      /left join \(select e\.customer_id as customer_id, count\(\*\) as agg_value from ci_customer_events e .* group by e\.customer_id\) (j\d) on \1\.customer_id = c\.id/
     );
     // A tag is read through its id range, so only that tag's slice of the index is scanned.
     expect(sql).toMatch(/ct\.tag_id between \(select min\(t\.id\) from tags t where t\.slug = \?\) and \(select max\(t\.id\)/);
     // count < 2 holds for customers without rows: missing (NULL) is let through explicitly.
     const fewer = matchQuery(knex, { '<': [{ order_count: [30] }, 2] }, { now }).toSQL().sql;
     expect(fewer).toMatch(/\(j1\.agg_value is null or j1\.agg_value < cast\(\? as bigint\)\)/);
+  });
+  it('reads an or of "has a row" conditions as one join of the union of their customers', () => {
+    const rows = { or: [{ has_tag: ['vip'] }, { '>=': [{ event_count: ['email_click', 90] }, 1] }, { or: [{ '>': [{ order_count: [30] }, 0] }] }] };
+    for (const strategy of ['join', 'probe'] as const) {
+      const { sql } = matchQuery(knex, rows, { now, strategy }).toSQL();
+      expect(sql.match(/left join \(/g)).toHaveLength(1);
+      expect(sql.match(/ union /g)).toHaveLength(2);
+      expect(sql).not.toMatch(/group by|exists/);
+      expect(sql).toMatch(/where j1\.customer_id is not null$/);
+    }
+    // A count of 2 or more is not "has a row": the branches stay apart.
+    const two = matchQuery(knex, { or: [{ has_tag: ['vip'] }, { '>=': [{ event_count: ['email_click', 90] }, 2] }] }, { now }).toSQL().sql;
+    expect(two).not.toMatch(/ union /);
+    // Under the probe strategy, below the top the few candidates are probed instead.
+    const deep = { and: [{ '==': [{ var: 'customer.stage' }, 'signed'] }, { or: [{ '==': [{ var: 'customer.region' }, 'x'] }, rows] }] };
+    expect(matchQuery(knex, deep, { now, strategy: 'probe' }).toSQL().sql).not.toMatch(/ union /);
+    expect(matchQuery(knex, deep, { now, strategy: 'join' }).toSQL().sql).toMatch(/ union /);
+  });
+  it('applies the plain conditions an or implies before it, and cheap parts first', () => {
+    const stage = (s: string) => ({ '==': [{ var: 'customer.stage' }, s] });
+    const rule = {
+      or: [{ and: [{ '>=': [{ order_total: [365] }, 10] }, stage('signed')] }, { and: [{ has_tag: ['vip'] }, stage('application')] }],
+    };
+    const { sql } = matchQuery(knex, rule, { now, strategy: 'probe' }).toSQL();
+    // The implied (c.stage = signed or c.stage = application) comes first, then the or itself,
+    // each and with its plain part before its probe.
+    expect(sql).toMatch(/where \(\(\("c"\.stage"|where \(\(\(c\.stage/);
+    const where = sql.slice(sql.indexOf(' where '));
+    expect(where.indexOf('c.stage')).toBeLessThan(where.indexOf('ci_customer_orders'));
+    expect(where.match(/c\.stage = \?/g)).toHaveLength(4);
+    const second = where.slice(where.indexOf(') and ('));
+    expect(second.indexOf('c.stage')).toBeLessThan(second.indexOf('select'));
   });
   it('probes per requested customer, after the plain conditions', () => {
     const { sql, bindings } = matchQuery(knex, { has_tag: ['vip'] }, { now, customerIds: [7, 8] }).toSQL();

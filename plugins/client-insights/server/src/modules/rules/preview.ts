@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import { PREVIEW_MAX_SAMPLE_SIZE as MAX_SAMPLE_SIZE, type PreviewResult, type PreviewSample, type PreviewScope } from '../../../../shared/contracts/rules';
 import { bindDate, estimatedRows, estimatedTableRows, hasPlanEstimates, joinRowByKey, readDate, wholeTableStatement } from '../../core/db/dialect';
 import { HOST_TABLES as H, TABLES } from '../../core/db/tables';
+import { customerTotal } from '../customers/total';
 import { analyseRule, emptyWarning } from './analyse';
 import { matchQuery, type Strategy } from './compile';
 import { chooseStrategy, type StrategyChoice } from './strategy';
@@ -137,14 +138,15 @@ const previewStatement = (knex: Knex, rule: unknown, now: Date, size: number, ch
 
 /**
  * How the risk split reads the rollups: hashed when the database estimates the matches above
- * RISK_HASH_MIN_SHARE of the customers (PostgreSQL's plan estimate, one EXPLAIN of the rule);
- * SQLite and MySQL look up by index as their planners choose.
+ * RISK_HASH_MIN_SHARE of the customers (PostgreSQL's plan estimates); SQLite and MySQL look up by
+ * index as their planners choose. The strategy's own estimate of the candidates (at least the
+ * matches) is reused when it made one; otherwise one EXPLAIN of the rule.
  */
 const chooseRiskRead = async (knex: Knex, rule: unknown, now: Date, choice: StrategyChoice): Promise<RiskRead> => {
   if (!hasPlanEstimates(knex)) return 'lookup';
-  const customers = await estimatedTableRows(knex, H.customers);
+  const customers = choice.estimate?.customers ?? (await estimatedTableRows(knex, H.customers));
   if (!customers) return 'lookup';
-  const matches = await estimatedRows(knex, matchQuery(knex, rule, { now, ...choice }).toSQL());
+  const matches = choice.estimate?.candidates ?? (await estimatedRows(knex, matchQuery(knex, rule, { now, ...choice }).toSQL()));
   return matches > customers * RISK_HASH_MIN_SHARE ? 'hash' : 'lookup';
 };
 
@@ -184,12 +186,11 @@ export const previewRule = async (knex: Knex, input: PreviewInput): Promise<Prev
       .then((ids) => ids.map(Number)),
     input.riskRead ?? chooseRiskRead(knex, rule, now, choice),
   ]);
-  // The preview and the total side by side, each in its own connection and transaction.
-  const [agg, totalRow] = await Promise.all([
+  // The preview and the total (kept between previews, customers/total.ts) side by side.
+  const [agg, total] = await Promise.all([
     wholeTableStatement(knex, (trx) => evaluate(trx, rule, now, size, choice, { riskTagIds, riskRead }), { strategy, timeoutMs: input.timeoutMs }),
-    knex(H.customers).count({ n: '*' }).first(),
+    customerTotal(knex),
   ]);
-  const total = Number(totalRow?.n ?? 0);
   const warnings = [...analyseRule(input.rule), ...(input.extraWarnings ?? [])];
   if (agg.count === 0) warnings.push(emptyWarning());
   const fallback = agg.count - agg.scored;

@@ -1,5 +1,5 @@
 import { canonicalForm, canonicalOfNode } from './analyse';
-import { plainRelaxation } from './strategy';
+import { plainRelaxation } from './ast';
 import { parseRuleOrThrow } from './validate';
 
 const v = (path: string) => ({ var: path });

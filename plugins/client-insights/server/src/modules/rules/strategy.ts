@@ -12,7 +12,7 @@
 import type { Knex } from 'knex';
 import { dialectOf, estimatedRows, estimatedTableRows, hasPlanEstimates } from '../../core/db/dialect';
 import { HOST_TABLES as H } from '../../core/db/tables';
-import { isPlain, type RuleNode } from './ast';
+import { isPlain, plainRelaxation, type RuleNode } from './ast';
 import { conjunctsOf, existenceJoin, impliedCustomers, matchQueryOf, whereIn, type Strategy } from './compile';
 import { parseRuleOrThrow } from './validate';
 
@@ -24,28 +24,20 @@ export const PROBE_MAX_CANDIDATE_SHARE = 0.5;
  */
 export const DRIVER_MAX_SHARE = 0.15;
 
-/**
- * A rule of plain conditions only that every customer of `node` satisfies (a relaxation), or null
- * when none narrower than "everyone" follows from it: custom operators drop out of an `and`; an
- * `or` or `not` over one keeps nothing.
- */
-export const plainRelaxation = (node: RuleNode): RuleNode | null => {
-  if (isPlain(node)) return node;
-  if (node.kind === 'and') {
-    const kept = node.args.map(plainRelaxation).filter((n): n is RuleNode => n !== null);
-    return kept.length === 0 ? null : kept.length === 1 ? kept[0] : { ...node, args: kept };
-  }
-  if (node.kind === 'or') {
-    const relaxed = node.args.map(plainRelaxation);
-    return relaxed.every((n): n is RuleNode => n !== null) ? { ...node, args: relaxed } : null;
-  }
-  return null;
-};
-
 const customerCount = async (knex: Knex): Promise<number> =>
   (await estimatedTableRows(knex, H.customers)) ?? Number((await knex(H.customers).count({ n: '*' }).first())?.n ?? 0);
 
-export type StrategyChoice = { strategy: Strategy; drivers: string[]; tagIds?: Record<string, number[]> };
+export type StrategyChoice = {
+  strategy: Strategy;
+  drivers: string[];
+  tagIds?: Record<string, number[]>;
+  /**
+   * PostgreSQL's estimates behind the choice, when it made one: the customers, and the candidates
+   * the probes see (at least the matches). The preview's risk split decides from them instead of
+   * asking the planner again (preview.ts chooseRiskRead).
+   */
+  estimate?: { candidates: number; customers: number };
+};
 
 const tagSlugs = (node: RuleNode, slugs = new Set<string>()): Set<string> => {
   if (node.kind === 'has_tag') slugs.add(node.slug);
@@ -100,7 +92,7 @@ export const chooseStrategy = async (knex: Knex, rule: unknown, now: Date, force
   }
   // Only semi- and anti-joins (and plain conditions): the planner hashes or probes each as it sees fit.
   if (probed.length === 0) return { strategy: 'probe', drivers, tagIds };
-  const estimate = await estimatedRows(knex, query.toSQL());
-  if (force === 'probe' || estimate <= total * PROBE_MAX_CANDIDATE_SHARE) return { strategy: 'probe', drivers, tagIds };
-  return join;
+  const estimate = { candidates: await estimatedRows(knex, query.toSQL()), customers: total };
+  if (force === 'probe' || estimate.candidates <= total * PROBE_MAX_CANDIDATE_SHARE) return { strategy: 'probe', drivers, tagIds, estimate };
+  return { ...join, estimate };
 };
