@@ -86,12 +86,17 @@ const createRule = async (strapi: Core.Strapi, name: string, definition: Record<
   });
   // Activated below the Document Service, as the engine tests do: the benchmark measures the engine, not approvals.
   await strapi.db.query('api::automation-rule.automation-rule').update({ where: { documentId: doc.documentId }, data: { rule_status: 'active' } });
-  await strapi.db.connection('ci_automation_versions').insert({ rule_doc: doc.documentId, version: 1, definition: JSON.stringify(definition), high_risk: false, created_at: new Date() });
+  await strapi.db
+    .connection('ci_automation_versions')
+    .insert({ rule_doc: doc.documentId, version: 1, definition: JSON.stringify(definition), high_risk: false, created_at: new Date() });
   return doc.documentId;
 };
 
 /** Ends the inbox loop's cached view of the rules, so a rule just written is seen at once. */
-const refreshRules = () => (dist('modules/automation/engine/versions') as typeof import('../plugins/client-insights/server/src/modules/automation/engine/versions')).invalidateVersions();
+const refreshRules = () =>
+  (
+    dist('modules/automation/engine/versions') as typeof import('../plugins/client-insights/server/src/modules/automation/engine/versions')
+  ).invalidateVersions();
 
 const guard = { quietHours: false, includeChurned: true, reentry: { mode: 'every' } };
 
@@ -105,7 +110,13 @@ const writeRun = (knex: Knex, segmentId: number, ids: number[]) =>
     );
     const last = await trx('ci_segment_events').where({ segment_id: segmentId, run_id: RUN_ID }).max({ id: 'id' }).first();
     await inboxModule().recordEvents(trx as any, [
-      { event: 'segment.run', customerId: null, ref: `bench-${segmentId}`, payload: { segmentId, runId: RUN_ID, lastEventId: Number(last?.id ?? 0) }, occurredAt: new Date() },
+      {
+        event: 'segment.run',
+        customerId: null,
+        ref: `bench-${segmentId}`,
+        payload: { segmentId, runId: RUN_ID, lastEventId: Number(last?.id ?? 0) },
+        occurredAt: new Date(),
+      },
     ]);
   });
 
@@ -146,7 +157,14 @@ const addScratchCustomers = async (knex: Knex, n: number): Promise<number[]> => 
 };
 
 const countOutbox = async (knex: Knex, ruleDoc: string, status?: string) =>
-  Number((await knex('ci_automation_outbox').where({ rule_doc: ruleDoc, ...(status ? { status } : {}) }).count({ n: '*' }).first())?.n ?? 0);
+  Number(
+    (
+      await knex('ci_automation_outbox')
+        .where({ rule_doc: ruleDoc, ...(status ? { status } : {}) })
+        .count({ n: '*' })
+        .first()
+    )?.n ?? 0
+  );
 
 /** The worker started and stopped around a measured window (the boot's own worker is stopped first). */
 const withWorker = async <T>(strapi: Core.Strapi, run: () => Promise<T>): Promise<T> => {
@@ -210,6 +228,7 @@ const main = async () => {
     peakRss = Math.max(peakRss, rss);
     phasePeak[phase] = Math.max(phasePeak[phase] ?? 0, rss);
   }, 100);
+  const bootAt = new Date(Date.now() - 1000);
   const strapi = await bootStrapi();
   const knex = strapi.db.connection as unknown as Knex;
   const database = String((knex.client as any).config.connection?.database);
@@ -259,8 +278,18 @@ const main = async () => {
     while ((await countOutbox(knex, webhookRule)) < enterIds.length && Date.now() - started < 600_000) await sleep(100);
     const enterMs = Date.now() - started;
     const written = await countOutbox(knex, webhookRule);
-    result.segmentEnter = { customers: enterIds.length, outboxRows: written, ms: enterMs, rowsPerSecond: Math.round((written * 1000) / enterMs), targetMs: 10_000, load: loadBefore, loadAfter: load() };
-    console.log(`segment enter of ${enterIds.length}: ${written} outbox rows in ${fmt(enterMs)} (${Math.round((written * 1000) / enterMs)}/s); load ${load().join(' ')}`);
+    result.segmentEnter = {
+      customers: enterIds.length,
+      outboxRows: written,
+      ms: enterMs,
+      rowsPerSecond: Math.round((written * 1000) / enterMs),
+      targetMs: 10_000,
+      load: loadBefore,
+      loadAfter: load(),
+    };
+    console.log(
+      `segment enter of ${enterIds.length}: ${written} outbox rows in ${fmt(enterMs)} (${Math.round((written * 1000) / enterMs)}/s); load ${load().join(' ')}`
+    );
 
     // 2. webhook delivery.
     phase = 'webhook';
@@ -268,7 +297,14 @@ const main = async () => {
     const webhookLoad = load();
     const webhook = await withWorker(strapi, () => drainWindow(async () => (await sinks.report()).webhooks.distinct, written, DELIVERY_S));
     const webhookSeen = (await sinks.report()).webhooks;
-    result.webhook = { ...webhook, received: webhookSeen.received, duplicates: webhookSeen.duplicates, targetPerSecond: 1000, load: webhookLoad, loadAfter: load() };
+    result.webhook = {
+      ...webhook,
+      received: webhookSeen.received,
+      duplicates: webhookSeen.duplicates,
+      targetPerSecond: 1000,
+      load: webhookLoad,
+      loadAfter: load(),
+    };
     console.log(
       `webhook: ${webhook.delivered} delivered in ${webhook.seconds.toFixed(1)} s = ${webhook.perSecond.toFixed(0)}/s (slowest 5 s: ${webhook.slowest5sPerSecond?.toFixed(0) ?? 'n/a'}/s), duplicates ${webhookSeen.duplicates}; load ${load().join(' ')}`
     );
@@ -287,7 +323,16 @@ const main = async () => {
     const emailRule = await createRule(strapi, 'bench: segment enter → email', {
       trigger: { type: 'event', event: 'segment.enter', filters: { segmentId: SEG_EMAIL } },
       conditions: null,
-      steps: [{ kind: 'action', action: { type: 'email', subject: { en: 'Hello {{customer.name}}' }, body: { en: 'Dear {{customer.name}},\n\nyour materials: https://example.com/m' } } }],
+      steps: [
+        {
+          kind: 'action',
+          action: {
+            type: 'email',
+            subject: { en: 'Hello {{customer.name}}' },
+            body: { en: 'Dear {{customer.name}},\n\nyour materials: https://example.com/m' },
+          },
+        },
+      ],
       guard,
     });
     rules.push(emailRule);
@@ -298,8 +343,20 @@ const main = async () => {
     const emailLoad = load();
     const email = await withWorker(strapi, () => drainWindow(async () => (await sinks.report()).mails.distinct, emailIds.length, EMAIL_S));
     const mailsSeen = (await sinks.report()).mails;
-    const emailStatuses = await knex('ci_automation_logs').where({ rule_doc: emailRule }).groupBy('status', 'reason').select('status', 'reason').count({ n: '*' });
-    result.email = { ...email, received: mailsSeen.received, duplicates: mailsSeen.duplicates, targetPerSecond: 300, logs: emailStatuses, load: emailLoad, loadAfter: load() };
+    const emailStatuses = await knex('ci_automation_logs')
+      .where({ rule_doc: emailRule })
+      .groupBy('status', 'reason')
+      .select('status', 'reason')
+      .count({ n: '*' });
+    result.email = {
+      ...email,
+      received: mailsSeen.received,
+      duplicates: mailsSeen.duplicates,
+      targetPerSecond: 300,
+      logs: emailStatuses,
+      load: emailLoad,
+      loadAfter: load(),
+    };
     console.log(
       `email: ${email.delivered} delivered in ${email.seconds.toFixed(1)} s = ${email.perSecond.toFixed(0)}/s (slowest 5 s: ${email.slowest5sPerSecond?.toFixed(0) ?? 'n/a'}/s), duplicates ${mailsSeen.duplicates}; load ${load().join(' ')}`
     );
@@ -329,7 +386,13 @@ const main = async () => {
         const sentAt = Date.now();
         await knex.transaction((trx) =>
           inboxModule().recordEvents(trx as any, [
-            { event: 'interaction.website_visit', customerId, ref: `bench-${sentAt}-${n}`, payload: { type: 'website_visit', channel: 'bench', sentAt }, occurredAt: new Date(sentAt) },
+            {
+              event: 'interaction.website_visit',
+              customerId,
+              ref: `bench-${sentAt}-${n}`,
+              payload: { type: 'website_visit', channel: 'bench', sentAt },
+              occurredAt: new Date(sentAt),
+            },
           ])
         );
         n += 1;
@@ -376,7 +439,12 @@ const main = async () => {
         const hits = page.filter((id) => facts.has(id) && evaluate(facts.get(id)!, { now }));
         // Who already fired: the diff a cron must make to act on new matches only.
         const fired = new Set(
-          (await knex('ci_automation_occurrences').where('rule_doc', rules[index % rules.length]).whereIn('customer_id', hits).pluck('customer_id')).map(Number)
+          (
+            await knex('ci_automation_occurrences')
+              .where('rule_doc', rules[index % rules.length])
+              .whereIn('customer_id', hits)
+              .pluck('customer_id')
+          ).map(Number)
         );
         matched += hits.filter((id) => !fired.has(id)).length;
       }
@@ -403,8 +471,14 @@ const main = async () => {
   } finally {
     phase = 'cleanup';
     clearInterval(sampler);
-    result.rss = { peakMb: Math.round(peakRss / 1048576), byPhaseMb: Object.fromEntries(Object.entries(phasePeak).map(([k, v]) => [k, Math.round(v / 1048576)])), targetMb: 500 };
-    console.log(`Node RSS peak ${Math.round(peakRss / 1048576)} MB (${Object.entries(result.rss as any).length ? JSON.stringify((result.rss as any).byPhaseMb) : ''})`);
+    result.rss = {
+      peakMb: Math.round(peakRss / 1048576),
+      byPhaseMb: Object.fromEntries(Object.entries(phasePeak).map(([k, v]) => [k, Math.round(v / 1048576)])),
+      targetMb: 500,
+    };
+    console.log(
+      `Node RSS peak ${Math.round(peakRss / 1048576)} MB (${Object.entries(result.rss as any).length ? JSON.stringify((result.rss as any).byPhaseMb) : ''})`
+    );
     await workerModule().stopWorker(strapi);
     for (const rule of rules) {
       // email_sent interactions the run recorded (their link rows go with them).
@@ -414,14 +488,21 @@ const main = async () => {
         await knex('interactions_customer_lnk').whereIn('interaction_id', page).delete();
         await knex('interactions').whereIn('id', page).delete();
       }
-      for (const table of ['ci_automation_outbox', 'ci_automation_logs', 'ci_automation_occurrences', 'ci_automation_versions']) await knex(table).where({ rule_doc: rule }).delete();
+      for (const table of ['ci_automation_outbox', 'ci_automation_logs', 'ci_automation_occurrences', 'ci_automation_versions'])
+        await knex(table).where({ rule_doc: rule }).delete();
       await knex('automation_rules').where({ document_id: rule }).delete();
     }
     await knex('ci_automation_inbox').whereRaw(`ref like 'bench-%'`).delete();
     await knex('ci_segment_events').whereIn('segment_id', [SEG_WEBHOOK, SEG_EMAIL]).delete();
     await dropScratchCustomers(knex);
+    // Booting under another encryption key than the seeding's starts a re-encryption job that fails
+    // (it cannot read the seeded values, and changes nothing): its row goes too.
+    await knex('ci_jobs').where('created_at', '>=', bootAt).where({ kind: 'fields.reencrypt', status: 'failed' }).delete();
     for (let i = 0; i < consentAdded.length; i += 1000)
-      await knex('ci_customer_consent').where({ channel: 'email', source: 'bench' }).whereIn('customer_id', consentAdded.slice(i, i + 1000)).delete();
+      await knex('ci_customer_consent')
+        .where({ channel: 'email', source: 'bench' })
+        .whereIn('customer_id', consentAdded.slice(i, i + 1000))
+        .delete();
     if (endpointId) await knex('ci_automation_endpoints').where({ id: endpointId }).delete();
     await strapi.destroy();
     sinks.stop();
