@@ -223,9 +223,10 @@ describe('automation triggers', () => {
     expect(await occurrences(tagRule)).toHaveLength(1);
   });
 
-  it('a segment run writes one inbox row, expanded into segment.enter occurrences', async () => {
+  it('a segment run writes one inbox row, expanded into segment.enter occurrences (decided in SQL: churned skipped and logged)', async () => {
     const region = `R${Date.now()}`;
     const members = [(await customer({ region })).id, (await customer({ region })).id, (await customer({ region })).id];
+    const churned = (await customer({ region, stage: 'churned' })).id;
     await app.strapi.plugin('client-insights').service('metrics').drain();
     const segments = app.strapi.plugin('client-insights').service('segments');
     const segment = await segments.create(
@@ -246,6 +247,36 @@ describe('automation triggers', () => {
     await engine().drainInbox();
     expect((await occurrences(rule).whereNot('state', 'skipped')).map((o: any) => o.customer_id).sort()).toEqual([...members].sort());
     expect(await inboxCount()).toBe(0);
+    // Each started one has its step "0" under the key startSequence gives it, and a `triggered` line; the churned member a skip.
+    const started = await occurrences(rule).whereNot('state', 'skipped');
+    const outbox = await knex()('ci_automation_outbox').where('rule_doc', rule).orderBy('customer_id');
+    expect(outbox.map((r: any) => r.idem_key)).toEqual(
+      [...started].sort((a: any, b: any) => a.customer_id - b.customer_id).map((o: any) => `${rule}:v1:c${o.customer_id}:o${o.id}:s0`)
+    );
+    expect(JSON.parse(outbox[0].context)).toMatchObject({ event: 'segment.enter', data: { event: 'segment.enter', segmentId: segment.id }, afterWait: false });
+    const logs = await knex()('ci_automation_logs').where('rule_doc', rule).whereIn('status', ['triggered', 'skipped']);
+    expect(
+      logs
+        .filter((l: any) => l.status === 'triggered')
+        .map((l: any) => Number(l.customer_id))
+        .sort()
+    ).toEqual([...members].sort());
+    expect(logs.filter((l: any) => l.status === 'skipped').map((l: any) => [Number(l.customer_id), l.reason])).toEqual([[churned, 'churned']]);
+    // A run processed again meets its own keys: nothing more.
+    const again = await knex()('ci_segment_events').where({ segment_id: segment.id, kind: 'enter' }).max({ id: 'id' }).first();
+    const runId = (await knex()('ci_segment_events').where({ segment_id: segment.id, kind: 'enter' }).first('run_id')).run_id;
+    await knex()('ci_automation_inbox').insert({
+      event: 'segment.run',
+      customer_id: null,
+      ref: String(runId),
+      payload: JSON.stringify({ segmentId: segment.id, runId, lastEventId: Number(again.id) }),
+      occurred_at: bindDate(knex(), new Date()),
+    });
+    await engine().drainInbox();
+    expect(await occurrences(rule)).toHaveLength(4);
+    expect(await knex()('ci_automation_outbox').where('rule_doc', rule)).toHaveLength(3);
+    // (The node's worker may have run step "0" meanwhile: only the trigger side's lines are counted.)
+    expect(await knex()('ci_automation_logs').where('rule_doc', rule).whereIn('status', ['triggered', 'skipped'])).toHaveLength(4);
 
     // Between runs, a re-evaluation writes one row per customer who moved (ref: the segment event).
     const late = await customer({ region });

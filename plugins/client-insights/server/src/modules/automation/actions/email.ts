@@ -1,7 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { redactContacts } from '../../../core/security/field-crypto';
 import { composeEmail, maskAddress } from './email-message';
-import { recordEmailInteraction } from './tracking';
+import { recordEmailSent } from './tracking';
 import { DeliveryError, type ActionHandler } from './types';
 
 /**
@@ -75,7 +75,7 @@ export const emailAction: ActionHandler<'email'> = {
     }
     if (!ctx.test) {
       // The mail is gone: a failure to record it must not make the engine send it again.
-      await recordEmailInteraction(ctx.strapi, ctx.customer.id, 'email_sent', {
+      await recordEmailSent(ctx.strapi, ctx.customer.id, {
         messageId: message.messageId,
         rule: ctx.rule.doc,
         version: ctx.rule.version,

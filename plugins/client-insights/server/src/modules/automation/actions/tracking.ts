@@ -48,7 +48,12 @@ export const recordEmailInteraction = async (
   const documentId = await documentIdOf(strapi, customerId);
   if (!documentId) return false;
   if (dedupe && (await seenSince(strapi, documentId, type, properties.messageId, properties.url, new Date(now.getTime() - REPEAT_WINDOW_MS)))) return false;
-  await strapi.documents(UID.interaction as any).create({
+  await createInteraction(strapi, documentId, type, properties, now);
+  return true;
+};
+
+const createInteraction = (strapi: Core.Strapi, documentId: string, type: EmailInteraction, properties: Record<string, unknown>, now: Date) =>
+  strapi.documents(UID.interaction as any).create({
     data: {
       type,
       channel: 'email',
@@ -58,5 +63,48 @@ export const recordEmailInteraction = async (
       customer: { connect: [{ documentId }] },
     } as any,
   });
-  return true;
+
+type Sent = { customerId: number; properties: Record<string, unknown>; now: Date; resolve(recorded: boolean): void; reject(error: unknown): void };
+const sentQueues = new WeakMap<Core.Strapi, { items: Sent[]; flushing: boolean }>();
+
+/** Interactions per transaction at most. */
+const SENT_GROUP = 200;
+
+const flushSent = async (strapi: Core.Strapi, queue: { items: Sent[]; flushing: boolean }) => {
+  while (queue.items.length) {
+    const items = queue.items.splice(0, SENT_GROUP);
+    try {
+      const rows = await strapi.db
+        .query(UID.customer as any)
+        .findMany({ where: { id: { $in: [...new Set(items.map((i) => i.customerId))] } }, select: ['id', 'documentId'] });
+      const documentIds = new Map(rows.map((r: any) => [Number(r.id), String(r.documentId)]));
+      await strapi.db.transaction(async () => {
+        for (const item of items) {
+          const documentId = documentIds.get(item.customerId);
+          if (documentId) await createInteraction(strapi, documentId, 'email_sent', item.properties, item.now);
+        }
+      });
+      for (const item of items) item.resolve(documentIds.has(item.customerId));
+    } catch (error) {
+      for (const item of items) item.reject(error);
+    }
+  }
+  queue.flushing = false;
 };
+
+/**
+ * `email_sent` for a send that just happened. The sends of a tick that finish together are
+ * recorded in one transaction (one commit, and one metrics drain after it instead of one per
+ * send), still through the Document Service so the rollup and the automation inbox see them.
+ * Resolves once written (false for a customer that no longer exists); a failed transaction
+ * rejects the whole group, which the email action logs: the mails are gone and are not resent.
+ */
+export const recordEmailSent = (strapi: Core.Strapi, customerId: number, properties: Record<string, unknown>, now = new Date()): Promise<boolean> =>
+  new Promise<boolean>((resolve, reject) => {
+    const queue = sentQueues.get(strapi) ?? { items: [], flushing: false };
+    sentQueues.set(strapi, queue);
+    queue.items.push({ customerId, properties, now, resolve, reject });
+    if (queue.flushing) return;
+    queue.flushing = true;
+    setImmediate(() => void flushSent(strapi, queue));
+  });

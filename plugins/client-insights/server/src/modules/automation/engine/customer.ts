@@ -17,16 +17,7 @@ const localeOf = (language: unknown): ActionCustomer['locale'] => {
 
 const validZone = (zone: unknown): zone is string => typeof zone === 'string' && zone.length > 0 && DateTime.local().setZone(zone).isValid;
 
-/**
- * The customer an action is for, contact data decrypted as the customers service reads a profile
- * (field-crypto), or null when the customer no longer exists. The time zone is Customer.timezone
- * when the host has that attribute and it names a zone, else the configured default.
- */
-export const loadActionCustomer = async (strapi: Core.Strapi, knex: Knex, customerId: number): Promise<ActionCustomer | null> => {
-  const t = hostTables(strapi);
-  const row = decryptRow(await knex(t.customers).where({ id: customerId }).first());
-  if (!row) return null;
-  const owner = await knex(t.customerOwner.table).where(t.customerOwner.customer, customerId).min({ id: t.customerOwner.user }).first();
+const toActionCustomer = (strapi: Core.Strapi, row: Record<string, unknown>, ownerId: unknown): ActionCustomer => {
   const hasTimezone = Boolean((strapi.db.metadata.get(UID.customer as any) as any).attributes.timezone);
   const zone = hasTimezone ? row.timezone : null;
   return {
@@ -38,6 +29,36 @@ export const loadActionCustomer = async (strapi: Core.Strapi, knex: Knex, custom
     locale: localeOf(row.language),
     timezone: validZone(zone) ? zone : automationSettings(strapi).defaultTimezone,
     stage: (row.stage as string | null) ?? null,
-    ownerId: owner?.id === null || owner?.id === undefined ? null : Number(owner.id),
+    ownerId: ownerId === null || ownerId === undefined ? null : Number(ownerId),
   };
 };
+
+/**
+ * The customers actions are for, contact data decrypted as the customers service reads a profile
+ * (field-crypto); null for one that no longer exists. Two statements per 500 customers (the rows,
+ * their owners), so a tick reads its batch's customers together. The time zone is
+ * Customer.timezone when the host has that attribute and it names a zone, else the configured default.
+ */
+export const loadActionCustomers = async (strapi: Core.Strapi, knex: Knex, ids: number[]): Promise<Map<number, ActionCustomer | null>> => {
+  const t = hostTables(strapi);
+  const found = new Map<number, ActionCustomer | null>(ids.map((id) => [id, null]));
+  for (let i = 0; i < ids.length; i += 500) {
+    const page = ids.slice(i, i + 500);
+    const owners = new Map<number, unknown>(
+      (
+        (await knex(t.customerOwner.table)
+          .whereIn(t.customerOwner.customer, page)
+          .groupBy(t.customerOwner.customer)
+          .select({ customer: t.customerOwner.customer })
+          .min({ id: t.customerOwner.user })) as any[]
+      ).map((r) => [Number(r.customer), r.id])
+    );
+    for (const row of await knex(t.customers).whereIn('id', page))
+      found.set(Number(row.id), toActionCustomer(strapi, decryptRow(row), owners.get(Number(row.id))));
+  }
+  return found;
+};
+
+/** One customer an action is for (loadActionCustomers for one), or null when the customer no longer exists. */
+export const loadActionCustomer = async (strapi: Core.Strapi, knex: Knex, customerId: number): Promise<ActionCustomer | null> =>
+  (await loadActionCustomers(strapi, knex, [customerId])).get(customerId) ?? null;

@@ -5,13 +5,13 @@ import { bindDate } from '../../../core/db/dialect';
 import { HOST_TABLES as H, TABLES } from '../../../core/db/tables';
 import { compileEvaluator } from '../../rules/evaluate';
 import { loadFactsMany } from '../../rules/facts';
-import { startSequence } from './sequence';
+import { startSequences } from './sequence';
 import type { ActiveVersion } from './versions';
 
 /**
  * Turns trigger candidates (a customer and the key of what fired) into occurrences, through the
  * guard rails the trigger side owns: customer missing, churned, re-entry, conditions, holdout.
- * Every candidate ends as exactly one occurrence row under its unique key: started (startSequence),
+ * Every candidate ends as exactly one occurrence row under its unique key: started (startSequences),
  * a holdout, or `skipped` with a log line saying why. So a re-delivered event or a second tick
  * with the same key does nothing, and nobody is dropped without a trace.
  */
@@ -75,7 +75,7 @@ const pairKey = (customerId: number, triggerKey: string) => `${customerId}\u0000
 /**
  * Records a chunk's skips in bulk: each an occurrence of state `skipped` (so the same key is
  * decided once: a second tick logs nothing) and a log line with the reason. (A started
- * occurrence's `triggered` line is startSequence's, whatever started it.)
+ * occurrence's `triggered` line is startSequences', whatever started it.)
  */
 const recordChunk = async (trx: Knex, version: ActiveVersion, skips: Array<{ c: Candidate; reason: SkipReason }>, now: Date) => {
   if (!skips.length) return;
@@ -154,6 +154,7 @@ export const fireCandidates = async (trx: Knex, version: ActiveVersion, candidat
     const facts = evaluate ? await loadFactsMany(reader, ids, { now }) : null;
     const skips: Array<{ c: Candidate; reason: SkipReason }> = [];
     const decided = new Set<string>();
+    const starts: Candidate[] = [];
     const skip = (c: Candidate, reason: SkipReason) => {
       skips.push({ c, reason });
       counts.skipped[reason] = (counts.skipped[reason] ?? 0) + 1;
@@ -170,26 +171,29 @@ export const fireCandidates = async (trx: Knex, version: ActiveVersion, candidat
       else if (blocked.has(c.customerId)) skip(c, 'reentry');
       else if (evaluate && !evaluate(facts!.get(c.customerId)!, { now })) skip(c, 'condition_false');
       else {
-        const holdout = inHoldout(version.ruleDoc, c.customerId, guard.holdoutPercent);
-        const result = await startSequence(trx, {
-          ruleDoc: version.ruleDoc,
-          version: version.version,
-          customerId: c.customerId,
-          triggerKey: c.triggerKey,
-          context: c.context,
-          now,
-          holdout,
-        });
-        if (!result) {
-          counts.duplicate += 1;
-          continue;
-        }
-        if (holdout) counts.holdout += 1;
-        else counts.fired += 1;
+        starts.push(c);
         // Two events of one batch for one customer: the second meets the first's occurrence.
         if (guard.reentry.mode !== 'every') blocked.add(c.customerId);
       }
     }
+    const holdouts = starts.map((c) => inHoldout(version.ruleDoc, c.customerId, guard.holdoutPercent));
+    const started = await startSequences(
+      trx,
+      starts.map((c, k) => ({
+        ruleDoc: version.ruleDoc,
+        version: version.version,
+        customerId: c.customerId,
+        triggerKey: c.triggerKey,
+        context: c.context,
+        now,
+        holdout: holdouts[k],
+      }))
+    );
+    started.forEach((result, k) => {
+      if (!result) counts.duplicate += 1;
+      else if (holdouts[k]) counts.holdout += 1;
+      else counts.fired += 1;
+    });
     await recordChunk(trx, version, skips, now);
   }
   return counts;

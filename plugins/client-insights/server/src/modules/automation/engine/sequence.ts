@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { bindDate, readDate } from '../../../core/db/dialect';
 import { TABLES } from '../../../core/db/tables';
-import { writeLog } from './logs';
+import { writeLogs } from './logs';
 
 /**
  * Sequences in the outbox: one row per step to run, keyed by rule version, customer, occurrence and
@@ -26,26 +26,32 @@ export type StepRow = {
   context: OutboxContext;
 };
 
-/** Inserts a step's row; a row with the same key already there (a redone transition) is kept, never doubled. */
-export const insertStep = async (trx: Knex, step: StepRow, now: Date): Promise<void> => {
-  await trx(TABLES.automationOutbox)
-    .insert({
-      idem_key: idemKeyOf(step),
-      rule_doc: step.ruleDoc,
-      version: step.version,
-      occurrence_id: step.occurrenceId,
-      customer_id: step.customerId,
-      step_path: step.path,
-      status: 'pending',
-      due_at: bindDate(trx, step.dueAt),
-      attempts: 0,
-      test: step.test,
-      context: JSON.stringify(step.context),
-      created_at: bindDate(trx, now),
-      updated_at: bindDate(trx, now),
-    })
-    .onConflict(['idem_key'])
-    .ignore();
+const outboxRow = (knex: Knex, step: StepRow, now: Date) => ({
+  idem_key: idemKeyOf(step),
+  rule_doc: step.ruleDoc,
+  version: step.version,
+  occurrence_id: step.occurrenceId,
+  customer_id: step.customerId,
+  step_path: step.path,
+  status: 'pending',
+  due_at: bindDate(knex, step.dueAt),
+  attempts: 0,
+  test: step.test,
+  context: JSON.stringify(step.context),
+  created_at: bindDate(knex, now),
+  updated_at: bindDate(knex, now),
+});
+
+/** Rows per multi-row INSERT: well under every database's bound-parameter limit (13 columns; SQLite also bounds the terms of the compound SELECT knex writes). */
+const INSERT_ROWS = 200;
+
+/** Inserts steps' rows, many per statement; a row with the same key already there (a redone transition) is kept, never doubled. */
+export const insertSteps = async (trx: Knex, steps: StepRow[], now: Date): Promise<void> => {
+  for (let i = 0; i < steps.length; i += INSERT_ROWS)
+    await trx(TABLES.automationOutbox)
+      .insert(steps.slice(i, i + INSERT_ROWS).map((step) => outboxRow(trx, step, now)))
+      .onConflict(['idem_key'])
+      .ignore();
 };
 
 export type StartInput = {
@@ -59,41 +65,102 @@ export type StartInput = {
   holdout?: boolean;
 };
 
-/**
- * A trigger fired for a customer: records the occurrence (once per rule, customer and trigger
- * key: null when it already exists) and the row of step "0" due now (none for a holdout), in the
- * caller's transaction, so the trigger's write and what it causes commit together. Waits at the
- * start are passed over by the worker when it runs step "0".
+const pairOf = (customerId: number, triggerKey: string) => `${customerId}\u0000${triggerKey}`;
 
+/**
+ * Triggers fired for customers of one rule version at one instant: records each occurrence (once
+ * per rule, customer and trigger key: null when it already exists) and the row of step "0" due
+ * now (none for a holdout), in the caller's transaction, so the trigger's write and what it causes
+ * commit together. Set-based: a few multi-row statements per 200 starts (occurrences, their ids,
+ * the `triggered` log lines, the outbox rows), so a segment run of 100,000 entries is 500 rounds
+ * of those, not 100,000 rounds of five statements. Waits at the start are passed over by the
+ * worker when it runs step "0". Answers, per input in order, the occurrence id or null.
  */
-export const startSequence = async (trx: Knex, input: StartInput): Promise<{ occurrenceId: number } | null> => {
-  const key = { rule_doc: input.ruleDoc, customer_id: input.customerId, trigger_key: input.triggerKey };
-  if (await trx(TABLES.automationOccurrences).where(key).first('id')) return null;
-  await trx(TABLES.automationOccurrences)
-    .insert({ ...key, version: input.version, state: input.holdout ? 'holdout' : 'running', test: input.test ?? false, fired_at: bindDate(trx, input.now) })
-    .onConflict(['rule_doc', 'customer_id', 'trigger_key'])
-    .ignore();
-  const row = await trx(TABLES.automationOccurrences).where(key).first('id', 'fired_at');
-  // Another transaction recorded it first (the unique key): that one runs it.
-  if (!row || readDate(row.fired_at)?.getTime() !== input.now.getTime()) return null;
-  const occurrenceId = Number(row.id);
-  const event = typeof input.context.event === 'string' ? input.context.event : null;
-  await writeLog(trx, {
-    ruleDoc: input.ruleDoc,
-    version: input.version,
-    occurrenceId,
-    customerId: input.customerId,
-    triggerKey: input.triggerKey,
-    status: 'triggered',
-    test: input.test ?? false,
-    at: input.now,
+export const startSequences = async (trx: Knex, inputs: StartInput[]): Promise<Array<{ occurrenceId: number } | null>> => {
+  const answers: Array<{ occurrenceId: number } | null> = inputs.map(() => null);
+  // Grouped by rule version and instant: every statement below is for one (ruleDoc, version, now).
+  const groups = new Map<string, number[]>();
+  inputs.forEach((input, index) => {
+    const key = `${input.ruleDoc}\u0000${input.version}\u0000${input.now.getTime()}`;
+    groups.set(key, [...(groups.get(key) ?? []), index]);
   });
-  if (!input.holdout) {
-    const context: OutboxContext = { event, data: input.context, afterWait: false };
-    await insertStep(trx, { ...input, occurrenceId, path: '0', dueAt: input.now, test: input.test ?? false, context }, input.now);
-  }
-  return { occurrenceId };
+  for (const indexes of groups.values())
+    for (let i = 0; i < indexes.length; i += INSERT_ROWS) {
+      const chunk = indexes.slice(i, i + INSERT_ROWS);
+      const { ruleDoc, version, now } = inputs[chunk[0]];
+      const existing = async () =>
+        (await trx(TABLES.automationOccurrences)
+          .where('rule_doc', ruleDoc)
+          .whereIn('customer_id', [...new Set(chunk.map((k) => inputs[k].customerId))])
+          .whereIn('trigger_key', [...new Set(chunk.map((k) => inputs[k].triggerKey))])
+          .select('id', 'customer_id', 'trigger_key', 'fired_at')) as any[];
+      const before = new Set((await existing()).map((r) => pairOf(Number(r.customer_id), r.trigger_key)));
+      const fresh: number[] = [];
+      const taken = new Set<string>();
+      for (const k of chunk) {
+        const pair = pairOf(inputs[k].customerId, inputs[k].triggerKey);
+        if (before.has(pair) || taken.has(pair)) continue;
+        taken.add(pair);
+        fresh.push(k);
+      }
+      if (!fresh.length) continue;
+      await trx(TABLES.automationOccurrences)
+        .insert(
+          fresh.map((k) => ({
+            rule_doc: ruleDoc,
+            customer_id: inputs[k].customerId,
+            trigger_key: inputs[k].triggerKey,
+            version,
+            state: inputs[k].holdout ? 'holdout' : 'running',
+            test: inputs[k].test ?? false,
+            fired_at: bindDate(trx, now),
+          }))
+        )
+        .onConflict(['rule_doc', 'customer_id', 'trigger_key'])
+        .ignore();
+      const ids = new Map<string, number>();
+      // Another transaction recorded one first (the unique key): that one runs it.
+      for (const r of await existing())
+        if (!before.has(pairOf(Number(r.customer_id), r.trigger_key)) && readDate(r.fired_at)?.getTime() === now.getTime())
+          ids.set(pairOf(Number(r.customer_id), r.trigger_key), Number(r.id));
+      const started = fresh.filter((k) => ids.has(pairOf(inputs[k].customerId, inputs[k].triggerKey)));
+      const idOf = (k: number) => ids.get(pairOf(inputs[k].customerId, inputs[k].triggerKey))!;
+      await writeLogs(
+        trx,
+        started.map((k) => ({
+          ruleDoc,
+          version,
+          occurrenceId: idOf(k),
+          customerId: inputs[k].customerId,
+          triggerKey: inputs[k].triggerKey,
+          status: 'triggered' as const,
+          test: inputs[k].test ?? false,
+          at: now,
+        }))
+      );
+      await insertSteps(
+        trx,
+        started
+          .filter((k) => !inputs[k].holdout)
+          .map((k) => {
+            const input = inputs[k];
+            const event = typeof input.context.event === 'string' ? input.context.event : null;
+            const context: OutboxContext = { event, data: input.context, afterWait: false };
+            return { ...input, occurrenceId: idOf(k), path: '0', dueAt: now, test: input.test ?? false, context };
+          }),
+        now
+      );
+      for (const k of started) answers[k] = { occurrenceId: idOf(k) };
+    }
+  return answers;
 };
+
+/**
+ * One trigger fired for one customer (startSequences for one): the engine tests and crash tests
+ * start sequences with it.
+ * @public
+ */
+export const startSequence = async (trx: Knex, input: StartInput): Promise<{ occurrenceId: number } | null> => (await startSequences(trx, [input]))[0];
 
 /** An outbox row's context, tolerant of a hand-edited or empty column. */
 export const contextOf = (value: unknown): OutboxContext => {

@@ -3,6 +3,7 @@ import type { EventFilters, Trigger } from '../../../../../shared/contracts/auto
 import { besideTransaction, readDate, withLock } from '../../../core/db/dialect';
 import { TABLES } from '../../../core/db/tables';
 import { addCounts, emptyCounts, fireCandidates, type Candidate, type FireCounts } from './occurrences';
+import { decidedInSql, fireRunPage, type RunPage } from './run-expansion';
 import { activeVersions, type ActiveVersion } from './versions';
 
 /**
@@ -11,7 +12,15 @@ import { activeVersions, type ActiveVersion } from './versions';
  * commit leaves the rows for the next pass; a row processed twice meets its own occurrence keys
  * (`<event>:<ref>`, unique per rule and customer) and fires nothing more.
  */
-export type EventRow = { event: string; customerId: number; ref: string; payload: Record<string, unknown>; occurredAt: Date };
+export type EventRow = {
+  event: string;
+  customerId: number;
+  ref: string;
+  payload: Record<string, unknown>;
+  occurredAt: Date;
+  /** Read from a segment run's page: rules decided in SQL take the page instead (run-expansion.ts). */
+  fromRun?: boolean;
+};
 
 /** Segment-run rows expand into their ci_segment_events rows this many at a time. */
 const RUN_PAGE = 2_000;
@@ -58,8 +67,11 @@ const expandRun = async (trx: Knex, payload: Record<string, unknown>, occurredAt
     ref: String(r.id),
     payload: { segmentId: Number(payload.segmentId) },
     occurredAt,
+    fromRun: true,
   }));
-  return { events, last: rows.length ? Number(rows[rows.length - 1].id) : cursor, done: rows.length < RUN_PAGE };
+  const last = rows.length ? Number(rows[rows.length - 1].id) : cursor;
+  const page: RunPage = { segmentId: Number(payload.segmentId), runId: Number(payload.runId), after: cursor, upTo: last, occurredAt };
+  return { events, last, page, done: rows.length < RUN_PAGE };
 };
 
 /** One batch in one transaction: how many inbox rows it handled (0: the inbox is empty). */
@@ -73,6 +85,7 @@ export const processInboxBatch = async (
     const counts = emptyCounts();
     if (!rows.length) return { rows: 0, counts };
     const events: EventRow[] = [];
+    const pages: RunPage[] = [];
     const handled: number[] = [];
     for (const row of rows as any[]) {
       const payload = json(row.payload);
@@ -81,6 +94,7 @@ export const processInboxBatch = async (
         // A big run is expanded a page per batch; its cursor commits with the page's occurrences.
         const page = await expandRun(trx, payload, occurredAt, Number(payload.cursor ?? 0));
         events.push(...page.events);
+        if (page.last > page.page.after) pages.push(page.page);
         if (page.done) handled.push(Number(row.id));
         else
           await trx(TABLES.automationInbox)
@@ -93,8 +107,14 @@ export const processInboxBatch = async (
       if (row.customer_id !== null) events.push({ event: row.event, customerId: Number(row.customer_id), ref: String(row.ref), payload, occurredAt });
     }
     for (const version of versions) {
+      const trigger = version.definition.trigger;
+      const inSql = decidedInSql(version) && trigger.type === 'event' && (trigger.event === 'segment.enter' || trigger.event === 'segment.exit');
+      if (inSql)
+        for (const page of pages)
+          if (filtersMatch(trigger.filters, { segmentId: page.segmentId }))
+            addCounts(counts, await fireRunPage(trx, version, trigger.event === 'segment.enter' ? 'enter' : 'exit', page, now));
       const candidates: Candidate[] = events
-        .filter((e) => eventMatches(version.definition.trigger, e))
+        .filter((e) => !(inSql && e.fromRun) && eventMatches(trigger, e))
         .map((e) => ({
           customerId: e.customerId,
           triggerKey: triggerKeyOf(e),

@@ -7,13 +7,14 @@ import type { OutboxStatus, SkipReason } from '../../../../../shared/enums';
 import { bindDate, claimTransaction, skipLockedClaim } from '../../../core/db/dialect';
 import { TABLES } from '../../../core/db/tables';
 import { handlerFor } from '../actions/registry';
-import type { ActionContext, ActionHandler } from '../actions/types';
-import { loadActionCustomer } from './customer';
+import type { ActionContext, ActionCustomer, ActionHandler } from '../actions/types';
+import { loadActionCustomer, loadActionCustomers } from './customer';
+import { createFinisher, type Finish } from './finish-batch';
 import { loadVersion } from './versions';
 import { actionBlock, factsJudge, ruleState, sequenceStop, type RuleState } from './guards';
 import { writeLog, type LogEntry } from './logs';
 import { failureDecision } from './retry';
-import { contextOf, insertStep, type StepRow } from './sequence';
+import { contextOf, type StepRow } from './sequence';
 import { automationSettings, type AutomationSettings } from './settings';
 import { advance, branchPath, nextPath, quietHoursEnd, stepAt } from './steps';
 
@@ -93,16 +94,13 @@ type Env = {
   rules: Map<string, Promise<RuleState>>;
   /** The claimed rows' occurrences, read in one statement. */
   occurrences: Map<number, { trigger_key: string; state: string }>;
+  /** The claimed rows' customers, read together; each used once (a customer's second row reads afresh, after the first's effects). */
+  customers: Map<number, ActionCustomer | null>;
+  /** Writes outcomes together (finish-batch.ts). */
+  finish: (rowId: number, occurrenceId: number, finish: Finish) => Promise<boolean>;
 };
 
-type Finish = {
-  status: Exclude<OutboxStatus, 'pending' | 'claimed'>;
-  set?: Record<string, unknown>;
-  next?: StepRow | null;
-  occurrence?: 'done' | 'exited';
-  cancelRest?: boolean;
-  log?: Omit<LogEntry, 'ruleDoc' | 'version' | 'occurrenceId' | 'customerId' | 'at'>;
-};
+type FinishLog = Omit<LogEntry, 'ruleDoc' | 'version' | 'occurrenceId' | 'customerId' | 'at'>;
 
 /** Steps a worker ran, by how each ended (for tests and the benchmark). */
 export type TickResult = { claimed: number; lost: number };
@@ -114,30 +112,12 @@ const runRow = async (env: Env, row: OutboxRow): Promise<boolean> => {
   const occurrence = env.occurrences.get(row.occurrence_id);
   const common = { triggerKey: occurrence?.trigger_key ?? null, stepPath: row.step_path, idemKey: row.idem_key, test: row.test };
 
-  /** Ends this row (and maybe the sequence) in one transaction; false when the claim was lost meanwhile. */
-  const finish = (f: Finish) =>
-    knex.transaction(async (trx) => {
-      const updated = await mine(trx(TABLES.automationOutbox)).update({
-        status: f.status,
-        claimed_by: null,
-        claimed_until: null,
-        updated_at: bindDate(trx, now),
-        ...(f.set ?? {}),
-      });
-      if (Number(updated) !== 1) return false;
-      if (f.next) await insertStep(trx, f.next, now);
-      const ends = f.occurrence ?? (f.next === null ? 'done' : undefined);
-      if (ends) await trx(TABLES.automationOccurrences).where({ id: row.occurrence_id, state: 'running' }).update({ state: ends });
-      if (f.cancelRest)
-        await trx(TABLES.automationOutbox)
-          .where({ occurrence_id: row.occurrence_id, status: 'pending' })
-          .update({ status: 'cancelled', updated_at: bindDate(trx, now) });
-      if (f.log) await writeLog(trx, { ...logBase, ...common, ...f.log });
-      return true;
-    });
+  /** Ends this row (and maybe the sequence), written with other steps' outcomes; false when the claim was lost meanwhile. */
+  const finish = (f: Omit<Finish, 'log'> & { log?: FinishLog }) =>
+    env.finish(row.id, row.occurrence_id, { ...f, log: f.log ? { ...logBase, ...common, ...f.log } : undefined });
 
   /** Puts the row back as pending, due at `dueAt` (a hold, a deferral, a retry). */
-  const release = (dueAt: Date, set: Record<string, unknown>, log?: Finish['log']) =>
+  const release = (dueAt: Date, set: Record<string, unknown>, log?: FinishLog) =>
     knex.transaction(async (trx) => {
       const updated = await mine(trx(TABLES.automationOutbox)).update({
         status: 'pending',
@@ -176,7 +156,9 @@ const runRow = async (env: Env, row: OutboxRow): Promise<boolean> => {
       row.last_error === held ? undefined : { status: 'skipped', reason: 'rule_paused', error: held }
     );
   }
-  const customer = await loadActionCustomer(strapi, knex, row.customer_id);
+  const prefetched = env.customers.get(row.customer_id);
+  env.customers.delete(row.customer_id);
+  const customer = prefetched !== undefined ? prefetched : await loadActionCustomer(strapi, knex, row.customer_id);
   if (!customer) return stopSequence('customer_missing', 'skipped');
   const step = stepAt(definition.steps, row.step_path);
   if (!step)
@@ -292,7 +274,19 @@ export const runDue = async (strapi: Core.Strapi, { workerId, now = new Date() }
       .select('id', 'trigger_key', 'state');
     for (const o of found) occurrences.set(Number(o.id), { trigger_key: o.trigger_key, state: o.state });
   }
-  const env: Env = { strapi, knex, workerId, now, settings, definitions: new Map(), rules: new Map(), occurrences };
+  const customers = await loadActionCustomers(strapi, knex, [...new Set(rows.map((r) => r.customer_id))]);
+  const env: Env = {
+    strapi,
+    knex,
+    workerId,
+    now,
+    settings,
+    definitions: new Map(),
+    rules: new Map(),
+    occurrences,
+    customers,
+    finish: createFinisher(knex, workerId, now),
+  };
   let lost = 0;
   // One customer's steps run one after another (in due order), so the daily cap counts each send
   // before the next is decided; different customers run side by side.
