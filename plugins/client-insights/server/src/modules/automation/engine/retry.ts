@@ -18,7 +18,7 @@ export const backoffMs = (attempt: number, policy: Pick<RetryPolicy, 'retryBaseM
   return Math.floor(random() * ceiling);
 };
 
-export type FailureDecision =
+type FailureDecision =
   | { status: 'retrying'; dueAt: Date; message: string }
   /** Refused before sending (DeliveryDeferred): due again later, the attempt not counted. */
   | { status: 'deferred'; dueAt: Date; message: string }
