@@ -17,8 +17,8 @@ import { byWebhookId, countLogs, drained, keysLoggedTwice, outboxTally, seedWebh
  */
 const OUTAGE_MS = Number(process.env.AUTOMATION_OUTAGE_MS ?? 20_000);
 const SCALE = OUTAGE_MS / 120_000;
-// Few enough that every row's first attempt falls in the stretch even on a loaded machine.
-const ROWS = 120;
+// Few, so that a row's wait is its backoff rather than its turn in the queue on a loaded machine.
+const ROWS = 40;
 const BASE_MS = Math.round(30_000 * SCALE);
 const SETTINGS = { workerIntervalMs: 250, batch: 50, concurrency: 8, retryBaseMs: BASE_MS, retryCapMs: Math.round(6 * 3600_000 * SCALE), maxAttempts: 8 };
 
@@ -83,7 +83,7 @@ describe('a receiver down for a while, then back', () => {
       }
     }
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-    const compared = gaps.map((g, k) => ({ k, n: g?.length ?? 0, mean: g ? Math.round(mean(g)) : 0, max: g ? Math.max(...g) : 0 })).filter((g) => g.n >= 30);
+    const compared = gaps.map((g, k) => ({ k, n: g?.length ?? 0, mean: g ? Math.round(mean(g)) : 0, max: g ? Math.max(...g) : 0 })).filter((g) => g.n >= 15);
     console.log(
       `[outage] ${ROWS} webhooks, ${OUTAGE_MS} ms of 503 (base ${BASE_MS} ms): ${receiver.received.length} requests, waits by attempt ${JSON.stringify(compared)}, outbox ${JSON.stringify(tally)}`
     );

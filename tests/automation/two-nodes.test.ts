@@ -17,6 +17,8 @@ const serverDb = dbClient() === 'sqlite' ? describe.skip : describe;
 // A few thousand; AUTOMATION_TWO_NODES_ROWS for another size.
 const ROWS = Number(process.env.AUTOMATION_TWO_NODES_ROWS ?? 2_000);
 const SETTINGS = { workerIntervalMs: 250, batch: 50, concurrency: 8 };
+/** Generous for a shared, loaded machine (two nodes drained about 9 rows/s at load 34). */
+const TIMEOUT_MS = 10 * 60_000;
 
 serverDb(`two nodes drain one outbox (${dbClient()})`, () => {
   let app: TestApp;
@@ -37,38 +39,42 @@ serverDb(`two nodes drain one outbox (${dbClient()})`, () => {
     await app?.stop();
   });
 
-  it('delivers every row exactly once between them, both taking part', async () => {
-    const env = { CI_TEST_AUTOMATION: JSON.stringify(SETTINGS) };
-    // Both booted before there is work, so neither drains it alone while the other starts.
-    nodes.push(...(await Promise.all([startNode(app, env), startNode(app, env)])));
-    const workerIds = nodes.map((n) => n.messages[0].workerId as string);
-    const started = Date.now();
-    const load = await seedWebhookLoad(app.strapi, { n: ROWS, url: `${receiver.url}/hooks/two-nodes` });
+  it(
+    'delivers every row exactly once between them, both taking part',
+    async () => {
+      const env = { CI_TEST_AUTOMATION: JSON.stringify(SETTINGS) };
+      // Both booted before there is work, so neither drains it alone while the other starts.
+      nodes.push(...(await Promise.all([startNode(app, env), startNode(app, env)])));
+      const workerIds = nodes.map((n) => n.messages[0].workerId as string);
+      const started = Date.now();
+      const load = await seedWebhookLoad(app.strapi, { n: ROWS, url: `${receiver.url}/hooks/two-nodes` });
 
-    // Who holds claims while it drains (a finished row no longer names its node).
-    const claimers = new Set<string>();
-    let watching = true;
-    const watch = (async () => {
-      while (watching) {
-        for (const id of await knex('ci_automation_outbox').where({ rule_doc: load.ruleDoc, status: 'claimed' }).distinct('claimed_by').pluck('claimed_by'))
-          claimers.add(id);
-        await sleep(50);
-      }
-    })();
-    const tookMs = await drained(knex, load.ruleDoc, 170_000);
-    watching = false;
-    await watch;
-    expect([...claimers].sort()).toEqual([...workerIds].sort());
+      // Who holds claims while it drains (a finished row no longer names its node).
+      const claimers = new Set<string>();
+      let watching = true;
+      const watch = (async () => {
+        while (watching) {
+          for (const id of await knex('ci_automation_outbox').where({ rule_doc: load.ruleDoc, status: 'claimed' }).distinct('claimed_by').pluck('claimed_by'))
+            claimers.add(id);
+          await sleep(50);
+        }
+      })();
+      const tookMs = await drained(knex, load.ruleDoc, TIMEOUT_MS);
+      watching = false;
+      await watch;
+      expect([...claimers].sort()).toEqual([...workerIds].sort());
 
-    expect(await outboxTally(knex, load.ruleDoc)).toEqual({ 'done/1': ROWS });
-    expect(await countLogs(knex, load.ruleDoc, 'sent')).toBe(ROWS);
-    expect(await keysLoggedTwice(knex, load.ruleDoc, 'sent')).toEqual([]);
-    const seen = byWebhookId(receiver.received, load.secret);
-    expect([...seen.keys()].sort()).toEqual([...load.keys].sort());
-    expect([...seen.values()].filter((requests) => requests.length !== 1)).toEqual([]);
-    expect(receiver.received).toHaveLength(ROWS);
-    console.log(
-      `[two-nodes ${dbClient()}] ${ROWS} webhooks by two processes in ${(tookMs / 1000).toFixed(1)} s (${Math.round(ROWS / (tookMs / 1000))}/s), started ${Date.now() - started} ms ago`
-    );
-  });
+      expect(await outboxTally(knex, load.ruleDoc)).toEqual({ 'done/1': ROWS });
+      expect(await countLogs(knex, load.ruleDoc, 'sent')).toBe(ROWS);
+      expect(await keysLoggedTwice(knex, load.ruleDoc, 'sent')).toEqual([]);
+      const seen = byWebhookId(receiver.received, load.secret);
+      expect([...seen.keys()].sort()).toEqual([...load.keys].sort());
+      expect([...seen.values()].filter((requests) => requests.length !== 1)).toEqual([]);
+      expect(receiver.received).toHaveLength(ROWS);
+      console.log(
+        `[two-nodes ${dbClient()}] ${ROWS} webhooks by two processes in ${(tookMs / 1000).toFixed(1)} s (${Math.round(ROWS / (tookMs / 1000))}/s), started ${Date.now() - started} ms ago`
+      );
+    },
+    TIMEOUT_MS + 120_000
+  );
 });
