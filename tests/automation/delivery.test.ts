@@ -201,6 +201,32 @@ describe('automation delivery', () => {
     expect(probe.effects.size).toBe(1);
   });
 
+  it('a step refused before sending (rate limit, open circuit) waits without using up its attempts', async () => {
+    app.strapi.config.set('plugin::client-insights.automation', { maxAttempts: 2 });
+    const ruleDoc = await createRule(app.strapi, { trigger: manual, steps: [sms], guard: noQuiet });
+    const id = await customer('Backlog');
+    await consent(id);
+    await fire(knex, ruleDoc, id, 'manual:deferred', T0);
+    probe.mode = { deferredMs: 60_000 };
+    let now = T0;
+    // More refusals than maxAttempts: still pending, due a minute later each time, no attempt counted.
+    for (let i = 0; i < 4; i += 1) {
+      expect((await tick(app.strapi, now)).claimed).toBe(1);
+      const [row] = await outboxOf(knex, ruleDoc);
+      expect(row).toEqual(expect.objectContaining({ status: 'pending', attempts: 0, dueAt: plus(now, 60_000) }));
+      now = row.dueAt;
+    }
+    probe.mode = 'ok';
+    expect((await tick(app.strapi, now)).claimed).toBe(1);
+    expect((await outboxOf(knex, ruleDoc))[0]).toEqual(expect.objectContaining({ status: 'done', attempts: 1 }));
+    // One log line for the wait (not one per refusal), then the send.
+    expect((await logsOf(knex, ruleDoc)).slice(1).map((l) => [l.status, l.attempts])).toEqual([
+      ['retrying', 0],
+      ['sent', 1],
+    ]);
+    expect(probe.performs).toBe(5);
+  });
+
   it('honours Retry-After, and sends a permanent failure to the dead letter at once', async () => {
     const ruleDoc = await createRule(app.strapi, { trigger: manual, steps: [sms], guard: noQuiet });
     const [a, b] = [await customer('Throttled'), await customer('Invalid')];

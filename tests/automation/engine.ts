@@ -31,7 +31,7 @@ export const createProbe = () => {
     performs: 0,
     effects: new Map<string, number>(),
     /** 'ok', or a failure to throw on every perform. */
-    mode: 'ok' as 'ok' | 'transient' | 'permanent' | { retryAfterMs: number },
+    mode: 'ok' as 'ok' | 'transient' | 'permanent' | { retryAfterMs: number } | { deferredMs: number },
     /** When set, a perform waits for it after recording its effect (a node stuck mid-step). */
     gate: null as Promise<void> | null,
     entered: 0,
@@ -56,6 +56,8 @@ export const createProbe = () => {
       probe.performs += 1;
       if (probe.mode === 'transient') throw new engine.types.DeliveryError('gateway answered 503', true);
       if (probe.mode === 'permanent') throw new engine.types.DeliveryError('gateway answered 400: invalid number', false);
+      if (typeof probe.mode === 'object' && 'deferredMs' in probe.mode)
+        throw new engine.types.DeliveryDeferred('the rate limit is reached', probe.mode.deferredMs);
       if (typeof probe.mode === 'object') throw new engine.types.DeliveryError('gateway answered 429', true, probe.mode.retryAfterMs);
       probe.effects.set(idemKey, (probe.effects.get(idemKey) ?? 0) + 1);
       probe.entered += 1;

@@ -3,13 +3,13 @@ import type { Knex } from 'knex';
 import { PLUGIN_ID } from '../../../../../shared/permissions';
 import { bindDate } from '../../../core/db/dialect';
 import { TABLES } from '../../../core/db/tables';
-import { DeliveryError } from './types';
+import { DeliveryDeferred } from './types';
 
 /**
  * A circuit breaker per webhook endpoint, its state on the endpoint's row so every node sees it.
  * `failures` consecutive transient failures open it for `cooldownMs`; while open a delivery is
  * refused with a transient DeliveryError whose retryAfterMs is the time left (the engine retries
- * then: nothing is dropped). When the cool-down has passed the circuit is half-open: the first
+ * then, without counting an attempt: nothing is dropped). When the cool-down has passed the circuit is half-open: the first
  * delivery to claim it (one conditional update, so one node wins) re-arms the cool-down and tries;
  * its success closes the circuit, its failure keeps it open for another cool-down.
  */
@@ -28,7 +28,7 @@ export type CircuitState = 'closed' | 'open' | 'half_open';
 export const circuitState = (openUntil: Date | null, now: Date): CircuitState => (openUntil === null ? 'closed' : openUntil > now ? 'open' : 'half_open');
 
 const refuse = (openUntil: Date, now: Date) =>
-  new DeliveryError('the endpoint circuit is open after repeated failures', true, Math.max(1, openUntil.getTime() - now.getTime()));
+  new DeliveryDeferred('the endpoint circuit is open after repeated failures', Math.max(1, openUntil.getTime() - now.getTime()));
 
 /**
  * Before a delivery, with the endpoint's circuit as just read (`openUntil`): passes when closed

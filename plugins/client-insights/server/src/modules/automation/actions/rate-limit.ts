@@ -2,7 +2,7 @@ import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
 import { PLUGIN_ID } from '../../../../../shared/permissions';
 import { TABLES } from '../../../core/db/tables';
-import { DeliveryError } from './types';
+import { DeliveryDeferred } from './types';
 
 /** Channels that are rate limited here (email counts through the same function when it wants to). */
 export type RateChannel = 'webhook' | 'sms' | 'push' | 'email';
@@ -40,5 +40,5 @@ export const takeRateToken = async (knex: Knex, channel: RateChannel, budget: nu
     .where({ channel, minute })
     .where('sends', '<', budget)
     .update({ sends: knex.raw('sends + 1') });
-  if (!taken) throw new DeliveryError(`the ${channel} rate limit of ${budget} per minute is reached`, true, (minute + 1) * MINUTE_MS - now.getTime());
+  if (!taken) throw new DeliveryDeferred(`the ${channel} rate limit of ${budget} per minute is reached`, (minute + 1) * MINUTE_MS - now.getTime());
 };

@@ -75,6 +75,19 @@ export class DeliveryError extends Error {
   }
 }
 
+/**
+ * A delivery refused on our side before anything was sent (the endpoint's circuit is open, the
+ * channel's rate limit is reached): the step waits `retryAfterMs` and the refusal is not counted
+ * as an attempt, so a long outage or a backlog under a rate limit never dead-letters a step that
+ * was never tried.
+ */
+export class DeliveryDeferred extends DeliveryError {
+  constructor(message: string, retryAfterMs: number) {
+    super(message, true, retryAfterMs);
+    this.name = 'DeliveryDeferred';
+  }
+}
+
 export type ActionHandler<T extends ActionType = ActionType> = {
   type: T;
   /** The channel whose consent, unsubscribe and frequency cap apply (null: none). */

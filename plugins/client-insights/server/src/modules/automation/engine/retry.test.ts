@@ -1,4 +1,4 @@
-import { DeliveryError } from '../actions/types';
+import { DeliveryDeferred, DeliveryError } from '../actions/types';
 import { backoffMs, failureDecision } from './retry';
 
 const policy = { maxAttempts: 5, retryBaseMs: 1000, retryCapMs: 10_000 };
@@ -26,5 +26,14 @@ describe('retry decisions', () => {
     expect(failureDecision(new DeliveryError('503', true), 5, policy, now)).toEqual({ status: 'dead', message: '503 (after 5 attempts)' });
     // Not a DeliveryError (a bug, a lost connection): retried.
     expect(failureDecision(new Error('boom'), 1, policy, now, () => 0).status).toBe('retrying');
+  });
+
+  it('refused before sending (circuit open, rate limit): deferred by its Retry-After, never dead, whatever the attempt', () => {
+    for (const attempts of [1, 5, 9])
+      expect(failureDecision(new DeliveryDeferred('the endpoint circuit is open', 42_000), attempts, policy, now)).toEqual({
+        status: 'deferred',
+        dueAt: new Date(now.getTime() + 42_000),
+        message: 'the endpoint circuit is open',
+      });
   });
 });

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { bindDate } from '../../../core/db/dialect';
 import { TABLES } from '../../../core/db/tables';
-import { DeliveryError } from '../actions/types';
+import { DeliveryDeferred, DeliveryError } from '../actions/types';
 
 /**
  * What happens to a step whose delivery failed. Transient failures (timeouts, 5xx, 429) are tried
@@ -18,15 +18,16 @@ export const backoffMs = (attempt: number, policy: Pick<RetryPolicy, 'retryBaseM
   return Math.floor(random() * ceiling);
 };
 
+type FailureDecision =
+  | { status: 'retrying'; dueAt: Date; message: string }
+  /** Refused before sending (DeliveryDeferred): due again later, the attempt not counted. */
+  | { status: 'deferred'; dueAt: Date; message: string }
+  | { status: 'dead'; message: string };
+
 /** A failure as a decision: anything that is not a DeliveryError (a bug, a lost connection) is treated as transient. */
-export const failureDecision = (
-  error: unknown,
-  attempts: number,
-  policy: RetryPolicy,
-  now: Date,
-  random: () => number = Math.random
-): { status: 'retrying'; dueAt: Date; message: string } | { status: 'dead'; message: string } => {
+export const failureDecision = (error: unknown, attempts: number, policy: RetryPolicy, now: Date, random: () => number = Math.random): FailureDecision => {
   const message = error instanceof Error ? error.message : String(error);
+  if (error instanceof DeliveryDeferred) return { status: 'deferred', dueAt: new Date(now.getTime() + (error.retryAfterMs ?? 0)), message };
   const transient = error instanceof DeliveryError ? error.transient : true;
   if (!transient) return { status: 'dead', message };
   if (attempts >= policy.maxAttempts) return { status: 'dead', message: `${message} (after ${attempts} attempts)` };

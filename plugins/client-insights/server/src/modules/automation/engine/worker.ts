@@ -240,6 +240,14 @@ const runRow = async (env: Env, row: OutboxRow): Promise<boolean> => {
     const latencyMs = performance.now() - started;
     const decision = failureDecision(error, attempts, settings, now);
     const last_error = decision.message.slice(0, 1000);
+    // Refused before sending (circuit open, rate limit): the row waits, its attempts unchanged, so
+    // waiting never leads to the dead letter; logged when the reason changes, not on every refusal.
+    if (decision.status === 'deferred')
+      return release(
+        decision.dueAt,
+        { last_error },
+        row.last_error === last_error ? undefined : { ...actionLog, status: 'retrying', attempts: row.attempts, error: last_error, latencyMs }
+      );
     if (decision.status === 'dead')
       return finish({ status: 'dead', set: { attempts, last_error }, log: { ...actionLog, status: 'dead', attempts, error: last_error, latencyMs } });
     return release(decision.dueAt, { attempts, last_error }, { ...actionLog, status: 'retrying', attempts, error: last_error, latencyMs });
