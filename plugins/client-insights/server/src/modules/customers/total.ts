@@ -6,10 +6,10 @@ import { HOST_TABLES as H } from '../../core/db/tables';
 /**
  * The number of customers, for the preview's share. A `count(*)` per preview cost ~150 ms at 1M
  * customers on PostgreSQL, as much as many a rule itself; the count is taken once and kept until a
- * customer is created or deleted. Every such write ends in the entity manager (admin, REST,
- * GraphQL, seed, `strapi.db.query`), whose lifecycles forget it here, in this process; the next
- * preview counts again. Writes this process cannot see (another node, raw SQL) are taken in after
- * at most TOTAL_MAX_AGE_MS.
+ * customer is created or deleted. Such writes through the app end in the entity manager (admin,
+ * REST, GraphQL, `strapi.db.query`), whose lifecycles forget it here, in this process; the next
+ * preview counts again. Writes this process cannot see (another node, raw SQL, the seed's COPY)
+ * are taken in after at most TOTAL_MAX_AGE_MS.
  */
 export const TOTAL_MAX_AGE_MS = 60_000;
 
