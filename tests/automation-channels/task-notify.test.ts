@@ -1,8 +1,7 @@
 import net from 'net';
-import { simpleParser } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
 import { notifyAction } from '../../plugins/client-insights/server/src/modules/automation/actions/notify';
 import { taskAction } from '../../plugins/client-insights/server/src/modules/automation/actions/task';
+import { startSmtpSink } from '../helpers/smtp-sink';
 import { pluginCall, startStrapi, type TestApp } from '../helpers/strapi';
 import { contextFor, createCustomer } from './context';
 
@@ -181,18 +180,9 @@ describe('task and notify actions, notifications routes', () => {
   });
 
   it('emails each recipient through the email plugin (a real SMTP server); a failed email leaves the notification and says so', async () => {
-    const mails: { to: string; subject: string; text: string }[] = [];
-    const smtp = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['STARTTLS'],
-      onData(stream, _session, done) {
-        simpleParser(stream)
-          .then((m) => mails.push({ to: (m.to as any)?.text ?? '', subject: m.subject ?? '', text: (m.text ?? '').trim() }))
-          .then(() => done(), done);
-      },
-    });
-    await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', () => resolve()));
-    const port = (smtp.server.address() as { port: number }).port;
+    const smtp = await startSmtpSink();
+    const port = Number(smtp.env.SMTP_PORT);
+    const mails = () => smtp.mails.map((m) => ({ to: (m.to as any)?.text ?? '', subject: m.subject ?? '', text: (m.text ?? '').trim() }));
     const emailPlugin = app.strapi.plugin('email') as any;
     const configured = emailPlugin.provider;
     // The deployment's provider (config/plugins.ts) pointed at the test's SMTP server.
@@ -204,7 +194,7 @@ describe('task and notify actions, notifications routes', () => {
       const customer = await createCustomer(app.strapi, { name: '周杰', ownerId: users.owner.id });
       const action = { type: 'notify' as const, to: { to: 'owner' as const }, message: { en: 'Call {{name}}', 'zh-Hans': '请致电{{name}}' }, email: true };
       await expect(notifyAction.perform(contextFor(app.strapi, customer, action))).resolves.toEqual({ status: 'done', detail: '1 notified in-app; 1 emailed' });
-      expect(mails).toEqual([{ to: 'owner@test.local', subject: 'Renewal care', text: '请致电周杰' }]);
+      expect(mails()).toEqual([{ to: 'owner@test.local', subject: 'Renewal care', text: '请致电周杰' }]);
 
       // Nobody listening: the email fails, the in-app notification stands.
       const closed = await new Promise<number>((resolve) => {
@@ -221,10 +211,10 @@ describe('task and notify actions, notifications routes', () => {
         detail: expect.stringMatching(new RegExp(`^1 notified in-app; 0 emailed; email to admin user ${users.other.id} failed: `)),
       });
       expect((await call(users.other.token, 'GET', '/notifications')).body.data.map((n: any) => n.body)).toEqual(['Hello Mail test']);
-      expect(mails).toHaveLength(1);
+      expect(mails()).toHaveLength(1);
     } finally {
       emailPlugin.provider = configured;
-      await new Promise<void>((resolve) => smtp.close(() => resolve()));
+      await smtp.close();
     }
   });
 });

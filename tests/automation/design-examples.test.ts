@@ -1,7 +1,6 @@
-import type { AddressInfo } from 'net';
-import { simpleParser, type ParsedMail } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
+import type { ParsedMail } from 'mailparser';
 import { startReceiver } from '../automation-channels/receiver';
+import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink';
 import { adminSession, pluginCall, restrictedSession, startStrapi, type TestApp } from '../helpers/strapi';
 import { at, DAY, engine, HOUR, plus, tick } from './engine';
 
@@ -18,7 +17,7 @@ import { at, DAY, engine, HOUR, plus, tick } from './engine';
  */
 describe('automation: the design document examples, end to end', () => {
   let app: TestApp;
-  let smtp: SMTPServer;
+  let smtp: SmtpSink;
   const mails: ParsedMail[] = [];
   let receiver: Awaited<ReturnType<typeof startReceiver>>;
   let maker: string;
@@ -83,24 +82,11 @@ describe('automation: the design document examples, end to end', () => {
   const notificationsOfOwner = async () => (await call(owner.token, 'GET', '/notifications?pageSize=100')).body.data as any[];
 
   beforeAll(async () => {
-    smtp = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['STARTTLS'],
-      disableReverseLookup: true,
-      closeTimeout: 1000,
-      logger: false,
-      onData(stream, _session, callback) {
-        simpleParser(stream).then((mail) => {
-          mails.push(mail);
-          callback();
-        }, callback);
-      },
-    });
-    await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', () => resolve()));
+    smtp = await startSmtpSink(mails);
     receiver = await startReceiver();
     app = await startStrapi({
       http: true,
-      env: { SMTP_HOST: '127.0.0.1', SMTP_PORT: String((smtp.server.address() as AddressInfo).port), SMTP_FROM: 'Client Insights <crm@insights.test>' },
+      env: smtp.env,
     });
     await adminSession(app);
     // The test ticks the worker itself at chosen instants. The app's own worker scans the same
@@ -130,7 +116,7 @@ describe('automation: the design document examples, end to end', () => {
   afterAll(async () => {
     await app?.stop();
     await receiver?.close();
-    await new Promise((resolve) => smtp.close(() => resolve(undefined)));
+    await smtp?.close();
   });
 
   it('高潜力 + 7 天未跟进 → 推送提醒给销售经理: a push through the gateway and the owner notified, once', async () => {

@@ -1,8 +1,7 @@
-import type { AddressInfo } from 'net';
-import { simpleParser, type ParsedMail } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
+import type { ParsedMail } from 'mailparser';
 import { Webhook } from 'standardwebhooks';
 import { startReceiver } from '../automation-channels/receiver';
+import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink';
 import { adminSession, pluginCall, restrictedSession, startStrapi, type TestApp } from '../helpers/strapi';
 
 /**
@@ -17,7 +16,7 @@ import { adminSession, pluginCall, restrictedSession, startStrapi, type TestApp 
  */
 describe('automation end to end: interaction → rule → email and webhook, once', () => {
   let app: TestApp;
-  let smtp: SMTPServer;
+  let smtp: SmtpSink;
   const mails: ParsedMail[] = [];
   let receiver: Awaited<ReturnType<typeof startReceiver>>;
   let maker: string;
@@ -49,24 +48,11 @@ describe('automation end to end: interaction → rule → email and webhook, onc
   const settle = () => new Promise((r) => setTimeout(r, 5_000));
 
   beforeAll(async () => {
-    smtp = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['STARTTLS'],
-      disableReverseLookup: true,
-      closeTimeout: 1000,
-      logger: false,
-      onData(stream, _session, callback) {
-        simpleParser(stream).then((mail) => {
-          mails.push(mail);
-          callback();
-        }, callback);
-      },
-    });
-    await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', () => resolve()));
+    smtp = await startSmtpSink(mails);
     receiver = await startReceiver();
     app = await startStrapi({
       http: true,
-      env: { SMTP_HOST: '127.0.0.1', SMTP_PORT: String((smtp.server.address() as AddressInfo).port), SMTP_FROM: 'Client Insights <crm@insights.test>' },
+      env: smtp.env,
     });
     await adminSession(app);
     // Four mails reach this customer today; the default cap (2 a day) is tested in delivery.test.ts.
@@ -107,7 +93,7 @@ describe('automation end to end: interaction → rule → email and webhook, onc
   afterAll(async () => {
     await app?.stop();
     await receiver?.close();
-    await new Promise((resolve) => smtp.close(() => resolve(undefined)));
+    await smtp?.close();
   });
 
   it('sends the email and the signed webhook once for one interaction', async () => {

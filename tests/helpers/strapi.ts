@@ -78,6 +78,10 @@ export const startStrapi = async ({ http = false, env = {} as Record<string, str
   if (http) {
     await strapi.server.mount();
     await new Promise<void>((resolve) => strapi.server.httpServer.listen(0, '127.0.0.1', () => resolve()));
+    // A test that computes for seconds between two requests keeps the event loop busy past the
+    // server's 5 s keep-alive: its next fetch could reuse the socket the server was closing
+    // (ECONNRESET, seen under load). Idle connections stay open longer than any such stretch.
+    strapi.server.httpServer.keepAliveTimeout = 30_000;
     const address = strapi.server.httpServer.address() as { port: number };
     url = `http://127.0.0.1:${address.port}`;
   }

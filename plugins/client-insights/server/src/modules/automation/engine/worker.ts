@@ -375,7 +375,6 @@ export const startWorker = (strapi: Core.Strapi): Worker => {
 
 /**
  * After a commit that wrote outbox rows due now: run them without waiting for the next tick.
-
  */
 export const nudgeWorker = (strapi: Core.Strapi) => workers.get(strapi)?.nudge();
 
