@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { UID } from '../../../core/constants';
+import { groupCommit } from '../../../core/db/group-commit';
 
 /**
  * Email write-back: what happens to a sent message comes back as interactions on the customer
@@ -64,33 +65,27 @@ const createInteraction = (strapi: Core.Strapi, documentId: string, type: EmailI
     } as any,
   });
 
-type Sent = { customerId: number; properties: Record<string, unknown>; now: Date; resolve(recorded: boolean): void; reject(error: unknown): void };
-const sentQueues = new WeakMap<Core.Strapi, { items: Sent[]; flushing: boolean }>();
+type Sent = { customerId: number; properties: Record<string, unknown>; now: Date };
 
 /** Interactions per transaction at most. */
 const SENT_GROUP = 200;
 
-const flushSent = async (strapi: Core.Strapi, queue: { items: Sent[]; flushing: boolean }) => {
-  while (queue.items.length) {
-    const items = queue.items.splice(0, SENT_GROUP);
-    try {
-      const rows = await strapi.db
-        .query(UID.customer as any)
-        .findMany({ where: { id: { $in: [...new Set(items.map((i) => i.customerId))] } }, select: ['id', 'documentId'] });
-      const documentIds = new Map(rows.map((r: any) => [Number(r.id), String(r.documentId)]));
-      await strapi.db.transaction(async () => {
-        for (const item of items) {
-          const documentId = documentIds.get(item.customerId);
-          if (documentId) await createInteraction(strapi, documentId, 'email_sent', item.properties, item.now);
-        }
-      });
-      for (const item of items) item.resolve(documentIds.has(item.customerId));
-    } catch (error) {
-      for (const item of items) item.reject(error);
+/** One group of sends: the customers' document ids in one read, the interactions in one transaction. */
+const recordSentGroup = async (strapi: Core.Strapi, items: Sent[]): Promise<boolean[]> => {
+  const rows = await strapi.db
+    .query(UID.customer as any)
+    .findMany({ where: { id: { $in: [...new Set(items.map((i) => i.customerId))] } }, select: ['id', 'documentId'] });
+  const documentIds = new Map(rows.map((r: any) => [Number(r.id), String(r.documentId)]));
+  await strapi.db.transaction(async () => {
+    for (const item of items) {
+      const documentId = documentIds.get(item.customerId);
+      if (documentId) await createInteraction(strapi, documentId, 'email_sent', item.properties, item.now);
     }
-  }
-  queue.flushing = false;
+  });
+  return items.map((item) => documentIds.has(item.customerId));
 };
+
+const sentGroups = new WeakMap<Core.Strapi, (sent: Sent) => Promise<boolean>>();
 
 /**
  * `email_sent` for a send that just happened. The sends of a tick that finish together are
@@ -99,12 +94,8 @@ const flushSent = async (strapi: Core.Strapi, queue: { items: Sent[]; flushing: 
  * Resolves once written (false for a customer that no longer exists); a failed transaction
  * rejects the whole group, which the email action logs: the mails are gone and are not resent.
  */
-export const recordEmailSent = (strapi: Core.Strapi, customerId: number, properties: Record<string, unknown>, now = new Date()): Promise<boolean> =>
-  new Promise<boolean>((resolve, reject) => {
-    const queue = sentQueues.get(strapi) ?? { items: [], flushing: false };
-    sentQueues.set(strapi, queue);
-    queue.items.push({ customerId, properties, now, resolve, reject });
-    if (queue.flushing) return;
-    queue.flushing = true;
-    setImmediate(() => void flushSent(strapi, queue));
-  });
+export const recordEmailSent = (strapi: Core.Strapi, customerId: number, properties: Record<string, unknown>, now = new Date()): Promise<boolean> => {
+  let record = sentGroups.get(strapi);
+  if (!record) sentGroups.set(strapi, (record = groupCommit((items: Sent[]) => recordSentGroup(strapi, items), SENT_GROUP)));
+  return record({ customerId, properties, now });
+};

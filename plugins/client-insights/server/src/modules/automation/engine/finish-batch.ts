@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { OutboxStatus } from '../../../../../shared/enums';
 import { bindDate, dialectOf } from '../../../core/db/dialect';
+import { groupCommit } from '../../../core/db/group-commit';
 import { TABLES } from '../../../core/db/tables';
 import { writeLogs, type LogEntry } from './logs';
 import { insertSteps, type StepRow } from './sequence';
@@ -22,7 +23,7 @@ export type Finish = {
   log?: LogEntry;
 };
 
-type Item = { rowId: number; occurrenceId: number; finish: Finish; resolve(held: boolean): void; reject(error: unknown): void };
+type Item = { rowId: number; occurrenceId: number; finish: Finish };
 
 /** Outcomes per transaction at most (a tick's batch is usually smaller). */
 const MAX_GROUP = 500;
@@ -68,26 +69,9 @@ const write = (knex: Knex, workerId: string, now: Date, items: Item[]) =>
 
 /** A tick's finisher: `finish` resolves true once the outcome is committed, false when the claim was lost meanwhile. */
 export const createFinisher = (knex: Knex, workerId: string, now: Date) => {
-  const queue: Item[] = [];
-  let flushing = false;
-  const flush = async () => {
-    while (queue.length) {
-      const items = queue.splice(0, MAX_GROUP);
-      try {
-        const held = await write(knex, workerId, now, items);
-        for (const item of items) item.resolve(held.has(item.rowId));
-      } catch (error) {
-        for (const item of items) item.reject(error);
-      }
-    }
-    flushing = false;
-  };
-  return (rowId: number, occurrenceId: number, finish: Finish): Promise<boolean> =>
-    new Promise<boolean>((resolve, reject) => {
-      queue.push({ rowId, occurrenceId, finish, resolve, reject });
-      if (flushing) return;
-      flushing = true;
-      // After the current turn: the steps whose actions answered together go in one transaction.
-      setImmediate(() => void flush());
-    });
+  const commit = groupCommit<Item, boolean>(async (items) => {
+    const held = await write(knex, workerId, now, items);
+    return items.map((item) => held.has(item.rowId));
+  }, MAX_GROUP);
+  return (rowId: number, occurrenceId: number, finish: Finish): Promise<boolean> => commit({ rowId, occurrenceId, finish });
 };
