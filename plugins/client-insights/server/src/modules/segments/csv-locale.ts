@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import { EXPORT_CODE_LABELS, EXPORT_COLUMN_LABELS, type Locale } from '../../../../shared/labels';
 
 /**
@@ -71,24 +72,13 @@ export const localDate = ({ locale, timeZone }: CsvFormat) => {
  * fields hold it. Spreadsheets have no time zones, and exceljs turns a Date into Excel's serial
  * number from its UTC fields, so the sheet shows the same day and time as the CSV does.
  */
-export const wallClock = (timeZone: string) => {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    year: 'numeric',
-    month: 'numeric',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: 'numeric',
-    second: 'numeric',
-    hourCycle: 'h23',
-  });
-  return (value: unknown): Date | null => {
+export const wallClock =
+  (timeZone: string) =>
+  (value: unknown): Date | null => {
     const date = value instanceof Date ? value : new Date(String(value));
     if (Number.isNaN(date.getTime())) return null;
-    const f = Object.fromEntries(parts.formatToParts(date).map((p) => [p.type, Number(p.value)]));
-    return new Date(Date.UTC(f.year, f.month - 1, f.day, f.hour, f.minute, f.second, date.getUTCMilliseconds()));
+    return DateTime.fromJSDate(date).setZone(timeZone).setZone('UTC', { keepLocalTime: true }).toJSDate();
   };
-};
 
 /** Header labels and cell values of an export in one language and time zone. */
 export const csvFormatter = (format: CsvFormat) => {
