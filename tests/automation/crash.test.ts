@@ -57,12 +57,19 @@ onPostgres('a worker killed mid-batch (PostgreSQL)', () => {
       const load = await seedWebhookLoad(app.strapi, { n: ROWS, url: `${receiver.url}/hooks/crash` });
       const env = { CI_TEST_AUTOMATION: JSON.stringify(SETTINGS) };
 
+      // From the KILL_AFTER-th delivery on, the receiver holds its answers: the worker is then
+      // mid-batch, its rows claimed, when it is killed (a fast worker would often be caught
+      // between two batches, holding nothing). The next node gets prompt answers again.
+      receiver.respondWith(() => (receiver.received.length >= KILL_AFTER ? { status: 200, delayMs: 20_000 } : null));
       const first = await startNode(app, env);
       nodes.push(first);
       const started = Date.now();
       await waitFor(async () => receiver.received.length >= KILL_AFTER, `the receiver to see ${KILL_AFTER} deliveries`, TIMEOUT_MS);
+      const claimed = () => knex('ci_automation_outbox').where({ rule_doc: load.ruleDoc, status: 'claimed' }).count({ n: '*' }).first();
+      await waitFor(async () => Number((await claimed())?.n ?? 0) > 0, 'the worker to hold claimed rows', TIMEOUT_MS);
       first.child.kill('SIGKILL');
       await first.exited.catch(() => undefined);
+      receiver.respondWith(null);
       const seenAtKill = receiver.received.length;
 
       // What the dead worker held: claimed, under its id, until its lease passes.
