@@ -223,6 +223,58 @@ describe('automation triggers', () => {
     expect(await occurrences(tagRule)).toHaveLength(1);
   });
 
+  it('a value refresh writes one inbox row, expanded into a quadrant.changed occurrence per customer whose quadrant moved since the run before', async () => {
+    const values = app.strapi.plugin('client-insights').service('values');
+    const moved = await customer();
+    await docs(O).create({
+      data: { customer: moved.documentId, amount: 900, kind: 'new', payment_status: 'paid', ordered_at: new Date().toISOString() } as any,
+    });
+    await app.strapi.plugin('client-insights').service('metrics').drain();
+    await values.runNow('script');
+    // Nobody listens to quadrant changes yet: the run's row is done with unread.
+    await engine().drainInbox();
+    expect(await inboxCount()).toBe(0);
+
+    const rule = await activate({ trigger: { type: 'event', event: 'quadrant.changed' } });
+    const [first] = await knex()('ci_value_runs').where('status', 'success').orderBy('id', 'desc').limit(1).select('id');
+    // The customer stood in another quadrant in that run: the next run moves them back.
+    const row = await knex()('ci_value_score_history').where({ run_id: first.id, customer_id: moved.id }).first('quadrant');
+    const earlier = row.quadrant === 'high_value' ? 'dormant' : 'high_value';
+    await knex()('ci_value_score_history').where({ run_id: first.id, customer_id: moved.id }).update({ quadrant: earlier });
+    await values.runNow('script');
+    const [second] = await knex()('ci_value_runs').where('status', 'success').orderBy('id', 'desc').limit(1).select('id');
+    const [inbox] = await knex()('ci_automation_inbox').where({ event: 'values.run' });
+    expect(JSON.parse(inbox.payload)).toEqual({ runId: second.id, previousRunId: first.id });
+
+    await engine().drainInbox();
+    // Exactly the customers whose quadrant differs between the two runs, as SQL reads them.
+    const changed = await knex()('ci_value_score_history as h')
+      .join('ci_value_score_history as p', (j: any) => j.on('p.customer_id', 'h.customer_id').andOnVal('p.run_id', '=', first.id))
+      .where('h.run_id', second.id)
+      .whereRaw('p.quadrant <> h.quadrant')
+      .orderBy('h.customer_id')
+      .select('h.customer_id', 'p.quadrant as from', 'h.quadrant as to');
+    expect(changed.map((c: any) => Number(c.customer_id))).toContain(moved.id);
+    const occ = await occurrences(rule);
+    expect(occ.map((o: any) => [Number(o.customer_id), o.trigger_key])).toEqual(
+      changed.map((c: any) => [Number(c.customer_id), `quadrant.changed:${second.id}:${c.customer_id}`])
+    );
+    const context = JSON.parse((await outbox(rule)).find((o: any) => Number(o.customer_id) === moved.id).context);
+    expect(context).toMatchObject({ event: 'quadrant.changed', data: { from: earlier, to: row.quadrant, runId: second.id } });
+    const explained = await explainTrigger(
+      app.strapi,
+      automationDefinitionSchema.parse({ steps: [STEP], trigger: { type: 'event', event: 'quadrant.changed' } }),
+      moved.id,
+      new Date()
+    );
+    expect(explained).toEqual({ matches: true, explanation: expect.stringContaining(`was ${earlier} and is ${row.quadrant}`) });
+    // Processed twice (a crash before the delete): the same keys, nothing more.
+    const { id: _id, ...again } = inbox;
+    await knex()('ci_automation_inbox').insert(again);
+    await engine().drainInbox();
+    expect(await occurrences(rule)).toHaveLength(occ.length);
+  });
+
   it('a segment run writes one inbox row, expanded into segment.enter occurrences (decided in SQL: churned skipped and logged)', async () => {
     const region = `R${Date.now()}`;
     const members = [(await customer({ region })).id, (await customer({ region })).id, (await customer({ region })).id];

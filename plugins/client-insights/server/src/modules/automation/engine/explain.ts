@@ -83,6 +83,24 @@ const explainEvent = async (strapi: Core.Strapi, trigger: Extract<Trigger, { typ
     const paid = (facts?.orders ?? []).filter((o) => o.status === 'paid').length;
     return { matches: paid > 0, explanation: `${on}; they have ${paid} paid order${paid === 1 ? '' : 's'}.` };
   }
+  if (trigger.event === 'quadrant.changed') {
+    // The two latest published runs, as the inbox compares them after a refresh.
+    const runs = await knex(TABLES.valueRuns).where('status', 'success').orderBy('id', 'desc').limit(2).select('id');
+    const rows = runs.length
+      ? await knex(TABLES.valueHistory)
+          .where('customer_id', customerId)
+          .whereIn(
+            'run_id',
+            runs.map((r: any) => r.id)
+          )
+          .select('run_id', 'quadrant')
+      : [];
+    const quadrantIn = (run: any) => (run ? (rows.find((r: any) => Number(r.run_id) === Number(run.id))?.quadrant ?? null) : null);
+    const [now, before] = [quadrantIn(runs[0]), quadrantIn(runs[1])];
+    if (runs.length < 2 || now === null || before === null)
+      return { matches: false, explanation: `${on}; the customer is not scored in the two latest value runs.` };
+    return { matches: now !== before, explanation: `${on}; their quadrant was ${before} and is ${now} after the latest value run.` };
+  }
   return { matches: false, explanation: `${on}; this event is not recorded for customers yet.` };
 };
 

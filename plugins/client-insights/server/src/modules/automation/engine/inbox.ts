@@ -196,6 +196,17 @@ export const registerInboxWriters = (strapi: Core.Strapi, bus: EventBus) => {
     );
   });
 
+  // A value refresh: one row for the run, like a segment run; the customers whose quadrant moved
+  // since the run published before it are read from the two runs' history when processed
+  // (ci_value_score_history keeps at least two runs).
+  bus.hook('values.refreshed', async (trx, { runId }) => {
+    const previous = await trx(TABLES.valueRuns).where('status', 'success').where('id', '<', runId).max({ id: 'id' }).first();
+    if (!previous?.id) return;
+    await recordEvents(trx, [
+      { event: 'values.run', customerId: null, ref: String(runId), payload: { runId, previousRunId: Number(previous.id) }, occurredAt: new Date() },
+    ]);
+  });
+
   // Known customers only: a tag applied to a set chosen in SQL (segment, auto rule) announces no ids.
   bus.hook('tags.changed', async (trx, { tagId, customerIds, added, removed }) => {
     if (!customerIds?.length) return;

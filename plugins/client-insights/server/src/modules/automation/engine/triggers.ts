@@ -52,8 +52,12 @@ export const eventMatches = (trigger: Trigger, event: EventRow): boolean =>
 
 export const triggerKeyOf = (event: EventRow) => `${event.event}:${event.ref}`;
 
-/** The rows a segment-run inbox row stands for, after `cursor`; `done` when the page was the last. */
-const expandRun = async (trx: Knex, payload: Record<string, unknown>, occurredAt: Date, cursor: number) => {
+/** What a run's inbox row expands to, a page at a time after `cursor`; `done` when the page was the last. */
+type Expansion = { events: EventRow[]; last: number; page?: RunPage; done: boolean };
+type RunRow = { yields: string[]; expand: (trx: Knex, payload: Record<string, unknown>, occurredAt: Date, cursor: number) => Promise<Expansion> };
+
+/** A segment run: its ci_segment_events rows. */
+const expandSegmentRun: RunRow['expand'] = async (trx, payload, occurredAt, cursor) => {
   const rows = await trx(TABLES.segmentEvents)
     .where({ segment_id: Number(payload.segmentId), run_id: Number(payload.runId) })
     .where('id', '>', cursor)
@@ -74,6 +78,33 @@ const expandRun = async (trx: Knex, payload: Record<string, unknown>, occurredAt
   return { events, last, page, done: rows.length < RUN_PAGE };
 };
 
+/** A value refresh: the customers with a quadrant in it and in the run before, the two different, in customer order. */
+const expandValueRun: RunRow['expand'] = async (trx, payload, occurredAt, cursor) => {
+  const runId = Number(payload.runId);
+  const rows = await trx(`${TABLES.valueHistory} as h`)
+    .join(`${TABLES.valueHistory} as p`, (j) => j.on('p.customer_id', 'h.customer_id').andOnVal('p.run_id', '=', Number(payload.previousRunId)))
+    .where('h.run_id', runId)
+    .where('h.customer_id', '>', cursor)
+    .whereRaw('p.quadrant <> h.quadrant')
+    .orderBy('h.customer_id')
+    .limit(RUN_PAGE)
+    .select('h.customer_id', { from: 'p.quadrant' }, { to: 'h.quadrant' });
+  const events: EventRow[] = rows.map((r: any) => ({
+    event: 'quadrant.changed',
+    customerId: Number(r.customer_id),
+    ref: `${runId}:${r.customer_id}`,
+    payload: { runId, from: r.from, to: r.to },
+    occurredAt,
+  }));
+  return { events, last: rows.length ? Number(rows[rows.length - 1].customer_id) : cursor, done: rows.length < RUN_PAGE };
+};
+
+/** Inbox rows that stand for a whole run (one row per run, however many customers it moved). */
+const RUN_ROWS = new Map<string, RunRow>([
+  ['segment.run', { yields: ['segment.enter', 'segment.exit'], expand: expandSegmentRun }],
+  ['values.run', { yields: ['quadrant.changed'], expand: expandValueRun }],
+]);
+
 /** One batch in one transaction: how many inbox rows it handled (0: the inbox is empty). */
 export const processInboxBatch = async (
   knex: Knex,
@@ -90,11 +121,17 @@ export const processInboxBatch = async (
     for (const row of rows as any[]) {
       const payload = json(row.payload);
       const occurredAt = readDate(row.occurred_at) ?? now;
-      if (row.event === 'segment.run') {
+      const run = RUN_ROWS.get(row.event);
+      if (run) {
+        // Nobody listens: the run is done with, not read (a value refresh at 1M customers is 500 pages).
+        if (!versions.some((v) => v.definition.trigger.type === 'event' && run.yields.includes(v.definition.trigger.event))) {
+          handled.push(Number(row.id));
+          continue;
+        }
         // A big run is expanded a page per batch; its cursor commits with the page's occurrences.
-        const page = await expandRun(trx, payload, occurredAt, Number(payload.cursor ?? 0));
+        const page = await run.expand(trx, payload, occurredAt, Number(payload.cursor ?? 0));
         events.push(...page.events);
-        if (page.last > page.page.after) pages.push(page.page);
+        if (page.page && page.last > page.page.after) pages.push(page.page);
         if (page.done) handled.push(Number(row.id));
         else
           await trx(TABLES.automationInbox)
