@@ -15,15 +15,26 @@ describe('groupCommit', () => {
     expect(groups).toEqual([[1, 2], [3], [5]]);
   });
 
-  it('rejects every call of a failed group, and the next group still runs', async () => {
-    let calls = 0;
+  it('runs each call of a failed group alone: only the call that cannot be written is rejected, and the next group still runs', async () => {
+    const groups: string[][] = [];
     const run = groupCommit(async (items: string[]) => {
-      calls += 1;
-      if (calls === 1) throw new Error('the transaction failed');
+      groups.push(items);
+      if (items.includes('bad')) throw new Error('the transaction failed');
       return items.map((s) => s.toUpperCase());
     }, 10);
-    const failed = await Promise.allSettled([run('a'), run('b')]);
-    expect(failed.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+    const answers = await Promise.allSettled([run('a'), run('bad'), run('b')]);
+    expect(answers.map((r) => (r.status === 'fulfilled' ? r.value : (r.reason as Error).message))).toEqual(['A', 'the transaction failed', 'B']);
+    expect(groups).toEqual([['a', 'bad', 'b'], ['a'], ['bad'], ['b']]);
     await expect(run('c')).resolves.toBe('C');
+  });
+
+  it('rejects a lone call with its error, without running it twice', async () => {
+    let calls = 0;
+    const run = groupCommit(async () => {
+      calls += 1;
+      throw new Error('refused');
+    }, 10);
+    await expect(run('x')).rejects.toThrow('refused');
+    expect(calls).toBe(1);
   });
 });

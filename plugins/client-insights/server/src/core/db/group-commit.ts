@@ -1,8 +1,10 @@
 /**
  * Group commit: the calls made in one turn of the event loop are run together by `run`, at most
  * `max` per group (one transaction of a few set-based statements instead of one per call); each
- * call resolves with its own answer, or rejects with the group's error. A call made while a group
- * is being written waits for the next group.
+ * call resolves with its own answer. When a group fails (its transaction rolled back), each of its
+ * calls is run again alone, so one bad call or a passing fault costs only what cannot be written:
+ * a lost finish would leave a sent message to be sent again, a lost record a send without trace.
+ * A call made while a group is being written waits for the next group.
  */
 export const groupCommit = <T, R>(run: (items: T[]) => Promise<R[]>, max: number) => {
   const queue: Array<{ item: T; resolve(answer: R): void; reject(error: unknown): void }> = [];
@@ -14,7 +16,8 @@ export const groupCommit = <T, R>(run: (items: T[]) => Promise<R[]>, max: number
         const answers = await run(group.map((g) => g.item));
         group.forEach((g, i) => g.resolve(answers[i]));
       } catch (error) {
-        for (const g of group) g.reject(error);
+        if (group.length === 1) group[0].reject(error);
+        else for (const g of group) await run([g.item]).then(([answer]) => g.resolve(answer), g.reject);
       }
     }
     flushing = false;

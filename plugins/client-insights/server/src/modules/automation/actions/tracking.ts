@@ -91,8 +91,9 @@ const sentGroups = new WeakMap<Core.Strapi, (sent: Sent) => Promise<boolean>>();
  * `email_sent` for a send that just happened. The sends of a tick that finish together are
  * recorded in one transaction (one commit, and one metrics drain after it instead of one per
  * send), still through the Document Service so the rollup and the automation inbox see them.
- * Resolves once written (false for a customer that no longer exists); a failed transaction
- * rejects the whole group, which the email action logs: the mails are gone and are not resent.
+ * Resolves once written (false for a customer that no longer exists). A group whose transaction
+ * fails is written again send by send; a send that still cannot be recorded rejects, which the
+ * email action logs: the mail is gone and is not resent.
  */
 export const recordEmailSent = (strapi: Core.Strapi, customerId: number, properties: Record<string, unknown>, now = new Date()): Promise<boolean> => {
   let record = sentGroups.get(strapi);
