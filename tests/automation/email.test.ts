@@ -289,7 +289,7 @@ describe('automation email', () => {
     expect([await count('ci_customer_consent'), await count('interactions')]).toEqual([consents, interactionRows]);
   });
 
-  it('accepts provider events only with the shared secret: a bounce is marked, a complaint withdraws consent', async () => {
+  it('accepts provider events only with the shared secret: a soft bounce is marked, a hard bounce and a complaint withdraw consent', async () => {
     const messageId = lastMail().messageId!;
     const post = (body: unknown, secret?: string) =>
       fetch(`${app.url}/api/email/events`, {
@@ -305,11 +305,27 @@ describe('automation email', () => {
     expect(Boolean((await consent()).granted)).toBe(true);
     expect((await post({ event: 'bounce', messageId: '<ci.1.000000000000000000000000.0000000000000000@insights.test>' }, WEBHOOK_SECRET)).status).toBe(404);
 
-    const bounce = await post({ event: 'bounce', messageId, reason: '550 mailbox unavailable' }, WEBHOOK_SECRET);
-    expect(bounce.status).toBe(200);
-    expect(await bounce.json()).toEqual({ data: { recorded: true, customerId: customer.id } });
+    // A soft bounce (a full mailbox) is audited and withdraws nothing.
+    const soft = await post({ event: 'bounce', messageId, reason: '452 4.2.2 mailbox full' }, WEBHOOK_SECRET);
+    expect(soft.status).toBe(200);
+    expect(await soft.json()).toEqual({ data: { recorded: true, customerId: customer.id } });
     expect(Boolean((await consent()).granted)).toBe(true);
-    expect(await app.strapi.db.connection('ci_audit_log').where({ action: 'email.bounce', target_id: String(customer.id) })).toHaveLength(1);
+    const bounces = () =>
+      app.strapi.db
+        .connection('ci_audit_log')
+        .where({ action: 'email.bounce', target_id: String(customer.id) })
+        .orderBy('id');
+    expect(JSON.parse((await bounces())[0].details)).toMatchObject({ hard: false, reason: '452 4.2.2 mailbox full' });
+    // A hard one (a 5xx reply) withdraws email consent, so automation sends no more mail to the address.
+    expect((await post({ event: 'bounce', messageId, reason: '550 5.1.1 mailbox unavailable' }, WEBHOOK_SECRET)).status).toBe(200);
+    expect(await consent()).toMatchObject({ source: 'bounce' });
+    expect(Boolean((await consent()).granted)).toBe(false);
+    expect((await bounces()).map((b: any) => JSON.parse(b.details).hard)).toEqual([false, true]);
+    // The provider's own word wins over the reply's code.
+    await app.strapi.plugin('client-insights').service('customers').setConsent(customer.id, 'email', { granted: true, source: 'form', by: null });
+    expect((await post({ event: 'bounce', messageId, reason: '550 greylisted', bounceType: 'soft' }, WEBHOOK_SECRET)).status).toBe(200);
+    expect(Boolean((await consent()).granted)).toBe(true);
+    expect((await post({ event: 'bounce', messageId, bounceType: 'maybe' }, WEBHOOK_SECRET)).status).toBe(400);
 
     const complaint = await post({ event: 'complaint', messageId: messageId.replace(/^<|>$/g, '') }, WEBHOOK_SECRET);
     expect(complaint.status).toBe(200);

@@ -26,6 +26,8 @@ export const providerEventSchema = z
     occurredAt: dateTime.optional(),
     /** The provider's words (a bounce's SMTP reply); kept in the audit log. */
     reason: z.string().max(1000).optional(),
+    /** A bounce's kind: `hard` (the address does not take mail) or `soft` (full, deferred). Absent: a 5xx reply is hard. */
+    bounceType: z.enum(['hard', 'soft']).optional(),
   })
   .strict();
 export type ProviderEvent = z.infer<typeof providerEventSchema>;

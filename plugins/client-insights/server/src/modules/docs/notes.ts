@@ -32,7 +32,7 @@ export const NOTES: Record<string, Note> = {
   'emailLinks.providerEvent': {
     summary: "An email provider's report: delivered, bounce or complaint, for a Message-ID",
     description:
-      'Authenticated by the shared secret `CI_EMAIL_WEBHOOK_SECRET` in the `x-webhook-secret` header (401 otherwise, also when none is configured). The Message-ID must be one the app generated (signed; 404 otherwise). Every event is audited on the customer (`email.delivered`, `email.bounce`, `email.complaint`); a bounce withdraws nothing; a complaint is recorded as a `complaint` interaction and withdraws email consent (source `complaint`).',
+      'Authenticated by the shared secret `CI_EMAIL_WEBHOOK_SECRET` in the `x-webhook-secret` header (401 otherwise, also when none is configured). The Message-ID must be one the app generated (signed; 404 otherwise). Every event is audited on the customer (`email.delivered`, `email.bounce`, `email.complaint`); a hard bounce (`bounceType: hard`, or without it a 5xx / 5.x.x SMTP reply in `reason`) withdraws email consent (source `bounce`), a soft one withdraws nothing; a complaint is recorded as a `complaint` interaction and withdraws email consent (source `complaint`).',
   },
   'approvals.list': {
     summary: 'Maker-checker requests the caller may see, newest first',

@@ -49,15 +49,29 @@ const recorded = (strapi: Core.Strapi, write: Promise<unknown>) =>
 
 const from = (ctx: any) => ({ ip: ctx.request?.ip ?? null, userAgent: ctx.get('user-agent') || null });
 
-/** What a provider's event does: every one is audited on the customer; a complaint also counts as one and withdraws email consent. */
+/** A permanent bounce: named so by the provider, or else a 5xx SMTP reply (RFC 5321) or 5.x.x status (RFC 3463). */
+export const isHardBounce = (event: ProviderEvent) =>
+  event.event === 'bounce' && (event.bounceType ? event.bounceType === 'hard' : /^\s*(5\d\d|5\.\d{1,3}\.\d{1,3})\b/.test(event.reason ?? ''));
+
+/**
+ * What a provider's event does: every one is audited on the customer. A hard bounce withdraws email
+ * consent (source `bounce`: mail to a dead address hurts the sender's reputation, and the profile
+ * shows why); a soft one does not. A complaint also counts as one and withdraws email consent.
+ */
 const applyProviderEvent = async (strapi: Core.Strapi, customerId: number, event: ProviderEvent, ctx: any) => {
   const messageId = event.messageId.replace(/^<|>$/g, '');
   const now = event.occurredAt ? new Date(event.occurredAt) : new Date();
   await recordSystemJob(
     strapi.db.connection,
-    { action: `email.${event.event}`, targetType: 'customers', targetId: String(customerId), details: { messageId, reason: event.reason ?? null } },
+    {
+      action: `email.${event.event}`,
+      targetType: 'customers',
+      targetId: String(customerId),
+      details: { messageId, reason: event.reason ?? null, ...(event.event === 'bounce' ? { hard: isHardBounce(event) } : {}) },
+    },
     strapi.log
   );
+  if (isHardBounce(event)) await withdrawEmailConsent(strapi, customerId, 'bounce', { type: 'system' }, from(ctx));
   if (event.event !== 'complaint') return;
   await recordEmailInteraction(strapi, customerId, 'complaint', { messageId: `<${messageId}>`, source: 'provider' }, { now, dedupe: true });
   await withdrawEmailConsent(strapi, customerId, 'complaint', { type: 'system' }, from(ctx));

@@ -4,7 +4,7 @@ import { getService } from '../../../get-service';
 import { escapeHtml } from './templates';
 
 /**
- * Unsubscribing and complaints: email consent withdrawn through the customers module's consent
+ * Unsubscribing, complaints and hard bounces: email consent withdrawn through the customers module's consent
  * writer (ci_customer_consent, the same one the profile uses), audited with before and after.
  * Automation asks that consent before every email, so nothing more is sent.
  */
@@ -15,7 +15,7 @@ type Locale = 'en' | 'zh-Hans' | 'zh';
 export const withdrawEmailConsent = async (
   strapi: Core.Strapi,
   customerId: number,
-  source: 'unsubscribe' | 'complaint',
+  source: 'unsubscribe' | 'complaint' | 'bounce',
   actor: AuditActor,
   from: { ip?: string | null; userAgent?: string | null } = {}
 ) => {
