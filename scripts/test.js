@@ -52,7 +52,9 @@ const runJest = (label, project, env) => {
   const report = path.join(os.tmpdir(), `client-insights-jest-${process.pid}-${label}.json`);
   console.log(`\n=== ${label} ===`);
   const args = ['jest', ...extra, '--selectProjects', project, '--json', '--outputFile', report];
-  if (project === 'integration') args.push('--maxWorkers=2');
+  // Two workers, each replaced once it holds over 1 GB after a file: every file boots Strapi, and a
+  // worker that ran many of them grew to the 4 GB heap limit (seen with one worker on PostgreSQL).
+  if (project === 'integration') args.push('--maxWorkers=2', '--workerIdleMemoryLimit=1GB');
   const result = spawnSync('npx', args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
   let summary = { passed: 0, failed: 0, skipped: 0, ok: result.status === 0 };
   if (fs.existsSync(report)) {

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { startStrapi, type TestApp } from '../helpers/strapi';
+import { inCampaignHoldout } from '../../plugins/client-insights/server/src/modules/reports/holdout';
 import { at, createProbe, createRule, DAY, engine, fire, HOUR, logsOf, outboxOf, plus, setRuleStatus, tick } from './engine';
 
 /**
@@ -317,6 +318,40 @@ describe('automation delivery', () => {
     expect(probe.performs).toBe(1);
     expect((await logsOf(knex, ruleDoc)).at(-1)).toEqual(expect.objectContaining({ status: 'skipped', reason: 'churned' }));
     expect((await logsOf(knex, included)).at(-1)).toEqual(expect.objectContaining({ status: 'sent' }));
+  });
+
+  it("skips the customers in the holdout of the action's campaign, with the report's buckets, logged with the reason", async () => {
+    const campaign = await app.strapi
+      .documents('api::campaign.campaign')
+      .create({ data: { name: `Holdout ${Date.now()}`, channel: 'sms', holdout_percent: 40 } as any });
+    const campaignId = Number(campaign.id);
+    const ruleDoc = await createRule(app.strapi, { trigger: manual, steps: [{ kind: 'action', action: { ...sms.action, campaignId } }], guard: noQuiet });
+    // Customers until both groups have some: which one a customer falls in is the report's bucket, not chance here.
+    const ids: number[] = [];
+    while (
+      ids.length < 30 &&
+      (!ids.some((id) => inCampaignHoldout(campaignId, id, 40)) || ids.every((id) => inCampaignHoldout(campaignId, id, 40)) || ids.length < 6)
+    ) {
+      const id = await customer(`Audience ${ids.length}`);
+      await consent(id);
+      ids.push(id);
+    }
+    const held = ids.filter((id) => inCampaignHoldout(campaignId, id, 40));
+    expect(held.length).toBeGreaterThan(0);
+    expect(held.length).toBeLessThan(ids.length);
+    for (const id of ids) await fire(knex, ruleDoc, id, 'manual:holdout', T0);
+    await tick(app.strapi, T0);
+    expect(probe.performs).toBe(ids.length - held.length);
+    const logs = (await logsOf(knex, ruleDoc)).filter((l) => l.status !== 'triggered');
+    // The worker runs a batch's rows concurrently: logs in customer order.
+    const skipped = logs.filter((l) => l.status === 'skipped').sort((a, b) => a.customer - b.customer);
+    expect(skipped.map((l) => [l.customer, l.reason])).toEqual(held.map((id) => [id, 'campaign_holdout']));
+    expect(
+      logs
+        .filter((l) => l.status === 'sent')
+        .map((l) => l.customer)
+        .sort((a, b) => a - b)
+    ).toEqual(ids.filter((id) => !held.includes(id)));
   });
 
   it('exit (left the segment) and goal (its rule holds) cancel the rest of a sequence', async () => {

@@ -210,6 +210,8 @@ export const SKIP_REASONS = [
   'customer_missing',
   /** A task's assignee could not be found: the customer has no owner, the named user or every member of the role is gone or inactive. */
   'no_assignee',
+  /** The customer is in the holdout of the campaign the action sends for (Campaign.holdout_percent). */
+  'campaign_holdout',
 ] as const;
 export type SkipReason = (typeof SKIP_REASONS)[number];
 

@@ -1,14 +1,16 @@
 import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
-import type { Guard } from '../../../../../shared/contracts/automation-definition';
+import type { Action, Guard } from '../../../../../shared/contracts/automation-definition';
 import type { DeliveryChannel, SkipReason } from '../../../../../shared/enums';
 import { UID } from '../../../core/constants';
 import { bindDate } from '../../../core/db/dialect';
-import { TABLES } from '../../../core/db/tables';
+import { hostTables, TABLES } from '../../../core/db/tables';
 import { getService } from '../../../get-service';
 // The slice of the rule engine automation decides with (as segments/rule-engine.ts does for segments).
 import { compileEvaluator } from '../../rules/evaluate';
 import { loadFacts } from '../../rules/facts';
+// The campaign holdout's buckets, shared with the report that measures its lift.
+import { inCampaignHoldout } from '../../reports/holdout';
 import type { CustomerFacts } from '../../rules/types';
 import type { ActionCustomer, ActionHandler } from '../actions/types';
 import { automationSettings } from './settings';
@@ -17,7 +19,7 @@ import { localDay } from './steps';
 /**
  * The guard rails checked when a step runs (the worker) or would run (the test mode). Sequence
  * rails (rule deleted, conditions after a wait, exit, goal) stop what is left of a sequence;
- * action rails (churned, consent, frequency cap) skip one action and the sequence goes on.
+ * action rails (churned, consent, campaign holdout, frequency cap) skip one action and the sequence goes on.
  */
 
 export type RuleState = { state: 'active' | 'paused' | 'deleted'; name: string };
@@ -75,18 +77,37 @@ export const sentToday = async (knex: Knex, customerId: number, channel: Deliver
   return Number(row?.n ?? 0);
 };
 
-/** An action rail that skips this action: churned (unless the rule includes them), no consent on its channel, the day's cap reached. */
+/** A campaign's holdout share, read at most every 30 s per campaign (the worker asks for every send). */
+const HOLDOUT_TTL_MS = 30_000;
+const holdoutShares = new Map<number, { percent: number; until: number }>();
+const campaignHoldoutShare = async (strapi: Core.Strapi, knex: Knex, campaignId: number): Promise<number> => {
+  const cached = holdoutShares.get(campaignId);
+  if (cached && cached.until > Date.now()) return cached.percent;
+  const row = await knex(hostTables(strapi).campaigns).where('id', campaignId).first('holdout_percent');
+  const percent = Number(row?.holdout_percent ?? 0);
+  holdoutShares.set(campaignId, { percent, until: Date.now() + HOLDOUT_TTL_MS });
+  return percent;
+};
+
+/**
+ * An action rail that skips this action: churned (unless the rule includes them), no consent on its
+ * channel, in the holdout of the campaign the action sends for (the same buckets the attribution
+ * report compares, so its lift measures what was really withheld), the day's cap reached.
+ */
 export const actionBlock = async (
   strapi: Core.Strapi,
   knex: Knex,
   handler: Pick<ActionHandler, 'channel'>,
   guard: Guard,
   customer: ActionCustomer,
-  now: Date
+  now: Date,
+  action: Action
 ): Promise<SkipReason | null> => {
   if (customer.stage === 'churned' && !guard.includeChurned) return 'churned';
   if (!handler.channel) return null;
   if (!(await getService(strapi, 'customers').mayContact(customer.id, handler.channel))) return 'no_consent';
+  const campaignId = 'campaignId' in action ? action.campaignId : undefined;
+  if (campaignId !== undefined && inCampaignHoldout(campaignId, customer.id, await campaignHoldoutShare(strapi, knex, campaignId))) return 'campaign_holdout';
   const cap = automationSettings(strapi).dailyCap[handler.channel];
   if ((await sentToday(knex, customer.id, handler.channel, customer.timezone, now)) >= cap) return 'frequency_cap';
   return null;

@@ -52,7 +52,7 @@ export const dryRunSteps = async (
     }
     const handler = handlerFor(step.action.type) as ActionHandler | null;
     if (handler?.external && definition.guard.quietHours) at = quietHoursEnd(at, customer.timezone, settings.quietHours) ?? at;
-    const reason = handler ? await actionBlock(strapi, knex, handler, definition.guard, customer, at) : null;
+    const reason = handler ? await actionBlock(strapi, knex, handler, definition.guard, customer, at, step.action) : null;
     const ctx: ActionContext = {
       strapi,
       knex,

@@ -200,7 +200,7 @@ const runRow = async (env: Env, row: OutboxRow): Promise<boolean> => {
     const error = `no handler for "${step.action.type}" actions`;
     return finish({ status: 'dead', set: { last_error: error }, log: { ...actionLog, status: 'dead', error } });
   }
-  const blocked = await actionBlock(strapi, knex, handler, definition.guard, customer, now);
+  const blocked = await actionBlock(strapi, knex, handler, definition.guard, customer, now, step.action);
   if (blocked) return finish({ status: 'skipped', next: after, log: { ...actionLog, status: 'skipped', reason: blocked } });
   if (handler.external && definition.guard.quietHours && !row.test) {
     const end = quietHoursEnd(now, customer.timezone, settings.quietHours);
