@@ -11,7 +11,7 @@ import { startReceiver } from '../automation-channels/receiver';
 import { adminCall, adminLogin, ensureRoleUser } from './api';
 import { api, e2e, login, MARKETING, PLUGIN, shot } from './context';
 import { test } from './harness';
-import { chooseWithKeyboard, setAdminLanguage } from './ui';
+import { chooseByName, chooseWithKeyboard, setAdminLanguage } from './ui';
 
 const MANAGEMENT = { email: 'e2e-approver@client-insights.test', password: 'E2eApprover12345!' };
 const RULE = 'E2E form follow-up';
@@ -26,6 +26,7 @@ const state = {
   page: undefined as unknown as Page,
   customer: { id: 0, documentId: '' },
   ruleDoc: '',
+  tagName: '',
 };
 
 /** Polls until `done` holds, failing with `what` after `ms`. */
@@ -82,6 +83,10 @@ export const registerAutomationSteps = () => {
     if (customer.status >= 300) throw new Error(`customer: ${customer.status} ${JSON.stringify(customer.body)}`);
     state.customer = { id: customer.body.data.id, documentId: customer.body.data.documentId };
     await submitForm();
+    // A tag the editor's picker finds by name.
+    state.tagName = `E2E picked tag ${Date.now()}`;
+    const tag = await api('POST', '/client-insights/tags', { name: state.tagName, category: 'basic' });
+    if (tag.status !== 201) throw new Error(`tag: ${tag.status} ${JSON.stringify(tag.body)}`);
 
     state.marketing = await e2e.browser.newContext({ viewport: { width: 1440, height: 1000 } });
     const p = (state.page = await state.marketing.newPage());
@@ -119,6 +124,13 @@ export const registerAutomationSteps = () => {
     await steps.nth(2).getByLabel('Message (English)').fill(NOTE_EN);
     await pick(p, dialog.getByRole('combobox', { name: 'Texts in' }), /^Simplified Chinese$/);
     await steps.nth(2).getByLabel('Message (Simplified Chinese)').fill(NOTE_ZH);
+    // A tag is picked by its name from the keyboard (no id typed); the step is then removed again,
+    // so the rule stays the one the later tests deliver.
+    await dialog.locator('[data-testid="ci-step-add-action"]').click();
+    await pick(p, steps.nth(3).getByRole('combobox', { name: 'Action' }), /^Add or remove a tag$/);
+    await chooseByName(p, steps.nth(3).getByRole('combobox', { name: 'Tag' }), state.tagName);
+    await steps.nth(3).getByRole('button', { name: 'Remove step' }).click();
+    await steps.nth(3).waitFor({ state: 'detached' });
     // Guard rails: every form counts, and no quiet hours (the test must not depend on the hour).
     await pick(p, dialog.getByRole('combobox', { name: 'Re-entry' }), /^Every time$/);
     await dialog.getByText('Respect quiet hours').click();

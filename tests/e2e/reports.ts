@@ -11,7 +11,7 @@ import type { Page } from 'playwright-core';
 import { adminCall, adminLogin, ensureRoleUser } from './api';
 import { test } from './harness';
 import { api, e2e, login, PLUGIN, shot } from './context';
-import { setAdminLanguage } from './ui';
+import { chooseByName, setAdminLanguage } from './ui';
 
 const DATA_TEAM = { email: 'e2e-data-team@client-insights.test', password: 'E2eDataTeam12345!' };
 const MANAGEMENT = { email: 'e2e-management@client-insights.test', password: 'E2eManagement12345!' };
@@ -245,7 +245,8 @@ export const registerReportSteps = () => {
       throw new Error(`the API does not see the campaign's touches and orders: ${JSON.stringify(attribution)}`);
 
     await page.goto(`${e2e.server.url}${PLUGIN}/reports`);
-    await page.fill('[data-testid="ci-attribution-campaign"]', String(campaign.id));
+    // The campaign is chosen by its name in the picker, from the keyboard (no id typed).
+    await chooseByName(page, page.getByRole('combobox', { name: 'Campaign' }), campaign.name);
     await page.locator('[data-testid="ci-attribution-models"]').waitFor({ timeout: 60_000 });
     const summary = await page.locator('[data-testid="ci-attribution-summary"]').innerText();
     if (!summary.includes(campaign.name)) throw new Error(`summary: ${summary}`);

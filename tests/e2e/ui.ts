@@ -1,5 +1,5 @@
 /** Design-system controls driven the way a user does (keyboard, the account's language), shared by the step modules. */
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { e2e } from './context';
 
 /** Chooses an option of a design-system select from the keyboard only (Enter, arrows, Enter). */
@@ -22,6 +22,26 @@ export const chooseWithKeyboard = async (p: Page, trigger: string, optionText: R
       .catch(() => undefined);
   }
   throw new Error(`no option ${optionText} reachable from the keyboard`);
+};
+
+/**
+ * Picks a named thing in the admin's searchable picker (components/EntityPicker.tsx) from the
+ * keyboard only: types its name, arrows down to the first match, Enter. Checks the picker then
+ * shows that name (not an id).
+ */
+export const chooseByName = async (p: Page, picker: Locator, name: string) => {
+  await picker.focus();
+  await p.keyboard.type(name);
+  await p
+    .getByRole('option', { name: new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}( |$)`) })
+    .first()
+    .waitFor();
+  await p.keyboard.press('ArrowDown');
+  await p.keyboard.press('Enter');
+  await p.getByRole('option').first().waitFor({ state: 'detached' });
+  const shown = await picker.inputValue();
+  // A campaign shows its channel after its name ("Spring fair · sms").
+  if (shown !== name && !shown.startsWith(`${name} · `)) throw new Error(`the picker shows "${shown}" after choosing "${name}"`);
 };
 
 /** The signed-in user's interface language, set on their profile page as a user does. */

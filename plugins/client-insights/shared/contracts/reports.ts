@@ -408,6 +408,16 @@ export const campaignAttributionSchema = z.object({
   flags: z.array(z.enum(ATTRIBUTION_FLAGS)),
 });
 
+/** The campaigns to pick from by name: `q` a part of the name (any case), at most `limit` of them (by name). */
+export const campaignListQuery = z
+  .object({
+    q: z.string().trim().max(100).optional(),
+    limit: z.coerce.number({ invalid_type_error: 'a number from 1 to 500' }).int('a whole number').min(1).max(500).default(100),
+  })
+  .strict();
+
+export const campaignListItemSchema = z.object({ id: z.number(), name: z.string(), channel: z.string().nullable(), holdoutPercent: z.number() });
+
 export const reportsApi = {
   ...flowApi,
   analytics: endpoint({
@@ -425,6 +435,7 @@ export const reportsApi = {
     query: attributionQuery,
     response: dataOf(campaignAttributionSchema),
   }),
+  campaigns: endpoint({ method: 'GET', path: '/campaigns', query: campaignListQuery, response: dataOf(z.array(campaignListItemSchema)) }),
 };
 
 export type SegmentMetrics = z.infer<typeof metricsSchema>;
@@ -441,6 +452,8 @@ export type MonitoringQuery = z.output<typeof monitoringQuery>;
 export type Monitoring = z.infer<typeof monitoringSchema>;
 
 export type AttributionQuery = z.output<typeof attributionQuery>;
+export type CampaignListQuery = z.output<typeof campaignListQuery>;
+export type CampaignListItem = z.infer<typeof campaignListItemSchema>;
 export type CampaignAttribution = z.infer<typeof campaignAttributionSchema>;
 export type HoldoutResult = z.infer<typeof holdoutSchema>;
 export type AttributionCredit = z.infer<typeof creditSchema>;

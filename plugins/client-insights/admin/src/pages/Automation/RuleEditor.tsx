@@ -7,6 +7,7 @@ import { automationDefinitionSchema, type AutomationDefinition, type Guard, type
 import { INTERACTION_TYPES, TRIGGER_TYPES, type TriggerType } from '../../../../shared/enums';
 import { toApiError, type ApiError } from '../../api/client';
 import { useApiClient } from '../../api/useApi';
+import { EntityPicker } from '../../components/EntityPicker';
 import { RefusalMessages } from '../../components/Refusal';
 import { emptyGroup, rootFromRule, type Group } from '../../features/rule-builder/model';
 import { RuleBuilder, type RuleBuilderChange } from '../../features/rule-builder/RuleBuilder';
@@ -24,11 +25,15 @@ const newTrigger = (type: TriggerType): Trigger => {
     case 'inactivity':
       return { type, days: 7 };
     case 'schedule':
-      return { type, cron: '0 9 * * 1', timezone: 'Asia/Shanghai', segmentId: 1 };
+      // 0 names no segment: the picker shows its placeholder until one is chosen.
+      return { type, cron: '0 9 * * 1', timezone: 'Asia/Shanghai', segmentId: 0 };
     case 'manual':
       return { type };
   }
 };
+
+/** The event filters that name a segment, tag or campaign, and what their picker lists (the others are not edited here). */
+const FILTER_KINDS = { segmentId: 'segment', tagId: 'tag', campaignId: 'campaign' } as const;
 
 const EMPTY: AutomationDefinition = automationDefinitionSchema.parse({
   trigger: { type: 'manual' },
@@ -151,17 +156,18 @@ export const RuleEditor = ({
                 )}
                 {trigger.type === 'event' &&
                   filters
-                    .filter((f) => f !== 'channel' && f !== 'toStage')
+                    .filter((f): f is keyof typeof FILTER_KINDS => f in FILTER_KINDS)
                     .map((f) => (
-                      <Grid.Item key={f} col={2} s={6} direction="column" alignItems="stretch">
-                        <Field.Root name={f} error={err(`/trigger/filters/${f}`)}>
-                          <Field.Label>{t(`automation.filter.${f as 'segmentId' | 'tagId' | 'campaignId'}`)}</Field.Label>
-                          <NumberInput
-                            value={(trigger.filters as Record<string, number> | undefined)?.[f]}
-                            onValueChange={(v: number | undefined) => setT({ filters: { ...trigger.filters, [f]: v } })}
-                          />
-                          <Field.Error />
-                        </Field.Root>
+                      <Grid.Item key={f} col={3} s={6} direction="column" alignItems="stretch">
+                        <EntityPicker
+                          kind={FILTER_KINDS[f]}
+                          name={f}
+                          label={t(`automation.filter.${f}`)}
+                          value={trigger.filters?.[f]}
+                          onChange={(id) => setT({ filters: { ...trigger.filters, [f]: id } })}
+                          error={err(`/trigger/filters/${f}`)}
+                          testId={`ci-automation-filter-${f}`}
+                        />
                       </Grid.Item>
                     ))}
                 {trigger.type === 'absence' && (
@@ -232,12 +238,17 @@ export const RuleEditor = ({
                     </Grid.Item>
                   ))}
                 {trigger.type === 'schedule' && (
-                  <Grid.Item col={2} s={6} direction="column" alignItems="stretch">
-                    <Field.Root name="segmentId" error={err('/trigger/segmentId')}>
-                      <Field.Label>{t('automation.filter.segmentId')}</Field.Label>
-                      <NumberInput value={trigger.segmentId} onValueChange={(v: number | undefined) => setT({ segmentId: v ?? 0 })} />
-                      <Field.Error />
-                    </Field.Root>
+                  <Grid.Item col={3} s={6} direction="column" alignItems="stretch">
+                    <EntityPicker
+                      kind="segment"
+                      name="segmentId"
+                      label={t('automation.filter.segmentId')}
+                      required
+                      value={trigger.segmentId}
+                      onChange={(id) => setT({ segmentId: id ?? 0 })}
+                      error={err('/trigger/segmentId')}
+                      testId="ci-automation-schedule-segment"
+                    />
                   </Grid.Item>
                 )}
               </Grid.Root>
@@ -323,6 +334,18 @@ export const RuleEditor = ({
                 >
                   {t('automation.guard.quietHours')}
                 </Checkbox>
+                <Box minWidth="280px">
+                  <EntityPicker
+                    kind="segment"
+                    name="exitOnLeaveSegment"
+                    label={t('automation.guard.exitSegment')}
+                    hint={t('automation.guard.exitSegmentHint')}
+                    value={guard.exitOnLeaveSegment}
+                    onChange={(id) => setGuard({ ...guard, exitOnLeaveSegment: id })}
+                    error={err('/guard/exitOnLeaveSegment')}
+                    testId="ci-automation-exit-segment"
+                  />
+                </Box>
                 <Checkbox checked={guard.includeChurned} onCheckedChange={(c: boolean | 'indeterminate') => setGuard({ ...guard, includeChurned: c === true })}>
                   {t('automation.guard.includeChurned')}
                 </Checkbox>

@@ -3,12 +3,10 @@ import { Box, Button, Field, Flex, IconButton, NumberInput, SingleSelect, Single
 import { Plus, Trash } from '@strapi/icons';
 import { useIntl } from 'react-intl';
 import type { AutomationCatalogue } from '../../../../shared/contracts/automation';
-import { webhookEndpointsApi } from '../../../../shared/contracts/automation-endpoints';
-import { tagsApi } from '../../../../shared/contracts/tags';
 import type { Action, Step } from '../../../../shared/contracts/automation-definition';
 import { ACTION_TYPES, STAGES, type ActionType } from '../../../../shared/enums';
 import type { ApiError } from '../../api/client';
-import { useApi } from '../../api/useApi';
+import { EntityPicker } from '../../components/EntityPicker';
 import { label, useEnumLabel, useT } from '../../utils/translate';
 
 /** A new action of `type` with its required fields filled with something the user then edits. */
@@ -32,7 +30,8 @@ const newAction = (type: ActionType): Action => {
     case 'stage':
       return { type, stage: 'signed' };
     case 'segment':
-      return { type, segmentId: 1 };
+      // 0 names no segment: the picker shows its placeholder until one is chosen.
+      return { type, segmentId: 0 };
   }
 };
 
@@ -73,7 +72,8 @@ const Text = ({ name, value, onChange, error, long }: { name: string; value: Loc
   );
 };
 
-const Id = ({ name, value, onChange, error }: { name: string; value: number; onChange: (v: number) => void; error?: string }) => (
+/** A whole number of the action (a task's days until due). */
+const NumberField = ({ name, value, onChange, error }: { name: string; value: number; onChange: (v: number) => void; error?: string }) => (
   <Field.Root name={name} error={error} required>
     <Field.Label>{name}</Field.Label>
     <NumberInput value={value} onValueChange={(v: number | undefined) => onChange(v ?? 0)} />
@@ -81,83 +81,24 @@ const Id = ({ name, value, onChange, error }: { name: string; value: number; onC
   </Field.Root>
 );
 
-/** A choice among named things (endpoints, tags) stored by id: picked by name, never typed as a number. */
-const NamedSelect = ({
-  name,
-  label: fieldLabel,
-  placeholder,
-  empty,
-  options,
-  value,
-  onChange,
-  error,
-}: {
-  name: string;
-  label: string;
-  placeholder: string;
-  /** Said when the list loaded empty. */
-  empty: string;
-  options: { id: number; label: string }[] | undefined;
-  value: number;
-  onChange: (v: number) => void;
-  error?: string;
-}) => (
-  <Field.Root name={name} error={error ?? (options && options.length === 0 ? empty : undefined)} required>
-    <Field.Label>{fieldLabel}</Field.Label>
-    <SingleSelect
-      placeholder={placeholder}
-      value={options?.some((o) => o.id === value) ? String(value) : ''}
-      onChange={(v: string | number) => onChange(Number(v))}
-      data-testid={`ci-automation-${name}`}
-    >
-      {(options ?? []).map((o) => (
-        <SingleSelectOption key={o.id} value={String(o.id)}>
-          {o.label}
-        </SingleSelectOption>
-      ))}
-    </SingleSelect>
-    <Field.Error />
-  </Field.Root>
-);
-
-/** The webhook endpoints by name, the URL beside it. */
-const EndpointSelect = ({ value, onChange, error }: { value: number; onChange: (v: number) => void; error?: string }) => {
+/** The campaign a send is made for (optional): its attribution counts the send and its holdout applies. */
+const CampaignField = ({ action, set, error }: { action: { campaignId?: number }; set: (patch: Record<string, unknown>) => void; error?: string }) => {
   const t = useT();
-  const endpoints = useApi(webhookEndpointsApi.list, {});
-  const options = endpoints.data?.map((e) => ({ id: e.id, label: `${e.name} · ${e.url}${e.enabled ? '' : ` (${t('automation.field.endpointDisabled')})`}` }));
   return (
-    <NamedSelect
-      name="endpoint"
-      label={t('automation.field.endpoint')}
-      placeholder={t('automation.field.chooseEndpoint')}
-      empty={t('automation.field.noEndpoints')}
-      options={options}
-      value={value}
-      onChange={onChange}
+    <EntityPicker
+      kind="campaign"
+      name="campaign"
+      label={t('automation.field.campaign')}
+      hint={t('automation.field.campaignHint')}
+      value={action.campaignId}
+      onChange={(campaignId) => set({ campaignId })}
       error={error}
+      testId="ci-automation-campaign"
     />
   );
 };
 
-/** The tags by name. */
-const TagSelect = ({ value, onChange, error }: { value: number; onChange: (v: number) => void; error?: string }) => {
-  const t = useT();
-  const tags = useApi(tagsApi.list, { query: {} });
-  return (
-    <NamedSelect
-      name="tag"
-      label={t('automation.field.tag')}
-      placeholder={t('automation.field.chooseTag')}
-      empty={t('automation.field.noTags')}
-      options={tags.data?.map((tag) => ({ id: tag.id, label: tag.name }))}
-      value={value}
-      onChange={onChange}
-      error={error}
-    />
-  );
-};
-
-/** The fields of one action (texts in the chosen language; the webhook endpoint and the tag by name; a static segment still by id). */
+/** The fields of one action (texts in the chosen language; endpoints, tags, segments and campaigns picked by name). */
 const ActionFields = ({ action, onChange, refusal, at }: { action: Action; onChange: (a: Action) => void; refusal: ApiError | null; at: string }) => {
   const t = useT();
   const enumLabel = useEnumLabel();
@@ -170,24 +111,42 @@ const ActionFields = ({ action, onChange, refusal, at }: { action: Action; onCha
         <>
           <Text name={t('automation.field.subject')} value={action.subject} onChange={(subject) => set({ subject })} error={err('subject')} />
           <Text name={t('automation.field.body')} long value={action.body} onChange={(body) => set({ body })} error={err('body')} />
+          <CampaignField action={action} set={set} error={err('campaignId')} />
         </>
       );
     case 'sms':
-      return <Text name={t('automation.field.text')} long value={action.text} onChange={(text) => set({ text })} error={err('text')} />;
+      return (
+        <>
+          <Text name={t('automation.field.text')} long value={action.text} onChange={(text) => set({ text })} error={err('text')} />
+          <CampaignField action={action} set={set} error={err('campaignId')} />
+        </>
+      );
     case 'push':
       return (
         <>
           <Text name={t('automation.field.title')} value={action.title} onChange={(title) => set({ title })} error={err('title')} />
           <Text name={t('automation.field.body')} value={action.body} onChange={(body) => set({ body })} error={err('body')} />
+          <CampaignField action={action} set={set} error={err('campaignId')} />
         </>
       );
     case 'webhook':
-      return <EndpointSelect value={action.endpointId} onChange={(endpointId) => set({ endpointId })} error={err('endpointId')} />;
+      return (
+        <EntityPicker
+          kind="endpoint"
+          name="endpoint"
+          label={t('automation.field.endpoint')}
+          required
+          value={action.endpointId}
+          onChange={(endpointId) => set({ endpointId: endpointId ?? 0 })}
+          error={err('endpointId')}
+          testId="ci-automation-endpoint"
+        />
+      );
     case 'task':
       return (
         <>
           <Text name={t('automation.field.title')} value={action.title} onChange={(title) => set({ title })} error={err('title')} />
-          <Id name={t('automation.field.dueInDays')} value={action.dueInDays} onChange={(v) => set({ dueInDays: v })} error={err('dueInDays')} />
+          <NumberField name={t('automation.field.dueInDays')} value={action.dueInDays} onChange={(v) => set({ dueInDays: v })} error={err('dueInDays')} />
         </>
       );
     case 'notify':
@@ -199,7 +158,16 @@ const ActionFields = ({ action, onChange, refusal, at }: { action: Action; onCha
             <SingleSelectOption value="add">{t('automation.op.add')}</SingleSelectOption>
             <SingleSelectOption value="remove">{t('automation.op.remove')}</SingleSelectOption>
           </SingleSelect>
-          <TagSelect value={action.tagId} onChange={(tagId) => set({ tagId })} error={err('tagId')} />
+          <EntityPicker
+            kind="tag"
+            name="tag"
+            label={t('automation.field.tag')}
+            required
+            value={action.tagId}
+            onChange={(tagId) => set({ tagId: tagId ?? 0 })}
+            error={err('tagId')}
+            testId="ci-automation-tag"
+          />
         </>
       );
     case 'stage':
@@ -213,7 +181,18 @@ const ActionFields = ({ action, onChange, refusal, at }: { action: Action; onCha
         </SingleSelect>
       );
     case 'segment':
-      return <Id name={t('automation.field.segmentId')} value={action.segmentId} onChange={(v) => set({ segmentId: v })} error={err('segmentId')} />;
+      return (
+        <EntityPicker
+          kind="staticSegment"
+          name="segment"
+          label={t('automation.field.segmentId')}
+          required
+          value={action.segmentId}
+          onChange={(segmentId) => set({ segmentId: segmentId ?? 0 })}
+          error={err('segmentId')}
+          testId="ci-automation-segment"
+        />
+      );
   }
 };
 

@@ -6,30 +6,30 @@ import { reportsApi, type CampaignAttribution as Attribution } from '../../../..
 import { toApiError } from '../../api/client';
 import { useApi } from '../../api/useApi';
 import '../../components/charts/setup';
+import { EntityPicker } from '../../components/EntityPicker';
 import { useMoney } from '../../components/Numbers';
 import { SectionError, SectionLoading } from '../../components/States';
 import { useT, type MessageKey } from '../../utils/translate';
 
-type Controls = { campaign: string; window: string; halfLife: string; inSegment: boolean };
+type Controls = { campaign: number | undefined; window: string; halfLife: string; inSegment: boolean };
 
 /** Reports → Campaign attribution: the five models side by side (table and bars), ROI, and the lift over each holdout with its 95 % interval. */
 export const CampaignAttribution = ({ segmentId }: { segmentId: number | null }) => {
   const t = useT();
-  const [c, setC] = React.useState<Controls>({ campaign: '', window: '30', halfLife: '7', inSegment: false });
+  const [c, setC] = React.useState<Controls>({ campaign: undefined, window: '30', halfLife: '7', inSegment: false });
   const query = { window: Number(c.window), halfLife: Number(c.halfLife), ...(c.inSegment && segmentId !== null ? { segmentId: String(segmentId) } : {}) };
-  const campaign = c.campaign.trim();
-  const attribution = useApi(reportsApi.attribution, campaign ? { params: { id: campaign }, query } : null);
+  const attribution = useApi(reportsApi.attribution, c.campaign ? { params: { id: c.campaign }, query } : null);
   // A refused field (JSON pointer) is shown under its input; an unknown campaign is a 404 shown under the campaign.
   const apiError = attribution.error ? toApiError(attribution.error) : null;
   const fieldError = (field: string) =>
     apiError?.errors.find((e) => e.path === `/${field}`)?.message ?? (field === 'id' && apiError?.status === 404 ? apiError.message : undefined);
 
-  const input = (field: 'campaign' | 'window' | 'halfLife', label: MessageKey, pointer: string, type = 'number') => (
+  const input = (field: 'window' | 'halfLife', label: MessageKey) => (
     <Box minWidth="150px">
-      <Field.Root name={`attribution-${field}`} error={fieldError(pointer) || undefined}>
+      <Field.Root name={`attribution-${field}`} error={fieldError(field) || undefined}>
         <Field.Label>{t(label)}</Field.Label>
         <TextInput
-          type={type}
+          type="number"
           value={c[field]}
           onChange={(e: React.ChangeEvent<HTMLInputElement>) => setC((x) => ({ ...x, [field]: e.target.value }))}
           data-testid={`ci-attribution-${field}`}
@@ -41,7 +41,7 @@ export const CampaignAttribution = ({ segmentId }: { segmentId: number | null })
 
   const known = apiError && (fieldError('id') || fieldError('window') || fieldError('halfLife'));
   let body: React.ReactNode = null;
-  if (!c.campaign.trim()) body = <Typography textColor="neutral600">{t('reports.attribution.pick')}</Typography>;
+  if (!c.campaign) body = <Typography textColor="neutral600">{t('reports.attribution.pick')}</Typography>;
   else if (attribution.isLoading && !attribution.data) body = <SectionLoading />;
   else if (attribution.error || !attribution.data) body = known ? null : <SectionError error={attribution.error} onRetry={attribution.reload} />;
   else body = <AttributionBody a={attribution.data} />;
@@ -52,9 +52,19 @@ export const CampaignAttribution = ({ segmentId }: { segmentId: number | null })
         {t('reports.attribution')}
       </Typography>
       <Flex gap={4} paddingTop={3} paddingBottom={4} wrap="wrap" alignItems="flex-end">
-        {input('campaign', 'reports.attribution.campaign', 'id', 'text')}
-        {input('window', 'reports.attribution.window', 'window')}
-        {input('halfLife', 'reports.attribution.halfLife', 'halfLife')}
+        <Box minWidth="280px">
+          <EntityPicker
+            kind="campaign"
+            name="attribution-campaign"
+            label={t('reports.attribution.campaign')}
+            value={c.campaign}
+            onChange={(campaign) => setC((x) => ({ ...x, campaign }))}
+            error={fieldError('id') || undefined}
+            testId="ci-attribution-campaign"
+          />
+        </Box>
+        {input('window', 'reports.attribution.window')}
+        {input('halfLife', 'reports.attribution.halfLife')}
         <Box paddingBottom={2}>
           <Checkbox
             checked={c.inSegment}

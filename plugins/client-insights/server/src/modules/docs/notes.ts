@@ -262,6 +262,12 @@ export const NOTES: Record<string, Note> = {
       "Needs `reports.read`. Touches are interactions linked to any campaign and automation sends of steps tagged with one; a conversion is a paid order within `window` days after a touch of this campaign, its credit split over every campaign's touches on the customer's path. ROI = (attributed margin − budget) / budget. Holdouts: the campaign's own (a reproducible hash of campaign and customer over its audience) and its automation rules' (occurrences held out); lift = treated − holdout conversion rate with a 95 % Newcombe (Wilson) interval, `tooSmall` below 30 customers or 5 (non-)conversions per group. Stage changes are not conversions (no stage history is kept).",
   },
 
+  'reports.campaigns': {
+    summary: 'The campaigns by name (id, channel, holdout percent), for the pickers of the rule editor and the attribution report',
+    description:
+      'Needs `automation.manage` or `reports.read` (either one; 403 without both). `q` keeps the campaigns whose name contains it, in any case; `limit` (1–500, default 100) caps the list, ordered by name.',
+  },
+
   'reports.flow': {
     summary: 'Customer flow between two dates: segment to segment (Sankey links) and value quadrant to quadrant between two value runs',
     description:

@@ -1,6 +1,8 @@
 import type { Core } from '@strapi/strapi';
 import { reportsApi } from '../../../../shared/contracts/reports';
+import { ApiError } from '../../core/http/errors';
 import { respond } from '../../core/http/respond';
+import { can } from '../../core/http/viewer';
 import { getService } from '../../get-service';
 
 export default ({ strapi }: { strapi: Core.Strapi }) => ({
@@ -16,4 +18,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     respond(ctx, reportsApi.attribution, async ({ viewer, params, query }) => ({
       data: await getService(strapi, 'reports').attribution(viewer, params.id, query),
     })),
+  /** Rule editors (automation.manage) and report readers (reports.read) both pick campaigns by name. */
+  campaigns: (ctx) =>
+    respond(ctx, reportsApi.campaigns, async ({ query }) => {
+      if (!can(ctx, 'automation.manage') && !can(ctx, 'reports.read')) throw ApiError.forbidden('listing campaigns needs automation.manage or reports.read');
+      return { data: await getService(strapi, 'reports').campaigns(query) };
+    }),
 });

@@ -1,5 +1,5 @@
 import { reportsApi } from '../../../../shared/contracts/reports';
-import { guard, route, type ModuleRoutes } from '../../core/http/routes';
+import { guard, route, signedIn, type ModuleRoutes } from '../../core/http/routes';
 import controller from './controller';
 import flowController from './flow-controller';
 import flowService from './flow';
@@ -18,7 +18,8 @@ const flowRoutes = [
  * attribution with holdouts. The content-API twins (/api/segments/analytics/:segmentId,
  * /api/segments/trends/:segmentId) are declared in the host's Segment API, like the other
  * /api/segments/* routes (docs/api.md, Path clashes); /api/campaigns/:id/attribution in the
- * host's Campaign API.
+ * host's Campaign API. The campaigns by name (the editors' pickers) for automation managers and
+ * report readers alike: signed in, the handler checks either action.
  */
 const routes: ModuleRoutes = {
   admin: [
@@ -26,6 +27,7 @@ const routes: ModuleRoutes = {
     route(reportsApi.trends, 'reports.trends', guard('reports.read')),
     ...flowRoutes,
     route(reportsApi.attribution, 'reports.attribution', guard('reports.read')),
+    route(reportsApi.campaigns, 'reports.campaigns', signedIn),
   ],
 };
 

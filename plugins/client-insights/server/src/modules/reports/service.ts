@@ -1,5 +1,5 @@
 import type { Core } from '@strapi/strapi';
-import type { AnalyticsQuery, AttributionQuery, TrendsQuery } from '../../../../shared/contracts/reports';
+import type { AnalyticsQuery, AttributionQuery, CampaignListItem, CampaignListQuery, TrendsQuery } from '../../../../shared/contracts/reports';
 import { UID } from '../../core/constants';
 import { hostTables } from '../../core/db/tables';
 import { ApiError } from '../../core/http/errors';
@@ -52,6 +52,16 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const found = q.segmentId ? (await visibleWith(viewer, q.segmentId)).segment : null;
       const segment = found ? { id: found.id, key: found.key, name: found.name } : null;
       return campaignAttribution(strapi.db.connection, hostTables(strapi), campaign, segment, q, ruleNames);
+    },
+    /** Campaigns by name (then id), those whose name holds `q` in any case when given. */
+    async campaigns(q: CampaignListQuery): Promise<CampaignListItem[]> {
+      const rows = await strapi.db.query(UID.campaign).findMany({
+        where: q.q ? { name: { $containsi: q.q } } : {},
+        select: ['id', 'name', 'channel', 'holdout_percent'],
+        orderBy: [{ name: 'asc' }, { id: 'asc' }],
+        limit: q.limit,
+      });
+      return rows.map((r: any) => ({ id: r.id, name: r.name, channel: r.channel ?? null, holdoutPercent: Number(r.holdout_percent ?? 0) }));
     },
   };
 };
