@@ -1,4 +1,5 @@
 import { spawnSync } from 'child_process';
+import fs from 'fs';
 import path from 'path';
 import knexFactory, { type Knex } from 'knex';
 import { bootStrapi, parseArgs, ROOT, runScript } from './lib/boot';
@@ -49,8 +50,8 @@ const KNEX_CLIENTS: Record<string, string> = { postgres: 'pg', mysql: 'mysql2', 
 
 /** A connection from the app's compiled database config and .env, as the booted app would open it. */
 const connect = (): Knex => {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  require('dotenv').config({ path: path.join(ROOT, '.env') });
+  // As Strapi reads it: the environment's own variables win over the file's.
+  if (fs.existsSync(path.join(ROOT, '.env'))) process.loadEnvFile(path.join(ROOT, '.env'));
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { env } = require('@strapi/utils');
   // eslint-disable-next-line @typescript-eslint/no-require-imports
