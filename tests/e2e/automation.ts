@@ -175,6 +175,9 @@ export const registerAutomationSteps = () => {
     const conditions = result.locator('[data-testid="ci-automation-test-condition"]');
     if ((await conditions.count()) !== 1 || (await conditions.first().getAttribute('data-value')) !== 'true')
       throw new Error('the stage condition is not shown true');
+    // Worded as the builder words it, not as its JSON.
+    const worded = await conditions.first().locator('[data-testid="ci-rule-sentences"]').innerText();
+    if (worded.includes('{') || !worded.trim()) throw new Error(`the condition reads "${worded}"`);
     const webhook = result.locator('[data-testid="ci-automation-test-step"][data-action="webhook"]');
     if ((await webhook.getAttribute('data-outcome')) !== 'run') throw new Error('the webhook step would not run');
     const payload = JSON.parse(await webhook.locator('[data-testid="ci-automation-test-payload"]').innerText());

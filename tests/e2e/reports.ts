@@ -456,7 +456,13 @@ export const registerReportSteps = () => {
         if (numberIn(text) !== c.customers) throw new Error(`quadrant ${c.from}→${c.to}: ${text} ≠ ${c.customers}`);
       }
     } else await page.getByText(/Fewer than two value runs|少于两次|少於兩次/).waitFor();
-    await page.locator(`[data-testid="ci-flow-link-none-${seg.id}"]`).dispatchEvent('click');
+    // The band opened from the keyboard: focused, named by its flow, Enter.
+    const band = page.locator(`[data-testid="ci-flow-link-none-${seg.id}"]`);
+    await band.focus();
+    const bandName = (await band.getAttribute('aria-label')) ?? '';
+    if (numberIn(bandName.split(/[:：]/).pop() ?? '') !== link.customers)
+      throw new Error(`the band is named "${bandName}", not its ${link.customers} customers`);
+    await page.keyboard.press('Enter');
     await page.locator('[data-testid="ci-flow-customers"]').waitFor({ timeout: 60_000 });
     const customers = await api('GET', `/client-insights/reports/flow/customers?${query}&kind=segment&source=none&target=${seg.id}&page=1&pageSize=20`);
     const names = await page.locator('[data-testid="ci-flow-customer"] td:first-child').allInnerTexts();

@@ -6,6 +6,7 @@ import { toApiError, type ApiError } from '../../api/client';
 import { useApi, useApiClient } from '../../api/useApi';
 import { useDateTime } from '../../components/Dates';
 import { RefusalMessages } from '../../components/Refusal';
+import { RuleSentences } from '../../components/RuleSentences';
 import { useIntl } from 'react-intl';
 import { useEnumLabel, useT } from '../../utils/translate';
 import { actionLabel } from './StepsEditor';
@@ -46,6 +47,14 @@ const CustomerSearch = ({ picked, onPick }: { picked: Picked | null; onPick: (c:
   );
 };
 
+const parsedRule = (text: string): unknown => {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+};
+
 /** What the test mode answered: does the trigger match, each condition's value, and each step as it would run. */
 const TestResult = ({ result, catalogue }: { result: AutomationTestResult; catalogue: AutomationCatalogue | undefined }) => {
   const t = useT();
@@ -68,7 +77,8 @@ const TestResult = ({ result, catalogue }: { result: AutomationTestResult; catal
         {result.conditions.map((c) => (
           <Flex key={c.pointer} gap={2} paddingTop={1} data-testid="ci-automation-test-condition" data-value={String(c.value)}>
             <Badge variant={c.value ? 'success' : 'danger'}>{t(c.value ? 'automation.test.true' : 'automation.test.false')}</Badge>
-            <Typography>{c.text}</Typography>
+            {/* The part as the builder words it (the API gives its JSON); JSON when it cannot be worded. */}
+            <RuleSentences rule={parsedRule(c.text)} fallback={<Typography>{c.text}</Typography>} />
             <Typography variant="pi" textColor="neutral600">
               {Object.entries(c.facts)
                 .map(([k, v]) => `${k} = ${JSON.stringify(v)}`)

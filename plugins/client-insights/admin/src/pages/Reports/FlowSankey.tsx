@@ -13,7 +13,8 @@ const COLORS = ['#4945ff', '#0c75af', '#328048', '#d9822f', '#ac73e6', '#ee5e52'
 /**
  * A two-column Sankey in SVG (no chart plugin): nodes where customers were at the start (left) and
  * at the end (right), each as tall as its customers; a link's band as thick as its customers.
- * Clicking a band picks that flow.
+ * Clicking a band picks that flow; so do Enter and Space on a band reached with Tab (each band
+ * is a button named by its flow, outlined while focused).
  */
 export const FlowSankey = ({
   links,
@@ -68,22 +69,43 @@ export const FlowSankey = ({
   const isPicked = (k: SankeyLink) => picked && picked.source === k.source && picked.target === k.target;
   return (
     <Box overflow="auto">
-      <svg viewBox={`0 0 ${WIDTH} ${height}`} width="100%" role="img" data-testid="ci-flow-sankey" style={{ maxWidth: WIDTH }}>
-        {bands.map(({ link, h, d }) => (
-          <path
-            key={`${link.source}-${link.target}`}
-            d={d}
-            fill="none"
-            stroke={color(link.source)}
-            strokeOpacity={isPicked(link) ? 0.75 : 0.35}
-            strokeWidth={Math.max(1, h)}
-            style={{ cursor: 'pointer' }}
-            onClick={() => onPick(link)}
-            data-testid={`ci-flow-link-${link.source}-${link.target}`}
-          >
-            <title>{`${label(link.source)} → ${label(link.target)}: ${link.customers}`}</title>
-          </path>
-        ))}
+      <svg
+        viewBox={`0 0 ${WIDTH} ${height}`}
+        width="100%"
+        role="group"
+        aria-label={t('flow.segments')}
+        data-testid="ci-flow-sankey"
+        style={{ maxWidth: WIDTH }}
+      >
+        <style>{'.ci-flow-band:focus { outline: none; stroke-opacity: 0.75; } .ci-flow-band:focus-visible { stroke-dasharray: 6 3; }'}</style>
+        {bands.map(({ link, h, d }) => {
+          const name = t('flow.band', { from: label(link.source), to: label(link.target), n: formatNumber(link.customers) });
+          return (
+            <path
+              key={`${link.source}-${link.target}`}
+              className="ci-flow-band"
+              d={d}
+              fill="none"
+              stroke={color(link.source)}
+              strokeOpacity={isPicked(link) ? 0.75 : 0.35}
+              strokeWidth={Math.max(1, h)}
+              style={{ cursor: 'pointer' }}
+              role="button"
+              tabIndex={0}
+              aria-label={name}
+              aria-pressed={Boolean(isPicked(link))}
+              onClick={() => onPick(link)}
+              onKeyDown={(event) => {
+                if (event.key !== 'Enter' && event.key !== ' ') return;
+                event.preventDefault(); // Space would scroll the page
+                onPick(link);
+              }}
+              data-testid={`ci-flow-link-${link.source}-${link.target}`}
+            >
+              <title>{name}</title>
+            </path>
+          );
+        })}
         {[...l].map(([id, n]) => (
           <g key={`l${id}`}>
             <rect x={x0} y={n.y} width={NODE} height={Math.max(1, n.h)} fill={color(id)} />
