@@ -344,10 +344,12 @@ describe('automation triggers', () => {
   it('a failure between reading the inbox and the commit loses nothing: the rows stay and fire on the next pass', async () => {
     const rule = await activate({ trigger: { type: 'event', event: 'interaction.referral' } });
     const c = await customer();
-    await interact(c, 'referral');
-    // The outbox insert fails inside the batch's transaction (after the occurrence was written).
+    // The outbox insert fails inside the batch's transaction (after the occurrence was written). The
+    // table goes before the event is written, so no pass of the inbox can take the row in between.
     await knex().schema.renameTable('ci_automation_outbox', 'ci_automation_outbox_away');
     try {
+      await interact(c, 'referral');
+      expect(await knex()('ci_automation_inbox').where({ event: 'interaction.referral', customer_id: c.id })).toHaveLength(1);
       await expect(engine().drainInbox()).rejects.toThrow();
     } finally {
       await knex().schema.renameTable('ci_automation_outbox_away', 'ci_automation_outbox');
