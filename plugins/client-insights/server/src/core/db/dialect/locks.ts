@@ -1,3 +1,4 @@
+import { createHash } from 'crypto';
 import type { Knex } from 'knex';
 import { dialectOf } from './client';
 
@@ -14,9 +15,21 @@ export const lockKey = (name: string): number => {
 const heldInProcess = new Map<string, Promise<unknown>>();
 
 /**
+ * MySQL's GET_LOCK names hold across the whole server, not one database: the name carries the
+ * database's, so two apps (or two test databases) on one server do not block each other. At most
+ * 64 characters: a longer one is hashed.
+ */
+const serverWideName = async (run: (sql: string, bindings: unknown[]) => Promise<any>, name: string): Promise<string> => {
+  const [[row]] = await run('select database() as db', []);
+  const full = `${row?.db ?? ''}:${name}`;
+  return full.length <= 64 ? full : createHash('sha1').update(full).digest('hex');
+};
+
+/**
  * Runs `fn` while holding a lock named `name` across every process on this database, without
  * keeping a transaction open (jobs may run for minutes and use other connections).
- * PostgreSQL: session advisory lock; MySQL: GET_LOCK; both on a connection reserved for the lock,
+ * PostgreSQL: session advisory lock (its keys are per database); MySQL: GET_LOCK under a name that
+ * carries the database's; both on a connection reserved for the lock,
  * so a killed process releases it with its connection. SQLite: one process owns the file.
  * Within one process the same name is also serialised. With `wait: false` it returns
  * `{ acquired: false }` at once when the lock is taken.
@@ -38,13 +51,14 @@ export const withLock = async <T>(
     if (dialect === 'sqlite') return { acquired: true, result: await fn() };
     const connection = await (knex.client as any).acquireConnection();
     const onLockConnection = (sql: string, bindings: unknown[]) => knex.raw(sql, bindings as any).connection(connection);
-    const mysqlName = name.slice(0, 64);
+    let mysqlName = '';
     try {
       if (dialect === 'postgres') {
         const sql = wait ? 'select pg_advisory_lock(?) as ok' : 'select pg_try_advisory_lock(?) as ok';
         const { rows } = await onLockConnection(sql, [lockKey(name)]);
         if (!wait && !rows[0].ok) return { acquired: false };
       } else {
+        mysqlName = await serverWideName(onLockConnection, name);
         const [rows] = await onLockConnection('select get_lock(?, ?) as ok', [mysqlName, wait ? timeoutSeconds : 0]);
         if (Number(rows[0].ok) !== 1) {
           if (wait) throw new Error(`Timed out after ${timeoutSeconds}s waiting for lock "${name}"`);
