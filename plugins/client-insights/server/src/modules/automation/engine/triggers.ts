@@ -108,9 +108,9 @@ const RUN_ROWS = new Map<string, RunRow>([
 /** One batch in one transaction: how many inbox rows it handled (0: the inbox is empty). */
 export const processInboxBatch = async (
   knex: Knex,
-  { batch = 200, now = new Date() }: { batch?: number; now?: Date } = {}
+  { batch = 200, now = new Date(), running }: { batch?: number; now?: Date; running?: ActiveVersion[] } = {}
 ): Promise<{ rows: number; counts: FireCounts }> => {
-  const versions = (await activeVersions(knex)).filter((v) => v.definition.trigger.type === 'event');
+  const versions = (running ?? (await activeVersions(knex))).filter((v) => v.definition.trigger.type === 'event');
   return knex.transaction(async (trx) => {
     const rows = await trx(TABLES.automationInbox).orderBy('id').limit(batch).select('*');
     const counts = emptyCounts();
@@ -174,8 +174,10 @@ export const drainInbox = async (knex: Knex, options: { batch?: number; maxBatch
     knex,
     'automation:inbox',
     async () => {
+      // Read once per pass, past the cache: a rule activated a moment ago fires on the events after it.
+      const running = await activeVersions(knex, { fresh: true });
       for (let i = 0; i < (options.maxBatches ?? 1_000); i += 1) {
-        const { rows, counts } = await processInboxBatch(knex, { batch: options.batch });
+        const { rows, counts } = await processInboxBatch(knex, { batch: options.batch, running });
         addCounts(total, counts);
         if (!rows) break;
       }

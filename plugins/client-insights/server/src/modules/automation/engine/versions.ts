@@ -48,10 +48,11 @@ const running = (knex: Knex) =>
 
 /**
  * The running rules with the definition of their running version. A stored definition that no
- * longer parses is left out (the API refuses such writes).
+ * longer parses is left out (the API refuses such writes). `fresh` reads the table whatever the
+ * cache holds (and refreshes it).
  */
-export const activeVersions = (knex: Knex): Promise<ActiveVersion[]> => {
-  if (cache && cache.knex === knex && Date.now() - cache.at < TTL_MS) return cache.versions;
+export const activeVersions = (knex: Knex, { fresh = false }: { fresh?: boolean } = {}): Promise<ActiveVersion[]> => {
+  if (!fresh && cache && cache.knex === knex && Date.now() - cache.at < TTL_MS) return cache.versions;
   const versions = running(knex)
     .orderBy('v.rule_doc')
     .then((rows: any[]) => rows.map(parse).filter((v): v is ActiveVersion => v !== null));
