@@ -13,6 +13,8 @@
  * 5. naive alternative: one pass of a cron that re-queries every rule against every customer
  *    (each customer's facts loaded and the rule evaluated, then new matches found against the
  *    occurrences), as a ratio to the event-driven figures.
+ * After 3, one pooled SMTP connection sends mails one after another with the app's socket
+ * (TCP_NODELAY) and with nodemailer's own, as ms per mail.
  * Node RSS is sampled every 100 ms throughout. Everything the run writes (rules, endpoint, segment
  * events, consent rows, outbox, logs, email_sent interactions) is deleted at the end.
  * Results: bench/results/automation.json, keyed by database.
@@ -24,6 +26,8 @@ import os from 'os';
 import path from 'path';
 import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
+import nodemailer from 'nodemailer';
+import { noDelaySocket } from '../src/email/smtp-socket';
 import { bootStrapi, ROOT } from '../scripts/lib/boot';
 import { fmt, median, p95 } from './kit';
 
@@ -34,6 +38,7 @@ const EMAIL_S = Number(process.env.BENCH_EMAIL_S ?? 60);
 const EVENTS_PER_S = Number(process.env.BENCH_EVENTS_PER_S ?? 50);
 const LATENCY_S = Number(process.env.BENCH_LATENCY_S ?? 30);
 const NAIVE_CUSTOMERS = Number(process.env.BENCH_NAIVE_CUSTOMERS ?? 20_000);
+const SMTP_SEQUENTIAL = Number(process.env.BENCH_SMTP_SEQUENTIAL ?? 200);
 /** Synthetic segment ids, far above real ones. */
 const SEG_WEBHOOK = 1_900_000_201;
 const SEG_EMAIL = 1_900_000_202;
@@ -361,6 +366,35 @@ const main = async () => {
       `email: ${email.delivered} delivered in ${email.seconds.toFixed(1)} s = ${email.perSecond.toFixed(0)}/s (slowest 5 s: ${email.slowest5sPerSecond?.toFixed(0) ?? 'n/a'}/s), duplicates ${mailsSeen.duplicates}; load ${load().join(' ')}`
     );
     await knex('ci_automation_outbox').where({ rule_doc: emailRule, status: 'pending' }).update({ status: 'cancelled' });
+    // One pooled connection to the sink, mails one after another: the app's transport socket
+    // (Nagle's algorithm off, src/email/smtp-socket.ts) against nodemailer's own.
+    const perMail = async (getSocket?: typeof noDelaySocket) => {
+      const transport = nodemailer.createTransport({
+        host: '127.0.0.1',
+        port: sinks.smtpPort,
+        pool: true,
+        maxConnections: 1,
+        ignoreTLS: true,
+        getSocket,
+      } as any);
+      const send = (n: number) => transport.sendMail({ from: 'bench@client-insights.invalid', to: 'c@bench.invalid', subject: `nagle ${n}`, text: 'x' });
+      await send(0);
+      const started = performance.now();
+      for (let n = 1; n <= SMTP_SEQUENTIAL; n += 1) await send(n);
+      transport.close();
+      return (performance.now() - started) / SMTP_SEQUENTIAL;
+    };
+    const [appSocketMs, defaultSocketMs] = [await perMail(noDelaySocket), await perMail()];
+    result.smtpConnection = {
+      mails: SMTP_SEQUENTIAL,
+      appSocketMsPerMail: appSocketMs,
+      nodemailerSocketMsPerMail: defaultSocketMs,
+      ratio: defaultSocketMs / appSocketMs,
+      load: load(),
+    };
+    console.log(
+      `one SMTP connection, ${SMTP_SEQUENTIAL} mails in a row: ${appSocketMs.toFixed(1)} ms per mail with the app's socket, ${defaultSocketMs.toFixed(1)} ms with nodemailer's (${(defaultSocketMs / appSocketMs).toFixed(1)}×)`
+    );
 
     // 4. event → action latency under a steady rate.
     phase = 'latency';
