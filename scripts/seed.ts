@@ -46,15 +46,21 @@ const runPhase = (phase: keyof typeof PHASES) => {
 /** Knex's client names for the ones the app's config/database.ts uses (as Strapi maps them). */
 const KNEX_CLIENTS: Record<string, string> = { postgres: 'pg', mysql: 'mysql2', sqlite: 'better-sqlite3' };
 
-/** A connection from the app's compiled database config and .env, as the booted app would open it. */
-const connect = (): Knex => {
+/** The app's compiled database config with .env, as the booted app reads it. */
+const databaseConfig = () => {
   // As Strapi reads it: the environment's own variables win over the file's.
   if (fs.existsSync(path.join(ROOT, '.env'))) process.loadEnvFile(path.join(ROOT, '.env'));
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { env } = require('@strapi/utils');
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const config = require(path.join(ROOT, 'dist', 'config', 'database.js')).default({ env }).connection;
+  return require(path.join(ROOT, 'dist', 'config', 'database.js')).default({ env }).connection;
+};
+
+/** A connection as the booted app would open it; `database` overrides the configured one (null: none). */
+const connect = (database?: string | null): Knex => {
+  const config = databaseConfig();
   const { schema, ...connection } = config.connection ?? {};
+  if (database !== undefined) connection.database = database ?? undefined;
   return knexFactory({
     client: KNEX_CLIENTS[config.client] ?? config.client,
     connection,
@@ -62,6 +68,28 @@ const connect = (): Knex => {
     pool: config.pool ?? (config.client === 'sqlite' ? { min: 1, max: 1 } : undefined),
     useNullAsDefault: true,
   });
+};
+
+/**
+ * Creates the configured PostgreSQL or MySQL database when the server does not have it yet, so
+ * that seeding a new benchmark database is one command (SQLite creates its file itself).
+ */
+const ensureDatabase = async () => {
+  const { client, connection } = databaseConfig();
+  const name = connection?.database;
+  if ((client !== 'postgres' && client !== 'mysql') || !name) return;
+  const server = connect(client === 'postgres' ? 'postgres' : null);
+  try {
+    const exists =
+      client === 'postgres'
+        ? (await server.raw('select 1 from pg_database where datname = ?', [name])).rows.length > 0
+        : (await server.raw('select 1 from information_schema.schemata where schema_name = ?', [name]))[0].length > 0;
+    if (exists) return;
+    await server.raw(client === 'postgres' ? 'create database ??' : 'create database ?? character set utf8mb4 collate utf8mb4_unicode_ci', [name]);
+    console.log(`seed: created database ${name}`);
+  } finally {
+    await server.destroy();
+  }
 };
 
 const main = async () => {
@@ -76,6 +104,7 @@ const main = async () => {
   const anchor = typeof args.anchor === 'string' ? new Date(`${args.anchor}T00:00:00Z`) : undefined;
   if (anchor && Number.isNaN(anchor.getTime())) throw new Error(`--anchor must be a date like 2026-11-22\n${USAGE}`);
 
+  await ensureDatabase();
   runPhase('schema');
   const knex = connect();
   try {
