@@ -5,7 +5,8 @@ import { testEnv } from '../helpers/strapi';
 
 /**
  * `npm run seed` as a user runs it, on a new database: the schema step boots the app, the rows go
- * in over the connection built from the app's own config, and the rollup step boots it again.
+ * in over the connection built from the app's own config, and the rollup step boots it again. On
+ * PostgreSQL and MariaDB the database does not exist yet: the seed creates it.
  */
 const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -13,6 +14,7 @@ describe('npm run seed', () => {
   let db: FreshDatabase;
   beforeAll(async () => {
     db = await createFreshDatabase();
+    if (db.client !== 'sqlite') await db.drop();
   });
   afterAll(async () => db?.drop());
 
@@ -31,6 +33,7 @@ describe('npm run seed', () => {
     expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: expect.not.stringMatching(/error/i) });
     expect(run.stdout).toMatch(/seeded 60 customers, \d+ orders, \d+ interactions, \d+ tag assignments/);
     expect(run.stdout).toMatch(/metrics rebuilt in [\d.]+ s/);
+    if (db.client !== 'sqlite') expect(run.stdout).toContain(`created database ${db.env.DATABASE_NAME}`);
     const knex = db.connect();
     try {
       const count = async (table: string) => Number((await knex(table).count({ n: '*' }).first())?.n);
