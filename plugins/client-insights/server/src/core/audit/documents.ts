@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { UID } from '../constants';
-import { recordAudit, type AuditActor } from './log';
+import { recordAuditOf, type AuditActor } from './log';
 
 /** Content types whose changes outside the plugin's routes are audited with their state before and after. */
 const AUDITED: Record<string, string> = { [UID.segment]: 'segments', [UID.tag]: 'tags', [UID.automationRule]: 'automation-rules' };
@@ -37,8 +37,9 @@ export const auditDocumentWrites = (strapi: Core.Strapi) => {
     const documentId = context.params?.documentId ?? null;
     const before = documentId ? await strapi.documents(context.uid).findOne({ documentId }) : null;
     const after: any = await next();
-    try {
-      await recordAudit(strapi.db.connection, {
+    await recordAuditOf(
+      strapi.db.connection,
+      {
         actor: actorOf(ctx),
         action: `${context.action} ${context.uid}`,
         targetType,
@@ -47,10 +48,10 @@ export const auditDocumentWrites = (strapi: Core.Strapi) => {
         ip: ctx?.request?.ip ?? null,
         userAgent: ctx?.get?.('user-agent') || null,
         details: { before: plain(before), after: plain(after), path: ctx?.request?.path ?? null },
-      });
-    } catch (error) {
-      strapi.log.error(`[client-insights] audit: could not record ${context.action} ${context.uid}: ${(error as Error).message}`);
-    }
+      },
+      `${context.action} ${context.uid}`,
+      strapi.log
+    );
     return after;
   });
 };

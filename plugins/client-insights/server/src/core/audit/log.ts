@@ -69,6 +69,31 @@ export const recordAudit = async (knex: Knex, entry: AuditEntry, now = new Date(
   emitAudit({ ...entry, details: details === null ? undefined : JSON.parse(details) });
 };
 
+/** Tries of one entry's insert (250 ms, then 1 s apart) before the failure is logged. */
+const AUDIT_ATTEMPTS = 3;
+
+/**
+ * Records the entry of something that has already happened, never throwing: a busy database
+ * (SQLite's single connection, a pool timeout) refuses a write now and then, so the insert is tried
+ * again before it is given up, since an operation without its entry is a gap in the log. A failure
+ * after the last try is logged as "could not record <what>".
+ */
+export const recordAuditOf = async (knex: Knex, entry: AuditEntry, what: string, log: { error(message: string): void }) => {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await recordAudit(knex, entry);
+      return;
+    } catch (error) {
+      if (attempt < AUDIT_ATTEMPTS) {
+        await new Promise((resolve) => setTimeout(resolve, 250 * 4 ** (attempt - 1)));
+        continue;
+      }
+      log.error(`[client-insights] audit: could not record ${what}: ${(error as Error).message}`);
+      return;
+    }
+  }
+};
+
 /** Deletes entries older than `keepDays`; answers how many. */
 export const purgeAudit = async (knex: Knex, keepDays: number, now = new Date()) =>
   Number(

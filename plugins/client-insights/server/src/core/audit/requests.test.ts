@@ -1,6 +1,7 @@
 import knexFactory, { type Knex } from 'knex';
 import migrations from '../db/migrations';
 import { auditRequest } from './requests';
+import { recordSystemJob } from './system';
 
 const endpoint = { method: 'DELETE', path: '/segments/:id' } as any;
 const viewer = { kind: 'admin', userId: 7, roleIds: [1], seesContact: false } as const;
@@ -28,6 +29,18 @@ describe('an answered request is audited even when the database refuses the firs
     await recorded;
     const rows = await knex('ci_audit_log').select('actor_id', 'action', 'target_id', 'status');
     expect(rows).toEqual([{ actor_id: 7, action: 'DELETE /segments/:id', target_id: '42', status: 200 }]);
+    expect(errors).toEqual([]);
+  });
+
+  it("retries a system job's entry the same way", async () => {
+    const log = { error: (m: string) => errors.push(m) };
+    const recorded = recordSystemJob(knex, { action: 'segment.schedule', targetType: 'segments', targetId: '3' }, log);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await createLog();
+    await recorded;
+    expect(await knex('ci_audit_log').select('actor_type', 'action', 'target_id')).toEqual([
+      { actor_type: 'system', action: 'segment.schedule', target_id: '3' },
+    ]);
     expect(errors).toEqual([]);
   });
 

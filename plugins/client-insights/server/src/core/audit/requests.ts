@@ -1,12 +1,10 @@
 import { CSV, type Endpoint } from '../../../../shared/contracts/http';
 import { seesContact, type Viewer } from '../http/viewer';
 import { deeperThan, MAX_STORED_DEPTH } from '../security/stored-json';
-import { recordAudit, viewerActor } from './log';
+import { recordAuditOf, viewerActor } from './log';
 
 /** The largest request detail kept per entry (characters of JSON); longer ones are cut and marked. */
 const MAX_DETAILS = 20_000;
-/** Tries of one entry's insert (250 ms, then 1 s apart) before the failure is logged. */
-const AUDIT_ATTEMPTS = 3;
 
 /**
  * Whether an answered request goes to the audit log: every write, every file, sensitive reads by
@@ -54,19 +52,5 @@ export const auditRequest = async (ctx: any, endpoint: Endpoint, viewer: Viewer,
     userAgent: ctx.get?.('user-agent') || null,
     details: detailsOf(input),
   };
-  // A busy database (SQLite's single connection, a pool timeout) refuses a write now and then: the
-  // entry is tried again before it is given up, since an operation without its entry is a gap in the log.
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await recordAudit(strapi.db.connection, entry);
-      return;
-    } catch (error) {
-      if (attempt < AUDIT_ATTEMPTS) {
-        await new Promise((resolve) => setTimeout(resolve, 250 * 4 ** (attempt - 1)));
-        continue;
-      }
-      strapi.log.error(`[client-insights] audit: could not record ${endpoint.method} ${endpoint.path}: ${(error as Error).message}`);
-      return;
-    }
-  }
+  await recordAuditOf(strapi.db.connection, entry, `${endpoint.method} ${endpoint.path}`, strapi.log);
 };
