@@ -119,45 +119,34 @@ const countExistence = (node: Extract<RuleNode, { kind: 'compare' }>): 'some' | 
 };
 
 /**
- * The customers with a row that makes `node` true, exactly, as `select … as customer_id` parts
- * (UNIONed by the caller), or null when `node` is not a "has a row" condition: has_tag,
- * in_segment, an event or order count that holds exactly when it is at least 1, or an `or` of
- * those. Such an `or` reads as one set of customers: one pass over the union of its rows.
+ * The "has a row" conditions `node` is made of, or null when it is not one: has_tag, in_segment,
+ * an event or order count that holds exactly when it is at least 1, or an `or` of those (which
+ * reads as one set of customers: one pass over the union of its rows).
  */
-const rowSetsOf = (ctx: SqlContext, node: RuleNode): Sql[] | null => {
-  switch (node.kind) {
-    case 'has_tag':
-    case 'in_segment': {
-      const { from, customer } = MEMBERSHIP[node.kind].sql(ctx, node.kind === 'has_tag' ? node.slug : node.key);
-      return [sql`select ${customer} as customer_id from ${from}`];
-    }
-    case 'compare': {
-      const { operand } = node;
-      if (countExistence(node) !== 'some' || operand.kind === 'field' || operand.kind === 'days_since') return null;
-      const { from, customer } = AGGREGATE[operand.kind].sql(ctx, aggregateArgs(operand));
-      return [sql`select ${customer} as customer_id from ${from}`];
-    }
-    case 'or': {
-      const parts = node.args.map((a) => rowSetsOf(ctx, a));
-      return parts.every((p): p is Sql[] => p !== null) ? parts.flat() : null;
-    }
-    default:
-      return null;
-  }
+const rowLeaves = (node: RuleNode): RuleNode[] | null => {
+  if (node.kind === 'has_tag' || node.kind === 'in_segment') return [node];
+  if (node.kind === 'compare') return countExistence(node) === 'some' ? [node] : null;
+  if (node.kind !== 'or') return null;
+  const parts = node.args.map(rowLeaves);
+  return parts.every((p): p is RuleNode[] => p !== null) ? parts.flat() : null;
 };
 
-/** An `or` of two or more "has a row" branches (rowSetsOf), which compiles to one union of customers. */
-export const isOrOfRows = (node: RuleNode): boolean => {
-  if (node.kind !== 'or') return false;
-  const rows = (n: RuleNode): number | null => {
-    if (n.kind === 'has_tag' || n.kind === 'in_segment') return 1;
-    if (n.kind === 'compare') return countExistence(n) === 'some' ? 1 : null;
-    if (n.kind !== 'or') return null;
-    const counts = n.args.map(rows);
-    return counts.every((c): c is number => c !== null) ? counts.reduce((a, b) => a + b, 0) : null;
-  };
-  return (rows(node) ?? 0) >= 2;
+/** The customers with a row that makes a rowLeaves condition true, as a `select … as customer_id` part. */
+const rowSet = (ctx: SqlContext, leaf: RuleNode): Sql => {
+  if (leaf.kind === 'has_tag' || leaf.kind === 'in_segment') {
+    const { from, customer } = MEMBERSHIP[leaf.kind].sql(ctx, leaf.kind === 'has_tag' ? leaf.slug : leaf.key);
+    return sql`select ${customer} as customer_id from ${from}`;
+  }
+  const operand = (leaf as Extract<RuleNode, { kind: 'compare' }>).operand as AggregateOperand;
+  const { from, customer } = AGGREGATE[operand.kind].sql(ctx, aggregateArgs(operand));
+  return sql`select ${customer} as customer_id from ${from}`;
 };
+
+/** `node`'s customers as UNION parts (see rowLeaves), or null when it is not a "has a row" condition. */
+const rowSetsOf = (ctx: SqlContext, node: RuleNode): Sql[] | null => rowLeaves(node)?.map((leaf) => rowSet(ctx, leaf)) ?? null;
+
+/** An `or` of two or more "has a row" branches, which compiles to one union of customers. */
+export const isOrOfRows = (node: RuleNode): boolean => node.kind === 'or' && (rowLeaves(node)?.length ?? 0) >= 2;
 
 /**
  * `exists (… where customer = c.id)`, for top-level conjuncts. Correlated with `c.id` alone,
