@@ -99,6 +99,8 @@ describe('automation end to end: interaction → rule → email and webhook, onc
   it('sends the email and the signed webhook once for one interaction', async () => {
     await interact('form_submitted');
     await until('the email and the webhook', () => mails.length === 1 && receiver.received.length === 1);
+    // A step is marked done after its send, in its group's commit: the receiver can hold the webhook first.
+    await until('both steps done', async () => (await steps('done')).length === 2);
     const mail = mails[0];
     expect(mail.subject).toBe('Thanks, Zhang Wei');
     expect((mail.to as any).value[0].address).toBe('zhang.wei@example.com');

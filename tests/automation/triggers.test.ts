@@ -4,6 +4,7 @@ import { explainConditions, explainTrigger } from '../../plugins/client-insights
 import { forecast } from '../../plugins/client-insights/server/src/modules/automation/engine/forecast';
 import { automationDefinitionSchema } from '../../plugins/client-insights/shared/contracts/automation-definition';
 import { apiToken, startStrapi, type TestApp } from '../helpers/strapi';
+import { engine as modules } from './engine';
 
 /**
  * The trigger side of the automation engine against a real database: events written in the
@@ -26,8 +27,10 @@ describe('automation triggers', () => {
 
   beforeAll(async () => {
     app = await startStrapi({ http: true });
-    // The test drives the inbox and the ticks itself (the lifecycles and hooks stay on).
+    // The test drives the inbox and the ticks itself (the lifecycles and hooks stay on), and reads
+    // the outbox rows the inbox wrote before any worker claims them (a drain nudges the worker).
     await engine().stop();
+    await modules.worker.stopWorker(app.strapi);
   });
   afterAll(async () => app?.stop());
 

@@ -4,7 +4,8 @@
  * local HTTP receiver, a wait, a notification), tests it against a customer, submits it; the
  * author cannot approve it, Management does; an interaction written through the Content Manager's
  * API fires it, the logs show the delivery sent and the receiver got it once; a refused delivery
- * is dead-lettered and retried from the logs; in 中文 the editor has no English left.
+ * is dead-lettered and retried from the logs; webhook endpoints are created, held, rotated and
+ * removed on their tab; in 中文 the editor has no English left.
  */
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { startReceiver } from '../automation-channels/receiver';
@@ -268,6 +269,52 @@ export const registerAutomationSteps = () => {
       },
       60_000
     );
+  });
+
+  test('automation: webhook endpoints are managed on their tab: a bad URL refused at its field, the secret shown once, held, rotated, removed', async () => {
+    const p = state.page;
+    const SPARE = `E2E spare endpoint ${Date.now()}`;
+    const listed = async () => ((await api('GET', '/client-insights/automation/webhook-endpoints')).body.data as any[]).filter((e) => e.name === SPARE);
+    await p.goto(`${e2e.server.url}${PLUGIN}/automation`);
+    await p.locator('[data-testid="ci-automation-tab-endpoints"]').click();
+    await p.locator('[data-testid="ci-endpoint-row"]', { hasText: ENDPOINT }).waitFor();
+    await p.locator('[data-testid="ci-endpoint-new"]').click();
+    const dialog = p.getByRole('dialog');
+    await dialog.getByLabel('Name').fill(SPARE);
+    await dialog.getByLabel('URL').fill('ftp://someone:pw@example.test/hooks');
+    await dialog.locator('[data-testid="ci-endpoint-save"]').click();
+    await dialog
+      .getByText(/http or https URL|user name or password/)
+      .first()
+      .waitFor();
+    await shot(p, 'automation-07-endpoint-refused');
+    if ((await listed()).length !== 0) throw new Error('a refused endpoint was created');
+    await dialog.getByLabel('URL').fill(`${state.receiver.url}/spare`);
+    await dialog.locator('[data-testid="ci-endpoint-save"]').click();
+    const first = await dialog.locator('[data-testid="ci-endpoint-secret-value"]').innerText();
+    if (!/^whsec_/.test(first)) throw new Error(`the secret shown: ${first}`);
+    await shot(p, 'automation-08-endpoint-secret');
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    const row = p.locator('[data-testid="ci-endpoint-row"]', { hasText: SPARE });
+    await row.locator('[data-testid="ci-endpoint-enabled"][data-enabled="true"]').waitFor();
+    // The list never shows a secret again.
+    if ((await p.getByText(first).count()) !== 0) throw new Error('the secret is still on the page');
+    // Held: untick Sending.
+    await row.getByRole('button', { name: `Edit ${SPARE}` }).click();
+    await p.getByRole('dialog').getByText('Sending (untick to hold deliveries)').click();
+    await p.getByRole('dialog').locator('[data-testid="ci-endpoint-save"]').click();
+    await row.locator('[data-testid="ci-endpoint-enabled"][data-enabled="false"]').waitFor();
+    // A new secret, after a confirmation; shown once, and not the old one.
+    await row.getByRole('button', { name: `New secret for ${SPARE}` }).click();
+    await p.locator('[data-testid="ci-endpoint-confirm"]').click();
+    const second = await p.locator('[data-testid="ci-endpoint-secret-value"]').innerText();
+    if (!/^whsec_/.test(second) || second === first) throw new Error('the rotation showed no new secret');
+    await p.locator('[data-testid="ci-endpoint-secret"]').getByRole('button', { name: 'Close' }).click();
+    // Removed, after a confirmation.
+    await row.getByRole('button', { name: `Remove ${SPARE}` }).click();
+    await p.locator('[data-testid="ci-endpoint-confirm"]').click();
+    await row.waitFor({ state: 'detached' });
+    if ((await listed()).length !== 0) throw new Error('the removed endpoint is still listed by the API');
   });
 
   test('automation: in 中文 the Automation page and the editor have no English left', async () => {

@@ -8,6 +8,7 @@ import { useApi, useApiClient } from '../../api/useApi';
 import { SectionEmpty, SectionError, SectionLoading } from '../../components/States';
 import { Pager } from '../../components/Pager';
 import { useT } from '../../utils/translate';
+import { EndpointsTab } from './EndpointsTab';
 import { LogsTable } from './LogsTable';
 import { RuleEditor } from './RuleEditor';
 import { TestPanel } from './TestPanel';
@@ -33,7 +34,7 @@ const Figures = ({ rule }: { rule: AutomationRule }) => {
 
 const STATUS_VARIANT = { draft: 'neutral', pending_approval: 'warning', active: 'success', paused: 'secondary' } as const;
 
-/** Automation: the rules (status, versions, 7-day figures, lifecycle buttons) and their logs. Everything needs automation.manage. */
+/** Automation: the rules (status, versions, 7-day figures, lifecycle buttons), their logs and the webhook endpoints. Everything needs automation.manage. */
 export const AutomationPage = () => {
   const t = useT();
   const api = useApiClient();
@@ -176,6 +177,9 @@ export const AutomationPage = () => {
           <Tabs.List aria-label={t('nav.automation')}>
             <Tabs.Trigger value="rules">{t('automation.tab.rules')}</Tabs.Trigger>
             <Tabs.Trigger value="logs">{t('automation.tab.logs')}</Tabs.Trigger>
+            <Tabs.Trigger value="endpoints" data-testid="ci-automation-tab-endpoints">
+              {t('automation.tab.endpoints')}
+            </Tabs.Trigger>
           </Tabs.List>
           <Tabs.Content value="rules">
             <Box paddingTop={4}>{list}</Box>
@@ -183,6 +187,11 @@ export const AutomationPage = () => {
           <Tabs.Content value="logs">
             <Box paddingTop={4}>
               <LogsTable rules={rules.body?.data ?? []} catalogue={catalogue.data} />
+            </Box>
+          </Tabs.Content>
+          <Tabs.Content value="endpoints">
+            <Box paddingTop={4}>
+              <EndpointsTab />
             </Box>
           </Tabs.Content>
         </Tabs.Root>

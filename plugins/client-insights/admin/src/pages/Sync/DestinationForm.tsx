@@ -1,9 +1,10 @@
 import * as React from 'react';
-import { Box, Button, Field, Flex, Grid, SingleSelect, SingleSelectOption, TextInput, Typography } from '@strapi/design-system';
+import { Box, Button, Field, Flex, Grid, SingleSelect, SingleSelectOption, TextInput } from '@strapi/design-system';
 import { SYNC_TYPES, syncApi, type CreateDestination, type SyncType } from '../../../../shared/contracts/sync';
 import { toApiError, type ApiError } from '../../api/client';
 import { useApiClient } from '../../api/useApi';
 import { RefusalMessages } from '../../components/Refusal';
+import { SecretOnce } from '../../components/SecretOnce';
 import { useT, type MessageKey } from '../../utils/translate';
 
 /** The settings each type asks for, as text fields (`config.<key>`); `port` is a number. */
@@ -53,17 +54,7 @@ export const DestinationForm = ({ onCreated }: { onCreated: () => void }) => {
     }
   };
 
-  if (secret) {
-    return (
-      <Box padding={5} background="neutral0" hasRadius shadow="tableShadow" data-testid="ci-sync-secret">
-        <Typography variant="delta">{t('sync.secretOnce')}</Typography>
-        <Box paddingTop={2} paddingBottom={4}>
-          <Typography fontWeight="bold">{secret}</Typography>
-        </Box>
-        <Button onClick={onCreated}>{t('action.close')}</Button>
-      </Box>
-    );
-  }
+  if (secret) return <SecretOnce secret={secret} message={t('sync.secretOnce')} onClose={onCreated} testid="ci-sync-secret" />;
 
   const text = (key: string, label: MessageKey, inputType = 'text') => (
     <Grid.Item key={key} col={4} s={12} direction="column" alignItems="stretch">
