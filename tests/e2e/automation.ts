@@ -294,7 +294,7 @@ export const registerAutomationSteps = () => {
     const first = await dialog.locator('[data-testid="ci-endpoint-secret-value"]').innerText();
     if (!/^whsec_/.test(first)) throw new Error(`the secret shown: ${first}`);
     await shot(p, 'automation-08-endpoint-secret');
-    await dialog.getByRole('button', { name: 'Close' }).click();
+    await dialog.locator('[data-testid="ci-endpoint-secret"]').getByRole('button', { name: 'Close' }).click();
     const row = p.locator('[data-testid="ci-endpoint-row"]', { hasText: SPARE });
     await row.locator('[data-testid="ci-endpoint-enabled"][data-enabled="true"]').waitFor();
     // The list never shows a secret again.
