@@ -22,7 +22,8 @@ export const noDelaySocket = (
     socket.removeListener('error', finish);
     if (error) {
       socket.destroy();
-      callback(Object.assign(error, { code: (error as NodeJS.ErrnoException).code ?? 'ECONNECTION' }));
+      // As nodemailer names its own connection failures (a timeout stays ETIMEDOUT); the cause stays in the message.
+      callback(Object.assign(error, { code: (error as NodeJS.ErrnoException).code === 'ETIMEDOUT' ? 'ETIMEDOUT' : 'ECONNECTION' }));
     } else callback(null, { connection: socket });
   };
   const timer = setTimeout(() => finish(Object.assign(new Error('Connection timeout'), { code: 'ETIMEDOUT' })), options.connectionTimeout ?? 10_000);

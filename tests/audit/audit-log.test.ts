@@ -188,6 +188,31 @@ describe('the audit log', () => {
     expect((await entries(`&targetType=segments`)).filter((e) => e.action.startsWith('create '))).toEqual([]);
   });
 
+  it('records a document write made inside a transaction once it commits, and not one rolled back', async () => {
+    const made = async (name: string) =>
+      (await call(admin, 'POST', '/segments', { data: { name, rule: { '>': [{ var: 'metrics.total_spent' }, 1] } } })).body.data.documentId as string;
+    const kept = await made('Deleted in a transaction');
+    const undone = await made('Delete rolled back');
+    const started = Date.now();
+    // As a system job deletes (no request): on SQLite the transaction holds the only connection.
+    await app.strapi.db.transaction(() => app.strapi.documents('api::segment.segment').delete({ documentId: kept }));
+    await expect(
+      app.strapi.db.transaction(async () => {
+        await app.strapi.documents('api::segment.segment').delete({ documentId: undone });
+        throw new Error('roll back');
+      })
+    ).rejects.toThrow('roll back');
+    // Well under the connection pool's timeout: nothing waited for a connection.
+    expect(Date.now() - started).toBeLessThan(10_000);
+    let deleted: any[] = [];
+    for (let i = 0; i < 20 && !deleted.length; i += 1) {
+      await new Promise((r) => setTimeout(r, 100));
+      deleted = await entries(`&targetType=segments&targetId=${kept}&action=delete`);
+    }
+    expect(deleted).toEqual([expect.objectContaining({ actorType: 'system', action: 'delete api::segment.segment' })]);
+    expect(await entries(`&targetType=segments&targetId=${undone}&action=delete`)).toEqual([]);
+  });
+
   it('purges entries older than the kept days (90 by default)', async () => {
     const knex = app.strapi.db.connection;
     const old = new Date(Date.now() - 91 * 86_400_000);

@@ -68,6 +68,24 @@ describe('webhook endpoints, the webhook action, SMS and push gateways', () => {
     expect((await call(manager, 'GET', '/automation/webhook-endpoints')).status).toBe(200);
   });
 
+  it('refuses to remove an endpoint a rule posts to (409 naming the rule, nothing removed); removes it once no rule does', async () => {
+    const endpoint = await newEndpoint('in-use');
+    const rule = await call(admin, 'POST', '/automation/rules', {
+      name: 'Posts to in-use',
+      trigger: { type: 'manual' },
+      steps: [
+        { kind: 'if', rule: { '==': [{ var: 'customer.stage' }, 'signed'] }, then: [{ kind: 'action', action: { type: 'webhook', endpointId: endpoint.id } }] },
+      ],
+    });
+    expect(rule.status).toBe(201);
+    const refused = await call(admin, 'DELETE', `/automation/webhook-endpoints/${endpoint.id}`);
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.message).toContain('"Posts to in-use"');
+    expect((await call(admin, 'GET', '/automation/webhook-endpoints')).body.data.map((e: any) => e.id)).toContain(endpoint.id);
+    expect((await call(admin, 'DELETE', `/automation/rules/${rule.body.data.documentId}`)).status).toBe(200);
+    expect((await call(admin, 'DELETE', `/automation/webhook-endpoints/${endpoint.id}`)).status).toBe(200);
+  });
+
   it('shows the secret once, stores it encrypted, and signs deliveries with it (Standard Webhooks)', async () => {
     const endpoint = await newEndpoint('crm');
     expect(endpoint.secret).toMatch(/^whsec_/);

@@ -148,6 +148,19 @@ export const stepSchema: z.ZodType<Step, z.ZodTypeDef, unknown> = z.lazy(() =>
   ])
 ) as z.ZodType<Step, z.ZodTypeDef, unknown>;
 
+/** Every action in the steps, with its pointer (`/steps/2/action`, `/steps/2/then/0/action`). */
+export const actionsOf = (steps: Step[], at = '/steps'): Array<{ pointer: string; action: Extract<Step, { kind: 'action' }>['action'] }> =>
+  steps.flatMap((step, i) =>
+    step.kind === 'action'
+      ? [{ pointer: `${at}/${i}/action`, action: step.action }]
+      : step.kind === 'if'
+        ? [...actionsOf(step.then, `${at}/${i}/then`), ...actionsOf(step.else, `${at}/${i}/else`)]
+        : []
+  );
+
+/** The webhook endpoints the steps post to. */
+export const webhookEndpointsOf = (steps: Step[]): number[] => actionsOf(steps).flatMap(({ action }) => (action.type === 'webhook' ? [action.endpointId] : []));
+
 // ---------------------------------------------------------------------------------------------
 // Guard rails
 // ---------------------------------------------------------------------------------------------

@@ -65,6 +65,7 @@ export const webhookEndpointsApi = {
     body: updateEndpointBodySchema,
     response: dataOf(webhookEndpointSchema),
   }),
+  /** 409 naming the rules while a rule posts to it (its steps as last saved, or its running version). */
   remove: endpoint({ method: 'DELETE', path: '/automation/webhook-endpoints/:id', params: idParams, response: dataOf(z.object({ id: z.number() })) }),
   /** A new secret; the old one stops signing at once. Answers the new secret, once. */
   rotateSecret: endpoint({

@@ -98,7 +98,9 @@ export const RuleEditor = ({
   };
 
   const eventLabel = (event: string) => label(catalogue?.events.find((e) => e.event === event)?.labels, locale, event);
-  const filters = trigger.type === 'event' ? (catalogue?.events.find((e) => e.event === trigger.event)?.filters ?? []) : [];
+  // An absence trigger filters its first event as an event trigger on that interaction would.
+  const filteredEvent = trigger.type === 'event' ? trigger.event : trigger.type === 'absence' ? `interaction.${trigger.event}` : null;
+  const filters = filteredEvent ? (catalogue?.events.find((e) => e.event === filteredEvent)?.filters ?? []) : [];
   return (
     <Modal.Root open onOpenChange={(o: boolean) => !o && onClose()}>
       <Modal.Content style={{ width: 'min(1200px, 95vw)', maxWidth: '95vw' }}>
@@ -154,22 +156,6 @@ export const RuleEditor = ({
                     </Field.Root>
                   </Grid.Item>
                 )}
-                {trigger.type === 'event' &&
-                  filters
-                    .filter((f): f is keyof typeof FILTER_KINDS => f in FILTER_KINDS)
-                    .map((f) => (
-                      <Grid.Item key={f} col={3} s={6} direction="column" alignItems="stretch">
-                        <EntityPicker
-                          kind={FILTER_KINDS[f]}
-                          name={f}
-                          label={t(`automation.filter.${f}`)}
-                          value={trigger.filters?.[f]}
-                          onChange={(id) => setT({ filters: { ...trigger.filters, [f]: id } })}
-                          error={err(`/trigger/filters/${f}`)}
-                          testId={`ci-automation-filter-${f}`}
-                        />
-                      </Grid.Item>
-                    ))}
                 {trigger.type === 'absence' && (
                   <>
                     {(['event', 'missing'] as const).map((k) => (
@@ -199,6 +185,22 @@ export const RuleEditor = ({
                     </Grid.Item>
                   </>
                 )}
+                {(trigger.type === 'event' || trigger.type === 'absence') &&
+                  filters
+                    .filter((f): f is keyof typeof FILTER_KINDS => f in FILTER_KINDS)
+                    .map((f) => (
+                      <Grid.Item key={f} col={3} s={6} direction="column" alignItems="stretch">
+                        <EntityPicker
+                          kind={FILTER_KINDS[f]}
+                          name={f}
+                          label={t(`automation.filter.${f}`)}
+                          value={trigger.filters?.[f]}
+                          onChange={(id) => setT({ filters: { ...trigger.filters, [f]: id } })}
+                          error={err(`/trigger/filters/${f}`)}
+                          testId={`ci-automation-filter-${f}`}
+                        />
+                      </Grid.Item>
+                    ))}
                 {trigger.type === 'date' && (
                   <>
                     <Grid.Item col={4} s={12} direction="column" alignItems="stretch">

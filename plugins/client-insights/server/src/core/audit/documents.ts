@@ -37,21 +37,27 @@ export const auditDocumentWrites = (strapi: Core.Strapi) => {
     const documentId = context.params?.documentId ?? null;
     const before = documentId ? await strapi.documents(context.uid).findOne({ documentId }) : null;
     const after: any = await next();
-    await recordAuditOf(
-      strapi.db.connection,
-      {
-        actor: actorOf(ctx),
-        action: `${context.action} ${context.uid}`,
-        targetType,
-        targetId: documentId ?? after?.documentId ?? null,
-        status: null,
-        ip: ctx?.request?.ip ?? null,
-        userAgent: ctx?.get?.('user-agent') || null,
-        details: { before: plain(before), after: plain(after), path: ctx?.request?.path ?? null },
-      },
-      `${context.action} ${context.uid}`,
-      strapi.log
-    );
+    const write = () =>
+      recordAuditOf(
+        strapi.db.connection,
+        {
+          actor: actorOf(ctx),
+          action: `${context.action} ${context.uid}`,
+          targetType,
+          targetId: documentId ?? after?.documentId ?? null,
+          status: null,
+          ip: ctx?.request?.ip ?? null,
+          userAgent: ctx?.get?.('user-agent') || null,
+          details: { before: plain(before), after: plain(after), path: ctx?.request?.path ?? null },
+        },
+        `${context.action} ${context.uid}`,
+        strapi.log
+      );
+    // Inside a caller's transaction the entry is written once that commits, and not at all if it
+    // rolls back. Written beside it instead, on SQLite it would wait for the only connection, which
+    // the transaction holds, until the pool gave up (with the retries, minutes).
+    if (strapi.db.inTransaction()) await strapi.db.transaction(async ({ onCommit }: any) => onCommit(() => void write()));
+    else await write();
     return after;
   });
 };

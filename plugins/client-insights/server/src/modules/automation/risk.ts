@@ -1,13 +1,12 @@
 import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
 import type { RiskReason, RuleRisk } from '../../../../shared/contracts/automation';
-import type { AutomationDefinition } from '../../../../shared/contracts/automation-definition';
+import { actionsOf, webhookEndpointsOf, type AutomationDefinition } from '../../../../shared/contracts/automation-definition';
 import { PLUGIN_ID } from '../../../../shared/permissions';
 import { bindDate } from '../../core/db/dialect';
 import { hostTables, TABLES } from '../../core/db/tables';
 import { storedJson } from '../../core/security/stored-json';
 import { EXTERNAL_ACTIONS } from './catalogue';
-import { actionsOf } from './write-check';
 
 /** Above this many customers a day a rule needs approval (plugin config `automation.approvalReachPerDay`). */
 export const APPROVAL_REACH_PER_DAY = 1000;
@@ -57,7 +56,7 @@ const approvedEndpoints = async (knex: Knex): Promise<Set<number>> => {
   const rows = await knex(TABLES.automationVersions).whereNotNull('approved_by').select('definition');
   const ids = rows.flatMap((r: any) => {
     const d = storedJson(r.definition) as AutomationDefinition | null;
-    return d && Array.isArray(d.steps) ? actionsOf(d.steps).flatMap(({ action }) => (action.type === 'webhook' ? [action.endpointId] : [])) : [];
+    return d && Array.isArray(d.steps) ? webhookEndpointsOf(d.steps) : [];
   });
   return new Set(ids);
 };
@@ -72,7 +71,7 @@ export const assessRisk = async (strapi: Core.Strapi, d: AutomationDefinition): 
   const reasons: RiskReason[] = [];
   if (actions.some((a) => EXTERNAL_ACTIONS.includes(a.type))) reasons.push('external_send');
   if (actions.some((a) => a.type === 'stage')) reasons.push('stage_change');
-  const webhooks = actions.flatMap((a) => (a.type === 'webhook' ? [a.endpointId] : []));
+  const webhooks = webhookEndpointsOf(d.steps);
   if (webhooks.length) {
     const known = await approvedEndpoints(strapi.db.connection);
     if (webhooks.some((e) => !known.has(e))) reasons.push('new_webhook_endpoint');

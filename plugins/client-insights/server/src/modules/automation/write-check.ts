@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Core } from '@strapi/strapi';
-import { automationDefinitionSchema, type AutomationDefinition, type Step } from '../../../../shared/contracts/automation-definition';
+import { actionsOf, automationDefinitionSchema, type AutomationDefinition, type Step } from '../../../../shared/contracts/automation-definition';
 import { prefixed, type FieldError } from '../../../../shared/errors';
 import { UID } from '../../core/constants';
 import { zodErrors } from '../../core/http/errors';
@@ -27,16 +27,6 @@ const stepRules = (steps: Step[], at: string): Array<[string, unknown]> =>
     step.kind === 'if'
       ? [[`${at}/${i}/rule`, step.rule] as [string, unknown], ...stepRules(step.then, `${at}/${i}/then`), ...stepRules(step.else, `${at}/${i}/else`)]
       : []
-  );
-
-/** Every action in the steps, with its pointer. */
-export const actionsOf = (steps: Step[], at = '/steps'): Array<{ pointer: string; action: Extract<Step, { kind: 'action' }>['action'] }> =>
-  steps.flatMap((step, i) =>
-    step.kind === 'action'
-      ? [{ pointer: `${at}/${i}/action`, action: step.action }]
-      : step.kind === 'if'
-        ? [...actionsOf(step.then, `${at}/${i}/then`), ...actionsOf(step.else, `${at}/${i}/else`)]
-        : []
   );
 
 type Ref = { pointer: string; kind: 'tag' | 'segment' | 'staticSegment' | 'user' | 'role' | 'campaign'; id: number };

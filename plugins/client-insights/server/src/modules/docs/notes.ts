@@ -437,8 +437,9 @@ export const NOTES: Record<string, Note> = {
     description: 'Needs `automation.manage`. A disabled endpoint holds its deliveries (retried later).',
   },
   'webhookEndpoints.remove': {
-    summary: 'Delete a webhook endpoint',
-    description: 'Needs `automation.manage`. Webhook actions still naming it fail permanently (dead letter).',
+    summary: 'Delete a webhook endpoint (409 naming the rules while a rule posts to it)',
+    description:
+      'Needs `automation.manage`. Refused with 409, naming the rules, while a rule has a webhook step to it (in its steps as last saved or in its running version); a step of an older version still naming it fails permanently (dead letter).',
   },
   'webhookEndpoints.rotateSecret': {
     summary: "Replace a webhook endpoint's signing secret; answers the new one once",

@@ -1,11 +1,13 @@
 import crypto from 'crypto';
 import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
+import { webhookEndpointsOf, type AutomationDefinition, type Step } from '../../../../../shared/contracts/automation-definition';
 import type { CreateEndpointBody, UpdateEndpointBody, WebhookEndpoint, WebhookEndpointWithSecret } from '../../../../../shared/contracts/automation-endpoints';
 import { bindDate, readDate } from '../../../core/db/dialect';
-import { TABLES } from '../../../core/db/tables';
+import { HOST_TABLES, TABLES } from '../../../core/db/tables';
 import { ApiError } from '../../../core/http/errors';
 import { decryptText, encryptText } from '../../../core/security/field-crypto';
+import { storedJson } from '../../../core/security/stored-json';
 import { circuitState } from './circuit';
 
 /**
@@ -51,6 +53,16 @@ export const loadEndpointForDelivery = async (knex: Knex, id: number): Promise<E
   };
 };
 
+/** Names of the rules whose steps (as last saved, or in the running version) have a webhook step to endpoint `id`. */
+const rulesPostingTo = async (knex: Knex, id: number): Promise<string[]> => {
+  const rows = await knex(`${HOST_TABLES.automationRules} as r`)
+    .leftJoin(`${TABLES.automationVersions} as v`, (j) => j.on('v.rule_doc', 'r.document_id').andOn('v.version', 'r.running_version'))
+    .select('r.name', 'r.actions', 'v.definition');
+  const posts = (steps: unknown) => Array.isArray(steps) && webhookEndpointsOf(steps as Step[]).includes(id);
+  const posting = rows.filter((r: any) => posts(storedJson(r.actions)) || posts((storedJson(r.definition) as AutomationDefinition | null)?.steps));
+  return [...new Set(posting.map((r: any) => String(r.name)))].sort();
+};
+
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   const knex = () => strapi.db.connection;
   const table = () => knex()(TABLES.automationEndpoints);
@@ -85,8 +97,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       return toEndpoint(await byId(id));
     },
 
+    /** Refused (409, naming them) while a rule posts to it: its webhook steps would all dead-letter. */
     async remove(id: number): Promise<{ id: number }> {
       await byId(id);
+      const users = await rulesPostingTo(knex(), id);
+      if (users.length)
+        throw ApiError.conflict(`webhook endpoint is used by ${users.map((name) => `"${name}"`).join(', ')}: point their webhook steps elsewhere first`);
       await table().where({ id }).delete();
       return { id };
     },
