@@ -93,7 +93,7 @@ const runJest = (label, project, env, files = []) => {
 };
 
 /**
- * Integration files that failed are run once more, alone (one worker). A file that passes then is
+ * Integration files that failed are run once more, on their own. A file that passes then is
  * reported as intermittent, with its first failure, rather than failing the run: these suites boot
  * Strapi against real servers on a shared 2-core machine, where a timing-dependent failure of one
  * test in ~1,500 has cost whole CI runs. A file that fails twice fails the run.
