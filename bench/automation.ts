@@ -227,9 +227,12 @@ const main = async () => {
   });
   let peakRss = process.memoryUsage().rss;
   const phasePeak: Record<string, number> = {};
+  // The V8 heap in use beside RSS: tells live objects from memory the process keeps after a collection.
+  const heapPeak: Record<string, number> = {};
   let phase = 'boot';
   const sampler = setInterval(() => {
-    const rss = process.memoryUsage().rss;
+    const { rss, heapUsed } = process.memoryUsage();
+    heapPeak[phase] = Math.max(heapPeak[phase] ?? 0, heapUsed);
     peakRss = Math.max(peakRss, rss);
     phasePeak[phase] = Math.max(phasePeak[phase] ?? 0, rss);
   }, 100);
@@ -249,6 +252,9 @@ const main = async () => {
     const naiveIds = (await knex('customers').orderBy('id').limit(NAIVE_CUSTOMERS).pluck('id')).map(Number);
     const ids = await addScratchCustomers(knex, Math.max(ENTER, EMAILS));
     console.log(`${database}: ${total} customers; load ${load().join(' ')}`);
+    // Worker settings to compare (the defaults otherwise, as recorded below).
+    if (process.env.BENCH_CONCURRENCY) strapi.config.set('plugin::client-insights.automation.concurrency', Number(process.env.BENCH_CONCURRENCY));
+    if (process.env.BENCH_BATCH) strapi.config.set('plugin::client-insights.automation.batch', Number(process.env.BENCH_BATCH));
     const settings = (strapi.config.get('plugin::client-insights.automation', {}) ?? {}) as Record<string, unknown>;
     result.settings = { batch: settings.batch ?? 'default', concurrency: settings.concurrency ?? 'default' };
 
@@ -508,10 +514,11 @@ const main = async () => {
     result.rss = {
       peakMb: Math.round(peakRss / 1048576),
       byPhaseMb: Object.fromEntries(Object.entries(phasePeak).map(([k, v]) => [k, Math.round(v / 1048576)])),
+      heapUsedByPhaseMb: Object.fromEntries(Object.entries(heapPeak).map(([k, v]) => [k, Math.round(v / 1048576)])),
       targetMb: 500,
     };
     console.log(
-      `Node RSS peak ${Math.round(peakRss / 1048576)} MB (${Object.entries(result.rss as any).length ? JSON.stringify((result.rss as any).byPhaseMb) : ''})`
+      `Node RSS peak ${Math.round(peakRss / 1048576)} MB (${JSON.stringify((result.rss as any).byPhaseMb)}); V8 heap in use at most ${JSON.stringify((result.rss as any).heapUsedByPhaseMb)}`
     );
     await workerModule().stopWorker(strapi);
     for (const rule of rules) {

@@ -163,6 +163,39 @@ describe('automation email', () => {
     expect(sent.map((i) => i.properties.messageId)).toContain(mail.messageId);
   });
 
+  it('records email_sent like any interaction: on the customer after their others, seen by the automation inbox and the activity copy', async () => {
+    const knex = app.strapi.db.connection;
+    // Sends that finish together are recorded together (one group, interaction-rows.ts).
+    await app.strapi.plugin('client-insights').service('automationTriggers').stop();
+    const outcomes = await Promise.all(['1:c:7:0', '1:c:8:0', '1:c:9:0'].map((key) => emailAction.perform(contextFor({}, key))));
+    const ids = new Set(outcomes.map((o: any) => o.externalId));
+    const rows = (await app.strapi.documents('api::interaction.interaction').findMany({
+      filters: { customer: { id: customer.id }, type: 'email_sent' } as any,
+      fields: ['properties', 'publishedAt', 'occurred_at', 'channel'] as any,
+    })) as any[];
+    const mine = rows.filter((r) => ids.has(r.properties.messageId));
+    expect(mine).toHaveLength(3);
+    for (const r of mine) {
+      expect(r.documentId).toMatch(/^[a-z][a-z0-9]{23}$/);
+      expect(r.publishedAt).toBeTruthy();
+      expect(r.channel).toBe('email');
+      expect(r.properties).toMatchObject({ rule: 'rule-doc', version: 1 });
+    }
+    // Each placed after the customer's earlier interactions, as connecting it would place it.
+    const links = await knex('interactions_customer_lnk').where('customer_id', customer.id).orderBy('interaction_ord');
+    const ords = links.map((l: any) => Number(l.interaction_ord));
+    expect(new Set(ords).size).toBe(ords.length);
+    expect(links.slice(-3).map((l: any) => Number(l.interaction_id)).sort()).toEqual(mine.map((r) => Number(r.id)).sort());
+    // The automation inbox holds an interaction.email_sent event for each (so "sent and not clicked" triggers run on them).
+    // (The app's inbox loop is stopped for this: it would take the rows as they come.)
+    const inbox = await knex('ci_automation_inbox').where({ event: 'interaction.email_sent', customer_id: customer.id });
+    expect(inbox.map((e: any) => e.ref).sort()).toEqual(expect.arrayContaining(mine.map((r) => String(r.id)).sort()));
+    // The rollup's activity copy has them once its drain has run.
+    await app.strapi.plugin('client-insights').service('metrics').drain();
+    const copied = await knex('ci_customer_events').where({ customer_id: customer.id, type: 'email_sent' }).count({ n: '*' }).first();
+    expect(Number(copied.n)).toBe(rows.length);
+  });
+
   it('renders for the test mode without sending; a locale without its own text falls back to en', async () => {
     const before = received.length;
     const rendered = await emailAction.render({ ...contextFor({ locale: 'zh' }), test: true });

@@ -72,9 +72,10 @@ export const composeEmail = async (ctx: ActionContext<EmailAction>): Promise<Ema
     ? `${base}/unsubscribe/test`
     : `${base}/unsubscribe/${signToken({ k: 'unsubscribe', c: customer.id, ch: 'email', l: customer.locale })}`;
   const tracked = (url: string) => (ctx.test ? url : `${base}/click/${signToken({ k: 'click', c: customer.id, m: messageId, u: url })}`);
-  const values = await templateValues(knex, customer, await ownerNameOf(strapi, customer.ownerId), ctx.trigger.data, unsubscribeUrl);
-  const words = WORDS[customer.locale];
   const body = inLocale(action.body, customer.locale);
+  const subject = inLocale(action.subject, customer.locale);
+  const values = await templateValues(knex, customer, [subject, body], () => ownerNameOf(strapi, customer.ownerId), ctx.trigger.data, unsubscribeUrl);
+  const words = WORDS[customer.locale];
   const attachments = action.attachments ?? [];
 
   const text = [
@@ -96,7 +97,7 @@ export const composeEmail = async (ctx: ActionContext<EmailAction>): Promise<Ema
     .filter(Boolean)
     .join('\n');
   const to = ctx.testRecipient ? ctx.testRecipient.email : customer.email;
-  return { to, subject: fill(inLocale(action.subject, customer.locale), values).replace(/[\r\n]+/g, ' '), text, html, messageId, unsubscribeUrl };
+  return { to, subject: fill(subject, values).replace(/[\r\n]+/g, ' '), text, html, messageId, unsubscribeUrl };
 };
 
 /** `a***@example.com`: enough to recognise an address in a test view or a log, not to use it. */

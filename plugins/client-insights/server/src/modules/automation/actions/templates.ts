@@ -66,19 +66,30 @@ const show = (value: unknown): string => {
 /** A decimal column as a number (PostgreSQL answers `1234.50` as text); words (a quadrant) as they are. */
 const numeric = (raw: unknown) => (typeof raw === 'string' && /^-?\d+(\.\d+)?$/.test(raw) ? Number(raw) : raw);
 
-/** The values of every variable for `customer` (read from the rollup and the scores), the trigger's data and the unsubscribe link. */
+/** The variables `templates` name. */
+const namedIn = (templates: string[]) => new Set(templates.flatMap((t) => [...t.matchAll(PLACEHOLDER)].map((m) => m[1])));
+
+/**
+ * The values of the variables `templates` name for `customer`: the rollup's row and the scores,
+ * and the owner's name, are read only when named (a send's cost is mostly its queries), plus the
+ * trigger's data and the unsubscribe link.
+ */
 export const templateValues = async (
   knex: Knex,
   customer: ActionCustomer,
-  ownerName: string | null,
+  templates: string[],
+  ownerName: () => Promise<string | null>,
   trigger: Record<string, unknown>,
   unsubscribeUrl: string
 ): Promise<TemplateValues> => {
-  const [metrics, scores] = await Promise.all([
-    knex(TABLES.metrics).where({ customer_id: customer.id }).first(),
-    knex(TABLES.scores).where({ customer_id: customer.id }).first(),
+  const named = [...namedIn(templates)];
+  const uses = (prefix: string) => named.some((n) => n.startsWith(prefix));
+  const [metrics, scores, owner] = await Promise.all([
+    uses('metrics.') ? knex(TABLES.metrics).where({ customer_id: customer.id }).first() : null,
+    uses('score.') ? knex(TABLES.scores).where({ customer_id: customer.id }).first() : null,
+    named.includes('owner.name') ? ownerName() : null,
   ]);
-  const values: TemplateValues = { name: customer.name, stage: customer.stage ?? '', 'owner.name': ownerName ?? '', unsubscribe_url: unsubscribeUrl };
+  const values: TemplateValues = { name: customer.name, stage: customer.stage ?? '', 'owner.name': owner ?? '', unsubscribe_url: unsubscribeUrl };
   for (const m of METRICS) values[`metrics.${m}`] = m.endsWith('_at') ? show(readDate(metrics?.[m])) : show(numeric(metrics?.[m]));
   for (const s of SCORES) values[`score.${s}`] = show(numeric(scores?.[s]));
   for (const [key, value] of Object.entries(trigger)) if (/^[A-Za-z0-9_]{1,64}$/.test(key)) values[`trigger.${key}`] = show(value);

@@ -1,12 +1,14 @@
 import type { Core } from '@strapi/strapi';
 import { UID } from '../../../core/constants';
 import { groupCommit } from '../../../core/db/group-commit';
+import { createInteractions } from './interaction-rows';
 
 /**
  * Email write-back: what happens to a sent message comes back as interactions on the customer
- * (email_sent, email_open, email_click, complaint), written through the Document Service so the
- * metrics rollup, the activity copies and the automation inbox see them like any other
- * interaction ("sent and not clicked in 3 days" runs on real data).
+ * (email_sent, email_open, email_click, complaint), written so that the metrics rollup, the
+ * activity copies and the automation inbox see them like any other interaction ("sent and not
+ * clicked in 3 days" runs on real data): opens, clicks and complaints through the Document
+ * Service, the engine's own sends in bulk with the same lifecycles (interaction-rows.ts).
  */
 
 export type EmailInteraction = 'email_sent' | 'email_open' | 'email_click' | 'complaint';
@@ -70,19 +72,17 @@ type Sent = { customerId: number; properties: Record<string, unknown>; now: Date
 /** Interactions per transaction at most. */
 const SENT_GROUP = 200;
 
-/** One group of sends: the customers' document ids in one read, the interactions in one transaction. */
+/** One group of sends: the customers that still exist in one read, the interactions in one transaction (interaction-rows.ts). */
 const recordSentGroup = async (strapi: Core.Strapi, items: Sent[]): Promise<boolean[]> => {
-  const rows = await strapi.db
-    .query(UID.customer as any)
-    .findMany({ where: { id: { $in: [...new Set(items.map((i) => i.customerId))] } }, select: ['id', 'documentId'] });
-  const documentIds = new Map(rows.map((r: any) => [Number(r.id), String(r.documentId)]));
-  await strapi.db.transaction(async () => {
-    for (const item of items) {
-      const documentId = documentIds.get(item.customerId);
-      if (documentId) await createInteraction(strapi, documentId, 'email_sent', item.properties, item.now);
-    }
-  });
-  return items.map((item) => documentIds.has(item.customerId));
+  const rows = await strapi.db.query(UID.customer as any).findMany({ where: { id: { $in: [...new Set(items.map((i) => i.customerId))] } }, select: ['id'] });
+  const exists = new Set(rows.map((r: any) => Number(r.id)));
+  await createInteractions(
+    strapi,
+    items
+      .filter((item) => exists.has(item.customerId))
+      .map((item) => ({ customerId: item.customerId, type: 'email_sent', channel: 'email', occurredAt: item.now, properties: item.properties }))
+  );
+  return items.map((item) => exists.has(item.customerId));
 };
 
 const sentGroups = new WeakMap<Core.Strapi, (sent: Sent) => Promise<boolean>>();
@@ -90,7 +90,7 @@ const sentGroups = new WeakMap<Core.Strapi, (sent: Sent) => Promise<boolean>>();
 /**
  * `email_sent` for a send that just happened. The sends of a tick that finish together are
  * recorded in one transaction (one commit, and one metrics drain after it instead of one per
- * send), still through the Document Service so the rollup and the automation inbox see them.
+ * send), with the lifecycles that let the rollup and the automation inbox see them.
  * Resolves once written (false for a customer that no longer exists). A group whose transaction
  * fails is written again send by send; a send that still cannot be recorded rejects, which the
  * email action logs: the mail is gone and is not resent.

@@ -46,7 +46,7 @@ export const DEFAULTS: AutomationSettings = {
   logRetentionDays: 90,
   workerIntervalMs: 2000,
   batch: 200,
-  concurrency: 16,
+  concurrency: 48,
   leaseMs: 5 * 60_000,
   retryBaseMs: 30_000,
   retryCapMs: 6 * 3600_000,

@@ -115,8 +115,17 @@ export const quietHoursEnd = (at: Date, zone: string, quiet: { start: string; en
   return (endToday > local ? endToday : endToday.plus({ days: 1 }).set({ hour: Math.floor(end / 60), minute: end % 60 })).toJSDate();
 };
 
+/** The last days asked for, by instant and zone: a tick asks the same few for every send (time zone arithmetic is slow). */
+const days = new Map<string, { start: Date; end: Date }>();
+
 /** The customer's calendar day around `at`, as instants [start, end). */
 export const localDay = (at: Date, zone: string): { start: Date; end: Date } => {
-  const day = DateTime.fromJSDate(at, { zone }).startOf('day');
-  return { start: day.toJSDate(), end: day.plus({ days: 1 }).toJSDate() };
+  const key = `${at.getTime()} ${zone}`;
+  const known = days.get(key);
+  if (known) return known;
+  const start = DateTime.fromJSDate(at, { zone }).startOf('day');
+  const day = { start: start.toJSDate(), end: start.plus({ days: 1 }).toJSDate() };
+  if (days.size >= 64) days.clear();
+  days.set(key, day);
+  return day;
 };
