@@ -185,7 +185,12 @@ describe('automation email', () => {
     const links = await knex('interactions_customer_lnk').where('customer_id', customer.id).orderBy('interaction_ord');
     const ords = links.map((l: any) => Number(l.interaction_ord));
     expect(new Set(ords).size).toBe(ords.length);
-    expect(links.slice(-3).map((l: any) => Number(l.interaction_id)).sort()).toEqual(mine.map((r) => Number(r.id)).sort());
+    expect(
+      links
+        .slice(-3)
+        .map((l: any) => Number(l.interaction_id))
+        .sort()
+    ).toEqual(mine.map((r) => Number(r.id)).sort());
     // The automation inbox holds an interaction.email_sent event for each (so "sent and not clicked" triggers run on them).
     // (The app's inbox loop is stopped for this: it would take the rows as they come.)
     const inbox = await knex('ci_automation_inbox').where({ event: 'interaction.email_sent', customer_id: customer.id });
