@@ -72,7 +72,7 @@ type State = { rowIds?: number[]; customers?: number[] };
  * few marks it holds, so under a stream of writes (the automation worker records each send) the
  * writes of 0.1 s share one instead of each commit starting the next; a lone write drains at once.
  */
-export const DRAIN_SPACING_MS = 100;
+const DRAIN_SPACING_MS = 100;
 
 export const registerMetricsLifecycles = (strapi: Core.Strapi, queue: MetricsQueue) => {
   let lastDrainAt = 0;
