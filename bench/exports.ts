@@ -14,42 +14,19 @@ import { spawnSync } from 'child_process';
 import fs from 'fs';
 import os from 'os';
 import path from 'path';
-import { EXPORT_FIELD_KEYS, type ExportField } from '../plugins/client-insights/shared/export-fields';
+import { EXPORT_FIELD_KEYS } from '../plugins/client-insights/shared/export-fields';
 import { migrate } from '../plugins/client-insights/server/src/core/db/migrate';
 import { HOST_TABLES, TABLES } from '../plugins/client-insights/server/src/core/db/tables';
 import { chosenFields, listReader } from '../plugins/client-insights/server/src/modules/exports/fields';
 import { csvText, storeCsv, storeXlsx } from '../plugins/client-insights/server/src/modules/exports/store';
 import { XLSX_MAX_ROWS } from '../plugins/client-insights/server/src/modules/exports/xlsx';
-import { connect, databaseOf, ms } from './kit';
+import { BENCH_EXPORT_FIELDS as FIELDS, connect, databaseOf, ms } from './kit';
 import type { Knex } from 'knex';
 import { encryptRow } from '../plugins/client-insights/server/src/core/security/field-crypto';
 
 const ROWS = Number(process.env.BENCH_EXPORT_ROWS ?? 100_000);
 const JOB_ID = 1_900_000_001;
 const SCRATCH = 'ci_bench_export_customers';
-/** 20 fields: contact data (decrypted), codes translated, dates formatted, metrics, scores, tags. */
-const FIELDS: ExportField[] = [
-  'customer.id',
-  'customer.name',
-  'customer.email',
-  'customer.phone',
-  'customer.region',
-  'customer.education',
-  'customer.stage',
-  'customer.lead_source',
-  'customer.created_at',
-  'metrics.order_count',
-  'metrics.total_spent',
-  'metrics.gross_margin',
-  'metrics.avg_order_value',
-  'metrics.last_order_at',
-  'metrics.last_interaction_at',
-  'score.r',
-  'score.f',
-  'score.m',
-  'score.quadrant',
-  'tags',
-];
 
 /** One format, in this process: answers time, rows, bytes and peak RSS. */
 const runOne = async (format: 'csv' | 'xlsx') => {

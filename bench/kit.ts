@@ -1,5 +1,6 @@
 /** What the PostgreSQL benchmarks share: the connection from DATABASE_*, timers and formatting, synthetic segments. */
 import knexFactory, { type Knex } from 'knex';
+import type { ExportField } from '../plugins/client-insights/shared/export-fields';
 import type { SegmentRow } from '../plugins/client-insights/server/src/modules/segments/repository';
 
 export const ms = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e6;
@@ -44,3 +45,27 @@ export const benchSegment = (id: number, rule: unknown, priority = 100): Segment
   memberCount: 0,
   lastCalculatedAt: null,
 });
+
+/** 20 fields: contact data (decrypted), codes translated, dates formatted, metrics, scores, tags. */
+export const BENCH_EXPORT_FIELDS: ExportField[] = [
+  'customer.id',
+  'customer.name',
+  'customer.email',
+  'customer.phone',
+  'customer.region',
+  'customer.education',
+  'customer.stage',
+  'customer.lead_source',
+  'customer.created_at',
+  'metrics.order_count',
+  'metrics.total_spent',
+  'metrics.gross_margin',
+  'metrics.avg_order_value',
+  'metrics.last_order_at',
+  'metrics.last_interaction_at',
+  'score.r',
+  'score.f',
+  'score.m',
+  'score.quadrant',
+  'tags',
+];

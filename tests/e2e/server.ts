@@ -47,7 +47,8 @@ export const startServer = async ({
   }
   if (database.DATABASE_FILENAME) fs.mkdirSync(path.dirname(database.DATABASE_FILENAME), { recursive: true });
   let output = '';
-  const child = spawn(process.execPath, [path.join(ROOT, 'node_modules', '@strapi', 'strapi', 'bin', 'strapi.js'), 'start'], {
+  // As `npm start` runs it: under package.json's heap limit.
+  const child = spawn(process.execPath, ['--max-old-space-size=512', path.join(ROOT, 'node_modules', '@strapi', 'strapi', 'bin', 'strapi.js'), 'start'], {
     cwd: ROOT,
     env: {
       ...process.env,

@@ -132,4 +132,23 @@ describe('CLV and propensity on database data', () => {
       expect(metrics.holdoutLogLoss).toBeLessThan(metrics.baseRateLogLoss);
     }
   });
+  it('scores every customer the same when the run reads them in many small id pages', async () => {
+    const knex = app.strapi.db.connection;
+    const { refreshValues } = await import('../../plugins/client-insights/server/src/modules/values/refresh');
+    const { hostTables } = await import('../../plugins/client-insights/server/src/core/db/tables');
+    const { defaultValueConfig } = await import('../../plugins/client-insights/server/src/modules/values/config');
+    const run = (pageIds?: number) =>
+      refreshValues({ knex, tables: hostTables(app.strapi), config: defaultValueConfig(), now: NOW, trigger: 'script', pageIds });
+    const columns = ['customer_id', 'p_alive', 'expected_transactions', 'clv', 'churn_risk', 'renewal_probability', 'upsell_probability'];
+    const scoresOf = async (runId: number) =>
+      (await knex('ci_value_model_scores').where({ run_id: runId }).orderBy('customer_id').select(columns)).map((r: any) =>
+        columns.map((c) => (r[c] === null ? null : Number(r[c])))
+      );
+    const whole = await scoresOf((await run()).runId);
+    // 97 ids a page: about 16 pages over 1,500 customers, page ends falling between buyers.
+    const paged = await scoresOf((await run(97)).runId);
+    expect(whole.length).toBe(ids.length);
+    expect(whole.some((r) => r[5] !== null)).toBe(true);
+    expect(paged).toEqual(whole);
+  });
 });

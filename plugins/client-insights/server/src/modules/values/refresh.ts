@@ -21,6 +21,20 @@ const DAY = 86_400_000;
  * objects per 250k customers); each page re-joins orders / interactions, so pages are kept few.
  */
 const PAGE_IDS = 250_000;
+
+/** The columns of ci_value_model_scores a run writes, in the order of its rows. */
+const SCORE_COLUMNS = [
+  'run_id',
+  'customer_id',
+  'p_alive',
+  'expected_transactions',
+  'expected_spend',
+  'clv',
+  'clv_method',
+  'churn_risk',
+  'renewal_probability',
+  'upsell_probability',
+];
 /** Per sort / hash memory for the big set statements (PostgreSQL; see withWorkMem). */
 const WORK_MEM_MB = 256;
 
@@ -35,6 +49,8 @@ export type RefreshInput = {
   progress?: (fraction: number, phase: RefreshPhase) => Promise<void>;
   /** Where the run announces `values.refreshed` (hooks in the publish transaction, listeners after it). */
   events?: Pick<EventBus, 'within' | 'publish'>;
+  /** Customer ids per page (PAGE_IDS); tests set a few to cover the merge across pages. */
+  pageIds?: number;
 };
 
 /** The rule fields a run rewrites: every `score.*` field of the catalogue. */
@@ -59,27 +75,29 @@ const exec = (knex: Knex, statement: Sql) => knex.raw(statement.sql, statement.b
 /** Model version of a run: run id and calculation instant, e.g. `v12-20261122T0810Z`. */
 export const versionOf = (runId: number, at: Date) => `v${runId}-${at.toISOString().replace(/[-:]/g, '').slice(0, 13)}Z`;
 
-/** Runs the page query for each id range and hands every row to `each`, in customer order. */
-const forEachPage = async (knex: Knex, tables: HostTables, statement: (from: number, to: number) => Sql, each: (row: any) => void) => {
+/** The customer id ranges of `size` ids each, over the customers' lowest to highest id. */
+const idPages = async (knex: Knex, tables: HostTables, size: number): Promise<Array<[number, number]>> => {
   const range = await knex(tables.customers).min({ lo: 'id' }).max({ hi: 'id' }).first();
   const lo = Number(range?.lo ?? 1);
   const hi = Number(range?.hi ?? 0);
-  for (let from = lo; from <= hi; from += PAGE_IDS) {
-    const page = await withWorkMem(knex, WORK_MEM_MB, (trx) => exec(trx, statement(from, from + PAGE_IDS - 1)));
-    for (const row of rowsOf(page)) each(row);
-  }
+  const pages: Array<[number, number]> = [];
+  for (let from = lo; from <= hi; from += size) pages.push([from, from + size - 1]);
+  return pages;
 };
 
-/** Features as log1p (the 0/1 contract flag as is), flat row-major; `sampleEvery` samples customers for training (in SQL). */
-const loadFeatures = async (knex: Knex, tables: HostTables, at: Date, windowDays: number, sampleEvery = 1) => {
+/** Runs `statement` over one id range with the refresh's work_mem; answers its rows. */
+const pageRows = async (knex: Knex, statement: Sql) => rowsOf(await withWorkMem(knex, WORK_MEM_MB, (trx) => exec(trx, statement)));
+
+/** Runs the page query for each id range and hands every row to `each`, in customer order. */
+const forEachPage = async (knex: Knex, tables: HostTables, size: number, statement: (from: number, to: number) => Sql, each: (row: any) => void) => {
+  for (const [from, to] of await idPages(knex, tables, size)) for (const row of await pageRows(knex, statement(from, to))) each(row);
+};
+
+const featureColumns = () => columns([...FEATURE_NAMES, 'customer_id', 'renewal_label', 'upsell_label'] as const);
+
+/** Features as log1p (the 0/1 contract flag as is), flat row-major, with their labels and customer ids. */
+const datasetsOf = (cols: ReturnType<typeof featureColumns>) => {
   const d = FEATURE_NAMES.length;
-  const cols = columns([...FEATURE_NAMES, 'customer_id', 'renewal_label', 'upsell_label'] as const);
-  await forEachPage(
-    knex,
-    tables,
-    (from, to) => featureStatement(knex, at, windowDays, from, to, sampleEvery),
-    (row) => cols.push(row)
-  );
   const v = cols.values();
   const rows = cols.length;
   const X = new Float64Array(rows * d);
@@ -96,6 +114,19 @@ const loadFeatures = async (knex: Knex, tables: HostTables, at: Date, windowDays
     renewal: { X, y: label(v.renewal_label), rows, features: d } as Dataset,
     upsell: { X, y: label(v.upsell_label), rows, features: d } as Dataset,
   };
+};
+
+/** Every customer's features at `at`; `sampleEvery` samples customers for training (in SQL). */
+const loadFeatures = async (knex: Knex, tables: HostTables, pageIds: number, at: Date, windowDays: number, sampleEvery = 1) => {
+  const cols = featureColumns();
+  await forEachPage(
+    knex,
+    tables,
+    pageIds,
+    (from, to) => featureStatement(knex, at, windowDays, from, to, sampleEvery),
+    (row) => cols.push(row)
+  );
+  return datasetsOf(cols);
 };
 
 /** Marks runs left `running` by a dead process as failed and drops their partial rows (caller holds the run lock). */
@@ -132,7 +163,7 @@ const lettersScoredByValue = async (knex: Knex, runId: number) => {
 };
 
 export const refreshValues = async (input: RefreshInput): Promise<RefreshResult> => {
-  const { knex, tables, config, trigger } = input;
+  const { knex, tables, config, trigger, pageIds = PAGE_IDS } = input;
   const now = input.now ?? new Date();
   const progress = input.progress ?? (async () => undefined);
   const timingsMs: Record<string, number> = {};
@@ -183,6 +214,7 @@ export const refreshValues = async (input: RefreshInput): Promise<RefreshResult>
     await forEachPage(
       knex,
       tables,
+      pageIds,
       (from, to) => clvSummaryStatement(knex, runId, now, from, to),
       (row) => summaryCols.push(row)
     );
@@ -206,23 +238,23 @@ export const refreshValues = async (input: RefreshInput): Promise<RefreshResult>
     await progress(0.5, 'propensity');
     const w = config.propensity.windowDays;
     const sampleEvery = Math.max(1, Math.ceil(stats.withOrders / config.clv.fitSampleSize));
-    const train = await loadFeatures(knex, tables, new Date(now.getTime() - 2 * w * DAY), w, sampleEvery);
-    const holdout = await loadFeatures(knex, tables, new Date(now.getTime() - w * DAY), w, sampleEvery);
+    const train = await loadFeatures(knex, tables, pageIds, new Date(now.getTime() - 2 * w * DAY), w, sampleEvery);
+    const holdout = await loadFeatures(knex, tables, pageIds, new Date(now.getTime() - w * DAY), w, sampleEvery);
     const renewal = trainPropensity(train.renewal, holdout.renewal, config.propensity.l2, config.propensity.minClassSize);
     const upsell = trainPropensity(train.upsell, holdout.upsell, config.propensity.l2, config.propensity.minClassSize);
     lap('propensity_fit');
-    const current = await loadFeatures(knex, tables, now, w);
-    lap('propensity_features');
 
-    // 4. Per-customer model outputs, merged by customer id (both lists are in customer order).
+    // 4. Per-customer model outputs, one id page at a time: the page's current features merged
+    // with the buyers' CLV by customer id (both in customer order). Page by page, because every
+    // customer's features at once are about 200 MB of arrays at 1M customers (bench:memory).
     await progress(0.75, 'scores');
     const ids = s.customer_id;
-    const feature = current.renewal;
-    const predict = (result: PropensityResult, row: number) =>
-      result.model && row >= 0 ? predictLogistic(result.model, feature.X, row * feature.features) : null;
-    function* rows() {
+    function* rows(current: ReturnType<typeof datasetsOf>, first: number, end: number) {
+      const feature = current.renewal;
+      const predict = (result: PropensityResult, row: number) =>
+        result.model && row >= 0 ? predictLogistic(result.model, feature.X, row * feature.features) : null;
       let k = 0;
-      for (let i = 0; i < ids.length; i += 1) {
+      for (let i = first; i < end; i += 1) {
         while (k < current.ids.length && current.ids[k] < ids[i]) k += 1;
         const row = k < current.ids.length && current.ids[k] === ids[i] ? k : -1;
         const score = scoreClv(clvFit, summary, i, config);
@@ -242,23 +274,15 @@ export const refreshValues = async (input: RefreshInput): Promise<RefreshResult>
         ] as Array<number | string | null>;
       }
     }
-    await bulkInsert(
-      knex,
-      TABLES.valueModelScores,
-      [
-        'run_id',
-        'customer_id',
-        'p_alive',
-        'expected_transactions',
-        'expected_spend',
-        'clv',
-        'clv_method',
-        'churn_risk',
-        'renewal_probability',
-        'upsell_probability',
-      ],
-      rows()
-    );
+    let next = 0;
+    for (const [from, to] of await idPages(knex, tables, pageIds)) {
+      const first = next;
+      while (next < ids.length && ids[next] <= to) next += 1;
+      if (next === first) continue;
+      const page = featureColumns();
+      for (const row of await pageRows(knex, featureStatement(knex, now, w, from, to))) page.push(row);
+      await bulkInsert(knex, TABLES.valueModelScores, SCORE_COLUMNS, rows(datasetsOf(page), first, next));
+    }
     await analyzeTables(knex, [TABLES.valueModelScores], { always: true });
     lap('scores_write');
 
