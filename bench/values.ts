@@ -251,7 +251,7 @@ const main = async () => {
     JSON.stringify(
       {
         generatedAt: new Date().toISOString(),
-        host: { cpus: os.cpus().length, node: process.version, memoryGb: Math.round(os.totalmem() / 2 ** 30) },
+        host: { cpus: os.cpus().length, node: process.version, memoryGb: Math.round(os.totalmem() / 2 ** 30), loadAtEnd: os.loadavg() },
         targets: { rfm1mMs: 20_000, fullRefresh1mMs: 90_000, peakRssMb: 1024 },
         results,
       },
@@ -259,7 +259,12 @@ const main = async () => {
       2
     )
   );
-  console.log(`\nwrote ${path.relative(process.cwd(), out)}`);
+  console.log(
+    `\nload ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}; wrote ${path.relative(process.cwd(), out)}`
+  );
 };
 
 main().then(

@@ -35,6 +35,7 @@ const SCORE_COLUMNS = [
   'renewal_probability',
   'upsell_probability',
 ];
+
 /** Per sort / hash memory for the big set statements (PostgreSQL; see withWorkMem). */
 const WORK_MEM_MB = 256;
 
@@ -245,8 +246,8 @@ export const refreshValues = async (input: RefreshInput): Promise<RefreshResult>
     lap('propensity_fit');
 
     // 4. Per-customer model outputs, one id page at a time: the page's current features merged
-    // with the buyers' CLV by customer id (both in customer order). Page by page, because every
-    // customer's features at once are about 200 MB of arrays at 1M customers (bench:memory).
+    // with the CLV summary by customer id (both in customer order). Page by page, because every
+    // customer's features at once were about 100 MB of arrays more at 1M customers (bench:memory).
     await progress(0.75, 'scores');
     const ids = s.customer_id;
     function* rows(current: ReturnType<typeof datasetsOf>, first: number, end: number) {
