@@ -16,11 +16,8 @@ import os from 'os';
 import path from 'path';
 import { EXPORT_FIELD_KEYS } from '../plugins/client-insights/shared/export-fields';
 import { migrate } from '../plugins/client-insights/server/src/core/db/migrate';
-import { HOST_TABLES, TABLES } from '../plugins/client-insights/server/src/core/db/tables';
-import { chosenFields, listReader } from '../plugins/client-insights/server/src/modules/exports/fields';
-import { csvText, storeCsv, storeXlsx } from '../plugins/client-insights/server/src/modules/exports/store';
-import { XLSX_MAX_ROWS } from '../plugins/client-insights/server/src/modules/exports/xlsx';
-import { BENCH_EXPORT_FIELDS as FIELDS, connect, databaseOf, ms } from './kit';
+import { HOST_TABLES } from '../plugins/client-insights/server/src/core/db/tables';
+import { BENCH_EXPORT_FIELDS as FIELDS, connect, databaseOf, ms, writeBenchExport } from './kit';
 import type { Knex } from 'knex';
 import { encryptRow } from '../plugins/client-insights/server/src/core/security/field-crypto';
 
@@ -35,22 +32,9 @@ const runOne = async (format: 'csv' | 'xlsx') => {
   const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
   try {
     await migrate(knex);
-    await knex(TABLES.exportChunks).where({ job_id: JOB_ID }).delete();
-    const ids = knex(SCRATCH).select('id as customer_id');
-    const total = Number((await knex.from(ids.clone().as('m')).count({ n: '*' }).first())?.n ?? 0);
-    const tags = new Set<number>((await knex(HOST_TABLES.tags).pluck('id')).map(Number));
-    const table = chosenFields(knex, SCRATCH, FIELDS, { locale: 'zh-Hans', timeZone: 'Asia/Shanghai' }, true, format === 'xlsx' ? 'excel' : 'text');
-    const batches = table.batches(
-      ids,
-      listReader(knex, HOST_TABLES.tags, FIELDS, async () => ({ tags, segments: new Map() }))
-    );
-    const ctx = { progress: async () => undefined };
     const baseline = process.memoryUsage().rss;
     const started = process.hrtime.bigint();
-    const file =
-      format === 'csv'
-        ? await storeCsv(knex, JOB_ID, csvText(table.labels, batches), total, ctx)
-        : await storeXlsx(knex, JOB_ID, { labels: table.labels, batches, total, maxRows: XLSX_MAX_ROWS }, ctx);
+    const file = await writeBenchExport(knex, SCRATCH, knex(SCRATCH).select('id as customer_id'), format, JOB_ID);
     const elapsed = ms(started);
     clearInterval(sampler);
     return {
@@ -64,7 +48,6 @@ const runOne = async (format: 'csv' | 'xlsx') => {
     };
   } finally {
     clearInterval(sampler);
-    await knex(TABLES.exportChunks).where({ job_id: JOB_ID }).delete();
     await knex.destroy();
   }
 };

@@ -2,6 +2,10 @@
 import knexFactory, { type Knex } from 'knex';
 import type { ExportField } from '../plugins/client-insights/shared/export-fields';
 import type { SegmentRow } from '../plugins/client-insights/server/src/modules/segments/repository';
+import { HOST_TABLES, TABLES } from '../plugins/client-insights/server/src/core/db/tables';
+import { chosenFields, listReader } from '../plugins/client-insights/server/src/modules/exports/fields';
+import { csvText, storeCsv, storeXlsx } from '../plugins/client-insights/server/src/modules/exports/store';
+import { XLSX_MAX_ROWS } from '../plugins/client-insights/server/src/modules/exports/xlsx';
 
 export const ms = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e6;
 export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -69,3 +73,26 @@ export const BENCH_EXPORT_FIELDS: ExportField[] = [
   'score.quadrant',
   'tags',
 ];
+
+/**
+ * The customers of `ids` (a query selecting `customer_id`) from `table` × BENCH_EXPORT_FIELDS, as the
+ * export job writes them: into ci_export_chunks under `jobId`, deleted again before and after.
+ */
+export const writeBenchExport = async (knex: Knex, table: string, ids: Knex.QueryBuilder, format: 'csv' | 'xlsx', jobId: number) => {
+  await knex(TABLES.exportChunks).where({ job_id: jobId }).delete();
+  try {
+    const total = Number((await knex.from(ids.clone().as('m')).count({ n: '*' }).first())?.n ?? 0);
+    const tags = new Set<number>((await knex(HOST_TABLES.tags).pluck('id')).map(Number));
+    const fields = chosenFields(knex, table, BENCH_EXPORT_FIELDS, { locale: 'zh-Hans', timeZone: 'Asia/Shanghai' }, true, format === 'xlsx' ? 'excel' : 'text');
+    const batches = fields.batches(
+      ids,
+      listReader(knex, HOST_TABLES.tags, BENCH_EXPORT_FIELDS, async () => ({ tags, segments: new Map() }))
+    );
+    const ctx = { progress: async () => undefined };
+    return format === 'csv'
+      ? await storeCsv(knex, jobId, csvText(fields.labels, batches), total, ctx)
+      : await storeXlsx(knex, jobId, { labels: fields.labels, batches, total, maxRows: XLSX_MAX_ROWS }, ctx);
+  } finally {
+    await knex(TABLES.exportChunks).where({ job_id: jobId }).delete();
+  }
+};

@@ -18,11 +18,8 @@ import os from 'os';
 import path from 'path';
 import type { Core } from '@strapi/strapi';
 import { bootStrapi, ROOT } from '../scripts/lib/boot';
-import { HOST_TABLES, TABLES } from '../plugins/client-insights/server/src/core/db/tables';
-import { chosenFields, listReader } from '../plugins/client-insights/server/src/modules/exports/fields';
-import { csvText, storeCsv, storeXlsx } from '../plugins/client-insights/server/src/modules/exports/store';
-import { XLSX_MAX_ROWS } from '../plugins/client-insights/server/src/modules/exports/xlsx';
-import { BENCH_EXPORT_FIELDS as FIELDS } from './kit';
+import { HOST_TABLES } from '../plugins/client-insights/server/src/core/db/tables';
+import { writeBenchExport } from './kit';
 
 const JOB_ID = 1_900_000_002;
 const HEAPS = (process.env.BENCH_HEAP ?? 'none,512').split(',').map((x) => x.trim());
@@ -63,32 +60,7 @@ const meter = () => {
 /** Every customer × 20 fields as the export job writes them; answers the rows written. */
 const exportAll = async (strapi: Core.Strapi, format: 'csv' | 'xlsx') => {
   const knex = strapi.db.connection;
-  await knex(TABLES.exportChunks).where({ job_id: JOB_ID }).delete();
-  try {
-    const ids = knex(HOST_TABLES.customers).select('id as customer_id');
-    const total = Number((await knex(HOST_TABLES.customers).count({ n: '*' }).first())?.n ?? 0);
-    const tags = new Set<number>((await knex(HOST_TABLES.tags).pluck('id')).map(Number));
-    const table = chosenFields(
-      knex,
-      HOST_TABLES.customers,
-      FIELDS,
-      { locale: 'zh-Hans', timeZone: 'Asia/Shanghai' },
-      true,
-      format === 'xlsx' ? 'excel' : 'text'
-    );
-    const batches = table.batches(
-      ids,
-      listReader(knex, HOST_TABLES.tags, FIELDS, async () => ({ tags, segments: new Map() }))
-    );
-    const ctx = { progress: async () => undefined };
-    const file =
-      format === 'csv'
-        ? await storeCsv(knex, JOB_ID, csvText(table.labels, batches), total, ctx)
-        : await storeXlsx(knex, JOB_ID, { labels: table.labels, batches, total, maxRows: XLSX_MAX_ROWS }, ctx);
-    return file.rows;
-  } finally {
-    await knex(TABLES.exportChunks).where({ job_id: JOB_ID }).delete();
-  }
+  return (await writeBenchExport(knex, HOST_TABLES.customers, knex(HOST_TABLES.customers).select('id as customer_id'), format, JOB_ID)).rows;
 };
 
 /** In the child: boot, then each job in turn; prints one JSON line. */

@@ -384,8 +384,18 @@ describe('automation delivery', () => {
     await knex('ci_segment_members').where({ segment_id: segmentId, customer_id: e }).delete();
     await tick(app.strapi, plus(T0, 2 * HOUR));
     expect(probe.performs).toBe(1);
-    expect((await logsOf(knex, goalRule)).at(-1)).toEqual(expect.objectContaining({ status: 'exited', reason: 'goal_reached', step: '2' }));
-    expect((await logsOf(knex, exitRule)).at(-1)).toEqual(expect.objectContaining({ status: 'exited', reason: 'exit_condition', step: '2' }));
+    // Every line of both, so that a failure shows what happened instead.
+    const lines = async (doc: string) => (await logsOf(knex, doc)).map((l) => [l.step, l.status, l.reason]);
+    expect(await lines(goalRule)).toEqual([
+      [null, 'triggered', null],
+      ['0', 'done', null],
+      ['2', 'exited', 'goal_reached'],
+    ]);
+    expect(await lines(exitRule)).toEqual([
+      [null, 'triggered', null],
+      ['0', 'sent', null],
+      ['2', 'exited', 'exit_condition'],
+    ]);
     for (const doc of [goalRule, exitRule]) {
       expect((await outboxOf(knex, doc)).at(-1)!.status).toBe('cancelled');
       expect((await knex('ci_automation_occurrences').where({ rule_doc: doc }).first()).state).toBe('exited');

@@ -24,7 +24,8 @@ import {
   type Trigger,
 } from './runs';
 import { refreshPrimary } from './priority';
-import { createSemaphore, withRetry } from './retry';
+import { createSemaphore } from './semaphore';
+import { withRetry } from '../../core/db/retry';
 import { TABLES, type HostTables } from '../../core/db/tables';
 
 /**

@@ -1,7 +1,12 @@
 /** A growable Float64 column: per-customer numbers read page by page without holding row objects. */
 export class Column {
-  private data = new Float64Array(1024);
+  private data: Float64Array;
   length = 0;
+
+  /** `capacity`: the rows expected, when known (more still fit, by growing). */
+  constructor(capacity = 1024) {
+    this.data = new Float64Array(Math.max(1, capacity));
+  }
 
   push(value: number) {
     if (this.length === this.data.length) {
@@ -20,8 +25,8 @@ export class Column {
 }
 
 /** Named columns filled together from query rows. */
-export const columns = <K extends string>(names: readonly K[]) => {
-  const cols = Object.fromEntries(names.map((n) => [n, new Column()])) as Record<K, Column>;
+export const columns = <K extends string>(names: readonly K[], capacity?: number) => {
+  const cols = Object.fromEntries(names.map((n) => [n, new Column(capacity)])) as Record<K, Column>;
   return {
     push(row: Record<K, unknown>) {
       for (const n of names) cols[n].push(row[n] === null || row[n] === undefined ? NaN : Number(row[n]));

@@ -17,10 +17,11 @@ import { clvSummaryStatement } from './summary-sql';
 
 const DAY = 86_400_000;
 /**
- * Customer-id range read per query: bounds the rows a driver materialises at once (~150 MB of row
- * objects per 250k customers); each page re-joins orders / interactions, so pages are kept few.
+ * Customer-id range read per query: bounds the rows a driver materialises at once. With 250,000 the
+ * server peaked at 476 MB RSS during a refresh at 1M customers, with 100,000 at 428 MB, a few
+ * seconds slower (docs/architecture.md, "Memory"); each page re-joins orders and interactions.
  */
-const PAGE_IDS = 250_000;
+const PAGE_IDS = 100_000;
 
 /** The columns of ci_value_model_scores a run writes, in the order of its rows. */
 const SCORE_COLUMNS = [
@@ -90,11 +91,12 @@ const idPages = async (knex: Knex, tables: HostTables, size: number): Promise<Ar
 const pageRows = async (knex: Knex, statement: Sql) => rowsOf(await withWorkMem(knex, WORK_MEM_MB, (trx) => exec(trx, statement)));
 
 /** Runs the page query for each id range and hands every row to `each`, in customer order. */
-const forEachPage = async (knex: Knex, tables: HostTables, size: number, statement: (from: number, to: number) => Sql, each: (row: any) => void) => {
-  for (const [from, to] of await idPages(knex, tables, size)) for (const row of await pageRows(knex, statement(from, to))) each(row);
+const forEachPage = async (knex: Knex, pages: Array<[number, number]>, statement: (from: number, to: number) => Sql, each: (row: any) => void) => {
+  for (const [from, to] of pages) for (const row of await pageRows(knex, statement(from, to))) each(row);
 };
 
-const featureColumns = () => columns([...FEATURE_NAMES, 'customer_id', 'renewal_label', 'upsell_label'] as const);
+/** A page's features; `capacity` sizes the columns so that they are not grown (and copied) while filled. */
+const featureColumns = (capacity?: number) => columns([...FEATURE_NAMES, 'customer_id', 'renewal_label', 'upsell_label'] as const, capacity);
 
 /** Features as log1p (the 0/1 contract flag as is), flat row-major, with their labels and customer ids. */
 const datasetsOf = (cols: ReturnType<typeof featureColumns>) => {
@@ -118,12 +120,11 @@ const datasetsOf = (cols: ReturnType<typeof featureColumns>) => {
 };
 
 /** Every customer's features at `at`; `sampleEvery` samples customers for training (in SQL). */
-const loadFeatures = async (knex: Knex, tables: HostTables, pageIds: number, at: Date, windowDays: number, sampleEvery = 1) => {
+const loadFeatures = async (knex: Knex, pages: Array<[number, number]>, at: Date, windowDays: number, sampleEvery = 1) => {
   const cols = featureColumns();
   await forEachPage(
     knex,
-    tables,
-    pageIds,
+    pages,
     (from, to) => featureStatement(knex, at, windowDays, from, to, sampleEvery),
     (row) => cols.push(row)
   );
@@ -209,13 +210,18 @@ export const refreshValues = async (input: RefreshInput): Promise<RefreshResult>
     };
     lap('rfm');
 
-    // 2. CLV: per-buyer summary (one aggregate, paged by id range), fit on a sample, score everyone.
+    // 2. CLV: per-buyer summary (one aggregate, paged by id range), fit on a sample, score every buyer.
+    // Its columns are sized to the buyers just counted: grown by doubling they held up to twice
+    // that, and the last growth copied half of it.
     await progress(0.3, 'clv');
-    const summaryCols = columns(['customer_id', 'x', 'tx', 'age', 'repeat_total', 'total', 'margin', 'risk_tag', 'overdue_amount', 'complaints'] as const);
+    const pages = await idPages(knex, tables, pageIds);
+    const summaryCols = columns(
+      ['customer_id', 'x', 'tx', 'age', 'repeat_total', 'total', 'margin', 'risk_tag', 'overdue_amount', 'complaints'] as const,
+      stats.withOrders
+    );
     await forEachPage(
       knex,
-      tables,
-      pageIds,
+      pages,
       (from, to) => clvSummaryStatement(knex, runId, now, from, to),
       (row) => summaryCols.push(row)
     );
@@ -239,8 +245,8 @@ export const refreshValues = async (input: RefreshInput): Promise<RefreshResult>
     await progress(0.5, 'propensity');
     const w = config.propensity.windowDays;
     const sampleEvery = Math.max(1, Math.ceil(stats.withOrders / config.clv.fitSampleSize));
-    const train = await loadFeatures(knex, tables, pageIds, new Date(now.getTime() - 2 * w * DAY), w, sampleEvery);
-    const holdout = await loadFeatures(knex, tables, pageIds, new Date(now.getTime() - w * DAY), w, sampleEvery);
+    const train = await loadFeatures(knex, pages, new Date(now.getTime() - 2 * w * DAY), w, sampleEvery);
+    const holdout = await loadFeatures(knex, pages, new Date(now.getTime() - w * DAY), w, sampleEvery);
     const renewal = trainPropensity(train.renewal, holdout.renewal, config.propensity.l2, config.propensity.minClassSize);
     const upsell = trainPropensity(train.upsell, holdout.upsell, config.propensity.l2, config.propensity.minClassSize);
     lap('propensity_fit');
@@ -276,11 +282,11 @@ export const refreshValues = async (input: RefreshInput): Promise<RefreshResult>
       }
     }
     let next = 0;
-    for (const [from, to] of await idPages(knex, tables, pageIds)) {
+    for (const [from, to] of pages) {
       const first = next;
       while (next < ids.length && ids[next] <= to) next += 1;
       if (next === first) continue;
-      const page = featureColumns();
+      const page = featureColumns(next - first); // the page's buyers: one feature row each
       for (const row of await pageRows(knex, featureStatement(knex, now, w, from, to))) page.push(row);
       await bulkInsert(knex, TABLES.valueModelScores, SCORE_COLUMNS, rows(datasetsOf(page), first, next));
     }
