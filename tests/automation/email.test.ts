@@ -205,7 +205,11 @@ describe('automation email', () => {
     const before = received.length;
     const rendered = await emailAction.render({ ...contextFor({ locale: 'zh' }), test: true });
     expect(rendered.subject).toBe('Renewal for Li & <Co>');
-    expect(rendered.summary).toBe('Email to l***@example.com: Renewal for Li & <Co>');
+    expect(rendered.summary).toEqual({
+      en: 'Email to l***@example.com: Renewal for Li & <Co>',
+      'zh-Hans': '发送邮件至 l***@example.com：Renewal for Li & <Co>',
+      zh: '寄送郵件至 l***@example.com：Renewal for Li & <Co>',
+    });
     expect(rendered.html).toContain('you spent 1234.5');
     expect(await emailAction.perform({ ...contextFor(), test: true })).toEqual({ status: 'done', detail: 'test mode: rendered, not sent' });
     expect(received).toHaveLength(before);

@@ -50,7 +50,8 @@ export const createProbe = () => {
     channel: 'sms' as const,
     external: true,
     async render({ customer }: any) {
-      return { summary: `SMS to customer ${customer.id}`, text: 'hello' };
+      const summary = `SMS to customer ${customer.id}`;
+      return { summary: { en: summary, 'zh-Hans': summary, zh: summary }, text: 'hello' };
     },
     async perform({ idemKey }: any) {
       probe.performs += 1;

@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import { bindDate } from '../../plugins/client-insights/server/src/core/db/dialect';
 import { inHoldout } from '../../plugins/client-insights/server/src/modules/automation/engine/occurrences';
 import { explainConditions, explainTrigger } from '../../plugins/client-insights/server/src/modules/automation/engine/explain';
@@ -270,7 +271,7 @@ describe('automation triggers', () => {
       moved.id,
       new Date()
     );
-    expect(explained).toEqual({ matches: true, explanation: expect.stringContaining(`was ${earlier} and is ${row.quadrant}`) });
+    expect(explained).toMatchObject({ matches: true, explanation: expect.stringContaining(`was ${earlier} and is ${row.quadrant}`) });
     // Processed twice (a crash before the delete): the same keys, nothing more.
     const { id: _id, ...again } = inbox;
     await knex()('ci_automation_inbox').insert(again);
@@ -511,9 +512,20 @@ describe('automation triggers', () => {
     expect(await explain({ type: 'inactivity', event: 'follow_up', days: 7 })).toMatchObject({
       matches: false,
       explanation: expect.stringContaining('none yet'),
+      text: expect.objectContaining({ 'zh-Hans': '连续 7 天没有“跟进”后触发；该客户尚无此记录，无从计算间隔。' }),
     });
     const absence = { type: 'absence', event: 'email_open', missing: 'email_click', within: { amount: 3, unit: 'days' } };
-    expect(await explain(absence)).toMatchObject({ matches: false, explanation: expect.stringContaining('window closes') });
+    const open = await explain(absence);
+    expect(open).toMatchObject({ matches: false, explanation: expect.stringContaining('window closes') });
+    // The same in the admin's Chinese: the events' labels, the window's end in the customer's zone (the default, Asia/Shanghai).
+    const [last, closes] = (open.explanation.match(/\d{4}-\d\d-\d\dT[\d:.]+Z/g) ?? []).map((iso) =>
+      DateTime.fromISO(iso, { zone: 'Asia/Shanghai' }).toFormat('yyyy-MM-dd HH:mm')
+    );
+    expect(open.text['zh-Hans']).toBe(
+      `当“邮件已打开”后 3 天内没有“邮件链接点击”时触发；其最近一次“邮件已打开”在 ${last}（Asia/Shanghai）：时间窗口于 ${closes}（Asia/Shanghai） 结束。`
+    );
+    expect(open.text.zh).toContain('「郵件已開啟」');
+    expect(open.text.en).toBe(open.explanation);
     expect(await explain(absence, new Date(Date.now() + 4 * DAY))).toMatchObject({ matches: true, explanation: expect.stringContaining('window has closed') });
     expect(await explain({ type: 'manual' })).toMatchObject({ matches: true });
     expect(await explain({ type: 'date', field: 'metrics.contract_end_at', days: -30 })).toMatchObject({

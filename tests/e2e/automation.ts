@@ -356,6 +356,18 @@ export const registerAutomationSteps = () => {
       const english = text.match(/[A-Za-z]{3,}/g) ?? [];
       if (english.length) throw new Error(`English left in the editor: ${[...new Set(english)].join(', ')}`);
       await p.keyboard.press('Escape');
+      await dialog.waitFor({ state: 'detached' });
+      // The test panel's explanation of the trigger, worded in Chinese by the server.
+      await row.locator('[data-testid="ci-automation-test"]').click();
+      await p.locator('[data-testid="ci-automation-test-search"]').fill(CUSTOMER);
+      await p.locator('[data-testid="ci-automation-test-customer"]', { hasText: CUSTOMER }).first().click();
+      await p.locator('[data-testid="ci-automation-test-run"]').click();
+      const why = await p.locator('[data-testid="ci-automation-test-why"]').innerText();
+      if (!why.startsWith('每当客户发生“表单提交”时触发') || /[A-Za-z]{3,}/.test(why.replace(/（[^）]*）/g, '')))
+        throw new Error(`the trigger is explained as "${why}"`);
+      await p.locator('[data-testid="ci-automation-test-step"][data-action="webhook"]').getByText(`Webhook 发送至 ${ENDPOINT}`).waitFor();
+      await shot(p, 'automation-07-test-panel-zh-Hans');
+      await p.keyboard.press('Escape');
     } finally {
       await setAdminLanguage(p, 'en');
       await state.marketing.close();

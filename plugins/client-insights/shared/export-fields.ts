@@ -1,4 +1,4 @@
-import { type LocalisedText } from './labels';
+import { L, type LocalisedText } from './labels';
 
 /**
  * The fields an export can carry, in the user's chosen order (modules/exports/fields.ts maps each
@@ -81,8 +81,6 @@ export const DEFAULT_EXPORT_FIELDS: Record<'customers' | 'segmentResult', readon
     'metrics.last_order_at',
   ],
 };
-
-const L = (en: string, zhHans: string, zh: string): LocalisedText => ({ en, 'zh-Hans': zhHans, zh });
 
 /** Labels of the export fields the rule catalogue does not have (it labels every other one). */
 export const EXPORT_FIELD_LABELS: Partial<Record<ExportField, LocalisedText>> = {

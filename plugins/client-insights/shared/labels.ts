@@ -10,7 +10,8 @@ export const LOCALES = ['en', 'zh-Hans', 'zh'] as const;
 export type Locale = (typeof LOCALES)[number];
 export type LocalisedText = Record<Locale, string>;
 
-const L = (en: string, zhHans: string, zh: string): LocalisedText => ({ en, 'zh-Hans': zhHans, zh });
+/** A text in the three languages, in the order en, zh-Hans, zh. */
+export const L = (en: string, zhHans: string, zh: string): LocalisedText => ({ en, 'zh-Hans': zhHans, zh });
 
 /** Column labels of the customer-list and segment-member exports. */
 export const EXPORT_COLUMN_LABELS: Record<string, LocalisedText> = {

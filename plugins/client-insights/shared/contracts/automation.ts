@@ -23,7 +23,9 @@ export const testStepSchema = z.object({
   /** What it would send (email subject/body, webhook body …). */
   rendered: z
     .object({
+      /** One line, in English (for integrators); `summaryText` in the admin's languages. */
       summary: z.string(),
+      summaryText: labelsSchema,
       to: z.string().nullable().optional(),
       subject: z.string().optional(),
       text: z.string().optional(),
@@ -39,7 +41,10 @@ export const conditionExplanationSchema = z.object({ pointer: z.string(), text: 
 export const automationTestResultSchema = z.object({
   customerId: z.number(),
   triggerMatches: z.boolean(),
+  /** Why the trigger matches or not, in English (for integrators). */
   triggerExplanation: z.string(),
+  /** The same sentence in the admin's languages (dates in the customer's time zone in Chinese). */
+  triggerExplanationText: labelsSchema,
   conditionsPass: z.boolean(),
   conditions: z.array(conditionExplanationSchema),
   /** Guard rails that would stop it now (re-entry, consent, churned …), empty when none. */

@@ -8,7 +8,7 @@ import { useDateTime } from '../../components/Dates';
 import { RefusalMessages } from '../../components/Refusal';
 import { RuleSentences } from '../../components/RuleSentences';
 import { useIntl } from 'react-intl';
-import { useEnumLabel, useT } from '../../utils/translate';
+import { label, useEnumLabel, useT } from '../../utils/translate';
 import { actionLabel } from './StepsEditor';
 
 type Picked = { id: number; name: string | null };
@@ -65,7 +65,9 @@ const TestResult = ({ result, catalogue }: { result: AutomationTestResult; catal
     <Flex direction="column" alignItems="stretch" gap={3} data-testid="ci-automation-test-result">
       <Flex gap={2} data-testid="ci-automation-test-trigger" data-matches={String(result.triggerMatches)}>
         <Badge variant={result.triggerMatches ? 'success' : 'danger'}>{t(result.triggerMatches ? 'automation.test.matches' : 'automation.test.noMatch')}</Badge>
-        <Typography variant="pi">{result.triggerExplanation}</Typography>
+        <Typography variant="pi" data-testid="ci-automation-test-why">
+          {label(result.triggerExplanationText, locale, result.triggerExplanation)}
+        </Typography>
       </Flex>
       <Box>
         <Typography variant="sigma">{t('automation.test.conditions')}</Typography>
@@ -104,7 +106,7 @@ const TestResult = ({ result, catalogue }: { result: AutomationTestResult; catal
             </Flex>
             {s.rendered && (
               <Box paddingLeft={4} paddingTop={1}>
-                <Typography display="block">{s.rendered.summary}</Typography>
+                <Typography display="block">{label(s.rendered.summaryText, locale, s.rendered.summary)}</Typography>
                 {s.rendered.to && (
                   <Typography display="block" variant="pi">
                     {t('automation.test.to', { to: s.rendered.to })}

@@ -1,5 +1,6 @@
 import type { AutomationCatalogue } from '../../../../shared/contracts/automation';
 import type { EventFilters } from '../../../../shared/contracts/automation-definition';
+import { L, type LocalisedText as Labels } from '../../../../shared/labels';
 import {
   ACTION_TYPES,
   AUTOMATION_EVENTS,
@@ -15,9 +16,7 @@ import {
  * AUTOMATION_EVENTS entry with its labels in en / zh-Hans / zh and the filters a trigger on it
  * accepts (write-check.ts refuses any other filter for that event).
  */
-type Labels = { en: string; 'zh-Hans': string; zh: string };
 type Filter = keyof EventFilters;
-const L = (en: string, zhHans: string, zh: string): Labels => ({ en, 'zh-Hans': zhHans, zh });
 
 const INTERACTION_FILTERS: Filter[] = ['channel', 'campaignId'];
 
@@ -70,6 +69,10 @@ export const EXTERNAL_ACTIONS: readonly ActionType[] = [...DELIVERY_CHANNELS, 'w
 
 const groupOf = (event: AutomationEvent): AutomationCatalogue['events'][number]['group'] =>
   event.startsWith('interaction.') ? 'interaction' : event === 'quadrant.changed' ? 'value' : (event.split('.')[0] as 'segment' | 'tag' | 'stage' | 'order');
+
+/** An event's labels (the interaction types of absence and inactivity triggers under `interaction.`). */
+export const eventLabels = (event: string): Labels =>
+  EVENTS[event as AutomationEvent]?.labels ?? EVENTS[`interaction.${event}` as AutomationEvent]?.labels ?? L(event, event, event);
 
 /** The filters a trigger on `event` may use. */
 export const filtersOf = (event: AutomationEvent): readonly Filter[] => EVENTS[event].filters;

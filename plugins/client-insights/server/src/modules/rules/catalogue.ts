@@ -5,9 +5,10 @@
  */
 import type { Catalogue } from '../../../../shared/contracts/rules';
 import { EDUCATION_LEVELS, INTERACTION_TYPES, LEAD_SOURCES, QUADRANTS, RFM_SEGMENTS, STAGES } from '../../../../shared/enums';
+import { L } from '../../../../shared/labels';
 import { SENSITIVE_RULE_FIELDS } from '../../../../shared/sensitive';
 import { isHashedField } from '../../core/security/field-crypto';
-import { DEFAULT_LIMITS, type FieldDef, type Labels, type OperatorDef, type RuleLimits } from './types';
+import { DEFAULT_LIMITS, type FieldDef, type OperatorDef, type RuleLimits } from './types';
 
 /** The host Interaction's types (declared once in shared/enums.ts, also automation's events). */
 export { INTERACTION_TYPES };
@@ -23,8 +24,6 @@ const OPS_BY_TYPE = {
   number: [...EQUALITY, ...ORDERING, 'in'],
   datetime: [...EQUALITY, ...ORDERING, 'days_since'],
 };
-
-const L = (en: string, zhHans: string, zh: string): Labels => ({ en, 'zh-Hans': zhHans, zh });
 
 type FieldSpec = Omit<FieldDef, 'operators' | 'group' | 'sensitive' | 'encrypted'>;
 /** A field of the catalogue; whether it is sensitive comes from the one list (shared/sensitive.ts). */

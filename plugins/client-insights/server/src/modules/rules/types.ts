@@ -9,7 +9,7 @@ import type { RuleLimits } from '../../../../shared/contracts/rules';
 export type Rule = unknown;
 
 /** The catalogue's and the answers' shapes are the API contract's (shared/contracts/rules.ts). */
-export type { FieldDef, Labels, OperatorDef, RuleLimits, RuleWarning } from '../../../../shared/contracts/rules';
+export type { FieldDef, OperatorDef, RuleLimits, RuleWarning } from '../../../../shared/contracts/rules';
 
 export const DEFAULT_LIMITS: RuleLimits = { maxDepth: 16, maxNodes: 500, maxListLength: 10_000 };
 

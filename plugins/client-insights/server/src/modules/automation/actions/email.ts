@@ -3,6 +3,7 @@ import { redactContacts } from '../../../core/security/field-crypto';
 import { composeEmail, maskAddress } from './email-message';
 import { recordEmailSent } from './tracking';
 import { DeliveryError, type ActionHandler } from './types';
+import { L } from '../../../../../shared/labels';
 
 /**
  * The email action: renders the message (email-message.ts) and sends it through Strapi's email
@@ -40,7 +41,11 @@ export const emailAction: ActionHandler<'email'> = {
   async render(ctx) {
     const message = await composeEmail(ctx);
     return {
-      summary: `Email to ${maskAddress(message.to)}: ${message.subject}`,
+      summary: L(
+        `Email to ${maskAddress(message.to)}: ${message.subject}`,
+        `发送邮件至 ${maskAddress(message.to)}：${message.subject}`,
+        `寄送郵件至 ${maskAddress(message.to)}：${message.subject}`
+      ),
       to: message.to,
       subject: message.subject,
       text: message.text,

@@ -2,6 +2,7 @@ import { getService } from '../../../get-service';
 import { resolveAssignees, type AdminRecipient } from './assignees';
 import { adminLocale, renderFor } from './local-text';
 import type { ActionContext, ActionHandler } from './types';
+import { L } from '../../../../../shared/labels';
 
 type NotifyContext = ActionContext<Extract<ActionContext['action'], { type: 'notify' }>>;
 
@@ -34,7 +35,13 @@ export const notifyAction: ActionHandler<'notify'> = {
     const users = await recipients(ctx);
     const first = users[0];
     return {
-      summary: `Notify ${users.length ? users.map((u) => `admin user ${u.id}`).join(', ') : 'nobody (no recipient)'}${ctx.action.email ? ' (and email)' : ''}`,
+      summary: users.length
+        ? L(
+            `Notify ${users.map((u) => `admin user ${u.id}`).join(', ')}${ctx.action.email ? ' (and email)' : ''}`,
+            `通知管理员 ${users.map((u) => u.id).join('、')}${ctx.action.email ? '（并发送邮件）' : ''}`,
+            `通知管理員 ${users.map((u) => u.id).join('、')}${ctx.action.email ? '（並寄送郵件）' : ''}`
+          )
+        : L('Notify nobody (no recipient)', '通知：没有接收人', '通知：沒有接收人'),
       subject: ctx.rule.name,
       text: first ? message(ctx, first).body : renderFor(ctx, ctx.action.message, 'en'),
     };

@@ -1,6 +1,7 @@
 import { gatewayConfig, sendThroughGateway } from './gateway';
 import { renderFor } from './local-text';
 import type { ActionHandler } from './types';
+import { L } from '../../../../../shared/labels';
 
 /**
  * A mini-program / app push in the customer's language through the configured push gateway. The
@@ -15,7 +16,12 @@ export const pushAction: ActionHandler<'push'> = {
     const title = renderFor(ctx, ctx.action.title);
     const text = renderFor(ctx, ctx.action.body);
     const config = gatewayConfig(ctx.strapi, 'push');
-    return { summary: `Push to ${ctx.customer.name}: ${title}${config ? '' : ' (no gateway configured)'}`, to: ctx.customer.documentId, subject: title, text };
+    const summary = L(
+      `Push to ${ctx.customer.name}: ${title}${config ? '' : ' (no gateway configured)'}`,
+      `推送给 ${ctx.customer.name}：${title}${config ? '' : '（未配置网关）'}`,
+      `推播給 ${ctx.customer.name}：${title}${config ? '' : '（未設定閘道）'}`
+    );
+    return { summary, to: ctx.customer.documentId, subject: title, text };
   },
   async perform(ctx) {
     const title = renderFor(ctx, ctx.action.title);

@@ -1,5 +1,6 @@
 import { getService } from '../../../get-service';
 import { DeliveryError, type ActionHandler } from './types';
+import { L } from '../../../../../shared/labels';
 
 /** Adds the customer to a static segment through the segments service; a dynamic segment is refused (its rule decides). */
 export const segmentAction: ActionHandler<'segment'> = {
@@ -7,7 +8,8 @@ export const segmentAction: ActionHandler<'segment'> = {
   channel: null,
   external: false,
   async render({ action }) {
-    return { summary: `Add to static segment ${action.segmentId}`, payload: { segmentId: action.segmentId } };
+    const id = action.segmentId;
+    return { summary: L(`Add to static segment ${id}`, `加入静态分群 ${id}`, `加入靜態分群 ${id}`), payload: { segmentId: id } };
   },
   async perform({ strapi, action, customer, now }) {
     const result = await getService(strapi, 'segments').addToStatic(action.segmentId, customer.id, now);

@@ -1,6 +1,7 @@
 import { gatewayConfig, sendThroughGateway } from './gateway';
 import { renderFor } from './local-text';
 import type { ActionHandler } from './types';
+import { L } from '../../../../../shared/labels';
 
 /** Masks a phone number for summaries and logs: the last four digits only. */
 const maskPhone = (phone: string) => `***${phone.replace(/\D/g, '').slice(-4)}`;
@@ -14,7 +15,11 @@ export const smsAction: ActionHandler<'sms'> = {
     const text = renderFor(ctx, ctx.action.text);
     const config = gatewayConfig(ctx.strapi, 'sms');
     return {
-      summary: `SMS to ${ctx.customer.phone ? maskPhone(ctx.customer.phone) : '(no phone)'}${config ? '' : ' (no gateway configured)'}`,
+      summary: L(
+        `SMS to ${ctx.customer.phone ? maskPhone(ctx.customer.phone) : '(no phone)'}${config ? '' : ' (no gateway configured)'}`,
+        `短信发送至 ${ctx.customer.phone ? maskPhone(ctx.customer.phone) : '（无手机号）'}${config ? '' : '（未配置网关）'}`,
+        `簡訊傳送至 ${ctx.customer.phone ? maskPhone(ctx.customer.phone) : '（無手機號碼）'}${config ? '' : '（未設定閘道）'}`
+      ),
       to: ctx.customer.phone,
       text,
     };

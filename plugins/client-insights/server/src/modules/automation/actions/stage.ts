@@ -1,5 +1,6 @@
 import { UID } from '../../../core/constants';
 import type { ActionHandler } from './types';
+import { EXPORT_CODE_LABELS, L } from '../../../../../shared/labels';
 
 /** Moves the customer to a stage through the Document Service, so lifecycles (metrics, segments, audit) run as for an edit. */
 export const stageAction: ActionHandler<'stage'> = {
@@ -7,7 +8,12 @@ export const stageAction: ActionHandler<'stage'> = {
   channel: null,
   external: false,
   async render({ action, customer }) {
-    return { summary: `Stage ${customer.stage ?? '—'} → ${action.stage}`, payload: { stage: action.stage } };
+    const stage = (code: string | null | undefined) => (code ? EXPORT_CODE_LABELS.stage[code] : undefined) ?? L(code ?? '—', code ?? '—', code ?? '—');
+    const [from, to] = [stage(customer.stage), stage(action.stage)];
+    return {
+      summary: L(`Stage ${customer.stage ?? '—'} → ${action.stage}`, `阶段 ${from['zh-Hans']} → ${to['zh-Hans']}`, `階段 ${from.zh} → ${to.zh}`),
+      payload: { stage: action.stage },
+    };
   },
   async perform({ strapi, action, customer }) {
     if (customer.stage === action.stage) return { status: 'done', detail: 'unchanged' };

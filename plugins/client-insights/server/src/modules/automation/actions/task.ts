@@ -4,7 +4,14 @@ import { TABLES } from '../../../core/db/tables';
 import { resolveAssignees } from './assignees';
 import { adminLocale, renderFor } from './local-text';
 import type { ActionHandler, ActionOutcome } from './types';
+import { L } from '../../../../../shared/labels';
 
+const TASK_KINDS = {
+  follow_up: L('follow-up', '跟进', '跟進'),
+  renewal: L('renewal', '续签', '續簽'),
+  service_ticket: L('service ticket', '服务工单', '服務工單'),
+  meeting: L('meeting', '面谈', '面談'),
+};
 const DAY_MS = 86_400_000;
 
 /**
@@ -25,7 +32,11 @@ export const taskAction: ActionHandler<'task'> = {
     const title = renderFor(ctx, ctx.action.title, adminLocale(assignee?.locale));
     const dueAt = new Date(ctx.now.getTime() + ctx.action.dueInDays * DAY_MS);
     return {
-      summary: `Task (${ctx.action.kind}) for ${assignee ? `admin user ${assignee.id}` : 'nobody (no assignee)'}: ${title}`,
+      summary: L(
+        `Task (${ctx.action.kind}) for ${assignee ? `admin user ${assignee.id}` : 'nobody (no assignee)'}: ${title}`,
+        `任务（${TASK_KINDS[ctx.action.kind]['zh-Hans']}）${assignee ? `指派给管理员 ${assignee.id}` : '，没有负责人'}：${title}`,
+        `任務（${TASK_KINDS[ctx.action.kind].zh}）${assignee ? `指派給管理員 ${assignee.id}` : '，沒有負責人'}：${title}`
+      ),
       subject: title,
       payload: { kind: ctx.action.kind, title, dueAt: dueAt.toISOString(), assigneeId: assignee?.id ?? null },
     };

@@ -1,3 +1,4 @@
+import type { LocalisedText } from '../../../../../shared/labels';
 import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
 import type { Action } from '../../../../../shared/contracts/automation-definition';
@@ -43,8 +44,8 @@ export type ActionContext<A extends Action = Action> = {
 
 /** What the action would send, as the test mode shows it. */
 export type Rendered = {
-  /** One line for lists ("Email to a***@x.com: 续签提醒"). */
-  summary: string;
+  /** One line for lists ("Email to a***@x.com: 续签提醒"), in the admin's languages. */
+  summary: LocalisedText;
   to?: string | null;
   subject?: string;
   text?: string;

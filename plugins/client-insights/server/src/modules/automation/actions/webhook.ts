@@ -4,6 +4,7 @@ import { deliverHttp } from './http-delivery';
 import { rateBudget, takeRateToken } from './rate-limit';
 import { DeliveryError, type ActionContext, type ActionHandler } from './types';
 import { loadEndpointForDelivery } from './webhook-endpoints';
+import { L } from '../../../../../shared/labels';
 
 type WebhookContext = ActionContext<Extract<ActionContext['action'], { type: 'webhook' }>>;
 
@@ -39,7 +40,13 @@ export const webhookAction: ActionHandler<'webhook'> = {
   async render(ctx) {
     const endpoint = await loadEndpointForDelivery(ctx.knex, ctx.action.endpointId);
     return {
-      summary: `Webhook to ${endpoint ? endpoint.name : `endpoint ${ctx.action.endpointId} (missing)`}`,
+      summary: endpoint
+        ? L(`Webhook to ${endpoint.name}`, `Webhook 发送至 ${endpoint.name}`, `Webhook 傳送至 ${endpoint.name}`)
+        : L(
+            `Webhook to endpoint ${ctx.action.endpointId} (missing)`,
+            `Webhook 端点 ${ctx.action.endpointId} 不存在`,
+            `Webhook 端點 ${ctx.action.endpointId} 不存在`
+          ),
       to: endpoint?.url ?? null,
       payload: webhookBody(ctx),
     };

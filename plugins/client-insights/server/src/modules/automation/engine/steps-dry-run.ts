@@ -71,7 +71,7 @@ export const dryRunSteps = async (
       at: at.toISOString(),
       outcome: handler && !reason ? 'run' : 'skipped',
       reason,
-      rendered: rendered ? { ...rendered, to: rendered.to ?? null } : null,
+      rendered: rendered ? { ...rendered, summary: rendered.summary.en, summaryText: rendered.summary, to: rendered.to ?? null } : null,
     });
     path = nextPath(definition.steps, path);
   }

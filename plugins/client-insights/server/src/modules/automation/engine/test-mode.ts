@@ -49,6 +49,7 @@ export const testRule = async (input: {
     customerId,
     triggerMatches: trigger.matches,
     triggerExplanation: trigger.explanation,
+    triggerExplanationText: trigger.text,
     conditionsPass: conditions.pass,
     conditions: conditions.conditions,
     blockedBy,
