@@ -307,6 +307,33 @@ describe('automation delivery', () => {
     expect((await logsOf(knex, ruleDoc)).filter((l) => l.reason === 'frequency_cap')).toHaveLength(2);
   });
 
+  it('two nodes running steps of one customer at once still respect the cap; a send that fails gives its slot back', async () => {
+    // One row per claim, so that each node takes one of the customer's two rows and both decide at once.
+    app.strapi.config.set('plugin::client-insights.automation', { batch: 1 });
+    const ruleDoc = await createRule(app.strapi, { trigger: manual, steps: [sms], guard: noQuiet });
+    const id = await customer('Two nodes');
+    await consent(id);
+    for (const key of ['a', 'b']) await fire(knex, ruleDoc, id, `manual:nodes-${key}`, T0);
+    probe.delayMs = 100; // the first send is not logged yet when the other node decides
+    const [a, b] = await Promise.all([tick(app.strapi, T0, 'node-a'), tick(app.strapi, T0, 'node-b')]);
+    expect(a.claimed + b.claimed).toBe(2);
+    expect(probe.performs).toBe(1);
+    expect((await logsOf(knex, ruleDoc)).filter((l) => l.reason === 'frequency_cap')).toHaveLength(1);
+
+    // A transient failure is not a send: the retry, the same day, still has the day's one sms.
+    probe.reset();
+    const other = await customer('Retried');
+    await consent(other);
+    await fire(knex, ruleDoc, other, 'manual:retried', T0);
+    probe.mode = 'transient';
+    await tick(app.strapi, T0);
+    probe.mode = 'ok';
+    const [row] = await outboxOf(knex, ruleDoc).then((rows) => rows.filter((r) => r.status === 'pending'));
+    await tick(app.strapi, row.dueAt);
+    expect(probe.performs).toBe(2);
+    expect((await logsOf(knex, ruleDoc)).filter((l) => l.customer === other).map((l) => l.status)).toEqual(['triggered', 'retrying', 'sent']);
+  });
+
   it('suppresses churned customers unless the rule includes them', async () => {
     const ruleDoc = await createRule(app.strapi, { trigger: manual, steps: [sms], guard: noQuiet });
     const included = await createRule(app.strapi, { trigger: manual, steps: [sms], guard: { ...noQuiet, includeChurned: true } });

@@ -60,6 +60,8 @@ export const TABLES = {
   automationEndpoints: 'ci_automation_endpoints',
   /** Sends per channel and minute, the rate limit every node counts against (automation/actions/rate-limit.ts). */
   automationRate: 'ci_automation_rate',
+  /** Sends per customer, channel and local day, the daily cap every node counts against (automation/engine/guards.ts). */
+  automationCapSlots: 'ci_automation_cap_slots',
   /** The Task each task action created, by idempotency key (automation/actions/task.ts). */
   automationTaskKeys: 'ci_automation_task_keys',
   /** In-app notifications for admin users (notifications/). */

@@ -28,6 +28,7 @@ import m213 from './213-tag-auto-rules';
 import m220 from './220-automation-endpoints';
 import m240 from './240-segment-versions';
 import m270 from './270-sync';
+import m214 from './214-automation-cap-slots';
 import type { Migration } from './migration';
 
 /**
@@ -66,6 +67,7 @@ const migrations: Migration[] = [
   m240,
   m270,
   m213,
+  m214,
 ];
 
 export default migrations;

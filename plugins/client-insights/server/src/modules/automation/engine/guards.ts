@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
+import { DateTime } from 'luxon';
 import type { Action, Guard } from '../../../../../shared/contracts/automation-definition';
 import type { DeliveryChannel, SkipReason } from '../../../../../shared/enums';
 import { UID } from '../../../core/constants';
@@ -76,6 +77,44 @@ export const sentToday = async (knex: Knex, customerId: number, channel: Deliver
     .first();
   return Number(row?.n ?? 0);
 };
+
+/** The customer's calendar day around `now`, as the cap's rows name it (YYYY-MM-DD). */
+const capDay = (now: Date, zone: string) => DateTime.fromJSDate(localDay(now, zone).start, { zone }).toISODate()!;
+
+/** Days of cap rows kept (a day is over everywhere after two); older rows are removed now and then. */
+const KEEP_CAP_DAYS = 3;
+
+/**
+ * Takes one of the customer's `cap` sends on `channel` for their calendar day, counted in the
+ * database so that the cap holds across nodes: the day's row is created if missing, then
+ * incremented only while under the cap (one conditional update, atomic on every database).
+ * False when the day's sends are used up. A send that then does not happen gives its slot back
+ * (releaseCapSlot); a node that dies in between keeps it, so a crash can only lower the day's sends.
+ */
+export const takeCapSlot = async (knex: Knex, customerId: number, channel: DeliveryChannel, zone: string, now: Date, cap: number): Promise<boolean> => {
+  if (cap <= 0) return false;
+  const key = { customer_id: customerId, channel, day: capDay(now, zone) };
+  await knex(TABLES.automationCapSlots)
+    .insert({ ...key, used: 0 })
+    .onConflict(['customer_id', 'channel', 'day'])
+    .ignore();
+  if (Math.random() < 0.001)
+    await knex(TABLES.automationCapSlots)
+      .where('day', '<', DateTime.fromJSDate(now, { zone: 'UTC' }).minus({ days: KEEP_CAP_DAYS }).toISODate()!)
+      .delete();
+  const taken = await knex(TABLES.automationCapSlots)
+    .where(key)
+    .where('used', '<', cap)
+    .update({ used: knex.raw('used + 1') });
+  return Number(taken) === 1;
+};
+
+/** Gives back a slot taken for a send that did not happen (skipped by its handler, failed). */
+export const releaseCapSlot = async (knex: Knex, customerId: number, channel: DeliveryChannel, zone: string, now: Date) =>
+  knex(TABLES.automationCapSlots)
+    .where({ customer_id: customerId, channel, day: capDay(now, zone) })
+    .where('used', '>', 0)
+    .update({ used: knex.raw('used - 1') });
 
 /** A campaign's holdout share, read at most every 30 s per campaign (the worker asks for every send). */
 const HOLDOUT_TTL_MS = 30_000;

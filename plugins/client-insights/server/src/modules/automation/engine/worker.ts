@@ -11,7 +11,7 @@ import type { ActionContext, ActionCustomer, ActionHandler } from '../actions/ty
 import { loadActionCustomer, loadActionCustomers } from './customer';
 import { createFinisher, type Finish } from './finish-batch';
 import { loadVersion } from './versions';
-import { actionBlock, factsJudge, ruleState, sequenceStop, type RuleState } from './guards';
+import { actionBlock, factsJudge, releaseCapSlot, ruleState, sequenceStop, takeCapSlot, type RuleState } from './guards';
 import { writeLog, type LogEntry } from './logs';
 import { failureDecision } from './retry';
 import { contextOf, type StepRow } from './sequence';
@@ -223,21 +223,32 @@ const runRow = async (env: Env, row: OutboxRow): Promise<boolean> => {
     await handler.render(actionContext as any);
     return finish({ status: 'done', next: after, log: { ...actionLog, status: 'test' } });
   }
+  // The day's cap, taken where every node counts it (actionBlock's count of sent lines only sees
+  // sends already logged); given back when the send does not happen.
+  const channel = handler.channel;
+  if (channel && !(await takeCapSlot(knex, customer.id, channel, customer.timezone, now, settings.dailyCap[channel])))
+    return finish({ status: 'skipped', next: after, log: { ...actionLog, status: 'skipped', reason: 'frequency_cap' } });
+  const giveBack = async () => {
+    if (channel) await releaseCapSlot(knex, customer.id, channel, customer.timezone, now);
+  };
   const attempts = row.attempts + 1;
   const started = performance.now();
   try {
     const outcome = await handler.perform(actionContext as any);
     const latencyMs = performance.now() - started;
-    if (outcome.status === 'skipped')
+    if (outcome.status === 'skipped') {
+      await giveBack();
       return finish({
         status: 'skipped',
         set: { attempts },
         next: after,
         log: { ...actionLog, status: 'skipped', reason: outcome.reason, attempts, latencyMs },
       });
+    }
     return finish({ status: 'done', set: { attempts }, next: after, log: { ...actionLog, status: outcome.status, attempts, latencyMs } });
   } catch (error) {
     const latencyMs = performance.now() - started;
+    await giveBack();
     const decision = failureDecision(error, attempts, settings, now);
     const last_error = decision.message.slice(0, 1000);
     // Refused before sending (circuit open, rate limit): the row waits, its attempts unchanged, so
