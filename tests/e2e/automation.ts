@@ -99,6 +99,8 @@ export const registerAutomationSteps = () => {
     // IF: an event trigger, "Form submitted" (mouse).
     await pick(p, dialog.getByRole('combobox', { name: 'Trigger' }), /^When an event happens$/);
     await pick(p, dialog.getByRole('combobox', { name: 'Event' }), /^Form submitted$/);
+    // Only forms submitted on the web (the test's form is).
+    await dialog.getByLabel('Channel').fill('web');
     // A condition from the rule builder: search the catalogue, add "Stage" with Enter, choose Signed from the keyboard.
     await dialog.getByText('Only when these conditions hold').click();
     await dialog.locator('input[name="catalogue-search"]').focus();
@@ -147,7 +149,7 @@ export const registerAutomationSteps = () => {
     const check = (what: string, got: unknown, want: unknown) => {
       if (JSON.stringify(got) !== JSON.stringify(want)) throw new Error(`saved ${what}: ${JSON.stringify(got)}, wanted ${JSON.stringify(want)}`);
     };
-    check('trigger', def.trigger, { type: 'event', event: 'interaction.form_submitted' });
+    check('trigger', def.trigger, { type: 'event', event: 'interaction.form_submitted', filters: { channel: 'web' } });
     if (!/customer\.stage.*signed/.test(JSON.stringify(def.conditions))) throw new Error(`saved conditions ${JSON.stringify(def.conditions)}`);
     check(
       'steps',
@@ -330,6 +332,7 @@ export const registerAutomationSteps = () => {
       await dialog.locator('[data-testid="ci-automation-step"]').nth(2).waitFor();
       await pick(p, dialog.getByRole('combobox', { name: '文案语言' }), /^简体中文$/);
       await dialog.getByLabel('消息（简体中文）').waitFor();
+      if ((await dialog.getByLabel('渠道').inputValue()) !== 'web') throw new Error('the channel filter is not shown as saved');
       await shot(p, 'automation-06-editor-zh-Hans');
       // What the user typed and the names of things are theirs; terms that stay as they are in
       // Chinese too: key names in the keyboard help, acronyms, the AND / OR glossed beside 全部满足.
@@ -363,7 +366,7 @@ export const registerAutomationSteps = () => {
       await p.locator('[data-testid="ci-automation-test-customer"]', { hasText: CUSTOMER }).first().click();
       await p.locator('[data-testid="ci-automation-test-run"]').click();
       const why = await p.locator('[data-testid="ci-automation-test-why"]').innerText();
-      if (!why.startsWith('每当客户发生“表单提交”时触发') || /[A-Za-z]{3,}/.test(why.replace(/（[^）]*）/g, '')))
+      if (!why.startsWith('每当客户发生“表单提交”（渠道 web）时触发') || /[A-Za-z]{3,}/.test(why.replace(/（[^）]*）/g, '')))
         throw new Error(`the trigger is explained as "${why}"`);
       await p.locator('[data-testid="ci-automation-test-step"][data-action="webhook"]').getByText(`Webhook 发送至 ${ENDPOINT}`).waitFor();
       await shot(p, 'automation-07-test-panel-zh-Hans');

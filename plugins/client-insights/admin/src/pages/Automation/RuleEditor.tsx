@@ -201,6 +201,22 @@ export const RuleEditor = ({
                         />
                       </Grid.Item>
                     ))}
+                {(trigger.type === 'event' || trigger.type === 'absence') && filters.includes('channel') && (
+                  <Grid.Item col={3} s={6} direction="column" alignItems="stretch">
+                    <Field.Root name="channel" error={err('/trigger/filters/channel')} hint={t('automation.filter.channelHint')}>
+                      <Field.Label>{t('automation.filter.channel')}</Field.Label>
+                      <TextInput
+                        value={trigger.filters?.channel ?? ''}
+                        onChange={(e: React.ChangeEvent<HTMLInputElement>) =>
+                          setT({ filters: { ...trigger.filters, channel: e.target.value.trim() === '' ? undefined : e.target.value } })
+                        }
+                        data-testid="ci-automation-filter-channel"
+                      />
+                      <Field.Hint />
+                      <Field.Error />
+                    </Field.Root>
+                  </Grid.Item>
+                )}
                 {trigger.type === 'date' && (
                   <>
                     <Grid.Item col={4} s={12} direction="column" alignItems="stretch">
