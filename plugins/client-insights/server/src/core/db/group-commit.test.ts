@@ -37,4 +37,38 @@ describe('groupCommit', () => {
     await expect(run('x')).rejects.toThrow('refused');
     expect(calls).toBe(1);
   });
+
+  it('runs a group that failed transiently again whole before splitting it', async () => {
+    const groups: string[][] = [];
+    let failures = 1;
+    const run = groupCommit(
+      async (items: string[]) => {
+        groups.push(items);
+        if (failures-- > 0) throw Object.assign(new Error('deadlock'), { transient: true });
+        return items.map((s) => s.toUpperCase());
+      },
+      10,
+      { attempts: 3, baseMs: 1, isTransient: (e) => Boolean((e as { transient?: boolean }).transient) }
+    );
+    await expect(Promise.all([run('a'), run('b')])).resolves.toEqual(['A', 'B']);
+    expect(groups).toEqual([
+      ['a', 'b'],
+      ['a', 'b'],
+    ]);
+  });
+
+  it('splits a group whose failure is not transient without retrying it', async () => {
+    const groups: string[][] = [];
+    const run = groupCommit(
+      async (items: string[]) => {
+        groups.push(items);
+        if (items.length > 1) throw new Error('constraint');
+        return items;
+      },
+      10,
+      { attempts: 3, baseMs: 1, isTransient: () => false }
+    );
+    await expect(Promise.all([run('a'), run('b')])).resolves.toEqual(['a', 'b']);
+    expect(groups).toEqual([['a', 'b'], ['a'], ['b']]);
+  });
 });

@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { UID } from '../../../core/constants';
+import { isTransientError } from '../../../core/db/dialect';
 import { groupCommit } from '../../../core/db/group-commit';
 import { createInteractions } from './interaction-rows';
 
@@ -92,11 +93,15 @@ const sentGroups = new WeakMap<Core.Strapi, (sent: Sent) => Promise<boolean>>();
  * recorded in one transaction (one commit, and one metrics drain after it instead of one per
  * send), with the lifecycles that let the rollup and the automation inbox see them.
  * Resolves once written (false for a customer that no longer exists). A group whose transaction
- * fails is written again send by send; a send that still cannot be recorded rejects, which the
+ * fails is written again (at once when the failure was transient), then send by send; a send that still cannot be recorded rejects, which the
  * email action logs: the mail is gone and is not resent.
  */
 export const recordEmailSent = (strapi: Core.Strapi, customerId: number, properties: Record<string, unknown>, now = new Date()): Promise<boolean> => {
   let record = sentGroups.get(strapi);
-  if (!record) sentGroups.set(strapi, (record = groupCommit((items: Sent[]) => recordSentGroup(strapi, items), SENT_GROUP)));
+  if (!record)
+    sentGroups.set(
+      strapi,
+      (record = groupCommit((items: Sent[]) => recordSentGroup(strapi, items), SENT_GROUP, { attempts: 3, baseMs: 20, isTransient: isTransientError }))
+    );
   return record({ customerId, properties, now });
 };

@@ -2,7 +2,6 @@ import type { Knex } from 'knex';
 import type { OutboxStatus } from '../../../../../shared/enums';
 import { bindDate, dialectOf, isTransientError } from '../../../core/db/dialect';
 import { groupCommit } from '../../../core/db/group-commit';
-import { withRetry } from '../../../core/db/retry';
 import { TABLES } from '../../../core/db/tables';
 import { writeLogs, type LogEntry } from './logs';
 import { insertSteps, type StepRow } from './sequence';
@@ -30,9 +29,10 @@ type Item = { rowId: number; occurrenceId: number; finish: Finish };
 const MAX_GROUP = 500;
 /**
  * A group chosen as a deadlock victim (likelier on MariaDB, whose locking reads also lock gaps) is
- * written again at once: otherwise its steps wait a whole lease, and a send already made is made again.
+ * written again after a pause, then item by item: an outcome that is never written leaves its row
+ * claimed until the lease ends, and a send already made is made again.
  */
-const WRITE_ATTEMPTS = 4;
+const WRITE_RETRY = { attempts: 4, baseMs: 20, isTransient: isTransientError };
 
 const write = (knex: Knex, workerId: string, now: Date, items: Item[]) =>
   knex.transaction(async (trx) => {
@@ -75,9 +75,13 @@ const write = (knex: Knex, workerId: string, now: Date, items: Item[]) =>
 
 /** A tick's finisher: `finish` resolves true once the outcome is committed, false when the claim was lost meanwhile. */
 export const createFinisher = (knex: Knex, workerId: string, now: Date) => {
-  const commit = groupCommit<Item, boolean>(async (items) => {
-    const held = await withRetry(() => write(knex, workerId, now, items), { attempts: WRITE_ATTEMPTS, baseMs: 20, isTransient: isTransientError });
-    return items.map((item) => held.has(item.rowId));
-  }, MAX_GROUP);
+  const commit = groupCommit<Item, boolean>(
+    async (items) => {
+      const held = await write(knex, workerId, now, items);
+      return items.map((item) => held.has(item.rowId));
+    },
+    MAX_GROUP,
+    WRITE_RETRY
+  );
   return (rowId: number, occurrenceId: number, finish: Finish): Promise<boolean> => commit({ rowId, occurrenceId, finish });
 };

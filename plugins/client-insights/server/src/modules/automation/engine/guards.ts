@@ -4,7 +4,6 @@ import { DateTime } from 'luxon';
 import type { Action, Guard } from '../../../../../shared/contracts/automation-definition';
 import type { DeliveryChannel, SkipReason } from '../../../../../shared/enums';
 import { UID } from '../../../core/constants';
-import { bindDate } from '../../../core/db/dialect';
 import { hostTables, TABLES } from '../../../core/db/tables';
 import { getService } from '../../../get-service';
 // The slice of the rule engine automation decides with (as segments/rule-engine.ts does for segments).
@@ -66,18 +65,6 @@ export const sequenceStop = async (knex: Knex, guard: Guard, customerId: number,
   return null;
 };
 
-/** Real sends on `channel` in the customer's calendar day around `now` (test runs do not count). */
-export const sentToday = async (knex: Knex, customerId: number, channel: DeliveryChannel, zone: string, now: Date): Promise<number> => {
-  const day = localDay(now, zone);
-  const row = await knex(TABLES.automationLogs)
-    .where({ customer_id: customerId, channel, status: 'sent', test: false })
-    .andWhere('created_at', '>=', bindDate(knex, day.start) as any)
-    .andWhere('created_at', '<', bindDate(knex, day.end) as any)
-    .count({ n: '*' })
-    .first();
-  return Number(row?.n ?? 0);
-};
-
 /** The customer's calendar day around `now`, as the cap's rows name it (YYYY-MM-DD). */
 const capDay = (now: Date, zone: string) => DateTime.fromJSDate(localDay(now, zone).start, { zone }).toISODate()!;
 
@@ -116,6 +103,14 @@ export const releaseCapSlot = async (knex: Knex, customerId: number, channel: De
     .where('used', '>', 0)
     .update({ used: knex.raw('used - 1') });
 
+/** The customer's sends on `channel` taken for their calendar day around `now` (what the test panel shows the cap against). */
+const capUsed = async (knex: Knex, customerId: number, channel: DeliveryChannel, zone: string, now: Date): Promise<number> => {
+  const row = await knex(TABLES.automationCapSlots)
+    .where({ customer_id: customerId, channel, day: capDay(now, zone) })
+    .first('used');
+  return Number(row?.used ?? 0);
+};
+
 /** A campaign's holdout share, read at most every 30 s per campaign (the worker asks for every send). */
 const HOLDOUT_TTL_MS = 30_000;
 const holdoutShares = new Map<number, { percent: number; until: number }>();
@@ -131,7 +126,8 @@ const campaignHoldoutShare = async (strapi: Core.Strapi, knex: Knex, campaignId:
 /**
  * An action rail that skips this action: churned (unless the rule includes them), no consent on its
  * channel, in the holdout of the campaign the action sends for (the same buckets the attribution
- * report compares, so its lift measures what was really withheld), the day's cap reached.
+ * report compares, so its lift measures what was really withheld). The day's cap is not here: the
+ * worker takes a slot just before sending (takeCapSlot), the test panel asks capReached.
  */
 export const actionBlock = async (
   strapi: Core.Strapi,
@@ -147,7 +143,18 @@ export const actionBlock = async (
   if (!(await getService(strapi, 'customers').mayContact(customer.id, handler.channel))) return 'no_consent';
   const campaignId = 'campaignId' in action ? action.campaignId : undefined;
   if (campaignId !== undefined && inCampaignHoldout(campaignId, customer.id, await campaignHoldoutShare(strapi, knex, campaignId))) return 'campaign_holdout';
-  const cap = automationSettings(strapi).dailyCap[handler.channel];
-  if ((await sentToday(knex, customer.id, handler.channel, customer.timezone, now)) >= cap) return 'frequency_cap';
   return null;
+};
+
+/** The day's cap on the action's channel already used up, as the worker's takeCapSlot would find it. */
+export const capReached = async (
+  strapi: Core.Strapi,
+  knex: Knex,
+  handler: Pick<ActionHandler, 'channel'>,
+  customer: ActionCustomer,
+  now: Date
+): Promise<SkipReason | null> => {
+  if (!handler.channel) return null;
+  const cap = automationSettings(strapi).dailyCap[handler.channel];
+  return (await capUsed(knex, customer.id, handler.channel, customer.timezone, now)) >= cap ? 'frequency_cap' : null;
 };

@@ -3,7 +3,7 @@ import type { AutomationDefinition } from '../../../../../shared/contracts/autom
 import type { AutomationTestStep } from '../../../../../shared/contracts/automation';
 import { handlerFor } from '../actions/registry';
 import type { ActionContext, ActionCustomer, ActionHandler } from '../actions/types';
-import { actionBlock, factsJudge } from './guards';
+import { actionBlock, capReached, factsJudge } from './guards';
 import { automationSettings } from './settings';
 import { afterDuration, branchPath, nextClockTime, nextPath, quietHoursEnd, stepAt } from './steps';
 
@@ -52,7 +52,9 @@ export const dryRunSteps = async (
     }
     const handler = handlerFor(step.action.type) as ActionHandler | null;
     if (handler?.external && definition.guard.quietHours) at = quietHoursEnd(at, customer.timezone, settings.quietHours) ?? at;
-    const reason = handler ? await actionBlock(strapi, knex, handler, definition.guard, customer, at, step.action) : null;
+    const reason = handler
+      ? ((await actionBlock(strapi, knex, handler, definition.guard, customer, at, step.action)) ?? (await capReached(strapi, knex, handler, customer, at)))
+      : null;
     const ctx: ActionContext = {
       strapi,
       knex,

@@ -223,8 +223,7 @@ const runRow = async (env: Env, row: OutboxRow): Promise<boolean> => {
     await handler.render(actionContext as any);
     return finish({ status: 'done', next: after, log: { ...actionLog, status: 'test' } });
   }
-  // The day's cap, taken where every node counts it (actionBlock's count of sent lines only sees
-  // sends already logged); given back when the send does not happen.
+  // The day's cap, taken where every node counts it; given back when the send does not happen.
   const channel = handler.channel;
   if (channel && !(await takeCapSlot(knex, customer.id, channel, customer.timezone, now, settings.dailyCap[channel])))
     return finish({ status: 'skipped', next: after, log: { ...actionLog, status: 'skipped', reason: 'frequency_cap' } });
