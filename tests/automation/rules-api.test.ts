@@ -83,6 +83,19 @@ describe('automation rules API', () => {
     expect(events.find((e: any) => e.event === 'segment.enter').filters).toEqual(['segmentId']);
     expect(events.find((e: any) => e.event === 'interaction.email_click').filters).toEqual(['channel', 'campaignId']);
     expect(actions.filter((a: any) => a.external).map((a: any) => a.type)).toEqual(['email', 'sms', 'push', 'webhook']);
+    // A date trigger's fields, named as the rule builder names them.
+    expect(res.body.data.dateFields.map((f: any) => f.path)).toEqual([
+      'customer.created_at',
+      'metrics.first_order_at',
+      'metrics.last_order_at',
+      'metrics.contract_end_at',
+      'metrics.last_interaction_at',
+    ]);
+    expect(res.body.data.dateFields.find((f: any) => f.path === 'metrics.contract_end_at').labels).toEqual({
+      en: 'Contract end',
+      'zh-Hans': '合同结束日期',
+      zh: '合約結束日期',
+    });
   });
 
   it('refuses bad definitions naming the JSON pointer, and writes nothing', async () => {

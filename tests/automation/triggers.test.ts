@@ -531,6 +531,11 @@ describe('automation triggers', () => {
     expect(await explain({ type: 'date', field: 'metrics.contract_end_at', days: -30 })).toMatchObject({
       matches: false,
       explanation: expect.stringContaining('no metrics.contract_end_at'),
+      // In Chinese the field goes by its label, as in the rule builder.
+      text: expect.objectContaining({
+        'zh-Hans': '在“合同结束日期”的前 30 天 09:00（Asia/Shanghai）触发；该客户没有“合同结束日期”。',
+        zh: '在「合約結束日期」的前 30 天 09:00（Asia/Shanghai）觸發；該客戶沒有「合約結束日期」。',
+      }),
     });
 
     const all = Number((await knex()('customers').count({ n: '*' }).first()).n);

@@ -186,6 +186,10 @@ export const registerAutomationSteps = () => {
     const payload = JSON.parse(await webhook.locator('[data-testid="ci-automation-test-payload"]').innerText());
     if (payload.customer?.name !== CUSTOMER || payload.customer?.id !== state.customer.id) throw new Error(`rendered payload ${JSON.stringify(payload)}`);
     await webhook.getByText(state.receiver.url).waitFor();
+    // The wait's end is shown in the customer's time zone, named (the browser's zone is the machine's).
+    const zone = (await api('POST', `/client-insights/automation/rules/${state.ruleDoc}/test`, { data: { customerId: state.customer.id } })).body.data.timezone;
+    if (!zone) throw new Error('the test answered no time zone');
+    await result.locator('[data-testid="ci-automation-test-step"][data-outcome="wait"]').getByText(`(${zone})`, { exact: false }).waitFor();
     await shot(p, 'automation-02-test-panel');
     // The test sends nothing.
     if (state.receiver.received.length !== 0) throw new Error(`the test delivered ${state.receiver.received.length} webhook(s)`);

@@ -13,6 +13,9 @@ export type LocalisedText = Record<Locale, string>;
 /** A text in the three languages, in the order en, zh-Hans, zh. */
 export const L = (en: string, zhHans: string, zh: string): LocalisedText => ({ en, 'zh-Hans': zhHans, zh });
 
+/** The same text in every language: a number, a name, a code with no label. */
+export const verbatim = (text: string): LocalisedText => L(text, text, text);
+
 /** Column labels of the customer-list and segment-member exports. */
 export const EXPORT_COLUMN_LABELS: Record<string, LocalisedText> = {
   id: L('ID', 'ID', 'ID'),
@@ -70,3 +73,7 @@ export const isTimeZone = (zone: string) => {
     return false;
   }
 };
+
+/** The label of a code of an export column (stage, quadrant, …), or the code itself when it has none ('—' when empty). */
+export const codeLabel = (column: string, code: string | null | undefined): LocalisedText =>
+  (code ? EXPORT_CODE_LABELS[column]?.[code] : undefined) ?? verbatim(code ?? '—');

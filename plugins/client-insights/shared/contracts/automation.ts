@@ -50,6 +50,8 @@ export const automationTestResultSchema = z.object({
   /** Guard rails that would stop it now (re-entry, consent, churned …), empty when none. */
   blockedBy: z.array(z.enum(SKIP_REASONS)),
   steps: z.array(testStepSchema),
+  /** The customer's time zone (theirs or the configured default): the steps' times are shown in it. Null without a customer. */
+  timezone: z.string().nullable(),
 });
 
 /** Over a segment (or everyone the trigger may reach): who would be reached today. */
@@ -212,6 +214,8 @@ export const automationCatalogueSchema = z.object({
   events: z.array(catalogueEventSchema),
   triggers: z.array(z.object({ type: z.enum(TRIGGER_TYPES), labels: labelsSchema })),
   actions: z.array(z.object({ type: z.enum(ACTION_TYPES), labels: labelsSchema, external: z.boolean() })),
+  /** The date fields a date trigger can count days from (customer and metrics fields of the rule catalogue). */
+  dateFields: z.array(z.object({ path: z.string(), labels: labelsSchema })),
 });
 
 const logsPage = pageOf(automationLogSchema);

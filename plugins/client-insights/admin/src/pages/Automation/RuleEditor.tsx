@@ -222,7 +222,17 @@ export const RuleEditor = ({
                     <Grid.Item col={4} s={12} direction="column" alignItems="stretch">
                       <Field.Root name="field" error={err('/trigger/field')}>
                         <Field.Label>{t('automation.field.dateField')}</Field.Label>
-                        <TextInput value={trigger.field} onChange={(e: React.ChangeEvent<HTMLInputElement>) => setT({ field: e.target.value })} />
+                        <SingleSelect
+                          value={trigger.field}
+                          onChange={(v: string | number) => setT({ field: String(v) })}
+                          data-testid="ci-automation-date-field"
+                        >
+                          {(catalogue?.dateFields ?? []).map((f) => (
+                            <SingleSelectOption key={f.path} value={f.path}>
+                              {label(f.labels, locale, f.path)}
+                            </SingleSelectOption>
+                          ))}
+                        </SingleSelect>
                         <Field.Error />
                       </Field.Root>
                     </Grid.Item>

@@ -59,7 +59,8 @@ const parsedRule = (text: string): unknown => {
 const TestResult = ({ result, catalogue }: { result: AutomationTestResult; catalogue: AutomationCatalogue | undefined }) => {
   const t = useT();
   const { locale } = useIntl();
-  const when = useDateTime();
+  // The steps' times as the customer lives them (quiet hours, "09:00 in their zone"), not the browser's.
+  const when = useDateTime(result.timezone);
   const enumLabel = useEnumLabel();
   return (
     <Flex direction="column" alignItems="stretch" gap={3} data-testid="ci-automation-test-result">

@@ -1,6 +1,6 @@
 import type { AutomationCatalogue } from '../../../../shared/contracts/automation';
 import type { EventFilters } from '../../../../shared/contracts/automation-definition';
-import { L, type LocalisedText as Labels } from '../../../../shared/labels';
+import { L, verbatim, type LocalisedText as Labels } from '../../../../shared/labels';
 import {
   ACTION_TYPES,
   AUTOMATION_EVENTS,
@@ -10,6 +10,7 @@ import {
   type AutomationEvent,
   type TriggerType,
 } from '../../../../shared/enums';
+import { FIELDS } from '../rules/catalogue';
 
 /**
  * The event library a trigger picks from, like the rule language's field catalogue: every
@@ -72,7 +73,10 @@ const groupOf = (event: AutomationEvent): AutomationCatalogue['events'][number][
 
 /** An event's labels (the interaction types of absence and inactivity triggers under `interaction.`). */
 export const eventLabels = (event: string): Labels =>
-  EVENTS[event as AutomationEvent]?.labels ?? EVENTS[`interaction.${event}` as AutomationEvent]?.labels ?? L(event, event, event);
+  EVENTS[event as AutomationEvent]?.labels ?? EVENTS[`interaction.${event}` as AutomationEvent]?.labels ?? verbatim(event);
+
+/** The rule catalogue's date fields a date trigger reads: the customer's own and the metrics rollup's (one join). */
+export const DATE_TRIGGER_FIELDS = FIELDS.filter((f) => f.type === 'datetime' && (f.group === 'customer' || f.group === 'metrics'));
 
 /** The filters a trigger on `event` may use. */
 export const filtersOf = (event: AutomationEvent): readonly Filter[] => EVENTS[event].filters;
@@ -81,4 +85,5 @@ export const automationCatalogue = (): AutomationCatalogue => ({
   events: AUTOMATION_EVENTS.map((event) => ({ event, group: groupOf(event), labels: EVENTS[event].labels, filters: [...EVENTS[event].filters] })),
   triggers: TRIGGER_TYPES.map((type) => ({ type, labels: TRIGGERS[type] })),
   actions: ACTION_TYPES.map((type) => ({ type, labels: ACTIONS[type], external: EXTERNAL_ACTIONS.includes(type) })),
+  dateFields: DATE_TRIGGER_FIELDS.map((f) => ({ path: f.path, labels: f.labels })),
 });

@@ -1,6 +1,6 @@
 import { UID } from '../../../core/constants';
 import type { ActionHandler } from './types';
-import { EXPORT_CODE_LABELS, L } from '../../../../../shared/labels';
+import { codeLabel, L } from '../../../../../shared/labels';
 
 /** Moves the customer to a stage through the Document Service, so lifecycles (metrics, segments, audit) run as for an edit. */
 export const stageAction: ActionHandler<'stage'> = {
@@ -8,8 +8,7 @@ export const stageAction: ActionHandler<'stage'> = {
   channel: null,
   external: false,
   async render({ action, customer }) {
-    const stage = (code: string | null | undefined) => (code ? EXPORT_CODE_LABELS.stage[code] : undefined) ?? L(code ?? '—', code ?? '—', code ?? '—');
-    const [from, to] = [stage(customer.stage), stage(action.stage)];
+    const [from, to] = [codeLabel('stage', customer.stage), codeLabel('stage', action.stage)];
     return {
       summary: L(`Stage ${customer.stage ?? '—'} → ${action.stage}`, `阶段 ${from['zh-Hans']} → ${to['zh-Hans']}`, `階段 ${from.zh} → ${to.zh}`),
       payload: { stage: action.stage },

@@ -8,8 +8,8 @@ import { referencedFields, referencedSegmentKeys, referencedTagSlugs } from '../
 import { compileEvaluator } from '../../rules/evaluate';
 import { loadFacts } from '../../rules/facts';
 import type { CustomerFacts } from '../../rules/types';
-import { EXPORT_CODE_LABELS, L, LOCALES, type LocalisedText } from '../../../../../shared/labels';
-import { eventLabels } from '../catalogue';
+import { codeLabel, EXPORT_CODE_LABELS, L, LOCALES, verbatim, type LocalisedText } from '../../../../../shared/labels';
+import { DATE_TRIGGER_FIELDS, eventLabels } from '../catalogue';
 import { dateColumnOf, isTimeZone } from './time-triggers';
 import { automationSettings } from './settings';
 
@@ -26,7 +26,6 @@ const knexOf = (strapi: Core.Strapi) => strapi.db.connection as unknown as Knex;
 const said = (matches: boolean, text: LocalisedText): TriggerExplanation => ({ matches, explanation: text.en, text });
 /** Joins the three languages' parts: `join(a, b)` is `a.en + b.en`, `a.zh + b.zh` … */
 const join = (...parts: LocalisedText[]): LocalisedText => L(...(LOCALES.map((l) => parts.map((p) => p[l]).join('')) as [string, string, string]));
-const same = (text: string) => L(text, text, text);
 
 /** A date for the sentence: ISO in English (the API's), the customer's local time in Chinese. */
 const dateText = (d: Date | null, zone: string): LocalisedText => {
@@ -35,7 +34,7 @@ const dateText = (d: Date | null, zone: string): LocalisedText => {
   return L(d.toISOString(), `${local}（${zone}）`, `${local}（${zone}）`);
 };
 const UNITS = { minutes: L('minutes', '分钟', '分鐘'), hours: L('hours', '小时', '小時'), days: L('days', '天', '天') };
-const amountText = (amount: number, unit: keyof typeof UNITS) => join(same(`${amount} `), UNITS[unit]);
+const amountText = (amount: number, unit: keyof typeof UNITS) => join(verbatim(`${amount} `), UNITS[unit]);
 /** An event: its code in English (what the API and the logs name), its label in Chinese. */
 const eventText = (event: string): LocalisedText => {
   const labels = eventLabels(event);
@@ -50,7 +49,7 @@ const FILTER_NAMES: Record<keyof EventFilters, LocalisedText> = {
 };
 const filtersText = (filters: EventFilters | undefined): LocalisedText => {
   const entries = Object.entries(filters ?? {}) as Array<[keyof EventFilters, unknown]>;
-  if (!entries.length) return same('');
+  if (!entries.length) return verbatim('');
   const part = (l: (typeof LOCALES)[number], sep: string) => entries.map(([k, v]) => `${FILTER_NAMES[k]?.[l] ?? k} ${v}`).join(sep);
   return L(` with ${part('en', ', ')}`, `（${part('zh-Hans', '、')}）`, `（${part('zh', '、')}）`);
 };
@@ -143,7 +142,7 @@ const explainEvent = async (
           L('; the customer is not scored in the two latest value runs.', '；最近两次价值计算中没有该客户的评分。', '；最近兩次價值計算中沒有該客戶的評分。')
         )
       );
-    const q = (code: string) => EXPORT_CODE_LABELS.quadrant[code] ?? same(code);
+    const q = (code: string) => codeLabel('quadrant', code);
     return said(
       now !== before,
       join(
@@ -267,13 +266,14 @@ export const explainTrigger = async (strapi: Core.Strapi, definition: Automation
       const value = readDate(row?.value ?? null);
       const n = Math.abs(trigger.days);
       const before = trigger.days < 0;
+      const field = DATE_TRIGGER_FIELDS.find((f) => f.path === trigger.field)!.labels;
       const when = L(
         `Fires ${n} days ${before ? 'before' : 'after'} ${trigger.field} at ${trigger.at} (${zone})`,
-        `在 ${trigger.field} 的${before ? '前' : '后'} ${n} 天 ${trigger.at}（${zone}）触发`,
-        `在 ${trigger.field} 的${before ? '前' : '後'} ${n} 天 ${trigger.at}（${zone}）觸發`
+        `在“${field['zh-Hans']}”的${before ? '前' : '后'} ${n} 天 ${trigger.at}（${zone}）触发`,
+        `在「${field.zh}」的${before ? '前' : '後'} ${n} 天 ${trigger.at}（${zone}）觸發`
       );
       if (!value)
-        return said(false, join(when, L(`; the customer has no ${trigger.field}.`, `；该客户没有 ${trigger.field}。`, `；該客戶沒有 ${trigger.field}。`)));
+        return said(false, join(when, L(`; the customer has no ${trigger.field}.`, `；该客户没有“${field['zh-Hans']}”。`, `；該客戶沒有「${field.zh}」。`)));
       const fireDay = DateTime.fromJSDate(value, { zone }).startOf('day').plus({ days: trigger.days }).toISODate()!;
       const matches = fireDay === DateTime.fromJSDate(now, { zone }).toISODate();
       return said(

@@ -54,6 +54,7 @@ export const testRule = async (input: {
     conditions: conditions.conditions,
     blockedBy,
     steps,
+    timezone: customer?.timezone ?? null,
   };
 };
 

@@ -4,7 +4,7 @@ import type { EventFilters, Trigger } from '../../../../../shared/contracts/auto
 import { besideTransaction, bindDate, elapsedDays, readDate } from '../../../core/db/dialect';
 import { raw } from '../../../core/db/sql-fragment';
 import { HOST_TABLES as H, TABLES } from '../../../core/db/tables';
-import { FIELDS } from '../../rules/catalogue';
+import { DATE_TRIGGER_FIELDS } from '../catalogue';
 import { addCounts, emptyCounts, fireCandidates, type Candidate, type FireCounts } from './occurrences';
 import type { ActiveVersion } from './versions';
 
@@ -142,9 +142,8 @@ export const inactivityPager =
 
 /** The SQL column behind a datetime field of the catalogue (customer.* or metrics.*), or null. */
 export const dateColumnOf = (path: string): string | null => {
-  const field = FIELDS.find((f) => f.path === path && f.type === 'datetime');
-  if (!field || (field.group !== 'customer' && field.group !== 'metrics')) return null;
-  return `${field.group === 'customer' ? 'c' : 'm'}.${path.slice(path.indexOf('.') + 1)}`;
+  const field = DATE_TRIGGER_FIELDS.find((f) => f.path === path);
+  return field ? `${field.group === 'customer' ? 'c' : 'm'}.${path.slice(path.indexOf('.') + 1)}` : null;
 };
 
 export const isTimeZone = (zone: unknown): zone is string => typeof zone === 'string' && zone.length > 0 && DateTime.local().setZone(zone).isValid;
