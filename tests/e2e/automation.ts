@@ -88,6 +88,15 @@ export const registerAutomationSteps = () => {
     state.tagName = `E2E picked tag ${Date.now()}`;
     const tag = await api('POST', '/client-insights/tags', { name: state.tagName, category: 'basic' });
     if (tag.status !== 201) throw new Error(`tag: ${tag.status} ${JSON.stringify(tag.body)}`);
+    // More segments than the picker's first page (50): the last one is found only by asking the server.
+    const stamp = Date.now();
+    const segmentIds: number[] = [];
+    for (let i = 0; i <= 50; i += 1) {
+      const name = i === 50 ? `E2E far segment ${stamp}` : `E2E filler ${stamp} ${i}`;
+      const created = await api('POST', '/client-insights/segments', { data: { name, rule: { '==': [{ var: 'customer.stage' }, 'signed'] }, execute: false } });
+      if (created.status !== 201) throw new Error(`segment: ${created.status} ${JSON.stringify(created.body)}`);
+      segmentIds.push(created.body.data.id);
+    }
 
     state.marketing = await e2e.browser.newContext({ viewport: { width: 1440, height: 1000 } });
     const p = (state.page = await state.marketing.newPage());
@@ -137,6 +146,18 @@ export const registerAutomationSteps = () => {
     // Guard rails: every form counts, and no quiet hours (the test must not depend on the hour).
     await pick(p, dialog.getByRole('combobox', { name: 'Re-entry' }), /^Every time$/);
     await dialog.getByText('Respect quiet hours').click();
+    // The exit segment, found by name past the first page, then cleared again (the rule must not stop).
+    const exitPicker = dialog.getByRole('combobox', { name: 'Stop when the customer leaves segment' });
+    await chooseByName(p, exitPicker, `E2E far segment ${stamp}`);
+    // The innermost box holding both the picker and a Clear button: the picker's own.
+    const exitBox = dialog
+      .locator('div')
+      .filter({ has: exitPicker })
+      .filter({ has: p.getByRole('button', { name: 'Clear' }) })
+      .last();
+    await exitBox.getByRole('button', { name: 'Clear' }).click();
+    if ((await exitPicker.inputValue()) !== '') throw new Error('the exit segment was not cleared');
+    for (const id of segmentIds) await api('DELETE', `/client-insights/segments/${id}`);
     await shot(p, 'automation-01-editor');
     await dialog.locator('[data-testid="ci-automation-save"]').click();
     await dialog.waitFor({ state: 'detached' });

@@ -196,6 +196,16 @@ describe('segment structure', () => {
     expect(await keys(bob)).not.toContain(priv.key);
     expect(await keys(carol)).toContain(glob.key);
     expect(await keys(carol)).not.toContain(team.key);
+    // The pickers' search: any part of the name, any case, by type, within what the viewer may see.
+    const found = async (who: ReturnType<typeof client>, query: string) => {
+      const res = await who('GET', `/client-insights/segments?${query}`);
+      return { names: res.body.data.map((s: any) => s.name), total: res.body.meta.pagination.total };
+    };
+    expect(await found(alice, 'q=ALICE%20pri')).toEqual({ names: ['Alice private'], total: 1 });
+    expect(await found(bob, 'q=alice')).toEqual({ names: ['Alice team', 'Alice global'], total: 2 });
+    expect(await found(alice, 'q=alice&pageSize=1&page=2')).toEqual({ names: ['Alice team'], total: 3 });
+    expect(await found(alice, 'q=alice&type=static')).toEqual({ names: [], total: 0 });
+    expect((await alice('GET', '/client-insights/segments?type=frozen')).status).toBe(400);
     expect((await bob('GET', `/client-insights/segments/${priv.id}`)).status).toBe(404);
     expect((await bob('POST', `/client-insights/segments/${priv.id}/execute`, {})).status).toBe(404);
     expect((await carol('GET', `/client-insights/segments/${team.id}/customers`)).status).toBe(404);

@@ -70,6 +70,8 @@ export const executeSchema = z
 
 const change = z.enum(MEMBER_CHANGES);
 export const segmentPageSchema = z.object(pageQuery(500, 50));
+/** The list, narrowed by any part of the name (case-insensitive) and by type: the pickers search it as the user types. */
+export const segmentListQuerySchema = segmentPageSchema.extend({ q: z.string().trim().max(100).optional(), type: z.enum(SEGMENT_TYPES).optional() });
 export const membersQuerySchema = segmentPageSchema.extend({ change: change.optional() });
 export const resultsQuerySchema = segmentPageSchema.extend({ segment: z.string().min(1).max(100).optional() });
 export const exportSchema = z.object({ change: change.optional() }).strict();
@@ -181,7 +183,7 @@ export const treeNodeSchema: z.ZodType<TreeNode> = z.lazy(() =>
 );
 
 export const segmentsApi = {
-  list: endpoint({ method: 'GET', path: '/segments', query: segmentPageSchema, response: pageOf(segmentSchema) }),
+  list: endpoint({ method: 'GET', path: '/segments', query: segmentListQuerySchema, response: pageOf(segmentSchema) }),
   create: endpoint({ method: 'POST', path: '/segments', body: createSegmentSchema, wrappedBody: true, response: dataOf(savedSegmentSchema), statuses: [201] }),
   tree: endpoint({ method: 'GET', path: '/segments/tree', query: noQuery, response: dataOf(z.array(treeNodeSchema)) }),
   primary: endpoint({

@@ -16,55 +16,108 @@ export type EntityKind = 'segment' | 'staticSegment' | 'tag' | 'campaign' | 'end
 /** `known: false`: a chosen id the list does not hold. */
 type Option = { id: number; label: string; known?: false };
 
-// The largest page each list answers: the combobox then filters by name as the user types.
-const LIST_SIZE = 500;
+/**
+ * Options matching the typed text, searched on the server (segments, tags and campaigns can be
+ * many: a first page alone would hide the rest), at most PAGE of them; webhook endpoints are few
+ * and all listed. `one` names a chosen id that the current list does not hold.
+ */
+const PAGE = 50;
+type Source = {
+  search(api: ApiClient, signal: AbortSignal, t: T, q: string): Promise<Option[]>;
+  one?(api: ApiClient, signal: AbortSignal, id: number): Promise<Option>;
+};
+const q = (text: string) => (text ? { q: text } : {});
+const segmentOption = (s: { id: number; name: string }): Option => ({ id: s.id, label: s.name });
+const oneSegment: Source['one'] = async (api, signal, id) =>
+  segmentOption((await api.request(segmentsApi.get, { params: { id: String(id) } }, { signal })).data);
 
-/** How each kind's options are read through the typed API client. */
-const SOURCES: Record<EntityKind, (api: ApiClient, signal: AbortSignal, t: T) => Promise<Option[]>> = {
-  segment: async (api, signal) =>
-    (await api.request(segmentsApi.list, { query: { pageSize: LIST_SIZE } }, { signal })).data.map((s) => ({ id: s.id, label: s.name })),
-  staticSegment: async (api, signal) =>
-    (await api.request(segmentsApi.list, { query: { pageSize: LIST_SIZE } }, { signal })).data
-      .filter((s) => s.type === 'static')
-      .map((s) => ({ id: s.id, label: s.name })),
-  tag: async (api, signal) => (await api.request(tagsApi.list, { query: {} }, { signal })).data.map((tag) => ({ id: tag.id, label: tag.name })),
-  campaign: async (api, signal) =>
-    (await api.request(reportsApi.campaigns, { query: { limit: LIST_SIZE } }, { signal })).data.map((c) => ({
-      id: c.id,
-      label: c.channel ? `${c.name} · ${c.channel}` : c.name,
-    })),
-  endpoint: async (api, signal, t) =>
-    (await api.request(webhookEndpointsApi.list, {}, { signal })).data.map((e) => ({
-      id: e.id,
-      label: `${e.name} · ${e.url}${e.enabled ? '' : ` (${t('automation.field.endpointDisabled')})`}`,
-    })),
+const SOURCES: Record<EntityKind, Source> = {
+  segment: {
+    search: async (api, signal, _t, text) =>
+      (await api.request(segmentsApi.list, { query: { pageSize: PAGE, ...q(text) } }, { signal })).data.map(segmentOption),
+    one: oneSegment,
+  },
+  staticSegment: {
+    search: async (api, signal, _t, text) =>
+      (await api.request(segmentsApi.list, { query: { pageSize: PAGE, type: 'static', ...q(text) } }, { signal })).data.map(segmentOption),
+    one: oneSegment,
+  },
+  tag: {
+    search: async (api, signal, _t, text) =>
+      (await api.request(tagsApi.list, { query: q(text) }, { signal })).data.slice(0, PAGE).map((tag) => ({ id: tag.id, label: tag.name })),
+    one: async (api, signal, id) => {
+      const tag = (await api.request(tagsApi.get, { params: { id: String(id) } }, { signal })).data;
+      return { id: tag.id, label: tag.name };
+    },
+  },
+  campaign: {
+    search: async (api, signal, _t, text) =>
+      (await api.request(reportsApi.campaigns, { query: { limit: PAGE, ...q(text) } }, { signal })).data.map((c) => ({
+        id: c.id,
+        label: c.channel ? `${c.name} · ${c.channel}` : c.name,
+      })),
+  },
+  endpoint: {
+    search: async (api, signal, t) =>
+      (await api.request(webhookEndpointsApi.list, {}, { signal })).data.map((e) => ({
+        id: e.id,
+        label: `${e.name} · ${e.url}${e.enabled ? '' : ` (${t('automation.field.endpointDisabled')})`}`,
+      })),
+  },
 };
 
-const useOptions = (kind: EntityKind) => {
+/** Typing pauses this long before the server is asked. */
+const SEARCH_DELAY_MS = 250;
+
+const useOptions = (kind: EntityKind, text: string) => {
   const api = useApiClient();
   const t = useT();
-  const [state, setState] = React.useState<{ options?: Option[]; error?: string }>({});
+  const [state, setState] = React.useState<{ options?: Option[]; error?: string; searched?: string }>({});
   React.useEffect(() => {
     const controller = new AbortController();
-    setState({});
-    SOURCES[kind](api, controller.signal, t)
-      .then((options) => setState({ options }))
-      .catch((error: unknown) => {
-        if (!controller.signal.aborted && !isAbort(error)) setState({ error: toApiError(error).message });
-      });
-    return () => controller.abort();
+    const timer = setTimeout(
+      () =>
+        SOURCES[kind]
+          .search(api, controller.signal, t, text)
+          .then((options) => setState({ options, searched: text }))
+          .catch((error: unknown) => {
+            if (!controller.signal.aborted && !isAbort(error)) setState({ error: toApiError(error).message });
+          }),
+      text ? SEARCH_DELAY_MS : 0
+    );
+    return () => {
+      clearTimeout(timer);
+      controller.abort();
+    };
     // The messages (t) change with the language, which reloads the admin anyway.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [api, kind]);
+  }, [api, kind, text]);
   return state;
 };
 
+/** The chosen id's option: from the list when it holds it, else read once by id (`#id` while unknown or gone). */
+const useChosen = (kind: EntityKind, value: number | undefined, options: Option[] | undefined): Option | undefined => {
+  const api = useApiClient();
+  const [named, setNamed] = React.useState<Option | undefined>();
+  const listed = value ? options?.find((o) => o.id === value) : undefined;
+  React.useEffect(() => {
+    const one = SOURCES[kind].one;
+    if (!value || listed || named?.id === value || !one) return;
+    const controller = new AbortController();
+    one(api, controller.signal, value).then(setNamed, () => undefined);
+    return () => controller.abort();
+  }, [api, kind, value, listed, named]);
+  if (!value) return undefined;
+  return listed ?? (named?.id === value ? named : { id: value, label: `#${value}`, known: false });
+};
+
 /**
- * A segment, tag, campaign or webhook endpoint chosen by name and stored by id. The list is
- * searched as the user types (any part of the name); an id that is not among the loaded ones (deleted, or beyond the
- * first page) stays shown as "#id" rather than vanishing. `required` fields cannot be cleared;
- * the others answer `undefined` when cleared. The field's `error` (a server refusal at its JSON
- * pointer) wins over a failed load.
+ * A segment, tag, campaign or webhook endpoint chosen by name and stored by id. What the user types
+ * is searched on the server (any part of the name), so every one can be found however many there
+ * are; a chosen id is named even when it is not among the matches, and one that cannot be read
+ * (deleted, not visible) stays shown as "#id" rather than vanishing. `required` fields cannot be
+ * cleared; the others answer `undefined` when cleared. The field's `error` (a server refusal at its
+ * JSON pointer) wins over a failed load.
  */
 export const EntityPicker = ({
   kind,
@@ -90,12 +143,13 @@ export const EntityPicker = ({
   testId?: string;
 }) => {
   const t = useT();
-  const { options, error: loadError } = useOptions(kind);
-  const chosen = value ? (options?.find((o) => o.id === value) ?? { id: value, label: `#${value}`, known: false as const }) : undefined;
-  const listed = chosen && !options?.some((o) => o.id === chosen.id) ? [chosen, ...(options ?? [])] : (options ?? []);
   // What the input shows: the text being typed, else the chosen option's name.
   const [typed, setTyped] = React.useState<string | null>(null);
-  const empty = options && options.length === 0 ? t(`picker.none.${kind}`) : undefined;
+  const { options, error: loadError, searched } = useOptions(kind, typed?.trim() ?? '');
+  const chosen = useChosen(kind, value, options);
+  const listed = chosen && !options?.some((o) => o.id === chosen.id) ? [chosen, ...(options ?? [])] : (options ?? []);
+  // Nothing to choose from at all (not merely no match for the typed text).
+  const empty = options && options.length === 0 && !searched ? t(`picker.none.${kind}`) : undefined;
   return (
     <Field.Root name={name} error={error ?? loadError ?? empty} hint={hint} required={required}>
       <Field.Label>{label}</Field.Label>

@@ -44,10 +44,13 @@ export const view = (s: SegmentRow) => ({
 /** What the API reads about segments, all limited to what the viewer may see: lists, results, member pages and exports, the tree, primary segments. */
 export const createReadModels = ({ knex, tables }: SegmentsContext, access: Access) => {
   const readModels = {
-    async list(viewer: Viewer, page: Page) {
-      const { visible } = await access.visibleSegments(viewer);
-      const slice = visible.slice((page.page - 1) * page.pageSize, page.page * page.pageSize);
-      return { data: slice.map(view), meta: { pagination: pagination(page, visible.length) } };
+    async list(viewer: Viewer, query: Page & { q?: string; type?: SegmentRow['type'] }) {
+      const needle = query.q?.toLowerCase();
+      const listed = (await access.visibleSegments(viewer)).visible.filter(
+        (s) => (!needle || s.name.toLowerCase().includes(needle)) && (!query.type || s.type === query.type)
+      );
+      const slice = listed.slice((query.page - 1) * query.pageSize, query.page * query.pageSize);
+      return { data: slice.map(view), meta: { pagination: pagination(query, listed.length) } };
     },
 
     async get(viewer: Viewer, ref: string | number) {
