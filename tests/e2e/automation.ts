@@ -89,6 +89,7 @@ export const registerAutomationSteps = () => {
     const tag = await api('POST', '/client-insights/tags', { name: state.tagName, category: 'basic' });
     if (tag.status !== 201) throw new Error(`tag: ${tag.status} ${JSON.stringify(tag.body)}`);
     // More segments than the picker's first page (50): the last one is found only by asking the server.
+    // They share the rule the editor builds below, as a copied segment would.
     const stamp = Date.now();
     const segmentIds: number[] = [];
     for (let i = 0; i <= 50; i += 1) {
@@ -120,6 +121,10 @@ export const registerAutomationSteps = () => {
     await condition.waitFor();
     const nodeId = await condition.getAttribute('data-node-id');
     await chooseWithKeyboard(p, `[data-testid="ci-value-${nodeId}"] [role="combobox"]`, /^Signed$/);
+    // The 51 segments set up above have this very rule: three are named, the others counted in one line.
+    await dialog.locator('[data-testid="ci-condition-warning-more"]').first().waitFor();
+    const sameRule = (await dialog.locator('[data-testid="ci-condition-warning"]').allInnerTexts()).filter((w) => w.startsWith('Same rule as the segment'));
+    if (sameRule.length !== 3) throw new Error(`${sameRule.length} segments named with the same rule, wanted 3`);
 
     // THEN: the first step becomes a webhook to the receiver, picked by name (no id typed).
     const steps = dialog.locator('[data-testid="ci-automation-step"]');
@@ -152,7 +157,7 @@ export const registerAutomationSteps = () => {
     // The innermost box holding both the picker and a Clear button: the picker's own.
     const exitBox = dialog
       .locator('div')
-      .filter({ has: exitPicker })
+      .filter({ has: p.getByRole('combobox', { name: 'Stop when the customer leaves segment' }) })
       .filter({ has: p.getByRole('button', { name: 'Clear' }) })
       .last();
     await exitBox.getByRole('button', { name: 'Clear' }).click();

@@ -4,7 +4,7 @@ import { useEnumLabel, useT } from '../../utils/translate';
 import type { RuleWarning } from '../../../../shared/contracts/rules';
 import { useBuilder } from './context';
 import { nodeForPointer, removeNode, type Pointers } from './model';
-import { useWarningText } from './warningText';
+import { shownWarnings, useWarningText } from './warningText';
 
 /**
  * Contradiction / always-true / duplicate / empty warnings in the admin's language, each with its
@@ -25,10 +25,11 @@ export const WarningsPanel = React.memo(function WarningsPanel({
   const { edit } = useBuilder();
   const text = useWarningText();
   if (warnings.length === 0) return null;
+  const { shown, moreDuplicates } = shownWarnings(warnings);
   return (
     <Box padding={4} background="warning100" hasRadius borderColor="warning200" borderStyle="solid" borderWidth="1px" data-testid="ci-warnings">
       <Flex direction="column" alignItems="stretch" gap={3}>
-        {warnings.map((w, i) => {
+        {shown.map((w, i) => {
           // A fix we can apply: drop one of the conflicting conditions (or the branch).
           const named = (w.params.conditions ?? []).map((c, n) => ({ id: nodeForPointer(pointers, w.conditions?.[n] ?? w.path), name: text.condition(c) }));
           const targets = [...new Map(named.filter((x): x is { id: string; name: string } => !!x.id && x.id !== rootId).map((x) => [x.id, x])).values()];
@@ -55,6 +56,11 @@ export const WarningsPanel = React.memo(function WarningsPanel({
             </Box>
           );
         })}
+        {moreDuplicates > 0 && (
+          <Typography tag="p" textColor="warning700" data-testid="ci-warning-duplicate-more">
+            {t('warning.duplicateMore', { count: moreDuplicates })}
+          </Typography>
+        )}
       </Flex>
     </Box>
   );

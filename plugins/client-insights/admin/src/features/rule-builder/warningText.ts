@@ -65,3 +65,13 @@ export const useWarningText = () => {
     suggestion: (w: RuleWarning) => t(`warning.fix.${w.code}` as MessageKey, params(w)),
   };
 };
+
+/** Segments with the same rule named one by one at most; the rest are counted (a rule shared by 50 segments is one fact, not 50 lines). */
+const DUPLICATES_NAMED = 3;
+
+/** The warnings to show, and how many more `duplicate` ones they stand for. */
+export const shownWarnings = (warnings: RuleWarning[]) => {
+  let duplicates = 0;
+  const shown = warnings.filter((w) => w.code !== 'duplicate' || (duplicates += 1) <= DUPLICATES_NAMED);
+  return { shown, moreDuplicates: Math.max(0, duplicates - DUPLICATES_NAMED) };
+};
