@@ -293,7 +293,10 @@ export const NOTES: Record<string, Note> = {
   },
   'rules.validate': { summary: 'Check a rule: 400 with pointers under `/rule` when refused, else its warnings' },
 
-  'segments.list': { summary: 'Segments the caller may see, paginated' },
+  'segments.list': {
+    summary:
+      'Segments the caller may see, paginated; `q` narrows to names containing it (any case), `type` to dynamic or static (the pickers search with them)',
+  },
   'segments.create': {
     summary: 'Create a segment',
     description: 'A static segment is materialised at once; a dynamic one with `execute: true`. The key is unique (400 when taken).',
