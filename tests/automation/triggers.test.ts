@@ -345,6 +345,61 @@ describe('automation triggers', () => {
     expect((await occurrences(rule).where('customer_id', late.id)).map((o: any) => o.trigger_key)).toEqual([`segment.enter:${entered.id}`]);
   });
 
+  it('a segment run decides a rule with conditions in SQL: the same reasons and order as one customer at a time', async () => {
+    const region = `Q${Date.now()}`;
+    const signed = (await customer({ region, stage: 'signed' })).id;
+    const consulting = (await customer({ region })).id;
+    const churned = (await customer({ region, stage: 'churned' })).id;
+    const signedBefore = (await customer({ region, stage: 'signed' })).id;
+    const consultingBefore = (await customer({ region })).id;
+    await app.strapi.plugin('client-insights').service('metrics').drain();
+    const segments = app.strapi.plugin('client-insights').service('segments');
+    const segment = await segments.create(
+      { kind: 'api' },
+      {
+        name: `Cond ${region}`,
+        rule: { '==': [{ var: 'customer.region' }, region] },
+        type: 'dynamic',
+        status: 'active',
+        priority: 100,
+        visibility: 'global',
+        execute: false,
+      }
+    );
+    const rule = await activate({
+      trigger: { type: 'event', event: 'segment.enter', filters: { segmentId: segment.id } },
+      conditions: { '==': [{ var: 'customer.stage' }, 'signed'] },
+      guard: { reentry: { mode: 'once' } },
+    });
+    // Two members ran the rule before: re-entry is decided before the conditions, as in occurrences.ts.
+    for (const id of [signedBefore, consultingBefore])
+      await knex()('ci_automation_occurrences').insert({
+        rule_doc: rule,
+        version: 1,
+        customer_id: id,
+        trigger_key: 'manual:before',
+        state: 'done',
+        test: false,
+        fired_at: bindDate(knex(), new Date()),
+      });
+    await segments.executor().execute(segment.id, { trigger: 'manual' });
+    await engine().drainInbox();
+    const byCustomer = async () =>
+      (await knex()('ci_automation_logs').where('rule_doc', rule).whereIn('status', ['triggered', 'skipped']))
+        .map((l: any) => [Number(l.customer_id), l.status, l.reason])
+        .sort((a: any, b: any) => a[0] - b[0]);
+    expect(await byCustomer()).toEqual(
+      [
+        [signed, 'triggered', null],
+        [consulting, 'skipped', 'condition_false'],
+        [churned, 'skipped', 'churned'],
+        [signedBefore, 'skipped', 'reentry'],
+        [consultingBefore, 'skipped', 'reentry'],
+      ].sort((a: any, b: any) => a[0] - b[0])
+    );
+    expect((await outbox(rule)).map((r: any) => Number(r.customer_id))).toEqual([signed]);
+  });
+
   it('a failure between reading the inbox and the commit loses nothing: the rows stay and fire on the next pass', async () => {
     const rule = await activate({ trigger: { type: 'event', event: 'interaction.referral' } });
     const c = await customer();

@@ -31,8 +31,8 @@ export type Strategy = 'join' | 'probe';
 export type CompileOptions = {
   /** The instant the whole preview or run uses (docs/rules.md "Now"). */
   now: Date;
-  /** Restrict to these customers (e.g. deciding for a page of ids); implies `probe`. */
-  customerIds?: number[];
+  /** Restrict to these customers (ids, or a query of their ids: a page of events); implies `probe`. */
+  customerIds?: number[] | Knex.QueryBuilder;
   /** Default `join` for the whole table (see chooseStrategy in strategy.ts). */
   strategy?: Strategy;
   /**

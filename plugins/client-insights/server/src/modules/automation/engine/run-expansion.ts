@@ -2,13 +2,15 @@ import type { Knex } from 'knex';
 import type { SkipReason } from '../../../../../shared/enums';
 import { bindDate, dialectOf, type Dialect } from '../../../core/db/dialect';
 import { HOST_TABLES as H, TABLES } from '../../../core/db/tables';
+import { matchQuery } from '../../rules/compile';
 import { emptyCounts, type FireCounts } from './occurrences';
 import type { ActiveVersion } from './versions';
 
 /**
- * A page of a segment run (its ci_segment_events rows) decided in SQL for a rule that needs no
- * per-customer JavaScript: no conditions and no holdout. The same decisions as occurrences.ts
- * (customer missing, churned, re-entry; an occurrence per key under its unique constraint, a
+ * A page of a segment run (its ci_segment_events rows) decided in SQL for a rule without a holdout
+ * (its buckets are drawn in JavaScript). The same decisions as occurrences.ts (customer missing,
+ * churned, re-entry, then the conditions, compiled by the rule engine for the page's customers:
+ * the differential test holds that SQL to the JavaScript evaluator; an occurrence per key under its unique constraint, a
  * `skipped` or `triggered` log line each, the outbox row of step "0" for each started one), as four
  * INSERT … SELECT statements over the page, so a run of 100,000 entries never travels through
  * Node one customer at a time. Rows this call inserted are told apart by `fired_at` = now (as
@@ -17,8 +19,7 @@ import type { ActiveVersion } from './versions';
 export type RunPage = { segmentId: number; runId: number; after: number; upTo: number; occurredAt: Date };
 
 /** Rules whose run candidates can be decided in SQL. */
-export const decidedInSql = (version: ActiveVersion) =>
-  (version.definition.conditions === null || version.definition.conditions === undefined) && !(version.definition.guard.holdoutPercent > 0);
+export const decidedInSql = (version: ActiveVersion) => !(version.definition.guard.holdoutPercent > 0);
 
 /** Text concatenation of SQL parts (bound texts and columns) in each dialect. */
 const concat = (dialect: Dialect, parts: string[]) =>
@@ -45,10 +46,20 @@ export const fireRunPage = async (trx: Knex, version: ActiveVersion, kind: 'ente
         };
 
   const decided = earlier();
+  // The conditions: the page's customers they select (none without conditions: every one passes).
+  const { conditions } = version.definition;
+  const pageCustomers = trx(TABLES.segmentEvents)
+    .where({ segment_id: page.segmentId, run_id: page.runId, kind })
+    .where('id', '>', page.after)
+    .where('id', '<=', page.upTo)
+    .select('customer_id');
+  const passing = conditions === null || conditions === undefined ? null : matchQuery(trx, conditions, { now, customerIds: pageCustomers }).toSQL();
+  const failsConditions = passing ? `e.customer_id not in (${passing.sql})` : '(1=0)';
+  const passingBindings = (passing?.bindings ?? []) as unknown[];
   await trx.raw(
     `insert into ?? (rule_doc, version, customer_id, trigger_key, state, test, fired_at)
      select ?, ?, e.customer_id, ${key},
-       case when c.id is null or ${churned} or ${decided.sql} then 'skipped' else 'running' end, ?, ?
+       case when c.id is null or ${churned} or ${decided.sql} or ${failsConditions} then 'skipped' else 'running' end, ?, ?
      from ?? e left join ?? c on c.id = e.customer_id
      where ${inPage}
        and not exists (select 1 from ?? o where o.rule_doc = ? and o.customer_id = e.customer_id and o.trigger_key = ${key})`,
@@ -58,6 +69,7 @@ export const fireRunPage = async (trx: Knex, version: ActiveVersion, kind: 'ente
       version.version,
       `${event}:`,
       ...decided.bindings,
+      ...passingBindings,
       no,
       at,
       TABLES.segmentEvents,
@@ -69,8 +81,12 @@ export const fireRunPage = async (trx: Knex, version: ActiveVersion, kind: 'ente
     ]
   );
 
-  // The occurrences this call inserted, with the reason of each skip.
-  const reason = `case when o.state <> 'skipped' then null when c.id is null then 'customer_missing' when ${churned} then 'churned' else 'reentry' end`;
+  // The occurrences this call inserted, with the reason of each skip, in occurrences.ts's order
+  // (their own skipped rows are not earlier occurrences, so re-entry reads as it did before them).
+  const reason = passing
+    ? `case when o.state <> 'skipped' then null when c.id is null then 'customer_missing' when ${churned} then 'churned' when ${decided.sql} then 'reentry' else 'condition_false' end`
+    : `case when o.state <> 'skipped' then null when c.id is null then 'customer_missing' when ${churned} then 'churned' else 'reentry' end`;
+  const reasonBindings = passing ? decided.bindings : [];
   const ours = `from ?? e join ?? o on o.rule_doc = ? and o.customer_id = e.customer_id and o.trigger_key = ${key} left join ?? c on c.id = e.customer_id
      where ${inPage} and o.fired_at = ?`;
   const oursBindings = [TABLES.segmentEvents, TABLES.automationOccurrences, version.ruleDoc, `${event}:`, H.customers, ...pageBindings, at];
@@ -79,7 +95,7 @@ export const fireRunPage = async (trx: Knex, version: ActiveVersion, kind: 'ente
     `insert into ?? (rule_doc, version, occurrence_id, customer_id, trigger_key, status, reason, attempts, test, created_at)
      select o.rule_doc, ?, o.id, o.customer_id, o.trigger_key, case when o.state = 'skipped' then 'skipped' else 'triggered' end,
        ${reason}, 0, ?, ? ${ours}`,
-    [TABLES.automationLogs, version.version, no, at, ...oursBindings]
+    [TABLES.automationLogs, version.version, ...reasonBindings, no, at, ...oursBindings]
   );
 
   // Step "0" of each started one: the key and context startSequences would write.
@@ -117,7 +133,11 @@ export const fireRunPage = async (trx: Knex, version: ActiveVersion, kind: 'ente
     .count({ n: '*' })
     .first();
   counts.candidates = Number(candidates?.n ?? 0);
-  const outcomes = (await trx.raw(`select o.state as state, ${reason} as reason, count(*) as n ${ours} group by o.state, ${reason}`, oursBindings)) as any;
+  // Grouped by position: a bound reason written twice is two different expressions to PostgreSQL.
+  const outcomes = (await trx.raw(`select o.state as state, ${reason} as reason, count(*) as n ${ours} group by 1, 2`, [
+    ...reasonBindings,
+    ...oursBindings,
+  ])) as any;
   const rows: any[] = Array.isArray(outcomes) ? (Array.isArray(outcomes[0]) ? outcomes[0] : outcomes) : outcomes.rows;
   let decidedHere = 0;
   for (const r of rows) {
