@@ -6,6 +6,8 @@
  * 1. segment enter: a segment run that adds BENCH_ENTER customers (100,000) to a segment, written
  *    as a run writes it (its ci_segment_events rows and one inbox row, one transaction); timed
  *    from that commit until every outbox row of the rule (a webhook step) is written.
+ * 1b. the same run for a rule with conditions, decided in SQL and customer by customer (a 1% holdout
+ *    sends a rule down that path), as a ratio.
  * 2. webhook delivery: the worker drains those rows to the receiver for up to BENCH_DELIVERY_S.
  * 3. email: a second rule sends BENCH_EMAILS emails through Strapi's email plugin to the SMTP sink.
  * 4. latency: an event rule with no wait and a webhook step, under a steady BENCH_EVENTS_PER_S
@@ -42,6 +44,8 @@ const SMTP_SEQUENTIAL = Number(process.env.BENCH_SMTP_SEQUENTIAL ?? 200);
 /** Synthetic segment ids, far above real ones. */
 const SEG_WEBHOOK = 1_900_000_201;
 const SEG_EMAIL = 1_900_000_202;
+const SEG_COND_SQL = 1_900_000_203;
+const SEG_COND_JS = 1_900_000_204;
 const RUN_ID = 1_900_000_201;
 
 /** The compiled engine the booted app runs (the same module instances as its worker). */
@@ -318,6 +322,55 @@ const main = async () => {
       `segment enter of ${enterIds.length}: ${written} outbox rows in ${fmt(enterMs)} (${Math.round((written * 1000) / enterMs)}/s); load ${load().join(' ')}`
     );
 
+    // 1b. The same run for a rule with conditions (customer, metrics and event reads), decided in
+    // SQL; then for the same rule with a 1% holdout, which decides customer by customer (the JS
+    // evaluator over each one's facts), as every rule with conditions did before. Timed from the
+    // run's commit until every entering customer has an occurrence; the outbox rows are checked
+    // against the customers the conditions select, then cancelled (the worker must not send them).
+    const conditions = {
+      and: [
+        { in: ['5', { var: 'customer.name' }] },
+        { '!': { '>': [{ var: 'metrics.overdue_amount' }, 0] } },
+        { '==': [{ event_count: ['email_click', 30] }, 0] },
+      ],
+    };
+    const passing = Number((await knex.raw(`select count(*) as n from customers where id = any(?::int[]) and name like '%5%'`, [enterIds])).rows[0].n);
+    const decideRun = async (segmentId: number, label: string, holdoutPercent: number) => {
+      phase = `enter-conditions-${holdoutPercent ? 'per-customer' : 'sql'}`;
+      const doc = await createRule(strapi, `bench: segment enter with conditions (${label})`, {
+        trigger: { type: 'event', event: 'segment.enter', filters: { segmentId } },
+        conditions,
+        steps: [{ kind: 'action', action: { type: 'webhook', endpointId } }],
+        guard: { ...guard, holdoutPercent },
+      });
+      rules.push(doc);
+      refreshRules();
+      const loadAt = load();
+      const t0 = Date.now();
+      await writeRun(knex, segmentId, enterIds);
+      await strapi.plugin('client-insights').service('automationTriggers').drainInbox();
+      const decided = async () => Number((await knex('ci_automation_occurrences').where('rule_doc', doc).count({ n: '*' }).first())?.n ?? 0);
+      while ((await decided()) < enterIds.length && Date.now() - t0 < 900_000) await sleep(100);
+      const ms = Date.now() - t0;
+      const outboxRows = await countOutbox(knex, doc);
+      await knex('ci_automation_outbox').where({ rule_doc: doc, status: 'pending' }).update({ status: 'cancelled' });
+      return { ms, decided: await decided(), outboxRows, load: loadAt };
+    };
+    const inSql = await decideRun(SEG_COND_SQL, 'SQL', 0);
+    const perCustomer = await decideRun(SEG_COND_JS, 'per customer', 1);
+    result.segmentEnterConditions = {
+      customers: enterIds.length,
+      passingConditions: passing,
+      sql: inSql,
+      perCustomer,
+      // The SQL path sends every passing customer; the per-customer one holds 1% back.
+      equal: inSql.outboxRows === passing && perCustomer.outboxRows <= passing,
+      ratio: perCustomer.ms / inSql.ms,
+    };
+    console.log(
+      `segment enter of ${enterIds.length} with conditions (${passing} pass): decided in SQL in ${fmt(inSql.ms)} (${inSql.outboxRows} outbox rows), per customer in ${fmt(perCustomer.ms)} (${perCustomer.outboxRows}, 1% held out): ${(perCustomer.ms / inSql.ms).toFixed(1)}×; load ${load().join(' ')}`
+    );
+
     // 2. webhook delivery.
     phase = 'webhook';
     await sinks.reset();
@@ -550,7 +603,7 @@ const main = async () => {
       await knex('automation_rules').where({ document_id: rule }).delete();
     }
     await knex('ci_automation_inbox').whereRaw(`ref like 'bench-%'`).delete();
-    await knex('ci_segment_events').whereIn('segment_id', [SEG_WEBHOOK, SEG_EMAIL]).delete();
+    await knex('ci_segment_events').whereIn('segment_id', [SEG_WEBHOOK, SEG_EMAIL, SEG_COND_SQL, SEG_COND_JS]).delete();
     await dropScratchCustomers(knex);
     // Booting under another encryption key than the seeding's starts a re-encryption job that fails
     // (it cannot read the seeded values, and changes nothing): its row goes too.
