@@ -1,4 +1,7 @@
+import { wholeTableStatement } from '../../plugins/client-insights/server/src/core/db/dialect';
+import { countQuery } from '../../plugins/client-insights/server/src/modules/rules/compile';
 import { previewRule } from '../../plugins/client-insights/server/src/modules/rules/preview';
+import { chooseStrategy } from '../../plugins/client-insights/server/src/modules/rules/strategy';
 import { adminSession, apiToken, startStrapi, type TestApp } from '../helpers/strapi';
 
 /**
@@ -173,6 +176,33 @@ describe('rule catalogue and preview', () => {
       await knex('ci_customer_tags').where('tag_id', expired.id).delete();
       await app.strapi.documents('api::tag.tag').delete({ documentId: expired.documentId });
     }
+  });
+
+  it('an or of "has a row" conditions: its union is deduped sorted on PostgreSQL, with the same matches', async () => {
+    const knex = app.strapi.db.connection;
+    // A, C and D ordered in the last 30 days, D and G complained in the last year, E holds the risk tag.
+    const signals = { or: [{ '>=': [{ order_count: [30] }, 1] }, { '>=': [{ event_count: ['complaint', 365] }, 1] }, { has_tag: ['at-risk'] }] };
+    const now = new Date(NOW);
+    const choice = await chooseStrategy(knex, signals, now);
+    const postgres = app.db.client === 'postgres';
+    expect(Boolean(choice.sortUnion)).toBe(postgres);
+    expect(Boolean((await chooseStrategy(knex, { '==': [v('customer.stage'), 'signed'] }, now)).sortUnion)).toBe(false);
+    const count = (sortUnion: boolean) =>
+      wholeTableStatement(
+        knex,
+        async (trx) => {
+          const setting = postgres ? (await trx.raw('show enable_hashagg')).rows[0].enable_hashagg : null;
+          const row = await countQuery(trx, signals, { now, ...choice }).first();
+          return { setting, count: Number(row.count) };
+        },
+        { strategy: choice.strategy, sortUnion }
+      );
+    const [sorted, hashed] = [await count(true), await count(false)];
+    expect(sorted.count).toBe(hashed.count);
+    if (postgres) expect([sorted.setting, hashed.setting]).toEqual(['off', 'on']);
+    const previewed = await previewRule(knex, { rule: signals, now, sampleSize: 10 });
+    expect(previewed.sample.map((c) => c.id)).toEqual([ids.A, ids.C, ids.D, ids.E, ids.G].sort((x, y) => x - y));
+    expect(previewed.count).toBe(sorted.count);
   });
 
   it('answers 400 with JSON pointers for an invalid rule or body, and runs nothing', async () => {

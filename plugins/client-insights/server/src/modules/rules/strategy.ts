@@ -13,7 +13,7 @@ import type { Knex } from 'knex';
 import { dialectOf, estimatedRows, estimatedTableRows, hasPlanEstimates } from '../../core/db/dialect';
 import { HOST_TABLES as H } from '../../core/db/tables';
 import { isPlain, plainRelaxation, type RuleNode } from './ast';
-import { conjunctsOf, existenceJoin, impliedCustomers, matchQueryOf, whereIn, type Strategy } from './compile';
+import { conjunctsOf, existenceJoin, impliedCustomers, isOrOfRows, matchQueryOf, whereIn, type Strategy } from './compile';
 import { parseRuleOrThrow } from './validate';
 
 export const PROBE_MAX_CANDIDATE_SHARE = 0.5;
@@ -37,6 +37,11 @@ export type StrategyChoice = {
    * asking the planner again (preview.ts chooseRiskRead).
    */
   estimate?: { candidates: number; customers: number };
+  /**
+   * The probe strategy joins a top-level `or` of "has a row" conditions as one union of customers
+   * (compile.ts): the statement then dedupes it sorted, not hashed (planner.ts tuneForWholeTable).
+   */
+  sortUnion?: boolean;
 };
 
 const tagSlugs = (node: RuleNode, slugs = new Set<string>()): Set<string> => {
@@ -90,9 +95,10 @@ export const chooseStrategy = async (knex: Knex, rule: unknown, now: Date, force
       whereIn(query, set);
     }
   }
+  const sortUnion = conjunctsOf(ast).some(isOrOfRows);
   // Only semi- and anti-joins (and plain conditions): the planner hashes or probes each as it sees fit.
-  if (probed.length === 0) return { strategy: 'probe', drivers, tagIds };
+  if (probed.length === 0) return { strategy: 'probe', drivers, tagIds, sortUnion };
   const estimate = { candidates: await estimatedRows(knex, query.toSQL()), customers: total };
-  if (force === 'probe' || estimate.candidates <= total * PROBE_MAX_CANDIDATE_SHARE) return { strategy: 'probe', drivers, tagIds, estimate };
+  if (force === 'probe' || estimate.candidates <= total * PROBE_MAX_CANDIDATE_SHARE) return { strategy: 'probe', drivers, tagIds, estimate, sortUnion };
   return { ...join, estimate };
 };

@@ -105,6 +105,7 @@ export const createExecutor = (deps: ExecutorDeps) => {
             runId,
             match: deps.engine().matchQuery(knex, rule, { now: startedAt, ...choice }),
             strategy: choice.strategy,
+            sortUnion: choice.sortUnion,
             now: startedAt,
             tables: deps.tables,
             remainingMs: () => deadline - Date.now(),

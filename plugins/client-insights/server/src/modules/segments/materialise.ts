@@ -39,6 +39,8 @@ export type MaterialiseInput = {
   match: Knex.QueryBuilder;
   /** The compile strategy `match` was built with (the planner settings follow it). */
   strategy?: Strategy;
+  /** `match` joins a top-level union of customers (rules/strategy.ts sortUnion). */
+  sortUnion?: boolean;
   now: Date;
   tables: HostTables;
   /** Milliseconds left before the run's timeout. */
@@ -65,7 +67,7 @@ export const materialise = (knex: Knex, input: MaterialiseInput): Promise<Materi
   knex.transaction(async (trx) => {
     const { segmentId, runId, now } = input;
     await setStatementTimeout(trx, input.remainingMs());
-    await tuneForWholeTable(trx, { strategy: input.strategy });
+    await tuneForWholeTable(trx, { strategy: input.strategy, sortUnion: input.sortUnion });
     const previousRunId = await currentRunId(trx, segmentId);
     // A redo of an interrupted run starts clean (its rows were rolled back, but be sure).
     await trx(TABLES.segmentMembers).where({ segment_id: segmentId, run_id: runId }).delete();
