@@ -336,7 +336,10 @@ export const measureHand = async (knex: Knex, now: Date, runs: number, only?: Re
     const preview = () => previewRule(knex, { rule: r.rule, now });
     const match = async () => {
       const choice = await chooseStrategy(knex, r.rule, now);
-      const row = await wholeTableStatement(knex, (trx) => countQuery(trx, r.rule, { now, ...choice }).first(), { strategy: choice.strategy, sortUnion: choice.sortUnion });
+      const row = await wholeTableStatement(knex, (trx) => countQuery(trx, r.rule, { now, ...choice }).first(), {
+        strategy: choice.strategy,
+        sortUnion: choice.sortUnion,
+      });
       return Number(row?.count ?? 0);
     };
     let p = await preview();
