@@ -61,6 +61,16 @@ describe('automation triggers', () => {
   const occurrences = (ruleDoc: string) => knex()('ci_automation_occurrences').where('rule_doc', ruleDoc).orderBy('id');
   const outbox = (ruleDoc: string) => knex()('ci_automation_outbox').where('rule_doc', ruleDoc).orderBy('id');
   const skips = (ruleDoc: string) => knex()('ci_automation_logs').where({ rule_doc: ruleDoc, status: 'skipped' }).orderBy('id');
+  /** A dynamic segment of the customers of `region` (metrics drained first), not run yet. */
+  const regionSegment = async (name: string, region: string) => {
+    await app.strapi.plugin('client-insights').service('metrics').drain();
+    const segments = app.strapi.plugin('client-insights').service('segments');
+    const segment = await segments.create(
+      { kind: 'api' },
+      { name, rule: { '==': [{ var: 'customer.region' }, region] }, type: 'dynamic', status: 'active', priority: 100, visibility: 'global', execute: false }
+    );
+    return { segments, segment };
+  };
   const inboxCount = async () => Number((await knex()('ci_automation_inbox').count({ n: '*' }).first()).n);
 
   it('an interaction created through the Document Service gives exactly one occurrence and outbox row; a re-delivered inbox row fires nothing more', async () => {
@@ -283,20 +293,7 @@ describe('automation triggers', () => {
     const region = `R${Date.now()}`;
     const members = [(await customer({ region })).id, (await customer({ region })).id, (await customer({ region })).id];
     const churned = (await customer({ region, stage: 'churned' })).id;
-    await app.strapi.plugin('client-insights').service('metrics').drain();
-    const segments = app.strapi.plugin('client-insights').service('segments');
-    const segment = await segments.create(
-      { kind: 'api' },
-      {
-        name: `Seg ${region}`,
-        rule: { '==': [{ var: 'customer.region' }, region] },
-        type: 'dynamic',
-        status: 'active',
-        priority: 100,
-        visibility: 'global',
-        execute: false,
-      }
-    );
+    const { segments, segment } = await regionSegment(`Seg ${region}`, region);
     const rule = await activate({ trigger: { type: 'event', event: 'segment.enter', filters: { segmentId: segment.id } } });
     await segments.executor().execute(segment.id, { trigger: 'manual' });
     expect(await knex()('ci_automation_inbox').where('event', 'segment.run')).toHaveLength(1);
@@ -352,20 +349,7 @@ describe('automation triggers', () => {
     const churned = (await customer({ region, stage: 'churned' })).id;
     const signedBefore = (await customer({ region, stage: 'signed' })).id;
     const consultingBefore = (await customer({ region })).id;
-    await app.strapi.plugin('client-insights').service('metrics').drain();
-    const segments = app.strapi.plugin('client-insights').service('segments');
-    const segment = await segments.create(
-      { kind: 'api' },
-      {
-        name: `Cond ${region}`,
-        rule: { '==': [{ var: 'customer.region' }, region] },
-        type: 'dynamic',
-        status: 'active',
-        priority: 100,
-        visibility: 'global',
-        execute: false,
-      }
-    );
+    const { segments, segment } = await regionSegment(`Cond ${region}`, region);
     const rule = await activate({
       trigger: { type: 'event', event: 'segment.enter', filters: { segmentId: segment.id } },
       conditions: { '==': [{ var: 'customer.stage' }, 'signed'] },
@@ -510,20 +494,7 @@ describe('automation triggers', () => {
     const region = `S${Date.now()}`;
     const a = await customer({ region });
     const b = await customer({ region });
-    await app.strapi.plugin('client-insights').service('metrics').drain();
-    const segments = app.strapi.plugin('client-insights').service('segments');
-    const segment = await segments.create(
-      { kind: 'api' },
-      {
-        name: `Sched ${region}`,
-        rule: { '==': [{ var: 'customer.region' }, region] },
-        type: 'dynamic',
-        status: 'active',
-        priority: 100,
-        visibility: 'global',
-        execute: false,
-      }
-    );
+    const { segments, segment } = await regionSegment(`Sched ${region}`, region);
     await segments.executor().execute(segment.id, { trigger: 'manual' });
     const rule = await activate({
       trigger: { type: 'schedule', cron: '0 9 * * 1', timezone: 'Asia/Shanghai', segmentId: segment.id },
@@ -607,20 +578,7 @@ describe('automation triggers', () => {
     const [a, b] = [await customer({ region }), await customer({ region })];
     await customer({ region });
     await customer({ region });
-    await app.strapi.plugin('client-insights').service('metrics').drain();
-    const segments = app.strapi.plugin('client-insights').service('segments');
-    const segment = await segments.create(
-      { kind: 'api' },
-      {
-        name: `Fc ${region}`,
-        rule: { '==': [{ var: 'customer.region' }, region] },
-        type: 'dynamic',
-        status: 'active',
-        priority: 100,
-        visibility: 'global',
-        execute: false,
-      }
-    );
+    const { segments, segment } = await regionSegment(`Fc ${region}`, region);
     await segments.executor().execute(segment.id, { trigger: 'manual' });
     const now = new Date();
     const at = bindDate(knex(), now);

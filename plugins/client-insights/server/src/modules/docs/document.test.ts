@@ -96,6 +96,8 @@ describe('buildOpenApi: the document generated from the contracts', () => {
     expect(list.parameters).toEqual([
       { in: 'query', name: 'page', required: false, schema: { type: 'integer', minimum: 1, maximum: 2147483647, default: 1 } },
       { in: 'query', name: 'pageSize', required: false, schema: { type: 'integer', minimum: 1, maximum: 500, default: 50 } },
+      { in: 'query', name: 'q', required: false, schema: { type: 'string', maxLength: 100 } },
+      { in: 'query', name: 'type', required: false, schema: { type: 'string', enum: ['dynamic', 'static'] } },
     ]);
     expect(list.responses['200'].content['application/json'].schema.properties.data).toEqual({
       type: 'array',
