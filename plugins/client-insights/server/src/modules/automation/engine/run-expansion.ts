@@ -8,12 +8,12 @@ import type { ActiveVersion } from './versions';
 
 /**
  * A page of a segment run (its ci_segment_events rows) decided in SQL for a rule without a holdout
- * (its buckets are drawn in JavaScript). The same decisions as occurrences.ts (customer missing,
- * churned, re-entry, then the conditions, compiled by the rule engine for the page's customers:
- * the differential test holds that SQL to the JavaScript evaluator; an occurrence per key under its unique constraint, a
- * `skipped` or `triggered` log line each, the outbox row of step "0" for each started one), as four
- * INSERT … SELECT statements over the page, so a run of 100,000 entries never travels through
- * Node one customer at a time. Rows this call inserted are told apart by `fired_at` = now (as
+ * (its buckets are drawn in JavaScript). The same decisions as occurrences.ts: customer missing,
+ * churned, re-entry, then the conditions, compiled by the rule engine for the page's customers
+ * (the differential test holds that SQL to the JavaScript evaluator). An occurrence per key under
+ * its unique constraint, a `skipped` or `triggered` log line each, the outbox row of step "0" for
+ * each started one, written by four INSERT … SELECT statements over the page, so a run of
+ * 100,000 entries never travels through Node one customer at a time. Rows this call inserted are told apart by `fired_at` = now (as
  * startSequences does): a key another transaction recorded first is left to that one.
  */
 export type RunPage = { segmentId: number; runId: number; after: number; upTo: number; occurredAt: Date };
