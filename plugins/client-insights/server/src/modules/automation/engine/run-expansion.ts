@@ -48,12 +48,10 @@ export const fireRunPage = async (trx: Knex, version: ActiveVersion, kind: 'ente
   const decided = earlier();
   // The conditions: the page's customers they select (none without conditions: every one passes).
   const { conditions } = version.definition;
-  const pageCustomers = trx(TABLES.segmentEvents)
-    .where({ segment_id: page.segmentId, run_id: page.runId, kind })
-    .where('id', '>', page.after)
-    .where('id', '<=', page.upTo)
-    .select('customer_id');
-  const passing = conditions === null || conditions === undefined ? null : matchQuery(trx, conditions, { now, customerIds: pageCustomers }).toSQL();
+  const pageEvents = () =>
+    trx(TABLES.segmentEvents).where({ segment_id: page.segmentId, run_id: page.runId, kind }).where('id', '>', page.after).where('id', '<=', page.upTo);
+  const passing =
+    conditions === null || conditions === undefined ? null : matchQuery(trx, conditions, { now, customerIds: pageEvents().select('customer_id') }).toSQL();
   const failsConditions = passing ? `e.customer_id not in (${passing.sql})` : '(1=0)';
   const passingBindings = (passing?.bindings ?? []) as unknown[];
   await trx.raw(
@@ -126,12 +124,7 @@ export const fireRunPage = async (trx: Knex, version: ActiveVersion, kind: 'ente
   );
 
   const counts = emptyCounts();
-  const candidates = await trx(TABLES.segmentEvents)
-    .where({ segment_id: page.segmentId, run_id: page.runId, kind })
-    .where('id', '>', page.after)
-    .where('id', '<=', page.upTo)
-    .count({ n: '*' })
-    .first();
+  const candidates = await pageEvents().count({ n: '*' }).first();
   counts.candidates = Number(candidates?.n ?? 0);
   // Grouped by position: a bound reason written twice is two different expressions to PostgreSQL.
   const outcomes = (await trx.raw(`select o.state as state, ${reason} as reason, count(*) as n ${ours} group by 1, 2`, [
