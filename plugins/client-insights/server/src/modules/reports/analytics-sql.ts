@@ -39,10 +39,15 @@ const activityRanges = (periods: Period[]) => {
   return { ranges, flags };
 };
 
+/** A period and the segments whose figures are wanted for it (all customers' always come too). */
+export type PeriodAsk = { period: Period; segmentIds: number[] };
+
 /**
  * One statement for all the periods (the period and its comparison), summed in the database: one
- * row per period and segment comes back. Its parts, each read once for all periods:
- * - `mem`: the members of each segment during each period (membership.ts);
+ * row per period and segment asked for it comes back. Its parts, each read once for all periods:
+ * - `mem`: the members of each segment during each period it is asked for (membership.ts). The
+ *   comparison asks for one segment, not every segment the ranking needs: at 1M customers the
+ *   comparison's members of ten segments were 0.8M of the 2.1M rows sorted and joined below;
  * - `ord`: per customer, the sums of their paid orders in each period and whether they had one in
  *   each range (a period, the window before it);
  * - `evt`: per customer, whether they had an interaction in each range. Only these flags are
@@ -54,8 +59,10 @@ const activityRanges = (periods: Period[]) => {
  * join: their count is a count of the customers created before the period's end, their sums
  * those of the `cust` rows created before it (a customer without activity adds nothing else).
  */
-export const periodFigures = async (knex: Knex, t: HostTables, segmentIds: number[], periods: Period[]): Promise<Array<Map<number, Figures>>> => {
+export const periodFigures = async (knex: Knex, t: HostTables, asks: PeriodAsk[]): Promise<Array<Map<number, Figures>>> => {
   const d = (x: Date) => dateParam(knex, x);
+  const periods = asks.map((a) => a.period);
+  const segmentIds = [...new Set(asks.flatMap((a) => a.segmentIds))];
   const orders = raw(TABLES.customerOrders);
   const { ranges, flags } = activityRanges(periods);
   const span = { start: new Date(Math.min(...ranges.map((r) => r.start.getTime()))), end: new Date(Math.max(...ranges.map((r) => r.end.getTime()))) };
@@ -77,8 +84,11 @@ export const periodFigures = async (knex: Knex, t: HostTables, segmentIds: numbe
   const statement = sql`with iv as (${membershipIntervals(segmentIds)}),
   mem as (
     ${each(
-      periods,
-      (p, k) => sql`select distinct ${raw(String(k))} as k, iv.segment_id, iv.customer_id from iv where ${overlaps(d(p.start), d(p.end))}`,
+      asks,
+      ({ period: p, segmentIds: asked }, k) =>
+        sql`select distinct ${raw(String(k))} as k, iv.segment_id, iv.customer_id from iv where ${overlaps(d(p.start), d(p.end))}${
+          asked.length < segmentIds.length ? sql` and iv.segment_id in (${each(asked.length ? asked : [0], (id) => sql`${id}`, ', ')})` : raw('')
+        }`,
       '\n    union all\n    '
     )}
   ),

@@ -17,8 +17,9 @@ export const segmentAnalytics = async (knex: Knex, t: HostTables, segment: Segme
   const period = periodOf(q.from, q.to, q.timeZone);
   const comparison = q.compareFrom && q.compareTo ? periodOf(q.compareFrom, q.compareTo, q.timeZone) : null;
 
-  // One statement for both periods; each period's metrics and the benchmark from its sums.
-  const figures = await periodFigures(knex, t, ids, comparison ? [period, comparison] : [period]);
+  // One statement for both periods; each period's metrics and the benchmark from its sums. The
+  // ranking and heatmap need every segment in the period, the comparison only this one.
+  const figures = await periodFigures(knex, t, [{ period, segmentIds: ids }, ...(comparison ? [{ period: comparison, segmentIds: [segment.id] }] : [])]);
   const view = (f: Map<number, Figures>) => {
     const total = f.get(ALL_CUSTOMERS) ?? EMPTY;
     return { of: (id: number) => metricsOf(f.get(id) ?? EMPTY, total.revenue), benchmark: metricsOf(total, total.revenue) };

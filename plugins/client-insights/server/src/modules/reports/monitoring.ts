@@ -32,7 +32,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     const compared = both.reduce((s, c) => s + c.customers, 0);
     const moved = both.filter((c) => c.from !== c.to).reduce((s, c) => s + c.customers, 0);
     // Retention as segment analytics defines it for all customers (its benchmark): the same statement.
-    const [all] = await periodFigures(knex, t, [], [p]);
+    const [all] = await periodFigures(knex, t, [{ period: p, segmentIds: [] }]);
     const { base, kept } = all.get(ALL_CUSTOMERS) ?? { base: 0, kept: 0 };
     const life = await lifecycleFigures(knex, t, p);
     // The board as of the end, closed (no later rows) for a period in the past; the overview's own figures when it reaches now.
