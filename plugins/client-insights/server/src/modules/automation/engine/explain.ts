@@ -8,9 +8,9 @@ import { referencedFields, referencedSegmentKeys, referencedTagSlugs } from '../
 import { compileEvaluator } from '../../rules/evaluate';
 import { loadFacts } from '../../rules/facts';
 import type { CustomerFacts } from '../../rules/types';
-import { codeLabel, EXPORT_CODE_LABELS, L, LOCALES, verbatim, type LocalisedText } from '../../../../../shared/labels';
-import { DATE_TRIGGER_FIELDS, eventLabels } from '../catalogue';
-import { dateColumnOf, isTimeZone } from './time-triggers';
+import { codeLabel, L, LOCALES, verbatim, type LocalisedText } from '../../../../../shared/labels';
+import { eventLabels } from '../catalogue';
+import { dateTriggerField, isTimeZone } from './time-triggers';
 import { automationSettings } from './settings';
 
 /**
@@ -112,8 +112,8 @@ const explainEvent = async (
   if (trigger.event === 'stage.changed') {
     const row = await knex(hostTables(strapi).customers).where('id', customerId).first('stage');
     const matches = trigger.filters?.toStage === undefined || row?.stage === trigger.filters.toStage;
-    const stage = EXPORT_CODE_LABELS.stage[row?.stage as string] ?? L('unknown', '未知', '未知');
-    return said(matches, join(on, L(`; their stage now is ${row?.stage ?? 'unknown'}.`, `；其当前阶段为${stage['zh-Hans']}。`, `；其目前階段為${stage.zh}。`)));
+    const stage = codeLabel('stage', row?.stage);
+    return said(matches, join(on, L(`; their stage now is ${row?.stage ?? '—'}.`, `；其当前阶段为${stage['zh-Hans']}。`, `；其目前階段為${stage.zh}。`)));
   }
   if (trigger.event === 'order.paid') {
     const facts = await loadFacts(knex, customerId, { now: new Date() });
@@ -249,8 +249,8 @@ export const explainTrigger = async (strapi: Core.Strapi, definition: Automation
       );
     }
     case 'date': {
-      const column = dateColumnOf(trigger.field);
-      if (!column)
+      const field = dateTriggerField(trigger.field);
+      if (!field)
         return said(
           false,
           L(
@@ -262,18 +262,20 @@ export const explainTrigger = async (strapi: Core.Strapi, definition: Automation
       const row = await knex(`${hostTables(strapi).customers} as c`)
         .leftJoin(`${TABLES.metrics} as m`, 'm.customer_id', 'c.id')
         .where('c.id', customerId)
-        .first({ value: column });
+        .first({ value: field.column });
       const value = readDate(row?.value ?? null);
       const n = Math.abs(trigger.days);
       const before = trigger.days < 0;
-      const field = DATE_TRIGGER_FIELDS.find((f) => f.path === trigger.field)!.labels;
       const when = L(
         `Fires ${n} days ${before ? 'before' : 'after'} ${trigger.field} at ${trigger.at} (${zone})`,
-        `在“${field['zh-Hans']}”的${before ? '前' : '后'} ${n} 天 ${trigger.at}（${zone}）触发`,
-        `在「${field.zh}」的${before ? '前' : '後'} ${n} 天 ${trigger.at}（${zone}）觸發`
+        `在“${field.labels['zh-Hans']}”的${before ? '前' : '后'} ${n} 天 ${trigger.at}（${zone}）触发`,
+        `在「${field.labels.zh}」的${before ? '前' : '後'} ${n} 天 ${trigger.at}（${zone}）觸發`
       );
       if (!value)
-        return said(false, join(when, L(`; the customer has no ${trigger.field}.`, `；该客户没有“${field['zh-Hans']}”。`, `；該客戶沒有「${field.zh}」。`)));
+        return said(
+          false,
+          join(when, L(`; the customer has no ${trigger.field}.`, `；该客户没有“${field.labels['zh-Hans']}”。`, `；該客戶沒有「${field.labels.zh}」。`))
+        );
       const fireDay = DateTime.fromJSDate(value, { zone }).startOf('day').plus({ days: trigger.days }).toISODate()!;
       const matches = fireDay === DateTime.fromJSDate(now, { zone }).toISODate();
       return said(

@@ -140,10 +140,10 @@ export const inactivityPager =
     return { candidates, next: rows.length === PAGE ? Number(rows[rows.length - 1].customer_id) : null };
   };
 
-/** The SQL column behind a datetime field of the catalogue (customer.* or metrics.*), or null. */
-export const dateColumnOf = (path: string): string | null => {
+/** A datetime field of the catalogue (customer.* or metrics.*) with the SQL column behind it, or null. */
+export const dateTriggerField = (path: string) => {
   const field = DATE_TRIGGER_FIELDS.find((f) => f.path === path);
-  return field ? `${field.group === 'customer' ? 'c' : 'm'}.${path.slice(path.indexOf('.') + 1)}` : null;
+  return field ? { ...field, column: `${field.group === 'customer' ? 'c' : 'm'}.${path.slice(path.indexOf('.') + 1)}` } : null;
 };
 
 export const isTimeZone = (zone: unknown): zone is string => typeof zone === 'string' && zone.length > 0 && DateTime.local().setZone(zone).isValid;
@@ -169,7 +169,7 @@ export const datePager =
   (version: ActiveVersion, now: Date, defaultZone: string): Pager =>
   async (knex, cursor) => {
     const trigger = version.definition.trigger as Extract<Trigger, { type: 'date' }>;
-    const column = dateColumnOf(trigger.field);
+    const column = dateTriggerField(trigger.field)?.column;
     if (!column) return { candidates: [], next: null };
     // Cursor: [zone index, day index, last customer id]; zones are the stored ones (few), read once per page.
     const zones = ((await knex(H.customers).distinct('timezone').orderBy('timezone')) as any[]).map((r) => (r.timezone === undefined ? null : r.timezone));

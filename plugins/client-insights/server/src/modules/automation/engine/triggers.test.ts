@@ -1,7 +1,7 @@
 import { automationDefinitionSchema } from '../../../../../shared/contracts/automation-definition';
 import { customerWriteCheck } from '../../customers/write-check';
 import { inHoldout } from './occurrences';
-import { dateColumnOf, dueDays } from './time-triggers';
+import { dateTriggerField, dueDays } from './time-triggers';
 import { eventMatches, filtersMatch, triggerKeyOf, type EventRow } from './triggers';
 
 const event = (e: Partial<EventRow>): EventRow => ({ event: 'interaction.email_click', customerId: 1, ref: '7', payload: {}, occurredAt: new Date(0), ...e });
@@ -49,10 +49,10 @@ describe('date triggers', () => {
   });
 
   it('read datetime fields of the customer or the rollup only', () => {
-    expect(dateColumnOf('metrics.contract_end_at')).toBe('m.contract_end_at');
-    expect(dateColumnOf('customer.created_at')).toBe('c.created_at');
-    expect(dateColumnOf('customer.region')).toBeNull();
-    expect(dateColumnOf('nope')).toBeNull();
+    expect(dateTriggerField('metrics.contract_end_at')?.column).toBe('m.contract_end_at');
+    expect(dateTriggerField('customer.created_at')?.column).toBe('c.created_at');
+    expect(dateTriggerField('customer.region')).toBeNull();
+    expect(dateTriggerField('nope')).toBeNull();
   });
 });
 
