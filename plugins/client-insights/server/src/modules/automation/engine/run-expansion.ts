@@ -81,9 +81,9 @@ export const fireRunPage = async (trx: Knex, version: ActiveVersion, kind: 'ente
 
   // The occurrences this call inserted, with the reason of each skip, in occurrences.ts's order
   // (their own skipped rows are not earlier occurrences, so re-entry reads as it did before them).
-  const reason = passing
-    ? `case when o.state <> 'skipped' then null when c.id is null then 'customer_missing' when ${churned} then 'churned' when ${decided.sql} then 'reentry' else 'condition_false' end`
-    : `case when o.state <> 'skipped' then null when c.id is null then 'customer_missing' when ${churned} then 'churned' else 'reentry' end`;
+  // Without conditions a skip that is neither of the first two can only be a re-entry: no need to ask.
+  const lastReasons = passing ? `when ${decided.sql} then 'reentry' else 'condition_false'` : `else 'reentry'`;
+  const reason = `case when o.state <> 'skipped' then null when c.id is null then 'customer_missing' when ${churned} then 'churned' ${lastReasons} end`;
   const reasonBindings = passing ? decided.bindings : [];
   const ours = `from ?? e join ?? o on o.rule_doc = ? and o.customer_id = e.customer_id and o.trigger_key = ${key} left join ?? c on c.id = e.customer_id
      where ${inPage} and o.fired_at = ?`;
