@@ -95,18 +95,21 @@ const useOptions = (kind: EntityKind, text: string) => {
   return state;
 };
 
-/** The chosen id's option: from the list when it holds it, else read once by id (`#id` while unknown or gone). */
-const useChosen = (kind: EntityKind, value: number | undefined, options: Option[] | undefined): Option | undefined => {
+/**
+ * The chosen id's option: from the list when it holds it, else read once by id (`#id` while unknown
+ * or gone). Not read while the first page is loading (`loading`): that page usually names it.
+ */
+const useChosen = (kind: EntityKind, value: number | undefined, options: Option[] | undefined, loading: boolean): Option | undefined => {
   const api = useApiClient();
   const [named, setNamed] = React.useState<Option | undefined>();
   const listed = value ? options?.find((o) => o.id === value) : undefined;
   React.useEffect(() => {
     const one = SOURCES[kind].one;
-    if (!value || listed || named?.id === value || !one) return;
+    if (!value || loading || listed || named?.id === value || !one) return;
     const controller = new AbortController();
     one(api, controller.signal, value).then(setNamed, () => undefined);
     return () => controller.abort();
-  }, [api, kind, value, listed, named]);
+  }, [api, kind, value, loading, listed, named]);
   if (!value) return undefined;
   return listed ?? (named?.id === value ? named : { id: value, label: `#${value}`, known: false });
 };
@@ -146,7 +149,7 @@ export const EntityPicker = ({
   // What the input shows: the text being typed, else the chosen option's name.
   const [typed, setTyped] = React.useState<string | null>(null);
   const { options, error: loadError, searched } = useOptions(kind, typed?.trim() ?? '');
-  const chosen = useChosen(kind, value, options);
+  const chosen = useChosen(kind, value, options, options === undefined && loadError === undefined);
   const listed = chosen && !options?.some((o) => o.id === chosen.id) ? [chosen, ...(options ?? [])] : (options ?? []);
   // Nothing to choose from at all (not merely no match for the typed text).
   const empty = options && options.length === 0 && !searched ? t(`picker.none.${kind}`) : undefined;
