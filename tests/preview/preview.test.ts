@@ -200,7 +200,12 @@ describe('rule catalogue and preview', () => {
     const [sorted, hashed] = [await count(true), await count(false)];
     expect(sorted.count).toBe(hashed.count);
     if (postgres) expect([sorted.setting, hashed.setting]).toEqual(['off', 'on']);
-    const previewed = await previewRule(knex, { rule: signals, now, sampleSize: 10 });
+    // The preview's statement runs sorted too (PostgreSQL): the setting is made in its transaction.
+    const statements: string[] = [];
+    const listen = (q: { sql: string }) => statements.push(q.sql);
+    knex.on('query', listen);
+    const previewed = await previewRule(knex, { rule: signals, now, sampleSize: 10 }).finally(() => knex.off('query', listen));
+    expect(statements.includes('set local enable_hashagg = off')).toBe(postgres);
     expect(previewed.sample.map((c) => c.id)).toEqual([ids.A, ids.C, ids.D, ids.E, ids.G].sort((x, y) => x - y));
     expect(previewed.count).toBe(sorted.count);
   });

@@ -188,7 +188,11 @@ export const previewRule = async (knex: Knex, input: PreviewInput): Promise<Prev
   ]);
   // The preview and the total (kept between previews, customers/total.ts) side by side.
   const [agg, total] = await Promise.all([
-    wholeTableStatement(knex, (trx) => evaluate(trx, rule, now, size, choice, { riskTagIds, riskRead }), { strategy, timeoutMs: input.timeoutMs }),
+    wholeTableStatement(knex, (trx) => evaluate(trx, rule, now, size, choice, { riskTagIds, riskRead }), {
+      strategy,
+      sortUnion: choice.sortUnion,
+      timeoutMs: input.timeoutMs,
+    }),
     customerTotal(knex),
   ]);
   const warnings = [...analyseRule(input.rule), ...(input.extraWarnings ?? [])];
