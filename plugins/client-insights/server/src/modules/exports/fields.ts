@@ -86,14 +86,20 @@ export const chosenFields = (
     async *batches(ids: Knex.QueryBuilder, listsOf: ListsOf, batch = 1000): AsyncGenerator<unknown[][]> {
       let after = 0;
       for (;;) {
+        // The page's lower bound on every side of the joins: the database does not carry an
+        // inequality across a join's equality, and a merge join then read each source from its
+        // first id on every page (1M rows: each page slower than the last, 230 s in all).
         const q = knex(ids.clone().as('k'))
           .join(`${customersTable} as c`, 'c.id', 'k.customer_id')
           .select(['c.id as __id', ...selects])
           .where('c.id', '>', after)
+          .where('k.customer_id', '>', after)
           .orderBy('c.id')
           .limit(batch);
-        if (needs('mt')) q.leftJoin(`${TABLES.metrics} as mt`, 'mt.customer_id', 'c.id');
-        if (needs('s')) q.leftJoin(`${TABLES.scores} as s`, 's.customer_id', 'c.id');
+        const from = (table: string, alias: string) =>
+          q.leftJoin(`${table} as ${alias}`, (on) => on.on(`${alias}.customer_id`, 'c.id').andOnVal(`${alias}.customer_id`, '>', after));
+        if (needs('mt')) from(TABLES.metrics, 'mt');
+        if (needs('s')) from(TABLES.scores, 's');
         const rows: Record<string, unknown>[] = await q;
         if (rows.length === 0) return;
         const contact = { email: 'customer__email', phone: 'customer__phone', notes: 'customer__notes' };
