@@ -1,7 +1,7 @@
 import crypto from 'crypto';
 import os from 'os';
 import type { Knex } from 'knex';
-import { bindDate, isUniqueViolation, readDate } from '../../core/db/dialect';
+import { bindDate, isUniqueViolation, leftJoinPastId, readDate } from '../../core/db/dialect';
 import { readFailure } from '../../core/jobs/failure';
 import { ACTIVE_STATUSES, clampProgress } from '../../core/jobs/status';
 import type { SegmentResult } from '../../../../shared/contracts/segments';
@@ -187,8 +187,11 @@ export type MemberFilter = 'added' | 'removed' | 'kept' | undefined;
 /** Customer columns shown in member pages and exports (contact data is left out: it is sensitive). */
 export const MEMBER_COLUMNS = ['id', 'documentId', 'name', 'region', 'stage', 'leadSource', 'totalSpent', 'orderCount', 'lastOrderAt'] as const;
 
-/** The customers of one run's snapshot, or of its added / removed / kept changes, ordered by id. */
-export const membersQuery = (knex: Knex, tables: HostTables, run: { id: number; segment_id: number }, filter: MemberFilter) => {
+/**
+ * The customers of one run's snapshot, or of its added / removed / kept changes, with their
+ * customer and metrics rows; past customer id `after` for a keyset page (ids start at 1).
+ */
+export const membersQuery = (knex: Knex, tables: HostTables, run: { id: number; segment_id: number }, filter: MemberFilter, after = 0) => {
   const ids =
     filter === 'added' || filter === 'removed'
       ? knex(TABLES.segmentChanges).select('customer_id').where({ run_id: run.id, change: filter })
@@ -204,7 +207,9 @@ export const membersQuery = (knex: Knex, tables: HostTables, run: { id: number; 
                   .andWhere('ch.customer_id', knex.ref('x.customer_id'))
               );
           });
-  return knex(ids.as('k')).leftJoin(`${tables.customers} as c`, 'c.id', 'k.customer_id').leftJoin(`${TABLES.metrics} as mt`, 'mt.customer_id', 'k.customer_id');
+  const page = knex(ids.as('k')).where('k.customer_id', '>', after);
+  leftJoinPastId(page, tables.customers, 'c', 'id', 'k.customer_id', after);
+  return leftJoinPastId(page, TABLES.metrics, 'mt', 'customer_id', 'k.customer_id', after);
 };
 
 export const toMember = (r: any) => ({
@@ -250,7 +255,7 @@ export const membersPage = async (knex: Knex, tables: HostTables, run: { id: num
 export async function* memberBatches(knex: Knex, tables: HostTables, run: { id: number; segment_id: number }, filter: MemberFilter, batch = 1000) {
   let after = 0;
   for (;;) {
-    const rows = await membersQuery(knex, tables, run, filter).select(memberSelect).where('k.customer_id', '>', after).orderBy('k.customer_id').limit(batch);
+    const rows = await membersQuery(knex, tables, run, filter, after).select(memberSelect).orderBy('k.customer_id').limit(batch);
     if (rows.length === 0) return;
     yield rows.map(toMember);
     after = Number(rows[rows.length - 1].customer_id);

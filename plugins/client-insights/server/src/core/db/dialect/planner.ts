@@ -59,6 +59,16 @@ export const withWorkMem = <T>(knex: Knex, mb: number, fn: (trx: Knex.Transactio
   });
 
 /**
+ * Left-joins `table` as `alias` on `alias.key = on`, for a page of a keyset walk over
+ * customer ids past `after`: the bound is repeated in the join's condition (it changes nothing
+ * there, the joined id equals the page's). PostgreSQL does not carry an inequality across a join's
+ * equality, so without it a merge join read the joined table from its first id on every page, and
+ * a 1M-customer walk slowed page after page (230 s instead of 35 s for an export).
+ */
+export const leftJoinPastId = (query: Knex.QueryBuilder, table: string, alias: string, key: string, on: string, after: number): Knex.QueryBuilder =>
+  query.leftJoin(`${table} as ${alias}`, (j) => j.on(`${alias}.${key}`, on).andOnVal(`${alias}.${key}`, '>', after));
+
+/**
  * Left-joins, as `alias`, the row of `table` whose unique `key` equals `on`, for each row of
  * `query`. PostgreSQL gets a LATERAL lookup by index: a plain join let the planner hash the whole
  * table (about 0.5 s for metrics or customers at 1M) to find a few thousand rows; `limit 1` keeps
