@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import { dateParam, rowsOf, wholeTableStatement } from '../../core/db/dialect';
 import { joinSql, raw, sql, type Sql } from '../../core/db/sql-fragment';
 import { TABLES, type HostTables } from '../../core/db/tables';
-import { membershipIntervals, overlaps } from './membership';
+import { inList, membershipIntervals, overlaps } from './membership';
 import { windowBefore, type Period } from './periods';
 
 /** The sums a period's metrics are computed from, per segment (0: all customers). */
@@ -87,7 +87,7 @@ export const periodFigures = async (knex: Knex, t: HostTables, asks: PeriodAsk[]
       asks,
       ({ period: p, segmentIds: asked }, k) =>
         sql`select distinct ${raw(String(k))} as k, iv.segment_id, iv.customer_id from iv where ${overlaps(d(p.start), d(p.end))}${
-          asked.length < segmentIds.length ? sql` and iv.segment_id in (${each(asked.length ? asked : [0], (id) => sql`${id}`, ', ')})` : raw('')
+          asked.length < segmentIds.length ? sql` and iv.segment_id in (${inList(asked)})` : raw('')
         }`,
       '\n    union all\n    '
     )}

@@ -1,9 +1,10 @@
 import { TABLES } from '../../core/db/tables';
 import { joinSql, raw, sql, type Sql } from '../../core/db/sql-fragment';
 
-const inList = (ids: number[]): Sql =>
+/** `id, id, …` for `in (…)`; `0` (no segment has it) for none. */
+export const inList = (ids: number[]): Sql =>
   joinSql(
-    ids.map((id) => sql`${id}`),
+    (ids.length ? ids : [0]).map((id) => sql`${id}`),
     ', '
   );
 
@@ -15,7 +16,7 @@ const inList = (ids: number[]): Sql =>
  * The body of a CTE; one window pass over the segments' events, never rows in Node.
  */
 export const membershipIntervals = (segmentIds: number[]): Sql => {
-  const ids = inList(segmentIds.length ? segmentIds : [0]);
+  const ids = inList(segmentIds);
   return sql`select ev.segment_id, ev.customer_id, ev.occurred_at as start_at, ev.next_at as end_at
   from (select e.segment_id, e.customer_id, e.kind, e.occurred_at,
           lead(e.occurred_at) over (partition by e.segment_id, e.customer_id order by e.occurred_at, e.id) as next_at
