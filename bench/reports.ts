@@ -11,7 +11,8 @@
  * period" differs from today's members.
  *
  * Cases: analytics of the largest segment over the last 12 months with the 12 months before as
- * comparison (ranks and heatmap over all bench segments); trends of it over 24 months by week in
+ * comparison (ranks and heatmap over all bench segments), computed (`fresh`, as the first question
+ * of a period and the background refresh do) and served from the figures that computation stored; trends of it over 24 months by week in
  * Asia/Shanghai with an 8-week forecast; attribution of a campaign with 100 000 touches, all five
  * models (bench/reports-attribution.ts). RUNS (default 5) timed runs after a warm-up, NAIVE_RUNS
  * (default 3). Results: bench/results/reports.json, keyed by database.
@@ -23,7 +24,7 @@ import type { Knex } from 'knex';
 import { DateTime } from 'luxon';
 import { migrate } from '../plugins/client-insights/server/src/core/db/migrate';
 import { HOST_TABLES, TABLES } from '../plugins/client-insights/server/src/core/db/tables';
-import { segmentAnalytics } from '../plugins/client-insights/server/src/modules/reports/analytics';
+import { periodKey, segmentAnalytics } from '../plugins/client-insights/server/src/modules/reports/analytics';
 import { segmentTrends } from '../plugins/client-insights/server/src/modules/reports/trends';
 import { bucketsOf, periodOf, windowBefore, type Period } from '../plugins/client-insights/server/src/modules/reports/periods';
 import { connect, databaseOf, fmt, median, ms } from './kit';
@@ -68,8 +69,11 @@ const setUp = async (knex: Knex, now: Date) => {
   await knex.raw(`analyze ${TABLES.segmentMembers}`);
 };
 
-const cleanup = async (knex: Knex) => {
-  for (const table of [TABLES.segmentEvents, TABLES.segmentMembers, TABLES.segmentCurrent]) await knex(table).whereIn('segment_id', ids).delete();
+/** Also the figures stored for the bench's periods: its segments', and all customers' (true, but the bench leaves nothing behind). */
+const cleanup = async (knex: Knex, periods: Period[] = []) => {
+  for (const table of [TABLES.segmentEvents, TABLES.segmentMembers, TABLES.segmentCurrent, TABLES.reportFigures])
+    await knex(table).whereIn('segment_id', ids).delete();
+  if (periods.length) await knex(TABLES.reportFigures).where('kind', 'period').whereIn('question', periods.map(periodKey)).delete();
 };
 
 // ---- the naive way: rows into Node ----------------------------------------------------------------
@@ -231,6 +235,7 @@ const main = async () => {
   const knex = connect('bench:reports');
   const database = databaseOf(knex);
   const now = new Date();
+  const periods: Period[] = [];
   try {
     await migrate(knex);
     await cleanup(knex);
@@ -255,9 +260,13 @@ const main = async () => {
       compareTo: day(today.minus({ years: 1, days: 1 })),
       timeZone: ZONE,
     };
-    const sqlAnalytics = await timed(RUNS, () => segmentAnalytics(knex, HOST_TABLES, segments[0], segments, q));
+    periods.push(periodOf(q.from, q.to, ZONE), periodOf(q.compareFrom, q.compareTo, ZONE));
+    // Computed: every question computes (fresh), as the first question of a period does and as the
+    // refresher does in the background. Served: the figures stored by the computation, unchanged inputs.
+    const computed = await timed(RUNS, () => segmentAnalytics(knex, HOST_TABLES, segments[0], segments, { ...q, fresh: true }));
+    const served = await timed(RUNS, () => segmentAnalytics(knex, HOST_TABLES, segments[0], segments, q));
     const naive = await timed(NAIVE_RUNS, () => naiveAnalytics(knex, periodOf(q.from, q.to, ZONE), periodOf(q.compareFrom, q.compareTo, ZONE)));
-    const a = sqlAnalytics.value;
+    const a = computed.value;
     const n = naive.value.now.bySegment.get(ids[0])!;
     const analyticsMatch =
       a.metrics.customers === n.customers &&
@@ -266,25 +275,30 @@ const main = async () => {
       a.metrics.retentionBase === n.base &&
       a.comparisonMetrics!.customers === naive.value.then.bySegment.get(ids[0])!.customers &&
       a.benchmark.customers === naive.value.now.all.customers;
+    const servedMatch = !served.value.stale && JSON.stringify({ ...served.value, asOf: null }) === JSON.stringify({ ...a, asOf: null });
     console.log(
-      `analytics, largest segment, 12 months + comparison: SQL ${fmt(sqlAnalytics.median)} (runs ${sqlAnalytics.times.map((t) => t.toFixed(0)).join(', ')}), ` +
-        `naive ${fmt(naive.median)}, ${(naive.median / sqlAnalytics.median).toFixed(1)}×; ${a.metrics.customers} members during the period ` +
-        `(${largest} now), revenue ${a.metrics.revenue.toFixed(2)}, ${a.metrics.orders} orders; answers ${analyticsMatch ? 'equal' : 'DIFFER'}`
+      `analytics, largest segment, 12 months + comparison: served from stored figures ${fmt(served.median)} (runs ${served.times.map((t) => t.toFixed(0)).join(', ')}), ` +
+        `computed ${fmt(computed.median)} (runs ${computed.times.map((t) => t.toFixed(0)).join(', ')}), naive ${fmt(naive.median)}: ` +
+        `naive/computed ${(naive.median / computed.median).toFixed(1)}×, naive/served ${(naive.median / served.median).toFixed(0)}×; ${a.metrics.customers} members during the period ` +
+        `(${largest} now), revenue ${a.metrics.revenue.toFixed(2)}, ${a.metrics.orders} orders; answers ${analyticsMatch ? 'equal' : 'DIFFER'}, served ${servedMatch ? 'equals computed' : 'DIFFERS FROM computed'}`
     );
 
     const tq = { from: day(today.minus({ months: 24 })), to: day(today.minus({ days: 1 })), timeZone: ZONE, granularity: 'week' as const, horizon: 8 };
-    const sqlTrends = await timed(RUNS, () => segmentTrends(knex, segments[0], tq));
+    const sqlTrends = await timed(RUNS, () => segmentTrends(knex, segments[0], { ...tq, fresh: true }));
+    const servedTrends = await timed(RUNS, () => segmentTrends(knex, segments[0], tq));
     const naiveT = await timed(NAIVE_RUNS, () => naiveTrends(knex, tq.from, tq.to));
     const trendsMatch =
       sqlTrends.value.series.length === naiveT.value.length &&
       sqlTrends.value.series.every(
         (p, i) => p.members === naiveT.value[i].members && p.orders === naiveT.value[i].orders && Math.abs(p.revenue - naiveT.value[i].revenue) < 0.01
       );
+    const servedTrendsMatch = !servedTrends.value.stale && JSON.stringify(servedTrends.value.series) === JSON.stringify(sqlTrends.value.series);
     const f = sqlTrends.value.forecast.revenue;
     console.log(
-      `trends, 24 months by week + 8-week forecast: SQL ${fmt(sqlTrends.median)} (runs ${sqlTrends.times.map((t) => t.toFixed(0)).join(', ')}), ` +
-        `naive ${fmt(naiveT.median)}, ${(naiveT.median / sqlTrends.median).toFixed(1)}×; ${sqlTrends.value.series.length} weeks, revenue forecast ${f.method} ` +
-        `(backtest MAE ${f.backtest?.mae.toFixed(0)}, MAPE ${f.backtest?.mape === null || !f.backtest ? 'n/a' : (100 * f.backtest.mape).toFixed(1) + ' %'}); answers ${trendsMatch ? 'equal' : 'DIFFER'}`
+      `trends, 24 months by week + 8-week forecast: served ${fmt(servedTrends.median)} (runs ${servedTrends.times.map((t) => t.toFixed(0)).join(', ')}), ` +
+        `computed ${fmt(sqlTrends.median)} (runs ${sqlTrends.times.map((t) => t.toFixed(0)).join(', ')}), ` +
+        `naive ${fmt(naiveT.median)}, naive/computed ${(naiveT.median / sqlTrends.median).toFixed(1)}×; ${sqlTrends.value.series.length} weeks, revenue forecast ${f.method} ` +
+        `(backtest MAE ${f.backtest?.mae.toFixed(0)}, MAPE ${f.backtest?.mape === null || !f.backtest ? 'n/a' : (100 * f.backtest.mape).toFixed(1) + ' %'}); answers ${trendsMatch ? 'equal' : 'DIFFER'}, served ${servedTrendsMatch ? 'equals computed' : 'DIFFERS FROM computed'}`
     );
 
     const touches = await setUpAttribution(knex, now, customers);
@@ -319,20 +333,27 @@ const main = async () => {
       analytics: {
         period: q,
         membersDuringPeriod: a.metrics.customers,
-        sqlMs: sqlAnalytics.times,
-        sqlMedianMs: sqlAnalytics.median,
+        servedMs: served.times,
+        servedMedianMs: served.median,
+        computedMs: computed.times,
+        computedMedianMs: computed.median,
         naiveMs: naive.times,
         naiveMedianMs: naive.median,
-        ratio: naive.median / sqlAnalytics.median,
+        ratio: naive.median / computed.median,
+        servedRatio: naive.median / served.median,
         equal: analyticsMatch,
+        servedEqualsComputed: servedMatch,
         targetMs: 1000,
       },
       trends: {
         query: tq,
         weeks: sqlTrends.value.series.length,
         revenueForecast: { method: f.method, backtest: f.backtest },
-        sqlMs: sqlTrends.times,
-        sqlMedianMs: sqlTrends.median,
+        servedMs: servedTrends.times,
+        servedMedianMs: servedTrends.median,
+        servedEqualsComputed: servedTrendsMatch,
+        computedMs: sqlTrends.times,
+        computedMedianMs: sqlTrends.median,
         naiveMs: naiveT.times,
         naiveMedianMs: naiveT.median,
         ratio: naiveT.median / sqlTrends.median,
@@ -357,7 +378,7 @@ const main = async () => {
     };
     fs.writeFileSync(file, `${JSON.stringify(existing, null, 2)}\n`);
   } finally {
-    await cleanup(knex);
+    await cleanup(knex, periods);
     await cleanupAttribution(knex);
     await knex.destroy();
   }

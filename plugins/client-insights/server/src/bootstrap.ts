@@ -34,6 +34,7 @@ export default async ({ strapi }: { strapi: Core.Strapi }) => {
   await getService(strapi, 'values').start();
   // Written export files are deleted a day after they were written.
   getService(strapi, 'exports').schedulePurge();
+  getService(strapi, 'reports').scheduleRefresh();
   // Approval requests not decided in time expire.
   getService(strapi, 'approvals').scheduleExpiry();
   // Audit entries are kept `audit.keepDays` (default 90).

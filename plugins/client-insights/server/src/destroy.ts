@@ -9,5 +9,6 @@ export default async ({ strapi }: { strapi: Core.Strapi }) => {
   getService(strapi, 'tagRules').stop();
   await getService(strapi, 'automationTriggers').stop();
   await stopWorker(strapi);
+  await getService(strapi, 'reports').settled();
   getService(strapi, 'monitoring').stop();
 };

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { isTimeZone } from '../labels';
 import { QUADRANTS_OR_NONE } from '../enums';
 import { customerRowSchema } from './customers';
-import { dataOf, endpoint, pageOf, pageQuery, refText } from './http';
+import { dataOf, endpoint, flag, pageOf, pageQuery, refText } from './http';
 import { kpiSchema } from './overview';
 
 /** Reports: a segment's analytics over a period, and its trends with a forecast. */
@@ -46,6 +46,8 @@ export const analyticsQuery = z
     /** An optional comparison period: both days or neither. */
     compareFrom: day.optional(),
     compareTo: day.optional(),
+    /** Compute now instead of serving figures computed ahead (which may be up to 10 minutes behind, marked `stale`). */
+    fresh: flag.optional(),
   })
   .strict()
   .superRefine((q, ctx) => {
@@ -71,6 +73,8 @@ export const trendsQuery = z
     granularity: z.enum(GRANULARITIES).default('week'),
     /** Periods to forecast after the last one (0: none). */
     horizon: z.coerce.number().int().min(0).max(MAX_HORIZON).default(8),
+    /** As for analytics: compute the series now instead of serving it as stored. */
+    fresh: flag.optional(),
   })
   .strict()
   .superRefine((q, ctx) => checkPeriod(q.from, q.to, ctx, 'to'));
@@ -131,6 +135,10 @@ export const segmentAnalyticsSchema = z.object({
   minMembers: z.number(),
   /** Every segment the caller may see over the same period: the heatmap rows. */
   segments: z.array(z.object({ id: z.number(), key: z.string(), name: z.string(), metrics: metricsSchema, outliers: byMetric(outlier) })),
+  /** When the oldest of these figures was computed (they are computed ahead of the question, reports/stored-figures). */
+  asOf: z.string(),
+  /** True when orders, interactions or a segment's membership changed since `asOf` (a refresh is under way; `fresh=true` computes now). */
+  stale: z.boolean(),
 });
 
 const pointSchema = z.object({
@@ -158,6 +166,9 @@ export const segmentTrendsSchema = z.object({
   granularity: z.enum(GRANULARITIES),
   series: z.array(pointSchema),
   forecast: z.object({ members: forecastSchema, revenue: forecastSchema, orders: forecastSchema, aov: forecastSchema }),
+  /** As for analytics: when the series was computed, and whether its inputs changed since. */
+  asOf: z.string(),
+  stale: z.boolean(),
 });
 
 // ---- customer flow and monitoring (reports/flow*.ts, reports/monitoring*.ts) --------------------

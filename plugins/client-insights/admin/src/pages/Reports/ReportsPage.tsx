@@ -1,11 +1,11 @@
-import { Box, Checkbox, Field, Flex, SingleSelect, SingleSelectOption, TextInput, Typography } from '@strapi/design-system';
+import { Box, Button, Checkbox, Field, Flex, SingleSelect, SingleSelectOption, TextInput, Typography } from '@strapi/design-system';
 import { Layouts, Page } from '@strapi/strapi/admin';
 import * as React from 'react';
 import { reportsApi } from '../../../../shared/contracts/reports';
 import { segmentsApi } from '../../../../shared/contracts/segments';
 import { useApi } from '../../api/useApi';
 import { toApiError } from '../../api/client';
-import { TIME_ZONE } from '../../components/Dates';
+import { TIME_ZONE, useDateTime } from '../../components/Dates';
 import { SectionEmpty, SectionError, SectionLoading } from '../../components/States';
 import { useT, type MessageKey } from '../../utils/translate';
 import { CampaignAttribution } from './CampaignAttribution';
@@ -27,8 +27,12 @@ export const ReportsPage = () => {
   const [segmentId, setSegmentId] = React.useState<number | null>(null);
   const [period, setPeriod] = React.useState(defaultPeriod);
   const [compare, setCompare] = React.useState(true);
+  // Figures are served as computed ahead unless the user asks to recompute them; another question serves them again.
+  const [fresh, setFresh] = React.useState(false);
+  React.useEffect(() => setFresh(false), [segmentId, period, compare]);
+  const dateTime = useDateTime();
   const chosen = segmentId ?? segments.data?.[0]?.id ?? null;
-  const query = { ...period, timeZone: TIME_ZONE, ...(compare ? previousPeriod(period.from, period.to) : {}) };
+  const query = { ...period, timeZone: TIME_ZONE, ...(compare ? previousPeriod(period.from, period.to) : {}), ...(fresh ? { fresh: true } : {}) };
   const analytics = useApi(reportsApi.analytics, chosen === null ? null : { params: { segmentId: chosen }, query });
   // A refused period names its field (JSON pointer): shown under that field.
   const fieldError = (field: 'from' | 'to') => analytics.error && toApiError(analytics.error).errors.find((e) => e.path === `/${field}`)?.message;
@@ -68,12 +72,26 @@ export const ReportsPage = () => {
             ))}
           </Box>
         )}
+        <Flex gap={3} alignItems="center" data-testid="ci-report-as-of">
+          <Typography variant="pi" textColor={a.stale ? 'warning700' : 'neutral600'}>
+            {t(a.stale ? 'reports.asOf.stale' : 'reports.asOf', { at: dateTime(a.asOf) })}
+          </Typography>
+          <Button
+            variant="tertiary"
+            size="S"
+            loading={analytics.isLoading}
+            onClick={() => (fresh ? analytics.reload() : setFresh(true))}
+            data-testid="ci-report-recompute"
+          >
+            {t('reports.asOf.recompute')}
+          </Button>
+        </Flex>
         <ReportKpis analytics={a} />
         <Box background="neutral0" shadow="tableShadow" hasRadius padding={4}>
           <Typography variant="delta" tag="h2">
             {t('reports.trend')}
           </Typography>
-          <TrendChart segmentId={a.segment.id} from={period.from} to={period.to} timeZone={TIME_ZONE} />
+          <TrendChart segmentId={a.segment.id} from={period.from} to={period.to} timeZone={TIME_ZONE} fresh={fresh} />
         </Box>
         <Box background="neutral0" shadow="tableShadow" hasRadius padding={4}>
           <Typography variant="delta" tag="h2">

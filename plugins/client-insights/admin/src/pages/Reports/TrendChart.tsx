@@ -4,6 +4,7 @@ import { Line } from 'react-chartjs-2';
 import { useIntl } from 'react-intl';
 import { reportsApi, type Granularity } from '../../../../shared/contracts/reports';
 import { useApi } from '../../api/useApi';
+import { useDateTime } from '../../components/Dates';
 import '../../components/charts/setup';
 import { SectionEmpty, SectionError, SectionLoading } from '../../components/States';
 import { useT, type MessageKey } from '../../utils/translate';
@@ -18,13 +19,19 @@ const LABEL: Record<Series, MessageKey> = {
 };
 const HORIZON = 8;
 
+type Props = { segmentId: number; from: string; to: string; timeZone: string; /** Compute now (the page's "recompute now"). */ fresh?: boolean };
+
 /** The segment's series per day/week/month with the forecast, its 95 % band and the backtest error. */
-export const TrendChart = ({ segmentId, from, to, timeZone }: { segmentId: number; from: string; to: string; timeZone: string }) => {
+export const TrendChart = ({ segmentId, from, to, timeZone, fresh = false }: Props) => {
   const t = useT();
+  const dateTime = useDateTime();
   const { formatNumber } = useIntl();
   const [granularity, setGranularity] = React.useState<Granularity>('week');
   const [series, setSeries] = React.useState<Series>('revenue');
-  const trends = useApi(reportsApi.trends, { params: { segmentId }, query: { from, to, timeZone, granularity, horizon: HORIZON } });
+  const trends = useApi(reportsApi.trends, {
+    params: { segmentId },
+    query: { from, to, timeZone, granularity, horizon: HORIZON, ...(fresh ? { fresh: true } : {}) },
+  });
   const controls = (
     <Flex gap={3} paddingBottom={3} wrap="wrap">
       <Box minWidth="160px">
@@ -141,6 +148,10 @@ export const TrendChart = ({ segmentId, from, to, timeZone }: { segmentId: numbe
               mape: backtest.mape === null ? '—' : formatNumber(backtest.mape, { style: 'percent', maximumFractionDigits: 1 }),
             })
           : t('reports.trend.noBacktest')}
+        {' · '}
+        <Typography variant="pi" textColor={data.stale ? 'warning700' : 'neutral600'}>
+          {t(data.stale ? 'reports.asOf.stale' : 'reports.asOf', { at: dateTime(data.asOf) })}
+        </Typography>
       </Typography>
     </Box>
   );

@@ -70,6 +70,10 @@ export const TABLES = {
   syncDestinations: 'ci_sync_destinations',
   syncRuns: 'ci_sync_runs',
   syncLedger: 'ci_sync_ledger',
+  /** A counter per kind of input, raised with every change of it (core/db/data-versions.ts). */
+  dataVersions: 'ci_data_versions',
+  /** Report figures computed ahead of the question, with the inputs' versions they hold for (reports/stored-figures.ts). */
+  reportFigures: 'ci_report_figures',
 } as const;
 
 /** The tables a warehouse destination holds (created there when missing, modules/sync/targets/warehouse.ts). */

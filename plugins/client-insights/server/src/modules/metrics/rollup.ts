@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { bumpVersion } from '../../core/db/data-versions';
 import { allowBigAggregates, bindDate, nonLockingReads } from '../../core/db/dialect';
 import { insertSelect as insertSelectInto } from '../../core/db/insert-select';
 import { HOST_TABLES as H, TABLES } from '../../core/db/tables';
@@ -8,7 +9,7 @@ import { copyActivity } from './activity';
  * The metrics rollup (`ci_customer_metrics`, the `metrics.*` facts of docs/rules.md): one SQL statement
  * computes the rows of every customer, or of some customers, from orders, interactions and the
  * referrer links. `rebuild` and `refresh` share that one statement, and copy the customers'
- * activity (activity.ts) in the same transaction.
+ * activity (activity.ts) in the same transaction, and raise the `activity` data version there.
  */
 export const METRICS_COLUMNS = [
   'customer_id',
@@ -106,6 +107,7 @@ const countRows = async (knex: Knex) => Number((await knex(TABLES.metrics).count
 export const rebuild = async (knex: Knex, { now = new Date() } = {}): Promise<{ rows: number }> =>
   knex.transaction(async (trx) => {
     await allowBigAggregates(trx);
+    await bumpVersion(trx, 'activity');
     await trx(TABLES.metrics).delete();
     await insertSelect(trx, metricsSelect(trx, { now }));
     await copyActivity(trx);
@@ -120,6 +122,8 @@ export const refresh = async (knex: Knex, customerIds: number[], { now = new Dat
   const ids = [...new Set(customerIds.map(Number).filter((id) => Number.isInteger(id) && id > 0))];
   if (ids.length === 0) return;
   const run = async (trx: Knex) => {
+    // First, so that every refresh takes this row's lock before any metrics row (no lock-order cycle).
+    await bumpVersion(trx, 'activity');
     for (let i = 0; i < ids.length; i += ID_CHUNK) {
       const chunk = ids.slice(i, i + ID_CHUNK);
       await trx(TABLES.metrics).whereIn('customer_id', chunk).delete();

@@ -4,22 +4,56 @@ import { MIN_MEMBERS } from '../../../../shared/contracts/reports';
 import type { HostTables } from '../../core/db/tables';
 import { ALL_CUSTOMERS, periodFigures, type Figures } from './analytics-sql';
 import { changeOf, compareSegments, EMPTY, flagsOf, metricsOf } from './metrics';
-import { periodJson, periodOf } from './periods';
+import { periodJson, periodOf, type Period } from './periods';
+import { servedFigures, type StoredKind } from './stored-figures';
 
 type SegmentRef = { id: number; key: string; name: string };
+
+/** A period as a stored question's key (its local days and time zone: they give its instants back). */
+export const periodKey = (p: Period) => [p.from, p.to, p.timeZone].join('|');
+
+/**
+ * Period figures stored ahead of the question (stored-figures.ts). A segment without members in
+ * the period has no row in periodFigures' answer; it is stored as zeros, so that it is not
+ * looked for and recomputed on every question.
+ */
+export const periodFiguresKind = (knex: Knex, t: HostTables): StoredKind<Figures> => ({
+  kind: 'period',
+  async compute(questions) {
+    const asks = questions.map((q) => {
+      const [from, to, timeZone] = q.key.split('|');
+      return { period: periodOf(from, to, timeZone), segmentIds: q.segmentIds.filter((id) => id !== ALL_CUSTOMERS) };
+    });
+    const found = await periodFigures(knex, t, asks);
+    return questions.map((q, i) => new Map(q.segmentIds.map((id) => [id, found[i].get(id) ?? EMPTY])));
+  },
+});
+
+export type AnalyticsOptions = { onStale?: () => void };
 
 /**
  * A segment's analytics: its metrics over the period (and the comparison period), the same over
  * all customers, and every visible segment's metrics for ranks, outliers and the heatmap.
  */
-export const segmentAnalytics = async (knex: Knex, t: HostTables, segment: SegmentRef, visible: SegmentRef[], q: AnalyticsQuery): Promise<SegmentAnalytics> => {
+export const segmentAnalytics = async (
+  knex: Knex,
+  t: HostTables,
+  segment: SegmentRef,
+  visible: SegmentRef[],
+  q: AnalyticsQuery,
+  { onStale }: AnalyticsOptions = {}
+): Promise<SegmentAnalytics> => {
   const ids = visible.map((s) => s.id);
   const period = periodOf(q.from, q.to, q.timeZone);
   const comparison = q.compareFrom && q.compareTo ? periodOf(q.compareFrom, q.compareTo, q.timeZone) : null;
 
-  // One statement for both periods; each period's metrics and the benchmark from its sums. The
-  // ranking and heatmap need every segment in the period, the comparison only this one.
-  const figures = await periodFigures(knex, t, [{ period, segmentIds: ids }, ...(comparison ? [{ period: comparison, segmentIds: [segment.id] }] : [])]);
+  // Both periods' figures, stored ahead or computed in one statement; each period's metrics and the
+  // benchmark from its sums. The ranking and heatmap need every segment in the period, the comparison only this one.
+  const questions = [
+    { key: periodKey(period), segmentIds: [ALL_CUSTOMERS, ...ids] },
+    ...(comparison ? [{ key: periodKey(comparison), segmentIds: [ALL_CUSTOMERS, segment.id] }] : []),
+  ];
+  const { figures, asOf, stale } = await servedFigures(knex, periodFiguresKind(knex, t), questions, { fresh: q.fresh, onStale });
   const view = (f: Map<number, Figures>) => {
     const total = f.get(ALL_CUSTOMERS) ?? EMPTY;
     return { of: (id: number) => metricsOf(f.get(id) ?? EMPTY, total.revenue), benchmark: metricsOf(total, total.revenue) };
@@ -44,5 +78,7 @@ export const segmentAnalytics = async (knex: Knex, t: HostTables, segment: Segme
     flags: flagsOf(metrics, rows.length, compared.enough),
     minMembers: MIN_MEMBERS,
     segments: rows.map((r) => ({ ...r, outliers: compared.outliers(r.metrics) })),
+    asOf: asOf.toISOString(),
+    stale,
   };
 };

@@ -1,13 +1,19 @@
 import type { Core } from '@strapi/strapi';
 import type { AnalyticsQuery, AttributionQuery, CampaignListItem, CampaignListQuery, TrendsQuery } from '../../../../shared/contracts/reports';
 import { UID } from '../../core/constants';
+import { withLock } from '../../core/db/dialect';
 import { hostTables } from '../../core/db/tables';
 import { ApiError } from '../../core/http/errors';
+import { backgroundJobsOff } from '../../core/jobs/scheduler';
 import { getService } from '../../get-service';
 import type { Viewer } from '../segments/visibility';
-import { segmentAnalytics } from './analytics';
+import { periodFiguresKind, segmentAnalytics } from './analytics';
 import { campaignAttribution, type CampaignRow } from './attribution';
-import { segmentTrends } from './trends';
+import { refreshStored } from './stored-figures';
+import { bucketFiguresKind, segmentTrends } from './trends';
+
+/** The job that keeps stored report figures current (stored-figures.ts), and its lock. */
+const REFRESH_JOB = 'reports.stored-figures';
 
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   /** The segment the viewer names (id, documentId or key) among those they may see; 404 otherwise, as for a missing one. */
@@ -33,6 +39,33 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       endedAt: date(row.ended_at),
     };
   };
+  const refreshAll = async () => {
+    const knex = strapi.db.connection;
+    await refreshStored(knex, periodFiguresKind(knex, hostTables(strapi)));
+    await refreshStored(knex, bucketFiguresKind(knex));
+  };
+  /**
+   * Recomputes the stale stored figures, never awaited by a question; one at a time across nodes
+   * (the job's lock). A nudge during a refresh runs it once more after: that one may have read
+   * the rows before the change that made this question stale.
+   */
+  let refreshing: Promise<void> | null = null;
+  let again = false;
+  const refreshSoon = () => {
+    if (backgroundJobsOff()) return;
+    if (refreshing) {
+      again = true;
+      return;
+    }
+    refreshing = (async () => {
+      do {
+        again = false;
+        await withLock(strapi.db.connection, `job:${REFRESH_JOB}`, refreshAll, { wait: false });
+      } while (again);
+    })()
+      .catch((error) => void strapi.log.warn(`[client-insights] refreshing stored report figures failed: ${(error as Error).message}`))
+      .finally(() => (refreshing = null));
+  };
   const ruleNames = async (docs: string[]) => {
     if (!docs.length) return new Map<string, string>();
     const rows = await strapi.db.query(UID.automationRule).findMany({ where: { documentId: { $in: docs } }, select: ['documentId', 'name'] });
@@ -41,11 +74,23 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   return {
     async analytics(viewer: Viewer, ref: string, q: AnalyticsQuery) {
       const { segment, visible } = await visibleWith(viewer, ref);
-      return segmentAnalytics(strapi.db.connection, hostTables(strapi), segment, visible, q);
+      return segmentAnalytics(strapi.db.connection, hostTables(strapi), segment, visible, q, { onStale: refreshSoon });
+    },
+    /** Every 5 minutes: the stored figures asked for lately whose inputs changed are computed again. */
+    scheduleRefresh() {
+      getService(strapi, 'scheduler').schedule({
+        name: REFRESH_JOB,
+        cron: '*/5 * * * *',
+        run: refreshAll,
+      });
+    },
+    /** Waits for a refresh under way (shutdown, tests). */
+    async settled() {
+      await refreshing;
     },
     async trends(viewer: Viewer, ref: string, q: TrendsQuery) {
       const { segment } = await visibleWith(viewer, ref);
-      return segmentTrends(strapi.db.connection, segment, q);
+      return segmentTrends(strapi.db.connection, segment, q, { onStale: refreshSoon });
     },
     async attribution(viewer: Viewer, ref: string, q: AttributionQuery) {
       const campaign = await campaignOf(ref);

@@ -6,6 +6,7 @@ import { TABLES } from '../../core/db/tables';
 import { backtest, bestFit, forecastPoints } from './forecast';
 import { membershipIntervals } from './membership';
 import { bucketsOf, nextLabels, type Bucket } from './periods';
+import { servedFigures, type StoredKind } from './stored-figures';
 
 /** A season's length in periods (a week of days, a year of weeks or of months). */
 export const SEASON: Record<Granularity, number> = { day: 7, week: 52, month: 12 };
@@ -20,7 +21,9 @@ export const SEASON: Record<Granularity, number> = { day: 7, week: 52, month: 12
  * - each paid order in the range gets its bucket, and counts when its customer has an interval
  *   covering that bucket (a semi-join, so a shared bucket does not count an order twice).
  */
-export const bucketFigures = async (knex: Knex, segmentId: number, buckets: Bucket[]) => {
+export type BucketFigures = { members: number; revenue: number; orders: number };
+
+export const bucketFigures = async (knex: Knex, segmentId: number, buckets: Bucket[]): Promise<BucketFigures[]> => {
   const starts = buckets.map((b) => b.start);
   const first = buckets[0].start;
   const end = buckets[buckets.length - 1].end;
@@ -80,10 +83,35 @@ export const forecastOf = (y: number[], season: number, labels: string[]): Forec
   };
 };
 
+/** A trend's buckets as a stored question's key: its local days, time zone and granularity. */
+const bucketsKey = (q: Pick<TrendsQuery, 'from' | 'to' | 'timeZone' | 'granularity'>) => [q.from, q.to, q.timeZone, q.granularity].join('|');
+
+/** Trend series stored ahead of the question (stored-figures.ts), one per segment and buckets. */
+export const bucketFiguresKind = (knex: Knex): StoredKind<BucketFigures[]> => ({
+  kind: 'buckets',
+  async compute(questions) {
+    const out: Array<Map<number, BucketFigures[]>> = [];
+    for (const q of questions) {
+      const [from, to, timeZone, granularity] = q.key.split('|');
+      const buckets = bucketsOf(from, to, timeZone, granularity as Granularity);
+      const bySegment = new Map<number, BucketFigures[]>();
+      for (const id of q.segmentIds) bySegment.set(id, await bucketFigures(knex, id, buckets));
+      out.push(bySegment);
+    }
+    return out;
+  },
+});
+
 /** A segment's members, revenue, orders and AOV per bucket, each with a forecast of `horizon` buckets. */
-export const segmentTrends = async (knex: Knex, segment: { id: number; key: string; name: string }, q: TrendsQuery): Promise<SegmentTrends> => {
+export const segmentTrends = async (
+  knex: Knex,
+  segment: { id: number; key: string; name: string },
+  q: TrendsQuery,
+  { onStale }: { onStale?: () => void } = {}
+): Promise<SegmentTrends> => {
   const buckets = bucketsOf(q.from, q.to, q.timeZone, q.granularity);
-  const figures = await bucketFigures(knex, segment.id, buckets);
+  const served = await servedFigures(knex, bucketFiguresKind(knex), [{ key: bucketsKey(q), segmentIds: [segment.id] }], { fresh: q.fresh, onStale });
+  const figures = served.figures[0].get(segment.id)!;
   const series = buckets.map((b, i) => ({
     period: b.label,
     start: b.start.toISOString(),
@@ -118,5 +146,7 @@ export const segmentTrends = async (knex: Knex, segment: { id: number; key: stri
       ),
       aov: forecastOf(aov, season, labels),
     },
+    asOf: served.asOf.toISOString(),
+    stale: served.stale,
   };
 };

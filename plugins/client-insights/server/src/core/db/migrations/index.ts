@@ -29,6 +29,7 @@ import m220 from './220-automation-endpoints';
 import m240 from './240-segment-versions';
 import m270 from './270-sync';
 import m214 from './214-automation-cap-slots';
+import m215 from './215-stored-figures';
 import type { Migration } from './migration';
 
 /**
@@ -68,6 +69,7 @@ const migrations: Migration[] = [
   m270,
   m213,
   m214,
+  m215,
 ];
 
 export default migrations;
