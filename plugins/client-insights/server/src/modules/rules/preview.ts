@@ -5,7 +5,7 @@ import { HOST_TABLES as H, TABLES } from '../../core/db/tables';
 import { customerTotal } from '../customers/total';
 import { analyseRule, emptyWarning } from './analyse';
 import { matchQuery, type Strategy } from './compile';
-import { chooseStrategy, type StrategyChoice } from './strategy';
+import { chooseStrategy, tuningOf, type StrategyChoice } from './strategy';
 import type { RuleWarning } from './types';
 
 /**
@@ -188,11 +188,7 @@ export const previewRule = async (knex: Knex, input: PreviewInput): Promise<Prev
   ]);
   // The preview and the total (kept between previews, customers/total.ts) side by side.
   const [agg, total] = await Promise.all([
-    wholeTableStatement(knex, (trx) => evaluate(trx, rule, now, size, choice, { riskTagIds, riskRead }), {
-      strategy,
-      sortUnion: choice.sortUnion,
-      timeoutMs: input.timeoutMs,
-    }),
+    wholeTableStatement(knex, (trx) => evaluate(trx, rule, now, size, choice, { riskTagIds, riskRead }), { ...tuningOf(choice), timeoutMs: input.timeoutMs }),
     customerTotal(knex),
   ]);
   const warnings = [...analyseRule(input.rule), ...(input.extraWarnings ?? [])];

@@ -65,6 +65,13 @@ export const resolveTagIds = async (knex: Knex, ast: RuleNode): Promise<Record<s
 };
 
 /**
+ * The planner settings a statement built with a choice runs under (core/db/dialect
+ * tuneForWholeTable): one place that carries them, so that no caller forgets one.
+ */
+export type Tuning = Pick<StrategyChoice, 'strategy' | 'sortUnion'>;
+export const tuningOf = ({ strategy, sortUnion }: StrategyChoice): Tuning => ({ strategy, sortUnion });
+
+/**
  * How to run `rule` over every customer: the strategy, and (for `probe`) the conjuncts whose
  * implied customer sets are small enough to drive the statement. `force` fixes the strategy
  * (benchmarks). SQLite and MySQL keep `join`: their planners were tuned and tested on it, and

@@ -27,6 +27,7 @@ import { refreshPrimary } from './priority';
 import { createSemaphore } from './semaphore';
 import { withRetry } from '../../core/db/retry';
 import { TABLES, type HostTables } from '../../core/db/tables';
+import { tuningOf } from '../rules/strategy';
 
 /**
  * Runs segment executions: at most `maxConcurrent` per process, never the same segment twice at
@@ -104,8 +105,7 @@ export const createExecutor = (deps: ExecutorDeps) => {
             segmentId: segment.id,
             runId,
             match: deps.engine().matchQuery(knex, rule, { now: startedAt, ...choice }),
-            strategy: choice.strategy,
-            sortUnion: choice.sortUnion,
+            tuning: tuningOf(choice),
             now: startedAt,
             tables: deps.tables,
             remainingMs: () => deadline - Date.now(),

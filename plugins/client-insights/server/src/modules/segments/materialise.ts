@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import { insertSelect } from '../../core/db/insert-select';
 import { bindDate, setStatementTimeout, tuneForWholeTable } from '../../core/db/dialect';
 import { RUN_PHASES } from '../../../../shared/enums';
-import type { Strategy } from '../rules/compile';
+import type { Tuning } from '../rules/strategy';
 import { TABLES, type HostTables } from '../../core/db/tables';
 
 /**
@@ -37,10 +37,8 @@ export type MaterialiseInput = {
   runId: number;
   /** Membership query yielding `customer_id` (the rule engine's matchQuery), built on any knex. */
   match: Knex.QueryBuilder;
-  /** The compile strategy `match` was built with (the planner settings follow it). */
-  strategy?: Strategy;
-  /** `match` joins a top-level union of customers (rules/strategy.ts sortUnion). */
-  sortUnion?: boolean;
+  /** The planner settings of the strategy `match` was built with (rules/strategy.ts tuningOf). */
+  tuning?: Tuning;
   now: Date;
   tables: HostTables;
   /** Milliseconds left before the run's timeout. */
@@ -67,7 +65,7 @@ export const materialise = (knex: Knex, input: MaterialiseInput): Promise<Materi
   knex.transaction(async (trx) => {
     const { segmentId, runId, now } = input;
     await setStatementTimeout(trx, input.remainingMs());
-    await tuneForWholeTable(trx, { strategy: input.strategy, sortUnion: input.sortUnion });
+    await tuneForWholeTable(trx, input.tuning);
     const previousRunId = await currentRunId(trx, segmentId);
     // A redo of an interrupted run starts clean (its rows were rolled back, but be sure).
     await trx(TABLES.segmentMembers).where({ segment_id: segmentId, run_id: runId }).delete();
