@@ -144,6 +144,18 @@ export const registerReportSteps = () => {
     if ((await rows.count()) !== analytics.segments.length)
       throw new Error(`heatmap has ${await rows.count()} rows, API ${analytics.segments.length} segments`);
     if (!(await rows.first().innerText()).includes(broad.name)) throw new Error('the analysed segment is not the first heatmap row');
+    // The figures say when they were computed (they are stored ahead); "recompute now" has the server compute them again.
+    const asOf = await page.locator('[data-testid="ci-report-as-of"]').innerText();
+    if (!/Figures as of|数据截至|數據截至/.test(asOf)) throw new Error(`no "as of" line: ${asOf}`);
+    const [recomputed] = await Promise.all([
+      page.waitForResponse((r) => r.url().includes(`/segments/analytics/${broad.id}?`) && r.url().includes('fresh=true'), { timeout: 60_000 }),
+      page.click('[data-testid="ci-report-recompute"]'),
+    ]);
+    const fresh = recomputed.status() === 200 ? (await recomputed.json()).data : null;
+    if (!fresh || fresh.stale || fresh.metrics.customers !== analytics.metrics.customers || !(Date.parse(fresh.asOf) >= Date.parse(analytics.asOf)))
+      throw new Error(
+        `recompute answered ${recomputed.status()}: ${JSON.stringify(fresh && { stale: fresh.stale, asOf: fresh.asOf, customers: fresh.metrics.customers })}`
+      );
     // Trend: the chart draws the API series, with forecast points, their band and the backtest error.
     const trends = (await api('GET', `/client-insights/segments/trends/${broad.id}?${query}&granularity=week&horizon=8`)).body.data;
     const trend = page.locator('[data-testid="ci-report-trend"]');
