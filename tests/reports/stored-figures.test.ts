@@ -1,5 +1,6 @@
 import { UID } from '../../plugins/client-insights/server/src/core/constants';
 import { bindDate } from '../../plugins/client-insights/server/src/core/db/dialect';
+import { servedFigures, type StoredKind } from '../../plugins/client-insights/server/src/modules/reports/stored-figures';
 import { client } from '../segments/helpers';
 import { adminSession, startStrapi, type TestApp } from '../helpers/strapi';
 import { expectedMetrics, insertActivity, makeDataset, membersDuring, writeMembership, type Dataset, type SegmentSpec } from './dataset';
@@ -167,6 +168,26 @@ describe('stored report figures', () => {
     const after = await ask();
     expect(after.stale).toBe(false);
     expect(after.metrics).toEqual((await ask('&fresh=true')).metrics);
+  });
+
+  it('computes the same questions once when they are asked again while being computed', async () => {
+    let computations = 0;
+    const slow: StoredKind<{ n: number }> = {
+      kind: 'test-slow',
+      async compute(questions) {
+        computations += 1;
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        return questions.map((q) => new Map(q.segmentIds.map((id) => [id, { n: id }])));
+      },
+    };
+    const questions = [{ key: 'k', segmentIds: [0, segmentId] }];
+    const [a, b] = await Promise.all([servedFigures(knex(), slow, questions, { fresh: true }), servedFigures(knex(), slow, questions, { fresh: true })]);
+    expect(computations).toBe(1);
+    expect(b.asOf).toEqual(a.asOf);
+    expect(b.figures[0].get(segmentId)).toEqual({ n: segmentId });
+    // Once it is done, a new fresh question computes again.
+    await servedFigures(knex(), slow, questions, { fresh: true });
+    expect(computations).toBe(2);
   });
 
   it('refuses fresh=maybe with a 400 naming /fresh', async () => {

@@ -68,14 +68,31 @@ const write = async <T>(knex: Knex, kind: string, questions: Question[], figures
       .merge(['activity_version', 'run_id', 'figures', 'computed_at', 'asked_at']);
 };
 
-const computeAndStore = async <T>(knex: Knex, of: StoredKind<T>, questions: Question[]) => {
-  // The inputs are read before the figures: a change committed in between makes the row look
-  // stale later (recomputed once more), never exact while it is not.
-  const inputs = await inputsNow(knex, unique(questions.flatMap((q) => q.segmentIds)));
-  const computedAt = new Date();
-  const figures = await of.compute(questions);
-  await write(knex, of.kind, questions, figures, inputs, computedAt);
-  return { figures, computedAt };
+type Computed<T> = { figures: Array<Map<number, T>>; computedAt: Date };
+
+/**
+ * Computations under way in this process, per database and by what they compute: the same questions asked again
+ * meanwhile (a page reloaded, `fresh=true` clicked twice, several users) wait for that one
+ * instead of costing the database another pass of seconds.
+ */
+const underWay = new WeakMap<Knex, Map<string, Promise<Computed<unknown>>>>();
+
+const computeAndStore = <T>(knex: Knex, of: StoredKind<T>, questions: Question[]): Promise<Computed<T>> => {
+  const id = `${of.kind}\u0000${questions.map((q) => `${q.key}#${[...q.segmentIds].sort((a, b) => a - b).join(',')}`).join(';')}`;
+  const mine = underWay.get(knex) ?? underWay.set(knex, new Map()).get(knex)!;
+  const running = mine.get(id) as Promise<Computed<T>> | undefined;
+  if (running) return running;
+  const work = (async () => {
+    // The inputs are read before the figures: a change committed in between makes the row look
+    // stale later (recomputed once more), never exact while it is not.
+    const inputs = await inputsNow(knex, unique(questions.flatMap((q) => q.segmentIds)));
+    const computedAt = new Date();
+    const figures = await of.compute(questions);
+    await write(knex, of.kind, questions, figures, inputs, computedAt);
+    return { figures, computedAt };
+  })().finally(() => mine.delete(id));
+  mine.set(id, work);
+  return work;
 };
 
 /** The figures of these questions, stored or computed (see above); `asOf` is the oldest computation served. */
