@@ -1,6 +1,9 @@
 import { UID } from '../../plugins/client-insights/server/src/core/constants';
 import { bindDate } from '../../plugins/client-insights/server/src/core/db/dialect';
-import { servedFigures, type StoredKind } from '../../plugins/client-insights/server/src/modules/reports/stored-figures';
+import { DateTime } from 'luxon';
+import { hostTables } from '../../plugins/client-insights/server/src/core/db/tables';
+import { periodFiguresKind } from '../../plugins/client-insights/server/src/modules/reports/analytics';
+import { refreshStored, servedFigures, type StoredKind } from '../../plugins/client-insights/server/src/modules/reports/stored-figures';
 import { client } from '../segments/helpers';
 import { adminSession, startStrapi, type TestApp } from '../helpers/strapi';
 import { expectedMetrics, insertActivity, makeDataset, membersDuring, writeMembership, type Dataset, type SegmentSpec } from './dataset';
@@ -156,6 +159,27 @@ describe('stored report figures', () => {
     expect(after.stale).toBe(false);
     expect(february(after).revenue).toBeCloseTo(february(first).revenue + 500, 6);
     expect(after.series).toEqual((await trend('&fresh=true')).series);
+  });
+
+  it('computes a question asked relative to its day for the next day before it is asked (the admin default)', async () => {
+    const zone = 'Asia/Shanghai';
+    const today = DateTime.now().setZone(zone).startOf('day');
+    const day = (d: DateTime) => d.toFormat('yyyy-MM-dd');
+    const rolling = (d: DateTime) => `from=${day(d.minus({ days: 89 }))}&to=${day(d)}&timeZone=${zone}`;
+    const res = await client(app, admin)('GET', `/client-insights/segments/analytics/${segmentId}?${rolling(today)}`);
+    expect(res.status).toBe(200);
+    // The refresher as it runs just after the next local midnight.
+    const tomorrow = today.plus({ days: 1 });
+    const computed = await refreshStored(knex(), periodFiguresKind(knex(), hostTables(app.strapi)), tomorrow.plus({ seconds: 1 }).toJSDate());
+    expect(computed).toBeGreaterThanOrEqual(1);
+    const key = [day(tomorrow.minus({ days: 89 })), day(tomorrow), zone].join('|');
+    const stored = await knex()('ci_report_figures').where({ kind: 'period', question: key, segment_id: segmentId }).first();
+    expect(stored).toBeTruthy();
+    // Its figures are that period's, as computed now.
+    const fresh = await client(app, admin)('GET', `/client-insights/segments/analytics/${segmentId}?${rolling(tomorrow)}&fresh=true`);
+    expect(JSON.parse(stored.figures)).toMatchObject({ customers: fresh.body.data.metrics.customers, revenue: fresh.body.data.metrics.revenue });
+    // A question about fixed days (the first quarter) is not moved on.
+    expect(await knex()('ci_report_figures').where('kind', 'period').where('question', 'like', '2026-01-02|%').first()).toBeUndefined();
   });
 
   it('marks the figures stale after a run changes the segment, and serves its new membership once refreshed', async () => {

@@ -1,6 +1,26 @@
-import { bucketsOf, nextLabels, periodOf, windowBefore } from './periods';
+import { bucketsOf, localDay, movedToToday, nextLabels, periodOf, windowBefore } from './periods';
 
 describe('report periods', () => {
+  describe('a question asked relative to its day, moved on to today', () => {
+    // Asked on 5 December 2026 in Shanghai (17:00 UTC on the 4th is 01:00 on the 5th there), moved on the 7th.
+    const askedAt = new Date('2026-12-04T17:00:00Z');
+    const now = new Date('2026-12-06T18:30:00Z');
+    const zone = 'Asia/Shanghai';
+    it('reads days in the question’s zone', () => {
+      expect(localDay(askedAt, zone)).toBe('2026-12-05');
+      expect(localDay(askedAt, 'UTC')).toBe('2026-12-04');
+    });
+    it('moves "the last 90 days" and the 90 days before them by the days since', () => {
+      expect(movedToToday('2026-09-07', '2026-12-05', zone, askedAt, now)).toEqual({ from: '2026-09-09', to: '2026-12-07' });
+      expect(movedToToday('2026-06-09', '2026-09-06', zone, askedAt, now)).toEqual({ from: '2026-06-11', to: '2026-09-08' });
+    });
+    it('leaves fixed days, a question asked today, and one already ahead of its day', () => {
+      expect(movedToToday('2026-01-01', '2026-03-31', zone, askedAt, now)).toBeNull();
+      expect(movedToToday('2026-09-07', '2026-12-05', zone, askedAt, new Date('2026-12-05T10:00:00Z'))).toBeNull();
+      expect(movedToToday('2026-09-09', '2026-12-07', zone, askedAt, now)).toBeNull();
+    });
+  });
+
   it('runs from the first local midnight to the midnight after the last day', () => {
     const p = periodOf('2026-01-01', '2026-01-31', 'Asia/Shanghai');
     expect(p.start.toISOString()).toBe('2025-12-31T16:00:00.000Z');

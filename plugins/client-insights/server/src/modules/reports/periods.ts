@@ -11,6 +11,25 @@ export const periodOf = (from: string, to: string, timeZone: string): Period => 
   return { from, to, timeZone, start: start.toJSDate(), end: end.toJSDate() };
 };
 
+/** The local day (`YYYY-MM-DD`) of an instant in `timeZone`. */
+export const localDay = (at: Date, timeZone: string): string => DateTime.fromJSDate(at, { zone: timeZone }).toFormat('yyyy-MM-dd');
+
+/**
+ * A question about days relative to the day it was asked ("the last 90 days", or the 90 days
+ * before those) moved on to today: its days shifted by the days since it was asked. Such a
+ * question ends on its day or within its own length before it; one that ends earlier (a past
+ * quarter asked in December) is about fixed days, and one already ahead of its day (moved on
+ * before) is not moved again. Null when it does not move.
+ */
+export const movedToToday = (from: string, to: string, timeZone: string, askedAt: Date, now: Date): { from: string; to: string } | null => {
+  const day = (iso: string) => DateTime.fromISO(iso, { zone: 'UTC' });
+  const [first, last, asked] = [day(from), day(to), day(localDay(askedAt, timeZone))];
+  const shift = Math.round(day(localDay(now, timeZone)).diff(asked, 'days').days);
+  const length = Math.round(last.diff(first, 'days').days) + 1;
+  if (shift <= 0 || last > asked || last < asked.minus({ days: length })) return null;
+  return { from: first.plus({ days: shift }).toISODate()!, to: last.plus({ days: shift }).toISODate()! };
+};
+
 /** The window of the same length just before a period (retention's "previous period"). */
 export const windowBefore = (p: Period) => ({ start: new Date(2 * p.start.getTime() - p.end.getTime()), end: p.start });
 

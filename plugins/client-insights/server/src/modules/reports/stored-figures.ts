@@ -24,13 +24,29 @@ const FORGOTTEN_AFTER_MS = 30 * 24 * 3600_000;
 /** A question (its key, e.g. a period with its time zone) and the segments whose figures it needs (0: all customers, when the kind has them). */
 export type Question = { key: string; segmentIds: number[] };
 
-/** A kind of stored figures: its name and how its questions are computed (one map per question, by segment). */
-export type StoredKind<T> = { kind: string; compute: (questions: Question[]) => Promise<Array<Map<number, T>>> };
+/**
+ * A kind of stored figures: its name, how its questions are computed (one map per question, by
+ * segment), and, for questions about days relative to the day they were asked, the key the same
+ * question has today (null when it does not move; periods.ts movedToToday).
+ */
+export type StoredKind<T> = {
+  kind: string;
+  compute: (questions: Question[]) => Promise<Array<Map<number, T>>>;
+  movedToToday?: (key: string, askedAt: Date, now: Date) => string | null;
+};
 
 export type Served<T> = { figures: Array<Map<number, T>>; asOf: Date; stale: boolean };
 
 type Inputs = { activity: number; runs: Map<number, number> };
-type Row = { question: string; segment_id: number; activity_version: number | string; run_id: number | null; figures: string; computed_at: unknown };
+type Row = {
+  question: string;
+  segment_id: number;
+  activity_version: number | string;
+  run_id: number | null;
+  figures: string;
+  computed_at: unknown;
+  asked_at?: unknown;
+};
 
 const unique = (ids: number[]) => [...new Set(ids)];
 
@@ -48,7 +64,7 @@ const holds = (row: Row, inputs: Inputs) =>
   Number(row.activity_version) === inputs.activity && (row.run_id === null ? null : Number(row.run_id)) === runOf(inputs, Number(row.segment_id));
 const timeOf = (v: unknown) => readDate(v) ?? new Date(0);
 
-const write = async <T>(knex: Knex, kind: string, questions: Question[], figures: Array<Map<number, T>>, inputs: Inputs, computedAt: Date) => {
+const write = async <T>(knex: Knex, kind: string, questions: Question[], figures: Array<Map<number, T>>, inputs: Inputs, computedAt: Date, askedAt: Date) => {
   const rows = questions.flatMap((q, i) =>
     [...figures[i]].map(([segmentId, value]) => ({
       kind,
@@ -58,7 +74,7 @@ const write = async <T>(knex: Knex, kind: string, questions: Question[], figures
       run_id: runOf(inputs, segmentId),
       figures: JSON.stringify(value),
       computed_at: bindDate(knex, computedAt),
-      asked_at: bindDate(knex, computedAt),
+      asked_at: bindDate(knex, askedAt),
     }))
   );
   for (let i = 0; i < rows.length; i += 500)
@@ -77,7 +93,8 @@ type Computed<T> = { figures: Array<Map<number, T>>; computedAt: Date };
  */
 const underWay = new WeakMap<Knex, Map<string, Promise<Computed<unknown>>>>();
 
-const computeAndStore = <T>(knex: Knex, of: StoredKind<T>, questions: Question[]): Promise<Computed<T>> => {
+/** `askedAt`: when the rows count as asked for (default: now, computed because someone asked). */
+const computeAndStore = <T>(knex: Knex, of: StoredKind<T>, questions: Question[], askedAt?: Date): Promise<Computed<T>> => {
   const id = `${of.kind}\u0000${questions.map((q) => `${q.key}#${[...q.segmentIds].sort((a, b) => a - b).join(',')}`).join(';')}`;
   const mine = underWay.get(knex) ?? underWay.set(knex, new Map()).get(knex)!;
   const running = mine.get(id) as Promise<Computed<T>> | undefined;
@@ -88,7 +105,7 @@ const computeAndStore = <T>(knex: Knex, of: StoredKind<T>, questions: Question[]
     const inputs = await inputsNow(knex, unique(questions.flatMap((q) => q.segmentIds)));
     const computedAt = new Date();
     const figures = await of.compute(questions);
-    await write(knex, of.kind, questions, figures, inputs, computedAt);
+    await write(knex, of.kind, questions, figures, inputs, computedAt, askedAt ?? computedAt);
     return { figures, computedAt };
   })().finally(() => mine.delete(id));
   mine.set(id, work);
@@ -164,8 +181,10 @@ export const servedFigures = async <T>(
 
 /**
  * Recomputes the stored rows of `of` whose inputs changed and that were asked for within
- * ASKED_WITHIN_MS, one question at a time (the most recently asked first); deletes rows not asked
- * for in FORGOTTEN_AFTER_MS. Returns the questions recomputed.
+ * ASKED_WITHIN_MS, one question at a time (the most recently asked first); computes, for those
+ * asked relative to their day (the admin's default "the last 90 days and the 90 before"), the
+ * same question for today, before anyone asks it; deletes rows not asked for in
+ * FORGOTTEN_AFTER_MS. Returns the number of questions computed.
  */
 export const refreshStored = async <T>(knex: Knex, of: StoredKind<T>, now = new Date()): Promise<number> => {
   await knex(TABLES.reportFigures)
@@ -179,7 +198,21 @@ export const refreshStored = async <T>(knex: Knex, of: StoredKind<T>, now = new 
     .select('question', 'segment_id', 'activity_version', 'run_id', 'computed_at', 'asked_at');
   const inputs = await inputsNow(knex, unique(rows.map((r) => Number(r.segment_id))));
   const stale = new Map<string, number[]>();
-  for (const r of rows) if (!holds(r, inputs)) stale.set(r.question, [...(stale.get(r.question) ?? []), Number(r.segment_id)]);
+  const asked = new Map<string, { askedAt: Date; segmentIds: number[] }>();
+  for (const r of rows) {
+    if (!holds(r, inputs)) stale.set(r.question, [...(stale.get(r.question) ?? []), Number(r.segment_id)]);
+    // Rows come the most recently asked first: a question's first row is its last ask.
+    const entry = asked.get(r.question) ?? asked.set(r.question, { askedAt: timeOf(r.asked_at), segmentIds: [] }).get(r.question)!;
+    entry.segmentIds.push(Number(r.segment_id));
+  }
   for (const [key, segmentIds] of stale) await computeAndStore(knex, of, [{ key, segmentIds }]);
-  return stale.size;
+  let moved = 0;
+  for (const [key, { askedAt, segmentIds }] of of.movedToToday ? asked : []) {
+    const today = of.movedToToday!(key, askedAt, now);
+    if (!today || (await knex(TABLES.reportFigures).where({ kind: of.kind, question: today }).first('id'))) continue;
+    // Counted as not asked yet: neither refreshed nor moved on again until someone asks it.
+    await computeAndStore(knex, of, [{ key: today, segmentIds }], new Date(now.getTime() - ASKED_WITHIN_MS - 1000));
+    moved += 1;
+  }
+  return stale.size + moved;
 };
