@@ -178,7 +178,7 @@ describe('rule catalogue and preview', () => {
     }
   });
 
-  it('an or of "has a row" conditions: its union is deduped sorted on PostgreSQL, with the same matches', async () => {
+  it('an or of "has a row" conditions: its union is deduped sorted and merge-joined on PostgreSQL, with the same matches', async () => {
     const knex = app.strapi.db.connection;
     // A, C and D ordered in the last 30 days, D and G complained in the last year, E holds the risk tag.
     const signals = { or: [{ '>=': [{ order_count: [30] }, 1] }, { '>=': [{ event_count: ['complaint', 365] }, 1] }, { has_tag: ['at-risk'] }] };
@@ -191,7 +191,9 @@ describe('rule catalogue and preview', () => {
       wholeTableStatement(
         knex,
         async (trx) => {
-          const setting = postgres ? (await trx.raw('show enable_hashagg')).rows[0].enable_hashagg : null;
+          const setting = postgres
+            ? [(await trx.raw('show enable_hashagg')).rows[0].enable_hashagg, (await trx.raw('show enable_hashjoin')).rows[0].enable_hashjoin].join('/')
+            : null;
           const row = await countQuery(trx, signals, { now, ...choice }).first();
           return { setting, count: Number(row.count) };
         },
@@ -199,13 +201,14 @@ describe('rule catalogue and preview', () => {
       );
     const [sorted, hashed] = [await count(true), await count(false)];
     expect(sorted.count).toBe(hashed.count);
-    if (postgres) expect([sorted.setting, hashed.setting]).toEqual(['off', 'on']);
+    if (postgres) expect([sorted.setting, hashed.setting]).toEqual(['off/off', 'on/on']);
     // The preview's statement runs sorted too (PostgreSQL): the setting is made in its transaction.
     const statements: string[] = [];
     const listen = (q: { sql: string }) => statements.push(q.sql);
     knex.on('query', listen);
     const previewed = await previewRule(knex, { rule: signals, now, sampleSize: 10 }).finally(() => knex.off('query', listen));
     expect(statements.includes('set local enable_hashagg = off')).toBe(postgres);
+    expect(statements.includes('set local enable_hashjoin = off')).toBe(postgres);
     expect(previewed.sample.map((c) => c.id)).toEqual([ids.A, ids.C, ids.D, ids.E, ids.G].sort((x, y) => x - y));
     expect(previewed.count).toBe(sorted.count);
   });

@@ -6,7 +6,7 @@ import { TABLES } from './tables';
  * A counter per kind of input, raised in the transaction that changes the input, so that work
  * derived from it (stored report figures) can tell cheaply whether it still holds: the counter it
  * was computed at equals the one now. `activity`: customers' orders, interactions and metrics
- * (raised where the activity copies are rewritten, metrics/activity.ts).
+ * (raised first in every rollup refresh and rebuild, metrics/rollup.ts).
  */
 export type DataInput = 'activity';
 

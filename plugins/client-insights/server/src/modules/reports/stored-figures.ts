@@ -87,9 +87,9 @@ const write = async <T>(knex: Knex, kind: string, questions: Question[], figures
 type Computed<T> = { figures: Array<Map<number, T>>; computedAt: Date };
 
 /**
- * Computations under way in this process, per database and by what they compute: the same questions asked again
- * meanwhile (a page reloaded, `fresh=true` clicked twice, several users) wait for that one
- * instead of costing the database another pass of seconds.
+ * Computations under way in this process, per database and by what they compute: the same
+ * questions asked again meanwhile (a page reloaded, `fresh=true` clicked twice, several users)
+ * wait for that one instead of costing the database another pass of seconds.
  */
 const underWay = new WeakMap<Knex, Map<string, Promise<Computed<unknown>>>>();
 

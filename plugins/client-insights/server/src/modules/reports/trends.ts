@@ -11,6 +11,8 @@ import { servedFigures, type StoredKind } from './stored-figures';
 /** A season's length in periods (a week of days, a year of weeks or of months). */
 export const SEASON: Record<Granularity, number> = { day: 7, week: 52, month: 12 };
 
+export type BucketFigures = { members: number; revenue: number; orders: number };
+
 /**
  * Per bucket: the customers who were members during it, and the paid orders they placed in it
  * (count, amount). One statement, no range joins:
@@ -21,8 +23,6 @@ export const SEASON: Record<Granularity, number> = { day: 7, week: 52, month: 12
  * - each paid order in the range gets its bucket, and counts when its customer has an interval
  *   covering that bucket (a semi-join, so a shared bucket does not count an order twice).
  */
-export type BucketFigures = { members: number; revenue: number; orders: number };
-
 export const bucketFigures = async (knex: Knex, segmentId: number, buckets: Bucket[]): Promise<BucketFigures[]> => {
   const starts = buckets.map((b) => b.start);
   const first = buckets[0].start;

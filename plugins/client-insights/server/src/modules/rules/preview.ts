@@ -137,18 +137,27 @@ const previewStatement = (knex: Knex, rule: unknown, now: Date, size: number, ch
 };
 
 /**
- * How the risk split reads the rollups: hashed when the database estimates the matches above
- * RISK_HASH_MIN_SHARE of the customers (PostgreSQL's plan estimates); SQLite and MySQL look up by
- * index as their planners choose. The strategy's own estimate of the candidates (at least the
- * matches) is reused when it made one; otherwise one EXPLAIN of the rule.
+ * The share of the customers PostgreSQL estimates the rule to match (null elsewhere: SQLite and
+ * MySQL look up by index as their planners choose). The strategy's own estimate of the
+ * candidates (at least the matches) is reused when it made one; otherwise one EXPLAIN of the rule.
+ * Above RISK_HASH_MIN_SHARE the risk split hashes the rollups (RiskRead); above
+ * MERGE_MIN_SHARE (a broad rule) the statement joins them by merge along the customer key.
  */
-const chooseRiskRead = async (knex: Knex, rule: unknown, now: Date, choice: StrategyChoice): Promise<RiskRead> => {
-  if (!hasPlanEstimates(knex)) return 'lookup';
+const estimatedShare = async (knex: Knex, rule: unknown, now: Date, choice: StrategyChoice): Promise<number | null> => {
+  if (!hasPlanEstimates(knex)) return null;
   const customers = choice.estimate?.customers ?? (await estimatedTableRows(knex, H.customers));
-  if (!customers) return 'lookup';
+  if (!customers) return null;
   const matches = choice.estimate?.candidates ?? (await estimatedRows(knex, matchQuery(knex, rule, { now, ...choice }).toSQL()));
-  return matches > customers * RISK_HASH_MIN_SHARE ? 'hash' : 'lookup';
+  return matches / customers;
 };
+
+/**
+ * A broad match (this share of the customers and more, as PostgreSQL estimates it) joins both
+ * rollups by merge, not hash (core/db/dialect/planner.ts mergeJoins): at 1M customers the broad
+ * rule's preview went from 1.9 s to 1.3 s. Below it the rule's own joins are better left to the
+ * planner (a 5 % nested rule went from 0.8 s to 1.4 s with hash joins off).
+ */
+export const MERGE_MIN_SHARE = 0.4;
 
 const evaluate = async (knex: Knex, rule: unknown, now: Date, size: number, choice: StrategyChoice, extras: Extras) => {
   const rows: Array<Record<string, unknown>> = await previewStatement(knex, rule, now, size, choice, extras);
@@ -179,16 +188,21 @@ export const previewRule = async (knex: Knex, input: PreviewInput): Promise<Prev
   const rule = within ? { and: [...within.rules, input.rule] } : input.rule;
   const choice = await chooseStrategy(knex, rule, now, input.strategy);
   const { strategy } = choice;
-  const [riskTagIds, riskRead] = await Promise.all([
+  const [riskTagIds, share] = await Promise.all([
     knex(H.tags)
       .where('category', 'risk')
       .pluck('id')
       .then((ids) => ids.map(Number)),
-    input.riskRead ?? chooseRiskRead(knex, rule, now, choice),
+    input.riskRead ? null : estimatedShare(knex, rule, now, choice),
   ]);
+  const riskRead = input.riskRead ?? (share !== null && share > RISK_HASH_MIN_SHARE ? 'hash' : 'lookup');
   // The preview and the total (kept between previews, customers/total.ts) side by side.
   const [agg, total] = await Promise.all([
-    wholeTableStatement(knex, (trx) => evaluate(trx, rule, now, size, choice, { riskTagIds, riskRead }), { ...tuningOf(choice), timeoutMs: input.timeoutMs }),
+    wholeTableStatement(knex, (trx) => evaluate(trx, rule, now, size, choice, { riskTagIds, riskRead }), {
+      ...tuningOf(choice),
+      mergeJoins: riskRead === 'hash' && share !== null && share >= MERGE_MIN_SHARE,
+      timeoutMs: input.timeoutMs,
+    }),
     customerTotal(knex),
   ]);
   const warnings = [...analyseRule(input.rule), ...(input.extraWarnings ?? [])];
