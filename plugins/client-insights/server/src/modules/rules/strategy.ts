@@ -34,7 +34,7 @@ export type StrategyChoice = {
   /**
    * PostgreSQL's estimates behind the choice, when it made one: the customers, and the candidates
    * the probes see (at least the matches). The preview's risk split decides from them instead of
-   * asking the planner again (preview.ts chooseRiskRead).
+   * asking the planner again (preview.ts estimatedShare).
    */
   estimate?: { candidates: number; customers: number };
   /**
