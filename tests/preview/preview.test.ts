@@ -151,7 +151,7 @@ describe('rule catalogue and preview', () => {
     expect(body.data.riskBasis.method).toContain('risk-category tag');
   });
 
-  it('gives the same risk split and sample whether it looks the rollups up per match or hashes them', async () => {
+  it('gives the same risk split and sample whether it looks the rollups up per match, hashes them, or writes a broad match into both parts', async () => {
     const knex = app.strapi.db.connection;
     const dialectDate = (d: Date) => (app.db.client === 'sqlite' ? d.getTime() : d);
     // G gets an expired risk tag (no effect) and D a second one (still one customer, still high).
@@ -164,15 +164,40 @@ describe('rule catalogue and preview', () => {
     ]);
     try {
       for (const rule of [{ '>=': [v('metrics.order_count'), 0] }, VIP, { '!=': [v('customer.stage'), 'signed'] }]) {
-        const [lookup, hash] = await Promise.all(
-          (['lookup', 'hash'] as const).map((riskRead) => previewRule(knex, { rule, now: new Date(NOW), sampleSize: 3, riskRead }))
+        const [lookup, hash, broad] = await Promise.all(
+          (['lookup', 'hash', 'broad'] as const).map((riskRead) => previewRule(knex, { rule, now: new Date(NOW), sampleSize: 3, riskRead }))
         );
         const answer = (p: typeof lookup) => ({ count: p.count, total: p.total, sample: p.sample, risk: p.riskDistribution, basis: p.riskBasis });
         expect(answer(hash)).toEqual(answer(lookup));
+        expect(answer(broad)).toEqual(answer(lookup));
       }
+      // `broad` writes the match into the figures and the sample each on PostgreSQL (RiskRead).
+      const statements: string[] = [];
+      const listen = (q: { sql: string }) => statements.push(q.sql);
+      knex.on('query', listen);
+      await previewRule(knex, { rule: VIP, now: new Date(NOW), riskRead: 'broad' }).finally(() => knex.off('query', listen));
+      expect(statements.some((sql) => sql.includes('as not materialized ('))).toBe(app.db.client === 'postgres');
       const all = await previewRule(knex, { rule: { '>=': [v('metrics.order_count'), 0] }, now: new Date(NOW), riskRead: 'hash' });
       expect(all.riskDistribution).toEqual({ low: 3, medium: 2, high: 2 });
+      // Every way to a level, in all three forms: A scored high, E scored low despite its risk tag
+      // (a score wins), B unscored with overdue payments only (medium).
+      await knex('ci_customer_scores').insert([
+        { customer_id: ids.A, churn_risk: 0.7, model_version: 'test' },
+        { customer_id: ids.E, churn_risk: 0.2, model_version: 'test' },
+      ]);
+      await knex('ci_customer_metrics').where('customer_id', ids.B).update({ overdue_amount: 10 });
+      const everyWay = await Promise.all(
+        (['lookup', 'hash', 'broad'] as const).map((riskRead) =>
+          previewRule(knex, { rule: { '>=': [v('metrics.order_count'), 0] }, now: new Date(NOW), riskRead })
+        )
+      );
+      for (const p of everyWay) {
+        expect(p.riskDistribution).toEqual({ low: 2, medium: 3, high: 2 });
+        expect(p.riskBasis).toMatchObject({ basis: 'mixed', scored: 3, fallback: 4 });
+      }
     } finally {
+      await knex('ci_customer_scores').whereIn('customer_id', [ids.A, ids.E]).delete();
+      await knex('ci_customer_metrics').where('customer_id', ids.B).update({ overdue_amount: 0 });
       await knex('ci_customer_tags').where('tag_id', expired.id).delete();
       await app.strapi.documents('api::tag.tag').delete({ documentId: expired.documentId });
     }

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { PREVIEW_MAX_SAMPLE_SIZE as MAX_SAMPLE_SIZE, type PreviewResult, type PreviewSample, type PreviewScope } from '../../../../shared/contracts/rules';
-import { bindDate, estimatedRows, estimatedTableRows, hasPlanEstimates, joinRowByKey, readDate, wholeTableStatement } from '../../core/db/dialect';
+import { bindDate, estimatedRows, estimatedTableRows, hasPlanEstimates, joinRowByKey, readDate, wholeTableStatement, withQuery } from '../../core/db/dialect';
 import { HOST_TABLES as H, TABLES } from '../../core/db/tables';
 import { customerTotal } from '../customers/total';
 import { analyseRule, emptyWarning } from './analyse';
@@ -76,15 +76,19 @@ const riskLevelSql = (knex: Knex, now: Date, riskTagIds: number[], { churn, over
 };
 
 const SAMPLE_COLUMNS = ['id', 'document_id', 'name', 'region', 'stage', 'total_spent', 'last_order_at'] as const;
-const FIGURES = ['lvl', 'count', 'scored'] as const;
+const FIGURES = ['count', 'scored', 'high', 'medium'] as const;
 
 /**
  * How the risk split reads the scores and metrics rows of the matches: `lookup` one index probe per
  * match (few matches); `hash` the match itself joins both rollups (compile.ts joinRollups) and
  * carries their columns, which the planner hashes once for many matches, in the joins the rule
- * makes anyway (800k per-row probes cost several times the match itself at 1M customers).
+ * makes anyway (800k per-row probes cost several times the match itself at 1M customers);
+ * `broad` as `hash`, and the match is written into the figures and the sample each instead of
+ * being computed once and read twice (PostgreSQL materialises a CTE read twice, and a materialised
+ * CTE is scanned by one process): the figures aggregate every match in parallel workers, and the
+ * sample stops at the first matches in id order, which a broad rule finds at once.
  */
-export type RiskRead = 'lookup' | 'hash';
+export type RiskRead = 'lookup' | 'hash' | 'broad';
 
 /** Above this estimated share of the customers, the risk split hashes the rollups (RiskRead). */
 export const RISK_HASH_MIN_SHARE = 0.1;
@@ -92,30 +96,77 @@ export const RISK_HASH_MIN_SHARE = 0.1;
 type Extras = { riskTagIds: number[]; riskRead: RiskRead };
 
 /**
+ * Matches per risk level, looked up per match (`lookup`): the level is computed once per match
+ * and grouped on. Three sums of `case when lvl = …` made PostgreSQL inline it, and its risk-tag
+ * lookup, three times. The grouped rows (at most three) are summed into the figures' one row.
+ */
+const figuresLookedUp = (knex: Knex, now: Date, riskTagIds: number[]) => {
+  const lookup = (query: Knex.QueryBuilder, table: string, alias: string) => joinRowByKey(knex, query, table, alias, 'customer_id', 'mm.customer_id');
+  const cols: RiskColumns = { churn: 's.churn_risk', overdue: 'm.overdue_amount', complaints: 'm.complaint_count' };
+  const levels = lookup(lookup(knex.from('mm'), TABLES.scores, 's'), TABLES.metrics, 'm').select(
+    riskLevelSql(knex, now, riskTagIds, cols),
+    knex.raw(`case when ${cols.churn} is not null then 1 else 0 end as scored`)
+  );
+  const perLevel = knex.from(levels.as('x')).select('x.lvl', knex.raw('count(*) as count'), knex.raw('sum(x.scored) as scored')).groupBy('x.lvl');
+  return knex
+    .from(perLevel.as('f'))
+    .select(
+      knex.raw('sum(f.count) as count'),
+      knex.raw('sum(f.scored) as scored'),
+      knex.raw('sum(case when f.lvl = 2 then f.count else 0 end) as high'),
+      knex.raw('sum(case when f.lvl = 1 then f.count else 0 end) as medium')
+    );
+};
+
+/**
+ * The same figures over matches that carry their rollup columns (`hash`, `broad`), as one
+ * aggregate of sums (no grouping on a computed level: at 812k matches the CASE and its hash
+ * aggregate cost more than the match). The customers holding an unexpired risk tag are one set
+ * read through the (tag_id, expires_at, customer_id) index and left-joined once, so the tag is
+ * asked once per match, not in each sum. The sums are RISK_METHOD written out: high is a churn
+ * score at or above the high threshold, or, unscored, a risk tag (2 points) or both overdue
+ * payments and complaints; medium is a score between the thresholds, or, unscored and untagged,
+ * exactly one of the two.
+ */
+const figuresHashed = (knex: Knex, now: Date, riskTagIds: number[]) => {
+  const [churn, overdue, complaints] = ['mm.churn_risk', 'coalesce(mm.overdue_amount, 0) > 0', 'coalesce(mm.complaint_count, 0) > 0'];
+  const tagged = riskTagIds.length ? 'rt.customer_id is not null' : '1 = 0';
+  const matches = knex.from('mm');
+  if (riskTagIds.length) {
+    const holders = knex(`${TABLES.customerTags} as ct`)
+      .distinct('ct.customer_id')
+      .whereIn('ct.tag_id', riskTagIds)
+      .andWhere((w) => w.whereNull('ct.expires_at').orWhere('ct.expires_at', '>', bindDate(knex, now)));
+    matches.leftJoin(holders.as('rt'), 'rt.customer_id', 'mm.customer_id');
+  }
+  const { high, medium } = RISK_THRESHOLDS;
+  return matches.select(
+    knex.raw('count(*) as count'),
+    knex.raw(`sum(case when ${churn} is not null then 1 else 0 end) as scored`),
+    knex.raw(`sum(case when ${churn} >= ? or (${churn} is null and ((${overdue} and ${complaints}) or ${tagged})) then 1 else 0 end) as high`, [high]),
+    knex.raw(
+      `sum(case when (${churn} >= ? and ${churn} < ?) or (${churn} is null and not (${tagged}) and ((${overdue} and not (${complaints})) or (${complaints} and not (${overdue})))) then 1 else 0 end) as medium`,
+      [medium, high]
+    )
+  );
+};
+
+/**
  * The whole preview in one statement: the rule is evaluated once (`mm`, a common table expression
- * read twice), then the `figures` rows (matches per risk level) and the `sample` rows (the matches
- * with the lowest ids) come back together. Two statements evaluated the rule twice, doubling the work.
+ * read twice; `broad` writes it into both parts, see RiskRead), then the `figures` row (matches
+ * per risk level) and the `sample` rows (the matches with the lowest ids) come back together.
+ * Two statements evaluated the rule twice, doubling the work.
  */
 const previewStatement = (knex: Knex, rule: unknown, now: Date, size: number, choice: StrategyChoice, extras: Extras) => {
   // Per match, by key (joinRowByKey): under the join strategy's `enable_nestloop = off` plain joins
   // hashed the whole metrics and customers tables to find the matches' rows.
   const lookup = (query: Knex.QueryBuilder, table: string, alias: string, key: string, on: string) => joinRowByKey(knex, query, table, alias, key, on);
-  // Hashed: the match carries the rollup columns from the joins it makes anyway (joinRollups).
-  const hashed = extras.riskRead === 'hash';
-  const cols: RiskColumns = hashed
-    ? { churn: 'mm.churn_risk', overdue: 'mm.overdue_amount', complaints: 'mm.complaint_count' }
-    : { churn: 's.churn_risk', overdue: 'm.overdue_amount', complaints: 'm.complaint_count' };
-  const rows: Knex.QueryBuilder = hashed
-    ? knex.from('mm')
-    : lookup(lookup(knex.from('mm'), TABLES.scores, 's', 'customer_id', 'mm.customer_id'), TABLES.metrics, 'm', 'customer_id', 'mm.customer_id');
-  const levels = rows.select(riskLevelSql(knex, now, extras.riskTagIds, cols), knex.raw(`case when ${cols.churn} is not null then 1 else 0 end as scored`));
+  const hashed = extras.riskRead !== 'lookup';
+  const sums = hashed ? figuresHashed(knex, now, extras.riskTagIds) : figuresLookedUp(knex, now, extras.riskTagIds);
   const none = (columns: readonly string[]) => columns.map((c) => knex.raw(`null as ${c}`));
-  // One row per risk level: the level is computed once per match. Three sums of
-  // `case when lvl = …` made PostgreSQL inline it, and its risk-tag lookup, three times.
-  const perLevel = knex.from(levels.as('x')).select('x.lvl', knex.raw('count(*) as count'), knex.raw('sum(x.scored) as scored')).groupBy('x.lvl');
-  // Wrapped (knex would put the group by after the union), with the union's null columns out here
-  // where the union types them.
-  const figures = knex.from(perLevel.as('f')).select(knex.raw("'figures' as part"), ...none(SAMPLE_COLUMNS), 'f.lvl', 'f.count', 'f.scored');
+  // Wrapped (knex would put an aggregate's clauses after the union), with the union's null
+  // columns out here where the union types them.
+  const figures = knex.from(sums.as('f')).select(knex.raw("'figures' as part"), ...none(SAMPLE_COLUMNS), ...FIGURES.map((c) => `f.${c}`));
   // The lowest ids: a bounded top-N over the matches (memory of `size` rows, one pass), never a sort of them all.
   const lowest = knex.from('mm').select('mm.customer_id').orderBy('mm.customer_id').limit(Math.max(size, 1));
   const sample = lookup(
@@ -125,13 +176,10 @@ const previewStatement = (knex: Knex, rule: unknown, now: Date, size: number, ch
     'customer_id',
     'first.customer_id'
   ).select(knex.raw("'sample' as part"), 'c.id', 'c.document_id', 'c.name', 'c.region', 'c.stage', 'm.total_spent', 'm.last_order_at', ...none(FIGURES));
-  return knex
-    .with(
-      'mm',
-      hashed
-        ? matchQuery(knex, rule, { now, ...choice, joinRollups: true }).select('s.churn_risk', 'm.overdue_amount', 'm.complaint_count')
-        : matchQuery(knex, rule, { now, ...choice })
-    )
+  const match = hashed
+    ? matchQuery(knex, rule, { now, ...choice, joinRollups: true }).select('s.churn_risk', 'm.overdue_amount', 'm.complaint_count')
+    : matchQuery(knex, rule, { now, ...choice });
+  return withQuery(knex, 'mm', match, extras.riskRead === 'broad')
     .select('*')
     .from(figures.unionAll(size > 0 ? [sample] : []).as('preview'));
 };
@@ -140,8 +188,8 @@ const previewStatement = (knex: Knex, rule: unknown, now: Date, size: number, ch
  * The share of the customers PostgreSQL estimates the rule to match (null elsewhere: SQLite and
  * MySQL look up by index as their planners choose). The strategy's own estimate of the
  * candidates (at least the matches) is reused when it made one; otherwise one EXPLAIN of the rule.
- * Above RISK_HASH_MIN_SHARE the risk split hashes the rollups (RiskRead); above
- * MERGE_MIN_SHARE (a broad rule) the statement joins them by merge along the customer key.
+ * Above RISK_HASH_MIN_SHARE the risk split hashes the rollups (RiskRead `hash`); from
+ * MERGE_MIN_SHARE on (a broad rule) it takes RiskRead `broad`.
  */
 const estimatedShare = async (knex: Knex, rule: unknown, now: Date, choice: StrategyChoice): Promise<number | null> => {
   if (!hasPlanEstimates(knex)) return null;
@@ -152,18 +200,26 @@ const estimatedShare = async (knex: Knex, rule: unknown, now: Date, choice: Stra
 };
 
 /**
- * A broad match (this share of the customers and more, as PostgreSQL estimates it) joins both
- * rollups by merge, not hash (core/db/dialect/planner.ts mergeJoins): at 1M customers the broad
- * rule's preview went from 1.9 s to 1.3 s. Below it the rule's own joins are better left to the
- * planner (a 5 % nested rule went from 0.8 s to 1.4 s with hash joins off).
+ * A broad match (this share of the customers and more, as PostgreSQL estimates it) previews with
+ * RiskRead `broad`, and joins both rollups by merge, not hash (core/db/dialect/planner.ts
+ * mergeJoins): at 1M customers the broad rule's preview went from 1.9 s to 1.3 s with the merge
+ * joins. Below it the rule's own joins are better left to the planner (a 5 % nested rule went
+ * from 0.8 s to 1.4 s with hash joins off), and the sample would have to find its few matches
+ * through the whole rule again.
  */
 export const MERGE_MIN_SHARE = 0.4;
+
+/**
+ * True when the match comes out in customer id order, so that the sample's lowest ids are its
+ * first rows: the probe strategy walks the customers' key. The join strategy hashes, and a sorted
+ * union sorts all of its ids first; computed again for the sample, they would cost a second match.
+ */
+const inIdOrder = (choice: StrategyChoice) => choice.strategy === 'probe' && !choice.sortUnion;
 
 const evaluate = async (knex: Knex, rule: unknown, now: Date, size: number, choice: StrategyChoice, extras: Extras) => {
   const rows: Array<Record<string, unknown>> = await previewStatement(knex, rule, now, size, choice, extras);
   const n = (v: unknown) => Number(v ?? 0);
-  const figures = rows.filter((r) => r.part === 'figures');
-  const sum = (column: string, level?: number) => figures.reduce((total, r) => (level === undefined || n(r.lvl) === level ? total + n(r[column]) : total), 0);
+  const figures = rows.find((r) => r.part === 'figures') ?? {};
   const sample: PreviewSample[] = rows
     .filter((r) => r.part === 'sample')
     .map((r) => ({
@@ -176,7 +232,8 @@ const evaluate = async (knex: Knex, rule: unknown, now: Date, size: number, choi
       last_order_at: readDate(r.last_order_at)?.toISOString() ?? null,
     }))
     .sort((a, b) => a.id - b.id);
-  return { count: sum('count'), low: sum('count', 0), medium: sum('count', 1), high: sum('count', 2), scored: sum('scored'), sample };
+  const [count, high, medium] = [n(figures.count), n(figures.high), n(figures.medium)];
+  return { count, low: count - high - medium, medium, high, scored: n(figures.scored), sample };
 };
 
 /** Runs a preview of a valid rule (callers validate first; an invalid rule throws RuleValidationError). */
@@ -195,12 +252,13 @@ export const previewRule = async (knex: Knex, input: PreviewInput): Promise<Prev
       .then((ids) => ids.map(Number)),
     input.riskRead ? null : estimatedShare(knex, rule, now, choice),
   ]);
-  const riskRead = input.riskRead ?? (share !== null && share > RISK_HASH_MIN_SHARE ? 'hash' : 'lookup');
+  const broad = share !== null && share >= MERGE_MIN_SHARE;
+  const riskRead = input.riskRead ?? (share === null || share <= RISK_HASH_MIN_SHARE ? 'lookup' : broad && inIdOrder(choice) ? 'broad' : 'hash');
   // The preview and the total (kept between previews, customers/total.ts) side by side.
   const [agg, total] = await Promise.all([
     wholeTableStatement(knex, (trx) => evaluate(trx, rule, now, size, choice, { riskTagIds, riskRead }), {
       ...tuningOf(choice),
-      mergeJoins: riskRead === 'hash' && share !== null && share >= MERGE_MIN_SHARE,
+      mergeJoins: riskRead !== 'lookup' && broad,
       timeoutMs: input.timeoutMs,
     }),
     customerTotal(knex),

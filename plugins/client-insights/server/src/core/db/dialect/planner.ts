@@ -84,6 +84,14 @@ export const leftJoinPastId = (query: Knex.QueryBuilder, table: string, alias: s
   query.leftJoin(`${table} as ${alias}`, (j) => j.on(`${alias}.${key}`, on).andOnVal(`${alias}.${key}`, '>', after));
 
 /**
+ * `with name as (query)`, or with `inline` on PostgreSQL `with name as not materialized (query)`:
+ * each reference plans the query anew. A CTE read twice is otherwise computed once into a
+ * scan that one process reads, which costs a broad match its parallel workers.
+ */
+export const withQuery = (knex: Knex, name: string, query: Knex.QueryBuilder, inline: boolean): Knex.QueryBuilder =>
+  inline && dialectOf(knex) === 'postgres' ? knex.withNotMaterialized(name, query) : knex.with(name, query);
+
+/**
  * Left-joins, as `alias`, the row of `table` whose unique `key` equals `on`, for each row of
  * `query`. PostgreSQL gets a LATERAL lookup by index: a plain join let the planner hash the whole
  * table (about 0.5 s for metrics or customers at 1M) to find a few thousand rows; `limit 1` keeps
