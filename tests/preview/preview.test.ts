@@ -212,6 +212,10 @@ describe('rule catalogue and preview', () => {
     const postgres = app.db.client === 'postgres';
     expect(Boolean(choice.sortUnion)).toBe(postgres);
     expect(Boolean((await chooseStrategy(knex, { '==': [v('customer.stage'), 'signed'] }, now)).sortUnion)).toBe(false);
+    // An or of tags only is one read of the tag index (compile.ts anyTagSlugs), no union to sort.
+    const tags = { or: [{ has_tag: ['at-risk'] }, { or: [{ has_tag: ['no-such-tag'] }, { has_tag: ['at-risk'] }] }] };
+    expect(Boolean((await chooseStrategy(knex, tags, now)).sortUnion)).toBe(false);
+    expect((await previewRule(knex, { rule: tags, now })).sample.map((c) => c.id)).toEqual([ids.E]);
     const count = (sortUnion: boolean) =>
       wholeTableStatement(
         knex,

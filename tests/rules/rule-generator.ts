@@ -151,7 +151,7 @@ export const ruleGenerator = (r: Random, data: Dataset, now: Date) => {
 
   /**
    * Rules of the shapes the compiler plans apart (compile.ts): an `or` of "has a row" conditions
-   * (tags, segments, counts at least 1, nested ors of them) alone, negated or among other
+   * (tags, segments, counts at least 1, nested ors of them; or tags only) alone, negated or among other
    * conjuncts; an `or` of `and`s whose plain conditions are pushed down before it; cheap and
    * costly parts in any order.
    */
@@ -185,6 +185,13 @@ export const ruleGenerator = (r: Random, data: Dataset, now: Date) => {
       return { [op]: [operand, literal] };
     };
     const rowsOr = (): unknown => ({ or: Array.from({ length: r.int(2, 5) }, () => (r.chance(0.15) ? rowsOr() : hasRow())) });
+    // Tags only (nested too): read as one has_tag of several tags (compile.ts anyTagSlugs).
+    const tagsOr = (): unknown => {
+      operators.add('has_tag');
+      return {
+        or: Array.from({ length: r.int(2, 4) }, () => (r.chance(0.2) ? tagsOr() : { has_tag: [r.chance(0.9) ? r.pick(data.tagSlugs) : 'no-such-tag'] })),
+      };
+    };
     const mixed = (): unknown => (r.chance(0.5) ? rowsOr() : r.chance(0.5) ? { '!': [rowsOr()] } : fresh());
     const branch = (): unknown => ({ and: shuffle([fresh(), ...Array.from({ length: r.int(0, 2) }, fresh), r.chance(0.5) ? hasRow() : fresh()]) });
     const shapes = [
@@ -193,6 +200,8 @@ export const ruleGenerator = (r: Random, data: Dataset, now: Date) => {
       () => ({ and: shuffle([rowsOr(), ...Array.from({ length: r.int(1, 4) }, mixed)]) }),
       () => ({ and: shuffle([...Array.from({ length: r.int(0, 2) }, mixed), { or: Array.from({ length: r.int(2, 3) }, branch) }]) }),
       () => ({ or: [rowsOr(), { and: [fresh(), rowsOr()] }, fresh()] }),
+      () => ({ and: shuffle([r.chance(0.5) ? tagsOr() : { '!': [tagsOr()] }, ...Array.from({ length: r.int(1, 3) }, mixed)]) }),
+      () => ({ or: [tagsOr(), fresh()] }),
       () => g.rule,
     ];
     return { rule: r.pick(shapes)(), operators, fields };

@@ -9,7 +9,7 @@ import { joinSql, raw, sql, type Sql } from '../../core/db/sql-fragment';
 import { HOST_TABLES as H, TABLES } from '../../core/db/tables';
 import { isPlain, operandIsInteger, plainRelaxation, operandMissingValue, operandType, type Operand, type RuleNode } from './ast';
 import { FIELDS } from './catalogue';
-import { AGGREGATE, COMPARE, DAYS_SINCE, integerIntervals, LOGIC, MEMBERSHIP, type ParamContext, type SqlContext } from './operators';
+import { AGGREGATE, COMPARE, DAYS_SINCE, integerIntervals, LOGIC, MEMBERSHIP, tagRows, type ParamContext, type SqlContext } from './operators';
 import { encryptedFieldOf, hashedLiterals, hashSql } from './encrypted';
 import { QUOTIENT, QUOTIENT_FIELDS } from './quotient';
 import type { RuleLimits } from './types';
@@ -171,8 +171,24 @@ const rowSet = (ctx: SqlContext, leaf: RuleNode): Sql => {
 /** `node`'s customers as UNION parts (see rowLeaves), or null when it is not a "has a row" condition. */
 const rowSetsOf = (ctx: SqlContext, node: RuleNode): Sql[] | null => rowLeaves(node)?.map((leaf) => rowSet(ctx, leaf)) ?? null;
 
-/** An `or` of two or more "has a row" branches, which compiles to one union of customers. */
-export const isOrOfRows = (node: RuleNode): boolean => node.kind === 'or' && (rowLeaves(node)?.length ?? 0) >= 2;
+/**
+ * The slugs of an `or` made of has_tag conditions only (nested `or`s flattened), or null: it
+ * reads as one has_tag of several tags (operators.ts tagRows), one semi-join over one slice of
+ * the tag index instead of a union of slices deduped for the whole statement.
+ */
+const anyTagSlugs = (node: RuleNode): string[] | null => {
+  if (node.kind === 'has_tag') return [node.slug];
+  if (node.kind !== 'or') return null;
+  const parts = node.args.map(anyTagSlugs);
+  return parts.every((p): p is string[] => p !== null) ? [...new Set(parts.flat())] : null;
+};
+const isOrOfTags = (node: RuleNode): boolean => node.kind === 'or' && anyTagSlugs(node) !== null;
+
+/** An `or` of two or more "has a row" branches (not tags only), which compiles to one union of customers. */
+export const isOrOfRows = (node: RuleNode): boolean => node.kind === 'or' && !isOrOfTags(node) && (rowLeaves(node)?.length ?? 0) >= 2;
+
+/** A condition that reads as one set of customers: a leaf, an `or` of tags, an `or` of "has a row" branches. */
+const isOneSet = (node: RuleNode): boolean => isLeaf(node) || isOrOfTags(node) || isOrOfRows(node);
 
 /**
  * `exists (… where customer = c.id)`, for top-level conjuncts. Correlated with `c.id` alone,
@@ -190,12 +206,12 @@ const isLeaf = (node: RuleNode) => node.kind !== 'and' && node.kind !== 'or' && 
  * (a semi-join), 'anti' for NOT EXISTS (an anti-join), null for a per-candidate probe.
  */
 export const existenceJoin = (node: RuleNode): 'semi' | 'anti' | null => {
-  if (node.kind === 'has_tag' || node.kind === 'in_segment' || isOrOfRows(node)) return 'semi';
+  if (node.kind === 'has_tag' || node.kind === 'in_segment' || isOrOfTags(node) || isOrOfRows(node)) return 'semi';
   if (node.kind === 'compare') {
     const existence = countExistence(node);
     return existence === 'some' ? 'semi' : existence === 'none' ? 'anti' : null;
   }
-  if (node.kind === 'not' && (isLeaf(node.arg) || isOrOfRows(node.arg))) {
+  if (node.kind === 'not' && isOneSet(node.arg)) {
     const inner = existenceJoin(node.arg);
     return inner === 'semi' ? 'anti' : inner === 'anti' ? 'semi' : null;
   }
@@ -268,6 +284,8 @@ class Compiler {
       case 'and':
         return LOGIC.and.sql(byCost(node.args).map((a) => this.node(a, top)));
       case 'or': {
+        const slugs = anyTagSlugs(node);
+        if (slugs) return this.membership(tagRows(this.ctx, slugs), top);
         // An `or` of "has a row" branches: one left join of the UNION of their customers (distinct,
         // so at most one row per customer), instead of a grouped join or a probe per branch. It is
         // a join, not `c.id in (union)`: PostgreSQL cannot estimate the union's distinct customers
@@ -279,17 +297,20 @@ class Compiler {
         return LOGIC.or.sql(byCost(node.args).map((a) => this.node(a)));
       }
       case 'not':
-        return LOGIC['!'].sql([this.node(node.arg, top && (isLeaf(node.arg) || isOrOfRows(node.arg)))]);
+        return LOGIC['!'].sql([this.node(node.arg, top && isOneSet(node.arg))]);
       case 'has_tag':
-      case 'in_segment': {
-        const { from, customer } = MEMBERSHIP[node.kind].sql(this.ctx, node.kind === 'has_tag' ? node.slug : node.key);
-        if (this.probe && top) return existsFor(from, customer);
-        if (this.probe) return sql`(select 1 from ${from} and ${customer} = ${this.probe} limit 1) is not null`;
-        return sql`${raw(this.derive(grouped(from, customer)))}.customer_id is not null`;
-      }
+      case 'in_segment':
+        return this.membership(MEMBERSHIP[node.kind].sql(this.ctx, node.kind === 'has_tag' ? node.slug : node.key), top);
       case 'compare':
         return this.compare(node, top);
     }
+  }
+
+  /** Holding a row of `from`: a semi-join at the top of a probe, a probe deeper, a grouped join otherwise. */
+  private membership({ from, customer }: { from: Sql; customer: Sql }, top: boolean): Sql {
+    if (this.probe && top) return existsFor(from, customer);
+    if (this.probe) return sql`(select 1 from ${from} and ${customer} = ${this.probe} limit 1) is not null`;
+    return sql`${raw(this.derive(grouped(from, customer)))}.customer_id is not null`;
   }
 
   /**

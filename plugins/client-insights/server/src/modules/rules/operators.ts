@@ -125,35 +125,43 @@ type MembershipRow = {
   sql: (ctx: SqlContext, name: string) => { from: Sql; customer: Sql };
 };
 
+/**
+ * The rows of the customers holding any of `slugs` (one slug for has_tag, several for an `or` of
+ * has_tag conditions, compile.ts anyTagSlugs): one read of the (tag_id, expires_at, customer_id)
+ * index for all of them. A tag counts while unexpired: expires_at null or after now (facts hold
+ * only such tags).
+ */
+export const tagRows = (ctx: SqlContext, slugs: string[]): { from: Sql; customer: Sql } => {
+  const unexpired = sql`(ct.expires_at is null or ct.expires_at > ${dateParam(ctx.knex, ctx.now)})`;
+  const customer = raw('ct.customer_id');
+  const known = slugs.every((slug) => ctx.tagIds?.[slug]) ? slugs.flatMap((slug) => ctx.tagIds?.[slug] ?? []) : null;
+  if (known) {
+    const ids = known.length
+      ? sql`ct.tag_id in (${joinSql(
+          known.map((id) => sql`${id}`),
+          ', '
+        )})`
+      : FALSE_SQL;
+    return { from: sql`${raw(TABLES.customerTags)} ct where ${ids} and ${unexpired}`, customer };
+  }
+  const named = joinSql(
+    slugs.map((slug) => textEquals(ctx.dialect, raw('t.slug'), slug)),
+    ' or '
+  );
+  const ids = (agg: string) => sql`(select ${raw(agg)}(t.id) from ${raw(H.tags)} t where ${named})`;
+  // The id range (computed once, before the scan) lets every database read only these tags'
+  // slice of the (tag_id, expires_at, customer_id) index; a join to tags on the slug made
+  // PostgreSQL hash the whole assignment table. `in` keeps the meaning exact for any slug.
+  return {
+    from: sql`${raw(TABLES.customerTags)} ct where ct.tag_id between ${ids('min')} and ${ids('max')} and ct.tag_id in (select t.id from ${raw(H.tags)} t where ${named}) and ${unexpired}`,
+    customer,
+  };
+};
+
 export const MEMBERSHIP: Record<'has_tag' | 'in_segment', MembershipRow> = {
-  // A tag counts while unexpired: expires_at null or after now (facts hold only such tags).
   has_tag: {
     js: (data, slug) => data.$tags.includes(slug),
-    sql: (ctx, slug) => {
-      const unexpired = sql`(ct.expires_at is null or ct.expires_at > ${dateParam(ctx.knex, ctx.now)})`;
-      const known = ctx.tagIds?.[slug];
-      if (known) {
-        const ids = known.length
-          ? sql`ct.tag_id in (${joinSql(
-              known.map((id) => sql`${id}`),
-              ', '
-            )})`
-          : FALSE_SQL;
-        return { from: sql`${raw(TABLES.customerTags)} ct where ${ids} and ${unexpired}`, customer: raw('ct.customer_id') };
-      }
-      const ids = (agg: string) => sql`(select ${raw(agg)}(t.id) from ${raw(H.tags)} t where ${textEquals(ctx.dialect, raw('t.slug'), slug)})`;
-      // The id range (computed once, before the scan) lets every database read only this tag's
-      // slice of the (tag_id, expires_at, customer_id) index; a join to tags on the slug made
-      // PostgreSQL hash the whole assignment table. `in` keeps the meaning exact for any slug.
-      return {
-        from: sql`${raw(TABLES.customerTags)} ct where ct.tag_id between ${ids('min')} and ${ids('max')} and ct.tag_id in (select t.id from ${raw(H.tags)} t where ${textEquals(
-          ctx.dialect,
-          raw('t.slug'),
-          slug
-        )}) and ${unexpired}`,
-        customer: raw('ct.customer_id'),
-      };
-    },
+    sql: (ctx, slug) => tagRows(ctx, [slug]),
   },
   // Current membership only: the run named in ci_segment_current.
   in_segment: {
