@@ -4,7 +4,7 @@ import { MIN_MEMBERS } from '../../../../shared/contracts/reports';
 import type { HostTables } from '../../core/db/tables';
 import { ALL_CUSTOMERS, periodFigures, type Figures } from './analytics-sql';
 import { changeOf, compareSegments, EMPTY, flagsOf, metricsOf } from './metrics';
-import { movedToToday, periodJson, periodOf, type Period } from './periods';
+import { movedKey, periodJson, periodOf, type Period } from './periods';
 import { servedFigures, type StoredKind } from './stored-figures';
 
 type SegmentRef = { id: number; key: string; name: string };
@@ -27,11 +27,7 @@ export const periodFiguresKind = (knex: Knex, t: HostTables): StoredKind<Figures
     const found = await periodFigures(knex, t, asks);
     return questions.map((q, i) => new Map(q.segmentIds.map((id) => [id, found[i].get(id) ?? EMPTY])));
   },
-  movedToToday(key, askedAt, now) {
-    const [from, to, timeZone] = key.split('|');
-    const moved = movedToToday(from, to, timeZone, askedAt, now);
-    return moved && [moved.from, moved.to, timeZone].join('|');
-  },
+  movedToToday: movedKey,
 });
 
 export type AnalyticsOptions = { onStale?: () => void };

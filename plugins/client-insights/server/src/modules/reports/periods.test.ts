@@ -1,4 +1,4 @@
-import { bucketsOf, localDay, movedToToday, nextLabels, periodOf, windowBefore } from './periods';
+import { bucketsOf, localDay, movedKey, movedToToday, nextLabels, periodOf, windowBefore } from './periods';
 
 describe('report periods', () => {
   describe('a question asked relative to its day, moved on to today', () => {
@@ -18,6 +18,11 @@ describe('report periods', () => {
       expect(movedToToday('2026-01-01', '2026-03-31', zone, askedAt, now)).toBeNull();
       expect(movedToToday('2026-09-07', '2026-12-05', zone, askedAt, new Date('2026-12-05T10:00:00Z'))).toBeNull();
       expect(movedToToday('2026-09-09', '2026-12-07', zone, askedAt, now)).toBeNull();
+    });
+    it('moves a stored key’s days and keeps what follows them (a trend’s granularity)', () => {
+      expect(movedKey(`2026-09-07|2026-12-05|${zone}`, askedAt, now)).toBe(`2026-09-09|2026-12-07|${zone}`);
+      expect(movedKey(`2026-01-01|2026-03-31|${zone}|month`, askedAt, now)).toBeNull();
+      expect(movedKey(`2026-09-07|2026-12-05|${zone}|week`, askedAt, now)).toBe(`2026-09-09|2026-12-07|${zone}|week`);
     });
   });
 

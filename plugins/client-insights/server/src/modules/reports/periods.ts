@@ -30,6 +30,16 @@ export const movedToToday = (from: string, to: string, timeZone: string, askedAt
   return { from: first.plus({ days: shift }).toISODate()!, to: last.plus({ days: shift }).toISODate()! };
 };
 
+/**
+ * A stored question's key moved on to today (movedToToday), or null. Both kinds' keys begin
+ * `from|to|timeZone` (analytics.ts periodKey, trends.ts bucketsKey); what follows is kept.
+ */
+export const movedKey = (key: string, askedAt: Date, now: Date): string | null => {
+  const [from, to, timeZone, ...rest] = key.split('|');
+  const moved = movedToToday(from, to, timeZone, askedAt, now);
+  return moved && [moved.from, moved.to, timeZone, ...rest].join('|');
+};
+
 /** The window of the same length just before a period (retention's "previous period"). */
 export const windowBefore = (p: Period) => ({ start: new Date(2 * p.start.getTime() - p.end.getTime()), end: p.start });
 

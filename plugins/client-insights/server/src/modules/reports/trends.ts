@@ -5,7 +5,7 @@ import { raw, sql } from '../../core/db/sql-fragment';
 import { TABLES } from '../../core/db/tables';
 import { backtest, bestFit, forecastPoints } from './forecast';
 import { membershipIntervals } from './membership';
-import { bucketsOf, movedToToday, nextLabels, type Bucket } from './periods';
+import { bucketsOf, movedKey, nextLabels, type Bucket } from './periods';
 import { servedFigures, type StoredKind } from './stored-figures';
 
 /** A season's length in periods (a week of days, a year of weeks or of months). */
@@ -100,11 +100,7 @@ export const bucketFiguresKind = (knex: Knex): StoredKind<BucketFigures[]> => ({
     }
     return out;
   },
-  movedToToday(key, askedAt, now) {
-    const [from, to, timeZone, granularity] = key.split('|');
-    const moved = movedToToday(from, to, timeZone, askedAt, now);
-    return moved && [moved.from, moved.to, timeZone, granularity].join('|');
-  },
+  movedToToday: movedKey,
 });
 
 /** A segment's members, revenue, orders and AOV per bucket, each with a forecast of `horizon` buckets. */
