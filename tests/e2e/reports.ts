@@ -156,6 +156,14 @@ export const registerReportSteps = () => {
       throw new Error(
         `recompute answered ${recomputed.status()}: ${JSON.stringify(fresh && { stale: fresh.stale, asOf: fresh.asOf, customers: fresh.metrics.customers })}`
       );
+    // A second click asks again, the trend too: its question was fresh already, so only a reload asks it.
+    const askedFresh = (r: { url(): string }, path: string) => r.url().includes(`/segments/${path}/${broad.id}?`) && r.url().includes('fresh=true');
+    const again = await Promise.all([
+      page.waitForResponse((r) => askedFresh(r, 'analytics'), { timeout: 60_000 }),
+      page.waitForResponse((r) => askedFresh(r, 'trends'), { timeout: 60_000 }),
+      page.click('[data-testid="ci-report-recompute"]'),
+    ]);
+    if (again[0].status() !== 200 || again[1].status() !== 200) throw new Error(`recompute again answered ${again[0].status()} / ${again[1].status()}`);
     // Trend: the chart draws the API series, with forecast points, their band and the backtest error.
     const trends = (await api('GET', `/client-insights/segments/trends/${broad.id}?${query}&granularity=week&horizon=8`)).body.data;
     const trend = page.locator('[data-testid="ci-report-trend"]');

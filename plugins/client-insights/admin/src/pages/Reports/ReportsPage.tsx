@@ -13,6 +13,7 @@ import { isoDay, previousPeriod } from './format';
 import { MetricHeatmap } from './MetricHeatmap';
 import { ReportKpis } from './ReportKpis';
 import { TrendChart } from './TrendChart';
+import { useRecomputeAgain } from './recompute';
 
 const defaultPeriod = () => {
   const today = new Date();
@@ -27,13 +28,16 @@ export const ReportsPage = () => {
   const [segmentId, setSegmentId] = React.useState<number | null>(null);
   const [period, setPeriod] = React.useState(defaultPeriod);
   const [compare, setCompare] = React.useState(true);
-  // Figures are served as computed ahead unless the user asks to recompute them; another question serves them again.
-  const [fresh, setFresh] = React.useState(false);
-  React.useEffect(() => setFresh(false), [segmentId, period, compare]);
+  // Figures are served as computed ahead unless the user asks to recompute them (how many times
+  // for this question: each click asks again, the trend too); another question serves them again.
+  const [recomputed, setRecomputed] = React.useState(0);
+  const fresh = recomputed > 0;
+  React.useEffect(() => setRecomputed(0), [segmentId, period, compare]);
   const dateTime = useDateTime();
   const chosen = segmentId ?? segments.data?.[0]?.id ?? null;
   const query = { ...period, timeZone: TIME_ZONE, ...(compare ? previousPeriod(period.from, period.to) : {}), ...(fresh ? { fresh: true } : {}) };
   const analytics = useApi(reportsApi.analytics, chosen === null ? null : { params: { segmentId: chosen }, query });
+  useRecomputeAgain(recomputed, analytics.reload);
   // A refused period names its field (JSON pointer): shown under that field.
   const fieldError = (field: 'from' | 'to') => analytics.error && toApiError(analytics.error).errors.find((e) => e.path === `/${field}`)?.message;
 
@@ -76,13 +80,7 @@ export const ReportsPage = () => {
           <Typography variant="pi" textColor={a.stale ? 'warning700' : 'neutral600'}>
             {t(a.stale ? 'reports.asOf.stale' : 'reports.asOf', { at: dateTime(a.asOf) })}
           </Typography>
-          <Button
-            variant="tertiary"
-            size="S"
-            loading={analytics.isLoading}
-            onClick={() => (fresh ? analytics.reload() : setFresh(true))}
-            data-testid="ci-report-recompute"
-          >
+          <Button variant="tertiary" size="S" loading={analytics.isLoading} onClick={() => setRecomputed((n) => n + 1)} data-testid="ci-report-recompute">
             {t('reports.asOf.recompute')}
           </Button>
         </Flex>
@@ -91,7 +89,7 @@ export const ReportsPage = () => {
           <Typography variant="delta" tag="h2">
             {t('reports.trend')}
           </Typography>
-          <TrendChart segmentId={a.segment.id} from={period.from} to={period.to} timeZone={TIME_ZONE} fresh={fresh} />
+          <TrendChart segmentId={a.segment.id} from={period.from} to={period.to} timeZone={TIME_ZONE} recomputed={recomputed} />
         </Box>
         <Box background="neutral0" shadow="tableShadow" hasRadius padding={4}>
           <Typography variant="delta" tag="h2">

@@ -8,6 +8,7 @@ import { useDateTime } from '../../components/Dates';
 import '../../components/charts/setup';
 import { SectionEmpty, SectionError, SectionLoading } from '../../components/States';
 import { useT, type MessageKey } from '../../utils/translate';
+import { useRecomputeAgain } from './recompute';
 
 const SERIES = ['members', 'revenue', 'orders', 'aov'] as const;
 type Series = (typeof SERIES)[number];
@@ -19,10 +20,17 @@ const LABEL: Record<Series, MessageKey> = {
 };
 const HORIZON = 8;
 
-type Props = { segmentId: number; from: string; to: string; timeZone: string; /** Compute now (the page's "recompute now"). */ fresh?: boolean };
+type Props = {
+  segmentId: number;
+  from: string;
+  to: string;
+  timeZone: string;
+  /** How many times the page's "recompute now" was clicked for this question: from 1 on, computed now, again on each click. */
+  recomputed?: number;
+};
 
 /** The segment's series per day/week/month with the forecast, its 95 % band and the backtest error. */
-export const TrendChart = ({ segmentId, from, to, timeZone, fresh = false }: Props) => {
+export const TrendChart = ({ segmentId, from, to, timeZone, recomputed = 0 }: Props) => {
   const t = useT();
   const dateTime = useDateTime();
   const { formatNumber } = useIntl();
@@ -30,8 +38,9 @@ export const TrendChart = ({ segmentId, from, to, timeZone, fresh = false }: Pro
   const [series, setSeries] = React.useState<Series>('revenue');
   const trends = useApi(reportsApi.trends, {
     params: { segmentId },
-    query: { from, to, timeZone, granularity, horizon: HORIZON, ...(fresh ? { fresh: true } : {}) },
+    query: { from, to, timeZone, granularity, horizon: HORIZON, ...(recomputed > 0 ? { fresh: true } : {}) },
   });
+  useRecomputeAgain(recomputed, trends.reload);
   const controls = (
     <Flex gap={3} paddingBottom={3} wrap="wrap">
       <Box minWidth="160px">
