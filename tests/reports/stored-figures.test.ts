@@ -3,7 +3,7 @@ import { bindDate } from '../../plugins/client-insights/server/src/core/db/diale
 import { DateTime } from 'luxon';
 import { hostTables } from '../../plugins/client-insights/server/src/core/db/tables';
 import { periodFiguresKind } from '../../plugins/client-insights/server/src/modules/reports/analytics';
-import { refreshStored, servedFigures, type StoredKind } from '../../plugins/client-insights/server/src/modules/reports/stored-figures';
+import { MAX_COMPUTATIONS, refreshStored, servedFigures, type StoredKind } from '../../plugins/client-insights/server/src/modules/reports/stored-figures';
 import { client } from '../segments/helpers';
 import { adminSession, startStrapi, type TestApp } from '../helpers/strapi';
 import { expectedMetrics, insertActivity, makeDataset, membersDuring, writeMembership, type Dataset, type SegmentSpec } from './dataset';
@@ -212,6 +212,26 @@ describe('stored report figures', () => {
     // Once it is done, a new fresh question computes again.
     await servedFigures(knex(), slow, questions, { fresh: true });
     expect(computations).toBe(2);
+  });
+
+  it(`computes at most ${MAX_COMPUTATIONS} questions at once; the others wait their turn and are answered too`, async () => {
+    let running = 0;
+    let peak = 0;
+    const slow: StoredKind<{ n: number }> = {
+      kind: 'test-turns',
+      async compute(questions) {
+        running += 1;
+        peak = Math.max(peak, running);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        running -= 1;
+        return questions.map((q) => new Map(q.segmentIds.map((id) => [id, { n: id }])));
+      },
+    };
+    const answers = await Promise.all(
+      [1, 2, 3, 4, 5].map((i) => servedFigures(knex(), slow, [{ key: `different-${i}`, segmentIds: [segmentId] }], { fresh: true }))
+    );
+    expect(peak).toBe(MAX_COMPUTATIONS);
+    expect(answers.map((a) => a.figures[0].get(segmentId))).toEqual(Array(5).fill({ n: segmentId }));
   });
 
   it('refuses fresh=maybe with a 400 naming /fresh', async () => {

@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import { versionOf } from '../../core/db/data-versions';
 import { bindDate, readDate } from '../../core/db/dialect';
 import { TABLES } from '../../core/db/tables';
+import { createSemaphore } from '../../core/jobs/semaphore';
 
 /**
  * Report figures computed ahead of the question. A report's figures per segment (a period's sums
@@ -93,13 +94,31 @@ type Computed<T> = { figures: Array<Map<number, T>>; computedAt: Date };
  */
 const underWay = new WeakMap<Knex, Map<string, Promise<Computed<unknown>>>>();
 
+/**
+ * At most this many computations at once per database in this process; more wait their turn.
+ * At 1M customers one costs about 10 s of database time: a burst of new periods or `fresh=true`
+ * from several readers, and the refresher, queue instead of taking every core of the database.
+ */
+export const MAX_COMPUTATIONS = 2;
+const turns = new WeakMap<Knex, ReturnType<typeof createSemaphore>>();
+const inTurn = <R>(knex: Knex, task: () => Promise<R>): Promise<R> =>
+  (
+    turns.get(knex) ??
+    turns
+      .set(
+        knex,
+        createSemaphore(() => MAX_COMPUTATIONS)
+      )
+      .get(knex)!
+  )(task);
+
 /** `askedAt`: when the rows count as asked for (default: now, computed because someone asked). */
 const computeAndStore = <T>(knex: Knex, of: StoredKind<T>, questions: Question[], askedAt?: Date): Promise<Computed<T>> => {
   const id = `${of.kind}\u0000${questions.map((q) => `${q.key}#${[...q.segmentIds].sort((a, b) => a - b).join(',')}`).join(';')}`;
   const mine = underWay.get(knex) ?? underWay.set(knex, new Map()).get(knex)!;
   const running = mine.get(id) as Promise<Computed<T>> | undefined;
   if (running) return running;
-  const work = (async () => {
+  const work = inTurn(knex, async () => {
     // The inputs are read before the figures: a change committed in between makes the row look
     // stale later (recomputed once more), never exact while it is not.
     const inputs = await inputsNow(knex, unique(questions.flatMap((q) => q.segmentIds)));
@@ -107,7 +126,7 @@ const computeAndStore = <T>(knex: Knex, of: StoredKind<T>, questions: Question[]
     const figures = await of.compute(questions);
     await write(knex, of.kind, questions, figures, inputs, computedAt, askedAt ?? computedAt);
     return { figures, computedAt };
-  })().finally(() => mine.delete(id));
+  }).finally(() => mine.delete(id));
   mine.set(id, work);
   return work;
 };

@@ -24,7 +24,7 @@ import {
   type Trigger,
 } from './runs';
 import { refreshPrimary } from './priority';
-import { createSemaphore } from './semaphore';
+import { createSemaphore } from '../../core/jobs/semaphore';
 import { withRetry } from '../../core/db/retry';
 import { TABLES, type HostTables } from '../../core/db/tables';
 import { tuningOf } from '../rules/strategy';
