@@ -101,16 +101,11 @@ const underWay = new WeakMap<Knex, Map<string, Promise<Computed<unknown>>>>();
  */
 export const MAX_COMPUTATIONS = 2;
 const turns = new WeakMap<Knex, ReturnType<typeof createSemaphore>>();
-const inTurn = <R>(knex: Knex, task: () => Promise<R>): Promise<R> =>
-  (
-    turns.get(knex) ??
-    turns
-      .set(
-        knex,
-        createSemaphore(() => MAX_COMPUTATIONS)
-      )
-      .get(knex)!
-  )(task);
+const turnsOf = (knex: Knex) => {
+  const made = turns.get(knex) ?? createSemaphore(() => MAX_COMPUTATIONS);
+  turns.set(knex, made);
+  return made;
+};
 
 /** `askedAt`: when the rows count as asked for (default: now, computed because someone asked). */
 const computeAndStore = <T>(knex: Knex, of: StoredKind<T>, questions: Question[], askedAt?: Date): Promise<Computed<T>> => {
@@ -118,7 +113,7 @@ const computeAndStore = <T>(knex: Knex, of: StoredKind<T>, questions: Question[]
   const mine = underWay.get(knex) ?? underWay.set(knex, new Map()).get(knex)!;
   const running = mine.get(id) as Promise<Computed<T>> | undefined;
   if (running) return running;
-  const work = inTurn(knex, async () => {
+  const work = turnsOf(knex)(async () => {
     // The inputs are read before the figures: a change committed in between makes the row look
     // stale later (recomputed once more), never exact while it is not.
     const inputs = await inputsNow(knex, unique(questions.flatMap((q) => q.segmentIds)));
