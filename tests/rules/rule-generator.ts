@@ -161,6 +161,7 @@ export const ruleGenerator = (r: Random, data: Dataset, now: Date) => {
       .sort((a, b) => a.key - b.key)
       .map((x) => x.item);
 
+  const NESTED_OR = 6;
   const shaped = (): Generated => {
     const g = generate(1);
     const operators = new Set<string>(['or']);
@@ -184,12 +185,18 @@ export const ruleGenerator = (r: Random, data: Dataset, now: Date) => {
       const operand = kind === 'orders' ? { order_count: [days] } : { event_count: [r.pick(INTERACTION_TYPES.slice(0, 12)), days] };
       return { [op]: [operand, literal] };
     };
-    const rowsOr = (): unknown => ({ or: Array.from({ length: r.int(2, 5) }, () => (r.chance(0.15) ? rowsOr() : hasRow())) });
+    // Nested `or`s stop at NESTED_OR levels: the shapes around them add at most three, well under
+    // the validator's depth limit (a chain of 14 once made an invalid rule).
+    const rowsOr = (level = 1): unknown => ({
+      or: Array.from({ length: r.int(2, 5) }, () => (level < NESTED_OR && r.chance(0.15) ? rowsOr(level + 1) : hasRow())),
+    });
     // Tags only (nested too): read as one has_tag of several tags (compile.ts anyTagSlugs).
-    const tagsOr = (): unknown => {
+    const tagsOr = (level = 1): unknown => {
       operators.add('has_tag');
       return {
-        or: Array.from({ length: r.int(2, 4) }, () => (r.chance(0.2) ? tagsOr() : { has_tag: [r.chance(0.9) ? r.pick(data.tagSlugs) : 'no-such-tag'] })),
+        or: Array.from({ length: r.int(2, 4) }, () =>
+          level < NESTED_OR && r.chance(0.2) ? tagsOr(level + 1) : { has_tag: [r.chance(0.9) ? r.pick(data.tagSlugs) : 'no-such-tag'] }
+        ),
       };
     };
     const mixed = (): unknown => (r.chance(0.5) ? rowsOr() : r.chance(0.5) ? { '!': [rowsOr()] } : fresh());
