@@ -125,25 +125,33 @@ type MembershipRow = {
   sql: (ctx: SqlContext, name: string) => { from: Sql; customer: Sql };
 };
 
+/** Unexpired at `now`: an assignment `ct` without an end, or ending later. */
+const unexpired = (knex: Knex, now: Date): Sql => sql`(ct.expires_at is null or ct.expires_at > ${dateParam(knex, now)})`;
+
+/**
+ * The unexpired assignments `ct` of any of the tags `ids` (`from … where …`): their slice of the
+ * (tag_id, expires_at, customer_id) index. A tag counts while unexpired: expires_at null or after
+ * now (facts hold only such tags). The rules' has_tag and the preview's risk tags read it.
+ */
+export const heldTagRows = (knex: Knex, now: Date, ids: number[]): Sql => {
+  const among = ids.length
+    ? sql`ct.tag_id in (${joinSql(
+        ids.map((id) => sql`${id}`),
+        ', '
+      )})`
+    : FALSE_SQL;
+  return sql`${raw(TABLES.customerTags)} ct where ${among} and ${unexpired(knex, now)}`;
+};
+
 /**
  * The rows of the customers holding any of `slugs` (one slug for has_tag, several for an `or` of
- * has_tag conditions, compile.ts anyTagSlugs): one read of the (tag_id, expires_at, customer_id)
- * index for all of them. A tag counts while unexpired: expires_at null or after now (facts hold
- * only such tags).
+ * has_tag conditions, compile.ts anyTagSlugs): one read of the tag index for all of them
+ * (heldTagRows).
  */
 export const tagRows = (ctx: SqlContext, slugs: string[]): { from: Sql; customer: Sql } => {
-  const unexpired = sql`(ct.expires_at is null or ct.expires_at > ${dateParam(ctx.knex, ctx.now)})`;
   const customer = raw('ct.customer_id');
   const known = slugs.every((slug) => ctx.tagIds?.[slug]) ? slugs.flatMap((slug) => ctx.tagIds?.[slug] ?? []) : null;
-  if (known) {
-    const ids = known.length
-      ? sql`ct.tag_id in (${joinSql(
-          known.map((id) => sql`${id}`),
-          ', '
-        )})`
-      : FALSE_SQL;
-    return { from: sql`${raw(TABLES.customerTags)} ct where ${ids} and ${unexpired}`, customer };
-  }
+  if (known) return { from: heldTagRows(ctx.knex, ctx.now, known), customer };
   const named = joinSql(
     slugs.map((slug) => textEquals(ctx.dialect, raw('t.slug'), slug)),
     ' or '
@@ -153,7 +161,7 @@ export const tagRows = (ctx: SqlContext, slugs: string[]): { from: Sql; customer
   // slice of the (tag_id, expires_at, customer_id) index; a join to tags on the slug made
   // PostgreSQL hash the whole assignment table. `in` keeps the meaning exact for any slug.
   return {
-    from: sql`${raw(TABLES.customerTags)} ct where ct.tag_id between ${ids('min')} and ${ids('max')} and ct.tag_id in (select t.id from ${raw(H.tags)} t where ${named}) and ${unexpired}`,
+    from: sql`${raw(TABLES.customerTags)} ct where ct.tag_id between ${ids('min')} and ${ids('max')} and ct.tag_id in (select t.id from ${raw(H.tags)} t where ${named}) and ${unexpired(ctx.knex, ctx.now)}`,
     customer,
   };
 };

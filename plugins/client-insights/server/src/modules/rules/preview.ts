@@ -1,9 +1,10 @@
 import type { Knex } from 'knex';
 import { PREVIEW_MAX_SAMPLE_SIZE as MAX_SAMPLE_SIZE, type PreviewResult, type PreviewSample, type PreviewScope } from '../../../../shared/contracts/rules';
-import { bindDate, estimatedRows, estimatedTableRows, hasPlanEstimates, joinRowByKey, readDate, wholeTableStatement, withQuery } from '../../core/db/dialect';
+import { estimatedRows, estimatedTableRows, hasPlanEstimates, joinRowByKey, readDate, wholeTableStatement, withQuery } from '../../core/db/dialect';
 import { HOST_TABLES as H, TABLES } from '../../core/db/tables';
 import { customerTotal } from '../customers/total';
 import { analyseRule, emptyWarning } from './analyse';
+import { figuresHashed, figuresLookedUp, RISK_METHOD } from './risk-split';
 import { matchQuery, type Strategy } from './compile';
 import { chooseStrategy, tuningOf, type StrategyChoice } from './strategy';
 import type { RuleWarning } from './types';
@@ -13,19 +14,6 @@ import type { RuleWarning } from './types';
  * split. Every figure is a SQL aggregate over the compiled rule; only the sample rows reach Node.
  */
 export const DEFAULT_SAMPLE_SIZE = 20;
-
-/** Churn-risk thresholds on `ci_customer_scores.churn_risk` (0..1). */
-export const RISK_THRESHOLDS = { high: 0.6, medium: 0.3 } as const;
-
-/**
- * How a matched customer's risk level is decided. A scored customer uses its churn_risk score.
- * Until the value models have scored a customer, points from what the CRM already knows:
- * an unexpired tag of category `risk` (2), overdue payments (1), any complaint (1);
- * 2 or more points is high, 1 medium, 0 low.
- */
-export const RISK_METHOD =
-  `churn_risk score when the customer has one (high >= ${RISK_THRESHOLDS.high}, medium >= ${RISK_THRESHOLDS.medium}); ` +
-  'otherwise points: a risk-category tag 2, overdue payments 1, complaints 1 (high >= 2, medium 1, low 0)';
 
 export type { PreviewResult };
 
@@ -47,34 +35,6 @@ export type PreviewInput = {
   timeoutMs?: number;
 };
 
-type RiskColumns = { churn: string; overdue: string; complaints: string };
-
-/**
- * `lvl`: risk level (0 low, 1 medium, 2 high) of the match `mm`, from the scores and metrics columns `cols`
- * and its unexpired tags among `riskTagIds` (the tags of category `risk`, read just before: bound
- * ids let the planner read their slice of the (tag_id, expires_at, customer_id) index, hashed
- * once for many matches or probed per match for a few, instead of a pass over every assignment).
- */
-
-const riskLevelSql = (knex: Knex, now: Date, riskTagIds: number[], { churn, overdue, complaints }: RiskColumns) => {
-  const tagged = riskTagIds.length
-    ? `exists (select 1 from ${TABLES.customerTags} ct where ct.customer_id = mm.customer_id
-                 and ct.tag_id in (${riskTagIds.map(() => '?').join(', ')}) and (ct.expires_at is null or ct.expires_at > ?))`
-    : '1 = 0';
-  return knex.raw(
-    `case when ${churn} is not null then
-       (case when ${churn} >= ? then 2 when ${churn} >= ? then 1 else 0 end)
-     else
-       (case when ((case when ${tagged} then 2 else 0 end)
-                 + (case when coalesce(${overdue}, 0) > 0 then 1 else 0 end)
-                 + (case when coalesce(${complaints}, 0) > 0 then 1 else 0 end)) >= 2 then 2
-             when coalesce(${overdue}, 0) > 0 or coalesce(${complaints}, 0) > 0 then 1
-             else 0 end)
-     end as lvl`,
-    [RISK_THRESHOLDS.high, RISK_THRESHOLDS.medium, ...(riskTagIds.length ? [...riskTagIds, bindDate(knex, now)] : [])]
-  );
-};
-
 const SAMPLE_COLUMNS = ['id', 'document_id', 'name', 'region', 'stage', 'total_spent', 'last_order_at'] as const;
 const FIGURES = ['count', 'scored', 'high', 'medium'] as const;
 
@@ -94,62 +54,6 @@ export type RiskRead = 'lookup' | 'hash' | 'broad';
 export const RISK_HASH_MIN_SHARE = 0.1;
 
 type Extras = { riskTagIds: number[]; riskRead: RiskRead };
-
-/**
- * Matches per risk level, looked up per match (`lookup`): the level is computed once per match
- * and grouped on. Three sums of `case when lvl = …` made PostgreSQL inline it, and its risk-tag
- * lookup, three times. The grouped rows (at most three) are summed into the figures' one row.
- */
-const figuresLookedUp = (knex: Knex, now: Date, riskTagIds: number[]) => {
-  const lookup = (query: Knex.QueryBuilder, table: string, alias: string) => joinRowByKey(knex, query, table, alias, 'customer_id', 'mm.customer_id');
-  const cols: RiskColumns = { churn: 's.churn_risk', overdue: 'm.overdue_amount', complaints: 'm.complaint_count' };
-  const levels = lookup(lookup(knex.from('mm'), TABLES.scores, 's'), TABLES.metrics, 'm').select(
-    riskLevelSql(knex, now, riskTagIds, cols),
-    knex.raw(`case when ${cols.churn} is not null then 1 else 0 end as scored`)
-  );
-  const perLevel = knex.from(levels.as('x')).select('x.lvl', knex.raw('count(*) as count'), knex.raw('sum(x.scored) as scored')).groupBy('x.lvl');
-  return knex
-    .from(perLevel.as('f'))
-    .select(
-      knex.raw('sum(f.count) as count'),
-      knex.raw('sum(f.scored) as scored'),
-      knex.raw('sum(case when f.lvl = 2 then f.count else 0 end) as high'),
-      knex.raw('sum(case when f.lvl = 1 then f.count else 0 end) as medium')
-    );
-};
-
-/**
- * The same figures over matches that carry their rollup columns (`hash`, `broad`), as one
- * aggregate of sums (no grouping on a computed level: at 812k matches the CASE and its hash
- * aggregate cost more than the match). The customers holding an unexpired risk tag are one set
- * read through the (tag_id, expires_at, customer_id) index and left-joined once, so the tag is
- * asked once per match, not in each sum. The sums are RISK_METHOD written out: high is a churn
- * score at or above the high threshold, or, unscored, a risk tag (2 points) or both overdue
- * payments and complaints; medium is a score between the thresholds, or, unscored and untagged,
- * exactly one of the two.
- */
-const figuresHashed = (knex: Knex, now: Date, riskTagIds: number[]) => {
-  const [churn, overdue, complaints] = ['mm.churn_risk', 'coalesce(mm.overdue_amount, 0) > 0', 'coalesce(mm.complaint_count, 0) > 0'];
-  const tagged = riskTagIds.length ? 'rt.customer_id is not null' : '1 = 0';
-  const matches = knex.from('mm');
-  if (riskTagIds.length) {
-    const holders = knex(`${TABLES.customerTags} as ct`)
-      .distinct('ct.customer_id')
-      .whereIn('ct.tag_id', riskTagIds)
-      .andWhere((w) => w.whereNull('ct.expires_at').orWhere('ct.expires_at', '>', bindDate(knex, now)));
-    matches.leftJoin(holders.as('rt'), 'rt.customer_id', 'mm.customer_id');
-  }
-  const { high, medium } = RISK_THRESHOLDS;
-  return matches.select(
-    knex.raw('count(*) as count'),
-    knex.raw(`sum(case when ${churn} is not null then 1 else 0 end) as scored`),
-    knex.raw(`sum(case when ${churn} >= ? or (${churn} is null and ((${overdue} and ${complaints}) or ${tagged})) then 1 else 0 end) as high`, [high]),
-    knex.raw(
-      `sum(case when (${churn} >= ? and ${churn} < ?) or (${churn} is null and not (${tagged}) and ((${overdue} and not (${complaints})) or (${complaints} and not (${overdue})))) then 1 else 0 end) as medium`,
-      [medium, high]
-    )
-  );
-};
 
 /**
  * The whole preview in one statement: the rule is evaluated once (`mm`, a common table expression

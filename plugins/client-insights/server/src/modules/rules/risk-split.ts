@@ -1,0 +1,91 @@
+import type { Knex } from 'knex';
+import { joinRowByKey } from '../../core/db/dialect';
+import { FALSE_SQL, raw, sql, type Sql } from '../../core/db/sql-fragment';
+import { TABLES } from '../../core/db/tables';
+import { heldTagRows } from './operators';
+
+/**
+ * The preview's churn-risk split of its matches `mm`: how many are scored, high and medium (low is
+ * the rest), as one row of figures.
+ */
+
+/** Churn-risk thresholds on `ci_customer_scores.churn_risk` (0..1). */
+export const RISK_THRESHOLDS = { high: 0.6, medium: 0.3 } as const;
+
+/**
+ * How a matched customer's risk level is decided. A scored customer uses its churn_risk score.
+ * Until the value models have scored a customer, points from what the CRM already knows:
+ * an unexpired tag of category `risk` (2), overdue payments (1), any complaint (1);
+ * 2 or more points is high, 1 medium, 0 low.
+ */
+export const RISK_METHOD =
+  `churn_risk score when the customer has one (high >= ${RISK_THRESHOLDS.high}, medium >= ${RISK_THRESHOLDS.medium}); ` +
+  'otherwise points: a risk-category tag 2, overdue payments 1, complaints 1 (high >= 2, medium 1, low 0)';
+
+/** What a match's level is read from: its score (null when unscored) and three yes/no signals. */
+type RiskSignals = { churn: Sql; overdue: Sql; complaints: Sql; tagged: Sql };
+
+/**
+ * RISK_METHOD, the one place it is written in SQL: a match is high, or medium, when these hold.
+ * Points written out: unscored, a risk tag (2) or both overdue payments and complaints is high;
+ * exactly one of the two without a tag is medium. `tagged` is asked last, so that a per-match
+ * lookup runs only for the matches the other signals leave undecided.
+ */
+const riskPredicates = ({ churn, overdue, complaints, tagged }: RiskSignals): { high: Sql; medium: Sql } => {
+  const { high, medium } = RISK_THRESHOLDS;
+  const unscored = sql`${churn} is null`;
+  return {
+    high: sql`(${churn} >= ${high} or (${unscored} and ((${overdue} and ${complaints}) or (${tagged}))))`,
+    medium: sql`((${churn} >= ${medium} and ${churn} < ${high}) or (${unscored} and ((${overdue} and not ${complaints}) or (${complaints} and not ${overdue})) and not (${tagged})))`,
+  };
+};
+
+const has = (column: string) => raw(`(coalesce(${column}, 0) > 0)`);
+const asRaw = (knex: Knex, fragment: Sql) => knex.raw(fragment.sql, fragment.bindings);
+
+/**
+ * Figures looked up per match (few matches): one index probe each into the scores, the metrics
+ * and the risk tags. The level is computed once per match and grouped on: three sums over the
+ * predicates made PostgreSQL evaluate them, and their risk-tag lookups, once per sum. The grouped
+ * rows (at most three) are summed into the figures' one row.
+ */
+export const figuresLookedUp = (knex: Knex, now: Date, riskTagIds: number[]): Knex.QueryBuilder => {
+  const lookup = (query: Knex.QueryBuilder, table: string, alias: string) => joinRowByKey(knex, query, table, alias, 'customer_id', 'mm.customer_id');
+  const tagged = riskTagIds.length ? sql`exists (select 1 from ${heldTagRows(knex, now, riskTagIds)} and ct.customer_id = mm.customer_id)` : FALSE_SQL;
+  const { high, medium } = riskPredicates({ churn: raw('s.churn_risk'), overdue: has('m.overdue_amount'), complaints: has('m.complaint_count'), tagged });
+  const levels = lookup(lookup(knex.from('mm'), TABLES.scores, 's'), TABLES.metrics, 'm').select(
+    asRaw(knex, sql`case when ${high} then 2 when ${medium} then 1 else 0 end as lvl`),
+    knex.raw('case when s.churn_risk is not null then 1 else 0 end as scored')
+  );
+  const perLevel = knex.from(levels.as('x')).select('x.lvl', knex.raw('count(*) as count'), knex.raw('sum(x.scored) as scored')).groupBy('x.lvl');
+  return knex
+    .from(perLevel.as('f'))
+    .select(
+      knex.raw('sum(f.count) as count'),
+      knex.raw('sum(f.scored) as scored'),
+      knex.raw('sum(case when f.lvl = 2 then f.count else 0 end) as high'),
+      knex.raw('sum(case when f.lvl = 1 then f.count else 0 end) as medium')
+    );
+};
+
+/**
+ * The same figures over matches that carry their rollup columns (many matches), as one aggregate
+ * of sums: no grouping on a computed level, which at 812k matches cost more than the match. The
+ * customers holding an unexpired risk tag are one set read through the tag index and left-joined
+ * once, so the tag is asked once per match, not in each sum.
+ */
+export const figuresHashed = (knex: Knex, now: Date, riskTagIds: number[]): Knex.QueryBuilder => {
+  const matches = knex.from('mm');
+  if (riskTagIds.length) {
+    const holders = sql`(select distinct ct.customer_id from ${heldTagRows(knex, now, riskTagIds)}) rt`;
+    matches.leftJoin(asRaw(knex, holders), 'rt.customer_id', 'mm.customer_id');
+  }
+  const tagged = riskTagIds.length ? raw('rt.customer_id is not null') : FALSE_SQL;
+  const { high, medium } = riskPredicates({ churn: raw('mm.churn_risk'), overdue: has('mm.overdue_amount'), complaints: has('mm.complaint_count'), tagged });
+  return matches.select(
+    knex.raw('count(*) as count'),
+    knex.raw('sum(case when mm.churn_risk is not null then 1 else 0 end) as scored'),
+    asRaw(knex, sql`sum(case when ${high} then 1 else 0 end) as high`),
+    asRaw(knex, sql`sum(case when ${medium} then 1 else 0 end) as medium`)
+  );
+};
