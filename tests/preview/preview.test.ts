@@ -12,6 +12,12 @@ const NOW = '2026-06-01T00:00:00.000Z';
 const daysBefore = (days: number) => new Date(Date.parse(NOW) - days * 86_400_000).toISOString();
 const v = (path: string) => ({ var: path });
 const VIP = { and: [{ '>': [v('metrics.total_spent'), 100000] }, { '>=': [{ order_count: [30] }, 1] }] };
+// Every customer, without reading a metrics column: the risk split then joins only the metrics
+// rows with a risk signal (compile.ts joinRollups metricsWhere).
+const EVERYONE = { '!': [{ has_tag: ['no-such-tag'] }] };
+// A union of customers (an `or` of "has a row" conditions): A, C, D (orders), E (tag), G (complaint).
+const ANY_SIGNAL = { or: [{ '>=': [{ order_count: [30] }, 1] }, { has_tag: ['at-risk'] }, { '>=': [{ event_count: ['complaint', null] }, 1] }] };
+const RISK_READS = ['lookup', 'hash', 'broad', 'walk'] as const;
 
 describe('rule catalogue and preview', () => {
   let app: TestApp;
@@ -151,7 +157,7 @@ describe('rule catalogue and preview', () => {
     expect(body.data.riskBasis.method).toContain('risk-category tag');
   });
 
-  it('gives the same risk split and sample whether it looks the rollups up per match, hashes them, or writes a broad match into both parts', async () => {
+  it('gives the same risk split and sample whether it looks the rollups up per match, hashes them, writes a broad match into both parts or walks for the sample', async () => {
     const knex = app.strapi.db.connection;
     const dialectDate = (d: Date) => (app.db.client === 'sqlite' ? d.getTime() : d);
     // G gets an expired risk tag (no effect) and D a second one (still one customer, still high).
@@ -163,14 +169,13 @@ describe('rule catalogue and preview', () => {
       { customer_id: ids.D, tag_id: expired.id, source: 'manual', created_at: dialectDate(new Date(NOW)) },
     ]);
     try {
-      for (const rule of [{ '>=': [v('metrics.order_count'), 0] }, VIP, { '!=': [v('customer.stage'), 'signed'] }]) {
-        const [lookup, hash, broad] = await Promise.all(
-          (['lookup', 'hash', 'broad'] as const).map((riskRead) => previewRule(knex, { rule, now: new Date(NOW), sampleSize: 3, riskRead }))
-        );
+      for (const rule of [{ '>=': [v('metrics.order_count'), 0] }, VIP, { '!=': [v('customer.stage'), 'signed'] }, EVERYONE, ANY_SIGNAL]) {
+        const [lookup, ...others] = await Promise.all(RISK_READS.map((riskRead) => previewRule(knex, { rule, now: new Date(NOW), sampleSize: 3, riskRead })));
         const answer = (p: typeof lookup) => ({ count: p.count, total: p.total, sample: p.sample, risk: p.riskDistribution, basis: p.riskBasis });
-        expect(answer(hash)).toEqual(answer(lookup));
-        expect(answer(broad)).toEqual(answer(lookup));
+        for (const other of others) expect(answer(other)).toEqual(answer(lookup));
       }
+      const signals = await previewRule(knex, { rule: ANY_SIGNAL, now: new Date(NOW), riskRead: 'walk' });
+      expect(signals.sample.map((c) => c.id)).toEqual([ids.A, ids.C, ids.D, ids.E, ids.G]);
       // `broad` writes the match into the figures and the sample each on PostgreSQL (RiskRead).
       const statements: string[] = [];
       const listen = (q: { sql: string }) => statements.push(q.sql);
@@ -187,8 +192,8 @@ describe('rule catalogue and preview', () => {
       ]);
       await knex('ci_customer_metrics').where('customer_id', ids.B).update({ overdue_amount: 10 });
       const everyWay = await Promise.all(
-        (['lookup', 'hash', 'broad'] as const).map((riskRead) =>
-          previewRule(knex, { rule: { '>=': [v('metrics.order_count'), 0] }, now: new Date(NOW), riskRead })
+        [{ '>=': [v('metrics.order_count'), 0] }, EVERYONE].flatMap((rule) =>
+          RISK_READS.map((riskRead) => previewRule(knex, { rule, now: new Date(NOW), riskRead }))
         )
       );
       for (const p of everyWay) {

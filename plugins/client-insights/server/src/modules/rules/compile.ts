@@ -48,8 +48,17 @@ export type CompileOptions = {
    * Also join the metrics and scores rows (`m`, `s`) to the matches, so that the caller can select
    * their columns from the same joins the rule reads (the preview's risk split): joined once
    * instead of a second time over the matches. Does not change which customers match.
+   * `metricsWhere` (SQL over metrics columns): when the rule itself reads no metrics column, only
+   * the metrics rows meeting it are joined (the others' columns come back null), which a partial
+   * index can serve instead of every row.
    */
-  joinRollups?: boolean;
+  joinRollups?: { metricsWhere?: string };
+  /**
+   * Every condition a probe per customer: no semi-join, anti-join or union of customers, which
+   * the database computes whole before the first match. For a walk of the customers in id order
+   * that stops at the first matches (a broad preview's sample); implies `probe`, ignores `drivers`.
+   */
+  walk?: boolean;
 };
 
 type Join = 'metrics' | 'scores';
@@ -382,18 +391,28 @@ const ROLLUPS: Record<Join, { table: string; alias: string }> = {
   scores: { table: TABLES.scores, alias: 's' },
 };
 
+type FilterMode = {
+  probe: boolean;
+  /** The rollups are looked up per row by key (joinRowByKey), for a few candidates. */
+  lateral?: boolean;
+  rollups?: CompileOptions['joinRollups'];
+  /** CompileOptions.walk: no condition is a top-level conjunct. */
+  walk?: boolean;
+};
+
 /**
  * Adds to `query` (rows `c` of customers) the rollup joins `node` reads, its custom operators'
- * joins and the condition itself. `lateral`: the rollups are looked up per row by key
- * (joinRowByKey), for a few candidates.
+ * joins and the condition itself.
  */
-const filter = (query: Knex.QueryBuilder, node: RuleNode, ctx: SqlContext, probe: boolean, lateral = false, rollups = false): Knex.QueryBuilder => {
+const filter = (query: Knex.QueryBuilder, node: RuleNode, ctx: SqlContext, { probe, lateral, rollups, walk }: FilterMode): Knex.QueryBuilder => {
   const joins = joinsOf(node);
   const compiler = new Compiler(ctx, probe ? probeKey(joins) : null);
-  const predicate = compiler.node(node, true);
+  const predicate = compiler.node(node, !walk);
   for (const join of rollups ? new Set<Join>([...joins, 'metrics', 'scores']) : joins) {
     const { table, alias } = ROLLUPS[join];
+    const only = join === 'metrics' && !joins.has('metrics') ? rollups?.metricsWhere : undefined;
     if (lateral) joinRowByKey(ctx.knex, query, table, alias, 'customer_id', 'c.id');
+    else if (only) query.leftJoin(ctx.knex.raw(`(select * from ${table} where ${only}) as ${alias}`), `${alias}.customer_id`, 'c.id');
     else query.leftJoin(`${table} as ${alias}`, `${alias}.customer_id`, 'c.id');
   }
   for (const d of compiler.derived) {
@@ -417,9 +436,10 @@ const narrowedConjuncts = (ast: RuleNode): RuleNode[] => {
 
 const astQuery = (knex: Knex, parsed: RuleNode, options: CompileOptions): Knex.QueryBuilder => {
   const ctx: SqlContext = { knex, dialect: dialectOf(knex), now: options.now, tagIds: options.tagIds };
-  const probe = Boolean(options.customerIds) || options.strategy === 'probe';
+  const { walk, joinRollups: rollups } = options;
+  const probe = Boolean(options.customerIds) || options.strategy === 'probe' || Boolean(walk);
   const all = narrowedConjuncts(parsed);
-  const driving = all.filter((n) => options.drivers?.includes(n.path));
+  const driving = walk ? [] : all.filter((n) => options.drivers?.includes(n.path));
   const base = knex.from(`${H.customers} as c`);
   for (const set of driving.map((n) => impliedCustomers(ctx, n))) if (set) whereIn(base, set);
   // A count comparison that drives is decided by its set: asking it again would count each
@@ -433,12 +453,12 @@ const astQuery = (knex: Knex, parsed: RuleNode, options: CompileOptions): Knex.Q
   // left (1M customers, 10 conditions: 236k probed candidates → 54k).
   const joined = conjuncts.filter((n) => isPlain(n) || existenceJoin(n));
   const probed = conjuncts.filter((n) => !isPlain(n) && !existenceJoin(n));
-  if (probe && !options.customerIds && probesNeedFence(ctx.dialect) && probed.length && joined.some((n) => existenceJoin(n))) {
-    const first = filter(base, allOf(joined, ast.path), ctx, true).select('c.*').toSQL();
+  if (probe && !walk && !options.customerIds && probesNeedFence(ctx.dialect) && probed.length && joined.some((n) => existenceJoin(n))) {
+    const first = filter(base, allOf(joined, ast.path), ctx, { probe }).select('c.*').toSQL();
     const candidates = knex.from(knex.raw(`(${first.sql} offset 0) as c`, first.bindings as any[]));
-    return filter(candidates, allOf(probed, ast.path), ctx, true, true, options.joinRollups);
+    return filter(candidates, allOf(probed, ast.path), ctx, { probe, lateral: true, rollups });
   }
-  const query = filter(base, ast, ctx, probe, false, options.joinRollups);
+  const query = filter(base, ast, ctx, { probe, rollups, walk });
   if (options.customerIds) query.whereIn('c.id', options.customerIds);
   return query;
 };

@@ -4,7 +4,7 @@ import { estimatedRows, estimatedTableRows, hasPlanEstimates, joinRowByKey, read
 import { HOST_TABLES as H, TABLES } from '../../core/db/tables';
 import { customerTotal } from '../customers/total';
 import { analyseRule, emptyWarning } from './analyse';
-import { figuresHashed, figuresLookedUp, RISK_METHOD } from './risk-split';
+import { figuresHashed, figuresLookedUp, RISK_METHOD, RISK_METRICS_WHERE } from './risk-split';
 import { matchQuery, type Strategy } from './compile';
 import { chooseStrategy, tuningOf, type StrategyChoice } from './strategy';
 import type { RuleWarning } from './types';
@@ -39,16 +39,20 @@ const SAMPLE_COLUMNS = ['id', 'document_id', 'name', 'region', 'stage', 'total_s
 const FIGURES = ['count', 'scored', 'high', 'medium'] as const;
 
 /**
- * How the risk split reads the scores and metrics rows of the matches: `lookup` one index probe per
- * match (few matches); `hash` the match itself joins both rollups (compile.ts joinRollups) and
- * carries their columns, which the planner hashes once for many matches, in the joins the rule
- * makes anyway (800k per-row probes cost several times the match itself at 1M customers);
- * `broad` as `hash`, and the match is written into the figures and the sample each instead of
- * being computed once and read twice (PostgreSQL materialises a CTE read twice, and a materialised
- * CTE is scanned by one process): the figures aggregate every match in parallel workers, and the
- * sample stops at the first matches in id order, which a broad rule finds at once.
+ * How the risk split reads the scores and metrics rows of the matches, and where the sample comes
+ * from: `lookup` one index probe per match (few matches); `hash` the match itself joins both
+ * rollups (compile.ts joinRollups; of the metrics only the rows with a risk signal when the rule
+ * reads none) and carries their columns, which the planner hashes or merges once for many matches
+ * (800k per-row probes cost several times the match itself at 1M customers). The match is a
+ * common table expression read by the figures and by the sample. For a broad rule (MERGE_MIN_SHARE)
+ * it is written into each instead (PostgreSQL materialises a CTE read twice, scans it in one
+ * process, and sorts it again for anything that needs it in order):
+ * - `broad`, the match comes out in id order (inIdOrder): the sample stops at its first rows;
+ * - `walk`, it does not (a union of customers sorted whole, hash joins): the sample walks the
+ *   customers in id order, every condition probed per customer (compile.ts walk), and stops at
+ *   the first matches, a few dozen customers for a broad rule; the figures read the match alone.
  */
-export type RiskRead = 'lookup' | 'hash' | 'broad';
+export type RiskRead = 'lookup' | 'hash' | 'broad' | 'walk';
 
 /** Above this estimated share of the customers, the risk split hashes the rollups (RiskRead). */
 export const RISK_HASH_MIN_SHARE = 0.1;
@@ -71,8 +75,13 @@ const previewStatement = (knex: Knex, rule: unknown, now: Date, size: number, ch
   // Wrapped (knex would put an aggregate's clauses after the union), with the union's null
   // columns out here where the union types them.
   const figures = knex.from(sums.as('f')).select(knex.raw("'figures' as part"), ...none(SAMPLE_COLUMNS), ...FIGURES.map((c) => `f.${c}`));
-  // The lowest ids: a bounded top-N over the matches (memory of `size` rows, one pass), never a sort of them all.
-  const lowest = knex.from('mm').select('mm.customer_id').orderBy('mm.customer_id').limit(Math.max(size, 1));
+  // The lowest ids: a bounded top-N over the matches (memory of `size` rows, one pass), never a sort
+  // of them all; or a walk in id order (RiskRead `walk`).
+  const first = Math.max(size, 1);
+  const lowest =
+    extras.riskRead === 'walk'
+      ? matchQuery(knex, rule, { now, tagIds: choice.tagIds, walk: true }).orderBy('c.id').limit(first)
+      : knex.from('mm').select('mm.customer_id').orderBy('mm.customer_id').limit(first);
   const sample = lookup(
     lookup(knex.from(lowest.as('first')), H.customers, 'c', 'id', 'first.customer_id'),
     TABLES.metrics,
@@ -81,9 +90,13 @@ const previewStatement = (knex: Knex, rule: unknown, now: Date, size: number, ch
     'first.customer_id'
   ).select(knex.raw("'sample' as part"), 'c.id', 'c.document_id', 'c.name', 'c.region', 'c.stage', 'm.total_spent', 'm.last_order_at', ...none(FIGURES));
   const match = hashed
-    ? matchQuery(knex, rule, { now, ...choice, joinRollups: true }).select('s.churn_risk', 'm.overdue_amount', 'm.complaint_count')
+    ? matchQuery(knex, rule, { now, ...choice, joinRollups: { metricsWhere: RISK_METRICS_WHERE } }).select(
+        's.churn_risk',
+        'm.overdue_amount',
+        'm.complaint_count'
+      )
     : matchQuery(knex, rule, { now, ...choice });
-  return withQuery(knex, 'mm', match, extras.riskRead === 'broad')
+  return withQuery(knex, 'mm', match, extras.riskRead === 'broad' || extras.riskRead === 'walk')
     .select('*')
     .from(figures.unionAll(size > 0 ? [sample] : []).as('preview'));
 };
@@ -157,7 +170,7 @@ export const previewRule = async (knex: Knex, input: PreviewInput): Promise<Prev
     input.riskRead ? null : estimatedShare(knex, rule, now, choice),
   ]);
   const broad = share !== null && share >= MERGE_MIN_SHARE;
-  const riskRead = input.riskRead ?? (share === null || share <= RISK_HASH_MIN_SHARE ? 'lookup' : broad && inIdOrder(choice) ? 'broad' : 'hash');
+  const riskRead = input.riskRead ?? (share === null || share <= RISK_HASH_MIN_SHARE ? 'lookup' : !broad ? 'hash' : inIdOrder(choice) ? 'broad' : 'walk');
   // The preview and the total (kept between previews, customers/total.ts) side by side.
   const [agg, total] = await Promise.all([
     wholeTableStatement(knex, (trx) => evaluate(trx, rule, now, size, choice, { riskTagIds, riskRead }), {

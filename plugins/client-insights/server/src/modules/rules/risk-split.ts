@@ -22,6 +22,13 @@ export const RISK_METHOD =
   `churn_risk score when the customer has one (high >= ${RISK_THRESHOLDS.high}, medium >= ${RISK_THRESHOLDS.medium}); ` +
   'otherwise points: a risk-category tag 2, overdue payments 1, complaints 1 (high >= 2, medium 1, low 0)';
 
+/**
+ * The metrics rows that can move a level (overdue payments or complaints): the others read as
+ * neither, so a risk split may join only these (migration 150-metrics-risk-index keeps them in a
+ * partial index of the same predicate).
+ */
+export const RISK_METRICS_WHERE = 'overdue_amount > 0 or complaint_count > 0';
+
 /** What a match's level is read from: its score (null when unscored) and three yes/no signals. */
 type RiskSignals = { churn: Sql; overdue: Sql; complaints: Sql; tagged: Sql };
 

@@ -42,6 +42,17 @@ export const makeCaseSensitive = async (knex: Knex, table: string, column: strin
  * where the database has expression indexes (PostgreSQL, SQLite); answers whether it did.
  * MariaDB has none (only on generated columns).
  */
+/**
+ * Creates index `name` on `columns` of `table` over only the rows meeting `where` (SQL text)
+ * where the database has partial indexes (PostgreSQL, SQLite); answers whether it did. MariaDB
+ * has none, and a full index would cost every write for reads that do not happen there.
+ */
+export const createPartialIndex = async (knex: Knex, table: string, name: string, columns: string[], where: string): Promise<boolean> => {
+  if (dialectOf(knex) === 'mysql') return false;
+  await knex.schema.alterTable(table, (t) => t.index(columns, name, { predicate: knex.whereRaw(where) }));
+  return true;
+};
+
 export const createExpressionIndex = async (knex: Knex, table: string, name: string, expression: string): Promise<boolean> => {
   if (dialectOf(knex) === 'mysql') return false;
   await knex.raw(`create index ?? on ?? ((${expression}))`, [name, table]);

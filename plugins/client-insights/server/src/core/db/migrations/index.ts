@@ -30,6 +30,7 @@ import m240 from './240-segment-versions';
 import m270 from './270-sync';
 import m214 from './214-automation-cap-slots';
 import m215 from './215-stored-figures';
+import m150 from './150-metrics-risk-index';
 import type { Migration } from './migration';
 
 /**
@@ -70,6 +71,7 @@ const migrations: Migration[] = [
   m213,
   m214,
   m215,
+  m150,
 ];
 
 export default migrations;
