@@ -245,6 +245,18 @@ describe('rule catalogue and preview', () => {
     expect(statements.includes('set local enable_hashjoin = off')).toBe(postgres);
     expect(previewed.sample.map((c) => c.id)).toEqual([ids.A, ids.C, ids.D, ids.E, ids.G].sort((x, y) => x - y));
     expect(previewed.count).toBe(sorted.count);
+    // Walked (a broad preview of it, RiskRead walk): the union grouped for parallel workers, nested
+    // loops off (PostgreSQL), the same answer.
+    statements.length = 0;
+    knex.on('query', listen);
+    const walked = await previewRule(knex, { rule: signals, now, sampleSize: 10, riskRead: 'walk' }).finally(() => knex.off('query', listen));
+    expect(statements.some((sql) => sql.includes(' union all ') && sql.includes('group by customer_id'))).toBe(postgres);
+    expect(statements.includes('set local enable_nestloop = off')).toBe(postgres);
+    expect({ count: walked.count, sample: walked.sample, risk: walked.riskDistribution }).toEqual({
+      count: previewed.count,
+      sample: previewed.sample,
+      risk: previewed.riskDistribution,
+    });
   });
 
   it('answers 400 with JSON pointers for an invalid rule or body, and runs nothing', async () => {

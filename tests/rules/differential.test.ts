@@ -68,10 +68,11 @@ describe(`differential: SQL compiler vs JS evaluator (seed ${SEED})`, () => {
       const jsIds = new Set([...facts].filter(([, f]) => decide(f, { now: NOW })).map(([id]) => id));
       jsMs += Date.now() - jsStart;
       // Both compile strategies (rules/compile.ts) over the whole table, each against the JS. Every
-      // other rule probes with every top-level conjunct as a driver (its implied set filters too)
-      // and its tag slugs resolved to ids, as strategy.ts does on PostgreSQL.
+      // other rule probes with every top-level conjunct as a driver (its implied set filters too),
+      // its tag slugs resolved to ids, as strategy.ts does on PostgreSQL, and its union grouped
+      // (a broad preview's, compile.ts groupedUnion).
       const ast = parseRuleOrThrow(rule);
-      const probeOptions = i % 2 ? { drivers: conjunctsOf(ast).map((n) => n.path), tagIds: await resolveTagIds(knex, ast) } : {};
+      const probeOptions = i % 2 ? { drivers: conjunctsOf(ast).map((n) => n.path), tagIds: await resolveTagIds(knex, ast), groupedUnion: true } : {};
       let sqlIds = new Set<number>();
       for (const strategy of ['join', 'probe'] as const) {
         const sqlStart = Date.now();

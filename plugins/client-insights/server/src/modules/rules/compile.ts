@@ -59,6 +59,13 @@ export type CompileOptions = {
    * that stops at the first matches (a broad preview's sample); implies `probe`, ignores `drivers`.
    */
   walk?: boolean;
+  /**
+   * A top-level `or` of "has a row" conditions as `union all` grouped by customer, not `union`:
+   * PostgreSQL dedupes the grouped form in parallel workers (a UNION in one process), but
+   * estimates it at 200 customers whatever its size, so only for a statement that joins by merge
+   * with nested loops off (a broad preview, preview.ts RiskRead `walk`).
+   */
+  groupedUnion?: boolean;
 };
 
 type Join = 'metrics' | 'scores';
@@ -284,7 +291,9 @@ class Compiler {
   constructor(
     private ctx: SqlContext,
     /** Correlation key of probes; null for the join strategy. */
-    private probe: Sql | null
+    private probe: Sql | null,
+    /** CompileOptions.groupedUnion. */
+    private groupedUnion = false
   ) {}
 
   /** `top`: `node` is a conjunct of the rule's top-level `and` (or the negation of a leaf one). */
@@ -302,7 +311,10 @@ class Compiler {
         // its `is not null` makes inner, it hashes the union once. Under the probe strategy only at
         // the top: deeper, the candidates are few and probing each costs less than the whole union.
         const sets = !this.probe || top ? rowSetsOf(this.ctx, node) : null;
-        if (sets && sets.length >= 2) return sql`${raw(this.derive(joinSql(sets, ' union ')))}.customer_id is not null`;
+        if (sets && sets.length >= 2) {
+          const union = this.groupedUnion ? sql`select customer_id from (${joinSql(sets, ' union all ')}) u group by customer_id` : joinSql(sets, ' union ');
+          return sql`${raw(this.derive(union))}.customer_id is not null`;
+        }
         return LOGIC.or.sql(byCost(node.args).map((a) => this.node(a)));
       }
       case 'not':
@@ -398,15 +410,16 @@ type FilterMode = {
   rollups?: CompileOptions['joinRollups'];
   /** CompileOptions.walk: no condition is a top-level conjunct. */
   walk?: boolean;
+  groupedUnion?: boolean;
 };
 
 /**
  * Adds to `query` (rows `c` of customers) the rollup joins `node` reads, its custom operators'
  * joins and the condition itself.
  */
-const filter = (query: Knex.QueryBuilder, node: RuleNode, ctx: SqlContext, { probe, lateral, rollups, walk }: FilterMode): Knex.QueryBuilder => {
+const filter = (query: Knex.QueryBuilder, node: RuleNode, ctx: SqlContext, { probe, lateral, rollups, walk, groupedUnion }: FilterMode): Knex.QueryBuilder => {
   const joins = joinsOf(node);
-  const compiler = new Compiler(ctx, probe ? probeKey(joins) : null);
+  const compiler = new Compiler(ctx, probe ? probeKey(joins) : null, groupedUnion);
   const predicate = compiler.node(node, !walk);
   for (const join of rollups ? new Set<Join>([...joins, 'metrics', 'scores']) : joins) {
     const { table, alias } = ROLLUPS[join];
@@ -436,7 +449,7 @@ const narrowedConjuncts = (ast: RuleNode): RuleNode[] => {
 
 const astQuery = (knex: Knex, parsed: RuleNode, options: CompileOptions): Knex.QueryBuilder => {
   const ctx: SqlContext = { knex, dialect: dialectOf(knex), now: options.now, tagIds: options.tagIds };
-  const { walk, joinRollups: rollups } = options;
+  const { walk, joinRollups: rollups, groupedUnion } = options;
   const probe = Boolean(options.customerIds) || options.strategy === 'probe' || Boolean(walk);
   const all = narrowedConjuncts(parsed);
   const driving = walk ? [] : all.filter((n) => options.drivers?.includes(n.path));
@@ -458,7 +471,7 @@ const astQuery = (knex: Knex, parsed: RuleNode, options: CompileOptions): Knex.Q
     const candidates = knex.from(knex.raw(`(${first.sql} offset 0) as c`, first.bindings as any[]));
     return filter(candidates, allOf(probed, ast.path), ctx, { probe, lateral: true, rollups });
   }
-  const query = filter(base, ast, ctx, { probe, rollups, walk });
+  const query = filter(base, ast, ctx, { probe, rollups, walk, groupedUnion });
   if (options.customerIds) query.whereIn('c.id', options.customerIds);
   return query;
 };

@@ -90,7 +90,7 @@ const previewStatement = (knex: Knex, rule: unknown, now: Date, size: number, ch
     'first.customer_id'
   ).select(knex.raw("'sample' as part"), 'c.id', 'c.document_id', 'c.name', 'c.region', 'c.stage', 'm.total_spent', 'm.last_order_at', ...none(FIGURES));
   const match = hashed
-    ? matchQuery(knex, rule, { now, ...choice, joinRollups: { metricsWhere: RISK_METRICS_WHERE } }).select(
+    ? matchQuery(knex, rule, { now, ...choice, joinRollups: { metricsWhere: RISK_METRICS_WHERE }, groupedUnion: groupsUnion(choice, extras.riskRead) }).select(
         's.churn_risk',
         'm.overdue_amount',
         'm.complaint_count'
@@ -132,6 +132,13 @@ export const MERGE_MIN_SHARE = 0.4;
  * union sorts all of its ids first; computed again for the sample, they would cost a second match.
  */
 const inIdOrder = (choice: StrategyChoice) => choice.strategy === 'probe' && !choice.sortUnion;
+
+/**
+ * A walked preview's union of customers is grouped (compile.ts groupedUnion), deduped by parallel
+ * workers, under merge joins only: seven signals at 1M, 1.39M rows into 565k customers, 0.70 s →
+ * 0.60 s for the statement. A UNION is deduped by one process.
+ */
+const groupsUnion = (choice: StrategyChoice, riskRead: RiskRead) => riskRead === 'walk' && Boolean(choice.sortUnion);
 
 const evaluate = async (knex: Knex, rule: unknown, now: Date, size: number, choice: StrategyChoice, extras: Extras) => {
   const rows: Array<Record<string, unknown>> = await previewStatement(knex, rule, now, size, choice, extras);
@@ -176,6 +183,7 @@ export const previewRule = async (knex: Knex, input: PreviewInput): Promise<Prev
     wholeTableStatement(knex, (trx) => evaluate(trx, rule, now, size, choice, { riskTagIds, riskRead }), {
       ...tuningOf(choice),
       mergeJoins: riskRead !== 'lookup' && broad,
+      noNestLoops: groupsUnion(choice, riskRead),
       timeoutMs: input.timeoutMs,
     }),
     customerTotal(knex),

@@ -14,6 +14,8 @@ type WholeTableOptions = {
   sortUnion?: boolean;
   /** Probe strategy: join by merge along the customer key, never by hash (see below). */
   mergeJoins?: boolean;
+  /** No nested loops: a grouped union estimated at 200 customers (compile.ts groupedUnion). */
+  noNestLoops?: boolean;
 };
 
 /**
@@ -25,7 +27,7 @@ type WholeTableOptions = {
  */
 export const tuneForWholeTable = async (
   trx: Knex.Transaction,
-  { strategy = 'join', sortUnion = false, mergeJoins = false }: WholeTableOptions = {}
+  { strategy = 'join', sortUnion = false, mergeJoins = false, noNestLoops = false }: WholeTableOptions = {}
 ): Promise<void> => {
   await allowBigAggregates(trx, 64);
   if (dialectOf(trx) !== 'postgres') return;
@@ -34,7 +36,7 @@ export const tuneForWholeTable = async (
   // several of them the planner's row estimates collapse and it picks nested loops that redo an
   // aggregate per customer (seconds → minutes). Hash joins are right for it. The probe strategy
   // has no grouped subqueries, and a few candidates are best looked up by nested loop.
-  if (strategy === 'join') await trx.raw('set local enable_nestloop = off');
+  if (strategy === 'join' || noNestLoops) await trx.raw('set local enable_nestloop = off');
   // Under the join strategy each parallel worker would build its own copy of every grouped
   // subquery's hash table (measured: 3x the aggregation work at 1M customers); one process does
   // it once. The probe strategy's semi-joins share one parallel hash: workers help there.
