@@ -410,6 +410,7 @@ type FilterMode = {
   rollups?: CompileOptions['joinRollups'];
   /** CompileOptions.walk: no condition is a top-level conjunct. */
   walk?: boolean;
+  /** CompileOptions.groupedUnion. */
   groupedUnion?: boolean;
 };
 

@@ -61,9 +61,9 @@ type Extras = { riskTagIds: number[]; riskRead: RiskRead };
 
 /**
  * The whole preview in one statement: the rule is evaluated once (`mm`, a common table expression
- * read twice; `broad` writes it into both parts, see RiskRead), then the `figures` row (matches
- * per risk level) and the `sample` rows (the matches with the lowest ids) come back together.
- * Two statements evaluated the rule twice, doubling the work.
+ * read twice; a broad rule is written into each part, RiskRead `broad` and `walk`), then the
+ * `figures` row (matches per risk level) and the `sample` rows (the matches with the lowest ids)
+ * come back together. Two statements evaluated the rule twice, doubling the work.
  */
 const previewStatement = (knex: Knex, rule: unknown, now: Date, size: number, choice: StrategyChoice, extras: Extras) => {
   // Per match, by key (joinRowByKey): under the join strategy's `enable_nestloop = off` plain joins
@@ -118,7 +118,7 @@ const estimatedShare = async (knex: Knex, rule: unknown, now: Date, choice: Stra
 
 /**
  * A broad match (this share of the customers and more, as PostgreSQL estimates it) previews with
- * RiskRead `broad`, and joins both rollups by merge, not hash (core/db/dialect/planner.ts
+ * RiskRead `broad` or `walk`, and joins both rollups by merge, not hash (core/db/dialect/planner.ts
  * mergeJoins): at 1M customers the broad rule's preview went from 1.9 s to 1.3 s with the merge
  * joins. Below it the rule's own joins are better left to the planner (a 5 % nested rule went
  * from 0.8 s to 1.4 s with hash joins off), and the sample would have to find its few matches
