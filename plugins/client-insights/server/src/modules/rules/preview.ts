@@ -106,7 +106,7 @@ const previewStatement = (knex: Knex, rule: unknown, now: Date, size: number, ch
  * MySQL look up by index as their planners choose). The strategy's own estimate of the
  * candidates (at least the matches) is reused when it made one; otherwise one EXPLAIN of the rule.
  * Above RISK_HASH_MIN_SHARE the risk split hashes the rollups (RiskRead `hash`); from
- * MERGE_MIN_SHARE on (a broad rule) it takes RiskRead `broad`.
+ * MERGE_MIN_SHARE on (a broad rule) it takes RiskRead `broad` or `walk`.
  */
 const estimatedShare = async (knex: Knex, rule: unknown, now: Date, choice: StrategyChoice): Promise<number | null> => {
   if (!hasPlanEstimates(knex)) return null;

@@ -38,11 +38,6 @@ export const makeCaseSensitive = async (knex: Knex, table: string, column: strin
 };
 
 /**
- * Creates index `name` on an expression of `table` (SQL text, e.g. `coalesce(email_hash, '')`)
- * where the database has expression indexes (PostgreSQL, SQLite); answers whether it did.
- * MariaDB has none (only on generated columns).
- */
-/**
  * Creates index `name` on `columns` of `table` over only the rows meeting `where` (SQL text)
  * where the database has partial indexes (PostgreSQL, SQLite); answers whether it did. MariaDB
  * has none, and a full index would cost every write for reads that do not happen there.
@@ -53,6 +48,11 @@ export const createPartialIndex = async (knex: Knex, table: string, name: string
   return true;
 };
 
+/**
+ * Creates index `name` on an expression of `table` (SQL text, e.g. `coalesce(email_hash, '')`)
+ * where the database has expression indexes (PostgreSQL, SQLite); answers whether it did.
+ * MariaDB has none (only on generated columns).
+ */
 export const createExpressionIndex = async (knex: Knex, table: string, name: string, expression: string): Promise<boolean> => {
   if (dialectOf(knex) === 'mysql') return false;
   await knex.raw(`create index ?? on ?? ((${expression}))`, [name, table]);
