@@ -57,7 +57,8 @@ export type RiskRead = 'lookup' | 'hash' | 'broad' | 'walk';
 /** Above this estimated share of the customers, the risk split hashes the rollups (RiskRead). */
 export const RISK_HASH_MIN_SHARE = 0.1;
 
-type Extras = { riskTagIds: number[]; riskRead: RiskRead };
+/** `groupedUnion`: the match's union is grouped, and the statement runs with nested loops off (groupsUnion). */
+type Extras = { riskTagIds: number[]; riskRead: RiskRead; groupedUnion: boolean };
 
 /**
  * The whole preview in one statement: the rule is evaluated once (`mm`, a common table expression
@@ -90,7 +91,7 @@ const previewStatement = (knex: Knex, rule: unknown, now: Date, size: number, ch
     'first.customer_id'
   ).select(knex.raw("'sample' as part"), 'c.id', 'c.document_id', 'c.name', 'c.region', 'c.stage', 'm.total_spent', 'm.last_order_at', ...none(FIGURES));
   const match = hashed
-    ? matchQuery(knex, rule, { now, ...choice, joinRollups: { metricsWhere: RISK_METRICS_WHERE }, groupedUnion: groupsUnion(choice, extras.riskRead) }).select(
+    ? matchQuery(knex, rule, { now, ...choice, joinRollups: { metricsWhere: RISK_METRICS_WHERE }, groupedUnion: extras.groupedUnion }).select(
         's.churn_risk',
         'm.overdue_amount',
         'm.complaint_count'
@@ -178,12 +179,13 @@ export const previewRule = async (knex: Knex, input: PreviewInput): Promise<Prev
   ]);
   const broad = share !== null && share >= MERGE_MIN_SHARE;
   const riskRead = input.riskRead ?? (share === null || share <= RISK_HASH_MIN_SHARE ? 'lookup' : !broad ? 'hash' : inIdOrder(choice) ? 'broad' : 'walk');
+  const groupedUnion = groupsUnion(choice, riskRead);
   // The preview and the total (kept between previews, customers/total.ts) side by side.
   const [agg, total] = await Promise.all([
-    wholeTableStatement(knex, (trx) => evaluate(trx, rule, now, size, choice, { riskTagIds, riskRead }), {
+    wholeTableStatement(knex, (trx) => evaluate(trx, rule, now, size, choice, { riskTagIds, riskRead, groupedUnion }), {
       ...tuningOf(choice),
       mergeJoins: riskRead !== 'lookup' && broad,
-      noNestLoops: groupsUnion(choice, riskRead),
+      noNestLoops: groupedUnion,
       timeoutMs: input.timeoutMs,
     }),
     customerTotal(knex),
