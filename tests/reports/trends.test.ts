@@ -19,13 +19,14 @@ describe('segment trends', () => {
   let data: Dataset;
   let spec: SegmentSpec;
   let segmentId: number;
+  let ids: number[];
 
   beforeAll(async () => {
     app = await startStrapi({ http: true });
     admin = await adminSession(app);
     const knex = app.strapi.db.connection;
     data = makeDataset(777);
-    const ids = await insertActivity(knex, data);
+    ids = await insertActivity(knex, data);
     spec = data.segments[0];
     // A customer who leaves and comes back within one week and one month, three times: counted once per bucket.
     const free = [...Array(data.customers).keys()].find((c) => !spec.current.includes(c) && !spec.events.some((e) => e.customer === c))!;
@@ -91,19 +92,62 @@ describe('segment trends', () => {
     expect(t.series.some((p: any) => p.members > 0)).toBe(true);
   });
 
-  it('forecasts each series by the pure module (Holt-Winters from two seasons of weeks) with a growing band and a backtest', async () => {
-    const t = (await get(admin, `from=2025-01-01&to=2026-12-31&timeZone=${ZONE}&granularity=week&horizon=4`)).body.data;
-    const revenue = t.series.map((p: any) => p.revenue);
-    const fit = bestFit(revenue, 52)!;
+  it('forecasts each series from its complete periods by the pure module (Holt-Winters from two seasons of weeks) with a growing band and a backtest', async () => {
+    const askedAt = Date.now();
+    // From November 2024: more than two years of weeks, so two complete seasons whatever the day.
+    const t = (await get(admin, `from=2024-11-01&to=2026-12-31&timeZone=${ZONE}&granularity=week&horizon=4`)).body.data;
+    // A week is partial until it has ended (the series' last week ends 2027-01-04 in New York).
+    const ends = [...t.series.slice(1).map((p: any) => Date.parse(p.start)), Date.parse('2027-01-04T05:00:00Z')];
+    t.series.forEach((p: any, i: number) => {
+      if (ends[i] <= askedAt) expect(p).toMatchObject({ period: p.period, partial: false });
+      else if (ends[i] > askedAt + 60_000) expect(p).toMatchObject({ period: p.period, partial: true });
+    });
+    const complete = t.series.filter((p: any) => !p.partial);
+    expect(t.series.slice(0, complete.length)).toEqual(complete);
+    // The forecast is fitted on the complete weeks from the first with members (the weeks before
+    // are before the segment's history) and begins with the first week that is not complete.
+    const first = complete.findIndex((p: any) => p.members > 0);
+    expect(complete.length - first).toBeGreaterThanOrEqual(104);
+    const fit = bestFit(
+      complete.slice(first).map((p: any) => p.revenue),
+      52
+    )!;
     expect(t.forecast.revenue.method).toBe('holt-winters-additive');
     expect(t.forecast.revenue.params).toEqual(fit.params);
     expect(t.forecast.revenue.points.map((p: any) => p.value)).toEqual(forecastPoints(fit, 4).map((p) => p.value));
-    expect(t.forecast.revenue.points.map((p: any) => p.period)).toEqual(['2027-W01', '2027-W02', '2027-W03', '2027-W04']);
+    const open = t.series.slice(complete.length, complete.length + 4).map((p: any) => p.period);
+    expect(t.forecast.revenue.points.map((p: any) => p.period)).toEqual([...open, ...['2027-W01', '2027-W02', '2027-W03', '2027-W04']].slice(0, 4));
+    // Up to today: the week under way is the last point, partial, and the forecast's first period.
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: ZONE }).format(new Date());
+    const upToToday = (await get(admin, `from=2026-06-01&to=${today}&timeZone=${ZONE}&granularity=week&horizon=2`)).body.data;
+    expect(upToToday.series.at(-1).partial).toBe(true);
+    expect(upToToday.series.filter((p: any) => p.partial)).toHaveLength(1);
+    expect(upToToday.forecast.revenue.points[0].period).toBe(upToToday.series.at(-1).period);
+    // A segment whose members all came in a moment ago has no history to forecast from, and says so.
+    const fresh = await client(app, admin)('POST', '/client-insights/segments', {
+      name: 'New',
+      key: 'new',
+      rule: { '==': [{ var: 'customer.name' }, 'nobody'] },
+    });
+    const everyone = [...Array(data.customers).keys()];
+    const cameIn = Date.now() - 1_000;
+    await writeMembership(
+      app.strapi.db.connection,
+      fresh.body.data.id,
+      { key: 'new', current: everyone, events: everyone.map((customer) => ({ customer, at: cameIn, kind: 'enter' })) },
+      ids
+    );
+    const newcomer = (
+      await client(app, admin)('GET', `/client-insights/segments/trends/${fresh.body.data.id}?from=2026-06-01&to=${today}&timeZone=${ZONE}&granularity=week`)
+    ).body.data;
+    expect(newcomer.series.at(-1)).toMatchObject({ partial: true, members: data.customers });
+    expect(newcomer.series.slice(0, -1).every((p: any) => p.members === 0)).toBe(true);
+    expect(newcomer.forecast.revenue).toMatchObject({ method: 'none', points: [], note: 'fewer than 3 complete periods with members: no forecast' });
     const widths = t.forecast.members.points.map((p: any) => p.upper - p.lower);
     expect(widths[3]).toBeGreaterThanOrEqual(widths[0]);
     expect(t.forecast.revenue.backtest).toMatchObject({ heldOut: 4 });
     expect(t.forecast.revenue.backtest.mae).toBeGreaterThanOrEqual(0);
-    const monthly = (await get(admin, `from=2025-01-01&to=2026-12-31&timeZone=${ZONE}&granularity=month&horizon=3`)).body.data;
+    const monthly = (await get(admin, `from=2024-11-01&to=2026-12-31&timeZone=${ZONE}&granularity=month&horizon=3`)).body.data;
     expect(monthly.forecast.orders.method).toBe('holt-winters-additive');
     const short = (await get(admin, `from=2026-01-01&to=2026-02-28&timeZone=${ZONE}&granularity=month`)).body.data;
     expect(short.forecast.members).toMatchObject({ method: 'none', points: [], backtest: null });

@@ -148,11 +148,14 @@ const pointSchema = z.object({
   revenue: z.number(),
   orders: z.number(),
   aov: z.number().nullable(),
+  /** The period has not ended (it holds the time of the answer, or is still to come): its figures are so far, and the forecast is fitted without it. */
+  partial: z.boolean(),
 });
 const forecastSchema = z.object({
   method: z.enum(['holt', 'holt-winters-additive', 'none']),
   /** Smoothing parameters chosen by the least one-step squared error over a grid. */
   params: z.object({ alpha: z.number(), beta: z.number(), gamma: z.number().nullable(), season: z.number().nullable() }).nullable(),
+  /** From the first period that is not complete (the one under way, when the series reaches it) on. */
   points: z.array(z.object({ period: z.string(), value: z.number(), lower: z.number(), upper: z.number() })),
   /** Fitted on all but the last `heldOut` periods, scored on them; MAPE skips actual zeros (null when all are). */
   backtest: z.object({ heldOut: z.number(), mae: z.number(), mape: z.number().nullable() }).nullable(),

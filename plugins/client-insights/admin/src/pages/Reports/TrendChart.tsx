@@ -87,10 +87,15 @@ export const TrendChart = ({ segmentId, from, to, timeZone, recomputed = 0 }: Pr
       </>
     );
   const actual = data.series.map((p) => p[series]);
-  const labels = [...data.series.map((p) => p.period), ...forecast.points.map((p) => p.period)];
+  // The forecast starts at the first period that is not complete, which the series may hold too
+  // (the one under way): its labels follow the series' without repeating them.
+  const periods = new Set(data.series.map((p) => p.period));
+  const labels = [...data.series.map((p) => p.period), ...forecast.points.map((p) => p.period).filter((p) => !periods.has(p))];
+  const complete = data.series.filter((p) => !p.partial).length;
+  const partial = data.series.find((p) => p.partial);
   const pad = (values: (number | null)[], before: number) => [...Array(before).fill(null), ...values];
-  // The forecast line starts at the last actual point so the two join.
-  const last = actual.length - 1;
+  // The forecast line starts at the last complete point so the two join.
+  const last = complete - 1;
   const joined = (pick: (p: (typeof forecast.points)[number]) => number) => [...pad([actual[last]], last), ...forecast.points.map(pick)];
   const backtest = forecast.backtest;
   return (
@@ -111,6 +116,9 @@ export const TrendChart = ({ segmentId, from, to, timeZone, recomputed = 0 }: Pr
                 tension: 0.2,
                 pointRadius: 2,
                 spanGaps: false,
+                // Periods not yet over: a dotted line to a hollow point (figures so far).
+                segment: { borderDash: (c) => (c.p1DataIndex >= complete ? [2, 3] : undefined) },
+                pointBackgroundColor: data.series.map((p) => (p.partial ? '#ffffff' : '#4945ff')),
               },
               {
                 label: t('reports.trend.forecast'),
@@ -147,6 +155,11 @@ export const TrendChart = ({ segmentId, from, to, timeZone, recomputed = 0 }: Pr
           }}
         />
       </div>
+      {partial && (
+        <Typography tag="p" variant="pi" textColor="neutral600" data-testid="ci-report-partial-note">
+          {t('reports.trend.partial', { period: partial.period })}
+        </Typography>
+      )}
       <Typography variant="pi" textColor="neutral600" data-testid="ci-report-forecast-note">
         {t(`reports.trend.method.${forecast.method}` as MessageKey)}
         {' · '}

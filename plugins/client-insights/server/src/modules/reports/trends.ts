@@ -70,7 +70,7 @@ export const bucketFigures = async (knex: Knex, segmentId: number, buckets: Buck
 /** The forecast of one series: method, parameters, k points with their band, the backtest on the last periods. */
 export const forecastOf = (y: number[], season: number, labels: string[]): Forecast => {
   const fit = bestFit(y, season);
-  if (!fit) return { method: 'none', params: null, points: [], backtest: null, note: 'fewer than 3 periods: no forecast' };
+  if (!fit) return { method: 'none', params: null, points: [], backtest: null, note: 'fewer than 3 complete periods with members: no forecast' };
   // Held out: as many periods as forecast (at least 1), at most a quarter of the series.
   const heldOut = Math.min(Math.max(labels.length, 1), Math.floor(y.length / 4));
   const tested = backtest(y, season, heldOut);
@@ -113,40 +113,34 @@ export const segmentTrends = async (
   const buckets = bucketsOf(q.from, q.to, q.timeZone, q.granularity);
   const served = await servedFigures(knex, bucketFiguresKind(knex), [{ key: bucketsKey(q), segmentIds: [segment.id] }], { fresh: q.fresh, onStale });
   const figures = served.figures[0].get(segment.id)!;
+  const now = new Date();
   const series = buckets.map((b, i) => ({
     period: b.label,
     start: b.start.toISOString(),
     ...figures[i],
     aov: figures[i].orders === 0 ? null : figures[i].revenue / figures[i].orders,
+    partial: b.end > now,
   }));
-  const labels = nextLabels(buckets[buckets.length - 1].start, q.timeZone, q.granularity, q.horizon);
+  // The period under way holds its figures so far (a Monday morning's week holds next to nothing):
+  // fitted, it would read as a fall and drag the forecast down. So the forecast is fitted on the
+  // complete periods (a prefix, buckets being in order) and starts at the first one that is not.
+  const complete = series.filter((s) => !s.partial);
+  const labels = nextLabels(buckets[Math.max(complete.length - 1, 0)].start, q.timeZone, q.granularity, q.horizon);
+  // Periods before the segment's first member are before its history, not periods of no revenue
+  // (a segment created this week has none): the fit starts at the first period with members.
+  const first = complete.findIndex((s) => s.members > 0);
+  const history = first < 0 ? [] : complete.slice(first);
   const season = SEASON[q.granularity];
   // A period without orders has no AOV: the forecast carries the last known one forward (0 before any).
   let last = 0;
-  const aov = series.map((s) => (last = s.aov ?? last));
+  const aov = history.map((s) => (last = s.aov ?? last));
+  const of = (pick: (s: (typeof series)[number]) => number) => forecastOf(history.map(pick), season, labels);
   return {
     segment: { id: segment.id, key: segment.key, name: segment.name },
     timeZone: q.timeZone,
     granularity: q.granularity,
     series,
-    forecast: {
-      members: forecastOf(
-        series.map((s) => s.members),
-        season,
-        labels
-      ),
-      revenue: forecastOf(
-        series.map((s) => s.revenue),
-        season,
-        labels
-      ),
-      orders: forecastOf(
-        series.map((s) => s.orders),
-        season,
-        labels
-      ),
-      aov: forecastOf(aov, season, labels),
-    },
+    forecast: { members: of((s) => s.members), revenue: of((s) => s.revenue), orders: of((s) => s.orders), aov: forecastOf(aov, season, labels) },
     asOf: served.asOf.toISOString(),
     stale: served.stale,
   };
