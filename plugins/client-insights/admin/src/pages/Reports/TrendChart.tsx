@@ -94,9 +94,10 @@ export const TrendChart = ({ segmentId, from, to, timeZone, recomputed = 0 }: Pr
   const complete = data.series.filter((p) => !p.partial).length;
   const partial = data.series.find((p) => p.partial);
   const pad = (values: (number | null)[], before: number) => [...Array(before).fill(null), ...values];
-  // The forecast line starts at the last complete point so the two join.
+  // The forecast line starts at the last complete point so the two join (none when no period is
+  // complete yet: then there is no forecast either).
   const last = complete - 1;
-  const joined = (pick: (p: (typeof forecast.points)[number]) => number) => [...pad([actual[last]], last), ...forecast.points.map(pick)];
+  const joined = (pick: (p: (typeof forecast.points)[number]) => number) => (last < 0 ? [] : [...pad([actual[last]], last), ...forecast.points.map(pick)]);
   const backtest = forecast.backtest;
   return (
     <Box data-testid="ci-report-trend" data-points={actual.join(',')} data-forecast={forecast.points.length}>
