@@ -187,6 +187,19 @@ export const registerReportSteps = () => {
       `    ${broad.name}: ${analytics.metrics.customers} customers, revenue ${analytics.metrics.revenue}; this week ${underWay.period} partial, no forecast`
     );
     await shot(page, '30-reports-analytics');
+    // This week alone: no period is complete, the chart still draws the week so far and says it is not over.
+    await page.fill('[data-testid="ci-report-from"]', to);
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid="ci-report-trend"]')?.getAttribute('data-points')?.split(',').length === 1,
+      undefined,
+      {
+        timeout: 60_000,
+      }
+    );
+    await trend.locator('canvas').waitFor();
+    if (!(await page.locator('[data-testid="ci-report-partial-note"]').innerText()).includes(underWay.period))
+      throw new Error('this week alone: no partial note');
+    await page.fill('[data-testid="ci-report-from"]', from);
 
     // An empty segment: a clear message and zeros, never an error.
     await choose(page, /^(Segment|分群)$/, empty.name);
