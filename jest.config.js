@@ -20,6 +20,8 @@ module.exports = {
       displayName: 'integration',
       testMatch: ['<rootDir>/tests/**/*.test.ts'],
       setupFilesAfterEnv: ['<rootDir>/tests/helpers/jest-setup.ts'],
+      globalSetup: '<rootDir>/tests/helpers/global-setup.ts',
+      globalTeardown: '<rootDir>/tests/helpers/global-teardown.ts',
     },
   ],
 };

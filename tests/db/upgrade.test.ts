@@ -28,7 +28,7 @@ describe(`upgrade from release ${RELEASE}`, () => {
 
   beforeAll(async () => {
     if (!release) throw new Error(`no ${client} entry in the release fixture: run tests/db/generate-release-fixture.ts ${client}`);
-    app = await startStrapi();
+    app = await startStrapi({ emptyDatabase: true });
   });
   /** The release's database: Strapi's tables under the release's column names, then its migrations' statements. */
   const buildRelease = async () => {

@@ -4,7 +4,7 @@ import { startStrapi, type TestApp } from '../helpers/strapi';
 describe('first start on an empty database', () => {
   let app: TestApp;
   beforeAll(async () => {
-    app = await startStrapi({ env: { DEMO_CUSTOMERS: '250', ADMIN_EMAIL: 'owner@example.com', ADMIN_PASSWORD: 'Owner12345!' } });
+    app = await startStrapi({ emptyDatabase: true, env: { DEMO_CUSTOMERS: '250', ADMIN_EMAIL: 'owner@example.com', ADMIN_PASSWORD: 'Owner12345!' } });
   });
   afterAll(async () => app?.stop());
 

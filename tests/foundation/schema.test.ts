@@ -4,7 +4,7 @@ import { startStrapi, type TestApp } from '../helpers/strapi';
 describe('data model', () => {
   let app: TestApp;
   beforeAll(async () => {
-    app = await startStrapi();
+    app = await startStrapi({ emptyDatabase: true });
   });
   afterAll(async () => app?.stop());
 

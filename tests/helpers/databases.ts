@@ -3,6 +3,7 @@ import fs from 'fs';
 import os from 'os';
 import path from 'path';
 import knexFactory, { type Knex } from 'knex';
+import { mysqlTemplateStatements, withoutForeignKeys, type Template } from './template';
 
 /** Which database an integration run targets: TEST_DB=sqlite (default), postgres or mysql. */
 export type DbClient = 'sqlite' | 'postgres' | 'mysql';
@@ -43,22 +44,34 @@ const serverKnex = (client: 'postgres' | 'mysql') =>
     ? knexFactory({ client: 'pg', connection: { ...SERVER.postgres, database: SERVER.postgres.adminDb } })
     : knexFactory({ client: 'mysql2', connection: { ...SERVER.mysql } });
 
-/** Creates an empty database for one test file; `drop()` removes it. */
-export const createFreshDatabase = async (client: DbClient = dbClient()): Promise<FreshDatabase> => {
+/**
+ * Creates a database for one test file; `drop()` removes it. Empty, or a copy of `template` (the
+ * schema of a first boot without its rows, template.ts) when one is given.
+ */
+export const createFreshDatabase = async (client: DbClient = dbClient(), template: Template | null = null): Promise<FreshDatabase> => {
+  if (template && template.client !== client) throw new Error(`template of ${template.client} given for a ${client} database`);
   const name = `ci_test_${process.pid}_${crypto.randomBytes(4).toString('hex')}`;
   if (client === 'sqlite') {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'client-insights-'));
     const filename = path.join(dir, 'data.db');
+    if (template) fs.copyFileSync(template.name, filename);
     return {
       client,
       env: { DATABASE_CLIENT: 'sqlite', DATABASE_FILENAME: filename },
       connect: () => knexFactory({ client: 'better-sqlite3', connection: { filename }, useNullAsDefault: true }),
-      drop: async () => fs.rmSync(dir, { recursive: true, force: true }),
+      drop: async () => dropDatabase({ client, name: filename }),
     };
   }
   const admin = serverKnex(client);
   try {
-    await admin.raw(client === 'postgres' ? `create database "${name}"` : `create database \`${name}\` character set utf8mb4 collate utf8mb4_unicode_ci`);
+    if (client === 'postgres') await admin.raw(`create database "${name}"${template ? ` template "${template.name}"` : ''}`);
+    else {
+      await admin.raw(`create database \`${name}\` character set utf8mb4 collate utf8mb4_unicode_ci`);
+      if (template) {
+        const statements = await mysqlTemplateStatements(admin, template.name);
+        await withoutForeignKeys(admin, [`use \`${name}\``, ...statements]);
+      }
+    }
   } finally {
     await admin.destroy();
   }
@@ -74,14 +87,18 @@ export const createFreshDatabase = async (client: DbClient = dbClient()): Promis
       DATABASE_PASSWORD: server.password,
     },
     connect: () => knexFactory({ client: client === 'postgres' ? 'pg' : 'mysql2', connection: { ...server, database: name } as any }),
-    drop: async () => {
-      const again = serverKnex(client);
-      try {
-        if (client === 'postgres') await again.raw(`drop database if exists "${name}" with (force)`);
-        else await again.raw(`drop database if exists \`${name}\``);
-      } finally {
-        await again.destroy();
-      }
-    },
+    drop: () => dropDatabase({ client, name }),
   };
+};
+
+/** Removes a test database: the SQLite file's directory, or the database on its server. */
+export const dropDatabase = async ({ client, name }: { client: DbClient; name: string }) => {
+  if (client === 'sqlite') return fs.rmSync(path.dirname(name), { recursive: true, force: true });
+  const admin = serverKnex(client);
+  try {
+    if (client === 'postgres') await admin.raw(`drop database if exists "${name}" with (force)`);
+    else await admin.raw(`drop database if exists \`${name}\``);
+  } finally {
+    await admin.destroy();
+  }
 };

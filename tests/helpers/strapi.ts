@@ -1,7 +1,8 @@
 import crypto from 'crypto';
 import path from 'path';
 import type { Core } from '@strapi/strapi';
-import { createFreshDatabase, type FreshDatabase } from './databases';
+import { createFreshDatabase, dbClient, type FreshDatabase } from './databases';
+import { templateOf } from './template';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -58,11 +59,13 @@ const settle = async (strapi: Core.Strapi, timeoutMs = 15_000) => {
 };
 
 /**
- * Boots the real app (compiled host in dist/, compiled plugin) against a fresh database.
+ * Boots the real app (compiled host in dist/, compiled plugin) against a fresh database: a copy of
+ * the run's template (the schema of a first boot, no rows: template.ts) when there is one, or with
+ * `emptyDatabase` a database without even the schema, for tests of what a first boot builds.
  * One per test file: Strapi keeps a global instance.
  */
-export const startStrapi = async ({ http = false, env = {} as Record<string, string> } = {}): Promise<TestApp> => {
-  const db = await createFreshDatabase();
+export const startStrapi = async ({ http = false, env = {} as Record<string, string>, emptyDatabase = false } = {}): Promise<TestApp> => {
+  const db = await createFreshDatabase(dbClient(), emptyDatabase ? null : templateOf());
   Object.assign(process.env, testEnv(db, env));
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { createStrapi } = require('@strapi/strapi');

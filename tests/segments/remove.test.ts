@@ -34,7 +34,10 @@ describe('segment removal', () => {
 
   /** For every ci_* table of the database: how many of its rows name the segment or one of its runs. */
   const rowsReferring = async (segmentId: number, runIds: number[]) => {
-    const tables: string[] = (await (app.strapi.db.dialect as any).schemaInspector.getTables()).filter((t: string) => t.startsWith('ci_'));
+    const tables: string[] = (await (app.strapi.db.dialect as any).schemaInspector.getTables())
+      .filter((t: string) => t.startsWith('ci_'))
+      // The catalogue lists tables in no set order (PostgreSQL's moves as its rows are updated).
+      .sort();
     const counts: Record<string, number> = {};
     for (const table of tables) {
       const columns = Object.keys(await knex(table).columnInfo());
