@@ -1,9 +1,15 @@
 import { UID } from '../../plugins/client-insights/server/src/core/constants';
-import { bindDate } from '../../plugins/client-insights/server/src/core/db/dialect';
+import { bindDate, readDate } from '../../plugins/client-insights/server/src/core/db/dialect';
 import { DateTime } from 'luxon';
 import { hostTables } from '../../plugins/client-insights/server/src/core/db/tables';
 import { periodFiguresKind } from '../../plugins/client-insights/server/src/modules/reports/analytics';
-import { MAX_COMPUTATIONS, refreshStored, servedFigures, type StoredKind } from '../../plugins/client-insights/server/src/modules/reports/stored-figures';
+import {
+  ASKED_AT_STEP_MS,
+  MAX_COMPUTATIONS,
+  refreshStored,
+  servedFigures,
+  type StoredKind,
+} from '../../plugins/client-insights/server/src/modules/reports/stored-figures';
 import { client } from '../segments/helpers';
 import { adminSession, startStrapi, type TestApp } from '../helpers/strapi';
 import { expectedMetrics, insertActivity, makeDataset, membersDuring, writeMembership, type Dataset, type SegmentSpec } from './dataset';
@@ -112,6 +118,22 @@ describe('stored report figures', () => {
     expect(fresh.metrics.revenue).toBeCloseTo(expectedRevenue(0), 6);
     expect(Date.parse(fresh.asOf)).toBeGreaterThanOrEqual(Date.parse(first.asOf));
     expect((await ask()).metrics.revenue).toBeCloseTo(expectedRevenue(0), 6);
+  });
+
+  it('records when stored figures were last asked for without writing on every view', async () => {
+    await ask();
+    const mine = () => knex()('ci_report_figures').where({ kind: 'period', question: `${period.from}|${period.to}|Asia/Shanghai`, segment_id: segmentId });
+    const askedAt = async () => readDate((await mine().first('asked_at')).asked_at)!.getTime();
+    // Asked a moment ago: a view within the step leaves the row as it is.
+    const recent = new Date(Date.now() - ASKED_AT_STEP_MS + 60_000);
+    await mine().update({ asked_at: bindDate(knex(), recent) });
+    await ask();
+    expect(await askedAt()).toBe(recent.getTime());
+    // Asked longer ago than the step: the view moves it to now.
+    const before = Date.now();
+    await mine().update({ asked_at: bindDate(knex(), new Date(before - ASKED_AT_STEP_MS - 60_000)) });
+    await ask();
+    expect(await askedAt()).toBeGreaterThanOrEqual(before - 1000);
   });
 
   it('marks the figures stale after a paid order through the app, refreshes them, then answers the new revenue', async () => {

@@ -21,6 +21,11 @@ export const STORED_MAX_AGE_MS = 10 * 60_000;
 export const ASKED_WITHIN_MS = 24 * 3600_000;
 /** Rows not asked for this long are deleted by the refresher. */
 const FORGOTTEN_AFTER_MS = 30 * 24 * 3600_000;
+/**
+ * A served row's `asked_at` moves on at most this often: it only bounds (ASKED_WITHIN_MS) and orders
+ * the refresher's work, which needs no finer time, and a view of a report should not be a write.
+ */
+export const ASKED_AT_STEP_MS = 10 * 60_000;
 
 /** A question (its key, e.g. a period with its time zone) and the segments whose figures it needs (0: all customers, when the kind has them). */
 export type Question = { key: string; segmentIds: number[] };
@@ -187,6 +192,7 @@ export const servedFigures = async <T>(
         asked.map((q) => q.key)
       )
       .whereIn('segment_id', segmentIds)
+      .where('asked_at', '<', bindDate(knex, new Date(now.getTime() - ASKED_AT_STEP_MS)))
       .update({ asked_at: bindDate(knex, now) });
   }
   if (stale) onStale?.();
