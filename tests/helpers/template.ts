@@ -20,13 +20,16 @@ export type Template = { client: DbClient; name: string };
 
 export const templateOf = (env: NodeJS.ProcessEnv = process.env): Template | null => (env.TEST_TEMPLATE ? (JSON.parse(env.TEST_TEMPLATE) as Template) : null);
 
+/** A MariaDB database's tables (`database()`: the connection's). */
+const mysqlTablesOf = async (knex: Knex, database: string | Knex.Raw): Promise<string[]> =>
+  (await knex.raw(`select table_name as name from information_schema.tables where table_schema = ? and table_type = 'BASE TABLE'`, [database]))[0].map(
+    (r: { name: string }) => r.name
+  );
+
 const tablesOf = async (knex: Knex, client: DbClient): Promise<string[]> => {
   if (client === 'postgres')
     return (await knex.raw(`select tablename as name from pg_tables where schemaname = current_schema()`)).rows.map((r: any) => r.name);
-  if (client === 'mysql')
-    return (await knex.raw(`select table_name as name from information_schema.tables where table_schema = database() and table_type = 'BASE TABLE'`))[0].map(
-      (r: any) => r.name
-    );
+  if (client === 'mysql') return mysqlTablesOf(knex, knex.raw('database()'));
   return (await knex.raw(`select name from sqlite_master where type = 'table' and name not like 'sqlite_%'`)).map((r: any) => r.name);
 };
 
@@ -76,13 +79,13 @@ export const withoutForeignKeys = async (knex: Knex, statements: string[]) => {
 let mysqlStatements: Promise<string[]> | null = null;
 export const mysqlTemplateStatements = (knex: Knex, template: string): Promise<string[]> => {
   mysqlStatements ??= (async () => {
-    const [rows] = await knex.raw(`select table_name as name from information_schema.tables where table_schema = ? and table_type = 'BASE TABLE'`, [template]);
+    const tables = await mysqlTablesOf(knex, template);
     const statements: string[] = [];
-    for (const { name } of rows) {
+    for (const name of tables) {
       const [[created]] = await knex.raw(`show create table \`${template}\`.\`${name}\``);
       statements.push(created['Create Table']);
     }
-    for (const { name } of rows) if (KEPT.includes(name)) statements.push(`insert into \`${name}\` select * from \`${template}\`.\`${name}\``);
+    for (const name of tables) if (KEPT.includes(name)) statements.push(`insert into \`${name}\` select * from \`${template}\`.\`${name}\``);
     return statements;
   })();
   return mysqlStatements;
