@@ -36,6 +36,9 @@ const hasEv = (type: string, days: number, c: Ctx, alias = 'c') => ({
   sql: `exists (select 1 from ci_customer_events e where e.customer_id = ${alias}.id and e.type = ? and e.occurred_at > ?)`,
   b: [type, c.since(days)],
 });
+/** "Any / none of `type` in `days`" from the rollup's last-event column (metrics/last-events.ts), over `m`. */
+const lastEv = (type: string, days: number, c: Ctx) => ({ sql: `m.last_${type}_at > ?`, b: [c.since(days)] });
+const noLastEv = (type: string, days: number, c: Ctx) => ({ sql: `(m.last_${type}_at is null or m.last_${type}_at <= ?)`, b: [c.since(days)] });
 const tagged = (slug: string, c: Ctx, alias = 'c') => ({
   sql: `exists (select 1 from ci_customer_tags t where t.customer_id = ${alias}.id and t.tag_id = ? and (t.expires_at is null or t.expires_at > ?))`,
   b: [c.tag(slug), c.now],
@@ -63,7 +66,7 @@ export const HAND_RULES: HandRule[] = [
         [
           { sql: `c.stage in ('signed', 'in_service') and c.region in ('北京', '上海')`, b: [] },
           { sql: 'm.total_spent > 20000 and m.last_order_at > ?', b: [c.since(365)] },
-          hasEv('meeting_attended', 180, c),
+          lastEv('meeting_attended', 180, c),
           tagged('vip', c),
           { sql: `not ${tagged('churn-warning', c).sql}`, b: tagged('churn-warning', c).b },
           { sql: 'not exists (select 1 from ci_customer_scores s where s.customer_id = c.id and s.churn_risk >= 0.7)', b: [] },
@@ -151,15 +154,16 @@ export const HAND_RULES: HandRule[] = [
             sql: 'm.total_spent > 5000 and m.order_count >= 1 and m.overdue_amount = 0 and m.complaint_count <= 0 and m.last_interaction_at > ? and m.last_order_at > ?',
             b: [c.since(401), c.since(1095)],
           },
+          // Probed per candidate: the other conditions leave few (by hand, 1.0 s against 1.5 s grouping every paid order).
           {
-            sql: `c.id in (select o.customer_id from ci_customer_orders o where o.status = 'paid' and o.ordered_at > ? group by o.customer_id having sum(o.amount) >= 3000)`,
+            sql: `(select sum(o.amount) from ci_customer_orders o where o.customer_id = c.id and o.status = 'paid' and o.ordered_at > ?) >= 3000`,
             b: [c.since(1460)],
           },
-          hasEv('email_open', 365, c),
-          hasEv('website_visit', 730, c),
-          hasEv('meeting_scheduled', 1095, c),
-          { sql: `not ${hasEv('negative_feedback', 730, c).sql}`, b: hasEv('negative_feedback', 730, c).b },
-          { sql: `not ${hasEv('complaint', 730, c).sql}`, b: hasEv('complaint', 730, c).b },
+          lastEv('email_open', 365, c),
+          lastEv('website_visit', 730, c),
+          lastEv('meeting_scheduled', 1095, c),
+          noLastEv('negative_feedback', 730, c),
+          noLastEv('complaint', 730, c),
           {
             sql: `not exists (select 1 from ci_customer_tags t where t.customer_id = c.id and t.tag_id in (?, ?, ?) and (t.expires_at is null or t.expires_at > ?))`,
             b: [c.tag('churn-warning'), c.tag('payment-overdue'), c.tag('complaint-risk'), c.now],

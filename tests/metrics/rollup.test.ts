@@ -1,3 +1,4 @@
+import { LAST_EVENT_TYPES, lastEventColumn } from '../../plugins/client-insights/server/src/modules/metrics/last-events';
 import { startStrapi, type TestApp } from '../helpers/strapi';
 
 /**
@@ -9,7 +10,7 @@ const O = 'api::order.order';
 const I = 'api::interaction.interaction';
 
 const NUMERIC = ['order_count', 'total_spent', 'gross_margin', 'avg_order_value', 'renewal_count', 'overdue_amount', 'referral_count', 'complaint_count'];
-const DATES = ['first_order_at', 'last_order_at', 'contract_end_at', 'last_interaction_at'];
+const DATES = ['first_order_at', 'last_order_at', 'contract_end_at', 'last_interaction_at', ...LAST_EVENT_TYPES.map(lastEventColumn)];
 
 const toMs = (v: unknown) =>
   v === null || v === undefined
@@ -74,6 +75,7 @@ describe('metrics rollup', () => {
     await order({ amount: 700, kind: 'renewal', payment_status: 'refunded', ordered_at: '2025-08-01T00:00:00.000Z' });
     await docs(I).create({ data: { customer: a.documentId, type: 'complaint', occurred_at: '2025-03-01T00:00:00.000Z' } as any });
     await docs(I).create({ data: { customer: a.documentId, type: 'email_open', occurred_at: '2025-09-01T12:00:00.000Z' } as any });
+    await docs(I).create({ data: { customer: a.documentId, type: 'email_open', occurred_at: '2025-04-01T12:00:00.000Z' } as any });
     await metrics().drain();
     const kept = await snapshot(app);
     const { rows } = await metrics().rebuild();
@@ -95,6 +97,10 @@ describe('metrics rollup', () => {
       last_order_at: Date.parse('2025-06-01T00:00:00.000Z'),
       contract_end_at: Date.parse('2026-01-10T00:00:00.000Z'),
       last_interaction_at: Date.parse('2025-09-01T12:00:00.000Z'),
+      // The latest of each type; null for the types it never had.
+      ...Object.fromEntries(LAST_EVENT_TYPES.map((type) => [lastEventColumn(type), null])),
+      last_complaint_at: Date.parse('2025-03-01T00:00:00.000Z'),
+      last_email_open_at: Date.parse('2025-09-01T12:00:00.000Z'),
     });
     expect(byId.get(ref.id)).toMatchObject({ referral_count: 2, order_count: 0, total_spent: 0, avg_order_value: null, last_order_at: null });
   });

@@ -8,6 +8,7 @@
 import crypto from 'crypto';
 import type { Knex } from 'knex';
 import { copyActivity } from '../../plugins/client-insights/server/src/modules/metrics/activity';
+import { LAST_EVENT_TYPES, lastEventColumn } from '../../plugins/client-insights/server/src/modules/metrics/last-events';
 import { encryptRow } from '../../plugins/client-insights/server/src/core/security/field-crypto';
 
 export const DAY = 86_400_000;
@@ -268,6 +269,13 @@ export const buildDataset = async (
       referral_count: 0,
       complaint_count: myEvents.filter((e) => e.type === 'complaint').length,
       updated_at: stamp,
+      // The latest interaction of each type (metrics/last-events.ts).
+      ...Object.fromEntries(
+        LAST_EVENT_TYPES.map((type) => {
+          const ofType = myEvents.filter((e) => e.type === type);
+          return [lastEventColumn(type), d(ofType.length ? new Date(Math.max(...times(ofType))) : null)];
+        })
+      ),
     };
     const empty = myOrders.length === 0 && myEvents.length === 0;
     if (!(empty && r.chance(0.7))) metrics.push(metric);

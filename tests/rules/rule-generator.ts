@@ -199,6 +199,38 @@ export const ruleGenerator = (r: Random, data: Dataset, now: Date) => {
         ),
       };
     };
+    // A metrics condition beside windows of interactions ("any" / "none"), plain, negated or in a
+    // mixed `or`: the compiler then reads the windows from the last-event columns (event-columns.ts).
+    const metricsLeaf = (): unknown => {
+      ['<=', 'days_since', 'and'].forEach((o) => operators.add(o));
+      fields.add('metrics.last_interaction_at');
+      const recent = { '<=': [{ days_since: [{ var: 'metrics.last_interaction_at' }] }, r.pick(WINDOWS)] };
+      if (r.chance(0.5)) return recent;
+      operators.add('!');
+      return { '!': [recent] };
+    };
+    const eventWindow = (): unknown => {
+      const [op, literal] = r.pick([
+        ['>=', 1],
+        ['>', 0],
+        ['!=', 0],
+        ['==', 0],
+        ['<', 1],
+        ['<=', 0],
+      ] as const);
+      operators.add(op);
+      operators.add('event_count');
+      const type = r.chance(0.8)
+        ? r.pick(['meeting_attended', 'complaint', 'email_open', 'website_visit', 'referral', 'event_checkin'])
+        : r.pick(INTERACTION_TYPES.slice(0, 12));
+      return { [op]: [{ event_count: [type, r.pick(WINDOWS)] }, literal] };
+    };
+    const lastEvents = (): unknown => {
+      const negated = r.chance(0.5);
+      if (negated) operators.add('!');
+      const third = negated ? { '!': [eventWindow()] } : { or: [eventWindow(), fresh()] };
+      return { and: shuffle([metricsLeaf(), eventWindow(), third, ...Array.from({ length: r.int(0, 2) }, fresh)]) };
+    };
     const mixed = (): unknown => (r.chance(0.5) ? rowsOr() : r.chance(0.5) ? { '!': [rowsOr()] } : fresh());
     const branch = (): unknown => ({ and: shuffle([fresh(), ...Array.from({ length: r.int(0, 2) }, fresh), r.chance(0.5) ? hasRow() : fresh()]) });
     const shapes = [
@@ -209,6 +241,8 @@ export const ruleGenerator = (r: Random, data: Dataset, now: Date) => {
       () => ({ or: [rowsOr(), { and: [fresh(), rowsOr()] }, fresh()] }),
       () => ({ and: shuffle([r.chance(0.5) ? tagsOr() : { '!': [tagsOr()] }, ...Array.from({ length: r.int(1, 3) }, mixed)]) }),
       () => ({ or: [tagsOr(), fresh()] }),
+      lastEvents,
+      lastEvents,
       () => g.rule,
     ];
     return { rule: r.pick(shapes)(), operators, fields };

@@ -4,6 +4,7 @@ import { allowBigAggregates, bindDate, nonLockingReads } from '../../core/db/dia
 import { insertSelect as insertSelectInto } from '../../core/db/insert-select';
 import { HOST_TABLES as H, TABLES } from '../../core/db/tables';
 import { copyActivity } from './activity';
+import { LAST_EVENT_TYPES, lastEventColumn } from './last-events';
 
 /**
  * The metrics rollup (`ci_customer_metrics`, the `metrics.*` facts of docs/rules.md): one SQL statement
@@ -26,7 +27,8 @@ export const METRICS_COLUMNS = [
   'referral_count',
   'complaint_count',
   'updated_at',
-] as const;
+  ...LAST_EVENT_TYPES.map(lastEventColumn),
+];
 
 /** Keeps `where id in (...)` lists well under every driver's parameter limit. */
 export const ID_CHUNK = 1000;
@@ -56,6 +58,7 @@ export const metricsSelect = (knex: Knex, { now, ids }: { now: Date; ids?: numbe
     .join(`${H.interactions} as i`, 'i.id', 'il.interaction_id')
     .select('il.customer_id')
     .select(knex.raw('max(i.occurred_at) as last_interaction_at'), knex.raw(`sum(case when i.type = 'complaint' then 1 end) as complaint_count`))
+    .select(LAST_EVENT_TYPES.map((type) => knex.raw(`max(case when i.type = ? then i.occurred_at end) as ??`, [type, lastEventColumn(type)])))
     .groupBy('il.customer_id');
   const referrals = knex(`${H.referrer.table} as rl`)
     .select({ customer_id: 'rl.inv_customer_id' })
@@ -90,7 +93,8 @@ export const metricsSelect = (knex: Knex, { now, ids }: { now: Date; ids?: numbe
       'im.last_interaction_at',
       knex.raw('coalesce(rm.referral_count, 0) as referral_count'),
       knex.raw('coalesce(im.complaint_count, 0) as complaint_count'),
-      knex.raw('? as updated_at', [bindDate(knex, now)])
+      knex.raw('? as updated_at', [bindDate(knex, now)]),
+      ...LAST_EVENT_TYPES.map((type) => `im.${lastEventColumn(type)}`)
     );
 };
 

@@ -11,6 +11,7 @@ import { isPlain, operandIsInteger, plainRelaxation, operandMissingValue, operan
 import { FIELDS } from './catalogue';
 import { AGGREGATE, COMPARE, DAYS_SINCE, integerIntervals, LOGIC, MEMBERSHIP, tagRows, type ParamContext, type SqlContext } from './operators';
 import { encryptedFieldOf, hashedLiterals, hashSql } from './encrypted';
+import { countExistence, LAST_EVENT_FIELDS, withEventColumns } from './event-columns';
 import { QUOTIENT, QUOTIENT_FIELDS } from './quotient';
 import type { RuleLimits } from './types';
 import { parseRuleOrThrow } from './validate';
@@ -72,7 +73,7 @@ type Join = 'metrics' | 'scores';
 
 /** Column of each catalogue field: c = customers, m = ci_customer_metrics, s = ci_customer_scores. */
 const FIELD_SQL: Record<string, { column: string; join?: Join }> = Object.fromEntries(
-  FIELDS.map((f) => {
+  [...FIELDS, ...Object.values(LAST_EVENT_FIELDS)].map((f) => {
     const name = f.path.slice(f.path.indexOf('.') + 1);
     if (f.path === 'customer.owner') {
       // manyToOne through Strapi's link table; min() keeps it one value even with stray duplicates.
@@ -148,19 +149,6 @@ export const impliedCustomers = (ctx: SqlContext, node: RuleNode): Sql | null =>
 };
 
 /**
- * For the probe strategy, a comparison on an event or order count that holds exactly when the
- * count is at least 1 ('some') or exactly when it is 0 ('none'), else null. Counts are whole and
- * these operators monotonic, so the answers at 0 and 1 decide.
- */
-const countExistence = (node: Extract<RuleNode, { kind: 'compare' }>): 'some' | 'none' | null => {
-  if (node.operand.kind !== 'event_count' && node.operand.kind !== 'order_count') return null;
-  const holds = (count: number) => COMPARE[node.op].js(count, ...node.literals);
-  if (['>', '>=', '!='].includes(node.op) && !holds(0) && holds(1)) return 'some';
-  if (['<', '<=', '=='].includes(node.op) && holds(0) && !holds(1)) return 'none';
-  return null;
-};
-
-/**
  * The "has a row" conditions `node` is made of, or null when it is not one: has_tag, in_segment,
  * an event or order count that holds exactly when it is at least 1, or an `or` of those (which
  * reads as one set of customers: one pass over the union of its rows).
@@ -202,6 +190,9 @@ const isOrOfTags = (node: RuleNode): boolean => node.kind === 'or' && anyTagSlug
 
 /** An `or` of two or more "has a row" branches (not tags only), which compiles to one union of customers. */
 export const isOrOfRows = (node: RuleNode): boolean => node.kind === 'or' && !isOrOfTags(node) && (rowLeaves(node)?.length ?? 0) >= 2;
+
+/** The rule as compiled: its windows of interactions read from the rollup where cheaper (event-columns.ts). */
+export const plannedRule = (ast: RuleNode, now: Date): RuleNode => withEventColumns(ast, now, isOrOfRows);
 
 /** A condition that reads as one set of customers: a leaf, an `or` of tags, an `or` of "has a row" branches. */
 const isOneSet = (node: RuleNode): boolean => isLeaf(node) || isOrOfTags(node) || isOrOfRows(node);
@@ -452,7 +443,7 @@ const astQuery = (knex: Knex, parsed: RuleNode, options: CompileOptions): Knex.Q
   const ctx: SqlContext = { knex, dialect: dialectOf(knex), now: options.now, tagIds: options.tagIds };
   const { walk, joinRollups: rollups, groupedUnion } = options;
   const probe = Boolean(options.customerIds) || options.strategy === 'probe' || Boolean(walk);
-  const all = narrowedConjuncts(parsed);
+  const all = narrowedConjuncts(plannedRule(parsed, options.now));
   const driving = walk ? [] : all.filter((n) => options.drivers?.includes(n.path));
   const base = knex.from(`${H.customers} as c`);
   for (const set of driving.map((n) => impliedCustomers(ctx, n))) if (set) whereIn(base, set);

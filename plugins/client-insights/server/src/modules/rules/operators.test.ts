@@ -119,8 +119,16 @@ describe('compiler output', () => {
       /\(select count\(\*\) from ci_customer_orders o where .* and o\.customer_id = coalesce\(m\.customer_id, c\.id\)\) < cast\(\? as bigint\)/
     );
     // "At least one" and "none" are EXISTS and NOT EXISTS (semi- and anti-joins).
-    const some = matchQuery(knex, { '>=': [{ event_count: ['email_open', 30] }, 1] }, { now, strategy: 'probe' }).toSQL().sql;
+    const some = matchQuery(knex, { '>=': [{ event_count: ['email_open', null] }, 1] }, { now, strategy: 'probe' }).toSQL().sql;
     expect(some).toMatch(/where exists \(select 1 from ci_customer_events e where .* and e\.customer_id = c\.id\)$/);
+    // A window of interactions reads the type's last-event column of the metrics row (event-columns.ts).
+    const windowed = matchQuery(
+      knex,
+      { and: [{ '>': [{ var: 'metrics.order_count' }, 0] }, { '==': [{ event_count: ['email_open', 30] }, 0] }] },
+      { now, strategy: 'probe' }
+    ).toSQL().sql;
+    expect(windowed).toMatch(/ and \(not \(\(m\.last_email_open_at is not null and m\.last_email_open_at > \?\)\)\)\)$/);
+    expect(windowed).not.toMatch(/ci_customer_events/);
     const none = matchQuery(knex, { '==': [{ order_count: [30] }, 0] }, { now, strategy: 'probe' }).toSQL().sql;
     expect(none).toMatch(/where \(not exists \(select 1 from ci_customer_orders o where .* and o\.customer_id = c\.id\)\)$/);
   });

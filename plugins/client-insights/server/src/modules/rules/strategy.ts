@@ -13,7 +13,7 @@ import type { Knex } from 'knex';
 import { dialectOf, estimatedRows, estimatedTableRows, hasPlanEstimates } from '../../core/db/dialect';
 import { HOST_TABLES as H } from '../../core/db/tables';
 import { isPlain, plainRelaxation, type RuleNode } from './ast';
-import { conjunctsOf, existenceJoin, impliedCustomers, isOrOfRows, matchQueryOf, whereIn, type Strategy } from './compile';
+import { conjunctsOf, existenceJoin, impliedCustomers, isOrOfRows, matchQueryOf, plannedRule, whereIn, type Strategy } from './compile';
 import { parseRuleOrThrow } from './validate';
 
 export const PROBE_MAX_CANDIDATE_SHARE = 0.5;
@@ -79,7 +79,8 @@ export const tuningOf = ({ strategy, sortUnion }: StrategyChoice): Tuning => ({ 
  */
 export const chooseStrategy = async (knex: Knex, rule: unknown, now: Date, force?: Strategy): Promise<StrategyChoice> => {
   if (!hasPlanEstimates(knex)) return { strategy: force ?? 'join', drivers: [] };
-  const ast = parseRuleOrThrow(rule);
+  // As compiled (compile.ts): windows of interactions that read the rollup's last-event columns are plain.
+  const ast = plannedRule(parseRuleOrThrow(rule), now);
   const tagIds = await resolveTagIds(knex, ast);
   const join: StrategyChoice = { strategy: 'join', drivers: [], tagIds };
   if (force === 'join' || (!force && isPlain(ast))) return join;

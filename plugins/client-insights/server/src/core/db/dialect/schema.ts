@@ -58,3 +58,20 @@ export const createExpressionIndex = async (knex: Knex, table: string, name: str
   await knex.raw(`create index ?? on ?? ((${expression}))`, [name, table]);
   return true;
 };
+
+/**
+ * Sets `columns` of the rows of `table` from the row of `select` with the same `key` (rows without
+ * one keep theirs): one statement, `update … join` on MySQL, `update … from` elsewhere (SQLite
+ * since 3.33).
+ */
+export const updateFromSelect = async (knex: Knex, table: string, key: string, columns: string[], select: Knex.QueryBuilder): Promise<void> => {
+  const { sql, bindings } = select.toSQL();
+  const pairs = columns.flatMap((c) => [c, c]);
+  if (dialectOf(knex) === 'mysql') {
+    const set = columns.map(() => 't.?? = s.??').join(', ');
+    await knex.raw(`update ?? t join (${sql}) s on s.?? = t.?? set ${set}`, [table, ...bindings, key, key, ...pairs]);
+  } else {
+    const set = columns.map(() => '?? = s.??').join(', ');
+    await knex.raw(`update ?? as t set ${set} from (${sql}) as s where s.?? = t.??`, [table, ...pairs, ...bindings, key, key]);
+  }
+};

@@ -31,6 +31,7 @@ import m270 from './270-sync';
 import m214 from './214-automation-cap-slots';
 import m215 from './215-stored-figures';
 import m150 from './150-metrics-risk-index';
+import m160 from './160-metrics-last-events';
 import type { Migration } from './migration';
 
 /**
@@ -72,6 +73,7 @@ const migrations: Migration[] = [
   m214,
   m215,
   m150,
+  m160,
 ];
 
 export default migrations;
