@@ -199,8 +199,9 @@ export const ruleGenerator = (r: Random, data: Dataset, now: Date) => {
         ),
       };
     };
-    // A metrics condition beside windows of interactions ("any" / "none"), plain, negated or in a
-    // mixed `or`: the compiler then reads the windows from the last-event columns (event-columns.ts).
+    // A metrics condition beside windows of interactions or paid orders ("any" / "none"), plain,
+    // negated or in a mixed `or`: the compiler then reads the windows from the rollup's latest
+    // dates (window-columns.ts).
     const metricsLeaf = (): unknown => {
       ['<=', 'days_since', 'and'].forEach((o) => operators.add(o));
       fields.add('metrics.last_interaction_at');
@@ -219,11 +220,13 @@ export const ruleGenerator = (r: Random, data: Dataset, now: Date) => {
         ['<=', 0],
       ] as const);
       operators.add(op);
+      if (r.chance(0.25)) {
+        operators.add('order_count');
+        return { [op]: [{ order_count: [r.pick(WINDOWS)] }, literal] };
+      }
       operators.add('event_count');
-      const type = r.chance(0.8)
-        ? r.pick(['meeting_attended', 'complaint', 'email_open', 'website_visit', 'referral', 'event_checkin'])
-        : r.pick(INTERACTION_TYPES.slice(0, 12));
-      return { [op]: [{ event_count: [type, r.pick(WINDOWS)] }, literal] };
+      const types = ['meeting_attended', 'complaint', 'email_open', 'website_visit', 'referral', 'event_checkin'];
+      return { [op]: [{ event_count: [r.chance(0.8) ? r.pick(types) : r.pick(INTERACTION_TYPES.slice(0, 12)), r.pick(WINDOWS)] }, literal] };
     };
     const lastEvents = (): unknown => {
       const negated = r.chance(0.5);

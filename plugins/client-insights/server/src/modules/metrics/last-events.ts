@@ -4,7 +4,7 @@ import { INTERACTION_TYPES } from '../../../../shared/enums';
  * The rollup keeps, per interaction type, the customer's latest interaction of that type
  * (`last_<type>_at`, null without one), so that a rule's "any / no <type> in the last N days"
  * reads one column of the metrics row it already joins instead of a window of the activity copy
- * (rules/event-columns.ts). Derived from the same rows, in the same statement, as the rest of the
+ * (rules/window-columns.ts). Derived from the same rows, in the same statement, as the rest of the
  * rollup (rollup.ts), so it is exactly as current as the activity copy.
  *
  * At 1M customers, a 25-condition rule with five such windows: 1.5–1.7 s by hand with the columns,

@@ -11,7 +11,7 @@ import { isPlain, operandIsInteger, plainRelaxation, operandMissingValue, operan
 import { FIELDS } from './catalogue';
 import { AGGREGATE, COMPARE, DAYS_SINCE, integerIntervals, LOGIC, MEMBERSHIP, tagRows, type ParamContext, type SqlContext } from './operators';
 import { encryptedFieldOf, hashedLiterals, hashSql } from './encrypted';
-import { countExistence, LAST_EVENT_FIELDS, withEventColumns } from './event-columns';
+import { countExistence, LAST_EVENT_FIELDS, withWindowColumns } from './window-columns';
 import { QUOTIENT, QUOTIENT_FIELDS } from './quotient';
 import type { RuleLimits } from './types';
 import { parseRuleOrThrow } from './validate';
@@ -191,8 +191,8 @@ const isOrOfTags = (node: RuleNode): boolean => node.kind === 'or' && anyTagSlug
 /** An `or` of two or more "has a row" branches (not tags only), which compiles to one union of customers. */
 export const isOrOfRows = (node: RuleNode): boolean => node.kind === 'or' && !isOrOfTags(node) && (rowLeaves(node)?.length ?? 0) >= 2;
 
-/** The rule as compiled: its windows of interactions read from the rollup where cheaper (event-columns.ts). */
-export const plannedRule = (ast: RuleNode, now: Date): RuleNode => withEventColumns(ast, now, isOrOfRows);
+/** The rule as compiled: its "any / none in N days" read from the rollup's latest dates where cheaper (window-columns.ts). */
+export const plannedRule = (ast: RuleNode, now: Date): RuleNode => withWindowColumns(ast, now, isOrOfRows);
 
 /** A condition that reads as one set of customers: a leaf, an `or` of tags, an `or` of "has a row" branches. */
 const isOneSet = (node: RuleNode): boolean => isLeaf(node) || isOrOfTags(node) || isOrOfRows(node);

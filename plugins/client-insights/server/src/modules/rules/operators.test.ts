@@ -121,7 +121,7 @@ describe('compiler output', () => {
     // "At least one" and "none" are EXISTS and NOT EXISTS (semi- and anti-joins).
     const some = matchQuery(knex, { '>=': [{ event_count: ['email_open', null] }, 1] }, { now, strategy: 'probe' }).toSQL().sql;
     expect(some).toMatch(/where exists \(select 1 from ci_customer_events e where .* and e\.customer_id = c\.id\)$/);
-    // A window of interactions reads the type's last-event column of the metrics row (event-columns.ts).
+    // A window of interactions reads the type's last-event column of the metrics row (window-columns.ts).
     const windowed = matchQuery(
       knex,
       { and: [{ '>': [{ var: 'metrics.order_count' }, 0] }, { '==': [{ event_count: ['email_open', 30] }, 0] }] },
