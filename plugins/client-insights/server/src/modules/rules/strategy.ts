@@ -79,7 +79,7 @@ export const tuningOf = ({ strategy, sortUnion }: StrategyChoice): Tuning => ({ 
  */
 export const chooseStrategy = async (knex: Knex, rule: unknown, now: Date, force?: Strategy): Promise<StrategyChoice> => {
   if (!hasPlanEstimates(knex)) return { strategy: force ?? 'join', drivers: [] };
-  // As compiled (compile.ts): windows of interactions that read the rollup's last-event columns are plain.
+  // As compiled (compile.ts plannedRule): windows read from the rollup's latest dates are plain conditions.
   const ast = plannedRule(parseRuleOrThrow(rule), now);
   const tagIds = await resolveTagIds(knex, ast);
   const join: StrategyChoice = { strategy: 'join', drivers: [], tagIds };

@@ -43,21 +43,20 @@ const readsMetrics = (node: RuleNode): boolean => {
   return node.kind === 'compare' && (node.operand.kind === 'field' || node.operand.kind === 'days_since') && node.operand.field.group === 'metrics';
 };
 
-/** The latest-date column a windowed count reads instead, or null (all-time counts, other types). */
-const latestField = (node: Extract<RuleNode, { kind: 'compare' }>): FieldDef | null => {
-  const { operand } = node;
-  if ((operand.kind !== 'event_count' && operand.kind !== 'order_count') || operand.days === null) return null;
-  if (operand.kind === 'order_count') return LAST_ORDER;
-  return hasLastEventColumn(operand.eventType) ? LAST_EVENT_FIELDS[`metrics.${lastEventColumn(operand.eventType)}`] : null;
+/** The latest-date column a windowed count reads instead, and its window; null for all-time counts. */
+const latestOf = ({ operand }: Extract<RuleNode, { kind: 'compare' }>): { field: FieldDef; days: number } | null => {
+  if (operand.kind === 'order_count' && operand.days !== null) return { field: LAST_ORDER, days: operand.days };
+  if (operand.kind !== 'event_count' || operand.days === null || !hasLastEventColumn(operand.eventType)) return null;
+  return { field: LAST_EVENT_FIELDS[`metrics.${lastEventColumn(operand.eventType)}`], days: operand.days };
 };
 
 /** A windowed "any / none" as a test of its latest-date column, or null. */
 const latestCompare = (node: Extract<RuleNode, { kind: 'compare' }>, now: Date): RuleNode | null => {
-  const field = latestField(node);
-  const existence = field && countExistence(node);
-  if (!field || !existence || node.operand.kind === 'field' || node.operand.kind === 'days_since' || node.operand.days === null) return null;
-  const since = now.getTime() - node.operand.days * DAY_MS;
-  const some: RuleNode = { kind: 'compare', path: node.path, op: '>', operand: { kind: 'field', field }, literals: [since] };
+  const latest = latestOf(node);
+  const existence = latest && countExistence(node);
+  if (!latest || !existence) return null;
+  const since = now.getTime() - latest.days * DAY_MS;
+  const some: RuleNode = { kind: 'compare', path: node.path, op: '>', operand: { kind: 'field', field: latest.field }, literals: [since] };
   return existence === 'some' ? some : { kind: 'not', path: node.path, arg: some };
 };
 
