@@ -210,7 +210,7 @@ export const ruleGenerator = (r: Random, data: Dataset, now: Date) => {
       operators.add('!');
       return { '!': [recent] };
     };
-    const eventWindow = (): unknown => {
+    const anyOrNone = (): unknown => {
       const [op, literal] = r.pick([
         ['>=', 1],
         ['>', 0],
@@ -228,11 +228,11 @@ export const ruleGenerator = (r: Random, data: Dataset, now: Date) => {
       const types = ['meeting_attended', 'complaint', 'email_open', 'website_visit', 'referral', 'event_checkin'];
       return { [op]: [{ event_count: [r.chance(0.8) ? r.pick(types) : r.pick(INTERACTION_TYPES.slice(0, 12)), r.pick(WINDOWS)] }, literal] };
     };
-    const lastEvents = (): unknown => {
+    const latestDates = (): unknown => {
       const negated = r.chance(0.5);
       if (negated) operators.add('!');
-      const third = negated ? { '!': [eventWindow()] } : { or: [eventWindow(), fresh()] };
-      return { and: shuffle([metricsLeaf(), eventWindow(), third, ...Array.from({ length: r.int(0, 2) }, fresh)]) };
+      const third = negated ? { '!': [anyOrNone()] } : { or: [anyOrNone(), fresh()] };
+      return { and: shuffle([metricsLeaf(), anyOrNone(), third, ...Array.from({ length: r.int(0, 2) }, fresh)]) };
     };
     const mixed = (): unknown => (r.chance(0.5) ? rowsOr() : r.chance(0.5) ? { '!': [rowsOr()] } : fresh());
     const branch = (): unknown => ({ and: shuffle([fresh(), ...Array.from({ length: r.int(0, 2) }, fresh), r.chance(0.5) ? hasRow() : fresh()]) });
@@ -244,8 +244,8 @@ export const ruleGenerator = (r: Random, data: Dataset, now: Date) => {
       () => ({ or: [rowsOr(), { and: [fresh(), rowsOr()] }, fresh()] }),
       () => ({ and: shuffle([r.chance(0.5) ? tagsOr() : { '!': [tagsOr()] }, ...Array.from({ length: r.int(1, 3) }, mixed)]) }),
       () => ({ or: [tagsOr(), fresh()] }),
-      lastEvents,
-      lastEvents,
+      latestDates,
+      latestDates,
       () => g.rule,
     ];
     return { rule: r.pick(shapes)(), operators, fields };
