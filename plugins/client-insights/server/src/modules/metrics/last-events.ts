@@ -13,5 +13,3 @@ import { INTERACTION_TYPES } from '../../../../shared/enums';
 export const LAST_EVENT_TYPES: readonly string[] = INTERACTION_TYPES;
 
 export const lastEventColumn = (type: string): string => `last_${type}_at`;
-
-export const hasLastEventColumn = (type: string): boolean => LAST_EVENT_TYPES.includes(type);

@@ -191,8 +191,12 @@ const isOrOfTags = (node: RuleNode): boolean => node.kind === 'or' && anyTagSlug
 /** An `or` of two or more "has a row" branches (not tags only), which compiles to one union of customers. */
 export const isOrOfRows = (node: RuleNode): boolean => node.kind === 'or' && !isOrOfTags(node) && (rowLeaves(node)?.length ?? 0) >= 2;
 
-/** The rule as compiled: its "any / none in N days" read from the rollup's latest dates where cheaper (window-columns.ts). */
-export const plannedRule = (ast: RuleNode, now: Date): RuleNode => withWindowColumns(ast, now, isOrOfRows);
+/**
+ * The rule as compiled: its "any / none in N days" read from the rollup's latest dates where
+ * cheaper (window-columns.ts), which is only when the rule joins the metrics row anyway: otherwise
+ * every candidate would pay that join for it.
+ */
+export const plannedRule = (ast: RuleNode, now: Date): RuleNode => (joinsOf(ast).has('metrics') ? withWindowColumns(ast, now, isOrOfRows) : ast);
 
 /** A condition that reads as one set of customers: a leaf, an `or` of tags, an `or` of "has a row" branches. */
 const isOneSet = (node: RuleNode): boolean => isLeaf(node) || isOrOfTags(node) || isOrOfRows(node);

@@ -1,5 +1,4 @@
-import { isOrOfRows } from './compile';
-import { withWindowColumns } from './window-columns';
+import { plannedRule } from './compile';
 import { DAY_MS } from './operators';
 import { parseRuleOrThrow } from './validate';
 
@@ -7,7 +6,7 @@ const NOW = new Date('2026-01-15T12:00:00.000Z');
 const spent = { '>': [{ var: 'metrics.total_spent' }, 100] };
 const opens = (op: string, n: number, days: number | null = 30) => ({ [op]: [{ event_count: ['email_open', days] }, n] });
 /** `rule` beside a metrics condition, rewritten; its second conjunct (at /and/1). */
-const rewritten = (rule: unknown) => (withWindowColumns(parseRuleOrThrow({ and: [spent, rule] }), NOW, isOrOfRows) as any).args[1];
+const rewritten = (rule: unknown) => (plannedRule(parseRuleOrThrow({ and: [spent, rule] }), NOW) as any).args[1];
 const parsed = (rule: unknown) => (parseRuleOrThrow({ and: [spent, rule] }) as any).args[1];
 /** `last_email_open_at > now - 30 days`, as the rewrite writes it at `path`. */
 const lastOpen = (path: string) => ({
@@ -18,7 +17,7 @@ const lastOpen = (path: string) => ({
   literals: [NOW.getTime() - 30 * DAY_MS],
 });
 
-describe('withWindowColumns: windows of interactions and paid orders read from the latest-date columns', () => {
+describe('plannedRule: windows of interactions and paid orders read from the latest-date columns', () => {
   it('reads "at least one in N days" as the latest one falling in the window', () => {
     for (const [op, n] of [
       ['>=', 1],
@@ -59,7 +58,7 @@ describe('withWindowColumns: windows of interactions and paid orders read from t
   });
 
   it('keeps the windows of a rule that reads no metrics, and of an or read as one union of customers', () => {
-    expect(withWindowColumns(parseRuleOrThrow(opens('>=', 1)), NOW, isOrOfRows)).toEqual(parseRuleOrThrow(opens('>=', 1)));
+    expect(plannedRule(parseRuleOrThrow(opens('>=', 1)), NOW)).toEqual(parseRuleOrThrow(opens('>=', 1)));
     const union = { or: [opens('>=', 1), { has_tag: ['vip'] }] };
     expect(rewritten(union)).toEqual(parsed(union));
   });

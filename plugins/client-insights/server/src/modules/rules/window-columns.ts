@@ -7,7 +7,7 @@
  * falls in the window exactly when at least one does.
  */
 import { L } from '../../../../shared/labels';
-import { hasLastEventColumn, LAST_EVENT_TYPES, lastEventColumn } from '../metrics/last-events';
+import { LAST_EVENT_TYPES, lastEventColumn } from '../metrics/last-events';
 import type { RuleNode } from './ast';
 import { getField } from './catalogue';
 import { COMPARE, DAY_MS } from './operators';
@@ -36,18 +36,12 @@ export const LAST_EVENT_FIELDS: Record<string, FieldDef> = Object.fromEntries(
 
 const LAST_ORDER = getField('metrics.last_order_at')!;
 
-/** Whether `node` reads a column of the metrics rollup. */
-const readsMetrics = (node: RuleNode): boolean => {
-  if (node.kind === 'and' || node.kind === 'or') return node.args.some(readsMetrics);
-  if (node.kind === 'not') return readsMetrics(node.arg);
-  return node.kind === 'compare' && (node.operand.kind === 'field' || node.operand.kind === 'days_since') && node.operand.field.group === 'metrics';
-};
-
 /** The latest-date column a windowed count reads instead, and its window; null for all-time counts. */
 const latestOf = ({ operand }: Extract<RuleNode, { kind: 'compare' }>): { field: FieldDef; days: number } | null => {
   if (operand.kind === 'order_count' && operand.days !== null) return { field: LAST_ORDER, days: operand.days };
-  if (operand.kind !== 'event_count' || operand.days === null || !hasLastEventColumn(operand.eventType)) return null;
-  return { field: LAST_EVENT_FIELDS[`metrics.${lastEventColumn(operand.eventType)}`], days: operand.days };
+  if (operand.kind !== 'event_count' || operand.days === null) return null;
+  const field = LAST_EVENT_FIELDS[`metrics.${lastEventColumn(operand.eventType)}`];
+  return field ? { field, days: operand.days } : null;
 };
 
 /** A windowed "any / none" as a test of its latest-date column, or null. */
@@ -62,16 +56,15 @@ const latestCompare = (node: Extract<RuleNode, { kind: 'compare' }>, now: Date):
 
 /**
  * `rule` with its windowed "any / none" counts of paid orders and interactions read from the
- * latest-date columns, when that is cheaper: only when the rule reads the metrics row anyway
- * (otherwise every candidate would pay a join of the rollup for it), and not inside an `or` the
- * compiler reads as one union of customers (`isUnion`, compile.ts isOrOfRows). Measured at 1M
- * customers on the bench:preview rules (docs/api.md): rewritten everywhere, seven signals under
- * an `or` went 0.72 s → 2.3 s and a rule without metrics conditions 0.72 s → 1.15 s. All-time
- * counts stay as they are: a row without a date counts there, and has no latest date. A node
- * without such a window comes back as it was (the same object).
+ * latest-date columns, except inside an `or` the compiler reads as one union of customers
+ * (`isUnion`, compile.ts isOrOfRows; the caller also leaves rules that read no metrics alone,
+ * compile.ts plannedRule). Measured at 1M customers on the bench:preview rules (docs/api.md):
+ * rewritten everywhere, seven signals under an `or` went 0.72 s → 2.3 s and a rule without
+ * metrics conditions 0.72 s → 1.15 s. All-time counts stay as they are: a row without a date
+ * counts there, and has no latest date. A node without such a window comes back as it was (the
+ * same object).
  */
 export const withWindowColumns = (rule: RuleNode, now: Date, isUnion: (node: RuleNode) => boolean): RuleNode => {
-  if (!readsMetrics(rule)) return rule;
   const rewriteAll = (node: Extract<RuleNode, { args: RuleNode[] }>): RuleNode => {
     const args = node.args.map(rewrite);
     return args.every((a, i) => a === node.args[i]) ? node : { ...node, args };
