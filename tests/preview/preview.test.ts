@@ -169,6 +169,25 @@ describe('rule catalogue and preview', () => {
       { customer_id: ids.D, tag_id: expired.id, source: 'manual', created_at: dialectDate(new Date(NOW)) },
     ]);
     try {
+      // Before the value models first run nobody is scored: every form splits by points alone
+      // (F, scored medium below, is low without its score) and joins no scores (risk-split.ts).
+      await knex('ci_customer_scores').where('customer_id', ids.F).delete();
+      const seen: string[] = [];
+      const record = (q: { sql: string }) => seen.push(q.sql);
+      knex.on('query', record);
+      try {
+        const unscored = await Promise.all(RISK_READS.map((riskRead) => previewRule(knex, { rule: EVERYONE, now: new Date(NOW), riskRead })));
+        for (const p of unscored) {
+          expect(p.riskDistribution).toEqual({ low: 4, medium: 1, high: 2 });
+          expect(p.riskBasis).toMatchObject({ basis: 'tags', scored: 0, fallback: 7 });
+        }
+        const previews = seen.filter((sql) => sql.includes("'figures'"));
+        expect(previews).toHaveLength(RISK_READS.length);
+        for (const sql of previews) expect(sql).not.toContain('ci_customer_scores');
+      } finally {
+        knex.off('query', record);
+        await knex('ci_customer_scores').insert({ customer_id: ids.F, churn_risk: 0.45, model_version: 'test' });
+      }
       for (const rule of [{ '>=': [v('metrics.order_count'), 0] }, VIP, { '!=': [v('customer.stage'), 'signed'] }, EVERYONE, ANY_SIGNAL]) {
         const [lookup, ...others] = await Promise.all(RISK_READS.map((riskRead) => previewRule(knex, { rule, now: new Date(NOW), sampleSize: 3, riskRead })));
         const answer = (p: typeof lookup) => ({ count: p.count, total: p.total, sample: p.sample, risk: p.riskDistribution, basis: p.riskBasis });
@@ -250,7 +269,7 @@ describe('rule catalogue and preview', () => {
     statements.length = 0;
     knex.on('query', listen);
     const walked = await previewRule(knex, { rule: signals, now, sampleSize: 10, riskRead: 'walk' }).finally(() => knex.off('query', listen));
-    expect(statements.some((sql) => sql.includes(' union all ') && sql.includes('group by customer_id'))).toBe(postgres);
+    expect(statements.some((sql) => sql.includes(' union all ') && sql.includes('group by u.customer_id'))).toBe(postgres);
     expect(statements.includes('set local enable_nestloop = off')).toBe(postgres);
     expect({ count: walked.count, sample: walked.sample, risk: walked.riskDistribution }).toEqual({
       count: previewed.count,

@@ -336,6 +336,26 @@ export const buildDataset = async (
   // Rows went in around Strapi (no lifecycles): copy the activity the rule operators read, as a
   // drain would. The hand-made metrics rows above stay (they carry nulls a rebuild would not).
   await copyActivity(knex);
+  // A customer deleted since: its tag rows stay for good, its activity copies and memberships until
+  // the next drain and run. No rule may select it (rules/compile.ts unionCustomers checks).
+  const gone = count + 1;
+  const recently = bindDate(new Date(now.getTime() - DAY));
+  await insertBatches(
+    knex,
+    'ci_customer_tags',
+    tagIds.map((tag_id) => ({ customer_id: gone, tag_id, source: 'manual', created_at: stamp, expires_at: null }))
+  );
+  await insertBatches(
+    knex,
+    'ci_customer_events',
+    LAST_EVENT_TYPES.map((type) => ({ customer_id: gone, type, occurred_at: recently }))
+  );
+  await knex('ci_customer_orders').insert({ customer_id: gone, order_id: orderId + 1, status: 'paid', kind: 'new', ordered_at: recently, amount: 100000 });
+  await insertBatches(
+    knex,
+    'ci_segment_members',
+    segmentIds.map((segment_id) => ({ segment_id, run_id: 2, customer_id: gone }))
+  );
 
   return { customerIds, dates, tagSlugs: VALUES.tags, segmentKeys: VALUES.segments, adminIds };
 };

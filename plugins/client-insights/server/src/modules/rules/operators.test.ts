@@ -73,15 +73,29 @@ describe('compiler output', () => {
     const fewer = matchQuery(knex, { '<': [{ order_count: [30] }, 2] }, { now }).toSQL().sql;
     expect(fewer).toMatch(/\(j1\.agg_value is null or j1\.agg_value < cast\(\? as bigint\)\)/);
   });
-  it('reads an or of "has a row" conditions as one join of the union of their customers', () => {
+  it('reads an or of "has a row" conditions as one union of their customers', () => {
     const rows = { or: [{ has_tag: ['vip'] }, { '>=': [{ event_count: ['email_click', 90] }, 1] }, { or: [{ '>': [{ order_count: [30] }, 0] }] }] };
+    const signed = { '==': [{ var: 'customer.stage' }, 'signed'] };
+    const exists = 'where exists \\(select 1 from customers x where x\\.id = u\\.customer_id\\)';
     for (const strategy of ['join', 'probe'] as const) {
-      const { sql } = matchQuery(knex, rows, { now, strategy }).toSQL();
+      // The whole rule: the statement starts from the union's customers, each checked to exist.
+      const only = matchQuery(knex, rows, { now, strategy }).toSQL().sql;
+      expect(only.match(/ union /g)).toHaveLength(2);
+      expect(only).toMatch(new RegExp(`^select "c"\\."id" as "customer_id" from \\(select u\\.customer_id as id from \\(.*\\) u ${exists}\\) as c$`));
+      expect(only).not.toMatch(/"customers"|left join/);
+      // Beside another condition: one left join of the union to the customers.
+      const { sql } = matchQuery(knex, { and: [signed, rows] }, { now, strategy }).toSQL();
       expect(sql.match(/left join \(/g)).toHaveLength(1);
       expect(sql.match(/ union /g)).toHaveLength(2);
       expect(sql).not.toMatch(/group by|exists/);
-      expect(sql).toMatch(/where j1\.customer_id is not null$/);
+      expect(sql).toMatch(/and j1\.customer_id is not null\)$/);
     }
+    // Grouped (a broad preview): the existence check comes before the grouping.
+    const grouped = matchQuery(knex, rows, { now, strategy: 'probe', groupedUnion: true }).toSQL().sql;
+    expect(grouped.match(/ union all /g)).toHaveLength(2);
+    expect(grouped).toMatch(new RegExp(`\\) u ${exists} group by u\\.customer_id\\) as c$`));
+    // A walk probes each customer in id order: no union.
+    expect(matchQuery(knex, rows, { now, walk: true }).toSQL().sql).not.toMatch(/ union /);
     // A count of 2 or more is not "has a row": the branches stay apart.
     const two = matchQuery(knex, { or: [{ has_tag: ['vip'] }, { '>=': [{ event_count: ['email_click', 90] }, 2] }] }, { now }).toSQL().sql;
     expect(two).not.toMatch(/ union /);

@@ -4,7 +4,7 @@ import { estimatedRows, estimatedTableRows, hasPlanEstimates, joinRowByKey, read
 import { HOST_TABLES as H, TABLES } from '../../core/db/tables';
 import { customerTotal } from '../customers/total';
 import { analyseRule, emptyWarning } from './analyse';
-import { figuresHashed, figuresLookedUp, RISK_METHOD, RISK_METRICS_WHERE } from './risk-split';
+import { figuresHashed, figuresLookedUp, RISK_METHOD, RISK_METRICS_WHERE, riskSources, type RiskSources } from './risk-split';
 import { matchQuery, type Strategy } from './compile';
 import { chooseStrategy, tuningOf, type StrategyChoice } from './strategy';
 import type { RuleWarning } from './types';
@@ -58,7 +58,7 @@ export type RiskRead = 'lookup' | 'hash' | 'broad' | 'walk';
 export const RISK_HASH_MIN_SHARE = 0.1;
 
 /** `groupedUnion`: the match's union is grouped, and the statement runs with nested loops off (groupsUnion). */
-type Extras = { riskTagIds: number[]; riskRead: RiskRead; groupedUnion: boolean };
+type Extras = RiskSources & { riskRead: RiskRead; groupedUnion: boolean };
 
 /**
  * The whole preview in one statement: the rule is evaluated once (`mm`, a common table expression
@@ -71,7 +71,7 @@ const previewStatement = (knex: Knex, rule: unknown, now: Date, size: number, ch
   // hashed the whole metrics and customers tables to find the matches' rows.
   const lookup = (query: Knex.QueryBuilder, table: string, alias: string, key: string, on: string) => joinRowByKey(knex, query, table, alias, key, on);
   const hashed = extras.riskRead !== 'lookup';
-  const sums = hashed ? figuresHashed(knex, now, extras.riskTagIds) : figuresLookedUp(knex, now, extras.riskTagIds);
+  const sums = hashed ? figuresHashed(knex, now, extras) : figuresLookedUp(knex, now, extras);
   const none = (columns: readonly string[]) => columns.map((c) => knex.raw(`null as ${c}`));
   // Wrapped (knex would put an aggregate's clauses after the union), with the union's null
   // columns out here where the union types them.
@@ -91,11 +91,12 @@ const previewStatement = (knex: Knex, rule: unknown, now: Date, size: number, ch
     'first.customer_id'
   ).select(knex.raw("'sample' as part"), 'c.id', 'c.document_id', 'c.name', 'c.region', 'c.stage', 'm.total_spent', 'm.last_order_at', ...none(FIGURES));
   const match = hashed
-    ? matchQuery(knex, rule, { now, ...choice, joinRollups: { metricsWhere: RISK_METRICS_WHERE }, groupedUnion: extras.groupedUnion }).select(
-        's.churn_risk',
-        'm.overdue_amount',
-        'm.complaint_count'
-      )
+    ? matchQuery(knex, rule, {
+        now,
+        ...choice,
+        joinRollups: { metricsWhere: RISK_METRICS_WHERE, scores: extras.scored },
+        groupedUnion: extras.groupedUnion,
+      }).select(...(extras.scored ? ['s.churn_risk'] : []), 'm.overdue_amount', 'm.complaint_count')
     : matchQuery(knex, rule, { now, ...choice });
   return withQuery(knex, 'mm', match, extras.riskRead === 'broad' || extras.riskRead === 'walk')
     .select('*')
@@ -170,19 +171,13 @@ export const previewRule = async (knex: Knex, input: PreviewInput): Promise<Prev
   const rule = within ? { and: [...within.rules, input.rule] } : input.rule;
   const choice = await chooseStrategy(knex, rule, now, input.strategy);
   const { strategy } = choice;
-  const [riskTagIds, share] = await Promise.all([
-    knex(H.tags)
-      .where('category', 'risk')
-      .pluck('id')
-      .then((ids) => ids.map(Number)),
-    input.riskRead ? null : estimatedShare(knex, rule, now, choice),
-  ]);
+  const [sources, share] = await Promise.all([riskSources(knex), input.riskRead ? null : estimatedShare(knex, rule, now, choice)]);
   const broad = share !== null && share >= MERGE_MIN_SHARE;
   const riskRead = input.riskRead ?? (share === null || share <= RISK_HASH_MIN_SHARE ? 'lookup' : !broad ? 'hash' : inIdOrder(choice) ? 'broad' : 'walk');
   const groupedUnion = groupsUnion(choice, riskRead);
   // The preview and the total (kept between previews, customers/total.ts) side by side.
   const [agg, total] = await Promise.all([
-    wholeTableStatement(knex, (trx) => evaluate(trx, rule, now, size, choice, { riskTagIds, riskRead, groupedUnion }), {
+    wholeTableStatement(knex, (trx) => evaluate(trx, rule, now, size, choice, { ...sources, riskRead, groupedUnion }), {
       ...tuningOf(choice),
       mergeJoins: riskRead !== 'lookup' && broad,
       noNestLoops: groupedUnion,
