@@ -129,7 +129,7 @@ describe('data model', () => {
       ['ci_customer_tags', 'ci_customer_tags_tag_idx'],
       ['ci_customer_metrics', 'ci_customer_metrics_total_spent_idx'],
       ['ci_customer_metrics', 'ci_customer_metrics_last_order_at_idx'],
-      ['ci_segment_members', 'ci_segment_members_customer_idx'],
+      ['ci_segment_members', 'ci_segment_members_customer_run_idx'],
       // Strapi's own indexes on the link tables' foreign keys.
       ['customers_referrer_lnk', 'customers_referrer_lnk_ifk'],
       ['customers_owner_lnk', 'customers_owner_lnk_ifk'],

@@ -225,4 +225,68 @@ describe('segment structure', () => {
     expect((await dave('POST', `/client-insights/segments/${glob.id}/execute`, {})).status).toBe(403);
     expect((await dave('POST', '/client-insights/segments', { name: 'no', rule: stage('signed') })).status).toBe(403);
   });
+
+  it('keeps each primary segment right through reruns that add and remove contested members', async () => {
+    const knex = app.strapi.db.connection;
+    const regions = ['PX-1', 'PX-2', 'PX-3', 'PX-4'];
+    const people = await createCustomers(
+      app.strapi,
+      Array.from({ length: 10 }, (_, i) => ({ name: `PX ${i}`, stage: i % 3 ? 'application' : 'consultation', region: regions[i % 4] }))
+    );
+    // Their creation's re-evaluation pass done: below, only runs move anyone.
+    await segmentsService(app.strapi).idle();
+    const within = (...names: string[]) => ({ in: [{ var: 'customer.region' }, names] });
+    const segs = [
+      await create({ name: 'PX one', rule: within('PX-1'), priority: 5 }),
+      await create({ name: 'PX one or two', rule: within('PX-1', 'PX-2'), priority: 10 }),
+      await create({ name: 'PX applying', rule: { and: [within('PX-1', 'PX-2', 'PX-3'), stage('application')] }, priority: 20 }),
+      await create({ name: 'PX two or three', rule: within('PX-2', 'PX-3'), priority: 20 }),
+    ];
+    const stored = () => knex('ci_customer_primary_segment').whereIn('customer_id', people).orderBy('customer_id').select('customer_id', 'segment_id');
+    // What the runs left against a ranking of every membership from scratch.
+    const expectRanked = async () => {
+      const byRuns = await stored();
+      await recomputePrimary(knex, HOST_TABLES, 'all');
+      expect(byRuns).toEqual(await stored());
+    };
+    const execute = async (segment: { id: number }) => {
+      const res = await call('POST', `/api/segments/rules/${segment.id}/execute`, {});
+      expect(res.body.data.status).toBe('success');
+      return res.body.data;
+    };
+    await expectRanked();
+    // Customers move between regions and stages behind the segments' backs (no data-change
+    // trigger), then some segments rerun, in a fixed pseudo-random order.
+    let seed = 7;
+    const next = (n: number) => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0), (seed >>> 16) % n);
+    let changed = 0;
+    for (let step = 0; step < 12; step += 1) {
+      for (let k = 0; k < 3; k += 1)
+        await knex('customers')
+          .where('id', people[next(people.length)])
+          .update({ region: regions[next(4)], stage: next(2) ? 'application' : 'consultation' });
+      for (let k = 0; k < 3; k += 1) {
+        const run = await execute(segs[next(segs.length)]);
+        changed += run.changes.added + run.changes.removed;
+      }
+      await expectRanked();
+    }
+    expect(changed).toBeGreaterThan(20);
+
+    // A run settled late, after a newer run of its segment: customer c entered the top segment in
+    // r1 and left it in r2; settling r1 again must not give c back to it.
+    const c = people[0];
+    await knex('customers').where('id', c).update({ region: 'PX-4' });
+    await execute(segs[0]);
+    await knex('customers').where('id', c).update({ region: 'PX-1' });
+    const r1 = await execute(segs[0]);
+    await knex('customers').where('id', c).update({ region: 'PX-2' });
+    await execute(segs[0]);
+    await execute(segs[1]);
+    expect((await stored()).find((r) => Number(r.customer_id) === c)?.segment_id).toBe(segs[1].id);
+    const { id: r1Id } = await knex('ci_segment_runs').where('execution_id', r1.executionId).first('id');
+    await recomputePrimary(knex, HOST_TABLES, { runId: Number(r1Id) });
+    await expectRanked();
+    for (const s of segs) await call('DELETE', `/api/segments/rules/${s.id}`);
+  });
 });

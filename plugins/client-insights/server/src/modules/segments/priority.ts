@@ -53,6 +53,58 @@ const recomputeForCustomers = async (knex: Knex, tables: HostTables, customerIds
   }
 };
 
+type Rank = { segment_id: number; priority: number };
+const ranksBefore = (a: Rank, b: Rank) => a.priority < b.priority || (a.priority === b.priority && a.segment_id < b.segment_id);
+
+/**
+ * After a run of segment S, only S's memberships changed, so the stored primary segments say
+ * where each changed customer stands: an added customer becomes S's if S ranks before its stored
+ * primary, and a removed customer needs the ranking again only if its primary was S. That keeps
+ * the membership rows of other segments out of most runs. It holds while the run is S's current
+ * one and S is active; an older run settled late (recovery) is ranked again in full. False when
+ * the changes are too many for id lists.
+ */
+const settleRunChanges = async (knex: Knex, tables: HostTables, runId: number, now: Date): Promise<boolean> => {
+  const changes: { customer_id: number | string; change: string }[] = await knex(TABLES.segmentChanges)
+    .where('run_id', runId)
+    .select('customer_id', 'change')
+    .limit(BY_IDS_MAX + 1);
+  if (changes.length > BY_IDS_MAX) return false;
+  const all = changes.map((c) => Number(c.customer_id));
+  const run = await knex(`${TABLES.segmentRuns} as r`)
+    .join(`${TABLES.segmentCurrent} as cur`, (j) => j.on('cur.segment_id', 'r.segment_id').andOn('cur.run_id', 'r.id'))
+    .join(`${tables.segments} as s`, 's.id', 'r.segment_id')
+    .where({ 'r.id': runId, 's.segment_status': 'active' })
+    .first('s.id', knex.raw('coalesce(s.priority, 100) as priority'));
+  if (!run) {
+    await recomputeForCustomers(knex, tables, all, now);
+    return true;
+  }
+  const segment: Rank = { segment_id: Number(run.id), priority: Number(run.priority) };
+  const updatedAt = bindDate(knex, now);
+  const again: number[] = [];
+  for (let i = 0; i < changes.length; i += 1000) {
+    const chunk = changes.slice(i, i + 1000);
+    const stored = new Map<number, Rank>();
+    const ids = chunk.map((c) => Number(c.customer_id));
+    for (const r of await knex(TABLES.primarySegment).whereIn('customer_id', ids).select('customer_id', 'segment_id', 'priority'))
+      stored.set(Number(r.customer_id), { segment_id: Number(r.segment_id), priority: Number(r.priority) });
+    const gained: number[] = [];
+    for (const c of chunk) {
+      const id = Number(c.customer_id);
+      const held = stored.get(id);
+      if (c.change === 'added' && (!held || ranksBefore(segment, held))) gained.push(id);
+      else if (c.change === 'removed' && held?.segment_id === segment.segment_id) again.push(id);
+    }
+    if (gained.length === 0) continue;
+    await knex(TABLES.primarySegment).whereIn('customer_id', gained).delete();
+    const rows = gained.map((customer_id) => ({ customer_id, ...segment, updated_at: updatedAt }));
+    for (let j = 0; j < rows.length; j += 500) await knex(TABLES.primarySegment).insert(rows.slice(j, j + 500));
+  }
+  await recomputeForCustomers(knex, tables, again, now);
+  return true;
+};
+
 export const recomputePrimary = async (knex: Knex, tables: HostTables, scope: PrimaryScope, now = new Date()) => {
   const ranked = knex(`${TABLES.segmentMembers} as m`)
     .join(`${TABLES.segmentCurrent} as cur`, (j) => j.on('cur.segment_id', 'm.segment_id').andOn('cur.run_id', 'm.run_id'))
@@ -76,13 +128,10 @@ export const recomputePrimary = async (knex: Knex, tables: HostTables, scope: Pr
   };
   if (scope === 'all') return apply(() => undefined);
   if ('customerIds' in scope) return recomputeForCustomers(knex, tables, scope.customerIds, now);
-  if ('runId' in scope) {
-    // A run's changes are usually few: read by id, their cost does not depend on other segments.
-    // As a subquery the planner may walk every member of every segment to probe the changes
-    // instead (seconds at 1M, even for a run that changed nothing).
-    const changed = (await scopeQuery(knex, scope)!.limit(BY_IDS_MAX + 1)).map((r: { customer_id: number | string }) => Number(r.customer_id));
-    if (changed.length <= BY_IDS_MAX) return recomputeForCustomers(knex, tables, changed, now);
-  }
+  // A run's changes are usually few: read by id, their cost does not depend on other segments.
+  // As a subquery the planner may walk every member of every segment to probe the changes
+  // instead (seconds at 1M, even for a run that changed nothing).
+  if ('runId' in scope && (await settleRunChanges(knex, tables, scope.runId, now))) return;
   // The scope subquery reads other tables than the one written, so MySQL accepts it.
   await apply((q, column) => q.whereIn(column, scopeQuery(knex, scope)!));
 };

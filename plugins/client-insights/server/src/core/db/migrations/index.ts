@@ -32,6 +32,7 @@ import m214 from './214-automation-cap-slots';
 import m215 from './215-stored-figures';
 import m150 from './150-metrics-risk-index';
 import m160 from './160-metrics-last-events';
+import m305 from './305-segment-members-customer-run-index';
 import type { Migration } from './migration';
 
 /**
@@ -74,6 +75,7 @@ const migrations: Migration[] = [
   m215,
   m150,
   m160,
+  m305,
 ];
 
 export default migrations;
