@@ -48,9 +48,32 @@ const main = async () => {
       await knex(table).whereIn('segment_id', ids).delete();
     await knex(HOST_TABLES.segments).whereIn('id', ids).delete();
   };
+  // PROFILE=1: time of each statement of the measured runs, summed by its text, printed per case.
+  const profile = new Map<string, { n: number; ms: number }>();
+  const started = new Map<string, bigint>();
+  let profiling = false;
+  if (process.env.PROFILE === '1') {
+    knex.on('query', (q) => profiling && started.set(q.__knexQueryUid, process.hrtime.bigint()));
+    knex.on('query-response', (_r, q) => {
+      const t = started.get(q.__knexQueryUid);
+      if (t === undefined) return;
+      started.delete(q.__knexQueryUid);
+      const key = String(q.sql).replace(/\s+/g, ' ').slice(0, 140);
+      const entry = profile.get(key) ?? { n: 0, ms: 0 };
+      profile.set(key, { n: entry.n + 1, ms: entry.ms + ms(t) });
+    });
+  }
+  // Every case starts from vacuumed tables, as autovacuum leaves them between runs, with the
+  // setup's writes on disk: the dead rows of the previous bench or case, and the checkpoint owed for
+  // millions of members just written, would otherwise weigh on whichever case comes first.
+  const settle = async () => {
+    await knex.raw(`vacuum analyze ${TABLES.segmentMembers}, ${TABLES.segmentChanges}, ${TABLES.segmentEvents}, ${TABLES.primarySegment}`);
+    await knex.raw('checkpoint');
+  };
   try {
     await migrate(knex);
     await cleanup();
+    await settle();
     const total = Number((await knex('customers').count({ n: '*' }).first())!.n);
     const buyers = Number((await knex(TABLES.metrics).where('total_spent', '>', 0).count({ n: '*' }).first())!.n);
     console.log(
@@ -124,16 +147,23 @@ const main = async () => {
           .first())!.n
       );
       console.log(`${step} other segments materialised (${otherMembers} members) in ${fmt(ms(t))}`);
-      await knex.raw(`analyze ${TABLES.segmentMembers}`);
+      await settle();
       const runsMs: number[] = [];
       const members: number[] = [];
       const changed: number[] = [];
+      profiling = true;
       for (let i = 0; i < RUNS; i += 1) {
         small.rule = smallRules[(i + 1) % 2];
         const { ms: took, result } = await run(small.id);
         runsMs.push(took);
         members.push(result.customerCount ?? 0);
         changed.push((result.changes?.added ?? 0) + (result.changes?.removed ?? 0));
+      }
+      profiling = false;
+      if (profile.size) {
+        console.log(`statements of the ${RUNS} runs beside ${step} others, by total time:`);
+        for (const [sql, p] of [...profile].sort((a, b) => b[1].ms - a[1].ms).slice(0, 12)) console.log(`  ${fmt(p.ms)} (${p.n}×) ${sql}`);
+        profile.clear();
       }
       cases.push({ others: step, otherMembers, runsMs, medianMs: median(runsMs), members, changed });
     }

@@ -1,10 +1,19 @@
 import crypto from 'crypto';
 import path from 'path';
 import type { Core } from '@strapi/strapi';
+import type { withLock as WithLock } from '../../plugins/client-insights/server/src/core/db/dialect';
 import { createFreshDatabase, dbClient, type FreshDatabase } from './databases';
 import { templateOf } from './template';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
+
+/**
+ * The lock helper of the compiled plugin Strapi runs, not the source copy tests import: its
+ * in-process half (all of it on SQLite) is then the one the app sees.
+ */
+export const appWithLock: typeof WithLock = (...args) =>
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  require(`${ROOT}/plugins/client-insights/dist/server/src/core/db/dialect`).withLock(...args);
 
 export type TestApp = {
   strapi: Core.Strapi;

@@ -1,12 +1,7 @@
-import type { withLock as WithLock } from '../../plugins/client-insights/server/src/core/db/dialect';
 import { dbClient } from '../helpers/databases';
-import { adminSession, apiToken, restrictedSession, ROOT, startStrapi, type TestApp } from '../helpers/strapi';
+import { appWithLock, adminSession, apiToken, restrictedSession, startStrapi, type TestApp } from '../helpers/strapi';
 import { client, createCustomers, currentMembers, segmentsService, sorted, stage } from './helpers';
 import { waitFor } from './nodes';
-
-/** The lock helper of the compiled plugin Strapi runs: its in-process half (all of it on SQLite) is then the one the app sees. */
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { withLock }: { withLock: typeof WithLock } = require(`${ROOT}/plugins/client-insights/dist/server/src/core/db/dialect`);
 
 /** Segment runs in the one job model: cancelled while queued or running, they change nothing. */
 describe('cancelling segment runs', () => {
@@ -37,7 +32,7 @@ describe('cancelling segment runs', () => {
     // Bypasses the trigger: a run that went ahead would see C join.
     await knex()('customers').where('id', ids[2]).update({ stage: 'signed' });
     let release!: () => void;
-    const held = withLock(knex(), lockName(), () => new Promise<void>((resolve) => (release = resolve)));
+    const held = appWithLock(knex(), lockName(), () => new Promise<void>((resolve) => (release = resolve)));
     try {
       const queued = await call('POST', `/api/segments/rules/${signed.id}/execute`, { wait: false });
       expect(queued.status).toBe(202);
@@ -76,7 +71,7 @@ describe('cancelling segment runs', () => {
     const admin = client(app, await adminSession(app));
     const reader = client(app, await restrictedSession(app, ['segments.read']));
     let release!: () => void;
-    const held = withLock(knex(), lockName(), () => new Promise<void>((resolve) => (release = resolve)));
+    const held = appWithLock(knex(), lockName(), () => new Promise<void>((resolve) => (release = resolve)));
     try {
       const queued = (await admin('POST', `/client-insights/segments/${signed.id}/execute`, { wait: false })).body.data;
       expect((await reader('POST', `/client-insights/segments/results/${queued.executionId}/cancel`)).status).toBe(403);

@@ -1,5 +1,6 @@
 import { readDate } from '../../plugins/client-insights/server/src/core/db/dialect';
-import { apiToken, restrictedSession, startStrapi, type TestApp } from '../helpers/strapi';
+import { METRICS_LOCK } from '../../plugins/client-insights/server/src/modules/metrics/queue';
+import { appWithLock, apiToken, restrictedSession, startStrapi, type TestApp } from '../helpers/strapi';
 import { client, createCustomers, currentMembers, region, segmentsService, sorted, stage } from './helpers';
 
 /** Materialisation, run records, the content API, static segments, faults and retention. */
@@ -220,19 +221,29 @@ describe('segment execution', () => {
     await app.strapi.db.connection('customers').where('id', ids[4]).update({ stage: 'churned' });
   });
 
-  it('skips customers whose facts are incomplete and marks the run partial', async () => {
-    // A customer written behind the rollup's back has no metrics row yet.
+  it('skips customers whose facts are pending and marks the run partial; reconciles customers written around Strapi', async () => {
     const knex = app.strapi.db.connection;
-    const [g] = await createCustomers(app.strapi, [{ name: 'G', stage: 'signed' }]);
-    await knex('ci_customer_metrics').where('customer_id', g).delete();
-    const run = (await call('POST', `/api/segments/rules/${signed.id}/execute`, {})).body.data;
-    expect(run.status).toBe('partial');
-    expect(run.skipped).toBe(1);
-    expect(await currentMembers(app.strapi, signed.id)).not.toContain(g);
-    await app.strapi.plugin('client-insights').service('metrics').refresh([g]);
+    const metrics = app.strapi.plugin('client-insights').service('metrics');
+    const [g, h] = await createCustomers(app.strapi, [
+      { name: 'G', stage: 'signed' },
+      { name: 'H', stage: 'signed' },
+    ]);
+    // Held, the metrics lock keeps every drain (the writes' own, the once-a-minute one) away.
+    const held = await appWithLock(knex, METRICS_LOCK, async () => {
+      // G is written and marked, its rollup row not drained yet; H lost its row around Strapi (no mark).
+      await knex('ci_customer_metrics').whereIn('customer_id', [g, h]).delete();
+      await knex('ci_metrics_dirty').insert({ customer_id: g });
+      return (await call('POST', `/api/segments/rules/${signed.id}/execute`, {})).body.data;
+    });
+    const run = held.acquired ? held.result : null;
+    expect(run).toMatchObject({ status: 'partial', skipped: 1 });
+    expect((await currentMembers(app.strapi, signed.id)).filter((id) => id === g || id === h)).toEqual([]);
+    // The reconcile (at start and hourly) marks H; its drain gives both their rows back.
+    expect(sorted(await metrics.reconcile())).toEqual(sorted([g, h]));
+    expect(await knex('ci_metrics_dirty').whereIn('customer_id', [g, h])).toEqual([]);
     const complete = (await call('POST', `/api/segments/rules/${signed.id}/execute`, {})).body.data;
-    expect(complete).toMatchObject({ status: 'success', skipped: 0, changes: { added: 1 } });
-    ids.push(g);
+    expect(complete).toMatchObject({ status: 'success', skipped: 0, changes: { added: 2 } });
+    ids.push(g, h);
   });
 
   it('keeps only the configured number of member snapshots', async () => {

@@ -1,11 +1,7 @@
-import { bindDate, type withLock as WithLock } from '../../plugins/client-insights/server/src/core/db/dialect';
+import { bindDate } from '../../plugins/client-insights/server/src/core/db/dialect';
 import { METRICS_LOCK } from '../../plugins/client-insights/server/src/modules/metrics/queue';
-import { apiToken, ROOT, startStrapi, type TestApp } from '../helpers/strapi';
+import { appWithLock, apiToken, startStrapi, type TestApp } from '../helpers/strapi';
 import { insertPeople, makePeople } from './dataset';
-
-/** The lock helper of the compiled plugin Strapi runs: its in-process half (all of it on SQLite) is then the one the app sees. */
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { withLock }: { withLock: typeof WithLock } = require(`${ROOT}/plugins/client-insights/dist/server/src/core/db/dialect`);
 
 /**
  * A value refresh through the events seam: it announces `values.refreshed`, and the dynamic
@@ -113,7 +109,7 @@ describe('value refresh events and cancellation', () => {
     const runsBefore = Number((await knex()('ci_value_runs').count({ n: '*' }).first())!.n);
     // The refresh drains the metrics queue first: holding its lock keeps the job in its first phase.
     let release!: () => void;
-    const held = withLock(knex(), METRICS_LOCK, () => new Promise<void>((resolve) => (release = resolve)));
+    const held = appWithLock(knex(), METRICS_LOCK, () => new Promise<void>((resolve) => (release = resolve)));
     let jobId = 0;
     try {
       const started = await call('POST', '/api/segments/rfm/calculate', {});

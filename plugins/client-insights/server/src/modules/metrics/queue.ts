@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { analyzeTables, nonLockingReads, withLock } from '../../core/db/dialect';
-import { TABLES } from '../../core/db/tables';
+import { insertSelect } from '../../core/db/insert-select';
+import { HOST_TABLES as H, TABLES } from '../../core/db/tables';
 import { ID_CHUNK, rebuild, refresh } from './rollup';
 
 /**
@@ -31,6 +32,32 @@ export const markDirty = async (knex: Knex, customerIds: Iterable<unknown>): Pro
   }
 };
 
+/**
+ * Customers whose facts are pending: marked, still without a rollup row (written, not yet drained).
+ * Segment runs skip them and say how many. Read from the marks, not from an anti-join of every
+ * customer against the rollup: that was 140-470 ms of every run at 1M customers.
+ */
+export const pendingFacts = async (knex: Knex): Promise<number> => {
+  const row = await knex(`${TABLES.metricsDirty} as d`)
+    .whereExists(knex(`${H.customers} as c`).select(knex.raw('1')).where('c.id', knex.ref('d.customer_id')))
+    .whereNotExists(knex(`${TABLES.metrics} as m`).select(knex.raw('1')).where('m.customer_id', knex.ref('d.customer_id')))
+    .first(knex.raw('count(distinct d.customer_id) as n'));
+  return Number(row?.n ?? 0);
+};
+
+/**
+ * Marks the customers that have no rollup row and no mark: written around Strapi (SQL, an import
+ * tool), so no lifecycle marked them. The one whole-table anti-join of the queue, at start and
+ * hourly, rather than one in every segment run.
+ */
+export const markUnrolled = async (knex: Knex): Promise<void> => {
+  const missing = knex(`${H.customers} as c`)
+    .select('c.id')
+    .whereNotExists(knex(`${TABLES.metrics} as m`).select(knex.raw('1')).where('m.customer_id', knex.ref('c.id')))
+    .whereNotExists(knex(`${TABLES.metricsDirty} as d`).select(knex.raw('1')).where('d.customer_id', knex.ref('c.id')));
+  await insertSelect(knex, TABLES.metricsDirty, ['customer_id'], missing);
+};
+
 export type MetricsQueue = {
   /** Drains every mark present now (coalescing concurrent calls); resolves when done. */
   drain(): Promise<number[]>;
@@ -38,6 +65,8 @@ export type MetricsQueue = {
   rebuild(): Promise<{ rows: number }>;
   /** Recomputes some customers now, serialised with drains. */
   refresh(customerIds: number[]): Promise<void>;
+  /** Marks the customers written around Strapi (markUnrolled), then drains. */
+  reconcile(): Promise<number[]>;
 };
 
 export type MetricsQueueHooks = {
@@ -101,6 +130,10 @@ export const createMetricsQueue = (knex: Knex, { onRefreshed, onChanged }: Metri
 
   return {
     drain,
+    async reconcile() {
+      await markUnrolled(knex);
+      return drain();
+    },
     async rebuild() {
       const outcome = await withLock(knex, METRICS_LOCK, () => rebuild(knex));
       if (!outcome.acquired) throw new Error('metrics lock not acquired');

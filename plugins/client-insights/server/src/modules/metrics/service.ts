@@ -18,18 +18,18 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     refresh: (customerIds: number[]) => queue.refresh(customerIds),
     /** Recomputes the customers marked dirty by writes; resolves with their ids. */
     drain: () => queue.drain(),
-    /** Called once from bootstrap: lifecycles, a startup drain and a once-a-minute safety drain. */
+    /** Marks and drains the customers that have no rollup row and were never marked. */
+    reconcile: () => queue.reconcile(),
+    /**
+     * Called once from bootstrap: lifecycles, a startup reconcile, a once-a-minute safety drain and
+     * an hourly reconcile (customers written around Strapi get their rows within the hour).
+     */
     async start() {
       registerMetricsLifecycles(strapi, queue);
-      await queue.drain();
-      strapi
-        .plugin('client-insights')
-        .service('scheduler')
-        .schedule({
-          name: 'metrics-drain',
-          cron: '* * * * *',
-          run: async () => void (await queue.drain()),
-        });
+      await queue.reconcile();
+      const scheduler = strapi.plugin('client-insights').service('scheduler');
+      scheduler.schedule({ name: 'metrics-drain', cron: '* * * * *', run: async () => void (await queue.drain()) });
+      scheduler.schedule({ name: 'metrics-reconcile', cron: '17 * * * *', run: async () => void (await queue.reconcile()) });
     },
   };
 };

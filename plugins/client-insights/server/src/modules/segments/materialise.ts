@@ -1,9 +1,10 @@
 import type { Knex } from 'knex';
 import { insertSelect } from '../../core/db/insert-select';
-import { bindDate, setStatementTimeout, tuneForWholeTable } from '../../core/db/dialect';
+import { bindDate, setStatementTimeout, tuneForWholeTable, untuneJoins } from '../../core/db/dialect';
 import { RUN_PHASES } from '../../../../shared/enums';
 import type { Tuning } from '../rules/strategy';
 import { TABLES, type HostTables } from '../../core/db/tables';
+import { pendingFacts } from '../metrics/queue';
 
 /**
  * One segment run in SQL, inside one transaction: the new member snapshot (INSERT … SELECT from the
@@ -77,7 +78,8 @@ export const materialise = (knex: Knex, input: MaterialiseInput): Promise<Materi
       .from(input.match.as('m'))
       .whereExists(hasFacts(trx, 'm.customer_id'));
     await insertSelect(trx, TABLES.segmentMembers, ['segment_id', 'run_id', 'customer_id'], matched);
-    const skipped = await count(trx(`${input.tables.customers} as c`).whereNotExists(hasFacts(trx, 'c.id')));
+    await untuneJoins(trx);
+    const skipped = await pendingFacts(trx);
     if (skipped > 0 && previousRunId !== null) {
       // Skipped customers keep their previous membership rather than spuriously leaving.
       const carried = trx

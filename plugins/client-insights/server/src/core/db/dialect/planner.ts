@@ -54,6 +54,20 @@ export const tuneForWholeTable = async (
   if (strategy === 'probe' && (sortUnion || mergeJoins)) await trx.raw('set local enable_hashjoin = off');
 };
 
+/** The join-shape settings tuneForWholeTable may set (memory and JIT stay as they are). */
+const JOIN_SHAPE = ['enable_nestloop', 'max_parallel_workers_per_gather', 'enable_hashagg', 'enable_hashjoin'];
+
+/**
+ * Gives the rest of a tuned transaction the planner's own choice of joins back. A segment run
+ * follows its whole-table match with small statements (its diff and statistics over about its
+ * members): with nested loops still off, the statistics of 1,000 members hash-joined every
+ * customer and metrics row, 300 ms at 1M customers instead of 30.
+ */
+export const untuneJoins = async (trx: Knex.Transaction): Promise<void> => {
+  if (dialectOf(trx) !== 'postgres') return;
+  for (const setting of JOIN_SHAPE) await trx.raw(`set local ${setting} to default`);
+};
+
 /** Runs `fn` in a transaction tuned by tuneForWholeTable. */
 export const wholeTableStatement = async <T>(knex: Knex, fn: (trx: Knex.Transaction) => Promise<T>, options: WholeTableOptions = {}): Promise<T> =>
   knex.transaction(async (trx) => {
