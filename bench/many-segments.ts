@@ -130,6 +130,7 @@ const main = async () => {
     };
 
     await run(small.id);
+    let flips = 0;
     const cases: { others: number; otherMembers: number; runsMs: number[]; medianMs: number; members: number[]; changed: number[] }[] = [];
     let materialised = 0;
     for (const step of STEPS) {
@@ -153,7 +154,9 @@ const main = async () => {
       const changed: number[] = [];
       profiling = true;
       for (let i = 0; i < RUNS; i += 1) {
-        small.rule = smallRules[(i + 1) % 2];
+        // Alternating across cases too: every measured run adds and removes members.
+        flips += 1;
+        small.rule = smallRules[flips % 2];
         const { ms: took, result } = await run(small.id);
         runsMs.push(took);
         members.push(result.customerCount ?? 0);
