@@ -20,6 +20,17 @@ const scopeQuery = (knex: Knex, scope: Exclude<PrimaryScope, 'all'>) => {
 /** Up to this many changed customers, a run's primary segments are recomputed by id lists. */
 const BY_IDS_MAX = 20_000;
 
+type Rank = { segment_id: number; priority: number };
+const ranksBefore = (a: Rank, b: Rank) => a.priority < b.priority || (a.priority === b.priority && a.segment_id < b.segment_id);
+
+/** Replaces the stored primary segments of `customerIds` by `ranks` (customers without one get none). */
+const storePrimary = async (knex: Knex, customerIds: number[], ranks: Map<number, Rank>, now: Date) => {
+  await knex(TABLES.primarySegment).whereIn('customer_id', customerIds).delete();
+  const updatedAt = bindDate(knex, now);
+  const rows = [...ranks].map(([customer_id, rank]) => ({ customer_id, ...rank, updated_at: updatedAt }));
+  for (let j = 0; j < rows.length; j += 500) await knex(TABLES.primarySegment).insert(rows.slice(j, j + 500));
+};
+
 /**
  * The same ranking for a list of customers, done in Node over their membership rows. A read of
  * the members table by customer id alone always takes its customer index; joined to the current
@@ -34,27 +45,19 @@ const recomputeForCustomers = async (knex: Knex, tables: HostTables, customerIds
     .where('s.segment_status', 'active')
     .select('cur.segment_id', 'cur.run_id', knex.raw('coalesce(s.priority, 100) as priority'));
   for (const r of rows) current.set(Number(r.segment_id), { runId: Number(r.run_id), priority: Number(r.priority) });
-  const updatedAt = bindDate(knex, now);
   for (let i = 0; i < customerIds.length; i += 1000) {
     const chunk = customerIds.slice(i, i + 1000);
-    const best = new Map<number, { segment_id: number; priority: number }>();
+    const best = new Map<number, Rank>();
     for (const m of await knex(TABLES.segmentMembers).whereIn('customer_id', chunk).select('segment_id', 'run_id', 'customer_id')) {
-      const segmentId = Number(m.segment_id);
-      const segment = current.get(segmentId);
+      const segment = current.get(Number(m.segment_id));
       if (!segment || segment.runId !== Number(m.run_id)) continue;
-      const customerId = Number(m.customer_id);
-      const held = best.get(customerId);
-      if (!held || segment.priority < held.priority || (segment.priority === held.priority && segmentId < held.segment_id))
-        best.set(customerId, { segment_id: segmentId, priority: segment.priority });
+      const rank = { segment_id: Number(m.segment_id), priority: segment.priority };
+      const held = best.get(Number(m.customer_id));
+      if (!held || ranksBefore(rank, held)) best.set(Number(m.customer_id), rank);
     }
-    await knex(TABLES.primarySegment).whereIn('customer_id', chunk).delete();
-    const insert = [...best].map(([customer_id, b]) => ({ customer_id, ...b, updated_at: updatedAt }));
-    for (let j = 0; j < insert.length; j += 500) await knex(TABLES.primarySegment).insert(insert.slice(j, j + 500));
+    await storePrimary(knex, chunk, best, now);
   }
 };
-
-type Rank = { segment_id: number; priority: number };
-const ranksBefore = (a: Rank, b: Rank) => a.priority < b.priority || (a.priority === b.priority && a.segment_id < b.segment_id);
 
 /**
  * After a run of segment S, only S's memberships changed, so the stored primary segments say
@@ -70,18 +73,21 @@ const settleRunChanges = async (knex: Knex, tables: HostTables, runId: number, n
     .select('customer_id', 'change')
     .limit(BY_IDS_MAX + 1);
   if (changes.length > BY_IDS_MAX) return false;
-  const all = changes.map((c) => Number(c.customer_id));
   const run = await knex(`${TABLES.segmentRuns} as r`)
     .join(`${TABLES.segmentCurrent} as cur`, (j) => j.on('cur.segment_id', 'r.segment_id').andOn('cur.run_id', 'r.id'))
     .join(`${tables.segments} as s`, 's.id', 'r.segment_id')
     .where({ 'r.id': runId, 's.segment_status': 'active' })
     .first('s.id', knex.raw('coalesce(s.priority, 100) as priority'));
   if (!run) {
-    await recomputeForCustomers(knex, tables, all, now);
+    await recomputeForCustomers(
+      knex,
+      tables,
+      changes.map((c) => Number(c.customer_id)),
+      now
+    );
     return true;
   }
   const segment: Rank = { segment_id: Number(run.id), priority: Number(run.priority) };
-  const updatedAt = bindDate(knex, now);
   const again: number[] = [];
   for (let i = 0; i < changes.length; i += 1000) {
     const chunk = changes.slice(i, i + 1000);
@@ -89,17 +95,14 @@ const settleRunChanges = async (knex: Knex, tables: HostTables, runId: number, n
     const ids = chunk.map((c) => Number(c.customer_id));
     for (const r of await knex(TABLES.primarySegment).whereIn('customer_id', ids).select('customer_id', 'segment_id', 'priority'))
       stored.set(Number(r.customer_id), { segment_id: Number(r.segment_id), priority: Number(r.priority) });
-    const gained: number[] = [];
+    const gained = new Map<number, Rank>();
     for (const c of chunk) {
       const id = Number(c.customer_id);
       const held = stored.get(id);
-      if (c.change === 'added' && (!held || ranksBefore(segment, held))) gained.push(id);
+      if (c.change === 'added' && (!held || ranksBefore(segment, held))) gained.set(id, segment);
       else if (c.change === 'removed' && held?.segment_id === segment.segment_id) again.push(id);
     }
-    if (gained.length === 0) continue;
-    await knex(TABLES.primarySegment).whereIn('customer_id', gained).delete();
-    const rows = gained.map((customer_id) => ({ customer_id, ...segment, updated_at: updatedAt }));
-    for (let j = 0; j < rows.length; j += 500) await knex(TABLES.primarySegment).insert(rows.slice(j, j + 500));
+    if (gained.size) await storePrimary(knex, [...gained.keys()], gained, now);
   }
   await recomputeForCustomers(knex, tables, again, now);
   return true;
