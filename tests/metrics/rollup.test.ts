@@ -1,5 +1,6 @@
 import { LAST_EVENT_TYPES, lastEventColumn } from '../../plugins/client-insights/server/src/modules/metrics/last-events';
-import { startStrapi, type TestApp } from '../helpers/strapi';
+import type { createMetricsQueue as CreateMetricsQueue } from '../../plugins/client-insights/server/src/modules/metrics/queue';
+import { ROOT, startStrapi, type TestApp } from '../helpers/strapi';
 
 /**
  * The metrics rollup kept current by lifecycles equals a from-scratch rebuild after a random
@@ -267,6 +268,45 @@ describe('metrics rollup', () => {
     expect(await metrics().drain()).toEqual([v.id]);
     const row = await knex('ci_customer_metrics').where('customer_id', v.id).first();
     expect([Number(row.order_count), Number(row.total_spent)]).toEqual([1, 900]);
+  });
+
+  it('a reconcile past its mark limit rebuilds every row in one pass; below it, drains the marks only', async () => {
+    const knex = app.strapi.db.connection;
+    // The compiled queue the app runs, so its lock is the app's (see appWithLock).
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { createMetricsQueue } = require(`${ROOT}/plugins/client-insights/dist/server/src/modules/metrics/queue`) as {
+      createMetricsQueue: typeof CreateMetricsQueue;
+    };
+    const u = await docs(C).create({ data: { name: 'U' } });
+    await docs(O).create({ data: { customer: u.documentId, amount: 300, kind: 'new', payment_status: 'paid', ordered_at: '2025-04-01T00:00:00.000Z' } as any });
+    const loaded = [await docs(C).create({ data: { name: 'L1' } }), await docs(C).create({ data: { name: 'L2' } })].map((c) => c.id).sort();
+    await metrics().drain();
+    // U's row is stale with no mark (only a rebuild sees it); L1 and L2 lost theirs around Strapi.
+    const aroundStrapi = async () => {
+      await knex('ci_customer_metrics').where('customer_id', u.id).update({ order_count: 0, total_spent: 0 });
+      await knex('ci_customer_metrics').whereIn('customer_id', loaded).delete();
+    };
+    const facts = async () => {
+      const rows = await knex('ci_customer_metrics')
+        .whereIn('customer_id', [u.id, ...loaded])
+        .select('customer_id', 'order_count');
+      return Object.fromEntries(rows.map((r: any) => [Number(r.customer_id), Number(r.order_count)]));
+    };
+    const marks = async () => Number((await knex('ci_metrics_dirty').count({ n: '*' }).first())?.n);
+
+    await aroundStrapi();
+    const draining = createMetricsQueue(knex, {}, { rebuildAbove: 10 });
+    const pass = draining.reconcile();
+    expect(draining.reconcile()).toBe(pass);
+    expect((await pass).sort()).toEqual(loaded);
+    expect(await facts()).toEqual({ [u.id]: 0, [loaded[0]]: 0, [loaded[1]]: 0 });
+
+    await aroundStrapi();
+    const rebuilding = createMetricsQueue(knex, {}, { rebuildAbove: 1 });
+    // The two marks exceed the limit: one rebuild, which answers them, so nothing is left to drain.
+    expect(await rebuilding.reconcile()).toEqual([]);
+    expect(await facts()).toEqual({ [u.id]: 1, [loaded[0]]: 0, [loaded[1]]: 0 });
+    expect(await marks()).toBe(0);
   });
 
   it('a write rolled back leaves no mark and no change', async () => {

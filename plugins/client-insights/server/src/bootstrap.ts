@@ -22,8 +22,9 @@ export default async ({ strapi }: { strapi: Core.Strapi }) => {
   getService(strapi, 'automationTriggers').subscribe();
   // The customer count the previews' share divides by, forgotten on every create and delete.
   trackCustomerTotal(strapi);
-  // Keep the metrics rollup current on every write, and drain marks a crash left behind.
-  await getService(strapi, 'metrics').start();
+  // Keep the metrics rollup current on every write, and catch up (in the background) on marks a
+  // crash left behind and customers written around Strapi.
+  getService(strapi, 'metrics').start();
   // Segment schedules, data-change re-evaluation, and redoing runs a crash interrupted.
   await getService(strapi, 'segments').start();
   // Auto-tag rules on data change (debounced) and on their schedule (daily by default).

@@ -112,6 +112,9 @@ export const rebuild = async (knex: Knex, { now = new Date() } = {}): Promise<{ 
   knex.transaction(async (trx) => {
     await allowBigAggregates(trx);
     await bumpVersion(trx, 'activity');
+    // Every mark committed so far is answered by the pass below, which reads later: marks commit
+    // with their writes (queue.ts), so what this delete sees, the insert sees too.
+    await trx(TABLES.metricsDirty).delete();
     await trx(TABLES.metrics).delete();
     await insertSelect(trx, metricsSelect(trx, { now }));
     await copyActivity(trx);

@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { registerMetricsLifecycles } from './lifecycles';
 import { createMetricsQueue } from './queue';
+import { backgroundJobsOff } from '../../core/jobs/scheduler';
 import { getService } from '../../get-service';
 
 /** The metrics rollup: rebuild, targeted refresh, and the dirty-queue that keeps it current. */
@@ -22,11 +23,15 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     reconcile: () => queue.reconcile(),
     /**
      * Called once from bootstrap: lifecycles, a startup reconcile, a once-a-minute safety drain and
-     * an hourly reconcile (customers written around Strapi get their rows within the hour).
+     * an hourly reconcile (customers written around Strapi get their rows within the hour). Scripts
+     * (background jobs off: seed, benchmarks) rebuild or read the rollup as they need.
      */
-    async start() {
+    start() {
       registerMetricsLifecycles(strapi, queue);
-      await queue.reconcile();
+      if (backgroundJobsOff()) return;
+      // Marks a crash left and customers loaded around Strapi while it was down, in the background:
+      // after a bulk load that is a rebuild (about a minute per million customers), not a boot delay.
+      void queue.reconcile().catch((error) => strapi.log.error(`client-insights: metrics reconcile failed: ${error.message}`));
       const scheduler = strapi.plugin('client-insights').service('scheduler');
       scheduler.schedule({ name: 'metrics-drain', cron: '* * * * *', run: async () => void (await queue.drain()) });
       scheduler.schedule({ name: 'metrics-reconcile', cron: '17 * * * *', run: async () => void (await queue.reconcile()) });
