@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { insertSelect } from '../../core/db/insert-select';
-import { bindDate, withLock } from '../../core/db/dialect';
+import { bindDate, joinNumberedPairs, withLock } from '../../core/db/dialect';
 import { TABLES, type HostTables } from '../../core/db/tables';
 
 /**
@@ -27,35 +27,57 @@ const ranksBefore = (a: Rank, b: Rank) => a.priority < b.priority || (a.priority
 const storePrimary = async (knex: Knex, customerIds: number[], ranks: Map<number, Rank>, now: Date) => {
   await knex(TABLES.primarySegment).whereIn('customer_id', customerIds).delete();
   const updatedAt = bindDate(knex, now);
-  const rows = [...ranks].map(([customer_id, rank]) => ({ customer_id, ...rank, updated_at: updatedAt }));
+  const rows = [...ranks].map(([customer_id, { segment_id, priority }]) => ({ customer_id, segment_id, priority, updated_at: updatedAt }));
   for (let j = 0; j < rows.length; j += 500) await knex(TABLES.primarySegment).insert(rows.slice(j, j + 500));
 };
 
-/**
- * The same ranking for a list of customers, done in Node over their membership rows. A read of
- * the members table by customer id alone always takes its customer index; joined to the current
- * runs in SQL, PostgreSQL instead walks each segment's primary key filtering on the ids (every
- * member of every segment, and all their heap pages while the visibility map lags bulk writes).
- */
-const recomputeForCustomers = async (knex: Knex, tables: HostTables, customerIds: number[], now: Date) => {
-  if (customerIds.length === 0) return;
-  const current = new Map<number, { runId: number; priority: number }>();
+type Current = Rank & { run_id: number };
+
+/** The active segments and their current runs, best rank first. */
+const currentRanks = async (knex: Knex, tables: HostTables): Promise<Current[]> => {
   const rows = await knex(`${TABLES.segmentCurrent} as cur`)
     .join(`${tables.segments} as s`, 's.id', 'cur.segment_id')
     .where('s.segment_status', 'active')
     .select('cur.segment_id', 'cur.run_id', knex.raw('coalesce(s.priority, 100) as priority'));
-  for (const r of rows) current.set(Number(r.segment_id), { runId: Number(r.run_id), priority: Number(r.priority) });
+  return rows
+    .map((r) => ({ segment_id: Number(r.segment_id), run_id: Number(r.run_id), priority: Number(r.priority) }))
+    .sort((x, y) => (ranksBefore(x, y) ? -1 : ranksBefore(y, x) ? 1 : 0));
+};
+
+/**
+ * The best-ranked current segment of each customer of `ids` (customers in none are left out).
+ * The members table is read by its customer index only: `+ 0` keeps the planner from walking each
+ * segment's primary key instead, filtering every member of every segment on the ids (and all
+ * their heap pages while the visibility map lags bulk writes). Where the database can join the
+ * ranking as a table, one row per customer comes back; elsewhere every membership row does (all
+ * runs retained), ranked here.
+ */
+const bestRanks = async (knex: Knex, ranked: Current[], ids: number[]): Promise<Map<number, Rank>> => {
+  const best = new Map<number, Rank>();
+  const query = knex(`${TABLES.segmentMembers} as m`).whereIn('m.customer_id', ids);
+  const pairs = ranked.map((c): [number, number] => [c.segment_id, c.run_id]);
+  if (joinNumberedPairs(knex, query, 'r', ['segment_id', 'run_id'], pairs, 'r.segment_id = m.segment_id + 0 and r.run_id = m.run_id + 0')) {
+    for (const row of await query.groupBy('m.customer_id').select('m.customer_id', knex.raw('min(r.pos) as pos')))
+      best.set(Number(row.customer_id), ranked[Number(row.pos) - 1]);
+    return best;
+  }
+  const current = new Map(ranked.map((c) => [c.segment_id, c]));
+  for (const m of await query.select('m.segment_id', 'm.run_id', 'm.customer_id')) {
+    const segment = current.get(Number(m.segment_id));
+    if (!segment || segment.run_id !== Number(m.run_id)) continue;
+    const held = best.get(Number(m.customer_id));
+    if (!held || ranksBefore(segment, held)) best.set(Number(m.customer_id), segment);
+  }
+  return best;
+};
+
+/** The same ranking for a list of customers, by chunks of ids (see bestRanks). */
+const recomputeForCustomers = async (knex: Knex, tables: HostTables, customerIds: number[], now: Date) => {
+  if (customerIds.length === 0) return;
+  const ranked = await currentRanks(knex, tables);
   for (let i = 0; i < customerIds.length; i += 1000) {
     const chunk = customerIds.slice(i, i + 1000);
-    const best = new Map<number, Rank>();
-    for (const m of await knex(TABLES.segmentMembers).whereIn('customer_id', chunk).select('segment_id', 'run_id', 'customer_id')) {
-      const segment = current.get(Number(m.segment_id));
-      if (!segment || segment.runId !== Number(m.run_id)) continue;
-      const rank = { segment_id: Number(m.segment_id), priority: segment.priority };
-      const held = best.get(Number(m.customer_id));
-      if (!held || ranksBefore(rank, held)) best.set(Number(m.customer_id), rank);
-    }
-    await storePrimary(knex, chunk, best, now);
+    await storePrimary(knex, chunk, await bestRanks(knex, ranked, chunk), now);
   }
 };
 

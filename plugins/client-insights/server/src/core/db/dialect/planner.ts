@@ -119,6 +119,28 @@ export const joinRowByKey = (knex: Knex, query: Knex.QueryBuilder, table: string
     : query.leftJoin(`${table} as ${alias}`, `${alias}.${key}`, on);
 
 /**
+ * Joins, as `alias(a, b, pos)`, the given integer pairs numbered from 1 in their order, on the
+ * condition `on`; false (nothing joined) where the database has no cheap constant table, and the
+ * caller does the work in Node. PostgreSQL: `unnest` of two arrays, two bindings whatever the
+ * number of pairs, estimated at its true size so the planner hashes it.
+ */
+export const joinNumberedPairs = (
+  knex: Knex,
+  query: Knex.QueryBuilder,
+  alias: string,
+  [a, b]: [string, string],
+  pairs: [number, number][],
+  on: string
+): boolean => {
+  if (dialectOf(knex) !== 'postgres') return false;
+  query.joinRaw(`join unnest(?::bigint[], ?::bigint[]) with ordinality as ${alias}(${a}, ${b}, pos) on ${on}`, [
+    pairs.map((p) => p[0]),
+    pairs.map((p) => p[1]),
+  ]);
+  return true;
+};
+
+/**
  * True when the planner evaluates a correlated probe at the lowest join its columns allow
  * (PostgreSQL): below the semi- and anti-joins, so for every row those joins would have removed.
  * The rule compiler then fences the joins in a subquery and probes what is left.
