@@ -100,33 +100,37 @@ const settleRunChanges = async (knex: Knex, tables: HostTables, runId: number, n
     .join(`${tables.segments} as s`, 's.id', 'r.segment_id')
     .where({ 'r.id': runId, 's.segment_status': 'active' })
     .first('s.id', knex.raw('coalesce(s.priority, 100) as priority'));
+  const ids = (change?: string) => changes.filter((c) => !change || c.change === change).map((c) => Number(c.customer_id));
   if (!run) {
-    await recomputeForCustomers(
-      knex,
-      tables,
-      changes.map((c) => Number(c.customer_id)),
-      now
-    );
+    await recomputeForCustomers(knex, tables, ids(), now);
     return true;
   }
-  const segment: Rank = { segment_id: Number(run.id), priority: Number(run.priority) };
-  const again: number[] = [];
-  for (let i = 0; i < changes.length; i += 1000) {
-    const chunk = changes.slice(i, i + 1000);
-    const stored = new Map<number, Rank>();
-    const ids = chunk.map((c) => Number(c.customer_id));
-    for (const r of await knex(TABLES.primarySegment).whereIn('customer_id', ids).select('customer_id', 'segment_id', 'priority'))
-      stored.set(Number(r.customer_id), { segment_id: Number(r.segment_id), priority: Number(r.priority) });
-    const gained = new Map<number, Rank>();
-    for (const c of chunk) {
-      const id = Number(c.customer_id);
-      const held = stored.get(id);
-      if (c.change === 'added' && (!held || ranksBefore(segment, held))) gained.set(id, segment);
-      else if (c.change === 'removed' && held?.segment_id === segment.segment_id) again.push(id);
-    }
-    if (gained.size) await storePrimary(knex, [...gained.keys()], gained, now);
+  const [segmentId, priority] = [Number(run.id), Number(run.priority)];
+  // By id lists, never joined to the changes: the planner would hash the whole table to probe them.
+  const leaving: number[] = [];
+  const removed = ids('removed');
+  for (let i = 0; i < removed.length; i += 1000)
+    for (const r of await knex(TABLES.primarySegment)
+      .whereIn('customer_id', removed.slice(i, i + 1000))
+      .where('segment_id', segmentId)
+      .select('customer_id'))
+      leaving.push(Number(r.customer_id));
+  // Added: S replaces a stored primary that ranks after it, and is the primary of those with none.
+  const added = ids('added');
+  const updatedAt = bindDate(knex, now);
+  for (let i = 0; i < added.length; i += 500) {
+    const chunk = added.slice(i, i + 500);
+    await knex(TABLES.primarySegment)
+      .whereIn('customer_id', chunk)
+      .where((q) => q.where('priority', '>', priority).orWhere((t) => t.where('priority', priority).where('segment_id', '>', segmentId)))
+      .delete();
+    await knex(TABLES.primarySegment)
+      .insert(chunk.map((customer_id) => ({ customer_id, segment_id: segmentId, priority, updated_at: updatedAt })))
+      .onConflict('customer_id')
+      .ignore();
   }
-  await recomputeForCustomers(knex, tables, again, now);
+  // Removed: those whose primary was S are ranked again.
+  await recomputeForCustomers(knex, tables, leaving, now);
   return true;
 };
 
