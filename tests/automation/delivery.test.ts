@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { startStrapi, type TestApp } from '../helpers/strapi';
 import { inCampaignHoldout } from '../../plugins/client-insights/server/src/modules/reports/holdout';
-import { at, createProbe, createRule, DAY, engine, fire, HOUR, logsOf, outboxOf, plus, setRuleStatus, tick } from './engine';
+import { at, createProbe, createRule, DAY, engine, fire, HOUR, logsOf, outboxOf, plus, setRuleStatus, tick, tickClaiming } from './engine';
 
 /**
  * The delivery side of automation on a real database: sequences through the outbox, the worker's
@@ -58,7 +58,7 @@ describe('automation delivery', () => {
     // The same trigger again: the occurrence exists, nothing more is queued.
     expect(await fire(knex, ruleDoc, id, 'manual:1', T0)).toBeNull();
 
-    expect((await tick(app.strapi, T0)).claimed).toBe(1);
+    expect((await tickClaiming(app.strapi, T0)).claimed).toBe(1);
     expect(await tagged()).toBe(true);
     expect((await knex('ci_customer_tags').where({ customer_id: id, tag_id: tagId }).first()).source).toBe('rule');
     let rows = await outboxOf(knex, ruleDoc);
@@ -72,8 +72,8 @@ describe('automation delivery', () => {
     // Not due yet an hour before.
     expect((await tick(app.strapi, plus(T0, DAY - HOUR))).claimed).toBe(0);
     // The if row, then its branch's row.
-    expect((await tick(app.strapi, plus(T0, DAY))).claimed).toBe(1);
-    expect((await tick(app.strapi, plus(T0, DAY))).claimed).toBe(1);
+    expect((await tickClaiming(app.strapi, plus(T0, DAY))).claimed).toBe(1);
+    expect((await tickClaiming(app.strapi, plus(T0, DAY))).claimed).toBe(1);
     expect(await tagged()).toBe(false);
     expect((await tick(app.strapi, plus(T0, 3 * DAY))).claimed).toBe(0);
 
@@ -139,7 +139,7 @@ describe('automation delivery', () => {
     // A node claims the row and dies before running it.
     expect(await engine.worker.claimDue(knex, { workerId: 'dead-node', now: T0, leaseMs: 5 * 60_000, batch: 10 })).toHaveLength(1);
     expect((await tick(app.strapi, plus(T0, 60_000))).claimed).toBe(0);
-    expect((await tick(app.strapi, plus(T0, 6 * 60_000))).claimed).toBe(1);
+    expect((await tickClaiming(app.strapi, plus(T0, 6 * 60_000))).claimed).toBe(1);
     expect(probe.performs).toBe(1);
 
     // A node stuck inside the second step (it performed, then hangs): after the lease another node
@@ -175,7 +175,7 @@ describe('automation delivery', () => {
     let now = T0;
     const delays: number[] = [];
     for (let attempt = 1; attempt <= 4; attempt += 1) {
-      expect((await tick(app.strapi, now)).claimed).toBe(1);
+      expect((await tickClaiming(app.strapi, now)).claimed).toBe(1);
       const [row] = await outboxOf(knex, ruleDoc);
       expect(row.attempts).toBe(attempt);
       if (attempt < 4) {
@@ -197,7 +197,7 @@ describe('automation delivery', () => {
     expect(await engine.retry.retryDead(knex, dead.id, plus(now, HOUR))).toBe(true);
     expect(await engine.retry.retryDead(knex, dead.id, plus(now, HOUR))).toBe(false);
     probe.mode = 'ok';
-    expect((await tick(app.strapi, plus(now, HOUR))).claimed).toBe(1);
+    expect((await tickClaiming(app.strapi, plus(now, HOUR))).claimed).toBe(1);
     expect((await outboxOf(knex, ruleDoc))[0].status).toBe('done');
     expect(probe.effects.size).toBe(1);
   });
@@ -212,13 +212,13 @@ describe('automation delivery', () => {
     let now = T0;
     // More refusals than maxAttempts: still pending, due a minute later each time, no attempt counted.
     for (let i = 0; i < 4; i += 1) {
-      expect((await tick(app.strapi, now)).claimed).toBe(1);
+      expect((await tickClaiming(app.strapi, now)).claimed).toBe(1);
       const [row] = await outboxOf(knex, ruleDoc);
       expect(row).toEqual(expect.objectContaining({ status: 'pending', attempts: 0, dueAt: plus(now, 60_000) }));
       now = row.dueAt;
     }
     probe.mode = 'ok';
-    expect((await tick(app.strapi, now)).claimed).toBe(1);
+    expect((await tickClaiming(app.strapi, now)).claimed).toBe(1);
     expect((await outboxOf(knex, ruleDoc))[0]).toEqual(expect.objectContaining({ status: 'done', attempts: 1 }));
     // One log line for the wait (not one per refusal), then the send.
     expect((await logsOf(knex, ruleDoc)).slice(1).map((l) => [l.status, l.attempts])).toEqual([

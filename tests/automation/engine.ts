@@ -104,6 +104,19 @@ export const fire = (knex: Knex, ruleDoc: string, customerId: number, triggerKey
 
 export const tick = (strapi: Core.Strapi, now: Date, workerId = 'test-worker') => engine.worker.runDue(strapi, { workerId, now });
 
+/**
+ * A tick expected to claim a row: tried again (for up to a second) while it claims nothing. The
+ * app's own worker scans the outbox by the real clock, and on MariaDB the row it examines is
+ * locked for that instant, so a claim at the same moment skips it (CI saw this once).
+ */
+export const tickClaiming = async (strapi: Core.Strapi, now: Date, workerId = 'test-worker') => {
+  for (let i = 0; ; i += 1) {
+    const result = await tick(strapi, now, workerId);
+    if (result.claimed > 0 || i === 20) return result;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+};
+
 export const logsOf = async (knex: Knex, ruleDoc: string) =>
   (await knex('ci_automation_logs').where({ rule_doc: ruleDoc }).orderBy('id')).map((r: any) => ({
     status: r.status as string,
