@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { insertSelect } from '../../core/db/insert-select';
-import { bindDate, joinNumberedPairs, withLock } from '../../core/db/dialect';
+import { bindDate, joinNumberedPairs, upsertRows, withLock } from '../../core/db/dialect';
 import { TABLES, type HostTables } from '../../core/db/tables';
 
 /**
@@ -23,12 +23,24 @@ const BY_IDS_MAX = 20_000;
 type Rank = { segment_id: number; priority: number };
 const ranksBefore = (a: Rank, b: Rank) => a.priority < b.priority || (a.priority === b.priority && a.segment_id < b.segment_id);
 
-/** Replaces the stored primary segments of `customerIds` by `ranks` (customers without one get none). */
+const STORED = ['segment_id', 'priority', 'updated_at'];
+const primaryRow = (customer_id: number, { segment_id, priority }: Rank, updatedAt: Date | number) => ({
+  customer_id,
+  segment_id,
+  priority,
+  updated_at: updatedAt,
+});
+
+/**
+ * Replaces the stored primary segments of `customerIds` by `ranks`: overwritten in place (one
+ * upsert, no delete and insert of the same keys), and removed for customers left without one.
+ */
 const storePrimary = async (knex: Knex, customerIds: number[], ranks: Map<number, Rank>, now: Date) => {
-  await knex(TABLES.primarySegment).whereIn('customer_id', customerIds).delete();
+  const none = customerIds.filter((id) => !ranks.has(id));
+  if (none.length) await knex(TABLES.primarySegment).whereIn('customer_id', none).delete();
   const updatedAt = bindDate(knex, now);
-  const rows = [...ranks].map(([customer_id, { segment_id, priority }]) => ({ customer_id, segment_id, priority, updated_at: updatedAt }));
-  for (let j = 0; j < rows.length; j += 500) await knex(TABLES.primarySegment).insert(rows.slice(j, j + 500));
+  const rows = [...ranks].map(([customerId, rank]) => primaryRow(customerId, rank, updatedAt));
+  await upsertRows(knex, TABLES.primarySegment, 'customer_id', rows, STORED);
 };
 
 type Current = Rank & { run_id: number };
@@ -115,20 +127,17 @@ const settleRunChanges = async (knex: Knex, tables: HostTables, runId: number, n
       .where('segment_id', segmentId)
       .select('customer_id'))
       leaving.push(Number(r.customer_id));
-  // Added: S replaces a stored primary that ranks after it, and is the primary of those with none.
-  const added = ids('added');
+  // Added: S becomes the primary of those with none, and replaces a stored one that ranks after it.
   const updatedAt = bindDate(knex, now);
-  for (let i = 0; i < added.length; i += 500) {
-    const chunk = added.slice(i, i + 500);
-    await knex(TABLES.primarySegment)
-      .whereIn('customer_id', chunk)
-      .where((q) => q.where('priority', '>', priority).orWhere((t) => t.where('priority', priority).where('segment_id', '>', segmentId)))
-      .delete();
-    await knex(TABLES.primarySegment)
-      .insert(chunk.map((customer_id) => ({ customer_id, segment_id: segmentId, priority, updated_at: updatedAt })))
-      .onConflict('customer_id')
-      .ignore();
-  }
+  const stored = TABLES.primarySegment;
+  await upsertRows(
+    knex,
+    stored,
+    'customer_id',
+    ids('added').map((customerId) => primaryRow(customerId, { segment_id: segmentId, priority }, updatedAt)),
+    STORED,
+    { sql: `${stored}.priority > ? or (${stored}.priority = ? and ${stored}.segment_id > ?)`, bindings: [priority, priority, segmentId] }
+  );
   // Removed: those whose primary was S are ranked again.
   await recomputeForCustomers(knex, tables, leaving, now);
   return true;

@@ -93,3 +93,41 @@ export const reloadTables = async (trx: Knex, sources: (inner: Knex) => TableSou
     await insertSelect(trx, table, columns, select);
   }
 };
+
+/** A condition in SQL with its bindings. */
+export type SqlCondition = { sql: string; bindings: readonly Knex.Value[] };
+
+/**
+ * Writes `rows` keyed by the unique column `key`: a row whose key is new is inserted, a stored row
+ * is overwritten in the `update` columns, only where `replaceIf` holds when given (SQL over the
+ * stored row, its columns qualified by the table's name). PostgreSQL: one `insert … on conflict do
+ * update … where` per chunk. MySQL's upsert takes no condition, and knex 3.0 drops it from a
+ * multi-row upsert on SQLite: there the stored rows the condition picks are deleted first and the
+ * rows inserted, keys still held ignored. Without a condition, one upsert everywhere.
+ */
+export const upsertRows = async (
+  knex: Knex,
+  table: string,
+  key: string,
+  rows: Record<string, Knex.Value>[],
+  update: string[],
+  replaceIf?: SqlCondition,
+  chunk = 1000
+): Promise<void> => {
+  for (let i = 0; i < rows.length; i += chunk) {
+    const batch = rows.slice(i, i + chunk);
+    if (replaceIf && dialectOf(knex) !== 'postgres') {
+      await knex(table)
+        .whereIn(
+          key,
+          batch.map((r) => r[key] as Knex.Value)
+        )
+        .whereRaw(`(${replaceIf.sql})`, replaceIf.bindings)
+        .delete();
+      await knex(table).insert(batch).onConflict(key).ignore();
+      continue;
+    }
+    const merge = knex(table).insert(batch).onConflict(key).merge(update);
+    await (replaceIf ? merge.whereRaw(`(${replaceIf.sql})`, replaceIf.bindings) : merge);
+  }
+};
