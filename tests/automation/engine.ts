@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
 import { ROOT } from '../helpers/strapi';
+import { waitFor } from '../segments/nodes';
 
 /**
  * The compiled engine the app runs (dist), so the test's handler registration and the worker's
@@ -109,13 +110,15 @@ export const tick = (strapi: Core.Strapi, now: Date, workerId = 'test-worker') =
  * app's own worker scans the outbox by the real clock, and on MariaDB the row it examines is
  * locked for that instant, so a claim at the same moment skips it (CI saw this once).
  */
-export const tickClaiming = async (strapi: Core.Strapi, now: Date, workerId = 'test-worker') => {
-  for (let i = 0; ; i += 1) {
-    const result = await tick(strapi, now, workerId);
-    if (result.claimed > 0 || i === 20) return result;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-};
+export const tickClaiming = (strapi: Core.Strapi, now: Date, workerId = 'test-worker') =>
+  waitFor(
+    async () => {
+      const result = await tick(strapi, now, workerId);
+      return result.claimed > 0 && result;
+    },
+    'a tick that claims a row',
+    1000
+  );
 
 export const logsOf = async (knex: Knex, ruleDoc: string) =>
   (await knex('ci_automation_logs').where({ rule_doc: ruleDoc }).orderBy('id')).map((r: any) => ({

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { insertSelect } from '../../core/db/insert-select';
+import { raw, sql } from '../../core/db/sql-fragment';
 import { bindDate, joinNumberedPairs, upsertRows, withLock } from '../../core/db/dialect';
 import { TABLES, type HostTables } from '../../core/db/tables';
 
@@ -129,14 +130,14 @@ const settleRunChanges = async (knex: Knex, tables: HostTables, runId: number, n
       leaving.push(Number(r.customer_id));
   // Added: S becomes the primary of those with none, and replaces a stored one that ranks after it.
   const updatedAt = bindDate(knex, now);
-  const stored = TABLES.primarySegment;
+  const stored = raw(TABLES.primarySegment);
   await upsertRows(
     knex,
-    stored,
+    TABLES.primarySegment,
     'customer_id',
     ids('added').map((customerId) => primaryRow(customerId, { segment_id: segmentId, priority }, updatedAt)),
     STORED,
-    { sql: `${stored}.priority > ? or (${stored}.priority = ? and ${stored}.segment_id > ?)`, bindings: [priority, priority, segmentId] }
+    sql`${stored}.priority > ${priority} or (${stored}.priority = ${priority} and ${stored}.segment_id > ${segmentId})`
   );
   // Removed: those whose primary was S are ranked again.
   await recomputeForCustomers(knex, tables, leaving, now);

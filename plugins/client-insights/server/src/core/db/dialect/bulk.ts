@@ -3,6 +3,7 @@ import { pipeline } from 'stream/promises';
 import type { Knex } from 'knex';
 import { withDeferredIndexes } from '../deferred-indexes';
 import { insertSelect } from '../insert-select';
+import type { Sql } from '../sql-fragment';
 import { dialectOf } from './client';
 
 const COPY_SPECIAL = /[\\\t\n\r]/;
@@ -94,9 +95,6 @@ export const reloadTables = async (trx: Knex, sources: (inner: Knex) => TableSou
   }
 };
 
-/** A condition in SQL with its bindings. */
-export type SqlCondition = { sql: string; bindings: readonly Knex.Value[] };
-
 /**
  * Writes `rows` keyed by the unique column `key`: a row whose key is new is inserted, a stored row
  * is overwritten in the `update` columns, only where `replaceIf` holds when given (SQL over the
@@ -111,23 +109,24 @@ export const upsertRows = async (
   key: string,
   rows: Record<string, Knex.Value>[],
   update: string[],
-  replaceIf?: SqlCondition,
+  replaceIf?: Sql,
   chunk = 1000
 ): Promise<void> => {
+  const condition = replaceIf && ([`(${replaceIf.sql})`, replaceIf.bindings as Knex.RawBinding[]] as const);
   for (let i = 0; i < rows.length; i += chunk) {
     const batch = rows.slice(i, i + chunk);
-    if (replaceIf && dialectOf(knex) !== 'postgres') {
+    if (condition && dialectOf(knex) !== 'postgres') {
       await knex(table)
         .whereIn(
           key,
           batch.map((r) => r[key] as Knex.Value)
         )
-        .whereRaw(`(${replaceIf.sql})`, replaceIf.bindings)
+        .whereRaw(...condition)
         .delete();
       await knex(table).insert(batch).onConflict(key).ignore();
       continue;
     }
     const merge = knex(table).insert(batch).onConflict(key).merge(update);
-    await (replaceIf ? merge.whereRaw(`(${replaceIf.sql})`, replaceIf.bindings) : merge);
+    await (condition ? merge.whereRaw(...condition) : merge);
   }
 };
